@@ -1,0 +1,104 @@
+/* mmbench — general-purpose mallocs injected with LD_PRELOAD: glibc (nothing
+ * injected), jemalloc, mimalloc, tcmalloc, and preload:/path/lib.so. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "allocator.h"
+#include "mmb_config.h"
+
+/* ---------------------------------------------------------------------------
+ * Versions, as each library reports itself (looked up in the child, where
+ * the library is preloaded)
+ * ------------------------------------------------------------------------- */
+static const char *glibc_version(void) {
+  const char *(*fn)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "gnu_get_libc_version");
+  return fn ? fn() : NULL;
+}
+
+static const char *jemalloc_version(void) {
+  int (*mallctl)(const char *, void *, size_t *, void *, size_t) =
+      (int (*)(const char *, void *, size_t *, void *, size_t))dlsym(RTLD_DEFAULT, "mallctl");
+  const char *v = NULL;
+  size_t len = sizeof v;
+  if (mallctl && mallctl("version", &v, &len, NULL, 0) == 0) return v;
+  return NULL;
+}
+
+static const char *mimalloc_version(void) {
+  static char buf[32];
+  int (*fn)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "mi_version");
+  if (!fn) return NULL;
+  int v = fn(); /* e.g. 206 = 2.0.6 */
+  snprintf(buf, sizeof buf, "%d.%d.%d", v / 100, (v / 10) % 10, v % 10);
+  return buf;
+}
+
+static const char *tcmalloc_version(void) {
+  const char *(*fn)(int *, int *, const char **) =
+      (const char *(*)(int *, int *, const char **))dlsym(RTLD_DEFAULT, "tc_version");
+  int major = 0, minor = 0;
+  const char *patch = NULL;
+  return fn ? fn(&major, &minor, &patch) : NULL;
+}
+
+static const char *generic_version(void) { return NULL; }
+
+#define MMB_PRELOAD_ADAPTER(sym, nm, desc, lib, why, ver)                                      \
+  const mmb_allocator sym = {                                                                  \
+      .name = nm,                                                                              \
+      .description = desc,                                                                     \
+      .kind = MMB_KIND_PRELOAD,                                                                \
+      .caps = MMB_CAP_MALLOC,                                                                  \
+      .library = lib,                                                                          \
+      .unavailable = why,                                                                      \
+      .malloc = mmb_libc_malloc,                                                               \
+      .free = mmb_libc_free,                                                                   \
+      .calloc = mmb_libc_calloc,                                                               \
+      .realloc = mmb_libc_realloc,                                                             \
+      .aligned_alloc = mmb_libc_aligned_alloc,                                                 \
+      .version = ver,                                                                          \
+  }
+
+MMB_PRELOAD_ADAPTER(mmb_alloc_glibc, "glibc", "system malloc (glibc ptmalloc2), nothing preloaded",
+                    "", NULL, glibc_version);
+MMB_PRELOAD_ADAPTER(mmb_alloc_jemalloc, "jemalloc", "jemalloc, preloaded", MMB_JEMALLOC_LIB,
+                    MMB_HAVE_JEMALLOC ? NULL : "not found at build time: install libjemalloc-dev",
+                    jemalloc_version);
+MMB_PRELOAD_ADAPTER(mmb_alloc_mimalloc, "mimalloc", "mimalloc, preloaded", MMB_MIMALLOC_LIB,
+                    MMB_HAVE_MIMALLOC ? NULL : "not found at build time: install libmimalloc-dev",
+                    mimalloc_version);
+MMB_PRELOAD_ADAPTER(mmb_alloc_tcmalloc, "tcmalloc", "tcmalloc (gperftools), preloaded",
+                    MMB_TCMALLOC_LIB,
+                    MMB_HAVE_TCMALLOC ? NULL
+                                      : "not found at build time: install libgoogle-perftools-dev",
+                    tcmalloc_version);
+
+/* ---------------------------------------------------------------------------
+ * preload:/path/lib.so — a descriptor made at run time
+ * ------------------------------------------------------------------------- */
+const mmb_allocator *mmb_allocator_preload_custom(const char *path) {
+  mmb_allocator *a = calloc(1, sizeof *a);
+  char *name = malloc(strlen(path) + 9);
+  if (!a || !name) {
+    free(a);
+    free(name);
+    return NULL;
+  }
+  sprintf(name, "preload:%s", path);
+  *a = (mmb_allocator){
+      .name = name,
+      .description = "malloc replacement named by the user, preloaded",
+      .kind = MMB_KIND_PRELOAD,
+      .caps = MMB_CAP_MALLOC,
+      .library = name + 8,
+      .malloc = mmb_libc_malloc,
+      .free = mmb_libc_free,
+      .calloc = mmb_libc_calloc,
+      .realloc = mmb_libc_realloc,
+      .aligned_alloc = mmb_libc_aligned_alloc,
+      .version = generic_version,
+  };
+  return a;
+}

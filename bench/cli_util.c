@@ -1,0 +1,135 @@
+/* mmbench — helpers shared by the subcommands. */
+#include "cli_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mmb_usage_error(const char *cmd, const char *msg) {
+  if (msg)
+    fprintf(stderr, "mmbench %s: %s\n", cmd, msg);
+  else
+    fprintf(stderr, "mmbench %s: invalid usage (see: mmbench %s --help)\n", cmd, cmd);
+  return MMB_EXIT_USAGE;
+}
+
+int mmb_edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 63 || lb > 63) return 99;
+  int d[64][64];
+  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+      d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+    }
+  return d[la][lb];
+}
+
+int mmb_split_list(const char *text, char **items, int max) {
+  int n = 0, depth = 0;
+  const char *start = text;
+  for (const char *p = text;; p++) {
+    if (*p == '[') depth++;
+    if (*p == ']' && depth > 0) depth--;
+    if ((*p == ',' && depth == 0) || *p == 0) {
+      size_t len = (size_t)(p - start);
+      if (len == 0 || n == max) {
+        mmb_free_list(items, n);
+        return -1;
+      }
+      items[n] = strndup(start, len);
+      n++;
+      if (*p == 0) break;
+      start = p + 1;
+    }
+  }
+  return n;
+}
+
+void mmb_free_list(char **items, int n) {
+  for (int i = 0; i < n; i++) free(items[i]);
+}
+
+static void allocator_names(char *buf, size_t len) {
+  buf[0] = 0;
+  for (const mmb_allocator *const *a = mmb_allocators; *a; a++) {
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%s%s", a == mmb_allocators ? "" : ", ", (*a)->name);
+  }
+}
+
+static const mmb_allocator *find_base(const char *name, char *err, size_t errlen) {
+  if (strncmp(name, "preload:", 8) == 0) {
+    if (!name[8]) {
+      snprintf(err, errlen, "allocator 'preload:' needs a library path, e.g. preload:/usr/lib/libfoo.so");
+      return NULL;
+    }
+    return mmb_allocator_preload_custom(name + 8);
+  }
+  const mmb_allocator *a = mmb_allocator_find(name);
+  if (a) return a;
+  const char *best = NULL;
+  int bestd = 99;
+  for (const mmb_allocator *const *p = mmb_allocators; *p; p++) {
+    int d = mmb_edit_distance(name, (*p)->name);
+    if (d < bestd) bestd = d, best = (*p)->name;
+  }
+  char names[512];
+  allocator_names(names, sizeof names);
+  if (best && bestd <= 3)
+    snprintf(err, errlen, "unknown allocator '%s' (did you mean '%s'? valid: %s, preload:/path/lib.so)",
+             name, best, names);
+  else
+    snprintf(err, errlen, "unknown allocator '%s' (valid: %s, preload:/path/lib.so)", name, names);
+  return NULL;
+}
+
+int mmb_alloc_spec_parse(const char *text, mmb_alloc_spec *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  if (strlen(text) >= sizeof out->text) {
+    snprintf(err, errlen, "allocator spec too long (at most %zu characters)", sizeof out->text - 1);
+    return -1;
+  }
+  snprintf(out->text, sizeof out->text, "%s", text);
+  char base[512];
+  snprintf(base, sizeof base, "%s", text);
+  char *br = strchr(base, '[');
+  if (br) {
+    size_t len = strlen(br);
+    if (br[len - 1] != ']') {
+      snprintf(err, errlen, "allocator '%s': settings must be closed with ']', e.g. glibc[MALLOC_ARENA_MAX=1]", text);
+      return -1;
+    }
+    br[len - 1] = 0;
+    *br = 0;
+    char *save = NULL;
+    for (char *kv = strtok_r(br + 1, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+      char *eq = strchr(kv, '=');
+      if (!eq || eq == kv) {
+        snprintf(err, errlen, "allocator '%s': setting '%s' must be KEY=VALUE (several separated by ';')", text, kv);
+        return -1;
+      }
+      for (char *k = kv; k < eq; k++)
+        if (!(*k == '_' || (*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9'))) {
+          snprintf(err, errlen, "allocator '%s': '%.*s' is not an environment variable name", text, (int)(eq - kv), kv);
+          return -1;
+        }
+      if (out->nsettings == MMB_MAX_SETTINGS) {
+        snprintf(err, errlen, "allocator '%s': at most %d settings", text, MMB_MAX_SETTINGS);
+        return -1;
+      }
+      snprintf(out->settings[out->nsettings++], sizeof out->settings[0], "%s", kv);
+    }
+  }
+  out->alloc = find_base(base, err, errlen);
+  return out->alloc ? 0 : -1;
+}
+
+const mmb_allocator *mmb_allocator_resolve(const char *text, char *err, size_t errlen) {
+  mmb_alloc_spec spec;
+  if (mmb_alloc_spec_parse(text, &spec, err, errlen) != 0) return NULL;
+  return spec.alloc;
+}

@@ -1,0 +1,14 @@
+/* mmbench — the subcommands main() dispatches to. Each returns the process
+ * exit status: 0 success, 1 a failure while running, 2 bad input. */
+#ifndef MMB_COMMANDS_H
+#define MMB_COMMANDS_H
+
+int mmb_cmd_run(int argc, char **argv);     /* bench/cmd_run.c */
+int mmb_cmd_list(int argc, char **argv);    /* bench/cmd_list.c */
+int mmb_cmd_env(int argc, char **argv);     /* bench/env.c */
+int mmb_cmd_cell(int argc, char **argv);    /* bench/cell.c (internal) */
+int mmb_cmd_probe(int argc, char **argv);   /* bench/probe.c (internal) */
+int mmb_cmd_report(int argc, char **argv);  /* bench/report.c */
+int mmb_cmd_compare(int argc, char **argv); /* bench/compare.c */
+
+#endif

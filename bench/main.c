@@ -1,0 +1,59 @@
+/* mmbench — command-line entry: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "mmb_config.h"
+
+typedef struct subcommand {
+  const char *name;
+  int (*fn)(int, char **);
+  const char *help; /* NULL = internal, not listed */
+} subcommand;
+
+static const subcommand commands[] = {
+    {"run", mmb_cmd_run, "run a matrix of workloads x allocators x threads into a results folder"},
+    {"list", mmb_cmd_list, "list workloads (with parameters), allocators, presets"},
+    {"env", mmb_cmd_env, "print the environment record (as stored in meta.json)"},
+    {"report", mmb_cmd_report, "plots and report.html for a results folder"},
+    {"compare", mmb_cmd_compare, "compare two results folders cell by cell"},
+    {"cell", mmb_cmd_cell, NULL},
+    {"probe", mmb_cmd_probe, NULL},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: mmbench COMMAND [OPTIONS]   (mmbench COMMAND --help for each)\n\n"
+               "mmbench %s: memory-allocator benchmarks\n\ncommands:\n", MMB_VERSION);
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    if (commands[i].help) fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return MMB_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("mmbench %s\n", MMB_VERSION);
+    return 0;
+  }
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
+  const char *best = NULL;
+  int bestd = 99;
+  for (size_t i = 0; i < NCOMMANDS; i++) {
+    int d = mmb_edit_distance(argv[1], commands[i].name);
+    if (commands[i].help && d < bestd) bestd = d, best = commands[i].name;
+  }
+  if (best && bestd <= 2)
+    fprintf(stderr, "mmbench: unknown command '%s' (did you mean '%s'? see: mmbench --help)\n", argv[1], best);
+  else
+    fprintf(stderr, "mmbench: unknown command '%s' (valid: run, list, env, report, compare)\n", argv[1]);
+  return MMB_EXIT_USAGE;
+}

@@ -1,0 +1,5 @@
+message(STATUS "mmbench ${PROJECT_VERSION} — ${CMAKE_BUILD_TYPE}${MMB_SANITIZE}")
+message(STATUS "Optional parts:")
+foreach(line IN LISTS MMB_SUMMARY)
+  message(STATUS "${line}")
+endforeach()

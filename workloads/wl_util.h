@@ -1,0 +1,101 @@
+/* mmbench — helpers shared by workloads: seeded PRNG, block patterns,
+ * keeping the compiler from deleting work. All static inline. */
+#ifndef MMB_WL_UTIL_H
+#define MMB_WL_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "workload.h"
+
+/* ---------------------------------------------------------------------------
+ * PRNG: xoshiro-style 64-bit generator seeded with splitmix64
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_rng {
+  uint64_t s[4];
+} mmb_rng;
+
+static inline uint64_t mmb_splitmix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* Seed from the cell seed and a stream number (e.g. the thread id). */
+static inline void mmb_rng_seed(mmb_rng *r, uint64_t seed, uint64_t stream) {
+  uint64_t x = seed ^ (stream * 0xd1b54a32d192ed03ull);
+  for (int i = 0; i < 4; i++) r->s[i] = mmb_splitmix64(&x);
+}
+
+static inline uint64_t mmb_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t mmb_rng_next(mmb_rng *r) {
+  uint64_t *s = r->s;
+  uint64_t result = mmb_rotl(s[1] * 5, 7) * 9;
+  uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = mmb_rotl(s[3], 45);
+  return result;
+}
+
+/* Uniform in [0, n) (n > 0), by multiply-shift. */
+static inline uint64_t mmb_rng_below(mmb_rng *r, uint64_t n) {
+  return (uint64_t)(((__uint128_t)mmb_rng_next(r) * n) >> 64);
+}
+
+/* ---------------------------------------------------------------------------
+ * Patterns: every block is filled with words derived from a tag (its index)
+ * and checked before it is freed or reused.
+ * ------------------------------------------------------------------------- */
+static inline uint64_t mmb_pattern_word(uint64_t tag, size_t i) {
+  uint64_t x = tag * 0x9e3779b97f4a7c15ull + i;
+  x ^= x >> 29;
+  return x * 0xbf58476d1ce4e5b9ull;
+}
+
+/* Fill size bytes at p. Cheap: first word, last word and one per 64 bytes
+ * for big blocks would hide scribbles, so every word is written. */
+static inline void mmb_pattern_fill(void *p, size_t size, uint64_t tag) {
+  unsigned char *b = p;
+  size_t words = size / 8;
+  for (size_t i = 0; i < words; i++) {
+    uint64_t w = mmb_pattern_word(tag, i);
+    memcpy(b + i * 8, &w, 8);
+  }
+  for (size_t i = words * 8; i < size; i++) b[i] = (unsigned char)(tag + i);
+}
+
+/* 1 if the block still holds the pattern of tag, else 0. */
+static inline int mmb_pattern_check(const void *p, size_t size, uint64_t tag) {
+  const unsigned char *b = p;
+  size_t words = size / 8;
+  for (size_t i = 0; i < words; i++) {
+    uint64_t w;
+    memcpy(&w, b + i * 8, 8);
+    if (w != mmb_pattern_word(tag, i)) return 0;
+  }
+  for (size_t i = words * 8; i < size; i++)
+    if (b[i] != (unsigned char)(tag + i)) return 0;
+  return 1;
+}
+
+/* Order-independent checksum accumulation (commutative across threads). */
+static inline uint64_t mmb_mix(uint64_t h, uint64_t v) {
+  uint64_t x = v + 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return h + (x ^ (x >> 31));
+}
+
+/* Keep the compiler from deleting work: the pointer / value escapes. */
+static inline void mmb_escape(void *p) { __asm__ volatile("" : : "g"(p) : "memory"); }
+static inline void mmb_consume(uint64_t v) { __asm__ volatile("" : : "r"(v) : "memory"); }
+
+#endif

@@ -1,0 +1,113 @@
+/* mmbench — workload descriptor.
+ *
+ * A workload is a const mmb_workload with a parameter table. Parsing, range
+ * checks and --help all come from that table. Work is a fixed amount, seeded,
+ * and the checksum it produces must be identical under every allocator. */
+#ifndef MMB_WORKLOAD_H
+#define MMB_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "allocator.h"
+
+/* ---------------------------------------------------------------------------
+ * Parameters
+ * ------------------------------------------------------------------------- */
+typedef enum mmb_param_type {
+  MMB_P_INT = 0,  /* integer; accepts K/M/G suffixes (powers of 1024) */
+  MMB_P_ENUM = 1, /* one of choices[]; value is the index */
+  MMB_P_STR = 2,  /* free text (e.g. a file path); value in ctx->str[] */
+} mmb_param_type;
+
+enum {
+  MMB_PF_WORK = 1u << 0, /* an amount of work: --scale multiplies it */
+};
+
+typedef struct mmb_param {
+  const char *name;
+  mmb_param_type type;
+  long long def, min, max;      /* INT: default and range; ENUM: default index */
+  const char *const *choices;   /* ENUM: NULL-terminated names */
+  const char *def_str;          /* STR: default ("" allowed) */
+  unsigned flags;               /* MMB_PF_* */
+  const char *help;
+} mmb_param;
+
+#define MMB_MAX_PARAMS 16
+#define MMB_MAX_THREADS 256
+#define MMB_DEFERRED_LIMIT (4ull << 30) /* see mmb_workload.deferred_bytes */
+
+/* ---------------------------------------------------------------------------
+ * Context handed to every call of a workload in the child
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_ctx {
+  const mmb_allocator *alloc; /* the allocator under test */
+  long long p[MMB_MAX_PARAMS];   /* parameter values, in table order */
+  const char *str[MMB_MAX_PARAMS]; /* STR parameter values */
+  int threads;                /* worker threads (>= 1) */
+  uint64_t seed;              /* same for every allocator */
+  void *state;                /* owned by the workload */
+
+  /* Filled by the workload (verify at the latest). */
+  uint64_t checksum;   /* identical under every correct allocator */
+  uint64_t live_bytes; /* requested bytes it keeps live at the peak */
+  char reason[200];    /* why verify failed / setup refused */
+
+  /* Filled by the harness, usable by workloads that phase their work. */
+  void (*thread_barrier)(struct mmb_ctx *ctx); /* all workers meet here */
+  void *harness;                               /* private to the harness */
+} mmb_ctx;
+
+/* ---------------------------------------------------------------------------
+ * The descriptor
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_workload {
+  const char *name;        /* "churn-random" */
+  const char *family;      /* "churn" */
+  const char *description; /* one line */
+  const char *follows;     /* paper / benchmark it follows ("" = own) */
+  const mmb_param *params; /* table, terminated by an entry with name NULL */
+  unsigned needs;          /* MMB_CAP_* the allocator must have */
+  int min_threads;         /* at least this many threads (1 usually) */
+  int max_threads;         /* at most (0 = any) */
+  /* Sweep used by the default / full presets when -p does not say
+   * otherwise: "size=16,256,4096;variant=stack,heap" ("" = defaults). */
+  const char *sweep;
+
+  /* Bytes it allocates in all when frees never return memory (an allocator
+   * without MMB_CAP_FREE, such as the bump arena): the plan runs it there
+   * only when this is at most MMB_DEFERRED_LIMIT. NULL = it needs frees. */
+  uint64_t (*deferred_bytes)(const long long *p, int threads);
+
+  /* Untimed. 0, or -1 with ctx->reason set (recorded as error). */
+  int (*setup)(mmb_ctx *ctx);
+  /* Timed: run by every worker thread tid in [0, threads). Returns the
+   * operations this thread did. Must not print. */
+  uint64_t (*run)(mmb_ctx *ctx, int tid);
+  /* Untimed. 0 = correct; -1 with ctx->reason = corrupt. Sets checksum. */
+  int (*verify)(mmb_ctx *ctx);
+  /* Untimed, may be NULL. Frees what setup made. */
+  void (*teardown)(mmb_ctx *ctx);
+} mmb_workload;
+
+/* ---------------------------------------------------------------------------
+ * Registry (workloads/registry.c)
+ * ------------------------------------------------------------------------- */
+/* Each family file (workloads/<family>.c) exports one NULL-terminated array
+ * mmb_family_<family>[]; registry.c lists the families. */
+extern const mmb_workload *const mmb_family_basic[];
+extern const mmb_workload *const mmb_family_stack_heap[];
+extern const mmb_workload *const mmb_family_churn[];
+extern const mmb_workload *const mmb_family_threads[];
+extern const mmb_workload *const mmb_family_alignment[];
+extern const mmb_workload *const mmb_family_graph[];
+
+/* The i-th workload over all families (NULL past the end). */
+const mmb_workload *mmb_workload_at(int i);
+const mmb_workload *mmb_workload_find(const char *name);
+/* Index of parameter name in w->params, or -1. */
+int mmb_workload_param_index(const mmb_workload *w, const char *name);
+int mmb_workload_nparams(const mmb_workload *w);
+
+#endif
