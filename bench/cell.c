@@ -219,7 +219,8 @@ int mmb_cmd_cell(int argc, char **argv) {
       {"counters", required_argument, 0, 'c'}, {"notify", no_argument, 0, 'n'},
       {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
   const char *wname = NULL, *params = "", *aname = NULL, *counters = "off";
-  long long threads = 1, seed = 1, fd = 1;
+  long long threads = 1, fd = 1;
+  unsigned long long seed = 1;
   int want_notify = 0, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "w:p:a:t:s:f:c:nh", opts, NULL)) != -1) {
@@ -228,7 +229,13 @@ int mmb_cmd_cell(int argc, char **argv) {
     case 'p': params = optarg; break;
     case 'a': aname = optarg; break;
     case 't': if (mmb_parse_int(optarg, &threads)) return mmb_usage_error("cell", "--threads needs a number"); break;
-    case 's': if (mmb_parse_int(optarg, &seed)) return mmb_usage_error("cell", "--seed needs a number"); break;
+    case 's': {
+      char *end;
+      errno = 0;
+      seed = strtoull(optarg, &end, 10);
+      if (*end || errno) return mmb_usage_error("cell", "--seed needs a number");
+      break;
+    }
     case 'f': if (mmb_parse_int(optarg, &fd)) return mmb_usage_error("cell", "--fd needs a number"); break;
     case 'c': counters = optarg; break;
     case 'n': want_notify = 1; break;

@@ -1,0 +1,421 @@
+/* mmbench — precise mark-sweep collector over the base malloc: heap lists,
+ * roots, stop-the-world at allocation, marking, sweeping, growth policy.
+ * See gc.h. */
+#include "gc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MARK_BIT 0x80000000u
+#define SIZE_MAX_OBJ 0x7fffffffu
+
+typedef struct gc_hdr {
+  struct gc_hdr *next; /* all objects of the allocating thread */
+  uint32_t nslots;     /* pointer slots: the object's type information */
+  uint32_t size_mark;  /* bytes after the header, MARK_BIT while marked */
+} gc_hdr;
+
+/* One per thread that used the collector; kept until fini so that its
+ * objects stay in the heap after the thread ends. */
+typedef struct gc_thread {
+  struct gc_thread *next;
+  gc_hdr *objects;    /* objects this thread allocated that are still in the heap */
+  mmb_obj ***roots;   /* registered root locations (a stack) */
+  size_t nroots, cap;
+  uint64_t pending;   /* bytes allocated, not yet added to g.since */
+  uint64_t allocated; /* objects made (written by the owner, read by stats) */
+  int active;         /* attached, and waited for by a collection */
+  int home;           /* the thread that called init */
+} gc_thread;
+
+static struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  pthread_t home;
+  unsigned gen;         /* bumped by fini: stale thread records are ignored */
+  gc_thread *threads;
+  int stw;              /* a collection wants the world stopped (atomic) */
+  int n_active, n_parked;
+  uint64_t since;       /* bytes allocated since the last collection (atomic) */
+  uint64_t threshold;   /* collect when since exceeds this (atomic) */
+  uint64_t flush;       /* thread-local bytes batched before touching since */
+  uint64_t live_bytes;  /* after the last collection */
+  double growth;
+  uint64_t min_bytes;
+  uint64_t collections, reclaimed;
+  gc_hdr **mstack;      /* mark stack */
+  size_t mcap, mn;
+  int overflow;
+} g = {.mu = PTHREAD_MUTEX_INITIALIZER,
+       .cv = PTHREAD_COND_INITIALIZER,
+       .growth = MMB_GC_GROWTH_DEFAULT,
+       .min_bytes = MMB_GC_MIN_BYTES_DEFAULT};
+
+static __thread gc_thread *tls_self;
+static __thread unsigned tls_gen;
+
+static inline gc_hdr *hdr_of(mmb_obj *o) { return (gc_hdr *)(void *)o - 1; }
+static inline mmb_obj **slots_of(gc_hdr *h) { return (mmb_obj **)(void *)(h + 1); }
+
+/* ---------------------------------------------------------------------------
+ * Policy
+ * ------------------------------------------------------------------------- */
+static void set_threshold(void) {
+  double t = g.growth * (double)g.live_bytes;
+  uint64_t th = t > (double)g.min_bytes ? (uint64_t)t : g.min_bytes;
+  __atomic_store_n(&g.threshold, th, __ATOMIC_RELAXED);
+  uint64_t fl = th / 16;
+  if (fl > 64 * 1024) fl = 64 * 1024;
+  __atomic_store_n(&g.flush, fl, __ATOMIC_RELAXED);
+}
+
+int mmb_gc_set_growth(double factor) {
+  if (!(factor > 0.0 && factor <= 1000.0)) return -EINVAL;
+  pthread_mutex_lock(&g.mu);
+  g.growth = factor;
+  set_threshold();
+  pthread_mutex_unlock(&g.mu);
+  return 0;
+}
+
+int mmb_gc_set_min_bytes(double bytes) {
+  if (!(bytes >= 0.0 && bytes <= 1099511627776.0)) return -EINVAL;
+  pthread_mutex_lock(&g.mu);
+  g.min_bytes = (uint64_t)bytes;
+  set_threshold();
+  pthread_mutex_unlock(&g.mu);
+  return 0;
+}
+
+double mmb_gc_growth(void) { return g.growth; }
+
+static int env_double(const char *name, int (*apply)(double)) {
+  const char *s = getenv(name);
+  if (!s || !*s) return 0;
+  char *end;
+  double v = strtod(s, &end);
+  if (*end || !isfinite(v)) return -EINVAL;
+  return apply(v);
+}
+
+int mmb_gc_init(void) {
+  pthread_mutex_lock(&g.mu);
+  g.home = pthread_self();
+  g.gen++;
+  g.threads = NULL;
+  g.n_active = g.n_parked = 0;
+  __atomic_store_n(&g.stw, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&g.since, 0, __ATOMIC_RELAXED);
+  g.live_bytes = 0;
+  g.growth = MMB_GC_GROWTH_DEFAULT;
+  g.min_bytes = MMB_GC_MIN_BYTES_DEFAULT;
+  g.collections = g.reclaimed = 0;
+  g.overflow = 0;
+  g.mn = 0;
+  set_threshold();
+  pthread_mutex_unlock(&g.mu);
+  if (env_double("MMB_GC_GROWTH", mmb_gc_set_growth) != 0) return -EINVAL;
+  if (env_double("MMB_GC_MIN_BYTES", mmb_gc_set_min_bytes) != 0) return -EINVAL;
+  return 0;
+}
+
+void mmb_gc_fini(void) {
+  pthread_mutex_lock(&g.mu);
+  gc_thread *t = g.threads;
+  while (t) {
+    gc_thread *next = t->next;
+    gc_hdr *h = t->objects;
+    while (h) {
+      gc_hdr *hn = h->next;
+      free(h);
+      h = hn;
+    }
+    free(t->roots);
+    free(t);
+    t = next;
+  }
+  g.threads = NULL;
+  g.gen++;
+  free(g.mstack);
+  g.mstack = NULL;
+  g.mcap = g.mn = 0;
+  pthread_mutex_unlock(&g.mu);
+  tls_self = NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Threads and stopping the world
+ * ------------------------------------------------------------------------- */
+static gc_thread *self_slow(void) {
+  gc_thread *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  pthread_mutex_lock(&g.mu);
+  t->home = pthread_equal(pthread_self(), g.home);
+  t->next = g.threads;
+  g.threads = t;
+  tls_self = t;
+  tls_gen = g.gen;
+  pthread_mutex_unlock(&g.mu);
+  return t;
+}
+
+static inline gc_thread *self(void) {
+  if (tls_self && tls_gen == g.gen) return tls_self;
+  return self_slow();
+}
+
+/* Wait, counted as parked, while a collection runs. Under g.mu. */
+static void park_locked(gc_thread *t) {
+  if (t->active) {
+    g.n_parked++;
+    pthread_cond_broadcast(&g.cv);
+  }
+  while (g.stw) pthread_cond_wait(&g.cv, &g.mu);
+  if (t->active) g.n_parked--;
+}
+
+static void safepoint(gc_thread *t) {
+  pthread_mutex_lock(&g.mu);
+  park_locked(t);
+  pthread_mutex_unlock(&g.mu);
+}
+
+void mmb_gc_thread_attach(void) {
+  gc_thread *t = self();
+  if (!t) return;
+  pthread_mutex_lock(&g.mu);
+  while (g.stw) pthread_cond_wait(&g.cv, &g.mu);
+  if (!t->active && !t->home) {
+    t->active = 1;
+    g.n_active++;
+  }
+  pthread_mutex_unlock(&g.mu);
+}
+
+void mmb_gc_thread_detach(void) {
+  gc_thread *t = self();
+  if (!t) return;
+  pthread_mutex_lock(&g.mu);
+  /* A collection may be scanning this thread's roots: wait it out. */
+  park_locked(t);
+  if (t->active) {
+    t->active = 0;
+    g.n_active--;
+    pthread_cond_broadcast(&g.cv);
+  }
+  t->nroots = 0;
+  __atomic_fetch_add(&g.since, t->pending, __ATOMIC_RELAXED);
+  t->pending = 0;
+  pthread_mutex_unlock(&g.mu);
+}
+
+/* ---------------------------------------------------------------------------
+ * Marking
+ * ------------------------------------------------------------------------- */
+static inline void mark_push(gc_hdr *h) {
+  h->size_mark |= MARK_BIT;
+  if (g.mn == g.mcap) {
+    size_t ncap = g.mcap ? 2 * g.mcap : 4096;
+    gc_hdr **bigger = realloc(g.mstack, ncap * sizeof *bigger);
+    if (!bigger) {
+      g.overflow = 1; /* marked but not scanned: found again by rescan */
+      return;
+    }
+    g.mstack = bigger;
+    g.mcap = ncap;
+  }
+  g.mstack[g.mn++] = h;
+}
+
+static inline void scan_obj(gc_hdr *h) {
+  mmb_obj **slots = slots_of(h);
+  for (uint32_t i = 0; i < h->nslots; i++) {
+    if (!slots[i]) continue;
+    gc_hdr *c = hdr_of(slots[i]);
+    if (!(c->size_mark & MARK_BIT)) mark_push(c);
+  }
+}
+
+static void drain(void) {
+  while (g.mn) scan_obj(g.mstack[--g.mn]);
+}
+
+static void mark_all(void) {
+  for (gc_thread *t = g.threads; t; t = t->next)
+    for (size_t i = 0; i < t->nroots; i++) {
+      mmb_obj *o = *t->roots[i];
+      if (o && !(hdr_of(o)->size_mark & MARK_BIT)) mark_push(hdr_of(o));
+    }
+  drain();
+  while (g.overflow) {
+    g.overflow = 0;
+    for (gc_thread *t = g.threads; t; t = t->next)
+      for (gc_hdr *h = t->objects; h; h = h->next)
+        if (h->size_mark & MARK_BIT) {
+          scan_obj(h);
+          drain();
+        }
+  }
+}
+
+/* ---------------------------------------------------------------------------
+ * Sweeping
+ * ------------------------------------------------------------------------- */
+static void sweep_all(void) {
+  uint64_t live = 0, freed = 0;
+  for (gc_thread *t = g.threads; t; t = t->next) {
+    gc_hdr **pp = &t->objects;
+    gc_hdr *h;
+    while ((h = *pp)) {
+      __builtin_prefetch(h->next);
+      if (h->size_mark & MARK_BIT) {
+        h->size_mark &= ~MARK_BIT;
+        live += sizeof(gc_hdr) + h->size_mark;
+        pp = &h->next;
+      } else {
+        *pp = h->next;
+        free(h);
+        freed++;
+      }
+    }
+  }
+  g.live_bytes = live;
+  g.reclaimed += freed;
+}
+
+/* Under g.mu with every other attached thread parked. */
+static void collect_locked(void) {
+  mark_all();
+  sweep_all();
+  g.collections++;
+  __atomic_store_n(&g.since, 0, __ATOMIC_RELAXED);
+  set_threshold();
+}
+
+static void collect_request(gc_thread *t) {
+  pthread_mutex_lock(&g.mu);
+  if (g.stw) { /* someone else is collecting: that serves us too */
+    park_locked(t);
+    pthread_mutex_unlock(&g.mu);
+    return;
+  }
+  __atomic_store_n(&g.stw, 1, __ATOMIC_RELAXED);
+  int others = g.n_active - (t->active ? 1 : 0);
+  while (g.n_parked < others) {
+    pthread_cond_wait(&g.cv, &g.mu);
+    others = g.n_active - (t->active ? 1 : 0);
+  }
+  collect_locked();
+  __atomic_store_n(&g.stw, 0, __ATOMIC_RELAXED);
+  pthread_cond_broadcast(&g.cv);
+  pthread_mutex_unlock(&g.mu);
+}
+
+void mmb_gc_collect(void) {
+  gc_thread *t = self();
+  if (!t) return;
+  collect_request(t);
+}
+
+/* ---------------------------------------------------------------------------
+ * Allocation and roots
+ * ------------------------------------------------------------------------- */
+mmb_obj *mmb_gc_new(unsigned nslots, size_t payload) {
+  gc_thread *t = self();
+  if (!t) return NULL;
+  if (nslots > (1u << 27) || mmb_obj_bytes(nslots, payload) > SIZE_MAX_OBJ) {
+    errno = EINVAL;
+    return NULL;
+  }
+  uint32_t size = (uint32_t)mmb_obj_bytes(nslots, payload);
+  if (__atomic_load_n(&g.stw, __ATOMIC_RELAXED)) safepoint(t);
+  t->pending += sizeof(gc_hdr) + size;
+  if (t->pending >= __atomic_load_n(&g.flush, __ATOMIC_RELAXED)) {
+    uint64_t since = __atomic_add_fetch(&g.since, t->pending, __ATOMIC_RELAXED);
+    t->pending = 0;
+    if (since >= __atomic_load_n(&g.threshold, __ATOMIC_RELAXED)) collect_request(t);
+  }
+  gc_hdr *h = malloc(sizeof(gc_hdr) + size);
+  if (!h) {
+    collect_request(t);
+    h = malloc(sizeof(gc_hdr) + size);
+    if (!h) return NULL;
+  }
+  h->nslots = nslots;
+  h->size_mark = size;
+  h->next = t->objects;
+  t->objects = h;
+  memset(h + 1, 0, (size_t)nslots * sizeof(mmb_obj *));
+  __atomic_store_n(&t->allocated, t->allocated + 1, __ATOMIC_RELAXED);
+  return (mmb_obj *)(void *)(h + 1);
+}
+
+void mmb_gc_add_root(mmb_obj **loc) {
+  gc_thread *t = self();
+  if (!t) return;
+  if (t->nroots == t->cap) {
+    size_t ncap = t->cap ? 2 * t->cap : 64;
+    /* Growing under g.mu: a collector may be reading the array. */
+    pthread_mutex_lock(&g.mu);
+    mmb_obj ***bigger = realloc(t->roots, ncap * sizeof *bigger);
+    if (bigger) {
+      t->roots = bigger;
+      t->cap = ncap;
+    }
+    pthread_mutex_unlock(&g.mu);
+    if (!bigger) return;
+  }
+  t->roots[t->nroots++] = loc;
+}
+
+void mmb_gc_remove_root(mmb_obj **loc) {
+  gc_thread *t = self();
+  if (!t) return;
+  for (size_t i = t->nroots; i-- > 0;) {
+    if (t->roots[i] != loc) continue;
+    memmove(&t->roots[i], &t->roots[i + 1], (t->nroots - i - 1) * sizeof *t->roots);
+    t->nroots--;
+    return;
+  }
+}
+
+/* ---------------------------------------------------------------------------
+ * Figures and graph.h operations
+ * ------------------------------------------------------------------------- */
+void mmb_gc_counts(mmb_graph_counts *c) {
+  pthread_mutex_lock(&g.mu);
+  c->allocated = 0;
+  for (gc_thread *t = g.threads; t; t = t->next)
+    c->allocated += __atomic_load_n(&t->allocated, __ATOMIC_RELAXED);
+  c->reclaimed = g.reclaimed;
+  c->collections = g.collections;
+  pthread_mutex_unlock(&g.mu);
+  c->live = c->allocated - c->reclaimed;
+}
+
+uint64_t mmb_gc_live_bytes(void) {
+  pthread_mutex_lock(&g.mu);
+  uint64_t v = g.live_bytes;
+  pthread_mutex_unlock(&g.mu);
+  return v;
+}
+
+static void op_store(mmb_obj *o, unsigned i, mmb_obj *v) { ((mmb_obj **)(void *)o)[i] = v; }
+static void op_nothing(mmb_obj *o) { (void)o; }
+
+const struct mmb_graph_ops mmb_gc_graph_ops = {
+    .flags = MMB_GRAPH_TRACED | MMB_GRAPH_CYCLES,
+    .new_obj = mmb_gc_new,
+    .set = op_store,
+    .put = op_store,
+    .retain = op_nothing,
+    .drop = op_nothing,
+    .share = op_nothing,
+    .add_root = mmb_gc_add_root,
+    .remove_root = mmb_gc_remove_root,
+    .collect = mmb_gc_collect,
+    .counts = mmb_gc_counts,
+};

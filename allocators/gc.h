@@ -1,0 +1,51 @@
+/* mmbench — a precise mark-sweep collector over the base malloc (gc.c).
+ *
+ * Objects use the graph.h layout behind a 16-byte header (the all-objects
+ * list link, the number of pointer slots, the size and the mark bit). Roots
+ * are registered locations (a per-thread root stack); marking follows only
+ * the slots (precise), with an explicit mark stack (no recursion; a stack
+ * that cannot grow falls back to rescanning the heap). Sweeping frees
+ * unmarked objects back to malloc.
+ *
+ * Heap-growth policy: a collection starts when the bytes allocated since the
+ * last one exceed max(min_bytes, growth x live bytes after the last one).
+ * growth defaults to MMB_GC_GROWTH_DEFAULT, overridden by the environment
+ * variable MMB_GC_GROWTH at init and by mmb_gc_set_growth.
+ *
+ * Threads: each thread attaches; allocation is a safepoint where a thread
+ * parks while another collects (stop the world). The thread that called
+ * mmb_gc_init is never waited for: it may use the collector only while no
+ * other thread is attached. */
+#ifndef MMB_GC_H
+#define MMB_GC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graph.h"
+
+#define MMB_GC_GROWTH_DEFAULT 1.0
+#define MMB_GC_MIN_BYTES_DEFAULT ((size_t)1 << 20)
+
+/* 0, or -EINVAL for a bad MMB_GC_GROWTH / MMB_GC_MIN_BYTES. */
+int mmb_gc_init(void);
+/* Frees every object still in the heap. */
+void mmb_gc_fini(void);
+int mmb_gc_set_growth(double factor);  /* 0 < factor <= 1000 */
+int mmb_gc_set_min_bytes(double bytes); /* 0 <= bytes <= 2^40 */
+double mmb_gc_growth(void);
+
+void mmb_gc_thread_attach(void);
+void mmb_gc_thread_detach(void); /* also forgets the thread's roots */
+
+mmb_obj *mmb_gc_new(unsigned nslots, size_t payload);
+void mmb_gc_add_root(mmb_obj **loc);
+void mmb_gc_remove_root(mmb_obj **loc);
+void mmb_gc_collect(void);
+void mmb_gc_counts(mmb_graph_counts *c);
+/* Bytes (headers included) that survived the last collection. */
+uint64_t mmb_gc_live_bytes(void);
+
+extern const struct mmb_graph_ops mmb_gc_graph_ops;
+
+#endif

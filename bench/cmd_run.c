@@ -1,0 +1,389 @@
+/* mmbench run — options, validation before anything is written, the
+ * results folder, then the runner. */
+#define _GNU_SOURCE
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "env.h"
+#include "params.h"
+#include "plan.h"
+#include "results.h"
+#include "runner.h"
+
+static void usage(void) {
+  printf(
+      "usage: mmbench run [OPTIONS]\n"
+      "Runs workloads x allocators x threads, each repetition in a fresh process,\n"
+      "into a results folder (runs.csv, summary.csv, meta.json, timeline.csv).\n\n"
+      "  -w, --workloads LIST   workloads or families, comma-separated (default: all)\n"
+      "  -a, --allocators LIST  allocators (default: every available one); also\n"
+      "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
+      "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
+      "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
+      "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
+      "      --warmup N         unrecorded repetitions per cell first\n"
+      "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
+      "      --preset NAME      quick | default | full (default: default)\n"
+      "      --timeout SECONDS  per repetition; a child past it is killed (timeout)\n"
+      "  -o, --out DIR          results folder (default: results/<UTC stamp>-<host>)\n"
+      "      --resume DIR       run what is missing from DIR's plan\n"
+      "      --seed N           workload seed (default 42)\n"
+      "      --pin CPUS         pin every child to these CPUs, e.g. 0 or 0-1\n"
+      "      --counters MODE    hw (default) | sim (valgrind, deterministic) | off\n"
+      "      --events LIST      counter events by libpfm4 name (see: mmbench list events)\n"
+      "      --latency K        time every K-th allocator call (percentiles)\n"
+      "      --keep-going       record an allocator that fails its probe as invalid\n"
+      "                         instead of stopping\n"
+      "  -q, --quiet            no progress lines\n"
+      "  -h, --help             this text\n");
+}
+
+static int number(const char *opt, const char *text, long long min, long long max, long long *out) {
+  char msg[256];
+  if (mmb_parse_int(text, out) != 0 || *out < min || *out > max) {
+    snprintf(msg, sizeof msg, "%s needs a whole number in %lld..%lld, not '%s'", opt, min, max, text);
+    return mmb_usage_error("run", msg);
+  }
+  return 0;
+}
+
+static int copy_opt(char *dst, size_t len, const char *opt, const char *text) {
+  if (strlen(text) >= len) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s is too long (at most %zu characters)", opt, len - 1);
+    return mmb_usage_error("run", msg);
+  }
+  snprintf(dst, len, "%s", text);
+  return 0;
+}
+
+/* A results folder that does not exist yet (or is empty). 0 or 2. */
+static int make_dir(const char *dir) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", dir);
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) break;
+    *p = '/';
+  }
+  if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+    fprintf(stderr, "mmbench run: cannot create results folder %s: %s (choose a writable -o DIR)\n", dir,
+            strerror(errno));
+    return 2;
+  }
+  char probe[PATH_MAX];
+  snprintf(probe, sizeof probe, "%s/.write-test", dir);
+  FILE *f = fopen(probe, "w");
+  if (!f) {
+    fprintf(stderr, "mmbench run: results folder %s is not writable: %s (choose a writable -o DIR)\n", dir,
+            strerror(errno));
+    return 2;
+  }
+  fclose(f);
+  unlink(probe);
+  return 0;
+}
+
+static int dir_has_results(const char *dir) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/runs.csv", dir);
+  if (access(path, F_OK) == 0) return 1;
+  snprintf(path, sizeof path, "%s/plan.json", dir);
+  return access(path, F_OK) == 0;
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  if (buf) buf[n] = 0;
+  fclose(f);
+  return buf;
+}
+
+static void default_dir(char *buf, size_t len) {
+  char stamp[32], host[128];
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  gethostname(host, sizeof host);
+  host[sizeof host - 1] = 0;
+  snprintf(buf, len, "results/%s-%s", stamp, host);
+}
+
+/* meta.json: command, preset, plan, environment, allocators, counters. */
+static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_result *probes,
+                      const char *command, const char *counters_json, const char *started, int finished) {
+  cJSON *m = mmb_env_capture();
+  cJSON_AddStringToObject(m, "command", command);
+  cJSON_AddStringToObject(m, "preset", plan->preset_name);
+  cJSON_AddStringToObject(m, "started", started);
+  char now[64] = "";
+  if (finished) mmb_env_utc_now(now, sizeof now);
+  cJSON_AddStringToObject(m, "finished", now);
+  cJSON *host = cJSON_GetObjectItem(m, "host");
+  if (finished) cJSON_AddItemToObject(host, "loadavg_end", mmb_env_loadavg());
+  cJSON *allocs = cJSON_AddObjectToObject(m, "allocators");
+  for (int i = 0; i < plan->nallocs; i++) {
+    cJSON *a = cJSON_AddObjectToObject(allocs, plan->allocs[i].text);
+    const mmb_allocator *d = plan->allocs[i].alloc;
+    cJSON_AddStringToObject(a, "kind", d->kind == MMB_KIND_PRELOAD ? "preload" : d->kind == MMB_KIND_INPROC ? "inproc" : "managed");
+    cJSON_AddStringToObject(a, "library", probes[i].library[0] ? probes[i].library : (d->library ? d->library : ""));
+    cJSON_AddStringToObject(a, "version", probes[i].version);
+    cJSON_AddStringToObject(a, "status", probes[i].status);
+    cJSON_AddStringToObject(a, "reason", probes[i].reason);
+    cJSON *set = cJSON_AddArrayToObject(a, "settings");
+    for (int k = 0; k < plan->allocs[i].nsettings; k++)
+      cJSON_AddItemToArray(set, cJSON_CreateString(plan->allocs[i].settings[k]));
+  }
+  cJSON *cj = cJSON_Parse(counters_json);
+  cJSON_AddItemToObject(m, "counters", cj ? cj : cJSON_CreateObject());
+  cJSON *pl = cJSON_AddObjectToObject(m, "plan");
+  cJSON *ws = cJSON_AddArrayToObject(pl, "workloads");
+  for (int i = 0; i < plan->ncells; i++) {
+    int seen = 0;
+    for (int j = 0; j < i; j++) seen |= plan->cells[j].w == plan->cells[i].w;
+    if (!seen) cJSON_AddItemToArray(ws, cJSON_CreateString(plan->cells[i].w->name));
+  }
+  cJSON *as = cJSON_AddArrayToObject(pl, "allocators");
+  for (int i = 0; i < plan->nallocs; i++) cJSON_AddItemToArray(as, cJSON_CreateString(plan->allocs[i].text));
+  cJSON *ts = cJSON_AddArrayToObject(pl, "threads");
+  for (int i = 0; i < plan->ncells; i++) {
+    int seen = 0;
+    for (int j = 0; j < i; j++) seen |= plan->cells[j].threads == plan->cells[i].threads;
+    if (!seen) cJSON_AddItemToArray(ts, cJSON_CreateNumber(plan->cells[i].threads));
+  }
+  cJSON_AddNumberToObject(pl, "cells", plan->ncells);
+  cJSON_AddNumberToObject(pl, "reps", plan->reps);
+  cJSON_AddNumberToObject(pl, "warmup", plan->warmup);
+  cJSON_AddNumberToObject(pl, "scale", plan->scale);
+  cJSON_AddNumberToObject(pl, "timeout", plan->timeout);
+  char seed[32];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)plan->opts.seed);
+  cJSON_AddStringToObject(pl, "seed", seed);
+  char *text = cJSON_Print(m);
+  cJSON_Delete(m);
+  int rc = mmb_write_atomic(dir, "meta.json", text);
+  free(text);
+  return rc;
+}
+
+int mmb_cmd_run(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"workloads", required_argument, 0, 'w'}, {"allocators", required_argument, 0, 'a'},
+      {"threads", required_argument, 0, 't'},   {"param", required_argument, 0, 'p'},
+      {"reps", required_argument, 0, 'r'},      {"warmup", required_argument, 0, 'W'},
+      {"scale", required_argument, 0, 'S'},     {"preset", required_argument, 0, 'P'},
+      {"timeout", required_argument, 0, 'T'},   {"out", required_argument, 0, 'o'},
+      {"resume", required_argument, 0, 'R'},    {"seed", required_argument, 0, 's'},
+      {"pin", required_argument, 0, 'c'},       {"counters", required_argument, 0, 'C'},
+      {"events", required_argument, 0, 'e'},    {"latency", required_argument, 0, 'L'},
+      {"keep-going", no_argument, 0, 'k'},      {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
+  mmb_run_opts o;
+  mmb_run_opts_init(&o);
+  const char *out = NULL, *resume = NULL;
+  int c, explicit = 0, quiet = 0;
+  long long v;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":w:a:t:p:r:o:qh", opts, NULL)) != -1) {
+    int rc = 0;
+    if (c != 'o' && c != 'R' && c != 'q' && c != 'h') explicit = 1;
+    switch (c) {
+    case 'w': rc = copy_opt(o.workloads, sizeof o.workloads, "-w", optarg); break;
+    case 'a': rc = copy_opt(o.allocators, sizeof o.allocators, "-a", optarg); break;
+    case 't': rc = copy_opt(o.threads, sizeof o.threads, "-t", optarg); break;
+    case 'p':
+      if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
+      rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "-p", optarg);
+      break;
+    case 'r': rc = number("-r/--reps", optarg, 1, 1000000, &v), o.reps = (int)v; break;
+    case 'W': rc = number("--warmup", optarg, 0, 1000, &v), o.warmup = (int)v; break;
+    case 'S': {
+      char *end;
+      o.scale = strtod(optarg, &end);
+      if (*end || !(o.scale > 0 && o.scale <= 1000))
+        return mmb_usage_error("run", "--scale needs a number in (0, 1000], e.g. 0.1");
+      break;
+    }
+    case 'P': rc = copy_opt(o.preset, sizeof o.preset, "--preset", optarg); break;
+    case 'T': {
+      char *end;
+      o.timeout = strtod(optarg, &end);
+      if (*end || !(o.timeout > 0 && o.timeout <= 86400))
+        return mmb_usage_error("run", "--timeout needs seconds in (0, 86400], e.g. 60");
+      break;
+    }
+    case 'o': out = optarg; break;
+    case 'R': resume = optarg; break;
+    case 's': rc = number("--seed", optarg, 0, LLONG_MAX, &v), o.seed = (uint64_t)v; break;
+    case 'c':
+      if (strspn(optarg, "0123456789,-") != strlen(optarg) || !*optarg)
+        return mmb_usage_error("run", "--pin needs a CPU list such as 0 or 0,1 or 0-1");
+      rc = copy_opt(o.pin, sizeof o.pin, "--pin", optarg);
+      break;
+    case 'C': rc = copy_opt(o.counters, sizeof o.counters, "--counters", optarg); break;
+    case 'e': rc = copy_opt(o.events, sizeof o.events, "--events", optarg); break;
+    case 'L': rc = copy_opt(o.latency, sizeof o.latency, "--latency", optarg); break;
+    case 'k': o.keep_going = 1; break;
+    case 'q': quiet = 1; break;
+    case 'h': usage(); return 0;
+    case ':': {
+      char msg[128];
+      snprintf(msg, sizeof msg, "option %s needs a value", argv[optind - 1]);
+      return mmb_usage_error("run", msg);
+    }
+    default: {
+      char msg[160];
+      snprintf(msg, sizeof msg, "unknown option '%s' (see: mmbench run --help)", argv[optind - 1]);
+      return mmb_usage_error("run", msg);
+    }
+    }
+    if (rc) return rc;
+  }
+  if (optind < argc) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "unexpected argument '%s' (lists are comma-separated: -w a,b)", argv[optind]);
+    return mmb_usage_error("run", msg);
+  }
+  if (out && resume) return mmb_usage_error("run", "use either -o DIR (a new run) or --resume DIR, not both");
+
+  char err[1024], dir[PATH_MAX];
+  if (resume) {
+    snprintf(dir, sizeof dir, "%s", resume);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/plan.json", dir);
+    char *text = read_file(path);
+    if (!text) {
+      fprintf(stderr, "mmbench run: cannot resume %s: no plan.json there (%s); start a new run with -o DIR\n",
+              dir, strerror(errno));
+      return 2;
+    }
+    mmb_run_opts stored;
+    int rc = mmb_run_opts_from_json(text, &stored, err, sizeof err);
+    free(text);
+    if (rc != 0) {
+      fprintf(stderr, "mmbench run: cannot resume %s: %s\n", dir, err);
+      return 2;
+    }
+    if (explicit) {
+      o.keep_going = o.keep_going || stored.keep_going;
+      if (!mmb_run_opts_same(&o, &stored)) {
+        fprintf(stderr, "mmbench run: %s holds another plan than these options; run --resume %s alone "
+                        "to continue it, or -o NEWDIR for this plan\n", dir, dir);
+        return 2;
+      }
+    }
+    o = stored;
+  }
+
+  mmb_plan plan;
+  if (mmb_plan_build(&o, &plan, err, sizeof err) != 0) {
+    fprintf(stderr, "mmbench run: %s\n", err);
+    return 2;
+  }
+  if (!resume) {
+    if (out) snprintf(dir, sizeof dir, "%s", out);
+    else default_dir(dir, sizeof dir);
+    if (dir_has_results(dir)) {
+      fprintf(stderr, "mmbench run: %s already holds results; use --resume %s to continue it, or another -o DIR\n",
+              dir, dir);
+      mmb_plan_free(&plan);
+      return 2;
+    }
+  }
+
+  /* Probe allocators before anything is written. */
+  mmb_probe_result *probes = calloc((size_t)plan.nallocs, sizeof *probes);
+  mmb_runner_probe(&plan, probes);
+  for (int i = 0; i < plan.nallocs; i++) {
+    if (strcmp(probes[i].status, "invalid") != 0) continue;
+    if (!o.keep_going) {
+      fprintf(stderr, "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass --keep-going to record it as invalid)\n",
+              plan.allocs[i].text, probes[i].reason);
+      free(probes);
+      mmb_plan_free(&plan);
+      return 2;
+    }
+    fprintf(stderr, "mmbench run: allocator %s recorded as invalid: %s\n", plan.allocs[i].text, probes[i].reason);
+  }
+  char counters_json[16384];
+  mmb_counters_probe(&plan.counters, counters_json, sizeof counters_json, quiet);
+
+  /* The folder. */
+  if (!resume) {
+    int rc = make_dir(dir);
+    if (rc) {
+      free(probes);
+      mmb_plan_free(&plan);
+      return rc;
+    }
+    char *pj = mmb_run_opts_to_json(&o);
+    char header[8192];
+    size_t used = 0;
+    const char *cols[128];
+    int ncols = mmb_runner_columns(&plan, cols, 128);
+    for (int i = 0; i < ncols; i++) mmb_csv_field(header, sizeof header - 1, &used, cols[i], i == 0);
+    header[used++] = '\n';
+    header[used] = 0;
+    rc = mmb_write_atomic(dir, "plan.json", pj);
+    if (rc == 0) rc = mmb_write_atomic(dir, "runs.csv", header);
+    free(pj);
+    if (rc != 0) {
+      fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));
+      free(probes);
+      mmb_plan_free(&plan);
+      return 2;
+    }
+  }
+  char command[4096] = "mmbench";
+  for (int i = 0; i < argc; i++) {
+    size_t u = strlen(command);
+    snprintf(command + u, sizeof command - u, " %s", argv[i]);
+  }
+  char started[64];
+  mmb_env_utc_now(started, sizeof started);
+  write_meta(dir, &plan, probes, command, counters_json, started, 0);
+  if (!quiet)
+    fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", plan.ncells, plan.reps,
+            mmb_plan_runs(&plan), dir);
+  int rc = mmb_runner_run(&plan, probes, dir);
+  write_meta(dir, &plan, probes, command, counters_json, started, 1);
+  if (mmb_write_summary(dir, !quiet && rc != 130, err, sizeof err) != 0) {
+    fprintf(stderr, "mmbench run: %s\n", err);
+    rc = rc ? rc : 1;
+  }
+  if (rc == 130) {
+    fprintf(stderr, "mmbench run: interrupted; what ran is in %s. Continue with: mmbench run --resume %s\n", dir, dir);
+  } else if (rc == 0) {
+    if (strncmp(dir, "results/", 8) == 0) {
+      unlink("results/latest");
+      if (symlink(dir + 8, "results/latest") != 0) { /* a convenience only */
+      }
+    }
+    printf("\nresults: %s\n", dir);
+  }
+  free(probes);
+  mmb_plan_free(&plan);
+  return rc;
+}

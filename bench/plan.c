@@ -1,0 +1,468 @@
+/* mmbench — plan expansion and plan.json (see plan.h). */
+#include "plan.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "presets.h"
+
+#define MAX_POINTS 64   /* values one parameter may sweep */
+#define MAX_CELLS 20000 /* a matrix larger than this is refused */
+
+void mmb_run_opts_init(mmb_run_opts *o) {
+  memset(o, 0, sizeof *o);
+  snprintf(o->preset, sizeof o->preset, "default");
+  o->reps = o->warmup = -1;
+  o->scale = -1;
+  o->timeout = 0;
+  o->seed = 42;
+  snprintf(o->counters, sizeof o->counters, "hw");
+}
+
+/* ---------------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------------- */
+static int unknown_workload(const char *name, char *err, size_t errlen) {
+  const mmb_workload *w, *best = NULL;
+  int bestd = 99;
+  for (int i = 0; (w = mmb_workload_at(i)); i++) {
+    int d = mmb_edit_distance(name, w->name);
+    if (d < bestd) bestd = d, best = w;
+  }
+  if (best && bestd <= 3)
+    snprintf(err, errlen, "unknown workload '%s' (did you mean '%s'? see: mmbench list workloads)",
+             name, best->name);
+  else
+    snprintf(err, errlen, "unknown workload '%s' (see: mmbench list workloads)", name);
+  return -1;
+}
+
+/* Workloads selected: names, or family names, or "all". */
+static int select_workloads(const char *list, const mmb_workload **out, int max, char *err,
+                            size_t errlen) {
+  int n = 0;
+  const mmb_workload *w;
+  if (!*list || strcmp(list, "all") == 0) {
+    for (int i = 0; (w = mmb_workload_at(i)) && n < max; i++) out[n++] = w;
+    return n;
+  }
+  char *items[128];
+  int k = mmb_split_list(list, items, 128);
+  if (k < 0) {
+    snprintf(err, errlen, "-w needs a comma-separated list of workload or family names, not '%s'", list);
+    return -1;
+  }
+  for (int j = 0; j < k; j++) {
+    int found = 0;
+    for (int i = 0; (w = mmb_workload_at(i)); i++) {
+      if (strcmp(w->name, items[j]) == 0 || strcmp(w->family, items[j]) == 0) {
+        int dup = 0;
+        for (int q = 0; q < n; q++) dup |= out[q] == w;
+        if (!dup && n < max) out[n++] = w;
+        found = 1;
+      }
+    }
+    if (!found) {
+      unknown_workload(items[j], err, errlen);
+      mmb_free_list(items, k);
+      return -1;
+    }
+  }
+  mmb_free_list(items, k);
+  return n;
+}
+
+static int select_allocators(const char *list, mmb_plan *plan, char *err, size_t errlen) {
+  char *items[64];
+  int k;
+  if (!*list || strcmp(list, "all") == 0) {
+    k = 0;
+    for (const mmb_allocator *const *a = mmb_allocators; *a && k < 64; a++)
+      if (!(*a)->unavailable) items[k++] = strdup((*a)->name);
+  } else {
+    k = mmb_split_list(list, items, 64);
+    if (k < 0) {
+      snprintf(err, errlen, "-a needs a comma-separated list of allocators, not '%s'", list);
+      return -1;
+    }
+  }
+  plan->allocs = calloc((size_t)k, sizeof *plan->allocs);
+  for (int i = 0; i < k; i++) {
+    if (mmb_alloc_spec_parse(items[i], &plan->allocs[i], err, errlen) != 0) {
+      mmb_free_list(items, k);
+      return -1;
+    }
+    for (int j = 0; j < i; j++)
+      if (strcmp(plan->allocs[j].text, plan->allocs[i].text) == 0) {
+        snprintf(err, errlen, "allocator '%s' is listed twice", items[i]);
+        mmb_free_list(items, k);
+        return -1;
+      }
+  }
+  plan->nallocs = k;
+  mmb_free_list(items, k);
+  return 0;
+}
+
+static int parse_threads(const char *list, int *out, int max, char *err, size_t errlen) {
+  char *items[32];
+  int k = mmb_split_list(list, items, 32);
+  if (k < 0 || k > max) {
+    snprintf(err, errlen, "-t needs a comma-separated list of thread counts such as 1,2,4, not '%s'", list);
+    return -1;
+  }
+  for (int i = 0; i < k; i++) {
+    long long v;
+    if (mmb_parse_int(items[i], &v) != 0 || v < 1 || v > MMB_MAX_THREADS) {
+      snprintf(err, errlen, "thread count must be a whole number in 1..%d, not '%s'", MMB_MAX_THREADS, items[i]);
+      mmb_free_list(items, k);
+      return -1;
+    }
+    out[i] = (int)v;
+  }
+  mmb_free_list(items, k);
+  return k;
+}
+
+/* ---------------------------------------------------------------------------
+ * Parameter grids
+ * ------------------------------------------------------------------------- */
+typedef struct grid {
+  int n[MMB_MAX_PARAMS];                 /* values per parameter */
+  char *text[MMB_MAX_PARAMS][MAX_POINTS]; /* the values, as text */
+} grid;
+
+static void grid_free(grid *g) {
+  for (int i = 0; i < MMB_MAX_PARAMS; i++)
+    for (int j = 0; j < g->n[i]; j++) free(g->text[i][j]);
+}
+
+/* Set parameter idx's list from "v1,v2,..." after checking every value. */
+static int grid_set(grid *g, const mmb_workload *w, int idx, const char *values, char *err,
+                    size_t errlen) {
+  const mmb_param *p = &w->params[idx];
+  char *items[MAX_POINTS];
+  int k = p->type == MMB_P_STR ? 1 : mmb_split_list(values, items, MAX_POINTS);
+  if (p->type == MMB_P_STR) items[0] = strdup(values);
+  if (k < 0) {
+    snprintf(err, errlen, "workload '%s': parameter '%s' needs a value or a comma list of at most %d values",
+             w->name, p->name, MAX_POINTS);
+    return -1;
+  }
+  for (int j = 0; j < k; j++) {
+    long long v;
+    if (mmb_param_value(w, p, items[j], &v, err, errlen) != 0) {
+      mmb_free_list(items, k);
+      return -1;
+    }
+  }
+  for (int j = 0; j < g->n[idx]; j++) free(g->text[idx][j]);
+  for (int j = 0; j < k; j++) g->text[idx][j] = items[j];
+  g->n[idx] = k;
+  return 0;
+}
+
+static int grid_build(grid *g, const mmb_workload *w, const mmb_plan *plan, int use_sweep,
+                      char *err, size_t errlen) {
+  memset(g, 0, sizeof *g);
+  if (use_sweep && w->sweep && *w->sweep) {
+    char *copy = strdup(w->sweep), *save = NULL;
+    for (char *it = strtok_r(copy, ";", &save); it; it = strtok_r(NULL, ";", &save)) {
+      char *eq = strchr(it, '=');
+      int idx = eq ? (*eq = 0, mmb_workload_param_index(w, it)) : -1;
+      if (idx < 0 || grid_set(g, w, idx, eq + 1, err, errlen) != 0) {
+        snprintf(err, errlen, "workload '%s': its preset sweep '%s' is invalid", w->name, w->sweep);
+        free(copy);
+        return -1;
+      }
+    }
+    free(copy);
+  }
+  for (int i = 0; i < plan->opts.nparams; i++) {
+    char kv[512];
+    snprintf(kv, sizeof kv, "%s", plan->opts.params[i]);
+    char *eq = strchr(kv, '=');
+    *eq = 0;
+    int idx = mmb_workload_param_index(w, kv);
+    if (idx >= 0 && grid_set(g, w, idx, eq + 1, err, errlen) != 0) return -1;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Why a cell cannot run ("" when it can)
+ * ------------------------------------------------------------------------- */
+static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_allocator *a,
+                        int threads, char *out, size_t len) {
+  out[0] = 0;
+  if (a->unavailable) {
+    snprintf(out, len, "allocator %s unavailable: %s", a->name, a->unavailable);
+  } else if (threads < w->min_threads) {
+    snprintf(out, len, "%s needs at least %d threads", w->name, w->min_threads);
+  } else if (w->max_threads && threads > w->max_threads) {
+    snprintf(out, len, "%s runs at most %d threads", w->name, w->max_threads);
+  } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
+    snprintf(out, len, "%s needs the object-graph API (manual, rc, rc+cc, gc, boehm); %s has none",
+             w->name, a->name);
+  } else if ((w->needs & ~a->caps) & ~(unsigned)MMB_CAP_FREE) {
+    snprintf(out, len, "%s needs capabilities %s lacks (0x%x)", w->name, a->name,
+             (w->needs & ~a->caps));
+  } else if (threads > 1 && !(a->caps & MMB_CAP_THREADS)) {
+    snprintf(out, len, "%s is single-threaded", a->name);
+  } else if (!(a->caps & MMB_CAP_FREE) && !(w->needs & MMB_CAP_GRAPH)) {
+    if (!w->deferred_bytes) {
+      snprintf(out, len, "%s needs individual frees; %s frees only at a phase end", w->name, a->name);
+    } else {
+      uint64_t bytes = w->deferred_bytes(pv->v, threads);
+      if (bytes > MMB_DEFERRED_LIMIT)
+        snprintf(out, len, "%s would hold %.1f GiB without reuse on %s (limit %.0f GiB)", w->name,
+                 (double)bytes / (1u << 30), a->name, (double)MMB_DEFERRED_LIMIT / (1u << 30));
+    }
+  }
+}
+
+static uint64_t cell_seed(uint64_t seed, const char *wname, const char *params, int threads) {
+  uint64_t h = seed ^ 0xcbf29ce484222325ull;
+  for (const char *s = wname; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  for (const char *s = params; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return (h ^ (uint64_t)threads) * 0x9e3779b97f4a7c15ull;
+}
+
+/* ---------------------------------------------------------------------------
+ * Expansion
+ * ------------------------------------------------------------------------- */
+static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_pvals *pv,
+                    int alloc, int threads) {
+  if (plan->ncells == MAX_CELLS) return -1;
+  if (plan->ncells == *cap) {
+    *cap = *cap ? *cap * 2 : 64;
+    plan->cells = realloc(plan->cells, (size_t)*cap * sizeof *plan->cells);
+  }
+  mmb_cell_plan *c = &plan->cells[plan->ncells++];
+  memset(c, 0, sizeof *c);
+  c->w = w;
+  mmb_pvals_copy(w, &c->pv, pv);
+  mmb_params_format(w, pv, c->params, sizeof c->params);
+  c->alloc = alloc;
+  c->threads = threads;
+  c->seed = cell_seed(plan->opts.seed, w->name, c->params, threads);
+  skip_reason(w, pv, plan->allocs[alloc].alloc, threads, c->skip, sizeof c->skip);
+  return 0;
+}
+
+int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errlen) {
+  memset(plan, 0, sizeof *plan);
+  plan->opts = *o;
+  const mmb_preset *pre = mmb_preset_find(o->preset);
+  if (!pre) {
+    snprintf(err, errlen, "unknown preset '%s' (valid: quick, default, full)", o->preset);
+    return -1;
+  }
+  plan->preset_name = pre->name;
+  plan->reps = o->reps >= 0 ? o->reps : pre->reps;
+  plan->warmup = o->warmup >= 0 ? o->warmup : pre->warmup;
+  plan->scale = o->scale > 0 ? o->scale : pre->scale;
+  plan->timeout = o->timeout > 0 ? o->timeout : pre->timeout;
+  if (plan->reps < 1) {
+    snprintf(err, errlen, "-r/--reps must be at least 1");
+    return -1;
+  }
+  if (mmb_counters_parse(&plan->counters, o->counters, o->events, o->latency, err, errlen) != 0)
+    return -1;
+
+  const mmb_workload *ws[256];
+  int nw = select_workloads(o->workloads, ws, 256, err, errlen);
+  if (nw < 0) return -1;
+  if (select_allocators(o->allocators, plan, err, errlen) != 0) return -1;
+  if (plan->nallocs == 0) {
+    snprintf(err, errlen, "no allocator available to run (see: mmbench list allocators)");
+    return -1;
+  }
+  int th_user[32], nth_user = 0;
+  if (*o->threads && (nth_user = parse_threads(o->threads, th_user, 32, err, errlen)) < 0) return -1;
+  int th_pre[32], th_mt[32];
+  int nth_pre = parse_threads(pre->threads, th_pre, 32, err, errlen);
+  int nth_mt = parse_threads(pre->threads_mt, th_mt, 32, err, errlen);
+
+  /* every -p must name a parameter of some selected workload */
+  for (int i = 0; i < o->nparams; i++) {
+    const char *eq = strchr(o->params[i], '=');
+    if (!eq || eq == o->params[i]) {
+      snprintf(err, errlen, "-p needs name=value (or name=v1,v2 to sweep), not '%s'", o->params[i]);
+      return -1;
+    }
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - o->params[i]), o->params[i]);
+    int found = 0;
+    for (int j = 0; j < nw; j++) found |= mmb_workload_param_index(ws[j], name) >= 0;
+    if (!found) {
+      snprintf(err, errlen, "-p %s: no selected workload has a parameter '%s' (see: mmbench list WORKLOAD)",
+               o->params[i], name);
+      return -1;
+    }
+  }
+
+  int cap = 0;
+  for (int j = 0; j < nw; j++) {
+    const mmb_workload *w = ws[j];
+    grid g;
+    if (grid_build(&g, w, plan, pre->sweeps, err, errlen) != 0) {
+      grid_free(&g);
+      return -1;
+    }
+    int np = mmb_workload_nparams(w);
+    int idx[MMB_MAX_PARAMS] = {0};
+    for (;;) {
+      mmb_pvals pv;
+      mmb_pvals_defaults(w, &pv);
+      char text[2048] = "";
+      for (int i = 0; i < np; i++) {
+        if (!g.n[i]) continue;
+        size_t u = strlen(text);
+        snprintf(text + u, sizeof text - u, "%s%s=%s", u ? ";" : "", w->params[i].name, g.text[i][idx[i]]);
+      }
+      if (mmb_params_parse(w, text, &pv, err, errlen) != 0) {
+        mmb_pvals_free(w, &pv);
+        grid_free(&g);
+        return -1;
+      }
+      /* scale work parameters the user did not set */
+      mmb_pvals scaled;
+      mmb_pvals_copy(w, &scaled, &pv);
+      mmb_pvals_scale(w, &scaled, plan->scale);
+      for (int i = 0; i < np; i++)
+        for (int k = 0; k < o->nparams; k++) {
+          size_t l = strlen(w->params[i].name);
+          if (strncmp(o->params[k], w->params[i].name, l) == 0 && o->params[k][l] == '=')
+            scaled.v[i] = pv.v[i];
+        }
+      const int *ths = nth_user ? th_user : strcmp(w->family, "threads") == 0 ? th_mt : th_pre;
+      int nth = nth_user ? nth_user : strcmp(w->family, "threads") == 0 ? nth_mt : nth_pre;
+      for (int t = 0; t < nth; t++)
+        for (int a = 0; a < plan->nallocs; a++)
+          if (add_cell(plan, &cap, w, &scaled, a, ths[t]) != 0) {
+            snprintf(err, errlen, "the matrix has more than %d cells: narrow -w, -a, -t or -p", MAX_CELLS);
+            mmb_pvals_free(w, &pv);
+            mmb_pvals_free(w, &scaled);
+            grid_free(&g);
+            return -1;
+          }
+      mmb_pvals_free(w, &pv);
+      mmb_pvals_free(w, &scaled);
+      int i = 0;
+      for (; i < np; i++) {
+        if (g.n[i] && ++idx[i] < g.n[i]) break;
+        idx[i] = 0;
+      }
+      if (i == np) break;
+    }
+    grid_free(&g);
+  }
+  if (plan->ncells == 0) {
+    snprintf(err, errlen, "the matrix is empty");
+    return -1;
+  }
+  return 0;
+}
+
+void mmb_plan_free(mmb_plan *plan) {
+  for (int i = 0; i < plan->ncells; i++) mmb_pvals_free(plan->cells[i].w, &plan->cells[i].pv);
+  free(plan->cells);
+  free(plan->allocs);
+  memset(plan, 0, sizeof *plan);
+}
+
+int mmb_plan_runs(const mmb_plan *plan) {
+  int n = 0;
+  for (int i = 0; i < plan->ncells; i++) n += plan->cells[i].skip[0] ? 0 : plan->reps;
+  return n;
+}
+
+/* ---------------------------------------------------------------------------
+ * plan.json
+ * ------------------------------------------------------------------------- */
+char *mmb_run_opts_to_json(const mmb_run_opts *o) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "preset", o->preset);
+  cJSON_AddStringToObject(j, "workloads", o->workloads);
+  cJSON_AddStringToObject(j, "allocators", o->allocators);
+  cJSON_AddStringToObject(j, "threads", o->threads);
+  cJSON *ps = cJSON_AddArrayToObject(j, "params");
+  for (int i = 0; i < o->nparams; i++) cJSON_AddItemToArray(ps, cJSON_CreateString(o->params[i]));
+  cJSON_AddNumberToObject(j, "reps", o->reps);
+  cJSON_AddNumberToObject(j, "warmup", o->warmup);
+  cJSON_AddNumberToObject(j, "scale", o->scale);
+  cJSON_AddNumberToObject(j, "timeout", o->timeout);
+  char seed[32];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+  cJSON_AddStringToObject(j, "seed", seed);
+  cJSON_AddStringToObject(j, "counters", o->counters);
+  cJSON_AddStringToObject(j, "events", o->events);
+  cJSON_AddStringToObject(j, "latency", o->latency);
+  cJSON_AddStringToObject(j, "pin", o->pin);
+  cJSON_AddBoolToObject(j, "keep_going", o->keep_going);
+  char *text = cJSON_Print(j);
+  cJSON_Delete(j);
+  return text;
+}
+
+static int get_str(cJSON *j, const char *key, char *dst, size_t len) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+  if (!cJSON_IsString(v) || strlen(v->valuestring) >= len) return -1;
+  snprintf(dst, len, "%s", v->valuestring);
+  return 0;
+}
+
+static int get_num(cJSON *j, const char *key, double *dst) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+  if (!cJSON_IsNumber(v)) return -1;
+  *dst = v->valuedouble;
+  return 0;
+}
+
+int mmb_run_opts_from_json(const char *text, mmb_run_opts *o, char *err, size_t errlen) {
+  mmb_run_opts_init(o);
+  cJSON *j = cJSON_Parse(text);
+  double reps, warmup, scale, timeout;
+  char seed[32];
+  cJSON *ps = j ? cJSON_GetObjectItemCaseSensitive(j, "params") : NULL;
+  if (!j || get_str(j, "preset", o->preset, sizeof o->preset) ||
+      get_str(j, "workloads", o->workloads, sizeof o->workloads) ||
+      get_str(j, "allocators", o->allocators, sizeof o->allocators) ||
+      get_str(j, "threads", o->threads, sizeof o->threads) || get_num(j, "reps", &reps) ||
+      get_num(j, "warmup", &warmup) || get_num(j, "scale", &scale) ||
+      get_num(j, "timeout", &timeout) || get_str(j, "seed", seed, sizeof seed) ||
+      get_str(j, "counters", o->counters, sizeof o->counters) ||
+      get_str(j, "events", o->events, sizeof o->events) ||
+      get_str(j, "latency", o->latency, sizeof o->latency) ||
+      get_str(j, "pin", o->pin, sizeof o->pin) || !cJSON_IsArray(ps) ||
+      cJSON_GetArraySize(ps) > 16) {
+    snprintf(err, errlen, "plan.json is missing or damaged (expected the options of an mmbench run)");
+    cJSON_Delete(j);
+    return -1;
+  }
+  o->reps = (int)reps;
+  o->warmup = (int)warmup;
+  o->scale = scale;
+  o->timeout = timeout;
+  o->seed = strtoull(seed, NULL, 10);
+  o->keep_going = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "keep_going"));
+  cJSON *it;
+  cJSON_ArrayForEach(it, ps) {
+    if (!cJSON_IsString(it)) continue;
+    snprintf(o->params[o->nparams++], sizeof o->params[0], "%s", it->valuestring);
+  }
+  cJSON_Delete(j);
+  return 0;
+}
+
+int mmb_run_opts_same(const mmb_run_opts *a, const mmb_run_opts *b) {
+  char *ja = mmb_run_opts_to_json(a), *jb = mmb_run_opts_to_json(b);
+  int same = strcmp(ja, jb) == 0;
+  free(ja);
+  free(jb);
+  return same;
+}

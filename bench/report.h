@@ -1,0 +1,181 @@
+/* mmbench — shared internals of `mmbench report` and `mmbench compare`:
+ * the results-folder model (report_model.c), figure styles and formatting
+ * (report_style.c), running gnuplot (report_gnuplot.c), the figures
+ * (report_figures.c), the HTML page (report_html.c) and the text summary
+ * (report_text.c). Not a public API: only bench/report*.c and compare.c use it. */
+#ifndef MMB_REPORT_H
+#define MMB_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "table.h"
+
+struct cJSON;
+
+/* ---------------------------------------------------------------------------
+ * The results folder (report_model.c)
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_rstat {
+  int have;            /* a median exists */
+  int n, n_runs;       /* ok repetitions summarised, repetitions run */
+  double median, min, max, mean, stddev, cv, ci_lo, ci_hi;
+  int noisy;           /* cv > MMB_NOISY_CV */
+} mmb_rstat;
+
+typedef struct mmb_rcell {
+  char *workload, *params, *allocator; /* owned */
+  int threads;
+  int wl, alloc;       /* index into model works[] / allocs[] */
+  int pidx;            /* first-seen index of params within its workload */
+  char status[24];     /* ok, or the failing status (crash, skipped, ...) */
+  char *reason;        /* owned; "" when none */
+  int n, n_runs;
+  mmb_rstat *stat;     /* [model nmetrics] */
+  size_t *rows;        /* runs.csv rows of this cell */
+  size_t nrows;
+  size_t *trows;       /* timeline.csv rows of this cell (rep 0) */
+  size_t ntrows;
+} mmb_rcell;
+
+typedef struct mmb_rwork {
+  char *name;          /* owned */
+  const char *family;  /* from the workload registry, or "other" */
+  int order;           /* registry position (unknown ones after) */
+  int throughput;      /* threads family: bars show ops/s */
+  size_t *cells;       /* indices into model cells[], in display order */
+  size_t ncells;
+  char **vary;         /* parameter keys whose value differs between cells */
+  int nvary;
+  int threads_vary;    /* more than one thread count */
+} mmb_rwork;
+
+typedef struct mmb_rmodel {
+  char *dir;                   /* the results folder as given */
+  mmb_table *runs, *summary, *timeline; /* summary/timeline may be NULL */
+  struct cJSON *meta;          /* NULL when meta.json is absent or unreadable */
+  char **metrics;              /* metric names (summary.csv `metric` values) */
+  size_t nmetrics;
+  mmb_rcell *cells;            /* sorted: workload, params, threads, allocator */
+  size_t ncells;
+  char **allocs;               /* allocator names: plan order, then first seen */
+  size_t nallocs;
+  mmb_rwork *works;            /* sorted by family (registry order), then name */
+  size_t nworks;
+  int summary_computed;        /* summary.csv absent: computed from runs.csv */
+  int dropped_tail;            /* runs.csv ended with a cut-short row */
+  char caption[512];           /* "host · CPU · date" for figure captions */
+  char warnings[4][256];       /* problems found while loading (shown in HTML) */
+  int nwarnings;
+} mmb_rmodel;
+
+/* Load DIR. 0, or -1 with a one-line message in err (missing folder, no
+ * runs.csv, unreadable or malformed files). */
+int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen);
+void mmb_rep_free(mmb_rmodel *m);
+
+/* Index of metric name, or -1. */
+int mmb_rep_metric(const mmb_rmodel *m, const char *name);
+/* The statistics of metric name for cell c, or NULL when not measured. */
+const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *name);
+
+/* Value of key in canonical params "k=v;k=v" into buf; 1 found, else 0. */
+int mmb_rep_param(const char *params, const char *key, char *buf, size_t len);
+/* Short label of a cell within its workload: the varying parameters and the
+ * thread count when it varies ("size=64 t=2"), or "default". */
+void mmb_rep_cell_label(const mmb_rmodel *m, const mmb_rcell *c, int with_threads, char *buf,
+                        size_t len);
+/* Text of a JSON string/number at a dotted path ("host.cpu_model"), or NULL. */
+const char *mmb_rep_meta_str(const struct cJSON *meta, const char *path, char *buf, size_t len);
+
+/* ---------------------------------------------------------------------------
+ * Styles and formatting (report_style.c)
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_rstyle {
+  char color[8];  /* "#rrggbb", Okabe–Ito palette (grey for the baselines) */
+  int pattern;    /* gnuplot fill pattern for bars: 0 = solid */
+  int point;      /* gnuplot point type */
+} mmb_rstyle;
+
+/* The fixed style of an allocator name: the same in every figure. */
+void mmb_rep_style(const char *allocator, mmb_rstyle *st);
+
+/* Value with an SI prefix and unit: 1234 "ns" -> "1.23 us". */
+void mmb_rep_fmt_si(double v, const char *unit, char *buf, size_t len);
+/* kB -> "12.3 MiB". */
+void mmb_rep_fmt_kb(double kb, char *buf, size_t len);
+/* Lower-case file-name-safe slug of text (a-z 0-9 . _ -). */
+void mmb_rep_slug(const char *text, char *buf, size_t len);
+/* Quote for a gnuplot single-quoted string ('' for '). */
+void mmb_rep_gp_quote(const char *text, char *buf, size_t len);
+/* Word for a gnuplot word list: whitespace and quotes become '_'. */
+void mmb_rep_gp_word(const char *text, char *buf, size_t len);
+/* Write text HTML-escaped. */
+void mmb_rep_html(FILE *f, const char *text);
+
+/* mkdir -p. 0 or a negative errno. */
+int mmb_rep_mkdirs(const char *path);
+
+/* ---------------------------------------------------------------------------
+ * gnuplot (report_gnuplot.c)
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_gnuplot {
+  int have;               /* gnuplot found on PATH */
+  char path[512];         /* its path */
+  char scripts[512];      /* directory holding bars.gp & co ("" = not found) */
+  char why[512];          /* why plots cannot be made (empty when they can) */
+} mmb_gnuplot;
+
+/* Find gnuplot and the scripts directory (MMB_SCRIPTS_DIR, next to the
+ * binary, MMB_SOURCE_DIR/scripts). Fills why when either is missing. */
+void mmb_gp_find(mmb_gnuplot *gp);
+
+/* Gnuplot variable assignments for -e, built up one by one. */
+typedef struct mmb_gpvars {
+  char text[16384];
+  size_t len;
+} mmb_gpvars;
+void mmb_gp_str(mmb_gpvars *v, const char *name, const char *value);
+void mmb_gp_num(mmb_gpvars *v, const char *name, double value);
+
+/* Run script (a file name in gp->scripts) with vars; stderr goes to log
+ * (removed on success). 0 when gnuplot exited 0 and out.svg and out.png
+ * exist; -1 otherwise. */
+int mmb_gp_run(const mmb_gnuplot *gp, const char *script, const mmb_gpvars *vars,
+               const char *out, const char *log);
+
+/* ---------------------------------------------------------------------------
+ * Figures (report_figures.c)
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_rfig {
+  char name[160];  /* file stem: plots/<name>.svg and .png */
+  char kind[16];   /* time, rss, rsslive, counters, scaling, sweep, timeline, latency, heapsweep */
+  char title[256];
+  char note[512];  /* shown with the figure ("" none) */
+  int wl;          /* workload index */
+  int produced;    /* svg and png written */
+} mmb_rfig;
+
+typedef struct mmb_rfigs {
+  mmb_rfig *v;
+  size_t n, cap;
+  int failed;             /* figures gnuplot failed on */
+  char counters_note[512]; /* counters that could not be measured, and why */
+} mmb_rfigs;
+
+/* Write DIR/plots/data/ and, when gp->have, the SVG/PNG figures.
+ * 0, or -1 with err (the plots folder cannot be written). */
+int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs, char *err,
+                    size_t errlen);
+void mmb_rep_figs_free(mmb_rfigs *figs);
+
+/* ---------------------------------------------------------------------------
+ * Outputs (report_html.c, report_text.c)
+ * ------------------------------------------------------------------------- */
+/* Write DIR/report.html (atomically). 0, or -1 with err. */
+int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfigs *figs,
+                       char *err, size_t errlen);
+/* The plain-text summary table. */
+void mmb_rep_text(const mmb_rmodel *m, FILE *out);
+
+#endif

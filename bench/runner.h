@@ -1,0 +1,29 @@
+/* mmbench — the runner: probes allocators, then runs every (cell,
+ * repetition) of a plan in a fresh child process, interleaving repetitions,
+ * enforcing the timeout, and appending each record to runs.csv as it
+ * arrives. */
+#ifndef MMB_RUNNER_H
+#define MMB_RUNNER_H
+
+#include "plan.h"
+
+typedef struct mmb_probe_result {
+  char status[16]; /* ok | invalid | skipped */
+  char reason[256];
+  char version[128];
+  char library[512];
+} mmb_probe_result;
+
+/* Probe every allocator of the plan in a child, as a cell would inject it.
+ * probes has plan->nallocs entries. */
+void mmb_runner_probe(const mmb_plan *plan, mmb_probe_result *probes);
+
+/* Run the plan into dir (which exists and holds plan.json and the runs.csv
+ * header). Rows already in runs.csv (resume) are not run again. Returns 0
+ * when the matrix completed, 130 when interrupted, 1 on an I/O failure. */
+int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir);
+
+/* Every column of runs.csv for this plan (fixed ones, then counters). */
+int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max);
+
+#endif
