@@ -14,7 +14,8 @@
  *   - new_obj returns an object the caller holds one reference to.
  *   - set(o,i,v) stores v and takes a new reference to it; put(o,i,v) stores v
  *     and hands the caller's reference over (no count traffic). Both give up
- *     the reference the slot held before.
+ *     the reference the slot held before. mmb_obj_take(o,i) (inline) moves
+ *     the slot's reference out to the caller and leaves the slot NULL.
  *   - retain(o) takes one more reference; drop(o) gives one up. Under `rc`
  *     the last drop frees the object and releases its slots (iteratively).
  *     Under `gc` / `boehm` both do nothing: the object dies when it is no
@@ -54,6 +55,7 @@ enum {
   MMB_GRAPH_COUNTED = 1u << 1,  /* reference counts: retain / drop matter */
   MMB_GRAPH_TRACED = 1u << 2,   /* a tracing collector: roots matter, drop is a no-op */
   MMB_GRAPH_CYCLES = 1u << 3,   /* garbage cycles are reclaimed (not plain rc) */
+  MMB_GRAPH_CONSERVATIVE = 1u << 4, /* may keep some garbage alive (boehm): counts inexact */
 };
 
 /* Object counts since init (exact for manual / rc / rc+cc / gc; boehm's live
@@ -84,6 +86,16 @@ struct mmb_graph_ops {
 /* Slot i of o (a borrowed pointer: take a reference with retain to keep it). */
 static inline mmb_obj *mmb_obj_get(const mmb_obj *o, unsigned i) {
   return ((mmb_obj *const *)(const void *)o)[i];
+}
+
+/* Move slot i's reference to the caller; the slot becomes NULL. No barrier
+ * is needed by any adapter (counts do not change; the collectors are not
+ * incremental). */
+static inline mmb_obj *mmb_obj_take(mmb_obj *o, unsigned i) {
+  mmb_obj **slots = (mmb_obj **)(void *)o;
+  mmb_obj *v = slots[i];
+  slots[i] = NULL;
+  return v;
 }
 
 /* The payload of an object made with nslots slots. */

@@ -367,7 +367,7 @@ int mmb_cmd_run(int argc, char **argv) {
   if (!quiet)
     fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", plan.ncells, plan.reps,
             mmb_plan_runs(&plan), dir);
-  int rc = mmb_runner_run(&plan, probes, dir);
+  int rc = mmb_runner_run(&plan, probes, dir, quiet);
   write_meta(dir, &plan, probes, command, counters_json, started, 1);
   if (mmb_write_summary(dir, !quiet && rc != 130, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);

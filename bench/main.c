@@ -16,6 +16,7 @@ static const subcommand commands[] = {
     {"run", mmb_cmd_run, "run a matrix of workloads x allocators x threads into a results folder"},
     {"list", mmb_cmd_list, "list workloads (with parameters), allocators, presets"},
     {"env", mmb_cmd_env, "print the environment record (as stored in meta.json)"},
+    {"check-allocator", mmb_cmd_check, "conformance table of allocators (C11/POSIX malloc API)"},
     {"report", mmb_cmd_report, "plots and report.html for a results folder"},
     {"compare", mmb_cmd_compare, "compare two results folders cell by cell"},
     {"cell", mmb_cmd_cell, NULL},
@@ -27,7 +28,7 @@ static void usage(FILE *out) {
   fprintf(out, "usage: mmbench COMMAND [OPTIONS]   (mmbench COMMAND --help for each)\n\n"
                "mmbench %s: memory-allocator benchmarks\n\ncommands:\n", MMB_VERSION);
   for (size_t i = 0; i < NCOMMANDS; i++)
-    if (commands[i].help) fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+    if (commands[i].help) fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].help);
 }
 
 int main(int argc, char **argv) {
@@ -54,6 +55,6 @@ int main(int argc, char **argv) {
   if (best && bestd <= 2)
     fprintf(stderr, "mmbench: unknown command '%s' (did you mean '%s'? see: mmbench --help)\n", argv[1], best);
   else
-    fprintf(stderr, "mmbench: unknown command '%s' (valid: run, list, env, report, compare)\n", argv[1]);
+    fprintf(stderr, "mmbench: unknown command '%s' (valid: run, list, env, check-allocator, report, compare)\n", argv[1]);
   return MMB_EXIT_USAGE;
 }

@@ -11,6 +11,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "conformance.h"
 #include "record.h"
 
 /* 1 when paths a and b are the same file. */
@@ -40,14 +41,35 @@ static void check_preload(const mmb_allocator *a, mmb_record *rec) {
   mmb_record_set(rec, "library", info.dli_fname);
 }
 
+static const char *const result_names[] = {"pass", "FAIL", "warn", "n/a"};
+
+/* Conformance: one line per check, then the verdict in rec. */
+static void conformance(const mmb_allocator *a, FILE *out, mmb_record *rec) {
+  mmb_check checks[MMB_MAX_CHECKS];
+  int failed;
+  int n = mmb_conformance_run(a, checks, &failed);
+  const mmb_check *first = NULL;
+  for (int i = 0; i < n; i++) {
+    fprintf(out, "%s\t%s\t%s\n", checks[i].name, result_names[checks[i].result], checks[i].detail);
+    if (!first && checks[i].result == MMB_CHECK_FAIL) first = &checks[i];
+  }
+  if (first)
+    mmb_record_fail(rec, "nonconforming", "fails %s: %s (%d of %d checks failed)", first->name,
+                    first->detail, failed, n);
+}
+
 int mmb_cmd_probe(int argc, char **argv) {
-  if (argc != 2 || strcmp(argv[1], "--help") == 0) {
-    printf("usage: mmbench probe ALLOCATOR\nInternal: checks an allocator in a child, as the runner injects it.\n");
+  int check = argc == 3 && strcmp(argv[1], "--conformance") == 0;
+  if ((argc != 2 && !check) || strcmp(argv[1], "--help") == 0) {
+    printf("usage: mmbench probe [--conformance] ALLOCATOR\nInternal: checks an allocator in a child, as the runner injects it.\n");
     return argc == 2 ? 0 : MMB_EXIT_USAGE;
   }
   char err[512];
-  const mmb_allocator *a = mmb_allocator_resolve(argv[1], err, sizeof err);
+  const mmb_allocator *a = mmb_allocator_resolve(argv[argc - 1], err, sizeof err);
   if (!a) return mmb_usage_error("probe", err);
+  /* the runner reads descriptor 3; by hand, stdout */
+  FILE *out = fcntl(3, F_GETFD) != -1 ? fdopen(3, "w") : stdout;
+  if (!out) out = stdout;
   mmb_record rec;
   mmb_record_init(&rec, "ok");
   if (a->unavailable) mmb_record_fail(&rec, "skipped", "%s", a->unavailable);
@@ -61,6 +83,7 @@ int mmb_cmd_probe(int argc, char **argv) {
       void *p = a->malloc ? a->malloc(100) : NULL;
       if (a->malloc && !p) mmb_record_fail(&rec, "invalid", "%s: malloc(100) returned NULL", a->name);
       if (p) a->free(p, 100);
+      if (check && strcmp(rec.status, "ok") == 0) conformance(a, out, &rec);
       const char *v = a->version ? a->version() : NULL;
       mmb_record_set(&rec, "version", v ? v : "");
       if (a->thread_detach) a->thread_detach();
@@ -69,9 +92,7 @@ int mmb_cmd_probe(int argc, char **argv) {
   }
   char line[4096];
   mmb_record_encode(&rec, line, sizeof line);
-  /* the runner reads descriptor 3; by hand, stdout */
-  FILE *out = fcntl(3, F_GETFD) != -1 ? fdopen(3, "w") : stdout;
-  fprintf(out ? out : stdout, "%s\n", line);
-  fflush(out ? out : stdout);
+  fprintf(out, "%s\n", line);
+  fflush(out);
   return 0;
 }

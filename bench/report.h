@@ -100,7 +100,7 @@ typedef struct mmb_rstyle {
 /* The fixed style of an allocator name: the same in every figure. */
 void mmb_rep_style(const char *allocator, mmb_rstyle *st);
 
-/* Value with an SI prefix and unit: 1234 "ns" -> "1.23 us". */
+/* Value with an SI prefix and unit: 1234 "ns" -> "1.23 µs". */
 void mmb_rep_fmt_si(double v, const char *unit, char *buf, size_t len);
 /* kB -> "12.3 MiB". */
 void mmb_rep_fmt_kb(double kb, char *buf, size_t len);

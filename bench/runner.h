@@ -8,11 +8,15 @@
 #include "plan.h"
 
 typedef struct mmb_probe_result {
-  char status[16]; /* ok | invalid | skipped */
+  char status[16]; /* ok | invalid | nonconforming | skipped */
   char reason[256];
   char version[128];
   char library[512];
+  char checks[8192]; /* conformance: "name<TAB>result<TAB>detail" lines */
 } mmb_probe_result;
+
+/* Probe one allocator in a child (injection check, version, conformance). */
+void mmb_probe_allocator(const mmb_alloc_spec *spec, mmb_probe_result *p);
 
 /* Probe every allocator of the plan in a child, as a cell would inject it.
  * probes has plan->nallocs entries. */
@@ -21,7 +25,7 @@ void mmb_runner_probe(const mmb_plan *plan, mmb_probe_result *probes);
 /* Run the plan into dir (which exists and holds plan.json and the runs.csv
  * header). Rows already in runs.csv (resume) are not run again. Returns 0
  * when the matrix completed, 130 when interrupted, 1 on an I/O failure. */
-int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir);
+int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet);
 
 /* Every column of runs.csv for this plan (fixed ones, then counters). */
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max);

@@ -1,0 +1,66 @@
+/* mmbench check-allocator — the conformance table of each allocator named,
+ * each checked in a child with the allocator injected as in a cell. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "runner.h"
+
+static void print_table(const mmb_alloc_spec *spec, const mmb_probe_result *p) {
+  printf("%s%s%s\n", spec->text, p->version[0] ? "  version " : "", p->version);
+  printf("  %-24s %-6s %s\n", "check", "result", "detail");
+  char *copy = strdup(p->checks), *save = NULL;
+  for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *name = line, *res = strchr(name, '\t'), *detail = NULL;
+    if (!res) continue;
+    *res++ = 0;
+    detail = strchr(res, '\t');
+    if (detail) *detail++ = 0;
+    printf("  %-24s %-6s %s\n", name, res, detail ? detail : "");
+  }
+  free(copy);
+  printf("  verdict: %s%s%s\n\n", p->status, p->reason[0] ? " — " : "", p->reason);
+}
+
+int mmb_cmd_check(int argc, char **argv) {
+  static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == 'h') {
+      printf("usage: mmbench check-allocator [ALLOCATOR...]\n"
+             "Checks malloc, calloc, realloc, free, aligned_alloc, posix_memalign, memalign and\n"
+             "malloc_usable_size against C11/POSIX for each allocator (default: every available\n"
+             "one), e.g. mmbench check-allocator preload:/path/libmymalloc.so\n"
+             "Exit status: 0 all conform, 1 one does not, 2 bad input.\n");
+      return 0;
+    }
+    return mmb_usage_error("check-allocator", NULL);
+  }
+  int n = argc - optind;
+  mmb_alloc_spec *specs = calloc((size_t)(n ? n : 64), sizeof *specs);
+  char err[512];
+  if (n == 0) {
+    for (const mmb_allocator *const *a = mmb_allocators; *a; a++)
+      if (!(*a)->unavailable) mmb_alloc_spec_parse((*a)->name, &specs[n++], err, sizeof err);
+  } else {
+    for (int i = 0; i < n; i++)
+      if (mmb_alloc_spec_parse(argv[optind + i], &specs[i], err, sizeof err) != 0) {
+        free(specs);
+        return mmb_usage_error("check-allocator", err);
+      }
+  }
+  int bad = 0;
+  mmb_probe_result *p = malloc(sizeof *p);
+  for (int i = 0; i < n; i++) {
+    mmb_probe_allocator(&specs[i], p);
+    print_table(&specs[i], p);
+    bad |= strcmp(p->status, "ok") != 0;
+  }
+  free(p);
+  free(specs);
+  return bad ? 1 : 0;
+}

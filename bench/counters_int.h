@@ -1,0 +1,125 @@
+/* mmbench — private interface between the counter files: counters.c
+ * (options, columns, dispatch), perf_events.c (libpfm4 + perf_event_open),
+ * counters_probe.c (meta.json probe, `mmbench list events`), sim.c
+ * (valgrind) and latency.c (sampled call latencies). Not for other code;
+ * tests include it to reach the histogram and the event table. */
+#ifndef MMB_COUNTERS_INT_H
+#define MMB_COUNTERS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "counters.h"
+
+#define MMB_CNT_MAX 24     /* events per selection */
+#define MMB_CNT_NAME 41    /* event name + NUL; leaves room for "_per_op" */
+
+/* ---------------------------------------------------------------------------
+ * Event selection (counters.c)
+ * ------------------------------------------------------------------------- */
+/* Split a canonical comma list into names. Returns the count. */
+int mmb_cnt_split(const char *list, char names[][MMB_CNT_NAME], int max);
+
+/* ---------------------------------------------------------------------------
+ * perf events (perf_events.c)
+ * ------------------------------------------------------------------------- */
+enum {
+  MMB_PE_SOFTWARE = 1u << 0, /* PERF_TYPE_SOFTWARE: kernel-counted, never multiplexed */
+  MMB_PE_NONZERO = 1u << 1,  /* 0 is impossible over a busy region (cycles, task-clock) */
+  MMB_PE_CYCLES = 1u << 2,   /* generic CPU cycles */
+  MMB_PE_INSNS = 1u << 3,    /* generic retired instructions */
+};
+
+/* 0 and *flags (MMB_PE_*) when name encodes; else -1 with a one-line err. */
+int mmb_pe_lookup(const char *name, unsigned *flags, char *err, size_t errlen);
+
+/* The result of opening one event alone in this process. */
+typedef struct mmb_pe_status {
+  int ok;           /* 1 = opened */
+  int err;          /* errno of perf_event_open (0 when ok) */
+  unsigned flags;   /* MMB_PE_* */
+  char status[16];  /* ok | unsupported | denied | error */
+  char reason[200]; /* one line; "" when ok */
+  char plm[4];      /* privilege levels counted: "u" or "uk" */
+  char encoding[160]; /* libpfm4's fully qualified name, or the builtin one */
+} mmb_pe_status;
+void mmb_pe_probe_event(const char *name, mmb_pe_status *st);
+
+/* What libpfm4 sees: the default (or first present core) PMU name, NULL when
+ * none; whether a hardware PMU is visible at all; perf_event_paranoid (or
+ * -99 when unreadable). */
+const char *mmb_pe_pmu_name(void);
+int mmb_pe_hw_visible(void);
+int mmb_pe_paranoid(void);
+/* Names of present PMUs into out (comma list). */
+void mmb_pe_pmus(char *out, size_t len);
+/* Iterate generic perf events libpfm4 (or the builtin table) knows:
+ * calls fn(name, equivalent, description) for each alias. */
+void mmb_pe_each_generic(void (*fn)(const char *name, const char *equiv, const char *desc,
+                                    void *arg),
+                         void *arg);
+/* Events of the default core PMU (name, description); 0 when none. */
+int mmb_pe_each_core(void (*fn)(const char *name, const char *desc, void *arg), void *arg);
+
+typedef struct mmb_pe_cell mmb_pe_cell;
+typedef struct mmb_pe_thread mmb_pe_thread;
+/* Encode the events and plan groups by opening them once in this thread. */
+mmb_pe_cell *mmb_pe_cell_open(char names[][MMB_CNT_NAME], int n);
+mmb_pe_thread *mmb_pe_thread_open(mmb_pe_cell *c);
+void mmb_pe_thread_start(mmb_pe_thread *t); /* no allocation, no printing */
+void mmb_pe_thread_stop(mmb_pe_thread *t);
+void mmb_pe_thread_close(mmb_pe_cell *c, mmb_pe_thread *t); /* read, sum, close */
+/* 1 and the scaled sum over threads for event i; 0 when not measured.
+ * *frac = time running / time enabled summed over threads. */
+int mmb_pe_result(const mmb_pe_cell *c, int i, double *value, double *frac);
+/* Why event i has no result ("" when it has one). */
+const char *mmb_pe_why(const mmb_pe_cell *c, int i);
+void mmb_pe_cell_close(mmb_pe_cell *c);
+
+/* ---------------------------------------------------------------------------
+ * Simulated counts under valgrind (sim.c)
+ * ------------------------------------------------------------------------- */
+int mmb_sim_prefix(const char *out_file, const char **prefix, int max);
+void mmb_sim_region_start(void);
+void mmb_sim_region_stop(void);
+void mmb_sim_thread_start(void);
+void mmb_sim_thread_stop(void);
+/* Totals of the callgrind output file: names[i] / vals[i]. Count or -errno. */
+int mmb_sim_parse(const char *file, char names[][16], uint64_t *vals, int max);
+/* Valgrind's version line ("valgrind-3.19.0") or "". */
+const char *mmb_sim_version(void);
+
+/* ---------------------------------------------------------------------------
+ * Latency histograms (latency.c)
+ * ------------------------------------------------------------------------- */
+/* Log-linear buckets: exact below 16 ns, then 16 sub-buckets per power of
+ * two (at most 6.25 % wide), up to 2^40 ns; larger values go to the last
+ * bucket, the exact maximum is kept apart. */
+#define MMB_LAT_SUB_BITS 4
+#define MMB_LAT_MAX_EXP 39
+#define MMB_LAT_NB ((MMB_LAT_MAX_EXP - 2) << MMB_LAT_SUB_BITS)
+
+typedef struct mmb_lat_hist {
+  uint64_t n;   /* samples */
+  uint64_t max; /* largest sample, exact */
+  uint64_t b[MMB_LAT_NB];
+} mmb_lat_hist;
+
+void mmb_lat_hist_add(mmb_lat_hist *h, uint64_t v);
+void mmb_lat_hist_merge(mmb_lat_hist *dst, const mmb_lat_hist *src);
+/* Nearest-rank quantile q in [0,1]: the midpoint of the bucket holding rank
+ * ceil(q*n), never above the exact maximum. 0 when empty. */
+uint64_t mmb_lat_hist_quantile(const mmb_lat_hist *h, double q);
+/* Bucket index of v and the [lo, hi] range of bucket b. */
+int mmb_lat_bucket(uint64_t v);
+void mmb_lat_bucket_range(int b, uint64_t *lo, uint64_t *hi);
+
+typedef struct mmb_lat_slot mmb_lat_slot;
+/* In a worker thread before the region: its histogram slot (NULL when none). */
+mmb_lat_slot *mmb_lat_thread_claim(void);
+void mmb_lat_thread_arm(mmb_lat_slot *s);   /* region start: sample this thread */
+void mmb_lat_thread_disarm(void);           /* region end */
+/* The clock chosen ("tsc" or "monotonic"), its rate and back-to-back cost. */
+void mmb_lat_clock_info(const char **name, double *ticks_per_ns, double *overhead_ns);
+
+#endif

@@ -1,0 +1,769 @@
+/* mmbench — the results-folder model behind `mmbench report`: runs.csv (the
+ * ground truth: cells, statuses, reasons), summary.csv (statistics per cell
+ * and metric; computed from runs.csv when absent), timeline.csv and
+ * meta.json, with cells ordered by workload family, parameters, threads and
+ * allocator. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report.h"
+#include "stats.h"
+#include "workload.h"
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ * ---------------------------------------------------------------------- */
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) abort(); /* the report holds a few MB at most */
+  return p;
+}
+
+static void *xrealloc(void *p, size_t size) {
+  void *q = realloc(p, size ? size : 1);
+  if (!q) abort();
+  return q;
+}
+
+static char *xstrdup(const char *s) {
+  char *d = strdup(s ? s : "");
+  if (!d) abort();
+  return d;
+}
+
+static void push_size(size_t **v, size_t *n, size_t x) {
+  if ((*n & (*n - 1)) == 0) *v = xrealloc(*v, (*n ? *n * 2 : 4) * sizeof **v);
+  (*v)[(*n)++] = x;
+}
+
+static void warn(mmb_rmodel *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(mmb_rmodel *m, const char *fmt, ...) {
+  if (m->nwarnings >= (int)(sizeof m->warnings / sizeof m->warnings[0])) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(m->warnings[m->nwarnings++], sizeof m->warnings[0], fmt, ap);
+  va_end(ap);
+}
+
+static int path_join(char *buf, size_t len, const char *dir, const char *name) {
+  int n = snprintf(buf, len, "%s/%s", dir, name);
+  return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Cell lookup: open addressing over "workload\x1fparams\x1fallocator\x1fthreads"
+ * ---------------------------------------------------------------------- */
+typedef struct cellmap {
+  size_t *slot; /* cell index + 1, 0 = empty */
+  size_t cap;
+} cellmap;
+
+static uint64_t hash_key(const char *w, const char *p, const char *a, int t) {
+  uint64_t h = 1469598103934665603ull;
+  const char *parts[3] = {w, p, a};
+  for (int i = 0; i < 3; i++) {
+    for (const char *s = parts[i]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    h = (h ^ 0x1f) * 1099511628211ull;
+  }
+  return (h ^ (uint64_t)(unsigned)t) * 1099511628211ull;
+}
+
+static int cell_is(const mmb_rcell *c, const char *w, const char *p, const char *a, int t) {
+  return c->threads == t && strcmp(c->workload, w) == 0 && strcmp(c->params, p) == 0 &&
+         strcmp(c->allocator, a) == 0;
+}
+
+static void map_rehash(cellmap *map, const mmb_rmodel *m);
+
+/* Index of the cell, or SIZE_MAX; *slot = where it would go. */
+static size_t cell_find(const mmb_rmodel *m, const cellmap *map, const char *w, const char *p,
+                        const char *a, int t, size_t *slot) {
+  size_t i = map->cap ? hash_key(w, p, a, t) & (map->cap - 1) : 0;
+  while (map->cap && map->slot[i]) {
+    if (cell_is(&m->cells[map->slot[i] - 1], w, p, a, t)) return map->slot[i] - 1;
+    i = (i + 1) & (map->cap - 1);
+  }
+  *slot = i;
+  return SIZE_MAX;
+}
+
+/* Index of the cell, created when absent. */
+static size_t cell_get(mmb_rmodel *m, cellmap *map, const char *w, const char *p, const char *a,
+                       int t) {
+  if ((m->ncells + 1) * 2 > map->cap) map_rehash(map, m);
+  size_t i, k = cell_find(m, map, w, p, a, t, &i);
+  if (k != SIZE_MAX) return k;
+  if ((m->ncells & (m->ncells - 1)) == 0)
+    m->cells = xrealloc(m->cells, (m->ncells ? m->ncells * 2 : 4) * sizeof *m->cells);
+  mmb_rcell *c = &m->cells[m->ncells];
+  memset(c, 0, sizeof *c);
+  c->workload = xstrdup(w);
+  c->params = xstrdup(p);
+  c->allocator = xstrdup(a);
+  c->threads = t;
+  c->reason = xstrdup("");
+  snprintf(c->status, sizeof c->status, "ok");
+  map->slot[i] = ++m->ncells;
+  return m->ncells - 1;
+}
+
+static void map_rehash(cellmap *map, const mmb_rmodel *m) {
+  size_t cap = map->cap ? map->cap * 2 : 256;
+  while (cap < (m->ncells + 1) * 2) cap *= 2;
+  free(map->slot);
+  map->slot = xcalloc(cap, sizeof *map->slot);
+  map->cap = cap;
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *c = &m->cells[k];
+    size_t i = hash_key(c->workload, c->params, c->allocator, c->threads) & (cap - 1);
+    while (map->slot[i]) i = (i + 1) & (cap - 1);
+    map->slot[i] = k + 1;
+  }
+}
+
+/* ------------------------------------------------------------------------
+ * Metrics
+ * ---------------------------------------------------------------------- */
+static int add_metric(mmb_rmodel *m, const char *name) {
+  for (size_t i = 0; i < m->nmetrics; i++)
+    if (strcmp(m->metrics[i], name) == 0) return (int)i;
+  m->metrics = xrealloc(m->metrics, (m->nmetrics + 1) * sizeof *m->metrics);
+  m->metrics[m->nmetrics] = xstrdup(name);
+  return (int)m->nmetrics++;
+}
+
+int mmb_rep_metric(const mmb_rmodel *m, const char *name) {
+  for (size_t i = 0; i < m->nmetrics; i++)
+    if (strcmp(m->metrics[i], name) == 0) return (int)i;
+  return -1;
+}
+
+const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *name) {
+  int k = mmb_rep_metric(m, name);
+  if (k < 0 || !c->stat || !c->stat[k].have) return NULL;
+  return &c->stat[k];
+}
+
+/* The runs.csv columns that identify a row or are not measurements. */
+static int is_identity_column(const char *name) {
+  static const char *const ids[] = {"workload", "params", "allocator", "threads", "rep",
+                                    "status",   "reason", "checksum",  NULL};
+  for (int i = 0; ids[i]; i++)
+    if (strcmp(ids[i], name) == 0) return 1;
+  return 0;
+}
+
+/* The fixed runs.csv columns (formats.md); summary.csv only summarises some. */
+static int is_fixed_column(const char *name) {
+  static const char *const fixed[] = {
+      "wall_ns", "cpu_ns", "ops",        "ns_per_op",    "peak_rss_kb", "minflt",
+      "majflt",  "nvcsw",  "nivcsw",     "live_bytes",   "final_rss_kb", "rss_per_live",
+      "reclaimed", NULL};
+  for (int i = 0; fixed[i]; i++)
+    if (strcmp(fixed[i], name) == 0) return 1;
+  return is_identity_column(name);
+}
+
+/* Statistics from runs.csv when summary.csv is absent: the metrics
+ * formats.md lists, summarised over the ok repetitions with mmb_summarize. */
+static void compute_summary(mmb_rmodel *m) {
+  const mmb_table *t = m->runs;
+  static const char *const base[] = {"ns_per_op",    "ops_per_s",    "wall_ns", "peak_rss_kb",
+                                     "rss_per_live", "final_rss_kb", NULL};
+  for (int i = 0; base[i]; i++) add_metric(m, base[i]);
+  for (size_t c = 0; c < mmb_table_cols(t); c++)
+    if (!is_fixed_column(mmb_table_name(t, c))) add_metric(m, mmb_table_name(t, c));
+  int cstatus = mmb_table_col(t, "status"), cops = mmb_table_col(t, "ops"),
+      cwall = mmb_table_col(t, "wall_ns");
+  double *v = NULL;
+  size_t vcap = 0;
+  for (size_t k = 0; k < m->ncells; k++) {
+    mmb_rcell *cell = &m->cells[k];
+    if (vcap < cell->nrows + 1) {
+      vcap = cell->nrows + 1;
+      v = xrealloc(v, vcap * sizeof *v);
+    }
+    cell->stat = xcalloc(m->nmetrics, sizeof *cell->stat);
+    for (size_t mi = 0; mi < m->nmetrics; mi++) {
+      int col = mmb_table_col(t, m->metrics[mi]);
+      int ops_per_s = strcmp(m->metrics[mi], "ops_per_s") == 0;
+      size_t n = 0;
+      for (size_t r = 0; r < cell->nrows; r++) {
+        size_t row = cell->rows[r];
+        if (strcmp(mmb_table_get(t, row, cstatus), "ok") != 0) continue;
+        double x;
+        if (ops_per_s) {
+          double ops = mmb_table_numv(t, row, cops), wall = mmb_table_numv(t, row, cwall);
+          if (!(wall > 0) || isnan(ops)) continue;
+          x = ops / wall * 1e9;
+        } else if (mmb_table_num(t, row, col, &x) != 1) {
+          continue;
+        }
+        v[n++] = x;
+      }
+      mmb_rstat *s = &cell->stat[mi];
+      s->n = (int)n;
+      s->n_runs = (int)cell->nrows;
+      if (n == 0) continue;
+      mmb_summary sum;
+      mmb_summarize(v, n, &sum);
+      s->have = 1;
+      s->median = sum.median;
+      s->min = sum.min;
+      s->max = sum.max;
+      s->mean = sum.mean;
+      s->stddev = sum.stddev;
+      s->cv = sum.cv;
+      s->ci_lo = sum.ci_lo;
+      s->ci_hi = sum.ci_hi;
+      s->noisy = sum.cv > MMB_NOISY_CV;
+    }
+  }
+  free(v);
+}
+
+/* Statistics from summary.csv. 0, or -1 with err. */
+static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
+  const mmb_table *t = m->summary;
+  static const char *const need[] = {"workload", "params", "allocator", "threads", "metric",
+                                     "median",   NULL};
+  for (int i = 0; need[i]; i++) {
+    if (mmb_table_col(t, need[i]) < 0) {
+      snprintf(err, errlen, "%s/summary.csv has no column '%s' (see formats: workload, params, "
+               "allocator, threads, metric, n, ..., median, ...)", m->dir, need[i]);
+      return -1;
+    }
+  }
+  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
+      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
+      cm = mmb_table_col(t, "metric"), cn = mmb_table_col(t, "n"),
+      cnr = mmb_table_col(t, "n_runs"), cmed = mmb_table_col(t, "median"),
+      cmin = mmb_table_col(t, "min"), cmax = mmb_table_col(t, "max"),
+      cmean = mmb_table_col(t, "mean"), csd = mmb_table_col(t, "stddev"),
+      ccv = mmb_table_col(t, "cv"), clo = mmb_table_col(t, "ci_lo"),
+      chi = mmb_table_col(t, "ci_hi"), cnoisy = mmb_table_col(t, "noisy"),
+      cst = mmb_table_col(t, "status");
+  size_t rows = mmb_table_rows(t);
+  for (size_t r = 0; r < rows; r++) add_metric(m, mmb_table_get(t, r, cm));
+  for (size_t k = 0; k < m->ncells; k++) m->cells[k].stat = xcalloc(m->nmetrics, sizeof(mmb_rstat));
+  for (size_t r = 0; r < rows; r++) {
+    double th = mmb_table_numv(t, r, ct);
+    if (isnan(th)) {
+      snprintf(err, errlen, "%s/summary.csv line %zu: threads '%s' is not a number", m->dir,
+               mmb_table_line(t, r), mmb_table_get(t, r, ct));
+      return -1;
+    }
+    size_t before = m->ncells;
+    size_t k = cell_get(m, map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
+                        mmb_table_get(t, r, ca), (int)th);
+    if (m->ncells != before) { /* a cell only summary.csv has */
+      m->cells[k].stat = xcalloc(m->nmetrics, sizeof(mmb_rstat));
+      if (mmb_table_get(t, r, cst)[0])
+        snprintf(m->cells[k].status, sizeof m->cells[k].status, "%s", mmb_table_get(t, r, cst));
+    }
+    mmb_rstat *s = &m->cells[k].stat[mmb_rep_metric(m, mmb_table_get(t, r, cm))];
+    double x;
+    s->n = mmb_table_num(t, r, cn, &x) == 1 ? (int)x : 0;
+    s->n_runs = mmb_table_num(t, r, cnr, &x) == 1 ? (int)x : 0;
+    s->median = mmb_table_numv(t, r, cmed);
+    s->have = !isnan(s->median);
+    s->min = mmb_table_numv(t, r, cmin);
+    s->max = mmb_table_numv(t, r, cmax);
+    s->mean = mmb_table_numv(t, r, cmean);
+    s->stddev = mmb_table_numv(t, r, csd);
+    s->cv = mmb_table_numv(t, r, ccv);
+    s->ci_lo = mmb_table_numv(t, r, clo);
+    s->ci_hi = mmb_table_numv(t, r, chi);
+    s->noisy = cnoisy >= 0 ? mmb_table_numv(t, r, cnoisy) == 1 : s->cv > MMB_NOISY_CV;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * meta.json
+ * ---------------------------------------------------------------------- */
+static cJSON *meta_at(const cJSON *meta, const char *path) {
+  char key[128];
+  const cJSON *node = meta;
+  while (node && *path) {
+    size_t n = strcspn(path, ".");
+    if (n >= sizeof key) return NULL;
+    memcpy(key, path, n);
+    key[n] = 0;
+    node = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
+    path += n + (path[n] == '.');
+  }
+  return (cJSON *)node;
+}
+
+const char *mmb_rep_meta_str(const struct cJSON *meta, const char *path, char *buf, size_t len) {
+  const cJSON *n = meta ? meta_at(meta, path) : NULL;
+  if (!n || cJSON_IsNull(n)) return NULL;
+  if (cJSON_IsString(n)) {
+    snprintf(buf, len, "%s", n->valuestring);
+  } else if (cJSON_IsBool(n)) {
+    snprintf(buf, len, "%s", cJSON_IsTrue(n) ? "yes" : "no");
+  } else if (cJSON_IsNumber(n)) {
+    snprintf(buf, len, "%.10g", n->valuedouble);
+  } else if (cJSON_IsArray(n)) {
+    size_t used = 0;
+    buf[0] = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, n) {
+      char one[128] = "";
+      if (cJSON_IsNumber(e)) snprintf(one, sizeof one, "%.10g", e->valuedouble);
+      else if (cJSON_IsString(e)) snprintf(one, sizeof one, "%s", e->valuestring);
+      int k = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", one);
+      if (k < 0 || (size_t)k >= len - used) break;
+      used += (size_t)k;
+    }
+  } else {
+    return NULL;
+  }
+  return buf;
+}
+
+static void load_meta(mmb_rmodel *m) {
+  char path[4096];
+  if (path_join(path, sizeof path, m->dir, "meta.json")) return;
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    warn(m, "meta.json is missing: no environment summary, figures carry no machine or date");
+    return;
+  }
+  size_t cap = 1 << 16, len = 0;
+  char *text = xcalloc(cap, 1);
+  size_t n;
+  while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+    len += n;
+    if (len + 1 == cap) text = xrealloc(text, cap *= 2);
+  }
+  fclose(f);
+  text[len] = 0;
+  m->meta = cJSON_Parse(text);
+  free(text);
+  if (!m->meta || !cJSON_IsObject(m->meta)) {
+    cJSON_Delete(m->meta);
+    m->meta = NULL;
+    warn(m, "meta.json is not a JSON object: environment summary left out");
+  }
+}
+
+static void make_caption(mmb_rmodel *m) {
+  char host[128], cpu[192], date[64];
+  const char *h = mmb_rep_meta_str(m->meta, "host.hostname", host, sizeof host);
+  const char *c = mmb_rep_meta_str(m->meta, "host.cpu_model", cpu, sizeof cpu);
+  const char *d = mmb_rep_meta_str(m->meta, "started", date, sizeof date);
+  char when[64] = "";
+  if (d) { /* 2024-05-14T10:00:00Z -> 2024-05-14 10:00 UTC */
+    snprintf(when, sizeof when, "%.10s", d);
+    if (strlen(d) >= 16 && d[10] == 'T') snprintf(when, sizeof when, "%.10s %.5s UTC", d, d + 11);
+  }
+  const char *base = strrchr(m->dir, '/');
+  base = base && base[1] ? base + 1 : m->dir;
+  snprintf(m->caption, sizeof m->caption, "mmbench · %s · %s · %s", h ? h : "unknown host",
+           c ? c : "unknown CPU", when[0] ? when : base);
+}
+
+/* ------------------------------------------------------------------------
+ * Parameters
+ * ---------------------------------------------------------------------- */
+int mmb_rep_param(const char *params, const char *key, char *buf, size_t len) {
+  size_t klen = strlen(key);
+  const char *p = params;
+  while (p && *p) {
+    const char *end = strchr(p, ';');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+      snprintf(buf, len, "%.*s", (int)(n - klen - 1), p + klen + 1);
+      return 1;
+    }
+    p = end ? end + 1 : NULL;
+  }
+  if (len) buf[0] = 0;
+  return 0;
+}
+
+/* Keys of canonical params, in order, appended to keys[] (deduplicated). */
+static void param_keys(const char *params, char ***keys, int *n) {
+  const char *p = params;
+  while (p && *p) {
+    const char *end = strchr(p, ';');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    const char *eq = memchr(p, '=', len);
+    if (eq) {
+      size_t kl = (size_t)(eq - p);
+      int dup = 0;
+      for (int i = 0; i < *n; i++)
+        if (strlen((*keys)[i]) == kl && strncmp((*keys)[i], p, kl) == 0) dup = 1;
+      if (!dup) {
+        *keys = xrealloc(*keys, (size_t)(*n + 1) * sizeof **keys);
+        (*keys)[*n] = strndup(p, kl);
+        if (!(*keys)[*n]) abort();
+        (*n)++;
+      }
+    }
+    p = end ? end + 1 : NULL;
+  }
+}
+
+void mmb_rep_cell_label(const mmb_rmodel *m, const mmb_rcell *c, int with_threads, char *buf,
+                        size_t len) {
+  const mmb_rwork *w = &m->works[c->wl];
+  size_t used = 0;
+  buf[0] = 0;
+  for (int i = 0; i < w->nvary && used < len; i++) {
+    char v[256];
+    mmb_rep_param(c->params, w->vary[i], v, sizeof v);
+    int k = snprintf(buf + used, len - used, "%s%s=%s", used ? " " : "", w->vary[i], v);
+    if (k < 0) break;
+    used += (size_t)k;
+  }
+  if (with_threads && w->threads_vary && used < len)
+    snprintf(buf + used, len - used, "%st=%d", used ? " " : "", c->threads);
+  if (!buf[0]) snprintf(buf, len, "default");
+}
+
+/* ------------------------------------------------------------------------
+ * Ordering
+ * ---------------------------------------------------------------------- */
+static const mmb_rmodel *sort_model; /* qsort has no context argument */
+
+static int cmp_cells(const void *a, const void *b) {
+  const mmb_rcell *x = a, *y = b;
+  const mmb_rwork *wx = &sort_model->works[x->wl], *wy = &sort_model->works[y->wl];
+  if (wx->order != wy->order) return wx->order < wy->order ? -1 : 1;
+  int c = strcmp(wx->name, wy->name);
+  if (c) return c;
+  if (x->pidx != y->pidx) return x->pidx < y->pidx ? -1 : 1;
+  if (x->threads != y->threads) return x->threads < y->threads ? -1 : 1;
+  return (x->alloc > y->alloc) - (x->alloc < y->alloc);
+}
+
+static int add_alloc(mmb_rmodel *m, const char *name) {
+  for (size_t i = 0; i < m->nallocs; i++)
+    if (strcmp(m->allocs[i], name) == 0) return (int)i;
+  m->allocs = xrealloc(m->allocs, (m->nallocs + 1) * sizeof *m->allocs);
+  m->allocs[m->nallocs] = xstrdup(name);
+  return (int)m->nallocs++;
+}
+
+/* Workloads with their family and registry order; allocators in plan
+ * order; every cell's indices; cells sorted; per-workload cell lists and
+ * varying parameters. */
+static void organise(mmb_rmodel *m) {
+  /* Allocators: the plan's order first, only those that have cells. */
+  const cJSON *plan = m->meta ? meta_at(m->meta, "plan.allocators") : NULL;
+  const cJSON *e;
+  if (cJSON_IsArray(plan)) {
+    cJSON_ArrayForEach(e, plan) {
+      if (!cJSON_IsString(e)) continue;
+      for (size_t k = 0; k < m->ncells; k++)
+        if (strcmp(m->cells[k].allocator, e->valuestring) == 0) {
+          add_alloc(m, e->valuestring);
+          break;
+        }
+    }
+  }
+  for (size_t k = 0; k < m->ncells; k++) m->cells[k].alloc = add_alloc(m, m->cells[k].allocator);
+
+  /* Workloads: registry order, which keeps a family together; a family's
+   * workloads stay together even when the registry lists them apart; those
+   * the registry does not know come last, first seen first. */
+  int nreg = 0;
+  while (mmb_workload_at(nreg)) nreg++;
+  for (size_t k = 0; k < m->ncells; k++) {
+    mmb_rcell *c = &m->cells[k];
+    size_t w;
+    for (w = 0; w < m->nworks; w++)
+      if (strcmp(m->works[w].name, c->workload) == 0) break;
+    if (w == m->nworks) {
+      m->works = xrealloc(m->works, (m->nworks + 1) * sizeof *m->works);
+      mmb_rwork *nw = &m->works[m->nworks++];
+      memset(nw, 0, sizeof *nw);
+      nw->name = xstrdup(c->workload);
+      const mmb_workload *d = mmb_workload_find(c->workload);
+      nw->family = d && d->family ? d->family : "other";
+      nw->order = (nreg + 1) * 1000 + (int)w;
+      for (int i = 0, fam_first = -1; d && i < nreg; i++) {
+        const mmb_workload *x = mmb_workload_at(i);
+        if (fam_first < 0 && x->family && strcmp(x->family, nw->family) == 0) fam_first = i;
+        if (x == d) nw->order = fam_first * 1000 + i;
+      }
+      nw->throughput = strcmp(nw->family, "threads") == 0;
+    }
+    c->wl = (int)w;
+  }
+
+  /* Params first-seen index within the workload (runs.csv order). */
+  for (size_t w = 0; w < m->nworks; w++) {
+    const char **seen = NULL;
+    int nseen = 0;
+    for (size_t k = 0; k < m->ncells; k++) {
+      mmb_rcell *c = &m->cells[k];
+      if (c->wl != (int)w) continue;
+      int i;
+      for (i = 0; i < nseen; i++)
+        if (strcmp(seen[i], c->params) == 0) break;
+      if (i == nseen) {
+        seen = xrealloc(seen, (size_t)(nseen + 1) * sizeof *seen);
+        seen[nseen++] = c->params;
+      }
+      c->pidx = i;
+    }
+    free(seen);
+  }
+
+  /* Sort the cells. Their row lists move with them. Then re-index works. */
+  /* Sort the workloads, remapping cell->wl, then the cells (their row
+   * lists move with them). */
+  size_t *perm = xcalloc(m->nworks, sizeof *perm); /* new position -> old index */
+  for (size_t i = 0; i < m->nworks; i++) perm[i] = i;
+  for (size_t i = 1; i < m->nworks; i++) { /* insertion sort: a few dozen */
+    size_t x = perm[i], j = i;
+    while (j > 0 && (m->works[perm[j - 1]].order > m->works[x].order ||
+                     (m->works[perm[j - 1]].order == m->works[x].order &&
+                      strcmp(m->works[perm[j - 1]].name, m->works[x].name) > 0))) {
+      perm[j] = perm[j - 1];
+      j--;
+    }
+    perm[j] = x;
+  }
+  mmb_rwork *nw = xcalloc(m->nworks, sizeof *nw);
+  int *old2new = xcalloc(m->nworks, sizeof *old2new);
+  for (size_t i = 0; i < m->nworks; i++) {
+    nw[i] = m->works[perm[i]];
+    old2new[perm[i]] = (int)i;
+  }
+  free(m->works);
+  m->works = nw;
+  for (size_t k = 0; k < m->ncells; k++) m->cells[k].wl = old2new[m->cells[k].wl];
+  free(perm);
+  free(old2new);
+  sort_model = m;
+  qsort(m->cells, m->ncells, sizeof *m->cells, cmp_cells);
+
+  for (size_t k = 0; k < m->ncells; k++) {
+    mmb_rwork *w = &m->works[m->cells[k].wl];
+    push_size(&w->cells, &w->ncells, k);
+  }
+
+  /* Varying parameters and thread counts per workload. */
+  for (size_t w = 0; w < m->nworks; w++) {
+    mmb_rwork *x = &m->works[w];
+    char **keys = NULL;
+    int nkeys = 0;
+    for (size_t i = 0; i < x->ncells; i++) param_keys(m->cells[x->cells[i]].params, &keys, &nkeys);
+    for (int k = 0; k < nkeys; k++) {
+      char first[256], v[256];
+      int varies = 0;
+      for (size_t i = 0; i < x->ncells; i++) {
+        mmb_rep_param(m->cells[x->cells[i]].params, keys[k], v, sizeof v);
+        if (i == 0) snprintf(first, sizeof first, "%s", v);
+        else if (strcmp(first, v) != 0) varies = 1;
+      }
+      if (varies) {
+        x->vary = xrealloc(x->vary, (size_t)(x->nvary + 1) * sizeof *x->vary);
+        x->vary[x->nvary++] = keys[k];
+      } else {
+        free(keys[k]);
+      }
+    }
+    free(keys);
+    for (size_t i = 1; i < x->ncells; i++)
+      if (m->cells[x->cells[i]].threads != m->cells[x->cells[0]].threads) x->threads_vary = 1;
+  }
+}
+
+/* ------------------------------------------------------------------------
+ * Loading
+ * ---------------------------------------------------------------------- */
+static int load_runs(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
+  const mmb_table *t = m->runs;
+  static const char *const need[] = {"workload", "params", "allocator", "threads", "status",
+                                     NULL};
+  for (int i = 0; need[i]; i++) {
+    if (mmb_table_col(t, need[i]) < 0) {
+      snprintf(err, errlen, "%s/runs.csv has no column '%s' (a runs.csv starts with workload, "
+               "params, allocator, threads, rep, status, reason, ...)", m->dir, need[i]);
+      return -1;
+    }
+  }
+  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
+      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
+      cs = mmb_table_col(t, "status"), cr = mmb_table_col(t, "reason");
+  for (size_t r = 0; r < mmb_table_rows(t); r++) {
+    double th = mmb_table_numv(t, r, ct);
+    if (isnan(th) || th < 0) {
+      snprintf(err, errlen, "%s/runs.csv line %zu: threads '%s' is not a number", m->dir,
+               mmb_table_line(t, r), mmb_table_get(t, r, ct));
+      return -1;
+    }
+    size_t k = cell_get(m, map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
+                        mmb_table_get(t, r, ca), (int)th);
+    mmb_rcell *c = &m->cells[k];
+    push_size(&c->rows, &c->nrows, r);
+    c->n_runs++;
+    const char *st = mmb_table_get(t, r, cs);
+    if (strcmp(st, "ok") == 0) {
+      c->n++;
+      continue;
+    }
+    /* The first failure names the cell's status; skipped wins over all. */
+    if (strcmp(c->status, "ok") == 0 || strcmp(st, "skipped") == 0)
+      snprintf(c->status, sizeof c->status, "%s", st[0] ? st : "invalid");
+    if (!c->reason[0] && mmb_table_get(t, r, cr)[0]) {
+      free(c->reason);
+      c->reason = xstrdup(mmb_table_get(t, r, cr));
+    }
+  }
+  return 0;
+}
+
+static void load_timeline(mmb_rmodel *m, cellmap *map) {
+  char path[4096], msg[512];
+  if (path_join(path, sizeof path, m->dir, "timeline.csv")) return;
+  struct stat st;
+  if (stat(path, &st) != 0) return; /* optional */
+  if (mmb_table_read(path, &m->timeline, msg, sizeof msg)) {
+    warn(m, "timeline.csv left out: %s", msg);
+    return;
+  }
+  const mmb_table *t = m->timeline;
+  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
+      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
+      crep = mmb_table_col(t, "rep"), ctm = mmb_table_col(t, "t_ms"),
+      crss = mmb_table_col(t, "rss_kb");
+  if (cw < 0 || cp < 0 || ca < 0 || ct < 0 || ctm < 0 || crss < 0) {
+    warn(m, "timeline.csv left out: it needs the columns workload, params, allocator, threads, "
+            "rep, t_ms, rss_kb");
+    mmb_table_free(m->timeline);
+    m->timeline = NULL;
+    return;
+  }
+  for (size_t r = 0; r < mmb_table_rows(t); r++) {
+    double th = mmb_table_numv(t, r, ct), rep = crep >= 0 ? mmb_table_numv(t, r, crep) : 0;
+    if (isnan(th) || (crep >= 0 && rep != 0)) continue;
+    size_t slot, k = cell_find(m, map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
+                               mmb_table_get(t, r, ca), (int)th, &slot);
+    if (k == SIZE_MAX) continue; /* a timeline of a cell runs.csv does not have */
+    push_size(&m->cells[k].trows, &m->cells[k].ntrows, r);
+  }
+}
+
+int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
+  memset(m, 0, sizeof *m);
+  char path[4096], msg[512];
+  struct stat st;
+  cellmap map = {0};
+  int rc = -1;
+  m->dir = xstrdup(dir);
+  size_t dl = strlen(m->dir);
+  while (dl > 1 && m->dir[dl - 1] == '/') m->dir[--dl] = 0;
+
+  if (stat(dir, &st) != 0) {
+    snprintf(err, errlen, "results folder '%s' does not exist (give a folder written by "
+             "mmbench run, e.g. results/<stamp>-<host>)", dir);
+    goto out;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "'%s' is not a folder (give a results folder written by mmbench run)",
+             dir);
+    goto out;
+  }
+  if (path_join(path, sizeof path, m->dir, "runs.csv")) {
+    snprintf(err, errlen, "path too long: %s", dir);
+    goto out;
+  }
+  if (stat(path, &st) != 0) {
+    snprintf(err, errlen, "'%s' has no runs.csv: not a results folder (mmbench run -o DIR "
+             "writes one)", dir);
+    goto out;
+  }
+  if (mmb_table_read(path, &m->runs, msg, sizeof msg)) {
+    snprintf(err, errlen, "cannot use runs.csv: %s", msg);
+    goto out;
+  }
+  if (mmb_table_dropped_tail(m->runs)) {
+    m->dropped_tail = 1;
+    warn(m, "runs.csv ends with a row cut short (the run was killed): that row is left out");
+  }
+  if (load_runs(m, &map, err, errlen)) goto out;
+
+  load_meta(m);
+  path_join(path, sizeof path, m->dir, "summary.csv");
+  if (stat(path, &st) == 0) {
+    if (mmb_table_read(path, &m->summary, msg, sizeof msg)) {
+      warn(m, "summary.csv unusable (%s): statistics computed from runs.csv", msg);
+    } else if (load_summary(m, &map, msg, sizeof msg)) {
+      warn(m, "%s: statistics computed from runs.csv", msg);
+      mmb_table_free(m->summary);
+      m->summary = NULL;
+      for (size_t k = 0; k < m->ncells; k++) {
+        free(m->cells[k].stat);
+        m->cells[k].stat = NULL;
+      }
+      for (size_t i = 0; i < m->nmetrics; i++) free(m->metrics[i]);
+      free(m->metrics);
+      m->metrics = NULL;
+      m->nmetrics = 0;
+    }
+  }
+  if (!m->summary) {
+    if (!m->nwarnings || !strstr(m->warnings[m->nwarnings - 1], "computed from runs.csv"))
+      warn(m, "summary.csv is missing (the run did not finish?): statistics computed from "
+              "runs.csv");
+    m->summary_computed = 1;
+    compute_summary(m);
+  }
+  load_timeline(m, &map);
+  if (m->ncells == 0) {
+    snprintf(err, errlen, "'%s/runs.csv' has no rows: nothing to report (run mmbench run "
+             "--resume %s to finish the run)", m->dir, dir);
+    goto out;
+  }
+  organise(m);
+  make_caption(m);
+  rc = 0;
+out:
+  free(map.slot);
+  if (rc) mmb_rep_free(m);
+  return rc;
+}
+
+void mmb_rep_free(mmb_rmodel *m) {
+  for (size_t k = 0; k < m->ncells; k++) {
+    mmb_rcell *c = &m->cells[k];
+    free(c->workload);
+    free(c->params);
+    free(c->allocator);
+    free(c->reason);
+    free(c->stat);
+    free(c->rows);
+    free(c->trows);
+  }
+  free(m->cells);
+  for (size_t i = 0; i < m->nmetrics; i++) free(m->metrics[i]);
+  free(m->metrics);
+  for (size_t i = 0; i < m->nallocs; i++) free(m->allocs[i]);
+  free(m->allocs);
+  for (size_t w = 0; w < m->nworks; w++) {
+    free(m->works[w].name);
+    free(m->works[w].cells);
+    for (int i = 0; i < m->works[w].nvary; i++) free(m->works[w].vary[i]);
+    free(m->works[w].vary);
+  }
+  free(m->works);
+  mmb_table_free(m->runs);
+  mmb_table_free(m->summary);
+  mmb_table_free(m->timeline);
+  cJSON_Delete(m->meta);
+  free(m->dir);
+  memset(m, 0, sizeof *m);
+}
