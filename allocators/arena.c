@@ -113,7 +113,10 @@ static char *chunk_end(arena_chunk *c) { return (char *)c + c->size; }
 /* Makes c the current chunk; the old window's bytes (tail included) become
  * used up. */
 static void set_current(mmb_arena_t *a, arena_chunk *c) {
-  if (a->current) a->closed += (uint64_t)(chunk_end(a->current) - chunk_data(a->current));
+  if (a->current) {
+    a->closed += (uint64_t)(chunk_end(a->current) - chunk_data(a->current));
+    a->w.lost += (uint64_t)(a->w.end - a->w.cur); /* the abandoned tail */
+  }
   a->current = c;
   a->w.cur = chunk_data(c);
   a->w.end = chunk_end(c);
@@ -176,7 +179,7 @@ void mmb_arena_reset(mmb_arena_t *a) {
   a->chunks = keep;
   a->current = NULL;
   a->closed = 0;
-  a->w.requested = 0;
+  a->w.lost = 0;
   a->w.cur = a->w.end = NULL;
   if (keep) {
     keep->next = NULL;
@@ -188,22 +191,23 @@ void mmb_arena_reset(mmb_arena_t *a) {
  * Allocation
  * ------------------------------------------------------------------------- */
 /* A chunk of its own for one block of n bytes aligned to align. */
-static void *alloc_dedicated(mmb_arena_t *a, size_t n, size_t align) {
+static void *alloc_dedicated(mmb_arena_t *a, size_t req, size_t n, size_t align) {
   size_t hdr = align > ARENA_CHUNK_HDR ? MMB_PAGE : ARENA_CHUNK_HDR;
   size_t size = mmb_align_up(hdr + n, MMB_PAGE);
   arena_chunk *c = chunk_new(a, size, align);
   if (!c) return NULL;
   a->closed += (uint64_t)(size - hdr); /* all used up: the block and its page rounding */
+  a->w.lost += (uint64_t)(size - hdr - req);
   return (char *)c + hdr;
 }
 
 void *mmb_arena_alloc_slow(mmb_arena_t *a, size_t size, size_t align) {
-  if (size == 0) size = 1; /* a unique pointer */
   if (size > MMB_MAX_REQUEST) {
     errno = ENOMEM;
     return NULL;
   }
-  size_t n = mmb_align_up(size, 16);
+  size_t req = size;
+  size_t n = mmb_align_up(size ? size : 1, 16); /* size 0: a unique pointer */
   if (align < 16) align = 16;
 
   /* Fits in the current window after padding? */
@@ -211,17 +215,15 @@ void *mmb_arena_alloc_slow(mmb_arena_t *a, size_t size, size_t align) {
     uintptr_t cur = (uintptr_t)a->w.cur;
     uintptr_t p = (cur + align - 1) & ~(uintptr_t)(align - 1);
     if (p <= (uintptr_t)a->w.end && n <= (uintptr_t)a->w.end - p) {
+      a->w.lost += (p - cur) + (n - req);
       a->w.cur = (char *)(p + n);
-      a->w.requested += size;
       return (void *)p;
     }
   }
 
   /* Big or strongly aligned: a dedicated chunk; the window stays. */
   if (n > a->next_size / 4 || align > MMB_PAGE) {
-    void *p = alloc_dedicated(a, n, align);
-    if (p) a->w.requested += size;
-    return p;
+    return alloc_dedicated(a, req, n, align);
   }
 
   /* A new regular chunk, shrunk to what the cap leaves if need be. */
@@ -244,8 +246,8 @@ void *mmb_arena_alloc_slow(mmb_arena_t *a, size_t size, size_t align) {
     if (a->next_size > a->chunk_max) a->next_size = a->chunk_max;
   }
   uintptr_t p = ((uintptr_t)a->w.cur + align - 1) & ~(uintptr_t)(align - 1);
+  a->w.lost += (p - (uintptr_t)a->w.cur) + (n - req);
   a->w.cur = (char *)(p + n);
-  a->w.requested += size;
   return (void *)p;
 }
 
@@ -281,8 +283,9 @@ void *mmb_arena_realloc(mmb_arena_t *a, void *p, size_t old_size, size_t new_siz
   /* The last block of the window grows in place when there is room. */
   if (a->current && q + old_n == a->w.cur && q >= chunk_data(a->current) &&
       new_size <= (size_t)(a->w.end - q)) {
-    a->w.cur = q + mmb_align_up(new_size, 16);
-    a->w.requested += new_size - old_size;
+    size_t new_n = mmb_align_up(new_size, 16);
+    a->w.lost += (new_n - new_size) - (old_n - old_size); /* modulo 2^64 */
+    a->w.cur = q + new_n;
     return p;
   }
   void *r = mmb_arena_alloc(a, new_size);
@@ -302,9 +305,9 @@ int mmb_arena_set_cap(mmb_arena_t *a, uint64_t cap) {
 void mmb_arena_stats(const mmb_arena_t *a, mmb_arena_stats_t *st) {
   uint64_t used = a->closed;
   if (a->current) used += (uint64_t)(a->w.cur - chunk_data(a->current));
-  st->requested = a->w.requested;
+  st->requested = used - a->w.lost;
   st->reserved = a->reserved;
   st->chunks = a->nchunks;
-  st->wasted = used > a->w.requested ? used - a->w.requested : 0;
+  st->wasted = a->w.lost;
   st->peak_reserved = a->peak_reserved;
 }

@@ -3,10 +3,11 @@
  * Design
  * - Chunks come from mmap. The first regular chunk is `chunk_size` bytes
  *   (default 1 MiB); each further one doubles, up to `chunk_max` (default
- *   64 MiB). Chunks of 2 MiB and more start on a 2 MiB boundary, are a
- *   multiple of 2 MiB and are marked MADV_HUGEPAGE, so transparent huge
- *   pages can back them (the 1 MiB first chunk keeps tiny arenas small).
- *   The chunk header sits in the chunk's first 64 bytes.
+ *   64 MiB). Chunks of 2 MiB and more start on a 2 MiB boundary and are
+ *   marked MADV_HUGEPAGE, so transparent huge pages can back them (with the
+ *   default sizes they are whole multiples of 2 MiB; the 1 MiB first chunk
+ *   keeps tiny arenas small). The chunk header sits in the chunk's first
+ *   64 bytes (in the page before the data for strongly aligned blocks).
  * - Allocation bumps a pointer in the current chunk; sizes are rounded up
  *   to 16 bytes (every block is aligned to alignof(max_align_t)). The fast
  *   path is inline (mmb_arena_alloc below): two loads, a compare, two stores;
@@ -24,7 +25,10 @@
  * - Reset is O(chunks): every chunk is munmap'ed except at most one, the
  *   largest not above `retain` bytes (default 4 MiB), which is kept mapped
  *   and reused so that short phases do not fault their pages in again.
- *   retain = 0 returns everything to the OS.
+ *   retain = 0 returns everything to the OS. The growth state is kept, so
+ *   repeated phases of the same size soon fit in one chunk.
+ * - Statistics cost the fast path nothing for sizes that are multiples of
+ *   16: it only counts rounding bytes (`lost`); requested = used - lost.
  * - Cap: optional limit on bytes reserved from the OS (chunk mappings),
  *   either per arena (`cap`) or shared by several arenas (`budget`, checked
  *   with one atomic add per chunk, never per allocation). An allocation
@@ -110,20 +114,22 @@ void mmb_arena_stats(const mmb_arena_t *a, mmb_arena_stats_t *st);
  * private).
  * ------------------------------------------------------------------------- */
 typedef struct mmb_arena_window {
-  char *cur;          /* next free byte, 16-aligned */
-  char *end;          /* end of the current chunk; end - cur is a multiple of 16 */
-  uint64_t requested; /* bytes asked for since the last reset */
+  char *cur;     /* next free byte, 16-aligned */
+  char *end;     /* end of the current chunk; end - cur is a multiple of 16 */
+  uint64_t lost; /* bytes used up but not asked for (requested = used - lost,
+                    so that the fast path keeps no per-call counter) */
 } mmb_arena_window;
 
 /* size bytes aligned to 16, or NULL with errno = ENOMEM. */
 static inline void *mmb_arena_alloc(mmb_arena_t *a, size_t size) {
   mmb_arena_window *w = (mmb_arena_window *)a;
   char *p = w->cur;
+  size_t n = (size + 15) & ~(size_t)15;
   /* size - 1 < avail: false for size 0 and for any size that does not fit
    * (avail is a multiple of 16, so the rounded size fits too). */
   if (__builtin_expect(size - 1 < (size_t)(w->end - p), 1)) {
-    w->cur = p + ((size + 15) & ~(size_t)15);
-    w->requested += size;
+    w->cur = p + n;
+    if (__builtin_expect(n != size, 0)) w->lost += n - size;
     return p;
   }
   return mmb_arena_alloc_slow(a, size, 16);

@@ -93,8 +93,9 @@ typedef struct pool_large {
   uint32_t kind;               /* POOL_KIND_LARGE */
   uint32_t unused;
   struct mmb_pool *owner;      /* pool whose list holds it (under its lock) */
+  char *map_base;               /* the mapping (not always the header) */
   size_t map_size;             /* bytes mapped, header included */
-  size_t offset;               /* block = header + offset */
+  size_t usable;               /* bytes usable in the block */
   struct pool_large *prev, *next;
 } pool_large;
 

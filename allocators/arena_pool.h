@@ -51,8 +51,9 @@ void *mmb_pool_realloc(mmb_pool_t *pool, void *p, size_t old_size, size_t new_si
 /* Bytes usable at p. */
 size_t mmb_pool_usable_size(const void *p);
 
-/* Sum the figures of several pools for an exact total when blocks move
- * between threads (a pool's own figures count the frees it performs). */
+/* ADDS the pool's figures into *st (zero it first). A pool counts the frees
+ * it performs, so when blocks move between threads only the sum over all
+ * pools is exact; peak_reserved is the largest single pool's peak. */
 void mmb_pool_stats(const mmb_pool_t *pool, mmb_pool_stats_t *st);
 
 #endif

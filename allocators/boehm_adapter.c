@@ -41,8 +41,15 @@
 
 static __thread int tls_registered;
 static __thread uintptr_t tls_stack_lo, tls_stack_hi;
-static __thread uint64_t tls_allocated;
-static uint64_t g_allocated;  /* objects made by threads that detached */
+/* Objects made, per thread: records live until exit (a few bytes each) so
+ * that a collection can add up every thread's count, running or gone. */
+typedef struct bthread {
+  struct bthread *next;
+  uint64_t allocated;
+} bthread;
+static __thread bthread *tls_bt;
+static bthread *g_threads;
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t g_live;       /* our objects marked by the last collect() */
 static uint64_t g_reclaimed;  /* allocated - live at the last collect() */
 static uint64_t g_baseline;   /* reachable objects of our kinds at init */
@@ -62,6 +69,25 @@ static void stack_bounds(void) {
     tls_stack_hi = (uintptr_t)lo + size;
   }
   pthread_attr_destroy(&attr);
+}
+
+static bthread *bt_self(void) {
+  if (tls_bt) return tls_bt;
+  bthread *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  pthread_mutex_lock(&g_mu);
+  t->next = g_threads;
+  g_threads = t;
+  pthread_mutex_unlock(&g_mu);
+  return tls_bt = t;
+}
+
+static uint64_t allocated_total(void) {
+  uint64_t n = 0;
+  pthread_mutex_lock(&g_mu);
+  for (bthread *t = g_threads; t; t = t->next) n += __atomic_load_n(&t->allocated, __ATOMIC_RELAXED);
+  pthread_mutex_unlock(&g_mu);
+  return n;
 }
 
 static int on_my_stack(const void *p) {
@@ -131,8 +157,9 @@ static int boehm_init(void) {
   GC_gcollect();
   g_baseline = count_reachable();
   g_gc_no0 = GC_get_gc_no();
-  __atomic_store_n(&g_allocated, 0, __ATOMIC_RELAXED);
-  tls_allocated = 0;
+  pthread_mutex_lock(&g_mu);
+  for (bthread *t = g_threads; t; t = t->next) __atomic_store_n(&t->allocated, 0, __ATOMIC_RELAXED);
+  pthread_mutex_unlock(&g_mu);
   g_live = g_reclaimed = 0;
   return 0;
 }
@@ -145,8 +172,6 @@ static void boehm_thread_attach(void) {
 }
 
 static void boehm_thread_detach(void) {
-  __atomic_fetch_add(&g_allocated, tls_allocated, __ATOMIC_RELAXED);
-  tls_allocated = 0;
   if (tls_registered) {
     GC_unregister_my_thread();
     tls_registered = 0;
@@ -166,11 +191,13 @@ static const char *boehm_version(void) {
 static mmb_obj *b_new(unsigned nslots, size_t payload) {
   size_t bytes = mmb_obj_bytes(nslots, payload);
   void *p = nslots ? GC_MALLOC(bytes ? bytes : 1) : GC_MALLOC_ATOMIC(bytes ? bytes : 1);
-  if (p) tls_allocated++;
+  bthread *t = tls_bt ? tls_bt : bt_self();
+  if (p && t) __atomic_store_n(&t->allocated, t->allocated + 1, __ATOMIC_RELAXED);
   return p; /* GC_MALLOC clears: the slots are NULL */
 }
 static void b_store(mmb_obj *o, unsigned i, mmb_obj *v) { ((mmb_obj **)(void *)o)[i] = v; }
 static void b_nothing(mmb_obj *o) { (void)o; }
+static void b_idle(void) {}
 static void b_add_root(mmb_obj **loc) {
   if (!on_my_stack(loc)) GC_add_roots(loc, loc + 1);
 }
@@ -182,13 +209,13 @@ static void b_collect(void) {
   GC_gcollect();
   uint64_t reach = count_reachable();
   uint64_t live = reach > g_baseline ? reach - g_baseline : 0;
-  uint64_t alloc = __atomic_load_n(&g_allocated, __ATOMIC_RELAXED) + tls_allocated;
+  uint64_t alloc = allocated_total();
   g_live = live;
   g_reclaimed = alloc > live ? alloc - live : 0;
 }
 
 static void b_counts(mmb_graph_counts *c) {
-  c->allocated = __atomic_load_n(&g_allocated, __ATOMIC_RELAXED) + tls_allocated;
+  c->allocated = allocated_total();
   c->live = g_live;
   c->reclaimed = g_reclaimed;
   c->collections = GC_get_gc_no() - g_gc_no0;
@@ -200,19 +227,25 @@ static const struct mmb_graph_ops boehm_graph_ops = {
     .set = b_store,
     .put = b_store,
     .retain = b_nothing,
+    .release = b_nothing,
     .drop = b_nothing,
     .share = b_nothing,
     .add_root = b_add_root,
     .remove_root = b_remove_root,
     .collect = b_collect,
+    .idle = b_idle,
     .counts = b_counts,
 };
 
+/* Like gc's: a last full collection first (after the measured region), so
+ * that `reclaimed` covers all the garbage; `collections` excludes it. */
 static int boehm_stats(mmb_alloc_stats *st) {
+  GC_word runs = GC_get_gc_no() - g_gc_no0;
+  b_collect();
   mmb_graph_counts c;
   b_counts(&c);
   memset(st, 0, sizeof *st);
-  st->collections = c.collections;
+  st->collections = runs;
   st->reclaimed = c.reclaimed;
   st->reserved = GC_get_heap_size();
   return 0;

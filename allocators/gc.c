@@ -10,32 +10,56 @@
 #include <string.h>
 
 #define MARK_BIT 0x80000000u
-#define SIZE_MAX_OBJ 0x7fffffffu
+#define FREE_BIT 0x40000000u
+#define SIZE_MASK 0x3fffffffu
+#define SIZE_MAX_OBJ SIZE_MASK
 
+#define BLOCK_BYTES ((size_t)64 * 1024)
+#define GRAN 16
+#define SMALL_MAX 2048 /* header included */
+#define NCLASS (SMALL_MAX / GRAN + 1)
+
+/* Every object: nslots pointer slots and a payload follow the header. */
 typedef struct gc_hdr {
-  struct gc_hdr *next; /* all objects of the allocating thread */
-  uint32_t nslots;     /* pointer slots: the object's type information */
-  uint32_t size_mark;  /* bytes after the header, MARK_BIT while marked */
+  uint32_t nslots; /* pointer slots: the object's type information */
+  uint32_t bits;   /* size after the header | MARK_BIT | FREE_BIT */
 } gc_hdr;
 
-/* One per thread that used the collector; kept until fini so that its
- * objects stay in the heap after the thread ends. */
+/* A block of one size class; objects start at data, stride bytes apart. A
+ * free object's first word after the header links the free list. */
+typedef struct block {
+  struct block *next_all;   /* every small block in the heap */
+  struct block *next_avail; /* blocks with free objects no thread holds */
+  gc_hdr *free;             /* free objects not handed to a thread */
+  uint32_t cls, stride, nobj, pad;
+} block;
+#define BLOCK_DATA(b) ((char *)(b) + ((sizeof(block) + GRAN - 1) / GRAN * GRAN) + GRAN - sizeof(gc_hdr))
+
+/* A big object, malloc'ed on its own. */
+typedef struct large {
+  struct large *next;
+  uint64_t pad;
+  gc_hdr h;
+} large;
+
+/* One per thread that used the collector; kept until fini. */
 typedef struct gc_thread {
   struct gc_thread *next;
-  gc_hdr *objects;    /* objects this thread allocated that are still in the heap */
   mmb_obj ***roots;   /* registered root locations (a stack) */
   size_t nroots, cap;
   uint64_t pending;   /* bytes allocated, not yet added to g.since */
   uint64_t allocated; /* objects made (written by the owner, read by stats) */
   int active;         /* attached, and waited for by a collection */
+  int idle;           /* attached but idle (mmb_gc_idle): not waited for */
   int home;           /* the thread that called init */
+  gc_hdr *fl[NCLASS]; /* thread-local free lists */
 } gc_thread;
 
 static struct {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   pthread_t home;
-  unsigned gen;         /* bumped by fini: stale thread records are ignored */
+  unsigned gen;         /* bumped by init / fini: stale thread records are ignored */
   gc_thread *threads;
   int stw;              /* a collection wants the world stopped (atomic) */
   int n_active, n_parked;
@@ -46,6 +70,11 @@ static struct {
   double growth;
   uint64_t min_bytes;
   uint64_t collections, reclaimed;
+  block *blocks;        /* all small blocks */
+  block *avail[NCLASS]; /* blocks with free objects, per class */
+  block *empty;         /* blocks with no object in use */
+  size_t nempty;
+  large *larges;
   gc_hdr **mstack;      /* mark stack */
   size_t mcap, mn;
   int overflow;
@@ -53,6 +82,8 @@ static struct {
        .cv = PTHREAD_COND_INITIALIZER,
        .growth = MMB_GC_GROWTH_DEFAULT,
        .min_bytes = MMB_GC_MIN_BYTES_DEFAULT};
+
+static void free_heap(void);
 
 static __thread gc_thread *tls_self;
 static __thread unsigned tls_gen;
@@ -105,6 +136,7 @@ int mmb_gc_init(void) {
   pthread_mutex_lock(&g.mu);
   g.home = pthread_self();
   g.gen++;
+  free_heap();
   g.threads = NULL;
   g.n_active = g.n_parked = 0;
   __atomic_store_n(&g.stw, 0, __ATOMIC_RELAXED);
@@ -122,17 +154,34 @@ int mmb_gc_init(void) {
   return 0;
 }
 
+static void free_heap(void) {
+  for (block *b = g.blocks; b;) {
+    block *n = b->next_all;
+    free(b);
+    b = n;
+  }
+  for (block *b = g.empty; b;) {
+    block *n = b->next_all;
+    free(b);
+    b = n;
+  }
+  for (large *l = g.larges; l;) {
+    large *n = l->next;
+    free(l);
+    l = n;
+  }
+  g.blocks = g.empty = NULL;
+  g.larges = NULL;
+  g.nempty = 0;
+  memset(g.avail, 0, sizeof g.avail);
+}
+
 void mmb_gc_fini(void) {
   pthread_mutex_lock(&g.mu);
+  free_heap();
   gc_thread *t = g.threads;
   while (t) {
     gc_thread *next = t->next;
-    gc_hdr *h = t->objects;
-    while (h) {
-      gc_hdr *hn = h->next;
-      free(h);
-      h = hn;
-    }
     free(t->roots);
     free(t);
     t = next;
@@ -195,6 +244,31 @@ void mmb_gc_thread_attach(void) {
   pthread_mutex_unlock(&g.mu);
 }
 
+void mmb_gc_idle(void) {
+  gc_thread *t = self();
+  if (!t) return;
+  pthread_mutex_lock(&g.mu);
+  if (t->active) {
+    t->active = 0;
+    t->idle = 1;
+    g.n_active--;
+    pthread_cond_broadcast(&g.cv);
+  }
+  pthread_mutex_unlock(&g.mu);
+}
+
+/* Back from idle: wait out a collection in progress, then count again. */
+static void resume(gc_thread *t) {
+  pthread_mutex_lock(&g.mu);
+  while (g.stw) pthread_cond_wait(&g.cv, &g.mu);
+  if (t->idle) {
+    t->idle = 0;
+    t->active = 1;
+    g.n_active++;
+  }
+  pthread_mutex_unlock(&g.mu);
+}
+
 void mmb_gc_thread_detach(void) {
   gc_thread *t = self();
   if (!t) return;
@@ -206,6 +280,7 @@ void mmb_gc_thread_detach(void) {
     g.n_active--;
     pthread_cond_broadcast(&g.cv);
   }
+  t->idle = 0;
   t->nroots = 0;
   __atomic_fetch_add(&g.since, t->pending, __ATOMIC_RELAXED);
   t->pending = 0;
@@ -216,7 +291,7 @@ void mmb_gc_thread_detach(void) {
  * Marking
  * ------------------------------------------------------------------------- */
 static inline void mark_push(gc_hdr *h) {
-  h->size_mark |= MARK_BIT;
+  h->bits |= MARK_BIT;
   if (g.mn == g.mcap) {
     size_t ncap = g.mcap ? 2 * g.mcap : 4096;
     gc_hdr **bigger = realloc(g.mstack, ncap * sizeof *bigger);
@@ -235,7 +310,7 @@ static inline void scan_obj(gc_hdr *h) {
   for (uint32_t i = 0; i < h->nslots; i++) {
     if (!slots[i]) continue;
     gc_hdr *c = hdr_of(slots[i]);
-    if (!(c->size_mark & MARK_BIT)) mark_push(c);
+    if (!(c->bits & MARK_BIT)) mark_push(c);
   }
 }
 
@@ -243,47 +318,109 @@ static void drain(void) {
   while (g.mn) scan_obj(g.mstack[--g.mn]);
 }
 
+static inline int marked_live(const gc_hdr *h) {
+  return (h->bits & (MARK_BIT | FREE_BIT)) == MARK_BIT;
+}
+
 static void mark_all(void) {
   for (gc_thread *t = g.threads; t; t = t->next)
     for (size_t i = 0; i < t->nroots; i++) {
       mmb_obj *o = *t->roots[i];
-      if (o && !(hdr_of(o)->size_mark & MARK_BIT)) mark_push(hdr_of(o));
+      if (o && !(hdr_of(o)->bits & MARK_BIT)) mark_push(hdr_of(o));
     }
   drain();
-  while (g.overflow) {
+  while (g.overflow) { /* rescan: scan every marked object again */
     g.overflow = 0;
-    for (gc_thread *t = g.threads; t; t = t->next)
-      for (gc_hdr *h = t->objects; h; h = h->next)
-        if (h->size_mark & MARK_BIT) {
-          scan_obj(h);
+    for (block *b = g.blocks; b; b = b->next_all) {
+      char *p = BLOCK_DATA(b);
+      for (uint32_t i = 0; i < b->nobj; i++, p += b->stride)
+        if (marked_live((gc_hdr *)(void *)p)) {
+          scan_obj((gc_hdr *)(void *)p);
           drain();
         }
+    }
+    for (large *l = g.larges; l; l = l->next)
+      if (marked_live(&l->h)) {
+        scan_obj(&l->h);
+        drain();
+      }
   }
 }
 
 /* ---------------------------------------------------------------------------
  * Sweeping
  * ------------------------------------------------------------------------- */
+static inline void link_free(gc_hdr *h, gc_hdr *next) { *(gc_hdr **)(void *)(h + 1) = next; }
+static inline gc_hdr *next_free(gc_hdr *h) { return *(gc_hdr **)(void *)(h + 1); }
+
 static void sweep_all(void) {
   uint64_t live = 0, freed = 0;
-  for (gc_thread *t = g.threads; t; t = t->next) {
-    gc_hdr **pp = &t->objects;
-    gc_hdr *h;
-    while ((h = *pp)) {
-      __builtin_prefetch(h->next);
-      if (h->size_mark & MARK_BIT) {
-        h->size_mark &= ~MARK_BIT;
-        live += sizeof(gc_hdr) + h->size_mark;
-        pp = &h->next;
+  /* Thread-local free lists are given back: the block scan finds them. */
+  for (gc_thread *t = g.threads; t; t = t->next) memset(t->fl, 0, sizeof t->fl);
+  memset(g.avail, 0, sizeof g.avail);
+  block **pb = &g.blocks;
+  block *b;
+  while ((b = *pb)) {
+    gc_hdr *fl = NULL;
+    uint32_t nfree = 0;
+    char *base = BLOCK_DATA(b);
+    /* Backwards, pushing in front: the free list runs in address order. */
+    for (uint32_t i = b->nobj; i-- > 0;) {
+      gc_hdr *h = (gc_hdr *)(void *)(base + (size_t)i * b->stride);
+      uint32_t bits = h->bits;
+      if (bits & FREE_BIT) {
+      } else if (bits & MARK_BIT) {
+        h->bits = bits & ~MARK_BIT;
+        continue;
       } else {
-        *pp = h->next;
-        free(h);
+        h->bits = FREE_BIT;
         freed++;
       }
+      link_free(h, fl);
+      fl = h;
+      nfree++;
+    }
+    live += (uint64_t)(b->nobj - nfree) * b->stride;
+    if (nfree == b->nobj) { /* empty: off the heap list */
+      *pb = b->next_all;
+      b->next_all = g.empty;
+      g.empty = b;
+      g.nempty++;
+      continue;
+    }
+    b->free = fl;
+    if (fl) {
+      b->next_avail = g.avail[b->cls];
+      g.avail[b->cls] = b;
+    }
+    pb = &b->next_all;
+  }
+  large **pl = &g.larges;
+  large *l;
+  while ((l = *pl)) {
+    if (l->h.bits & MARK_BIT) {
+      l->h.bits &= ~MARK_BIT;
+      live += sizeof(large) + (l->h.bits & SIZE_MASK);
+      pl = &l->next;
+    } else {
+      *pl = l->next;
+      free(l);
+      freed++;
     }
   }
   g.live_bytes = live;
   g.reclaimed += freed;
+}
+
+/* Keep the empty blocks the next cycle will use; give the rest back. */
+static void trim_empty(void) {
+  uint64_t keep = __atomic_load_n(&g.threshold, __ATOMIC_RELAXED) / BLOCK_BYTES + 1;
+  while (g.nempty > keep) {
+    block *b = g.empty;
+    g.empty = b->next_all;
+    g.nempty--;
+    free(b);
+  }
 }
 
 /* Under g.mu with every other attached thread parked. */
@@ -293,6 +430,7 @@ static void collect_locked(void) {
   g.collections++;
   __atomic_store_n(&g.since, 0, __ATOMIC_RELAXED);
   set_threshold();
+  trim_empty();
 }
 
 static void collect_request(gc_thread *t) {
@@ -317,12 +455,61 @@ static void collect_request(gc_thread *t) {
 void mmb_gc_collect(void) {
   gc_thread *t = self();
   if (!t) return;
+  if (t->idle) resume(t);
   collect_request(t);
 }
 
 /* ---------------------------------------------------------------------------
  * Allocation and roots
  * ------------------------------------------------------------------------- */
+/* A free list of class cls for thread t: from a swept block, an empty
+ * block or a new one. NULL when malloc fails. */
+static gc_hdr *refill(unsigned cls) {
+  pthread_mutex_lock(&g.mu);
+  gc_hdr *fl = NULL;
+  block *b = g.avail[cls];
+  if (b) {
+    g.avail[cls] = b->next_avail;
+    fl = b->free;
+    b->free = NULL;
+  } else {
+    b = g.empty;
+    if (b) {
+      g.empty = b->next_all;
+      g.nempty--;
+    } else {
+      b = malloc(BLOCK_BYTES);
+    }
+    if (b) {
+      b->cls = cls;
+      b->stride = cls * GRAN;
+      b->nobj = (uint32_t)((BLOCK_BYTES - (size_t)(BLOCK_DATA(b) - (char *)b)) / b->stride);
+      b->free = NULL;
+      char *base = BLOCK_DATA(b);
+      for (uint32_t i = b->nobj; i-- > 0;) {
+        gc_hdr *h = (gc_hdr *)(void *)(base + (size_t)i * b->stride);
+        h->bits = FREE_BIT;
+        link_free(h, fl);
+        fl = h;
+      }
+      b->next_all = g.blocks;
+      g.blocks = b;
+    }
+  }
+  pthread_mutex_unlock(&g.mu);
+  return fl;
+}
+
+static gc_hdr *alloc_large(size_t size) {
+  large *l = malloc(sizeof(large) + size);
+  if (!l) return NULL;
+  pthread_mutex_lock(&g.mu);
+  l->next = g.larges;
+  g.larges = l;
+  pthread_mutex_unlock(&g.mu);
+  return &l->h;
+}
+
 mmb_obj *mmb_gc_new(unsigned nslots, size_t payload) {
   gc_thread *t = self();
   if (!t) return NULL;
@@ -331,24 +518,39 @@ mmb_obj *mmb_gc_new(unsigned nslots, size_t payload) {
     return NULL;
   }
   uint32_t size = (uint32_t)mmb_obj_bytes(nslots, payload);
-  if (__atomic_load_n(&g.stw, __ATOMIC_RELAXED)) safepoint(t);
-  t->pending += sizeof(gc_hdr) + size;
+  size_t need = sizeof(gc_hdr) + size;
+  unsigned cls = need <= SMALL_MAX ? (unsigned)((need + GRAN - 1) / GRAN) : 0;
+  if (__builtin_expect(__atomic_load_n(&g.stw, __ATOMIC_RELAXED) | t->idle, 0)) {
+    if (t->idle)
+      resume(t);
+    else
+      safepoint(t);
+  }
+  t->pending += cls ? cls * GRAN : sizeof(large) + size;
   if (t->pending >= __atomic_load_n(&g.flush, __ATOMIC_RELAXED)) {
     uint64_t since = __atomic_add_fetch(&g.since, t->pending, __ATOMIC_RELAXED);
     t->pending = 0;
     if (since >= __atomic_load_n(&g.threshold, __ATOMIC_RELAXED)) collect_request(t);
   }
-  gc_hdr *h = malloc(sizeof(gc_hdr) + size);
+  gc_hdr *h;
+  for (int attempt = 0;; attempt++) {
+    if (cls) {
+      h = t->fl[cls];
+      if (!h) h = t->fl[cls] = refill(cls);
+      if (h) t->fl[cls] = next_free(h);
+    } else {
+      h = alloc_large(size);
+    }
+    if (h || attempt) break;
+    collect_request(t); /* out of memory: collect once and retry */
+  }
   if (!h) {
-    collect_request(t);
-    h = malloc(sizeof(gc_hdr) + size);
-    if (!h) return NULL;
+    errno = ENOMEM;
+    return NULL;
   }
   h->nslots = nslots;
-  h->size_mark = size;
-  h->next = t->objects;
-  t->objects = h;
-  memset(h + 1, 0, (size_t)nslots * sizeof(mmb_obj *));
+  h->bits = size;
+  mmb_obj_clear_slots((mmb_obj **)(void *)(h + 1), nslots);
   __atomic_store_n(&t->allocated, t->allocated + 1, __ATOMIC_RELAXED);
   return (mmb_obj *)(void *)(h + 1);
 }
@@ -374,6 +576,10 @@ void mmb_gc_add_root(mmb_obj **loc) {
 void mmb_gc_remove_root(mmb_obj **loc) {
   gc_thread *t = self();
   if (!t) return;
+  if (t->nroots && t->roots[t->nroots - 1] == loc) { /* LIFO: the usual case */
+    t->nroots--;
+    return;
+  }
   for (size_t i = t->nroots; i-- > 0;) {
     if (t->roots[i] != loc) continue;
     memmove(&t->roots[i], &t->roots[i + 1], (t->nroots - i - 1) * sizeof *t->roots);
@@ -412,10 +618,12 @@ const struct mmb_graph_ops mmb_gc_graph_ops = {
     .set = op_store,
     .put = op_store,
     .retain = op_nothing,
+    .release = op_nothing,
     .drop = op_nothing,
     .share = op_nothing,
     .add_root = mmb_gc_add_root,
     .remove_root = mmb_gc_remove_root,
     .collect = mmb_gc_collect,
+    .idle = mmb_gc_idle,
     .counts = mmb_gc_counts,
 };

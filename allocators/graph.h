@@ -16,13 +16,16 @@
  *     and hands the caller's reference over (no count traffic). Both give up
  *     the reference the slot held before. mmb_obj_take(o,i) (inline) moves
  *     the slot's reference out to the caller and leaves the slot NULL.
- *   - retain(o) takes one more reference; drop(o) gives one up. Under `rc`
- *     the last drop frees the object and releases its slots (iteratively).
- *     Under `gc` / `boehm` both do nothing: the object dies when it is no
- *     longer reachable from a root.
- *   - flags & MMB_GRAPH_EXPLICIT (`manual`): drop(o) frees exactly o and
- *     nothing else; the program walks its structures and drops every object
- *     itself (explicit management: the program knows when to free).
+ *   - drop(o): the caller is done with the reference it owns. Under `rc`
+ *     the last reference going frees the object and releases its slots
+ *     (iteratively). Under `gc` / `boehm` nothing happens: the object dies
+ *     when it is no longer reachable from a root. Under `manual`
+ *     (flags & MMB_GRAPH_EXPLICIT) drop(o) frees exactly o and nothing else;
+ *     the program walks its structures and drops every object itself
+ *     (explicit management: the program knows when to free).
+ *   - retain(o) / release(o): an extra, counted reference (e.g. to a node of
+ *     a shared structure while it is in use). Only counting adapters act on
+ *     them; under `manual`, `gc` and `boehm` both do nothing.
  *   - Any pointer held outside the heap across a new_obj call (a local that
  *     must survive an allocation, a field of a malloc'ed struct) is registered
  *     with add_root(&var) first and remove_root(&var) when done. `gc` needs it
@@ -38,10 +41,11 @@
  *
  * Threads: every thread calls the allocator's thread_attach / thread_detach
  * around its use. Objects are private to the thread that made them unless
- * shared. `gc` stops the world at allocation points: a thread that is attached
- * (other than the one that called init) must keep allocating or detach; the
- * thread that called init may use the layer only while no other thread is
- * attached (setup and verification). */
+ * shared. `gc` stops the world at allocation points: an attached thread
+ * (other than the one that called init) must keep allocating, or call idle()
+ * before it blocks or finishes its work (a workload's run ends with idle());
+ * the thread that called init may use the layer only while no other thread
+ * is attached or all are idle (setup and verification). */
 #ifndef MMB_GRAPH_H
 #define MMB_GRAPH_H
 
@@ -75,11 +79,16 @@ struct mmb_graph_ops {
   void (*set)(mmb_obj *o, unsigned i, mmb_obj *v); /* v may be NULL */
   void (*put)(mmb_obj *o, unsigned i, mmb_obj *v); /* consumes the caller's ref to v */
   void (*retain)(mmb_obj *o);
-  void (*drop)(mmb_obj *o); /* o may be NULL */
+  void (*release)(mmb_obj *o); /* o may be NULL */
+  void (*drop)(mmb_obj *o);    /* o may be NULL */
   void (*share)(mmb_obj *o);
   void (*add_root)(mmb_obj **loc);
   void (*remove_root)(mmb_obj **loc);
   void (*collect)(void);
+  /* The calling thread is done with the heap for now (end of its work, or
+   * about to block): it holds no unrooted references and touches no object
+   * until its next new_obj / collect. `gc` stops waiting for it. */
+  void (*idle)(void);
   void (*counts)(mmb_graph_counts *c);
 };
 
@@ -101,6 +110,21 @@ static inline mmb_obj *mmb_obj_take(mmb_obj *o, unsigned i) {
 /* The payload of an object made with nslots slots. */
 static inline void *mmb_obj_payload(mmb_obj *o, unsigned nslots) {
   return (void *)((mmb_obj **)(void *)o + nslots);
+}
+
+/* Set n slots to NULL (adapters' new_obj; inline for the usual few). */
+static inline void mmb_obj_clear_slots(mmb_obj **slots, unsigned n) {
+  if (n <= 4) {
+    switch (n) {
+    case 4: slots[3] = NULL; /* fall through */
+    case 3: slots[2] = NULL; /* fall through */
+    case 2: slots[1] = NULL; /* fall through */
+    case 1: slots[0] = NULL; /* fall through */
+    default: break;
+    }
+    return;
+  }
+  for (unsigned i = 0; i < n; i++) slots[i] = NULL;
 }
 
 /* Bytes an object occupies as requested (slots + payload, no header). */

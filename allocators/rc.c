@@ -88,7 +88,7 @@ mmb_obj *mmb_rc_new(unsigned nslots, size_t payload) {
   h->flags = 0;
   h->color = MMB_RC_BLACK;
   h->spare = 0;
-  memset(h + 1, 0, (size_t)nslots * sizeof(mmb_obj *));
+  mmb_obj_clear_slots(mmb_rc_slots(h), nslots);
   rc_tls.allocated++;
   return mmb_rc_obj_of(h);
 }
@@ -198,6 +198,7 @@ static void op_drop(mmb_obj *o) { mmb_rc_release(o); }
 static void op_share(mmb_obj *o) { (void)mmb_rc_share(o); }
 static void op_root(mmb_obj **loc) { (void)loc; }
 static void op_collect_none(void) {}
+static void op_idle(void) {}
 static void op_collect_cycles(void) { (void)mmb_rc_collect_cycles(); }
 
 const struct mmb_graph_ops mmb_rc_graph_ops = {
@@ -206,11 +207,13 @@ const struct mmb_graph_ops mmb_rc_graph_ops = {
     .set = mmb_rc_set,
     .put = mmb_rc_put,
     .retain = op_retain,
+    .release = op_drop,
     .drop = op_drop,
     .share = op_share,
     .add_root = op_root,
     .remove_root = op_root,
     .collect = op_collect_none,
+    .idle = op_idle,
     .counts = mmb_rc_counts,
 };
 
@@ -220,10 +223,12 @@ const struct mmb_graph_ops mmb_rc_cc_graph_ops = {
     .set = mmb_rc_set,
     .put = mmb_rc_put,
     .retain = op_retain,
+    .release = op_drop,
     .drop = op_drop,
     .share = op_share,
     .add_root = op_root,
     .remove_root = op_root,
     .collect = op_collect_cycles,
+    .idle = op_idle,
     .counts = mmb_rc_counts,
 };

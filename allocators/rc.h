@@ -72,7 +72,7 @@ static inline void mmb_rc_release(mmb_obj *o) {
     if (__atomic_sub_fetch(&h->u.count, 1, __ATOMIC_ACQ_REL) == 0) mmb_rc_zero(h);
   } else if (--h->u.count == 0) {
     mmb_rc_zero(h);
-  } else if (mmb_rc_cc_enabled && h->nslots) {
+  } else if (mmb_rc_cc_enabled && h->nslots && h->color != MMB_RC_PURPLE) {
     mmb_rc_possible_root(h);
   }
 }

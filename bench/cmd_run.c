@@ -313,6 +313,15 @@ int mmb_cmd_run(int argc, char **argv) {
     }
   }
 
+  /* The folder: created (and checked writable) before the probes, removed
+   * again if a probe refuses the run, so bad input leaves nothing behind. */
+  if (!resume) {
+    int rc = make_dir(dir);
+    if (rc) {
+      mmb_plan_free(&plan);
+      return rc;
+    }
+  }
   /* Probe allocators before anything is written. */
   mmb_probe_result *probes = calloc((size_t)plan.nallocs, sizeof *probes);
   mmb_runner_probe(&plan, probes);
@@ -323,6 +332,7 @@ int mmb_cmd_run(int argc, char **argv) {
               plan.allocs[i].text, probes[i].reason);
       free(probes);
       mmb_plan_free(&plan);
+      if (!resume) rmdir(dir);
       return 2;
     }
     fprintf(stderr, "mmbench run: allocator %s recorded as invalid: %s\n", plan.allocs[i].text, probes[i].reason);
@@ -332,12 +342,7 @@ int mmb_cmd_run(int argc, char **argv) {
 
   /* The folder. */
   if (!resume) {
-    int rc = make_dir(dir);
-    if (rc) {
-      free(probes);
-      mmb_plan_free(&plan);
-      return rc;
-    }
+    int rc;
     char *pj = mmb_run_opts_to_json(&o);
     char header[8192];
     size_t used = 0;

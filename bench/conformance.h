@@ -12,6 +12,7 @@ typedef enum mmb_check_result { MMB_CHECK_PASS, MMB_CHECK_FAIL, MMB_CHECK_WARN, 
 
 typedef struct mmb_check {
   const char *name;     /* "calloc-overflow" */
+  unsigned caps;        /* MMB_CAP_* this check concerns; 0 = the core API */
   mmb_check_result result;
   char detail[200];     /* what was seen when not PASS */
 } mmb_check;
@@ -20,7 +21,10 @@ typedef struct mmb_check {
 
 /* Run every check against a (through the libc entry points for PRELOAD
  * allocators, through the adapter otherwise). Returns the number of
- * checks written to out; *failed gets the number that failed. */
+ * checks written to out; *failed gets the number that failed. A failed
+ * core check makes the allocator nonconforming everywhere; a failed check
+ * of a capability (aligned, realloc, threads) only where a workload needs
+ * it. errno details are warnings: results stay valid. */
 int mmb_conformance_run(const mmb_allocator *a, mmb_check *out, int *failed);
 
 /* `mmbench check-allocator SPEC...`: a table per allocator. Exit 0 when all

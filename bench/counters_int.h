@@ -19,6 +19,10 @@
  * ------------------------------------------------------------------------- */
 /* Split a canonical comma list into names. Returns the count. */
 int mmb_cnt_split(const char *list, char names[][MMB_CNT_NAME], int max);
+/* The events of a named set ("default", "software", ...), or NULL; the i-th
+ * set's name (NULL past the end). */
+const char *mmb_counters_set_events(const char *set);
+const char *mmb_counters_set_name(int i);
 
 /* ---------------------------------------------------------------------------
  * perf events (perf_events.c)
@@ -69,7 +73,8 @@ mmb_pe_thread *mmb_pe_thread_open(mmb_pe_cell *c);
 void mmb_pe_thread_start(mmb_pe_thread *t); /* no allocation, no printing */
 void mmb_pe_thread_stop(mmb_pe_thread *t);
 void mmb_pe_thread_close(mmb_pe_cell *c, mmb_pe_thread *t); /* read, sum, close */
-/* 1 and the scaled sum over threads for event i; 0 when not measured.
+/* 1 and the scaled sum over threads for event i; 0 when it did not open
+ * (see the probe); -1 when it opened but has no full count (mmb_pe_why).
  * *frac = time running / time enabled summed over threads. */
 int mmb_pe_result(const mmb_pe_cell *c, int i, double *value, double *frac);
 /* Why event i has no result ("" when it has one). */
@@ -79,6 +84,10 @@ void mmb_pe_cell_close(mmb_pe_cell *c);
 /* ---------------------------------------------------------------------------
  * Simulated counts under valgrind (sim.c)
  * ------------------------------------------------------------------------- */
+/* Simulated caches (size,associativity,line): fixed, typical x86-64. */
+#define MMB_SIM_I1 "32768,8,64"
+#define MMB_SIM_D1 "32768,8,64"
+#define MMB_SIM_LL "8388608,16,64"
 int mmb_sim_prefix(const char *out_file, const char **prefix, int max);
 void mmb_sim_region_start(void);
 void mmb_sim_region_stop(void);

@@ -222,6 +222,7 @@ const char *mmb_pe_pmu_name(void) {
 
 void mmb_pe_pmus(char *out, size_t len) {
   out[0] = 0;
+  (void)len;
 #if MMB_HAVE_PFM
   pthread_once(&pfm_once, pfm_init_once);
   if (!pfm_ready) return;
@@ -509,7 +510,8 @@ void mmb_pe_thread_close(mmb_pe_cell *c, mmb_pe_thread *t) {
 int mmb_pe_result(const mmb_pe_cell *c, int i, double *value, double *frac) {
   if (!c || i < 0 || i >= c->n) return 0;
   const pe_ev *v = &c->ev[i];
-  if (!v->planned || c->threads == 0 || v->threads_ok != c->threads || v->running == 0) return 0;
+  if (!v->planned) return 0;
+  if (c->threads == 0 || v->threads_ok != c->threads || v->running == 0) return -1;
   *value = v->value;
   *frac = v->enabled ? (double)v->running / (double)v->enabled : 1.0;
   return 1;

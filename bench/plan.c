@@ -207,6 +207,8 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
   } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
     snprintf(out, len, "%s needs the object-graph API (manual, rc, rc+cc, gc, boehm); %s has none",
              w->name, a->name);
+  } else if (!(w->needs & MMB_CAP_GRAPH) && (!a->malloc || !a->free)) {
+    snprintf(out, len, "%s offers only the object-graph API; %s needs malloc/free", a->name, w->name);
   } else if ((w->needs & ~a->caps) & ~(unsigned)MMB_CAP_FREE) {
     snprintf(out, len, "%s needs capabilities %s lacks (0x%x)", w->name, a->name,
              (w->needs & ~a->caps));

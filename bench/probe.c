@@ -48,14 +48,25 @@ static void conformance(const mmb_allocator *a, FILE *out, mmb_record *rec) {
   mmb_check checks[MMB_MAX_CHECKS];
   int failed;
   int n = mmb_conformance_run(a, checks, &failed);
-  const mmb_check *first = NULL;
+  const mmb_check *core = NULL, *cap = NULL;
+  unsigned broken = 0;
   for (int i = 0; i < n; i++) {
     fprintf(out, "%s\t%s\t%s\n", checks[i].name, result_names[checks[i].result], checks[i].detail);
-    if (!first && checks[i].result == MMB_CHECK_FAIL) first = &checks[i];
+    if (checks[i].result != MMB_CHECK_FAIL) continue;
+    if (!checks[i].caps && !core) core = &checks[i];
+    if (checks[i].caps && !cap) cap = &checks[i];
+    broken |= checks[i].caps;
   }
-  if (first)
-    mmb_record_fail(rec, "nonconforming", "fails %s: %s (%d of %d checks failed)", first->name,
-                    first->detail, failed, n);
+  if (core) {
+    mmb_record_fail(rec, "nonconforming", "fails %s: %s (%d of %d checks failed)", core->name,
+                    core->detail, failed, n);
+  } else if (cap) {
+    /* usable, but not for workloads that need the broken capability */
+    mmb_record_set_u64(rec, "broken_caps", broken);
+    char why[200];
+    snprintf(why, sizeof why, "fails %s: %s", cap->name, cap->detail);
+    mmb_record_set(rec, "broken_reason", why);
+  }
 }
 
 int mmb_cmd_probe(int argc, char **argv) {

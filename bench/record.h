@@ -9,7 +9,7 @@
 
 #define MMB_REC_MAX 96
 #define MMB_REC_NAME 48
-#define MMB_REC_VALUE 64
+#define MMB_REC_VALUE 256
 
 typedef struct mmb_record {
   char status[16];  /* ok | crash | error | timeout | corrupt | skipped | ... */

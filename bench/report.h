@@ -121,9 +121,9 @@ int mmb_rep_mkdirs(const char *path);
  * ------------------------------------------------------------------------- */
 typedef struct mmb_gnuplot {
   int have;               /* gnuplot found on PATH */
-  char path[512];         /* its path */
-  char scripts[512];      /* directory holding bars.gp & co ("" = not found) */
-  char why[512];          /* why plots cannot be made (empty when they can) */
+  char path[4096];        /* its path */
+  char scripts[4096];     /* directory holding bars.gp & co ("" = not found) */
+  char why[4608];         /* why plots cannot be made (empty when they can) */
 } mmb_gnuplot;
 
 /* Find gnuplot and the scripts directory (MMB_SCRIPTS_DIR, next to the
@@ -152,6 +152,7 @@ typedef struct mmb_rfig {
   char kind[16];   /* time, rss, rsslive, counters, scaling, sweep, timeline, latency, heapsweep */
   char title[256];
   char note[512];  /* shown with the figure ("" none) */
+  char data[200];  /* its main data file, relative to DIR */
   int wl;          /* workload index */
   int produced;    /* svg and png written */
 } mmb_rfig;

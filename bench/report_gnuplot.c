@@ -23,7 +23,7 @@ static int is_file(const char *path, int exec) {
 }
 
 static int scripts_in(const char *dir) {
-  char p[1024];
+  char p[4200];
   return snprintf(p, sizeof p, "%s/%s", dir, PROBE_SCRIPT) < (int)sizeof p && is_file(p, 0);
 }
 
@@ -36,7 +36,7 @@ void mmb_gp_find(mmb_gnuplot *gp) {
   snprintf(dirbuf, sizeof dirbuf, "%s", path ? path : "/usr/bin:/bin");
   char *save = NULL;
   for (char *d = strtok_r(dirbuf, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-    char p[1024];
+    char p[sizeof gp->path];
     if (snprintf(p, sizeof p, "%s/gnuplot", *d ? d : ".") >= (int)sizeof p) continue;
     if (is_file(p, 1)) {
       snprintf(gp->path, sizeof gp->path, "%s", p);
@@ -48,7 +48,7 @@ void mmb_gp_find(mmb_gnuplot *gp) {
   /* The scripts: $MMB_SCRIPTS_DIR, then ../scripts next to the binary
    * (build/mmbench in a checkout), then the source tree this was built from. */
   const char *env = getenv("MMB_SCRIPTS_DIR");
-  char self[PATH_MAX], cand[PATH_MAX + 32];
+  char self[3900], cand[sizeof gp->scripts];
   if (env && *env) {
     if (scripts_in(env)) snprintf(gp->scripts, sizeof gp->scripts, "%s", env);
     else
@@ -112,7 +112,7 @@ void mmb_gp_num(mmb_gpvars *v, const char *name, double value) {
  * ---------------------------------------------------------------------- */
 int mmb_gp_run(const mmb_gnuplot *gp, const char *script, const mmb_gpvars *vars,
                const char *out, const char *log) {
-  char spath[1024], svg[4096], png[4096];
+  char spath[4200], svg[4400], png[4400];
   snprintf(spath, sizeof spath, "%s/%s", gp->scripts, script);
   snprintf(svg, sizeof svg, "%s.svg", out);
   snprintf(png, sizeof png, "%s.png", out);
@@ -131,8 +131,8 @@ int mmb_gp_run(const mmb_gnuplot *gp, const char *script, const mmb_gpvars *vars
       dup2(err, 2);
     }
     /* Scripts find each other (common.gp) through this variable. */
-    char pre[1200];
-    char q[1100];
+    char pre[8300];
+    char q[8200];
     mmb_rep_gp_quote(gp->scripts, q, sizeof q);
     snprintf(pre, sizeof pre, "scripts='%s'", q);
     execl(gp->path, "gnuplot", "-e", pre, "-e", vars->text, spath, (char *)NULL);

@@ -67,7 +67,8 @@ static void fmt3(double v, char *buf, size_t len) {
   double a = fabs(v);
   if (a >= 100 || a == 0) snprintf(buf, len, "%.0f", v);
   else if (a >= 10) snprintf(buf, len, "%.1f", v);
-  else snprintf(buf, len, "%.2f", v);
+  else if (a >= 1) snprintf(buf, len, "%.2f", v);
+  else snprintf(buf, len, "%.3g", v);
 }
 
 void mmb_rep_fmt_si(double v, const char *unit, char *buf, size_t len) {

@@ -72,6 +72,10 @@ void mmb_probe_allocator(const mmb_alloc_spec *spec, mmb_probe_result *p) {
     probe_fail(p, rec.status, rec.reason);
     const char *v = mmb_record_get(&rec, "version");
     snprintf(p->version, sizeof p->version, "%s", v ? v : "");
+    double caps;
+    if (mmb_record_num(&rec, "broken_caps", &caps)) p->broken_caps = (unsigned)caps;
+    const char *br = mmb_record_get(&rec, "broken_reason");
+    snprintf(p->broken_reason, sizeof p->broken_reason, "%s", br ? br : "");
     const char *l = mmb_record_get(&rec, "library");
     snprintf(p->library, sizeof p->library, "%s", l ? l : "");
   }
@@ -279,6 +283,16 @@ static int record_unrunnable(run_state *st, int cell, const char *status, const 
   return write_row(st, &st->plan->cells[cell], 0, &rec);
 }
 
+/* The allocator passed its core checks but fails one this cell relies on. */
+static int cell_broken(const mmb_cell_plan *c, const mmb_probe_result *p) {
+  unsigned need = c->w->needs | (c->threads > 1 ? MMB_CAP_THREADS : 0);
+  return (p->broken_caps & need) != 0;
+}
+
+static int runnable(const mmb_cell_plan *c, const mmb_probe_result *p) {
+  return !c->skip[0] && strcmp(p->status, "ok") == 0 && !cell_broken(c, p);
+}
+
 int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet) {
   run_state st;
   memset(&st, 0, sizeof st);
@@ -307,10 +321,11 @@ int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const c
     const mmb_probe_result *p = &probes[c->alloc];
     if (c->skip[0]) rc = record_unrunnable(&st, i, "skipped", c->skip);
     else if (strcmp(p->status, "ok") != 0) rc = record_unrunnable(&st, i, p->status, p->reason);
+    else if (cell_broken(c, p)) rc = record_unrunnable(&st, i, "nonconforming", p->broken_reason);
   }
   for (int i = 0; i < plan->ncells; i++) {
     const mmb_cell_plan *c = &plan->cells[i];
-    if (c->skip[0] || strcmp(probes[c->alloc].status, "ok") != 0) continue;
+    if (!runnable(c, &probes[c->alloc])) continue;
     for (int r = 0; r < plan->reps; r++) st.total += !st.done[i * plan->reps + r];
   }
   st.t0 = mmb_mono_s();
@@ -318,7 +333,7 @@ int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const c
   for (int r = -plan->warmup; r < plan->reps && rc == 0 && !mmb_interrupted; r++) {
     for (int i = 0; i < plan->ncells && rc == 0 && !mmb_interrupted; i++) {
       const mmb_cell_plan *c = &plan->cells[i];
-      if (c->skip[0] || strcmp(probes[c->alloc].status, "ok") != 0) continue;
+      if (!runnable(c, &probes[c->alloc])) continue;
       if (r >= 0 && st.done[i * plan->reps + r]) continue;
       if (r < 0 && st.total == 0) continue;
       rc = run_one(&st, i, r);

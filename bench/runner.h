@@ -12,6 +12,8 @@ typedef struct mmb_probe_result {
   char reason[256];
   char version[128];
   char library[512];
+  unsigned broken_caps;  /* MMB_CAP_* that failed conformance (status ok) */
+  char broken_reason[200];
   char checks[8192]; /* conformance: "name<TAB>result<TAB>detail" lines */
 } mmb_probe_result;
 

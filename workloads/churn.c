@@ -1,4 +1,1156 @@
-/* mmbench — workload family 'churn' (to be filled). */
-#include "workload.h"
+/* mmbench — family 'churn': single-threaded allocation patterns.
+ *
+ * churn-random   a live window of W slots; each operation frees a random slot
+ *                and allocates a new block (uniform, inverse-square, powers of
+ *                two, or an empirical size,weight CSV file)
+ * churn-lifo     batches of blocks freed in reverse allocation order
+ * churn-fifo     batches of blocks freed in allocation order
+ * realloc-grow   vectors grown element by element, by doubling or by +k
+ * fragmentation  many small blocks, all but every k-th freed, then larger
+ *                blocks: RSS ÷ live bytes after the holes
+ * large          blocks of 64 KiB … 32 MiB (around and above the mmap
+ *                threshold), few live at a time
+ *
+ * With several threads every thread runs its own independent copy of the
+ * pattern (own window, own batches) and the work parameter n is split over
+ * the threads, so ops / wall time is comparable across thread counts. The
+ * checksum depends on the thread count (each copy has its own PRNG stream),
+ * never on the allocator or on scheduling.
+ *
+ * Verification: every block carries a pattern derived from its tag (thread
+ * id << 40 | its index) and is checked before it is freed or reallocated, and
+ * every block still live at the end is checked by verify. Blocks up to
+ * FULL_CHECK_MAX bytes are filled and checked in full (mmb_pattern_fill /
+ * check); bigger blocks carry a sparse pattern (see blk_fill). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
 
-const mmb_workload *const mmb_family_churn[] = {NULL};
+#include "wl_util.h"
+
+/* ---------------------------------------------------------------------------
+ * Blocks: pattern fill / check
+ * ------------------------------------------------------------------------- */
+#define FULL_CHECK_MAX 256 /* bytes: full pattern up to here, sparse above */
+#define PAGE 4096
+
+static inline void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint64_t get64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* The pattern of block `tag`: word i is head(tag) + i * STEP (cheap to write
+ * and to compare, so the allocator rather than the check dominates; an
+ * overlapping block has another head, hence other words). Blocks up to
+ * FULL_CHECK_MAX bytes get every word (and the tail bytes) and are checked in
+ * full. Bigger ones get a sparse pattern: the first word of every 4 KiB page
+ * (so a big block is also touched page by page, as a program using it would),
+ * the middle word and the last word; a scribble elsewhere inside a big block
+ * can go unseen (the price of O(pages) instead of O(bytes)). */
+#define STEP 0x9e3779b97f4a7c15ull
+
+static inline uint64_t blk_head(uint64_t tag) {
+  uint64_t x = tag;
+  return mmb_splitmix64(&x);
+}
+
+static inline void blk_fill(void *p, size_t size, uint64_t tag) {
+  unsigned char *b = p;
+  uint64_t h = blk_head(tag);
+  if (size <= FULL_CHECK_MAX) {
+    size_t words = size / 8;
+    for (size_t i = 0; i < words; i++) put64(b + i * 8, h + i * STEP);
+    uint64_t last = h + words * STEP;
+    for (size_t i = words * 8; i < size; i++) b[i] = (unsigned char)(last >> (8 * (i & 7)));
+    return;
+  }
+  for (size_t off = 0; off + 16 <= size; off += PAGE) put64(b + off, h + (off / 8) * STEP);
+  size_t mid = (size / 2) & ~(size_t)7;
+  put64(b + mid, h + (mid / 8) * STEP);
+  put64(b + size - 8, ~h ^ size);
+}
+
+/* 1 when the block still holds the pattern blk_fill wrote. */
+static inline int blk_check(const void *p, size_t size, uint64_t tag) {
+  const unsigned char *b = p;
+  uint64_t h = blk_head(tag);
+  if (size <= FULL_CHECK_MAX) {
+    size_t words = size / 8;
+    uint64_t diff = 0;
+    for (size_t i = 0; i < words; i++) diff |= get64(b + i * 8) ^ (h + i * STEP);
+    uint64_t last = h + words * STEP;
+    for (size_t i = words * 8; i < size; i++) diff |= b[i] ^ (unsigned char)(last >> (8 * (i & 7)));
+    return diff == 0;
+  }
+  for (size_t off = 0; off + 16 <= size; off += PAGE)
+    if (get64(b + off) != h + (off / 8) * STEP) return 0;
+  size_t mid = (size / 2) & ~(size_t)7;
+  if (get64(b + mid) != h + (mid / 8) * STEP) return 0;
+  return get64(b + size - 8) == (~h ^ size);
+}
+
+/* What a checked block adds to the checksum. */
+static inline uint64_t blk_sum(uint64_t h, uint64_t tag, size_t size) {
+  return mmb_mix(h, tag * 0x100000001b3ull ^ (uint64_t)size);
+}
+
+#define TAG(tid, i) (((uint64_t)(tid) << 40) | (uint64_t)(i))
+#define TAG_INDEX(tag) ((tag) & ((1ull << 40) - 1))
+
+/* Deterministic size of block `tag` in [min, min + span). */
+static inline size_t hash_size(uint64_t seed, uint64_t tag, size_t min, uint64_t span) {
+  uint64_t x = seed ^ (tag * 0xd1b54a32d192ed03ull);
+  uint64_t h = mmb_splitmix64(&x);
+  return min + (size_t)(((__uint128_t)h * span) >> 64);
+}
+
+/* Thread tid's share of n units: [n*tid/T, n*(tid+1)/T). */
+static inline uint64_t share_lo(uint64_t n, int threads, int tid) {
+  return (uint64_t)(((__uint128_t)n * (uint64_t)tid) / (uint64_t)threads);
+}
+static inline uint64_t share(uint64_t n, int threads, int tid) {
+  return share_lo(n, threads, tid + 1) - share_lo(n, threads, tid);
+}
+
+/* ---------------------------------------------------------------------------
+ * Bookkeeping memory: mmap'ed, so it neither goes through nor perturbs the
+ * allocator under test, and can be handed back to the OS when done.
+ * ------------------------------------------------------------------------- */
+static void *book_map(size_t bytes) {
+  if (bytes == 0) bytes = 1;
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+static void book_unmap(void *p, size_t bytes) {
+  if (p) munmap(p, bytes ? bytes : 1);
+}
+/* Give back the pages of [p + used, p + bytes) (contents become zero). */
+static void book_drop_tail(void *p, size_t used, size_t bytes) {
+  uintptr_t lo = ((uintptr_t)p + used + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+  uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(PAGE - 1);
+  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* ---------------------------------------------------------------------------
+ * Faults found while running, reported by verify as one line
+ * ------------------------------------------------------------------------- */
+enum { F_NONE = 0, F_NULL, F_PATTERN, F_REALLOC_NULL };
+
+typedef struct fault {
+  int kind;
+  uint64_t index; /* block index within the thread */
+  size_t size;
+} fault;
+
+static void fault_set(fault *f, int kind, uint64_t tag, size_t size) {
+  if (f->kind) return;
+  f->kind = kind;
+  f->index = TAG_INDEX(tag);
+  f->size = size;
+}
+
+static void fault_reason(const fault *f, int tid, char *buf, size_t len) {
+  switch (f->kind) {
+  case F_NULL:
+    snprintf(buf, len, "thread %d: malloc(%zu) returned NULL (block %llu)", tid, f->size,
+             (unsigned long long)f->index);
+    break;
+  case F_REALLOC_NULL:
+    snprintf(buf, len, "thread %d: realloc to %zu bytes returned NULL (vector %llu)", tid, f->size,
+             (unsigned long long)f->index);
+    break;
+  default:
+    snprintf(buf, len,
+             "thread %d: block %llu (%zu bytes) changed while live: overlapping blocks or a "
+             "write by the allocator",
+             tid, (unsigned long long)f->index, f->size);
+    break;
+  }
+}
+
+/* ---------------------------------------------------------------------------
+ * Shared state: one record per thread (cache-line aligned, written by its
+ * thread only), bookkeeping arrays, the size distribution
+ * ------------------------------------------------------------------------- */
+typedef struct blk {
+  unsigned char *p;
+  uint64_t tag;
+  size_t size;
+} blk;
+
+typedef struct cthr {
+  blk *b;          /* live blocks (window / batch / vectors / slots) */
+  size_t nb;       /* entries of b */
+  size_t b_bytes;  /* mapping size of b */
+  void **sm;       /* fragmentation: small block pointers, by index */
+  size_t sm_bytes; /* mapping size of sm */
+  size_t nkept;    /* fragmentation: kept blocks (compacted at sm[0..]) */
+  void **big;      /* fragmentation: the larger blocks */
+  size_t big_bytes, nbig;
+  uint64_t sum;  /* checksum contribution (order-independent) */
+  uint64_t peak; /* requested bytes live at this thread's peak */
+  fault f;
+} __attribute__((aligned(128))) cthr;
+
+enum { D_UNIFORM = 0, D_INVSQ, D_POW2, D_FILE };
+static const char *const dist_names[] = {"uniform", "invsq", "pow2", "file", NULL};
+
+typedef struct sizer {
+  int dist;
+  size_t min;
+  uint64_t span;             /* uniform: max - min + 1 */
+  double inv_min, inv_delta; /* invsq: 1/min, 1/min - 1/max */
+  size_t max;
+  int e0, ne;        /* pow2: 2^e0 .. 2^(e0+ne-1) */
+  size_t nent;       /* file: entries */
+  uint32_t *fsize;   /* file: sizes */
+  uint64_t *thresh;  /* file: alias method thresholds (probability * 2^64) */
+  uint32_t *alias;   /* file: alias entries */
+} sizer;
+
+typedef struct cstate {
+  int threads;
+  int corrupt; /* a fault was found: teardown leaves the blocks alone */
+  sizer z;
+  cthr *t;
+} cstate;
+
+static cstate *state_new(mmb_ctx *ctx) {
+  cstate *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->threads = ctx->threads;
+  s->t = aligned_alloc(128, sizeof(cthr) * (size_t)ctx->threads);
+  if (!s->t) {
+    free(s);
+    return NULL;
+  }
+  memset(s->t, 0, sizeof(cthr) * (size_t)ctx->threads);
+  ctx->state = s;
+  return s;
+}
+
+/* Map b[] with n entries for every thread. 0 or -1 with ctx->reason. */
+static int map_blocks(mmb_ctx *ctx, cstate *s, size_t n) {
+  for (int i = 0; i < s->threads; i++) {
+    cthr *t = &s->t[i];
+    t->b_bytes = n * sizeof(blk);
+    t->b = book_map(t->b_bytes);
+    t->nb = n;
+    if (!t->b) {
+      snprintf(ctx->reason, sizeof ctx->reason, "cannot map %zu bytes of bookkeeping", t->b_bytes);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void sizer_free(sizer *z) {
+  free(z->fsize);
+  free(z->thresh);
+  free(z->alias);
+  z->fsize = NULL;
+  z->thresh = NULL;
+  z->alias = NULL;
+}
+
+/* Shared teardown: free live blocks unless a fault was found (an allocator
+ * that corrupted memory may crash on those frees; the child exits anyway). */
+static void churn_teardown(mmb_ctx *ctx) {
+  cstate *s = ctx->state;
+  if (!s) return;
+  const mmb_allocator *a = ctx->alloc;
+  for (int i = 0; s->t && i < s->threads; i++) {
+    cthr *t = &s->t[i];
+    if (t->f.kind) s->corrupt = 1;
+  }
+  for (int i = 0; s->t && i < s->threads; i++) {
+    cthr *t = &s->t[i];
+    if (!s->corrupt) {
+      for (size_t j = 0; t->b && j < t->nb; j++)
+        if (t->b[j].p) a->free(t->b[j].p, t->b[j].size);
+    }
+    book_unmap(t->b, t->b_bytes);
+    book_unmap(t->sm, t->sm_bytes);
+    book_unmap(t->big, t->big_bytes);
+  }
+  sizer_free(&s->z);
+  free(s->t);
+  free(s);
+  ctx->state = NULL;
+}
+
+/* Shared verify: faults from run, then a check of every block still in b[],
+ * then the checksum and live bytes. */
+static int churn_verify(mmb_ctx *ctx) {
+  cstate *s = ctx->state;
+  uint64_t h = 0, live = 0;
+  for (int i = 0; i < s->threads; i++) {
+    cthr *t = &s->t[i];
+    if (t->f.kind) {
+      fault_reason(&t->f, i, ctx->reason, sizeof ctx->reason);
+      s->corrupt = 1;
+      return -1;
+    }
+    uint64_t sum = t->sum;
+    for (size_t j = 0; j < t->nb; j++) {
+      blk *b = &t->b[j];
+      if (!b->p) continue;
+      if (!blk_check(b->p, b->size, b->tag)) {
+        fault_set(&t->f, F_PATTERN, b->tag, b->size);
+        fault_reason(&t->f, i, ctx->reason, sizeof ctx->reason);
+        s->corrupt = 1;
+        return -1;
+      }
+      sum = blk_sum(sum, b->tag, b->size);
+    }
+    h += sum; /* sums of mmb_mix terms: adding keeps them order-free */
+    live += t->peak;
+  }
+  ctx->checksum = h;
+  ctx->live_bytes = live;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Size distributions
+ * ------------------------------------------------------------------------- */
+static inline double unit_double(mmb_rng *r) { return (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53; }
+
+static inline size_t sizer_draw(const sizer *z, mmb_rng *r) {
+  switch (z->dist) {
+  case D_INVSQ: {
+    /* inverse CDF of p(x) ~ x^-2 on [min, max] (glibc bench-malloc-thread) */
+    double x = 1.0 / (z->inv_min - unit_double(r) * z->inv_delta);
+    size_t s = (size_t)x;
+    return s < z->min ? z->min : s > z->max ? z->max : s;
+  }
+  case D_POW2: return (size_t)1 << (z->e0 + (int)mmb_rng_below(r, (uint64_t)z->ne));
+  case D_FILE: {
+    size_t i = (size_t)mmb_rng_below(r, z->nent);
+    return mmb_rng_next(r) < z->thresh[i] ? z->fsize[i] : z->fsize[z->alias[i]];
+  }
+  default: return z->min + (size_t)mmb_rng_below(r, z->span);
+  }
+}
+
+#define SIZE_FILE_MAX_ENTRIES (1u << 20)
+#define SIZE_FILE_MAX_SIZE (1ull << 30)
+
+/* Walker / Vose alias tables for O(1) draws from the weights. */
+static int build_alias(sizer *z, const double *w, double total) {
+  size_t n = z->nent;
+  double *p = malloc(n * sizeof *p);
+  uint32_t *small = malloc(n * sizeof *small), *large = malloc(n * sizeof *large);
+  z->thresh = malloc(n * sizeof *z->thresh);
+  z->alias = malloc(n * sizeof *z->alias);
+  if (!p || !small || !large || !z->thresh || !z->alias) {
+    free(p), free(small), free(large);
+    return -1;
+  }
+  size_t ns = 0, nl = 0;
+  for (size_t i = 0; i < n; i++) {
+    p[i] = w[i] * (double)n / total;
+    if (p[i] < 1.0) small[ns++] = (uint32_t)i;
+    else large[nl++] = (uint32_t)i;
+  }
+  while (ns && nl) {
+    uint32_t l = small[--ns], g = large[--nl];
+    z->thresh[l] = (uint64_t)(p[l] * 0x1.0p64);
+    z->alias[l] = g;
+    p[g] = (p[g] + p[l]) - 1.0;
+    if (p[g] < 1.0) small[ns++] = g;
+    else large[nl++] = g;
+  }
+  while (nl) { /* probability 1: always itself */
+    uint32_t g = large[--nl];
+    z->thresh[g] = UINT64_MAX;
+    z->alias[g] = g;
+  }
+  while (ns) { /* rounding leftovers: also 1 */
+    uint32_t l = small[--ns];
+    z->thresh[l] = UINT64_MAX;
+    z->alias[l] = l;
+  }
+  free(p), free(small), free(large);
+  return 0;
+}
+
+static void trim(char **s) {
+  char *b = *s, *e;
+  while (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n') b++;
+  e = b + strlen(b);
+  while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = 0;
+  *s = b;
+}
+
+/* Parse "size,weight". 0 on success. */
+static int parse_size_line(char *line, uint64_t *size, double *weight) {
+  char *end;
+  if (*line < '0' || *line > '9') return -1;
+  errno = 0;
+  unsigned long long sz = strtoull(line, &end, 10);
+  if (errno || end == line) return -1;
+  while (*end == ' ' || *end == '\t') end++;
+  if (*end != ',') return -1;
+  char *wtext = end + 1;
+  while (*wtext == ' ' || *wtext == '\t') wtext++;
+  if (!*wtext || *wtext == '-') return -1;
+  errno = 0;
+  double w = strtod(wtext, &end);
+  if (errno || end == wtext) return -1;
+  while (*end == ' ' || *end == '\t') end++;
+  if (*end) return -1;
+  if (sz < 1 || sz > SIZE_FILE_MAX_SIZE || !isfinite(w) || w < 0) return -1;
+  *size = sz;
+  *weight = w;
+  return 0;
+}
+
+/* Read an empirical size distribution: lines `size,weight` (size in bytes,
+ * 1..1 GiB; weight >= 0, any scale), '#' comments, blank lines and an
+ * optional `size,weight` header. 0, or -1 with a one-line message in err. */
+static int load_size_file(sizer *z, const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(err, errlen, "cannot open size file '%s': %s", path, strerror(errno));
+    return -1;
+  }
+  char *line = NULL;
+  size_t cap = 0, n = 0, room = 0;
+  long lineno = 0;
+  double *w = NULL, total = 0;
+  int rc = 0, seen_data = 0;
+  while (getline(&line, &cap, f) >= 0) {
+    lineno++;
+    char *hash = strchr(line, '#');
+    if (hash) *hash = 0;
+    char *s = line;
+    trim(&s);
+    if (!*s) continue;
+    if (!seen_data) {
+      seen_data = 1;
+      char hdr[32];
+      size_t k = 0;
+      for (char *c = s; *c && k + 1 < sizeof hdr; c++)
+        if (*c != ' ' && *c != '\t') hdr[k++] = *c;
+      hdr[k] = 0;
+      if (strcasecmp(hdr, "size,weight") == 0) continue;
+    }
+    uint64_t size;
+    double weight;
+    if (parse_size_line(s, &size, &weight) != 0) {
+      snprintf(err, errlen,
+               "size file '%s' line %ld: expected size,weight (size 1..%llu, weight >= 0), "
+               "got '%.40s'",
+               path, lineno, SIZE_FILE_MAX_SIZE, s);
+      rc = -1;
+      break;
+    }
+    if (n == SIZE_FILE_MAX_ENTRIES) {
+      snprintf(err, errlen, "size file '%s': more than %u entries", path, SIZE_FILE_MAX_ENTRIES);
+      rc = -1;
+      break;
+    }
+    if (n == room) {
+      room = room ? room * 2 : 64;
+      double *nw = realloc(w, room * sizeof *w);
+      uint32_t *ns = realloc(z->fsize, room * sizeof *ns);
+      if (nw) w = nw;
+      if (ns) z->fsize = ns;
+      if (!nw || !ns) {
+        snprintf(err, errlen, "size file '%s': out of memory", path);
+        rc = -1;
+        break;
+      }
+    }
+    z->fsize[n] = (uint32_t)size;
+    w[n++] = weight;
+    total += weight;
+  }
+  if (rc == 0 && ferror(f)) {
+    snprintf(err, errlen, "cannot read size file '%s': %s", path, strerror(errno));
+    rc = -1;
+  }
+  if (rc == 0 && n == 0) {
+    snprintf(err, errlen, "size file '%s' has no size,weight lines", path);
+    rc = -1;
+  }
+  if (rc == 0 && !(total > 0) ) {
+    snprintf(err, errlen, "size file '%s': every weight is 0", path);
+    rc = -1;
+  }
+  if (rc == 0 && !isfinite(total)) {
+    snprintf(err, errlen, "size file '%s': weights too large (sum is not finite)", path);
+    rc = -1;
+  }
+  z->nent = n;
+  if (rc == 0 && build_alias(z, w, total) != 0) {
+    snprintf(err, errlen, "size file '%s': out of memory", path);
+    rc = -1;
+  }
+  z->max = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    if (w[i] > 0 && z->fsize[i] > z->max) z->max = z->fsize[i];
+  free(w);
+  free(line);
+  fclose(f);
+  if (rc != 0) sizer_free(z);
+  return rc;
+}
+
+/* Set up z from dist/min/max/file. 0 or -1 with ctx->reason. */
+static int sizer_init(mmb_ctx *ctx, sizer *z, int dist, long long min, long long max,
+                      const char *file) {
+  memset(z, 0, sizeof *z);
+  z->dist = dist;
+  if (dist == D_FILE) {
+    if (!file || !*file) {
+      snprintf(ctx->reason, sizeof ctx->reason,
+               "dist=file needs file=PATH, a CSV of size,weight lines "
+               "(example: workloads/data/sizes-example.csv)");
+      return -1;
+    }
+    return load_size_file(z, file, ctx->reason, sizeof ctx->reason);
+  }
+  if (min > max) {
+    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)", min, max);
+    return -1;
+  }
+  z->min = (size_t)min;
+  z->max = (size_t)max;
+  z->span = (uint64_t)(max - min) + 1;
+  z->inv_min = 1.0 / (double)min;
+  z->inv_delta = 1.0 / (double)min - 1.0 / (double)max;
+  if (dist == D_POW2) {
+    int e0 = 0;
+    while (((long long)1 << e0) < min) e0++;
+    int e1 = e0;
+    while (((long long)1 << (e1 + 1)) <= max) e1++;
+    if (((long long)1 << e0) > max) {
+      snprintf(ctx->reason, sizeof ctx->reason, "dist=pow2: no power of two in [%lld, %lld]", min,
+               max);
+      return -1;
+    }
+    z->e0 = e0;
+    z->ne = e1 - e0 + 1;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * churn-random
+ * ------------------------------------------------------------------------- */
+enum { CR_DIST, CR_MIN, CR_MAX, CR_FILE, CR_WINDOW, CR_N };
+
+static const mmb_param cr_params[] = {
+    {.name = "dist", .type = MMB_P_ENUM, .def = D_UNIFORM, .choices = dist_names,
+     .help = "sizes: uniform [min,max], invsq (p~1/s^2), pow2, file (CSV)"},
+    {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes; not dist=file)"},
+    {.name = "max", .def = 256, .min = 1, .max = 1LL << 30, .help = "largest block (bytes; not dist=file)"},
+    {.name = "file", .type = MMB_P_STR, .def_str = "",
+     .help = "dist=file: CSV of size,weight lines (workloads/data/)"},
+    {.name = "window", .def = 10000, .min = 1, .max = 1LL << 24, .help = "live slots per thread"},
+    {.name = "n", .def = 8000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "free+malloc operations (split over the threads)"},
+    {0},
+};
+
+static int cr_setup(mmb_ctx *ctx) {
+  cstate *s = state_new(ctx);
+  if (!s) return -1;
+  if (sizer_init(ctx, &s->z, (int)ctx->p[CR_DIST], ctx->p[CR_MIN], ctx->p[CR_MAX],
+                 ctx->str[CR_FILE]) != 0)
+    return -1;
+  return map_blocks(ctx, s, (size_t)ctx->p[CR_WINDOW]);
+}
+
+static uint64_t cr_run(mmb_ctx *ctx, int tid) {
+  cstate *s = ctx->state;
+  cthr *t = &s->t[tid];
+  const mmb_allocator *a = ctx->alloc;
+  const sizer *z = &s->z;
+  size_t w = t->nb;
+  uint64_t n = share((uint64_t)ctx->p[CR_N], ctx->threads, tid);
+  uint64_t idx = 0, live = 0, peak = 0, sum = 0, ops = 0;
+  mmb_rng r;
+  mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
+  blk *b = t->b;
+  for (size_t i = 0; i < w; i++, idx++) {
+    size_t size = sizer_draw(z, &r);
+    uint64_t tag = TAG(tid, idx);
+    unsigned char *p = a->malloc(size);
+    if (!p) {
+      fault_set(&t->f, F_NULL, tag, size);
+      goto out;
+    }
+    blk_fill(p, size, tag);
+    b[i] = (blk){p, tag, size};
+    live += size;
+    ops++;
+  }
+  peak = live;
+  for (uint64_t op = 0; op < n; op++, idx++) {
+    blk *v = &b[mmb_rng_below(&r, w)];
+    if (!blk_check(v->p, v->size, v->tag)) {
+      fault_set(&t->f, F_PATTERN, v->tag, v->size);
+      goto out;
+    }
+    sum = blk_sum(sum, v->tag, v->size);
+    a->free(v->p, v->size);
+    live -= v->size;
+    size_t size = sizer_draw(z, &r);
+    uint64_t tag = TAG(tid, idx);
+    unsigned char *p = a->malloc(size);
+    if (!p) {
+      v->p = NULL;
+      fault_set(&t->f, F_NULL, tag, size);
+      goto out;
+    }
+    blk_fill(p, size, tag);
+    *v = (blk){p, tag, size};
+    live += size;
+    if (live > peak) peak = live;
+    ops++;
+  }
+out:
+  t->sum = sum;
+  t->peak = peak > live ? peak : live;
+  return ops;
+}
+
+static const mmb_workload wl_churn_random = {
+    .name = "churn-random",
+    .family = "churn",
+    .description = "window of W live blocks; each op frees a random one and allocates a new one",
+    .follows = "glibc benchtests bench-malloc-thread (working set, inverse-square sizes)",
+    .params = cr_params,
+    .needs = MMB_CAP_FREE,
+    .min_threads = 1,
+    .sweep = "dist=uniform,invsq",
+    .setup = cr_setup,
+    .run = cr_run,
+    .verify = churn_verify,
+    .teardown = churn_teardown,
+};
+
+/* ---------------------------------------------------------------------------
+ * churn-lifo / churn-fifo: batches allocated, then freed in reverse order
+ * (a stack) or in allocation order (a queue)
+ * ------------------------------------------------------------------------- */
+enum { CB_MIN, CB_MAX, CB_BATCH, CB_N };
+
+static const mmb_param cb_params[] = {
+    {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
+    {.name = "max", .def = 256, .min = 1, .max = 1LL << 30, .help = "largest block (bytes, uniform)"},
+    {.name = "batch", .def = 1000, .min = 1, .max = 1LL << 24, .help = "blocks per batch"},
+    {.name = "n", .def = 8000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "blocks allocated and freed (split over the threads)"},
+    {0},
+};
+
+static int cb_setup(mmb_ctx *ctx) {
+  cstate *s = state_new(ctx);
+  if (!s) return -1;
+  if (sizer_init(ctx, &s->z, D_UNIFORM, ctx->p[CB_MIN], ctx->p[CB_MAX], NULL) != 0) return -1;
+  return map_blocks(ctx, s, (size_t)ctx->p[CB_BATCH]);
+}
+
+static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
+  cstate *s = ctx->state;
+  cthr *t = &s->t[tid];
+  const mmb_allocator *a = ctx->alloc;
+  uint64_t n = share((uint64_t)ctx->p[CB_N], ctx->threads, tid);
+  size_t batch = t->nb;
+  uint64_t done = 0, peak = 0, sum = 0;
+  mmb_rng r;
+  mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
+  blk *b = t->b;
+  while (done < n) {
+    size_t k = n - done < batch ? (size_t)(n - done) : batch;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < k; i++) {
+      size_t size = sizer_draw(&s->z, &r);
+      uint64_t tag = TAG(tid, done + i);
+      unsigned char *p = a->malloc(size);
+      if (!p) {
+        fault_set(&t->f, F_NULL, tag, size);
+        goto out;
+      }
+      blk_fill(p, size, tag);
+      b[i] = (blk){p, tag, size};
+      bytes += size;
+    }
+    if (bytes > peak) peak = bytes;
+    for (size_t j = 0; j < k; j++) {
+      blk *v = &b[lifo ? k - 1 - j : j];
+      if (!blk_check(v->p, v->size, v->tag)) {
+        fault_set(&t->f, F_PATTERN, v->tag, v->size);
+        goto out;
+      }
+      sum = blk_sum(sum, v->tag, v->size);
+      a->free(v->p, v->size);
+      v->p = NULL;
+    }
+    done += k;
+  }
+out:
+  t->sum = sum;
+  t->peak = peak;
+  return done;
+}
+
+static uint64_t lifo_run(mmb_ctx *ctx, int tid) { return cb_run(ctx, tid, 1); }
+static uint64_t fifo_run(mmb_ctx *ctx, int tid) { return cb_run(ctx, tid, 0); }
+
+/* With frees that never return memory every block stays: n * max at most. */
+static uint64_t cb_deferred(const long long *p, int threads) {
+  (void)threads;
+  return (uint64_t)p[CB_N] * (uint64_t)p[CB_MAX];
+}
+
+static const mmb_workload wl_churn_lifo = {
+    .name = "churn-lifo",
+    .family = "churn",
+    .description = "allocate a batch of blocks, free it in reverse order (stack discipline)",
+    .follows = "",
+    .params = cb_params,
+    .min_threads = 1,
+    .sweep = "",
+    .deferred_bytes = cb_deferred,
+    .setup = cb_setup,
+    .run = lifo_run,
+    .verify = churn_verify,
+    .teardown = churn_teardown,
+};
+
+static const mmb_workload wl_churn_fifo = {
+    .name = "churn-fifo",
+    .family = "churn",
+    .description = "allocate a batch of blocks, free it in allocation order (queue discipline)",
+    .follows = "",
+    .params = cb_params,
+    .min_threads = 1,
+    .sweep = "",
+    .deferred_bytes = cb_deferred,
+    .setup = cb_setup,
+    .run = fifo_run,
+    .verify = churn_verify,
+    .teardown = churn_teardown,
+};
+
+/* ---------------------------------------------------------------------------
+ * realloc-grow: `vectors` vectors of 8-byte elements grown together, one
+ * element each in turn, up to len elements; capacity starts at k and grows
+ * by doubling or by +k elements through realloc. After every realloc the
+ * first, the last and one pseudo-random element are checked (the contents
+ * must survive the move); before the free every element is checked.
+ * ------------------------------------------------------------------------- */
+enum { RG_VARIANT, RG_K, RG_LEN, RG_VECTORS, RG_N };
+#define RG_MAX_VECTORS 4096
+static const char *const rg_variants[] = {"double", "add", NULL};
+
+static const mmb_param rg_params[] = {
+    {.name = "variant", .type = MMB_P_ENUM, .def = 0, .choices = rg_variants,
+     .help = "growth: double the capacity, or add k elements"},
+    {.name = "k", .def = 16, .min = 1, .max = 1LL << 24, .help = "initial capacity and +k step (elements)"},
+    {.name = "len", .def = 32768, .min = 1, .max = 1LL << 28, .help = "final length (8-byte elements)"},
+    {.name = "vectors", .def = 8, .min = 1, .max = RG_MAX_VECTORS, .help = "vectors grown at the same time"},
+    {.name = "n", .def = 800, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "vectors grown in all (split over the threads); ops = reallocs"},
+    {0},
+};
+
+static int rg_setup(mmb_ctx *ctx) {
+  cstate *s = state_new(ctx);
+  if (!s) return -1;
+  return map_blocks(ctx, s, (size_t)ctx->p[RG_VECTORS]);
+}
+
+/* Element i of vector tag: the same linear pattern as blk_fill. */
+static inline uint64_t rg_word(uint64_t head, size_t i) { return head + i * STEP; }
+
+static uint64_t rg_run(mmb_ctx *ctx, int tid) {
+  cstate *s = ctx->state;
+  cthr *t = &s->t[tid];
+  const mmb_allocator *a = ctx->alloc;
+  const int dbl = ctx->p[RG_VARIANT] == 0;
+  const size_t k = (size_t)ctx->p[RG_K], len = (size_t)ctx->p[RG_LEN];
+  uint64_t n = share((uint64_t)ctx->p[RG_N], ctx->threads, tid);
+  uint64_t done = 0, ops = 0, peak = 0, sum = 0, live = 0;
+  uint64_t head[RG_MAX_VECTORS];
+  blk *b = t->b; /* p = the vector, size = capacity in bytes */
+  while (done < n) {
+    size_t g = n - done < t->nb ? (size_t)(n - done) : t->nb;
+    for (size_t v = 0; v < g; v++) {
+      uint64_t tag = TAG(tid, done + v);
+      unsigned char *p = a->malloc(k * 8);
+      if (!p) {
+        fault_set(&t->f, F_NULL, tag, k * 8);
+        goto out;
+      }
+      b[v] = (blk){p, tag, k * 8};
+      head[v] = blk_head(tag);
+      live += k * 8;
+    }
+    for (size_t e = 0; e < len; e++) {
+      for (size_t v = 0; v < g; v++) {
+        blk *x = &b[v];
+        if (e * 8 == x->size) {
+          size_t cap = e, ncap = dbl ? cap * 2 : cap + k;
+          uint64_t *q = a->realloc(x->p, cap * 8, ncap * 8);
+          ops++;
+          if (!q) {
+            fault_set(&t->f, F_REALLOC_NULL, x->tag, ncap * 8);
+            goto out;
+          }
+          x->p = (unsigned char *)q;
+          size_t probe = (size_t)((e * STEP) >> 32) % e;
+          if (q[0] != rg_word(head[v], 0) || q[e - 1] != rg_word(head[v], e - 1) ||
+              q[probe] != rg_word(head[v], probe)) {
+            fault_set(&t->f, F_PATTERN, x->tag, e * 8);
+            goto out;
+          }
+          x->size = ncap * 8;
+          live += (ncap - cap) * 8;
+        }
+        ((uint64_t *)x->p)[e] = rg_word(head[v], e);
+      }
+    }
+    if (live > peak) peak = live;
+    for (size_t v = 0; v < g; v++) {
+      blk *x = &b[v];
+      const uint64_t *w = (const uint64_t *)x->p;
+      uint64_t diff = 0;
+      for (size_t e = 0; e < len; e++) diff |= w[e] ^ rg_word(head[v], e);
+      if (diff) {
+        fault_set(&t->f, F_PATTERN, x->tag, len * 8);
+        goto out;
+      }
+      sum = blk_sum(sum, x->tag, len);
+      a->free(x->p, x->size);
+      live -= x->size;
+      x->p = NULL;
+    }
+    done += g;
+  }
+out:
+  if (live > peak) peak = live;
+  t->sum = sum;
+  t->peak = peak;
+  /* vectors left live after a fault hold a prefix only: verify must not
+   * check them as whole blocks (teardown leaves them alone after a fault) */
+  if (t->f.kind)
+    for (size_t v = 0; v < t->nb; v++) b[v].p = NULL;
+  return ops;
+}
+
+static const mmb_workload wl_realloc_grow = {
+    .name = "realloc-grow",
+    .family = "churn",
+    .description = "vectors grown one element at a time through realloc, by doubling or by +k",
+    .follows = "",
+    .params = rg_params,
+    .needs = MMB_CAP_FREE | MMB_CAP_REALLOC,
+    .min_threads = 1,
+    .sweep = "variant=double,add",
+    .setup = rg_setup,
+    .run = rg_run,
+    .verify = churn_verify,
+    .teardown = churn_teardown,
+};
+
+/* ---------------------------------------------------------------------------
+ * fragmentation: n small blocks (sizes uniform in [min,max]); all but every
+ * keep-th freed; then blocks of `big` bytes allocated until they add up to
+ * the bytes freed, so the live bytes return to the first peak. An allocator
+ * that cannot reuse the holes for the bigger blocks grows: see peak_rss_kb,
+ * final_rss_kb and rss_per_live. Bookkeeping is 8 bytes per small block
+ * (mmap'ed; the part for freed blocks is returned to the OS before the big
+ * blocks are allocated) and is counted in the RSS.
+ * ------------------------------------------------------------------------- */
+enum { FR_MIN, FR_MAX, FR_KEEP, FR_BIG, FR_N };
+
+static const mmb_param fr_params[] = {
+    {.name = "min", .def = 16, .min = 1, .max = 1LL << 20, .help = "smallest small block (bytes)"},
+    {.name = "max", .def = 128, .min = 1, .max = 1LL << 20, .help = "largest small block (bytes)"},
+    {.name = "keep", .def = 8, .min = 1, .max = 1LL << 20, .help = "keep every keep-th small block"},
+    {.name = "big", .def = 2048, .min = 1, .max = 1LL << 30, .help = "size of the later, larger blocks"},
+    {.name = "n", .def = 2000000, .min = 1, .max = 1LL << 36, .flags = MMB_PF_WORK,
+     .help = "small blocks (split over the threads)"},
+    {0},
+};
+
+static int fr_setup(mmb_ctx *ctx) {
+  cstate *s = state_new(ctx);
+  if (!s) return -1;
+  if (ctx->p[FR_MIN] > ctx->p[FR_MAX]) {
+    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
+             ctx->p[FR_MIN], ctx->p[FR_MAX]);
+    return -1;
+  }
+  for (int i = 0; i < s->threads; i++) {
+    cthr *t = &s->t[i];
+    uint64_t n = share((uint64_t)ctx->p[FR_N], ctx->threads, i);
+    uint64_t nbig = n * (uint64_t)ctx->p[FR_MAX] / (uint64_t)ctx->p[FR_BIG] + 1;
+    t->sm_bytes = (size_t)n * sizeof(void *);
+    t->big_bytes = (size_t)nbig * sizeof(void *);
+    t->sm = book_map(t->sm_bytes);
+    t->big = book_map(t->big_bytes);
+    if (!t->sm || !t->big) {
+      snprintf(ctx->reason, sizeof ctx->reason, "cannot map %zu bytes of bookkeeping",
+               t->sm_bytes + t->big_bytes);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static uint64_t fr_run(mmb_ctx *ctx, int tid) {
+  cstate *s = ctx->state;
+  cthr *t = &s->t[tid];
+  const mmb_allocator *a = ctx->alloc;
+  const size_t min = (size_t)ctx->p[FR_MIN], keep = (size_t)ctx->p[FR_KEEP];
+  const size_t big = (size_t)ctx->p[FR_BIG];
+  const uint64_t span = (uint64_t)(ctx->p[FR_MAX] - ctx->p[FR_MIN]) + 1;
+  const uint64_t n = share((uint64_t)ctx->p[FR_N], ctx->threads, tid);
+  uint64_t ops = 0, live = 0, peak = 0, freed = 0, sum = 0;
+  void **sm = t->sm;
+  /* phase 1: many small blocks */
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t tag = TAG(tid, i);
+    size_t size = hash_size(ctx->seed, tag, min, span);
+    void *p = a->malloc(size);
+    if (!p) {
+      fault_set(&t->f, F_NULL, tag, size);
+      goto out;
+    }
+    blk_fill(p, size, tag);
+    sm[i] = p;
+    live += size;
+    ops++;
+  }
+  peak = live;
+  /* phase 2: free all but every keep-th; compact the kept pointers */
+  size_t kept = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t tag = TAG(tid, i);
+    size_t size = hash_size(ctx->seed, tag, min, span);
+    if (i % keep == 0) {
+      sm[kept++] = sm[i];
+      continue;
+    }
+    if (!blk_check(sm[i], size, tag)) {
+      fault_set(&t->f, F_PATTERN, tag, size);
+      goto out;
+    }
+    sum = blk_sum(sum, tag, size);
+    a->free(sm[i], size);
+    sm[i] = NULL;
+    live -= size;
+    freed += size;
+    ops++;
+  }
+  t->nkept = kept;
+  book_drop_tail(sm, kept * sizeof(void *), t->sm_bytes);
+  /* phase 3: larger blocks, as many bytes as were freed */
+  uint64_t m = (freed + big - 1) / big;
+  for (uint64_t j = 0; j < m; j++) {
+    uint64_t tag = TAG(tid, (1ull << 39) | j);
+    void *p = a->malloc(big);
+    if (!p) {
+      fault_set(&t->f, F_NULL, tag, big);
+      goto out;
+    }
+    blk_fill(p, big, tag);
+    t->big[j] = p;
+    t->nbig = j + 1;
+    live += big;
+    ops++;
+  }
+  if (live > peak) peak = live;
+out:
+  t->sum = sum;
+  t->peak = peak;
+  return ops;
+}
+
+static int fr_verify(mmb_ctx *ctx) {
+  cstate *s = ctx->state;
+  const size_t min = (size_t)ctx->p[FR_MIN], keep = (size_t)ctx->p[FR_KEEP];
+  const size_t big = (size_t)ctx->p[FR_BIG];
+  const uint64_t span = (uint64_t)(ctx->p[FR_MAX] - ctx->p[FR_MIN]) + 1;
+  for (int i = 0; i < s->threads; i++) {
+    cthr *t = &s->t[i];
+    if (t->f.kind) break;
+    for (size_t j = 0; j < t->nkept; j++) {
+      uint64_t tag = TAG(i, (uint64_t)j * keep);
+      size_t size = hash_size(ctx->seed, tag, min, span);
+      if (!blk_check(t->sm[j], size, tag)) {
+        fault_set(&t->f, F_PATTERN, tag, size);
+        break;
+      }
+      t->sum = blk_sum(t->sum, tag, size);
+    }
+    for (size_t j = 0; !t->f.kind && j < t->nbig; j++) {
+      uint64_t tag = TAG(i, (1ull << 39) | j);
+      if (!blk_check(t->big[j], big, tag)) {
+        fault_set(&t->f, F_PATTERN, tag, big);
+        break;
+      }
+      t->sum = blk_sum(t->sum, tag, big);
+    }
+  }
+  return churn_verify(ctx);
+}
+
+static void fr_teardown(mmb_ctx *ctx) {
+  cstate *s = ctx->state;
+  if (!s) return;
+  const size_t min = (size_t)ctx->p[FR_MIN], big = (size_t)ctx->p[FR_BIG];
+  const uint64_t span = (uint64_t)(ctx->p[FR_MAX] - ctx->p[FR_MIN]) + 1;
+  const size_t keep = (size_t)ctx->p[FR_KEEP];
+  int bad = s->corrupt;
+  for (int i = 0; s->t && i < s->threads; i++) bad |= s->t[i].f.kind != 0;
+  for (int i = 0; !bad && s->t && i < s->threads; i++) {
+    cthr *t = &s->t[i];
+    for (size_t j = 0; t->sm && j < t->nkept; j++)
+      ctx->alloc->free(t->sm[j], hash_size(ctx->seed, TAG(i, (uint64_t)j * keep), min, span));
+    for (size_t j = 0; t->big && j < t->nbig; j++) ctx->alloc->free(t->big[j], big);
+  }
+  churn_teardown(ctx);
+}
+
+/* Frees that never return memory: every small and big block stays. */
+static uint64_t fr_deferred(const long long *p, int threads) {
+  uint64_t small = (uint64_t)p[FR_N] * (uint64_t)p[FR_MAX];
+  return small * 2 + (uint64_t)p[FR_BIG] * (uint64_t)(threads > 0 ? threads : 1);
+}
+
+static const mmb_workload wl_fragmentation = {
+    .name = "fragmentation",
+    .family = "churn",
+    .description = "n small blocks, all but every k-th freed, then bigger blocks: RSS / live bytes",
+    .follows = "Johnstone & Wilson, ISMM 1998 (fragmentation as RSS over live bytes)",
+    .params = fr_params,
+    .min_threads = 1,
+    .sweep = "",
+    .deferred_bytes = fr_deferred,
+    .setup = fr_setup,
+    .run = fr_run,
+    .verify = fr_verify,
+    .teardown = fr_teardown,
+};
+
+/* ---------------------------------------------------------------------------
+ * large: `slots` live blocks with sizes log-uniform in [min, max] (every
+ * octave equally likely); each op frees a random slot and allocates a new
+ * block, touching every page of it (sparse pattern: one word per page).
+ * ------------------------------------------------------------------------- */
+enum { LG_MIN, LG_MAX, LG_SLOTS, LG_N };
+
+static const mmb_param lg_params[] = {
+    {.name = "min", .def = 64 << 10, .min = 1, .max = 1LL << 34, .help = "smallest block (bytes)"},
+    {.name = "max", .def = 32 << 20, .min = 1, .max = 1LL << 34, .help = "largest block (bytes, log-uniform)"},
+    {.name = "slots", .def = 4, .min = 1, .max = 1 << 20, .help = "blocks live at a time per thread"},
+    {.name = "n", .def = 1000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "free+malloc operations (split over the threads)"},
+    {0},
+};
+
+static int lg_setup(mmb_ctx *ctx) {
+  cstate *s = state_new(ctx);
+  if (!s) return -1;
+  if (ctx->p[LG_MIN] > ctx->p[LG_MAX]) {
+    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
+             ctx->p[LG_MIN], ctx->p[LG_MAX]);
+    return -1;
+  }
+  return map_blocks(ctx, s, (size_t)ctx->p[LG_SLOTS]);
+}
+
+static inline size_t lg_draw(mmb_rng *r, double min, double octaves, size_t max) {
+  size_t s = (size_t)(min * exp2(unit_double(r) * octaves));
+  return s > max ? max : s;
+}
+
+static uint64_t lg_run(mmb_ctx *ctx, int tid) {
+  cstate *s = ctx->state;
+  cthr *t = &s->t[tid];
+  const mmb_allocator *a = ctx->alloc;
+  const double min = (double)ctx->p[LG_MIN];
+  const double octaves = log2((double)ctx->p[LG_MAX] / min);
+  const size_t max = (size_t)ctx->p[LG_MAX];
+  uint64_t n = share((uint64_t)ctx->p[LG_N], ctx->threads, tid);
+  uint64_t idx = 0, live = 0, peak = 0, sum = 0, ops = 0;
+  mmb_rng r;
+  mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
+  blk *b = t->b;
+  for (size_t i = 0; i < t->nb; i++, idx++) {
+    size_t size = lg_draw(&r, min, octaves, max);
+    uint64_t tag = TAG(tid, idx);
+    unsigned char *p = a->malloc(size);
+    if (!p) {
+      fault_set(&t->f, F_NULL, tag, size);
+      goto out;
+    }
+    blk_fill(p, size, tag);
+    b[i] = (blk){p, tag, size};
+    live += size;
+    if (live > peak) peak = live;
+    ops++;
+  }
+  for (uint64_t op = 0; op < n; op++, idx++) {
+    blk *v = &b[mmb_rng_below(&r, t->nb)];
+    if (!blk_check(v->p, v->size, v->tag)) {
+      fault_set(&t->f, F_PATTERN, v->tag, v->size);
+      goto out;
+    }
+    sum = blk_sum(sum, v->tag, v->size);
+    a->free(v->p, v->size);
+    live -= v->size;
+    size_t size = lg_draw(&r, min, octaves, max);
+    uint64_t tag = TAG(tid, idx);
+    unsigned char *p = a->malloc(size);
+    if (!p) {
+      v->p = NULL;
+      fault_set(&t->f, F_NULL, tag, size);
+      goto out;
+    }
+    blk_fill(p, size, tag);
+    *v = (blk){p, tag, size};
+    live += size;
+    if (live > peak) peak = live;
+    ops++;
+  }
+out:
+  t->sum = sum;
+  t->peak = peak;
+  return ops;
+}
+
+static const mmb_workload wl_large = {
+    .name = "large",
+    .family = "churn",
+    .description = "few live blocks of 64 KiB .. 32 MiB (around the mmap threshold), every page touched",
+    .follows = "",
+    .params = lg_params,
+    .needs = MMB_CAP_FREE,
+    .min_threads = 1,
+    .sweep = "",
+    .setup = lg_setup,
+    .run = lg_run,
+    .verify = churn_verify,
+    .teardown = churn_teardown,
+};
+
+const mmb_workload *const mmb_family_churn[] = {
+    &wl_churn_random, &wl_churn_lifo, &wl_churn_fifo, &wl_realloc_grow,
+    &wl_fragmentation, &wl_large, NULL,
+};

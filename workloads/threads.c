@@ -1,4 +1,1082 @@
-/* mmbench — workload family 'threads' (to be filled). */
-#include "workload.h"
+/* mmbench — family 'threads': allocators under several threads.
+ *
+ * thread-local       each thread allocates and frees its own batches
+ *                    (Hoard's threadtest)                      work: TOTAL
+ * larson             server churn: slot arrays handed from exiting threads to
+ *                    new ones, so blocks are freed by other threads than the
+ *                    ones that allocated them (Larson & Krishnan) work: TOTAL
+ * producer-consumer  half the threads allocate and pass blocks through a
+ *                    bounded queue, the other half free them (xmalloc-test)
+ *                                                              work: TOTAL
+ * cache-thrash       active false sharing: each thread allocates its own
+ *                    small objects and writes them over and over  work: TOTAL
+ * cache-scratch      passive false sharing: objects allocated back to back
+ *                    by the main thread, freed by the workers, whose next
+ *                    objects then may share a cache line (Berger et al.)
+ *                                                              work: TOTAL
+ * blowup             threads take turns allocating many small blocks and
+ *                    freeing most of them; the figure of merit is the RSS
+ *                    after all turns (per-thread arenas)    work: PER THREAD
+ *
+ * TOTAL: the work parameter n is split over the threads, so throughput
+ * (ops / wall time) compares thread counts directly: perfect scaling halves
+ * the wall time from 1 to 2 threads. Where the work is made of globally
+ * numbered units (thread-local, producer-consumer, cache-thrash,
+ * cache-scratch) the checksum is also identical for every thread count.
+ * PER THREAD: every thread does the same work whatever their number.
+ *
+ * Verification: every block carries a pattern derived from its tag (a global
+ * block number) and is checked before it is freed; blocks up to
+ * FULL_CHECK_MAX bytes in full, bigger ones sparsely (see blk_fill). The
+ * checksum adds a term per checked block (mmb_mix), so it depends neither on
+ * the scheduling nor on which thread freed which block. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
-const mmb_workload *const mmb_family_threads[] = {NULL};
+#include "wl_util.h"
+
+/* ---------------------------------------------------------------------------
+ * Blocks: pattern fill / check (same scheme as churn.c)
+ * ------------------------------------------------------------------------- */
+#define FULL_CHECK_MAX 256 /* bytes: full pattern up to here, sparse above */
+#define PAGE 4096
+#define STEP 0x9e3779b97f4a7c15ull
+
+static inline void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint64_t get64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static inline uint64_t blk_head(uint64_t tag) {
+  uint64_t x = tag;
+  return mmb_splitmix64(&x);
+}
+
+/* Word i of block tag is head(tag) + i * STEP. Blocks up to FULL_CHECK_MAX
+ * bytes: every word and tail byte, checked in full. Bigger blocks: the first
+ * word of every 4 KiB page, the middle word and the last word (a scribble
+ * elsewhere inside a big block can go unseen). */
+static inline void blk_fill(void *p, size_t size, uint64_t tag) {
+  unsigned char *b = p;
+  uint64_t h = blk_head(tag);
+  if (size <= FULL_CHECK_MAX) {
+    size_t words = size / 8;
+    for (size_t i = 0; i < words; i++) put64(b + i * 8, h + i * STEP);
+    uint64_t last = h + words * STEP;
+    for (size_t i = words * 8; i < size; i++) b[i] = (unsigned char)(last >> (8 * (i & 7)));
+    return;
+  }
+  for (size_t off = 0; off + 16 <= size; off += PAGE) put64(b + off, h + (off / 8) * STEP);
+  size_t mid = (size / 2) & ~(size_t)7;
+  put64(b + mid, h + (mid / 8) * STEP);
+  put64(b + size - 8, ~h ^ size);
+}
+
+static inline int blk_check(const void *p, size_t size, uint64_t tag) {
+  const unsigned char *b = p;
+  uint64_t h = blk_head(tag);
+  if (size <= FULL_CHECK_MAX) {
+    size_t words = size / 8;
+    uint64_t diff = 0;
+    for (size_t i = 0; i < words; i++) diff |= get64(b + i * 8) ^ (h + i * STEP);
+    uint64_t last = h + words * STEP;
+    for (size_t i = words * 8; i < size; i++) diff |= b[i] ^ (unsigned char)(last >> (8 * (i & 7)));
+    return diff == 0;
+  }
+  for (size_t off = 0; off + 16 <= size; off += PAGE)
+    if (get64(b + off) != h + (off / 8) * STEP) return 0;
+  size_t mid = (size / 2) & ~(size_t)7;
+  if (get64(b + mid) != h + (mid / 8) * STEP) return 0;
+  return get64(b + size - 8) == (~h ^ size);
+}
+
+static inline uint64_t blk_sum(uint64_t h, uint64_t tag, size_t size) {
+  return mmb_mix(h, tag * 0x100000001b3ull ^ (uint64_t)size);
+}
+
+#define TAG(hi, i) (((uint64_t)(hi) << 40) | (uint64_t)(i))
+#define TAG_INDEX(tag) ((tag) & ((1ull << 40) - 1))
+
+/* Deterministic size of block tag in [min, min + span). */
+static inline size_t hash_size(uint64_t seed, uint64_t tag, size_t min, uint64_t span) {
+  uint64_t x = seed ^ (tag * 0xd1b54a32d192ed03ull);
+  uint64_t h = mmb_splitmix64(&x);
+  return min + (size_t)(((__uint128_t)h * span) >> 64);
+}
+
+/* Thread tid's share of n units: [n*tid/T, n*(tid+1)/T). */
+static inline uint64_t share_lo(uint64_t n, int threads, int tid) {
+  return (uint64_t)(((__uint128_t)n * (uint64_t)tid) / (uint64_t)threads);
+}
+static inline uint64_t share(uint64_t n, int threads, int tid) {
+  return share_lo(n, threads, tid + 1) - share_lo(n, threads, tid);
+}
+
+/* Bookkeeping arrays are mmap'ed: they neither go through nor perturb the
+ * allocator under test, and can be given back to the OS. */
+static void *book_map(size_t bytes) {
+  void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+static void book_unmap(void *p, size_t bytes) {
+  if (p) munmap(p, bytes ? bytes : 1);
+}
+static void book_drop(void *p, size_t bytes) {
+  uintptr_t lo = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+  uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(PAGE - 1);
+  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* ---------------------------------------------------------------------------
+ * Faults found while running, reported by verify as one line
+ * ------------------------------------------------------------------------- */
+enum { F_NONE = 0, F_NULL, F_PATTERN };
+
+typedef struct fault {
+  int kind;
+  uint64_t index;
+  size_t size;
+} fault;
+
+static void fault_set(fault *f, int kind, uint64_t tag, size_t size) {
+  if (f->kind) return;
+  f->kind = kind;
+  f->index = TAG_INDEX(tag);
+  f->size = size;
+}
+
+/* 1 and a one-line reason when f holds a fault. */
+static int fault_reason(const fault *f, const char *who, int id, char *buf, size_t len) {
+  if (!f->kind) return 0;
+  if (f->kind == F_NULL)
+    snprintf(buf, len, "%s %d: malloc(%zu) returned NULL (block %llu)", who, id, f->size,
+             (unsigned long long)f->index);
+  else
+    snprintf(buf, len,
+             "%s %d: block %llu (%zu bytes) changed while live: overlapping blocks or a write "
+             "by the allocator",
+             who, id, (unsigned long long)f->index, f->size);
+  return 1;
+}
+
+typedef struct blk {
+  unsigned char *p;
+  uint64_t tag;
+  size_t size;
+} blk;
+
+/* Per-thread results: written by their thread only, on separate lines. */
+typedef struct tres {
+  uint64_t sum;
+  uint64_t peak;
+  fault f;
+} __attribute__((aligned(128))) tres;
+
+static tres *tres_new(int threads) {
+  tres *r = aligned_alloc(128, sizeof(tres) * (size_t)threads);
+  if (r) memset(r, 0, sizeof(tres) * (size_t)threads);
+  return r;
+}
+
+/* Checksum and live bytes from per-thread results; -1 on a fault. */
+static int tres_verify(mmb_ctx *ctx, const tres *r, int n, const char *who) {
+  uint64_t h = 0, live = 0;
+  for (int i = 0; i < n; i++)
+    if (fault_reason(&r[i].f, who, i, ctx->reason, sizeof ctx->reason)) return -1;
+  for (int i = 0; i < n; i++) {
+    h += r[i].sum; /* sums of mmb_mix terms add up */
+    live += r[i].peak;
+  }
+  ctx->checksum = h;
+  ctx->live_bytes = live;
+  return 0;
+}
+
+/* ===========================================================================
+ * thread-local (Hoard threadtest): `batch` objects per iteration over all
+ * threads, each thread allocating its share of them and then freeing them;
+ * n objects in all. Object g (global number) has tag g, so the checksum
+ * does not depend on the thread count.
+ * ========================================================================= */
+enum { TL_SIZE, TL_BATCH, TL_N };
+
+static const mmb_param tl_params[] = {
+    {.name = "size", .def = 64, .min = 1, .max = 1LL << 20, .help = "bytes per object"},
+    {.name = "batch", .def = 10000, .min = 1, .max = 1LL << 26,
+     .help = "objects per iteration, over all threads"},
+    {.name = "n", .def = 10000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "objects in all (total, split over the threads)"},
+    {0},
+};
+
+typedef struct tl_state {
+  tres *r;
+  void **arr[MMB_MAX_THREADS];
+  size_t arr_bytes[MMB_MAX_THREADS];
+} tl_state;
+
+static int tl_setup(mmb_ctx *ctx) {
+  tl_state *s = calloc(1, sizeof *s);
+  if (!s) return -1;
+  ctx->state = s;
+  if (!(s->r = tres_new(ctx->threads))) return -1;
+  for (int t = 0; t < ctx->threads; t++) {
+    s->arr_bytes[t] = share((uint64_t)ctx->p[TL_BATCH], ctx->threads, t) * sizeof(void *);
+    if (!(s->arr[t] = book_map(s->arr_bytes[t]))) {
+      snprintf(ctx->reason, sizeof ctx->reason, "cannot map bookkeeping");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static uint64_t tl_run(mmb_ctx *ctx, int tid) {
+  tl_state *s = ctx->state;
+  tres *res = &s->r[tid];
+  const mmb_allocator *a = ctx->alloc;
+  const size_t size = (size_t)ctx->p[TL_SIZE];
+  const uint64_t batch = (uint64_t)ctx->p[TL_BATCH];
+  const uint64_t iters = (uint64_t)ctx->p[TL_N] / batch ? (uint64_t)ctx->p[TL_N] / batch : 1;
+  const uint64_t lo = share_lo(batch, ctx->threads, tid), cnt = share(batch, ctx->threads, tid);
+  void **arr = s->arr[tid];
+  uint64_t sum = 0, ops = 0;
+  for (uint64_t it = 0; it < iters; it++) {
+    uint64_t base = it * batch + lo;
+    for (uint64_t j = 0; j < cnt; j++) {
+      void *p = a->malloc(size);
+      if (!p) {
+        fault_set(&res->f, F_NULL, base + j, size);
+        goto out;
+      }
+      blk_fill(p, size, base + j);
+      arr[j] = p;
+    }
+    for (uint64_t j = 0; j < cnt; j++) {
+      if (!blk_check(arr[j], size, base + j)) {
+        fault_set(&res->f, F_PATTERN, base + j, size);
+        goto out;
+      }
+      sum = blk_sum(sum, base + j, size);
+      a->free(arr[j], size);
+    }
+    ops += cnt;
+  }
+out:
+  res->sum = sum;
+  res->peak = cnt * size;
+  return ops;
+}
+
+static int tl_verify(mmb_ctx *ctx) {
+  tl_state *s = ctx->state;
+  return tres_verify(ctx, s->r, ctx->threads, "thread");
+}
+
+static void tl_teardown(mmb_ctx *ctx) {
+  tl_state *s = ctx->state;
+  if (!s) return;
+  for (int t = 0; t < ctx->threads; t++) book_unmap(s->arr[t], s->arr_bytes[t]);
+  free(s->r);
+  free(s);
+  ctx->state = NULL;
+}
+
+static const mmb_workload wl_thread_local = {
+    .name = "thread-local",
+    .family = "threads",
+    .description = "each thread allocates a batch of objects, then frees it (total work fixed)",
+    .follows = "Hoard threadtest (Berger et al., ASPLOS 2000)",
+    .params = tl_params,
+    .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
+    .min_threads = 1,
+    .sweep = "",
+    .setup = tl_setup,
+    .run = tl_run,
+    .verify = tl_verify,
+    .teardown = tl_teardown,
+};
+
+/* ===========================================================================
+ * larson: worker tid owns lane tid, an array of `slots` blocks filled by
+ * the main thread in setup (as Larson's warm-up does). Its share of the n
+ * operations runs in rounds of `round` operations; each round is a new
+ * thread that inherits the lane from the thread before it (which exited),
+ * frees random slots and allocates new blocks of [min, max] bytes. So every
+ * block is freed by another thread than the one that allocated it, unless
+ * it is replaced within the same round. Total work fixed.
+ * ========================================================================= */
+enum { LA_MIN, LA_MAX, LA_SLOTS, LA_ROUND, LA_N };
+
+static const mmb_param la_params[] = {
+    {.name = "min", .def = 8, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
+    {.name = "max", .def = 1000, .min = 1, .max = 1LL << 30, .help = "largest block (bytes, uniform)"},
+    {.name = "slots", .def = 1000, .min = 1, .max = 1LL << 24, .help = "live blocks per thread"},
+    {.name = "round", .def = 10000, .min = 1, .max = 1LL << 40,
+     .help = "operations of one thread before it hands over and exits"},
+    {.name = "n", .def = 10000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "free+malloc operations (total, split over the threads)"},
+    {0},
+};
+
+typedef struct lane {
+  mmb_ctx *ctx;
+  blk *b;
+  size_t nb, b_bytes;
+  size_t min;
+  uint64_t span;
+  mmb_rng r;
+  uint64_t idx;  /* next block number */
+  uint64_t todo; /* operations for the current round */
+  uint64_t live;
+  tres res;
+} __attribute__((aligned(128))) lane;
+
+typedef struct la_state {
+  lane *l;
+  int corrupt;
+} la_state;
+
+static int la_setup(mmb_ctx *ctx) {
+  la_state *s = calloc(1, sizeof *s);
+  if (!s) return -1;
+  ctx->state = s;
+  if (ctx->p[LA_MIN] > ctx->p[LA_MAX]) {
+    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
+             ctx->p[LA_MIN], ctx->p[LA_MAX]);
+    return -1;
+  }
+  s->l = aligned_alloc(128, sizeof(lane) * (size_t)ctx->threads);
+  if (!s->l) return -1;
+  memset(s->l, 0, sizeof(lane) * (size_t)ctx->threads);
+  for (int t = 0; t < ctx->threads; t++) {
+    lane *l = &s->l[t];
+    l->ctx = ctx;
+    l->nb = (size_t)ctx->p[LA_SLOTS];
+    l->b_bytes = l->nb * sizeof(blk);
+    l->min = (size_t)ctx->p[LA_MIN];
+    l->span = (uint64_t)(ctx->p[LA_MAX] - ctx->p[LA_MIN]) + 1;
+    mmb_rng_seed(&l->r, ctx->seed, (uint64_t)t);
+    if (!(l->b = book_map(l->b_bytes))) {
+      snprintf(ctx->reason, sizeof ctx->reason, "cannot map bookkeeping");
+      return -1;
+    }
+    for (size_t i = 0; i < l->nb; i++, l->idx++) {
+      size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
+      uint64_t tag = TAG(t, l->idx);
+      unsigned char *p = ctx->alloc->malloc(size);
+      if (!p) {
+        snprintf(ctx->reason, sizeof ctx->reason, "setup: malloc(%zu) returned NULL", size);
+        return -1;
+      }
+      blk_fill(p, size, tag);
+      l->b[i] = (blk){p, tag, size};
+      l->live += size;
+    }
+    l->res.peak = l->live;
+  }
+  return 0;
+}
+
+/* One round on a lane: `todo` frees of random slots, each followed by a new
+ * block in that slot. */
+static void la_ops(lane *l) {
+  const mmb_allocator *a = l->ctx->alloc;
+  int id = (int)(l - ((la_state *)l->ctx->state)->l);
+  uint64_t sum = l->res.sum, live = l->live, peak = l->res.peak;
+  for (uint64_t op = 0; op < l->todo; op++, l->idx++) {
+    blk *v = &l->b[mmb_rng_below(&l->r, l->nb)];
+    if (!blk_check(v->p, v->size, v->tag)) {
+      fault_set(&l->res.f, F_PATTERN, v->tag, v->size);
+      break;
+    }
+    sum = blk_sum(sum, v->tag, v->size);
+    a->free(v->p, v->size);
+    live -= v->size;
+    size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
+    uint64_t tag = TAG(id, l->idx);
+    unsigned char *p = a->malloc(size);
+    if (!p) {
+      v->p = NULL;
+      fault_set(&l->res.f, F_NULL, tag, size);
+      break;
+    }
+    blk_fill(p, size, tag);
+    *v = (blk){p, tag, size};
+    live += size;
+    if (live > peak) peak = live;
+  }
+  l->res.sum = sum;
+  l->res.peak = peak;
+  l->live = live;
+}
+
+static void *la_thread(void *arg) {
+  lane *l = arg;
+  const mmb_allocator *a = l->ctx->alloc;
+  if (a->thread_attach) a->thread_attach();
+  la_ops(l);
+  if (a->thread_detach) a->thread_detach();
+  return NULL;
+}
+
+static uint64_t la_run(mmb_ctx *ctx, int tid) {
+  la_state *s = ctx->state;
+  lane *l = &s->l[tid];
+  const uint64_t round = (uint64_t)ctx->p[LA_ROUND];
+  uint64_t left = share((uint64_t)ctx->p[LA_N], ctx->threads, tid), done = 0;
+  while (left && !l->res.f.kind) {
+    l->todo = left < round ? left : round;
+    pthread_t th;
+    /* If no thread can be made, the round runs on this worker: the same
+     * operations, only without the hand-over. */
+    if (pthread_create(&th, NULL, la_thread, l) == 0) pthread_join(th, NULL);
+    else la_ops(l);
+    left -= l->todo;
+    done += l->todo;
+  }
+  return done;
+}
+
+static int la_verify(mmb_ctx *ctx) {
+  la_state *s = ctx->state;
+  uint64_t h = 0, live = 0;
+  for (int t = 0; t < ctx->threads; t++) {
+    lane *l = &s->l[t];
+    if (fault_reason(&l->res.f, "lane", t, ctx->reason, sizeof ctx->reason)) {
+      s->corrupt = 1;
+      return -1;
+    }
+    uint64_t sum = l->res.sum;
+    for (size_t i = 0; i < l->nb; i++) {
+      blk *v = &l->b[i];
+      if (!blk_check(v->p, v->size, v->tag)) {
+        fault_set(&l->res.f, F_PATTERN, v->tag, v->size);
+        fault_reason(&l->res.f, "lane", t, ctx->reason, sizeof ctx->reason);
+        s->corrupt = 1;
+        return -1;
+      }
+      sum = blk_sum(sum, v->tag, v->size);
+    }
+    h += sum; /* sums of mmb_mix terms: adding keeps them order-free */
+    live += l->res.peak;
+  }
+  ctx->checksum = h;
+  ctx->live_bytes = live;
+  return 0;
+}
+
+static void la_teardown(mmb_ctx *ctx) {
+  la_state *s = ctx->state;
+  if (!s) return;
+  int bad = s->corrupt;
+  for (int t = 0; s->l && t < ctx->threads; t++) bad |= s->l[t].res.f.kind != 0;
+  for (int t = 0; s->l && t < ctx->threads; t++) {
+    lane *l = &s->l[t];
+    for (size_t i = 0; !bad && l->b && i < l->nb; i++)
+      if (l->b[i].p) ctx->alloc->free(l->b[i].p, l->b[i].size);
+    book_unmap(l->b, l->b_bytes);
+  }
+  free(s->l);
+  free(s);
+  ctx->state = NULL;
+}
+
+static const mmb_workload wl_larson = {
+    .name = "larson",
+    .family = "threads",
+    .description = "server churn: random slot replaced; each round a new thread inherits the slots",
+    .follows = "Larson & Krishnan, ISMM 1998 (larson in mimalloc-bench)",
+    .params = la_params,
+    .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
+    .min_threads = 1,
+    .sweep = "",
+    .setup = la_setup,
+    .run = la_run,
+    .verify = la_verify,
+    .teardown = la_teardown,
+};
+
+/* ===========================================================================
+ * producer-consumer (xmalloc-test): threads 0 .. P-1 (P = threads/2)
+ * produce, the others consume. Block g (0 <= g < n) has size
+ * hash(seed, g) in [min, max]; blocks travel in batches of `batch` through a
+ * queue holding at most `queue` batches. Producer p makes batches p, p+P, …;
+ * any consumer frees them. Total work fixed; ops = blocks passed.
+ * ========================================================================= */
+enum { PC_MIN, PC_MAX, PC_BATCH, PC_QUEUE, PC_N };
+
+static const mmb_param pc_params[] = {
+    {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
+    {.name = "max", .def = 256, .min = 1, .max = 1LL << 30, .help = "largest block (bytes, uniform)"},
+    {.name = "batch", .def = 256, .min = 1, .max = 1LL << 20, .help = "blocks passed at a time"},
+    {.name = "queue", .def = 16, .min = 1, .max = 1 << 16, .help = "batches the queue holds"},
+    {.name = "n", .def = 3000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "blocks passed (total, split over the producers)"},
+    {0},
+};
+
+typedef struct pc_batch {
+  uint64_t first; /* block number of p[0] */
+  size_t count;
+  void *p[];
+} pc_batch;
+
+typedef struct pc_state {
+  pthread_mutex_t mu;
+  pthread_cond_t can_put, can_get, can_take;
+  pc_batch **full; /* ring of `queue` batches */
+  size_t fhead, fcount, qcap;
+  pc_batch **spare; /* stack of empty batches */
+  size_t nspare;
+  pc_batch **all;
+  size_t nall;
+  uint64_t nbatches, taken;
+  int producers;
+  _Atomic uint64_t live, peak;
+  _Atomic int abort;
+  int corrupt;
+  tres *r;
+} pc_state;
+
+static int pc_setup(mmb_ctx *ctx) {
+  pc_state *s = calloc(1, sizeof *s);
+  if (!s) return -1;
+  ctx->state = s;
+  if (ctx->threads < 2) {
+    snprintf(ctx->reason, sizeof ctx->reason,
+             "producer-consumer needs at least 2 threads (producers and consumers)");
+    return -1;
+  }
+  if (ctx->p[PC_MIN] > ctx->p[PC_MAX]) {
+    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
+             ctx->p[PC_MIN], ctx->p[PC_MAX]);
+    return -1;
+  }
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->can_put, NULL);
+  pthread_cond_init(&s->can_get, NULL);
+  pthread_cond_init(&s->can_take, NULL);
+  s->producers = ctx->threads / 2;
+  s->qcap = (size_t)ctx->p[PC_QUEUE];
+  uint64_t b = (uint64_t)ctx->p[PC_BATCH];
+  s->nbatches = ((uint64_t)ctx->p[PC_N] + b - 1) / b;
+  /* enough batches that every thread can hold one while the queue is full */
+  s->nall = s->qcap + (size_t)ctx->threads;
+  s->full = calloc(s->qcap, sizeof *s->full);
+  s->spare = calloc(s->nall, sizeof *s->spare);
+  s->all = calloc(s->nall, sizeof *s->all);
+  if (!(s->r = tres_new(ctx->threads)) || !s->full || !s->spare || !s->all) return -1;
+  for (size_t i = 0; i < s->nall; i++) {
+    s->all[i] = calloc(1, sizeof(pc_batch) + (size_t)b * sizeof(void *));
+    if (!s->all[i]) return -1;
+    s->spare[s->nspare++] = s->all[i];
+  }
+  return 0;
+}
+
+static uint64_t pc_produce(mmb_ctx *ctx, pc_state *s, int p) {
+  const mmb_allocator *a = ctx->alloc;
+  tres *res = &s->r[p];
+  const size_t min = (size_t)ctx->p[PC_MIN];
+  const uint64_t span = (uint64_t)(ctx->p[PC_MAX] - ctx->p[PC_MIN]) + 1;
+  const uint64_t n = (uint64_t)ctx->p[PC_N], bsize = (uint64_t)ctx->p[PC_BATCH];
+  uint64_t made = 0;
+  for (uint64_t k = (uint64_t)p; k < s->nbatches; k += (uint64_t)s->producers) {
+    pthread_mutex_lock(&s->mu);
+    while (s->nspare == 0) pthread_cond_wait(&s->can_take, &s->mu);
+    pc_batch *bt = s->spare[--s->nspare];
+    pthread_mutex_unlock(&s->mu);
+
+    bt->first = k * bsize;
+    uint64_t end = bt->first + bsize < n ? bt->first + bsize : n;
+    uint64_t bytes = 0;
+    bt->count = 0;
+    /* after a fault (here or elsewhere) batches still flow, empty, so that
+     * the consumers see every batch number and finish */
+    for (uint64_t g = bt->first; g < end && !atomic_load_explicit(&s->abort, memory_order_relaxed); g++) {
+      size_t size = hash_size(ctx->seed, g, min, span);
+      void *q = a->malloc(size);
+      if (!q) {
+        fault_set(&res->f, F_NULL, g, size);
+        atomic_store(&s->abort, 1);
+        break;
+      }
+      blk_fill(q, size, g);
+      bt->p[bt->count++] = q;
+      bytes += size;
+    }
+    made += bt->count;
+    uint64_t now = atomic_fetch_add(&s->live, bytes) + bytes;
+    uint64_t pk = atomic_load(&s->peak);
+    while (now > pk && !atomic_compare_exchange_weak(&s->peak, &pk, now)) {
+    }
+
+    pthread_mutex_lock(&s->mu);
+    while (s->fcount == s->qcap) pthread_cond_wait(&s->can_put, &s->mu);
+    s->full[(s->fhead + s->fcount++) % s->qcap] = bt;
+    pthread_cond_signal(&s->can_get);
+    pthread_mutex_unlock(&s->mu);
+  }
+  return made;
+}
+
+static void pc_consume(mmb_ctx *ctx, pc_state *s, int c) {
+  const mmb_allocator *a = ctx->alloc;
+  tres *res = &s->r[c];
+  const size_t min = (size_t)ctx->p[PC_MIN];
+  const uint64_t span = (uint64_t)(ctx->p[PC_MAX] - ctx->p[PC_MIN]) + 1;
+  uint64_t sum = 0;
+  for (;;) {
+    pthread_mutex_lock(&s->mu);
+    while (s->fcount == 0 && s->taken < s->nbatches) pthread_cond_wait(&s->can_get, &s->mu);
+    if (s->fcount == 0) { /* every batch taken */
+      pthread_mutex_unlock(&s->mu);
+      break;
+    }
+    pc_batch *bt = s->full[s->fhead];
+    s->fhead = (s->fhead + 1) % s->qcap;
+    s->fcount--;
+    if (++s->taken == s->nbatches) pthread_cond_broadcast(&s->can_get);
+    pthread_cond_signal(&s->can_put);
+    pthread_mutex_unlock(&s->mu);
+
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < bt->count; i++) {
+      uint64_t g = bt->first + i;
+      size_t size = hash_size(ctx->seed, g, min, span);
+      bytes += size;
+      if (!blk_check(bt->p[i], size, g)) {
+        /* left unfreed: freeing a block the allocator handed out twice
+         * could crash it before the fault is reported */
+        fault_set(&res->f, F_PATTERN, g, size);
+        atomic_store(&s->abort, 1);
+        continue;
+      }
+      sum = blk_sum(sum, g, size);
+      a->free(bt->p[i], size);
+    }
+    atomic_fetch_sub(&s->live, bytes);
+
+    pthread_mutex_lock(&s->mu);
+    s->spare[s->nspare++] = bt;
+    pthread_cond_signal(&s->can_take);
+    pthread_mutex_unlock(&s->mu);
+  }
+  res->sum = sum;
+}
+
+static uint64_t pc_run(mmb_ctx *ctx, int tid) {
+  pc_state *s = ctx->state;
+  if (tid < s->producers) return pc_produce(ctx, s, tid);
+  pc_consume(ctx, s, tid);
+  return 0;
+}
+
+static int pc_verify(mmb_ctx *ctx) {
+  pc_state *s = ctx->state;
+  for (int t = 0; t < ctx->threads; t++) {
+    const char *who = t < s->producers ? "producer" : "consumer";
+    if (fault_reason(&s->r[t].f, who, t, ctx->reason, sizeof ctx->reason)) {
+      s->corrupt = 1;
+      return -1;
+    }
+  }
+  uint64_t h = 0;
+  for (int t = 0; t < ctx->threads; t++) h += s->r[t].sum; /* sums of mmb_mix terms add up */
+  ctx->checksum = h;
+  ctx->live_bytes = atomic_load(&s->peak);
+  return 0;
+}
+
+static void pc_teardown(mmb_ctx *ctx) {
+  pc_state *s = ctx->state;
+  if (!s) return;
+  if (s->all) {
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->can_put);
+    pthread_cond_destroy(&s->can_get);
+    pthread_cond_destroy(&s->can_take);
+    for (size_t i = 0; i < s->nall; i++) free(s->all[i]);
+  }
+  free(s->all);
+  free(s->spare);
+  free(s->full);
+  free(s->r);
+  free(s);
+  ctx->state = NULL;
+}
+
+static const mmb_workload wl_producer_consumer = {
+    .name = "producer-consumer",
+    .family = "threads",
+    .description = "half the threads allocate and queue blocks, the other half free them",
+    .follows = "xmalloc-test (Lever & Boreham; mimalloc-bench)",
+    .params = pc_params,
+    .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
+    .min_threads = 2,
+    .sweep = "",
+    .setup = pc_setup,
+    .run = pc_run,
+    .verify = pc_verify,
+    .teardown = pc_teardown,
+};
+
+/* ===========================================================================
+ * cache-thrash / cache-scratch (Berger, McKinley, Blumofe & Wilson, Hoard,
+ * ASPLOS 2000). Object g (0 <= g < n) is allocated by the thread whose share
+ * holds g, written `reps` times byte by byte through a volatile pointer (each
+ * write read back), checked in full and freed. Total work fixed; the
+ * checksum covers objects 0 .. n-1, whatever the thread count.
+ * cache-scratch adds, in setup, one object per thread allocated back to back
+ * by the main thread; each worker checks and frees its object first, so an
+ * allocator that hands the freed memory to that thread's next request puts
+ * objects of different threads on one cache line (passive false sharing).
+ * ========================================================================= */
+enum { CT_SIZE, CT_REPS, CT_N };
+
+static const mmb_param ct_params[] = {
+    {.name = "size", .def = 8, .min = 1, .max = 1LL << 20, .help = "bytes per object"},
+    {.name = "reps", .def = 20000, .min = 1, .max = 1LL << 30,
+     .help = "times each object is written in full"},
+    {.name = "n", .def = 2000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "objects in all (total, split over the threads)"},
+    {0},
+};
+
+typedef struct ct_state {
+  tres *r;
+  unsigned char *first[MMB_MAX_THREADS]; /* cache-scratch: handed-over objects */
+  int corrupt;
+} ct_state;
+
+#define CT_FIRST_TAG(t) TAG(1, (uint64_t)(t)) /* outside 0 .. n-1 (n < 2^40) */
+
+static int ct_setup_common(mmb_ctx *ctx, int scratch) {
+  ct_state *s = calloc(1, sizeof *s);
+  if (!s) return -1;
+  ctx->state = s;
+  if (!(s->r = tres_new(ctx->threads))) return -1;
+  if (!scratch) return 0;
+  size_t size = (size_t)ctx->p[CT_SIZE];
+  for (int t = 0; t < ctx->threads; t++) {
+    s->first[t] = ctx->alloc->malloc(size);
+    if (!s->first[t]) {
+      snprintf(ctx->reason, sizeof ctx->reason, "setup: malloc(%zu) returned NULL", size);
+      return -1;
+    }
+    blk_fill(s->first[t], size, CT_FIRST_TAG(t));
+  }
+  return 0;
+}
+
+static int thrash_setup(mmb_ctx *ctx) { return ct_setup_common(ctx, 0); }
+static int scratch_setup(mmb_ctx *ctx) { return ct_setup_common(ctx, 1); }
+
+/* Write the object reps times; returns the sum of the bytes read back. */
+static uint64_t ct_work(unsigned char *obj, size_t size, uint64_t reps, uint64_t g) {
+  volatile unsigned char *o = obj;
+  uint64_t acc = 0;
+  for (uint64_t r = 0; r < reps; r++)
+    for (size_t k = 0; k < size; k++) {
+      o[k] = (unsigned char)(g + r + k);
+      acc += o[k];
+    }
+  return acc;
+}
+
+static int ct_final_ok(const unsigned char *obj, size_t size, uint64_t reps, uint64_t g) {
+  unsigned diff = 0;
+  for (size_t k = 0; k < size; k++) diff |= obj[k] ^ (unsigned char)(g + reps - 1 + k);
+  return diff == 0;
+}
+
+static uint64_t ct_run(mmb_ctx *ctx, int tid) {
+  ct_state *s = ctx->state;
+  tres *res = &s->r[tid];
+  const mmb_allocator *a = ctx->alloc;
+  const size_t size = (size_t)ctx->p[CT_SIZE];
+  const uint64_t reps = (uint64_t)ctx->p[CT_REPS], n = (uint64_t)ctx->p[CT_N];
+  uint64_t sum = 0, ops = 0;
+  if (s->first[tid]) {
+    if (!blk_check(s->first[tid], size, CT_FIRST_TAG(tid))) {
+      fault_set(&res->f, F_PATTERN, CT_FIRST_TAG(tid), size);
+      goto out;
+    }
+    a->free(s->first[tid], size);
+    s->first[tid] = NULL;
+  }
+  uint64_t lo = share_lo(n, ctx->threads, tid), hi = lo + share(n, ctx->threads, tid);
+  for (uint64_t g = lo; g < hi; g++) {
+    unsigned char *o = a->malloc(size);
+    if (!o) {
+      fault_set(&res->f, F_NULL, g, size);
+      goto out;
+    }
+    uint64_t acc = ct_work(o, size, reps, g);
+    if (!ct_final_ok(o, size, reps, g)) {
+      fault_set(&res->f, F_PATTERN, g, size);
+      goto out;
+    }
+    sum = mmb_mix(sum, g * 0x100000001b3ull ^ acc);
+    a->free(o, size);
+    ops++;
+  }
+out:
+  res->sum = sum;
+  res->peak = size;
+  return ops;
+}
+
+static int ct_verify(mmb_ctx *ctx) {
+  ct_state *s = ctx->state;
+  int rc = tres_verify(ctx, s->r, ctx->threads, "thread");
+  if (rc) s->corrupt = 1;
+  return rc;
+}
+
+static void ct_teardown(mmb_ctx *ctx) {
+  ct_state *s = ctx->state;
+  if (!s) return;
+  for (int t = 0; !s->corrupt && t < ctx->threads; t++)
+    if (s->first[t]) ctx->alloc->free(s->first[t], (size_t)ctx->p[CT_SIZE]);
+  free(s->r);
+  free(s);
+  ctx->state = NULL;
+}
+
+static const mmb_workload wl_cache_thrash = {
+    .name = "cache-thrash",
+    .family = "threads",
+    .description = "active false sharing: threads allocate small objects and write them repeatedly",
+    .follows = "Berger et al., Hoard, ASPLOS 2000 (cache-thrash)",
+    .params = ct_params,
+    .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
+    .min_threads = 1,
+    .sweep = "",
+    .setup = thrash_setup,
+    .run = ct_run,
+    .verify = ct_verify,
+    .teardown = ct_teardown,
+};
+
+static const mmb_workload wl_cache_scratch = {
+    .name = "cache-scratch",
+    .family = "threads",
+    .description = "passive false sharing: objects made back to back, freed by workers, then reused",
+    .follows = "Berger et al., Hoard, ASPLOS 2000 (cache-scratch)",
+    .params = ct_params,
+    .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
+    .min_threads = 1,
+    .sweep = "",
+    .setup = scratch_setup,
+    .run = ct_run,
+    .verify = ct_verify,
+    .teardown = ct_teardown,
+};
+
+/* ===========================================================================
+ * blowup: `rounds` rounds; in each, the threads take turns (the others wait
+ * at ctx->thread_barrier): allocate n blocks of [min, max] bytes, then free
+ * all but every keep-th. With one heap per thread the memory a thread freed
+ * cannot serve the next thread's turn, so RSS grows with the thread count
+ * (glibc's per-thread arenas; compare glibc[MALLOC_ARENA_MAX=1]). Work is
+ * fixed PER THREAD and the turns are serialized: wall time grows with the
+ * threads; the figures of merit are final_rss_kb and rss_per_live.
+ * ========================================================================= */
+enum { BU_MIN, BU_MAX, BU_KEEP, BU_ROUNDS, BU_N };
+#define BU_MAX_ROUNDS 64
+
+static const mmb_param bu_params[] = {
+    {.name = "min", .def = 16, .min = 1, .max = 1LL << 20, .help = "smallest block (bytes)"},
+    {.name = "max", .def = 128, .min = 1, .max = 1LL << 20, .help = "largest block (bytes, uniform)"},
+    {.name = "keep", .def = 32, .min = 1, .max = 1LL << 20, .help = "keep every keep-th block of a turn"},
+    {.name = "rounds", .def = 2, .min = 1, .max = BU_MAX_ROUNDS, .help = "turns per thread"},
+    {.name = "n", .def = 1000000, .min = 1, .max = 1LL << 32, .flags = MMB_PF_WORK,
+     .help = "blocks per turn (per thread: the work grows with the threads)"},
+    {0},
+};
+
+typedef struct bu_thr {
+  void **turn; /* the blocks of the current turn */
+  size_t turn_bytes;
+  void **kept; /* rounds x nk kept blocks */
+  size_t kept_bytes, nkept;
+  uint64_t alloc_bytes[BU_MAX_ROUNDS], kept_sum[BU_MAX_ROUNDS];
+  tres res;
+} __attribute__((aligned(128))) bu_thr;
+
+typedef struct bu_state {
+  bu_thr *t;
+  uint64_t nk; /* blocks kept per turn */
+  int corrupt;
+} bu_state;
+
+#define BU_TAG(tid, r, i) TAG(tid, ((uint64_t)(r) << 32) | (uint64_t)(i))
+
+static int bu_setup(mmb_ctx *ctx) {
+  bu_state *s = calloc(1, sizeof *s);
+  if (!s) return -1;
+  ctx->state = s;
+  if (ctx->p[BU_MIN] > ctx->p[BU_MAX]) {
+    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
+             ctx->p[BU_MIN], ctx->p[BU_MAX]);
+    return -1;
+  }
+  uint64_t n = (uint64_t)ctx->p[BU_N], keep = (uint64_t)ctx->p[BU_KEEP];
+  s->nk = (n + keep - 1) / keep;
+  s->t = aligned_alloc(128, sizeof(bu_thr) * (size_t)ctx->threads);
+  if (!s->t) return -1;
+  memset(s->t, 0, sizeof(bu_thr) * (size_t)ctx->threads);
+  for (int i = 0; i < ctx->threads; i++) {
+    bu_thr *t = &s->t[i];
+    t->turn_bytes = (size_t)n * sizeof(void *);
+    t->kept_bytes = (size_t)(s->nk * (uint64_t)ctx->p[BU_ROUNDS]) * sizeof(void *);
+    t->turn = book_map(t->turn_bytes);
+    t->kept = book_map(t->kept_bytes);
+    if (!t->turn || !t->kept) {
+      snprintf(ctx->reason, sizeof ctx->reason, "cannot map bookkeeping");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static uint64_t bu_turn(mmb_ctx *ctx, bu_thr *t, int tid, int r) {
+  const mmb_allocator *a = ctx->alloc;
+  const size_t min = (size_t)ctx->p[BU_MIN];
+  const uint64_t span = (uint64_t)(ctx->p[BU_MAX] - ctx->p[BU_MIN]) + 1;
+  const uint64_t n = (uint64_t)ctx->p[BU_N], keep = (uint64_t)ctx->p[BU_KEEP];
+  uint64_t bytes = 0, kept = 0, sum = t->res.sum;
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t tag = BU_TAG(tid, r, i);
+    size_t size = hash_size(ctx->seed, tag, min, span);
+    void *p = a->malloc(size);
+    if (!p) {
+      fault_set(&t->res.f, F_NULL, tag, size);
+      return i;
+    }
+    blk_fill(p, size, tag);
+    t->turn[i] = p;
+    bytes += size;
+  }
+  for (uint64_t i = 0; i < n; i++) {
+    uint64_t tag = BU_TAG(tid, r, i);
+    size_t size = hash_size(ctx->seed, tag, min, span);
+    if (i % keep == 0) {
+      t->kept[t->nkept++] = t->turn[i];
+      kept += size;
+      continue;
+    }
+    if (!blk_check(t->turn[i], size, tag)) {
+      fault_set(&t->res.f, F_PATTERN, tag, size);
+      return n;
+    }
+    sum = blk_sum(sum, tag, size);
+    a->free(t->turn[i], size);
+  }
+  book_drop(t->turn, t->turn_bytes); /* bookkeeping out of the RSS */
+  t->alloc_bytes[r] = bytes;
+  t->kept_sum[r] = kept;
+  t->res.sum = sum;
+  return n;
+}
+
+static uint64_t bu_run(mmb_ctx *ctx, int tid) {
+  bu_state *s = ctx->state;
+  bu_thr *t = &s->t[tid];
+  const int rounds = (int)ctx->p[BU_ROUNDS];
+  uint64_t ops = 0;
+  for (int r = 0; r < rounds; r++)
+    for (int turn = 0; turn < ctx->threads; turn++) {
+      /* after a fault the thread keeps meeting the others at the barrier */
+      if (turn == tid && !t->res.f.kind) ops += bu_turn(ctx, t, tid, r);
+      ctx->thread_barrier(ctx);
+    }
+  return ops;
+}
+
+static int bu_verify(mmb_ctx *ctx) {
+  bu_state *s = ctx->state;
+  const size_t min = (size_t)ctx->p[BU_MIN];
+  const uint64_t span = (uint64_t)(ctx->p[BU_MAX] - ctx->p[BU_MIN]) + 1;
+  const uint64_t keep = (uint64_t)ctx->p[BU_KEEP];
+  const int rounds = (int)ctx->p[BU_ROUNDS];
+  uint64_t h = 0, kept = 0, peak = 0;
+  for (int i = 0; i < ctx->threads; i++) {
+    bu_thr *t = &s->t[i];
+    if (fault_reason(&t->res.f, "thread", i, ctx->reason, sizeof ctx->reason)) goto bad;
+    uint64_t sum = t->res.sum;
+    for (size_t j = 0; j < t->nkept; j++) {
+      uint64_t tag = BU_TAG(i, j / s->nk, (j % s->nk) * keep);
+      size_t size = hash_size(ctx->seed, tag, min, span);
+      if (!blk_check(t->kept[j], size, tag)) {
+        fault_set(&t->res.f, F_PATTERN, tag, size);
+        fault_reason(&t->res.f, "thread", i, ctx->reason, sizeof ctx->reason);
+        goto bad;
+      }
+      sum = blk_sum(sum, tag, size);
+    }
+    h += sum; /* sums of mmb_mix terms: adding keeps them order-free */
+  }
+  /* live bytes at the peak, replaying the turns in their (fixed) order */
+  for (int r = 0; r < rounds; r++)
+    for (int i = 0; i < ctx->threads; i++) {
+      if (kept + s->t[i].alloc_bytes[r] > peak) peak = kept + s->t[i].alloc_bytes[r];
+      kept += s->t[i].kept_sum[r];
+    }
+  ctx->checksum = h;
+  ctx->live_bytes = peak;
+  return 0;
+bad:
+  s->corrupt = 1;
+  return -1;
+}
+
+static void bu_teardown(mmb_ctx *ctx) {
+  bu_state *s = ctx->state;
+  if (!s) return;
+  const size_t min = (size_t)ctx->p[BU_MIN];
+  const uint64_t span = (uint64_t)(ctx->p[BU_MAX] - ctx->p[BU_MIN]) + 1;
+  const uint64_t keep = (uint64_t)ctx->p[BU_KEEP];
+  int bad = s->corrupt;
+  for (int i = 0; s->t && i < ctx->threads; i++) bad |= s->t[i].res.f.kind != 0;
+  for (int i = 0; s->t && i < ctx->threads; i++) {
+    bu_thr *t = &s->t[i];
+    for (size_t j = 0; !bad && j < t->nkept; j++)
+      ctx->alloc->free(t->kept[j],
+                       hash_size(ctx->seed, BU_TAG(i, j / s->nk, (j % s->nk) * keep), min, span));
+    book_unmap(t->turn, t->turn_bytes);
+    book_unmap(t->kept, t->kept_bytes);
+  }
+  free(s->t);
+  free(s);
+  ctx->state = NULL;
+}
+
+static const mmb_workload wl_blowup = {
+    .name = "blowup",
+    .family = "threads",
+    .description = "threads take turns allocating many small blocks and freeing most: RSS growth",
+    .follows = "Berger et al., Hoard, ASPLOS 2000 (blowup); glibc MALLOC_ARENA_MAX",
+    .params = bu_params,
+    .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
+    .min_threads = 1,
+    .sweep = "",
+    .setup = bu_setup,
+    .run = bu_run,
+    .verify = bu_verify,
+    .teardown = bu_teardown,
+};
+
+const mmb_workload *const mmb_family_threads[] = {
+    &wl_thread_local, &wl_larson, &wl_producer_consumer, &wl_cache_thrash,
+    &wl_cache_scratch, &wl_blowup, NULL,
+};

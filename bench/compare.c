@@ -1,0 +1,680 @@
+/* mmbench — `mmbench compare A B [-o OUTDIR]`: the cells two results
+ * folders share, each with the ratio B/A of its medians (ns/op and peak
+ * RSS), a 95 % bootstrap CI of the ratio and a Mann–Whitney significance
+ * mark, from the per-repetition values in runs.csv. Writes a text table
+ * (also printed), a CSV, and bar plots of the ratios sorted by change;
+ * refuses two runs with no cell in common; warns when the environments
+ * (meta.json) differ. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "report.h"
+#include "stats.h"
+
+#define SIGNIFICANT_P 0.05
+
+/* ------------------------------------------------------------------------
+ * One run: its rows grouped by cell
+ * ---------------------------------------------------------------------- */
+typedef struct side {
+  char status[24]; /* ok, or the first failing status (skipped wins) */
+  const char *reason;
+  int nrows;
+  double *t, *r; /* ok values of ns_per_op and peak_rss_kb */
+  size_t nt, nr;
+} side;
+
+typedef struct run {
+  const char *dir;
+  mmb_table *runs;
+  cJSON *meta;
+  size_t *order; /* rows sorted by cell key */
+  size_t nrows;
+  int cw, cp, ca, ct; /* key columns */
+} run;
+
+static const run *sort_run; /* qsort context */
+
+/* Order of the cells of row x of run a and row y of run b. */
+static int cmp_key(const run *a, size_t x, const run *b, size_t y) {
+  int c = strcmp(mmb_table_get(a->runs, x, a->cw), mmb_table_get(b->runs, y, b->cw));
+  if (c) return c;
+  c = strcmp(mmb_table_get(a->runs, x, a->cp), mmb_table_get(b->runs, y, b->cp));
+  if (c) return c;
+  c = strcmp(mmb_table_get(a->runs, x, a->ca), mmb_table_get(b->runs, y, b->ca));
+  if (c) return c;
+  double tx = mmb_table_numv(a->runs, x, a->ct), ty = mmb_table_numv(b->runs, y, b->ct);
+  return (tx > ty) - (tx < ty);
+}
+
+static int cmp_rows(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int c = cmp_key(sort_run, x, sort_run, y);
+  return c ? c : (x > y) - (x < y);
+}
+
+static int load_run(const char *dir, run *r, char *err, size_t errlen) {
+  memset(r, 0, sizeof *r);
+  r->dir = dir;
+  struct stat st;
+  char path[4200], msg[512];
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "results folder '%s' does not exist or is not a folder (give two "
+             "folders written by mmbench run)", dir);
+    return -1;
+  }
+  snprintf(path, sizeof path, "%s/runs.csv", dir);
+  if (stat(path, &st) != 0) {
+    snprintf(err, errlen, "'%s' has no runs.csv: not a results folder (mmbench run -o DIR "
+             "writes one)", dir);
+    return -1;
+  }
+  if (mmb_table_read(path, &r->runs, msg, sizeof msg)) {
+    snprintf(err, errlen, "cannot use runs.csv: %s", msg);
+    return -1;
+  }
+  static const char *const need[] = {"workload", "params", "allocator", "threads", "status",
+                                     NULL};
+  for (int i = 0; need[i]; i++) {
+    if (mmb_table_col(r->runs, need[i]) < 0) {
+      snprintf(err, errlen, "%s/runs.csv has no column '%s' (a runs.csv starts with workload, "
+               "params, allocator, threads, rep, status, ...)", dir, need[i]);
+      return -1;
+    }
+  }
+  r->cw = mmb_table_col(r->runs, "workload");
+  r->cp = mmb_table_col(r->runs, "params");
+  r->ca = mmb_table_col(r->runs, "allocator");
+  r->ct = mmb_table_col(r->runs, "threads");
+  r->nrows = mmb_table_rows(r->runs);
+  r->order = calloc(r->nrows ? r->nrows : 1, sizeof *r->order);
+  if (!r->order) abort();
+  for (size_t i = 0; i < r->nrows; i++) r->order[i] = i;
+  sort_run = r;
+  qsort(r->order, r->nrows, sizeof *r->order, cmp_rows);
+
+  snprintf(path, sizeof path, "%s/meta.json", dir);
+  FILE *f = fopen(path, "r");
+  if (f) {
+    char *text = NULL;
+    size_t len = 0, cap = 0, n;
+    char buf[8192];
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+      if (len + n + 1 > cap) {
+        cap = (len + n + 1) * 2;
+        text = realloc(text, cap);
+        if (!text) abort();
+      }
+      memcpy(text + len, buf, n);
+      len += n;
+    }
+    fclose(f);
+    if (text) {
+      text[len] = 0;
+      r->meta = cJSON_Parse(text);
+      free(text);
+    }
+  }
+  return 0;
+}
+
+static void free_run(run *r) {
+  mmb_table_free(r->runs);
+  cJSON_Delete(r->meta);
+  free(r->order);
+}
+
+/* Rows [*i, end) of r that belong to the cell at *i; fills s. */
+static void take_cell(const run *r, size_t *i, side *s) {
+  const mmb_table *t = r->runs;
+  int cs = mmb_table_col(t, "status"), cr = mmb_table_col(t, "reason"),
+      cn = mmb_table_col(t, "ns_per_op"), crss = mmb_table_col(t, "peak_rss_kb");
+  size_t start = *i, end = start + 1;
+  while (end < r->nrows && cmp_key(r, r->order[start], r, r->order[end]) == 0) end++;
+  memset(s, 0, sizeof *s);
+  snprintf(s->status, sizeof s->status, "ok");
+  s->reason = "";
+  s->t = calloc(end - start, sizeof *s->t);
+  s->r = calloc(end - start, sizeof *s->r);
+  if (!s->t || !s->r) abort();
+  for (size_t k = start; k < end; k++) {
+    size_t row = r->order[k];
+    const char *st = mmb_table_get(t, row, cs);
+    s->nrows++;
+    if (strcmp(st, "ok") != 0) {
+      if (strcmp(s->status, "ok") == 0 || strcmp(st, "skipped") == 0)
+        snprintf(s->status, sizeof s->status, "%s", st[0] ? st : "invalid");
+      if (!s->reason[0]) s->reason = mmb_table_get(t, row, cr);
+      continue;
+    }
+    double v;
+    if (mmb_table_num(t, row, cn, &v) == 1) s->t[s->nt++] = v;
+    if (mmb_table_num(t, row, crss, &v) == 1) s->r[s->nr++] = v;
+  }
+  *i = end;
+}
+
+/* ------------------------------------------------------------------------
+ * The joined cells
+ * ---------------------------------------------------------------------- */
+typedef struct ratio {
+  int have;
+  double ma, mb, ratio, lo, hi, p;
+  int sig;
+} ratio;
+
+typedef struct jcell {
+  const char *workload, *params, *allocator; /* in A's table */
+  int threads;
+  side a, b;
+  ratio t, r; /* ns_per_op, peak_rss_kb */
+  char label[400];
+} jcell;
+
+static double median_of(const double *v, size_t n) {
+  double *c = malloc((n ? n : 1) * sizeof *c);
+  if (!c) abort();
+  memcpy(c, v, n * sizeof *c);
+  mmb_summary s;
+  mmb_summarize(c, n, &s);
+  free(c);
+  return s.median;
+}
+
+static void compute_ratio(const double *a, size_t na, const double *b, size_t nb, ratio *out) {
+  memset(out, 0, sizeof *out);
+  if (!na || !nb) return;
+  out->ma = median_of(a, na);
+  out->mb = median_of(b, nb);
+  if (!(out->ma > 0)) return;
+  out->have = 1;
+  out->ratio = out->mb / out->ma;
+  mmb_ratio_ci(a, na, b, nb, &out->lo, &out->hi);
+  out->p = mmb_mann_whitney_p(a, na, b, nb);
+  out->sig = out->p < SIGNIFICANT_P;
+}
+
+static int cmp_change(const void *x, const void *y) {
+  const jcell *a = x, *b = y;
+  if (a->t.have != b->t.have) return a->t.have ? -1 : 1;
+  if (a->t.have && a->t.ratio != b->t.ratio) return a->t.ratio > b->t.ratio ? -1 : 1;
+  int c = strcmp(a->workload, b->workload);
+  if (c) return c;
+  c = strcmp(a->params, b->params);
+  if (c) return c;
+  c = strcmp(a->allocator, b->allocator);
+  return c ? c : (a->threads > b->threads) - (a->threads < b->threads);
+}
+
+/* Labels: workload, the parameters that differ between the joined cells of
+ * that workload, allocator, and the thread count when it varies. */
+static void make_labels(jcell *c, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char lab[400];
+    snprintf(lab, sizeof lab, "%s", c[i].workload);
+    const char *p = c[i].params;
+    while (p && *p) {
+      const char *end = strchr(p, ';');
+      size_t len = end ? (size_t)(end - p) : strlen(p);
+      const char *eq = memchr(p, '=', len);
+      if (eq) {
+        char key[128], v[256];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - p), p);
+        mmb_rep_param(c[i].params, key, v, sizeof v);
+        int varies = 0;
+        for (size_t j = 0; j < n && !varies; j++) {
+          char w[256];
+          if (strcmp(c[j].workload, c[i].workload) != 0) continue;
+          mmb_rep_param(c[j].params, key, w, sizeof w);
+          varies = strcmp(v, w) != 0;
+        }
+        if (varies)
+          snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " %s=%s", key, v);
+      }
+      p = end ? end + 1 : NULL;
+    }
+    snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " %s", c[i].allocator);
+    int tvar = 0;
+    for (size_t j = 0; j < n; j++)
+      if (strcmp(c[j].workload, c[i].workload) == 0 && c[j].threads != c[i].threads) tvar = 1;
+    if (tvar) snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " t=%d", c[i].threads);
+    snprintf(c[i].label, sizeof c[i].label, "%s", lab);
+  }
+}
+
+/* ------------------------------------------------------------------------
+ * Environment differences
+ * ---------------------------------------------------------------------- */
+static void env_diff(const run *a, const run *b, char *out, size_t len) {
+  static const char *const keys[] = {
+      "host.hostname", "host.cpu_model", "host.cores", "host.threads_per_core", "host.kernel",
+      "host.governor", "host.thp", "glibc", "build.compiler", "build.flags", "build.type",
+      "build.sanitize", "counters.mode", NULL};
+  out[0] = 0;
+  if (!a->meta || !b->meta) return;
+  for (int i = 0; keys[i]; i++) {
+    char x[512], y[512];
+    const char *sx = mmb_rep_meta_str(a->meta, keys[i], x, sizeof x),
+               *sy = mmb_rep_meta_str(b->meta, keys[i], y, sizeof y);
+    if (sx && sy && strcmp(sx, sy) != 0)
+      snprintf(out + strlen(out), len - strlen(out), "%s%s '%s' vs '%s'", out[0] ? "; " : "",
+               keys[i], sx, sy);
+  }
+  const cJSON *aa = cJSON_GetObjectItemCaseSensitive(a->meta, "allocators"),
+              *ba = cJSON_GetObjectItemCaseSensitive(b->meta, "allocators");
+  const cJSON *e;
+  if (cJSON_IsObject(aa) && cJSON_IsObject(ba)) {
+    cJSON_ArrayForEach(e, aa) {
+      const cJSON *other = cJSON_GetObjectItemCaseSensitive(ba, e->string);
+      const cJSON *va = cJSON_GetObjectItemCaseSensitive(e, "version"),
+                  *vb = other ? cJSON_GetObjectItemCaseSensitive(other, "version") : NULL;
+      if (cJSON_IsString(va) && cJSON_IsString(vb) && strcmp(va->valuestring, vb->valuestring))
+        snprintf(out + strlen(out), len - strlen(out), "%s%s version '%s' vs '%s'",
+                 out[0] ? "; " : "", e->string, va->valuestring, vb->valuestring);
+    }
+  }
+}
+
+static void run_caption(const run *r, char *buf, size_t len) {
+  char host[128], date[64], commit[64], dirty[16];
+  const char *base = strrchr(r->dir, '/');
+  base = base && base[1] ? base + 1 : r->dir;
+  const char *h = mmb_rep_meta_str(r->meta, "host.hostname", host, sizeof host);
+  const char *d = mmb_rep_meta_str(r->meta, "started", date, sizeof date);
+  const char *c = mmb_rep_meta_str(r->meta, "git.commit", commit, sizeof commit);
+  const char *dt = mmb_rep_meta_str(r->meta, "git.dirty", dirty, sizeof dirty);
+  snprintf(buf, len, "%s (%s, %.10s, commit %.12s%s)", base, h ? h : "unknown host",
+           d ? d : "no date", c ? c : "unknown", dt && strcmp(dt, "yes") == 0 ? "+dirty" : "");
+}
+
+/* ------------------------------------------------------------------------
+ * Outputs
+ * ---------------------------------------------------------------------- */
+static void fmt_ratio(const ratio *r, char *val, char *ci, char *p, size_t len) {
+  if (!r->have) {
+    snprintf(val, len, "-");
+    snprintf(ci, len, "-");
+    snprintf(p, len, "-");
+    return;
+  }
+  snprintf(val, len, "%.3f%s", r->ratio, r->sig ? "*" : "");
+  snprintf(ci, len, "[%.3f, %.3f]", r->lo, r->hi);
+  snprintf(p, len, "%.3g", r->p);
+}
+
+static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const run *b,
+                       const char *envdiff) {
+  char ca[300], cb[300];
+  run_caption(a, ca, sizeof ca);
+  run_caption(b, cb, sizeof cb);
+  fprintf(out, "mmbench compare: ratio B/A of the medians per cell (below 1: B is lower)\n"
+               "  A = %s\n  B = %s\n", ca, cb);
+  if (envdiff[0]) fprintf(out, "  environments differ: %s\n", envdiff);
+  int lw = 5;
+  for (size_t i = 0; i < n; i++)
+    if ((int)strlen(c[i].label) > lw) lw = (int)strlen(c[i].label);
+  if (lw > 60) lw = 60;
+  fprintf(out, "%-*s  %10s %10s  %-8s %-18s %-8s  %-8s %-18s\n", lw, "cell", "A ns/op",
+          "B ns/op", "B/A", "95% CI", "p", "RSS B/A", "95% CI");
+  for (size_t i = 0; i < n; i++) {
+    char va[32], vb[32], r1[32], ci1[64], p1[32], r2[32], ci2[64], p2[32];
+    fmt_ratio(&c[i].t, r1, ci1, p1, 32);
+    fmt_ratio(&c[i].r, r2, ci2, p2, 32);
+    if (c[i].t.have) {
+      mmb_rep_fmt_si(c[i].t.ma, "ns", va, sizeof va);
+      mmb_rep_fmt_si(c[i].t.mb, "ns", vb, sizeof vb);
+    } else {
+      snprintf(va, sizeof va, "%s", c[i].a.status);
+      snprintf(vb, sizeof vb, "%s", c[i].b.status);
+    }
+    fprintf(out, "%-*.*s  %10s %10s  %-8s %-18s %-8s  %-8s %-18s", lw, lw, c[i].label, va, vb,
+            r1, ci1, p1, r2, ci2);
+    if (strcmp(c[i].a.status, "ok") != 0 || strcmp(c[i].b.status, "ok") != 0)
+      fprintf(out, "  A %s, B %s", c[i].a.status, c[i].b.status);
+    fputc('\n', out);
+  }
+  fprintf(out, "* = significant: Mann-Whitney U p < %.2f over the repetitions; CI = 95 %% "
+               "bootstrap interval of the ratio\n", SIGNIFICANT_P);
+}
+
+static void csv_str(FILE *f, const char *s) {
+  if (strpbrk(s, ",\"\n\r")) {
+    fputc('"', f);
+    for (; *s; s++) {
+      if (*s == '"') fputc('"', f);
+      fputc(*s, f);
+    }
+    fputc('"', f);
+  } else {
+    fputs(s, f);
+  }
+}
+
+static void csv_num(FILE *f, int have, double v) {
+  if (have && !isnan(v)) fprintf(f, ",%.10g", v);
+  else fputs(",", f);
+}
+
+static int write_csv(const char *path, const jcell *c, size_t n) {
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  fputs("workload,params,allocator,threads,status_a,status_b,n_a,n_b,median_a,median_b,ratio,"
+        "ratio_lo,ratio_hi,p,significant,rss_median_a,rss_median_b,rss_ratio,rss_ratio_lo,"
+        "rss_ratio_hi,rss_p,rss_significant\n", f);
+  for (size_t i = 0; i < n; i++) {
+    csv_str(f, c[i].workload);
+    fputc(',', f);
+    csv_str(f, c[i].params);
+    fputc(',', f);
+    csv_str(f, c[i].allocator);
+    fprintf(f, ",%d,%s,%s,%zu,%zu", c[i].threads, c[i].a.status, c[i].b.status, c[i].a.nt,
+            c[i].b.nt);
+    const ratio *rs[2] = {&c[i].t, &c[i].r};
+    for (int k = 0; k < 2; k++) {
+      const ratio *r = rs[k];
+      csv_num(f, r->have, r->ma);
+      csv_num(f, r->have, r->mb);
+      csv_num(f, r->have, r->ratio);
+      csv_num(f, r->have, r->lo);
+      csv_num(f, r->have, r->hi);
+      csv_num(f, r->have, r->p);
+      if (r->have) fprintf(f, ",%d", r->sig);
+      else fputs(",", f);
+    }
+    fputc('\n', f);
+  }
+  return fclose(f);
+}
+
+/* Bar plot of one ratio, cells sorted by that ratio. Returns 1 drawn. */
+static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *name, jcell *c,
+                      size_t n, int rss, const char *title, const char *xlabel,
+                      const char *caption) {
+  /* Cells with this ratio, sorted by it (largest first). */
+  size_t *idx = calloc(n ? n : 1, sizeof *idx), m = 0;
+  if (!idx) abort();
+  for (size_t i = 0; i < n; i++)
+    if ((rss ? c[i].r : c[i].t).have) idx[m++] = i;
+  for (size_t i = 1; i < m; i++)
+    for (size_t j = i; j > 0; j--) {
+      double x = (rss ? c[idx[j - 1]].r : c[idx[j - 1]].t).ratio,
+             y = (rss ? c[idx[j]].r : c[idx[j]].t).ratio;
+      if (x >= y) break;
+      size_t t = idx[j];
+      idx[j] = idx[j - 1];
+      idx[j - 1] = t;
+    }
+  char path[4400];
+  snprintf(path, sizeof path, "%s/data/%s.dat", outdir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    free(idx);
+    return 0;
+  }
+  fprintf(f, "# mmbench compare: %s; blocks: significant increase, significant decrease, not "
+             "significant; columns: y ratio ci_lo ci_hi \"label\" label_x\n", title);
+  double xmin = 1, xmax = 1;
+  char *tics = calloc(1, 64 + m * 440);
+  if (!tics) abort();
+  strcat(tics, "(");
+  for (int block = 0; block < 3; block++) {
+    int rows = 0;
+    fprintf(f, "%s# %s\n", block ? "\n\n" : "",
+            block == 0 ? "higher in B" : block == 1 ? "lower in B" : "not significant");
+    for (size_t k = 0; k < m; k++) {
+      const ratio *r = rss ? &c[idx[k]].r : &c[idx[k]].t;
+      int b = !r->sig ? 2 : r->ratio > 1 ? 0 : 1;
+      if (b != block) continue;
+      double lo = isnan(r->lo) ? r->ratio : r->lo, hi = isnan(r->hi) ? r->ratio : r->hi;
+      double lx = hi > r->ratio ? hi : r->ratio;
+      fprintf(f, "%zu %.6g %.6g %.6g \"%.3f×%s\" %.6g\n", k + 1, r->ratio, lo, hi, r->ratio,
+              r->sig ? " *" : "", lx);
+      if (lo < xmin) xmin = lo;
+      if (r->ratio < xmin) xmin = r->ratio;
+      if (lx > xmax) xmax = lx;
+      rows++;
+    }
+    if (!rows) fprintf(f, "NaN NaN NaN NaN \"\" NaN\n");
+  }
+  fclose(f);
+  for (size_t k = 0; k < m; k++) {
+    char lab[440];
+    snprintf(lab, sizeof lab, "%s", c[idx[k]].label);
+    for (char *p = lab; *p; p++)
+      if (*p == '"' || *p == '\\') *p = '\'';
+    sprintf(tics + strlen(tics), "%s\"%s\" %zu", k ? ", " : "", lab, k + 1);
+  }
+  strcat(tics, ")");
+  int drawn = 0;
+  if (gp->have && m > 0) {
+    mmb_gpvars v = {.len = 0};
+    char out[4400], log[4400];
+    snprintf(out, sizeof out, "%s/%s", outdir, name);
+    snprintf(log, sizeof log, "%s/data/%s.log", outdir, name);
+    mmb_gp_str(&v, "out", out);
+    mmb_gp_str(&v, "title", title);
+    mmb_gp_str(&v, "caption", caption);
+    mmb_gp_num(&v, "width", 960);
+    mmb_gp_num(&v, "height", 150 + 22 * (double)m);
+    mmb_gp_num(&v, "bmargin", 4.5);
+    mmb_gp_str(&v, "data", path);
+    mmb_gp_str(&v, "yticsdef", tics);
+    mmb_gp_num(&v, "ncells", (double)m);
+    mmb_gp_str(&v, "xlabel", xlabel);
+    xmin /= 1.25;
+    xmax *= 1.6;
+    mmb_gp_num(&v, "xmin", xmin);
+    mmb_gp_num(&v, "xmax", xmax);
+    /* Readable tics on the log axis: the usual ratios within the range. */
+    static const double nice[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.67, 0.8, 0.9, 1,
+                                  1.1,  1.25, 1.5,  2,   3,   4,    5,   10,  20,  50,  100};
+    char xt[512] = "(";
+    int nt = 0;
+    for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
+      if (nice[k] >= xmin && nice[k] <= xmax)
+        snprintf(xt + strlen(xt), sizeof xt - strlen(xt), "%s%g", nt++ ? ", " : "", nice[k]);
+    strncat(xt, ")", sizeof xt - strlen(xt) - 1);
+    mmb_gp_str(&v, "xticsdef", nt ? xt : "autofreq");
+    if (mmb_gp_run(gp, "ratios.gp", &v, out, log) == 0) drawn = 1;
+    else
+      fprintf(stderr, "mmbench compare: gnuplot failed on %s.svg; its messages are in %s\n",
+              name, log);
+  }
+  free(tics);
+  free(idx);
+  return drawn;
+}
+
+/* ------------------------------------------------------------------------
+ * The command
+ * ---------------------------------------------------------------------- */
+static void usage(FILE *out) {
+  fputs("usage: mmbench compare [-o OUTDIR] A B\n\n"
+        "Compares two results folders cell by cell (a cell = workload, parameters,\n"
+        "allocator, threads): for every cell both have, the ratio B/A of the medians of\n"
+        "ns/op and of peak RSS, a 95 % bootstrap interval of the ratio, and whether the\n"
+        "change is significant (Mann-Whitney U, p < 0.05). Prints a table sorted by\n"
+        "change and writes to OUTDIR (default B/compare-vs-<name of A>):\n"
+        "  compare.txt, compare.csv, compare-time.svg/.png, compare-rss.svg/.png\n\n"
+        "options:\n"
+        "  -o, --out OUTDIR   where to write the outputs\n"
+        "  -h, --help         this help\n",
+        out);
+}
+
+int mmb_cmd_compare(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"out", required_argument, NULL, 'o'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  const char *outdir = NULL;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': outdir = optarg; break;
+    case 'h': usage(stdout); return 0;
+    case ':':
+      return mmb_usage_error("compare", "-o needs a folder: mmbench compare -o OUTDIR A B");
+    default: {
+      char msg[160];
+      if (optopt == 'o')
+        return mmb_usage_error("compare", "-o needs a folder: mmbench compare -o OUTDIR A B");
+      snprintf(msg, sizeof msg, "unknown option '%s' (valid: -o/--out, --help)",
+               argv[optind - 1]);
+      return mmb_usage_error("compare", msg);
+    }
+    }
+  }
+  /* Options may also follow the folders. */
+  const char *dirs[2];
+  int nd = 0;
+  for (int i = optind; i < argc; i++) {
+    if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) && i + 1 < argc) {
+      outdir = argv[++i];
+      continue;
+    }
+    if (nd == 2)
+      return mmb_usage_error("compare", "takes two results folders: mmbench compare A B");
+    dirs[nd++] = argv[i];
+  }
+  if (nd != 2)
+    return mmb_usage_error("compare", "needs two results folders: mmbench compare A B");
+
+  char err[5200];
+  run a, b;
+  if (load_run(dirs[0], &a, err, sizeof err)) {
+    free_run(&a);
+    return mmb_usage_error("compare", err);
+  }
+  if (load_run(dirs[1], &b, err, sizeof err)) {
+    free_run(&a);
+    free_run(&b);
+    return mmb_usage_error("compare", err);
+  }
+
+  /* Join: both sides are sorted by the same key. */
+  jcell *cells = NULL;
+  size_t n = 0, cap = 0, i = 0, j = 0;
+  while (i < a.nrows && j < b.nrows) {
+    int k = cmp_key(&a, a.order[i], &b, b.order[j]);
+    side s;
+    if (k < 0) {
+      take_cell(&a, &i, &s);
+      free(s.t), free(s.r);
+      continue;
+    }
+    if (k > 0) {
+      take_cell(&b, &j, &s);
+      free(s.t), free(s.r);
+      continue;
+    }
+    if (n == cap) {
+      cap = cap ? cap * 2 : 64;
+      cells = realloc(cells, cap * sizeof *cells);
+      if (!cells) abort();
+    }
+    jcell *x = &cells[n++];
+    memset(x, 0, sizeof *x);
+    size_t row = a.order[i];
+    x->workload = mmb_table_get(a.runs, row, a.cw);
+    x->params = mmb_table_get(a.runs, row, a.cp);
+    x->allocator = mmb_table_get(a.runs, row, a.ca);
+    x->threads = (int)mmb_table_numv(a.runs, row, a.ct);
+    take_cell(&a, &i, &x->a);
+    take_cell(&b, &j, &x->b);
+    compute_ratio(x->a.t, x->a.nt, x->b.t, x->b.nt, &x->t);
+    compute_ratio(x->a.r, x->a.nr, x->b.r, x->b.nr, &x->r);
+  }
+  int rc = 0;
+  if (n == 0) {
+    snprintf(err, sizeof err, "%s and %s share no cell (workload, params, allocator, threads): "
+             "nothing to compare (compare two runs of overlapping matrices)", dirs[0], dirs[1]);
+    rc = mmb_usage_error("compare", err);
+    goto out;
+  }
+  qsort(cells, n, sizeof *cells, cmp_change);
+  make_labels(cells, n);
+
+  char envdiff[4096];
+  env_diff(&a, &b, envdiff, sizeof envdiff);
+  if (envdiff[0])
+    fprintf(stderr, "mmbench compare: warning: the environments differ (%s): the ratios mix "
+            "the change under test with these\n", envdiff);
+
+  /* Output folder. */
+  char defdir[4400], path[4600], slug[200];
+  if (!outdir) {
+    const char *base;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", a.dir);
+    size_t l = strlen(tmp);
+    while (l > 1 && tmp[l - 1] == '/') tmp[--l] = 0;
+    base = strrchr(tmp, '/');
+    mmb_rep_slug(base ? base + 1 : tmp, slug, sizeof slug);
+    snprintf(defdir, sizeof defdir, "%s/compare-vs-%s", dirs[1], slug);
+    outdir = defdir;
+  }
+  snprintf(path, sizeof path, "%s/data", outdir);
+  int mk = mmb_rep_mkdirs(path);
+  if (mk) {
+    snprintf(err, sizeof err, "cannot create %s: %s (give a writable folder with -o)", path,
+             strerror(-mk));
+    rc = mmb_usage_error("compare", err);
+    goto out;
+  }
+  snprintf(path, sizeof path, "%s/compare.txt", outdir);
+  FILE *txt = fopen(path, "w");
+  if (!txt) {
+    snprintf(err, sizeof err, "cannot write %s: %s (give a writable folder with -o)", path,
+             strerror(errno));
+    rc = mmb_usage_error("compare", err);
+    goto out;
+  }
+  text_table(txt, cells, n, &a, &b, envdiff);
+  fclose(txt);
+  snprintf(path, sizeof path, "%s/compare.csv", outdir);
+  if (write_csv(path, cells, n)) {
+    snprintf(err, sizeof err, "cannot write %s: %s", path, strerror(errno));
+    rc = mmb_usage_error("compare", err);
+    goto out;
+  }
+  text_table(stdout, cells, n, &a, &b, envdiff);
+
+  mmb_gnuplot gp;
+  mmb_gp_find(&gp);
+  char ca[300], cb[300], caption[700];
+  run_caption(&a, ca, sizeof ca);
+  run_caption(&b, cb, sizeof cb);
+  snprintf(caption, sizeof caption, "mmbench compare · A = %s · B = %s", ca, cb);
+  int drawn = 0;
+  drawn += ratio_plot(&gp, outdir, "compare-time", cells, n, 0,
+                      "B/A: time per operation, cells sorted by change",
+                      "median ns/op of B ÷ median of A (log scale; below 1: B is faster)",
+                      caption);
+  drawn += ratio_plot(&gp, outdir, "compare-rss", cells, n, 1,
+                      "B/A: peak RSS, cells sorted by change",
+                      "median peak RSS of B ÷ median of A (log scale; below 1: B uses less)",
+                      caption);
+  if (!gp.have) fprintf(stderr, "mmbench compare: no plots: %s\n", gp.why);
+  printf("compare: %zu cells in common; table, CSV%s in %s\n", n,
+         drawn ? " and plots" : "", outdir);
+out:
+  for (size_t k = 0; k < n; k++) {
+    free(cells[k].a.t), free(cells[k].a.r), free(cells[k].b.t), free(cells[k].b.r);
+  }
+  free(cells);
+  free_run(&a);
+  free_run(&b);
+  return rc;
+}

@@ -1,0 +1,86 @@
+/* mmbench — `mmbench report DIR`: figures (gnuplot data files, SVG and PNG
+ * in DIR/plots/), DIR/report.html and a text summary on stdout for one
+ * results folder. Without gnuplot the data files and the page are still
+ * written and the exit status is 0: results are never lost for a plot. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "report.h"
+
+static void usage(FILE *out) {
+  fputs("usage: mmbench report [--quiet] DIR\n\n"
+        "Plots and report page for a results folder written by mmbench run:\n"
+        "  DIR/plots/*.svg, *.png   figures (gnuplot scripts in scripts/*.gp)\n"
+        "  DIR/plots/data/          the numbers behind every figure\n"
+        "  DIR/report.html          environment, table of medians, every figure\n"
+        "and a summary table on stdout.\n\n"
+        "options:\n"
+        "  -q, --quiet   no summary table on stdout\n"
+        "  -h, --help    this help\n\n"
+        "environment: MMB_SCRIPTS_DIR overrides where the .gp scripts are.\n"
+        "Without gnuplot (Debian package gnuplot-nox) the data files and report.html are\n"
+        "still written.\n",
+        out);
+}
+
+int mmb_cmd_report(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  int quiet = 0, c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'q': quiet = 1; break;
+    case 'h': usage(stdout); return 0;
+    default: {
+      char msg[160];
+      snprintf(msg, sizeof msg, "unknown option '%s' (valid: --quiet, --help)",
+               argv[optind - 1]);
+      return mmb_usage_error("report", msg);
+    }
+    }
+  }
+  if (optind != argc - 1)
+    return mmb_usage_error("report", optind >= argc
+                                         ? "needs the results folder: mmbench report DIR"
+                                         : "takes one results folder: mmbench report DIR");
+  const char *dir = argv[optind];
+
+  char err[1024];
+  mmb_rmodel m;
+  if (mmb_rep_load(dir, &m, err, sizeof err)) return mmb_usage_error("report", err);
+
+  mmb_gnuplot gp;
+  mmb_gp_find(&gp);
+  mmb_rfigs figs;
+  if (mmb_rep_figures(&m, &gp, &figs, err, sizeof err)) {
+    mmb_rep_free(&m);
+    return mmb_usage_error("report", err);
+  }
+  if (mmb_rep_html_write(&m, &gp, &figs, err, sizeof err)) {
+    mmb_rep_figs_free(&figs);
+    mmb_rep_free(&m);
+    return mmb_usage_error("report", err);
+  }
+
+  if (!quiet) mmb_rep_text(&m, stdout);
+  for (int i = 0; i < m.nwarnings; i++) fprintf(stderr, "mmbench report: note: %s\n", m.warnings[i]);
+  size_t drawn = 0;
+  for (size_t i = 0; i < figs.n; i++) drawn += figs.v[i].produced;
+  if (!gp.have)
+    fprintf(stderr, "mmbench report: no plots: %s; data files and report.html written\n",
+            gp.why);
+  printf("report: %s/report.html (%zu of %zu figures drawn in %s/plots)\n", m.dir, drawn, figs.n,
+         m.dir);
+  int rc = figs.failed ? 1 : 0;
+  mmb_rep_figs_free(&figs);
+  mmb_rep_free(&m);
+  return rc;
+}

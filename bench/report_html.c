@@ -1,0 +1,391 @@
+/* mmbench — DIR/report.html: one self-contained page that works offline
+ * (inline style and script, figures referenced relatively): environment
+ * summary, a table of medians with CI and CV (noisy and failed cells
+ * marked), and every figure grouped by workload family. A small script marks
+ * figures that fail to load, for readers and for the headless-browser test. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "stats.h"
+
+#define H(text) mmb_rep_html(f, text)
+
+static const char style[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;"
+    "max-width:1280px;padding:0 1.2em 3em;color:#222;line-height:1.4}\n"
+    "h1{margin:.6em 0 0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}\n"
+    "h3{margin:1.4em 0 .3em;color:#0072B2}h4{margin:1em 0 .3em}\n"
+    ".sub{color:#555;margin:.2em 0 1em}\n"
+    "table{border-collapse:collapse;font-size:.86em;margin:.5em 0}\n"
+    "th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}\n"
+    "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;"
+    "white-space:nowrap}\n"
+    "tr.bad td{background:#fdf0e8}tr.skipped td{background:#f4f4f4;color:#666}\n"
+    ".st{font-weight:600}.st-ok{color:#009E73}.st-bad{color:#D55E00}.st-skipped{color:#777}\n"
+    ".noisy{background:#fff6d5}.tag{font-size:.8em;padding:0 .3em;border-radius:3px;"
+    "background:#F0E442;color:#000;margin-left:.3em}\n"
+    ".warn{background:#fdf0e8;border-left:4px solid #D55E00;padding:.5em .8em;margin:.6em 0}\n"
+    ".note{background:#eef5fb;border-left:4px solid #0072B2;padding:.4em .8em;margin:.5em 0;"
+    "font-size:.9em}\n"
+    ".figs{display:flex;flex-wrap:wrap;gap:1em}\n"
+    "figure{margin:0;flex:1 1 520px;min-width:0;max-width:100%}figure img{max-width:100%;height:auto;"
+    "border:1px solid #eee}\n"
+    "figcaption{font-size:.85em;color:#444}figure.wide{flex-basis:100%}\n"
+    ".missing{border:2px dashed #D55E00;padding:1em;color:#8a3b00;background:#fffaf6}\n"
+    "nav{font-size:.9em;background:#fafafa;border:1px solid #eee;padding:.4em .8em}\n"
+    "nav a{margin-right:.6em}code{font-size:.92em}\n"
+    ".tablewrap{overflow-x:auto}td.params{max-width:24em}td.params code{word-break:break-word}\n"
+    "td.nw{white-space:nowrap}td.notes{min-width:14em;max-width:30em}\n"
+    "img.broken{outline:3px solid #D55E00}\n";
+
+/* Marks every figure that did not load, and says so at the top of the
+ * page; #imgcheck carries data-total / data-broken for tests. */
+static const char script[] =
+    "window.addEventListener('load', function () {\n"
+    "  var imgs = document.querySelectorAll('img.fig'), broken = 0;\n"
+    "  for (var i = 0; i < imgs.length; i++) {\n"
+    "    var ok = imgs[i].complete && imgs[i].naturalWidth > 0;\n"
+    "    imgs[i].setAttribute('data-loaded', ok ? 'yes' : 'no');\n"
+    "    if (!ok) {\n"
+    "      broken++;\n"
+    "      imgs[i].className += ' broken';\n"
+    "      var p = document.createElement('div');\n"
+    "      p.className = 'missing';\n"
+    "      p.textContent = 'This figure did not load: ' + imgs[i].getAttribute('src');\n"
+    "      imgs[i].parentNode.parentNode.insertBefore(p, imgs[i].parentNode);\n"
+    "    }\n"
+    "  }\n"
+    "  var s = document.getElementById('imgcheck');\n"
+    "  s.setAttribute('data-total', imgs.length);\n"
+    "  s.setAttribute('data-broken', broken);\n"
+    "  s.setAttribute('data-done', '1');\n"
+    "  if (broken) {\n"
+    "    s.textContent = broken + ' of ' + imgs.length + ' figures failed to load (moved or '\n"
+    "      + 'deleted files?): rerun scripts/plot on this folder.';\n"
+    "    s.hidden = false;\n"
+    "  }\n"
+    "});\n";
+
+static const char *meta(const mmb_rmodel *m, const char *path, char *buf, size_t len) {
+  const char *s = mmb_rep_meta_str(m->meta, path, buf, len);
+  return s && *s ? s : "—";
+}
+
+static void env_row(FILE *f, const char *name, const char *value) {
+  fputs("<tr><th>", f);
+  H(name);
+  fputs("</th><td>", f);
+  H(value);
+  fputs("</td></tr>\n", f);
+}
+
+static void environment(FILE *f, const mmb_rmodel *m) {
+  char a[512], b[512], c[512], d[512], line[2200];
+  fputs("<section id=\"env\"><h2>Environment</h2>\n", f);
+  if (!m->meta) {
+    fputs("<p class=\"warn\">meta.json is missing or unreadable: no environment record.</p>"
+          "</section>\n", f);
+    return;
+  }
+  fputs("<table>\n", f);
+  env_row(f, "Command", meta(m, "command", a, sizeof a));
+  env_row(f, "Preset", meta(m, "preset", a, sizeof a));
+  snprintf(line, sizeof line, "%s → %s", meta(m, "started", a, sizeof a),
+           meta(m, "finished", b, sizeof b));
+  env_row(f, "Started → finished", line);
+  const char *dirty = mmb_rep_meta_str(m->meta, "git.dirty", b, sizeof b);
+  snprintf(line, sizeof line, "%s%s", meta(m, "git.commit", a, sizeof a),
+           dirty && strcmp(dirty, "yes") == 0 ? " (with uncommitted changes)" : "");
+  env_row(f, "Git commit", line);
+  snprintf(line, sizeof line, "%s, %s, flags %s%s%s", meta(m, "build.compiler", a, sizeof a),
+           meta(m, "build.type", b, sizeof b), meta(m, "build.flags", c, sizeof c),
+           mmb_rep_meta_str(m->meta, "build.sanitize", d, sizeof d) && d[0] ? ", sanitizer " : "",
+           mmb_rep_meta_str(m->meta, "build.sanitize", d, sizeof d) ? d : "");
+  env_row(f, "Build", line);
+  env_row(f, "Host", meta(m, "host.hostname", a, sizeof a));
+  env_row(f, "Kernel", meta(m, "host.kernel", a, sizeof a));
+  snprintf(line, sizeof line, "%s — %s cores, %s thread(s) per core",
+           meta(m, "host.cpu_model", a, sizeof a), meta(m, "host.cores", b, sizeof b),
+           meta(m, "host.threads_per_core", c, sizeof c));
+  env_row(f, "CPU", line);
+  snprintf(line, sizeof line, "governor %s, THP %s, ASLR %s, perf_event_paranoid %s",
+           meta(m, "host.governor", a, sizeof a), meta(m, "host.thp", b, sizeof b),
+           meta(m, "host.aslr", c, sizeof c), meta(m, "host.perf_event_paranoid", d, sizeof d));
+  env_row(f, "System settings", line);
+  snprintf(line, sizeof line, "%s → %s", meta(m, "host.loadavg_start", a, sizeof a),
+           meta(m, "host.loadavg_end", b, sizeof b));
+  env_row(f, "Load average (1, 5, 15 min)", line);
+  env_row(f, "glibc", meta(m, "glibc", a, sizeof a));
+  const char *hw = mmb_rep_meta_str(m->meta, "counters.hardware_opened", c, sizeof c);
+  snprintf(line, sizeof line, "mode %s, PMU %s, hardware events %s",
+           meta(m, "counters.mode", a, sizeof a), meta(m, "counters.pmu", b, sizeof b),
+           hw ? (strcmp(hw, "yes") == 0 ? "opened" : "not available") : "—");
+  env_row(f, "Counters", line);
+  char seed[64], scale[64];
+  snprintf(line, sizeof line, "workloads %s; allocators %s; threads %s; %s repetitions; seed %s; "
+           "scale %s", meta(m, "plan.workloads", a, sizeof a),
+           meta(m, "plan.allocators", b, sizeof b), meta(m, "plan.threads", c, sizeof c),
+           meta(m, "plan.reps", d, sizeof d), meta(m, "plan.seed", seed, sizeof seed),
+           meta(m, "plan.scale", scale, sizeof scale));
+  env_row(f, "Plan", line);
+  fputs("</table>\n", f);
+
+  const cJSON *allocs = cJSON_GetObjectItemCaseSensitive(m->meta, "allocators");
+  if (cJSON_IsObject(allocs)) {
+    fputs("<h4>Allocators</h4><table><tr><th>name</th><th>kind</th><th>version</th>"
+          "<th>library</th><th>status</th></tr>\n", f);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, allocs) {
+      fputs("<tr><td>", f);
+      H(e->string);
+      static const char *const keys[] = {"kind", "version", "library", NULL};
+      for (int k = 0; keys[k]; k++) {
+        fputs("</td><td>", f);
+        /* allocator names may hold dots: look the key up directly */
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
+        H(cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "—");
+      }
+      const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
+      const cJSON *why = cJSON_GetObjectItemCaseSensitive(e, "reason");
+      fputs("</td><td>", f);
+      H(cJSON_IsString(st) ? st->valuestring : "—");
+      if (cJSON_IsString(why) && why->valuestring[0]) {
+        fputs(": ", f);
+        H(why->valuestring);
+      }
+      fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+  }
+  fputs("</section>\n", f);
+}
+
+static void num_cell(FILE *f, const char *text, const char *cls) {
+  fprintf(f, "<td class=\"num%s%s\">", cls ? " " : "", cls ? cls : "");
+  H(text);
+  fputs("</td>", f);
+}
+
+static void results(FILE *f, const mmb_rmodel *m) {
+  fputs("<section id=\"results\"><h2>Results</h2>\n<p>Median over the repetitions of each "
+        "cell with its 95&nbsp;% confidence interval and coefficient of variation (CV); a cell "
+        "whose CV exceeds 5&nbsp;% is marked <span class=\"tag\">noisy</span>. Cells that did "
+        "not run cleanly show their status and the reason.</p>\n",
+        f);
+  if (m->summary_computed)
+    fputs("<p class=\"note\">summary.csv is missing: these statistics were computed from "
+          "runs.csv.</p>\n", f);
+  fputs("<div class=\"tablewrap\"><table id=\"medians\"><tr><th>workload</th><th>parameters</th><th>allocator</th>"
+        "<th>threads</th><th>status</th><th>ok reps</th><th>ns/op</th><th>95&nbsp;% CI</th>"
+        "<th>CV</th><th>throughput</th><th>peak RSS</th><th>RSS ÷ live</th><th>notes</th></tr>\n",
+        f);
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *c = &m->cells[k];
+    int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
+    const mmb_rstat *t = mmb_rep_stat(m, c, "ns_per_op"), *thr = mmb_rep_stat(m, c, "ops_per_s"),
+                    *rss = mmb_rep_stat(m, c, "peak_rss_kb"),
+                    *rl = mmb_rep_stat(m, c, "rss_per_live");
+    fprintf(f, "<tr class=\"%s\" data-status=\"", ok ? "ok" : skipped ? "skipped" : "bad");
+    H(c->status);
+    fputs("\"><td class=\"nw\">", f);
+    H(c->workload);
+    fputs("</td><td class=\"params\"><code>", f);
+    for (const char *p = c->params; *p; p++) { /* let long parameter lists wrap */
+      char one[2] = {*p, 0};
+      H(one);
+      if (*p == ';') fputs("<wbr>", f);
+    }
+    fputs("</code></td><td class=\"nw\">", f);
+    H(c->allocator);
+    fprintf(f, "</td><td class=\"num\">%d</td><td class=\"st st-%s\">", c->threads,
+            ok ? "ok" : skipped ? "skipped" : "bad");
+    H(c->status);
+    fprintf(f, "</td><td class=\"num\">%d/%d</td>", c->n, c->n_runs);
+    char buf[64], lo[64], hi[64], ci[160];
+    int noisy = t && t->noisy;
+    if (t) {
+      mmb_rep_fmt_si(t->median, "ns", buf, sizeof buf);
+      mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
+      mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
+      snprintf(ci, sizeof ci, "%s – %s", lo, hi);
+    } else {
+      snprintf(buf, sizeof buf, "—");
+      snprintf(ci, sizeof ci, "—");
+    }
+    num_cell(f, buf, noisy ? "noisy" : NULL);
+    num_cell(f, ci, noisy ? "noisy" : NULL);
+    if (t && !isnan(t->cv)) snprintf(buf, sizeof buf, "%.1f %%", t->cv * 100);
+    else snprintf(buf, sizeof buf, "—");
+    fprintf(f, "<td class=\"num%s\">", noisy ? " noisy" : "");
+    H(buf);
+    if (noisy) fputs("<span class=\"tag\">noisy</span>", f);
+    fputs("</td>", f);
+    if (thr) mmb_rep_fmt_si(thr->median, "op/s", buf, sizeof buf);
+    else snprintf(buf, sizeof buf, "—");
+    num_cell(f, buf, NULL);
+    if (rss) mmb_rep_fmt_kb(rss->median, buf, sizeof buf);
+    else snprintf(buf, sizeof buf, "—");
+    num_cell(f, buf, NULL);
+    if (rl) snprintf(buf, sizeof buf, "%.2f×", rl->median);
+    else snprintf(buf, sizeof buf, "—");
+    num_cell(f, buf, NULL);
+    fputs("<td class=\"notes\">", f);
+    if (!ok && c->n > 0)
+      fprintf(f, "%d of %d repetitions not ok: ", c->n_runs - c->n, c->n_runs);
+    H(c->reason);
+    fputs("</td></tr>\n", f);
+  }
+  fputs("</table></div></section>\n", f);
+}
+
+static int file_exists(const char *dir, const char *name, const char *ext) {
+  char p[4400];
+  snprintf(p, sizeof p, "%s/plots/%s%s", dir, name, ext);
+  return access(p, R_OK) == 0;
+}
+
+static void figure(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfig *g) {
+  int wide = strcmp(g->kind, "time") == 0;
+  fprintf(f, "<figure id=\"fig-%s\" class=\"%s\" data-kind=\"%s\">", g->name,
+          wide ? "wide" : "", g->kind);
+  if (g->produced && file_exists(m->dir, g->name, ".svg")) {
+    fprintf(f, "<a href=\"plots/%s.svg\"><img class=\"fig\" src=\"plots/%s.svg\" alt=\"", g->name,
+            g->name);
+    H(g->title);
+    fputs("\"></a>", f);
+  } else {
+    fputs("<div class=\"missing\">Figure not drawn: ", f);
+    H(gp->have ? "gnuplot failed on it (see the .log next to its data file)" : gp->why);
+    fputs(". Its data is in <a href=\"", f);
+    H(g->data);
+    fputs("\"><code>", f);
+    H(g->data);
+    fputs("</code></a>.</div>", f);
+  }
+  fputs("<figcaption><b>", f);
+  H(g->title);
+  fputs(".</b> ", f);
+  H(g->note);
+  fputs(" ", f);
+  H(m->caption);
+  fputs(". ", f);
+  if (g->produced) fprintf(f, "<a href=\"plots/%s.png\">PNG</a> · ", g->name);
+  fputs("<a href=\"", f);
+  H(g->data);
+  fputs("\">data</a></figcaption></figure>\n", f);
+}
+
+static void figures(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfigs *figs) {
+  fputs("<section id=\"figures\"><h2>Figures</h2>\n", f);
+  fputs("<p>Colours are fixed per allocator in every figure (Okabe–Ito palette, colour-blind "
+        "safe). Each figure is also available as PNG, and its numbers as a gnuplot data file."
+        "</p>\n", f);
+  const char *family = NULL;
+  for (size_t wl = 0; wl < m->nworks; wl++) {
+    const mmb_rwork *w = &m->works[wl];
+    if (!family || strcmp(family, w->family) != 0) {
+      family = w->family;
+      fputs("<h3 id=\"family-", f);
+      H(family);
+      fputs("\">Family: ", f);
+      H(family);
+      fputs("</h3>\n", f);
+    }
+    fputs("<h4 id=\"wl-", f);
+    H(w->name);
+    fputs("\">", f);
+    H(w->name);
+    fputs("</h4>\n<div class=\"figs\">\n", f);
+    int nfig = 0, counters = 0;
+    for (size_t i = 0; i < figs->n; i++) {
+      if (figs->v[i].wl != (int)wl) continue;
+      figure(f, m, gp, &figs->v[i]);
+      nfig++;
+      counters |= strcmp(figs->v[i].kind, "counters") == 0;
+    }
+    fputs("</div>\n", f);
+    if (!nfig) fputs("<p class=\"note\">No cell of this workload has a measurement to plot.</p>\n", f);
+    if (!counters) {
+      fputs("<p class=\"note counters-note\">Counters: ", f);
+      H(figs->counters_note[0] ? figs->counters_note
+                               : "not measured on this machine (no counter columns in runs.csv)");
+      fputs(".</p>\n", f);
+    }
+  }
+  fputs("</section>\n", f);
+}
+
+int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfigs *figs,
+                       char *err, size_t errlen) {
+  char path[4400], tmp[4420];
+  snprintf(path, sizeof path, "%s/report.html", m->dir);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    snprintf(err, errlen, "cannot write %s: %s (the results folder must be writable)", tmp,
+             strerror(errno));
+    return -1;
+  }
+  const char *base = strrchr(m->dir, '/');
+  base = base && base[1] ? base + 1 : m->dir;
+  fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
+        "mmbench report — ", f);
+  H(base);
+  fprintf(f, "</title>\n<style>\n%s</style>\n</head><body>\n", style);
+  fputs("<h1>mmbench report</h1>\n<p class=\"sub\">", f);
+  H(base);
+  fputs(" · ", f);
+  H(m->caption);
+  fputs("</p>\n<div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div>\n", f);
+  if (!gp->have)
+    fprintf(f, "<p class=\"warn\" id=\"noplots\">Plots missing: %s. The data files are in "
+               "<code>plots/data/</code>; run <code>scripts/plot</code> on this folder once "
+               "gnuplot is there.</p>\n", gp->why);
+  if (figs->failed)
+    fprintf(f, "<p class=\"warn\">gnuplot failed on %d figure(s): their logs are in "
+               "<code>plots/data/</code>.</p>\n", figs->failed);
+  for (int i = 0; i < m->nwarnings; i++) {
+    fputs("<p class=\"warn\">", f);
+    H(m->warnings[i]);
+    fputs("</p>\n", f);
+  }
+  /* Contents */
+  fputs("<nav><b>Contents:</b> <a href=\"#env\">Environment</a> <a href=\"#results\">Results</a>"
+        " <a href=\"#figures\">Figures</a> —", f);
+  const char *family = NULL;
+  for (size_t wl = 0; wl < m->nworks; wl++) {
+    if (family && strcmp(family, m->works[wl].family) == 0) continue;
+    family = m->works[wl].family;
+    fputs(" <a href=\"#family-", f);
+    H(family);
+    fputs("\">", f);
+    H(family);
+    fputs("</a>", f);
+  }
+  fputs("</nav>\n", f);
+  environment(f, m);
+  results(f, m);
+  figures(f, m, gp, figs);
+  fprintf(f, "<footer><p class=\"sub\">Written by mmbench report from <code>runs.csv</code>, "
+             "<code>summary.csv</code>, <code>timeline.csv</code> and <code>meta.json</code> "
+             "of this folder.</p></footer>\n<script>\n%s</script>\n</body></html>\n",
+          script);
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad) {
+    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  if (rename(tmp, path) != 0) {
+    snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}

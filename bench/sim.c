@@ -1,0 +1,114 @@
+/* mmbench — deterministic simulated counts (--counters sim): the child runs
+ * under callgrind with instrumentation and collection off at start. The
+ * timing thread switches instrumentation on just before releasing the
+ * workers and off after they finished (global: setup and verification run
+ * uninstrumented, at near-native speed); each worker switches collection on
+ * and off around its own run() (callgrind's collection state is per thread),
+ * so the totals cover exactly the workers' measured region. Valgrind runs
+ * one thread at a time, so multi-threaded cells are serialised. The parent
+ * reads the `totals:` line of the output file.
+ *
+ * Determinism: Ir, Dr and Dw repeat exactly run after run (same binary,
+ * same input). Miss counts can differ by a few dozen between runs, because
+ * which instrumented barrier code runs before a worker's collection starts
+ * (and so the simulated cache's starting state) depends on real scheduling. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counters_int.h"
+#include "mmb_config.h"
+
+#if MMB_HAVE_VALGRIND
+#include <valgrind/callgrind.h>
+#endif
+
+int mmb_sim_prefix(const char *out_file, const char **prefix, int max) {
+  static char outopt[4200];
+  static const char *args[16];
+  int n = 0;
+  if (!out_file || !*out_file) return -EINVAL;
+  snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s", out_file);
+  args[n++] = MMB_VALGRIND_BIN;
+  args[n++] = "--tool=callgrind";
+  args[n++] = "--quiet";
+  args[n++] = "--instr-atstart=no";
+  args[n++] = "--collect-atstart=no";
+  args[n++] = "--cache-sim=yes";
+  /* A fixed cache geometry, not the host's, so counts compare across machines. */
+  args[n++] = "--I1=" MMB_SIM_I1;
+  args[n++] = "--D1=" MMB_SIM_D1;
+  args[n++] = "--LL=" MMB_SIM_LL;
+  args[n++] = outopt;
+  if (max < n + 1) return -ENOSPC;
+  for (int i = 0; i < n; i++) prefix[i] = args[i];
+  prefix[n] = NULL;
+  return n;
+}
+
+void mmb_sim_region_start(void) {
+#if MMB_HAVE_VALGRIND
+  CALLGRIND_START_INSTRUMENTATION;
+#endif
+}
+
+void mmb_sim_region_stop(void) {
+#if MMB_HAVE_VALGRIND
+  CALLGRIND_STOP_INSTRUMENTATION;
+#endif
+}
+
+void mmb_sim_thread_start(void) {
+#if MMB_HAVE_VALGRIND
+  CALLGRIND_TOGGLE_COLLECT;
+#endif
+}
+
+void mmb_sim_thread_stop(void) {
+#if MMB_HAVE_VALGRIND
+  CALLGRIND_TOGGLE_COLLECT;
+#endif
+}
+
+/* "events: Ir Dr ..." then, after the per-function costs, "totals: N N ..."
+ * (older versions write "summary:"). */
+int mmb_sim_parse(const char *file, char names[][16], uint64_t *vals, int max) {
+  FILE *f = fopen(file, "r");
+  if (!f) return -errno;
+  char line[4096];
+  int nnames = 0, nvals = -1;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "events:", 7) == 0) {
+      nnames = 0;
+      for (char *tok = strtok(line + 7, " \t\n"); tok && nnames < max; tok = strtok(NULL, " \t\n"))
+        snprintf(names[nnames++], 16, "%s", tok);
+    } else if (strncmp(line, "totals:", 7) == 0 || (nvals < 0 && strncmp(line, "summary:", 8) == 0)) {
+      char *p = line + (line[0] == 't' ? 7 : 8);
+      nvals = 0;
+      for (char *tok = strtok(p, " \t\n"); tok && nvals < max; tok = strtok(NULL, " \t\n"))
+        vals[nvals++] = strtoull(tok, NULL, 10);
+    }
+  }
+  fclose(f);
+  if (nnames == 0 || nvals < 0) return -EBADMSG;
+  /* callgrind omits trailing zero columns */
+  for (int i = nvals; i < nnames; i++) vals[i] = 0;
+  return nnames;
+}
+
+const char *mmb_sim_version(void) {
+  static char ver[64];
+  static int done;
+  if (done) return ver;
+  done = 1;
+#if MMB_HAVE_VALGRIND
+  FILE *p = popen(MMB_VALGRIND_BIN " --version 2>/dev/null", "r");
+  if (p) {
+    if (fgets(ver, sizeof ver, p)) ver[strcspn(ver, "\n")] = 0;
+    pclose(p);
+  }
+#endif
+  return ver;
+}

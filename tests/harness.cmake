@@ -1,0 +1,31 @@
+# Harness tests: statistics, parameters, records, CLI errors, conformance,
+# end-to-end runs with fault-injection libraries, kill and resume.
+set(MMB_T ${CMAKE_CURRENT_SOURCE_DIR})
+
+add_executable(test_harness_units ${MMB_T}/harness/test_units.c)
+target_link_libraries(test_harness_units PRIVATE mmb_harness)
+add_test(NAME harness_units COMMAND test_harness_units)
+set_tests_properties(harness_units PROPERTIES LABELS "unit")
+
+# Fault-injection malloc libraries (not in sanitizer builds: they replace malloc).
+if(NOT MMB_SANITIZE)
+  foreach(kind crash hang overlap misaligned nomalloc)
+    add_library(mmbfault_${kind} SHARED ${MMB_T}/faultlibs/fault_${kind}.c)
+    set_target_properties(mmbfault_${kind} PROPERTIES PREFIX "lib")
+    target_compile_options(mmbfault_${kind} PRIVATE -fno-builtin) # no malloc+memset -> calloc
+  endforeach()
+  set(MMB_FAULT_DIR $<TARGET_FILE_DIR:mmbfault_crash>)
+
+  foreach(t cli_errors e2e faults resume conformance checksums)
+    add_test(NAME harness_${t}
+             COMMAND bash ${MMB_T}/harness/${t}.sh $<TARGET_FILE:mmbench> ${MMB_FAULT_DIR})
+    set_tests_properties(harness_${t} PROPERTIES LABELS "e2e" TIMEOUT 300)
+  endforeach()
+endif()
+
+add_executable(json_check ${MMB_T}/harness/json_check.c)
+target_link_libraries(json_check PRIVATE ${CJSON_LIBRARY})
+set_target_properties(json_check PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+add_executable(csv_cut ${MMB_T}/harness/csv_cut.c)
+target_link_libraries(csv_cut PRIVATE mmb_harness)
+set_target_properties(csv_cut PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# mmbench tests — `mmbench compare run-a run-b` on the fixtures: the ratios
+# of the cells run-b changed by exact factors (tests/fixtures/generate.py:
+# FACTORS_B), significance marks, sorting by change, the environment
+# warning, the outputs; and a refusal (exit 2, one line) for two runs
+# without a common cell.
+# usage: report_compare.sh MMBENCH FIXTURES WORKDIR
+MMBENCH="$1" FIXTURES="$2" WORK="$3"
+source "$(dirname "$0")/report_lib.sh"
+
+base="$WORK/compare"
+rm -rf "$base"
+fixture run-a "$base/run-a"
+fixture run-b "$base/run-b"
+out="$base/out"
+"$MMBENCH" compare "$base/run-a" "$base/run-b" -o "$out" >"$base/stdout.txt" 2>"$base/stderr.txt"
+rc=$?
+check "exit 0 (got $rc)" test $rc -eq 0
+csv="$out/compare.csv"
+check "compare.csv" file_min "$csv" 1000
+check "compare.txt" file_min "$out/compare.txt" 1000
+
+# field FIELD WORKLOAD PARAMS ALLOCATOR THREADS -> the value in compare.csv
+field() {
+  awk -F, -v f="$1" -v w="$2" -v p="$3" -v a="$4" -v t="$5" \
+    'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+     $1 == w && $2 == p && $3 == a && $4 == t { print $col[f] }' "$csv"
+}
+mf64="size=64;n=200000"
+larson="min=16;max=256;slots=1000;rounds=10;n=1000000"
+churn="dist=uniform;min=16;max=256;window=10000;n=2000000"
+# ns/op ratios B/A: 1.25 (glibc), 0.80 (jemalloc), 2.0 (larson glibc t=2);
+# peak RSS 1.5 (churn-random mimalloc); all significant (p = 0.012 with 5
+# repetitions a side, every B above every A).
+check "malloc-free 64 glibc ratio 1.25" near "$(field ratio malloc-free "$mf64" glibc 1)" 1.25 0.001
+check "malloc-free 64 glibc significant" test "$(field significant malloc-free "$mf64" glibc 1)" = 1
+check "malloc-free 64 glibc CI around 1.25" bash -c "awk 'BEGIN{exit !($(field ratio_lo malloc-free "$mf64" glibc 1) < 1.25 && $(field ratio_hi malloc-free "$mf64" glibc 1) > 1.25)}'"
+check "malloc-free 64 glibc medians" near "$(field median_a malloc-free "$mf64" glibc 1)" 19.95 0.001
+check "malloc-free 64 jemalloc ratio 0.80" near "$(field ratio malloc-free "$mf64" jemalloc 1)" 0.80 0.001
+check "malloc-free 64 jemalloc significant" test "$(field significant malloc-free "$mf64" jemalloc 1)" = 1
+check "larson glibc t=2 ratio 2.0" near "$(field ratio larson "$larson" glibc 2)" 2.0 0.001
+check "larson glibc t=2 p" near "$(field p larson "$larson" glibc 2)" 0.0122 0.0005
+check "churn mimalloc RSS ratio 1.5" near "$(field rss_ratio churn-random "$churn" mimalloc 1)" 1.5 0.002
+check "churn mimalloc RSS significant" test "$(field rss_significant churn-random "$churn" mimalloc 1)" = 1
+check "churn mimalloc time unchanged" near "$(field ratio churn-random "$churn" mimalloc 1)" 1.0 0.02
+# Cells: 56 in run-a, run-b drops one and adds one -> 55 shared.
+check "55 shared cells" test "$(($(wc -l <"$csv") - 1))" -eq 55
+check "the dropped cell is not joined" test -z "$(field ratio null n=1000000 tcmalloc 1)"
+check "failed on one side: no ratio, statuses" test "$(field status_a churn-random "$churn" tcmalloc 1),$(field status_b churn-random "$churn" tcmalloc 1),$(field ratio churn-random "$churn" tcmalloc 1)" = "crash,ok,"
+# Sorted by change: the largest increase first, the decrease last of the ratios.
+first=$(grep -m1 -n 'larson glibc t=2' "$base/stdout.txt" | cut -d: -f1)
+check "table sorted: larson glibc t=2 first" test "$first" = 6
+check "table: significance mark" grep -q '2.000\*' "$base/stdout.txt"
+check "env warning names jemalloc version" grep -q 'warning: the environments differ.*jemalloc version' "$base/stderr.txt"
+check "env warning is one line" one_line "$base/stderr.txt"
+if command -v gnuplot >/dev/null; then
+  for p in compare-time compare-rss; do
+    check "$p.svg" file_min "$out/$p.svg" 8000
+    check "$p.png" is_png "$out/$p.png"
+    check "$p.svg legend" grep -q 'higher in B (p &lt; 0.05)\|higher in B (p < 0.05)' "$out/$p.svg"
+    check "$p.svg labels cells" grep -q 'larson glibc t=2' "$out/$p.svg"
+  done
+fi
+
+# The same run against itself: every ratio 1, nothing significant, no warning.
+"$MMBENCH" compare "$base/run-a" "$base/run-a" -o "$base/self" >/dev/null 2>"$base/self.err"
+check "self compare exit 0" test $? -eq 0
+check "self compare: no warning" test ! -s "$base/self.err"
+check "self compare: all ratios 1" awk -F, 'NR > 1 && $11 != "" && ($11 != 1 || $15 != 0) { exit 1 }' "$base/self/compare.csv"
+
+# Default output folder: B/compare-vs-<A>.
+"$MMBENCH" compare "$base/run-a" "$base/run-b" >/dev/null 2>&1
+check "default output folder" test -f "$base/run-b/compare-vs-run-a/compare.csv"
+
+# No common cell: refused, exit 2, one line.
+mkdir -p "$base/run-c"
+{ head -1 "$base/run-b/runs.csv"; grep '^larson,[^,]*,glibc,8,' "$base/run-b/runs.csv"; } >"$base/run-c/runs.csv"
+"$MMBENCH" compare "$base/run-a" "$base/run-c" >"$base/none.out" 2>"$base/none.err"
+check "no common cell: exit 2" test $? -eq 2
+check "no common cell: one line" one_line "$base/none.err"
+check "no common cell: says so" grep -q 'share no cell' "$base/none.err"
+check "no common cell: nothing written" test ! -e "$base/run-c/compare-vs-run-a"
+finish
