@@ -38,8 +38,7 @@ typedef struct block {
 /* A big object, malloc'ed on its own. */
 typedef struct large {
   struct large *next;
-  uint64_t pad;
-  gc_hdr h;
+  gc_hdr h; /* the object follows, 16-byte aligned */
 } large;
 
 /* One per thread that used the collector; kept until fini. */

@@ -3,7 +3,7 @@
  * Heap: objects up to 2 KiB live in 64 KiB blocks obtained from malloc, one
  * size class (16-byte steps) per block, each object behind an 8-byte header
  * (number of pointer slots = the type information, size, mark and free
- * bits); bigger objects are malloc'ed one by one. Objects are 8-byte
+ * bits); bigger objects are malloc'ed one by one. Objects are 16-byte
  * aligned. Threads allocate from thread-local free lists refilled a block at
  * a time.
  *

@@ -89,8 +89,9 @@ static void apply_pin(const char *pin) {
 
 /* Environment for the allocator: LD_PRELOAD and its [settings]. */
 static void apply_env(const mmb_alloc_spec *spec) {
-  if (spec->alloc->kind == MMB_KIND_PRELOAD && spec->alloc->library && *spec->alloc->library)
-    setenv("LD_PRELOAD", spec->alloc->library, 1);
+  const mmb_allocator *lib = spec->base ? spec->base : spec->alloc;
+  if (lib->kind == MMB_KIND_PRELOAD && lib->library && *lib->library)
+    setenv("LD_PRELOAD", lib->library, 1);
   else
     unsetenv("LD_PRELOAD");
   for (int i = 0; i < spec->nsettings; i++) putenv(strdup(spec->settings[i]));

@@ -124,7 +124,22 @@ int mmb_alloc_spec_parse(const char *text, mmb_alloc_spec *out, char *err, size_
       snprintf(out->settings[out->nsettings++], sizeof out->settings[0], "%s", kv);
     }
   }
+  char *at = strncmp(base, "preload:", 8) == 0 ? NULL : strchr(base, '@');
+  if (at) {
+    *at = 0;
+    out->base = find_base(at + 1, err, errlen);
+    if (!out->base) return -1;
+    if (out->base->kind != MMB_KIND_PRELOAD) {
+      snprintf(err, errlen, "allocator '%s': after '@' comes a malloc to layer over (glibc, jemalloc, mimalloc, tcmalloc, preload:PATH), not '%s'",
+               text, at + 1);
+      return -1;
+    }
+  }
   out->alloc = find_base(base, err, errlen);
+  if (out->alloc && out->base && out->alloc->kind == MMB_KIND_PRELOAD) {
+    snprintf(err, errlen, "allocator '%s': only in-process and managed allocators can be layered with '@'", text);
+    return -1;
+  }
   return out->alloc ? 0 : -1;
 }
 

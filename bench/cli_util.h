@@ -21,11 +21,14 @@ int mmb_edit_distance(const char *a, const char *b);
 int mmb_split_list(const char *text, char **items, int max);
 void mmb_free_list(char **items, int n);
 
-/* Allocator spec: NAME, NAME[K=V;K=V] or preload:/path/lib.so[...]. */
+/* Allocator spec: NAME, NAME[K=V;K=V], preload:/path/lib.so[...], or
+ * NAME@BASE for an in-process or managed allocator layered over the
+ * preloaded malloc BASE (e.g. rc@jemalloc, arena-pool@mimalloc). */
 #define MMB_MAX_SETTINGS 16
 typedef struct mmb_alloc_spec {
   char text[512];                  /* as typed (the allocator column) */
   const mmb_allocator *alloc;      /* the descriptor */
+  const mmb_allocator *base;      /* NAME@BASE: the malloc underneath, else NULL */
   int nsettings;
   char settings[MMB_MAX_SETTINGS][256]; /* "KEY=VALUE", exported to the child */
 } mmb_alloc_spec;

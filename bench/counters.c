@@ -5,12 +5,14 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "counters_int.h"
 #include "mmb_config.h"
+#include "workload.h" /* MMB_MAX_THREADS */
 
 /* ---------------------------------------------------------------------------
  * Event sets
@@ -300,18 +302,23 @@ int mmb_counters_after_child(const mmb_counter_opts *o, const char *out_file, mm
 /* ---------------------------------------------------------------------------
  * Child side: cell and thread hooks
  * ------------------------------------------------------------------------- */
+struct mmb_thread_counters {
+  mmb_counter_mode mode;
+  mmb_pe_thread *pe;
+  mmb_lat_slot *lat;
+};
+
 struct mmb_counters {
   mmb_counter_opts o;
   int n;
   char names[MMB_CNT_MAX][MMB_CNT_NAME];
   unsigned flags[MMB_CNT_MAX];
   mmb_pe_cell *pe;
-};
-
-struct mmb_thread_counters {
-  mmb_counter_mode mode;
-  mmb_pe_thread *pe;
-  mmb_lat_slot *lat;
+  /* Preallocated per-thread state: thread_open does not allocate, so a
+   * worker's first call to the allocator under test stays in the region,
+   * with counters on or off. */
+  atomic_int nthr;
+  mmb_thread_counters thr[MMB_MAX_THREADS];
 };
 
 mmb_counters *mmb_counters_cell_open(const mmb_counter_opts *o) {
@@ -329,8 +336,9 @@ mmb_counters *mmb_counters_cell_open(const mmb_counter_opts *o) {
 
 mmb_thread_counters *mmb_counters_thread_open(mmb_counters *c) {
   if (!c) return NULL;
-  mmb_thread_counters *t = calloc(1, sizeof *t);
-  if (!t) return NULL;
+  int slot = atomic_fetch_add(&c->nthr, 1);
+  if (slot >= MMB_MAX_THREADS) return NULL;
+  mmb_thread_counters *t = &c->thr[slot];
   t->mode = c->o.mode;
   if (c->pe) t->pe = mmb_pe_thread_open(c->pe);
   if (c->o.latency_every) t->lat = mmb_lat_thread_claim();
@@ -354,7 +362,7 @@ void mmb_counters_thread_stop(mmb_thread_counters *t) {
 void mmb_counters_thread_close(mmb_counters *c, mmb_thread_counters *t) {
   if (!t) return;
   if (c) mmb_pe_thread_close(c->pe, t->pe);
-  free(t);
+  t->pe = NULL;
 }
 
 void mmb_counters_region_start(mmb_counters *c) {

@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 
 #include "counters_int.h"
 #include "mmb_config.h"
+#include "workload.h" /* MMB_MAX_THREADS */
 
 #if MMB_HAVE_PFM
 #include <perfmon/pfmlib_perf_event.h>
@@ -399,18 +401,22 @@ typedef struct pe_ev {
   int threads_ok;
 } pe_ev;
 
-struct mmb_pe_cell {
-  int n;
-  int threads; /* threads that closed their set */
-  pthread_mutex_t mu;
-  pe_ev ev[MMB_CNT_MAX];
-};
-
 struct mmb_pe_thread {
   int n;
   int nlead;
   int fd[MMB_CNT_MAX];
   int lead[MMB_CNT_MAX]; /* fds of group leaders, in open order */
+};
+
+struct mmb_pe_cell {
+  int n;
+  int threads; /* threads that closed their set */
+  pthread_mutex_t mu;
+  pe_ev ev[MMB_CNT_MAX];
+  /* Per-thread sets, preallocated: a worker never calls the allocator under
+   * test on the harness's behalf (its first malloc stays in the region). */
+  atomic_int nthr;
+  mmb_pe_thread thr[MMB_MAX_THREADS];
 };
 
 mmb_pe_cell *mmb_pe_cell_open(char names[][MMB_CNT_NAME], int n) {
@@ -454,9 +460,11 @@ mmb_pe_cell *mmb_pe_cell_open(char names[][MMB_CNT_NAME], int n) {
 
 mmb_pe_thread *mmb_pe_thread_open(mmb_pe_cell *c) {
   if (!c) return NULL;
-  mmb_pe_thread *t = calloc(1, sizeof *t);
-  if (!t) return NULL;
+  int slot = atomic_fetch_add(&c->nthr, 1);
+  if (slot >= MMB_MAX_THREADS) return NULL;
+  mmb_pe_thread *t = &c->thr[slot];
   t->n = c->n;
+  t->nlead = 0;
   for (int i = 0; i < c->n; i++) {
     pe_ev *v = &c->ev[i];
     t->fd[i] = -1;
@@ -503,8 +511,7 @@ void mmb_pe_thread_close(mmb_pe_cell *c, mmb_pe_thread *t) {
   }
   pthread_mutex_unlock(&c->mu);
   for (int i = 0; t && i < t->n; i++)
-    if (t->fd[i] >= 0) close(t->fd[i]);
-  free(t);
+    if (t->fd[i] >= 0) close(t->fd[i]), t->fd[i] = -1;
 }
 
 int mmb_pe_result(const mmb_pe_cell *c, int i, double *value, double *frac) {

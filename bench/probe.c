@@ -76,15 +76,17 @@ int mmb_cmd_probe(int argc, char **argv) {
     return argc == 2 ? 0 : MMB_EXIT_USAGE;
   }
   char err[512];
-  const mmb_allocator *a = mmb_allocator_resolve(argv[argc - 1], err, sizeof err);
-  if (!a) return mmb_usage_error("probe", err);
+  mmb_alloc_spec spec;
+  if (mmb_alloc_spec_parse(argv[argc - 1], &spec, err, sizeof err) != 0) return mmb_usage_error("probe", err);
+  const mmb_allocator *a = spec.alloc;
   /* the runner reads descriptor 3; by hand, stdout */
   FILE *out = fcntl(3, F_GETFD) != -1 ? fdopen(3, "w") : stdout;
   if (!out) out = stdout;
   mmb_record rec;
   mmb_record_init(&rec, "ok");
   if (a->unavailable) mmb_record_fail(&rec, "skipped", "%s", a->unavailable);
-  if (strcmp(rec.status, "ok") == 0 && a->kind == MMB_KIND_PRELOAD) check_preload(a, &rec);
+  if (strcmp(rec.status, "ok") == 0 && (spec.base || a->kind == MMB_KIND_PRELOAD))
+    check_preload(spec.base ? spec.base : a, &rec);
   if (strcmp(rec.status, "ok") == 0) {
     int rc = a->init ? a->init() : 0;
     if (rc != 0) {

@@ -247,9 +247,11 @@ static int ratio_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *num,
   return s->have;
 }
 
-/* A metric of a cell: a summary metric, or "sim_X/op" computed per rep. */
+/* A metric of a cell: a summary metric, or a count per operation computed
+ * per repetition from runs.csv: "perop:<column>" and the sim_* totals. */
 static int metric_of(const mmb_rmodel *m, const mmb_rcell *c, const char *metric,
                      mmb_rstat *out) {
+  if (strncmp(metric, "perop:", 6) == 0) return ratio_stat(m, c, metric + 6, "ops", out);
   if (strncmp(metric, "sim_", 4) == 0) return ratio_stat(m, c, metric, "ops", out);
   const mmb_rstat *s = mmb_rep_stat(m, c, metric);
   if (!s || isnan(s->median)) return 0;
@@ -437,6 +439,7 @@ static int is_counter_metric(const char *name) {
 static void counter_title(const char *metric, char *buf, size_t len) {
   size_t n = strlen(metric);
   if (strcmp(metric, "ipc") == 0) snprintf(buf, len, "IPC");
+  else if (strncmp(metric, "perop:", 6) == 0) snprintf(buf, len, "%s/op", metric + 6);
   else if (n > 7 && strcmp(metric + n - 7, "_per_op") == 0)
     snprintf(buf, len, "%.*s/op", (int)(n - 7), metric);
   else snprintf(buf, len, "%s/op", metric);
@@ -492,13 +495,46 @@ static void counters_note(const mmb_rmodel *m, char *buf, size_t len) {
 static void counters_figure(fctx *f, int wl) {
   const mmb_rmodel *m = f->m;
   const mmb_rwork *w = &m->works[wl];
-  /* Panels: every counter metric measured in this workload; sim_* totals
-   * are shown per operation. */
-  const char *panels[32];
+  /* Panels, each measured in this workload: IPC; then per event that
+   * meta.json lists, its <event>_per_op column or else its total divided by
+   * the operations; then other *_per_op columns; then the simulated
+   * (valgrind) counts per operation. */
+  char panels[32][96];
   int np = 0;
-  for (size_t i = 0; i < m->nmetrics && np < 32; i++)
-    if (is_counter_metric(m->metrics[i]) && metric_measured_in(m, w, m->metrics[i]))
-      panels[np++] = m->metrics[i];
+#define ADD_PANEL(name)                                                                      \
+  do {                                                                                       \
+    int dup_ = 0;                                                                            \
+    for (int q_ = 0; q_ < np; q_++) dup_ |= strcmp(panels[q_], (name)) == 0;                 \
+    if (!dup_ && np < 32 && metric_measured_in(m, w, (name)))                                \
+      snprintf(panels[np++], sizeof panels[0], "%s", (name));                                \
+  } while (0)
+  if (mmb_rep_metric(m, "ipc") >= 0) ADD_PANEL("ipc");
+  const cJSON *events = m->meta ? cJSON_GetObjectItemCaseSensitive(
+                                      cJSON_GetObjectItemCaseSensitive(m->meta, "counters"),
+                                      "events")
+                                : NULL;
+  const cJSON *e;
+  if (cJSON_IsObject(events)) {
+    cJSON_ArrayForEach(e, events) {
+      char name[96];
+      snprintf(name, sizeof name, "%.80s_per_op", e->string);
+      int before = np;
+      if (mmb_rep_metric(m, name) >= 0) ADD_PANEL(name);
+      if (np == before && mmb_table_col(m->runs, e->string) >= 0) {
+        snprintf(name, sizeof name, "perop:%.80s", e->string);
+        ADD_PANEL(name);
+      }
+    }
+  }
+  for (size_t i = 0; i < m->nmetrics; i++) {
+    const char *name = m->metrics[i];
+    size_t n = strlen(name);
+    if (n > 7 && strcmp(name + n - 7, "_per_op") == 0 && strcmp(name, "ns_per_op") != 0)
+      ADD_PANEL(name);
+  }
+  for (size_t i = 0; i < m->nmetrics; i++)
+    if (strncmp(m->metrics[i], "sim_", 4) == 0) ADD_PANEL(m->metrics[i]);
+#undef ADD_PANEL
   if (np == 0) return;
   barlayout L;
   bar_layout(m, w, &L);

@@ -626,6 +626,10 @@ static int load_runs(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
   return 0;
 }
 
+#define TIMELINE_HEADER "workload,params,allocator,threads,rep,t_ms,rss_kb"
+
+/* timeline.csv; one written without its header line is read in the column
+ * order of formats.md when its rows have that many fields. */
 static void load_timeline(mmb_rmodel *m, cellmap *map) {
   char path[4096], msg[512];
   if (path_join(path, sizeof path, m->dir, "timeline.csv")) return;
@@ -634,6 +638,23 @@ static void load_timeline(mmb_rmodel *m, cellmap *map) {
   if (mmb_table_read(path, &m->timeline, msg, sizeof msg)) {
     warn(m, "timeline.csv left out: %s", msg);
     return;
+  }
+  if (mmb_table_col(m->timeline, "t_ms") < 0 && mmb_table_cols(m->timeline) == 7) {
+    FILE *f = fopen(path, "r");
+    size_t cap = (size_t)st.st_size + sizeof TIMELINE_HEADER + 2, len;
+    char *text = xcalloc(cap, 1);
+    len = (size_t)snprintf(text, cap, "%s\n", TIMELINE_HEADER);
+    if (f) {
+      len += fread(text + len, 1, cap - len - 1, f);
+      fclose(f);
+    }
+    mmb_table *t = NULL;
+    if (mmb_table_parse(text, len, &t, msg, sizeof msg) == 0) {
+      mmb_table_free(m->timeline);
+      m->timeline = t;
+      warn(m, "timeline.csv has no header line: read as " TIMELINE_HEADER);
+    }
+    free(text);
   }
   const mmb_table *t = m->timeline;
   int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),

@@ -42,7 +42,8 @@ static void probe_fail(mmb_probe_result *p, const char *status, const char *reas
 void mmb_probe_allocator(const mmb_alloc_spec *spec, mmb_probe_result *p) {
   memset(p, 0, sizeof *p);
   if (spec->alloc->unavailable) return probe_fail(p, "skipped", spec->alloc->unavailable);
-  const char *lib = spec->alloc->library;
+  if (spec->base && spec->base->unavailable) return probe_fail(p, "skipped", spec->base->unavailable);
+  const char *lib = (spec->base ? spec->base : spec->alloc)->library;
   if (lib && *lib && access(lib, R_OK) != 0) {
     char why[300];
     snprintf(why, sizeof why, "%s: %s", lib, strerror(errno));

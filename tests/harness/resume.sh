@@ -23,15 +23,16 @@ for trial in 1 2 3; do
   expect "trial $trial: summary written" test -s "k$trial/summary.csv"
 done
 # A row cut short by a kill mid-write is dropped on resume.
-"$MMBENCH" run -q -w null -a glibc -p n=1000 -r 3 -o cut >/dev/null 2>&1
+"$MMBENCH" run -q -w null -a glibc -t 1 -p n=1000 -r 3 -o cut >/dev/null 2>&1
 head -c -7 cut/runs.csv > cut/tmp && mv cut/tmp cut/runs.csv
 "$MMBENCH" run --resume cut -q >/dev/null 2>&1
 expect "cut row redone: 3 rows" test "$(($(wc -l < cut/runs.csv) - 1))" -eq 3
 expect "cut row redone: all complete" test -z "$(awk -F, 'NR==1{n=NF} NF!=n' cut/runs.csv)"
 # SIGINT: exit 130 and a hint to resume.
-"$MMBENCH" run "${args[@]}" -o int >/dev/null 2>int.log &
+long=(-q -w malloc-free -a glibc -p n=4000000 -p size=16,64,256 -t 1 -r 6)
+"$MMBENCH" run "${long[@]}" -o int >/dev/null 2>int.log &
 pid=$!
-sleep 0.6
+sleep 1
 kill -INT "$pid"
 wait "$pid"
 rc=$?
