@@ -164,13 +164,17 @@ uint64_t mmb_rc_collect_cycles(void) {
   t->collections++;
   t->depth--;
 
-  /* Free the garbage; release what it held outside trial deletion. */
-  while (dead) {
-    mmb_rc_hdr *s = dead;
-    dead = s->u.link;
+  /* Release what the garbage held outside trial deletion (shared objects,
+   * whose children are all shared: no garbage object is touched), then free
+   * the garbage. Two passes: a slot may point at garbage freed before it. */
+  for (mmb_rc_hdr *s = dead; s; s = s->u.link) {
     mmb_obj **slots = mmb_rc_slots(s);
     for (uint32_t i = 0; i < s->nslots; i++)
       if (slots[i] && !private_child(slots[i])) mmb_rc_release(slots[i]);
+  }
+  while (dead) {
+    mmb_rc_hdr *s = dead;
+    dead = s->u.link;
     mmb_rc_free_dead(t, s);
   }
   return t->freed - freed0;

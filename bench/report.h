@@ -137,6 +137,8 @@ typedef struct mmb_gpvars {
 } mmb_gpvars;
 void mmb_gp_str(mmb_gpvars *v, const char *name, const char *value);
 void mmb_gp_num(mmb_gpvars *v, const char *name, double value);
+/* A double-quoted string: newlines in value stay line breaks in gnuplot. */
+void mmb_gp_text(mmb_gpvars *v, const char *name, const char *value);
 
 /* Run script (a file name in gp->scripts) with vars; stderr goes to log
  * (removed on success). 0 when gnuplot exited 0 and out.svg and out.png

@@ -7,6 +7,7 @@
  * peak RSS, RSS ÷ live bytes, counters per operation, thread scaling, sweeps
  * of a numeric parameter (log–log), RSS over time, latency percentiles, and
  * the time–space trade-off of a heap-growth sweep. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -445,6 +447,22 @@ static void counter_title(const char *metric, char *buf, size_t len) {
   else snprintf(buf, len, "%s/op", metric);
 }
 
+/* Break text into lines of at most width characters at spaces; returns the
+ * number of lines (0 for empty text). */
+static int wrap(const char *text, size_t width, char *buf, size_t len) {
+  size_t n = snprintf(buf, len, "%s", text) < 0 ? 0 : strlen(buf), start = 0, last = 0;
+  int lines = n ? 1 : 0;
+  for (size_t i = 0; i < n; i++) {
+    if (buf[i] == ' ') last = i;
+    if (i - start >= width && last > start) {
+      buf[last] = '\n';
+      start = last + 1;
+      lines++;
+    }
+  }
+  return lines;
+}
+
 static int metric_measured_in(const mmb_rmodel *m, const mmb_rwork *w, const char *metric) {
   mmb_rstat s;
   for (size_t i = 0; i < w->ncells; i++)
@@ -567,7 +585,7 @@ static void counters_figure(fctx *f, int wl) {
   snprintf(g->note, sizeof g->note, "%s", f->figs->counters_note);
   mmb_gpvars v = {.len = 0};
   char prefix[4400];
-  common_vars(f, &v, g, bar_width(&L), 120 + 200 * np + (L.rot ? 60 : 0));
+  common_vars(f, &v, g, bar_width(&L), 140 + 190 * np + (L.rot ? 60 : 0));
   snprintf(prefix, sizeof prefix, "%s/%s-", f->data, g->name);
   mmb_gp_str(&v, "prefix", prefix);
   mmb_gp_num(&v, "npanels", np);
@@ -577,7 +595,11 @@ static void counters_figure(fctx *f, int wl) {
   mmb_gp_num(&v, "xmin", L.xmin);
   mmb_gp_num(&v, "xmax", L.xmax);
   mmb_gp_num(&v, "rot", L.rot);
-  mmb_gp_str(&v, "note", f->figs->counters_note);
+  /* The note wrapped to the figure's width (about 6.5 px a character). */
+  char note[600];
+  int lines = wrap(f->figs->counters_note, (size_t)(bar_width(&L) / 6.5), note, sizeof note);
+  mmb_gp_text(&v, "note", note);
+  mmb_gp_num(&v, "notelines", lines);
   draw(f, g, "counters.gp", &v);
   free(L.g);
 }
@@ -838,12 +860,15 @@ static void timeline_figures(fctx *f, int wl) {
   int ng = groups_of(m, w, &gs);
   for (int gi = 0; gi < ng; gi++) {
     aset as = {.n = 0};
+    size_t most = 0; /* a line needs a few samples: short cells have one */
     for (size_t i = 0; i < w->ncells; i++) {
       const mmb_rcell *c = &m->cells[w->cells[i]];
-      if (c->pidx == gs[gi].pidx && c->threads == gs[gi].threads && c->ntrows)
+      if (c->pidx == gs[gi].pidx && c->threads == gs[gi].threads && c->ntrows) {
         aset_add(&as, c->alloc);
+        if (c->ntrows > most) most = c->ntrows;
+      }
     }
-    if (as.n == 0) continue;
+    if (as.n == 0 || most < 3) continue;
     int labelled = w->nvary || w->threads_vary;
     char stem[400];
     snprintf(stem, sizeof stem, "timeline-%s%s%s", w->name, labelled ? "-" : "",
@@ -1176,6 +1201,26 @@ static int any_metric(const mmb_rmodel *m, const mmb_rwork *w, const char *metri
   return 0;
 }
 
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Remove the regular files of dir ending in either suffix. */
+static void remove_old(const char *dir, const char *s1, const char *s2) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!ends_with(e->d_name, s1) && !ends_with(e->d_name, s2)) continue;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) unlink(path);
+  }
+  closedir(d);
+}
+
 int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs, char *err,
                     size_t errlen) {
   memset(figs, 0, sizeof *figs);
@@ -1188,6 +1233,9 @@ int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs,
              strerror(-rc));
     return -1;
   }
+  /* Figures of an earlier report of this folder go: the set may differ. */
+  remove_old(f.plots, ".svg", ".png");
+  remove_old(f.data, ".dat", ".log");
   counters_note(m, figs->counters_note, sizeof figs->counters_note);
 
   for (size_t wl = 0; wl < m->nworks; wl++) {

@@ -97,6 +97,25 @@ void mmb_gp_str(mmb_gpvars *v, const char *name, const char *value) {
   append(v, "'; ");
 }
 
+void mmb_gp_text(mmb_gpvars *v, const char *name, const char *value) {
+  char q[8192];
+  size_t n = 0;
+  for (const char *s = value ? value : ""; *s && n + 3 < sizeof q; s++) {
+    if (*s == '\n') {
+      q[n++] = '\\';
+      q[n++] = 'n';
+      continue;
+    }
+    if (*s == '"' || *s == '\\') q[n++] = '\\';
+    q[n++] = *s == '\r' ? ' ' : *s;
+  }
+  q[n] = 0;
+  append(v, name);
+  append(v, "=\"");
+  append(v, q);
+  append(v, "\"; ");
+}
+
 void mmb_gp_num(mmb_gpvars *v, const char *name, double value) {
   char num[64];
   if (isnan(value)) snprintf(num, sizeof num, "NaN");

@@ -8,7 +8,7 @@
 #             block layout of bars.gp: x  value  ci_lo  ci_hi  "label"  label_y
 #   npanels   number of panels;  panels  panel titles (word list)
 #   n         number of allocators;  xticsdef, xmin, xmax, rot  as in bars.gp
-#   note      text under the panels ('' = none)
+#   note      text under the panels ('' = none), notelines  its lines
 load scripts.'/common.gp'
 
 set xrange [xmin:xmax]
@@ -21,10 +21,10 @@ set key outside right top vertical Left reverse samplen 2
 do for [fmt in "svg png"] {
   eval set_term(fmt)
   set output out . '.' . fmt
-  # margins in pixels: 60 at the top for the title, 45 (70 with a note)
-  # at the bottom for the group labels and the caption
+  # margins in pixels: 60 at the top for the title, at the bottom 45 for
+  # the group labels and the caption and 15 per line of the note
   set multiplot layout npanels, 1 title title font ',13' \
-      margins 0.09, 0.82, (strlen(note) > 0 ? 70.0 : 45.0) / height, 1 - 60.0 / height \
+      margins 0.09, 0.82, (45.0 + 15 * notelines) / height, 1 - 60.0 / height \
       spacing 0, 40.0 / height
   do for [k=1:npanels] {
     file = prefix . k . '.dat'
@@ -33,7 +33,7 @@ do for [fmt in "svg png"] {
     # The caption and the note once per figure (the first panel draws them).
     if (k == 1) {
       set label 100 caption at screen 0.005, screen 0.012 left font ',8' textcolor rgb '#555555'
-      if (strlen(note) > 0) { set label 101 note at screen 0.005, screen 0.005 + 30.0 / height left font ',9' textcolor rgb '#D55E00' }
+      if (strlen(note) > 0) { set label 101 note at screen 0.005, screen (18.0 + 14 * notelines) / height left font ',9' textcolor rgb '#D55E00' }
     } else {
       unset label 100
       unset label 101
