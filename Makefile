@@ -4,14 +4,18 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 MMBENCH = $(BUILD)/mmbench
-FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 5
 
-.PHONY: all deps configure build bench bench-quick test test-asan test-tsan fuzz reproduce clean
+.PHONY: all deps test-deps configure build bench bench-quick test test-main test-asan test-tsan \
+        fuzz reproduce clean
 
 all: build
 
 deps:
 	@scripts/install-deps
+
+test-deps:
+	@scripts/install-deps --test
 
 configure: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
@@ -19,26 +23,36 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: the default matrix into results/<stamp>-<host>/, then its
+# figures and report page.
 bench: build
 	$(MMBENCH) run --preset default $(BENCH_ARGS)
+	scripts/plot results/latest
 
 bench-quick: build
 	$(MMBENCH) run --preset quick $(BENCH_ARGS)
+	scripts/plot results/latest
 
-test: build
+# Every test: the main build's CTest suite, then the allocator and harness
+# unit tests under ASan+UBSan, the threaded ones under TSan, and a bounded
+# run of each fuzz target.
+test: test-deps
+	@$(MAKE) --no-print-directory test-main test-asan test-tsan fuzz
+
+test-main: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
-test-asan: deps
+test-asan: test-deps
 	@cmake -S . -B build-asan -DMMB_SANITIZE=address >/dev/null
 	@cmake --build build-asan -j $(JOBS)
-	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) -L 'unit|e2e'
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) -L unit
 
-test-tsan: deps
+test-tsan: test-deps
 	@cmake -S . -B build-tsan -DMMB_SANITIZE=thread >/dev/null
 	@cmake --build build-tsan -j $(JOBS)
 	cd build-tsan && ctest --output-on-failure -j $(JOBS) -L tsan
 
-fuzz: deps
+fuzz: test-deps
 	@CC=clang cmake -S . -B build-fuzz -DMMB_FUZZ=ON -DMMB_SANITIZE=address >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
 	cd build-fuzz && MMB_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --output-on-failure -L fuzz
