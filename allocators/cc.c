@@ -162,7 +162,6 @@ uint64_t mmb_rc_collect_cycles(void) {
   }
   t->nroots = 0;
   t->collections++;
-  t->depth--;
 
   /* Release what the garbage held outside trial deletion (shared objects,
    * whose children are all shared: no garbage object is touched), then free
@@ -177,5 +176,6 @@ uint64_t mmb_rc_collect_cycles(void) {
     dead = s->u.link;
     mmb_rc_free_dead(t, s);
   }
+  t->depth--;
   return t->freed - freed0;
 }

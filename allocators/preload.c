@@ -78,11 +78,21 @@ MMB_PRELOAD_ADAPTER(mmb_alloc_tcmalloc, "tcmalloc", "tcmalloc (gperftools), prel
 /* ---------------------------------------------------------------------------
  * preload:/path/lib.so — a descriptor made at run time
  * ------------------------------------------------------------------------- */
+/* Made once per path and kept (reachable) for the life of the process. */
+typedef struct custom {
+  struct custom *next;
+  mmb_allocator a;
+} custom;
+static custom *customs;
+
 const mmb_allocator *mmb_allocator_preload_custom(const char *path) {
-  mmb_allocator *a = calloc(1, sizeof *a);
+  for (custom *c = customs; c; c = c->next)
+    if (strcmp(c->a.library, path) == 0) return &c->a;
+  custom *node = calloc(1, sizeof *node);
+  mmb_allocator *a = node ? &node->a : NULL;
   char *name = malloc(strlen(path) + 9);
-  if (!a || !name) {
-    free(a);
+  if (!node || !name) {
+    free(node);
     free(name);
     return NULL;
   }
@@ -100,5 +110,7 @@ const mmb_allocator *mmb_allocator_preload_custom(const char *path) {
       .aligned_alloc = mmb_libc_aligned_alloc,
       .version = generic_version,
   };
+  node->next = customs;
+  customs = node;
   return a;
 }

@@ -44,6 +44,7 @@ static void usage(void) {
       "      --latency K        time every K-th allocator call (percentiles)\n"
       "      --keep-going       record an allocator that fails its probe as invalid\n"
       "                         instead of stopping\n"
+      "  -n, --dry-run          print the plan (cells, skipped ones and why) and stop\n"
       "  -q, --quiet            no progress lines\n"
       "  -h, --help             this text\n");
 }
@@ -198,17 +199,18 @@ int mmb_cmd_run(int argc, char **argv) {
       {"pin", required_argument, 0, 'c'},       {"counters", required_argument, 0, 'C'},
       {"events", required_argument, 0, 'e'},    {"latency", required_argument, 0, 'L'},
       {"keep-going", no_argument, 0, 'k'},      {"quiet", no_argument, 0, 'q'},
+      {"dry-run", no_argument, 0, 'n'},
       {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
   mmb_run_opts o;
   mmb_run_opts_init(&o);
   const char *out = NULL, *resume = NULL;
-  int c, explicit = 0, quiet = 0;
+  int c, explicit = 0, quiet = 0, dry = 0;
   long long v;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":w:a:t:p:r:o:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":w:a:t:p:r:o:qnh", opts, NULL)) != -1) {
     int rc = 0;
-    if (c != 'o' && c != 'R' && c != 'q' && c != 'h') explicit = 1;
+    if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n') explicit = 1;
     switch (c) {
     case 'w': rc = copy_opt(o.workloads, sizeof o.workloads, "-w", optarg); break;
     case 'a': rc = copy_opt(o.allocators, sizeof o.allocators, "-a", optarg); break;
@@ -247,6 +249,7 @@ int mmb_cmd_run(int argc, char **argv) {
     case 'L': rc = copy_opt(o.latency, sizeof o.latency, "--latency", optarg); break;
     case 'k': o.keep_going = 1; break;
     case 'q': quiet = 1; break;
+    case 'n': dry = 1; break;
     case 'h': usage(); return 0;
     case ':': {
       char msg[128];
@@ -301,6 +304,19 @@ int mmb_cmd_run(int argc, char **argv) {
   if (mmb_plan_build(&o, &plan, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
     return 2;
+  }
+  if (dry) {
+    int skipped = 0;
+    for (int i = 0; i < plan.ncells; i++) {
+      const mmb_cell_plan *cp = &plan.cells[i];
+      printf("%-18s %-40s %-22s t=%-3d %s\n", cp->w->name, cp->params, plan.allocs[cp->alloc].text,
+             cp->threads, cp->skip[0] ? cp->skip : "run");
+      skipped += cp->skip[0] != 0;
+    }
+    printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan.ncells, skipped,
+           plan.reps, mmb_plan_runs(&plan), plan.timeout);
+    mmb_plan_free(&plan);
+    return 0;
   }
   if (!resume) {
     if (out) snprintf(dir, sizeof dir, "%s", out);

@@ -35,7 +35,9 @@ static void probe_hw(const mmb_counter_opts *o, cJSON *root, int quiet) {
   else cJSON_AddNullToObject(root, "pmu");
   char pmus[512];
   mmb_pe_pmus(pmus, sizeof pmus);
-  cJSON_AddStringToObject(root, "pmus_present", pmus);
+  cJSON *pl = cJSON_AddArrayToObject(root, "pmus_present");
+  for (char *save = NULL, *tok = strtok_r(pmus, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+    cJSON_AddItemToArray(pl, cJSON_CreateString(tok));
   cJSON_AddBoolToObject(root, "hardware_pmu_visible", mmb_pe_hw_visible());
   cJSON_AddNumberToObject(root, "perf_event_paranoid", mmb_pe_paranoid());
   cJSON_AddStringToObject(root, "libpfm4", MMB_HAVE_PFM ? "yes" : "no (builtin generic names)");

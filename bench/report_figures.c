@@ -288,6 +288,11 @@ typedef struct barlayout {
   char xtics[8192];
 } barlayout;
 
+static int bar_width(const barlayout *L) {
+  int w = 260 + L->ng * (L->as.n + 1) * 18;
+  return w < 720 ? 720 : w > 2400 ? 2400 : w;
+}
+
 static void bar_layout(const mmb_rmodel *m, const mmb_rwork *w, barlayout *L) {
   L->ng = groups_of(m, w, &L->g);
   L->as = allocs_of(m, w);
@@ -306,13 +311,10 @@ static void bar_layout(const mmb_rmodel *m, const mmb_rwork *w, barlayout *L) {
     used += (size_t)k;
   }
   if (used + 2 < sizeof L->xtics) snprintf(L->xtics + used, sizeof L->xtics - used, ")");
-  L->rot = (L->ng > 1 && (double)longest * 7.0 > (S + 1) * 16.0) ? -30 : 0;
+  /* Rotate the group labels when they are wider than their group. */
+  double group_px = (double)(bar_width(L) - 260) / (L->ng ? L->ng : 1);
+  L->rot = (L->ng > 1 && (double)longest * 7.0 > group_px * 0.9) ? 30 : 0;
   L->bmargin = L->rot ? 3.5 + 0.3 * (double)longest : 3.5;
-}
-
-static int bar_width(const barlayout *L) {
-  int w = 260 + L->ng * (L->as.n + 1) * 18;
-  return w < 720 ? 720 : w > 2400 ? 2400 : w;
 }
 
 /* Writes the blocks of bars.gp; the cells without a value go to fails.
@@ -585,7 +587,7 @@ static void counters_figure(fctx *f, int wl) {
   snprintf(g->note, sizeof g->note, "%s", f->figs->counters_note);
   mmb_gpvars v = {.len = 0};
   char prefix[4400];
-  common_vars(f, &v, g, bar_width(&L), 140 + 190 * np + (L.rot ? 60 : 0));
+  common_vars(f, &v, g, bar_width(&L), 140 + 205 * np + (L.rot ? 60 * np : 0));
   snprintf(prefix, sizeof prefix, "%s/%s-", f->data, g->name);
   mmb_gp_str(&v, "prefix", prefix);
   mmb_gp_num(&v, "npanels", np);

@@ -343,10 +343,12 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfi
   fputs(" · ", f);
   H(m->caption);
   fputs("</p>\n<div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div>\n", f);
-  if (!gp->have)
-    fprintf(f, "<p class=\"warn\" id=\"noplots\">Plots missing: %s. The data files are in "
-               "<code>plots/data/</code>; run <code>scripts/plot</code> on this folder once "
-               "gnuplot is there.</p>\n", gp->why);
+  if (!gp->have) {
+    fputs("<p class=\"warn\" id=\"noplots\">Plots missing: ", f);
+    H(gp->why);
+    fputs(". The data files are in <code>plots/data/</code>; run <code>scripts/plot</code> on "
+          "this folder once gnuplot is there.</p>\n", f);
+  }
   if (figs->failed)
     fprintf(f, "<p class=\"warn\">gnuplot failed on %d figure(s): their logs are in "
                "<code>plots/data/</code>.</p>\n", figs->failed);

@@ -520,7 +520,6 @@ static void organise(mmb_rmodel *m) {
     free(seen);
   }
 
-  /* Sort the cells. Their row lists move with them. Then re-index works. */
   /* Sort the workloads, remapping cell->wl, then the cells (their row
    * lists move with them). */
   size_t *perm = xcalloc(m->nworks, sizeof *perm); /* new position -> old index */

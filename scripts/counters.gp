@@ -25,7 +25,7 @@ do for [fmt in "svg png"] {
   # the group labels and the caption and 15 per line of the note
   set multiplot layout npanels, 1 title title font ',13' \
       margins 0.09, 0.82, (45.0 + 15 * notelines) / height, 1 - 60.0 / height \
-      spacing 0, 40.0 / height
+      spacing 0, (rot != 0 ? 110.0 : 60.0) / height
   do for [k=1:npanels] {
     file = prefix . k . '.dat'
     set title word(panels, k) font ',11' offset 0,-0.6

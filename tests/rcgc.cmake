@@ -10,7 +10,9 @@ foreach(t rc gc rc_threads graph_workloads)
   target_link_libraries(test_${t} PRIVATE mmb_workloads)
   add_test(NAME rcgc_${t} COMMAND test_${t})
 endforeach()
-set_tests_properties(rcgc_rc rcgc_gc PROPERTIES LABELS "unit" TIMEOUT 120)
+set_tests_properties(rcgc_rc PROPERTIES LABELS "unit" TIMEOUT 120)
+# rcgc_gc also stops the world between two allocating threads: TSan too.
+set_tests_properties(rcgc_gc PROPERTIES LABELS "unit;tsan" TIMEOUT 120)
 set_tests_properties(rcgc_rc_threads PROPERTIES LABELS "unit;tsan" TIMEOUT 120)
 # Plain rc leaks the cycles workload's rings by design: no leak report there.
 set_tests_properties(rcgc_graph_workloads PROPERTIES LABELS "unit" TIMEOUT 120
@@ -36,11 +38,13 @@ if(MMB_FUZZ)
   # New inputs go to the build tree; the committed corpus is only read. A
   # crash leaves rcgc-crash-* in the build tree: copy it into
   # tests/rcgc/corpus/ as a regression input. Plain rc leaks cycles by
-  # design, hence -detect_leaks=0.
+  # design, hence no leak detection (the model checks that gc and rc+cc end
+  # with no live object instead).
   set(MMB_RCGC_FUZZ_WORK ${CMAKE_CURRENT_BINARY_DIR}/rcgc_fuzz_corpus)
   file(MAKE_DIRECTORY ${MMB_RCGC_FUZZ_WORK})
   add_test(NAME rcgc_fuzz
            COMMAND sh -c "exec \"$0\" -max_total_time=\${MMB_FUZZ_SECONDS:-10} -detect_leaks=0 -rss_limit_mb=2048 -artifact_prefix=${CMAKE_CURRENT_BINARY_DIR}/rcgc- \"$1\" \"$2\""
                    $<TARGET_FILE:fuzz_rcgc> ${MMB_RCGC_FUZZ_WORK} ${MMB_RCGC_T}/corpus)
-  set_tests_properties(rcgc_fuzz PROPERTIES LABELS "fuzz" TIMEOUT 900)
+  set_tests_properties(rcgc_fuzz PROPERTIES LABELS "fuzz" TIMEOUT 900
+                       ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")
 endif()

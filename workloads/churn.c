@@ -20,8 +20,8 @@
  * Verification: every block carries a pattern derived from its tag (thread
  * id << 40 | its index) and is checked before it is freed or reallocated, and
  * every block still live at the end is checked by verify. Blocks up to
- * FULL_CHECK_MAX bytes are filled and checked in full (mmb_pattern_fill /
- * check); bigger blocks carry a sparse pattern (see blk_fill). */
+ * FULL_CHECK_MAX bytes are filled and checked in full; bigger blocks carry a
+ * sparse pattern: first word of every page, middle and last word (blk_fill). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
@@ -719,7 +719,7 @@ static const mmb_workload wl_churn_lifo = {
     .name = "churn-lifo",
     .family = "churn",
     .description = "allocate a batch of blocks, free it in reverse order (stack discipline)",
-    .follows = "",
+    .follows = "Wilson, Johnstone, Neely & Boles, IWMM 1995 (stack-like lifetimes)",
     .params = cb_params,
     .min_threads = 1,
     .sweep = "",
@@ -734,7 +734,7 @@ static const mmb_workload wl_churn_fifo = {
     .name = "churn-fifo",
     .family = "churn",
     .description = "allocate a batch of blocks, free it in allocation order (queue discipline)",
-    .follows = "",
+    .follows = "Wilson, Johnstone, Neely & Boles, IWMM 1995 (queue-like lifetimes)",
     .params = cb_params,
     .min_threads = 1,
     .sweep = "",
@@ -855,7 +855,7 @@ static const mmb_workload wl_realloc_grow = {
     .name = "realloc-grow",
     .family = "churn",
     .description = "vectors grown one element at a time through realloc, by doubling or by +k",
-    .follows = "",
+    .follows = "dynamic arrays: geometric vs arithmetic growth (std::vector, Vec)",
     .params = rg_params,
     .needs = MMB_CAP_FREE | MMB_CAP_REALLOC,
     .min_threads = 1,
@@ -1139,7 +1139,7 @@ static const mmb_workload wl_large = {
     .name = "large",
     .family = "churn",
     .description = "few live blocks of 64 KiB .. 32 MiB (around the mmap threshold), every page touched",
-    .follows = "",
+    .follows = "glibc malloc mmap threshold (M_MMAP_THRESHOLD, dynamic up to 32 MiB)",
     .params = lg_params,
     .needs = MMB_CAP_FREE,
     .min_threads = 1,

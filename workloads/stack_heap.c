@@ -22,11 +22,13 @@
 #define SH_STEP 0x9e3779b97f4a7c15ull
 #define SH_GOLD 0xd1b54a32d192ed03ull
 
-/* Bytes beyond which work params count equal bytes rather than equal calls:
+/* Sizes beyond which work params count equal bytes rather than equal calls:
  * with a size sweep over 4096x, equal calls would make the 64 KiB cell 4096x
- * longer than the 16 B one; past 256 B the per-call cost is dominated by the
- * O(S) fill, so n*256/S calls keep every cell near the same duration. */
-#define SH_UNIT 256
+ * longer than the 16 B one; past a few dozen bytes the per-call cost is
+ * dominated by the O(S) fill, so n*UNIT/S calls keep every cell of the sweep
+ * near the same duration (measured: within 3x from 16 B to 64 KiB). */
+#define SC_UNIT 64  /* scratch: bytes */
+#define RC_UNIT 256 /* recursion: frame bytes */
 
 enum { SH_OK = 0, SH_MISMATCH = 1, SH_NULL = 2 };
 
@@ -98,8 +100,8 @@ static const mmb_param scratch_params[] = {
      .help = "stack array | VLA | malloc+free per call | one heap buffer reused"},
     {.name = "size", .def = 256, .min = 16, .max = 65536,
      .help = "scratch bytes S per call (multiple of 8)"},
-    {.name = "n", .def = 8000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
-     .help = "calls at S<=256 (S>256: n*256/S calls, same bytes)"},
+    {.name = "n", .def = 32000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+     .help = "calls at S<=64 (S>64: n*64/S calls, same bytes)"},
     {0},
 };
 
@@ -160,7 +162,7 @@ static NOINLINE uint64_t scratch_reuse(sh_thread *t, uint64_t x) {
 
 static uint64_t scratch_calls(const long long *p) {
   uint64_t n = (uint64_t)p[SC_P_N], s = (uint64_t)p[SC_P_SIZE];
-  uint64_t c = s <= SH_UNIT ? n : (uint64_t)((__uint128_t)n * SH_UNIT / s);
+  uint64_t c = s <= SC_UNIT ? n : (uint64_t)((__uint128_t)n * SC_UNIT / s);
   return c ? c : 1;
 }
 
@@ -403,7 +405,7 @@ static NOINLINE uint64_t rec_heap(sh_thread *t, uint64_t x, uint64_t depth) {
 
 static uint64_t rec_descents(const long long *p) {
   uint64_t n = (uint64_t)p[RC_P_N], f = (uint64_t)p[RC_P_FRAME], d = (uint64_t)p[RC_P_DEPTH];
-  uint64_t frames = f <= SH_UNIT ? n : (uint64_t)((__uint128_t)n * SH_UNIT / f);
+  uint64_t frames = f <= RC_UNIT ? n : (uint64_t)((__uint128_t)n * RC_UNIT / f);
   uint64_t k = frames / d;
   return k ? k : 1;
 }

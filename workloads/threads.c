@@ -213,7 +213,7 @@ static const mmb_param tl_params[] = {
     {.name = "batch", .def = 10000, .min = 1, .max = 1LL << 26,
      .help = "objects per iteration, over all threads"},
     {.name = "n", .def = 10000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
-     .help = "objects in all (total, split over the threads)"},
+     .help = "objects in all, whole batches (total, split over the threads)"},
     {0},
 };
 
@@ -746,7 +746,7 @@ static const mmb_param ct_params[] = {
     {.name = "size", .def = 8, .min = 1, .max = 1LL << 20, .help = "bytes per object"},
     {.name = "reps", .def = 20000, .min = 1, .max = 1LL << 30,
      .help = "times each object is written in full"},
-    {.name = "n", .def = 2000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n", .def = 4000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
      .help = "objects in all (total, split over the threads)"},
     {0},
 };

@@ -221,8 +221,8 @@ static void test_ok_and_checksums(void) {
       "variant=stack;size=4096;n=48016", "variant=vla;size=4096;n=48016",
       "variant=heap;size=4096;n=48016", "variant=reuse;size=4096;n=48016", NULL};
   same_checksum("scratch", sc4k);
-  static const char *const sc64k[] = {"variant=stack;size=65536;n=5000",
-                                      "variant=heap;size=65536;n=5000", NULL};
+  static const char *const sc64k[] = {"variant=stack;size=65536;n=65536",
+                                      "variant=heap;size=65536;n=65536", NULL};
   same_checksum("scratch", sc64k);
 
   /* recursion: every variant computes the same values */
@@ -267,8 +267,8 @@ static void test_reported_figures(void) {
   result r = cell(&mmb_alloc_glibc, "scratch", "variant=heap;size=64;n=2001", 2);
   CHECKF(r.ops == 2001, "scratch ops %.0f, expected 2001", r.ops);
   CHECKF(r.live == 128, "scratch heap live_bytes %.0f, expected 2 x 64", r.live);
-  r = cell(&mmb_alloc_glibc, "scratch", "variant=heap;size=8192;n=3200", 1);
-  CHECKF(r.ops == 100, "scratch at 8 KiB: ops %.0f, expected n*256/size = 100", r.ops);
+  r = cell(&mmb_alloc_glibc, "scratch", "variant=heap;size=8192;n=12800", 1);
+  CHECKF(r.ops == 100, "scratch at 8 KiB: ops %.0f, expected n*64/size = 100", r.ops);
   r = cell(&mmb_alloc_glibc, "recursion", "variant=frames;frame=64;depth=37;n=3737", 1);
   CHECKF(r.ops == 3737, "recursion ops %.0f, expected 101 descents x 37", r.ops);
   /* bytes per element = live_bytes / elems */
