@@ -146,8 +146,13 @@ int mmb_gc_init(void) {
   g.collections = g.reclaimed = 0;
   g.overflow = 0;
   g.mn = 0;
+  if (!g.mstack) {
+    g.mstack = malloc(4096 * sizeof *g.mstack);
+    g.mcap = g.mstack ? 4096 : 0;
+  }
   set_threshold();
   pthread_mutex_unlock(&g.mu);
+  if (!g.mstack) return -ENOMEM;
   if (env_double("MMB_GC_GROWTH", mmb_gc_set_growth) != 0) return -EINVAL;
   if (env_double("MMB_GC_MIN_BYTES", mmb_gc_set_min_bytes) != 0) return -EINVAL;
   return 0;
@@ -289,13 +294,18 @@ void mmb_gc_thread_detach(void) {
 /* ---------------------------------------------------------------------------
  * Marking
  * ------------------------------------------------------------------------- */
+/* Grey objects wait on the mark stack unmarked; an object is marked when it
+ * is taken off. Objects taken off pass through a small FIFO after a
+ * prefetch of their header, so that the miss on an object overlaps with
+ * the scanning of the ones before it (prefetch on grey). */
+#define PREFETCH_DEPTH 8
+
 static inline void mark_push(gc_hdr *h) {
-  h->bits |= MARK_BIT;
   if (g.mn == g.mcap) {
     size_t ncap = g.mcap ? 2 * g.mcap : 4096;
     gc_hdr **bigger = realloc(g.mstack, ncap * sizeof *bigger);
     if (!bigger) {
-      g.overflow = 1; /* marked but not scanned: found again by rescan */
+      g.overflow = 1; /* not pushed: found again by the rescan */
       return;
     }
     g.mstack = bigger;
@@ -306,30 +316,52 @@ static inline void mark_push(gc_hdr *h) {
 
 static inline void scan_obj(gc_hdr *h) {
   mmb_obj **slots = slots_of(h);
-  for (uint32_t i = 0; i < h->nslots; i++) {
-    if (!slots[i]) continue;
-    gc_hdr *c = hdr_of(slots[i]);
-    if (!(c->bits & MARK_BIT)) mark_push(c);
-  }
+  for (uint32_t i = 0; i < h->nslots; i++)
+    if (slots[i]) mark_push(hdr_of(slots[i]));
 }
 
 static void drain(void) {
-  while (g.mn) scan_obj(g.mstack[--g.mn]);
+  gc_hdr *fifo[PREFETCH_DEPTH];
+  unsigned head = 0, n = 0;
+  for (;;) {
+    while (n < PREFETCH_DEPTH && g.mn) {
+      gc_hdr *h = g.mstack[--g.mn];
+      __builtin_prefetch(h, 1);
+      fifo[(head + n++) % PREFETCH_DEPTH] = h;
+    }
+    if (!n) return;
+    gc_hdr *h = fifo[head];
+    head = (head + 1) % PREFETCH_DEPTH;
+    n--;
+    if (h->bits & MARK_BIT) continue;
+    h->bits |= MARK_BIT;
+    scan_obj(h);
+  }
 }
 
 static inline int marked_live(const gc_hdr *h) {
   return (h->bits & (MARK_BIT | FREE_BIT)) == MARK_BIT;
 }
 
-static void mark_all(void) {
+static void push_roots(void) {
   for (gc_thread *t = g.threads; t; t = t->next)
     for (size_t i = 0; i < t->nroots; i++) {
       mmb_obj *o = *t->roots[i];
-      if (o && !(hdr_of(o)->bits & MARK_BIT)) mark_push(hdr_of(o));
+      if (o) mark_push(hdr_of(o));
     }
+}
+
+/* A push that failed (the stack could not grow) leaves an object unmarked
+ * that is a root or a child of a marked object: the rescan pushes those
+ * again. The stack never shrinks below its initial size, so every round
+ * makes progress. */
+static void mark_all(void) {
+  push_roots();
   drain();
-  while (g.overflow) { /* rescan: scan every marked object again */
+  while (g.overflow) {
     g.overflow = 0;
+    push_roots();
+    drain();
     for (block *b = g.blocks; b; b = b->next_all) {
       char *p = BLOCK_DATA(b);
       for (uint32_t i = 0; i < b->nobj; i++, p += b->stride)

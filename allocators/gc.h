@@ -35,7 +35,7 @@
 #define MMB_GC_GROWTH_DEFAULT 0.35 /* binary-trees: faster than boehm at a smaller peak RSS */
 #define MMB_GC_MIN_BYTES_DEFAULT ((size_t)1 << 20)
 
-/* 0, or -EINVAL for a bad MMB_GC_GROWTH / MMB_GC_MIN_BYTES. */
+/* 0, -EINVAL for a bad MMB_GC_GROWTH / MMB_GC_MIN_BYTES, or -ENOMEM. */
 int mmb_gc_init(void);
 /* Frees every object still in the heap. */
 void mmb_gc_fini(void);

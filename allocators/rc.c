@@ -77,7 +77,7 @@ void mmb_rc_counts(mmb_graph_counts *c) {
  * ------------------------------------------------------------------------- */
 mmb_obj *mmb_rc_new(unsigned nslots, size_t payload) {
   if (nslots > (1u << 28) || payload > ((size_t)1 << 46)) {
-    errno = EINVAL;
+    errno = nslots > (1u << 28) ? EINVAL : ENOMEM; /* ENOMEM: as malloc says it */
     return NULL;
   }
   size_t bytes = sizeof(mmb_rc_hdr) + mmb_obj_bytes(nslots, payload);

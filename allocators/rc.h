@@ -86,7 +86,8 @@ int mmb_rc_set_buffer(size_t buffer_len);
 /* Per thread: flush counters and collect this thread's candidates. */
 void mmb_rc_thread_detach(void);
 
-/* New object, count 1, slots NULL; NULL on failure (errno ENOMEM / EINVAL). */
+/* New object, count 1, slots NULL; NULL on failure (errno ENOMEM, or EINVAL
+ * for more than 2^28 slots). */
 mmb_obj *mmb_rc_new(unsigned nslots, size_t payload);
 void mmb_rc_set(mmb_obj *o, unsigned i, mmb_obj *v); /* retains v, releases old */
 void mmb_rc_put(mmb_obj *o, unsigned i, mmb_obj *v); /* takes over the ref to v */

@@ -369,6 +369,7 @@ int mmb_cmd_run(int argc, char **argv) {
     header[used] = 0;
     rc = mmb_write_atomic(dir, "plan.json", pj);
     if (rc == 0) rc = mmb_write_atomic(dir, "runs.csv", header);
+    if (rc == 0) rc = mmb_write_atomic(dir, "timeline.csv", "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
     free(pj);
     if (rc != 0) {
       fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));

@@ -284,9 +284,8 @@ static void env_diff(const run *a, const run *b, char *out, size_t len) {
 }
 
 static void run_caption(const run *r, char *buf, size_t len) {
-  char host[128], date[64], commit[64], dirty[16];
-  const char *base = strrchr(r->dir, '/');
-  base = base && base[1] ? base + 1 : r->dir;
+  char host[128], date[64], commit[64], dirty[16], base[256];
+  mmb_rep_basename(r->dir, base, sizeof base);
   const char *h = mmb_rep_meta_str(r->meta, "host.hostname", host, sizeof host);
   const char *d = mmb_rep_meta_str(r->meta, "started", date, sizeof date);
   const char *c = mmb_rep_meta_str(r->meta, "git.commit", commit, sizeof commit);
@@ -615,13 +614,9 @@ int mmb_cmd_compare(int argc, char **argv) {
   /* Output folder. */
   char defdir[4400], path[4600], slug[200];
   if (!outdir) {
-    const char *base;
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", a.dir);
-    size_t l = strlen(tmp);
-    while (l > 1 && tmp[l - 1] == '/') tmp[--l] = 0;
-    base = strrchr(tmp, '/');
-    mmb_rep_slug(base ? base + 1 : tmp, slug, sizeof slug);
+    char base[256];
+    mmb_rep_basename(a.dir, base, sizeof base);
+    mmb_rep_slug(base, slug, sizeof slug);
     snprintf(defdir, sizeof defdir, "%s/compare-vs-%s", dirs[1], slug);
     outdir = defdir;
   }

@@ -113,6 +113,10 @@ void mmb_rep_gp_word(const char *text, char *buf, size_t len);
 /* Write text HTML-escaped. */
 void mmb_rep_html(FILE *f, const char *text);
 
+/* Name of a folder for titles: the last component of its real path, so
+ * results/latest (a symlink) shows the run's own name. */
+void mmb_rep_basename(const char *dir, char *buf, size_t len);
+
 /* mkdir -p. 0 or a negative errno. */
 int mmb_rep_mkdirs(const char *path);
 

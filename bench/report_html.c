@@ -331,8 +331,8 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfi
              strerror(errno));
     return -1;
   }
-  const char *base = strrchr(m->dir, '/');
-  base = base && base[1] ? base + 1 : m->dir;
+  char base[512];
+  mmb_rep_basename(m->dir, base, sizeof base);
   fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
         "mmbench report — ", f);

@@ -365,8 +365,8 @@ static void make_caption(mmb_rmodel *m) {
     snprintf(when, sizeof when, "%.10s", d);
     if (strlen(d) >= 16 && d[10] == 'T') snprintf(when, sizeof when, "%.10s %.5s UTC", d, d + 11);
   }
-  const char *base = strrchr(m->dir, '/');
-  base = base && base[1] ? base + 1 : m->dir;
+  char base[256];
+  mmb_rep_basename(m->dir, base, sizeof base);
   snprintf(m->caption, sizeof m->caption, "mmbench · %s · %s · %s", h ? h : "unknown host",
            c ? c : "unknown CPU", when[0] ? when : base);
 }

@@ -3,9 +3,11 @@
  * so an allocator looks the same in every figure), number formatting,
  * file-name slugs, gnuplot and HTML quoting, mkdir -p. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -170,6 +172,16 @@ void mmb_rep_html(FILE *f, const char *text) {
     default: fputc(*s, f);
     }
   }
+}
+
+void mmb_rep_basename(const char *dir, char *buf, size_t len) {
+  char real[PATH_MAX];
+  const char *p = realpath(dir, real) ? real : dir;
+  size_t n = strlen(p);
+  while (n > 1 && p[n - 1] == '/') n--;
+  size_t start = n;
+  while (start > 0 && p[start - 1] != '/') start--;
+  snprintf(buf, len, "%.*s", (int)(n - start), p + start);
 }
 
 int mmb_rep_mkdirs(const char *path) {

@@ -83,7 +83,7 @@ static const mmb_param aa_params[] = {
      .help = "alignment in bytes (power of two, 16 ... 2M)"},
     {.name = "live", .def = 16 << 20, .min = 1, .max = 1LL << 36,
      .help = "bytes live per thread: live/(2.5*align) slots (4 .. a quarter of the pairs)"},
-    {.name = "n", .def = 1500000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n", .def = 1200000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
      .help = "aligned_alloc+free pairs at align<=4K (larger: n*512/align)"},
     {0},
 };
@@ -309,7 +309,7 @@ static const mmb_workload wl_aligned_alloc = {
     .params = aa_params,
     .needs = MMB_CAP_ALIGNED,
     .min_threads = 1,
-    .sweep = "align=16,256,4096,2097152",
+    .sweep = "align=16,64,4096,2097152",
     .deferred_bytes = aa_deferred,
     .setup = aa_setup,
     .run = aa_run,

@@ -551,7 +551,7 @@ static void cy_teardown(mmb_ctx *ctx) {
 }
 
 static const mmb_param cy_params[] = {
-    {"rings", MMB_P_INT, 100000, 1, 1ll << 32, NULL, NULL, MMB_PF_WORK, "rings built and dropped"},
+    {"rings", MMB_P_INT, 200000, 1, 1ll << 32, NULL, NULL, MMB_PF_WORK, "rings built and dropped"},
     {"ring", MMB_P_INT, 16, 1, 1 << 20, NULL, NULL, 0, "nodes per ring"},
     {"payload", MMB_P_INT, 16, 8, 4096, NULL, NULL, 0, "payload bytes per node (besides 1 slot)"},
     {"keep", MMB_P_INT, 8, 0, 1ll << 32, NULL, NULL, 0, "every keep-th ring stays live (0 = none)"},

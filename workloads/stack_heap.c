@@ -8,7 +8,7 @@
  *            doubling, or one heap block per frame.
  *
  * Every variant computes exactly the same values, so the checksum is the same
- * for every variant, every allocator and every thread count. */
+ * for every variant, every allocator and every thread count (at one seed). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdlib.h>
