@@ -30,6 +30,7 @@ enum {
   MMB_CAP_GRAPH = 1u << 5,   /* offers mmb_graph_ops (object graphs) */
   MMB_CAP_STATS = 1u << 6,   /* stats() reports figures */
   MMB_CAP_CAPPED = 1u << 7,  /* has a memory cap: big workloads may not fit */
+  MMB_CAP_BASE_MALLOC = 1u << 8, /* malloc-level calls go straight to the base malloc */
 };
 #define MMB_CAP_MALLOC (MMB_CAP_FREE | MMB_CAP_ALIGNED | MMB_CAP_REALLOC | MMB_CAP_THREADS)
 

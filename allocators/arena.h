@@ -135,4 +135,47 @@ static inline void *mmb_arena_alloc(mmb_arena_t *a, size_t size) {
   return mmb_arena_alloc_slow(a, size, 16);
 }
 
+/* ---------------------------------------------------------------------------
+ * Cursor: the window copied into a local variable for a tight allocation
+ * loop, so the compiler can keep it in registers (mmb_arena_alloc must
+ * store the bump pointer back to memory on every call). Between open and
+ * close, allocate from the arena only through the cursor.
+ *
+ *   mmb_arena_cursor c = mmb_arena_cursor_open(a);
+ *   for (...) p = mmb_arena_cursor_alloc(a, &c, 32);
+ *   mmb_arena_cursor_close(a, &c);
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_arena_cursor {
+  char *cur, *end;
+  uint64_t lost;
+} mmb_arena_cursor;
+
+static inline mmb_arena_cursor mmb_arena_cursor_open(mmb_arena_t *a) {
+  mmb_arena_window *w = (mmb_arena_window *)a;
+  mmb_arena_cursor c = {w->cur, w->end, 0};
+  return c;
+}
+
+static inline void mmb_arena_cursor_close(mmb_arena_t *a, mmb_arena_cursor *c) {
+  mmb_arena_window *w = (mmb_arena_window *)a;
+  w->cur = c->cur;
+  w->lost += c->lost;
+  c->lost = 0;
+}
+
+static inline void *mmb_arena_cursor_alloc(mmb_arena_t *a, mmb_arena_cursor *c, size_t size) {
+  char *p = c->cur;
+  size_t n = (size + 15) & ~(size_t)15;
+  if (__builtin_expect(size - 1 < (size_t)(c->end - p), 1)) {
+    c->cur = p + n;
+    if (__builtin_expect(n != size, 0)) c->lost += n - size;
+    return p;
+  }
+  /* Slow path: hand the window back, allocate, take the new one. */
+  mmb_arena_cursor_close(a, c);
+  void *q = mmb_arena_alloc_slow(a, size, 16);
+  *c = mmb_arena_cursor_open(a);
+  return q;
+}
+
 #endif

@@ -62,8 +62,12 @@ enum {
   MMB_GRAPH_CONSERVATIVE = 1u << 4, /* may keep some garbage alive (boehm): counts inexact */
 };
 
-/* Object counts since init (exact for manual / rc / rc+cc / gc; boehm's live
- * and reclaimed are as of its last collect()). */
+/* Object counts since init, over the calling thread and the threads that
+ * detached (exact for manual / rc / rc+cc / gc; boehm's live and reclaimed
+ * are as of its last collect()). The allocator's stats() reports reclaimed
+ * and collections from here; gc and boehm first run one last full
+ * collection (stats is called after the measured region), so that
+ * `reclaimed` covers all the garbage, as it does for manual and rc. */
 typedef struct mmb_graph_counts {
   uint64_t allocated;   /* objects made by new_obj */
   uint64_t reclaimed;   /* objects freed (by drop, count zero, cycle or tracing collection) */

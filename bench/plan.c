@@ -196,7 +196,7 @@ static int grid_build(grid *g, const mmb_workload *w, const mmb_plan *plan, int 
  * Why a cell cannot run ("" when it can)
  * ------------------------------------------------------------------------- */
 static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_allocator *a,
-                        int threads, char *out, size_t len) {
+                        int threads, int all_allocators, char *out, size_t len) {
   out[0] = 0;
   if (a->unavailable) {
     snprintf(out, len, "allocator %s unavailable: %s", a->name, a->unavailable);
@@ -207,6 +207,9 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
   } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
     snprintf(out, len, "%s needs the object-graph API (manual, rc, rc+cc, gc, boehm); %s has none",
              w->name, a->name);
+  } else if (!(w->needs & MMB_CAP_GRAPH) && (a->caps & MMB_CAP_BASE_MALLOC) && all_allocators) {
+    snprintf(out, len, "%s passes malloc-level calls straight to the base malloc (the same as glibc here); name it in -a to measure it anyway",
+             a->name);
   } else if (!(w->needs & MMB_CAP_GRAPH) && (!a->malloc || !a->free)) {
     snprintf(out, len, "%s offers only the object-graph API; %s needs malloc/free", a->name, w->name);
   } else if ((w->needs & ~a->caps) & ~(unsigned)MMB_CAP_FREE) {
@@ -251,7 +254,8 @@ static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_p
   c->alloc = alloc;
   c->threads = threads;
   c->seed = cell_seed(plan->opts.seed, w->name, c->params, threads);
-  skip_reason(w, pv, plan->allocs[alloc].alloc, threads, c->skip, sizeof c->skip);
+  skip_reason(w, pv, plan->allocs[alloc].alloc, threads,
+              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, c->skip, sizeof c->skip);
   return 0;
 }
 
@@ -343,8 +347,10 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
         }
       const int *ths = nth_user ? th_user : strcmp(w->family, "threads") == 0 ? th_mt : th_pre;
       int nth = nth_user ? nth_user : strcmp(w->family, "threads") == 0 ? nth_mt : nth_pre;
-      for (int t = 0; t < nth; t++)
-        for (int a = 0; a < plan->nallocs; a++)
+      int indep = w->uses_allocator && !w->uses_allocator(scaled.v);
+      for (int t = 0; t < nth; t++) {
+        const char *measured_under = NULL;
+        for (int a = 0; a < plan->nallocs; a++) {
           if (add_cell(plan, &cap, w, &scaled, a, ths[t]) != 0) {
             snprintf(err, errlen, "the matrix has more than %d cells: narrow -w, -a, -t or -p", MAX_CELLS);
             mmb_pvals_free(w, &pv);
@@ -352,6 +358,16 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
             grid_free(&g);
             return -1;
           }
+          mmb_cell_plan *c = &plan->cells[plan->ncells - 1];
+          if (!indep || c->skip[0]) continue;
+          if (measured_under)
+            snprintf(c->skip, sizeof c->skip,
+                     "%s makes no allocator call in its measured region at these parameters: measured once, under %s",
+                     w->name, measured_under);
+          else
+            measured_under = plan->allocs[a].text;
+        }
+      }
       mmb_pvals_free(w, &pv);
       mmb_pvals_free(w, &scaled);
       int i = 0;

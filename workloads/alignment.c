@@ -453,6 +453,13 @@ static uint64_t acc_deferred(const long long *p, int threads) {
   return (uint64_t)ACC_BYTES * (uint64_t)threads;
 }
 
+/* access and struct-layout allocate in setup only; stride's fixed layouts
+ * too (only variant=malloc lets the allocator place the blocks). */
+static int never_uses_allocator(const long long *p) {
+  (void)p;
+  return 0;
+}
+
 static const mmb_workload wl_access = {
     .name = "access",
     .family = "alignment",
@@ -463,6 +470,7 @@ static const mmb_workload wl_access = {
     .needs = MMB_CAP_ALIGNED,
     .min_threads = 1,
     .sweep = "variant=aligned,misaligned,line-split,page-split",
+    .uses_allocator = never_uses_allocator,
     .deferred_bytes = acc_deferred,
     .setup = acc_setup,
     .run = acc_run,
@@ -639,6 +647,8 @@ static uint64_t st_deferred(const long long *p, int threads) {
   return (uint64_t)p[ST_P_BLOCKS] * stride * (uint64_t)threads;
 }
 
+static int st_uses_allocator(const long long *p) { return p[ST_P_VARIANT] == ST_MALLOC; }
+
 static const mmb_workload wl_stride = {
     .name = "stride",
     .family = "alignment",
@@ -649,6 +659,7 @@ static const mmb_workload wl_stride = {
     .needs = MMB_CAP_ALIGNED,
     .min_threads = 1,
     .sweep = "variant=4k,staggered,malloc",
+    .uses_allocator = st_uses_allocator,
     .deferred_bytes = st_deferred,
     .setup = st_setup,
     .run = st_run,
@@ -838,6 +849,7 @@ static const mmb_workload wl_struct_layout = {
     .params = sl_params,
     .min_threads = 1,
     .sweep = "variant=padded,reordered,packed",
+    .uses_allocator = never_uses_allocator,
     .deferred_bytes = sl_deferred,
     .setup = sl_setup,
     .run = sl_run,

@@ -1059,7 +1059,7 @@ static const mmb_param lg_params[] = {
     {.name = "min", .def = 64 << 10, .min = 1, .max = 1LL << 34, .help = "smallest block (bytes)"},
     {.name = "max", .def = 32 << 20, .min = 1, .max = 1LL << 34, .help = "largest block (bytes, log-uniform)"},
     {.name = "slots", .def = 4, .min = 1, .max = 1 << 20, .help = "blocks live at a time per thread"},
-    {.name = "n", .def = 1000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n", .def = 500, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
      .help = "free+malloc operations (split over the threads)"},
     {0},
 };

@@ -878,7 +878,8 @@ static void sg_teardown(mmb_ctx *ctx) {
 static const mmb_param sg_params[] = {
     {"nodes", MMB_P_INT, 100000, 1, 1 << 26, NULL, NULL, 0, "nodes of the shared graph"},
     {"edges", MMB_P_INT, 4, 1, 64, NULL, NULL, 0, "out-edges per node (random targets)"},
-    {"walks", MMB_P_INT, 400000, 1, 1ll << 40, NULL, NULL, MMB_PF_WORK, "random walks in all (split over threads)"},
+    {"walks", MMB_P_INT, 400000, 1, 1ll << 40, NULL, NULL, MMB_PF_WORK,
+     "random walks in all (split over threads)"},
     {"steps", MMB_P_INT, 16, 1, 1 << 20, NULL, NULL, 0, "nodes visited (retained, released) per walk"},
     {"payload", MMB_P_INT, 32, 8, 4096, NULL, NULL, 0, "payload bytes per node (first word: its index)"},
     {"record", MMB_P_INT, 4, 0, 1 << 20, NULL, NULL, 0,

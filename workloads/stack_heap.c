@@ -274,6 +274,8 @@ static uint64_t scratch_deferred(const long long *p, int threads) {
   }
 }
 
+static int scratch_uses_allocator(const long long *p) { return p[SC_P_VARIANT] == SC_HEAP; }
+
 static const mmb_workload wl_scratch = {
     .name = "scratch",
     .family = "stack-heap",
@@ -283,6 +285,7 @@ static const mmb_workload wl_scratch = {
     .params = scratch_params,
     .min_threads = 1,
     .sweep = "size=16,1024,65536;variant=stack,vla,heap,reuse",
+    .uses_allocator = scratch_uses_allocator,
     .deferred_bytes = scratch_deferred,
     .setup = scratch_setup,
     .run = scratch_run,
@@ -508,6 +511,8 @@ static uint64_t rec_deferred(const long long *p, int threads) {
   }
 }
 
+static int rec_uses_allocator(const long long *p) { return p[RC_P_VARIANT] != RC_STACK; }
+
 static const mmb_workload wl_recursion = {
     .name = "recursion",
     .family = "stack-heap",
@@ -517,6 +522,7 @@ static const mmb_workload wl_recursion = {
     .params = rec_params,
     .min_threads = 1,
     .sweep = "variant=stack,heap,frames",
+    .uses_allocator = rec_uses_allocator,
     .deferred_bytes = rec_deferred,
     .setup = rec_setup,
     .run = rec_run,

@@ -80,6 +80,11 @@ typedef struct mmb_workload {
    * only when this is at most MMB_DEFERRED_LIMIT. NULL = it needs frees. */
   uint64_t (*deferred_bytes)(const long long *p, int threads);
 
+  /* 0 when the measured region calls no allocator at these parameters (a
+   * stack variant, or data set up once): the plan then measures the point
+   * under one allocator only. NULL = it always uses the allocator. */
+  int (*uses_allocator)(const long long *p);
+
   /* Untimed. 0, or -1 with ctx->reason set (recorded as error). */
   int (*setup)(mmb_ctx *ctx);
   /* Timed: run by every worker thread tid in [0, threads). Returns the
