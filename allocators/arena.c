@@ -269,8 +269,8 @@ void *mmb_arena_calloc(mmb_arena_t *a, size_t n, size_t size) {
   arena_chunk *before = a->chunks;
   void *p = mmb_arena_alloc(a, total);
   /* A chunk mapped by this very call is still zero. */
-  if (p && !(a->chunks != before && (char *)p >= (char *)a->chunks &&
-             (char *)p < chunk_end(a->chunks)))
+  if (p &&
+      !(a->chunks != before && (char *)p >= (char *)a->chunks && (char *)p < chunk_end(a->chunks)))
     memset(p, 0, total);
   return p;
 }

@@ -68,15 +68,15 @@ typedef struct mmb_arena_config {
 #define MMB_ARENA_CHUNK_DEFAULT ((size_t)1 << 20)
 #define MMB_ARENA_CHUNK_MAX_DEFAULT ((size_t)64 << 20)
 #define MMB_ARENA_RETAIN_DEFAULT ((size_t)4 << 20)
-#define MMB_ARENA_CONFIG_DEFAULT                                                             \
-  {MMB_ARENA_CHUNK_DEFAULT, MMB_ARENA_CHUNK_MAX_DEFAULT, MMB_ARENA_RETAIN_DEFAULT, 0, NULL, 1}
+#define MMB_ARENA_CONFIG_DEFAULT                                                                   \
+  { MMB_ARENA_CHUNK_DEFAULT, MMB_ARENA_CHUNK_MAX_DEFAULT, MMB_ARENA_RETAIN_DEFAULT, 0, NULL, 1 }
 
 typedef struct mmb_arena_stats_s {
-  uint64_t requested; /* bytes asked for since the last reset */
-  uint64_t reserved;  /* bytes mapped from the OS and held now */
-  uint64_t chunks;    /* chunks held now */
-  uint64_t wasted;    /* bytes used up but not asked for: rounding, alignment
-                         padding, abandoned chunk tails, page rounding */
+  uint64_t requested;     /* bytes asked for since the last reset */
+  uint64_t reserved;      /* bytes mapped from the OS and held now */
+  uint64_t chunks;        /* chunks held now */
+  uint64_t wasted;        /* bytes used up but not asked for: rounding, alignment
+                             padding, abandoned chunk tails, page rounding */
   uint64_t peak_reserved; /* highest `reserved` since creation */
 } mmb_arena_stats_t;
 

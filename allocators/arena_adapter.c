@@ -43,10 +43,26 @@ static int parse_size(const char *s, uint64_t *out) {
   if (end == s || errno || !(v >= 0)) return -EINVAL;
   double mult = 1;
   switch (*end) {
-  case 'k': case 'K': mult = 1024.0; end++; break;
-  case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
-  case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
-  case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+  case 'k':
+  case 'K':
+    mult = 1024.0;
+    end++;
+    break;
+  case 'm':
+  case 'M':
+    mult = 1024.0 * 1024;
+    end++;
+    break;
+  case 'g':
+  case 'G':
+    mult = 1024.0 * 1024 * 1024;
+    end++;
+    break;
+  case 't':
+  case 'T':
+    mult = 1024.0 * 1024 * 1024 * 1024;
+    end++;
+    break;
   default: break;
   }
   if (mult > 1 && *end == 'i') end++;
@@ -71,11 +87,11 @@ static int env_size(const char *name, uint64_t *out) {
 typedef struct heap_registry {
   pthread_mutex_t lock;
   pthread_once_t once;
-  pthread_key_t key;       /* value: the heap, so thread exit orphans it */
-  void *heaps[MAX_HEAPS];  /* every heap alive */
+  pthread_key_t key;      /* value: the heap, so thread exit orphans it */
+  void *heaps[MAX_HEAPS]; /* every heap alive */
   unsigned char orphan[MAX_HEAPS];
   int n;
-  void *(*create)(void);   /* a new heap, or NULL */
+  void *(*create)(void); /* a new heap, or NULL */
 } heap_registry;
 
 static int registry_index(heap_registry *r, void *h) {
@@ -106,8 +122,10 @@ static void *registry_attach(heap_registry *r) {
     r->n++;
   }
   pthread_mutex_unlock(&r->lock);
-  if (h) pthread_setspecific(r->key, h);
-  else errno = ENOMEM;
+  if (h)
+    pthread_setspecific(r->key, h);
+  else
+    errno = ENOMEM;
   return h;
 }
 
@@ -166,8 +184,7 @@ static mmb_arena_t *arena_mine(void) {
 
 static int arena_init(void) {
   mmb_arena_config cfg = MMB_ARENA_CONFIG_DEFAULT;
-  uint64_t cap = 0, chunk = cfg.chunk_size, chunk_max = cfg.chunk_max, retain = cfg.retain,
-           thp = 1;
+  uint64_t cap = 0, chunk = cfg.chunk_size, chunk_max = cfg.chunk_max, retain = cfg.retain, thp = 1;
   if (env_size("MMB_ARENA_CAP", &cap) || env_size("MMB_ARENA_CHUNK", &chunk) ||
       env_size("MMB_ARENA_CHUNK_MAX", &chunk_max) || env_size("MMB_ARENA_RETAIN", &retain) ||
       env_size("MMB_ARENA_THP", &thp))
@@ -262,8 +279,7 @@ static int arena_stats(mmb_alloc_stats *st) {
 }
 
 static int arena_set(const char *key, double value) {
-  if (strcmp(key, "cap") != 0 || !(value >= 0) || value >= 18446744073709551616.0)
-    return -EINVAL;
+  if (strcmp(key, "cap") != 0 || !(value >= 0) || value >= 18446744073709551616.0) return -EINVAL;
   atomic_store_explicit(&arena_budget.cap, (uint64_t)value, memory_order_relaxed);
   return 0;
 }

@@ -40,20 +40,20 @@ typedef struct arena_chunk {
 #define ARENA_CHUNK_HDR ((size_t)64) /* data starts this far into a chunk */
 
 struct mmb_arena {
-  mmb_arena_window w;      /* must stay first: the inline fast path */
-  arena_chunk *current;    /* chunk holding the window (NULL = none yet) */
-  arena_chunk *chunks;     /* every chunk held */
-  size_t next_size;        /* size of the next regular chunk */
-  size_t chunk_min;        /* configured first chunk */
-  size_t chunk_max;        /* growth limit */
-  size_t retain;           /* reset keeps at most one chunk of this size */
-  int huge;                /* MADV_HUGEPAGE on chunks >= 2 MiB */
+  mmb_arena_window w;       /* must stay first: the inline fast path */
+  arena_chunk *current;     /* chunk holding the window (NULL = none yet) */
+  arena_chunk *chunks;      /* every chunk held */
+  size_t next_size;         /* size of the next regular chunk */
+  size_t chunk_min;         /* configured first chunk */
+  size_t chunk_max;         /* growth limit */
+  size_t retain;            /* reset keeps at most one chunk of this size */
+  int huge;                 /* MADV_HUGEPAGE on chunks >= 2 MiB */
   mmb_arena_budget *budget; /* &own or a shared one */
   mmb_arena_budget own;
-  uint64_t reserved;       /* bytes mapped now */
-  uint64_t peak_reserved;  /* highest reserved */
-  uint64_t nchunks;        /* chunks held */
-  uint64_t closed;         /* data bytes used up in chunks other than current */
+  uint64_t reserved;      /* bytes mapped now */
+  uint64_t peak_reserved; /* highest reserved */
+  uint64_t nchunks;       /* chunks held */
+  uint64_t closed;        /* data bytes used up in chunks other than current */
 };
 
 /* ---------------------------------------------------------------------------
@@ -85,17 +85,17 @@ typedef struct pool_seg {
   uint32_t kind;               /* POOL_KIND_SEG */
   uint32_t used_units;         /* units handed to spans, header included */
   struct pool_seg *next;
-  uint8_t cls[POOL_UNITS];     /* class of each unit's blocks */
+  uint8_t cls[POOL_UNITS]; /* class of each unit's blocks */
 } pool_seg;
 
 typedef struct pool_large {
   struct mmb_pool *fast_owner; /* always NULL: large frees take the slow path */
   uint32_t kind;               /* POOL_KIND_LARGE */
   uint32_t unused;
-  struct mmb_pool *owner;      /* pool whose list holds it (under its lock) */
-  char *map_base;               /* the mapping (not always the header) */
-  size_t map_size;             /* bytes mapped, header included */
-  size_t usable;               /* bytes usable in the block */
+  struct mmb_pool *owner; /* pool whose list holds it (under its lock) */
+  char *map_base;         /* the mapping (not always the header) */
+  size_t map_size;        /* bytes mapped, header included */
+  size_t usable;          /* bytes usable in the block */
   struct pool_large *prev, *next;
 } pool_large;
 
@@ -110,14 +110,14 @@ struct mmb_pool {
   int64_t requested;       /* bytes asked for, minus bytes freed by this thread */
   int64_t class_bytes;     /* class sizes of those blocks (for `wasted`) */
   pool_bump bump[POOL_NCLASS];
-  pool_seg *segs;          /* segments, newest first */
-  int64_t reserved;        /* bytes mapped (segments + large), signed: a large
-                              block freed by another thread is subtracted there */
-  int64_t nchunks;         /* segments + large blocks, same convention */
+  pool_seg *segs;   /* segments, newest first */
+  int64_t reserved; /* bytes mapped (segments + large), signed: a large
+                       block freed by another thread is subtracted there */
+  int64_t nchunks;  /* segments + large blocks, same convention */
   uint64_t peak_reserved;
-  size_t retain;           /* reset keeps this many bytes of segments */
-  pthread_mutex_t lock;    /* guards `large` (taken only for large blocks) */
-  pool_large *large;       /* large blocks owned */
+  size_t retain;        /* reset keeps this many bytes of segments */
+  pthread_mutex_t lock; /* guards `large` (taken only for large blocks) */
+  pool_large *large;    /* large blocks owned */
   /* Blocks freed by other threads: a lock-free stack, drained by the owner
    * when a class runs empty and at reset. Own cache line. */
   _Alignas(64) _Atomic(void *) remote;

@@ -1,5 +1,5 @@
 /* mmbench — recipes: one published claim per small text file
- * (scripts/recipes/*.recipe), the matrix that tests it, and the checks that
+ * (scripts/recipes/NAME.recipe), the matrix that tests it, and the checks that
  * decide PASS, FAIL or INCONCLUSIVE from a results folder.
  *
  * Format: one `key: value` per line; `#` starts a comment line; a line that

@@ -58,9 +58,7 @@ static inline unsigned char t_pat(uint64_t tag, size_t i) {
   return (unsigned char)(tag * 131 + i * 7 + (i >> 8));
 }
 /* Blocks above 8 KiB get the pattern in their first and last 4 KiB only. */
-static inline size_t t_skip(size_t i, size_t n) {
-  return n > 8192 && i == 4096 ? n - 4096 : i;
-}
+static inline size_t t_skip(size_t i, size_t n) { return n > 8192 && i == 4096 ? n - 4096 : i; }
 static inline void t_fill(char *p, size_t n, uint64_t tag) {
   for (size_t i = 0; i < n; i = t_skip(i + 1, n)) p[i] = (char)t_pat(tag, i);
 }

@@ -48,11 +48,11 @@ typedef struct state {
   uint8_t next_tag;
 } state;
 
-#define FAIL(...)                                                                            \
-  do {                                                                                       \
-    fprintf(stderr, "fuzz_arena: " __VA_ARGS__);                                             \
-    fputc('\n', stderr);                                                                     \
-    abort();                                                                                 \
+#define FAIL(...)                                                                                  \
+  do {                                                                                             \
+    fprintf(stderr, "fuzz_arena: " __VA_ARGS__);                                                   \
+    fputc('\n', stderr);                                                                           \
+    abort();                                                                                       \
   } while (0)
 
 static unsigned get8(state *s) { return s->pos < s->len ? s->in[s->pos++] : 0; }
@@ -76,19 +76,24 @@ NOCOV static void fill(char *p, size_t n, uint8_t tag) {
 }
 NOCOV static void check(const shadow *b, size_t n) {
   for (size_t i = 0; i < n && i < EDGE; i++)
-    if ((uint8_t)b->p[i] != pat(b->tag, i)) FAIL("block %p (%zu bytes) changed at %zu", (void *)b->p, b->size, i);
+    if ((uint8_t)b->p[i] != pat(b->tag, i))
+      FAIL("block %p (%zu bytes) changed at %zu", (void *)b->p, b->size, i);
   if (n != b->size) return;
   for (size_t i = n > EDGE ? (n - EDGE > EDGE ? n - EDGE : EDGE) : n; i < n; i++)
-    if ((uint8_t)b->p[i] != pat(b->tag, i)) FAIL("block %p (%zu bytes) changed at %zu", (void *)b->p, b->size, i);
+    if ((uint8_t)b->p[i] != pat(b->tag, i))
+      FAIL("block %p (%zu bytes) changed at %zu", (void *)b->p, b->size, i);
 }
 
 NOCOV static void check_new(state *s, const char *p, size_t size, size_t align, int skip) {
-  if ((uintptr_t)p % (align < 16 ? 16 : align) != 0) FAIL("%p not aligned to %zu", (void *)p, align);
+  if ((uintptr_t)p % (align < 16 ? 16 : align) != 0)
+    FAIL("%p not aligned to %zu", (void *)p, align);
   uintptr_t a = (uintptr_t)p, ae = a + (size ? size : 1);
   for (int i = 0; i < s->n; i++) {
     if (i == skip) continue;
     uintptr_t b = (uintptr_t)s->live[i].p, be = b + (s->live[i].size ? s->live[i].size : 1);
-    if (a < be && b < ae) FAIL("new block %p+%zu overlaps %p+%zu", (void *)p, size, (void *)s->live[i].p, s->live[i].size);
+    if (a < be && b < ae)
+      FAIL("new block %p+%zu overlaps %p+%zu", (void *)p, size, (void *)s->live[i].p,
+           s->live[i].size);
   }
 }
 
@@ -119,7 +124,8 @@ static void expect_failure_ok(state *s, int pool, size_t size) {
   if (pool) FAIL("pool failed to allocate %zu bytes", size);
   mmb_arena_stats_t st;
   mmb_arena_stats(s->arena, &st);
-  if (st.reserved + size < ARENA_CAP / 2) FAIL("arena ENOMEM at %llu reserved for %zu bytes", (unsigned long long)st.reserved, size);
+  if (st.reserved + size < ARENA_CAP / 2)
+    FAIL("arena ENOMEM at %llu reserved for %zu bytes", (unsigned long long)st.reserved, size);
 }
 
 static void op_alloc(state *s, int pool, int aligned, int zeroed) {
@@ -130,9 +136,13 @@ static void op_alloc(state *s, int pool, int aligned, int zeroed) {
     return;
   char *p;
   errno = 0;
-  if (zeroed) p = pool ? mmb_pool_calloc(s->pool, n, size) : mmb_arena_calloc(s->arena, n, size);
-  else if (aligned) p = pool ? mmb_pool_aligned_alloc(s->pool, align, size) : mmb_arena_aligned_alloc(s->arena, align, size);
-  else p = pool ? mmb_pool_alloc(s->pool, size) : mmb_arena_alloc(s->arena, size);
+  if (zeroed)
+    p = pool ? mmb_pool_calloc(s->pool, n, size) : mmb_arena_calloc(s->arena, n, size);
+  else if (aligned)
+    p = pool ? mmb_pool_aligned_alloc(s->pool, align, size)
+             : mmb_arena_aligned_alloc(s->arena, align, size);
+  else
+    p = pool ? mmb_pool_alloc(s->pool, size) : mmb_arena_alloc(s->arena, size);
   size_t total = size * n;
   if (zeroed && size && total / size != n) total = SIZE_MAX;
   if (!p) {
@@ -180,8 +190,10 @@ static void op_realloc(state *s) {
 static void op_reset(state *s) {
   int pool = (int)(get8(s) & 1);
   for (int i = 0; i < s->n; i++) check(&s->live[i], s->live[i].size);
-  if (pool) mmb_pool_reset(s->pool);
-  else mmb_arena_reset(s->arena);
+  if (pool)
+    mmb_pool_reset(s->pool);
+  else
+    mmb_arena_reset(s->arena);
   for (int i = s->n - 1; i >= 0; i--)
     if (s->live[i].pool == pool) drop(s, i);
 }
@@ -201,12 +213,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   while (s.pos < s.len) {
     unsigned op = get8(&s);
     switch (op % 10) {
-    case 0: case 1: op_alloc(&s, op & 16 ? 1 : 0, 0, 0); break;
+    case 0:
+    case 1: op_alloc(&s, op & 16 ? 1 : 0, 0, 0); break;
     case 2: op_alloc(&s, op & 16 ? 1 : 0, 1, 0); break;
     case 3: op_alloc(&s, op & 16 ? 1 : 0, 0, 1); break;
-    case 4: case 5: case 6: op_free(&s); break;
-    case 7: case 8: op_realloc(&s); break;
-    case 9: if (op >= 200) op_reset(&s); else op_free(&s); break;
+    case 4:
+    case 5:
+    case 6: op_free(&s); break;
+    case 7:
+    case 8: op_realloc(&s); break;
+    case 9:
+      if (op >= 200)
+        op_reset(&s);
+      else
+        op_free(&s);
+      break;
     }
   }
   for (int i = 0; i < s.n; i++) check(&s.live[i], s.live[i].size);
@@ -216,7 +237,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint64_t pool_live = 0;
   for (int i = 0; i < s.n; i++)
     if (s.live[i].pool) pool_live += s.live[i].size;
-  if (ps.requested != pool_live) FAIL("pool requested %llu, model %llu", (unsigned long long)ps.requested, (unsigned long long)pool_live);
+  if (ps.requested != pool_live)
+    FAIL("pool requested %llu, model %llu", (unsigned long long)ps.requested,
+         (unsigned long long)pool_live);
   mmb_arena_stats_t as;
   mmb_arena_stats(s.arena, &as);
   if (as.reserved > ARENA_CAP) FAIL("arena above its cap: %llu", (unsigned long long)as.reserved);

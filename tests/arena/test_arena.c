@@ -155,8 +155,14 @@ static void test_no_overlap(void) {
       size_t size;
       char *p;
       switch (r % 100) {
-      default: size = (r >> 8) % 257; p = mmb_arena_alloc(a, size); break;
-      case 70 ... 89: size = (r >> 8) % 8192; p = mmb_arena_alloc(a, size); break;
+      default:
+        size = (r >> 8) % 257;
+        p = mmb_arena_alloc(a, size);
+        break;
+      case 70 ... 89:
+        size = (r >> 8) % 8192;
+        p = mmb_arena_alloc(a, size);
+        break;
       case 90 ... 97: {
         size_t align = (size_t)1 << ((r >> 8) % 13);
         size = (r >> 16) % (2 * align + 1);
@@ -164,7 +170,10 @@ static void test_no_overlap(void) {
         CHECK(!p || (uintptr_t)p % align == 0);
         break;
       }
-      case 98 ... 99: size = (64 << 10) + (r >> 8) % (1 << 20); p = mmb_arena_alloc(a, size); break;
+      case 98 ... 99:
+        size = (64 << 10) + (r >> 8) % (1 << 20);
+        p = mmb_arena_alloc(a, size);
+        break;
       }
       CHECK(p != NULL);
       if (!p) continue;
@@ -206,6 +215,40 @@ static void test_realloc(void) {
   mmb_arena_stats(a, &st);
   CHECKF(st.requested == 40 + 360 + 8 + 5000 + 3 * MiB, "requested %llu",
          (unsigned long long)st.requested);
+  mmb_arena_destroy(a);
+}
+
+/* The cursor gives the same blocks as mmb_arena_alloc, across chunk changes. */
+static void test_cursor(void) {
+  enum { N = 100000 };
+  static t_block blocks[N];
+  mmb_arena_config cfg = MMB_ARENA_CONFIG_DEFAULT;
+  cfg.chunk_size = 64 << 10; /* many chunk changes inside the cursor */
+  mmb_arena_t *a = mmb_arena_create(&cfg);
+  uint64_t seed = 5, requested = 0;
+  char *before = mmb_arena_alloc(a, 24);
+  mmb_arena_cursor c = mmb_arena_cursor_open(a);
+  for (int i = 0; i < N; i++) {
+    size_t size = i % 1000 == 999 ? 40000 : t_rand(&seed) % 100;
+    char *p = mmb_arena_cursor_alloc(a, &c, size);
+    CHECK(p && (uintptr_t)p % 16 == 0);
+    if (!p) break;
+    t_fill(p, size, (uint64_t)i);
+    blocks[i] = (t_block){p, size};
+    requested += size;
+  }
+  mmb_arena_cursor_close(a, &c);
+  char *after = mmb_arena_alloc(a, 24);
+  size_t bad = 0;
+  for (int i = 0; i < N; i++) bad += !t_check(blocks[i].p, blocks[i].size, (uint64_t)i);
+  CHECKF(bad == 0, "%zu cursor blocks overwritten", bad);
+  CHECK(t_overlaps(blocks, N) == 0);
+  CHECK(after && before && after != before);
+  mmb_arena_stats_t st;
+  mmb_arena_stats(a, &st);
+  CHECKF(st.requested == requested + 48, "requested %llu, expected %llu",
+         (unsigned long long)st.requested, (unsigned long long)(requested + 48));
+  CHECK(st.chunks > 3);
   mmb_arena_destroy(a);
 }
 
@@ -279,6 +322,7 @@ int main(void) {
   test_reset_returns_memory();
   test_no_overlap();
   test_realloc();
+  test_cursor();
   test_adapter();
   return mmb_test_exit();
 }

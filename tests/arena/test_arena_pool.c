@@ -250,9 +250,12 @@ static void test_random_ops(void) {
     } else {
       size_t size, align = 16;
       char *p;
-      if (op < 90) size = (r >> 8) % 1025;
-      else if (op < 97) size = (r >> 8) % 70000;
-      else align = (size_t)1 << ((r >> 8) % 17), size = (r >> 32) % (2 * align);
+      if (op < 90)
+        size = (r >> 8) % 1025;
+      else if (op < 97)
+        size = (r >> 8) % 70000;
+      else
+        align = (size_t)1 << ((r >> 8) % 17), size = (r >> 32) % (2 * align);
       p = align > 16 ? mmb_pool_aligned_alloc(pool, align, size) : mmb_pool_alloc(pool, size);
       CHECK(p && (uintptr_t)p % align == 0);
       if (!p) continue;

@@ -1,6 +1,7 @@
 /* mmbench tests — perf events in real cells.
  *   sw          software events give plausible values (task-clock between
- *               2 ns per operation and the region's wall time per thread;
+ *               2 ns per operation and the region's wall time per thread,
+ *               agreeing with the workers' CPU clocks, summed over threads;
  *               page faults match the region's minor faults)
  *   hw-absent   without a PMU: hardware events are reported unsupported with
  *               errno and a reason, and their columns stay empty (never 0)
@@ -77,9 +78,11 @@ static int test_sw(void) {
   }
   /* one thread: task-clock is this worker's CPU time in the region */
   CHECK(run_cell("malloc-free", "n=300000", 1, &o, &rec) == 0);
-  double tc = num(&rec, "task-clock"), wall = num(&rec, "wall_ns");
-  /* at least 2 ns per malloc/free pair, at most the region's wall time */
+  double tc = num(&rec, "task-clock"), wall = num(&rec, "wall_ns"), cpu = num(&rec, "cpu_ns");
+  /* at least 2 ns per malloc/free pair, at most the region's wall time, and
+   * the worker's own CPU clock read just inside the counted span agrees */
   CHECKF(tc >= 2.0 * 300000 && tc <= 1.05 * wall + 1e6, "task-clock %.0f, wall_ns %.0f", tc, wall);
+  CHECKF(tc >= 0.9 * cpu && tc <= 1.15 * cpu + 1e6, "task-clock %.0f, cpu_ns %.0f", tc, cpu);
   CHECK(num(&rec, "page-faults") >= 0 && num(&rec, "context-switches") >= 0 &&
         num(&rec, "cpu-migrations") >= 0);
   double frac = num(&rec, "counters_running_frac");
@@ -88,8 +91,9 @@ static int test_sw(void) {
 
   /* two threads: summed over both workers */
   CHECK(run_cell("malloc-free", "n=400000", 2, &o, &rec) == 0);
-  tc = num(&rec, "task-clock"), wall = num(&rec, "wall_ns");
+  tc = num(&rec, "task-clock"), wall = num(&rec, "wall_ns"), cpu = num(&rec, "cpu_ns");
   CHECKF(tc >= 2.0 * 400000 && tc <= 2 * (1.05 * wall + 1e6), "2 threads: task-clock %.0f, wall_ns %.0f", tc, wall);
+  CHECKF(tc >= 0.9 * cpu && tc <= 1.15 * cpu + 2e6, "2 threads: task-clock %.0f, cpu_ns %.0f (summed)", tc, cpu);
 
   /* fresh memory touched inside the region faults pages in: the worker's
    * page-faults match the process's minor faults over the region */
