@@ -278,6 +278,11 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
   }
   if (mmb_counters_parse(&plan->counters, o->counters, o->events, o->latency, err, errlen) != 0)
     return -1;
+  /* valgrind runs the region 85-150x slower: less work, more time */
+  if (plan->counters.mode == MMB_COUNTERS_SIM) {
+    if (o->scale <= 0) plan->scale *= MMB_SIM_SCALE;
+    if (o->timeout <= 0) plan->timeout *= 10;
+  }
 
   const mmb_workload *ws[256];
   int nw = select_workloads(o->workloads, ws, 256, err, errlen);

@@ -12,6 +12,10 @@
 #include "params.h"
 #include "workload.h"
 
+/* --counters sim: the preset's scale is multiplied by this (unless --scale
+ * is given), and its timeout by 10. */
+#define MMB_SIM_SCALE 0.02
+
 /* What the user asked for (all as text, as stored in plan.json). */
 typedef struct mmb_run_opts {
   char preset[16];

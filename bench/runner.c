@@ -210,7 +210,16 @@ static int run_one(run_state *st, int cell, int rep) {
   snprintf(threads, sizeof threads, "%d", c->threads);
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
   mmb_counters_to_arg(&plan->counters, counters, sizeof counters);
-  snprintf(sim_out, sizeof sim_out, "%s/.sim-%d.out", st->dir, getpid());
+  /* callgrind's output is kept (sim/) for callgrind_annotate */
+  snprintf(sim_out, sizeof sim_out, "%s/sim/%s-%d-%s-t%d-r%d.callgrind", st->dir, c->w->name, cell,
+           spec->text[0] == 'p' ? "preload" : spec->text, c->threads, rep);
+  for (char *q = sim_out + strlen(st->dir) + 5; *q; q++)
+    if (*q == '/' || *q == '[' || *q == ']' || *q == ';' || *q == '=' || *q == '@') *q = '_';
+  if (plan->counters.mode == MMB_COUNTERS_SIM) {
+    char simdir[PATH_MAX];
+    snprintf(simdir, sizeof simdir, "%s/sim", st->dir);
+    mkdir(simdir, 0755);
+  }
   const char *argv[64];
   int n = mmb_counters_exec_prefix(&plan->counters, sim_out, argv, 32);
   const char *rest[] = {(char *)mmb_self_exe(), "cell", "--workload", c->w->name, "--params", c->params,
@@ -259,7 +268,7 @@ static int run_one(run_state *st, int cell, int rep) {
                     tail[0] ? ": " : "", tail);
   }
   if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
-  unlink(sim_out);
+  if (rep < 0) unlink(sim_out);
   if (strcmp(rec.status, "ok") == 0) {
     const char *sum = mmb_record_get(&rec, "checksum");
     if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
