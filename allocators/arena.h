@@ -120,8 +120,8 @@ typedef struct mmb_arena_window {
                     so that the fast path keeps no per-call counter) */
 } mmb_arena_window;
 
-/* size bytes aligned to 16, or NULL with errno = ENOMEM. */
-static inline void *mmb_arena_alloc(mmb_arena_t *a, size_t size) {
+/* The block if it fits in the current window, else NULL (errno untouched). */
+static inline void *mmb_arena_try_alloc(mmb_arena_t *a, size_t size) {
   mmb_arena_window *w = (mmb_arena_window *)a;
   char *p = w->cur;
   size_t n = (size + 15) & ~(size_t)15;
@@ -130,9 +130,16 @@ static inline void *mmb_arena_alloc(mmb_arena_t *a, size_t size) {
   if (__builtin_expect(size - 1 < (size_t)(w->end - p), 1)) {
     w->cur = p + n;
     if (__builtin_expect(n != size, 0)) w->lost += n - size;
+    if (!p) __builtin_unreachable(); /* a window is never at address 0 */
     return p;
   }
-  return mmb_arena_alloc_slow(a, size, 16);
+  return NULL;
+}
+
+/* size bytes aligned to 16, or NULL with errno = ENOMEM. */
+static inline void *mmb_arena_alloc(mmb_arena_t *a, size_t size) {
+  void *p = mmb_arena_try_alloc(a, size);
+  return __builtin_expect(p != NULL, 1) ? p : mmb_arena_alloc_slow(a, size, 16);
 }
 
 /* ---------------------------------------------------------------------------

@@ -227,17 +227,11 @@ static __attribute__((noinline)) void *arena_malloc_slow(size_t size) {
   return a ? mmb_arena_alloc_slow(a, size, 16) : NULL;
 }
 
-/* The fast path of arena.h, inlined here on the thread's arena. */
+/* The fast path of arena.h on the thread's arena: the dummy arena's window
+ * is empty, so a thread's first call attaches it. */
 static void *arena_malloc(size_t size) {
-  mmb_arena_window *w = &tls_arena->w;
-  char *p = w->cur;
-  size_t n = (size + 15) & ~(size_t)15;
-  if (MMB_LIKELY(size - 1 < (size_t)(w->end - p))) {
-    w->cur = p + n;
-    if (MMB_UNLIKELY(n != size)) w->lost += n - size;
-    return p;
-  }
-  return arena_malloc_slow(size);
+  void *p = mmb_arena_try_alloc(tls_arena, size);
+  return MMB_LIKELY(p != NULL) ? p : arena_malloc_slow(size);
 }
 
 static void arena_free(void *p, size_t size) { (void)p, (void)size; }
@@ -365,19 +359,11 @@ static __attribute__((noinline)) void *pool_malloc_slow(size_t size) {
   return p ? mmb_pool_alloc_slow(p, size) : NULL;
 }
 
+/* The pool fast paths on the thread's pool: the dummy pool has no free
+ * blocks and owns nothing, so a thread's first call attaches it. */
 static void *pool_malloc(size_t size) {
-  mmb_pool_t *pool = tls_pool;
-  if (MMB_LIKELY(size - 1 < POOL_FAST_MAX)) {
-    size_t c = (size - 1) >> 4;
-    void *p = pool->free[c];
-    if (MMB_LIKELY(p != NULL)) {
-      pool->free[c] = *(void **)p;
-      pool->requested += (int64_t)size;
-      pool->class_bytes += (int64_t)((c + 1) << 4);
-      return p;
-    }
-  }
-  return pool_malloc_slow(size);
+  void *p = mmb_pool_try_alloc(tls_pool, size);
+  return MMB_LIKELY(p != NULL) ? p : pool_malloc_slow(size);
 }
 
 static __attribute__((noinline)) void pool_free_slow(void *p, size_t size) {
@@ -387,17 +373,8 @@ static __attribute__((noinline)) void pool_free_slow(void *p, size_t size) {
 }
 
 static void pool_free(void *p, size_t size) {
-  mmb_pool_t *pool = tls_pool;
   if (MMB_UNLIKELY(p == NULL)) return;
-  pool_seg *s = pool_header_of(p);
-  if (MMB_LIKELY(s->fast_owner == pool)) {
-    unsigned c = s->cls[((uintptr_t)p - (uintptr_t)s) >> POOL_UNIT_SHIFT];
-    *(void **)p = pool->free[c];
-    pool->free[c] = p;
-    pool->requested -= (int64_t)size;
-    pool->class_bytes -= (int64_t)mmb_pool_class_size[c];
-    return;
-  }
+  if (MMB_LIKELY(mmb_pool_try_free(tls_pool, p, size))) return;
   pool_free_slow(p, size);
 }
 

@@ -131,8 +131,9 @@ static inline pool_seg *pool_header_of(const void *p) {
   return (pool_seg *)(((uintptr_t)p - 1) & ~(uintptr_t)(POOL_SEG - 1));
 }
 
-/* Fast paths: small sizes with a non-empty free list, frees by the owner. */
-static inline void *mmb_pool_alloc_inline(mmb_pool_t *pool, size_t size) {
+/* Fast paths: a small size with a non-empty free list (else NULL), a free
+ * by the owner (else 0); the callers fall back to the slow paths. */
+static inline void *mmb_pool_try_alloc(mmb_pool_t *pool, size_t size) {
   if (MMB_LIKELY(size - 1 < POOL_FAST_MAX)) {
     size_t c = (size - 1) >> 4;
     void *p = pool->free[c];
@@ -143,11 +144,10 @@ static inline void *mmb_pool_alloc_inline(mmb_pool_t *pool, size_t size) {
       return p;
     }
   }
-  return mmb_pool_alloc_slow(pool, size);
+  return NULL;
 }
 
-static inline void mmb_pool_free_inline(mmb_pool_t *pool, void *p, size_t size) {
-  if (MMB_UNLIKELY(p == NULL)) return;
+static inline int mmb_pool_try_free(mmb_pool_t *pool, void *p, size_t size) {
   pool_seg *s = pool_header_of(p);
   if (MMB_LIKELY(s->fast_owner == pool)) {
     unsigned c = s->cls[((uintptr_t)p - (uintptr_t)s) >> POOL_UNIT_SHIFT];
@@ -155,8 +155,19 @@ static inline void mmb_pool_free_inline(mmb_pool_t *pool, void *p, size_t size) 
     pool->free[c] = p;
     pool->requested -= (int64_t)size;
     pool->class_bytes -= (int64_t)mmb_pool_class_size[c];
-    return;
+    return 1;
   }
+  return 0;
+}
+
+static inline void *mmb_pool_alloc_inline(mmb_pool_t *pool, size_t size) {
+  void *p = mmb_pool_try_alloc(pool, size);
+  return MMB_LIKELY(p != NULL) ? p : mmb_pool_alloc_slow(pool, size);
+}
+
+static inline void mmb_pool_free_inline(mmb_pool_t *pool, void *p, size_t size) {
+  if (MMB_UNLIKELY(p == NULL)) return;
+  if (MMB_LIKELY(mmb_pool_try_free(pool, p, size))) return;
   mmb_pool_free_slow(pool, p, size);
 }
 

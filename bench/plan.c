@@ -195,8 +195,21 @@ static int grid_build(grid *g, const mmb_workload *w, const mmb_plan *plan, int 
 /* ---------------------------------------------------------------------------
  * Why a cell cannot run ("" when it can)
  * ------------------------------------------------------------------------- */
-static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_allocator *a,
+/* Memory an allocator without individual frees may hold: MMB_ARENA_CAP
+ * when the variant sets one, else MMB_DEFERRED_LIMIT. */
+static uint64_t deferred_limit(const mmb_alloc_spec *spec) {
+  for (int i = 0; i < spec->nsettings; i++) {
+    long long v;
+    if (strncmp(spec->settings[i], "MMB_ARENA_CAP=", 14) == 0 && mmb_parse_int(spec->settings[i] + 14, &v) == 0 &&
+        v > 0)
+      return (uint64_t)v;
+  }
+  return MMB_DEFERRED_LIMIT;
+}
+
+static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_alloc_spec *spec,
                         int threads, int all_allocators, char *out, size_t len) {
+  const mmb_allocator *a = spec->alloc;
   out[0] = 0;
   if (a->unavailable) {
     snprintf(out, len, "allocator %s unavailable: %s", a->name, a->unavailable);
@@ -221,10 +234,10 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
     if (!w->deferred_bytes) {
       snprintf(out, len, "%s needs individual frees; %s frees only at a phase end", w->name, a->name);
     } else {
-      uint64_t bytes = w->deferred_bytes(pv->v, threads);
-      if (bytes > MMB_DEFERRED_LIMIT)
-        snprintf(out, len, "%s would hold %.1f GiB without reuse on %s (limit %.0f GiB)", w->name,
-                 (double)bytes / (1u << 30), a->name, (double)MMB_DEFERRED_LIMIT / (1u << 30));
+      uint64_t bytes = w->deferred_bytes(pv->v, threads), limit = deferred_limit(spec);
+      if (bytes > limit)
+        snprintf(out, len, "%s would hold %.2f GiB without reuse on %s (its cap: %.2f GiB)", w->name,
+                 (double)bytes / (1u << 30), spec->text, (double)limit / (1u << 30));
     }
   }
 }
@@ -254,7 +267,7 @@ static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_p
   c->alloc = alloc;
   c->threads = threads;
   c->seed = cell_seed(plan->opts.seed, w->name, c->params, threads);
-  skip_reason(w, pv, plan->allocs[alloc].alloc, threads,
+  skip_reason(w, pv, &plan->allocs[alloc], threads,
               !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, c->skip, sizeof c->skip);
   return 0;
 }

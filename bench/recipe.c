@@ -931,12 +931,18 @@ void mmb_recipe_free(mmb_recipe *r) { free(r); }
 /* ---------------------------------------------------------------------------
  * Run options
  * ------------------------------------------------------------------------- */
+/* Whether a (normalised) run option takes a value. */
+static int opt_has_value(const char *opt) { return strcmp(opt, "--keep-going") != 0; }
+
 /* The effective scale of run line k: its --scale (or its preset's) times mul. */
 static int run_scale(const pctx *p, const mmb_rrun *run, double mul, double *scale) {
   const char *preset = "default", *sc = NULL;
-  for (int i = 0; i + 1 < run->argc; i += 2) {
+  for (int i = 0; i < run->argc; i++) {
+    if (!opt_has_value(run->argv[i])) continue;
+    if (i + 1 >= run->argc) break;
     if (strcmp(run->argv[i], "--preset") == 0) preset = run->argv[i + 1];
     if (strcmp(run->argv[i], "--scale") == 0) sc = run->argv[i + 1];
+    i++;
   }
   double base;
   if (sc) {
@@ -965,8 +971,14 @@ int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps, 
   pctx p = {r->file, err, errlen};
   const mmb_rrun *run = &r->runs[k];
   mmb_run_opts_init(o);
-  for (int i = 0; i + 1 < run->argc; i += 2) {
-    const char *opt = run->argv[i], *v = run->argv[i + 1];
+  for (int i = 0; i < run->argc; i++) {
+    const char *opt = run->argv[i];
+    if (strcmp(opt, "--keep-going") == 0) {
+      o->keep_going = 1;
+      continue;
+    }
+    if (i + 1 >= run->argc) break;
+    const char *v = run->argv[++i];
     double d;
     int bad = 0;
     if (strcmp(opt, "-w") == 0) bad = copy(o->workloads, sizeof o->workloads, v);
@@ -998,10 +1010,6 @@ int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps, 
     else if (strcmp(opt, "--events") == 0) bad = copy(o->events, sizeof o->events, v);
     else if (strcmp(opt, "--latency") == 0) bad = copy(o->latency, sizeof o->latency, v);
     else if (strcmp(opt, "--scale") == 0) continue;
-    else if (strcmp(opt, "--keep-going") == 0) {
-      o->keep_going = 1;
-      i--; /* no value */
-    }
     if (bad) return perr(&p, run->line, "run: the value of %s is too long", opt);
   }
   if (run_scale(&p, run, scale_mul, &o->scale)) return -1;
@@ -1018,7 +1026,7 @@ int mmb_recipe_run_args(const mmb_recipe *r, int k, double scale_mul, int reps, 
   int n = 0;
   for (int i = 0; i < run->argc; i++) {
     const char *opt = run->argv[i];
-    int has_val = strcmp(opt, "--keep-going") != 0;
+    int has_val = opt_has_value(opt);
     if (strcmp(opt, "--scale") == 0 || (reps > 0 && strcmp(opt, "-r") == 0)) {
       i += has_val;
       continue;
@@ -1029,7 +1037,10 @@ int mmb_recipe_run_args(const mmb_recipe *r, int k, double scale_mul, int reps, 
   }
   if (n + 4 > max) return perr(&p, run->line, "run: too many words");
   snprintf(args[n++], 256, "--scale");
-  snprintf(args[n++], 256, "%.17g", scale);
+  /* the shortest text that reads back as the same double */
+  snprintf(args[n], 256, "%.15g", scale);
+  if (strtod(args[n], NULL) != scale) snprintf(args[n], 256, "%.17g", scale);
+  n++;
   if (reps > 0) {
     snprintf(args[n++], 256, "-r");
     snprintf(args[n++], 256, "%d", reps);

@@ -295,12 +295,9 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
   oc->seconds = mmb_mono_s() - t0;
 }
 
-static void print_outcome(const outcome *oc, int i, int n) {
+static void print_outcome(const outcome *oc) {
   const mmb_recipe *r = oc->r;
-  printf("[%d/%d] %-24s %s", i + 1, n, r->name, mmb_verdict_name(oc->verdict));
-  if (oc->seconds > 0) printf("  (%.0f s)", oc->seconds);
-  printf("\n  claim:    %s\n  source:   %s\n", r->claim, r->source);
-  if (oc->why[0]) printf("  note:     %s\n", oc->why);
+  if (oc->why[0]) printf("  note: %s\n", oc->why);
   for (int k = 0; k < r->nchecks; k++) {
     char exp[700];
     mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
@@ -309,7 +306,9 @@ static void print_outcome(const outcome *oc, int i, int n) {
     if (res->why[0] && strcmp(res->why, oc->why) != 0) printf("; %s", res->why);
     printf("\n");
   }
-  printf("\n");
+  printf("  => %s", mmb_verdict_name(oc->verdict));
+  if (oc->seconds > 0) printf(" (%.0f s)", oc->seconds);
+  printf("\n\n");
   fflush(stdout);
 }
 
@@ -745,11 +744,11 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   for (int i = 0; i < nsel && !mmb_interrupted; i++) {
     oc[i].r = sel[i];
     copy_recipe(out_abs, sel[i]);
-    printf("[%d/%d] %s: %s\n", i + 1, nsel, sel[i]->name, sel[i]->claim);
+    printf("[%d/%d] %s: %s\n  source: %s\n", i + 1, nsel, sel[i]->name, sel[i]->claim, sel[i]->source);
     run_recipe(&oc[i], out_abs, scale, reps, figures, &host);
     if (mmb_interrupted) break;
     done_n++;
-    print_outcome(&oc[i], i, nsel);
+    print_outcome(&oc[i]);
   }
   /* the outcome files cover the recipes that finished */
   if (done_n > 0) {

@@ -139,4 +139,136 @@ static const mmb_workload wl_malloc_free = {
     .teardown = free_state,
 };
 
-const mmb_workload *const mmb_family_basic[] = {&wl_null, &wl_malloc_free, NULL};
+/* ---------------------------------------------------------------------------
+ * region: allocate n objects, write one word in each, release them all —
+ * one reset where the allocator has one (a region), else a free per object.
+ * variant=raw is the limit: the same stores bumped through a buffer made in
+ * setup, with no allocator call at all.
+ * ------------------------------------------------------------------------- */
+static const char *const region_variants[] = {"alloc", "raw", NULL};
+enum { RG_ALLOC, RG_RAW };
+enum { RG_P_VARIANT, RG_P_SIZE, RG_P_N, RG_P_ROUNDS };
+
+static const mmb_param region_params[] = {
+    {.name = "variant", .type = MMB_P_ENUM, .def = RG_ALLOC, .choices = region_variants,
+     .help = "alloc: through the allocator | raw: bump through a preallocated buffer (the limit)"},
+    {.name = "size", .def = 32, .min = 8, .max = 1 << 20, .help = "bytes per object (multiple of 8)"},
+    {.name = "n", .def = 65536, .min = 1, .max = 1 << 26, .help = "objects per round (all live at its end)"},
+    {.name = "rounds", .def = 2000, .min = 1, .max = 1LL << 30, .flags = MMB_PF_WORK,
+     .help = "rounds of allocate-all / release-all"},
+    {0},
+};
+
+typedef struct region_state {
+  void **ptrs;      /* the round's objects (made in setup) */
+  unsigned char *buf; /* variant=raw: the bump buffer */
+  uint64_t sum;
+  int bad;
+} region_state;
+
+static int region_setup(mmb_ctx *ctx) {
+  region_state *s = calloc(1, sizeof *s);
+  if (!s) return -1;
+  ctx->state = s;
+  size_t n = (size_t)ctx->p[RG_P_N], size = (size_t)ctx->p[RG_P_SIZE];
+  if (size % 8) {
+    snprintf(ctx->reason, sizeof ctx->reason, "region: size must be a multiple of 8, not %zu", size);
+    return -1;
+  }
+  s->ptrs = malloc(n * sizeof *s->ptrs);
+  if (ctx->p[RG_P_VARIANT] == RG_RAW) s->buf = malloc(n * size);
+  if (!s->ptrs || (ctx->p[RG_P_VARIANT] == RG_RAW && !s->buf)) return -1;
+  if (s->buf) memset(s->buf, 0, n * size); /* fault the limit's pages in first */
+  ctx->live_bytes = (uint64_t)n * size;
+  return 0;
+}
+
+static uint64_t region_run(mmb_ctx *ctx, int tid) {
+  (void)tid;
+  region_state *s = ctx->state;
+  const mmb_allocator *a = ctx->alloc;
+  size_t n = (size_t)ctx->p[RG_P_N], size = (size_t)ctx->p[RG_P_SIZE];
+  uint64_t rounds = (uint64_t)ctx->p[RG_P_ROUNDS], sum = 0;
+  int by_reset = (a->caps & MMB_CAP_RESET) && a->reset;
+  for (uint64_t r = 0; r < rounds; r++) {
+    if (s->buf) {
+      unsigned char *bump = s->buf;
+      for (size_t i = 0; i < n; i++, bump += size) {
+        *(uint64_t *)bump = r + i;
+        s->ptrs[i] = bump;
+      }
+    } else {
+      for (size_t i = 0; i < n; i++) {
+        uint64_t *p = a->malloc(size);
+        if (!p) {
+          s->bad = 1;
+          return r * n + i;
+        }
+        *p = r + i;
+        s->ptrs[i] = p;
+      }
+    }
+    mmb_escape(s->ptrs);
+    /* consume a sample of the round (first, middle, last), then release */
+    sum += *(uint64_t *)s->ptrs[0] + *(uint64_t *)s->ptrs[n / 2] + *(uint64_t *)s->ptrs[n - 1];
+    if (s->buf) continue;
+    if (by_reset) {
+      a->reset();
+    } else {
+      for (size_t i = 0; i < n; i++) a->free(s->ptrs[i], size);
+    }
+  }
+  s->sum = sum;
+  return rounds * n;
+}
+
+static int region_verify(mmb_ctx *ctx) {
+  region_state *s = ctx->state;
+  if (s->bad) {
+    snprintf(ctx->reason, sizeof ctx->reason, "region: malloc(%lld) returned NULL", ctx->p[RG_P_SIZE]);
+    return -1;
+  }
+  uint64_t n = (uint64_t)ctx->p[RG_P_N], rounds = (uint64_t)ctx->p[RG_P_ROUNDS], want = 0;
+  for (uint64_t r = 0; r < rounds; r++) want += 3 * r + 0 + n / 2 + (n - 1);
+  if (s->sum != want) {
+    snprintf(ctx->reason, sizeof ctx->reason, "region: objects did not keep their words (sum %llu, want %llu)",
+             (unsigned long long)s->sum, (unsigned long long)want);
+    return -1;
+  }
+  ctx->checksum = mmb_mix(0, want);
+  return 0;
+}
+
+static void region_teardown(mmb_ctx *ctx) {
+  region_state *s = ctx->state;
+  if (s) {
+    free(s->ptrs);
+    free(s->buf);
+  }
+  free_state(ctx);
+}
+
+static int region_uses_allocator(const long long *p) { return p[RG_P_VARIANT] == RG_ALLOC; }
+static uint64_t region_deferred(const long long *p, int threads) {
+  (void)threads;
+  return (uint64_t)p[RG_P_SIZE] * (uint64_t)p[RG_P_N]; /* reset after every round */
+}
+
+static const mmb_workload wl_region = {
+    .name = "region",
+    .family = "basic",
+    .description = "allocate n objects, write a word in each, release all (reset where the allocator has one, else free each); raw = the bump-pointer limit",
+    .follows = "Berger, Zorn & McKinley, OOPSLA 2002 (regions)",
+    .params = region_params,
+    .min_threads = 1,
+    .max_threads = 1,
+    .sweep = "variant=alloc,raw;size=32,256",
+    .deferred_bytes = region_deferred,
+    .uses_allocator = region_uses_allocator,
+    .setup = region_setup,
+    .run = region_run,
+    .verify = region_verify,
+    .teardown = region_teardown,
+};
+
+const mmb_workload *const mmb_family_basic[] = {&wl_null, &wl_malloc_free, &wl_region, NULL};
