@@ -208,11 +208,11 @@ typedef struct sizer {
   uint64_t span;             /* uniform: max - min + 1 */
   double inv_min, inv_delta; /* invsq: 1/min, 1/min - 1/max */
   size_t max;
-  int e0, ne;        /* pow2: 2^e0 .. 2^(e0+ne-1) */
-  size_t nent;       /* file: entries */
-  uint32_t *fsize;   /* file: sizes */
-  uint64_t *thresh;  /* file: alias method thresholds (probability * 2^64) */
-  uint32_t *alias;   /* file: alias entries */
+  int e0, ne;       /* pow2: 2^e0 .. 2^(e0+ne-1) */
+  size_t nent;      /* file: entries */
+  uint32_t *fsize;  /* file: sizes */
+  uint64_t *thresh; /* file: alias method thresholds (probability * 2^64) */
+  uint32_t *alias;  /* file: alias entries */
 } sizer;
 
 typedef struct cstate {
@@ -357,16 +357,20 @@ static int build_alias(sizer *z, const double *w, double total) {
   size_t ns = 0, nl = 0;
   for (size_t i = 0; i < n; i++) {
     p[i] = w[i] * (double)n / total;
-    if (p[i] < 1.0) small[ns++] = (uint32_t)i;
-    else large[nl++] = (uint32_t)i;
+    if (p[i] < 1.0)
+      small[ns++] = (uint32_t)i;
+    else
+      large[nl++] = (uint32_t)i;
   }
   while (ns && nl) {
     uint32_t l = small[--ns], g = large[--nl];
     z->thresh[l] = (uint64_t)(p[l] * 0x1.0p64);
     z->alias[l] = g;
     p[g] = (p[g] + p[l]) - 1.0;
-    if (p[g] < 1.0) small[ns++] = g;
-    else large[nl++] = g;
+    if (p[g] < 1.0)
+      small[ns++] = g;
+    else
+      large[nl++] = g;
   }
   while (nl) { /* probability 1: always itself */
     uint32_t g = large[--nl];
@@ -482,7 +486,7 @@ static int load_size_file(sizer *z, const char *path, char *err, size_t errlen) 
     snprintf(err, errlen, "size file '%s' has no size,weight lines", path);
     rc = -1;
   }
-  if (rc == 0 && !(total > 0) ) {
+  if (rc == 0 && !(total > 0)) {
     snprintf(err, errlen, "size file '%s': every weight is 0", path);
     rc = -1;
   }
@@ -550,14 +554,31 @@ static int sizer_init(mmb_ctx *ctx, sizer *z, int dist, long long min, long long
 enum { CR_DIST, CR_MIN, CR_MAX, CR_FILE, CR_WINDOW, CR_N };
 
 static const mmb_param cr_params[] = {
-    {.name = "dist", .type = MMB_P_ENUM, .def = D_UNIFORM, .choices = dist_names,
+    {.name = "dist",
+     .type = MMB_P_ENUM,
+     .def = D_UNIFORM,
+     .choices = dist_names,
      .help = "sizes: uniform [min,max], invsq (p~1/s^2), pow2, file (CSV)"},
-    {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes; not dist=file)"},
-    {.name = "max", .def = 256, .min = 1, .max = 1LL << 30, .help = "largest block (bytes; not dist=file)"},
-    {.name = "file", .type = MMB_P_STR, .def_str = "",
+    {.name = "min",
+     .def = 16,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "smallest block (bytes; not dist=file)"},
+    {.name = "max",
+     .def = 256,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "largest block (bytes; not dist=file)"},
+    {.name = "file",
+     .type = MMB_P_STR,
+     .def_str = "",
      .help = "dist=file: CSV of size,weight lines (workloads/data/)"},
     {.name = "window", .def = 10000, .min = 1, .max = 1LL << 24, .help = "live slots per thread"},
-    {.name = "n", .def = 8000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 8000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "free+malloc operations (split over the threads)"},
     {0},
 };
@@ -648,9 +669,17 @@ enum { CB_MIN, CB_MAX, CB_BATCH, CB_N };
 
 static const mmb_param cb_params[] = {
     {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
-    {.name = "max", .def = 256, .min = 1, .max = 1LL << 30, .help = "largest block (bytes, uniform)"},
+    {.name = "max",
+     .def = 256,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "largest block (bytes, uniform)"},
     {.name = "batch", .def = 1000, .min = 1, .max = 1LL << 24, .help = "blocks per batch"},
-    {.name = "n", .def = 8000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 8000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "blocks allocated and freed (split over the threads)"},
     {0},
 };
@@ -757,12 +786,31 @@ enum { RG_VARIANT, RG_K, RG_LEN, RG_VECTORS, RG_N };
 static const char *const rg_variants[] = {"double", "add", NULL};
 
 static const mmb_param rg_params[] = {
-    {.name = "variant", .type = MMB_P_ENUM, .def = 0, .choices = rg_variants,
+    {.name = "variant",
+     .type = MMB_P_ENUM,
+     .def = 0,
+     .choices = rg_variants,
      .help = "growth: double the capacity, or add k elements"},
-    {.name = "k", .def = 16, .min = 1, .max = 1LL << 24, .help = "initial capacity and +k step (elements)"},
-    {.name = "len", .def = 32768, .min = 1, .max = 1LL << 28, .help = "final length (8-byte elements)"},
-    {.name = "vectors", .def = 8, .min = 1, .max = RG_MAX_VECTORS, .help = "vectors grown at the same time"},
-    {.name = "n", .def = 800, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "k",
+     .def = 16,
+     .min = 1,
+     .max = 1LL << 24,
+     .help = "initial capacity and +k step (elements)"},
+    {.name = "len",
+     .def = 32768,
+     .min = 1,
+     .max = 1LL << 28,
+     .help = "final length (8-byte elements)"},
+    {.name = "vectors",
+     .def = 8,
+     .min = 1,
+     .max = RG_MAX_VECTORS,
+     .help = "vectors grown at the same time"},
+    {.name = "n",
+     .def = 800,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "vectors grown in all (split over the threads); ops = reallocs"},
     {0},
 };
@@ -880,9 +928,21 @@ enum { FR_MIN, FR_MAX, FR_KEEP, FR_BIG, FR_N };
 static const mmb_param fr_params[] = {
     {.name = "min", .def = 16, .min = 1, .max = 1LL << 20, .help = "smallest small block (bytes)"},
     {.name = "max", .def = 128, .min = 1, .max = 1LL << 20, .help = "largest small block (bytes)"},
-    {.name = "keep", .def = 8, .min = 1, .max = 1LL << 20, .help = "keep every keep-th small block"},
-    {.name = "big", .def = 2048, .min = 1, .max = 1LL << 30, .help = "size of the later, larger blocks"},
-    {.name = "n", .def = 2000000, .min = 1, .max = 1LL << 36, .flags = MMB_PF_WORK,
+    {.name = "keep",
+     .def = 8,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "keep every keep-th small block"},
+    {.name = "big",
+     .def = 2048,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "size of the later, larger blocks"},
+    {.name = "n",
+     .def = 2000000,
+     .min = 1,
+     .max = 1LL << 36,
+     .flags = MMB_PF_WORK,
      .help = "small blocks (split over the threads)"},
     {0},
 };
@@ -1057,9 +1117,21 @@ enum { LG_MIN, LG_MAX, LG_SLOTS, LG_N };
 
 static const mmb_param lg_params[] = {
     {.name = "min", .def = 64 << 10, .min = 1, .max = 1LL << 34, .help = "smallest block (bytes)"},
-    {.name = "max", .def = 32 << 20, .min = 1, .max = 1LL << 34, .help = "largest block (bytes, log-uniform)"},
-    {.name = "slots", .def = 4, .min = 1, .max = 1 << 20, .help = "blocks live at a time per thread"},
-    {.name = "n", .def = 500, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "max",
+     .def = 32 << 20,
+     .min = 1,
+     .max = 1LL << 34,
+     .help = "largest block (bytes, log-uniform)"},
+    {.name = "slots",
+     .def = 4,
+     .min = 1,
+     .max = 1 << 20,
+     .help = "blocks live at a time per thread"},
+    {.name = "n",
+     .def = 500,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "free+malloc operations (split over the threads)"},
     {0},
 };
@@ -1138,7 +1210,8 @@ out:
 static const mmb_workload wl_large = {
     .name = "large",
     .family = "churn",
-    .description = "few live blocks of 64 KiB .. 32 MiB (around the mmap threshold), every page touched",
+    .description =
+        "few live blocks of 64 KiB .. 32 MiB (around the mmap threshold), every page touched",
     .follows = "glibc malloc mmap threshold (M_MMAP_THRESHOLD, dynamic up to 32 MiB)",
     .params = lg_params,
     .needs = MMB_CAP_FREE,
@@ -1151,6 +1224,6 @@ static const mmb_workload wl_large = {
 };
 
 const mmb_workload *const mmb_family_churn[] = {
-    &wl_churn_random, &wl_churn_lifo, &wl_churn_fifo, &wl_realloc_grow,
-    &wl_fragmentation, &wl_large, NULL,
+    &wl_churn_random,  &wl_churn_lifo, &wl_churn_fifo, &wl_realloc_grow,
+    &wl_fragmentation, &wl_large,      NULL,
 };

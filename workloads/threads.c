@@ -122,8 +122,8 @@ static inline uint64_t share(uint64_t n, int threads, int tid) {
 /* Bookkeeping arrays are mmap'ed: they neither go through nor perturb the
  * allocator under test, and can be given back to the OS. */
 static void *book_map(size_t bytes) {
-  void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                 -1, 0);
+  void *p =
+      mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   return p == MAP_FAILED ? NULL : p;
 }
 static void book_unmap(void *p, size_t bytes) {
@@ -210,9 +210,16 @@ enum { TL_SIZE, TL_BATCH, TL_N };
 
 static const mmb_param tl_params[] = {
     {.name = "size", .def = 64, .min = 1, .max = 1LL << 20, .help = "bytes per object"},
-    {.name = "batch", .def = 10000, .min = 1, .max = 1LL << 26,
+    {.name = "batch",
+     .def = 10000,
+     .min = 1,
+     .max = 1LL << 26,
      .help = "objects per iteration, over all threads"},
-    {.name = "n", .def = 10000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 10000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "objects in all, whole batches (total, split over the threads)"},
     {0},
 };
@@ -317,11 +324,22 @@ enum { LA_MIN, LA_MAX, LA_SLOTS, LA_ROUND, LA_N };
 
 static const mmb_param la_params[] = {
     {.name = "min", .def = 8, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
-    {.name = "max", .def = 1000, .min = 1, .max = 1LL << 30, .help = "largest block (bytes, uniform)"},
+    {.name = "max",
+     .def = 1000,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "largest block (bytes, uniform)"},
     {.name = "slots", .def = 1000, .min = 1, .max = 1LL << 24, .help = "live blocks per thread"},
-    {.name = "round", .def = 10000, .min = 1, .max = 1LL << 40,
+    {.name = "round",
+     .def = 10000,
+     .min = 1,
+     .max = 1LL << 40,
      .help = "operations of one thread before it hands over and exits"},
-    {.name = "n", .def = 10000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 10000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "free+malloc operations (total, split over the threads)"},
     {0},
 };
@@ -437,8 +455,10 @@ static uint64_t la_run(mmb_ctx *ctx, int tid) {
     pthread_t th;
     /* If no thread can be made, the round runs on this worker: the same
      * operations, only without the hand-over. */
-    if (pthread_create(&th, NULL, la_thread, l) == 0) pthread_join(th, NULL);
-    else la_ops(l);
+    if (pthread_create(&th, NULL, la_thread, l) == 0)
+      pthread_join(th, NULL);
+    else
+      la_ops(l);
     left -= l->todo;
     done += l->todo;
   }
@@ -515,10 +535,18 @@ enum { PC_MIN, PC_MAX, PC_BATCH, PC_QUEUE, PC_N };
 
 static const mmb_param pc_params[] = {
     {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
-    {.name = "max", .def = 256, .min = 1, .max = 1LL << 30, .help = "largest block (bytes, uniform)"},
+    {.name = "max",
+     .def = 256,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "largest block (bytes, uniform)"},
     {.name = "batch", .def = 256, .min = 1, .max = 1LL << 20, .help = "blocks passed at a time"},
     {.name = "queue", .def = 16, .min = 1, .max = 1 << 16, .help = "batches the queue holds"},
-    {.name = "n", .def = 3000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 3000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "blocks passed (total, split over the producers)"},
     {0},
 };
@@ -601,7 +629,8 @@ static uint64_t pc_produce(mmb_ctx *ctx, pc_state *s, int p) {
     bt->count = 0;
     /* after a fault (here or elsewhere) batches still flow, empty, so that
      * the consumers see every batch number and finish */
-    for (uint64_t g = bt->first; g < end && !atomic_load_explicit(&s->abort, memory_order_relaxed); g++) {
+    for (uint64_t g = bt->first; g < end && !atomic_load_explicit(&s->abort, memory_order_relaxed);
+         g++) {
       size_t size = hash_size(ctx->seed, g, min, span);
       void *q = a->malloc(size);
       if (!q) {
@@ -744,9 +773,16 @@ enum { CT_SIZE, CT_REPS, CT_N };
 
 static const mmb_param ct_params[] = {
     {.name = "size", .def = 8, .min = 1, .max = 1LL << 20, .help = "bytes per object"},
-    {.name = "reps", .def = 20000, .min = 1, .max = 1LL << 30,
+    {.name = "reps",
+     .def = 20000,
+     .min = 1,
+     .max = 1LL << 30,
      .help = "times each object is written in full"},
-    {.name = "n", .def = 4000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 4000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "objects in all (total, split over the threads)"},
     {0},
 };
@@ -870,7 +906,8 @@ static const mmb_workload wl_cache_thrash = {
 static const mmb_workload wl_cache_scratch = {
     .name = "cache-scratch",
     .family = "threads",
-    .description = "passive false sharing: objects made back to back, freed by workers, then reused",
+    .description =
+        "passive false sharing: objects made back to back, freed by workers, then reused",
     .follows = "Berger et al., Hoard, ASPLOS 2000 (cache-scratch)",
     .params = ct_params,
     .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
@@ -896,10 +933,22 @@ enum { BU_MIN, BU_MAX, BU_KEEP, BU_ROUNDS, BU_N };
 
 static const mmb_param bu_params[] = {
     {.name = "min", .def = 16, .min = 1, .max = 1LL << 20, .help = "smallest block (bytes)"},
-    {.name = "max", .def = 128, .min = 1, .max = 1LL << 20, .help = "largest block (bytes, uniform)"},
-    {.name = "keep", .def = 32, .min = 1, .max = 1LL << 20, .help = "keep every keep-th block of a turn"},
+    {.name = "max",
+     .def = 128,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "largest block (bytes, uniform)"},
+    {.name = "keep",
+     .def = 32,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "keep every keep-th block of a turn"},
     {.name = "rounds", .def = 2, .min = 1, .max = BU_MAX_ROUNDS, .help = "turns per thread"},
-    {.name = "n", .def = 1000000, .min = 1, .max = 1LL << 32, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 1000000,
+     .min = 1,
+     .max = 1LL << 32,
+     .flags = MMB_PF_WORK,
      .help = "blocks per turn (per thread: the work grows with the threads)"},
     {0},
 };
@@ -1077,6 +1126,6 @@ static const mmb_workload wl_blowup = {
 };
 
 const mmb_workload *const mmb_family_threads[] = {
-    &wl_thread_local, &wl_larson, &wl_producer_consumer, &wl_cache_thrash,
-    &wl_cache_scratch, &wl_blowup, NULL,
+    &wl_thread_local, &wl_larson, &wl_producer_consumer, &wl_cache_thrash, &wl_cache_scratch,
+    &wl_blowup,       NULL,
 };

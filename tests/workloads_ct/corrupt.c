@@ -106,7 +106,7 @@ static void *pool_get(size_t n) {
 
 static void pool_put(void *p, size_t n) {
   uint16_t *r = &refs[ref_index(p)];
-  if (*r == 0) return; /* not live: ignore */
+  if (*r == 0) return;  /* not live: ignore */
   if (--*r > 0) return; /* handed out twice: still referenced */
   int ci = class_index(class_size(n));
   void *next = freel[ci];
@@ -193,14 +193,17 @@ int main(void) {
     CHECKF(strcmp(ref.status, "ok") == 0, "%s [%s] t=%d under glibc: %s %s", c->w, c->params,
            c->threads, ref.status, ref.reason);
     for (int m = SOUND; m <= NOMEM; m++) {
-      int expect = m == OVERLAP ? c->overlap : m == SCRIBBLE ? c->scribble : m == NOMEM ? c->nomem : 0;
+      int expect = m == OVERLAP    ? c->overlap
+                   : m == SCRIBBLE ? c->scribble
+                   : m == NOMEM    ? c->nomem
+                                   : 0;
       if (m != SOUND && !expect) continue;
       mode = m;
       ct_result r = ct_cell(&broken, c->w, c->params, c->threads);
       if (m == SOUND) {
         CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, ref.checksum) == 0,
-               "%s [%s] t=%d, sound pool: %s %s checksum %s, glibc %s", c->w, c->params,
-               c->threads, r.status, r.reason, r.checksum, ref.checksum);
+               "%s [%s] t=%d, sound pool: %s %s checksum %s, glibc %s", c->w, c->params, c->threads,
+               r.status, r.reason, r.checksum, ref.checksum);
         continue;
       }
       CHECKF(strcmp(r.status, "corrupt") == 0, "%s [%s] t=%d, %s: status %s (%s), expected corrupt",

@@ -41,7 +41,7 @@ static const mmb_allocator off_alloc = {
 
 typedef struct ct_case {
   const char *w, *params;
-  int same_across_threads; /* the workload promises one checksum for all T */
+  int same_across_threads;       /* the workload promises one checksum for all T */
   long ops_base, ops_per_thread; /* expected ops = base + per_thread * T; base < 0: any */
 } ct_case;
 
@@ -97,8 +97,8 @@ static void run_case(const ct_case *c, const int *tlist) {
 
     /* the same cell again: scheduling must not change the checksum */
     ct_result again = ct_cell(&mmb_alloc_glibc, c->w, c->params, t);
-    CHECKF(strcmp(again.checksum, r.checksum) == 0, "%s [%s] t=%d: rerun checksum %s != %s",
-           c->w, c->params, t, again.checksum, r.checksum);
+    CHECKF(strcmp(again.checksum, r.checksum) == 0, "%s [%s] t=%d: rerun checksum %s != %s", c->w,
+           c->params, t, again.checksum, r.checksum);
 
     /* another correct allocator: same checksum */
     ct_result o = ct_cell(&off_alloc, c->w, c->params, t);

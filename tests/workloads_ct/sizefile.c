@@ -61,7 +61,8 @@ int main(void) {
 
   /* sizes come from the file, exactly */
   expect_ok_live("one.csv", "100,1\n", 50 * 100);
-  expect_ok_live("forms.csv", "# comment line\n size , weight \n\n32, 1 # trailing comment\r\n64 ,0\r\n",
+  expect_ok_live("forms.csv",
+                 "# comment line\n size , weight \n\n32, 1 # trailing comment\r\n64 ,0\r\n",
                  50 * 32);
 
   /* weights shape the draw: 3:1 between 16 and 1024 bytes -> mean 268 */
