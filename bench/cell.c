@@ -96,6 +96,11 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     mmb_record_fail(rec, "error", "threads must be 1..%d", MMB_MAX_THREADS);
     return -1;
   }
+  if (threads < w->min_threads || (w->max_threads && threads > w->max_threads)) {
+    mmb_record_fail(rec, "error", "%s runs with %d..%d threads, not %d", w->name, w->min_threads,
+                    w->max_threads ? w->max_threads : MMB_MAX_THREADS, threads);
+    return -1;
+  }
   if (a->unavailable) {
     mmb_record_fail(rec, "error", "allocator %s unavailable: %s", a->name, a->unavailable);
     return -1;
