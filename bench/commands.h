@@ -11,5 +11,6 @@ int mmb_cmd_probe(int argc, char **argv);   /* bench/probe.c (internal) */
 int mmb_cmd_check(int argc, char **argv);   /* bench/cmd_check.c */
 int mmb_cmd_report(int argc, char **argv);  /* bench/report.c */
 int mmb_cmd_compare(int argc, char **argv); /* bench/compare.c */
+int mmb_cmd_reproduce(int argc, char **argv); /* bench/reproduce.c */
 
 #endif

@@ -19,6 +19,7 @@ static const subcommand commands[] = {
     {"check-allocator", mmb_cmd_check, "conformance table of allocators (C11/POSIX malloc API)"},
     {"report", mmb_cmd_report, "plots and report.html for a results folder"},
     {"compare", mmb_cmd_compare, "compare two results folders cell by cell"},
+    {"reproduce", mmb_cmd_reproduce, "re-run published claims (recipes) and judge them PASS / FAIL / INCONCLUSIVE"},
     {"cell", mmb_cmd_cell, NULL},
     {"probe", mmb_cmd_probe, NULL},
 };
@@ -33,7 +34,7 @@ static void usage(FILE *out) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "mmbench: missing command (valid: run, list, env, check-allocator, report, compare; see: mmbench --help)\n");
+    fprintf(stderr, "mmbench: missing command (valid: run, list, env, check-allocator, report, compare, reproduce; see: mmbench --help)\n");
     return MMB_EXIT_USAGE;
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
@@ -55,6 +56,6 @@ int main(int argc, char **argv) {
   if (best && bestd <= 2)
     fprintf(stderr, "mmbench: unknown command '%s' (did you mean '%s'? see: mmbench --help)\n", argv[1], best);
   else
-    fprintf(stderr, "mmbench: unknown command '%s' (valid: run, list, env, check-allocator, report, compare)\n", argv[1]);
+    fprintf(stderr, "mmbench: unknown command '%s' (valid: run, list, env, check-allocator, report, compare, reproduce)\n", argv[1]);
   return MMB_EXIT_USAGE;
 }

@@ -35,7 +35,8 @@ typedef struct pctx {
   size_t errlen;
 } pctx;
 
-__attribute__((format(printf, 3, 4))) static int perr(const pctx *p, int line, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static int perr(const pctx *p, int line, const char *fmt,
+                                                      ...) {
   char msg[1024];
   va_list ap;
   va_start(ap, fmt);
@@ -86,7 +87,8 @@ static int parse_number(const char *s, double *v) {
 static int valid_name(const char *s) {
   if (!*s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s))) return 0;
   for (; *s; s++)
-    if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '.' || *s == '_' || *s == '-'))
+    if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '.' || *s == '_' ||
+          *s == '-'))
       return 0;
   return 1;
 }
@@ -94,19 +96,42 @@ static int valid_name(const char *s) {
 /* ---------------------------------------------------------------------------
  * Names the recipe may use
  * ------------------------------------------------------------------------- */
-static const char *const figure_kinds[] = {"time",  "rss",    "rsslive", "counters", "scaling",
-                                           "sweep", "timeline", "latency", "heapsweep", "none",
-                                           NULL};
+static const char *const figure_kinds[] = {"time",      "rss",   "rsslive",  "counters",
+                                           "scaling",   "sweep", "timeline", "latency",
+                                           "heapsweep", "none",  NULL};
 
-static const char *const known_metrics[] = {
-    "ns_per_op", "ops_per_s", "wall_ns", "cpu_ns", "ops", "peak_rss_kb", "rss_per_live",
-    "final_rss_kb", "minflt", "majflt", "nvcsw", "nivcsw", "live_bytes", "reclaimed", "rep",
-    "threads", "ipc", "counters_running_frac", NULL};
+static const char *const known_metrics[] = {"ns_per_op",
+                                            "ops_per_s",
+                                            "wall_ns",
+                                            "cpu_ns",
+                                            "ops",
+                                            "peak_rss_kb",
+                                            "rss_per_live",
+                                            "final_rss_kb",
+                                            "minflt",
+                                            "majflt",
+                                            "nvcsw",
+                                            "nivcsw",
+                                            "live_bytes",
+                                            "reclaimed",
+                                            "rep",
+                                            "threads",
+                                            "ipc",
+                                            "counters_running_frac",
+                                            NULL};
 
-static const char *const known_counters[] = {
-    "cycles", "instructions", "cache-references", "cache-misses", "L1-dcache-load-misses",
-    "dTLB-load-misses", "branch-misses", "task-clock", "page-faults", "context-switches",
-    "cpu-migrations", NULL};
+static const char *const known_counters[] = {"cycles",
+                                             "instructions",
+                                             "cache-references",
+                                             "cache-misses",
+                                             "L1-dcache-load-misses",
+                                             "dTLB-load-misses",
+                                             "branch-misses",
+                                             "task-clock",
+                                             "page-faults",
+                                             "context-switches",
+                                             "cpu-migrations",
+                                             NULL};
 
 static const char *const fixed_keys[] = {"workload", "allocator", "threads", "run", NULL};
 
@@ -149,7 +174,8 @@ static int parse_term(const pctx *p, int line, const char *tok, mmb_rsel *s) {
   excerpt(tok, ex, sizeof ex);
   const char *eq = strchr(tok, '=');
   if (!eq || eq == tok || !eq[1])
-    return perr(p, line, "selector term '%s' is not KEY=VALUE (e.g. allocator=glibc threads=2)", ex);
+    return perr(p, line, "selector term '%s' is not KEY=VALUE (e.g. allocator=glibc threads=2)",
+                ex);
   if (s->n == MMB_RECIPE_MAX_TERMS)
     return perr(p, line, "a selector has at most %d terms", MMB_RECIPE_MAX_TERMS);
   mmb_rterm *t = &s->t[s->n];
@@ -196,10 +222,14 @@ static int parse_term(const pctx *p, int line, const char *tok, mmb_rsel *s) {
     excerpt(t->key, kx, sizeof kx);
     const char *near = nearest_key(t->key);
     if (*near)
-      return perr(p, line, "unknown selector key '%s' (did you mean '%s'? keys: workload, allocator, "
-                           "threads, run, or a workload parameter)", kx, near);
-    return perr(p, line, "unknown selector key '%s' (keys: workload, allocator, threads, run, or a "
-                         "workload parameter; see: mmbench list)", kx);
+      return perr(p, line,
+                  "unknown selector key '%s' (did you mean '%s'? keys: workload, allocator, "
+                  "threads, run, or a workload parameter)",
+                  kx, near);
+    return perr(p, line,
+                "unknown selector key '%s' (keys: workload, allocator, threads, run, or a "
+                "workload parameter; see: mmbench list)",
+                kx);
   }
   s->n++;
   return 0;
@@ -295,7 +325,8 @@ static int parse_metric(const pctx *p, int line, const char *text, mmb_rmetric *
       return perr(p, line, "metric '%s' has more than %d factors", buf, MMB_RECIPE_MAX_FACTORS);
     size_t n = strcspn(s, "*/");
     if (n == 0 || n >= sizeof m->name[0])
-      return perr(p, line, "metric '%s': expected a metric name or a number around '*' and '/'", buf);
+      return perr(p, line, "metric '%s': expected a metric name or a number around '*' and '/'",
+                  buf);
     char f[64];
     memcpy(f, s, n);
     f[n] = 0;
@@ -307,7 +338,8 @@ static int parse_metric(const pctx *p, int line, const char *text, mmb_rmetric *
     } else {
       for (const char *c = f; *c; c++)
         if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.'))
-          return perr(p, line, "metric '%s': '%s' is not a metric name (letters, digits, _ - .)", buf, f);
+          return perr(p, line, "metric '%s': '%s' is not a metric name (letters, digits, _ - .)",
+                      buf, f);
       memcpy(m->name[m->n], f, n + 1);
     }
     m->n++;
@@ -335,7 +367,8 @@ static int metric_known(const mmb_recipe *r, const char *name) {
       char *items[64];
       int ni = mmb_split_list(r->runs[k].argv[i + 1], items, 64);
       int found = 0;
-      for (int j = 0; j < ni; j++) found |= strcmp(items[j], base) == 0 || strcmp(items[j], name) == 0;
+      for (int j = 0; j < ni; j++)
+        found |= strcmp(items[j], base) == 0 || strcmp(items[j], name) == 0;
       if (ni > 0) mmb_free_list(items, ni);
       if (found) return 1;
     }
@@ -357,10 +390,13 @@ static int check_metric_names(const pctx *p, const mmb_recipe *r, const mmb_rche
       if (d < bestd) bestd = d, best = known_counters[j];
     }
     if (best)
-      return perr(p, c->line, "unknown metric '%s' (did you mean '%s'? metrics: the columns of "
-                              "summary.csv and runs.csv, or an event named with --events)", name, best);
-    return perr(p, c->line, "unknown metric '%s' (metrics: ns_per_op, ops_per_s, wall_ns, cpu_ns, ops, "
-                            "peak_rss_kb, rss_per_live, reclaimed, ..., or an event named with --events)",
+      return perr(p, c->line,
+                  "unknown metric '%s' (did you mean '%s'? metrics: the columns of "
+                  "summary.csv and runs.csv, or an event named with --events)",
+                  name, best);
+    return perr(p, c->line,
+                "unknown metric '%s' (metrics: ns_per_op, ops_per_s, wall_ns, cpu_ns, ops, "
+                "peak_rss_kb, rss_per_live, reclaimed, ..., or an event named with --events)",
                 name);
   }
   return 0;
@@ -395,28 +431,35 @@ static int parse_check(const pctx *p, int line, const char *value, mmb_rcheck *c
     if (!colon || !starts_func(colon + 1)) {
       char ex[80];
       excerpt(s, ex, sizeof ex);
-      return perr(p, line, "expect: '%s' is not a check (write ratio(METRIC, SEL / SEL) OP NUMBER or "
-                           "median(METRIC, SEL) OP NUMBER, optionally after 'LABEL:')", ex);
+      return perr(p, line,
+                  "expect: '%s' is not a check (write ratio(METRIC, SEL / SEL) OP NUMBER or "
+                  "median(METRIC, SEL) OP NUMBER, optionally after 'LABEL:')",
+                  ex);
     }
     *colon = 0;
     char *label = trim(s);
-    if (!*label) return perr(p, line, "expect: empty label before ':' (drop the ':' or name the check)");
+    if (!*label)
+      return perr(p, line, "expect: empty label before ':' (drop the ':' or name the check)");
     if (copy(c->label, sizeof c->label, label) != 0)
       return perr(p, line, "expect: label longer than %zu characters", sizeof c->label - 1);
     s = trim(colon + 1);
   }
   if (copy(c->text, sizeof c->text, s) != 0)
     return perr(p, line, "expect: check longer than %zu characters", sizeof c->text - 1);
-  if (strncmp(s, "ratio", 5) == 0) c->func = MMB_RFUNC_RATIO, s += 5;
-  else c->func = MMB_RFUNC_MEDIAN, s += 6;
+  if (strncmp(s, "ratio", 5) == 0)
+    c->func = MMB_RFUNC_RATIO, s += 5;
+  else
+    c->func = MMB_RFUNC_MEDIAN, s += 6;
   while (*s == ' ') s++;
   s++; /* '(' */
   /* the argument list ends at the ')' outside brackets */
   char *close = NULL;
   int depth = 0;
   for (char *q = s; *q; q++) {
-    if (*q == '[') depth++;
-    else if (*q == ']' && depth) depth--;
+    if (*q == '[')
+      depth++;
+    else if (*q == ']' && depth)
+      depth--;
     else if (*q == ')' && !depth) {
       close = q;
       break;
@@ -425,8 +468,9 @@ static int parse_check(const pctx *p, int line, const char *value, mmb_rcheck *c
   const char *fname = c->func == MMB_RFUNC_RATIO ? "ratio" : "median";
   if (!close)
     return perr(p, line, "%s(...): missing ')' (e.g. %s)", fname,
-                c->func == MMB_RFUNC_RATIO ? "ratio(ns_per_op, allocator=glibc / allocator=jemalloc) >= 1.2"
-                                           : "median(reclaimed, allocator=rc) == 0");
+                c->func == MMB_RFUNC_RATIO
+                    ? "ratio(ns_per_op, allocator=glibc / allocator=jemalloc) >= 1.2"
+                    : "median(reclaimed, allocator=rc) == 0");
   *close = 0;
   char *comma = strchr(s, ',');
   if (!comma)
@@ -450,29 +494,38 @@ static int parse_check(const pctx *p, int line, const char *value, mmb_rcheck *c
     if (rc) return rc;
   }
   if (c->func == MMB_RFUNC_RATIO && side == 0)
-    return perr(p, line, "ratio(...) needs two selectors separated by ' / ' (spaces around the '/')");
+    return perr(p, line,
+                "ratio(...) needs two selectors separated by ' / ' (spaces around the '/')");
   if (c->func == MMB_RFUNC_RATIO && c->sel[1].n == 0)
     return perr(p, line, "ratio(...): empty selector after '/'");
   /* comparison */
   s = trim(close + 1);
   int op = -1;
-  if (strncmp(s, ">=", 2) == 0) op = MMB_ROP_GE, s += 2;
-  else if (strncmp(s, "<=", 2) == 0) op = MMB_ROP_LE, s += 2;
-  else if (strncmp(s, "==", 2) == 0) op = MMB_ROP_EQ, s += 2;
-  else if (*s == '>') op = MMB_ROP_GT, s++;
-  else if (*s == '<') op = MMB_ROP_LT, s++;
+  if (strncmp(s, ">=", 2) == 0)
+    op = MMB_ROP_GE, s += 2;
+  else if (strncmp(s, "<=", 2) == 0)
+    op = MMB_ROP_LE, s += 2;
+  else if (strncmp(s, "==", 2) == 0)
+    op = MMB_ROP_EQ, s += 2;
+  else if (*s == '>')
+    op = MMB_ROP_GT, s++;
+  else if (*s == '<')
+    op = MMB_ROP_LT, s++;
   if (op < 0) {
     char ex[80];
     excerpt(s, ex, sizeof ex);
-    return perr(p, line, "expected a comparison (>=, >, <=, <, ==) after %s(...), got '%s'", fname, ex);
+    return perr(p, line, "expected a comparison (>=, >, <=, <, ==) after %s(...), got '%s'", fname,
+                ex);
   }
   c->op = (mmb_rop)op;
   s = trim(s);
   char *pm = strstr(s, "+-");
   char *pm2 = strstr(s, "\xc2\xb1"); /* ± */
   char *tol = NULL;
-  if (pm2 && (!pm || pm2 < pm)) *pm2 = 0, tol = pm2 + 2;
-  else if (pm) *pm = 0, tol = pm + 2;
+  if (pm2 && (!pm || pm2 < pm))
+    *pm2 = 0, tol = pm2 + 2;
+  else if (pm)
+    *pm = 0, tol = pm + 2;
   char *num = trim(s);
   if (parse_number(num, &c->value) != 0) {
     char ex[80];
@@ -492,7 +545,8 @@ static int parse_check(const pctx *p, int line, const char *value, mmb_rcheck *c
     if (parse_number(tol, &c->tol) != 0 || c->tol < 0) {
       char ex[80];
       excerpt(tol, ex, sizeof ex);
-      return perr(p, line, "tolerance '%s' is not a number >= 0 (e.g. == 1 +- 0.05 or == 1 +- 5%%)", ex);
+      return perr(p, line, "tolerance '%s' is not a number >= 0 (e.g. == 1 +- 0.05 or == 1 +- 5%%)",
+                  ex);
     }
   }
   return 0;
@@ -519,8 +573,10 @@ static int parse_require(const pctx *p, int line, const char *value, mmb_rrequir
     return 0;
   }
   const char *rest = NULL;
-  if (strncmp(buf, "cores>=", 7) == 0) q->kind = MMB_REQ_CORES, rest = buf + 7;
-  else if (strncmp(buf, "cpus>=", 6) == 0) q->kind = MMB_REQ_CPUS, rest = buf + 6;
+  if (strncmp(buf, "cores>=", 7) == 0)
+    q->kind = MMB_REQ_CORES, rest = buf + 7;
+  else if (strncmp(buf, "cpus>=", 6) == 0)
+    q->kind = MMB_REQ_CPUS, rest = buf + 6;
   long long v;
   if (rest && mmb_parse_int(rest, &v) == 0 && v >= 1 && v <= 4096) {
     q->n = (int)v;
@@ -528,7 +584,8 @@ static int parse_require(const pctx *p, int line, const char *value, mmb_rrequir
   }
   char ex[80];
   excerpt(value, ex, sizeof ex);
-  return perr(p, line, "require: '%s' is not a precondition (valid: cores>=N, cpus>=N, no-smt, pmu)", ex);
+  return perr(p, line,
+              "require: '%s' is not a precondition (valid: cores>=N, cpus>=N, no-smt, pmu)", ex);
 }
 
 /* ---------------------------------------------------------------------------
@@ -547,8 +604,8 @@ static const ropt run_opts[] = {
     {NULL, "--events", 1},    {NULL, "--latency", 1},    {NULL, "--keep-going", 0},
     {NULL, NULL, 0}};
 
-static const char *const run_forbidden[] = {"-o", "--out", "--resume", "-n", "--dry-run", "-q",
-                                            "--quiet", "-h", "--help", NULL};
+static const char *const run_forbidden[] = {"-o", "--out",   "--resume", "-n",     "--dry-run",
+                                            "-q", "--quiet", "-h",       "--help", NULL};
 
 /* Split text into shell-like words ('...' and "..." quote). */
 static int tokenize(const pctx *p, int line, const char *text, char out[][256], int max) {
@@ -594,7 +651,8 @@ static int parse_run(const pctx *p, int line, const char *value, mmb_rrun *run) 
     goto out;
   }
   if (n == 0) {
-    rc = perr(p, line, "run: needs mmbench run options, e.g. run: -w larson -a glibc,jemalloc -t 2 -r 7");
+    rc = perr(p, line,
+              "run: needs mmbench run options, e.g. run: -w larson -a glibc,jemalloc -t 2 -r 7");
     goto out;
   }
   for (int i = 0; i < n; i++) {
@@ -605,7 +663,9 @@ static int parse_run(const pctx *p, int line, const char *value, mmb_rrun *run) 
     char ox[80];
     excerpt(opt, ox, sizeof ox);
     if (in_list(run_forbidden, opt)) {
-      rc = perr(p, line, "run: %s is set by mmbench reproduce (the results go to OUT/<recipe>); drop it", ox);
+      rc =
+          perr(p, line,
+               "run: %s is set by mmbench reproduce (the results go to OUT/<recipe>); drop it", ox);
       goto out;
     }
     const ropt *o = NULL;
@@ -614,12 +674,16 @@ static int parse_run(const pctx *p, int line, const char *value, mmb_rrun *run) 
         o = &run_opts[k];
     if (!o) {
       if (opt[0] != '-')
-        rc = perr(p, line, "run: unexpected word '%s' (options only, e.g. -w larson -a glibc,jemalloc; "
-                           "lists are comma-separated)", ox);
+        rc = perr(p, line,
+                  "run: unexpected word '%s' (options only, e.g. -w larson -a glibc,jemalloc; "
+                  "lists are comma-separated)",
+                  ox);
       else
-        rc = perr(p, line, "run: unknown option '%s' (valid: -w, -a, -t, -p, -r, --warmup, --scale, "
-                           "--preset, --timeout, --seed, --pin, --counters, --events, --latency, "
-                           "--keep-going)", ox);
+        rc = perr(p, line,
+                  "run: unknown option '%s' (valid: -w, -a, -t, -p, -r, --warmup, --scale, "
+                  "--preset, --timeout, --seed, --pin, --counters, --events, --latency, "
+                  "--keep-going)",
+                  ox);
       goto out;
     }
     if (run->argc + 2 > MMB_RECIPE_MAX_ARGS) {
@@ -655,8 +719,8 @@ out:
 /* ---------------------------------------------------------------------------
  * The parser
  * ------------------------------------------------------------------------- */
-static const char *const keys[] = {"name", "claim",  "source", "figure", "require",
-                                   "run",  "where",  "note",   "expect", NULL};
+static const char *const keys[] = {"name", "claim", "source", "figure", "require",
+                                   "run",  "where", "note",   "expect", NULL};
 
 typedef struct entry {
   int line;
@@ -666,7 +730,8 @@ typedef struct entry {
 
 static int set_once(const pctx *p, int *seen, const entry *e, char *dst, size_t len) {
   if (*seen)
-    return perr(p, e->line, "second '%s:' line (a recipe has one; the first is on line %d)", e->key, *seen);
+    return perr(p, e->line, "second '%s:' line (a recipe has one; the first is on line %d)", e->key,
+                *seen);
   *seen = e->line;
   if (!*e->value) return perr(p, e->line, "'%s:' is empty", e->key);
   if (copy(dst, len, e->value) != 0)
@@ -703,7 +768,8 @@ static int split_entries(const pctx *p, const char *text, size_t len, entry **ou
     if (!*s || *s == '#') continue;
     if (cont) {
       if (n == 0) {
-        rc = perr(p, line, "indented line with no 'key:' line before it (indentation continues a value)");
+        rc = perr(p, line,
+                  "indented line with no 'key:' line before it (indentation continues a value)");
         break;
       }
       entry *prev = &v[n - 1];
@@ -730,8 +796,10 @@ static int split_entries(const pctx *p, const char *text, size_t len, entry **ou
     if (bad_key) {
       char ex[80];
       excerpt(s, ex, sizeof ex);
-      rc = perr(p, line, "expected 'key: value', got '%s' (keys: name, claim, source, figure, require, "
-                         "run, where, note, expect; # starts a comment)", ex);
+      rc = perr(p, line,
+                "expected 'key: value', got '%s' (keys: name, claim, source, figure, require, "
+                "run, where, note, expect; # starts a comment)",
+                ex);
       break;
     }
     *colon = 0;
@@ -743,11 +811,15 @@ static int split_entries(const pctx *p, const char *text, size_t len, entry **ou
         if (d < bestd) bestd = d, best = keys[i];
       }
       if (best)
-        rc = perr(p, line, "unknown key '%s' (did you mean '%s'? keys: name, claim, source, figure, "
-                           "require, run, where, note, expect)", s, best);
+        rc = perr(p, line,
+                  "unknown key '%s' (did you mean '%s'? keys: name, claim, source, figure, "
+                  "require, run, where, note, expect)",
+                  s, best);
       else
-        rc = perr(p, line, "unknown key '%s' (keys: name, claim, source, figure, require, run, where, "
-                           "note, expect)", s);
+        rc = perr(p, line,
+                  "unknown key '%s' (keys: name, claim, source, figure, require, run, where, "
+                  "note, expect)",
+                  s);
       break;
     }
     if (n == cap) {
@@ -792,15 +864,18 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
   entry *v = NULL;
   int n = 0, last = 1;
   int rc = split_entries(&p, text, len, &v, &n, &last);
-  int seen_name = 0, seen_claim = 0, seen_source = 0, seen_figure = 0, seen_where = 0, seen_note = 0;
+  int seen_name = 0, seen_claim = 0, seen_source = 0, seen_figure = 0, seen_where = 0,
+      seen_note = 0;
   mmb_rsel where = {0};
   for (int i = 0; !rc && i < n; i++) {
     const entry *e = &v[i];
     if (strcmp(e->key, "name") == 0) {
       rc = set_once(&p, &seen_name, e, r->name, sizeof r->name);
       if (!rc && !valid_name(r->name))
-        rc = perr(&p, e->line, "name '%s' must be lower-case letters, digits, '.', '_' or '-' (e.g. "
-                               "larson-throughput)", r->name);
+        rc = perr(&p, e->line,
+                  "name '%s' must be lower-case letters, digits, '.', '_' or '-' (e.g. "
+                  "larson-throughput)",
+                  r->name);
     } else if (strcmp(e->key, "claim") == 0) {
       rc = set_once(&p, &seen_claim, e, r->claim, sizeof r->claim);
     } else if (strcmp(e->key, "source") == 0) {
@@ -815,8 +890,9 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
       if (!in_list(figure_kinds, kind)) {
         char ex[80];
         excerpt(kind, ex, sizeof ex);
-        rc = perr(&p, e->line, "unknown figure kind '%s' (valid: time, rss, rsslive, counters, scaling, "
-                               "sweep, timeline, latency, heapsweep, none; optionally a workload after it)",
+        rc = perr(&p, e->line,
+                  "unknown figure kind '%s' (valid: time, rss, rsslive, counters, scaling, "
+                  "sweep, timeline, latency, heapsweep, none; optionally a workload after it)",
                   ex);
       } else if (strtok_r(NULL, " \t", &save)) {
         rc = perr(&p, e->line, "figure: expected KIND [WORKLOAD], e.g. figure: time larson");
@@ -842,7 +918,8 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
         rc = parse_run(&p, e->line, e->value, &r->runs[r->nruns++]);
     } else if (strcmp(e->key, "where") == 0) {
       if (seen_where) {
-        rc = perr(&p, e->line, "second 'where:' line (put every term on one; the first is on line %d)",
+        rc = perr(&p, e->line,
+                  "second 'where:' line (put every term on one; the first is on line %d)",
                   seen_where);
         break;
       }
@@ -850,7 +927,8 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
       char buf[MAX_LINE + 1];
       snprintf(buf, sizeof buf, "%s", e->value);
       rc = parse_terms(&p, e->line, buf, &where);
-      if (!rc && where.n == 0) rc = perr(&p, e->line, "'where:' is empty (e.g. where: workload=larson)");
+      if (!rc && where.n == 0)
+        rc = perr(&p, e->line, "'where:' is empty (e.g. where: workload=larson)");
     } else if (strcmp(e->key, "expect") == 0) {
       if (r->nchecks == MMB_RECIPE_MAX_CHECKS)
         rc = perr(&p, e->line, "more than %d expect: lines", MMB_RECIPE_MAX_CHECKS);
@@ -861,13 +939,18 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
   for (int i = 0; i < n; i++) free(v[i].value);
   free(v);
   if (!rc) {
-    if (!seen_name) rc = perr(&p, last, "no 'name:' line (e.g. name: larson)");
-    else if (!seen_claim) rc = perr(&p, last, "no 'claim:' line (state the published claim in one sentence)");
-    else if (!seen_source) rc = perr(&p, last, "no 'source:' line (the paper, section or figure)");
-    else if (r->nruns == 0) rc = perr(&p, last, "no 'run:' line (the mmbench run options of the matrix)");
+    if (!seen_name)
+      rc = perr(&p, last, "no 'name:' line (e.g. name: larson)");
+    else if (!seen_claim)
+      rc = perr(&p, last, "no 'claim:' line (state the published claim in one sentence)");
+    else if (!seen_source)
+      rc = perr(&p, last, "no 'source:' line (the paper, section or figure)");
+    else if (r->nruns == 0)
+      rc = perr(&p, last, "no 'run:' line (the mmbench run options of the matrix)");
     else if (r->nchecks == 0)
-      rc = perr(&p, last, "no 'expect:' line (e.g. expect: ratio(ns_per_op, allocator=glibc / "
-                          "allocator=jemalloc) >= 1.2)");
+      rc = perr(&p, last,
+                "no 'expect:' line (e.g. expect: ratio(ns_per_op, allocator=glibc / "
+                "allocator=jemalloc) >= 1.2)");
   }
   /* where terms, run= range, metric names */
   for (int k = 0; !rc && k < r->nchecks; k++) {
@@ -950,7 +1033,8 @@ static int run_scale(const pctx *p, const mmb_rrun *run, double mul, double *sca
       return perr(p, run->line, "run: --scale needs a number in (0, 1000], not '%s'", sc);
   } else {
     const mmb_preset *pre = mmb_preset_find(preset);
-    if (!pre) return perr(p, run->line, "run: unknown preset '%s' (valid: quick, default, full)", preset);
+    if (!pre)
+      return perr(p, run->line, "run: unknown preset '%s' (valid: quick, default, full)", preset);
     base = pre->scale;
   }
   *scale = base * mul;
@@ -981,9 +1065,12 @@ int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps, 
     const char *v = run->argv[++i];
     double d;
     int bad = 0;
-    if (strcmp(opt, "-w") == 0) bad = copy(o->workloads, sizeof o->workloads, v);
-    else if (strcmp(opt, "-a") == 0) bad = copy(o->allocators, sizeof o->allocators, v);
-    else if (strcmp(opt, "-t") == 0) bad = copy(o->threads, sizeof o->threads, v);
+    if (strcmp(opt, "-w") == 0)
+      bad = copy(o->workloads, sizeof o->workloads, v);
+    else if (strcmp(opt, "-a") == 0)
+      bad = copy(o->allocators, sizeof o->allocators, v);
+    else if (strcmp(opt, "-t") == 0)
+      bad = copy(o->threads, sizeof o->threads, v);
     else if (strcmp(opt, "-p") == 0) {
       if (o->nparams == 16) return perr(&p, run->line, "run: at most 16 -p options");
       bad = copy(o->params[o->nparams++], sizeof o->params[0], v);
@@ -993,7 +1080,8 @@ int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps, 
     } else if (strcmp(opt, "--warmup") == 0) {
       if (num_opt(&p, run->line, "--warmup", v, 0, 1000, &d)) return -1;
       o->warmup = (int)d;
-    } else if (strcmp(opt, "--preset") == 0) bad = copy(o->preset, sizeof o->preset, v);
+    } else if (strcmp(opt, "--preset") == 0)
+      bad = copy(o->preset, sizeof o->preset, v);
     else if (strcmp(opt, "--timeout") == 0) {
       if (num_opt(&p, run->line, "--timeout", v, 0.001, 86400, &d)) return -1;
       o->timeout = d;
@@ -1006,10 +1094,14 @@ int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps, 
       if (strspn(v, "0123456789,-") != strlen(v))
         return perr(&p, run->line, "run: --pin needs a CPU list such as 0 or 0-1, not '%s'", v);
       bad = copy(o->pin, sizeof o->pin, v);
-    } else if (strcmp(opt, "--counters") == 0) bad = copy(o->counters, sizeof o->counters, v);
-    else if (strcmp(opt, "--events") == 0) bad = copy(o->events, sizeof o->events, v);
-    else if (strcmp(opt, "--latency") == 0) bad = copy(o->latency, sizeof o->latency, v);
-    else if (strcmp(opt, "--scale") == 0) continue;
+    } else if (strcmp(opt, "--counters") == 0)
+      bad = copy(o->counters, sizeof o->counters, v);
+    else if (strcmp(opt, "--events") == 0)
+      bad = copy(o->events, sizeof o->events, v);
+    else if (strcmp(opt, "--latency") == 0)
+      bad = copy(o->latency, sizeof o->latency, v);
+    else if (strcmp(opt, "--scale") == 0)
+      continue;
     if (bad) return perr(&p, run->line, "run: the value of %s is too long", opt);
   }
   if (run_scale(&p, run, scale_mul, &o->scale)) return -1;
@@ -1122,20 +1214,25 @@ int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, int reps, char *e
         cellkey ck = {cells[i].workload, cells[i].params, cells[i].allocator, cells[i].threads,
                       cells[i].run};
         if (!sel_match(&c->sel[s], &ck)) continue;
-        if (count == 0) first = i;
-        else if (count == 1) second = i;
+        if (count == 0)
+          first = i;
+        else if (count == 1)
+          second = i;
         count++;
       }
       char st[512];
       sel_text(&c->sel[s], st, sizeof st);
       if (count == 0)
-        rc = perr(&p, c->line, "selector '%s' matches no cell of the run: lines (check its workload, "
-                               "allocator, threads and parameter values; see: mmbench run -n ...)", st);
+        rc = perr(&p, c->line,
+                  "selector '%s' matches no cell of the run: lines (check its workload, "
+                  "allocator, threads and parameter values; see: mmbench run -n ...)",
+                  st);
       else if (count > 1)
-        rc = perr(&p, c->line, "selector '%s' matches %d cells (e.g. %s %s t=%d and %s %s t=%d); add "
-                               "a %s= term to pick one", st, count, cells[first].allocator,
-                  cells[first].params, cells[first].threads, cells[second].allocator,
-                  cells[second].params, cells[second].threads,
+        rc = perr(&p, c->line,
+                  "selector '%s' matches %d cells (e.g. %s %s t=%d and %s %s t=%d); add "
+                  "a %s= term to pick one",
+                  st, count, cells[first].allocator, cells[first].params, cells[first].threads,
+                  cells[second].allocator, cells[second].params, cells[second].threads,
                   differing_key(&cells[first], &cells[second]));
     }
   }
@@ -1220,11 +1317,13 @@ int mmb_recipe_requires_met(const mmb_recipe *r, const mmb_host_facts *h, char *
     switch (q->kind) {
     case MMB_REQ_CORES:
       if (h->cores < 0) {
-        snprintf(why, len, "require %s: the CPU topology is unreadable (/sys/devices/system/cpu)", q->text);
+        snprintf(why, len, "require %s: the CPU topology is unreadable (/sys/devices/system/cpu)",
+                 q->text);
         return 0;
       }
       if (h->cores < q->n) {
-        snprintf(why, len, "require %s: this machine has %d core%s that are not SMT siblings (%d CPUs)",
+        snprintf(why, len,
+                 "require %s: this machine has %d core%s that are not SMT siblings (%d CPUs)",
                  q->text, h->cores, h->cores == 1 ? "" : "s", h->cpus);
         return 0;
       }
@@ -1238,17 +1337,20 @@ int mmb_recipe_requires_met(const mmb_recipe *r, const mmb_host_facts *h, char *
       break;
     case MMB_REQ_NO_SMT:
       if (h->cores < 0 || h->threads_per_core > 1) {
-        snprintf(why, len, "require no-smt: %s", h->cores < 0 ? "the CPU topology is unreadable"
-                                                             : "this machine runs SMT (threads per core > 1)");
+        snprintf(why, len, "require no-smt: %s",
+                 h->cores < 0 ? "the CPU topology is unreadable"
+                              : "this machine runs SMT (threads per core > 1)");
         if (h->cores >= 0)
-          snprintf(why, len, "require no-smt: this machine runs %d threads per core", h->threads_per_core);
+          snprintf(why, len, "require no-smt: this machine runs %d threads per core",
+                   h->threads_per_core);
         return 0;
       }
       break;
     case MMB_REQ_PMU:
       if (!h->pmu) {
-        snprintf(why, len, "require pmu: no hardware cycle counter opens here (a VM without a PMU, or "
-                           "perf_event_paranoid)");
+        snprintf(why, len,
+                 "require pmu: no hardware cycle counter opens here (a VM without a PMU, or "
+                 "perf_event_paranoid)");
         return 0;
       }
       break;
@@ -1285,7 +1387,8 @@ int mmb_rresults_load(mmb_rresults *rs, const char *const *dirs, int n, char *er
                                        "status",   "median", "ci_lo",     "ci_hi",   NULL};
     for (int k = 0; need[k]; k++)
       if (mmb_table_col(rs->summary[i], need[k]) < 0) {
-        snprintf(err, errlen, "%s/summary.csv has no '%s' column (not a summary written by mmbench run)",
+        snprintf(err, errlen,
+                 "%s/summary.csv has no '%s' column (not a summary written by mmbench run)",
                  dirs[i], need[k]);
         mmb_rresults_free(rs);
         return -1;
@@ -1311,10 +1414,10 @@ const char *mmb_verdict_name(mmb_verdict v) {
 
 /* One side of a check: a cell and the metric measured on it. */
 typedef struct side {
-  int run;            /* index into rs */
-  size_t row;         /* a summary row of the cell */
+  int run;    /* index into rs */
+  size_t row; /* a summary row of the cell */
   double median, lo, hi;
-  double *vals;       /* per-repetition values (runs.csv), heap; may be NULL */
+  double *vals; /* per-repetition values (runs.csv), heap; may be NULL */
   size_t nvals;
   int n;
 } side;
@@ -1322,7 +1425,8 @@ typedef struct side {
 static int row_is_cell(const mmb_table *t, size_t a, const mmb_table *u, size_t b) {
   static const char *const k[] = {"workload", "params", "allocator", "threads"};
   for (int i = 0; i < 4; i++)
-    if (strcmp(mmb_table_get(t, a, mmb_table_col(t, k[i])), mmb_table_get(u, b, mmb_table_col(u, k[i]))) != 0)
+    if (strcmp(mmb_table_get(t, a, mmb_table_col(t, k[i])),
+               mmb_table_get(u, b, mmb_table_col(u, k[i]))) != 0)
       return 0;
   return 1;
 }
@@ -1399,7 +1503,8 @@ static int measure(const mmb_rcheck *c, int s, const mmb_rresults *rs, side *out
     for (size_t r = 0; runs && r < mmb_table_rows(runs); r++)
       if (row_is_cell(t, frow, runs, r) &&
           strcmp(mmb_table_get(runs, r, mmb_table_col(runs, "status")), "ok") != 0) {
-        snprintf(reason, sizeof reason, ": %s", mmb_table_get(runs, r, mmb_table_col(runs, "reason")));
+        snprintf(reason, sizeof reason, ": %s",
+                 mmb_table_get(runs, r, mmb_table_col(runs, "reason")));
         break;
       }
     snprintf(why, len, "cell %s is %s%s", cd, status[0] ? status : "not ok", reason);
@@ -1424,7 +1529,8 @@ static int measure(const mmb_rcheck *c, int s, const mmb_rresults *rs, side *out
   if (c->metric.n == 1 && c->metric.name[0][0]) {
     int cm = mmb_table_col(t, "metric");
     for (size_t r = 0; r < mmb_table_rows(t); r++) {
-      if (!row_is_cell(t, frow, t, r) || strcmp(mmb_table_get(t, r, cm), c->metric.name[0]) != 0) continue;
+      if (!row_is_cell(t, frow, t, r) || strcmp(mmb_table_get(t, r, cm), c->metric.name[0]) != 0)
+        continue;
       double med = mmb_table_numv(t, r, mmb_table_col(t, "median"));
       if (isnan(med)) break;
       out->median = med;
@@ -1479,16 +1585,23 @@ mmb_verdict mmb_recipe_decide(const mmb_rcheck *c, double lo, double hi) {
 }
 
 void mmb_recipe_check_text(const mmb_rcheck *c, char *buf, size_t len) {
-  if (c->label[0]) snprintf(buf, len, "%s: %s", c->label, c->text);
-  else snprintf(buf, len, "%s", c->text);
+  if (c->label[0])
+    snprintf(buf, len, "%s: %s", c->label, c->text);
+  else
+    snprintf(buf, len, "%s", c->text);
 }
 
 static void fmt_val(double v, char *buf, size_t len) {
-  if (isnan(v)) snprintf(buf, len, "-");
-  else if (v == 0) snprintf(buf, len, "0");
-  else if (fabs(v) >= 1e5 || fabs(v) < 1e-3) snprintf(buf, len, "%.3g", v);
-  else if (fabs(v) >= 100) snprintf(buf, len, "%.0f", v);
-  else snprintf(buf, len, "%.3g", v);
+  if (isnan(v))
+    snprintf(buf, len, "-");
+  else if (v == 0)
+    snprintf(buf, len, "0");
+  else if (fabs(v) >= 1e5 || fabs(v) < 1e-3)
+    snprintf(buf, len, "%.3g", v);
+  else if (fabs(v) >= 100)
+    snprintf(buf, len, "%.0f", v);
+  else
+    snprintf(buf, len, "%.3g", v);
 }
 
 mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_rresults *rs,
@@ -1539,7 +1652,8 @@ mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_rresults
   fmt_val(out->lo, lo, sizeof lo);
   fmt_val(out->hi, hi, sizeof hi);
   if (c->func == MMB_RFUNC_RATIO)
-    snprintf(out->measured, sizeof out->measured, "%s [%s, %s] n=%d/%d", v, lo, hi, out->n[0], out->n[1]);
+    snprintf(out->measured, sizeof out->measured, "%s [%s, %s] n=%d/%d", v, lo, hi, out->n[0],
+             out->n[1]);
   else
     snprintf(out->measured, sizeof out->measured, "%s [%s, %s] n=%d", v, lo, hi, out->n[0]);
   out->verdict = mmb_recipe_decide(c, out->lo, out->hi);
@@ -1548,15 +1662,17 @@ mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_rresults
   switch (out->verdict) {
   case MMB_PASS: out->why[0] = 0; break;
   case MMB_FAIL:
-    snprintf(out->why, sizeof out->why, "the 95%% CI [%s, %s] is entirely outside %s %s%s", lo, hi,
+    snprintf(out->why, sizeof out->why, "no value of the 95%% CI [%s, %s] meets %s %s%s", lo, hi,
              op_text[c->op], t, c->tol > 0 ? " (with its tolerance)" : "");
     break;
   case MMB_INCONCLUSIVE:
     if (isnan(out->lo) || isnan(out->hi))
       snprintf(out->why, sizeof out->why, "no confidence interval for the estimate");
     else
-      snprintf(out->why, sizeof out->why, "the 95%% CI [%s, %s] straddles %s %s: more repetitions or a "
-                                          "quieter machine", lo, hi, op_text[c->op], t);
+      snprintf(out->why, sizeof out->why,
+               "the 95%% CI [%s, %s] straddles %s %s: more repetitions or a "
+               "quieter machine",
+               lo, hi, op_text[c->op], t);
     break;
   }
   return out->verdict;

@@ -56,8 +56,8 @@ typedef struct mmb_rmetric {
   int n;                                 /* factors */
   char name[MMB_RECIPE_MAX_FACTORS][64]; /* "" for a number */
   double num[MMB_RECIPE_MAX_FACTORS];
-  char op[MMB_RECIPE_MAX_FACTORS];       /* op[i] combines factor i (op[0] = '*') */
-  char text[192];                        /* as written, spaces removed */
+  char op[MMB_RECIPE_MAX_FACTORS]; /* op[i] combines factor i (op[0] = '*') */
+  char text[192];                  /* as written, spaces removed */
 } mmb_rmetric;
 
 typedef enum mmb_rop { MMB_ROP_GE, MMB_ROP_GT, MMB_ROP_LE, MMB_ROP_LT, MMB_ROP_EQ } mmb_rop;
@@ -65,23 +65,28 @@ typedef enum mmb_rfunc { MMB_RFUNC_RATIO, MMB_RFUNC_MEDIAN } mmb_rfunc;
 
 typedef struct mmb_rcheck {
   int line;
-  char label[128];  /* "" when none */
-  char text[512];   /* the check as written, without the label */
+  char label[128]; /* "" when none */
+  char text[512];  /* the check as written, without the label */
   mmb_rfunc func;
   mmb_rmetric metric;
-  mmb_rsel sel[2];  /* sel[1] only for ratio; `where` terms merged in */
+  mmb_rsel sel[2]; /* sel[1] only for ratio; `where` terms merged in */
   mmb_rop op;
   double value;
-  double tol;       /* == only: absolute tolerance (tol_pct: percent of value) */
+  double tol; /* == only: absolute tolerance (tol_pct: percent of value) */
   int tol_pct;
 } mmb_rcheck;
 
-typedef enum mmb_rreq_kind { MMB_REQ_CORES, MMB_REQ_CPUS, MMB_REQ_NO_SMT, MMB_REQ_PMU } mmb_rreq_kind;
+typedef enum mmb_rreq_kind {
+  MMB_REQ_CORES,
+  MMB_REQ_CPUS,
+  MMB_REQ_NO_SMT,
+  MMB_REQ_PMU
+} mmb_rreq_kind;
 
 typedef struct mmb_rrequire {
   int line;
   mmb_rreq_kind kind;
-  int n;            /* cores>=n, cpus>=n */
+  int n; /* cores>=n, cpus>=n */
   char text[64];
 } mmb_rrequire;
 
@@ -122,19 +127,18 @@ void mmb_recipe_free(mmb_recipe *r); /* NULL is fine */
 /* The run options of run line k with the work scaled by scale_mul (times
  * the line's --scale, or its preset's scale) and, when reps > 0, the
  * repetitions replaced. 0, or -1 with "FILE:LINE: ..." in err. */
-int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps,
-                        mmb_run_opts *o, char *err, size_t errlen);
+int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps, mmb_run_opts *o,
+                        char *err, size_t errlen);
 /* The `mmbench run` arguments of run line k in the same way (after
  * "run", before -o): tokens written into args[] (max entries of 256 bytes).
  * Returns the count, or -1 with err. */
-int mmb_recipe_run_args(const mmb_recipe *r, int k, double scale_mul, int reps,
-                        char args[][256], int max, char *err, size_t errlen);
+int mmb_recipe_run_args(const mmb_recipe *r, int k, double scale_mul, int reps, char args[][256],
+                        int max, char *err, size_t errlen);
 
 /* Expand every run line (as mmb_recipe_run_opts) and check that each
  * selector of each check matches exactly one cell. 0, or -1 with
  * "FILE:LINE: ..." in err. */
-int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, int reps, char *err,
-                        size_t errlen);
+int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, int reps, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------------------
  * Preconditions

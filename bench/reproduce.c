@@ -196,9 +196,9 @@ typedef struct outcome {
   mmb_verdict verdict;
   mmb_rcheck_result res[MMB_RECIPE_MAX_CHECKS];
   char dirs[MMB_RECIPE_MAX_RUNS][PATH_MAX]; /* relative to OUT */
-  int ran;              /* the matrix ran (folders exist) */
-  int run_error;        /* a matrix could not run */
-  char why[512];        /* recipe-level reason (precondition, run error) */
+  int ran;                                  /* the matrix ran (folders exist) */
+  int run_error;                            /* a matrix could not run */
+  char why[512];                            /* recipe-level reason (precondition, run error) */
   double seconds;
 } outcome;
 
@@ -215,7 +215,8 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
   char why[512];
   if (!mmb_recipe_requires_met(r, host, why, sizeof why)) {
     snprintf(oc->why, sizeof oc->why, "precondition: %s", why);
-    for (int k = 0; k < r->nchecks; k++) snprintf(oc->res[k].why, sizeof oc->res[k].why, "%s", oc->why);
+    for (int k = 0; k < r->nchecks; k++)
+      snprintf(oc->res[k].why, sizeof oc->res[k].why, "%s", oc->why);
     return;
   }
   char log[PATH_MAX];
@@ -223,8 +224,10 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
   const char *dirs[MMB_RECIPE_MAX_RUNS];
   char abs[MMB_RECIPE_MAX_RUNS][PATH_MAX];
   for (int k = 0; k < r->nruns; k++) {
-    if (r->nruns == 1) snprintf(oc->dirs[k], sizeof oc->dirs[k], "%s", r->name);
-    else snprintf(oc->dirs[k], sizeof oc->dirs[k], "%s/run%d", r->name, k + 1);
+    if (r->nruns == 1)
+      snprintf(oc->dirs[k], sizeof oc->dirs[k], "%s", r->name);
+    else
+      snprintf(oc->dirs[k], sizeof oc->dirs[k], "%s/run%d", r->name, k + 1);
     snprintf(abs[k], sizeof abs[k], "%s/%s", out_abs, oc->dirs[k]);
     dirs[k] = abs[k];
     char args[MMB_RECIPE_MAX_ARGS + 8][256], err[1024];
@@ -270,7 +273,8 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
       log_tail(log, tail, sizeof tail);
       snprintf(oc->why, sizeof oc->why, "mmbench run failed (exit %d): %s", rc, tail);
       oc->run_error = 1;
-      for (int j = 0; j < r->nchecks; j++) snprintf(oc->res[j].why, sizeof oc->res[j].why, "%s", oc->why);
+      for (int j = 0; j < r->nchecks; j++)
+        snprintf(oc->res[j].why, sizeof oc->res[j].why, "%s", oc->why);
       oc->seconds = mmb_mono_s() - t0;
       return;
     }
@@ -278,7 +282,8 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
       char *rargv[] = {(char *)mmb_self_exe(), "report", "-q", abs[k], NULL};
       int rr = spawn(rargv, log);
       if (mmb_interrupted) return;
-      if (rr != 0) printf("  note: mmbench report %s failed (exit %d); see %s\n", oc->dirs[k], rr, log);
+      if (rr != 0)
+        printf("  note: mmbench report %s failed (exit %d); see %s\n", oc->dirs[k], rr, log);
     }
   }
   oc->ran = 1;
@@ -287,7 +292,8 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
   if (mmb_rresults_load(&rs, dirs, r->nruns, err, sizeof err) != 0) {
     snprintf(oc->why, sizeof oc->why, "cannot read the results: %s", err);
     oc->run_error = 1;
-    for (int j = 0; j < r->nchecks; j++) snprintf(oc->res[j].why, sizeof oc->res[j].why, "%s", oc->why);
+    for (int j = 0; j < r->nchecks; j++)
+      snprintf(oc->res[j].why, sizeof oc->res[j].why, "%s", oc->why);
     return;
   }
   oc->verdict = mmb_recipe_eval(r, &rs, oc->res);
@@ -302,7 +308,8 @@ static void print_outcome(const outcome *oc) {
     char exp[700];
     mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
     const mmb_rcheck_result *res = &oc->res[k];
-    printf("  %-12s %s\n               measured %s", mmb_verdict_name(res->verdict), exp, res->measured);
+    printf("  %-12s %s\n               measured %s", mmb_verdict_name(res->verdict), exp,
+           res->measured);
     if (res->why[0] && strcmp(res->why, oc->why) != 0) printf("; %s", res->why);
     printf("\n");
   }
@@ -316,17 +323,20 @@ static void print_outcome(const outcome *oc) {
  * verdicts.csv and reproduce.html
  * ------------------------------------------------------------------------- */
 static void fmt_num(double v, char *buf, size_t len) {
-  if (isnan(v)) buf[0] = 0;
-  else snprintf(buf, len, "%.6g", v);
+  if (isnan(v))
+    buf[0] = 0;
+  else
+    snprintf(buf, len, "%.6g", v);
 }
 
 static int write_csv(const char *out, outcome *oc, int n) {
   size_t cap = 1 << 16, used = 0;
   char *text = malloc(cap);
   if (!text) return -ENOMEM;
-  used = (size_t)snprintf(text, cap,
-                          "recipe,claim,source,check,expectation,value,ci_lo,ci_hi,n_a,n_b,measured,"
-                          "verdict,recipe_verdict,reason\n");
+  used =
+      (size_t)snprintf(text, cap,
+                       "recipe,claim,source,check,expectation,value,ci_lo,ci_hi,n_a,n_b,measured,"
+                       "verdict,recipe_verdict,reason\n");
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
     for (int k = 0; k < r->nchecks; k++) {
@@ -439,25 +449,29 @@ static int write_html(const char *out, outcome *oc, int n, const mmb_host_facts 
         "table{border-collapse:collapse;width:100%}\n"
         "th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}\n"
         "th{background:#f3f3f3}\n"
-        "td.v{font-weight:bold;white-space:nowrap}\n"
+        "td.v b{white-space:nowrap}\n"
         ".pass{color:#0a6b2d}.fail{color:#b00020}.inc{color:#8a6d00}\n"
         "code{font-size:90%}\nimg{max-width:100%;border:1px solid #ddd;margin:.5em 0}\n"
         ".why{color:#555;font-size:90%}\n"
-        "</style></head><body>\n<h1>Reproducing published results</h1>\n", f);
+        "</style></head><body>\n<h1>Reproducing published results</h1>\n",
+        f);
   fprintf(f, "<p>Host <b>");
   html(f, hostname);
-  fprintf(f, "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s. Started ",
+  fprintf(f,
+          "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s. Started ",
           u.sysname, u.release, host->cpus, host->cores, host->pmu ? "yes" : "no");
   html(f, started);
   fprintf(f, "; work scale &times;%g.</p>\n", scale);
-  fprintf(f, "<p><span class=\"pass\">%d PASS</span>, <span class=\"fail\">%d FAIL</span>, "
-             "<span class=\"inc\">%d INCONCLUSIVE</span> of %d recipes. PASS: the whole 95&nbsp;%% "
-             "confidence interval meets the expectation; FAIL: none of it does; INCONCLUSIVE: the "
-             "interval straddles the threshold, a precondition does not hold here, or a cell failed. "
-             "Numbers are <a href=\"verdicts.csv\">in verdicts.csv</a>.</p>\n",
+  fprintf(f,
+          "<p><span class=\"pass\">%d PASS</span>, <span class=\"fail\">%d FAIL</span>, "
+          "<span class=\"inc\">%d INCONCLUSIVE</span> of %d recipes. PASS: the whole 95&nbsp;%% "
+          "confidence interval meets the expectation; FAIL: none of it does; INCONCLUSIVE: the "
+          "interval straddles the threshold, a precondition does not hold here, or a cell failed. "
+          "Numbers are <a href=\"verdicts.csv\">in verdicts.csv</a>.</p>\n",
           cnt[MMB_PASS], cnt[MMB_FAIL], cnt[MMB_INCONCLUSIVE], n);
   fputs("<table>\n<tr><th>recipe</th><th>claim</th><th>source</th><th>measured [95% CI]</th>"
-        "<th>expectation</th><th>verdict</th></tr>\n", f);
+        "<th>expectation</th><th>verdict</th></tr>\n",
+        f);
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
     for (int k = 0; k < r->nchecks; k++) {
@@ -479,7 +493,7 @@ static int write_html(const char *out, outcome *oc, int n, const mmb_host_facts 
       char exp[700];
       mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
       html(f, exp);
-      fprintf(f, "</code></td><td class=\"v %s\">%s", verdict_class(res->verdict),
+      fprintf(f, "</code></td><td class=\"v %s\"><b>%s</b>", verdict_class(res->verdict),
               mmb_verdict_name(res->verdict));
       if (res->why[0]) {
         fputs("<div class=\"why\">", f);
@@ -516,19 +530,22 @@ static int write_html(const char *out, outcome *oc, int n, const mmb_host_facts 
       html(f, r->runs[k].text);
       fputs("</code>", f);
       if (oc[i].ran) {
-        fprintf(f, " &rarr; <a href=\"%s/report.html\">report</a>, <a href=\"%s/summary.csv\">summary.csv</a>",
+        fprintf(f,
+                " &rarr; <a href=\"%s/report.html\">report</a>, <a "
+                "href=\"%s/summary.csv\">summary.csv</a>",
                 oc[i].dirs[k], oc[i].dirs[k]);
       }
       fputs("</li>\n", f);
     }
-    fprintf(f, "<li><a href=\"%s.log\">log</a>, <a href=\"recipes/%s.recipe\">recipe</a></li>\n</ul>\n",
-            r->name, r->name);
+    fprintf(
+        f, "<li><a href=\"%s.log\">log</a>, <a href=\"recipes/%s.recipe\">recipe</a></li>\n</ul>\n",
+        r->name, r->name);
     for (int k = 0; oc[i].ran && k < r->nruns; k++) {
       char names[16][256];
       int nf = find_figures(out, oc[i].dirs[k], r, names, 16);
       for (int j = 0; j < nf; j++) {
-        fprintf(f, "<div><a href=\"%s/plots/%s\"><img src=\"%s/plots/%s\" alt=\"", oc[i].dirs[k], names[j],
-                oc[i].dirs[k], names[j]);
+        fprintf(f, "<div><a href=\"%s/plots/%s\"><img src=\"%s/plots/%s\" alt=\"", oc[i].dirs[k],
+                names[j], oc[i].dirs[k], names[j]);
         html(f, names[j]);
         fputs("\"></a></div>\n", f);
       }
@@ -608,8 +625,10 @@ int mmb_cmd_reproduce(int argc, char **argv) {
     }
     default: {
       char msg[200];
-      snprintf(msg, sizeof msg, "unknown option '%s' (valid: --recipes, --out, --scale, --reps, "
-                                "--no-report, --list, --help)", argv[optind - 1]);
+      snprintf(msg, sizeof msg,
+               "unknown option '%s' (valid: --recipes, --out, --scale, --reps, "
+               "--no-report, --list, --help)",
+               argv[optind - 1]);
       return mmb_usage_error("reproduce", msg);
     }
     }
@@ -617,14 +636,17 @@ int mmb_cmd_reproduce(int argc, char **argv) {
 
   /* every recipe of the folder is read, so a broken one is found at once */
   char rdir[PATH_MAX];
-  if (recipes_dir) snprintf(rdir, sizeof rdir, "%s", recipes_dir);
-  else find_recipes_dir(rdir, sizeof rdir);
+  if (recipes_dir)
+    snprintf(rdir, sizeof rdir, "%s", recipes_dir);
+  else
+    find_recipes_dir(rdir, sizeof rdir);
   char *files[MAX_RECIPES];
   int nfiles = list_recipe_files(rdir, files, MAX_RECIPES);
   if (nfiles <= 0) {
-    fprintf(stderr, "mmbench reproduce: %s: %s (point --recipes or MMB_RECIPES_DIR at a folder of "
-                    "*.recipe files, e.g. scripts/recipes)\n", rdir,
-            nfiles < 0 ? strerror(errno) : "no *.recipe files");
+    fprintf(stderr,
+            "mmbench reproduce: %s: %s (point --recipes or MMB_RECIPES_DIR at a folder of "
+            "*.recipe files, e.g. scripts/recipes)\n",
+            rdir, nfiles < 0 ? strerror(errno) : "no *.recipe files");
     return MMB_EXIT_USAGE;
   }
   mmb_recipe *all[MAX_RECIPES];
@@ -638,7 +660,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
       } else {
         for (int j = 0; j < nall && !status; j++)
           if (strcmp(all[j]->name, all[nall]->name) == 0) {
-            fprintf(stderr, "mmbench reproduce: %s: name '%s' is already used by %s (names are unique)\n",
+            fprintf(stderr,
+                    "mmbench reproduce: %s: name '%s' is already used by %s (names are unique)\n",
                     files[i], all[nall]->name, all[j]->file);
             status = MMB_EXIT_USAGE;
           }
@@ -654,7 +677,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
       int found = -1;
       char stem[256];
       for (int j = 0; j < nall; j++)
-        if (strcmp(all[j]->name, argv[i]) == 0 || strcmp(stem_of(all[j]->file, stem, sizeof stem), argv[i]) == 0)
+        if (strcmp(all[j]->name, argv[i]) == 0 ||
+            strcmp(stem_of(all[j]->file, stem, sizeof stem), argv[i]) == 0)
           found = j;
       if (found < 0) {
         const char *best = NULL;
@@ -669,7 +693,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
           snprintf(names + u, sizeof names - u, "%s%s", j ? ", " : "", all[j]->name);
         }
         if (best)
-          fprintf(stderr, "mmbench reproduce: unknown recipe '%s' (did you mean '%s'? recipes: %s)\n",
+          fprintf(stderr,
+                  "mmbench reproduce: unknown recipe '%s' (did you mean '%s'? recipes: %s)\n",
                   argv[i], best, names);
         else
           fprintf(stderr, "mmbench reproduce: unknown recipe '%s' (recipes: %s)\n", argv[i], names);
@@ -707,8 +732,10 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   }
 
   char outdir[PATH_MAX];
-  if (out) snprintf(outdir, sizeof outdir, "%s", out);
-  else default_out(outdir, sizeof outdir);
+  if (out)
+    snprintf(outdir, sizeof outdir, "%s", out);
+  else
+    default_out(outdir, sizeof outdir);
   if (is_dir(outdir) && !dir_empty(outdir)) {
     fprintf(stderr, "mmbench reproduce: %s is not empty; give another --out DIR\n", outdir);
     status = MMB_EXIT_USAGE;
@@ -717,7 +744,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   int mk = mkdirs(outdir);
   char out_abs[PATH_MAX];
   if (mk != 0 || !realpath(outdir, out_abs)) {
-    fprintf(stderr, "mmbench reproduce: cannot create %s: %s\n", outdir, strerror(mk ? -mk : errno));
+    fprintf(stderr, "mmbench reproduce: cannot create %s: %s\n", outdir,
+            strerror(mk ? -mk : errno));
     status = 1;
     goto done;
   }
@@ -732,7 +760,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
     gmtime_r(&t, &tm);
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
   }
-  printf("mmbench reproduce: %d recipe%s into %s (host: %d CPUs, %d cores not SMT siblings, PMU %s%s)\n\n",
+  printf("mmbench reproduce: %d recipe%s into %s (host: %d CPUs, %d cores not SMT siblings, PMU "
+         "%s%s)\n\n",
          nsel, nsel == 1 ? "" : "s", outdir, host.cpus, host.cores, host.pmu ? "yes" : "no",
          scale != 1 ? "; work scaled" : "");
   outcome *oc = calloc((size_t)nsel, sizeof *oc);
@@ -744,7 +773,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   for (int i = 0; i < nsel && !mmb_interrupted; i++) {
     oc[i].r = sel[i];
     copy_recipe(out_abs, sel[i]);
-    printf("[%d/%d] %s: %s\n  source: %s\n", i + 1, nsel, sel[i]->name, sel[i]->claim, sel[i]->source);
+    printf("[%d/%d] %s: %s\n  source: %s\n", i + 1, nsel, sel[i]->name, sel[i]->claim,
+           sel[i]->source);
     run_recipe(&oc[i], out_abs, scale, reps, figures, &host);
     if (mmb_interrupted) break;
     done_n++;
@@ -752,8 +782,10 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   }
   /* the outcome files cover the recipes that finished */
   if (done_n > 0) {
-    if (write_csv(out_abs, oc, done_n) != 0 || write_html(out_abs, oc, done_n, &host, started, scale) != 0)
-      fprintf(stderr, "mmbench reproduce: cannot write verdicts.csv / reproduce.html in %s\n", outdir);
+    if (write_csv(out_abs, oc, done_n) != 0 ||
+        write_html(out_abs, oc, done_n, &host, started, scale) != 0)
+      fprintf(stderr, "mmbench reproduce: cannot write verdicts.csv / reproduce.html in %s\n",
+              outdir);
   }
   int cnt[3] = {0, 0, 0}, run_errors = 0;
   printf("%-24s %-13s %-28s %s\n", "recipe", "verdict", "measured [95% CI]", "expectation");
@@ -763,16 +795,16 @@ int mmb_cmd_reproduce(int argc, char **argv) {
     for (int k = 0; k < oc[i].r->nchecks; k++) {
       char exp[700];
       mmb_recipe_check_text(&oc[i].r->checks[k], exp, sizeof exp);
-      printf("%-24s %-13s %-28s %s\n", k == 0 ? oc[i].r->name : "", mmb_verdict_name(oc[i].res[k].verdict),
-             oc[i].res[k].measured, exp);
+      printf("%-24s %-13s %-28s %s\n", k == 0 ? oc[i].r->name : "",
+             mmb_verdict_name(oc[i].res[k].verdict), oc[i].res[k].measured, exp);
     }
   }
   printf("\n%d PASS, %d FAIL, %d INCONCLUSIVE%s; report: %s/reproduce.html\n", cnt[MMB_PASS],
-         cnt[MMB_FAIL], cnt[MMB_INCONCLUSIVE], run_errors ? " (a matrix could not run: see its log)" : "",
-         outdir);
+         cnt[MMB_FAIL], cnt[MMB_INCONCLUSIVE],
+         run_errors ? " (a matrix could not run: see its log)" : "", outdir);
   if (mmb_interrupted) {
-    fprintf(stderr, "mmbench reproduce: interrupted after %d of %d recipes; what ran is in %s\n", done_n,
-            nsel, outdir);
+    fprintf(stderr, "mmbench reproduce: interrupted after %d of %d recipes; what ran is in %s\n",
+            done_n, nsel, outdir);
     status = 130;
   } else {
     status = cnt[MMB_FAIL] || run_errors ? 1 : 0;

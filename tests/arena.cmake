@@ -13,7 +13,7 @@ set_tests_properties(arena arena_pool PROPERTIES LABELS "unit" TIMEOUT 120)
 set_tests_properties(arena_threads PROPERTIES LABELS "unit;tsan" TIMEOUT 120)
 
 # The fuzz entry point with a small main: replays tests/arena/corpus/.
-add_executable(test_arena_fuzz_replay ${MMB_ARENA_T}/fuzz_arena.c ${MMB_ARENA_T}/fuzz_replay.c)
+add_executable(test_arena_fuzz_replay ${MMB_ARENA_T}/fuzz_arena.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_replay.c)
 target_link_libraries(test_arena_fuzz_replay PRIVATE mmb_allocators)
 add_test(NAME arena_fuzz_replay COMMAND test_arena_fuzz_replay ${MMB_ARENA_T}/corpus)
 set_tests_properties(arena_fuzz_replay PROPERTIES LABELS "unit" TIMEOUT 120)

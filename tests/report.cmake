@@ -13,7 +13,7 @@ add_test(NAME table COMMAND test_table)
 set_tests_properties(table PROPERTIES LABELS "unit" TIMEOUT 60)
 
 # The fuzz entry point with a small main: replays tests/report/table_corpus/.
-add_executable(test_table_fuzz_replay ${MMB_REPORT_T}/fuzz_table.c ${MMB_REPORT_T}/fuzz_replay.c)
+add_executable(test_table_fuzz_replay ${MMB_REPORT_T}/fuzz_table.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_replay.c)
 target_link_libraries(test_table_fuzz_replay PRIVATE mmb_harness)
 add_test(NAME table_fuzz_replay COMMAND test_table_fuzz_replay ${MMB_REPORT_T}/table_corpus)
 set_tests_properties(table_fuzz_replay PROPERTIES LABELS "unit" TIMEOUT 60)

@@ -21,7 +21,8 @@
  * id << 40 | its index) and is checked before it is freed or reallocated, and
  * every block still live at the end is checked by verify. Blocks up to
  * FULL_CHECK_MAX bytes are filled and checked in full; bigger blocks carry a
- * sparse pattern: first word of every page, middle and last word (blk_fill). */
+ * sparse pattern: first word of every page, middle and last word (the scheme
+ * of wl_blocks.h, shared with the threads family). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
@@ -29,162 +30,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
+#include "wl_blocks.h"
 #include "wl_util.h"
-
-/* ---------------------------------------------------------------------------
- * Blocks: pattern fill / check
- * ------------------------------------------------------------------------- */
-#define FULL_CHECK_MAX 256 /* bytes: full pattern up to here, sparse above */
-#define PAGE 4096
-
-static inline void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
-static inline uint64_t get64(const unsigned char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-/* The pattern of block `tag`: word i is head(tag) + i * STEP (cheap to write
- * and to compare, so the allocator rather than the check dominates; an
- * overlapping block has another head, hence other words). Blocks up to
- * FULL_CHECK_MAX bytes get every word (and the tail bytes) and are checked in
- * full. Bigger ones get a sparse pattern: the first word of every 4 KiB page
- * (so a big block is also touched page by page, as a program using it would),
- * the middle word and the last word; a scribble elsewhere inside a big block
- * can go unseen (the price of O(pages) instead of O(bytes)). */
-#define STEP 0x9e3779b97f4a7c15ull
-
-static inline uint64_t blk_head(uint64_t tag) {
-  uint64_t x = tag;
-  return mmb_splitmix64(&x);
-}
-
-static inline void blk_fill(void *p, size_t size, uint64_t tag) {
-  unsigned char *b = p;
-  uint64_t h = blk_head(tag);
-  if (size <= FULL_CHECK_MAX) {
-    size_t words = size / 8;
-    for (size_t i = 0; i < words; i++) put64(b + i * 8, h + i * STEP);
-    uint64_t last = h + words * STEP;
-    for (size_t i = words * 8; i < size; i++) b[i] = (unsigned char)(last >> (8 * (i & 7)));
-    return;
-  }
-  for (size_t off = 0; off + 16 <= size; off += PAGE) put64(b + off, h + (off / 8) * STEP);
-  size_t mid = (size / 2) & ~(size_t)7;
-  put64(b + mid, h + (mid / 8) * STEP);
-  put64(b + size - 8, ~h ^ size);
-}
-
-/* 1 when the block still holds the pattern blk_fill wrote. */
-static inline int blk_check(const void *p, size_t size, uint64_t tag) {
-  const unsigned char *b = p;
-  uint64_t h = blk_head(tag);
-  if (size <= FULL_CHECK_MAX) {
-    size_t words = size / 8;
-    uint64_t diff = 0;
-    for (size_t i = 0; i < words; i++) diff |= get64(b + i * 8) ^ (h + i * STEP);
-    uint64_t last = h + words * STEP;
-    for (size_t i = words * 8; i < size; i++) diff |= b[i] ^ (unsigned char)(last >> (8 * (i & 7)));
-    return diff == 0;
-  }
-  for (size_t off = 0; off + 16 <= size; off += PAGE)
-    if (get64(b + off) != h + (off / 8) * STEP) return 0;
-  size_t mid = (size / 2) & ~(size_t)7;
-  if (get64(b + mid) != h + (mid / 8) * STEP) return 0;
-  return get64(b + size - 8) == (~h ^ size);
-}
-
-/* What a checked block adds to the checksum. */
-static inline uint64_t blk_sum(uint64_t h, uint64_t tag, size_t size) {
-  return mmb_mix(h, tag * 0x100000001b3ull ^ (uint64_t)size);
-}
-
-#define TAG(tid, i) (((uint64_t)(tid) << 40) | (uint64_t)(i))
-#define TAG_INDEX(tag) ((tag) & ((1ull << 40) - 1))
-
-/* Deterministic size of block `tag` in [min, min + span). */
-static inline size_t hash_size(uint64_t seed, uint64_t tag, size_t min, uint64_t span) {
-  uint64_t x = seed ^ (tag * 0xd1b54a32d192ed03ull);
-  uint64_t h = mmb_splitmix64(&x);
-  return min + (size_t)(((__uint128_t)h * span) >> 64);
-}
-
-/* Thread tid's share of n units: [n*tid/T, n*(tid+1)/T). */
-static inline uint64_t share_lo(uint64_t n, int threads, int tid) {
-  return (uint64_t)(((__uint128_t)n * (uint64_t)tid) / (uint64_t)threads);
-}
-static inline uint64_t share(uint64_t n, int threads, int tid) {
-  return share_lo(n, threads, tid + 1) - share_lo(n, threads, tid);
-}
-
-/* ---------------------------------------------------------------------------
- * Bookkeeping memory: mmap'ed, so it neither goes through nor perturbs the
- * allocator under test, and can be handed back to the OS when done.
- * ------------------------------------------------------------------------- */
-static void *book_map(size_t bytes) {
-  if (bytes == 0) bytes = 1;
-  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return p == MAP_FAILED ? NULL : p;
-}
-static void book_unmap(void *p, size_t bytes) {
-  if (p) munmap(p, bytes ? bytes : 1);
-}
-/* Give back the pages of [p + used, p + bytes) (contents become zero). */
-static void book_drop_tail(void *p, size_t used, size_t bytes) {
-  uintptr_t lo = ((uintptr_t)p + used + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
-  uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(PAGE - 1);
-  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
-}
-
-/* ---------------------------------------------------------------------------
- * Faults found while running, reported by verify as one line
- * ------------------------------------------------------------------------- */
-enum { F_NONE = 0, F_NULL, F_PATTERN, F_REALLOC_NULL };
-
-typedef struct fault {
-  int kind;
-  uint64_t index; /* block index within the thread */
-  size_t size;
-} fault;
-
-static void fault_set(fault *f, int kind, uint64_t tag, size_t size) {
-  if (f->kind) return;
-  f->kind = kind;
-  f->index = TAG_INDEX(tag);
-  f->size = size;
-}
-
-static void fault_reason(const fault *f, int tid, char *buf, size_t len) {
-  switch (f->kind) {
-  case F_NULL:
-    snprintf(buf, len, "thread %d: malloc(%zu) returned NULL (block %llu)", tid, f->size,
-             (unsigned long long)f->index);
-    break;
-  case F_REALLOC_NULL:
-    snprintf(buf, len, "thread %d: realloc to %zu bytes returned NULL (vector %llu)", tid, f->size,
-             (unsigned long long)f->index);
-    break;
-  default:
-    snprintf(buf, len,
-             "thread %d: block %llu (%zu bytes) changed while live: overlapping blocks or a "
-             "write by the allocator",
-             tid, (unsigned long long)f->index, f->size);
-    break;
-  }
-}
 
 /* ---------------------------------------------------------------------------
  * Shared state: one record per thread (cache-line aligned, written by its
  * thread only), bookkeeping arrays, the size distribution
  * ------------------------------------------------------------------------- */
-typedef struct blk {
-  unsigned char *p;
-  uint64_t tag;
-  size_t size;
-} blk;
-
 typedef struct cthr {
   blk *b;          /* live blocks (window / batch / vectors / slots) */
   size_t nb;       /* entries of b */
@@ -199,7 +52,9 @@ typedef struct cthr {
   fault f;
 } __attribute__((aligned(128))) cthr;
 
-enum { D_UNIFORM = 0, D_INVSQ, D_POW2, D_FILE };
+/* D_LOG (log-uniform, every octave equally likely) is large's, not a choice
+ * of the dist parameter. */
+enum { D_UNIFORM = 0, D_INVSQ, D_POW2, D_FILE, D_LOG };
 static const char *const dist_names[] = {"uniform", "invsq", "pow2", "file", NULL};
 
 typedef struct sizer {
@@ -208,11 +63,12 @@ typedef struct sizer {
   uint64_t span;             /* uniform: max - min + 1 */
   double inv_min, inv_delta; /* invsq: 1/min, 1/min - 1/max */
   size_t max;
-  int e0, ne;       /* pow2: 2^e0 .. 2^(e0+ne-1) */
-  size_t nent;      /* file: entries */
-  uint32_t *fsize;  /* file: sizes */
-  uint64_t *thresh; /* file: alias method thresholds (probability * 2^64) */
-  uint32_t *alias;  /* file: alias entries */
+  int e0, ne;              /* pow2: 2^e0 .. 2^(e0+ne-1) */
+  double log_min, octaves; /* log: min, log2(max / min) */
+  size_t nent;             /* file: entries */
+  uint32_t *fsize;         /* file: sizes */
+  uint64_t *thresh;        /* file: alias method thresholds (probability * 2^64) */
+  uint32_t *alias;         /* file: alias entries */
 } sizer;
 
 typedef struct cstate {
@@ -272,10 +128,7 @@ static void churn_teardown(mmb_ctx *ctx) {
   }
   for (int i = 0; s->t && i < s->threads; i++) {
     cthr *t = &s->t[i];
-    if (!s->corrupt) {
-      for (size_t j = 0; t->b && j < t->nb; j++)
-        if (t->b[j].p) a->free(t->b[j].p, t->b[j].size);
-    }
+    if (!s->corrupt) blk_free_all(a, t->b, t->nb);
     book_unmap(t->b, t->b_bytes);
     book_unmap(t->sm, t->sm_bytes);
     book_unmap(t->big, t->big_bytes);
@@ -293,22 +146,11 @@ static int churn_verify(mmb_ctx *ctx) {
   uint64_t h = 0, live = 0;
   for (int i = 0; i < s->threads; i++) {
     cthr *t = &s->t[i];
-    if (t->f.kind) {
-      fault_reason(&t->f, i, ctx->reason, sizeof ctx->reason);
+    uint64_t sum = t->sum;
+    if (t->f.kind || blk_check_all(t->b, t->nb, &t->f, &sum) != 0) {
+      fault_reason(&t->f, "thread", i, ctx->reason, sizeof ctx->reason);
       s->corrupt = 1;
       return -1;
-    }
-    uint64_t sum = t->sum;
-    for (size_t j = 0; j < t->nb; j++) {
-      blk *b = &t->b[j];
-      if (!b->p) continue;
-      if (!blk_check(b->p, b->size, b->tag)) {
-        fault_set(&t->f, F_PATTERN, b->tag, b->size);
-        fault_reason(&t->f, i, ctx->reason, sizeof ctx->reason);
-        s->corrupt = 1;
-        return -1;
-      }
-      sum = blk_sum(sum, b->tag, b->size);
     }
     h += sum; /* sums of mmb_mix terms: adding keeps them order-free */
     live += t->peak;
@@ -332,6 +174,10 @@ static inline size_t sizer_draw(const sizer *z, mmb_rng *r) {
     return s < z->min ? z->min : s > z->max ? z->max : s;
   }
   case D_POW2: return (size_t)1 << (z->e0 + (int)mmb_rng_below(r, (uint64_t)z->ne));
+  case D_LOG: {
+    size_t s = (size_t)(z->log_min * exp2(unit_double(r) * z->octaves));
+    return s > z->max ? z->max : s;
+  }
   case D_FILE: {
     size_t i = (size_t)mmb_rng_below(r, z->nent);
     return mmb_rng_next(r) < z->thresh[i] ? z->fsize[i] : z->fsize[z->alias[i]];
@@ -523,15 +369,14 @@ static int sizer_init(mmb_ctx *ctx, sizer *z, int dist, long long min, long long
     }
     return load_size_file(z, file, ctx->reason, sizeof ctx->reason);
   }
-  if (min > max) {
-    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)", min, max);
-    return -1;
-  }
+  if (check_min_max(ctx, min, max) != 0) return -1;
   z->min = (size_t)min;
   z->max = (size_t)max;
   z->span = (uint64_t)(max - min) + 1;
   z->inv_min = 1.0 / (double)min;
   z->inv_delta = 1.0 / (double)min - 1.0 / (double)max;
+  z->log_min = (double)min;
+  z->octaves = log2((double)max / z->log_min);
   if (dist == D_POW2) {
     int e0 = 0;
     while (((long long)1 << e0) < min) e0++;
@@ -592,50 +437,33 @@ static int cr_setup(mmb_ctx *ctx) {
   return map_blocks(ctx, s, (size_t)ctx->p[CR_WINDOW]);
 }
 
-static uint64_t cr_run(mmb_ctx *ctx, int tid) {
+/* A window of t->nb live blocks with sizes from s->z; each of the thread's
+ * share of n_total operations frees a random block and allocates a new one
+ * in its place (churn-random, large). */
+static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator *a = ctx->alloc;
   const sizer *z = &s->z;
   size_t w = t->nb;
-  uint64_t n = share((uint64_t)ctx->p[CR_N], ctx->threads, tid);
+  uint64_t n = share(n_total, ctx->threads, tid);
   uint64_t idx = 0, live = 0, peak = 0, sum = 0, ops = 0;
   mmb_rng r;
   mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
   blk *b = t->b;
   for (size_t i = 0; i < w; i++, idx++) {
     size_t size = sizer_draw(z, &r);
-    uint64_t tag = TAG(tid, idx);
-    unsigned char *p = a->malloc(size);
-    if (!p) {
-      fault_set(&t->f, F_NULL, tag, size);
-      goto out;
-    }
-    blk_fill(p, size, tag);
-    b[i] = (blk){p, tag, size};
+    if (blk_alloc(a, &t->f, &b[i], size, TAG(tid, idx)) != 0) goto out;
     live += size;
     ops++;
   }
   peak = live;
   for (uint64_t op = 0; op < n; op++, idx++) {
     blk *v = &b[mmb_rng_below(&r, w)];
-    if (!blk_check(v->p, v->size, v->tag)) {
-      fault_set(&t->f, F_PATTERN, v->tag, v->size);
-      goto out;
-    }
-    sum = blk_sum(sum, v->tag, v->size);
-    a->free(v->p, v->size);
+    if (blk_free(a, &t->f, &sum, v->p, v->size, v->tag) != 0) goto out;
     live -= v->size;
     size_t size = sizer_draw(z, &r);
-    uint64_t tag = TAG(tid, idx);
-    unsigned char *p = a->malloc(size);
-    if (!p) {
-      v->p = NULL;
-      fault_set(&t->f, F_NULL, tag, size);
-      goto out;
-    }
-    blk_fill(p, size, tag);
-    *v = (blk){p, tag, size};
+    if (blk_alloc(a, &t->f, v, size, TAG(tid, idx)) != 0) goto out;
     live += size;
     if (live > peak) peak = live;
     ops++;
@@ -644,6 +472,10 @@ out:
   t->sum = sum;
   t->peak = peak > live ? peak : live;
   return ops;
+}
+
+static uint64_t cr_run(mmb_ctx *ctx, int tid) {
+  return window_run(ctx, tid, (uint64_t)ctx->p[CR_N]);
 }
 
 static const mmb_workload wl_churn_random = {
@@ -706,27 +538,12 @@ static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
     uint64_t bytes = 0;
     for (size_t i = 0; i < k; i++) {
       size_t size = sizer_draw(&s->z, &r);
-      uint64_t tag = TAG(tid, done + i);
-      unsigned char *p = a->malloc(size);
-      if (!p) {
-        fault_set(&t->f, F_NULL, tag, size);
-        goto out;
-      }
-      blk_fill(p, size, tag);
-      b[i] = (blk){p, tag, size};
+      if (blk_alloc(a, &t->f, &b[i], size, TAG(tid, done + i)) != 0) goto out;
       bytes += size;
     }
     if (bytes > peak) peak = bytes;
-    for (size_t j = 0; j < k; j++) {
-      blk *v = &b[lifo ? k - 1 - j : j];
-      if (!blk_check(v->p, v->size, v->tag)) {
-        fault_set(&t->f, F_PATTERN, v->tag, v->size);
-        goto out;
-      }
-      sum = blk_sum(sum, v->tag, v->size);
-      a->free(v->p, v->size);
-      v->p = NULL;
-    }
+    for (size_t j = 0; j < k; j++)
+      if (blk_release(a, &t->f, &sum, &b[lifo ? k - 1 - j : j]) != 0) goto out;
     done += k;
   }
 out:
@@ -822,7 +639,7 @@ static int rg_setup(mmb_ctx *ctx) {
 }
 
 /* Element i of vector tag: the same linear pattern as blk_fill. */
-static inline uint64_t rg_word(uint64_t head, size_t i) { return head + i * STEP; }
+static inline uint64_t rg_word(uint64_t head, size_t i) { return head + i * BLK_STEP; }
 
 static uint64_t rg_run(mmb_ctx *ctx, int tid) {
   cstate *s = ctx->state;
@@ -859,7 +676,7 @@ static uint64_t rg_run(mmb_ctx *ctx, int tid) {
             goto out;
           }
           x->p = (unsigned char *)q;
-          size_t probe = (size_t)((e * STEP) >> 32) % e;
+          size_t probe = (size_t)((e * BLK_STEP) >> 32) % e;
           if (q[0] != rg_word(head[v], 0) || q[e - 1] != rg_word(head[v], e - 1) ||
               q[probe] != rg_word(head[v], probe)) {
             fault_set(&t->f, F_PATTERN, x->tag, e * 8);
@@ -950,11 +767,7 @@ static const mmb_param fr_params[] = {
 static int fr_setup(mmb_ctx *ctx) {
   cstate *s = state_new(ctx);
   if (!s) return -1;
-  if (ctx->p[FR_MIN] > ctx->p[FR_MAX]) {
-    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
-             ctx->p[FR_MIN], ctx->p[FR_MAX]);
-    return -1;
-  }
+  if (check_min_max(ctx, ctx->p[FR_MIN], ctx->p[FR_MAX]) != 0) return -1;
   for (int i = 0; i < s->threads; i++) {
     cthr *t = &s->t[i];
     uint64_t n = share((uint64_t)ctx->p[FR_N], ctx->threads, i);
@@ -986,13 +799,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
   for (uint64_t i = 0; i < n; i++) {
     uint64_t tag = TAG(tid, i);
     size_t size = hash_size(ctx->seed, tag, min, span);
-    void *p = a->malloc(size);
-    if (!p) {
-      fault_set(&t->f, F_NULL, tag, size);
-      goto out;
-    }
-    blk_fill(p, size, tag);
-    sm[i] = p;
+    if (!(sm[i] = blk_new(a, &t->f, size, tag))) goto out;
     live += size;
     ops++;
   }
@@ -1006,12 +813,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
       sm[kept++] = sm[i];
       continue;
     }
-    if (!blk_check(sm[i], size, tag)) {
-      fault_set(&t->f, F_PATTERN, tag, size);
-      goto out;
-    }
-    sum = blk_sum(sum, tag, size);
-    a->free(sm[i], size);
+    if (blk_free(a, &t->f, &sum, sm[i], size, tag) != 0) goto out;
     sm[i] = NULL;
     live -= size;
     freed += size;
@@ -1022,14 +824,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
   /* phase 3: larger blocks, as many bytes as were freed */
   uint64_t m = (freed + big - 1) / big;
   for (uint64_t j = 0; j < m; j++) {
-    uint64_t tag = TAG(tid, (1ull << 39) | j);
-    void *p = a->malloc(big);
-    if (!p) {
-      fault_set(&t->f, F_NULL, tag, big);
-      goto out;
-    }
-    blk_fill(p, big, tag);
-    t->big[j] = p;
+    if (!(t->big[j] = blk_new(a, &t->f, big, TAG(tid, (1ull << 39) | j)))) goto out;
     t->nbig = j + 1;
     live += big;
     ops++;
@@ -1139,72 +934,12 @@ static const mmb_param lg_params[] = {
 static int lg_setup(mmb_ctx *ctx) {
   cstate *s = state_new(ctx);
   if (!s) return -1;
-  if (ctx->p[LG_MIN] > ctx->p[LG_MAX]) {
-    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
-             ctx->p[LG_MIN], ctx->p[LG_MAX]);
-    return -1;
-  }
+  if (sizer_init(ctx, &s->z, D_LOG, ctx->p[LG_MIN], ctx->p[LG_MAX], NULL) != 0) return -1;
   return map_blocks(ctx, s, (size_t)ctx->p[LG_SLOTS]);
 }
 
-static inline size_t lg_draw(mmb_rng *r, double min, double octaves, size_t max) {
-  size_t s = (size_t)(min * exp2(unit_double(r) * octaves));
-  return s > max ? max : s;
-}
-
 static uint64_t lg_run(mmb_ctx *ctx, int tid) {
-  cstate *s = ctx->state;
-  cthr *t = &s->t[tid];
-  const mmb_allocator *a = ctx->alloc;
-  const double min = (double)ctx->p[LG_MIN];
-  const double octaves = log2((double)ctx->p[LG_MAX] / min);
-  const size_t max = (size_t)ctx->p[LG_MAX];
-  uint64_t n = share((uint64_t)ctx->p[LG_N], ctx->threads, tid);
-  uint64_t idx = 0, live = 0, peak = 0, sum = 0, ops = 0;
-  mmb_rng r;
-  mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
-  blk *b = t->b;
-  for (size_t i = 0; i < t->nb; i++, idx++) {
-    size_t size = lg_draw(&r, min, octaves, max);
-    uint64_t tag = TAG(tid, idx);
-    unsigned char *p = a->malloc(size);
-    if (!p) {
-      fault_set(&t->f, F_NULL, tag, size);
-      goto out;
-    }
-    blk_fill(p, size, tag);
-    b[i] = (blk){p, tag, size};
-    live += size;
-    if (live > peak) peak = live;
-    ops++;
-  }
-  for (uint64_t op = 0; op < n; op++, idx++) {
-    blk *v = &b[mmb_rng_below(&r, t->nb)];
-    if (!blk_check(v->p, v->size, v->tag)) {
-      fault_set(&t->f, F_PATTERN, v->tag, v->size);
-      goto out;
-    }
-    sum = blk_sum(sum, v->tag, v->size);
-    a->free(v->p, v->size);
-    live -= v->size;
-    size_t size = lg_draw(&r, min, octaves, max);
-    uint64_t tag = TAG(tid, idx);
-    unsigned char *p = a->malloc(size);
-    if (!p) {
-      v->p = NULL;
-      fault_set(&t->f, F_NULL, tag, size);
-      goto out;
-    }
-    blk_fill(p, size, tag);
-    *v = (blk){p, tag, size};
-    live += size;
-    if (live > peak) peak = live;
-    ops++;
-  }
-out:
-  t->sum = sum;
-  t->peak = peak;
-  return ops;
+  return window_run(ctx, tid, (uint64_t)ctx->p[LG_N]);
 }
 
 static const mmb_workload wl_large = {

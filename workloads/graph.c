@@ -18,6 +18,7 @@
  * checksum covers the payload words walked, so it is the same under every
  * allocator. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,26 +46,47 @@ static void fill(mmb_obj *o, unsigned nslots, size_t payload, uint64_t tag) {
   mmb_pattern_fill(mmb_obj_payload(o, nslots), payload, tag);
 }
 
+/* Marks the thread failed; only the first reason is kept. */
+__attribute__((format(printf, 2, 3))) static void fail(per_thread *pt, const char *fmt, ...) {
+  if (pt->bad) return;
+  pt->bad = 1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(pt->why, sizeof pt->why, fmt, ap);
+  va_end(ap);
+}
+
 /* Checks o's payload; returns its first word for the checksum. */
 static uint64_t check(per_thread *pt, mmb_obj *o, unsigned nslots, size_t payload, uint64_t tag) {
   const void *p = mmb_obj_payload(o, nslots);
-  if (!mmb_pattern_check(p, payload, tag) && !pt->bad) {
-    pt->bad = 1;
-    snprintf(pt->why, sizeof pt->why, "object payload changed (tag %016llx)", (unsigned long long)tag);
-  }
+  if (!mmb_pattern_check(p, payload, tag))
+    fail(pt, "object payload changed (tag %016llx)", (unsigned long long)tag);
   uint64_t w = 0;
   memcpy(&w, p, payload < 8 ? payload : 8);
   return w;
 }
 
-static void oom(per_thread *pt) {
-  if (!pt->bad) {
-    pt->bad = 1;
-    snprintf(pt->why, sizeof pt->why, "new_obj failed: %s", strerror(errno));
-  }
+static void oom(per_thread *pt) { fail(pt, "new_obj failed: %s", strerror(errno)); }
+
+/* Zeroed state of size bytes, set as ctx->state; NULL with ctx->reason. */
+static void *state_new(mmb_ctx *ctx, size_t size) {
+  void *st = calloc(1, size);
+  if (!st) snprintf(ctx->reason, sizeof ctx->reason, "out of memory");
+  ctx->state = st;
+  return st;
 }
 
-static per_thread *threads_alloc(int n) { return calloc((size_t)n, sizeof(per_thread)); }
+/* One zeroed record per thread; NULL with ctx->reason. */
+static per_thread *threads_new(mmb_ctx *ctx) {
+  per_thread *pt = calloc((size_t)ctx->threads, sizeof(per_thread));
+  if (!pt) snprintf(ctx->reason, sizeof ctx->reason, "out of memory");
+  return pt;
+}
+
+/* Thread tid's part of n units dealt out round robin. */
+static inline uint64_t dealt(uint64_t n, int threads, int tid) {
+  return n / (uint64_t)threads + ((uint64_t)tid < n % (uint64_t)threads);
+}
 
 /* verify's common part: collect per-thread failures and checksums. */
 static int gather(mmb_ctx *ctx, per_thread *pt, uint64_t *sum) {
@@ -159,10 +181,7 @@ static mmb_obj *make_tree(tree_ctx *tc, int d, uint64_t idx) {
 /* Full content walk: every node's pattern and the tree's shape. */
 static uint64_t walk_tree(tree_ctx *tc, mmb_obj *n, int d, uint64_t idx) {
   if (!n) {
-    if (!tc->pt->bad) {
-      tc->pt->bad = 1;
-      snprintf(tc->pt->why, sizeof tc->pt->why, "tree node missing at depth %d", d);
-    }
+    fail(tc->pt, "tree node missing at depth %d", d);
     return 0;
   }
   uint64_t s = check(tc->pt, n, 2, tc->payload, obj_tag(tc->tree, idx));
@@ -170,10 +189,7 @@ static uint64_t walk_tree(tree_ctx *tc, mmb_obj *n, int d, uint64_t idx) {
     s += walk_tree(tc, mmb_obj_get(n, 0), d - 1, 2 * idx);
     s += walk_tree(tc, mmb_obj_get(n, 1), d - 1, 2 * idx + 1);
   } else if (mmb_obj_get(n, 0) || mmb_obj_get(n, 1)) {
-    if (!tc->pt->bad) {
-      tc->pt->bad = 1;
-      snprintf(tc->pt->why, sizeof tc->pt->why, "leaf has children");
-    }
+    fail(tc->pt, "leaf has children");
   }
   return s;
 }
@@ -212,16 +228,13 @@ static void temp_tree(tree_ctx *tc, int d, int bottom_up) {
 
 static int bt_setup(mmb_ctx *ctx) {
   const struct mmb_graph_ops *g = gops(ctx);
-  bt_state *st = calloc(1, sizeof *st);
-  if (!st) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
-  ctx->state = st;
+  bt_state *st = state_new(ctx, sizeof *st);
+  if (!st || !(st->pt = threads_new(ctx))) return -1;
   st->depth = (int)ctx->p[BT_DEPTH];
   st->lived_depth = (int)ctx->p[BT_LIVED];
   st->array_len = (uint64_t)ctx->p[BT_ARRAY];
   st->iterations = (uint64_t)ctx->p[BT_ITER];
   st->payload = (size_t)ctx->p[BT_PAYLOAD];
-  st->pt = threads_alloc(ctx->threads);
-  if (!st->pt) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
   g->add_root(&st->lived);
   g->add_root(&st->array);
   tree_ctx tc = {g, &st->setup_pt, st->payload, TREE_LIVED};
@@ -302,23 +315,24 @@ static void bt_teardown(mmb_ctx *ctx) {
   ctx->state = NULL;
 }
 
+/* The parameters of binary-trees; heap-sweep adds growth. */
+/* clang-format off */
+#define BT_PARAM_ROWS \
+  {"depth", MMB_P_INT, 16, 4, 24, NULL, NULL, 0, "depth D of the largest temporary trees (4..D, step 2)"}, \
+  {"lived", MMB_P_INT, 16, 0, 22, NULL, NULL, 0, "depth of the long-lived tree"}, \
+  {"array", MMB_P_INT, 500000, 0, 1 << 26, NULL, NULL, 0, "elements (8 bytes) of the long-lived array"}, \
+  {"iterations", MMB_P_INT, 4, 1, 1 << 20, NULL, NULL, MMB_PF_WORK, \
+   "trees per depth d are iterations x 2^(D-d) (half top-down, half bottom-up)"}, \
+  {"payload", MMB_P_INT, 8, 8, 4096, NULL, NULL, 0, "payload bytes per node (besides 2 slots)"}
+/* clang-format on */
+
 static const mmb_param bt_params[] = {
-    {"depth", MMB_P_INT, 16, 4, 24, NULL, NULL, 0, "depth D of the largest temporary trees (4..D, step 2)"},
-    {"lived", MMB_P_INT, 16, 0, 22, NULL, NULL, 0, "depth of the long-lived tree"},
-    {"array", MMB_P_INT, 500000, 0, 1 << 26, NULL, NULL, 0, "elements (8 bytes) of the long-lived array"},
-    {"iterations", MMB_P_INT, 4, 1, 1 << 20, NULL, NULL, MMB_PF_WORK,
-     "trees per depth d are iterations x 2^(D-d) (half top-down, half bottom-up)"},
-    {"payload", MMB_P_INT, 8, 8, 4096, NULL, NULL, 0, "payload bytes per node (besides 2 slots)"},
+    BT_PARAM_ROWS,
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
 };
 
 static const mmb_param hs_params[] = {
-    {"depth", MMB_P_INT, 16, 4, 24, NULL, NULL, 0, "depth D of the largest temporary trees (4..D, step 2)"},
-    {"lived", MMB_P_INT, 16, 0, 22, NULL, NULL, 0, "depth of the long-lived tree"},
-    {"array", MMB_P_INT, 500000, 0, 1 << 26, NULL, NULL, 0, "elements (8 bytes) of the long-lived array"},
-    {"iterations", MMB_P_INT, 4, 1, 1 << 20, NULL, NULL, MMB_PF_WORK,
-     "trees per depth d are iterations x 2^(D-d) (half top-down, half bottom-up)"},
-    {"payload", MMB_P_INT, 8, 8, 4096, NULL, NULL, 0, "payload bytes per node (besides 2 slots)"},
+    BT_PARAM_ROWS,
     {"growth", MMB_P_INT, 100, 10, 100000, NULL, NULL, 0,
      "collector heap growth in percent: collect after allocating growth% of the live bytes "
      "(gc, boehm; ignored by manual and rc)"},
@@ -380,17 +394,15 @@ static uint64_t cy_kept_by(const cy_state *st, int tid, int threads) {
 
 static int cy_setup(mmb_ctx *ctx) {
   const struct mmb_graph_ops *g = gops(ctx);
-  cy_state *st = calloc(1, sizeof *st);
-  if (!st) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
-  ctx->state = st;
+  cy_state *st = state_new(ctx, sizeof *st);
+  if (!st || !(st->pt = threads_new(ctx))) return -1;
   st->rings = (uint64_t)ctx->p[CY_RINGS];
   st->ring = (unsigned)ctx->p[CY_RING];
   st->payload = (size_t)ctx->p[CY_PAYLOAD];
   st->keep = (uint64_t)ctx->p[CY_KEEP];
-  st->pt = threads_alloc(ctx->threads);
   st->keeper = calloc((size_t)ctx->threads, sizeof *st->keeper);
   st->nkept = calloc((size_t)ctx->threads, sizeof *st->nkept);
-  if (!st->pt || !st->keeper || !st->nkept)
+  if (!st->keeper || !st->nkept)
     return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
   uint64_t kept = 0;
   for (int t = 0; t < ctx->threads; t++) {
@@ -413,25 +425,20 @@ static uint64_t walk_ring(per_thread *pt, mmb_obj *first, unsigned k, size_t pay
   mmb_obj *n = first;
   for (unsigned j = 0; j < k; j++) {
     if (!n) {
-      if (!pt->bad) {
-        pt->bad = 1;
-        snprintf(pt->why, sizeof pt->why, "ring %llu broken at node %u", (unsigned long long)ring, j);
-      }
+      fail(pt, "ring %llu broken at node %u", (unsigned long long)ring, j);
       return s;
     }
     s += check(pt, n, 1, payload, obj_tag(ring, j));
     n = mmb_obj_get(n, 0);
   }
-  if (n != first && !pt->bad) {
-    pt->bad = 1;
-    snprintf(pt->why, sizeof pt->why, "ring %llu does not close", (unsigned long long)ring);
-  }
+  if (n != first) fail(pt, "ring %llu does not close", (unsigned long long)ring);
   return s;
 }
 
-static void free_ring(const struct mmb_graph_ops *g, mmb_obj *first, unsigned k) {
+/* manual: drop up to k nodes along slot 0 from first (a ring or a list). */
+static void free_chain(const struct mmb_graph_ops *g, mmb_obj *first, uint64_t k) {
   mmb_obj *n = first;
-  for (unsigned j = 0; j < k && n; j++) {
+  for (uint64_t j = 0; j < k && n; j++) {
     mmb_obj *next = mmb_obj_get(n, 0);
     g->drop(n);
     n = next;
@@ -472,7 +479,7 @@ static uint64_t cy_run(mmb_ctx *ctx, int tid) {
     mmb_obj *mine = first;
     first = NULL;
     if (g->flags & MMB_GRAPH_EXPLICIT) {
-      if (!kept) free_ring(g, mine, st->ring);
+      if (!kept) free_chain(g, mine, st->ring);
     } else {
       g->drop(mine); /* the ring is garbage unless kept: a cycle */
     }
@@ -531,7 +538,7 @@ static void cy_teardown(mmb_ctx *ctx) {
     g->remove_root(&st->keeper[t]);
     if (g->flags & MMB_GRAPH_EXPLICIT) {
       for (uint64_t s = 0; s < st->nkept[t]; s++)
-        free_ring(g, mmb_obj_get(st->keeper[t], (unsigned)s), st->ring);
+        free_chain(g, mmb_obj_get(st->keeper[t], (unsigned)s), st->ring);
     } else if (g->flags & MMB_GRAPH_COUNTED) {
       /* Break each kept ring so that counting alone frees it. */
       for (uint64_t s = 0; s < st->nkept[t]; s++) {
@@ -615,15 +622,13 @@ static uint64_t lc_pop(const struct mmb_graph_ops *g, per_thread *pt, queue *q, 
 
 static int lc_setup(mmb_ctx *ctx) {
   const struct mmb_graph_ops *g = gops(ctx);
-  lc_state *st = calloc(1, sizeof *st);
-  if (!st) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
-  ctx->state = st;
+  lc_state *st = state_new(ctx, sizeof *st);
+  if (!st || !(st->pt = threads_new(ctx))) return -1;
   st->length = (uint64_t)ctx->p[LC_LENGTH];
   st->ops = (uint64_t)ctx->p[LC_OPS];
   st->payload = (size_t)ctx->p[LC_PAYLOAD];
-  st->pt = threads_alloc(ctx->threads);
   st->q = aligned_alloc(64, (size_t)ctx->threads * sizeof *st->q);
-  if (!st->pt || !st->q) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
+  if (!st->q) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
   memset(st->q, 0, (size_t)ctx->threads * sizeof *st->q);
   for (int t = 0; t < ctx->threads; t++) {
     g->add_root(&st->q[t].head);
@@ -640,7 +645,7 @@ static uint64_t lc_run(mmb_ctx *ctx, int tid) {
   const struct mmb_graph_ops *g = gops(ctx);
   per_thread *pt = &st->pt[tid];
   queue *q = &st->q[tid];
-  uint64_t n = st->ops / (uint64_t)ctx->threads + ((uint64_t)tid < st->ops % (uint64_t)ctx->threads);
+  uint64_t n = dealt(st->ops, ctx->threads, tid);
   uint64_t sum = 0;
   for (uint64_t i = 0; i < n; i++) {
     if (lc_push(g, q, tid, st->payload) != 0) {
@@ -686,15 +691,10 @@ static void lc_teardown(mmb_ctx *ctx) {
   for (int t = 0; t < ctx->threads && st->q; t++) {
     queue *q = &st->q[t];
     g->remove_root(&q->head);
-    if (g->flags & MMB_GRAPH_EXPLICIT) {
-      while (q->head) {
-        mmb_obj *n = q->head;
-        q->head = mmb_obj_get(n, 0);
-        g->drop(n);
-      }
-    } else {
+    if (g->flags & MMB_GRAPH_EXPLICIT)
+      free_chain(g, q->head, UINT64_MAX);
+    else
       g->drop(q->head); /* rc: frees the whole list, iteratively */
-    }
   }
   free(st->pt);
   free(st->q);
@@ -743,10 +743,7 @@ static uint64_t sg_check(per_thread *pt, mmb_obj *n, const sg_state *st) {
   uint64_t idx;
   memcpy(&idx, p, 8);
   if (idx >= st->nodes || !mmb_pattern_check(p + 8, st->payload - 8, obj_tag(idx, 0x5))) {
-    if (!pt->bad) {
-      pt->bad = 1;
-      snprintf(pt->why, sizeof pt->why, "shared node payload changed (index %llu)", (unsigned long long)idx);
-    }
+    fail(pt, "shared node payload changed (index %llu)", (unsigned long long)idx);
     return 0;
   }
   return idx;
@@ -754,17 +751,14 @@ static uint64_t sg_check(per_thread *pt, mmb_obj *n, const sg_state *st) {
 
 static int sg_setup(mmb_ctx *ctx) {
   const struct mmb_graph_ops *g = gops(ctx);
-  sg_state *st = calloc(1, sizeof *st);
-  if (!st) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
-  ctx->state = st;
+  sg_state *st = state_new(ctx, sizeof *st);
+  if (!st || !(st->pt = threads_new(ctx))) return -1;
   st->nodes = (uint64_t)ctx->p[SG_NODES];
   st->edges = (unsigned)ctx->p[SG_EDGES];
   st->walks = (uint64_t)ctx->p[SG_WALKS];
   st->steps = (unsigned)ctx->p[SG_STEPS];
   st->payload = (size_t)ctx->p[SG_PAYLOAD];
   st->record = (unsigned)ctx->p[SG_RECORD];
-  st->pt = threads_alloc(ctx->threads);
-  if (!st->pt) return snprintf(ctx->reason, sizeof ctx->reason, "out of memory"), -1;
   g->add_root(&st->table);
   st->table = g->new_obj((unsigned)st->nodes, 0);
   if (!st->table) return snprintf(ctx->reason, sizeof ctx->reason, "new_obj failed"), -1;
@@ -796,7 +790,7 @@ static uint64_t sg_run(mmb_ctx *ctx, int tid) {
   per_thread *pt = &st->pt[tid];
   mmb_rng r;
   mmb_rng_seed(&r, ctx->seed, (uint64_t)tid + 1);
-  uint64_t n = st->walks / (uint64_t)ctx->threads + ((uint64_t)tid < st->walks % (uint64_t)ctx->threads);
+  uint64_t n = dealt(st->walks, ctx->threads, tid);
   uint64_t sum = 0, ops = 0, rec_no = 0;
   for (uint64_t w = 0; w < n && !pt->bad; w++) {
     mmb_obj *cur = mmb_obj_get(st->table, (unsigned)mmb_rng_below(&r, st->nodes));

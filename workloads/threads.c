@@ -27,7 +27,7 @@
  *
  * Verification: every block carries a pattern derived from its tag (a global
  * block number) and is checked before it is freed; blocks up to
- * FULL_CHECK_MAX bytes in full, bigger ones sparsely (see blk_fill). The
+ * FULL_CHECK_MAX bytes in full, bigger ones sparsely (see wl_blocks.h). The
  * checksum adds a term per checked block (mmb_mix), so it depends neither on
  * the scheduling nor on which thread freed which block. */
 #define _GNU_SOURCE
@@ -36,142 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "wl_blocks.h"
 #include "wl_util.h"
-
-/* ---------------------------------------------------------------------------
- * Blocks: pattern fill / check (same scheme as churn.c)
- * ------------------------------------------------------------------------- */
-#define FULL_CHECK_MAX 256 /* bytes: full pattern up to here, sparse above */
-#define PAGE 4096
-#define STEP 0x9e3779b97f4a7c15ull
-
-static inline void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
-static inline uint64_t get64(const unsigned char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-static inline uint64_t blk_head(uint64_t tag) {
-  uint64_t x = tag;
-  return mmb_splitmix64(&x);
-}
-
-/* Word i of block tag is head(tag) + i * STEP. Blocks up to FULL_CHECK_MAX
- * bytes: every word and tail byte, checked in full. Bigger blocks: the first
- * word of every 4 KiB page, the middle word and the last word (a scribble
- * elsewhere inside a big block can go unseen). */
-static inline void blk_fill(void *p, size_t size, uint64_t tag) {
-  unsigned char *b = p;
-  uint64_t h = blk_head(tag);
-  if (size <= FULL_CHECK_MAX) {
-    size_t words = size / 8;
-    for (size_t i = 0; i < words; i++) put64(b + i * 8, h + i * STEP);
-    uint64_t last = h + words * STEP;
-    for (size_t i = words * 8; i < size; i++) b[i] = (unsigned char)(last >> (8 * (i & 7)));
-    return;
-  }
-  for (size_t off = 0; off + 16 <= size; off += PAGE) put64(b + off, h + (off / 8) * STEP);
-  size_t mid = (size / 2) & ~(size_t)7;
-  put64(b + mid, h + (mid / 8) * STEP);
-  put64(b + size - 8, ~h ^ size);
-}
-
-static inline int blk_check(const void *p, size_t size, uint64_t tag) {
-  const unsigned char *b = p;
-  uint64_t h = blk_head(tag);
-  if (size <= FULL_CHECK_MAX) {
-    size_t words = size / 8;
-    uint64_t diff = 0;
-    for (size_t i = 0; i < words; i++) diff |= get64(b + i * 8) ^ (h + i * STEP);
-    uint64_t last = h + words * STEP;
-    for (size_t i = words * 8; i < size; i++) diff |= b[i] ^ (unsigned char)(last >> (8 * (i & 7)));
-    return diff == 0;
-  }
-  for (size_t off = 0; off + 16 <= size; off += PAGE)
-    if (get64(b + off) != h + (off / 8) * STEP) return 0;
-  size_t mid = (size / 2) & ~(size_t)7;
-  if (get64(b + mid) != h + (mid / 8) * STEP) return 0;
-  return get64(b + size - 8) == (~h ^ size);
-}
-
-static inline uint64_t blk_sum(uint64_t h, uint64_t tag, size_t size) {
-  return mmb_mix(h, tag * 0x100000001b3ull ^ (uint64_t)size);
-}
-
-#define TAG(hi, i) (((uint64_t)(hi) << 40) | (uint64_t)(i))
-#define TAG_INDEX(tag) ((tag) & ((1ull << 40) - 1))
-
-/* Deterministic size of block tag in [min, min + span). */
-static inline size_t hash_size(uint64_t seed, uint64_t tag, size_t min, uint64_t span) {
-  uint64_t x = seed ^ (tag * 0xd1b54a32d192ed03ull);
-  uint64_t h = mmb_splitmix64(&x);
-  return min + (size_t)(((__uint128_t)h * span) >> 64);
-}
-
-/* Thread tid's share of n units: [n*tid/T, n*(tid+1)/T). */
-static inline uint64_t share_lo(uint64_t n, int threads, int tid) {
-  return (uint64_t)(((__uint128_t)n * (uint64_t)tid) / (uint64_t)threads);
-}
-static inline uint64_t share(uint64_t n, int threads, int tid) {
-  return share_lo(n, threads, tid + 1) - share_lo(n, threads, tid);
-}
-
-/* Bookkeeping arrays are mmap'ed: they neither go through nor perturb the
- * allocator under test, and can be given back to the OS. */
-static void *book_map(size_t bytes) {
-  void *p =
-      mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return p == MAP_FAILED ? NULL : p;
-}
-static void book_unmap(void *p, size_t bytes) {
-  if (p) munmap(p, bytes ? bytes : 1);
-}
-static void book_drop(void *p, size_t bytes) {
-  uintptr_t lo = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
-  uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(PAGE - 1);
-  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
-}
-
-/* ---------------------------------------------------------------------------
- * Faults found while running, reported by verify as one line
- * ------------------------------------------------------------------------- */
-enum { F_NONE = 0, F_NULL, F_PATTERN };
-
-typedef struct fault {
-  int kind;
-  uint64_t index;
-  size_t size;
-} fault;
-
-static void fault_set(fault *f, int kind, uint64_t tag, size_t size) {
-  if (f->kind) return;
-  f->kind = kind;
-  f->index = TAG_INDEX(tag);
-  f->size = size;
-}
-
-/* 1 and a one-line reason when f holds a fault. */
-static int fault_reason(const fault *f, const char *who, int id, char *buf, size_t len) {
-  if (!f->kind) return 0;
-  if (f->kind == F_NULL)
-    snprintf(buf, len, "%s %d: malloc(%zu) returned NULL (block %llu)", who, id, f->size,
-             (unsigned long long)f->index);
-  else
-    snprintf(buf, len,
-             "%s %d: block %llu (%zu bytes) changed while live: overlapping blocks or a write "
-             "by the allocator",
-             who, id, (unsigned long long)f->index, f->size);
-  return 1;
-}
-
-typedef struct blk {
-  unsigned char *p;
-  uint64_t tag;
-  size_t size;
-} blk;
 
 /* Per-thread results: written by their thread only, on separate lines. */
 typedef struct tres {
@@ -257,23 +124,10 @@ static uint64_t tl_run(mmb_ctx *ctx, int tid) {
   uint64_t sum = 0, ops = 0;
   for (uint64_t it = 0; it < iters; it++) {
     uint64_t base = it * batch + lo;
-    for (uint64_t j = 0; j < cnt; j++) {
-      void *p = a->malloc(size);
-      if (!p) {
-        fault_set(&res->f, F_NULL, base + j, size);
-        goto out;
-      }
-      blk_fill(p, size, base + j);
-      arr[j] = p;
-    }
-    for (uint64_t j = 0; j < cnt; j++) {
-      if (!blk_check(arr[j], size, base + j)) {
-        fault_set(&res->f, F_PATTERN, base + j, size);
-        goto out;
-      }
-      sum = blk_sum(sum, base + j, size);
-      a->free(arr[j], size);
-    }
+    for (uint64_t j = 0; j < cnt; j++)
+      if (!(arr[j] = blk_new(a, &res->f, size, base + j))) goto out;
+    for (uint64_t j = 0; j < cnt; j++)
+      if (blk_free(a, &res->f, &sum, arr[j], size, base + j) != 0) goto out;
     ops += cnt;
   }
 out:
@@ -366,11 +220,7 @@ static int la_setup(mmb_ctx *ctx) {
   la_state *s = calloc(1, sizeof *s);
   if (!s) return -1;
   ctx->state = s;
-  if (ctx->p[LA_MIN] > ctx->p[LA_MAX]) {
-    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
-             ctx->p[LA_MIN], ctx->p[LA_MAX]);
-    return -1;
-  }
+  if (check_min_max(ctx, ctx->p[LA_MIN], ctx->p[LA_MAX]) != 0) return -1;
   s->l = aligned_alloc(128, sizeof(lane) * (size_t)ctx->threads);
   if (!s->l) return -1;
   memset(s->l, 0, sizeof(lane) * (size_t)ctx->threads);
@@ -388,14 +238,11 @@ static int la_setup(mmb_ctx *ctx) {
     }
     for (size_t i = 0; i < l->nb; i++, l->idx++) {
       size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
-      uint64_t tag = TAG(t, l->idx);
-      unsigned char *p = ctx->alloc->malloc(size);
-      if (!p) {
+      fault f = {0}; /* not the lane's: teardown still frees the blocks made */
+      if (blk_alloc(ctx->alloc, &f, &l->b[i], size, TAG(t, l->idx)) != 0) {
         snprintf(ctx->reason, sizeof ctx->reason, "setup: malloc(%zu) returned NULL", size);
         return -1;
       }
-      blk_fill(p, size, tag);
-      l->b[i] = (blk){p, tag, size};
       l->live += size;
     }
     l->res.peak = l->live;
@@ -411,23 +258,10 @@ static void la_ops(lane *l) {
   uint64_t sum = l->res.sum, live = l->live, peak = l->res.peak;
   for (uint64_t op = 0; op < l->todo; op++, l->idx++) {
     blk *v = &l->b[mmb_rng_below(&l->r, l->nb)];
-    if (!blk_check(v->p, v->size, v->tag)) {
-      fault_set(&l->res.f, F_PATTERN, v->tag, v->size);
-      break;
-    }
-    sum = blk_sum(sum, v->tag, v->size);
-    a->free(v->p, v->size);
+    if (blk_free(a, &l->res.f, &sum, v->p, v->size, v->tag) != 0) break;
     live -= v->size;
     size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
-    uint64_t tag = TAG(id, l->idx);
-    unsigned char *p = a->malloc(size);
-    if (!p) {
-      v->p = NULL;
-      fault_set(&l->res.f, F_NULL, tag, size);
-      break;
-    }
-    blk_fill(p, size, tag);
-    *v = (blk){p, tag, size};
+    if (blk_alloc(a, &l->res.f, v, size, TAG(id, l->idx)) != 0) break;
     live += size;
     if (live > peak) peak = live;
   }
@@ -470,20 +304,11 @@ static int la_verify(mmb_ctx *ctx) {
   uint64_t h = 0, live = 0;
   for (int t = 0; t < ctx->threads; t++) {
     lane *l = &s->l[t];
-    if (fault_reason(&l->res.f, "lane", t, ctx->reason, sizeof ctx->reason)) {
+    uint64_t sum = l->res.sum;
+    if (l->res.f.kind || blk_check_all(l->b, l->nb, &l->res.f, &sum) != 0) {
+      fault_reason(&l->res.f, "lane", t, ctx->reason, sizeof ctx->reason);
       s->corrupt = 1;
       return -1;
-    }
-    uint64_t sum = l->res.sum;
-    for (size_t i = 0; i < l->nb; i++) {
-      blk *v = &l->b[i];
-      if (!blk_check(v->p, v->size, v->tag)) {
-        fault_set(&l->res.f, F_PATTERN, v->tag, v->size);
-        fault_reason(&l->res.f, "lane", t, ctx->reason, sizeof ctx->reason);
-        s->corrupt = 1;
-        return -1;
-      }
-      sum = blk_sum(sum, v->tag, v->size);
     }
     h += sum; /* sums of mmb_mix terms: adding keeps them order-free */
     live += l->res.peak;
@@ -500,8 +325,7 @@ static void la_teardown(mmb_ctx *ctx) {
   for (int t = 0; s->l && t < ctx->threads; t++) bad |= s->l[t].res.f.kind != 0;
   for (int t = 0; s->l && t < ctx->threads; t++) {
     lane *l = &s->l[t];
-    for (size_t i = 0; !bad && l->b && i < l->nb; i++)
-      if (l->b[i].p) ctx->alloc->free(l->b[i].p, l->b[i].size);
+    if (!bad) blk_free_all(ctx->alloc, l->b, l->nb);
     book_unmap(l->b, l->b_bytes);
   }
   free(s->l);
@@ -583,11 +407,7 @@ static int pc_setup(mmb_ctx *ctx) {
              "producer-consumer needs at least 2 threads (producers and consumers)");
     return -1;
   }
-  if (ctx->p[PC_MIN] > ctx->p[PC_MAX]) {
-    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
-             ctx->p[PC_MIN], ctx->p[PC_MAX]);
-    return -1;
-  }
+  if (check_min_max(ctx, ctx->p[PC_MIN], ctx->p[PC_MAX]) != 0) return -1;
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->can_put, NULL);
   pthread_cond_init(&s->can_get, NULL);
@@ -632,14 +452,11 @@ static uint64_t pc_produce(mmb_ctx *ctx, pc_state *s, int p) {
     for (uint64_t g = bt->first; g < end && !atomic_load_explicit(&s->abort, memory_order_relaxed);
          g++) {
       size_t size = hash_size(ctx->seed, g, min, span);
-      void *q = a->malloc(size);
-      if (!q) {
-        fault_set(&res->f, F_NULL, g, size);
+      if (!(bt->p[bt->count] = blk_new(a, &res->f, size, g))) {
         atomic_store(&s->abort, 1);
         break;
       }
-      blk_fill(q, size, g);
-      bt->p[bt->count++] = q;
+      bt->count++;
       bytes += size;
     }
     made += bt->count;
@@ -682,15 +499,8 @@ static void pc_consume(mmb_ctx *ctx, pc_state *s, int c) {
       uint64_t g = bt->first + i;
       size_t size = hash_size(ctx->seed, g, min, span);
       bytes += size;
-      if (!blk_check(bt->p[i], size, g)) {
-        /* left unfreed: freeing a block the allocator handed out twice
-         * could crash it before the fault is reported */
-        fault_set(&res->f, F_PATTERN, g, size);
-        atomic_store(&s->abort, 1);
-        continue;
-      }
-      sum = blk_sum(sum, g, size);
-      a->free(bt->p[i], size);
+      if (blk_free(a, &res->f, &sum, bt->p[i], size, g) != 0)
+        atomic_store(&s->abort, 1); /* the block is left unfreed */
     }
     atomic_fetch_sub(&s->live, bytes);
 
@@ -974,11 +784,7 @@ static int bu_setup(mmb_ctx *ctx) {
   bu_state *s = calloc(1, sizeof *s);
   if (!s) return -1;
   ctx->state = s;
-  if (ctx->p[BU_MIN] > ctx->p[BU_MAX]) {
-    snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)",
-             ctx->p[BU_MIN], ctx->p[BU_MAX]);
-    return -1;
-  }
+  if (check_min_max(ctx, ctx->p[BU_MIN], ctx->p[BU_MAX]) != 0) return -1;
   uint64_t n = (uint64_t)ctx->p[BU_N], keep = (uint64_t)ctx->p[BU_KEEP];
   s->nk = (n + keep - 1) / keep;
   s->t = aligned_alloc(128, sizeof(bu_thr) * (size_t)ctx->threads);
@@ -1007,13 +813,7 @@ static uint64_t bu_turn(mmb_ctx *ctx, bu_thr *t, int tid, int r) {
   for (uint64_t i = 0; i < n; i++) {
     uint64_t tag = BU_TAG(tid, r, i);
     size_t size = hash_size(ctx->seed, tag, min, span);
-    void *p = a->malloc(size);
-    if (!p) {
-      fault_set(&t->res.f, F_NULL, tag, size);
-      return i;
-    }
-    blk_fill(p, size, tag);
-    t->turn[i] = p;
+    if (!(t->turn[i] = blk_new(a, &t->res.f, size, tag))) return i;
     bytes += size;
   }
   for (uint64_t i = 0; i < n; i++) {
@@ -1024,14 +824,9 @@ static uint64_t bu_turn(mmb_ctx *ctx, bu_thr *t, int tid, int r) {
       kept += size;
       continue;
     }
-    if (!blk_check(t->turn[i], size, tag)) {
-      fault_set(&t->res.f, F_PATTERN, tag, size);
-      return n;
-    }
-    sum = blk_sum(sum, tag, size);
-    a->free(t->turn[i], size);
+    if (blk_free(a, &t->res.f, &sum, t->turn[i], size, tag) != 0) return n;
   }
-  book_drop(t->turn, t->turn_bytes); /* bookkeeping out of the RSS */
+  book_drop_tail(t->turn, 0, t->turn_bytes); /* bookkeeping out of the RSS */
   t->alloc_bytes[r] = bytes;
   t->kept_sum[r] = kept;
   t->res.sum = sum;

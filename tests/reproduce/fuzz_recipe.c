@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (mmb_recipe_validate(r, 0.01, 1, err, sizeof err) != 0 && strchr(err, '\n')) abort();
   char args[MMB_RECIPE_MAX_ARGS + 8][256];
-  for (int k = 0; k < r->nruns; k++) mmb_recipe_run_args(r, k, 0.5, 3, args, MMB_RECIPE_MAX_ARGS + 4, err, sizeof err);
+  for (int k = 0; k < r->nruns; k++)
+    mmb_recipe_run_args(r, k, 0.5, 3, args, MMB_RECIPE_MAX_ARGS + 4, err, sizeof err);
   for (int k = 0; k < r->nchecks; k++) {
     char text[1024];
     mmb_recipe_check_text(&r->checks[k], text, sizeof text);

@@ -1,0 +1,237 @@
+/* mmbench — verified blocks for the 'churn' and 'threads' families.
+ *
+ * Every block carries a pattern derived from its tag (a 64-bit block number,
+ * TAG(hi, index)): word i is blk_head(tag) + i * BLK_STEP, cheap to write and
+ * to compare, so the allocator rather than the check dominates; an
+ * overlapping block has another head, hence other words. Blocks up to
+ * FULL_CHECK_MAX bytes get every word and tail byte and are checked in full.
+ * Bigger ones get a sparse pattern: the first word of every 4 KiB page (so a
+ * big block is also touched page by page, as a program using it would), the
+ * middle word and the last word; a scribble elsewhere inside a big block can
+ * go unseen (the price of O(pages) instead of O(bytes)). A block is checked
+ * before it is freed and adds blk_sum(tag, size) to an order-free checksum.
+ *
+ * Also here: deterministic sizes (hash_size), the split of work over threads
+ * (share), mmap'ed bookkeeping (book_*) and the faults verify reports.
+ * All static inline. */
+#ifndef MMB_WL_BLOCKS_H
+#define MMB_WL_BLOCKS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "wl_util.h"
+
+/* ---------------------------------------------------------------------------
+ * Pattern fill / check
+ * ------------------------------------------------------------------------- */
+#define FULL_CHECK_MAX 256 /* bytes: full pattern up to here, sparse above */
+#define BLK_PAGE 4096
+#define BLK_STEP 0x9e3779b97f4a7c15ull
+
+static inline void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint64_t get64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static inline uint64_t blk_head(uint64_t tag) {
+  uint64_t x = tag;
+  return mmb_splitmix64(&x);
+}
+
+static inline void blk_fill(void *p, size_t size, uint64_t tag) {
+  unsigned char *b = p;
+  uint64_t h = blk_head(tag);
+  if (size <= FULL_CHECK_MAX) {
+    size_t words = size / 8;
+    for (size_t i = 0; i < words; i++) put64(b + i * 8, h + i * BLK_STEP);
+    uint64_t last = h + words * BLK_STEP;
+    for (size_t i = words * 8; i < size; i++) b[i] = (unsigned char)(last >> (8 * (i & 7)));
+    return;
+  }
+  for (size_t off = 0; off + 16 <= size; off += BLK_PAGE) put64(b + off, h + (off / 8) * BLK_STEP);
+  size_t mid = (size / 2) & ~(size_t)7;
+  put64(b + mid, h + (mid / 8) * BLK_STEP);
+  put64(b + size - 8, ~h ^ size);
+}
+
+/* 1 when the block still holds the pattern blk_fill wrote. */
+static inline int blk_check(const void *p, size_t size, uint64_t tag) {
+  const unsigned char *b = p;
+  uint64_t h = blk_head(tag);
+  if (size <= FULL_CHECK_MAX) {
+    size_t words = size / 8;
+    uint64_t diff = 0;
+    for (size_t i = 0; i < words; i++) diff |= get64(b + i * 8) ^ (h + i * BLK_STEP);
+    uint64_t last = h + words * BLK_STEP;
+    for (size_t i = words * 8; i < size; i++) diff |= b[i] ^ (unsigned char)(last >> (8 * (i & 7)));
+    return diff == 0;
+  }
+  for (size_t off = 0; off + 16 <= size; off += BLK_PAGE)
+    if (get64(b + off) != h + (off / 8) * BLK_STEP) return 0;
+  size_t mid = (size / 2) & ~(size_t)7;
+  if (get64(b + mid) != h + (mid / 8) * BLK_STEP) return 0;
+  return get64(b + size - 8) == (~h ^ size);
+}
+
+/* What a checked block adds to the checksum. */
+static inline uint64_t blk_sum(uint64_t h, uint64_t tag, size_t size) {
+  return mmb_mix(h, tag * 0x100000001b3ull ^ (uint64_t)size);
+}
+
+#define TAG(hi, i) (((uint64_t)(hi) << 40) | (uint64_t)(i))
+#define TAG_INDEX(tag) ((tag) & ((1ull << 40) - 1))
+
+/* Deterministic size of block tag in [min, min + span). */
+static inline size_t hash_size(uint64_t seed, uint64_t tag, size_t min, uint64_t span) {
+  uint64_t x = seed ^ (tag * 0xd1b54a32d192ed03ull);
+  uint64_t h = mmb_splitmix64(&x);
+  return min + (size_t)(((__uint128_t)h * span) >> 64);
+}
+
+/* Thread tid's share of n units: [n*tid/T, n*(tid+1)/T). */
+static inline uint64_t share_lo(uint64_t n, int threads, int tid) {
+  return (uint64_t)(((__uint128_t)n * (uint64_t)tid) / (uint64_t)threads);
+}
+static inline uint64_t share(uint64_t n, int threads, int tid) {
+  return share_lo(n, threads, tid + 1) - share_lo(n, threads, tid);
+}
+
+/* 0, or -1 with ctx->reason when min > max. */
+static inline int check_min_max(mmb_ctx *ctx, long long min, long long max) {
+  if (min <= max) return 0;
+  snprintf(ctx->reason, sizeof ctx->reason, "min (%lld) must not exceed max (%lld)", min, max);
+  return -1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Bookkeeping memory: mmap'ed, so it neither goes through nor perturbs the
+ * allocator under test, and can be handed back to the OS when done.
+ * ------------------------------------------------------------------------- */
+static inline void *book_map(size_t bytes) {
+  void *p =
+      mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+static inline void book_unmap(void *p, size_t bytes) {
+  if (p) munmap(p, bytes ? bytes : 1);
+}
+/* Give back the whole pages of [p + used, p + bytes) (contents become zero). */
+static inline void book_drop_tail(void *p, size_t used, size_t bytes) {
+  uintptr_t lo = ((uintptr_t)p + used + BLK_PAGE - 1) & ~(uintptr_t)(BLK_PAGE - 1);
+  uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(BLK_PAGE - 1);
+  if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* ---------------------------------------------------------------------------
+ * Faults found while running, reported by verify as one line
+ * ------------------------------------------------------------------------- */
+enum { F_NONE = 0, F_NULL, F_PATTERN, F_REALLOC_NULL };
+
+typedef struct fault {
+  int kind;
+  uint64_t index; /* TAG_INDEX of the block */
+  size_t size;
+} fault;
+
+/* Records the first fault only. */
+static inline void fault_set(fault *f, int kind, uint64_t tag, size_t size) {
+  if (f->kind) return;
+  f->kind = kind;
+  f->index = TAG_INDEX(tag);
+  f->size = size;
+}
+
+/* 1 and a one-line reason "<who> <id>: ..." when f holds a fault, else 0. */
+static inline int fault_reason(const fault *f, const char *who, int id, char *buf, size_t len) {
+  switch (f->kind) {
+  case F_NONE: return 0;
+  case F_NULL:
+    snprintf(buf, len, "%s %d: malloc(%zu) returned NULL (block %llu)", who, id, f->size,
+             (unsigned long long)f->index);
+    break;
+  case F_REALLOC_NULL:
+    snprintf(buf, len, "%s %d: realloc to %zu bytes returned NULL (vector %llu)", who, id, f->size,
+             (unsigned long long)f->index);
+    break;
+  default:
+    snprintf(buf, len,
+             "%s %d: block %llu (%zu bytes) changed while live: overlapping blocks or a write "
+             "by the allocator",
+             who, id, (unsigned long long)f->index, f->size);
+    break;
+  }
+  return 1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Allocating, checking and freeing blocks
+ * ------------------------------------------------------------------------- */
+typedef struct blk {
+  unsigned char *p;
+  uint64_t tag;
+  size_t size;
+} blk;
+
+/* malloc(size) filled with the pattern of tag; NULL after recording F_NULL. */
+static inline void *blk_new(const mmb_allocator *a, fault *f, size_t size, uint64_t tag) {
+  void *p = a->malloc(size);
+  if (p)
+    blk_fill(p, size, tag);
+  else
+    fault_set(f, F_NULL, tag, size);
+  return p;
+}
+
+/* Check p, add it to *sum and free it: 0, or -1 after recording F_PATTERN
+ * (p is then left allocated: freeing a block handed out twice could crash
+ * the allocator before the fault is reported). */
+static inline int blk_free(const mmb_allocator *a, fault *f, uint64_t *sum, void *p, size_t size,
+                           uint64_t tag) {
+  if (!blk_check(p, size, tag)) {
+    fault_set(f, F_PATTERN, tag, size);
+    return -1;
+  }
+  *sum = blk_sum(*sum, tag, size);
+  a->free(p, size);
+  return 0;
+}
+
+/* blk_new into *v: 0, or -1 (v->p = NULL). */
+static inline int blk_alloc(const mmb_allocator *a, fault *f, blk *v, size_t size, uint64_t tag) {
+  *v = (blk){blk_new(a, f, size, tag), tag, size};
+  return v->p ? 0 : -1;
+}
+
+/* blk_free of *v (v->p = NULL after it): 0, or -1 (v left as is). */
+static inline int blk_release(const mmb_allocator *a, fault *f, uint64_t *sum, blk *v) {
+  if (blk_free(a, f, sum, v->p, v->size, v->tag) != 0) return -1;
+  v->p = NULL;
+  return 0;
+}
+
+/* Check the n live entries of b (p != NULL) and add them to *sum: 0, or -1
+ * after recording F_PATTERN for the first changed one. */
+static inline int blk_check_all(const blk *b, size_t n, fault *f, uint64_t *sum) {
+  for (size_t j = 0; j < n; j++) {
+    if (!b[j].p) continue;
+    if (!blk_check(b[j].p, b[j].size, b[j].tag)) {
+      fault_set(f, F_PATTERN, b[j].tag, b[j].size);
+      return -1;
+    }
+    *sum = blk_sum(*sum, b[j].tag, b[j].size);
+  }
+  return 0;
+}
+
+/* Free the live entries of b (no check: teardown). */
+static inline void blk_free_all(const mmb_allocator *a, blk *b, size_t n) {
+  for (size_t j = 0; b && j < n; j++)
+    if (b[j].p) a->free(b[j].p, b[j].size);
+}
+
+#endif
