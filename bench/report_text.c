@@ -41,9 +41,14 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   fprintf(out, "thr  %-8s %10s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "95% CI", "CV",
           "throughput", "peak RSS");
   const char *last = NULL;
+  int skipped = 0;
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     char label[256], med[32], lo[32], hi[32], ci[80], cv[32], thr[32], rss[32];
+    if (strcmp(c->status, "skipped") == 0) {
+      skipped++; /* impossible combinations: listed with reasons in report.html */
+      continue;
+    }
     mmb_rep_cell_label(m, c, 0, label, sizeof label);
     if (width_of(label) > 40) snprintf(label + 36, sizeof label - 36, "...");
     pad(out, last && strcmp(last, c->workload) == 0 ? "" : c->workload, ww + 2);
@@ -81,4 +86,6 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     fputc('\n', out);
   }
   fputs("(CV marked ! is above 5 %: noisy)\n", out);
+  if (skipped)
+    fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n", skipped);
 }

@@ -84,6 +84,9 @@ typedef struct cell_key {
   size_t first_row; /* a row of this cell, for the key fields */
   size_t *rows;
   size_t n, cap;
+  const char *status; /* for the terminal table */
+  double median;      /* ns/op, NAN when not measured */
+  int noisy;
 } cell_key;
 
 static int same_cell(const mmb_table *t, size_t a, size_t b) {
@@ -122,6 +125,54 @@ static void fmt_num(char *buf, size_t len, double v) {
   else snprintf(buf, len, "%.6g", v);
 }
 
+/* The terminal table: one row per (workload, params, threads), one column
+ * per allocator, median ns/op; '!' marks a noisy cell, and a failed cell
+ * shows its status. Skipped cells are left blank. */
+static void print_pivot(const mmb_table *t, const cell_key *cells, size_t ncells) {
+  const char *allocs[64];
+  int na = 0;
+  int ca = mmb_table_col(t, "allocator");
+  for (size_t c = 0; c < ncells; c++) {
+    const char *a = mmb_table_get(t, cells[c].first_row, ca);
+    int k = 0;
+    while (k < na && strcmp(allocs[k], a) != 0) k++;
+    if (k == na && na < 64) allocs[na++] = a;
+  }
+  printf("\nmedian ns per operation (! = CV above 5 %%; blank = skipped)\n%-44s", "threads workload  params");
+  for (int k = 0; k < na; k++) printf(" %10.10s", allocs[k]);
+  printf("\n");
+  unsigned char *done = calloc(ncells + 1, 1);
+  for (size_t c = 0; c < ncells; c++) {
+    if (done[c]) continue;
+    char label[256];
+    snprintf(label, sizeof label, "t=%s %s  %s", mmb_table_get(t, cells[c].first_row, 3),
+             mmb_table_get(t, cells[c].first_row, 0), mmb_table_get(t, cells[c].first_row, 1));
+    char line[2048];
+    size_t u = (size_t)snprintf(line, sizeof line, "%-44.44s", label);
+    int any = 0;
+    for (int k = 0; k < na; k++) {
+      char val[32] = "";
+      for (size_t d = c; d < ncells; d++) {
+        const cell_key *e = &cells[d];
+        if (done[d] || strcmp(mmb_table_get(t, e->first_row, ca), allocs[k]) != 0) continue;
+        int same = 1;
+        for (int q = 0; q < 4 && same; q++)
+          if (q != 2) same = strcmp(mmb_table_get(t, e->first_row, q), mmb_table_get(t, cells[c].first_row, q)) == 0;
+        if (!same) continue;
+        done[d] = 1;
+        if (strcmp(e->status, "skipped") == 0) break;
+        any = 1;
+        if (isnan(e->median)) snprintf(val, sizeof val, "%s", e->status);
+        else snprintf(val, sizeof val, "%.4g%s", e->median, e->noisy ? "!" : "");
+        break;
+      }
+      u += (size_t)snprintf(line + u, sizeof line - u, " %10.10s", val);
+    }
+    if (any) printf("%s\n", line);
+  }
+  free(done);
+}
+
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -147,7 +198,6 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n");
   int cst = mmb_table_col(t, "status");
   double *vals = malloc((nrows + 1) * sizeof *vals);
-  if (print) printf("\n%-20s %-28s %-22s %3s %6s %12s %7s\n", "workload", "params", "allocator", "thr", "status", "median ns/op", "cv");
   for (size_t c = 0; c < ncells; c++) {
     cell_key *k = &cells[c];
     size_t ok = 0;
@@ -193,17 +243,14 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
       used += lu;
       out[used++] = '\n';
       out[used] = 0;
-      if (print && m == 0) {
-        char med[32] = "-";
-        if (nv) snprintf(med, sizeof med, "%.2f", s.median);
-        char cv[16] = "";
-        if (nv > 1) snprintf(cv, sizeof cv, "%.1f%%%s", s.cv * 100, s.cv > MMB_NOISY_CV ? "!" : "");
-        printf("%-20.20s %-28.28s %-22.22s %3s %6.6s %12s %7s\n", mmb_table_get(t, k->first_row, 0),
-               mmb_table_get(t, k->first_row, 1), mmb_table_get(t, k->first_row, 2),
-               mmb_table_get(t, k->first_row, 3), status, med, cv);
+      if (m == 0) {
+        k->status = status;
+        k->median = nv ? s.median : NAN;
+        k->noisy = nv > 1 && s.cv > MMB_NOISY_CV;
       }
     }
   }
+  if (print) print_pivot(t, cells, ncells);
   int rc = mmb_write_atomic(dir, "summary.csv", out);
   if (rc != 0) snprintf(err, errlen, "cannot write %s/summary.csv: %s", dir, strerror(-rc));
   for (size_t c = 0; c < ncells; c++) free(cells[c].rows);
