@@ -1097,7 +1097,7 @@ static void tradeoff_figure(fctx *f, int wl) {
     int mi = -1;
     for (size_t i = 0; i < w->ncells; i++) {
       const mmb_rcell *c = &m->cells[w->cells[i]];
-      if (c->threads != threads[ti]) continue;
+      if (c->threads != threads[ti] || !mmb_rep_stat(m, c, "ns_per_op")) continue; /* measured only */
       aset_add(&as, c->alloc);
       if (strcmp(c->allocator, "manual") == 0) mi = c->alloc;
     }

@@ -27,10 +27,13 @@
 #define OI_VERMILLION "#D55E00"
 #define OI_PURPLE "#CC79A7"
 #define GREY "#999999"
+/* Paul Tol's colour-blind-safe "muted" set, for the allocators beyond eight */
+#define TOL_INDIGO "#332288"
+#define TOL_TEAL "#44AA99"
+#define TOL_WINE "#882255"
 
-/* Registry names: colours are unique among the allocators that usually
- * share a figure (the mallocs; the graph allocators); a pattern separates
- * the few that share a colour. */
+/* Registry names: every one has a colour of its own (Okabe–Ito, then Tol's
+ * muted set), plus a fill pattern and a point type. */
 static const struct {
   const char *name;
   mmb_rstyle style;
@@ -38,9 +41,9 @@ static const struct {
     {"glibc", {GREY, 0, 5}},          {"jemalloc", {OI_ORANGE, 0, 7}},
     {"mimalloc", {OI_SKY, 0, 9}},     {"tcmalloc", {OI_GREEN, 0, 11}},
     {"arena", {OI_VERMILLION, 0, 13}}, {"arena-pool", {OI_BLUE, 0, 15}},
-    {"manual", {GREY, 4, 4}},         {"rc", {OI_PURPLE, 0, 6}},
-    {"rc+cc", {OI_YELLOW, 0, 8}},     {"gc", {OI_BLACK, 0, 10}},
-    {"boehm", {OI_ORANGE, 5, 12}},
+    {"manual", {TOL_INDIGO, 4, 4}},   {"rc", {OI_PURPLE, 0, 6}},
+    {"rc+cc", {TOL_TEAL, 0, 8}},      {"gc", {OI_BLACK, 0, 10}},
+    {"boehm", {TOL_WINE, 5, 12}},
 };
 
 static const char *const palette[] = {OI_ORANGE, OI_SKY,        OI_GREEN,  OI_YELLOW,
