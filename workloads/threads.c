@@ -600,8 +600,12 @@ static const mmb_param ct_params[] = {
 typedef struct ct_state {
   tres *r;
   unsigned char *first[MMB_MAX_THREADS]; /* cache-scratch: handed-over objects */
+  unsigned char **spare; /* cache-scratch: objects passed over in setup */
+  size_t nspare;
   int corrupt;
 } ct_state;
+
+#define CT_SEARCH 4096 /* objects setup may allocate to find adjacent ones */
 
 #define CT_FIRST_TAG(t) TAG(1, (uint64_t)(t)) /* outside 0 .. n-1 (n < 2^40) */
 
@@ -611,15 +615,34 @@ static int ct_setup_common(mmb_ctx *ctx, int scratch) {
   ctx->state = s;
   if (!(s->r = tres_new(ctx->threads))) return -1;
   if (!scratch) return 0;
+  /* The handed-over objects must lie back to back (each within a cache
+   * line of the one before), as a fresh heap gives them: an allocator that
+   * first reuses scattered free chunks would otherwise hide the effect.
+   * Allocate until the last `threads` objects form such a run; the ones
+   * passed over stay allocated until teardown. */
   size_t size = (size_t)ctx->p[CT_SIZE];
-  for (int t = 0; t < ctx->threads; t++) {
-    s->first[t] = ctx->alloc->malloc(size);
-    if (!s->first[t]) {
+  int T = ctx->threads;
+  unsigned char **got = calloc(CT_SEARCH, sizeof *got);
+  if (!got) return -1;
+  size_t n = 0, run = 0;
+  while (n < CT_SEARCH && (run < (size_t)T)) {
+    got[n] = ctx->alloc->malloc(size);
+    if (!got[n]) {
       snprintf(ctx->reason, sizeof ctx->reason, "setup: malloc(%zu) returned NULL", size);
+      s->spare = got, s->nspare = n;
       return -1;
     }
+    uintptr_t d = n ? (uintptr_t)got[n] - (uintptr_t)got[n - 1] : 0;
+    run = n && d > 0 && d <= 64 + size ? run + 1 : 1;
+    n++;
+  }
+  /* found (or gave up: then the last T objects, wherever they are) */
+  for (int t = 0; t < T; t++) {
+    s->first[t] = got[n - (size_t)T + (size_t)t];
     blk_fill(s->first[t], size, CT_FIRST_TAG(t));
   }
+  s->spare = got;
+  s->nspare = n - (size_t)T;
   return 0;
 }
 
@@ -693,6 +716,9 @@ static void ct_teardown(mmb_ctx *ctx) {
   if (!s) return;
   for (int t = 0; !s->corrupt && t < ctx->threads; t++)
     if (s->first[t]) ctx->alloc->free(s->first[t], (size_t)ctx->p[CT_SIZE]);
+  for (size_t i = 0; !s->corrupt && i < s->nspare; i++)
+    ctx->alloc->free(s->spare[i], (size_t)ctx->p[CT_SIZE]);
+  free(s->spare);
   free(s->r);
   free(s);
   ctx->state = NULL;
