@@ -608,6 +608,7 @@ typedef struct ct_state {
 #define CT_SEARCH 4096 /* objects setup may allocate to find adjacent ones */
 
 #define CT_FIRST_TAG(t) TAG(1, (uint64_t)(t)) /* outside 0 .. n-1 (n < 2^40) */
+#define CT_SPARE_TAG(i) TAG(2, (uint64_t)(i))
 
 static int ct_setup_common(mmb_ctx *ctx, int scratch) {
   ct_state *s = calloc(1, sizeof *s);
@@ -632,6 +633,7 @@ static int ct_setup_common(mmb_ctx *ctx, int scratch) {
       s->spare = got, s->nspare = n;
       return -1;
     }
+    blk_fill(got[n], size, CT_SPARE_TAG(n)); /* checked in verify: live all along */
     uintptr_t d = n ? (uintptr_t)got[n] - (uintptr_t)got[n - 1] : 0;
     run = n && d > 0 && d <= 64 + size ? run + 1 : 1;
     n++;
@@ -706,6 +708,15 @@ out:
 
 static int ct_verify(mmb_ctx *ctx) {
   ct_state *s = ctx->state;
+  size_t size = (size_t)ctx->p[CT_SIZE];
+  for (size_t i = 0; i < s->nspare; i++)
+    if (!blk_check(s->spare[i], size, CT_SPARE_TAG(i))) {
+      snprintf(ctx->reason, sizeof ctx->reason,
+               "setup object %zu (%zu bytes) changed while live: the allocator handed out its memory again",
+               i, size);
+      s->corrupt = 1;
+      return -1;
+    }
   int rc = tres_verify(ctx, s->r, ctx->threads, "thread");
   if (rc) s->corrupt = 1;
   return rc;
