@@ -122,17 +122,6 @@ static char *read_file(const char *path) {
   return buf;
 }
 
-static void default_dir(char *buf, size_t len) {
-  char stamp[32], host[128];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-  gethostname(host, sizeof host);
-  host[sizeof host - 1] = 0;
-  snprintf(buf, len, "results/%s-%s", stamp, host);
-}
-
 /* meta.json: command, preset, plan, environment, allocators, counters. */
 static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_result *probes,
                       const char *command, const char *counters_json, const char *started, int finished) {
@@ -322,7 +311,7 @@ int mmb_cmd_run(int argc, char **argv) {
   }
   if (!resume) {
     if (out) snprintf(dir, sizeof dir, "%s", out);
-    else default_dir(dir, sizeof dir);
+    else mmb_results_default_dir(dir, sizeof dir, "");
     if (dir_has_results(dir)) {
       fprintf(stderr, "mmbench run: %s already holds results; use --resume %s to continue it, or another -o DIR\n",
               dir, dir);

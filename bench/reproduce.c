@@ -128,17 +128,6 @@ static int list_recipe_files(const char *dir, char **out, int max) {
   return n;
 }
 
-static void default_out(char *buf, size_t len) {
-  char stamp[32], host[128];
-  time_t t = time(NULL);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-  gethostname(host, sizeof host);
-  host[sizeof host - 1] = 0;
-  snprintf(buf, len, "results/reproduce-%s-%s", stamp, host);
-}
-
 /* The last non-empty line of a file, for a reason. */
 static void log_tail(const char *path, char *out, size_t len) {
   out[0] = 0;
@@ -735,7 +724,7 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   if (out)
     snprintf(outdir, sizeof outdir, "%s", out);
   else
-    default_out(outdir, sizeof outdir);
+    mmb_results_default_dir(outdir, sizeof outdir, "reproduce-");
   if (is_dir(outdir) && !dir_empty(outdir)) {
     fprintf(stderr, "mmbench reproduce: %s is not empty; give another --out DIR\n", outdir);
     status = MMB_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "stats.h"
@@ -31,6 +32,17 @@ void mmb_csv_field(char *buf, size_t len, size_t *used, const char *field, int f
   if (quote && u + 1 < len) buf[u++] = '"';
   buf[u < len ? u : len - 1] = 0;
   *used = u;
+}
+
+void mmb_results_default_dir(char *buf, size_t len, const char *prefix) {
+  char stamp[32], host[128];
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  gethostname(host, sizeof host);
+  host[sizeof host - 1] = 0;
+  snprintf(buf, len, "results/%s%s-%s", prefix, stamp, host);
 }
 
 int mmb_write_atomic(const char *dir, const char *name, const char *text) {

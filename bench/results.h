@@ -20,6 +20,9 @@ int mmb_write_atomic(const char *dir, const char *name, const char *text);
  * to the disk. 0 or -errno. */
 int mmb_append_line(const char *path, const char *line);
 
+/* "results/<prefix><UTC stamp>-<host>" into buf: a new results folder name. */
+void mmb_results_default_dir(char *buf, size_t len, const char *prefix);
+
 /* Read runs.csv in dir and write summary.csv (atomically). Prints a short
  * table of medians to stdout when print is set. 0, or -1 with err. */
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen);
