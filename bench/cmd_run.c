@@ -15,6 +15,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "env.h"
+#include "files.h"
 #include "params.h"
 #include "plan.h"
 #include "results.h"
@@ -72,17 +73,10 @@ static int copy_opt(char *dst, size_t len, const char *opt, const char *text) {
 
 /* A results folder that does not exist yet (or is empty). 0 or 2. */
 static int make_dir(const char *dir) {
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s", dir);
-  for (char *p = path + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) break;
-    *p = '/';
-  }
-  if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+  int rc = mmb_mkdirs(dir);
+  if (rc != 0) {
     fprintf(stderr, "mmbench run: cannot create results folder %s: %s (choose a writable -o DIR)\n", dir,
-            strerror(errno));
+            strerror(-rc));
     return 2;
   }
   char probe[PATH_MAX];
@@ -104,22 +98,6 @@ static int dir_has_results(const char *dir) {
   if (access(path, F_OK) == 0) return 1;
   snprintf(path, sizeof path, "%s/plan.json", dir);
   return access(path, F_OK) == 0;
-}
-
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  if (buf) buf[n] = 0;
-  fclose(f);
-  return buf;
 }
 
 /* meta.json: command, preset, plan, environment, allocators, counters. */
@@ -267,7 +245,7 @@ int mmb_cmd_run(int argc, char **argv) {
     snprintf(dir, sizeof dir, "%s", resume);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/plan.json", dir);
-    char *text = read_file(path);
+    char *text = mmb_read_file(path, NULL);
     if (!text) {
       fprintf(stderr, "mmbench run: cannot resume %s: no plan.json there (%s); start a new run with -o DIR\n",
               dir, strerror(errno));

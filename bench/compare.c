@@ -16,6 +16,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "files.h"
 #include "report.h"
 #include "stats.h"
 
@@ -102,26 +103,10 @@ static int load_run(const char *dir, run *r, char *err, size_t errlen) {
   qsort(r->order, r->nrows, sizeof *r->order, cmp_rows);
 
   snprintf(path, sizeof path, "%s/meta.json", dir);
-  FILE *f = fopen(path, "r");
-  if (f) {
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char buf[8192];
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-      if (len + n + 1 > cap) {
-        cap = (len + n + 1) * 2;
-        text = realloc(text, cap);
-        if (!text) abort();
-      }
-      memcpy(text + len, buf, n);
-      len += n;
-    }
-    fclose(f);
-    if (text) {
-      text[len] = 0;
-      r->meta = cJSON_Parse(text);
-      free(text);
-    }
+  char *text = mmb_read_file(path, NULL);
+  if (text) {
+    r->meta = cJSON_Parse(text);
+    free(text);
   }
   return 0;
 }
@@ -621,7 +606,7 @@ int mmb_cmd_compare(int argc, char **argv) {
     outdir = defdir;
   }
   snprintf(path, sizeof path, "%s/data", outdir);
-  int mk = mmb_rep_mkdirs(path);
+  int mk = mmb_mkdirs(path);
   if (mk) {
     snprintf(err, sizeof err, "cannot create %s: %s (give a writable folder with -o)", path,
              strerror(-mk));

@@ -257,7 +257,9 @@ static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_p
   if (plan->ncells == MAX_CELLS) return -1;
   if (plan->ncells == *cap) {
     *cap = *cap ? *cap * 2 : 64;
-    plan->cells = realloc(plan->cells, (size_t)*cap * sizeof *plan->cells);
+    mmb_cell_plan *grown = realloc(plan->cells, (size_t)*cap * sizeof *plan->cells);
+    if (!grown) return -1;
+    plan->cells = grown;
   }
   mmb_cell_plan *c = &plan->cells[plan->ncells++];
   memset(c, 0, sizeof *c);

@@ -117,8 +117,7 @@ void mmb_rep_html(FILE *f, const char *text);
  * results/latest (a symlink) shows the run's own name. */
 void mmb_rep_basename(const char *dir, char *buf, size_t len);
 
-/* mkdir -p. 0 or a negative errno. */
-int mmb_rep_mkdirs(const char *path);
+
 
 /* ---------------------------------------------------------------------------
  * gnuplot (report_gnuplot.c)

@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "files.h"
 #include "report.h"
 #include "stats.h"
 
@@ -1229,7 +1230,7 @@ int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs,
   fctx f = {.m = m, .gp = gp, .figs = figs};
   snprintf(f.plots, sizeof f.plots, "%s/plots", m->dir);
   snprintf(f.data, sizeof f.data, "%s/plots/data", m->dir);
-  int rc = mmb_rep_mkdirs(f.data);
+  int rc = mmb_mkdirs(f.data);
   if (rc) {
     snprintf(err, errlen, "cannot create %s: %s (the results folder must be writable)", f.data,
              strerror(-rc));

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "files.h"
 #include "report.h"
 #include "stats.h"
 #include "workload.h"
@@ -332,20 +333,11 @@ const char *mmb_rep_meta_str(const struct cJSON *meta, const char *path, char *b
 static void load_meta(mmb_rmodel *m) {
   char path[4096];
   if (path_join(path, sizeof path, m->dir, "meta.json")) return;
-  FILE *f = fopen(path, "r");
-  if (!f) {
+  char *text = mmb_read_file(path, NULL);
+  if (!text) {
     warn(m, "meta.json is missing: no environment summary, figures carry no machine or date");
     return;
   }
-  size_t cap = 1 << 16, len = 0;
-  char *text = xcalloc(cap, 1);
-  size_t n;
-  while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-    len += n;
-    if (len + 1 == cap) text = xrealloc(text, cap *= 2);
-  }
-  fclose(f);
-  text[len] = 0;
   m->meta = cJSON_Parse(text);
   free(text);
   if (!m->meta || !cJSON_IsObject(m->meta)) {
@@ -625,10 +617,7 @@ static int load_runs(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
   return 0;
 }
 
-#define TIMELINE_HEADER "workload,params,allocator,threads,rep,t_ms,rss_kb"
-
-/* timeline.csv; one written without its header line is read in the column
- * order of formats.md when its rows have that many fields. */
+/* timeline.csv (optional): RSS samples of repetition 0 of each cell. */
 static void load_timeline(mmb_rmodel *m, cellmap *map) {
   char path[4096], msg[512];
   if (path_join(path, sizeof path, m->dir, "timeline.csv")) return;
@@ -637,23 +626,6 @@ static void load_timeline(mmb_rmodel *m, cellmap *map) {
   if (mmb_table_read(path, &m->timeline, msg, sizeof msg)) {
     warn(m, "timeline.csv left out: %s", msg);
     return;
-  }
-  if (mmb_table_col(m->timeline, "t_ms") < 0 && mmb_table_cols(m->timeline) == 7) {
-    FILE *f = fopen(path, "r");
-    size_t cap = (size_t)st.st_size + sizeof TIMELINE_HEADER + 2, len;
-    char *text = xcalloc(cap, 1);
-    len = (size_t)snprintf(text, cap, "%s\n", TIMELINE_HEADER);
-    if (f) {
-      len += fread(text + len, 1, cap - len - 1, f);
-      fclose(f);
-    }
-    mmb_table *t = NULL;
-    if (mmb_table_parse(text, len, &t, msg, sizeof msg) == 0) {
-      mmb_table_free(m->timeline);
-      m->timeline = t;
-      warn(m, "timeline.csv has no header line: read as " TIMELINE_HEADER);
-    }
-    free(text);
   }
   const mmb_table *t = m->timeline;
   int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),

@@ -1,7 +1,7 @@
 /* mmbench — how the report looks: one fixed style per allocator (colour from
  * the Okabe–Ito colour-blind-safe palette, a fill pattern and a point type,
  * so an allocator looks the same in every figure), number formatting,
- * file-name slugs, gnuplot and HTML quoting, mkdir -p. */
+ * file-name slugs, gnuplot and HTML quoting. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -187,20 +187,3 @@ void mmb_rep_basename(const char *dir, char *buf, size_t len) {
   snprintf(buf, len, "%.*s", (int)(n - start), p + start);
 }
 
-int mmb_rep_mkdirs(const char *path) {
-  char buf[4096];
-  size_t n = strlen(path);
-  if (n == 0 || n >= sizeof buf) return -ENAMETOOLONG;
-  memcpy(buf, path, n + 1);
-  for (size_t i = 1; i <= n; i++) {
-    if (buf[i] != '/' && buf[i] != 0) continue;
-    char keep = buf[i];
-    buf[i] = 0;
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -errno;
-    struct stat st;
-    if (stat(buf, &st) != 0) return -errno;
-    if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
-    buf[i] = keep;
-  }
-  return 0;
-}

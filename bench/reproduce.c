@@ -25,6 +25,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "mmb_config.h"
+#include "files.h"
 #include "recipe.h"
 #include "results.h"
 
@@ -58,19 +59,6 @@ static void usage(FILE *out) {
 /* ---------------------------------------------------------------------------
  * Files and folders
  * ------------------------------------------------------------------------- */
-static int mkdirs(const char *path) {
-  char buf[PATH_MAX];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -errno;
-    *p = '/';
-  }
-  if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -errno;
-  return 0;
-}
-
 static int is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -131,15 +119,9 @@ static int list_recipe_files(const char *dir, char **out, int max) {
 /* The last non-empty line of a file, for a reason. */
 static void log_tail(const char *path, char *out, size_t len) {
   out[0] = 0;
-  FILE *f = fopen(path, "r");
-  if (!f) return;
-  char line[1024];
-  while (fgets(line, sizeof line, f)) {
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
-    if (n) snprintf(out, len, "%s", line);
-  }
-  fclose(f);
+  char *text = mmb_read_file(path, NULL);
+  if (text) mmb_last_line(text, out, len);
+  free(text);
 }
 
 /* ---------------------------------------------------------------------------
@@ -242,7 +224,7 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
     if (r->nruns > 1) {
       char parent[PATH_MAX];
       snprintf(parent, sizeof parent, "%s/%s", out_abs, r->name);
-      mkdirs(parent);
+      mmb_mkdirs(parent);
     }
     FILE *lf = fopen(log, "a");
     if (lf) {
@@ -553,7 +535,7 @@ static int write_html(const char *out, outcome *oc, int n, const mmb_host_facts 
 static void copy_recipe(const char *out, const mmb_recipe *r) {
   char dst[PATH_MAX];
   snprintf(dst, sizeof dst, "%s/recipes", out);
-  mkdirs(dst);
+  mmb_mkdirs(dst);
   snprintf(dst, sizeof dst, "%s/recipes/%s.recipe", out, r->name);
   FILE *in = fopen(r->file, "rb"), *o = fopen(dst, "wb");
   char buf[8192];
@@ -730,7 +712,7 @@ int mmb_cmd_reproduce(int argc, char **argv) {
     status = MMB_EXIT_USAGE;
     goto done;
   }
-  int mk = mkdirs(outdir);
+  int mk = mmb_mkdirs(outdir);
   char out_abs[PATH_MAX];
   if (mk != 0 || !realpath(outdir, out_abs)) {
     fprintf(stderr, "mmbench reproduce: cannot create %s: %s\n", outdir,

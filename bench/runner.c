@@ -3,12 +3,7 @@
 #include "runner.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <math.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,7 +263,7 @@ static int run_one(run_state *st, int cell, int rep) {
                     tail[0] ? ": " : "", tail);
   }
   if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
-  if (rep < 0) unlink(sim_out);
+  if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
   if (strcmp(rec.status, "ok") == 0) {
     const char *sum = mmb_record_get(&rec, "checksum");
     if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)

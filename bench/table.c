@@ -3,6 +3,8 @@
  * offset of each field (header first, then rows × cols). */
 #include "table.h"
 
+#include "files.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -208,45 +210,13 @@ out:
 
 int mmb_table_read(const char *path, mmb_table **out, char *err, size_t errlen) {
   *out = NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    return fail(err, errlen, -e, "cannot open %s: %s", path, strerror(e));
-  }
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    close(fd);
-    return fail(err, errlen, -EISDIR, "%s is a directory, not a CSV file", path);
-  }
-  size_t cap = 1 << 16, len = 0;
-  char *text = malloc(cap);
+  size_t len;
+  char *text = mmb_read_file(path, &len);
   if (!text) {
-    close(fd);
-    return fail(err, errlen, -ENOMEM, "out of memory reading %s", path);
+    int e = errno;
+    if (e == EISDIR) return fail(err, errlen, -e, "%s is a directory, not a CSV file", path);
+    return fail(err, errlen, -e, "cannot read %s: %s", path, strerror(e));
   }
-  for (;;) {
-    if (len == cap) {
-      char *q = realloc(text, cap * 2);
-      if (!q) {
-        free(text);
-        close(fd);
-        return fail(err, errlen, -ENOMEM, "out of memory reading %s", path);
-      }
-      text = q;
-      cap *= 2;
-    }
-    ssize_t n = read(fd, text + len, cap - len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      free(text);
-      close(fd);
-      return fail(err, errlen, -e, "cannot read %s: %s", path, strerror(e));
-    }
-    if (n == 0) break;
-    len += (size_t)n;
-  }
-  close(fd);
   char msg[256] = "";
   int rc = mmb_table_parse(text, len, out, msg, sizeof msg);
   free(text);
