@@ -725,6 +725,22 @@ static void scaling_figures(fctx *f, int wl) {
 
 /* Sweeps of a numeric parameter: ns/op against it, log–log, one figure per
  * point of the other parameters and thread count. */
+
+/* What identifies one sweep figure of cell c: its values of every varying
+ * parameter but the swept one (index k), and its thread count when that
+ * varies, e.g. "variant=heap t=2". */
+static void sweep_rest(const mmb_rwork *w, int k, const mmb_rcell *c, char *rest, size_t len) {
+  rest[0] = 0;
+  for (int j = 0; j < w->nvary; j++) {
+    if (j == k) continue;
+    char v[128];
+    mmb_rep_param(c->params, w->vary[j], v, sizeof v);
+    snprintf(rest + strlen(rest), len - strlen(rest), "%s%s=%s", rest[0] ? " " : "", w->vary[j], v);
+  }
+  if (w->threads_vary)
+    snprintf(rest + strlen(rest), len - strlen(rest), "%st=%d", rest[0] ? " " : "", c->threads);
+}
+
 static void sweep_figures(fctx *f, int wl, const char *skip_key) {
   const mmb_rmodel *m = f->m;
   const mmb_rwork *w = &m->works[wl];
@@ -752,17 +768,8 @@ static void sweep_figures(fctx *f, int wl, const char *skip_key) {
     int nrest = 0;
     for (size_t i = 0; i < w->ncells; i++) {
       const mmb_rcell *c = &m->cells[w->cells[i]];
-      char rest[512] = "";
-      for (int j = 0; j < w->nvary; j++) {
-        if (j == k) continue;
-        char v[128];
-        mmb_rep_param(c->params, w->vary[j], v, sizeof v);
-        snprintf(rest + strlen(rest), sizeof rest - strlen(rest), "%s%s=%s",
-                 rest[0] ? " " : "", w->vary[j], v);
-      }
-      if (w->threads_vary)
-        snprintf(rest + strlen(rest), sizeof rest - strlen(rest), "%st=%d", rest[0] ? " " : "",
-                 c->threads);
+      char rest[512];
+      sweep_rest(w, k, c, rest, sizeof rest);
       int seen = 0;
       for (int j = 0; j < nrest; j++) seen |= strcmp(rests[j], rest) == 0;
       if (!seen) {
@@ -800,17 +807,8 @@ static void sweep_figures(fctx *f, int wl, const char *skip_key) {
         for (size_t i = 0; i < w->ncells; i++) {
           const mmb_rcell *c = &m->cells[w->cells[i]];
           if (c->alloc != as.idx[s]) continue;
-          char rest[512] = "";
-          for (int j = 0; j < w->nvary; j++) {
-            if (j == k) continue;
-            char v[128];
-            mmb_rep_param(c->params, w->vary[j], v, sizeof v);
-            snprintf(rest + strlen(rest), sizeof rest - strlen(rest), "%s%s=%s",
-                     rest[0] ? " " : "", w->vary[j], v);
-          }
-          if (w->threads_vary)
-            snprintf(rest + strlen(rest), sizeof rest - strlen(rest), "%st=%d",
-                     rest[0] ? " " : "", c->threads);
+          char rest[512];
+          sweep_rest(w, k, c, rest, sizeof rest);
           if (strcmp(rest, rests[r]) != 0) continue;
           const mmb_rstat *st = mmb_rep_stat(m, c, "ns_per_op");
           char v[128];
