@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -546,6 +547,10 @@ int mmb_cmd_compare(int argc, char **argv) {
     free_run(&b);
     return mmb_usage_error("compare", err);
   }
+
+  char ra[PATH_MAX], rb[PATH_MAX];
+  if (realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
+    fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n", ra);
 
   /* Join: both sides are sorted by the same key. */
   jcell *cells = NULL;
