@@ -548,10 +548,6 @@ int mmb_cmd_compare(int argc, char **argv) {
     return mmb_usage_error("compare", err);
   }
 
-  char ra[PATH_MAX], rb[PATH_MAX];
-  if (realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
-    fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n", ra);
-
   /* Join: both sides are sorted by the same key. */
   jcell *cells = NULL;
   size_t n = 0, cap = 0, i = 0, j = 0;
@@ -618,6 +614,9 @@ int mmb_cmd_compare(int argc, char **argv) {
     rc = mmb_usage_error("compare", err);
     goto out;
   }
+  char ra[PATH_MAX], rb[PATH_MAX];
+  if (realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
+    fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n", ra);
   snprintf(path, sizeof path, "%s/compare.txt", outdir);
   FILE *txt = fopen(path, "w");
   if (!txt) {
