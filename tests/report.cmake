@@ -38,7 +38,8 @@ if(MMB_FUZZ)
   # The reader is compiled in so that it carries the fuzzer's coverage
   # instrumentation. New inputs go to the build tree; a crash leaves
   # table-crash-* there: copy it into tests/report/table_corpus/.
-  add_executable(fuzz_table ${MMB_REPORT_T}/fuzz_table.c ${PROJECT_SOURCE_DIR}/bench/table.c)
+  add_executable(fuzz_table ${MMB_REPORT_T}/fuzz_table.c ${PROJECT_SOURCE_DIR}/bench/table.c
+                            ${PROJECT_SOURCE_DIR}/bench/files.c)
   target_compile_options(fuzz_table PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_table PRIVATE -fsanitize=fuzzer)
   set(MMB_TABLE_FUZZ_WORK ${CMAKE_CURRENT_BINARY_DIR}/table_fuzz_corpus)
