@@ -5,12 +5,12 @@
 
 int mmb_cmd_run(int argc, char **argv);     /* bench/cmd_run.c */
 int mmb_cmd_list(int argc, char **argv);    /* bench/cmd_list.c */
-int mmb_cmd_env(int argc, char **argv);     /* bench/env.c */
-int mmb_cmd_cell(int argc, char **argv);    /* bench/cell.c (internal) */
-int mmb_cmd_probe(int argc, char **argv);   /* bench/probe.c (internal) */
+int mmb_cmd_env(int argc, char **argv);     /* bench/cmd_env.c */
+int mmb_cmd_cell(int argc, char **argv);    /* bench/cmd_cell.c (internal) */
+int mmb_cmd_probe(int argc, char **argv);   /* bench/cmd_probe.c (internal) */
 int mmb_cmd_check(int argc, char **argv);   /* bench/cmd_check.c */
-int mmb_cmd_report(int argc, char **argv);  /* bench/report.c */
-int mmb_cmd_compare(int argc, char **argv); /* bench/compare.c */
-int mmb_cmd_reproduce(int argc, char **argv); /* bench/reproduce.c */
+int mmb_cmd_report(int argc, char **argv);  /* bench/cmd_report.c */
+int mmb_cmd_compare(int argc, char **argv); /* bench/cmd_compare.c */
+int mmb_cmd_reproduce(int argc, char **argv); /* bench/cmd_reproduce.c */
 
 #endif

@@ -1,7 +1,7 @@
 /* mmbench — counters: option parsing and event sets, the columns a
  * configuration adds, the child's --counters argument, and the cell and
- * thread hooks, which dispatch to perf_events.c (hw), sim.c (valgrind) and
- * latency.c (sampled call latencies). */
+ * thread hooks, which dispatch to counters_perf.c (hw), counters_sim.c (valgrind) and
+ * counters_latency.c (sampled call latencies). */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* mmbench — private interface between the counter files: counters.c
- * (options, columns, dispatch), perf_events.c (libpfm4 + perf_event_open),
- * counters_probe.c (meta.json probe, `mmbench list events`), sim.c
- * (valgrind) and latency.c (sampled call latencies). Not for other code;
+ * (options, columns, dispatch), counters_perf.c (libpfm4 + perf_event_open),
+ * counters_probe.c (meta.json probe, `mmbench list events`), counters_sim.c
+ * (valgrind) and counters_latency.c (sampled call latencies). Not for other code;
  * tests include it to reach the histogram and the event table. */
 #ifndef MMB_COUNTERS_INT_H
 #define MMB_COUNTERS_INT_H
@@ -25,7 +25,7 @@ const char *mmb_counters_set_events(const char *set);
 const char *mmb_counters_set_name(int i);
 
 /* ---------------------------------------------------------------------------
- * perf events (perf_events.c)
+ * perf events (counters_perf.c)
  * ------------------------------------------------------------------------- */
 enum {
   MMB_PE_SOFTWARE = 1u << 0, /* PERF_TYPE_SOFTWARE: kernel-counted, never multiplexed */
@@ -82,7 +82,7 @@ const char *mmb_pe_why(const mmb_pe_cell *c, int i);
 void mmb_pe_cell_close(mmb_pe_cell *c);
 
 /* ---------------------------------------------------------------------------
- * Simulated counts under valgrind (sim.c)
+ * Simulated counts under valgrind (counters_sim.c)
  * ------------------------------------------------------------------------- */
 /* Simulated caches (size,associativity,line): fixed, typical x86-64. */
 #define MMB_SIM_I1 "32768,8,64"
@@ -99,7 +99,7 @@ int mmb_sim_parse(const char *file, char names[][16], uint64_t *vals, int max);
 const char *mmb_sim_version(void);
 
 /* ---------------------------------------------------------------------------
- * Latency histograms (latency.c)
+ * Latency histograms (counters_latency.c)
  * ------------------------------------------------------------------------- */
 /* Log-linear buckets: exact below 16 ns, then 16 sub-buckets per power of
  * two (at most 6.25 % wide), up to 2^40 ns; larger values go to the last

@@ -1,4 +1,4 @@
-/* mmbench — environment capture and `mmbench env`. */
+/* mmbench — environment capture: host, kernel, compiler and library facts (meta.json). */
 #define _GNU_SOURCE
 #include "env.h"
 
@@ -131,24 +131,4 @@ cJSON *mmb_env_capture(void) {
   cJSON_AddItemToObject(host, "loadavg_start", mmb_env_loadavg());
   cJSON_AddStringToObject(root, "glibc", gnu_get_libc_version());
   return root;
-}
-
-int mmb_cmd_env(int argc, char **argv) {
-  static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'h') {
-      printf("usage: mmbench env\nPrints the environment record stored in each results folder's meta.json.\n");
-      return 0;
-    }
-    return mmb_usage_error("env", NULL);
-  }
-  if (optind < argc) return mmb_usage_error("env", "takes no arguments");
-  cJSON *env = mmb_env_capture();
-  char *text = cJSON_Print(env);
-  printf("%s\n", text);
-  free(text);
-  cJSON_Delete(env);
-  return 0;
 }

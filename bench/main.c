@@ -25,6 +25,13 @@ static const subcommand commands[] = {
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
+/* "run, list, …": the listed commands, from the one table. */
+static void valid_list(FILE *out) {
+  const char *sep = "";
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    if (commands[i].help) fprintf(out, "%s%s", sep, commands[i].name), sep = ", ";
+}
+
 static void usage(FILE *out) {
   fprintf(out, "usage: mmbench COMMAND [OPTIONS]   (mmbench COMMAND --help for each)\n\n"
                "mmbench %s: memory-allocator benchmarks\n\ncommands:\n", MMB_VERSION);
@@ -34,7 +41,9 @@ static void usage(FILE *out) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "mmbench: missing command (valid: run, list, env, check-allocator, report, compare, reproduce; see: mmbench --help)\n");
+    fprintf(stderr, "mmbench: missing command (valid: ");
+    valid_list(stderr);
+    fprintf(stderr, "; see: mmbench --help)\n");
     return MMB_EXIT_USAGE;
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
@@ -55,7 +64,10 @@ int main(int argc, char **argv) {
   }
   if (best && bestd <= 2)
     fprintf(stderr, "mmbench: unknown command '%s' (did you mean '%s'? see: mmbench --help)\n", argv[1], best);
-  else
-    fprintf(stderr, "mmbench: unknown command '%s' (valid: run, list, env, check-allocator, report, compare, reproduce)\n", argv[1]);
+  else {
+    fprintf(stderr, "mmbench: unknown command '%s' (valid: ", argv[1]);
+    valid_list(stderr);
+    fprintf(stderr, ")\n");
+  }
   return MMB_EXIT_USAGE;
 }

@@ -2,7 +2,7 @@
  * the results-folder model (report_model.c), figure styles and formatting
  * (report_style.c), running gnuplot (report_gnuplot.c), the figures
  * (report_figures.c), the HTML page (report_html.c) and the text summary
- * (report_text.c). Not a public API: only bench/report*.c and compare.c use it. */
+ * (report_text.c). Not a public API: only bench/report*.c and cmd_compare.c use it. */
 #ifndef MMB_REPORT_H
 #define MMB_REPORT_H
 

@@ -1,5 +1,5 @@
 # Tests of the CSV reader (bench/table.c), `mmbench report` and
-# `mmbench compare` (bench/report*.c, bench/compare.c, scripts/*.gp) on the
+# `mmbench compare` (bench/report*.c, bench/cmd_compare.c, scripts/*.gp) on the
 # fixture results folders tests/fixtures/run-a and run-b. The shell tests
 # skip (77) when gnuplot or Chromium is missing.
 set(MMB_REPORT_T ${CMAKE_CURRENT_SOURCE_DIR}/report)

@@ -1,5 +1,5 @@
 # Tests of the recipes and `mmbench reproduce` (bench/recipe.c,
-# bench/reproduce.c, scripts/recipes/): the parser, the verdict rule on the
+# bench/cmd_reproduce.c, scripts/recipes/): the parser, the verdict rule on the
 # fixture results of tests/reproduce/fixtures/, malformed recipes, every
 # shipped recipe at tiny scale, and the command end to end.
 set(MMB_REPRO_T ${CMAKE_CURRENT_SOURCE_DIR}/reproduce)
