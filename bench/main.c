@@ -20,6 +20,7 @@ static const subcommand commands[] = {
     {"report", mmb_cmd_report, "plots and report.html for a results folder"},
     {"compare", mmb_cmd_compare, "compare two results folders cell by cell"},
     {"reproduce", mmb_cmd_reproduce, "re-run published claims (recipes) and judge them PASS / FAIL / INCONCLUSIVE"},
+    {"trace", mmb_cmd_trace, "record a program's allocator calls (trace record), describe a trace (trace info)"},
     {"cell", mmb_cmd_cell, NULL},
     {"probe", mmb_cmd_probe, NULL},
 };

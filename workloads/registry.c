@@ -5,7 +5,7 @@
 
 static const mmb_workload *const *const families[] = {
     mmb_family_basic,     mmb_family_stack_heap, mmb_family_churn,
-    mmb_family_threads,   mmb_family_alignment,  mmb_family_graph,
+    mmb_family_threads,   mmb_family_alignment,  mmb_family_graph,      mmb_family_trace,
 };
 
 const mmb_workload *mmb_workload_at(int i) {

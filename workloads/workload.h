@@ -107,6 +107,7 @@ extern const mmb_workload *const mmb_family_churn[];
 extern const mmb_workload *const mmb_family_threads[];
 extern const mmb_workload *const mmb_family_alignment[];
 extern const mmb_workload *const mmb_family_graph[];
+extern const mmb_workload *const mmb_family_trace[];
 
 /* The i-th workload over all families (NULL past the end). */
 const mmb_workload *mmb_workload_at(int i);

@@ -1,0 +1,514 @@
+/* mmbench — family 'trace': trace-replay, a recorded program's allocator
+ * calls (mmbench trace record) replayed against the allocator under test.
+ *
+ * Setup (untimed) loads the trace, resolves addresses to blocks and lays
+ * out one list of operations per worker. Trace thread i runs on worker
+ * i % threads; a worker carrying several trace threads runs their calls
+ * merged in the global order, so it never waits for itself. Each block has
+ * a slot holding its pointer and a count of the results it has had; an
+ * operation on a block whose last result came from another worker waits
+ * until that count is reached (a free waits for the malloc it frees, a
+ * realloc for the previous one), and nothing else waits.
+ *
+ * Memory is touched by the `touch` policy: word (default) writes a tag in
+ * the first word at every allocation and checks it before a free or after a
+ * realloc (so overlapping blocks, a lost realloc content or a calloc that
+ * is not zero are caught), full writes every byte, none touches nothing.
+ * The checksum depends only on the trace, so it is equal under every
+ * correct allocator. floor=1 replays against a trivial allocator built in
+ * (per-worker power-of-two free lists over a bump region): the replayer's
+ * own cost. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "trace_format.h"
+#include "wl_blocks.h"
+
+/* ---------------------------------------------------------------------------
+ * Parameters
+ * ------------------------------------------------------------------------- */
+static const char *const touch_names[] = {"word", "full", "none", NULL};
+static const char *const unknown_names[] = {"refuse", "skip", NULL};
+enum { TOUCH_WORD, TOUCH_FULL, TOUCH_NONE };
+enum { UNK_REFUSE, UNK_SKIP };
+enum { P_FILE, P_TOUCH, P_UNKNOWN, P_FLOOR };
+
+static const mmb_param tr_params[] = {
+    {.name = "file", .type = MMB_P_STR, .def_str = "",
+     .help = "trace file (mmbench trace record), or NAME for $MMB_TRACE_DIR/NAME.mmbt (default dir ~/.cache/mmbench/traces)"},
+    {.name = "touch", .type = MMB_P_ENUM, .def = TOUCH_WORD, .choices = touch_names,
+     .help = "word: tag the first word and check it | full: write every byte | none"},
+    {.name = "unknown", .type = MMB_P_ENUM, .def = UNK_REFUSE, .choices = unknown_names,
+     .help = "a free / realloc of a pointer the trace never returned: refuse the trace, or skip the call"},
+    {.name = "floor", .def = 0, .min = 0, .max = 1,
+     .help = "1: replay against a trivial built-in allocator (the replayer's own cost)"},
+    {0},
+};
+
+/* ---------------------------------------------------------------------------
+ * Operations and slots
+ * ------------------------------------------------------------------------- */
+enum { R_MALLOC, R_CALLOC, R_ALIGNED, R_REALLOC, R_FREE, R_LOOK };
+
+typedef struct rop {
+  uint64_t size;   /* bytes (realloc: the new size) */
+  uint32_t block;  /* slot */
+  uint32_t wait;   /* results the slot must have had before this runs */
+  uint8_t kind;    /* R_* */
+  uint8_t cross;   /* the last result came from another worker: wait */
+  uint8_t align_log2;
+  uint8_t pad;
+} rop;
+
+typedef struct slot {
+  unsigned char *p;  /* what the program sees */
+  void *base;        /* what to free (differs when alignment is done by hand) */
+  uint64_t size;
+  _Atomic uint32_t ver; /* results so far */
+  uint32_t pad;
+} slot;
+
+typedef struct worker {
+  rop *ops;
+  size_t nops, cap;
+  uint64_t sum;
+  fault f;
+  uint64_t waits; /* operations that had to wait for another worker */
+  char pad[64];
+} worker;
+
+/* Trivial allocator for floor=1: per worker, a LIFO list per power-of-two
+ * class over a bump region; a block freed goes to the freeing worker. */
+#define FL_CLASSES 48
+#define FL_REGION (64ull << 20)
+typedef struct flw {
+  void *list[FL_CLASSES];
+  unsigned char *bump, *end;
+  void *regions[4096];
+  size_t nregions;
+  size_t region_bytes[4096];
+} flw;
+
+typedef struct tstate {
+  slot *slots;
+  size_t nslots;
+  worker w[MMB_MAX_THREADS];
+  flw *fl; /* floor: one per worker */
+  uint64_t calls;     /* replayed calls in all */
+  int touch, floor, has_aligned;
+  uint64_t checksum;  /* expected, from setup */
+} tstate;
+
+static size_t ws_bytes(size_t n) { return n ? n : 1; }
+
+/* ---------------------------------------------------------------------------
+ * The floor allocator
+ * ------------------------------------------------------------------------- */
+static int fl_class(uint64_t bytes) {
+  int c = 4; /* 16 bytes at least */
+  while ((1ull << c) < bytes && c < FL_CLASSES - 1) c++;
+  return c;
+}
+
+static void *fl_alloc(flw *f, uint64_t size, uint64_t align, int *reused) {
+  int c = fl_class(size > align ? size : align);
+  *reused = 0;
+  if (f->list[c]) {
+    void *p = f->list[c];
+    memcpy(&f->list[c], p, sizeof(void *));
+    *reused = 1;
+    return p;
+  }
+  uint64_t csize = 1ull << c, al = csize < 4096 ? csize : (align > 4096 ? csize : 4096);
+  uintptr_t at = ((uintptr_t)f->bump + al - 1) & ~(uintptr_t)(al - 1);
+  if (!f->bump || at + csize > (uintptr_t)f->end) {
+    if (f->nregions == 4096) return NULL;
+    uint64_t bytes = csize + al > FL_REGION ? csize + al : FL_REGION;
+    unsigned char *r = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (r == MAP_FAILED) return NULL;
+    f->regions[f->nregions] = r;
+    f->region_bytes[f->nregions++] = bytes;
+    f->bump = r;
+    f->end = r + bytes;
+    at = ((uintptr_t)f->bump + al - 1) & ~(uintptr_t)(al - 1);
+  }
+  f->bump = (unsigned char *)at + csize;
+  return (void *)at;
+}
+
+static void fl_free(flw *f, void *p, uint64_t size, uint64_t align) {
+  int c = fl_class(size > align ? size : align);
+  memcpy(p, &f->list[c], sizeof(void *));
+  f->list[c] = p;
+}
+
+/* ---------------------------------------------------------------------------
+ * Touching and checking
+ * ------------------------------------------------------------------------- */
+static inline uint64_t tag_of(uint32_t block, uint32_t ver) {
+  return ((uint64_t)block << 20 ^ ver) * 0x9e3779b97f4a7c15ull + 1;
+}
+
+static inline void tag_write(unsigned char *p, uint64_t size, uint64_t tag, int touch) {
+  if (touch == TOUCH_NONE) return;
+  if (touch == TOUCH_FULL) memset(p, (int)(tag & 0xff), size);
+  memcpy(p, &tag, size < 8 ? size : 8);
+}
+
+static inline int tag_check(const unsigned char *p, uint64_t size, uint64_t tag, int touch) {
+  if (touch == TOUCH_NONE) return 1;
+  return memcmp(p, &tag, size < 8 ? size : 8) == 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * The timed replay
+ * ------------------------------------------------------------------------- */
+static inline void wait_for(slot *s, uint32_t want, worker *w) {
+  if (atomic_load_explicit(&s->ver, memory_order_acquire) >= want) return;
+  w->waits++;
+  for (unsigned spin = 0; atomic_load_explicit(&s->ver, memory_order_acquire) < want; spin++) {
+    if (spin >= 64)
+      sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+    else
+      __builtin_ia32_pause();
+#endif
+  }
+}
+
+/* One result: slot s is now p (tagged), its count ver. */
+static inline void publish(slot *s, unsigned char *p, void *base, uint64_t size, uint32_t ver) {
+  s->p = p;
+  s->base = base;
+  s->size = size;
+  atomic_store_explicit(&s->ver, ver, memory_order_release);
+}
+
+static uint64_t tr_run(mmb_ctx *ctx, int tid) {
+  tstate *st = ctx->state;
+  worker *w = &st->w[tid];
+  const mmb_allocator *a = ctx->alloc;
+  flw *fl = st->floor ? &st->fl[tid] : NULL;
+  int touch = st->touch;
+  uint64_t sum = 0, done = 0;
+  for (size_t i = 0; i < w->nops; i++) {
+    const rop *o = &w->ops[i];
+    slot *s = &st->slots[o->block];
+    if (o->cross) wait_for(s, o->wait, w);
+    uint64_t size = o->size ? o->size : 1, align = 1ull << o->align_log2;
+    unsigned char *p = NULL;
+    void *base = NULL;
+    int reused = 0;
+    switch (o->kind) {
+    case R_MALLOC:
+    case R_CALLOC:
+    case R_ALIGNED: {
+      if (fl) {
+        base = p = fl_alloc(fl, size, align, &reused);
+        if (p && o->kind == R_CALLOC && reused) memset(p, 0, size);
+      } else if (o->kind == R_CALLOC) {
+        base = p = a->calloc ? a->calloc(1, size) : a->malloc(size);
+        if (p && !a->calloc) memset(p, 0, size);
+      } else if (o->kind == R_MALLOC) {
+        base = p = a->malloc(size);
+      } else if (a->aligned_alloc) {
+        base = p = a->aligned_alloc(align, size);
+      } else { /* no aligned_alloc: over-allocate and align by hand */
+        base = a->malloc(size + align);
+        p = base ? (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
+      }
+      if (!p) {
+        fault_set(&w->f, F_NULL, o->block, size);
+        goto out;
+      }
+      uint64_t tag = tag_of(o->block, o->wait + 1);
+      if (o->kind == R_CALLOC && touch != TOUCH_NONE) {
+        uint64_t z = 0;
+        if (memcmp(p, &z, size < 8 ? size : 8) != 0) {
+          fault_set(&w->f, F_PATTERN, o->block, size);
+          goto out;
+        }
+      }
+      tag_write(p, size, tag, touch);
+      sum = mmb_mix(sum, tag ^ size);
+      publish(s, p, base, size, o->wait + 1);
+      break;
+    }
+    case R_REALLOC: {
+      uint64_t old_tag = tag_of(o->block, o->wait), tag = tag_of(o->block, o->wait + 1);
+      if (!tag_check(s->p, s->size, old_tag, touch)) {
+        fault_set(&w->f, F_PATTERN, o->block, s->size);
+        goto out;
+      }
+      uint64_t keep = s->size < size ? s->size : size;
+      if (fl || !a->realloc || s->base != s->p) {
+        int dummy;
+        base = p = fl ? fl_alloc(fl, size, 16, &dummy) : a->malloc(size);
+        if (p) {
+          memcpy(p, s->p, keep);
+          if (fl) fl_free(fl, s->base, s->size, 16);
+          else a->free(s->base, s->size);
+        }
+      } else {
+        base = p = a->realloc(s->p, s->size, size);
+      }
+      if (!p) {
+        fault_set(&w->f, F_REALLOC_NULL, o->block, size);
+        goto out;
+      }
+      if (!tag_check(p, keep, old_tag, touch)) { /* the content must move along */
+        fault_set(&w->f, F_PATTERN, o->block, size);
+        goto out;
+      }
+      tag_write(p, size, tag, touch);
+      sum = mmb_mix(sum, tag ^ size);
+      publish(s, p, base, size, o->wait + 1);
+      break;
+    }
+    case R_FREE: {
+      uint64_t tag = tag_of(o->block, o->wait);
+      if (!tag_check(s->p, s->size, tag, touch)) {
+        fault_set(&w->f, F_PATTERN, o->block, s->size);
+        goto out;
+      }
+      if (fl) fl_free(fl, s->base, s->size, 1ull << o->align_log2);
+      else a->free(s->base, s->size);
+      s->p = NULL;
+      s->base = NULL;
+      sum = mmb_mix(sum, ~tag);
+      break;
+    }
+    case R_LOOK: {
+      uint64_t tag = tag_of(o->block, o->wait);
+      if (!tag_check(s->p, s->size, tag, touch)) {
+        fault_set(&w->f, F_PATTERN, o->block, s->size);
+        goto out;
+      }
+      sum = mmb_mix(sum, tag + 1);
+      break;
+    }
+    }
+    done++;
+  }
+out:
+  w->sum = sum;
+  return done;
+}
+
+/* ---------------------------------------------------------------------------
+ * Setup: from events to per-worker operations
+ * ------------------------------------------------------------------------- */
+static int log2_of(uint64_t v) {
+  int k = 0;
+  while ((1ull << k) < v && k < 40) k++;
+  return k;
+}
+
+static int add_op(worker *w, size_t *cap, rop o) {
+  if (w->nops == *cap) {
+    size_t n = *cap ? *cap * 2 : 1024;
+    rop *g = book_map(n * sizeof *g);
+    if (!g) return -1;
+    if (w->ops) {
+      memcpy(g, w->ops, w->nops * sizeof *g);
+      book_unmap(w->ops, *cap * sizeof *g);
+    }
+    w->ops = g;
+    *cap = n;
+  }
+  w->ops[w->nops++] = o;
+  return 0;
+}
+
+/* File name: a path as given, a bare NAME from the trace folder. */
+static void trace_path(const char *name, char *out, size_t len) {
+  if (strchr(name, '/') || strstr(name, ".mmbt")) {
+    snprintf(out, len, "%s", name);
+    return;
+  }
+  const char *dir = getenv("MMB_TRACE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  if (dir && *dir)
+    snprintf(out, len, "%s/%s.mmbt", dir, name);
+  else if (xdg && *xdg)
+    snprintf(out, len, "%s/mmbench/traces/%s.mmbt", xdg, name);
+  else
+    snprintf(out, len, "%s/.cache/mmbench/traces/%s.mmbt", home ? home : ".", name);
+}
+
+static void tr_teardown(mmb_ctx *ctx);
+
+static int tr_setup(mmb_ctx *ctx) {
+  const char *file = ctx->str[P_FILE];
+  if (!file || !*file) {
+    snprintf(ctx->reason, sizeof ctx->reason,
+             "trace-replay needs -p file=TRACE (record one: mmbench trace record -o TRACE -- PROGRAM)");
+    return -1;
+  }
+  tstate *st = calloc(1, sizeof *st);
+  if (!st) return -1;
+  ctx->state = st;
+  st->touch = (int)ctx->p[P_TOUCH];
+  st->floor = (int)ctx->p[P_FLOOR];
+  char path[4096], err[600];
+  trace_path(file, path, sizeof path);
+  mmb_trace t;
+  if (mmb_trace_load(path, &t, err, sizeof err) != 0) {
+    snprintf(ctx->reason, sizeof ctx->reason, "%s", err);
+    return -1;
+  }
+  int rc = -1;
+  if (t.unknown && ctx->p[P_UNKNOWN] == UNK_REFUSE) {
+    for (size_t i = 0; i < t.nev; i++)
+      if (t.ev[i].unknown && t.ev[i].op != MMB_TOP_USABLE) {
+        snprintf(ctx->reason, sizeof ctx->reason,
+                 "%s: %s of pointer 0x%llx that is not live (thread %u, order %llu; %llu such calls): "
+                 "-p unknown=skip replays without them",
+                 path, mmb_trace_op_name(t.ev[i].op, 0),
+                 (unsigned long long)(t.ev[i].op == MMB_TOP_REALLOC ? t.ev[i].arg : t.ev[i].ptr),
+                 t.ev[i].thread, (unsigned long long)(t.ev[i].key & ((1ull << 48) - 1)),
+                 (unsigned long long)t.unknown);
+        goto out;
+      }
+  }
+  if (t.damage[0]) fprintf(stderr, "trace-replay: %s: %s; replaying what precedes it\n", path, t.damage);
+
+  /* trace threads with calls, in order of first call, onto workers */
+  int W = ctx->threads;
+  uint32_t *worker_of = malloc((t.nthreads + 1) * sizeof *worker_of);
+  uint32_t *last = malloc(((size_t)t.nblocks + 1) * sizeof *last);
+  size_t caps[MMB_MAX_THREADS] = {0};
+  if (!worker_of || !last) goto out_free;
+  for (uint32_t i = 0; i < t.nthreads; i++) worker_of[i] = MMB_TB_NONE;
+  uint32_t active = 0;
+  for (size_t i = 0; i < t.nev; i++) {
+    const mmb_trace_ev *e = &t.ev[i];
+    if (mmb_trace_is_call(e) && worker_of[e->thread] == MMB_TB_NONE) worker_of[e->thread] = active++ % (uint32_t)W;
+  }
+  st->nslots = t.nblocks;
+  st->slots = book_map(ws_bytes(st->nslots * sizeof *st->slots));
+  if (!st->slots) goto out_free;
+  uint64_t live = 0, peak = 0;
+  uint64_t *bsize = calloc((size_t)t.nblocks + 1, sizeof *bsize);
+  if (!bsize) goto out_free;
+  for (size_t i = 0; i < t.nev; i++) {
+    const mmb_trace_ev *e = &t.ev[i];
+    if (!mmb_trace_is_call(e)) continue;
+    uint32_t wk = worker_of[e->thread];
+    rop o = {.size = e->size, .block = MMB_TB_NONE};
+    switch (e->op) {
+    case MMB_TOP_MALLOC: o.kind = R_MALLOC; break;
+    case MMB_TOP_CALLOC: o.kind = R_CALLOC; break;
+    case MMB_TOP_ALIGNED:
+      o.kind = R_ALIGNED;
+      o.align_log2 = (uint8_t)log2_of(e->arg < sizeof(void *) ? sizeof(void *) : e->arg);
+      st->has_aligned = 1;
+      break;
+    case MMB_TOP_REALLOC:
+      if (e->rel != MMB_TB_NONE) o.kind = e->born != MMB_TB_NONE ? R_REALLOC : R_FREE;
+      else o.kind = R_MALLOC; /* realloc(NULL, n), or of an unknown pointer (skip mode) */
+      break;
+    case MMB_TOP_FREE: o.kind = R_FREE; break;
+    case MMB_TOP_USABLE: o.kind = R_LOOK; break;
+    }
+    if (o.kind == R_MALLOC || o.kind == R_CALLOC || o.kind == R_ALIGNED) {
+      if (e->born == MMB_TB_NONE) continue; /* failed in the program */
+      o.block = e->born;
+      o.wait = 0;
+    } else {
+      if (e->rel == MMB_TB_NONE) continue; /* free(NULL), unknown pointer */
+      o.block = e->rel;
+      o.wait = e->births;
+      o.cross = last[o.block] != wk;
+      live -= bsize[o.block];
+    }
+    if (o.kind != R_FREE && o.kind != R_LOOK) {
+      last[o.block] = wk;
+      bsize[o.block] = o.size ? o.size : 1;
+      live += bsize[o.block];
+      if (live > peak) peak = live;
+    } else if (o.kind == R_LOOK) {
+      live += bsize[o.block];
+    }
+    if (add_op(&st->w[wk], &caps[wk], o) != 0) {
+      free(bsize);
+      goto out_free;
+    }
+    st->calls++;
+  }
+  free(bsize);
+  for (int k = 0; k < W; k++) st->w[k].cap = caps[k];
+  ctx->live_bytes = peak;
+  if (st->floor) {
+    st->fl = book_map(sizeof(flw) * (size_t)W);
+    if (!st->fl) goto out_free;
+  }
+  rc = 0;
+out_free:
+  free(worker_of);
+  free(last);
+  if (rc != 0 && !ctx->reason[0]) snprintf(ctx->reason, sizeof ctx->reason, "%s: out of memory laying out the replay", path);
+out:
+  mmb_trace_free(&t);
+  return rc;
+}
+
+static int tr_verify(mmb_ctx *ctx) {
+  tstate *st = ctx->state;
+  uint64_t sum = 0;
+  for (int k = 0; k < ctx->threads; k++) {
+    if (fault_reason(&st->w[k].f, "worker", k, ctx->reason, sizeof ctx->reason)) return -1;
+    sum += st->w[k].sum;
+  }
+  /* blocks live at the end still carry their tags */
+  for (size_t b = 0; b < st->nslots; b++) {
+    slot *s = &st->slots[b];
+    if (!s->p) continue;
+    if (!tag_check(s->p, s->size, tag_of((uint32_t)b, atomic_load(&s->ver)), st->touch)) {
+      snprintf(ctx->reason, sizeof ctx->reason, "block %zu (%llu bytes) changed while live: overlapping blocks",
+               b, (unsigned long long)s->size);
+      return -1;
+    }
+    sum = mmb_mix(sum, b);
+  }
+  ctx->checksum = mmb_mix(sum, st->calls);
+  return 0;
+}
+
+static void tr_teardown(mmb_ctx *ctx) {
+  tstate *st = ctx->state;
+  if (!st) return;
+  if (st->slots) {
+    for (size_t b = 0; b < st->nslots && !st->floor; b++)
+      if (st->slots[b].base) ctx->alloc->free(st->slots[b].base, st->slots[b].size);
+    book_unmap(st->slots, ws_bytes(st->nslots * sizeof *st->slots));
+  }
+  for (int k = 0; k < MMB_MAX_THREADS; k++)
+    if (st->w[k].ops) book_unmap(st->w[k].ops, st->w[k].cap * sizeof(rop));
+  if (st->fl) {
+    for (int k = 0; k < ctx->threads; k++)
+      for (size_t r = 0; r < st->fl[k].nregions; r++) munmap(st->fl[k].regions[r], st->fl[k].region_bytes[r]);
+    book_unmap(st->fl, sizeof(flw) * (size_t)ctx->threads);
+  }
+  free(st);
+  ctx->state = NULL;
+}
+
+static int tr_uses_allocator(const long long *p) { return p[P_FLOOR] == 0; }
+
+static const mmb_workload wl_trace_replay = {
+    .name = "trace-replay",
+    .family = "trace",
+    .description = "replay a recorded program's allocator calls (mmbench trace record), threads and cross-thread frees kept",
+    .follows = "",
+    .params = tr_params,
+    .min_threads = 1,
+    .uses_allocator = tr_uses_allocator,
+    .setup = tr_setup,
+    .run = tr_run,
+    .verify = tr_verify,
+    .teardown = tr_teardown,
+};
+
+const mmb_workload *const mmb_family_trace[] = {&wl_trace_replay, NULL};
