@@ -3,6 +3,7 @@
  * over the system malloc or any preloaded allocator), and describe a trace
  * (bench/trace_info.c). Replaying is the trace-replay workload. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -152,6 +153,33 @@ static int compact(const char *path, compact_stats *cs, char *err, size_t errlen
   return 0;
 }
 
+/* Compact the fork children's traces (FILE.<pid>) written since start;
+ * returns how many there are. */
+static int compact_children(const char *abs, time_t start) {
+  char dirbuf[PATH_MAX], basebuf[PATH_MAX];
+  snprintf(dirbuf, sizeof dirbuf, "%s", abs);
+  snprintf(basebuf, sizeof basebuf, "%s", abs);
+  const char *dir = dirname(dirbuf), *base = basename(basebuf);
+  size_t bl = strlen(base);
+  DIR *d = opendir(dir);
+  int n = 0;
+  if (!d) return 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    const char *s = e->d_name;
+    if (strncmp(s, base, bl) != 0 || s[bl] != '.' || !s[bl + 1] || strspn(s + bl + 1, "0123456789") != strlen(s + bl + 1))
+      continue;
+    char path[2 * PATH_MAX + 2], err[PATH_MAX + 200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, s);
+    if (stat(path, &st) != 0 || st.st_mtime < start) continue;
+    compact_stats cs;
+    if (compact(path, &cs, err, sizeof err) == 0) n++;
+  }
+  closedir(d);
+  return n;
+}
+
 /* ---------------------------------------------------------------------------
  * record
  * ------------------------------------------------------------------------- */
@@ -228,6 +256,7 @@ static int cmd_record(int argc, char **argv) {
   int sync[2];
   if (pipe2(sync, O_CLOEXEC) != 0) return mmb_usage_error("trace record", "cannot create a pipe");
   double t0 = now_s();
+  time_t wall0 = time(NULL);
   fflush(NULL);
   pid_t pid = fork();
   if (pid < 0) {
@@ -268,6 +297,7 @@ static int cmd_record(int argc, char **argv) {
     return mmb_usage_error("trace record", msg);
   }
   int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int nchildren = strcmp(children, "own") == 0 ? compact_children(abs, wall0) : 0;
   compact_stats cs;
   if (compact(out, &cs, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench trace record: %s\n", err);
@@ -278,6 +308,8 @@ static int cmd_record(int argc, char **argv) {
           cs.records ? (double)(cs.bytes - MMB_TRACE_HEADER_BYTES) / (double)cs.records : 0.0, secs,
           WIFEXITED(status) ? "program exited with status" : "program killed by signal",
           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+  if (nchildren)
+    fprintf(stderr, "mmbench trace record: %d fork child(ren) recorded to %s.<pid>\n", nchildren, out);
   return rc;
 }
 

@@ -80,6 +80,12 @@ static int thread_index(mmb_trace *t, size_t *cap, uint32_t image, uint32_t numb
 /* ---------------------------------------------------------------------------
  * Decoding one chunk's payload
  * ------------------------------------------------------------------------- */
+/* A pointer field: 0 is NULL, else zigzag delta + 1 from *prev. */
+static uint64_t get_ptr(uint64_t v, uint64_t *prev) {
+  if (!v) return 0;
+  return *prev += (uint64_t)mmb_tv_unzig(v - 1);
+}
+
 /* Decode up to nrec records from [p, end). Returns the records decoded;
  * *bad set when a record is malformed (the rest of the chunk is dropped). */
 static size_t decode_chunk(mmb_trace *t, size_t *cap, const unsigned char *p, const unsigned char *end,
@@ -120,30 +126,30 @@ static size_t decode_chunk(mmb_trace *t, size_t *cap, const unsigned char *p, co
     switch (e.op) {
     case MMB_TOP_MALLOC:
       e.size = v[0];
-      e.ptr = prev += (uint64_t)mmb_tv_unzig(v[1]);
+      e.ptr = get_ptr(v[1], &prev);
       break;
     case MMB_TOP_CALLOC:
       e.arg = v[0];
       e.size = v[0] * v[1];
       if (v[0] && e.size / v[0] != v[1]) e.size = UINT64_MAX; /* overflowed: the call failed */
-      e.ptr = prev += (uint64_t)mmb_tv_unzig(v[2]);
+      e.ptr = get_ptr(v[2], &prev);
       break;
     case MMB_TOP_REALLOC:
       if (v[0] < 1 || seq + v[0] >= (1ull << 48)) goto bad;
       e.key2 = e.key + v[0];
-      e.arg = prev += (uint64_t)mmb_tv_unzig(v[1]);
+      e.arg = get_ptr(v[1], &prev);
       e.size = v[2];
-      e.ptr = prev += (uint64_t)mmb_tv_unzig(v[3]);
+      e.ptr = get_ptr(v[3], &prev);
       seq += v[0];
       break;
-    case MMB_TOP_FREE: e.ptr = prev += (uint64_t)mmb_tv_unzig(v[0]); break;
+    case MMB_TOP_FREE: e.ptr = get_ptr(v[0], &prev); break;
     case MMB_TOP_ALIGNED:
       e.arg = v[0];
       e.size = v[1];
-      e.ptr = prev += (uint64_t)mmb_tv_unzig(v[2]);
+      e.ptr = get_ptr(v[2], &prev);
       break;
     case MMB_TOP_USABLE:
-      e.ptr = prev += (uint64_t)mmb_tv_unzig(v[0]);
+      e.ptr = get_ptr(v[0], &prev);
       e.size = v[1];
       break;
     case MMB_TOP_THREAD_START:
@@ -522,6 +528,26 @@ int mmb_trace_load(const char *path, mmb_trace *t, char *err, size_t errlen) {
   if (data) munmap((void *)data, len);
   if (rc != 0) snprintf(err, errlen, "%s: %s", path, why);
   return rc;
+}
+
+int mmb_trace_check_header(const char *path, char *err, size_t errlen) {
+  unsigned char h[MMB_TRACE_HEADER_BYTES];
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: cannot read trace: %s", path, strerror(errno));
+    return -1;
+  }
+  ssize_t n = read(fd, h, sizeof h);
+  close(fd);
+  char why[300];
+  mmb_trace t;
+  /* a header alone parses as an empty trace; anything wrong with it is said */
+  if (mmb_trace_parse(h, n > 0 ? (size_t)n : 0, &t, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s: %s", path, why);
+    return -1;
+  }
+  mmb_trace_free(&t);
+  return 0;
 }
 
 void mmb_trace_free(mmb_trace *t) {

@@ -59,8 +59,8 @@ enum {
  *   FORK         seq
  * seq: delta from the previous record's seq in the chunk (the first: from
  * 0); seq2: delta from seq (realloc takes one number before the call and one
- * after); ptr and old: zigzag delta from the previous pointer field of the
- * chunk. A NULL result is pointer 0. */
+ * after); ptr and old: zigzag delta from the previous non-NULL pointer of the
+ * chunk, plus one; 0 is NULL (and leaves the previous pointer as it was). */
 enum {
   MMB_TOP_MALLOC = 1,
   MMB_TOP_CALLOC = 2,
@@ -148,6 +148,10 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
 int mmb_trace_load(const char *path, mmb_trace *t, char *err, size_t errlen);
 
 void mmb_trace_free(mmb_trace *t);
+
+/* Only the header of the file at path: readable, the magic, a version this
+ * reader knows. 0, or -1 with a one-line reason naming the file. */
+int mmb_trace_check_header(const char *path, char *err, size_t errlen);
 
 /* "malloc", "calloc", ... (aligned: by variant). */
 const char *mmb_trace_op_name(int op, int variant);

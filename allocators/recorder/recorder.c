@@ -44,8 +44,10 @@
 #define EXPORT __attribute__((visibility("default")))
 #define TLS __thread __attribute__((tls_model("initial-exec")))
 
-#define CHUNK_BYTES (256u * 1024u) /* header + payload of one chunk */
-#define CHUNK_PAYLOAD (CHUNK_BYTES - MMB_TRACE_CHUNK_HEADER_BYTES)
+/* A thread's chunks grow from CHUNK_MIN to CHUNK_MAX bytes (header and
+ * payload): short-lived threads take little room, busy ones few chunks. */
+#define CHUNK_MIN (16u * 1024u)
+#define CHUNK_MAX (1024u * 1024u)
 #define PAGE 4096u
 
 /* ---------------------------------------------------------------------------
@@ -80,7 +82,8 @@ typedef struct tstate {
   unsigned char *map;   /* mapping holding the chunk (page-aligned) */
   size_t map_len;
   unsigned char *chunk; /* chunk header inside map */
-  uint32_t used, records;
+  uint32_t used, records, cap; /* payload bytes used, records, payload capacity */
+  uint32_t next_bytes;  /* size of the next chunk */
   uint64_t seq, ptr;    /* previous record's seq and pointer field */
   uint32_t number;
 } tstate;
@@ -189,15 +192,17 @@ fail:
 static int new_chunk(tstate *ts) {
   if (ts->map) munmap(ts->map, ts->map_len);
   ts->map = ts->chunk = NULL;
+  uint32_t bytes = ts->next_bytes < CHUNK_MIN ? CHUNK_MIN : ts->next_bytes;
+  ts->next_bytes = bytes < CHUNK_MAX ? 2 * bytes : CHUNK_MAX;
   lock();
   uint64_t off = g_end;
-  int rc = fallocate(g_fd, 0, (off_t)off, CHUNK_BYTES);
-  if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) rc = ftruncate(g_fd, (off_t)(off + CHUNK_BYTES));
-  if (rc == 0) g_end = off + CHUNK_BYTES;
+  int rc = fallocate(g_fd, 0, (off_t)off, bytes);
+  if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) rc = ftruncate(g_fd, (off_t)(off + bytes));
+  if (rc == 0) g_end = off + bytes;
   unlock();
   if (rc != 0) return -1;
   uint64_t base = off & ~(uint64_t)(PAGE - 1);
-  size_t len = (size_t)(off + CHUNK_BYTES - base);
+  size_t len = (size_t)(off + bytes - base);
   void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, g_fd, (off_t)base);
   if (m == MAP_FAILED) return -1;
   ts->map = m;
@@ -205,7 +210,8 @@ static int new_chunk(tstate *ts) {
   ts->chunk = (unsigned char *)m + (off - base);
   wr32(ts->chunk + MMB_TC_THREAD, ts->number);
   wr32(ts->chunk + MMB_TC_IMAGE, g_image);
-  wr32(ts->chunk + MMB_TC_CAPACITY, CHUNK_PAYLOAD);
+  ts->cap = bytes - MMB_TRACE_CHUNK_HEADER_BYTES;
+  wr32(ts->chunk + MMB_TC_CAPACITY, ts->cap);
   wr32(ts->chunk + MMB_TC_MAGIC, MMB_TRACE_CHUNK_MAGIC);
   ts->used = ts->records = 0;
   ts->seq = ts->ptr = 0;
@@ -214,7 +220,7 @@ static int new_chunk(tstate *ts) {
 
 /* Where the next record goes (room for the largest), or NULL. */
 static unsigned char *reserve(tstate *ts) {
-  if (!ts->chunk || CHUNK_PAYLOAD - ts->used < MMB_TRACE_MAX_RECORD) {
+  if (!ts->chunk || ts->cap - ts->used < MMB_TRACE_MAX_RECORD) {
     if (new_chunk(ts) != 0) return NULL;
   }
   return ts->chunk + MMB_TRACE_CHUNK_HEADER_BYTES + ts->used;
@@ -242,7 +248,8 @@ static unsigned char *head(tstate *ts, unsigned char *p, int op, int variant, ui
 }
 static unsigned char *put_ptr(tstate *ts, unsigned char *p, const void *ptr) {
   uint64_t v = (uint64_t)(uintptr_t)ptr;
-  p = mmb_tv_put(p, mmb_tv_zig((int64_t)(v - ts->ptr)));
+  if (!v) return mmb_tv_put(p, 0); /* NULL: one byte, the base stays */
+  p = mmb_tv_put(p, mmb_tv_zig((int64_t)(v - ts->ptr)) + 1);
   ts->ptr = v;
   return p;
 }
@@ -259,6 +266,7 @@ static void thread_gone(void *arg) {
   record_simple(ts, MMB_TOP_THREAD_EXIT, 0, 0, 0, 0);
   if (ts->map) munmap(ts->map, ts->map_len);
   ts->map = ts->chunk = NULL; /* a later call in this thread maps a new chunk */
+  ts->next_bytes = CHUNK_MIN;
   tls_busy = was;
 }
 
