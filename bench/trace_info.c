@@ -28,6 +28,8 @@ typedef struct stats {
 static int fn_index(const mmb_trace_ev *e) {
   return e->op == MMB_TOP_ALIGNED ? MMB_TOP_USABLE + e->variant : e->op - 1;
 }
+/* Slot MMB_TOP_ALIGNED - 1 stays empty: aligned calls count by variant. */
+static int fn_used(int i) { return i != MMB_TOP_ALIGNED - 1; }
 static const char *fn_name(int i) {
   return i < MMB_TOP_USABLE ? mmb_trace_op_name(i + 1, 0) : mmb_trace_op_name(MMB_TOP_ALIGNED, i - MMB_TOP_USABLE);
 }
@@ -143,7 +145,8 @@ static cJSON *to_json(const mmb_trace *t, const char *path, const stats *s) {
   cJSON_AddNumberToObject(j, "images", t->images);
   cJSON_AddNumberToObject(j, "calls", (double)s->total_calls);
   cJSON *calls = cJSON_AddObjectToObject(j, "calls_by_function");
-  for (int i = 0; i < NFN; i++) cJSON_AddNumberToObject(calls, fn_name(i), (double)s->calls[i]);
+  for (int i = 0; i < NFN; i++)
+    if (fn_used(i)) cJSON_AddNumberToObject(calls, fn_name(i), (double)s->calls[i]);
   cJSON_AddNumberToObject(j, "free_null", (double)s->free_null);
   cJSON_AddNumberToObject(j, "failed_allocations", (double)s->failed);
   uint32_t active = 0;

@@ -468,18 +468,16 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     size_t got = decode_chunk(t, &evcap, p, p + (used < avail ? used : avail), nrec, image, th, &bad);
     if (bad == 2) goto nomem;
     t->chunks++;
-    if (bad)
+    if (avail < used)
+      note_damage(t, "cut at byte %llu inside the chunk at byte %llu: the records after the cut are lost",
+                  (unsigned long long)len, (unsigned long long)off);
+    else if (bad)
       note_damage(t, "malformed record in the chunk at byte %llu (record %llu): the rest of that chunk is dropped",
                   (unsigned long long)off, (unsigned long long)got);
     else if (got < nrec)
-      note_damage(t, "cut at byte %llu inside the chunk at byte %llu: its last records are lost",
-                  (unsigned long long)len, (unsigned long long)off);
-    if (avail < cap) {
-      if (got == nrec && avail < used)
-        note_damage(t, "cut at byte %llu inside the chunk at byte %llu", (unsigned long long)len,
-                    (unsigned long long)off);
-      break;
-    }
+      note_damage(t, "the chunk at byte %llu holds fewer records than its header says (%llu)",
+                  (unsigned long long)off, (unsigned long long)nrec);
+    if (avail < cap) break;
     off += MMB_TRACE_CHUNK_HEADER_BYTES + (size_t)cap;
   }
   qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
