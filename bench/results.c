@@ -101,13 +101,15 @@ typedef struct cell_key {
   int noisy;
 } cell_key;
 
-static int same_cell(const mmb_table *t, size_t a, size_t b) {
+/* Same cell: the four key columns, and the group column when there is one
+ * (a merged folder: rows of different machines are never pooled). */
+static int same_cell(const mmb_table *t, size_t a, size_t b, int group) {
   static const char *const keys[] = {"workload", "params", "allocator", "threads"};
   for (int i = 0; i < 4; i++) {
     int c = mmb_table_col(t, keys[i]);
     if (strcmp(mmb_table_get(t, a, c), mmb_table_get(t, b, c)) != 0) return 0;
   }
-  return 1;
+  return strcmp(mmb_table_get(t, a, group), mmb_table_get(t, b, group)) == 0;
 }
 
 static const char *const base_metrics[] = {"ns_per_op", "ops_per_s", "wall_ns", "peak_rss_kb",
@@ -186,6 +188,10 @@ static void print_pivot(const mmb_table *t, const cell_key *cells, size_t ncells
 }
 
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
+  return mmb_write_summary_by(dir, NULL, print, err, errlen);
+}
+
+int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err, size_t errlen) {
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
   mmb_table *t;
@@ -193,10 +199,13 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   size_t nrows = mmb_table_rows(t);
   cell_key *cells = calloc(nrows + 1, sizeof *cells);
   size_t ncells = 0;
+  int group = group_col ? mmb_table_col(t, group_col) : -1;
   for (size_t r = 0; r < nrows; r++) {
-    size_t c = 0;
-    while (c < ncells && !same_cell(t, cells[c].first_row, r)) c++;
-    if (c == ncells) cells[ncells++].first_row = r;
+    /* newest cells first: rows grouped by cell (a merged folder) cost O(1) */
+    size_t c = ncells;
+    while (c > 0 && !same_cell(t, cells[c - 1].first_row, r, group)) c--;
+    if (c == 0) c = ncells, cells[ncells++].first_row = r;
+    else c--;
     if (cells[c].n == cells[c].cap) {
       cells[c].cap = cells[c].cap ? cells[c].cap * 2 : 8;
       cells[c].rows = realloc(cells[c].rows, cells[c].cap * sizeof(size_t));
@@ -207,7 +216,8 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   int nm = metric_list(t, metrics, 128);
   size_t cap = 1 << 16, used = 0;
   char *out = malloc(cap);
-  used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n");
+  used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy%s%s\n",
+                          group >= 0 ? "," : "", group >= 0 ? group_col : "");
   int cst = mmb_table_col(t, "status");
   double *vals = malloc((nrows + 1) * sizeof *vals);
   for (size_t c = 0; c < ncells; c++) {
@@ -247,6 +257,7 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
       mmb_csv_field(line, sizeof line, &lu, nv > 1 && s.cv > MMB_NOISY_CV ? "1" : "0", 0);
+      if (group >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->first_row, group), 0);
       if (used + lu + 2 > cap) {
         cap = (cap + lu) * 2;
         out = realloc(out, cap);

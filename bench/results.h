@@ -26,5 +26,9 @@ void mmb_results_default_dir(char *buf, size_t len, const char *prefix);
 /* Read runs.csv in dir and write summary.csv (atomically). Prints a short
  * table of medians to stdout when print is set. 0, or -1 with err. */
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen);
+/* The same, with the rows of a cell split by the value of group_col (a
+ * merged folder's `host` or `host_kind`), which then ends each summary row.
+ * group_col NULL or absent: as mmb_write_summary. */
+int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err, size_t errlen);
 
 #endif
