@@ -238,7 +238,7 @@ void mmb_slurm_states(const char *dir, int nshards, char (*states)[32]) {
       if (capture(argv, out, cap, err, sizeof err) == 0) parse_states(out, id->valuestring, nshards, states);
     }
     if (have_squeue) {
-      char *argv[] = {"squeue", "-h", "-r", "-j", id->valuestring, "-o", "%i|%T", NULL};
+      char *argv[] = {"squeue", "-h", "-r", "-t", "all", "-j", id->valuestring, "-o", "%i|%T", NULL};
       if (capture(argv, out, cap, err, sizeof err) == 0) parse_states(out, id->valuestring, nshards, states);
     }
   }
