@@ -74,6 +74,10 @@ typedef struct mmb_rmodel {
 int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen);
 void mmb_rep_free(mmb_rmodel *m);
 
+/* The cell with this key, or NULL. */
+const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const char *params,
+                              const char *allocator, int threads);
+
 /* Index of metric name, or -1. */
 int mmb_rep_metric(const mmb_rmodel *m, const char *name);
 /* The statistics of metric name for cell c, or NULL when not measured. */

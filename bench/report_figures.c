@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "files.h"
+#include "metrics.h"
 #include "report.h"
 #include "stats.h"
 
@@ -436,7 +437,7 @@ static void bars_figure(fctx *f, int wl, const char *kind, const barspec *b, con
  * ---------------------------------------------------------------------- */
 static int is_counter_metric(const char *name) {
   size_t n = strlen(name);
-  if (strncmp(name, "lat_", 4) == 0 || strcmp(name, "ns_per_op") == 0) return 0;
+  if (strncmp(name, "lat_", 4) == 0 || strcmp(name, MMB_METRIC_TIME) == 0) return 0;
   return strcmp(name, "ipc") == 0 || (n > 7 && strcmp(name + n - 7, "_per_op") == 0) ||
          strncmp(name, "sim_", 4) == 0;
 }
@@ -550,7 +551,7 @@ static void counters_figure(fctx *f, int wl) {
   for (size_t i = 0; i < m->nmetrics; i++) {
     const char *name = m->metrics[i];
     size_t n = strlen(name);
-    if (n > 7 && strcmp(name + n - 7, "_per_op") == 0 && strcmp(name, "ns_per_op") != 0)
+    if (n > 7 && strcmp(name + n - 7, "_per_op") == 0 && strcmp(name, MMB_METRIC_TIME) != 0)
       ADD_PANEL(name);
   }
   for (size_t i = 0; i < m->nmetrics; i++)
@@ -661,7 +662,7 @@ static void scaling_figures(fctx *f, int wl) {
       const mmb_rcell *c = &m->cells[w->cells[i]];
       if (c->pidx != p) continue;
       if (!first) first = c;
-      if (mmb_rep_stat(m, c, "ops_per_s")) aset_add(&as, c->alloc);
+      if (mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT)) aset_add(&as, c->alloc);
       int seen = 0;
       for (int k = 0; k < nt; k++) seen |= threads[k] == c->threads;
       if (!seen && nt < 64) threads[nt++] = c->threads;
@@ -687,7 +688,7 @@ static void scaling_figures(fctx *f, int wl) {
       int rows = 0;
       for (int k = 0; k < nt; k++) {
         const mmb_rcell *c = cell_in(m, w, p, threads[k], as.idx[s]);
-        const mmb_rstat *st = c ? mmb_rep_stat(m, c, "ops_per_s") : NULL;
+        const mmb_rstat *st = c ? mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT) : NULL;
         if (!st) continue;
         fprintf(out, "%d %.6g %.6g %.6g\n", threads[k], st->median / 1e6, st->ci_lo / 1e6,
                 st->ci_hi / 1e6);
@@ -795,7 +796,7 @@ static void sweep_figures(fctx *f, int wl, const char *skip_key) {
                    "ns/op ci_lo ci_hi\n", w->name, key, rests[r], key);
       aset as = {.n = 0}; /* the allocators with a value somewhere in the sweep */
       for (size_t i = 0; i < w->ncells; i++)
-        if (mmb_rep_stat(m, &m->cells[w->cells[i]], "ns_per_op"))
+        if (mmb_rep_stat(m, &m->cells[w->cells[i]], MMB_METRIC_TIME))
           aset_add(&as, m->cells[w->cells[i]].alloc);
       int points = 0;
       for (int s = 0; s < as.n; s++) {
@@ -810,7 +811,7 @@ static void sweep_figures(fctx *f, int wl, const char *skip_key) {
           char rest[512];
           sweep_rest(w, k, c, rest, sizeof rest);
           if (strcmp(rest, rests[r]) != 0) continue;
-          const mmb_rstat *st = mmb_rep_stat(m, c, "ns_per_op");
+          const mmb_rstat *st = mmb_rep_stat(m, c, MMB_METRIC_TIME);
           char v[128];
           mmb_rep_param(c->params, key, v, sizeof v);
           double x;
@@ -1096,7 +1097,7 @@ static void tradeoff_figure(fctx *f, int wl) {
     int mi = -1;
     for (size_t i = 0; i < w->ncells; i++) {
       const mmb_rcell *c = &m->cells[w->cells[i]];
-      if (c->threads != threads[ti] || !mmb_rep_stat(m, c, "ns_per_op")) continue; /* measured only */
+      if (c->threads != threads[ti] || !mmb_rep_stat(m, c, MMB_METRIC_TIME)) continue; /* measured only */
       aset_add(&as, c->alloc);
       if (strcmp(c->allocator, "manual") == 0) mi = c->alloc;
     }
@@ -1107,7 +1108,7 @@ static void tradeoff_figure(fctx *f, int wl) {
       size_t n = 0;
       for (size_t i = 0; i < w->ncells && n < 256; i++) {
         const mmb_rcell *c = &m->cells[w->cells[i]];
-        const mmb_rstat *t = mmb_rep_stat(m, c, "ns_per_op"), *r = mmb_rep_stat(m, c, "peak_rss_kb");
+        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
         if (c->alloc != mi || c->threads != threads[ti] || !t || !r) continue;
         vt[n] = t->median;
         vr[n++] = r->median;
@@ -1137,7 +1138,7 @@ static void tradeoff_figure(fctx *f, int wl) {
     }
     fprintf(out, "# mmbench heap-growth sweep of %s: one block per allocator; columns: %s %s "
                  "\"growth\"\n", w->name, rel ? "peak_rss/manual" : "peak_rss_MiB",
-            rel ? "ns_per_op/manual" : "ns_per_op");
+            rel ? "ns_per_op/manual" : MMB_METRIC_TIME);
     int points = 0;
     for (int s = 0; s < as.n; s++) {
       fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
@@ -1146,7 +1147,7 @@ static void tradeoff_figure(fctx *f, int wl) {
       for (size_t i = 0; i < w->ncells && rows < 256; i++) {
         const mmb_rcell *c = &m->cells[w->cells[i]];
         if (c->alloc != as.idx[s] || c->threads != threads[ti]) continue;
-        const mmb_rstat *t = mmb_rep_stat(m, c, "ns_per_op"), *r = mmb_rep_stat(m, c, "peak_rss_kb");
+        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
         char v[64];
         double gval;
         mmb_rep_param(c->params, GROWTH_KEY, v, sizeof v);
@@ -1242,20 +1243,20 @@ int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs,
   for (size_t wl = 0; wl < m->nworks; wl++) {
     const mmb_rwork *w = &m->works[wl];
     if (w->throughput) {
-      barspec b = {"ops_per_s", 1, FMT_OPS, 1.0};
+      barspec b = {MMB_METRIC_THROUGHPUT, 1, FMT_OPS, 1.0};
       bars_figure(&f, (int)wl, "time", &b, "throughput",
                   "throughput ÷ %s's (higher is better)", 1.0);
     } else {
-      barspec b = {"ns_per_op", 1, FMT_NS, 1.0};
+      barspec b = {MMB_METRIC_TIME, 1, FMT_NS, 1.0};
       bars_figure(&f, (int)wl, "time", &b, "time per operation",
                   "ns per op ÷ %s's (lower is better)", 1.0);
     }
-    if (any_metric(m, w, "peak_rss_kb")) {
-      barspec b = {"peak_rss_kb", 0, FMT_KB, 1.0 / 1024.0};
+    if (any_metric(m, w, MMB_METRIC_PEAK_RSS)) {
+      barspec b = {MMB_METRIC_PEAK_RSS, 0, FMT_KB, 1.0 / 1024.0};
       bars_figure(&f, (int)wl, "rss", &b, "peak RSS", "peak RSS (MiB)%s", NAN);
     }
-    if (any_metric(m, w, "rss_per_live")) {
-      barspec b = {"rss_per_live", 0, FMT_X, 1.0};
+    if (any_metric(m, w, MMB_METRIC_RSS_LIVE)) {
+      barspec b = {MMB_METRIC_RSS_LIVE, 0, FMT_X, 1.0};
       bars_figure(&f, (int)wl, "rsslive", &b, "peak RSS ÷ live bytes",
                   "peak RSS ÷ bytes kept live (1 = no overhead)%s", 1.0);
     }
