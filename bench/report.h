@@ -1,7 +1,7 @@
 /* mmbench — shared internals of `mmbench report` and `mmbench compare`:
  * the results-folder model (report_model.c), figure styles and formatting
  * (report_style.c), running gnuplot (report_gnuplot.c), the figures
- * (report_figures.c), the HTML page (report_html.c) and the text summary
+ * (report_figures.c, report_bars.c, report_lines.c; report_fig.h), the HTML page (report_html.c) and the text summary
  * (report_text.c). Not a public API: only bench/report*.c and cmd_compare.c use it. */
 #ifndef MMB_REPORT_H
 #define MMB_REPORT_H
@@ -42,7 +42,8 @@ typedef struct mmb_rwork {
   char *name;          /* owned */
   const char *family;  /* from the workload registry, or "other" */
   int order;           /* registry position (unknown ones after) */
-  int throughput;      /* threads family: bars show ops/s */
+  int throughput;      /* the descriptor's MMB_WF_THROUGHPUT: bars show ops/s */
+  const char *growth_param; /* the descriptor's heap-growth parameter, or NULL */
   size_t *cells;       /* indices into model cells[], in display order */
   size_t ncells;
   char **vary;         /* parameter keys whose value differs between cells */

@@ -424,7 +424,8 @@ static void organise(mmb_rmodel *m) {
         if (fam_first < 0 && x->family && strcmp(x->family, nw->family) == 0) fam_first = i;
         if (x == d) nw->order = fam_first * 1000 + i;
       }
-      nw->throughput = strcmp(nw->family, "threads") == 0;
+      nw->throughput = d && (d->flags & MMB_WF_THROUGHPUT);
+      nw->growth_param = d ? d->heap_growth_param : NULL;
     }
     c->wl = (int)w;
   }
