@@ -160,7 +160,7 @@ static int is_identity_column(const char *name) {
   return 0;
 }
 
-/* The fixed runs.csv columns (formats.md); summary.csv only summarises some. */
+/* The fixed runs.csv columns (results/README.md); summary.csv only summarises some. */
 static int is_fixed_column(const char *name) {
   static const char *const fixed[] = {
       "wall_ns", "cpu_ns", "ops",        "ns_per_op",    "peak_rss_kb", "minflt",
@@ -172,7 +172,7 @@ static int is_fixed_column(const char *name) {
 }
 
 /* Statistics from runs.csv when summary.csv is absent: the metrics
- * formats.md lists, summarised over the ok repetitions with mmb_summarize. */
+ * results/README.md lists, summarised over the ok repetitions with mmb_summarize. */
 static void compute_summary(mmb_rmodel *m) {
   const mmb_table *t = m->runs;
   static const char *const base[] = {"ns_per_op",    "ops_per_s",    "wall_ns", "peak_rss_kb",
