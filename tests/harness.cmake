@@ -6,6 +6,10 @@ add_executable(test_harness_units ${MMB_T}/harness/test_units.c)
 target_link_libraries(test_harness_units PRIVATE mmb_harness)
 add_test(NAME harness_units COMMAND test_harness_units)
 set_tests_properties(harness_units PROPERTIES LABELS "unit")
+add_executable(test_descriptors ${MMB_T}/harness/test_descriptors.c)
+target_link_libraries(test_descriptors PRIVATE mmb_harness)
+add_test(NAME harness_descriptors COMMAND test_descriptors)
+set_tests_properties(harness_descriptors PROPERTIES LABELS "unit")
 
 # Fault-injection malloc libraries (not in sanitizer builds: they replace malloc).
 if(NOT MMB_SANITIZE)
