@@ -1,5 +1,5 @@
 /* mmbench — `mmbench trace record|info`: record a program's allocator calls
- * into a trace file (the recording library, allocators/recorder/, preloaded
+ * into a trace file (the recording library, bench/recorder/, preloaded
  * over the system malloc or any preloaded allocator), and describe a trace
  * (bench/trace_info.c). Replaying is the trace-replay workload. */
 #define _GNU_SOURCE

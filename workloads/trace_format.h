@@ -3,7 +3,7 @@
  * A trace file is a 64-byte header followed by chunks. Each chunk holds the
  * records of one thread of one process image, in that thread's call order;
  * records are varint-coded relative to the previous record of the chunk, so
- * a chunk decodes on its own. The recorder (allocators/recorder/) maps
+ * a chunk decodes on its own. The recorder (bench/recorder/) maps
  * chunks of the file shared and writes records straight into them, so what
  * was written survives the program being killed. The layout is documented
  * in results/README.md ("Trace files").
