@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "mmb_config.h"
 #include "trace_format.h"
 #include "wl_blocks.h"
 
@@ -37,9 +38,9 @@ enum { UNK_REFUSE, UNK_SKIP };
 enum { P_FILE, P_TOUCH, P_UNKNOWN, P_FLOOR };
 
 static const mmb_param tr_params[] = {
-    {.name = "file", .type = MMB_P_STR, .def_str = "lua-trees", .flags = MMB_PF_LIST,
+    {.name = "file", .type = MMB_P_STR, .def_str = "sqlite-example", .flags = MMB_PF_LIST,
      .help = "trace file (mmbench trace record), or NAME: TRACE_DIR/NAME.mmbt as make bench records them "
-             "(lua-trees, sqlite); a,b sweeps"},
+             "(lua-trees, sqlite), or workloads/data/NAME.mmbt (sqlite-example); a,b sweeps"},
     {.name = "touch", .type = MMB_P_ENUM, .def = TOUCH_WORD, .choices = touch_names,
      .help = "word: tag the first word and check it | full: write every byte | none"},
     {.name = "unknown", .type = MMB_P_ENUM, .def = UNK_REFUSE, .choices = unknown_names,
@@ -324,9 +325,11 @@ static int add_op(worker *w, size_t *cap, rop o) {
   return 0;
 }
 
-/* A name without '/' or ".mmbt" is a trace in the trace folder:
- * $MMB_TRACE_DIR, else $XDG_CACHE_HOME/mmbench/traces, else
- * ~/.cache/mmbench/traces (outside the source tree). 1 for such a name. */
+/* A name without '/' or ".mmbt" is a trace in the trace folder
+ * ($MMB_TRACE_DIR, else $XDG_CACHE_HOME/mmbench/traces, else
+ * ~/.cache/mmbench/traces: outside the source tree), or else one shipped in
+ * workloads/data/. Returns 1 for such a name (out: where it is, or where it
+ * would be recorded), 0 for a path. */
 static int trace_path(const char *file, char *out, size_t len) {
   if (strchr(file, '/') || strstr(file, ".mmbt")) {
     snprintf(out, len, "%s", file);
@@ -339,6 +342,9 @@ static int trace_path(const char *file, char *out, size_t len) {
     snprintf(out, len, "%s/mmbench/traces/%s.mmbt", xdg, file);
   else
     snprintf(out, len, "%s/.cache/mmbench/traces/%s.mmbt", home ? home : ".", file);
+  char shipped[4096];
+  snprintf(shipped, sizeof shipped, "%s/workloads/data/%s.mmbt", MMB_SOURCE_DIR, file);
+  if (access(out, F_OK) != 0 && access(shipped, R_OK) == 0) snprintf(out, len, "%s", shipped);
   return 1;
 }
 
