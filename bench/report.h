@@ -189,4 +189,9 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfi
 /* The plain-text summary table. */
 void mmb_rep_text(const mmb_rmodel *m, FILE *out);
 
+/* Programs beside their replayed traces, when the run has both
+ * (report_traces.c): a section of report.html, a block of the summary. */
+void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m);
+void mmb_rep_traces_text(const mmb_rmodel *m, FILE *out);
+
 #endif

@@ -374,6 +374,7 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfi
   fputs("</nav>\n", f);
   environment(f, m);
   results(f, m);
+  mmb_rep_traces_html(f, m);
   figures(f, m, gp, figs);
   fprintf(f, "<footer><p class=\"sub\">Written by mmbench report from <code>runs.csv</code>, "
              "<code>summary.csv</code>, <code>timeline.csv</code> and <code>meta.json</code> "

@@ -89,4 +89,5 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   fputs("(CV marked ! is above 5 %: noisy)\n", out);
   if (skipped)
     fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n", skipped);
+  mmb_rep_traces_text(m, out);
 }
