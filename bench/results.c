@@ -18,7 +18,8 @@ const char *const mmb_run_columns[] = {
     "workload", "params",  "allocator",   "threads",      "rep",          "status",
     "reason",   "wall_ns", "cpu_ns",      "ops",          "ns_per_op",    "peak_rss_kb",
     "minflt",   "majflt",  "nvcsw",       "nivcsw",       "live_bytes",   "final_rss_kb",
-    "rss_per_live", "checksum", "reclaimed", NULL};
+    "rss_per_live", "checksum", "reclaimed", "base_rss_kb", "cgroup_peak_kb", "cpu_other_ns",
+    "oversubscribed", NULL};
 
 void mmb_csv_field(char *buf, size_t len, size_t *used, const char *field, int first) {
   size_t u = *used;

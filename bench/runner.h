@@ -29,6 +29,10 @@ void mmb_runner_probe(const mmb_plan *plan, mmb_probe_result *probes);
  * when the matrix completed, 130 when interrupted, 1 on an I/O failure. */
 int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet);
 
+/* Where the cells' memory cgroups go, probed on first use (kind 0 and a
+ * reason when none can be made). */
+const struct mmb_cgroup_info *mmb_runner_cgroup(void);
+
 /* Every column of runs.csv for this plan (fixed ones, then counters). */
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max);
 

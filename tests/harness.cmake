@@ -7,6 +7,11 @@ target_link_libraries(test_harness_units PRIVATE mmb_harness)
 add_test(NAME harness_units COMMAND test_harness_units)
 set_tests_properties(harness_units PROPERTIES LABELS "unit")
 
+add_executable(test_region ${MMB_T}/harness/test_region.c)
+target_link_libraries(test_region PRIVATE mmb_harness)
+add_test(NAME harness_region COMMAND test_region)
+set_tests_properties(harness_region PROPERTIES LABELS "unit" TIMEOUT 120)
+
 # Fault-injection malloc libraries (not in sanitizer builds: they replace malloc).
 if(NOT MMB_SANITIZE)
   foreach(kind crash hang overlap misaligned nomalloc)
