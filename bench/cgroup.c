@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -172,10 +174,37 @@ int mmb_cgroup_join(const char *dir) {
   return rc;
 }
 
+/* Remove the cgroups of runners that died without removing them (killed
+ * with SIGKILL): mmbench-PID-N where no process PID is left. */
+static void remove_stale(const char *parent) {
+  DIR *d = opendir(parent);
+  struct dirent *e;
+  if (!d) return;
+  while ((e = readdir(d))) {
+    int pid;
+    unsigned seq;
+    char tail;
+    if (sscanf(e->d_name, "mmbench-%d-%u%c", &pid, &seq, &tail) != 2 || pid <= 0) continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+    char path[PATH_MAX + 300];
+    snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+    rmdir(path);
+  }
+  closedir(d);
+}
+
 int mmb_cgroup_probe(mmb_cgroup_info *ci) {
   memset(ci, 0, sizeof *ci);
   char dir[PATH_MAX], buf[256];
-  if (own_dir(0, dir, sizeof dir) == 0) {
+  const char *forced = getenv("MMB_CGROUP_PARENT");
+  if (forced && *forced) {
+    if (strcmp(forced, "off") == 0) {
+      snprintf(ci->reason, sizeof ci->reason, "turned off (MMB_CGROUP_PARENT=off)");
+      return 0;
+    }
+    snprintf(ci->parent, sizeof ci->parent, "%s", forced);
+    ci->kind = file_exists(forced, "memory.max_usage_in_bytes") ? 1 : 2;
+  } else if (own_dir(0, dir, sizeof dir) == 0) {
     ci->kind = 1;
     snprintf(ci->parent, sizeof ci->parent, "%s", dir);
   } else if (own_dir(1, dir, sizeof dir) == 0) {
@@ -207,7 +236,7 @@ int mmb_cgroup_probe(mmb_cgroup_info *ci) {
     return 0;
   }
   mmb_cgroup_remove(test);
-  cg_seq = 0;
+  remove_stale(ci->parent);
   return ci->kind;
 }
 
@@ -225,6 +254,9 @@ cJSON *mmb_cgroup_json(const mmb_cgroup_info *ci) {
   cJSON_AddStringToObject(o, "status", ci->kind ? "ok" : "unavailable");
   cJSON_AddStringToObject(o, "hierarchy", ci->kind == 1 ? "v1" : ci->kind == 2 ? "v2" : "");
   cJSON_AddStringToObject(o, "parent", ci->parent);
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "mmbench-%d-", (int)getpid());
+  cJSON_AddStringToObject(o, "prefix", ci->kind ? prefix : "");
   cJSON_AddStringToObject(o, "peak_file",
                           ci->kind == 1 ? "memory.max_usage_in_bytes" : ci->kind == 2 ? "memory.peak" : "");
   cJSON_AddStringToObject(o, "reason", ci->kind ? "" : ci->reason);

@@ -20,7 +20,8 @@ typedef struct mmb_cgroup_info {
 } mmb_cgroup_info;
 
 /* Find this process's memory cgroup and try to make (and remove) one below
- * it. Fills *ci; returns ci->kind. */
+ * it; MMB_CGROUP_PARENT names another parent folder, or "off". Fills *ci;
+ * returns ci->kind. */
 int mmb_cgroup_probe(mmb_cgroup_info *ci);
 /* A fresh cgroup below ci->parent into dir. 0, or -1 with a one-line reason. */
 int mmb_cgroup_make(const mmb_cgroup_info *ci, char *dir, size_t len, char *reason, size_t rlen);

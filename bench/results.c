@@ -100,6 +100,7 @@ typedef struct cell_key {
   const char *status; /* for the terminal table */
   double median;      /* ns/op, NAN when not measured */
   int noisy;
+  int over;           /* oversubscribed: more threads than usable CPUs */
 } cell_key;
 
 static int same_cell(const mmb_table *t, size_t a, size_t b) {
@@ -111,8 +112,9 @@ static int same_cell(const mmb_table *t, size_t a, size_t b) {
   return 1;
 }
 
-static const char *const base_metrics[] = {"ns_per_op", "ops_per_s", "wall_ns", "peak_rss_kb",
-                                           "rss_per_live", "final_rss_kb", NULL};
+static const char *const base_metrics[] = {"ns_per_op", "ops_per_s", "wall_ns", "cpu_ns", "peak_rss_kb",
+                                           "base_rss_kb", "rss_per_live", "final_rss_kb",
+                                           "cgroup_peak_kb", "cpu_other_ns", NULL};
 
 /* Metrics: the base ones, then every numeric column after the fixed ones. */
 static int metric_list(const mmb_table *t, const char **out, int max) {
@@ -151,14 +153,16 @@ static void print_pivot(const mmb_table *t, const cell_key *cells, size_t ncells
     while (k < na && strcmp(allocs[k], a) != 0) k++;
     if (k == na && na < 64) allocs[na++] = a;
   }
-  printf("\nmedian ns per operation (! = CV above 5 %%; blank = skipped)\n%-44s", "threads workload  params");
+  printf("\nmedian ns per operation (! = CV above 5 %%; ~ = more threads than CPUs; blank = skipped)\n%-44s",
+         "threads workload  params");
   for (int k = 0; k < na; k++) printf(" %10.10s", allocs[k]);
   printf("\n");
   unsigned char *done = calloc(ncells + 1, 1);
   for (size_t c = 0; c < ncells; c++) {
     if (done[c]) continue;
     char label[256];
-    snprintf(label, sizeof label, "t=%s %s  %s", mmb_table_get(t, cells[c].first_row, 3),
+    snprintf(label, sizeof label, "t=%s%s %s  %s", mmb_table_get(t, cells[c].first_row, 3),
+             cells[c].over ? "~" : "",
              mmb_table_get(t, cells[c].first_row, 0), mmb_table_get(t, cells[c].first_row, 1));
     char line[2048];
     size_t u = (size_t)snprintf(line, sizeof line, "%-44.44s", label);
@@ -208,8 +212,8 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   int nm = metric_list(t, metrics, 128);
   size_t cap = 1 << 16, used = 0;
   char *out = malloc(cap);
-  used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n");
-  int cst = mmb_table_col(t, "status");
+  used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,oversubscribed\n");
+  int cst = mmb_table_col(t, "status"), cov = mmb_table_col(t, "oversubscribed");
   double *vals = malloc((nrows + 1) * sizeof *vals);
   for (size_t c = 0; c < ncells; c++) {
     cell_key *k = &cells[c];
@@ -219,6 +223,7 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
       const char *s = mmb_table_get(t, k->rows[i], cst);
       if (strcmp(s, "ok") == 0) ok++;
       else status = s;
+      if (cov >= 0 && mmb_table_numv(t, k->rows[i], cov) == 1) k->over = 1;
     }
     for (int m = 0; m < nm; m++) {
       size_t nv = 0;
@@ -242,12 +247,14 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
       snprintf(num, sizeof num, "%zu", k->n);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_csv_field(line, sizeof line, &lu, status, 0);
-      double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi};
-      for (int q = 0; q < 8; q++) {
+      double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi, s.ci_level};
+      for (int q = 0; q < 9; q++) {
         fmt_num(num, sizeof num, f[q]);
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
       mmb_csv_field(line, sizeof line, &lu, nv > 1 && s.cv > MMB_NOISY_CV ? "1" : "0", 0);
+      /* empty when runs.csv predates the column: unknown, not 0 */
+      mmb_csv_field(line, sizeof line, &lu, cov < 0 ? "" : k->over ? "1" : "0", 0);
       if (used + lu + 2 > cap) {
         cap = (cap + lu) * 2;
         out = realloc(out, cap);
@@ -263,7 +270,19 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
       }
     }
   }
-  if (print) print_pivot(t, cells, ncells);
+  if (print) {
+    print_pivot(t, cells, ncells);
+    size_t most = 0;
+    for (size_t c = 0; c < ncells; c++)
+      if (cells[c].n > most) most = cells[c].n;
+    double lvl = mmb_median_ci_level(most);
+    if (most >= 2)
+      printf("intervals (summary.csv ci_lo, ci_hi): order statistics of the median; with %zu repetitions "
+             "they cover it with probability %.4g (ci_level)%s\n",
+             most, lvl, lvl < 0.95 ? ", below 95 %: -r 6 or more gives a 95 % interval" : "");
+    else
+      printf("intervals: none (one repetition per cell; -r 6 or more gives 95 %% intervals)\n");
+  }
   int rc = mmb_write_atomic(dir, "summary.csv", out);
   if (rc != 0) snprintf(err, errlen, "cannot write %s/summary.csv: %s", dir, strerror(-rc));
   for (size_t c = 0; c < ncells; c++) free(cells[c].rows);
