@@ -162,6 +162,9 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   ctx.seed = spec->seed;
   ctx.thread_barrier = workers_barrier;
 
+  /* An allocator that runs threads of its own (Boehm's parallel markers)
+   * may size them to the cell; the others ignore the key. */
+  if (a->set) (void)a->set("threads", (double)threads);
   if (a->init) {
     int rc = a->init();
     if (rc != 0) {

@@ -6,7 +6,8 @@
  *   - the region's memory: a large setup peak is not the region's peak
  *     (VmHWM reset at the region's start), the baseline is recorded, and
  *     the region's own growth is seen;
- *   - the oversubscribed mark follows threads vs usable CPUs. */
+ *   - the oversubscribed mark follows threads vs usable CPUs;
+ *   - Boehm's parallel markers are limited to the cell's thread count. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -15,12 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <dirent.h>
 #include <time.h>
 
 #include "../check.h"
 #include "cell.h"
 #include "cli_util.h"
 #include "counters_int.h"
+#include "params.h"
 
 #define MS 1000000ull
 
@@ -187,9 +190,48 @@ static void test_oversubscribed(void) {
   }
 }
 
+/* Threads of this process now. */
+static int task_count(void) {
+  DIR *d = opendir("/proc/self/task");
+  struct dirent *e;
+  int n = 0;
+  if (!d) return -1;
+  while ((e = readdir(d)))
+    if (e->d_name[0] != '.') n++;
+  closedir(d);
+  return n;
+}
+
+static void test_boehm_markers(void) {
+  const mmb_allocator *b = mmb_allocator_find("boehm");
+  if (!b || b->unavailable) {
+    printf("boehm not built: marker check skipped\n");
+    return;
+  }
+  mmb_cell_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.workload = mmb_workload_find("binary-trees");
+  spec.alloc = b;
+  spec.threads = 1;
+  spec.seed = 1;
+  spec.notify_fd = -1;
+  char err[256];
+  mmb_pvals_defaults(spec.workload, &spec.params);
+  CHECK(mmb_params_parse(spec.workload, "depth=12;lived=12;iterations=2", &spec.params, err, sizeof err) == 0);
+  mmb_record r;
+  CHECK(mmb_cell_execute(&spec, &r) == 0 && strcmp(r.status, "ok") == 0);
+  /* Left running: this thread and marker helpers; a 1-thread cell has none
+   * (Boehm would start one per extra CPU). */
+  int tasks = task_count();
+  printf("boehm: %d thread(s) after a 1-thread cell, cpu_other_ns %.0f\n", tasks, num(&r, "cpu_other_ns"));
+  CHECKF(tasks == 1, "%d threads: Boehm's markers were not limited to the cell's 1 thread", tasks);
+  mmb_pvals_free(spec.workload, &spec.params);
+}
+
 int main(void) {
   test_cpu();
   test_memory();
   test_oversubscribed();
+  test_boehm_markers(); /* last: Boehm initialises once per process */
   return mmb_test_exit();
 }
