@@ -5,7 +5,7 @@
  * plain slot stores, no-op retain / drop, GC_gcollect. Roots on a thread's
  * stack are found by Boehm's own stack scan; add_root of a location outside
  * the stack (a field of a malloc'ed struct) registers it with GC_add_roots.
- * Heap growth: set("growth", x) -> GC_set_free_space_divisor(round(2 / x))
+ * Heap growth: set_heap_growth(x) or tune("growth", x) -> GC_set_free_space_divisor(round(2 / x))
  * (Boehm allocates about 2 x traced bytes / divisor between collections, so
  * x is the same "bytes allocated per live byte" as gc's factor; the
  * divisor is an integer >= 1, so x above 2 saturates at 2 and factors other
@@ -19,7 +19,7 @@
  *
  * Threads: the harness creates workers with plain pthread_create, so
  * thread_attach registers the thread (GC_register_my_thread) and
- * thread_detach unregisters it. set("threads", n), called by the cell before
+ * thread_detach unregisters it. tune("threads", n), called by the cell before
  * init, limits Boehm's parallel marking to n marker threads in all (the
  * collecting thread and n - 1 helpers: GC_set_markers_count), so a cell of
  * n threads collects on at most n CPUs; GC_MARKERS in the environment (an
@@ -128,7 +128,13 @@ static int set_fsd(double d) {
   return 0;
 }
 
-static unsigned g_markers; /* set("threads"): marker threads in all, 0 = Boehm decides */
+static unsigned g_markers; /* tune("threads"): marker threads in all, 0 = Boehm decides */
+
+static int boehm_growth(double v) {
+  if (!(v > 0.0 && v <= 1000.0)) return -EINVAL;
+  double d = 2.0 / v;
+  return set_fsd(d < 1.0 ? 1.0 : d > 1000.0 ? 1000.0 : d);
+}
 
 static int boehm_set(const char *key, double v) {
   if (strcmp(key, "threads") == 0) {
@@ -136,11 +142,7 @@ static int boehm_set(const char *key, double v) {
     g_markers = (unsigned)v;
     return 0;
   }
-  if (strcmp(key, "growth") == 0) {
-    if (!(v > 0.0 && v <= 1000.0)) return -EINVAL;
-    double d = 2.0 / v;
-    return set_fsd(d < 1.0 ? 1.0 : d > 1000.0 ? 1000.0 : d);
-  }
+  if (strcmp(key, "growth") == 0) return boehm_growth(v);
   if (strcmp(key, "fsd") == 0) return set_fsd(v);
   if (strcmp(key, "heap_mb") == 0) {
     if (!(v >= 0.0 && v <= 1048576.0)) return -EINVAL;
@@ -238,7 +240,7 @@ static void b_counts(mmb_graph_counts *c) {
 static const struct mmb_graph_ops boehm_graph_ops = {
     .flags = MMB_GRAPH_TRACED | MMB_GRAPH_CYCLES | MMB_GRAPH_CONSERVATIVE,
     .new_obj = b_new,
-    .set = b_store,
+    .store = b_store,
     .put = b_store,
     .retain = b_nothing,
     .release = b_nothing,
@@ -249,6 +251,7 @@ static const struct mmb_graph_ops boehm_graph_ops = {
     .collect = b_collect,
     .idle = b_idle,
     .counts = b_counts,
+    .set_heap_growth = boehm_growth,
 };
 
 /* Like gc's: a last full collection first (after the measured region), so
@@ -303,7 +306,7 @@ const mmb_allocator mmb_alloc_boehm = {
     .realloc = boehm_realloc,
     .stats = boehm_stats,
     .version = boehm_version,
-    .set = boehm_set,
+    .tune = boehm_set,
     .graph = &boehm_graph_ops,
 };
 

@@ -164,7 +164,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
 
   /* An allocator that runs threads of its own (Boehm's parallel markers)
    * may size them to the cell; the others ignore the key. */
-  if (a->set) (void)a->set("threads", (double)threads);
+  if (a->tune) (void)a->tune("threads", (double)threads);
   if (a->init) {
     int rc = a->init();
     if (rc != 0) {
