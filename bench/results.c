@@ -99,6 +99,7 @@ typedef struct cell_key {
   const char *status; /* for the terminal table */
   double median;      /* ns/op, NAN when not measured */
   int noisy;
+  double floor;       /* median ns/op of the point's `floor` cell, NAN if none */
 } cell_key;
 
 static int same_cell(const mmb_table *t, size_t a, size_t b) {
@@ -150,7 +151,11 @@ static void print_pivot(const mmb_table *t, const cell_key *cells, size_t ncells
     while (k < na && strcmp(allocs[k], a) != 0) k++;
     if (k == na && na < 64) allocs[na++] = a;
   }
-  printf("\nmedian ns per operation (! = CV above 5 %%; blank = skipped)\n%-44s", "threads workload  params");
+  printf("\nmedian ns per operation (! = CV above 5 %%; blank = skipped%s)\n%-44s",
+         mmb_table_col(t, "allocator") >= 0 && na && strcmp(allocs[na - 1], "floor") == 0
+             ? "; floor = the harness floor, floor_ns_per_op"
+             : "",
+         "threads workload  params");
   for (int k = 0; k < na; k++) printf(" %10.10s", allocs[k]);
   printf("\n");
   unsigned char *done = calloc(ncells + 1, 1);
@@ -185,6 +190,36 @@ static void print_pivot(const mmb_table *t, const cell_key *cells, size_t ncells
   free(done);
 }
 
+/* floor_ns_per_op: the median ns/op of the ok repetitions of the `floor`
+ * cell with the same workload, params and threads, for every cell. */
+static void floor_medians(const mmb_table *t, cell_key *cells, size_t ncells) {
+  int ca = mmb_table_col(t, "allocator"), cst = mmb_table_col(t, "status");
+  int cn = mmb_table_col(t, "ns_per_op");
+  double *vals = malloc((mmb_table_rows(t) + 1) * sizeof *vals);
+  for (size_t c = 0; c < ncells; c++) cells[c].floor = NAN;
+  for (size_t f = 0; vals && ca >= 0 && cn >= 0 && f < ncells; f++) {
+    if (strcmp(mmb_table_get(t, cells[f].first_row, ca), "floor") != 0) continue;
+    size_t nv = 0;
+    for (size_t i = 0; i < cells[f].n; i++) {
+      double v = mmb_table_numv(t, cells[f].rows[i], cn);
+      if (strcmp(mmb_table_get(t, cells[f].rows[i], cst), "ok") == 0 && !isnan(v)) vals[nv++] = v;
+    }
+    if (nv == 0) continue;
+    mmb_summary s;
+    mmb_summarize(vals, nv, &s);
+    for (size_t c = 0; c < ncells; c++) {
+      int same = 1;
+      static const char *const keys[] = {"workload", "params", "threads"};
+      for (int q = 0; q < 3 && same; q++) {
+        int col = mmb_table_col(t, keys[q]);
+        same = strcmp(mmb_table_get(t, cells[c].first_row, col), mmb_table_get(t, cells[f].first_row, col)) == 0;
+      }
+      if (same) cells[c].floor = s.median;
+    }
+  }
+  free(vals);
+}
+
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -203,11 +238,12 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
     }
     cells[c].rows[cells[c].n++] = r;
   }
+  floor_medians(t, cells, ncells);
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
   size_t cap = 1 << 16, used = 0;
   char *out = malloc(cap);
-  used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n");
+  used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy,floor_ns_per_op\n");
   int cst = mmb_table_col(t, "status");
   double *vals = malloc((nrows + 1) * sizeof *vals);
   for (size_t c = 0; c < ncells; c++) {
@@ -247,6 +283,8 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
       mmb_csv_field(line, sizeof line, &lu, nv > 1 && s.cv > MMB_NOISY_CV ? "1" : "0", 0);
+      fmt_num(num, sizeof num, k->floor);
+      mmb_csv_field(line, sizeof line, &lu, num, 0);
       if (used + lu + 2 > cap) {
         cap = (cap + lu) * 2;
         out = realloc(out, cap);
