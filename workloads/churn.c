@@ -441,7 +441,8 @@ static int cr_setup(mmb_ctx *ctx) {
 /* A window of t->nb live blocks with sizes from s->z; each of the thread's
  * share of n_total operations frees a random block and allocates a new one
  * in its place (churn-random, large). */
-static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total, int tc) {
+static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
+  const int tc = ctx->touch;
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator *a = ctx->alloc;
@@ -476,7 +477,7 @@ out:
 }
 
 static uint64_t cr_run(mmb_ctx *ctx, int tid) {
-  return window_run(ctx, tid, (uint64_t)ctx->p[CR_N], ctx->touch);
+  return window_run(ctx, tid, (uint64_t)ctx->p[CR_N]);
 }
 
 static const mmb_workload wl_churn_random = {
@@ -939,6 +940,9 @@ static const mmb_param lg_params[] = {
 };
 
 static int lg_setup(mmb_ctx *ctx) {
+  /* every page of a block is touched (sparse pattern) and checked: that is
+   * this workload's work, so it has no touch parameter */
+  ctx->touch = MMB_TOUCH_VERIFY;
   cstate *s = state_new(ctx);
   if (!s) return -1;
   if (sizer_init(ctx, &s->z, D_LOG, ctx->p[LG_MIN], ctx->p[LG_MAX], NULL) != 0) return -1;
@@ -946,8 +950,7 @@ static int lg_setup(mmb_ctx *ctx) {
 }
 
 static uint64_t lg_run(mmb_ctx *ctx, int tid) {
-  /* every page of a large block is touched (sparse pattern): its work */
-  return window_run(ctx, tid, (uint64_t)ctx->p[LG_N], MMB_TOUCH_VERIFY);
+  return window_run(ctx, tid, (uint64_t)ctx->p[LG_N]);
 }
 
 static const mmb_workload wl_large = {
