@@ -27,6 +27,7 @@ enum {
 /* Facts about a workload the harness, report and recipes read (flags). */
 enum {
   MMB_WF_THROUGHPUT = 1u << 0, /* figures read as operations per second, not ns/op */
+  MMB_WF_FLOOR = 1u << 1,      /* has a floor: also runs under the `floor` allocator */
 };
 
 typedef struct mmb_param {
@@ -55,11 +56,6 @@ extern const char *const mmb_touch_names[]; /* "word", "full", "none", NULL */
   {.name = "touch", .type = MMB_P_ENUM, .def = MMB_TOUCH_WORD, .choices = mmb_touch_names, \
    .help = "per block: word (first word written, read before free), full (every byte "   \
            "written), none"}
-
-/* Workload flags (mmb_workload.flags). */
-enum {
-  MMB_WF_FLOOR = 1u << 0, /* has a floor: runs under the `floor` allocator */
-};
 
 #define MMB_MAX_PARAMS 16
 #define MMB_MAX_THREADS 256
