@@ -82,21 +82,21 @@ static void test_format(void) {
   CHECKF(strcmp(r->claim, "one sentence continued.") == 0, "claim '%s'", r->claim);
   CHECK(strcmp(r->source, "a paper") == 0);
   CHECK(strcmp(r->figure, "time") == 0 && strcmp(r->figure_workload, "larson") == 0);
-  CHECK(r->nrequires == 2 && r->requires[0].kind == MMB_REQ_CORES && r->requires[0].n == 2);
-  CHECK(r->requires[1].kind == MMB_REQ_PMU);
+  CHECK(r->nrequires == 2 && r->requires[0].kind == MMB_RECIPE_REQ_CORES && r->requires[0].n == 2);
+  CHECK(r->requires[1].kind == MMB_RECIPE_REQ_PMU);
   CHECK(r->nruns == 1);
   /* --threads=2 is normalised to -t 2; quotes are removed */
   CHECKF(r->runs[0].argc == 9, "argc %d", r->runs[0].argc);
   CHECK(strcmp(r->runs[0].argv[3], "glibc,glibc[MALLOC_ARENA_MAX=1]") == 0);
   CHECK(strcmp(r->runs[0].argv[4], "-t") == 0 && strcmp(r->runs[0].argv[5], "2") == 0);
   CHECK(r->nchecks == 3);
-  const mmb_rcheck *c = &r->checks[0];
+  const mmb_recipe_check *c = &r->checks[0];
   CHECK(strcmp(c->label, "speed up") == 0);
-  CHECK(c->func == MMB_RFUNC_RATIO && c->op == MMB_ROP_GE && c->value == 1.2);
+  CHECK(c->func == MMB_RECIPE_RATIO && c->op == MMB_RECIPE_GE && c->value == 1.2);
   CHECK(c->sel[0].n == 3 && c->sel[1].n == 3); /* allocator + where's two terms */
   CHECK(strcmp(c->sel[1].t[0].value, "glibc[MALLOC_ARENA_MAX=1]") == 0);
   c = &r->checks[1];
-  CHECK(c->label[0] == 0 && c->func == MMB_RFUNC_MEDIAN && c->op == MMB_ROP_EQ);
+  CHECK(c->label[0] == 0 && c->func == MMB_RECIPE_MEDIAN && c->op == MMB_RECIPE_EQ);
   CHECK(c->metric.n == 3 && strcmp(c->metric.name[0], "peak_rss_kb") == 0 &&
         c->metric.num[1] == 1024);
   CHECK(c->metric.op[2] == '/' && strcmp(c->metric.name[2], "live_bytes") == 0);
@@ -149,27 +149,27 @@ static void test_format(void) {
  * The verdict rule
  * ------------------------------------------------------------------------- */
 static void test_decide(void) {
-  mmb_rcheck c;
+  mmb_recipe_check c;
   memset(&c, 0, sizeof c);
   c.value = 1.2;
-  c.op = MMB_ROP_GE;
+  c.op = MMB_RECIPE_GE;
   CHECK(mmb_recipe_decide(&c, 1.2, 1.5) == MMB_PASS);
   CHECK(mmb_recipe_decide(&c, 1.0, 1.19) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.1, 1.3) == MMB_INCONCLUSIVE);
   CHECK(mmb_recipe_decide(&c, NAN, 1.3) == MMB_INCONCLUSIVE);
-  c.op = MMB_ROP_GT;
+  c.op = MMB_RECIPE_GT;
   CHECK(mmb_recipe_decide(&c, 1.2, 1.5) == MMB_INCONCLUSIVE);
   CHECK(mmb_recipe_decide(&c, 1.0, 1.2) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.21, 1.5) == MMB_PASS);
-  c.op = MMB_ROP_LE;
+  c.op = MMB_RECIPE_LE;
   CHECK(mmb_recipe_decide(&c, 1.0, 1.2) == MMB_PASS);
   CHECK(mmb_recipe_decide(&c, 1.21, 1.3) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.1, 1.3) == MMB_INCONCLUSIVE);
-  c.op = MMB_ROP_LT;
+  c.op = MMB_RECIPE_LT;
   CHECK(mmb_recipe_decide(&c, 1.0, 1.2) == MMB_INCONCLUSIVE);
   CHECK(mmb_recipe_decide(&c, 1.2, 1.3) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.0, 1.19) == MMB_PASS);
-  c.op = MMB_ROP_EQ;
+  c.op = MMB_RECIPE_EQ;
   c.value = 0;
   CHECK(mmb_recipe_decide(&c, 0, 0) == MMB_PASS);
   CHECK(mmb_recipe_decide(&c, 0, 1) == MMB_INCONCLUSIVE);
@@ -199,9 +199,9 @@ static void eval_case(const char *fixtures, const char *recipe, const char *cas,
   char dir[4096];
   snprintf(dir, sizeof dir, "%s/%s", fixtures, cas);
   const char *dirs[1] = {dir};
-  mmb_rresults rs;
-  CHECKF(mmb_rresults_load(&rs, dirs, 1, err, sizeof err) == 0, "%s", err);
-  mmb_rcheck_result res[MMB_RECIPE_MAX_CHECKS];
+  mmb_recipe_results rs;
+  CHECKF(mmb_recipe_results_load(&rs, dirs, 1, err, sizeof err) == 0, "%s", err);
+  mmb_recipe_result res[MMB_RECIPE_MAX_CHECKS];
   mmb_verdict all = mmb_recipe_eval(r, &rs, res);
   CHECKF(all == want_all, "%s: recipe verdict %s, expected %s", cas, mmb_verdict_name(all),
          mmb_verdict_name(want_all));
@@ -218,7 +218,7 @@ static void eval_case(const char *fixtures, const char *recipe, const char *cas,
              "%s check %d: %g not in [%g, %g]", cas, k + 1, res[k].value, res[k].lo, res[k].hi);
   }
   CHECKF(why_found, "%s: no reason mentions '%s'", cas, why_has);
-  mmb_rresults_free(&rs);
+  mmb_recipe_results_free(&rs);
   mmb_recipe_free(r);
 }
 
@@ -238,16 +238,16 @@ static void test_fixtures(const char *fx) {
   snprintf(dir, sizeof dir, "%s/pass", fx);
   mmb_recipe *r = NULL;
   const char *dirs[1] = {dir};
-  mmb_rresults rs;
+  mmb_recipe_results rs;
   if (mmb_recipe_load(path, &r, err, sizeof err) == 0 &&
-      mmb_rresults_load(&rs, dirs, 1, err, sizeof err) == 0) {
-    mmb_rcheck_result res;
+      mmb_recipe_results_load(&rs, dirs, 1, err, sizeof err) == 0) {
+    mmb_recipe_result res;
     mmb_recipe_eval_check(r, 0, &rs, &res);
     CHECKF(fabs(res.value - 2.0) < 1e-9, "ratio %g", res.value);
     CHECKF(fabs(res.lo - 1.9 / 1.05) < 1e-9 && fabs(res.hi - 2.1 / 0.95) < 1e-9, "CI [%g, %g]",
            res.lo, res.hi);
     CHECK(res.n[0] == 5 && res.n[1] == 5);
-    mmb_rresults_free(&rs);
+    mmb_recipe_results_free(&rs);
   }
   mmb_recipe_free(r);
   /* with runs.csv the ratio's CI is the bootstrap one: inside the cells' CI ratio */
@@ -255,20 +255,20 @@ static void test_fixtures(const char *fx) {
   snprintf(dir, sizeof dir, "%s/runs-pass", fx);
   r = NULL;
   if (mmb_recipe_load(path, &r, err, sizeof err) == 0 &&
-      mmb_rresults_load(&rs, dirs, 1, err, sizeof err) == 0) {
-    mmb_rcheck_result res;
+      mmb_recipe_results_load(&rs, dirs, 1, err, sizeof err) == 0) {
+    mmb_recipe_result res;
     mmb_recipe_eval_check(r, 2, &rs, &res);
     CHECKF(fabs(res.value - 2.0) < 1e-9, "ratio %g", res.value);
     CHECKF(res.lo >= 190.0 / 102 - 1e-9 && res.hi <= 210.0 / 98 + 1e-9 && res.lo < res.hi,
            "CI [%g, %g]", res.lo, res.hi);
     mmb_recipe_eval_check(r, 0, &rs, &res);
     CHECK(res.value == 0 && res.lo == 0 && res.hi == 0 && res.n[0] == 5);
-    mmb_rresults_free(&rs);
+    mmb_recipe_results_free(&rs);
   }
   mmb_recipe_free(r);
   /* a folder that is not a results folder */
   snprintf(dir, sizeof dir, "%s/no-such-case", fx);
-  CHECK(mmb_rresults_load(&rs, dirs, 1, err, sizeof err) != 0 && strstr(err, "summary.csv"));
+  CHECK(mmb_recipe_results_load(&rs, dirs, 1, err, sizeof err) != 0 && strstr(err, "summary.csv"));
 }
 
 /* ---------------------------------------------------------------------------
