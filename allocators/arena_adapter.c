@@ -299,7 +299,7 @@ const mmb_allocator mmb_alloc_arena = {
     .reset = arena_reset,
     .stats = arena_stats,
     .version = version,
-    .set = arena_set,
+    .tune = arena_set,
 };
 
 /* ===========================================================================
