@@ -21,13 +21,17 @@
  *              --resume, --dry-run, --quiet are set by mmbench reproduce)
  *   where:     selector terms added to every selector that lacks that key
  *   note:      free text shown with the verdict (optional)
+ *   control:   [LABEL:] CHECK (repeatable): a condition of the measurement
+ *              itself (e.g. that the 2-thread cells really ran on 2 cores);
+ *              while a control does not PASS, no check gets a verdict
  *   expect:    [LABEL:] CHECK (repeatable)
  * Checks:
  *   CHECK  := ratio(METRIC, SEL / SEL) OP NUMBER
  *           | median(METRIC, SEL) OP NUMBER
  *           | ... == NUMBER +- NUMBER[%]
  *   OP     := >= | > | <= | < | ==
- *   METRIC := FACTOR {(*|/) FACTOR}, FACTOR a runs.csv column or a number;
+ *   METRIC := TERM {( + | - ) TERM} (spaces around + and -), TERM := FACTOR
+ *             {(*|/) FACTOR}, FACTOR a runs.csv column or a number;
  *             computed per repetition
  *   SEL    := KEY=VALUE ..., KEY one of workload, allocator, threads, run
  *             (1-based run: line) or a workload parameter; a selector must
@@ -48,6 +52,7 @@
 #define MMB_RECIPE_MAX_RUNS 8
 #define MMB_RECIPE_MAX_ARGS 40
 #define MMB_RECIPE_MAX_CHECKS 24
+#define MMB_RECIPE_MAX_CONTROLS 4
 #define MMB_RECIPE_MAX_REQUIRES 8
 #define MMB_RECIPE_MAX_TERMS 10
 #define MMB_RECIPE_MAX_FACTORS 6
@@ -67,8 +72,8 @@ typedef struct mmb_recipe_metric {
   int n;                                 /* factors */
   char name[MMB_RECIPE_MAX_FACTORS][64]; /* "" for a number */
   double num[MMB_RECIPE_MAX_FACTORS];
-  char op[MMB_RECIPE_MAX_FACTORS]; /* op[i] combines factor i (op[0] = '*') */
-  char text[192];                  /* as written, spaces removed */
+  char op[MMB_RECIPE_MAX_FACTORS]; /* before factor i: * / (same term) + - (new term) */
+  char text[192];                  /* as written, spaces only around + and - */
 } mmb_recipe_metric;
 
 typedef enum mmb_recipe_op {
@@ -137,9 +142,10 @@ typedef struct mmb_recipe {
   char figure_workload[64]; /* "" = every figure of that kind */
   int corrupt_fails;        /* on-corrupt: fail */
   mmb_recipe_budget budget;
-  int nruns, nchecks, nrequires;
+  int nruns, nchecks, nrequires, ncontrols;
   mmb_recipe_run runs[MMB_RECIPE_MAX_RUNS];
   mmb_recipe_check checks[MMB_RECIPE_MAX_CHECKS];
+  mmb_recipe_check controls[MMB_RECIPE_MAX_CONTROLS];
   mmb_recipe_require requires[MMB_RECIPE_MAX_REQUIRES];
 } mmb_recipe;
 
@@ -236,7 +242,9 @@ typedef struct mmb_recipe_result {
  * cell is missing, failed or unmeasured; a corrupt cell FAILs with
  * on-corrupt: fail). With max_rounds > 0 (the calibration), a check whose
  * distance to its threshold is below what max_rounds rounds can resolve
- * is INCONCLUSIVE (MMB_WHY_RESOLUTION). */
+ * is INCONCLUSIVE (MMB_WHY_RESOLUTION). The recipe's controls are decided
+ * first: one that FAILs makes the check INCONCLUSIVE (MMB_WHY_HOST), one
+ * still open makes it INCONCLUSIVE (MMB_WHY_STRADDLE: more rounds). */
 mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_results *rs,
                                   int max_rounds, mmb_recipe_result *out);
 /* Every check into out[r->nchecks]; the recipe's verdict: FAIL when any

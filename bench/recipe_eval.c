@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "recipe_int.h"
 #include "stats.h"
 
@@ -143,28 +144,45 @@ out:
 /* ---------------------------------------------------------------------------
  * One side of a check: a cell's value in every round
  * ------------------------------------------------------------------------- */
-static double row_metric(const mmb_table *t, size_t row, const char *name) {
-  if (strcmp(name, "ops_per_s") == 0 && mmb_table_col(t, "ops_per_s") < 0) {
-    double ops = mmb_table_numv(t, row, mmb_table_col(t, "ops"));
-    double wall = mmb_table_numv(t, row, mmb_table_col(t, "wall_ns"));
-    return wall > 0 ? ops / wall * 1e9 : NAN;
-  }
-  return mmb_table_numv(t, row, mmb_table_col(t, name));
+typedef struct rowref {
+  const mmb_table *t;
+  size_t row;
+} rowref;
+
+static double row_get(const char *col, void *ctx) {
+  const rowref *r = ctx;
+  return mmb_table_numv(r->t, r->row, mmb_table_col(r->t, col));
 }
 
+static double row_metric(const mmb_table *t, size_t row, const char *name) {
+  rowref r = {t, row};
+  const mmb_metric *m = mmb_metric_find(name);
+  if (m && (m->flags & MMB_COL_DERIVED) && mmb_table_col(t, name) < 0)
+    return mmb_metric_derive(name, row_get, &r);
+  return row_get(name, &r);
+}
+
+/* Terms separated by '+' / '-', each a product of factors. */
 static double metric_eval(const mmb_recipe_metric *m, const mmb_table *t, size_t row) {
-  double v = 1;
+  double sum = 0, term = 1, sign = 1;
   for (int i = 0; i < m->n; i++) {
     double f = m->name[i][0] ? row_metric(t, row, m->name[i]) : m->num[i];
     if (isnan(f)) return NAN;
-    if (m->op[i] == '/') {
+    switch (m->op[i]) {
+    case '/':
       if (f == 0) return NAN;
-      v /= f;
-    } else {
-      v *= f;
+      term /= f;
+      break;
+    case '+':
+    case '-':
+      sum += sign * term;
+      sign = m->op[i] == '-' ? -1 : 1;
+      term = f;
+      break;
+    default: term *= f;
     }
   }
-  return v;
+  return sum + sign * term;
 }
 
 /* A metric measured with a clock (its figures drift between runs). */
@@ -349,9 +367,8 @@ static double margin(const mmb_recipe_check *c, double est, int logs) {
   return best;
 }
 
-mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_results *rs,
-                                  int max_rounds, mmb_recipe_result *out) {
-  const mmb_recipe_check *c = &r->checks[k];
+static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
+                            const mmb_recipe_results *rs, int max_rounds, mmb_recipe_result *out) {
   memset(out, 0, sizeof *out);
   out->value = out->lo = out->hi = NAN;
   out->verdict = MMB_INCONCLUSIVE;
@@ -399,10 +416,33 @@ mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_r
   int logs = 1;
   for (int i = 0; i < n; i++) logs &= f[i] > 0;
   double est = median_of(f, (size_t)n, tmp), lo, hi;
-  /* the spread of one round's figure: 1.4826 x the median absolute
-   * deviation (log scale when every figure is positive) */
-  for (int i = 0; i < n; i++) bm[i] = fabs(logs ? log(f[i] / est) : f[i] - est);
-  double sd = 1.4826 * median_of(bm, (size_t)n, tmp);
+  /* batches: their own figures (the median of their rounds) */
+  int nb = 0, mmin = n;
+  int *start = malloc(((size_t)n + 1) * sizeof *start);
+  if (!start) goto done;
+  for (int i = 0; i < n;) {
+    int j = i;
+    while (j < n && fk[j] / 1000000L == fk[i] / 1000000L) j++;
+    start[nb] = i;
+    bm[nb++] = median_of(f + i, (size_t)(j - i), tmp);
+    if (j - i < mmin) mmin = j - i;
+    i = j;
+  }
+  start[nb] = n;
+  /* the spread of one round's figure within its batch: 1.4826 x the median
+   * absolute deviation from the batch's figure (log scale when every
+   * figure is positive) */
+  double *dev = malloc(((size_t)n + 1) * sizeof *dev);
+  if (!dev) {
+    free(start);
+    goto done;
+  }
+  for (int b = 0; b < nb; b++)
+    for (int i = start[b]; i < start[b + 1]; i++)
+      dev[i] = fabs(logs ? log(f[i] / bm[b]) : f[i] - bm[b]);
+  double sd = 1.4826 * median_of(dev, (size_t)n, tmp);
+  free(dev);
+  free(start);
   if (n < MIN_BOOT_N) {
     memcpy(tmp, f, (size_t)n * sizeof *f);
     qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
@@ -411,16 +451,8 @@ mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_r
     size_t block = (size_t)lround(cbrt((double)n));
     mmb_recipe_block_ci(f, (size_t)n, block, &lo, &hi);
   }
-  /* drift: half the spread of the batches' own figures, less what the
-   * noise of a batch median of m rounds explains (1.25 sd / sqrt(m)) */
-  int nb = 0, mmin = n;
-  for (int i = 0; i < n;) {
-    int j = i;
-    while (j < n && fk[j] / 1000000L == fk[i] / 1000000L) j++;
-    bm[nb++] = median_of(f + i, (size_t)(j - i), tmp);
-    if (j - i < mmin) mmin = j - i;
-    i = j;
-  }
+  /* drift: half the spread of the batches' figures, less what the noise of
+   * a batch median of m rounds explains (1.25 sd / sqrt(m)) */
   out->batches = nb;
   double drift = 0;
   if (nb >= 2) {
@@ -496,6 +528,34 @@ done:
   free(tmp);
   free(bm);
   return out->verdict;
+}
+
+mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_results *rs,
+                                  int max_rounds, mmb_recipe_result *out) {
+  for (int i = 0; i < r->ncontrols; i++) {
+    const mmb_recipe_check *c = &r->controls[i];
+    mmb_recipe_result cr;
+    mmb_verdict v = eval_one(r, c, rs, 0, &cr);
+    if (v == MMB_PASS) continue;
+    char text[700];
+    mmb_recipe_check_text(c, text, sizeof text);
+    memset(out, 0, sizeof *out);
+    out->value = out->lo = out->hi = NAN;
+    out->verdict = MMB_INCONCLUSIVE;
+    out->kind = v == MMB_FAIL ? MMB_WHY_HOST
+                : cr.kind == MMB_WHY_CELL ? MMB_WHY_CELL
+                                          : MMB_WHY_STRADDLE;
+    out->rounds = cr.rounds, out->batches = cr.batches;
+    snprintf(out->measured, sizeof out->measured, "not judged");
+    if (cr.kind == MMB_WHY_CELL)
+      snprintf(out->why, sizeof out->why, "control '%s' cannot be judged: %s", text, cr.why);
+    else
+      snprintf(out->why, sizeof out->why, "control '%s' %s: measured %s%s%s", text,
+               v == MMB_FAIL ? "does not hold" : "is not settled", cr.measured,
+               cr.why[0] ? "; " : "", cr.why);
+    return out->verdict;
+  }
+  return eval_one(r, &r->checks[k], rs, max_rounds, out);
 }
 
 mmb_verdict mmb_recipe_eval(const mmb_recipe *r, const mmb_recipe_results *rs, int max_rounds,

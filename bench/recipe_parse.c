@@ -17,10 +17,10 @@ static const char *const figure_kinds[] = {"time",      "rss",   "rsslive",  "co
  * ------------------------------------------------------------------------- */
 static const char *const keys[] = {"name",   "claim",      "source", "published", "differs",
                                    "figure", "require",    "budget", "on-corrupt", "run",
-                                   "where",  "note",       "expect", NULL};
+                                   "where",  "note",       "expect", "control", NULL};
 #define KEY_LIST                                                                                   \
   "name, claim, source, published, differs, figure, require, budget, on-corrupt, run, where, "     \
-  "note, expect"
+  "note, expect, control"
 
 /* ---------------------------------------------------------------------------
  * published: and budget:
@@ -332,6 +332,11 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
       rc = mmb_recipe_parse_terms(&p, e->line, buf, &where);
       if (!rc && where.n == 0)
         rc = perr(&p, e->line, "'where:' is empty (e.g. where: workload=larson)");
+    } else if (strcmp(e->key, "control") == 0) {
+      if (r->ncontrols == MMB_RECIPE_MAX_CONTROLS)
+        rc = perr(&p, e->line, "more than %d control: lines", MMB_RECIPE_MAX_CONTROLS);
+      else
+        rc = mmb_recipe_parse_check(&p, e->line, e->value, &r->controls[r->ncontrols++]);
     } else if (strcmp(e->key, "expect") == 0) {
       if (r->nchecks == MMB_RECIPE_MAX_CHECKS)
         rc = perr(&p, e->line, "more than %d expect: lines", MMB_RECIPE_MAX_CHECKS);
@@ -364,9 +369,9 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
                 "no 'expect:' line (e.g. expect: ratio(ns_per_op, allocator=glibc / "
                 "allocator=jemalloc) >= 1.2)");
   }
-  /* where terms, run= range, metric names */
-  for (int k = 0; !rc && k < r->nchecks; k++) {
-    mmb_recipe_check *c = &r->checks[k];
+  /* where terms, run= range, metric names (checks, then controls) */
+  for (int k = 0; !rc && k < r->nchecks + r->ncontrols; k++) {
+    mmb_recipe_check *c = k < r->nchecks ? &r->checks[k] : &r->controls[k - r->nchecks];
     int sides = c->func == MMB_RECIPE_RATIO ? 2 : 1;
     for (int s = 0; !rc && s < sides; s++) {
       mmb_recipe_sel *sel = &c->sel[s];

@@ -204,8 +204,8 @@ int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t
     }
     mmb_plan_free(&plan);
   }
-  for (int k = 0; k < r->nchecks && !rc; k++) {
-    const mmb_recipe_check *c = &r->checks[k];
+  for (int k = 0; k < r->nchecks + r->ncontrols && !rc; k++) {
+    const mmb_recipe_check *c = k < r->nchecks ? &r->checks[k] : &r->controls[k - r->nchecks];
     int sides = c->func == MMB_RECIPE_RATIO ? 2 : 1;
     for (int s = 0; s < sides && !rc; s++) {
       int first = -1, second = -1, count = 0;

@@ -3,6 +3,7 @@
  * require: preconditions and run: lines. */
 #define _GNU_SOURCE
 #include "cli_util.h"
+#include "metrics.h"
 #include "params.h"
 #include "recipe_int.h"
 #include "workload.h"
@@ -12,25 +13,6 @@
  * ------------------------------------------------------------------------- */
 
 
-static const char *const known_metrics[] = {"ns_per_op",
-                                            "ops_per_s",
-                                            "wall_ns",
-                                            "cpu_ns",
-                                            "ops",
-                                            "peak_rss_kb",
-                                            "rss_per_live",
-                                            "final_rss_kb",
-                                            "minflt",
-                                            "majflt",
-                                            "nvcsw",
-                                            "nivcsw",
-                                            "live_bytes",
-                                            "reclaimed",
-                                            "rep",
-                                            "threads",
-                                            "ipc",
-                                            "counters_running_frac",
-                                            NULL};
 
 static const char *const known_counters[] = {"cycles",
                                              "instructions",
@@ -207,51 +189,71 @@ void mmb_recipe_sel_text(const mmb_recipe_sel *s, char *buf, size_t len) {
  * ------------------------------------------------------------------------- */
 static int parse_metric(const pctx *p, int line, const char *text, mmb_recipe_metric *m) {
   memset(m, 0, sizeof *m);
-  char buf[256];
-  size_t j = 0;
-  for (size_t i = 0; text[i]; i++)
-    if (!isspace((unsigned char)text[i])) {
-      if (j + 1 >= sizeof buf) return perr(p, line, "metric expression too long");
-      buf[j++] = text[i];
+  /* " + " and " - " (with spaces: names such as cache-misses hold '-')
+   * separate terms; inside a term, '*' and '/' without spaces */
+  char buf[256], shown[256];
+  size_t j = 0, k = 0;
+  for (size_t i = 0; text[i]; i++) {
+    char c = text[i];
+    if (i > 0 && isspace((unsigned char)text[i - 1]) && (c == '+' || c == '-') &&
+        (text[i + 1] == ' ' || text[i + 1] == '\t')) {
+      if (j + 1 >= sizeof buf || k + 4 >= sizeof shown)
+        return perr(p, line, "metric expression too long");
+      buf[j++] = c == '+' ? '\x01' : '\x02';
+      shown[k++] = ' ', shown[k++] = c, shown[k++] = ' ';
+      continue;
     }
+    if (isspace((unsigned char)c)) continue;
+    if (j + 1 >= sizeof buf || k + 1 >= sizeof shown)
+      return perr(p, line, "metric expression too long");
+    buf[j++] = c;
+    shown[k++] = c;
+  }
   buf[j] = 0;
+  shown[k] = 0;
   if (!buf[0]) return perr(p, line, "missing metric (e.g. ns_per_op, peak_rss_kb, reclaimed/ops)");
-  if (copy(m->text, sizeof m->text, buf) != 0) return perr(p, line, "metric expression too long");
+  if (copy(m->text, sizeof m->text, shown) != 0)
+    return perr(p, line, "metric expression too long");
   const char *s = buf;
   char op = '*';
   for (;;) {
     if (m->n == MMB_RECIPE_MAX_FACTORS)
-      return perr(p, line, "metric '%s' has more than %d factors", buf, MMB_RECIPE_MAX_FACTORS);
-    size_t n = strcspn(s, "*/");
+      return perr(p, line, "metric '%s' has more than %d factors", m->text,
+                  MMB_RECIPE_MAX_FACTORS);
+    size_t n = strcspn(s, "*/\x01\x02");
     if (n == 0 || n >= sizeof m->name[0])
-      return perr(p, line, "metric '%s': expected a metric name or a number around '*' and '/'",
-                  buf);
+      return perr(p, line,
+                  "metric '%s': expected a metric name or a number around '*', '/', ' + ' and "
+                  "' - '",
+                  m->text);
     char f[64];
     memcpy(f, s, n);
     f[n] = 0;
     m->op[m->n] = op;
     if (isdigit((unsigned char)f[0]) || f[0] == '.') {
       if (parse_number(f, &m->num[m->n]) != 0)
-        return perr(p, line, "metric '%s': '%s' is not a number", buf, f);
+        return perr(p, line, "metric '%s': '%s' is not a number", m->text, f);
       m->name[m->n][0] = 0;
     } else {
       for (const char *c = f; *c; c++)
         if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.'))
           return perr(p, line, "metric '%s': '%s' is not a metric name (letters, digits, _ - .)",
-                      buf, f);
+                      m->text, f);
       memcpy(m->name[m->n], f, n + 1);
     }
     m->n++;
     s += n;
     if (!*s) break;
-    op = *s++;
+    op = *s == '\x01' ? '+' : *s == '\x02' ? '-' : *s;
+    s++;
   }
   return 0;
 }
 
 /* A metric name is known, or among the events named by the run lines. */
 static int metric_known(const mmb_recipe *r, const char *name) {
-  if (in_list(known_metrics, name) || in_list(known_counters, name)) return 1;
+  const mmb_metric *mt = mmb_metric_find(name);
+  if ((mt && (mt->flags & MMB_COL_MEASURE)) || in_list(known_counters, name)) return 1;
   if (strncmp(name, "sim_", 4) == 0 || strncmp(name, "lat_", 4) == 0) return 1;
   char base[64];
   snprintf(base, sizeof base, "%s", name);
@@ -280,9 +282,10 @@ int mmb_recipe_check_metric_names(const pctx *p, const mmb_recipe *r, const mmb_
     if (!name[0] || metric_known(r, name)) continue;
     const char *best = NULL;
     int bestd = 4;
-    for (int j = 0; known_metrics[j]; j++) {
-      int d = mmb_edit_distance(name, known_metrics[j]);
-      if (d < bestd) bestd = d, best = known_metrics[j];
+    for (const mmb_metric *mt = mmb_metrics; mt->name; mt++) {
+      if (!(mt->flags & MMB_COL_MEASURE)) continue;
+      int d = mmb_edit_distance(name, mt->name);
+      if (d < bestd) bestd = d, best = mt->name;
     }
     for (int j = 0; known_counters[j]; j++) {
       int d = mmb_edit_distance(name, known_counters[j]);
@@ -664,6 +667,12 @@ int mmb_recipe_check_metric_produced(const pctx *p, const mmb_recipe *r,
     if (!name[0]) continue;
     int sim = strncmp(name, "sim_", 4) == 0, lat = strncmp(name, "lat_", 4) == 0;
     int ctr = !sim && !lat && is_counter(name);
+    const mmb_metric *mt = mmb_metric_find(name);
+    if (mt && !(mt->flags & (MMB_COL_RUNS | MMB_COL_DERIVED)) && !ctr)
+      return perr(p, c->line,
+                  "metric '%s' is not produced by the run: lines (runs.csv has no such column "
+                  "in this build; see results/README.md for the columns)",
+                  name);
     if (!sim && !lat && !ctr) continue;
     int produced = 0;
     for (int k = 0; k < r->nruns; k++) {

@@ -19,7 +19,7 @@ def cell(workload, params, allocator, threads, **vals):
     return dict(workload=workload, params=params, allocator=allocator, threads=threads, vals=vals)
 
 
-def write(recipe, case, runs, batches=2, reps=3, spread=0.02):
+def write(recipe, case, runs, batches=2, reps=3, spread=0.02, shift=None, busy=1.0):
     """runs: one list of cells per run line; a cell's vals are per-rep
     numbers (ns_per_op, wall_ns, ops, ...) or status/reason overrides."""
     for b in range(1, batches + 1):
@@ -39,15 +39,22 @@ def write(recipe, case, runs, batches=2, reps=3, spread=0.02):
                         if bad_rep is not None and rep != bad_rep:
                             status, reason = "ok", ""
                         exact = v.pop("exact", False)
+                        noisy = v.pop("noisy", None)
                         wobble = 1 + spread * (((rep * 7 + b * 3 + ci * 2) % 5) - 2) / 2
+                        if noisy is not None:  # exactly -spread, 0, +spread in turn, or flat
+                            wobble = 1 + spread * (((rep + b) % 3) - 1) if noisy else 1
+                        if shift and b == batches and c["allocator"] == shift[0]:
+                            wobble *= shift[1]
                         row = dict(workload=c["workload"], params='"%s"' % c["params"],
                                    allocator=c["allocator"], threads=c["threads"], rep=rep,
-                                   status=status, reason=reason)
+                                   status=status, reason='"%s"' % reason if reason else "")
                         for key, x in v.items():
                             x = x if exact or key in ("ops", "reclaimed", "live_bytes") else x * wobble
                             row[key] = ("%d" % x) if float(x).is_integer() else ("%.6g" % x)
                         if "ns_per_op" in row and "wall_ns" not in row:
                             row["wall_ns"] = "%.6g" % (float(row["ns_per_op"]) * v.get("ops", 1000000))
+                        if "wall_ns" in row and "cpu_ns" not in row:  # every thread on a core
+                            row["cpu_ns"] = "%.6g" % (float(row["wall_ns"]) * c["threads"] * busy)
                         if "ops" not in row:
                             row["ops"] = "1000000"
                         f.write(",".join(str(row.get(col, "")) for col in COLS) + "\n")
@@ -75,8 +82,9 @@ def regions(ok):
 
 def regions_memory(ok):
     p = "min=32;max=32;batch=1048576"
-    return [[cell("churn-lifo", p, "arena", 1, peak_rss_kb=300000 if ok else 150000),
-             cell("churn-lifo", p, "glibc", 1, peak_rss_kb=60000)]]
+    live = 33554432  # 1 Mi blocks of 32 bytes: 24 MiB of the workload's records in each peak
+    return [[cell("churn-lifo", p, "arena", 1, peak_rss_kb=300000 if ok else 150000, live_bytes=live),
+             cell("churn-lifo", p, "glibc", 1, peak_rss_kb=60000, live_bytes=live)]]
 
 
 def pfs(ok):
@@ -174,7 +182,15 @@ write("larson", "crash",
 write("larson", "missing",
       [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6)
         for a, w in [("glibc", 90), ("jemalloc", 80), ("tcmalloc", 70)]]])
+# mimalloc's rounds 10 % either side of jemalloc's: an effect of about 0
 write("larson", "straddle",
+      [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6, noisy=(a == "mimalloc"))
+        for a, w in [("glibc", 90), ("jemalloc", 80), ("mimalloc", 80), ("tcmalloc", 60)]]],
+      spread=0.1)
+# the second batch of mimalloc 20 % slower than the first: drift
+write("larson", "drift",
       [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6)
-        for a, w in [("glibc", 90), ("jemalloc", 80), ("mimalloc", 79), ("tcmalloc", 60)]]],
-      spread=0.2)
+        for a, w in [("glibc", 90), ("jemalloc", 80), ("mimalloc", 50), ("tcmalloc", 70)]]],
+      shift=("mimalloc", 1.2))
+# a busy machine: each cell got a third of a core (the controls fail)
+write("thread-scaling", "busy", thread_scaling(True), busy=0.3)
