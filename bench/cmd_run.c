@@ -19,6 +19,8 @@
 #include "params.h"
 #include "plan.h"
 #include "results.h"
+#include "run_shard.h"
+#include "shard.h"
 #include "runner.h"
 
 static void usage(void) {
@@ -47,6 +49,13 @@ static void usage(void) {
       "      --latency K|on     time every K-th allocator call (on = every 100th)\n"
       "      --keep-going       record an allocator that fails its probe as invalid\n"
       "                         instead of stopping\n"
+      "      --shard K/N        run only the K-th of N cost-balanced parts of the plan,\n"
+      "                         into DIR/shards/K-<host>/ (-o DIR or --resume DIR)\n"
+      "      --slurm            submit the plan as a Slurm job array, one task per shard\n"
+      "                         (with --resume DIR: only the shards not done)\n"
+      "      --shards N         shards for --slurm (default: 8, at most the cells)\n"
+      "      --partition P      --time LIMIT  --nodes-per-shard N (default 1): sbatch options\n"
+      "      --share-nodes      let shards share a node (default: --exclusive)\n"
       "  -n, --dry-run          print the plan (cells, skipped ones and why) and stop\n"
       "  -q, --quiet            no progress lines\n"
       "  -h, --help             this text\n");
@@ -169,17 +178,23 @@ int mmb_cmd_run(int argc, char **argv) {
       {"events", required_argument, 0, 'e'},    {"latency", required_argument, 0, 'L'},
       {"keep-going", no_argument, 0, 'k'},      {"quiet", no_argument, 0, 'q'},
       {"dry-run", no_argument, 0, 'n'},
+      {"shard", required_argument, 0, 1001},    {"slurm", no_argument, 0, 1002},
+      {"shards", required_argument, 0, 1003},   {"partition", required_argument, 0, 1004},
+      {"time", required_argument, 0, 1005},     {"nodes-per-shard", required_argument, 0, 1006},
+      {"share-nodes", no_argument, 0, 1007},
       {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
   mmb_run_opts o;
   mmb_run_opts_init(&o);
   const char *out = NULL, *resume = NULL;
   int c, explicit = 0, quiet = 0, dry = 0;
+  int shard_k = 0, shard_n = 0, slurm = 0, nshards = 0, slurm_opt = 0;
+  mmb_slurm_opts so = {.nodes_per_shard = 1, .exclusive = 1};
   long long v;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":w:a:t:p:r:o:qnh", opts, NULL)) != -1) {
     int rc = 0;
-    if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n') explicit = 1;
+    if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n' && c < 1000) explicit = 1;
     switch (c) {
     case 'w': rc = copy_opt(o.workloads, sizeof o.workloads, "-w", optarg); break;
     case 'a': rc = copy_opt(o.allocators, sizeof o.allocators, "-a", optarg); break;
@@ -220,6 +235,19 @@ int mmb_cmd_run(int argc, char **argv) {
     case 'q': quiet = 1; break;
     case 'n': dry = 1; break;
     case 'h': usage(); return 0;
+    case 1001:
+      if (mmb_shard_parse(optarg, &shard_k, &shard_n) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "--shard needs K/N with 1 <= K <= N <= 100000, e.g. 2/4, not '%s'", optarg);
+        return mmb_usage_error("run", msg);
+      }
+      break;
+    case 1002: slurm = 1; break;
+    case 1003: rc = number("--shards", optarg, 1, 100000, &v), nshards = (int)v, slurm_opt = 1; break;
+    case 1004: rc = copy_opt(so.partition, sizeof so.partition, "--partition", optarg), slurm_opt = 1; break;
+    case 1005: rc = copy_opt(so.time, sizeof so.time, "--time", optarg), slurm_opt = 1; break;
+    case 1006: rc = number("--nodes-per-shard", optarg, 1, 100000, &v), so.nodes_per_shard = (int)v, slurm_opt = 1; break;
+    case 1007: so.exclusive = 0, slurm_opt = 1; break;
     case ':': {
       char msg[128];
       snprintf(msg, sizeof msg, "option %s needs a value", argv[optind - 1]);
@@ -239,6 +267,27 @@ int mmb_cmd_run(int argc, char **argv) {
     return mmb_usage_error("run", msg);
   }
   if (out && resume) return mmb_usage_error("run", "use either -o DIR (a new run) or --resume DIR, not both");
+  if (slurm_opt && !slurm)
+    return mmb_usage_error("run", "--shards, --partition, --time, --nodes-per-shard and --share-nodes go with --slurm");
+  if (slurm && shard_n)
+    return mmb_usage_error("run", "use --slurm (submits every shard) or --shard K/N (runs one), not both");
+  if (shard_n && !out && !resume)
+    return mmb_usage_error("run", "--shard K/N needs the sharded run's folder: -o DIR (new) or --resume DIR");
+  if (slurm && resume) {
+    if (!mmb_run_is_sharded(resume)) {
+      fprintf(stderr, "mmbench run: %s is not a sharded run (no shards.json); resume it without --slurm\n", resume);
+      return 2;
+    }
+    return mmb_run_slurm_resume(resume, &so);
+  }
+  char shard_top[PATH_MAX];
+  if (resume && !shard_n && mmb_run_shard_of(resume, shard_top, sizeof shard_top, &shard_k, &shard_n))
+    resume = shard_top; /* a shard folder: continue that shard of its run */
+  if (resume && !shard_n && mmb_run_is_sharded(resume)) {
+    fprintf(stderr, "mmbench run: %s is a sharded run: resume it with --resume %s --slurm, or one shard with "
+                    "--resume %s --shard K/N\n", resume, resume, resume);
+    return 2;
+  }
 
   char err[1024], dir[PATH_MAX];
   if (resume) {
@@ -286,6 +335,25 @@ int mmb_cmd_run(int argc, char **argv) {
            plan.reps, mmb_plan_runs(&plan), plan.timeout);
     mmb_plan_free(&plan);
     return 0;
+  }
+  if (slurm) { /* a new sharded run, submitted as a job array */
+    if (out) snprintf(dir, sizeof dir, "%s", out);
+    else mmb_results_default_dir(dir, sizeof dir, "");
+    int rc = mmb_run_slurm_new(dir, &o, &plan, nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8), &so);
+    mmb_plan_free(&plan);
+    return rc;
+  }
+  mmb_shard_task task = {0};
+  if (shard_n) { /* one shard: the plan narrowed, its own folder */
+    if (mmb_run_shard_prepare(resume ? resume : out, &o, shard_k, shard_n, &plan, &task, err, sizeof err) != 0) {
+      fprintf(stderr, "mmbench run: %s\n", err);
+      mmb_run_shard_free(&task);
+      mmb_plan_free(&plan);
+      return 2;
+    }
+    snprintf(dir, sizeof dir, "%s", task.dir);
+    resume = task.exists ? task.dir : NULL;
+    out = task.exists ? NULL : task.dir;
   }
   if (!resume) {
     if (out) snprintf(dir, sizeof dir, "%s", out);
@@ -340,6 +408,7 @@ int mmb_cmd_run(int argc, char **argv) {
     if (rc == 0) rc = mmb_write_atomic(dir, "runs.csv", header);
     if (rc == 0) rc = mmb_write_atomic(dir, "timeline.csv", "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
     free(pj);
+    if (rc == 0 && shard_n) rc = mmb_run_shard_mark(&task);
     if (rc != 0) {
       fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));
       free(probes);
@@ -358,7 +427,7 @@ int mmb_cmd_run(int argc, char **argv) {
   if (!quiet)
     fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", plan.ncells, plan.reps,
             mmb_plan_runs(&plan), dir);
-  int rc = mmb_runner_run(&plan, probes, dir, quiet);
+  int rc = mmb_runner_run_except(&plan, probes, dir, task.others, quiet);
   write_meta(dir, &plan, probes, command, counters_json, started, 1);
   if (mmb_write_summary(dir, !quiet && rc != 130, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
@@ -373,7 +442,9 @@ int mmb_cmd_run(int argc, char **argv) {
       }
     }
     printf("\nresults: %s\n", dir);
+    if (shard_n) mmb_run_shard_finish(&task, quiet);
   }
+  mmb_run_shard_free(&task);
   free(probes);
   mmb_plan_free(&plan);
   return rc;

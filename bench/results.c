@@ -75,13 +75,13 @@ int mmb_append_line(const char *path, const char *line) {
  * ------------------------------------------------------------------------- */
 typedef struct sumctx {
   const mmb_table *t;
-  int key[4]; /* workload, params, allocator, threads */
+  int key[5]; /* workload, params, allocator, threads; the group column or -1 */
 } sumctx;
 
 static const sumctx *sort_ctx; /* qsort has no context argument */
 
 static int cmp_key_rows(const sumctx *x, size_t a, size_t b) {
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     int c = strcmp(mmb_table_get(x->t, a, x->key[i]), mmb_table_get(x->t, b, x->key[i]));
     if (c) return c;
   }
@@ -122,6 +122,7 @@ static int metric_list(const mmb_table *t, const char **out, int max) {
     const char *name = mmb_table_name(t, c);
     const mmb_metric *m = mmb_metric_find(name);
     if (m && m->summary) continue; /* listed already */
+    if (strcmp(name, "host") == 0 || strcmp(name, "host_kind") == 0) continue; /* a merged folder's */
     if (mmb_metric_is_summarised(name)) out[n++] = name;
   }
   return n;
@@ -156,9 +157,14 @@ static void sb_add(strbuf *b, const char *text, size_t n) {
 }
 
 char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
+  return mmb_summary_csv_by(t, NULL, counts);
+}
+
+char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_counts *counts) {
   static const char *const keys[] = {"workload", "params", "allocator", "threads"};
   sumctx x = {.t = t};
   for (int i = 0; i < 4; i++) x.key[i] = mmb_table_col(t, keys[i]);
+  x.key[4] = group_col ? mmb_table_col(t, group_col) : -1;
   size_t nrows = mmb_table_rows(t);
   size_t *order = malloc((nrows + 1) * sizeof *order);
   cellrows *cells = calloc(nrows + 1, sizeof *cells);
@@ -179,7 +185,9 @@ char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
   int nm = metric_list(t, metrics, 128);
   static const char header[] = "workload,params,allocator,threads,metric,n,n_runs,status,median,"
                                "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n";
-  sb_add(&out, header, sizeof header - 1);
+  sb_add(&out, header, sizeof header - 2);
+  if (x.key[4] >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
+  sb_add(&out, "\n", 1);
   int cst = mmb_table_col(t, "status");
   mmb_cell_counts cnt = {0};
   for (size_t c = 0; c < ncells; c++) {
@@ -224,6 +232,7 @@ char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
       }
       int noisy = nv > 1 && s.cv > MMB_NOISY_CV;
       mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
+      if (x.key[4] >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
       if (m == 0) cell_noisy = noisy;
@@ -247,12 +256,16 @@ fail:
 }
 
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
+  return mmb_write_summary_by(dir, NULL, print, err, errlen);
+}
+
+int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err, size_t errlen) {
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
   mmb_table *t;
   if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
   mmb_cell_counts cnt;
-  char *text = mmb_summary_csv(t, &cnt);
+  char *text = mmb_summary_csv_by(t, group_col, &cnt);
   mmb_table_free(t);
   if (!text) {
     snprintf(err, errlen, "out of memory summarising %s", path);

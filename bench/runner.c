@@ -124,13 +124,15 @@ static void remember_checksum(run_state *st, int cell, const char *sum) {
       snprintf(st->sum[i], sizeof st->sum[i], "%s", sum);
 }
 
-/* Read rows already present (resume); truncate a row cut short. */
-static int load_existing(run_state *st, char *err, size_t errlen) {
+/* Read rows already present (resume); truncate a row cut short. A path
+ * other than our runs.csv (the same shard begun elsewhere) is only read. */
+static int load_existing(run_state *st, const char *path, char *err, size_t errlen) {
   mmb_table *t;
-  if (mmb_table_read(st->runs_path, &t, err, errlen) != 0) return -1;
+  int own = strcmp(path, st->runs_path) == 0;
+  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
   size_t valid = mmb_table_valid_bytes(t);
   struct stat sb;
-  if (stat(st->runs_path, &sb) == 0 && (size_t)sb.st_size > valid) {
+  if (own && stat(st->runs_path, &sb) == 0 && (size_t)sb.st_size > valid) {
     if (truncate(st->runs_path, (off_t)valid) != 0) {
       snprintf(err, errlen, "cannot repair %s: %s", st->runs_path, strerror(errno));
       mmb_table_free(t);
@@ -147,7 +149,7 @@ static int load_existing(run_state *st, char *err, size_t errlen) {
                         mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)));
     int rep = atoi(mmb_table_get(t, r, cr));
     if (cell < 0 || rep < 0 || rep >= st->plan->reps) {
-      snprintf(err, errlen, "%s line %zu belongs to another plan: cannot resume", st->runs_path,
+      snprintf(err, errlen, "%s line %zu belongs to another plan: cannot resume", path,
                mmb_table_line(t, r));
       mmb_table_free(t);
       return -1;
@@ -300,6 +302,11 @@ static int runnable(const mmb_cell_plan *c, const mmb_probe_result *p) {
 }
 
 int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet) {
+  return mmb_runner_run_except(plan, probes, dir, NULL, quiet);
+}
+
+int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir,
+                          char *const *done_elsewhere, int quiet) {
   run_state st;
   memset(&st, 0, sizeof st);
   st.plan = plan;
@@ -313,7 +320,10 @@ int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const c
   st.tty = isatty(2);
   st.quiet = quiet;
   char err[512];
-  if (load_existing(&st, err, sizeof err) != 0) {
+  int bad = load_existing(&st, st.runs_path, err, sizeof err);
+  for (int i = 0; !bad && done_elsewhere && done_elsewhere[i]; i++)
+    bad = load_existing(&st, done_elsewhere[i], err, sizeof err);
+  if (bad) {
     fprintf(stderr, "mmbench run: %s\n", err);
     free(st.done), free(st.sum);
     return 2;
