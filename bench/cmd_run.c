@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "env.h"
@@ -33,6 +34,11 @@ static void usage(void) {
       "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
       "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
       "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
+      "      --touch LIST       word (default) | full | none, or a list to sweep: what the\n"
+      "                         region does with each block (same as -p touch=LIST)\n"
+      "      --floor MODE       auto (default: measure the harness floor of every workload\n"
+      "                         that has one, under allocator `floor`) | on (every selected\n"
+      "                         workload must have one) | off\n"
       "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
       "      --warmup N         unrecorded repetitions per cell first\n"
       "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
@@ -78,6 +84,17 @@ static int copy_opt(char *dst, size_t len, const char *opt, const char *text) {
   }
   snprintf(dst, len, "%s", text);
   return 0;
+}
+
+/* -w, -a, -t: an empty list would silently mean "the default matrix". */
+static int copy_list(char *dst, size_t len, const char *opt, const char *what, const char *text) {
+  if (!*text) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s is empty: give %s (e.g. %s), or leave %s out for the default",
+             opt, what, strcmp(opt, "-t") == 0 ? "-t 1,2" : strcmp(opt, "-a") == 0 ? "-a glibc,jemalloc" : "-w malloc-free", opt);
+    return mmb_usage_error("run", msg);
+  }
+  return copy_opt(dst, len, opt, text);
 }
 
 /* A results folder that does not exist yet (or is empty). 0 or 2. */
@@ -134,6 +151,7 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
     for (int k = 0; k < plan->allocs[i].nsettings; k++)
       cJSON_AddItemToArray(set, cJSON_CreateString(plan->allocs[i].settings[k]));
   }
+  cJSON_AddItemToObject(m, "cgroup", mmb_cgroup_json(mmb_runner_cgroup()));
   cJSON *cj = cJSON_Parse(counters_json);
   cJSON_AddItemToObject(m, "counters", cj ? cj : cJSON_CreateObject());
   cJSON *pl = cJSON_AddObjectToObject(m, "plan");
@@ -177,7 +195,8 @@ int mmb_cmd_run(int argc, char **argv) {
       {"pin", required_argument, 0, 'c'},       {"counters", required_argument, 0, 'C'},
       {"events", required_argument, 0, 'e'},    {"latency", required_argument, 0, 'L'},
       {"keep-going", no_argument, 0, 'k'},      {"quiet", no_argument, 0, 'q'},
-      {"dry-run", no_argument, 0, 'n'},
+      {"dry-run", no_argument, 0, 'n'},         {"touch", required_argument, 0, 'U'},
+      {"floor", required_argument, 0, 'F'},
       {"shard", required_argument, 0, 1001},    {"slurm", no_argument, 0, 1002},
       {"shards", required_argument, 0, 1003},   {"partition", required_argument, 0, 1004},
       {"time", required_argument, 0, 1005},     {"nodes-per-shard", required_argument, 0, 1006},
@@ -196,12 +215,45 @@ int mmb_cmd_run(int argc, char **argv) {
     int rc = 0;
     if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n' && c < 1000) explicit = 1;
     switch (c) {
-    case 'w': rc = copy_opt(o.workloads, sizeof o.workloads, "-w", optarg); break;
-    case 'a': rc = copy_opt(o.allocators, sizeof o.allocators, "-a", optarg); break;
-    case 't': rc = copy_opt(o.threads, sizeof o.threads, "-t", optarg); break;
+    case 'w':
+      rc = copy_list(o.workloads, sizeof o.workloads, "-w", "workload or family names (mmbench list)", optarg);
+      break;
+    case 'a':
+      rc = copy_list(o.allocators, sizeof o.allocators, "-a", "allocator names (mmbench list)", optarg);
+      break;
+    case 't': rc = copy_list(o.threads, sizeof o.threads, "-t", "thread counts", optarg); break;
     case 'p':
       if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
       rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "-p", optarg);
+      break;
+    case 'U': {
+      if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
+      for (const char *q = optarg; *q; q++) {
+        size_t l = strcspn(q, ",");
+        int known = 0;
+        for (int i = 0; mmb_touch_names[i]; i++)
+          known |= strlen(mmb_touch_names[i]) == l && strncmp(q, mmb_touch_names[i], l) == 0;
+        if (!known) {
+          char msg[256];
+          snprintf(msg, sizeof msg, "--touch must be word, full or none (or a comma list of them), not '%.*s'",
+                   (int)l, q);
+          return mmb_usage_error("run", msg);
+        }
+        q += l;
+        if (!*q) break;
+      }
+      char kv[512];
+      snprintf(kv, sizeof kv, "touch=%.400s", optarg);
+      rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "--touch", kv);
+      break;
+    }
+    case 'F':
+      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "--floor must be auto, on or off, not '%.100s'", optarg);
+        return mmb_usage_error("run", msg);
+      }
+      rc = copy_opt(o.floor, sizeof o.floor, "--floor", optarg);
       break;
     case 'r': rc = number("-r/--reps", optarg, 1, 1000000, &v), o.reps = (int)v; break;
     case 'W': rc = number("--warmup", optarg, 0, 1000, &v), o.warmup = (int)v; break;
@@ -223,11 +275,12 @@ int mmb_cmd_run(int argc, char **argv) {
     case 'o': out = optarg; break;
     case 'R': resume = optarg; break;
     case 's': rc = number("--seed", optarg, 0, LLONG_MAX, &v), o.seed = (uint64_t)v; break;
-    case 'c':
-      if (strspn(optarg, "0123456789,-") != strlen(optarg) || !*optarg)
-        return mmb_usage_error("run", "--pin needs a CPU list such as 0 or 0,1 or 0-1");
+    case 'c': {
+      char perr[512];
+      if (mmb_cpu_list_check(optarg, perr, sizeof perr)) return mmb_usage_error("run", perr);
       rc = copy_opt(o.pin, sizeof o.pin, "--pin", optarg);
       break;
+    }
     case 'C': rc = copy_opt(o.counters, sizeof o.counters, "--counters", optarg); break;
     case 'e': rc = copy_opt(o.events, sizeof o.events, "--events", optarg); break;
     case 'L': rc = copy_opt(o.latency, sizeof o.latency, "--latency", optarg); break;

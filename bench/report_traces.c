@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html.h"
 #include "report.h"
 
 #define MAXA 32
@@ -123,20 +124,20 @@ void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m) {
     const pair *p = &pairs[k];
     char v[256], a[32], b[32];
     fputs("<h3>", f);
-    mmb_rep_html(f, p->name);
+    mmb_html_text(f, p->name);
     fputs("</h3>\n<table><tr><th>allocator</th><th>program</th><th>÷ base</th><th>replay</th><th>÷ base</th></tr>\n", f);
     for (int i = 0; i < p->n; i++) {
       const pair_row *r = &p->rows[i];
       mmb_rep_fmt_si(r->prog * 1e-9, "s", a, sizeof a);
       mmb_rep_fmt_si(r->replay * 1e-9, "s", b, sizeof b);
       fputs("<tr><td>", f);
-      mmb_rep_html(f, r->alloc);
+      mmb_html_text(f, r->alloc);
       fprintf(f, "</td><td>%s</td><td>%.2f</td><td>%s</td><td>%.2f</td></tr>\n", a,
               r->prog / p->rows[p->base].prog, b, r->replay / p->rows[p->base].replay);
     }
     verdict(p, v, sizeof v);
     fputs("</table>\n<p>", f);
-    mmb_rep_html(f, v);
+    mmb_html_text(f, v);
     fputs(".</p>\n", f);
   }
 }

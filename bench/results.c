@@ -97,6 +97,7 @@ static int cmp_rows(const void *a, const void *b) {
 typedef struct cellrows {
   size_t *rows; /* runs.csv rows of the cell, in file order */
   size_t n;
+  double floor; /* floor_ns_per_op: see floor_medians */
 } cellrows;
 
 static int cmp_cells_first(const void *a, const void *b) {
@@ -156,6 +157,36 @@ static void sb_add(strbuf *b, const char *text, size_t n) {
   b->s[b->len] = 0;
 }
 
+/* floor_ns_per_op of every cell: the median ns/op over the ok repetitions of
+ * the `floor` cell with the same workload, params and threads (the harness
+ * floor of that point, measured once for all allocators); NAN if none. */
+static void floor_medians(const mmb_table *t, cellrows *cells, size_t ncells, double *vals,
+                          int group) {
+  int ca = mmb_table_col(t, "allocator"), cst = mmb_table_col(t, "status");
+  int cn = mmb_table_col(t, "ns_per_op");
+  int key[4] = {mmb_table_col(t, "workload"), mmb_table_col(t, "params"),
+                mmb_table_col(t, "threads"), group}; /* group: host, or -1 */
+  for (size_t c = 0; c < ncells; c++) cells[c].floor = NAN;
+  for (size_t f = 0; ca >= 0 && cn >= 0 && f < ncells; f++) {
+    if (strcmp(mmb_table_get(t, cells[f].rows[0], ca), "floor") != 0) continue;
+    size_t nv = 0;
+    for (size_t i = 0; i < cells[f].n; i++) {
+      double v = mmb_table_numv(t, cells[f].rows[i], cn);
+      if (strcmp(mmb_table_get(t, cells[f].rows[i], cst), "ok") == 0 && !isnan(v)) vals[nv++] = v;
+    }
+    if (nv == 0) continue;
+    mmb_summary s;
+    mmb_summarize(vals, nv, &s);
+    for (size_t c = 0; c < ncells; c++) {
+      int same = 1;
+      for (int q = 0; q < 4 && same; q++)
+        same = key[q] < 0 || strcmp(mmb_table_get(t, cells[c].rows[0], key[q]),
+                                    mmb_table_get(t, cells[f].rows[0], key[q])) == 0;
+      if (same) cells[c].floor = s.median;
+    }
+  }
+}
+
 char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
   return mmb_summary_csv_by(t, NULL, counts);
 }
@@ -180,15 +211,16 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
     cells[ncells - 1].n++;
   }
   qsort(cells, ncells, sizeof *cells, cmp_cells_first); /* first-seen order */
+  floor_medians(t, cells, ncells, vals, x.key[4]);
 
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
   static const char header[] = "workload,params,allocator,threads,metric,n,n_runs,status,median,"
-                               "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n";
+                               "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed\n";
   sb_add(&out, header, sizeof header - 2);
   if (x.key[4] >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
   sb_add(&out, "\n", 1);
-  int cst = mmb_table_col(t, "status");
+  int cst = mmb_table_col(t, "status"), cov = mmb_table_col(t, "oversubscribed");
   mmb_cell_counts cnt = {0};
   for (size_t c = 0; c < ncells; c++) {
     cellrows *k = &cells[c];
@@ -198,6 +230,11 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       if (strcmp(s, "ok") != 0 && (strcmp(status, "ok") == 0 || strcmp(s, "skipped") == 0))
         status = s[0] ? s : "invalid";
     }
+    /* oversubscribed: any repetition ran more threads than CPUs; empty
+     * when runs.csv predates the column (unknown, not 0) */
+    int over = 0;
+    for (size_t i = 0; cov >= 0 && i < k->n; i++) over |= mmb_table_numv(t, k->rows[i], cov) == 1;
+    if (k->n > cnt.most_n) cnt.most_n = k->n;
     cnt.cells++;
     int cell_noisy = 0;
     for (int m = 0; m < nm; m++) {
@@ -225,19 +262,22 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       snprintf(num, sizeof num, "%zu", k->n);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_csv_field(line, sizeof line, &lu, status, 0);
-      double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi};
-      for (int q = 0; q < 8; q++) {
+      double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi, s.ci_level};
+      for (int q = 0; q < 9; q++) {
         fmt_num(num, sizeof num, f[q]);
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
       int noisy = nv > 1 && s.cv > MMB_NOISY_CV;
       mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
+      fmt_num(num, sizeof num, k->floor);
+      mmb_csv_field(line, sizeof line, &lu, num, 0);
+      mmb_csv_field(line, sizeof line, &lu, cov < 0 ? "" : over ? "1" : "0", 0);
       if (x.key[4] >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
       if (m == 0) cell_noisy = noisy;
     }
-    if (strcmp(status, "ok") == 0) cnt.ok++, cnt.noisy += cell_noisy;
+    if (strcmp(status, "ok") == 0) cnt.ok++, cnt.noisy += cell_noisy, cnt.over += over;
     else if (strcmp(status, "skipped") == 0) cnt.skipped++;
     else cnt.failed++;
   }
@@ -271,9 +311,17 @@ int mmb_write_summary_by(const char *dir, const char *group_col, int print, char
     snprintf(err, errlen, "out of memory summarising %s", path);
     return -1;
   }
-  if (print)
-    printf("\n%d cells: %d ok (%d noisy), %d failed, %d skipped\n", cnt.cells, cnt.ok, cnt.noisy,
-           cnt.failed, cnt.skipped);
+  if (print) {
+    printf("\n%d cells: %d ok (%d noisy, %d oversubscribed), %d failed, %d skipped\n", cnt.cells, cnt.ok,
+           cnt.noisy, cnt.over, cnt.failed, cnt.skipped);
+    double lvl = mmb_median_ci_level(cnt.most_n);
+    if (cnt.most_n >= 2)
+      printf("intervals (summary.csv ci_lo, ci_hi): order statistics of the median; with %zu repetitions "
+             "they cover it with probability %.4g (ci_level)%s\n",
+             cnt.most_n, lvl, lvl < 0.95 ? ", below 95 %: -r 6 or more gives a 95 % interval" : "");
+    else if (cnt.most_n == 1)
+      printf("intervals: none (one repetition per cell; -r 6 or more gives 95 %% intervals)\n");
+  }
   int rc = mmb_write_atomic(dir, "summary.csv", text);
   free(text);
   if (rc != 0) snprintf(err, errlen, "cannot write %s/summary.csv: %s", dir, strerror(-rc));

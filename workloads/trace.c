@@ -10,14 +10,13 @@
  * until that count is reached (a free waits for the malloc it frees, a
  * realloc for the previous one), and nothing else waits.
  *
- * Memory is touched by the `touch` policy: word (default) writes a tag in
- * the first word at every allocation and checks it before a free or after a
- * realloc (so overlapping blocks, a lost realloc content or a calloc that
- * is not zero are caught), full writes every byte, none touches nothing.
- * The checksum depends only on the trace, so it is equal under every
- * correct allocator. floor=1 replays against a trivial allocator built in
- * (per-worker power-of-two free lists over a bump region): the replayer's
- * own cost. */
+ * Memory is touched by the common `touch` policy (wl_blocks.h: word writes a
+ * tag in the first word at every allocation and checks it before a free,
+ * full writes every byte, none nothing, and the untimed verification
+ * repetition fills and checks whole blocks); a calloc must give zeros and a
+ * realloc must keep the block's first bytes. The checksum depends only on
+ * the trace, so it is equal under every correct allocator. Under the `floor`
+ * allocator (MMB_WF_FLOOR) the figure is the replayer's own cost. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdatomic.h>
@@ -31,22 +30,17 @@
 /* ---------------------------------------------------------------------------
  * Parameters
  * ------------------------------------------------------------------------- */
-static const char *const touch_names[] = {"word", "full", "none", NULL};
 static const char *const unknown_names[] = {"refuse", "skip", NULL};
-enum { TOUCH_WORD, TOUCH_FULL, TOUCH_NONE };
 enum { UNK_REFUSE, UNK_SKIP };
-enum { P_FILE, P_TOUCH, P_UNKNOWN, P_FLOOR };
+enum { P_FILE, P_UNKNOWN, P_TOUCH };
 
 static const mmb_param tr_params[] = {
     {.name = "file", .type = MMB_P_STR, .def_str = "sqlite-example", .flags = MMB_PF_LIST,
      .help = "trace file (mmbench trace record), or NAME: TRACE_DIR/NAME.mmbt as make bench records them "
              "(lua-trees, sqlite), or workloads/data/NAME.mmbt (sqlite-example); a,b sweeps"},
-    {.name = "touch", .type = MMB_P_ENUM, .def = TOUCH_WORD, .choices = touch_names,
-     .help = "word: tag the first word and check it | full: write every byte | none"},
     {.name = "unknown", .type = MMB_P_ENUM, .def = UNK_REFUSE, .choices = unknown_names,
      .help = "a free / realloc of a pointer the trace never returned: refuse the trace, or skip the call"},
-    {.name = "floor", .def = 0, .min = 0, .max = 1,
-     .help = "1: replay against a trivial built-in allocator (the replayer's own cost)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -82,87 +76,22 @@ typedef struct worker {
   char pad[64];
 } worker;
 
-/* Trivial allocator for floor=1: per worker, a LIFO list per power-of-two
- * class over a bump region; a block freed goes to the freeing worker. */
-#define FL_CLASSES 48
-#define FL_REGION (64ull << 20)
-typedef struct flw {
-  void *list[FL_CLASSES];
-  unsigned char *bump, *end;
-  void *regions[4096];
-  size_t nregions;
-  size_t region_bytes[4096];
-} flw;
-
 typedef struct tstate {
   slot *slots;
   size_t nslots;
   worker w[MMB_MAX_THREADS];
-  flw *fl; /* floor: one per worker */
   uint64_t calls;     /* replayed calls in all */
-  int touch, floor, has_aligned;
+  int has_aligned;
   uint64_t checksum;  /* expected, from setup */
 } tstate;
 
 static size_t ws_bytes(size_t n) { return n ? n : 1; }
 
 /* ---------------------------------------------------------------------------
- * The floor allocator
- * ------------------------------------------------------------------------- */
-static int fl_class(uint64_t bytes) {
-  int c = 4; /* 16 bytes at least */
-  while ((1ull << c) < bytes && c < FL_CLASSES - 1) c++;
-  return c;
-}
-
-static void *fl_alloc(flw *f, uint64_t size, uint64_t align, int *reused) {
-  int c = fl_class(size > align ? size : align);
-  *reused = 0;
-  if (f->list[c]) {
-    void *p = f->list[c];
-    memcpy(&f->list[c], p, sizeof(void *));
-    *reused = 1;
-    return p;
-  }
-  uint64_t csize = 1ull << c, al = csize < 4096 ? csize : (align > 4096 ? csize : 4096);
-  uintptr_t at = ((uintptr_t)f->bump + al - 1) & ~(uintptr_t)(al - 1);
-  if (!f->bump || at + csize > (uintptr_t)f->end) {
-    if (f->nregions == 4096) return NULL;
-    uint64_t bytes = csize + al > FL_REGION ? csize + al : FL_REGION;
-    unsigned char *r = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (r == MAP_FAILED) return NULL;
-    f->regions[f->nregions] = r;
-    f->region_bytes[f->nregions++] = bytes;
-    f->bump = r;
-    f->end = r + bytes;
-    at = ((uintptr_t)f->bump + al - 1) & ~(uintptr_t)(al - 1);
-  }
-  f->bump = (unsigned char *)at + csize;
-  return (void *)at;
-}
-
-static void fl_free(flw *f, void *p, uint64_t size, uint64_t align) {
-  int c = fl_class(size > align ? size : align);
-  memcpy(p, &f->list[c], sizeof(void *));
-  f->list[c] = p;
-}
-
-/* ---------------------------------------------------------------------------
- * Touching and checking
+ * Tags: what a block's touch carries (block and its result number)
  * ------------------------------------------------------------------------- */
 static inline uint64_t tag_of(uint32_t block, uint32_t ver) {
   return ((uint64_t)block << 20 ^ ver) * 0x9e3779b97f4a7c15ull + 1;
-}
-
-static inline void tag_write(unsigned char *p, uint64_t size, uint64_t tag, int touch) {
-  if (touch == TOUCH_NONE) return;
-  if (touch == TOUCH_FULL) memset(p, (int)(tag & 0xff), size);
-  memcpy(p, &tag, size < 8 ? size : 8);
-}
-
-static inline int tag_check(const unsigned char *p, uint64_t size, uint64_t tag, int touch) {
-  if (touch == TOUCH_NONE) return 1;
-  return memcmp(p, &tag, size < 8 ? size : 8) == 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -193,8 +122,7 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
   tstate *st = ctx->state;
   worker *w = &st->w[tid];
   const mmb_allocator *a = ctx->alloc;
-  flw *fl = st->floor ? &st->fl[tid] : NULL;
-  int touch = st->touch;
+  int touch = ctx->touch;
   uint64_t sum = 0, done = 0;
   for (size_t i = 0; i < w->nops; i++) {
     const rop *o = &w->ops[i];
@@ -203,15 +131,11 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
     uint64_t size = o->size ? o->size : 1, align = 1ull << o->align_log2;
     unsigned char *p = NULL;
     void *base = NULL;
-    int reused = 0;
     switch (o->kind) {
     case R_MALLOC:
     case R_CALLOC:
     case R_ALIGNED: {
-      if (fl) {
-        base = p = fl_alloc(fl, size, align, &reused);
-        if (p && o->kind == R_CALLOC && reused) memset(p, 0, size);
-      } else if (o->kind == R_CALLOC) {
+      if (o->kind == R_CALLOC) {
         base = p = a->calloc ? a->calloc(1, size) : a->malloc(size);
         if (p && !a->calloc) memset(p, 0, size);
       } else if (o->kind == R_MALLOC) {
@@ -227,32 +151,32 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
         goto out;
       }
       uint64_t tag = tag_of(o->block, o->wait + 1);
-      if (o->kind == R_CALLOC && touch != TOUCH_NONE) {
+      if (o->kind == R_CALLOC && touch != MMB_TOUCH_NONE) {
         uint64_t z = 0;
         if (memcmp(p, &z, size < 8 ? size : 8) != 0) {
           fault_set(&w->f, F_PATTERN, o->block, size);
           goto out;
         }
       }
-      tag_write(p, size, tag, touch);
+      blk_touch(touch, p, size, tag);
       sum = mmb_mix(sum, tag ^ size);
       publish(s, p, base, size, o->wait + 1);
       break;
     }
     case R_REALLOC: {
       uint64_t old_tag = tag_of(o->block, o->wait), tag = tag_of(o->block, o->wait + 1);
-      if (!tag_check(s->p, s->size, old_tag, touch)) {
+      if (!blk_intact(touch, s->p, s->size, old_tag)) {
         fault_set(&w->f, F_PATTERN, o->block, s->size);
         goto out;
       }
-      uint64_t keep = s->size < size ? s->size : size;
-      if (fl || !a->realloc || s->base != s->p) {
-        int dummy;
-        base = p = fl ? fl_alloc(fl, size, 16, &dummy) : a->malloc(size);
+      uint64_t keep = s->size < size ? s->size : size, head = 0;
+      size_t hb = keep < 8 ? (size_t)keep : 8;
+      memcpy(&head, s->p, hb);
+      if (!a->realloc || s->base != s->p) { /* emulated: no realloc, or aligned by hand */
+        base = p = a->malloc(size);
         if (p) {
           memcpy(p, s->p, keep);
-          if (fl) fl_free(fl, s->base, s->size, 16);
-          else a->free(s->base, s->size);
+          a->free(s->base, s->size);
         }
       } else {
         base = p = a->realloc(s->p, s->size, size);
@@ -261,23 +185,22 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
         fault_set(&w->f, F_REALLOC_NULL, o->block, size);
         goto out;
       }
-      if (!tag_check(p, keep, old_tag, touch)) { /* the content must move along */
+      if (touch != MMB_TOUCH_NONE && memcmp(p, &head, hb) != 0) { /* the content moves along */
         fault_set(&w->f, F_PATTERN, o->block, size);
         goto out;
       }
-      tag_write(p, size, tag, touch);
+      blk_touch(touch, p, size, tag);
       sum = mmb_mix(sum, tag ^ size);
       publish(s, p, base, size, o->wait + 1);
       break;
     }
     case R_FREE: {
       uint64_t tag = tag_of(o->block, o->wait);
-      if (!tag_check(s->p, s->size, tag, touch)) {
+      if (!blk_intact(touch, s->p, s->size, tag)) {
         fault_set(&w->f, F_PATTERN, o->block, s->size);
         goto out;
       }
-      if (fl) fl_free(fl, s->base, s->size, 1ull << o->align_log2);
-      else a->free(s->base, s->size);
+      a->free(s->base, s->size);
       s->p = NULL;
       s->base = NULL;
       sum = mmb_mix(sum, ~tag);
@@ -285,7 +208,7 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
     }
     case R_LOOK: {
       uint64_t tag = tag_of(o->block, o->wait);
-      if (!tag_check(s->p, s->size, tag, touch)) {
+      if (!blk_intact(touch, s->p, s->size, tag)) {
         fault_set(&w->f, F_PATTERN, o->block, s->size);
         goto out;
       }
@@ -385,8 +308,6 @@ static int tr_setup(mmb_ctx *ctx) {
   tstate *st = calloc(1, sizeof *st);
   if (!st) return -1;
   ctx->state = st;
-  st->touch = (int)ctx->p[P_TOUCH];
-  st->floor = (int)ctx->p[P_FLOOR];
   char path[4096], err[600];
   int named = trace_path(file, path, sizeof path);
   mmb_trace t;
@@ -479,10 +400,6 @@ static int tr_setup(mmb_ctx *ctx) {
   free(bsize);
   for (int k = 0; k < W; k++) st->w[k].cap = caps[k];
   ctx->live_bytes = peak;
-  if (st->floor) {
-    st->fl = book_map(sizeof(flw) * (size_t)W);
-    if (!st->fl) goto out_free;
-  }
   rc = 0;
 out_free:
   free(worker_of);
@@ -504,7 +421,7 @@ static int tr_verify(mmb_ctx *ctx) {
   for (size_t b = 0; b < st->nslots; b++) {
     slot *s = &st->slots[b];
     if (!s->p) continue;
-    if (!tag_check(s->p, s->size, tag_of((uint32_t)b, atomic_load(&s->ver)), st->touch)) {
+    if (!blk_intact(ctx->touch, s->p, s->size, tag_of((uint32_t)b, atomic_load(&s->ver)))) {
       snprintf(ctx->reason, sizeof ctx->reason, "block %zu (%llu bytes) changed while live: overlapping blocks",
                b, (unsigned long long)s->size);
       return -1;
@@ -519,22 +436,15 @@ static void tr_teardown(mmb_ctx *ctx) {
   tstate *st = ctx->state;
   if (!st) return;
   if (st->slots) {
-    for (size_t b = 0; b < st->nslots && !st->floor; b++)
+    for (size_t b = 0; b < st->nslots; b++)
       if (st->slots[b].base) ctx->alloc->free(st->slots[b].base, st->slots[b].size);
     book_unmap(st->slots, ws_bytes(st->nslots * sizeof *st->slots));
   }
   for (int k = 0; k < MMB_MAX_THREADS; k++)
     if (st->w[k].ops) book_unmap(st->w[k].ops, st->w[k].cap * sizeof(rop));
-  if (st->fl) {
-    for (int k = 0; k < ctx->threads; k++)
-      for (size_t r = 0; r < st->fl[k].nregions; r++) munmap(st->fl[k].regions[r], st->fl[k].region_bytes[r]);
-    book_unmap(st->fl, sizeof(flw) * (size_t)ctx->threads);
-  }
   free(st);
   ctx->state = NULL;
 }
-
-static int tr_uses_allocator(const long long *p) { return p[P_FLOOR] == 0; }
 
 static const mmb_workload wl_trace_replay = {
     .name = "trace-replay",
@@ -544,7 +454,7 @@ static const mmb_workload wl_trace_replay = {
     .params = tr_params,
     .min_threads = 1,
     .sweep = "file=lua-trees,sqlite",
-    .uses_allocator = tr_uses_allocator,
+    .flags = MMB_WF_FLOOR,
     .check = tr_check,
     .setup = tr_setup,
     .run = tr_run,

@@ -6,7 +6,7 @@
  * - a mixed trace of 4 threads (frees and reallocs by other threads,
  *   calloc, every aligned function, malloc_usable_size) replays under glibc
  *   and under an allocator that places blocks elsewhere, on 1, 2, 3, 4 and 6
- *   workers, and on the built-in floor: status ok, one operation per call,
+ *   workers, and under the floor allocator: status ok, one operation per call,
  *   and the same checksum everywhere;
  * - a broken allocator (blocks overlap) is caught as corrupt;
  * - a free of a pointer the trace never returned is refused, naming it,
@@ -54,6 +54,8 @@ static const mmb_allocator bad_alloc = {
     .free = bad_free,
 };
 
+extern const mmb_allocator mmb_alloc_floor;
+
 static char dir[2048];
 
 static void path_of(char *out, size_t len, const char *name) { snprintf(out, len, "%s/%s", dir, name); }
@@ -96,7 +98,7 @@ static void test_mixed(void) {
     CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, base.checksum) == 0,
            "offset t=%d: %s %s checksum %s (want %s)", workers[i], r.status, r.reason, r.checksum, base.checksum);
   }
-  ct_result fl = replay(&mmb_alloc_glibc, file, "floor=1", 4);
+  ct_result fl = replay(&mmb_alloc_floor, file, "", 4);
   CHECKF(strcmp(fl.status, "ok") == 0 && strcmp(fl.checksum, base.checksum) == 0, "floor: %s %s", fl.status,
          fl.reason);
   ct_result bad = replay(&bad_alloc, file, "", 1);
