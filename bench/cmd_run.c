@@ -33,6 +33,11 @@ static void usage(void) {
       "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
       "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
       "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
+      "      --touch LIST       word (default) | full | none, or a list to sweep: what the\n"
+      "                         region does with each block (same as -p touch=LIST)\n"
+      "      --floor MODE       auto (default: measure the harness floor of every workload\n"
+      "                         that has one, under allocator `floor`) | on (every selected\n"
+      "                         workload must have one) | off\n"
       "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
       "      --warmup N         unrecorded repetitions per cell first\n"
       "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
@@ -177,7 +182,8 @@ int mmb_cmd_run(int argc, char **argv) {
       {"pin", required_argument, 0, 'c'},       {"counters", required_argument, 0, 'C'},
       {"events", required_argument, 0, 'e'},    {"latency", required_argument, 0, 'L'},
       {"keep-going", no_argument, 0, 'k'},      {"quiet", no_argument, 0, 'q'},
-      {"dry-run", no_argument, 0, 'n'},
+      {"dry-run", no_argument, 0, 'n'},         {"touch", required_argument, 0, 'U'},
+      {"floor", required_argument, 0, 'F'},
       {"shard", required_argument, 0, 1001},    {"slurm", no_argument, 0, 1002},
       {"shards", required_argument, 0, 1003},   {"partition", required_argument, 0, 1004},
       {"time", required_argument, 0, 1005},     {"nodes-per-shard", required_argument, 0, 1006},
@@ -202,6 +208,35 @@ int mmb_cmd_run(int argc, char **argv) {
     case 'p':
       if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
       rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "-p", optarg);
+      break;
+    case 'U': {
+      if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
+      for (const char *q = optarg; *q; q++) {
+        size_t l = strcspn(q, ",");
+        int known = 0;
+        for (int i = 0; mmb_touch_names[i]; i++)
+          known |= strlen(mmb_touch_names[i]) == l && strncmp(q, mmb_touch_names[i], l) == 0;
+        if (!known) {
+          char msg[256];
+          snprintf(msg, sizeof msg, "--touch must be word, full or none (or a comma list of them), not '%.*s'",
+                   (int)l, q);
+          return mmb_usage_error("run", msg);
+        }
+        q += l;
+        if (!*q) break;
+      }
+      char kv[512];
+      snprintf(kv, sizeof kv, "touch=%.400s", optarg);
+      rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "--touch", kv);
+      break;
+    }
+    case 'F':
+      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "--floor must be auto, on or off, not '%.100s'", optarg);
+        return mmb_usage_error("run", msg);
+      }
+      rc = copy_opt(o.floor, sizeof o.floor, "--floor", optarg);
       break;
     case 'r': rc = number("-r/--reps", optarg, 1, 1000000, &v), o.reps = (int)v; break;
     case 'W': rc = number("--warmup", optarg, 0, 1000, &v), o.warmup = (int)v; break;

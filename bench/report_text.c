@@ -1,5 +1,6 @@
 /* mmbench — the plain-text summary `mmbench report` prints: one line per
- * cell with its median ns/op and 95 % CI, CV (noisy marked), throughput and
+ * cell with its median ns/op, the harness floor of its point (floor_ns_per_op),
+ * the 95 % CI, CV (noisy marked), throughput and
  * peak RSS, or its status and reason when it did not run cleanly. */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +26,20 @@ static void rpad(FILE *out, const char *s, int w) {
   fputs(s, out);
 }
 
+/* The median ns/op of the `floor` cell at c's point (workload, params,
+ * threads): summary.csv's floor_ns_per_op; NAN when there is none. */
+static double floor_of(const mmb_rmodel *m, const mmb_rcell *c) {
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *f = &m->cells[k];
+    if (strcmp(f->allocator, "floor") != 0 || f->threads != c->threads ||
+        strcmp(f->workload, c->workload) != 0 || strcmp(f->params, c->params) != 0)
+      continue;
+    const mmb_rstat *t = mmb_rep_stat(m, f, MMB_METRIC_TIME);
+    return t ? t->median : NAN;
+  }
+  return NAN;
+}
+
 void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   int ww = 8, wp = 10, wa = 9;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -39,8 +54,8 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   pad(out, "workload", ww + 2);
   pad(out, "parameters", wp + 2);
   pad(out, "allocator", wa + 2);
-  fprintf(out, "thr  %-8s %10s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "95% CI", "CV",
-          "throughput", "peak RSS");
+  fprintf(out, "thr  %-8s %10s %8s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "floor",
+          "95% CI", "CV", "throughput", "peak RSS");
   const char *last = NULL;
   int skipped = 0;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -74,6 +89,11 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     if (r) mmb_rep_fmt_kb(r->median, rss, sizeof rss);
     else snprintf(rss, sizeof rss, "-");
     rpad(out, med, 10);
+    char fl[32] = "-";
+    double fv = floor_of(m, c);
+    if (!isnan(fv)) mmb_rep_fmt_si(fv, "ns", fl, sizeof fl);
+    fputc(' ', out);
+    rpad(out, fl, 8);
     fputs("  ", out);
     pad(out, ci, 23);
     fputc(' ', out);
@@ -86,7 +106,8 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
       fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
     fputc('\n', out);
   }
-  fputs("(CV marked ! is above 5 %: noisy)\n", out);
+  fputs("(CV marked ! is above 5 %: noisy; floor: the same operations under the `floor` allocator,\n"
+        " the harness's share of ns/op, summary.csv's floor_ns_per_op)\n", out);
   if (skipped)
     fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n", skipped);
 }

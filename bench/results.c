@@ -97,6 +97,7 @@ static int cmp_rows(const void *a, const void *b) {
 typedef struct cellrows {
   size_t *rows; /* runs.csv rows of the cell, in file order */
   size_t n;
+  double floor; /* floor_ns_per_op: see floor_medians */
 } cellrows;
 
 static int cmp_cells_first(const void *a, const void *b) {
@@ -156,6 +157,36 @@ static void sb_add(strbuf *b, const char *text, size_t n) {
   b->s[b->len] = 0;
 }
 
+/* floor_ns_per_op of every cell: the median ns/op over the ok repetitions of
+ * the `floor` cell with the same workload, params and threads (the harness
+ * floor of that point, measured once for all allocators); NAN if none. */
+static void floor_medians(const mmb_table *t, cellrows *cells, size_t ncells, double *vals,
+                          int group) {
+  int ca = mmb_table_col(t, "allocator"), cst = mmb_table_col(t, "status");
+  int cn = mmb_table_col(t, "ns_per_op");
+  int key[4] = {mmb_table_col(t, "workload"), mmb_table_col(t, "params"),
+                mmb_table_col(t, "threads"), group}; /* group: host, or -1 */
+  for (size_t c = 0; c < ncells; c++) cells[c].floor = NAN;
+  for (size_t f = 0; ca >= 0 && cn >= 0 && f < ncells; f++) {
+    if (strcmp(mmb_table_get(t, cells[f].rows[0], ca), "floor") != 0) continue;
+    size_t nv = 0;
+    for (size_t i = 0; i < cells[f].n; i++) {
+      double v = mmb_table_numv(t, cells[f].rows[i], cn);
+      if (strcmp(mmb_table_get(t, cells[f].rows[i], cst), "ok") == 0 && !isnan(v)) vals[nv++] = v;
+    }
+    if (nv == 0) continue;
+    mmb_summary s;
+    mmb_summarize(vals, nv, &s);
+    for (size_t c = 0; c < ncells; c++) {
+      int same = 1;
+      for (int q = 0; q < 4 && same; q++)
+        same = key[q] < 0 || strcmp(mmb_table_get(t, cells[c].rows[0], key[q]),
+                                    mmb_table_get(t, cells[f].rows[0], key[q])) == 0;
+      if (same) cells[c].floor = s.median;
+    }
+  }
+}
+
 char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
   return mmb_summary_csv_by(t, NULL, counts);
 }
@@ -180,11 +211,12 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
     cells[ncells - 1].n++;
   }
   qsort(cells, ncells, sizeof *cells, cmp_cells_first); /* first-seen order */
+  floor_medians(t, cells, ncells, vals, x.key[4]);
 
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
   static const char header[] = "workload,params,allocator,threads,metric,n,n_runs,status,median,"
-                               "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n";
+                               "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy,floor_ns_per_op\n";
   sb_add(&out, header, sizeof header - 2);
   if (x.key[4] >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
   sb_add(&out, "\n", 1);
@@ -232,6 +264,8 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       }
       int noisy = nv > 1 && s.cv > MMB_NOISY_CV;
       mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
+      fmt_num(num, sizeof num, k->floor);
+      mmb_csv_field(line, sizeof line, &lu, num, 0);
       if (x.key[4] >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
