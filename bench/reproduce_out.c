@@ -235,6 +235,14 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
     fprintf(f, "</p>\n<p>%d round%s in %d batch%s (budget: %d rounds, %.0f s), %.0f s.</p>\n",
             oc[i].rounds, oc[i].rounds == 1 ? "" : "s", oc[i].batches,
             oc[i].batches == 1 ? "" : "es", oc[i].budget, r->budget.seconds, oc[i].seconds);
+    for (int k = 0; k < r->ncontrols; k++) {
+      char text[700];
+      mmb_recipe_check_text(&r->controls[k], text, sizeof text);
+      fputs(k == 0 ? "<p><b>Controls</b> (no verdict unless they hold): <code>" : "; <code>", f);
+      html(f, text);
+      fputs("</code>", f);
+      if (k + 1 == r->ncontrols) fputs("</p>\n", f);
+    }
     if (r->note[0]) {
       fputs("<p>", f);
       html(f, r->note);
