@@ -39,10 +39,9 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
   size_t cap = 1 << 16, used = 0;
   char *text = malloc(cap);
   if (!text) return -ENOMEM;
-  used =
-      (size_t)snprintf(text, cap,
-                       "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,drift,"
-                       "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
+  used = (size_t)snprintf(text, cap,
+                          "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,drift,"
+                          "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
     for (int k = 0; k < r->nchecks; k++) {
@@ -288,4 +287,3 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
   }
   return rename(tmp, path) == 0 ? 0 : -errno;
 }
-
