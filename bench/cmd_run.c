@@ -85,6 +85,17 @@ static int copy_opt(char *dst, size_t len, const char *opt, const char *text) {
   return 0;
 }
 
+/* -w, -a, -t: an empty list would silently mean "the default matrix". */
+static int copy_list(char *dst, size_t len, const char *opt, const char *what, const char *text) {
+  if (!*text) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s is empty: give %s (e.g. %s), or leave %s out for the default",
+             opt, what, strcmp(opt, "-t") == 0 ? "-t 1,2" : strcmp(opt, "-a") == 0 ? "-a glibc,jemalloc" : "-w malloc-free", opt);
+    return mmb_usage_error("run", msg);
+  }
+  return copy_opt(dst, len, opt, text);
+}
+
 /* A results folder that does not exist yet (or is empty). 0 or 2. */
 static int make_dir(const char *dir) {
   int rc = mmb_mkdirs(dir);
@@ -202,9 +213,13 @@ int mmb_cmd_run(int argc, char **argv) {
     int rc = 0;
     if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n' && c < 1000) explicit = 1;
     switch (c) {
-    case 'w': rc = copy_opt(o.workloads, sizeof o.workloads, "-w", optarg); break;
-    case 'a': rc = copy_opt(o.allocators, sizeof o.allocators, "-a", optarg); break;
-    case 't': rc = copy_opt(o.threads, sizeof o.threads, "-t", optarg); break;
+    case 'w':
+      rc = copy_list(o.workloads, sizeof o.workloads, "-w", "workload or family names (mmbench list)", optarg);
+      break;
+    case 'a':
+      rc = copy_list(o.allocators, sizeof o.allocators, "-a", "allocator names (mmbench list)", optarg);
+      break;
+    case 't': rc = copy_list(o.threads, sizeof o.threads, "-t", "thread counts", optarg); break;
     case 'p':
       if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
       rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "-p", optarg);
@@ -258,11 +273,12 @@ int mmb_cmd_run(int argc, char **argv) {
     case 'o': out = optarg; break;
     case 'R': resume = optarg; break;
     case 's': rc = number("--seed", optarg, 0, LLONG_MAX, &v), o.seed = (uint64_t)v; break;
-    case 'c':
-      if (strspn(optarg, "0123456789,-") != strlen(optarg) || !*optarg)
-        return mmb_usage_error("run", "--pin needs a CPU list such as 0 or 0,1 or 0-1");
+    case 'c': {
+      char perr[512];
+      if (mmb_cpu_list_check(optarg, perr, sizeof perr)) return mmb_usage_error("run", perr);
       rc = copy_opt(o.pin, sizeof o.pin, "--pin", optarg);
       break;
+    }
     case 'C': rc = copy_opt(o.counters, sizeof o.counters, "--counters", optarg); break;
     case 'e': rc = copy_opt(o.events, sizeof o.events, "--events", optarg); break;
     case 'L': rc = copy_opt(o.latency, sizeof o.latency, "--latency", optarg); break;
