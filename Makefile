@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 MMBENCH = $(BUILD)/mmbench
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps test-deps configure build bench bench-quick test test-main test-asan test-tsan \
+.PHONY: all deps test-deps configure build bench bench-quick traces test test-main test-asan test-tsan \
         fuzz reproduce test-slurm bench-merge clean
 
 all: build
@@ -25,13 +25,19 @@ build: configure
 
 # The main job: the default matrix into results/<stamp>-<host>/, then its
 # figures and report page.
-bench: build
+bench: build traces
 	$(MMBENCH) run --preset default $(BENCH_ARGS)
 	scripts/plot results/latest
 
-bench-quick: build
+bench-quick: build traces
 	$(MMBENCH) run --preset quick $(BENCH_ARGS)
 	scripts/plot results/latest
+
+# The programs' allocation traces trace-replay replays, recorded on first
+# use into ~/.cache/mmbench/traces (a program that is missing is noted and
+# its replay cells skipped, not fatal).
+traces: build
+	-@scripts/record-traces --build $(BUILD)
 
 # Every test: the main build's CTest suite, then the allocator and harness
 # unit tests under ASan+UBSan, the threaded ones under TSan, and a bounded
