@@ -276,6 +276,20 @@ static void tr_teardown(mmb_ctx *ctx);
 /* Before the run: the file exists and has a trace header of a version this
  * reader knows (the whole trace is read in setup). A named trace not yet
  * recorded makes the point skipped. */
+/* The trace's own thread count: the most threads alive at once (at most
+ * MMB_MAX_THREADS); 0 when it cannot be read (setup will say why). */
+static int tr_threads(const long long *p, char *const *s) {
+  (void)p;
+  char path[4096], err[600];
+  if (!s[P_FILE] || !*s[P_FILE]) return 0;
+  trace_path(s[P_FILE], path, sizeof path);
+  mmb_trace t;
+  if (mmb_trace_load(path, &t, err, sizeof err) != 0) return 0;
+  uint32_t n = mmb_trace_peak_threads(&t);
+  mmb_trace_free(&t);
+  return n > MMB_MAX_THREADS ? MMB_MAX_THREADS : (int)n;
+}
+
 static int tr_check(const long long *p, char *const *s, char *msg, size_t len) {
   (void)p;
   const char *file = s[P_FILE];
@@ -456,6 +470,7 @@ static const mmb_workload wl_trace_replay = {
     .sweep = "file=lua-trees,sqlite",
     .flags = MMB_WF_FLOOR,
     .check = tr_check,
+    .threads_for = tr_threads,
     .setup = tr_setup,
     .run = tr_run,
     .verify = tr_verify,
