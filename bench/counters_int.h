@@ -81,6 +81,12 @@ int mmb_pe_result(const mmb_pe_cell *c, int i, double *value, double *frac);
 const char *mmb_pe_why(const mmb_pe_cell *c, int i);
 void mmb_pe_cell_close(mmb_pe_cell *c);
 
+/* Program cells: open event name on process pid with inherit (its threads
+ * and children) and enable-on-exec. fd, or -errno. */
+int mmb_pe_open_process(const char *name, int pid);
+/* 1 and the count scaled for multiplexing; 0 when it never ran. */
+int mmb_pe_read_process(int fd, double *value, double *frac);
+
 /* ---------------------------------------------------------------------------
  * Simulated counts under valgrind (counters_sim.c)
  * ------------------------------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "program_cell.h"
 #include "results.h"
 #include "table.h"
 
@@ -23,6 +24,14 @@ int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
   int n = 0;
   for (int i = 0; mmb_run_columns[i] && n < max; i++) cols[n++] = mmb_run_columns[i];
   n += mmb_counters_columns(&plan->counters, cols + n, max - n);
+  const mmb_workload *ws[256];
+  int nw = 0;
+  for (int i = 0; i < plan->ncells && nw < 256; i++) {
+    int seen = 0;
+    for (int j = 0; j < nw; j++) seen |= ws[j] == plan->cells[i].w;
+    if (!seen && plan->cells[i].w->program) ws[nw++] = plan->cells[i].w;
+  }
+  n += mmb_program_metric_columns(ws, nw, cols + n, max - n);
   return n;
 }
 
@@ -196,6 +205,28 @@ static void progress(run_state *st, const mmb_cell_plan *c, const char *what) {
   }
 }
 
+/* After a repetition: simulated counts, the checksum against the same work
+ * under other allocators, the row. */
+static int finish_one(run_state *st, int cell, int rep, mmb_record *rec, const char *sim_out) {
+  const mmb_plan *plan = st->plan;
+  const mmb_cell_plan *c = &plan->cells[cell];
+  if (strcmp(rec->status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, rec);
+  if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
+  if (strcmp(rec->status, "ok") == 0) {
+    const char *sum = mmb_record_get(rec, "checksum");
+    if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
+      mmb_record_fail(rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
+                      sum, st->sum[cell]);
+    else if (sum)
+      remember_checksum(st, cell, sum);
+  }
+  if (rep < 0) return 0;
+  st->done[cell * plan->reps + rep] = 1;
+  st->finished++;
+  progress(st, c, rec->status);
+  return write_row(st, c, rep, rec) == 0 ? 0 : -1;
+}
+
 /* Run one repetition (rep < 0: warm-up, not recorded). */
 static int run_one(run_state *st, int cell, int rep) {
   const mmb_plan *plan = st->plan;
@@ -234,13 +265,30 @@ static int run_one(run_state *st, int cell, int rep) {
     tl.key = key;
     tl.f = fopen(st->timeline_path, "a");
   }
+  mmb_record rec;
+  if (c->w->program) { /* a real program: measured from here, not by a cell */
+    const mmb_program *prog = c->w->program;
+    mmb_program_cell_spec ps = {
+        .prog = prog,
+        .size = prog->size ? c->pv.v[0] : 0,
+        .spec = spec,
+        .preload = mmb_program_preload(spec),
+        .pin = plan->opts.pin,
+        .timeout = prog->timeout > 0 && plan->opts.timeout <= 0 ? prog->timeout : plan->timeout,
+        .counters = &plan->counters,
+        .tl = &tl,
+    };
+    int stop = mmb_program_cell_run(&ps, &rec);
+    if (tl.f) fclose(tl.f);
+    if (stop || mmb_interrupted) return 1;
+    return finish_one(st, cell, rep, &rec, sim_out);
+  }
   mmb_child_io io;
   int timed_out;
   int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, &tl, &timed_out);
   if (tl.f) fclose(tl.f);
   if (mmb_interrupted) return 1;
 
-  mmb_record rec;
   char tail[200];
   mmb_last_line(io.err, tail, sizeof tail);
   char *line = strstr(io.out, "status=");
@@ -262,21 +310,7 @@ static int run_one(run_state *st, int cell, int rep) {
     mmb_record_fail(&rec, "error", "exit status %d after its result%s%s", WEXITSTATUS(status),
                     tail[0] ? ": " : "", tail);
   }
-  if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
-  if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
-  if (strcmp(rec.status, "ok") == 0) {
-    const char *sum = mmb_record_get(&rec, "checksum");
-    if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
-      mmb_record_fail(&rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
-                      sum, st->sum[cell]);
-    else if (sum)
-      remember_checksum(st, cell, sum);
-  }
-  if (rep < 0) return 0;
-  st->done[cell * plan->reps + rep] = 1;
-  st->finished++;
-  progress(st, c, rec.status);
-  return write_row(st, c, rep, &rec) == 0 ? 0 : -1;
+  return finish_one(st, cell, rep, &rec, sim_out);
 }
 
 static int record_unrunnable(run_state *st, int cell, const char *status, const char *reason) {
