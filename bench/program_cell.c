@@ -121,11 +121,18 @@ static void set_usage(mmb_record *rec, const struct rusage *ru) {
 
 /* A status that is not a clean exit, as a failed record. 1 when it was. */
 static int classify_exit(mmb_record *rec, const char *who, int status, int timed_out, double timeout,
-                         int want_exit, const mmb_child_io *io) {
+                         int want_exit, const char *crash_text, const mmb_child_io *io) {
   char tail[200];
   mmb_last_line(io->err, tail, sizeof tail);
   const char *sep = tail[0] ? ": " : "";
-  if (timed_out) {
+  const char *crashed = crash_text && *crash_text ? strstr(io->err, crash_text) : NULL;
+  if (crashed && !timed_out && WIFEXITED(status) && WEXITSTATUS(status) != want_exit) {
+    /* the program says a process of its tree died of a signal */
+    const char *b = crashed, *e = crashed + strcspn(crashed, "\n");
+    while (b > io->err && b[-1] != '\n') b--;
+    mmb_record_fail(rec, "crash", "%sexit status %d after a crash in its process tree: %.*s", who,
+                    WEXITSTATUS(status), (int)(e - b > 160 ? 160 : e - b), b);
+  } else if (timed_out) {
     mmb_record_fail(rec, "timeout", "%sno exit within %.0f s (killed)", who, timeout);
   } else if (WIFSIGNALED(status)) {
     mmb_record_fail(rec, "crash", "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
@@ -234,12 +241,12 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
       interrupted = 1;
       goto out;
     }
-    if (!server_alive && classify_exit(rec, "the server: ", sst, 0, 0, 0, &sio)) goto out;
+    if (!server_alive && classify_exit(rec, "the server: ", sst, 0, 0, 0, p->crash_stderr, &sio)) goto out;
     if (!server_alive) {
       mmb_record_fail(rec, "error", "the server exited during the run");
       goto out;
     }
-    if (classify_exit(rec, "the client: ", status, timed_out, s->timeout, p->expect_exit, &io)) goto out;
+    if (classify_exit(rec, "the client: ", status, timed_out, s->timeout, p->expect_exit, NULL, &io)) goto out;
   } else {
     if ((rc = mmb_spawn(argv, &measured, &proc)) != 0) {
       mmb_record_fail(rec, "error", "cannot start %s: %s", argv[0], strerror(-rc));
@@ -252,7 +259,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
       interrupted = 1;
       goto out;
     }
-    if (classify_exit(rec, "", status, timed_out, s->timeout, p->expect_exit, &io)) goto out;
+    if (classify_exit(rec, "", status, timed_out, s->timeout, p->expect_exit, p->crash_stderr, &io)) goto out;
   }
   if (scan.line_len) scan_line(&scan);
 

@@ -40,6 +40,7 @@ typedef struct mmb_program {
   char expect[MMB_PROG_LIST][256];      /* a stdout line must contain each */
   mmb_prog_metric metrics[MMB_PROG_METRICS];
   int expect_exit;        /* exit status of a correct run */
+  char crash_stderr[120]; /* a failed exit with this on stderr: a process of its tree crashed */
   int checksum;           /* 1: stdout's hash must match across allocators */
   double timeout;         /* seconds per run, 0 = the preset's */
   long long size;         /* full work for {size}; 0 = fixed work */

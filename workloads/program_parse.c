@@ -124,7 +124,7 @@ int mmb_program_which(const mmb_program *p, int server, char *out, size_t len) {
  * ------------------------------------------------------------------------- */
 static const char *const keys_help =
     "name, description, package, command, server, ready, ready-timeout, stdin, cwd, env, input, "
-    "expect, expect-exit, checksum, metric, timeout, size, size-min";
+    "expect, expect-exit, crash-stderr, checksum, metric, timeout, size, size-min";
 
 static char *trim(char *s) {
   while (isspace((unsigned char)*s)) s++;
@@ -212,6 +212,8 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
     long long st;
     if (parse_count(v, 0, 255, &st)) FAIL("expect-exit must be an exit status 0..255, not '%s'", v);
     p->expect_exit = (int)st;
+  } else if (strcmp(key, "crash-stderr") == 0) {
+    if (put(p->crash_stderr, sizeof p->crash_stderr, v)) FAIL("crash-stderr text too long");
   } else if (strcmp(key, "checksum") == 0) {
     if (strcmp(v, "stdout") == 0) p->checksum = 1;
     else if (strcmp(v, "none") == 0) p->checksum = 0;
