@@ -56,6 +56,9 @@ typedef struct mmb_allocator {
   unsigned caps;           /* MMB_CAP_* */
   const char *library;     /* PRELOAD: shared object to preload ("" = none) */
   const char *unavailable; /* non-NULL: why it cannot run on this build */
+  /* INPROC: a build of it that LD_PRELOAD can give a real program (the
+   * programs family); NULL or "" = none. */
+  const char *preload_library;
 
   /* Called once in the child before setup. 0 or a negative errno. */
   int (*init)(void);
@@ -78,8 +81,9 @@ typedef struct mmb_allocator {
   int (*stats)(mmb_alloc_stats *st);
   /* Version string as the library reports it (may be NULL). */
   const char *(*version)(void);
-  /* Tuning knob: 0, -EINVAL for an unknown key / bad value (may be NULL). */
-  int (*set)(const char *key, double value);
+  /* Tuning knob by name (tests, fuzzing): 0, -EINVAL for an unknown key or
+   * a bad value (may be NULL). */
+  int (*tune)(const char *key, double value);
 
   const struct mmb_graph_ops *graph; /* MMB_CAP_GRAPH only */
 } mmb_allocator;
@@ -94,12 +98,5 @@ const mmb_allocator *mmb_allocator_find(const char *name);
 
 /* A PRELOAD descriptor for preload:PATH (heap-allocated, lives forever). */
 const mmb_allocator *mmb_allocator_preload_custom(const char *path);
-
-/* Libc-backed entry points shared by every PRELOAD adapter. */
-void *mmb_libc_malloc(size_t size);
-void mmb_libc_free(void *p, size_t size);
-void *mmb_libc_calloc(size_t n, size_t size);
-void *mmb_libc_realloc(void *p, size_t old_size, size_t new_size);
-void *mmb_libc_aligned_alloc(size_t align, size_t size);
 
 #endif

@@ -5,7 +5,7 @@
  * plain slot stores, no-op retain / drop, GC_gcollect. Roots on a thread's
  * stack are found by Boehm's own stack scan; add_root of a location outside
  * the stack (a field of a malloc'ed struct) registers it with GC_add_roots.
- * Heap growth: set("growth", x) -> GC_set_free_space_divisor(round(2 / x))
+ * Heap growth: set_heap_growth(x) or tune("growth", x) -> GC_set_free_space_divisor(round(2 / x))
  * (Boehm allocates about 2 x traced bytes / divisor between collections, so
  * x is the same "bytes allocated per live byte" as gc's factor; x above 2
  * saturates at divisor 1), set("fsd", d) / env MMB_BOEHM_FSD set the divisor
@@ -123,12 +123,14 @@ static int set_fsd(double d) {
   return 0;
 }
 
+static int boehm_growth(double v) {
+  if (!(v > 0.0 && v <= 1000.0)) return -EINVAL;
+  double d = 2.0 / v;
+  return set_fsd(d < 1.0 ? 1.0 : d > 1000.0 ? 1000.0 : d);
+}
+
 static int boehm_set(const char *key, double v) {
-  if (strcmp(key, "growth") == 0) {
-    if (!(v > 0.0 && v <= 1000.0)) return -EINVAL;
-    double d = 2.0 / v;
-    return set_fsd(d < 1.0 ? 1.0 : d > 1000.0 ? 1000.0 : d);
-  }
+  if (strcmp(key, "growth") == 0) return boehm_growth(v);
   if (strcmp(key, "fsd") == 0) return set_fsd(v);
   if (strcmp(key, "heap_mb") == 0) {
     if (!(v >= 0.0 && v <= 1048576.0)) return -EINVAL;
@@ -224,7 +226,7 @@ static void b_counts(mmb_graph_counts *c) {
 static const struct mmb_graph_ops boehm_graph_ops = {
     .flags = MMB_GRAPH_TRACED | MMB_GRAPH_CYCLES | MMB_GRAPH_CONSERVATIVE,
     .new_obj = b_new,
-    .set = b_store,
+    .store = b_store,
     .put = b_store,
     .retain = b_nothing,
     .release = b_nothing,
@@ -235,6 +237,7 @@ static const struct mmb_graph_ops boehm_graph_ops = {
     .collect = b_collect,
     .idle = b_idle,
     .counts = b_counts,
+    .set_heap_growth = boehm_growth,
 };
 
 /* Like gc's: a last full collection first (after the measured region), so
@@ -289,7 +292,7 @@ const mmb_allocator mmb_alloc_boehm = {
     .realloc = boehm_realloc,
     .stats = boehm_stats,
     .version = boehm_version,
-    .set = boehm_set,
+    .tune = boehm_set,
     .graph = &boehm_graph_ops,
 };
 

@@ -646,7 +646,7 @@ static void op_nothing(mmb_obj *o) { (void)o; }
 const struct mmb_graph_ops mmb_gc_graph_ops = {
     .flags = MMB_GRAPH_TRACED | MMB_GRAPH_CYCLES,
     .new_obj = mmb_gc_new,
-    .set = op_store,
+    .store = op_store,
     .put = op_store,
     .retain = op_nothing,
     .release = op_nothing,
@@ -657,4 +657,5 @@ const struct mmb_graph_ops mmb_gc_graph_ops = {
     .collect = mmb_gc_collect,
     .idle = mmb_gc_idle,
     .counts = mmb_gc_counts,
+    .set_heap_growth = mmb_gc_set_growth,
 };

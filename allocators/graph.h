@@ -12,7 +12,7 @@
  *
  * The rules a workload follows so that it is correct under all five:
  *   - new_obj returns an object the caller holds one reference to.
- *   - set(o,i,v) stores v and takes a new reference to it; put(o,i,v) stores v
+ *   - store(o,i,v) stores v and takes a new reference to it; put(o,i,v) stores v
  *     and hands the caller's reference over (no count traffic). Both give up
  *     the reference the slot held before. mmb_obj_take(o,i) (inline) moves
  *     the slot's reference out to the caller and leaves the slot NULL.
@@ -80,7 +80,7 @@ struct mmb_graph_ops {
   /* A new object with nslots NULL slots and payload bytes (contents
    * unspecified); the caller holds one reference. NULL on failure. */
   mmb_obj *(*new_obj)(unsigned nslots, size_t payload);
-  void (*set)(mmb_obj *o, unsigned i, mmb_obj *v); /* v may be NULL */
+  void (*store)(mmb_obj *o, unsigned i, mmb_obj *v); /* v may be NULL */
   void (*put)(mmb_obj *o, unsigned i, mmb_obj *v); /* consumes the caller's ref to v */
   void (*retain)(mmb_obj *o);
   void (*release)(mmb_obj *o); /* o may be NULL */
@@ -94,6 +94,10 @@ struct mmb_graph_ops {
    * until its next new_obj / collect. `gc` stops waiting for it. */
   void (*idle)(void);
   void (*counts)(mmb_graph_counts *c);
+  /* Collect after allocating factor x the live bytes (a tracing collector's
+   * heap-growth policy): 0, or -EINVAL for a factor out of range. NULL =
+   * the allocator has no such policy (manual, rc). */
+  int (*set_heap_growth)(double factor);
 };
 
 /* Slot i of o (a borrowed pointer: take a reference with retain to keep it). */

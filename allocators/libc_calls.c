@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "allocator.h"
+#include "libc_calls.h"
 
 void *mmb_libc_malloc(size_t size) { return malloc(size); }
 void mmb_libc_free(void *p, size_t size) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "libc_calls.h"
 #include "mmb_config.h"
 #include "gc.h"
 #include "graph.h"
@@ -59,7 +60,7 @@ static void man_counts(mmb_graph_counts *c) {
 static const struct mmb_graph_ops manual_graph_ops = {
     .flags = MMB_GRAPH_EXPLICIT | MMB_GRAPH_CYCLES,
     .new_obj = man_new,
-    .set = man_store,
+    .store = man_store,
     .put = man_store,
     .retain = man_nothing,
     .release = man_nothing,
@@ -166,7 +167,7 @@ const mmb_allocator mmb_alloc_rc = {
     .calloc = rc_calloc,
     .realloc = rc_realloc,
     .stats = rc_stats,
-    .set = rc_set,
+    .tune = rc_set,
     .graph = &mmb_rc_graph_ops,
 };
 
@@ -184,7 +185,7 @@ const mmb_allocator mmb_alloc_rc_cc = {
     .calloc = rc_calloc,
     .realloc = rc_realloc,
     .stats = rc_stats,
-    .set = rc_set,
+    .tune = rc_set,
     .graph = &mmb_rc_cc_graph_ops,
 };
 
@@ -221,6 +222,6 @@ const mmb_allocator mmb_alloc_gc = {
     .thread_detach = mmb_gc_thread_detach,
     .stats = gc_stats,
     .version = gc_version,
-    .set = gc_set,
+    .tune = gc_set,
     .graph = &mmb_gc_graph_ops,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "allocator.h"
+#include "libc_calls.h"
 #include "mmb_config.h"
 
 /* ---------------------------------------------------------------------------

@@ -137,7 +137,7 @@ void mmb_rc_zero(mmb_rc_hdr *h) {
     mmb_rc_collect_cycles();
 }
 
-void mmb_rc_set(mmb_obj *o, unsigned i, mmb_obj *v) {
+void mmb_rc_store(mmb_obj *o, unsigned i, mmb_obj *v) {
   mmb_obj **slots = (mmb_obj **)(void *)o;
   if (v) mmb_rc_retain(v);
   mmb_obj *old = slots[i];
@@ -204,7 +204,7 @@ static void op_collect_cycles(void) { (void)mmb_rc_collect_cycles(); }
 const struct mmb_graph_ops mmb_rc_graph_ops = {
     .flags = MMB_GRAPH_COUNTED,
     .new_obj = mmb_rc_new,
-    .set = mmb_rc_set,
+    .store = mmb_rc_store,
     .put = mmb_rc_put,
     .retain = op_retain,
     .release = op_drop,
@@ -220,7 +220,7 @@ const struct mmb_graph_ops mmb_rc_graph_ops = {
 const struct mmb_graph_ops mmb_rc_cc_graph_ops = {
     .flags = MMB_GRAPH_COUNTED | MMB_GRAPH_CYCLES,
     .new_obj = mmb_rc_new,
-    .set = mmb_rc_set,
+    .store = mmb_rc_store,
     .put = mmb_rc_put,
     .retain = op_retain,
     .release = op_drop,

@@ -89,7 +89,7 @@ void mmb_rc_thread_detach(void);
 /* New object, count 1, slots NULL; NULL on failure (errno ENOMEM, or EINVAL
  * for more than 2^28 slots). */
 mmb_obj *mmb_rc_new(unsigned nslots, size_t payload);
-void mmb_rc_set(mmb_obj *o, unsigned i, mmb_obj *v); /* retains v, releases old */
+void mmb_rc_store(mmb_obj *o, unsigned i, mmb_obj *v); /* retains v, releases old */
 void mmb_rc_put(mmb_obj *o, unsigned i, mmb_obj *v); /* takes over the ref to v */
 /* Mark o and everything reachable from it shared (atomic counts). Call while
  * a single thread holds the structure. 0 or -ENOMEM. */

@@ -18,13 +18,14 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "files.h"
+#include "metrics.h"
 #include "report.h"
 #include "stats.h"
 
 #define SIGNIFICANT_P 0.05
 
 /* ------------------------------------------------------------------------
- * One run: its rows grouped by cell
+ * One run: the results folder as the report loads it
  * ---------------------------------------------------------------------- */
 typedef struct side {
   char status[24]; /* ok, or the first failing status (skipped wins) */
@@ -36,116 +37,39 @@ typedef struct side {
 
 typedef struct run {
   const char *dir;
-  mmb_table *runs;
-  cJSON *meta;
-  size_t *order; /* rows sorted by cell key */
-  size_t nrows;
-  int cw, cp, ca, ct; /* key columns */
+  mmb_rmodel m;
+  const struct cJSON *meta;
 } run;
-
-static const run *sort_run; /* qsort context */
-
-/* Order of the cells of row x of run a and row y of run b. */
-static int cmp_key(const run *a, size_t x, const run *b, size_t y) {
-  int c = strcmp(mmb_table_get(a->runs, x, a->cw), mmb_table_get(b->runs, y, b->cw));
-  if (c) return c;
-  c = strcmp(mmb_table_get(a->runs, x, a->cp), mmb_table_get(b->runs, y, b->cp));
-  if (c) return c;
-  c = strcmp(mmb_table_get(a->runs, x, a->ca), mmb_table_get(b->runs, y, b->ca));
-  if (c) return c;
-  double tx = mmb_table_numv(a->runs, x, a->ct), ty = mmb_table_numv(b->runs, y, b->ct);
-  return (tx > ty) - (tx < ty);
-}
-
-static int cmp_rows(const void *a, const void *b) {
-  size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  int c = cmp_key(sort_run, x, sort_run, y);
-  return c ? c : (x > y) - (x < y);
-}
 
 static int load_run(const char *dir, run *r, char *err, size_t errlen) {
   memset(r, 0, sizeof *r);
   r->dir = dir;
-  struct stat st;
-  char path[4200], msg[512];
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    snprintf(err, errlen, "results folder '%s' does not exist or is not a folder (give two "
-             "folders written by mmbench run)", dir);
-    return -1;
-  }
-  snprintf(path, sizeof path, "%s/runs.csv", dir);
-  if (stat(path, &st) != 0) {
-    snprintf(err, errlen, "'%s' has no runs.csv: not a results folder (mmbench run -o DIR "
-             "writes one)", dir);
-    return -1;
-  }
-  if (mmb_table_read(path, &r->runs, msg, sizeof msg)) {
-    snprintf(err, errlen, "cannot use runs.csv: %s", msg);
-    return -1;
-  }
-  static const char *const need[] = {"workload", "params", "allocator", "threads", "status",
-                                     NULL};
-  for (int i = 0; need[i]; i++) {
-    if (mmb_table_col(r->runs, need[i]) < 0) {
-      snprintf(err, errlen, "%s/runs.csv has no column '%s' (a runs.csv starts with workload, "
-               "params, allocator, threads, rep, status, ...)", dir, need[i]);
-      return -1;
-    }
-  }
-  r->cw = mmb_table_col(r->runs, "workload");
-  r->cp = mmb_table_col(r->runs, "params");
-  r->ca = mmb_table_col(r->runs, "allocator");
-  r->ct = mmb_table_col(r->runs, "threads");
-  r->nrows = mmb_table_rows(r->runs);
-  r->order = calloc(r->nrows ? r->nrows : 1, sizeof *r->order);
-  if (!r->order) abort();
-  for (size_t i = 0; i < r->nrows; i++) r->order[i] = i;
-  sort_run = r;
-  qsort(r->order, r->nrows, sizeof *r->order, cmp_rows);
-
-  snprintf(path, sizeof path, "%s/meta.json", dir);
-  char *text = mmb_read_file(path, NULL);
-  if (text) {
-    r->meta = cJSON_Parse(text);
-    free(text);
-  }
+  if (mmb_rep_load(dir, &r->m, err, errlen)) return -1;
+  r->meta = r->m.meta;
   return 0;
 }
 
-static void free_run(run *r) {
-  mmb_table_free(r->runs);
-  cJSON_Delete(r->meta);
-  free(r->order);
-}
+static void free_run(run *r) { mmb_rep_free(&r->m); }
 
-/* Rows [*i, end) of r that belong to the cell at *i; fills s. */
-static void take_cell(const run *r, size_t *i, side *s) {
-  const mmb_table *t = r->runs;
-  int cs = mmb_table_col(t, "status"), cr = mmb_table_col(t, "reason"),
-      cn = mmb_table_col(t, "ns_per_op"), crss = mmb_table_col(t, "peak_rss_kb");
-  size_t start = *i, end = start + 1;
-  while (end < r->nrows && cmp_key(r, r->order[start], r, r->order[end]) == 0) end++;
+/* The per-repetition values of cell c into s. */
+static void take_cell(const run *r, const mmb_rcell *c, side *s) {
+  const mmb_table *t = r->m.runs;
+  int cs = mmb_table_col(t, "status"), cn = mmb_table_col(t, MMB_METRIC_TIME),
+      crss = mmb_table_col(t, MMB_METRIC_PEAK_RSS);
   memset(s, 0, sizeof *s);
-  snprintf(s->status, sizeof s->status, "ok");
-  s->reason = "";
-  s->t = calloc(end - start, sizeof *s->t);
-  s->r = calloc(end - start, sizeof *s->r);
+  snprintf(s->status, sizeof s->status, "%s", c->status);
+  s->reason = c->reason;
+  s->nrows = (int)c->nrows;
+  s->t = calloc(c->nrows + 1, sizeof *s->t);
+  s->r = calloc(c->nrows + 1, sizeof *s->r);
   if (!s->t || !s->r) abort();
-  for (size_t k = start; k < end; k++) {
-    size_t row = r->order[k];
-    const char *st = mmb_table_get(t, row, cs);
-    s->nrows++;
-    if (strcmp(st, "ok") != 0) {
-      if (strcmp(s->status, "ok") == 0 || strcmp(st, "skipped") == 0)
-        snprintf(s->status, sizeof s->status, "%s", st[0] ? st : "invalid");
-      if (!s->reason[0]) s->reason = mmb_table_get(t, row, cr);
-      continue;
-    }
+  for (size_t k = 0; k < c->nrows; k++) {
+    size_t row = c->rows[k];
+    if (strcmp(mmb_table_get(t, row, cs), "ok") != 0) continue;
     double v;
     if (mmb_table_num(t, row, cn, &v) == 1) s->t[s->nt++] = v;
     if (mmb_table_num(t, row, crss, &v) == 1) s->r[s->nr++] = v;
   }
-  *i = end;
 }
 
 /* ------------------------------------------------------------------------
@@ -330,19 +254,6 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
                "bootstrap interval of the ratio\n", SIGNIFICANT_P);
 }
 
-static void csv_str(FILE *f, const char *s) {
-  if (strpbrk(s, ",\"\n\r")) {
-    fputc('"', f);
-    for (; *s; s++) {
-      if (*s == '"') fputc('"', f);
-      fputc(*s, f);
-    }
-    fputc('"', f);
-  } else {
-    fputs(s, f);
-  }
-}
-
 static void csv_num(FILE *f, int have, double v) {
   if (have && !isnan(v)) fprintf(f, ",%.10g", v);
   else fputs(",", f);
@@ -355,11 +266,9 @@ static int write_csv(const char *path, const jcell *c, size_t n) {
         "ratio_lo,ratio_hi,p,significant,rss_median_a,rss_median_b,rss_ratio,rss_ratio_lo,"
         "rss_ratio_hi,rss_p,rss_significant\n", f);
   for (size_t i = 0; i < n; i++) {
-    csv_str(f, c[i].workload);
-    fputc(',', f);
-    csv_str(f, c[i].params);
-    fputc(',', f);
-    csv_str(f, c[i].allocator);
+    mmb_csv_fput(f, c[i].workload, 1);
+    mmb_csv_fput(f, c[i].params, 0);
+    mmb_csv_fput(f, c[i].allocator, 0);
     fprintf(f, ",%d,%s,%s,%zu,%zu", c[i].threads, c[i].a.status, c[i].b.status, c[i].a.nt,
             c[i].b.nt);
     const ratio *rs[2] = {&c[i].t, &c[i].r};
@@ -538,46 +447,28 @@ int mmb_cmd_compare(int argc, char **argv) {
 
   char err[5200];
   run a, b;
-  if (load_run(dirs[0], &a, err, sizeof err)) {
-    free_run(&a);
-    return mmb_usage_error("compare", err);
-  }
+  if (load_run(dirs[0], &a, err, sizeof err)) return mmb_usage_error("compare", err);
   if (load_run(dirs[1], &b, err, sizeof err)) {
     free_run(&a);
-    free_run(&b);
     return mmb_usage_error("compare", err);
   }
 
-  /* Join: both sides are sorted by the same key. */
+  /* Join: every cell of A (report order) that B has too. */
   jcell *cells = NULL;
-  size_t n = 0, cap = 0, i = 0, j = 0;
-  while (i < a.nrows && j < b.nrows) {
-    int k = cmp_key(&a, a.order[i], &b, b.order[j]);
-    side s;
-    if (k < 0) {
-      take_cell(&a, &i, &s);
-      free(s.t), free(s.r);
-      continue;
-    }
-    if (k > 0) {
-      take_cell(&b, &j, &s);
-      free(s.t), free(s.r);
-      continue;
-    }
-    if (n == cap) {
-      cap = cap ? cap * 2 : 64;
-      cells = realloc(cells, cap * sizeof *cells);
-      if (!cells) abort();
-    }
+  size_t n = 0;
+  cells = calloc(a.m.ncells + 1, sizeof *cells);
+  if (!cells) abort();
+  for (size_t i = 0; i < a.m.ncells; i++) {
+    const mmb_rcell *ca = &a.m.cells[i];
+    const mmb_rcell *cb = mmb_rep_find(&b.m, ca->workload, ca->params, ca->allocator, ca->threads);
+    if (!cb || ca->nrows == 0 || cb->nrows == 0) continue;
     jcell *x = &cells[n++];
-    memset(x, 0, sizeof *x);
-    size_t row = a.order[i];
-    x->workload = mmb_table_get(a.runs, row, a.cw);
-    x->params = mmb_table_get(a.runs, row, a.cp);
-    x->allocator = mmb_table_get(a.runs, row, a.ca);
-    x->threads = (int)mmb_table_numv(a.runs, row, a.ct);
-    take_cell(&a, &i, &x->a);
-    take_cell(&b, &j, &x->b);
+    x->workload = ca->workload;
+    x->params = ca->params;
+    x->allocator = ca->allocator;
+    x->threads = ca->threads;
+    take_cell(&a, ca, &x->a);
+    take_cell(&b, cb, &x->b);
     compute_ratio(x->a.t, x->a.nt, x->b.t, x->b.nt, &x->t);
     compute_ratio(x->a.r, x->a.nr, x->b.r, x->b.nr, &x->r);
   }

@@ -77,7 +77,7 @@ static int make_dir(const char *dir) {
   if (rc != 0) {
     fprintf(stderr, "mmbench run: cannot create results folder %s: %s (choose a writable -o DIR)\n", dir,
             strerror(-rc));
-    return 2;
+    return MMB_EXIT_USAGE;
   }
   char probe[PATH_MAX];
   snprintf(probe, sizeof probe, "%s/.write-test", dir);
@@ -85,7 +85,7 @@ static int make_dir(const char *dir) {
   if (!f) {
     fprintf(stderr, "mmbench run: results folder %s is not writable: %s (choose a writable -o DIR)\n", dir,
             strerror(errno));
-    return 2;
+    return MMB_EXIT_USAGE;
   }
   fclose(f);
   unlink(probe);
@@ -249,21 +249,21 @@ int mmb_cmd_run(int argc, char **argv) {
     if (!text) {
       fprintf(stderr, "mmbench run: cannot resume %s: no plan.json there (%s); start a new run with -o DIR\n",
               dir, strerror(errno));
-      return 2;
+      return MMB_EXIT_USAGE;
     }
     mmb_run_opts stored;
     int rc = mmb_run_opts_from_json(text, &stored, err, sizeof err);
     free(text);
     if (rc != 0) {
       fprintf(stderr, "mmbench run: cannot resume %s: %s\n", dir, err);
-      return 2;
+      return MMB_EXIT_USAGE;
     }
     if (explicit) {
       o.keep_going = o.keep_going || stored.keep_going;
       if (!mmb_run_opts_same(&o, &stored)) {
         fprintf(stderr, "mmbench run: %s holds another plan than these options; run --resume %s alone "
                         "to continue it, or -o NEWDIR for this plan\n", dir, dir);
-        return 2;
+        return MMB_EXIT_USAGE;
       }
     }
     o = stored;
@@ -272,7 +272,7 @@ int mmb_cmd_run(int argc, char **argv) {
   mmb_plan plan;
   if (mmb_plan_build(&o, &plan, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
-    return 2;
+    return MMB_EXIT_USAGE;
   }
   if (dry) {
     int skipped = 0;
@@ -294,7 +294,7 @@ int mmb_cmd_run(int argc, char **argv) {
       fprintf(stderr, "mmbench run: %s already holds results; use --resume %s to continue it, or another -o DIR\n",
               dir, dir);
       mmb_plan_free(&plan);
-      return 2;
+      return MMB_EXIT_USAGE;
     }
   }
 
@@ -318,7 +318,7 @@ int mmb_cmd_run(int argc, char **argv) {
       free(probes);
       mmb_plan_free(&plan);
       if (!resume) rmdir(dir);
-      return 2;
+      return MMB_EXIT_USAGE;
     }
     fprintf(stderr, "mmbench run: allocator %s recorded as invalid: %s\n", plan.allocs[i].text, probes[i].reason);
   }
@@ -344,7 +344,7 @@ int mmb_cmd_run(int argc, char **argv) {
       fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));
       free(probes);
       mmb_plan_free(&plan);
-      return 2;
+      return MMB_EXIT_USAGE;
     }
   }
   char command[4096] = "mmbench";

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "presets.h"
 #include "program.h"
 #include "program_cell.h"
@@ -68,6 +69,13 @@ static int select_workloads(const char *list, const mmb_workload **out, int max,
         mmb_free_list(items, k);
         return -1;
       }
+      for (int m = 0; m < pw->program->nmetrics; m++)
+        if (mmb_metric_find(pw->program->metrics[m].name)) {
+          snprintf(err, errlen, "%s: metric name '%s' is already a column of runs.csv (choose another)",
+                   items[j], pw->program->metrics[m].name);
+          mmb_free_list(items, k);
+          return -1;
+        }
       int dup = 0;
       for (int q = 0; q < n; q++) dup |= out[q] == pw;
       if (!dup && n < max) out[n++] = pw;

@@ -3,6 +3,7 @@
 #include "program_cell.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <regex.h>
@@ -159,7 +160,9 @@ static int expand_list(const mmb_program *p, const char *tmp, long long size, ch
 int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   const mmb_program *p = s->prog;
   mmb_record_init(rec, "ok");
-  char tmp[] = "/tmp/mmbench-prog-XXXXXX";
+  char tmp[PATH_MAX];
+  const char *tmpdir = getenv("TMPDIR");
+  snprintf(tmp, sizeof tmp, "%s/mmbench-prog-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
   if (!mkdtemp(tmp)) {
     mmb_record_fail(rec, "error", "cannot make a folder for the run: %s", strerror(errno));
     return 0;
@@ -300,8 +303,9 @@ out:
 }
 
 const char *mmb_program_preload(const mmb_alloc_spec *spec) {
-  (void)spec;
-  return NULL;
+  const mmb_allocator *a = spec->alloc;
+  if (spec->base || a->kind == MMB_KIND_PRELOAD || !a->preload_library || !*a->preload_library) return NULL;
+  return access(a->preload_library, R_OK) == 0 ? a->preload_library : NULL;
 }
 
 int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char **cols, int max) {

@@ -1,7 +1,7 @@
 /* mmbench — shared internals of `mmbench report` and `mmbench compare`:
  * the results-folder model (report_model.c), figure styles and formatting
  * (report_style.c), running gnuplot (report_gnuplot.c), the figures
- * (report_figures.c), the HTML page (report_html.c) and the text summary
+ * (report_figures.c, report_bars.c, report_lines.c; report_fig.h), the HTML page (report_html.c) and the text summary
  * (report_text.c). Not a public API: only bench/report*.c and cmd_compare.c use it. */
 #ifndef MMB_REPORT_H
 #define MMB_REPORT_H
@@ -42,7 +42,8 @@ typedef struct mmb_rwork {
   char *name;          /* owned */
   const char *family;  /* from the workload registry, or "other" */
   int order;           /* registry position (unknown ones after) */
-  int throughput;      /* threads family: bars show ops/s */
+  int throughput;      /* the descriptor's MMB_WF_THROUGHPUT: bars show ops/s */
+  const char *growth_param; /* the descriptor's heap-growth parameter, or NULL */
   size_t *cells;       /* indices into model cells[], in display order */
   size_t ncells;
   char **vary;         /* parameter keys whose value differs between cells */
@@ -73,6 +74,10 @@ typedef struct mmb_rmodel {
  * runs.csv, unreadable or malformed files). */
 int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen);
 void mmb_rep_free(mmb_rmodel *m);
+
+/* The cell with this key, or NULL. */
+const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const char *params,
+                              const char *allocator, int threads);
 
 /* Index of metric name, or -1. */
 int mmb_rep_metric(const mmb_rmodel *m, const char *name);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "report.h"
 #include "stats.h"
 
@@ -187,9 +188,9 @@ static void results(FILE *f, const mmb_rmodel *m) {
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
-    const mmb_rstat *t = mmb_rep_stat(m, c, "ns_per_op"), *thr = mmb_rep_stat(m, c, "ops_per_s"),
-                    *rss = mmb_rep_stat(m, c, "peak_rss_kb"),
-                    *rl = mmb_rep_stat(m, c, "rss_per_live");
+    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
+                    *rss = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS),
+                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE);
     fprintf(f, "<tr class=\"%s\" data-status=\"", ok ? "ok" : skipped ? "skipped" : "bad");
     H(c->status);
     fputs("\"><td class=\"nw\">", f);

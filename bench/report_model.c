@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "files.h"
+#include "results.h"
+#include "metrics.h"
 #include "report.h"
 #include "stats.h"
 #include "workload.h"
@@ -145,88 +147,22 @@ int mmb_rep_metric(const mmb_rmodel *m, const char *name) {
   return -1;
 }
 
+const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const char *params,
+                              const char *allocator, int threads) {
+  for (size_t w = 0; w < m->nworks; w++) {
+    if (strcmp(m->works[w].name, workload) != 0) continue;
+    for (size_t i = 0; i < m->works[w].ncells; i++) {
+      const mmb_rcell *c = &m->cells[m->works[w].cells[i]];
+      if (cell_is(c, workload, params, allocator, threads)) return c;
+    }
+  }
+  return NULL;
+}
+
 const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *name) {
   int k = mmb_rep_metric(m, name);
   if (k < 0 || !c->stat || !c->stat[k].have) return NULL;
   return &c->stat[k];
-}
-
-/* The runs.csv columns that identify a row or are not measurements. */
-static int is_identity_column(const char *name) {
-  static const char *const ids[] = {"workload", "params", "allocator", "threads", "rep",
-                                    "status",   "reason", "checksum",  NULL};
-  for (int i = 0; ids[i]; i++)
-    if (strcmp(ids[i], name) == 0) return 1;
-  return 0;
-}
-
-/* The fixed runs.csv columns (formats.md); summary.csv only summarises some. */
-static int is_fixed_column(const char *name) {
-  static const char *const fixed[] = {
-      "wall_ns", "cpu_ns", "ops",        "ns_per_op",    "peak_rss_kb", "minflt",
-      "majflt",  "nvcsw",  "nivcsw",     "live_bytes",   "final_rss_kb", "rss_per_live",
-      "reclaimed", NULL};
-  for (int i = 0; fixed[i]; i++)
-    if (strcmp(fixed[i], name) == 0) return 1;
-  return is_identity_column(name);
-}
-
-/* Statistics from runs.csv when summary.csv is absent: the metrics
- * formats.md lists, summarised over the ok repetitions with mmb_summarize. */
-static void compute_summary(mmb_rmodel *m) {
-  const mmb_table *t = m->runs;
-  static const char *const base[] = {"ns_per_op",    "ops_per_s",    "wall_ns", "peak_rss_kb",
-                                     "rss_per_live", "final_rss_kb", NULL};
-  for (int i = 0; base[i]; i++) add_metric(m, base[i]);
-  for (size_t c = 0; c < mmb_table_cols(t); c++)
-    if (!is_fixed_column(mmb_table_name(t, c))) add_metric(m, mmb_table_name(t, c));
-  int cstatus = mmb_table_col(t, "status"), cops = mmb_table_col(t, "ops"),
-      cwall = mmb_table_col(t, "wall_ns");
-  double *v = NULL;
-  size_t vcap = 0;
-  for (size_t k = 0; k < m->ncells; k++) {
-    mmb_rcell *cell = &m->cells[k];
-    if (vcap < cell->nrows + 1) {
-      vcap = cell->nrows + 1;
-      v = xrealloc(v, vcap * sizeof *v);
-    }
-    cell->stat = xcalloc(m->nmetrics, sizeof *cell->stat);
-    for (size_t mi = 0; mi < m->nmetrics; mi++) {
-      int col = mmb_table_col(t, m->metrics[mi]);
-      int ops_per_s = strcmp(m->metrics[mi], "ops_per_s") == 0;
-      size_t n = 0;
-      for (size_t r = 0; r < cell->nrows; r++) {
-        size_t row = cell->rows[r];
-        if (strcmp(mmb_table_get(t, row, cstatus), "ok") != 0) continue;
-        double x;
-        if (ops_per_s) {
-          double ops = mmb_table_numv(t, row, cops), wall = mmb_table_numv(t, row, cwall);
-          if (!(wall > 0) || isnan(ops)) continue;
-          x = ops / wall * 1e9;
-        } else if (mmb_table_num(t, row, col, &x) != 1) {
-          continue;
-        }
-        v[n++] = x;
-      }
-      mmb_rstat *s = &cell->stat[mi];
-      s->n = (int)n;
-      s->n_runs = (int)cell->nrows;
-      if (n == 0) continue;
-      mmb_summary sum;
-      mmb_summarize(v, n, &sum);
-      s->have = 1;
-      s->median = sum.median;
-      s->min = sum.min;
-      s->max = sum.max;
-      s->mean = sum.mean;
-      s->stddev = sum.stddev;
-      s->cv = sum.cv;
-      s->ci_lo = sum.ci_lo;
-      s->ci_hi = sum.ci_hi;
-      s->noisy = sum.cv > MMB_NOISY_CV;
-    }
-  }
-  free(v);
 }
 
 /* Statistics from summary.csv. 0, or -1 with err. */
@@ -488,7 +424,8 @@ static void organise(mmb_rmodel *m) {
         if (fam_first < 0 && x->family && strcmp(x->family, nw->family) == 0) fam_first = i;
         if (x == d) nw->order = fam_first * 1000 + i;
       }
-      nw->throughput = strcmp(nw->family, "threads") == 0;
+      nw->throughput = d && (d->flags & MMB_WF_THROUGHPUT);
+      nw->growth_param = d ? d->heap_growth_param : NULL;
     }
     c->wl = (int)w;
   }
@@ -712,7 +649,15 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
       warn(m, "summary.csv is missing (the run did not finish?): statistics computed from "
               "runs.csv");
     m->summary_computed = 1;
-    compute_summary(m);
+    /* The same computation the runner writes summary.csv with. */
+    char *text = mmb_summary_csv(m->runs, NULL);
+    if (!text) abort();
+    int prc = mmb_table_parse(text, strlen(text), &m->summary, msg, sizeof msg);
+    free(text);
+    if (prc || load_summary(m, &map, msg, sizeof msg)) {
+      snprintf(err, errlen, "cannot summarise %s/runs.csv: %s", m->dir, msg);
+      goto out;
+    }
   }
   load_timeline(m, &map);
   if (m->ncells == 0) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "report.h"
 
 static int width_of(const char *s) {
@@ -56,7 +57,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     pad(out, label, wp + 2);
     pad(out, c->allocator, wa + 2);
     fprintf(out, "%3d  %-8s ", c->threads, c->status);
-    const mmb_rstat *t = mmb_rep_stat(m, c, "ns_per_op");
+    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
     if (!t) {
       fprintf(out, "%s\n", c->reason[0] ? c->reason : "no measurement");
       continue;
@@ -67,7 +68,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
     if (isnan(t->cv)) snprintf(cv, sizeof cv, "-");
     else snprintf(cv, sizeof cv, "%.1f%%%s", t->cv * 100, t->noisy ? "!" : "");
-    const mmb_rstat *tp = mmb_rep_stat(m, c, "ops_per_s"), *r = mmb_rep_stat(m, c, "peak_rss_kb");
+    const mmb_rstat *tp = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
     if (tp) mmb_rep_fmt_si(tp->median, "op/s", thr, sizeof thr);
     else snprintf(thr, sizeof thr, "-");
     if (r) mmb_rep_fmt_kb(r->median, rss, sizeof rss);

@@ -11,28 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "stats.h"
 #include "table.h"
-
-const char *const mmb_run_columns[] = {
-    "workload", "params",  "allocator",   "threads",      "rep",          "status",
-    "reason",   "wall_ns", "cpu_ns",      "ops",          "ns_per_op",    "peak_rss_kb",
-    "minflt",   "majflt",  "nvcsw",       "nivcsw",       "live_bytes",   "final_rss_kb",
-    "rss_per_live", "checksum", "reclaimed", NULL};
-
-void mmb_csv_field(char *buf, size_t len, size_t *used, const char *field, int first) {
-  size_t u = *used;
-  if (!first && u + 1 < len) buf[u++] = ',';
-  int quote = strpbrk(field, ",\"\n\r") != NULL;
-  if (quote && u + 1 < len) buf[u++] = '"';
-  for (const char *p = field; *p && u + 2 < len; p++) {
-    if (*p == '"') buf[u++] = '"';
-    buf[u++] = *p;
-  }
-  if (quote && u + 1 < len) buf[u++] = '"';
-  buf[u < len ? u : len - 1] = 0;
-  *used = u;
-}
 
 void mmb_results_default_dir(char *buf, size_t len, const char *prefix) {
   char stamp[32], host[128];
@@ -92,44 +73,58 @@ int mmb_append_line(const char *path, const char *line) {
 /* ---------------------------------------------------------------------------
  * summary.csv
  * ------------------------------------------------------------------------- */
-typedef struct cell_key {
-  size_t first_row; /* a row of this cell, for the key fields */
-  size_t *rows;
-  size_t n, cap;
-  const char *status; /* for the terminal table */
-  double median;      /* ns/op, NAN when not measured */
-  int noisy;
-} cell_key;
+typedef struct sumctx {
+  const mmb_table *t;
+  int key[4]; /* workload, params, allocator, threads */
+} sumctx;
 
-static int same_cell(const mmb_table *t, size_t a, size_t b) {
-  static const char *const keys[] = {"workload", "params", "allocator", "threads"};
+static const sumctx *sort_ctx; /* qsort has no context argument */
+
+static int cmp_key_rows(const sumctx *x, size_t a, size_t b) {
   for (int i = 0; i < 4; i++) {
-    int c = mmb_table_col(t, keys[i]);
-    if (strcmp(mmb_table_get(t, a, c), mmb_table_get(t, b, c)) != 0) return 0;
+    int c = strcmp(mmb_table_get(x->t, a, x->key[i]), mmb_table_get(x->t, b, x->key[i]));
+    if (c) return c;
   }
-  return 1;
+  return 0;
 }
 
-static const char *const base_metrics[] = {"ns_per_op", "ops_per_s", "wall_ns", "peak_rss_kb",
-                                           "rss_per_live", "final_rss_kb", NULL};
+static int cmp_rows(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int c = cmp_key_rows(sort_ctx, x, y);
+  return c ? c : (x > y) - (x < y);
+}
 
-/* Metrics: the base ones, then every numeric column after the fixed ones. */
+typedef struct cellrows {
+  size_t *rows; /* runs.csv rows of the cell, in file order */
+  size_t n;
+} cellrows;
+
+static int cmp_cells_first(const void *a, const void *b) {
+  const cellrows *x = a, *y = b;
+  return (x->rows[0] > y->rows[0]) - (x->rows[0] < y->rows[0]);
+}
+
+typedef struct rowctx {
+  const mmb_table *t;
+  size_t row;
+} rowctx;
+
+static double row_col(const char *col, void *p) {
+  const rowctx *r = p;
+  return mmb_table_numv(r->t, r->row, mmb_table_col(r->t, col));
+}
+
+/* Summary metrics of t: metrics.h's list, then the columns that are not
+ * fixed ones (counters). Returns how many. */
 static int metric_list(const mmb_table *t, const char **out, int max) {
-  int n = 0;
-  for (int i = 0; base_metrics[i] && n < max; i++) out[n++] = base_metrics[i];
-  int fixed = 0;
-  while (mmb_run_columns[fixed]) fixed++;
-  for (size_t c = (size_t)fixed; c < mmb_table_cols(t) && n < max; c++) out[n++] = mmb_table_name(t, c);
-  return n;
-}
-
-static double metric_value(const mmb_table *t, size_t row, const char *metric) {
-  if (strcmp(metric, "ops_per_s") == 0) {
-    double ops = mmb_table_numv(t, row, mmb_table_col(t, "ops"));
-    double wall = mmb_table_numv(t, row, mmb_table_col(t, "wall_ns"));
-    return wall > 0 ? ops / wall * 1e9 : NAN;
+  int n = mmb_metric_summary_list(out, max);
+  for (size_t c = 0; c < mmb_table_cols(t) && n < max; c++) {
+    const char *name = mmb_table_name(t, c);
+    const mmb_metric *m = mmb_metric_find(name);
+    if (m && m->summary) continue; /* listed already */
+    if (mmb_metric_is_summarised(name)) out[n++] = name;
   }
-  return mmb_table_numv(t, row, mmb_table_col(t, metric));
+  return n;
 }
 
 static void fmt_num(char *buf, size_t len, double v) {
@@ -137,93 +132,76 @@ static void fmt_num(char *buf, size_t len, double v) {
   else snprintf(buf, len, "%.6g", v);
 }
 
-/* The terminal table: one row per (workload, params, threads), one column
- * per allocator, median ns/op; '!' marks a noisy cell, and a failed cell
- * shows its status. Skipped cells are left blank. */
-static void print_pivot(const mmb_table *t, const cell_key *cells, size_t ncells) {
-  const char *allocs[64];
-  int na = 0;
-  int ca = mmb_table_col(t, "allocator");
-  for (size_t c = 0; c < ncells; c++) {
-    const char *a = mmb_table_get(t, cells[c].first_row, ca);
-    int k = 0;
-    while (k < na && strcmp(allocs[k], a) != 0) k++;
-    if (k == na && na < 64) allocs[na++] = a;
-  }
-  printf("\nmedian ns per operation (! = CV above 5 %%; blank = skipped)\n%-44s", "threads workload  params");
-  for (int k = 0; k < na; k++) printf(" %10.10s", allocs[k]);
-  printf("\n");
-  unsigned char *done = calloc(ncells + 1, 1);
-  for (size_t c = 0; c < ncells; c++) {
-    if (done[c]) continue;
-    char label[256];
-    snprintf(label, sizeof label, "t=%s %s  %s", mmb_table_get(t, cells[c].first_row, 3),
-             mmb_table_get(t, cells[c].first_row, 0), mmb_table_get(t, cells[c].first_row, 1));
-    char line[2048];
-    size_t u = (size_t)snprintf(line, sizeof line, "%-44.44s", label);
-    int any = 0;
-    for (int k = 0; k < na; k++) {
-      char val[32] = "";
-      for (size_t d = c; d < ncells; d++) {
-        const cell_key *e = &cells[d];
-        if (done[d] || strcmp(mmb_table_get(t, e->first_row, ca), allocs[k]) != 0) continue;
-        int same = 1;
-        for (int q = 0; q < 4 && same; q++)
-          if (q != 2) same = strcmp(mmb_table_get(t, e->first_row, q), mmb_table_get(t, cells[c].first_row, q)) == 0;
-        if (!same) continue;
-        done[d] = 1;
-        if (strcmp(e->status, "skipped") == 0) break;
-        any = 1;
-        if (isnan(e->median)) snprintf(val, sizeof val, "%s", e->status);
-        else snprintf(val, sizeof val, "%.4g%s", e->median, e->noisy ? "!" : "");
-        break;
-      }
-      u += (size_t)snprintf(line + u, sizeof line - u, " %10.10s", val);
+typedef struct strbuf {
+  char *s;
+  size_t len, cap;
+  int oom;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *text, size_t n) {
+  if (b->oom) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = (b->cap + n + 1) * 2;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+      b->oom = 1;
+      return;
     }
-    if (any) printf("%s\n", line);
+    b->s = s;
+    b->cap = cap;
   }
-  free(done);
+  memcpy(b->s + b->len, text, n);
+  b->len += n;
+  b->s[b->len] = 0;
 }
 
-int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/runs.csv", dir);
-  mmb_table *t;
-  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
+char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
+  static const char *const keys[] = {"workload", "params", "allocator", "threads"};
+  sumctx x = {.t = t};
+  for (int i = 0; i < 4; i++) x.key[i] = mmb_table_col(t, keys[i]);
   size_t nrows = mmb_table_rows(t);
-  cell_key *cells = calloc(nrows + 1, sizeof *cells);
+  size_t *order = malloc((nrows + 1) * sizeof *order);
+  cellrows *cells = calloc(nrows + 1, sizeof *cells);
+  double *vals = malloc((nrows + 1) * sizeof *vals);
+  strbuf out = {0};
+  if (!order || !cells || !vals) goto fail;
+  for (size_t r = 0; r < nrows; r++) order[r] = r;
+  sort_ctx = &x;
+  qsort(order, nrows, sizeof *order, cmp_rows);
   size_t ncells = 0;
-  for (size_t r = 0; r < nrows; r++) {
-    size_t c = 0;
-    while (c < ncells && !same_cell(t, cells[c].first_row, r)) c++;
-    if (c == ncells) cells[ncells++].first_row = r;
-    if (cells[c].n == cells[c].cap) {
-      cells[c].cap = cells[c].cap ? cells[c].cap * 2 : 8;
-      cells[c].rows = realloc(cells[c].rows, cells[c].cap * sizeof(size_t));
-    }
-    cells[c].rows[cells[c].n++] = r;
+  for (size_t i = 0; i < nrows; i++) {
+    if (i == 0 || cmp_key_rows(&x, order[i - 1], order[i]) != 0) cells[ncells++].rows = &order[i];
+    cells[ncells - 1].n++;
   }
+  qsort(cells, ncells, sizeof *cells, cmp_cells_first); /* first-seen order */
+
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
-  size_t cap = 1 << 16, used = 0;
-  char *out = malloc(cap);
-  used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n");
+  static const char header[] = "workload,params,allocator,threads,metric,n,n_runs,status,median,"
+                               "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n";
+  sb_add(&out, header, sizeof header - 1);
   int cst = mmb_table_col(t, "status");
-  double *vals = malloc((nrows + 1) * sizeof *vals);
+  mmb_cell_counts cnt = {0};
   for (size_t c = 0; c < ncells; c++) {
-    cell_key *k = &cells[c];
-    size_t ok = 0;
+    cellrows *k = &cells[c];
     const char *status = "ok";
     for (size_t i = 0; i < k->n; i++) {
       const char *s = mmb_table_get(t, k->rows[i], cst);
-      if (strcmp(s, "ok") == 0) ok++;
-      else status = s;
+      if (strcmp(s, "ok") != 0 && (strcmp(status, "ok") == 0 || strcmp(s, "skipped") == 0))
+        status = s[0] ? s : "invalid";
     }
+    cnt.cells++;
+    int cell_noisy = 0;
     for (int m = 0; m < nm; m++) {
       size_t nv = 0;
+      int col = mmb_table_col(t, metrics[m]);
+      const mmb_metric *md = mmb_metric_find(metrics[m]);
+      int derived = md && (md->flags & MMB_COL_DERIVED);
       for (size_t i = 0; i < k->n; i++) {
         if (strcmp(mmb_table_get(t, k->rows[i], cst), "ok") != 0) continue;
-        double v = metric_value(t, k->rows[i], metrics[m]);
+        rowctx rc = {t, k->rows[i]};
+        double v = derived ? mmb_metric_derive(metrics[m], row_col, &rc)
+                           : mmb_table_numv(t, k->rows[i], col);
         if (!isnan(v)) vals[nv++] = v;
       }
       if (nv == 0 && strcmp(status, "ok") == 0) continue; /* not measured */
@@ -232,9 +210,7 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
       mmb_summarize(vals, nv, &s);
       char line[4096], num[64];
       size_t lu = 0;
-      static const char *const keys[] = {"workload", "params", "allocator", "threads"};
-      for (int q = 0; q < 4; q++)
-        mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->first_row, mmb_table_col(t, keys[q])), q == 0);
+      for (int q = 0; q < 4; q++) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[q]), q == 0);
       mmb_csv_field(line, sizeof line, &lu, metrics[m], 0);
       snprintf(num, sizeof num, "%zu", nv);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
@@ -246,29 +222,47 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
         fmt_num(num, sizeof num, f[q]);
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
-      mmb_csv_field(line, sizeof line, &lu, nv > 1 && s.cv > MMB_NOISY_CV ? "1" : "0", 0);
-      if (used + lu + 2 > cap) {
-        cap = (cap + lu) * 2;
-        out = realloc(out, cap);
-      }
-      memcpy(out + used, line, lu);
-      used += lu;
-      out[used++] = '\n';
-      out[used] = 0;
-      if (m == 0) {
-        k->status = status;
-        k->median = nv ? s.median : NAN;
-        k->noisy = nv > 1 && s.cv > MMB_NOISY_CV;
-      }
+      int noisy = nv > 1 && s.cv > MMB_NOISY_CV;
+      mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
+      sb_add(&out, line, lu);
+      sb_add(&out, "\n", 1);
+      if (m == 0) cell_noisy = noisy;
     }
+    if (strcmp(status, "ok") == 0) cnt.ok++, cnt.noisy += cell_noisy;
+    else if (strcmp(status, "skipped") == 0) cnt.skipped++;
+    else cnt.failed++;
   }
-  if (print) print_pivot(t, cells, ncells);
-  int rc = mmb_write_atomic(dir, "summary.csv", out);
-  if (rc != 0) snprintf(err, errlen, "cannot write %s/summary.csv: %s", dir, strerror(-rc));
-  for (size_t c = 0; c < ncells; c++) free(cells[c].rows);
+  if (counts) *counts = cnt;
+  if (out.oom) goto fail;
+  free(order);
   free(cells);
   free(vals);
-  free(out);
+  return out.s ? out.s : strdup("");
+fail:
+  free(order);
+  free(cells);
+  free(vals);
+  free(out.s);
+  return NULL;
+}
+
+int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/runs.csv", dir);
+  mmb_table *t;
+  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
+  mmb_cell_counts cnt;
+  char *text = mmb_summary_csv(t, &cnt);
   mmb_table_free(t);
+  if (!text) {
+    snprintf(err, errlen, "out of memory summarising %s", path);
+    return -1;
+  }
+  if (print)
+    printf("\n%d cells: %d ok (%d noisy), %d failed, %d skipped\n", cnt.cells, cnt.ok, cnt.noisy,
+           cnt.failed, cnt.skipped);
+  int rc = mmb_write_atomic(dir, "summary.csv", text);
+  free(text);
+  if (rc != 0) snprintf(err, errlen, "cannot write %s/summary.csv: %s", dir, strerror(-rc));
   return rc == 0 ? 0 : -1;
 }

@@ -6,12 +6,8 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "table.h"
 
-/* The fixed leading columns of runs.csv, in order (NULL-terminated). */
-extern const char *const mmb_run_columns[];
-
-/* Append one CSV field (quoted when needed) to buf at *used. */
-void mmb_csv_field(char *buf, size_t len, size_t *used, const char *field, int first);
 
 /* Write text to dir/name through a temporary file and rename. 0 or -errno. */
 int mmb_write_atomic(const char *dir, const char *name, const char *text);
@@ -23,8 +19,17 @@ int mmb_append_line(const char *path, const char *line);
 /* "results/<prefix><UTC stamp>-<host>" into buf: a new results folder name. */
 void mmb_results_default_dir(char *buf, size_t len, const char *prefix);
 
-/* Read runs.csv in dir and write summary.csv (atomically). Prints a short
- * table of medians to stdout when print is set. 0, or -1 with err. */
+/* The text of summary.csv for a runs.csv table: one row per cell and
+ * metric (metrics.h lists which, counter columns follow), statistics over
+ * the ok repetitions. Malloc'd; NULL only when out of memory. The cell
+ * counts go to the optional counts (ok, noisy, failed, skipped). */
+typedef struct mmb_cell_counts {
+  int cells, ok, noisy, failed, skipped;
+} mmb_cell_counts;
+char *mmb_summary_csv(const mmb_table *runs, mmb_cell_counts *counts);
+
+/* Read runs.csv in dir and write summary.csv (atomically). Prints one line
+ * of cell counts to stdout when print is set. 0, or -1 with err. */
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen);
 
 #endif

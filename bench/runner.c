@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "metrics.h"
 #include "program_cell.h"
 #include "results.h"
 #include "table.h"
@@ -22,7 +23,7 @@
 
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
   int n = 0;
-  for (int i = 0; mmb_run_columns[i] && n < max; i++) cols[n++] = mmb_run_columns[i];
+  n += mmb_metric_run_columns(cols, max);
   n += mmb_counters_columns(&plan->counters, cols + n, max - n);
   const mmb_workload *ws[256];
   int nw = 0;

@@ -280,3 +280,37 @@ size_t mmb_table_line(const mmb_table *t, size_t row) {
 int mmb_table_dropped_tail(const mmb_table *t) { return t->dropped_tail; }
 
 size_t mmb_table_valid_bytes(const mmb_table *t) { return t->valid_bytes; }
+
+/* ---------------------------------------------------------------------------
+ * Writing
+ * ------------------------------------------------------------------------- */
+static int needs_quotes(const char *field) { return strpbrk(field, ",\"\n\r") != NULL; }
+
+void mmb_csv_field(char *buf, size_t len, size_t *used, const char *field, int first) {
+  size_t u = *used;
+  if (len == 0) return;
+  if (!first && u + 1 < len) buf[u++] = ',';
+  int quote = needs_quotes(field);
+  if (quote && u + 1 < len) buf[u++] = '"';
+  for (const char *p = field; *p && u + 2 < len; p++) {
+    if (*p == '"') buf[u++] = '"';
+    buf[u++] = *p;
+  }
+  if (quote && u + 1 < len) buf[u++] = '"';
+  buf[u < len ? u : len - 1] = 0;
+  *used = u;
+}
+
+void mmb_csv_fput(FILE *f, const char *field, int first) {
+  if (!first) fputc(',', f);
+  if (!needs_quotes(field)) {
+    fputs(field, f);
+    return;
+  }
+  fputc('"', f);
+  for (const char *p = field; *p; p++) {
+    if (*p == '"') fputc('"', f);
+    fputc(*p, f);
+  }
+  fputc('"', f);
+}

@@ -1,5 +1,7 @@
-/* mmbench — a small RFC-4180 CSV reader: a whole file into an in-memory
- * table of strings (rows × columns), columns looked up by header name.
+/* mmbench — the project's one CSV reader and writer. Reading (RFC 4180): a
+ * whole file into an in-memory table of strings (rows × columns), columns
+ * looked up by header name. Writing: one field at a time, quoted when needed
+ * (mmb_csv_field into a buffer, mmb_csv_fput to a stream).
  *
  * Used by `mmbench report`, `mmbench compare` and the runner's --resume.
  * Rules: the first record is the header; fields may be double-quoted (a quote
@@ -13,6 +15,7 @@
 #define MMB_TABLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct mmb_table mmb_table; /* opaque */
 
@@ -59,5 +62,15 @@ int mmb_table_dropped_tail(const mmb_table *t);
 /* Bytes of the input up to the end of the last complete record: a writer
  * that appends (--resume) truncates the file to this length first. */
 size_t mmb_table_valid_bytes(const mmb_table *t);
+
+/* ---------------------------------------------------------------------------
+ * Writing
+ * ------------------------------------------------------------------------- */
+/* Append one CSV field (quoted when it holds , " CR or LF; a comma before
+ * it unless first) to buf at *used; never writes past len (truncates). */
+void mmb_csv_field(char *buf, size_t len, size_t *used, const char *field, int first);
+
+/* The same to a stream. */
+void mmb_csv_fput(FILE *f, const char *field, int first);
 
 #endif

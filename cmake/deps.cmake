@@ -1,20 +1,18 @@
 # Dependencies of mmbench. A missing optional one turns its part off with a
 # message naming the Debian package; cmake/summary.cmake prints what was found.
 find_package(Threads REQUIRED)
-find_package(PkgConfig)
 
 set(MMB_ALLOC_LIBS "")
 set(MMB_HARNESS_LIBS "")
 set(MMB_SUMMARY "")
 
-# cJSON: JSON writing/reading of meta.json and plan.json (required).
-find_path(CJSON_INCLUDE_DIR cjson/cJSON.h)
-find_library(CJSON_LIBRARY cjson)
-if(NOT CJSON_INCLUDE_DIR OR NOT CJSON_LIBRARY)
+# cJSON: JSON writing/reading of meta.json and plan.json (required), through
+# the imported target `cjson` of Debian's CMake package.
+find_package(cJSON CONFIG QUIET)
+if(NOT TARGET cjson)
   message(FATAL_ERROR "cJSON not found: install the Debian package libcjson-dev (or run scripts/install-deps)")
 endif()
-list(APPEND MMB_HARNESS_LIBS ${CJSON_LIBRARY})
-include_directories(${CJSON_INCLUDE_DIR})
+list(APPEND MMB_HARNESS_LIBS cjson)
 
 # mmb_optional(NAME PACKAGE LIBNAMES...) -> MMB_HAVE_<NAME>, MMB_<NAME>_LIB
 macro(mmb_optional NAME DEBPKG)

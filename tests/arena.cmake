@@ -6,7 +6,7 @@ set(MMB_ARENA_T ${CMAKE_CURRENT_SOURCE_DIR}/arena)
 foreach(t arena arena_pool arena_threads)
   add_executable(test_${t} ${MMB_ARENA_T}/test_${t}.c)
   target_include_directories(test_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(test_${t} PRIVATE mmb_allocators)
+  target_link_libraries(test_${t} PRIVATE mmb_workloads)
   add_test(NAME ${t} COMMAND test_${t})
 endforeach()
 set_tests_properties(arena arena_pool PROPERTIES LABELS "unit" TIMEOUT 120)
@@ -14,7 +14,7 @@ set_tests_properties(arena_threads PROPERTIES LABELS "unit;tsan" TIMEOUT 120)
 
 # The fuzz entry point with a small main: replays tests/arena/corpus/.
 add_executable(test_arena_fuzz_replay ${MMB_ARENA_T}/fuzz_arena.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_replay.c)
-target_link_libraries(test_arena_fuzz_replay PRIVATE mmb_allocators)
+target_link_libraries(test_arena_fuzz_replay PRIVATE mmb_workloads)
 add_test(NAME arena_fuzz_replay COMMAND test_arena_fuzz_replay ${MMB_ARENA_T}/corpus)
 set_tests_properties(arena_fuzz_replay PROPERTIES LABELS "unit" TIMEOUT 120)
 

@@ -6,6 +6,10 @@ add_executable(test_harness_units ${MMB_T}/harness/test_units.c)
 target_link_libraries(test_harness_units PRIVATE mmb_harness)
 add_test(NAME harness_units COMMAND test_harness_units)
 set_tests_properties(harness_units PROPERTIES LABELS "unit")
+add_executable(test_descriptors ${MMB_T}/harness/test_descriptors.c)
+target_link_libraries(test_descriptors PRIVATE mmb_harness)
+add_test(NAME harness_descriptors COMMAND test_descriptors)
+set_tests_properties(harness_descriptors PROPERTIES LABELS "unit")
 
 # Fault-injection malloc libraries (not in sanitizer builds: they replace malloc).
 if(NOT MMB_SANITIZE)
@@ -24,8 +28,11 @@ if(NOT MMB_SANITIZE)
 endif()
 
 add_executable(json_check ${MMB_T}/harness/json_check.c)
-target_link_libraries(json_check PRIVATE ${CJSON_LIBRARY})
+target_link_libraries(json_check PRIVATE cjson)
 set_target_properties(json_check PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 add_executable(csv_cut ${MMB_T}/harness/csv_cut.c)
 target_link_libraries(csv_cut PRIVATE mmb_harness)
 set_target_properties(csv_cut PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
+add_test(NAME harness_install_deps COMMAND bash ${MMB_T}/harness/install_deps.sh)
+set_tests_properties(harness_install_deps PROPERTIES LABELS "e2e" SKIP_RETURN_CODE 77)

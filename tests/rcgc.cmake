@@ -20,7 +20,7 @@ set_tests_properties(rcgc_graph_workloads PROPERTIES LABELS "unit" TIMEOUT 120
 
 # The fuzz entry point with a small main: the corpus, then seeded inputs.
 add_executable(test_rcgc_fuzz_replay ${MMB_RCGC_T}/fuzz_graph.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_replay.c)
-target_link_libraries(test_rcgc_fuzz_replay PRIVATE mmb_allocators)
+target_link_libraries(test_rcgc_fuzz_replay PRIVATE mmb_workloads)
 add_test(NAME rcgc_fuzz_replay COMMAND test_rcgc_fuzz_replay --random 300 0x6c0ffee ${MMB_RCGC_T}/corpus)
 set_tests_properties(rcgc_fuzz_replay PROPERTIES LABELS "unit" TIMEOUT 120
                      ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")

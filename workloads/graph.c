@@ -255,10 +255,12 @@ static int bt_setup(mmb_ctx *ctx) {
 
 static int hs_setup(mmb_ctx *ctx) {
   /* The growth factor is the collector's; manual and rc have none. */
-  if (ctx->alloc->set) {
-    int rc = ctx->alloc->set("growth", (double)ctx->p[BT_GROWTH] / 100.0);
-    if (rc != 0 && rc != -EINVAL) {
-      snprintf(ctx->reason, sizeof ctx->reason, "set growth failed: %s", strerror(-rc));
+  const struct mmb_graph_ops *g = gops(ctx);
+  if (g->set_heap_growth) {
+    int rc = g->set_heap_growth((double)ctx->p[BT_GROWTH] / 100.0);
+    if (rc != 0) {
+      snprintf(ctx->reason, sizeof ctx->reason, "heap growth %lld%% refused: %s",
+               ctx->p[BT_GROWTH], strerror(-rc));
       return -1;
     }
   }
@@ -339,7 +341,7 @@ static const mmb_param hs_params[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
 };
 
-static const mmb_workload w_binary_trees = {
+static const mmb_workload wl_binary_trees = {
     .name = "binary-trees",
     .family = "graph",
     .description = "GCBench: long-lived tree + array live while trees of depth 4..D are built and dropped",
@@ -353,7 +355,7 @@ static const mmb_workload w_binary_trees = {
     .teardown = bt_teardown,
 };
 
-static const mmb_workload w_heap_sweep = {
+static const mmb_workload wl_heap_sweep = {
     .name = "heap-sweep",
     .family = "graph",
     .description = "binary-trees over a range of heap-growth factors: time vs peak RSS",
@@ -362,6 +364,7 @@ static const mmb_workload w_heap_sweep = {
     .needs = MMB_CAP_GRAPH,
     .min_threads = 1,
     .sweep = "growth=25,35,50,100,200,400",
+    .heap_growth_param = "growth",
     .setup = hs_setup,
     .run = bt_run,
     .verify = bt_verify,
@@ -471,11 +474,11 @@ static uint64_t cy_run(mmb_ctx *ctx, int tid) {
       prev = n;
     }
     if (pt->bad) break;
-    g->set(prev, 0, first); /* close the ring */
+    g->store(prev, 0, first); /* close the ring */
     pt->ops += st->ring;
     pt->sum = mmb_mix(pt->sum, walk_ring(pt, first, st->ring, st->payload, i));
     int kept = st->keep && i % st->keep == 0;
-    if (kept) g->set(st->keeper[tid], (unsigned)slot++, first);
+    if (kept) g->store(st->keeper[tid], (unsigned)slot++, first);
     mmb_obj *mine = first;
     first = NULL;
     if (g->flags & MMB_GRAPH_EXPLICIT) {
@@ -545,7 +548,7 @@ static void cy_teardown(mmb_ctx *ctx) {
         mmb_obj *first = mmb_obj_get(st->keeper[t], (unsigned)s);
         mmb_obj *n = first;
         for (unsigned j = 1; j < st->ring; j++) n = mmb_obj_get(n, 0);
-        g->set(n, 0, NULL);
+        g->store(n, 0, NULL);
       }
     }
     g->drop(st->keeper[t]);
@@ -565,7 +568,7 @@ static const mmb_param cy_params[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
 };
 
-static const mmb_workload w_cycles = {
+static const mmb_workload wl_cycles = {
     .name = "cycles",
     .family = "graph",
     .description = "garbage rings of k nodes built and dropped; reclaimed objects reported exactly",
@@ -710,7 +713,7 @@ static const mmb_param lc_params[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
 };
 
-static const mmb_workload w_list_churn = {
+static const mmb_workload wl_list_churn = {
     .name = "list-churn",
     .family = "graph",
     .description = "a queue of nodes per thread: push a new node, pop the oldest",
@@ -775,7 +778,7 @@ static int sg_setup(mmb_ctx *ctx) {
   for (uint64_t i = 0; i < st->nodes; i++) {
     mmb_obj *n = mmb_obj_get(st->table, (unsigned)i);
     for (unsigned e = 0; e < st->edges; e++)
-      g->set(n, e, mmb_obj_get(st->table, (unsigned)mmb_rng_below(&r, st->nodes)));
+      g->store(n, e, mmb_obj_get(st->table, (unsigned)mmb_rng_below(&r, st->nodes)));
   }
   g->share(st->table);
   ctx->live_bytes = mmb_obj_bytes((unsigned)st->nodes, 0) +
@@ -806,7 +809,7 @@ static uint64_t sg_run(mmb_ctx *ctx, int tid) {
         }
         uint64_t tag = obj_tag((uint64_t)tid + 77, rec_no++);
         fill(rec, 1, 16, tag);
-        g->set(rec, 0, cur);
+        g->store(rec, 0, cur);
         sum += check(pt, rec, 1, 16, tag) & 0xff;
         g->drop(rec);
         ops++;
@@ -859,7 +862,7 @@ static void sg_teardown(mmb_ctx *ctx) {
       if (g->flags & MMB_GRAPH_EXPLICIT) {
         g->drop(n);
       } else if (g->flags & MMB_GRAPH_COUNTED) {
-        for (unsigned e = 0; e < st->edges; e++) g->set(n, e, NULL); /* break the cycles */
+        for (unsigned e = 0; e < st->edges; e++) g->store(n, e, NULL); /* break the cycles */
       }
     }
     g->drop(st->table);
@@ -881,7 +884,7 @@ static const mmb_param sg_params[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
 };
 
-static const mmb_workload w_shared_graph = {
+static const mmb_workload wl_shared_graph = {
     .name = "shared-graph",
     .family = "graph",
     .description = "threads walk a shared read-mostly graph, retaining and releasing every node visited",
@@ -896,5 +899,5 @@ static const mmb_workload w_shared_graph = {
 };
 
 const mmb_workload *const mmb_family_graph[] = {
-    &w_binary_trees, &w_cycles, &w_list_churn, &w_shared_graph, &w_heap_sweep, NULL,
+    &wl_binary_trees, &wl_cycles, &wl_list_churn, &wl_shared_graph, &wl_heap_sweep, NULL,
 };

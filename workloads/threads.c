@@ -153,6 +153,7 @@ static void tl_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_thread_local = {
     .name = "thread-local",
     .family = "threads",
+    .flags = MMB_WF_THROUGHPUT,
     .description = "each thread allocates a batch of objects, then frees it (total work fixed)",
     .follows = "Hoard threadtest (Berger et al., ASPLOS 2000)",
     .params = tl_params,
@@ -336,6 +337,7 @@ static void la_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_larson = {
     .name = "larson",
     .family = "threads",
+    .flags = MMB_WF_THROUGHPUT,
     .description = "server churn: random slot replaced; each round a new thread inherits the slots",
     .follows = "Larson & Krishnan, ISMM 1998 (larson in mimalloc-bench)",
     .params = la_params,
@@ -556,6 +558,7 @@ static void pc_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_producer_consumer = {
     .name = "producer-consumer",
     .family = "threads",
+    .flags = MMB_WF_THROUGHPUT,
     .description = "half the threads allocate and queue blocks, the other half free them",
     .follows = "xmalloc-test (Lever & Boreham; mimalloc-bench)",
     .params = pc_params,
@@ -738,6 +741,7 @@ static void ct_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_cache_thrash = {
     .name = "cache-thrash",
     .family = "threads",
+    .flags = MMB_WF_THROUGHPUT,
     .description = "active false sharing: threads allocate small objects and write them repeatedly",
     .follows = "Berger et al., Hoard, ASPLOS 2000 (cache-thrash)",
     .params = ct_params,
@@ -753,6 +757,7 @@ static const mmb_workload wl_cache_thrash = {
 static const mmb_workload wl_cache_scratch = {
     .name = "cache-scratch",
     .family = "threads",
+    .flags = MMB_WF_THROUGHPUT,
     .description =
         "passive false sharing: objects made back to back, freed by workers, then reused",
     .follows = "Berger et al., Hoard, ASPLOS 2000 (cache-scratch)",
@@ -945,6 +950,7 @@ static void bu_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_blowup = {
     .name = "blowup",
     .family = "threads",
+    .flags = MMB_WF_THROUGHPUT,
     .description = "threads take turns allocating many small blocks and freeing most: RSS growth",
     .follows = "Berger et al., Hoard, ASPLOS 2000 (blowup); glibc MALLOC_ARENA_MAX",
     .params = bu_params,

@@ -24,6 +24,11 @@ enum {
   MMB_PF_WORK = 1u << 0, /* an amount of work: --scale multiplies it */
 };
 
+/* Facts about a workload the harness, report and recipes read (flags). */
+enum {
+  MMB_WF_THROUGHPUT = 1u << 0, /* figures read as operations per second, not ns/op */
+};
+
 typedef struct mmb_param {
   const char *name;
   mmb_param_type type;
@@ -74,6 +79,10 @@ typedef struct mmb_workload {
   /* Sweep used by the default / full presets when -p does not say
    * otherwise: "size=16,256,4096;variant=stack,heap" ("" = defaults). */
   const char *sweep;
+  unsigned flags; /* MMB_WF_* */
+  /* Name of the parameter that sets a managed heap's growth factor (the
+   * report draws time against peak RSS over its values), or NULL. */
+  const char *heap_growth_param;
 
   /* Bytes it allocates in all when frees never return memory (an allocator
    * without MMB_CAP_FREE, such as the bump arena): the plan runs it there

@@ -279,9 +279,9 @@ static void test_adapter(void) {
   CHECK(A->init() == 0); /* again, without fini: the arenas' share stays counted */
   errno = 0;
   CHECK(A->malloc(64 << 10) == NULL && errno == ENOMEM);
-  CHECK(A->set("cap", 64.0 * MiB) == 0);
+  CHECK(A->tune("cap", 64.0 * MiB) == 0);
   CHECK(A->malloc(8 * MiB) != NULL);
-  CHECK(A->set("cap", -1) == -EINVAL && A->set("colour", 1) == -EINVAL);
+  CHECK(A->tune("cap", -1) == -EINVAL && A->tune("colour", 1) == -EINVAL);
   A->reset();
   CHECK(A->stats(&st) == 0 && st.requested == 0 && st.reserved <= MMB_ARENA_RETAIN_DEFAULT);
 

@@ -39,6 +39,16 @@ fi
 cpu=$(cols out/runs.csv workload allocator cpu_ns peak_rss_kb | awk -F'\t' '$1=="python" && $2=="glibc" {print $3, $4}')
 expect "python: CPU time and peak RSS recorded ($cpu)" awk -v c="$cpu" 'BEGIN {split(c, v, " "); exit !(v[1] > 1e6 && v[2] > 3000)}'
 expect "timeline has program samples" grep -q '^python,' out/timeline.csv
+# arena-pool reaches programs through its preloadable build, which passes
+# the same conformance checks as any malloc
+SO=$(dirname "$MMBENCH")/libmmbarenapool.so
+if [ -e "$SO" ]; then
+  "$MMBENCH" check-allocator "preload:$SO" >conf.txt 2>&1
+  expect "libmmbarenapool.so conforms ($(tail -1 conf.txt))" grep -q 'verdict: ok' conf.txt
+  "$MMBENCH" run -q -w lua-trees,sqlite -a arena-pool -r 1 --preset quick --scale 0.02 -o out4 >log4 2>&1
+  expect "programs run on arena-pool ($(cols out4/runs.csv workload status reason | tr '\t\n' ' '))" \
+    test "$(cols out4/runs.csv status | sort -u)" = ok
+fi
 # a user's own descriptor by path, and a command
 cp "$SRC/workloads/programs/lua-trees.prog" mine.prog
 sed -i 's/^description/name = my-trees\ndescription/; s#{dir}/lua#'"$SRC/workloads/programs/lua"'#g' mine.prog

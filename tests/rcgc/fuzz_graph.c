@@ -105,13 +105,13 @@ static void run_model(const mmb_allocator *a, int exact, const uint8_t *data, si
   model *m = calloc(1, sizeof *m);
   if (!m) return;
   if (a->init() != 0) fail("init", 0, 0);
-  if (a->set) {
+  if (a->tune) {
     uint8_t cfg = size ? data[0] : 0;
     if (a == &mmb_alloc_gc) {
-      a->set("min_bytes", (double)(cfg & 0x3f) * 64.0);
-      a->set("growth", 0.1 + (double)(cfg >> 6) * 0.5);
+      a->tune("min_bytes", (double)(cfg & 0x3f) * 64.0);
+      a->tune("growth", 0.1 + (double)(cfg >> 6) * 0.5);
     } else {
-      a->set("cc_buffer", 1.0 + (double)(cfg & 0x1f));
+      a->tune("cc_buffer", 1.0 + (double)(cfg & 0x1f));
     }
   }
   m->g = a->graph;
@@ -150,7 +150,7 @@ static void run_model(const mmb_allocator *a, int exact, const uint8_t *data, si
       if (id < 0) break;
       s %= m->obj[id].nslots;
       mmb_obj *v = (op % 6) == 2 ? NULL : m->root[r2];
-      g->set(m->root[r1], s, v);
+      g->store(m->root[r1], s, v);
       m->obj[id].edge[s] = (op % 6) == 2 ? -1 : m->rootid[r2];
       break;
     }

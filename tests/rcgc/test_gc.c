@@ -43,10 +43,10 @@ static void test_roots(void) {
   CHECK(mmb_obj_get(a, 1) == NULL && mmb_obj_get(b, 0) == NULL);
   /* a cycle reachable only from b, then not at all */
   mmb_obj *x = mk(1, 8, 10);
-  mmb_gc_graph_ops.set(b, 0, x);
+  mmb_gc_graph_ops.store(b, 0, x);
   mmb_obj *y = mk(1, 8, 11);
-  mmb_gc_graph_ops.set(x, 0, y);
-  mmb_gc_graph_ops.set(y, 0, x);
+  mmb_gc_graph_ops.store(x, 0, y);
+  mmb_gc_graph_ops.store(y, 0, x);
   mmb_gc_collect();
   CHECK(counts().live == 5);
   mmb_gc_remove_root(&b); /* b, x, y are garbage now */

@@ -33,7 +33,7 @@ static void test_counts(void) {
   CHECK(a && b && c);
   CHECK(mmb_rc_count(a) == 1 && mmb_rc_count(b) == 1);
   CHECK(mmb_obj_get(a, 0) == NULL && mmb_obj_get(a, 1) == NULL);
-  mmb_rc_set(a, 0, b); /* retains b */
+  mmb_rc_store(a, 0, b); /* retains b */
   CHECK(mmb_rc_count(b) == 2);
   mmb_rc_put(a, 1, c); /* takes over our reference */
   CHECK(mmb_rc_count(c) == 1);
@@ -45,7 +45,7 @@ static void test_counts(void) {
   CHECK(intact(b, 0, 2));
   mmb_obj *t = mmb_obj_take(a, 1); /* the reference moves out */
   CHECK(t == c && mmb_obj_get(a, 1) == NULL && mmb_rc_count(c) == 1);
-  mmb_rc_set(a, 0, NULL); /* releases b: freed */
+  mmb_rc_store(a, 0, NULL); /* releases b: freed */
   CHECK(counts().reclaimed == 1 && counts().live == 2);
   mmb_rc_put(a, 0, t);
   mmb_rc_release(a); /* frees a and, through it, c */
@@ -86,7 +86,7 @@ static mmb_obj *ring(unsigned k, uint64_t tag) {
     mmb_rc_put(prev, 0, o);
     prev = o;
   }
-  mmb_rc_set(prev, 0, first);
+  mmb_rc_store(prev, 0, first);
   return first;
 }
 
@@ -104,7 +104,7 @@ static void test_cycles(void) {
   for (int i = 0; i < 10; i++) { /* break the ring: counting alone frees it */
     mmb_obj *n = keep[i];
     for (int j = 1; j < 5; j++) n = mmb_obj_get(n, 0);
-    mmb_rc_set(n, 0, NULL);
+    mmb_rc_store(n, 0, NULL);
     mmb_rc_release(keep[i]);
   }
   CHECK(counts().live == 0);
@@ -118,13 +118,13 @@ static void test_cycles(void) {
   for (int i = 0; i < 100; i++) {
     mmb_obj *r = ring(3 + (unsigned)i % 5, 1000u * (unsigned)i);
     mmb_obj *extra = mk(2, 5000u + (unsigned)i); /* hangs off the ring */
-    mmb_rc_set(extra, 0, leaf);
-    mmb_rc_set(extra, 1, held);
+    mmb_rc_store(extra, 0, leaf);
+    mmb_rc_store(extra, 1, held);
     /* ring node -> extra; node 0 has its slot taken: make a 2-slot head */
     mmb_obj *hub = mk(2, 6000u + (unsigned)i);
-    mmb_rc_set(hub, 0, r);
+    mmb_rc_store(hub, 0, r);
     mmb_rc_put(hub, 1, extra);
-    mmb_rc_set(mmb_obj_get(r, 0), 0, hub); /* r -> r.next -> hub -> r: a bigger cycle */
+    mmb_rc_store(mmb_obj_get(r, 0), 0, hub); /* r -> r.next -> hub -> r: a bigger cycle */
     mmb_rc_release(hub);
     mmb_rc_release(r);
   }
@@ -192,7 +192,7 @@ static void test_random_graphs(void) {
     for (int e = 0; e < 300; e++) {
       int a = (int)mmb_rng_below(&r, NOBJ), b = (int)mmb_rng_below(&r, NOBJ);
       if (objs[a] && objs[b])
-        mmb_rc_set(objs[a], (unsigned)mmb_rng_below(&r, mmb_rc_hdr_of(objs[a])->nslots), objs[b]);
+        mmb_rc_store(objs[a], (unsigned)mmb_rng_below(&r, mmb_rc_hdr_of(objs[a])->nslots), objs[b]);
     }
     for (int d = 0; d < 20; d++) { /* drop some of the test's references */
       int a = (int)mmb_rng_below(&r, NOBJ);
@@ -235,8 +235,8 @@ static void test_random_graphs(void) {
 static void test_shared(void) {
   CHECK(mmb_rc_init(1, 0) == 0);
   mmb_obj *a = mk(1, 1), *b = mk(1, 2);
-  mmb_rc_set(a, 0, b);
-  mmb_rc_set(b, 0, a);
+  mmb_rc_store(a, 0, b);
+  mmb_rc_store(b, 0, a);
   CHECK(mmb_rc_share(a) == 0);
   CHECK((mmb_rc_hdr_of(a)->flags & MMB_RC_SHARED) && (mmb_rc_hdr_of(b)->flags & MMB_RC_SHARED));
   mmb_rc_retain(b);
@@ -245,7 +245,7 @@ static void test_shared(void) {
   mmb_rc_release(b);
   mmb_rc_release(a); /* a shared cycle: not a candidate, not reclaimed */
   CHECK(mmb_rc_collect_cycles() == 0 && counts().live == 2);
-  mmb_rc_set(b, 0, NULL); /* break it: counting frees both */
+  mmb_rc_store(b, 0, NULL); /* break it: counting frees both */
   CHECK(counts().live == 0);
   mmb_rc_fini();
 }

@@ -40,9 +40,9 @@ static void *worker(void *arg) {
     if (idx >= NODES) bad[id]++;
     if (i % 8 == 0) { /* a private 2-cycle that points at the shared node */
       mmb_obj *a = mmb_rc_new(2, 8), *b = mmb_rc_new(1, 8);
-      mmb_rc_set(a, 0, n);
+      mmb_rc_store(a, 0, n);
       mmb_rc_put(a, 1, b);
-      mmb_rc_set(b, 0, a);
+      mmb_rc_store(b, 0, a);
       mmb_rc_release(a); /* garbage cycle: a candidate of this thread */
     }
     mmb_rc_release(n);
@@ -64,13 +64,13 @@ int main(void) {
   for (unsigned i = 0; i < NODES; i++)
     for (unsigned e = 0; e < EDGES; e++) {
       unsigned t = (i * 7 + e * 13 + 1) % NODES;
-      mmb_rc_set(mmb_obj_get(table, i), e, mmb_obj_get(table, t));
+      mmb_rc_store(mmb_obj_get(table, i), e, mmb_obj_get(table, t));
       indeg[t]++;
     }
   CHECK(mmb_rc_share(table) == 0);
   for (int i = 0; i < HANDOFF; i++) {
     handoff[i] = mmb_rc_new(1, 8);
-    mmb_rc_set(handoff[i], 0, mmb_obj_get(table, (unsigned)i % NODES));
+    mmb_rc_store(handoff[i], 0, mmb_obj_get(table, (unsigned)i % NODES));
     CHECK(mmb_rc_share(handoff[i]) == 0);
     for (int t = 1; t < THREADS; t++) mmb_rc_retain(handoff[i]); /* one per thread */
   }
@@ -94,7 +94,7 @@ int main(void) {
   CHECKF(c.reclaimed - c0.reclaimed == HANDOFF + cycles, "reclaimed %llu",
          (unsigned long long)(c.reclaimed - c0.reclaimed));
   for (unsigned i = 0; i < NODES; i++)
-    for (unsigned e = 0; e < EDGES; e++) mmb_rc_set(mmb_obj_get(table, i), e, NULL);
+    for (unsigned e = 0; e < EDGES; e++) mmb_rc_store(mmb_obj_get(table, i), e, NULL);
   mmb_rc_release(table);
   mmb_rc_counts(&c);
   CHECK(c.live == 0);

@@ -1,0 +1,98 @@
+/* mmbench — the table of result columns and metrics (see metrics.h). The
+ * order of the MMB_COL_RUNS entries is the order of runs.csv's columns. */
+#include "metrics.h"
+
+#include <math.h>
+#include <string.h>
+
+#define KEY (MMB_COL_KEY | MMB_COL_RUNS)
+#define RUN MMB_COL_RUNS
+#define MEAS (MMB_COL_RUNS | MMB_COL_MEASURE)
+
+/* name, unit, label, better, flags, summary position */
+const mmb_metric mmb_metrics[] = {
+    {"workload", "", "workload", 0, KEY, 0},
+    {"params", "", "parameters", 0, KEY, 0},
+    {"allocator", "", "allocator", 0, KEY, 0},
+    {"threads", "", "threads", 0, KEY, 0},
+    {"rep", "", "repetition", 0, RUN, 0},
+    {"status", "", "status", 0, RUN, 0},
+    {"reason", "", "reason", 0, RUN, 0},
+    {"wall_ns", "ns", "wall time of the measured region", -1, MEAS, 3},
+    {"cpu_ns", "ns", "CPU time of the measured region", -1, MEAS, 0},
+    {"ops", "", "operations", 0, MEAS, 0},
+    {MMB_METRIC_TIME, "ns", "time per operation", -1, MEAS, 1},
+    {MMB_METRIC_PEAK_RSS, "kB", "peak RSS", -1, MEAS, 4},
+    {"minflt", "", "minor page faults", -1, MEAS, 0},
+    {"majflt", "", "major page faults", -1, MEAS, 0},
+    {"nvcsw", "", "voluntary context switches", -1, MEAS, 0},
+    {"nivcsw", "", "involuntary context switches", -1, MEAS, 0},
+    {"live_bytes", "B", "bytes kept live", 0, MEAS, 0},
+    {"final_rss_kb", "kB", "RSS at the end of the region", -1, MEAS, 6},
+    {MMB_METRIC_RSS_LIVE, "x", "peak RSS ÷ live bytes", -1, MEAS, 5},
+    {"checksum", "", "checksum", 0, RUN, 0},
+    {"reclaimed", "", "objects reclaimed", 0, MEAS, 0},
+    /* Derived: not in runs.csv. */
+    {MMB_METRIC_THROUGHPUT, "op/s", "throughput", +1, MMB_COL_MEASURE | MMB_COL_DERIVED, 2},
+    /* Known names that are not fixed runs.csv columns (yet): the harness's
+     * floor, the baseline RSS at the start of the region, oversubscription. */
+    {MMB_METRIC_FLOOR, "ns", "harness floor per operation", -1, MMB_COL_MEASURE, 0},
+    {"base_rss_kb", "kB", "RSS at the start of the region", 0, MMB_COL_MEASURE, 0},
+    {"oversubscribed", "", "more threads than cores", 0, 0, 0},
+    /* Counter metrics the counter layer computes, for their units. */
+    {"ipc", "", "instructions per cycle", +1, MMB_COL_MEASURE, 0},
+    {"counters_running_frac", "", "share of the region the counters ran", 0, 0, 0},
+    {NULL, NULL, NULL, 0, 0, 0},
+};
+
+const mmb_metric *mmb_metric_find(const char *name) {
+  for (const mmb_metric *m = mmb_metrics; m->name; m++)
+    if (strcmp(m->name, name) == 0) return m;
+  return NULL;
+}
+
+int mmb_metric_run_columns(const char **cols, int max) {
+  int n = 0;
+  for (const mmb_metric *m = mmb_metrics; m->name && n < max; m++)
+    if (m->flags & MMB_COL_RUNS) cols[n++] = m->name;
+  return n;
+}
+
+int mmb_metric_summary_list(const char **names, int max) {
+  int n = 0;
+  for (int pos = 1;; pos++) {
+    const mmb_metric *hit = NULL;
+    for (const mmb_metric *m = mmb_metrics; m->name; m++)
+      if (m->summary == pos) hit = m;
+    if (!hit || n >= max) return n;
+    names[n++] = hit->name;
+  }
+}
+
+int mmb_metric_is_summarised(const char *name) {
+  const mmb_metric *m = mmb_metric_find(name);
+  if (!m) return 1; /* a counter column */
+  if (m->summary) return 1;
+  return !(m->flags & MMB_COL_RUNS) && (m->flags & MMB_COL_MEASURE);
+}
+
+const char *mmb_metric_unit(const char *name) {
+  const mmb_metric *m = mmb_metric_find(name);
+  if (m) return m->unit;
+  size_t n = strlen(name);
+  if (strncmp(name, "lat_", 4) == 0 && n > 3 && strcmp(name + n - 3, "_ns") == 0) return "ns";
+  return "";
+}
+
+const char *mmb_metric_label(const char *name) {
+  const mmb_metric *m = mmb_metric_find(name);
+  return m ? m->label : name;
+}
+
+double mmb_metric_derive(const char *name, double (*get)(const char *col, void *ctx), void *ctx) {
+  if (strcmp(name, MMB_METRIC_THROUGHPUT) == 0) {
+    double ops = get("ops", ctx), wall = get("wall_ns", ctx);
+    return wall > 0 && !isnan(ops) ? ops / wall * 1e9 : NAN;
+  }
+  return NAN;
+}

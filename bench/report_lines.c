@@ -1,0 +1,600 @@
+/* mmbench — the report's line figures (lines.gp, tradeoff.gp): thread
+ * scaling, sweeps of a numeric parameter, RSS over time, latency
+ * percentiles, and time vs peak RSS over a heap-growth sweep. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "metrics.h"
+#include "report_fig.h"
+#include "stats.h"
+
+/* ------------------------------------------------------------------------
+ * Lines: thread scaling, sweeps, timelines, latency
+ * ---------------------------------------------------------------------- */
+typedef struct linefig {
+  const char *kind, *xlabel, *ylabel, *style, *xticsdef;
+  int logx, logy, errors;
+  double refline;
+  int width, height;
+} linefig;
+
+static void lines_draw(mmb_fctx *f, mmb_rfig *g, const mmb_faset *as, const char *dashes,
+                       const char *names_override, const linefig *lf) {
+  mmb_gpvars v = {.len = 0};
+  char path[4400];
+  mmb_fig_common_vars(f, &v, g, lf->width ? lf->width : 760, lf->height ? lf->height : 460);
+  mmb_fig_data_path(f, g->name, ".dat", path, sizeof path);
+  mmb_gp_str(&v, "data", path);
+  mmb_fig_series_vars(f->m, &v, as);
+  if (names_override) mmb_gp_str(&v, "names", names_override);
+  mmb_gp_str(&v, "dashes", dashes);
+  mmb_gp_str(&v, "xlabel", lf->xlabel);
+  mmb_gp_str(&v, "ylabel", lf->ylabel);
+  mmb_gp_num(&v, "logx", lf->logx);
+  mmb_gp_num(&v, "logy", lf->logy);
+  mmb_gp_num(&v, "errors", lf->errors);
+  mmb_gp_str(&v, "style", lf->style);
+  mmb_gp_str(&v, "xticsdef", lf->xticsdef ? lf->xticsdef : "");
+  mmb_gp_num(&v, "bmargin", 4.5);
+  mmb_gp_num(&v, "refline", lf->refline);
+  mmb_fig_draw(f, g, "lines.gp", &v);
+}
+
+static void ones(char *buf, size_t len, int n) {
+  buf[0] = 0;
+  for (int i = 0; i < n; i++) snprintf(buf + strlen(buf), len - strlen(buf), "%s1", i ? " " : "");
+}
+
+/* Thread scaling: throughput against threads, one figure per parameter
+ * point. */
+void mmb_fig_scaling(mmb_fctx *f, int wl) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  if (!w->threads_vary) return;
+  int maxp = 0;
+  for (size_t i = 0; i < w->ncells; i++)
+    if (m->cells[w->cells[i]].pidx > maxp) maxp = m->cells[w->cells[i]].pidx;
+  for (int p = 0; p <= maxp; p++) {
+    const mmb_rcell *first = NULL;
+    int threads[64], nt = 0;
+    mmb_faset as = {.n = 0};
+    for (size_t i = 0; i < w->ncells; i++) {
+      const mmb_rcell *c = &m->cells[w->cells[i]];
+      if (c->pidx != p) continue;
+      if (!first) first = c;
+      if (mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT)) mmb_fig_aset_add(&as, c->alloc);
+      int seen = 0;
+      for (int k = 0; k < nt; k++) seen |= threads[k] == c->threads;
+      if (!seen && nt < 64) threads[nt++] = c->threads;
+    }
+    if (!first || nt < 2) continue;
+    char label[200], stem[300];
+    mmb_rep_cell_label(m, first, 0, label, sizeof label);
+    snprintf(stem, sizeof stem, "scaling-%s%s%s", w->name, w->nvary ? "-" : "",
+             w->nvary ? label : "");
+    mmb_rfig *g = mmb_fig_new(f, wl, "scaling", stem);
+    snprintf(g->title, sizeof g->title, "%s: thread scaling%s%s", w->name, w->nvary ? ", " : "",
+             w->nvary ? label : "");
+    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
+    if (!out) {
+      f->figs->n--;
+      continue;
+    }
+    fprintf(out, "# mmbench thread scaling of %s (%s): one block per allocator; columns: "
+                 "threads Mop/s ci_lo ci_hi\n", w->name, label);
+    int points = 0;
+    for (int s = 0; s < as.n; s++) {
+      fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
+      int rows = 0;
+      for (int k = 0; k < nt; k++) {
+        const mmb_rcell *c = mmb_fig_cell_in(m, w, p, threads[k], as.idx[s]);
+        const mmb_rstat *st = c ? mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT) : NULL;
+        if (!st) continue;
+        fprintf(out, "%d %.6g %.6g %.6g\n", threads[k], st->median / 1e6, st->ci_lo / 1e6,
+                st->ci_hi / 1e6);
+        rows++;
+        points++;
+      }
+      if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
+    }
+    fclose(out);
+    if (!points) {
+      f->figs->n--;
+      continue;
+    }
+    /* threads in ascending order for the tics */
+    for (int a = 1; a < nt; a++)
+      for (int b = a; b > 0 && threads[b - 1] > threads[b]; b--) {
+        int t = threads[b];
+        threads[b] = threads[b - 1];
+        threads[b - 1] = t;
+      }
+    char tics[512] = "(";
+    for (int k = 0; k < nt; k++)
+      snprintf(tics + strlen(tics), sizeof tics - strlen(tics), "%s%d", k ? ", " : "", threads[k]);
+    strncat(tics, ")", sizeof tics - strlen(tics) - 1);
+    char dashes[256];
+    ones(dashes, sizeof dashes, as.n);
+    snprintf(g->note, sizeof g->note, "Throughput: operations of all threads per second of "
+             "wall time (median, 95 %% CI); flat lines mean no scaling.");
+    linefig lf = {.kind = "scaling", .xlabel = "threads", .ylabel = "throughput (Mop/s)",
+                  .style = "linespoints", .xticsdef = tics, .logx = 1, .errors = 1,
+                  .refline = NAN};
+    lines_draw(f, g, &as, dashes, NULL, &lf);
+  }
+}
+
+/* Sweeps of a numeric parameter: ns/op against it, log–log, one figure per
+ * point of the other parameters and thread count. */
+
+/* What identifies one sweep figure of cell c: its values of every varying
+ * parameter but the swept one (index k), and its thread count when that
+ * varies, e.g. "variant=heap t=2". */
+static void sweep_rest(const mmb_rwork *w, int k, const mmb_rcell *c, char *rest, size_t len) {
+  rest[0] = 0;
+  for (int j = 0; j < w->nvary; j++) {
+    if (j == k) continue;
+    char v[128];
+    mmb_rep_param(c->params, w->vary[j], v, sizeof v);
+    snprintf(rest + strlen(rest), len - strlen(rest), "%s%s=%s", rest[0] ? " " : "", w->vary[j], v);
+  }
+  if (w->threads_vary)
+    snprintf(rest + strlen(rest), len - strlen(rest), "%st=%d", rest[0] ? " " : "", c->threads);
+}
+
+void mmb_fig_sweeps(mmb_fctx *f, int wl, const char *skip_key) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  for (int k = 0; k < w->nvary; k++) {
+    const char *key = w->vary[k];
+    if (skip_key && strcmp(key, skip_key) == 0) continue;
+    /* Numeric in every cell, with at least three values. */
+    double vals[256];
+    int nv = 0, numeric = 1;
+    for (size_t i = 0; i < w->ncells && numeric; i++) {
+      char v[128];
+      double x;
+      mmb_rep_param(m->cells[w->cells[i]].params, key, v, sizeof v);
+      if (!mmb_fig_is_number(v, &x) || x <= 0) {
+        numeric = 0;
+        break;
+      }
+      int seen = 0;
+      for (int j = 0; j < nv; j++) seen |= vals[j] == x;
+      if (!seen && nv < 256) vals[nv++] = x;
+    }
+    if (!numeric || nv < 3) continue;
+    /* Figures: the distinct "rest" = other params + threads. */
+    char **rests = NULL;
+    int nrest = 0;
+    for (size_t i = 0; i < w->ncells; i++) {
+      const mmb_rcell *c = &m->cells[w->cells[i]];
+      char rest[512];
+      sweep_rest(w, k, c, rest, sizeof rest);
+      int seen = 0;
+      for (int j = 0; j < nrest; j++) seen |= strcmp(rests[j], rest) == 0;
+      if (!seen) {
+        char **more = realloc(rests, (size_t)(nrest + 1) * sizeof *rests);
+        if (!more || !(more[nrest] = strdup(rest))) abort();
+        rests = more;
+        nrest++;
+      }
+    }
+    for (int r = 0; r < nrest; r++) {
+      char stem[700];
+      snprintf(stem, sizeof stem, "sweep-%s-%s%s%s", w->name, key, rests[r][0] ? "-" : "",
+               rests[r]);
+      mmb_rfig *g = mmb_fig_new(f, wl, "sweep", stem);
+      snprintf(g->title, sizeof g->title, "%s: time per operation vs %s%s%s", w->name, key,
+               rests[r][0] ? ", " : "", rests[r]);
+      FILE *out = mmb_fig_data_open(f, g->name, ".dat");
+      if (!out) {
+        f->figs->n--;
+        continue;
+      }
+      fprintf(out, "# mmbench sweep of %s over %s (%s): one block per allocator; columns: %s "
+                   "ns/op ci_lo ci_hi\n", w->name, key, rests[r], key);
+      mmb_faset as = {.n = 0}; /* the allocators with a value somewhere in the sweep */
+      for (size_t i = 0; i < w->ncells; i++)
+        if (mmb_rep_stat(m, &m->cells[w->cells[i]], MMB_METRIC_TIME))
+          mmb_fig_aset_add(&as, m->cells[w->cells[i]].alloc);
+      int points = 0;
+      for (int s = 0; s < as.n; s++) {
+        fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
+        /* Cells of this allocator in the sweep, by the swept value. */
+        int rows = 0;
+        double xs[256];
+        const mmb_rstat *sts[256];
+        for (size_t i = 0; i < w->ncells; i++) {
+          const mmb_rcell *c = &m->cells[w->cells[i]];
+          if (c->alloc != as.idx[s]) continue;
+          char rest[512];
+          sweep_rest(w, k, c, rest, sizeof rest);
+          if (strcmp(rest, rests[r]) != 0) continue;
+          const mmb_rstat *st = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+          char v[128];
+          mmb_rep_param(c->params, key, v, sizeof v);
+          double x;
+          if (!st || !mmb_fig_is_number(v, &x) || rows >= 256) continue;
+          int at = rows++;
+          while (at > 0 && xs[at - 1] > x) { /* insertion by x */
+            xs[at] = xs[at - 1];
+            sts[at] = sts[at - 1];
+            at--;
+          }
+          xs[at] = x;
+          sts[at] = st;
+        }
+        for (int i = 0; i < rows; i++)
+          fprintf(out, "%.10g %.6g %.6g %.6g\n", xs[i], sts[i]->median, sts[i]->ci_lo,
+                  sts[i]->ci_hi);
+        if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
+        points += rows;
+      }
+      fclose(out);
+      if (!points) {
+        f->figs->n--;
+        continue;
+      }
+      char xl[200], dashes[256];
+      int bytes = strstr(key, "size") || strstr(key, "align") || strstr(key, "bytes");
+      snprintf(xl, sizeof xl, "%s%s (log scale)", key, bytes ? " in bytes" : "");
+      ones(dashes, sizeof dashes, as.n);
+      snprintf(g->note, sizeof g->note, "Median ns per operation (95 %% CI) at each %s; "
+               "both axes logarithmic.", key);
+      linefig lf = {.kind = "sweep", .xlabel = xl, .ylabel = "time per operation (ns, log scale)",
+                    .style = "linespoints", .logx = 1, .logy = 1, .errors = 1, .refline = NAN};
+      lines_draw(f, g, &as, dashes, NULL, &lf);
+    }
+    for (int r = 0; r < nrest; r++) free(rests[r]);
+    free(rests);
+  }
+}
+
+/* RSS over time (timeline.csv), one figure per parameter point and thread
+ * count that has samples. */
+void mmb_fig_timelines(mmb_fctx *f, int wl) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  if (!m->timeline) return;
+  int ct = mmb_table_col(m->timeline, "t_ms"), cr = mmb_table_col(m->timeline, "rss_kb");
+  mmb_fgroup *gs;
+  int ng = mmb_fig_groups(m, w, &gs);
+  for (int gi = 0; gi < ng; gi++) {
+    mmb_faset as = {.n = 0};
+    size_t most = 0; /* a line needs a few samples: short cells have one */
+    for (size_t i = 0; i < w->ncells; i++) {
+      const mmb_rcell *c = &m->cells[w->cells[i]];
+      if (c->pidx == gs[gi].pidx && c->threads == gs[gi].threads && c->ntrows) {
+        mmb_fig_aset_add(&as, c->alloc);
+        if (c->ntrows > most) most = c->ntrows;
+      }
+    }
+    if (as.n == 0 || most < 3) continue;
+    int labelled = w->nvary || w->threads_vary;
+    char stem[400];
+    snprintf(stem, sizeof stem, "timeline-%s%s%s", w->name, labelled ? "-" : "",
+             labelled ? gs[gi].label : "");
+    mmb_rfig *g = mmb_fig_new(f, wl, "timeline", stem);
+    snprintf(g->title, sizeof g->title, "%s: RSS over time%s%s", w->name, labelled ? ", " : "",
+             labelled ? gs[gi].label : "");
+    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
+    if (!out) {
+      f->figs->n--;
+      continue;
+    }
+    fprintf(out, "# mmbench RSS over time of %s (%s), repetition 0: one block per allocator; "
+                 "columns: t_ms rss_MiB NaN NaN\n", w->name, gs[gi].label);
+    for (int s = 0; s < as.n; s++) {
+      const mmb_rcell *c = mmb_fig_cell_in(m, w, gs[gi].pidx, gs[gi].threads, as.idx[s]);
+      fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
+      int rows = 0;
+      for (size_t i = 0; c && i < c->ntrows; i++) {
+        double t = mmb_table_numv(m->timeline, c->trows[i], ct),
+               r = mmb_table_numv(m->timeline, c->trows[i], cr);
+        if (isnan(t) || isnan(r)) continue;
+        fprintf(out, "%.6g %.6g NaN NaN\n", t, r / 1024.0);
+        rows++;
+      }
+      if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
+    }
+    fclose(out);
+    char dashes[256];
+    ones(dashes, sizeof dashes, as.n);
+    snprintf(g->note, sizeof g->note, "Resident set size sampled by the runner during the first "
+             "repetition, from the start of the measured region.");
+    linefig lf = {.kind = "timeline", .xlabel = "time since the start of the measured region (ms)",
+                  .ylabel = "RSS (MiB)", .style = "steps", .refline = NAN};
+    lines_draw(f, g, &as, dashes, NULL, &lf);
+  }
+  free(gs);
+}
+
+/* Latency percentiles: lat_<op>_p<digits>_ns and lat_<op>_max_ns. */
+typedef struct latcol {
+  char op[32];
+  double pct; /* 100 = max */
+  const char *metric;
+} latcol;
+
+static int parse_lat(const char *name, latcol *lc) {
+  size_t n = strlen(name);
+  if (strncmp(name, "lat_", 4) != 0 || n < 10 || strcmp(name + n - 3, "_ns") != 0) return 0;
+  const char *body = name + 4;
+  const char *us = strrchr(body, '_'); /* the _ns */
+  if (!us) return 0;
+  /* the percentile part is between the last-but-one '_' and "_ns" */
+  const char *p = us - 1;
+  while (p > body && *p != '_') p--;
+  if (p <= body) return 0;
+  size_t oplen = (size_t)(p - body);
+  if (oplen == 0 || oplen >= sizeof lc->op) return 0;
+  char pct[32];
+  size_t pl = (size_t)(us - p - 1);
+  if (pl == 0 || pl >= sizeof pct) return 0;
+  memcpy(pct, p + 1, pl);
+  pct[pl] = 0;
+  memcpy(lc->op, body, oplen);
+  lc->op[oplen] = 0;
+  lc->metric = name;
+  if (strcmp(pct, "max") == 0) {
+    lc->pct = 100;
+    return 1;
+  }
+  if (pct[0] != 'p' || !pct[1]) return 0;
+  char digits[32];
+  size_t d = 0;
+  for (const char *s = pct + 1; *s && d + 2 < sizeof digits; s++)
+    if ((*s >= '0' && *s <= '9') || *s == '.') digits[d++] = *s;
+    else if (*s != '_') return 0;
+  digits[d] = 0;
+  if (strchr(digits, '.')) lc->pct = atof(digits);
+  else if (d > 2) { /* p999 = 99.9, p9999 = 99.99 */
+    char fixed[40];
+    snprintf(fixed, sizeof fixed, "%.2s.%s", digits, digits + 2);
+    lc->pct = atof(fixed);
+  } else lc->pct = atof(digits);
+  return lc->pct > 0 && lc->pct < 100;
+}
+
+static double lat_x(double pct, double maxx) {
+  return pct >= 100 ? maxx : -log10(1 - pct / 100.0);
+}
+
+void mmb_fig_latency(mmb_fctx *f, int wl) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  latcol cols[64];
+  int nc = 0;
+  for (size_t i = 0; i < m->nmetrics && nc < 64; i++)
+    if (parse_lat(m->metrics[i], &cols[nc]) && mmb_fig_measured_in(m, w, m->metrics[i])) nc++;
+  if (nc == 0) return;
+  /* ops in first-seen order; percentiles sorted */
+  char ops[8][32];
+  int nops = 0;
+  double pcts[32];
+  int np = 0;
+  for (int i = 0; i < nc; i++) {
+    int seen = 0;
+    for (int k = 0; k < nops; k++) seen |= strcmp(ops[k], cols[i].op) == 0;
+    if (!seen && nops < 8) memcpy(ops[nops++], cols[i].op, sizeof ops[0]);
+    seen = 0;
+    for (int k = 0; k < np; k++) seen |= pcts[k] == cols[i].pct;
+    if (!seen && np < 32) pcts[np++] = cols[i].pct;
+  }
+  for (int a = 1; a < np; a++)
+    for (int b = a; b > 0 && pcts[b - 1] > pcts[b]; b--) {
+      double t = pcts[b];
+      pcts[b] = pcts[b - 1];
+      pcts[b - 1] = t;
+    }
+  double maxx = 0;
+  for (int k = 0; k < np; k++)
+    if (pcts[k] < 100 && lat_x(pcts[k], 0) > maxx) maxx = lat_x(pcts[k], 0);
+  maxx += 1;
+  char tics[1024] = "(";
+  for (int k = 0; k < np; k++) {
+    char lab[32];
+    if (pcts[k] >= 100) snprintf(lab, sizeof lab, "max");
+    else snprintf(lab, sizeof lab, "p%g", pcts[k]);
+    snprintf(tics + strlen(tics), sizeof tics - strlen(tics), "%s\"%s\" %.6g", k ? ", " : "",
+             lab, lat_x(pcts[k], maxx));
+  }
+  strncat(tics, ")", sizeof tics - strlen(tics) - 1);
+
+  mmb_fgroup *gs;
+  int ng = mmb_fig_groups(m, w, &gs);
+  for (int gi = 0; gi < ng; gi++) {
+    mmb_faset as = {.n = 0};
+    for (size_t i = 0; i < w->ncells; i++) {
+      const mmb_rcell *c = &m->cells[w->cells[i]];
+      if (c->pidx != gs[gi].pidx || c->threads != gs[gi].threads) continue;
+      for (int k = 0; k < nc; k++)
+        if (mmb_rep_stat(m, c, cols[k].metric)) {
+          mmb_fig_aset_add(&as, c->alloc);
+          break;
+        }
+    }
+    if (as.n == 0) continue;
+    int labelled = w->nvary || w->threads_vary;
+    char stem[400];
+    snprintf(stem, sizeof stem, "latency-%s%s%s", w->name, labelled ? "-" : "",
+             labelled ? gs[gi].label : "");
+    mmb_rfig *g = mmb_fig_new(f, wl, "latency", stem);
+    snprintf(g->title, sizeof g->title, "%s: latency percentiles%s%s", w->name,
+             labelled ? ", " : "", labelled ? gs[gi].label : "");
+    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
+    if (!out) {
+      f->figs->n--;
+      continue;
+    }
+    fprintf(out, "# mmbench sampled call latency of %s (%s): one block per allocator and call; "
+                 "columns: percentile_position ns NaN NaN (median over repetitions)\n",
+            w->name, gs[gi].label);
+    /* series = allocator x op; styles from the allocator, dash from the op */
+    mmb_faset sas = {.n = 0};
+    char names[4096] = "", dashes[512] = "";
+    int ns = 0;
+    for (int s = 0; s < as.n; s++) {
+      const mmb_rcell *c = mmb_fig_cell_in(m, w, gs[gi].pidx, gs[gi].threads, as.idx[s]);
+      for (int o = 0; o < nops; o++) {
+        fprintf(out, "%s# %s %s\n", ns ? "\n\n" : "", m->allocs[as.idx[s]], ops[o]);
+        int rows = 0;
+        for (int k = 0; k < np; k++) {
+          for (int q = 0; q < nc; q++) {
+            if (cols[q].pct != pcts[k] || strcmp(cols[q].op, ops[o]) != 0) continue;
+            const mmb_rstat *st = c ? mmb_rep_stat(m, c, cols[q].metric) : NULL;
+            if (!st) continue;
+            fprintf(out, "%.6g %.6g NaN NaN\n", lat_x(pcts[k], maxx), st->median);
+            rows++;
+          }
+        }
+        if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
+        char wd[256];
+        mmb_rep_gp_word(m->allocs[as.idx[s]], wd, sizeof wd);
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s:%s", ns ? " " : "",
+                 wd, ops[o]);
+        snprintf(dashes + strlen(dashes), sizeof dashes - strlen(dashes), "%s%d", ns ? " " : "",
+                 o + 1);
+        if (sas.n < 64) sas.idx[sas.n++] = as.idx[s];
+        ns++;
+      }
+    }
+    fclose(out);
+    snprintf(g->note, sizeof g->note, "Sampled latency of single calls (median over "
+             "repetitions of each percentile); solid: %s, dashed: %s.", ops[0],
+             nops > 1 ? ops[1] : "-");
+    linefig lf = {.kind = "latency", .xlabel = "percentile", .ylabel = "latency (ns, log scale)",
+                  .style = "linespoints", .xticsdef = tics, .logy = 1, .refline = NAN};
+    lines_draw(f, g, &sas, dashes, names, &lf);
+  }
+  free(gs);
+}
+
+/* ------------------------------------------------------------------------
+ * Heap-growth sweep: time vs peak RSS
+ * ---------------------------------------------------------------------- */
+const char *mmb_fig_growth_key(const mmb_rwork *w) {
+  if (!w->growth_param) return NULL;
+  for (int k = 0; k < w->nvary; k++)
+    if (strcmp(w->vary[k], w->growth_param) == 0) return w->growth_param;
+  return NULL;
+}
+
+void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  /* One figure per thread count (other parameters are expected fixed). */
+  int threads[16], nt = 0;
+  for (size_t i = 0; i < w->ncells; i++) {
+    int t = m->cells[w->cells[i]].threads, seen = 0;
+    for (int k = 0; k < nt; k++) seen |= threads[k] == t;
+    if (!seen && nt < 16) threads[nt++] = t;
+  }
+  for (int ti = 0; ti < nt; ti++) {
+    mmb_faset as = {.n = 0};
+    int mi = -1;
+    for (size_t i = 0; i < w->ncells; i++) {
+      const mmb_rcell *c = &m->cells[w->cells[i]];
+      if (c->threads != threads[ti] || !mmb_rep_stat(m, c, MMB_METRIC_TIME)) continue; /* measured only */
+      mmb_fig_aset_add(&as, c->alloc);
+      if (strcmp(c->allocator, "manual") == 0) mi = c->alloc;
+    }
+    /* The baseline: the median over manual's cells of their medians. */
+    double bt = NAN, br = NAN;
+    if (mi >= 0) {
+      double vt[256], vr[256];
+      size_t n = 0;
+      for (size_t i = 0; i < w->ncells && n < 256; i++) {
+        const mmb_rcell *c = &m->cells[w->cells[i]];
+        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+        if (c->alloc != mi || c->threads != threads[ti] || !t || !r) continue;
+        vt[n] = t->median;
+        vr[n++] = r->median;
+      }
+      if (n) {
+        mmb_summary s;
+        mmb_summarize(vt, n, &s);
+        bt = s.median;
+        mmb_summarize(vr, n, &s);
+        br = s.median;
+      }
+    }
+    int rel = !isnan(bt) && bt > 0 && br > 0;
+    char stem[300];
+    snprintf(stem, sizeof stem, "heapsweep-%s%s", w->name, nt > 1 ? "-t" : "");
+    if (nt > 1) snprintf(stem + strlen(stem), sizeof stem - strlen(stem), "%d", threads[ti]);
+    mmb_rfig *g = mmb_fig_new(f, wl, "heapsweep", stem);
+    snprintf(g->title, sizeof g->title, "%s: time vs peak RSS over the heap growth factor%s",
+             w->name, nt > 1 ? "" : "");
+    if (nt > 1)
+      snprintf(g->title + strlen(g->title), sizeof g->title - strlen(g->title), ", t=%d",
+               threads[ti]);
+    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
+    if (!out) {
+      f->figs->n--;
+      continue;
+    }
+    fprintf(out, "# mmbench heap-growth sweep of %s: one block per allocator; columns: %s %s "
+                 "\"%s\"\n", w->name, rel ? "peak_rss/manual" : "peak_rss_MiB",
+            rel ? "ns_per_op/manual" : MMB_METRIC_TIME, key);
+    int points = 0;
+    for (int s = 0; s < as.n; s++) {
+      fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
+      double xs[256], ys[256], gv[256];
+      int rows = 0;
+      for (size_t i = 0; i < w->ncells && rows < 256; i++) {
+        const mmb_rcell *c = &m->cells[w->cells[i]];
+        if (c->alloc != as.idx[s] || c->threads != threads[ti]) continue;
+        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+        char v[64];
+        double gval;
+        mmb_rep_param(c->params, key, v, sizeof v);
+        if (!t || !r || !mmb_fig_is_number(v, &gval)) continue;
+        int at = rows++;
+        while (at > 0 && gv[at - 1] > gval) {
+          xs[at] = xs[at - 1];
+          ys[at] = ys[at - 1];
+          gv[at] = gv[at - 1];
+          at--;
+        }
+        xs[at] = rel ? r->median / br : r->median / 1024.0;
+        ys[at] = rel ? t->median / bt : t->median;
+        gv[at] = gval;
+      }
+      int is_base = as.idx[s] == mi && rel; /* its points sit at (1, 1): no labels */
+      for (int i = 0; i < rows; i++) {
+        if (is_base) fprintf(out, "%.6g %.6g \"\"\n", xs[i], ys[i]);
+        else fprintf(out, "%.6g %.6g \"%g\"\n", xs[i], ys[i], gv[i]);
+      }
+      if (!rows) fprintf(out, "NaN NaN \"\"\n");
+      points += rows;
+    }
+    fclose(out);
+    if (!points) {
+      f->figs->n--;
+      continue;
+    }
+    snprintf(g->note, sizeof g->note, "Each point is one heap growth factor (its label); "
+             "%s Lower left is better.", rel ? "both axes relative to manual (explicit frees), "
+             "dashed lines at 1." : "");
+    mmb_gpvars v = {.len = 0};
+    char path[4400];
+    mmb_fig_common_vars(f, &v, g, 760, 480);
+    mmb_fig_data_path(f, g->name, ".dat", path, sizeof path);
+    mmb_gp_str(&v, "data", path);
+    mmb_fig_series_vars(m, &v, &as);
+    mmb_gp_str(&v, "xlabel", rel ? "peak RSS ÷ manual's" : "peak RSS (MiB)");
+    mmb_gp_str(&v, "ylabel", rel ? "time per operation ÷ manual's" : "time per operation (ns)");
+    mmb_gp_num(&v, "refx", rel ? 1 : NAN);
+    mmb_gp_num(&v, "refy", rel ? 1 : NAN);
+    mmb_gp_num(&v, "bmargin", 4.5);
+    mmb_fig_draw(f, g, "tradeoff.gp", &v);
+  }
+}
+

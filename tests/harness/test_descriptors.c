@@ -1,0 +1,63 @@
+/* mmbench tests — the facts workloads and allocators state about themselves
+ * are consistent: names unique, parameter tables well formed (defaults in
+ * range, enum defaults valid), a named heap-growth parameter exists, thread
+ * ranges sane, every allocator's heap-growth hook refuses a factor out of
+ * range and takes one in range. */
+#include <errno.h>
+#include <string.h>
+
+#include "../check.h"
+#include "allocator.h"
+#include "graph.h"
+#include "workload.h"
+
+static void test_workloads(void) {
+  int n = 0;
+  for (const mmb_workload *w; (w = mmb_workload_at(n)) != NULL; n++) {
+    CHECKF(w->name && w->family && w->description && w->params, "workload %d lacks a field", n);
+    for (int j = 0; j < n; j++) CHECKF(strcmp(mmb_workload_at(j)->name, w->name) != 0, "%s twice", w->name);
+    CHECKF(w->min_threads >= 1 && (w->max_threads == 0 || w->max_threads >= w->min_threads),
+           "%s: threads %d..%d", w->name, w->min_threads, w->max_threads);
+    for (const mmb_param *p = w->params; p->name; p++) {
+      if (p->type == MMB_P_INT)
+        CHECKF(p->min <= p->def && p->def <= p->max, "%s: %s default %lld outside %lld..%lld",
+               w->name, p->name, p->def, p->min, p->max);
+      if (p->type == MMB_P_ENUM) {
+        long long k = 0;
+        while (p->choices && p->choices[k]) k++;
+        CHECKF(p->def >= 0 && p->def < k, "%s: %s default index %lld of %lld", w->name, p->name, p->def, k);
+      }
+      CHECKF(p->help && *p->help, "%s: %s has no help", w->name, p->name);
+    }
+    if (w->heap_growth_param) {
+      int i = mmb_workload_param_index(w, w->heap_growth_param);
+      CHECKF(i >= 0 && w->params[i].type == MMB_P_INT, "%s: heap-growth parameter '%s' is not an integer parameter",
+             w->name, w->heap_growth_param);
+      CHECKF(w->needs & MMB_CAP_GRAPH, "%s: a heap-growth parameter needs the graph API", w->name);
+    }
+  }
+  CHECKF(n >= 20, "only %d workloads registered: a family is missing from the registry", n);
+}
+
+static void test_allocators(void) {
+  int growth_hooks = 0;
+  for (int i = 0; mmb_allocators[i]; i++) {
+    const mmb_allocator *a = mmb_allocators[i];
+    CHECKF(mmb_allocator_find(a->name) == a, "%s not found by its name", a->name);
+    CHECKF(((a->caps & MMB_CAP_GRAPH) != 0) == (a->graph != NULL), "%s: graph cap and ops disagree", a->name);
+    if (!a->graph || !a->graph->set_heap_growth || a->unavailable) continue;
+    growth_hooks++;
+    if (a->init && a->init() != 0) continue;
+    CHECKF(a->graph->set_heap_growth(0.0) == -EINVAL, "%s accepts growth 0", a->name);
+    CHECKF(a->graph->set_heap_growth(-1.0) == -EINVAL, "%s accepts growth -1", a->name);
+    CHECKF(a->graph->set_heap_growth(1.0) == 0, "%s refuses growth 1.0", a->name);
+    if (a->fini) a->fini();
+  }
+  CHECKF(growth_hooks >= 1, "no allocator offers a heap-growth policy");
+}
+
+int main(void) {
+  test_workloads();
+  test_allocators();
+  return mmb_test_exit();
+}
