@@ -72,6 +72,11 @@ typedef struct mmb_counters_proc mmb_counters_proc;
 /* Open the events on the held child pid (inherit, enable on exec), before
  * it is released. NULL when counters are off. */
 mmb_counters_proc *mmb_counters_proc_open(const mmb_counter_opts *o, int pid);
+/* SIM mode: argv prefix running a program and its children under
+ * callgrind, one output file per process in dir (0 words when not SIM). */
+int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, const char **prefix, int max);
+/* SIM mode: the totals of every process's file in dir, summed, into rec. */
+int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint64_t ops, mmb_record *rec);
 /* After it was reaped: the counts into rec (per-op values over ops). */
 void mmb_counters_proc_report(mmb_counters_proc *c, uint64_t ops, mmb_record *rec);
 void mmb_counters_proc_close(mmb_counters_proc *c);

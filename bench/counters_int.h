@@ -99,6 +99,8 @@ void mmb_sim_region_start(void);
 void mmb_sim_region_stop(void);
 void mmb_sim_thread_start(void);
 void mmb_sim_thread_stop(void);
+/* Program cells: callgrind over the program and its children, files in dir. */
+int mmb_sim_program_prefix(const char *dir, const char **prefix, int max);
 /* Totals of the callgrind output file: names[i] / vals[i]. Count or -errno. */
 int mmb_sim_parse(const char *file, char names[][16], uint64_t *vals, int max);
 /* Valgrind's version line ("valgrind-3.19.0") or "". */

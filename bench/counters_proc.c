@@ -4,6 +4,7 @@
  * children from exec to exit, and nothing of mmbench. Hardware events that
  * do not open leave their columns empty, as in a cell. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,4 +66,48 @@ void mmb_counters_proc_close(mmb_counters_proc *c) {
   for (int i = 0; i < c->n; i++)
     if (c->fd[i] >= 0) close(c->fd[i]);
   free(c);
+}
+
+/* ---------------------------------------------------------------------------
+ * SIM mode for programs
+ * ------------------------------------------------------------------------- */
+int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, const char **prefix, int max) {
+  if (!o || o->mode != MMB_COUNTERS_SIM) {
+    if (max > 0) prefix[0] = NULL;
+    return 0;
+  }
+  return mmb_sim_program_prefix(dir, prefix, max);
+}
+
+int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint64_t ops, mmb_record *rec) {
+  if (!o || o->mode != MMB_COUNTERS_SIM) return 0;
+  DIR *d = opendir(dir);
+  if (!d) return -1;
+  char names[32][16], tnames[32][16];
+  uint64_t vals[32], tot[32];
+  int nt = 0, files = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strncmp(e->d_name, "callgrind.out.", 14) != 0) continue;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    int n = mmb_sim_parse(path, names, vals, 32);
+    if (n <= 0) continue;
+    files++;
+    for (int i = 0; i < n; i++) {
+      int k = 0;
+      while (k < nt && strcmp(tnames[k], names[i]) != 0) k++;
+      if (k == nt && nt < 32) snprintf(tnames[nt], 16, "%s", names[i]), tot[nt++] = 0;
+      if (k < nt) tot[k] += vals[i];
+    }
+  }
+  closedir(d);
+  if (!files) return -1;
+  for (int k = 0; k < nt; k++) {
+    char col[32];
+    snprintf(col, sizeof col, "sim_%s", tnames[k]);
+    mmb_record_set_u64(rec, col, tot[k]);
+    if (strcmp(tnames[k], "Ir") == 0 && ops) mmb_record_set_f(rec, "sim_Ir_per_op", (double)tot[k] / (double)ops);
+  }
+  return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -182,6 +183,23 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     mmb_record_fail(rec, "error", "%s", why);
     goto out;
   }
+  /* --counters sim: the measured program (or server) runs under callgrind */
+  char simdir[PATH_MAX + 8];
+  snprintf(simdir, sizeof simdir, "%s/.sim", tmp);
+  const char *pre[32];
+  int npre = mmb_counters_program_prefix(s->counters, simdir, pre, 32);
+  if (npre > 0) {
+    mkdir(simdir, 0700);
+    char **target = p->server[0] ? sargv : argv;
+    int nt = 0;
+    while (target[nt]) nt++;
+    if (nt + npre >= MAX_ARGS) {
+      mmb_record_fail(rec, "error", "too many words with the valgrind prefix");
+      goto out;
+    }
+    memmove(target + npre, target, (size_t)(nt + 1) * sizeof *target);
+    for (int i = 0; i < npre; i++) target[i] = strdup(pre[i]);
+  }
   mmb_spawn_opts measured = {.spec = s->spec, .preload = s->preload, .env = envp, .pin = s->pin,
                              .cwd = cwd, .stdin_path = in[0] ? in : NULL, .out_pipe = 1,
                              .hold = 1, .search_path = 1};
@@ -280,6 +298,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   for (int i = 0; i < p->nmetrics; i++)
     if (scan.have_metric[i]) mmb_record_set_f(rec, p->metrics[i].name, scan.metric[i]);
   mmb_counters_proc_report(cnt, 1, rec);
+  if (npre > 0) mmb_counters_after_program(s->counters, simdir, 1, rec);
 
   /* verification */
   for (int i = 0; i < p->nexpect; i++)

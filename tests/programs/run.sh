@@ -56,4 +56,10 @@ sed -i 's/^description/name = my-trees\ndescription/; s#{dir}/lua#'"$SRC/workloa
 expect "prog:PATH and cmd: run ($(tail -1 log3))" test $? -eq 0
 expect "prog: row ok" bash -c "cols out3/runs.csv workload status | grep -qP '^my-trees\tok'"
 expect "cmd: row ok" bash -c "cols out3/runs.csv workload status | grep -qP '^cmd:sort -n mine.prog\tok'"
+# --counters sim: the program and its children under callgrind, counts summed
+if command -v valgrind >/dev/null; then
+  "$MMBENCH" run -q -w 'cmd:sh -c true' -a glibc -r 1 --counters sim -o out5 >log5 2>&1
+  ir=$(cols out5/runs.csv sim_Ir)
+  expect "sim counts a program ($ir: $(tail -1 log5))" awk -v v="$ir" 'BEGIN {exit !(v > 10000)}'
+fi
 finish
