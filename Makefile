@@ -7,7 +7,7 @@ MMBENCH = $(BUILD)/mmbench
 FUZZ_SECONDS ?= 5
 
 .PHONY: all deps test-deps configure build bench bench-quick test test-main test-asan test-tsan \
-        fuzz reproduce clean
+        fuzz reproduce test-slurm bench-merge clean
 
 all: build
 
@@ -56,6 +56,17 @@ fuzz: test-deps
 	@CC=clang cmake -S . -B build-fuzz -DMMB_FUZZ=ON -DMMB_SANITIZE=address >/dev/null
 	@cmake --build build-fuzz -j $(JOBS)
 	cd build-fuzz && MMB_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --output-on-failure -L fuzz
+
+# A real single-node Slurm cluster (munged, slurmctld, slurmd as root, from a
+# configuration under $(BUILD)/slurm-test): four shards, merge, scancel, resume.
+test-slurm: build
+	@scripts/install-deps --slurm
+	scripts/test-slurm $(BUILD)
+
+# Scale on paper: 100 000 cells into 1 000 shards, merge of synthetic shard
+# folders at 250, 500 and 1 000 shards (time, peak memory); figures printed.
+bench-merge: build
+	scripts/bench-merge $(BUILD)
 
 reproduce: build
 	$(MMBENCH) reproduce $(REPRODUCE_ARGS)

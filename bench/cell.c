@@ -116,6 +116,10 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   }
   ctx.threads = threads;
   ctx.seed = spec->seed;
+  int touch_idx = mmb_workload_param_index(w, "touch");
+  ctx.touch = spec->verify ? MMB_TOUCH_VERIFY
+              : touch_idx >= 0 ? (int)spec->params.v[touch_idx]
+                               : MMB_TOUCH_WORD;
   ctx.thread_barrier = workers_barrier;
 
   if (a->init) {

@@ -20,6 +20,7 @@ typedef struct mmb_cell_spec {
   uint64_t seed;
   mmb_counter_opts counters;
   int notify_fd; /* >= 0: write "start\n" / "end\n" around the region */
+  int verify;    /* the verification repetition: ctx->touch = MMB_TOUCH_VERIFY */
 } mmb_cell_spec;
 
 /* Run the cell in this process and fill rec (status ok, corrupt or error,

@@ -21,6 +21,10 @@ int mmb_edit_distance(const char *a, const char *b);
 int mmb_split_list(const char *text, char **items, int max);
 void mmb_free_list(char **items, int n);
 
+/* A --pin CPU list ("0", "0,1", "0-1"): every CPU must be one this process
+ * may run on. 0, or -1 with a one-line message naming the CPUs there are. */
+int mmb_cpu_list_check(const char *text, char *err, size_t errlen);
+
 /* Allocator spec: NAME, NAME[K=V;K=V], preload:/path/lib.so[...], or
  * NAME@BASE for an in-process or managed allocator layered over the
  * preloaded malloc BASE (e.g. rc@jemalloc, arena-pool@mimalloc). */

@@ -21,13 +21,14 @@ int mmb_cmd_cell(int argc, char **argv) {
       {"allocator", required_argument, 0, 'a'}, {"threads", required_argument, 0, 't'},
       {"seed", required_argument, 0, 's'},     {"fd", required_argument, 0, 'f'},
       {"counters", required_argument, 0, 'c'}, {"notify", no_argument, 0, 'n'},
+      {"verify", no_argument, 0, 'v'},
       {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
   const char *wname = NULL, *params = "", *aname = NULL, *counters = "off";
   long long threads = 1, fd = 1;
   unsigned long long seed = 1;
-  int want_notify = 0, c;
+  int want_notify = 0, verify = 0, c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "w:p:a:t:s:f:c:nh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "w:p:a:t:s:f:c:nvh", opts, NULL)) != -1) {
     switch (c) {
     case 'w': wname = optarg; break;
     case 'p': params = optarg; break;
@@ -43,9 +44,11 @@ int mmb_cmd_cell(int argc, char **argv) {
     case 'f': if (mmb_parse_int(optarg, &fd)) return mmb_usage_error("cell", "--fd needs a number"); break;
     case 'c': counters = optarg; break;
     case 'n': want_notify = 1; break;
+    case 'v': verify = 1; break;
     case 'h':
-      printf("usage: mmbench cell -w WORKLOAD -a ALLOCATOR [-p k=v;k=v] [-t N] [--seed N] [--fd FD]\n"
-             "Internal: runs one repetition of one cell and writes its record to FD.\n");
+      printf("usage: mmbench cell -w WORKLOAD -a ALLOCATOR [-p k=v;k=v] [-t N] [--seed N] [--fd FD] [--verify]\n"
+             "Internal: runs one repetition of one cell and writes its record to FD.\n"
+             "--verify: the verification repetition (full pattern fill and check of every block).\n");
       return 0;
     default: return mmb_usage_error("cell", NULL);
     }
@@ -66,6 +69,7 @@ int mmb_cmd_cell(int argc, char **argv) {
   spec.threads = (int)threads;
   spec.seed = (uint64_t)seed;
   spec.notify_fd = want_notify ? (int)fd : -1;
+  spec.verify = verify;
 
   mmb_record rec;
   mmb_cell_execute(&spec, &rec);

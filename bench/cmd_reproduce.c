@@ -27,6 +27,7 @@
 #include "mmb_config.h"
 #include "files.h"
 #include "recipe.h"
+#include "reproduce.h"
 #include "results.h"
 
 #define MAX_RECIPES 256
@@ -125,88 +126,56 @@ static void log_tail(const char *path, char *out, size_t len) {
 }
 
 /* ---------------------------------------------------------------------------
- * Children: mmbench run / mmbench report, output into a log
+ * Children: mmbench run / mmbench report through the one spawning helper,
+ * their stderr appended to the recipe's log
  * ------------------------------------------------------------------------- */
 static int spawn(char *const argv[], const char *log) {
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
-    int nul = open("/dev/null", O_RDONLY);
-    if (nul >= 0) dup2(nul, 0);
-    execv(argv[0], argv);
-    fprintf(stderr, "mmbench reproduce: cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
+  static mmb_child_io io;
+  int timed_out = 0;
+  int st = mmb_child_run(argv, NULL, "", 7 * 86400.0, &io, NULL, &timed_out);
+  FILE *lf = fopen(log, "a");
+  if (lf) {
+    if (io.err_len) fwrite(io.err, 1, io.err_len, lf);
+    fclose(lf);
   }
-  int st, forwarded = 0;
-  for (;;) {
-    pid_t w = waitpid(pid, &st, 0);
-    if (w == pid) break;
-    if (w < 0 && errno != EINTR) return -1;
-    if (mmb_interrupted && !forwarded) {
-      kill(pid, SIGTERM); /* SIGINT from a terminal reached it already */
-      forwarded = 1;
-    }
-  }
+  if (st < 0) return -1;
   if (WIFEXITED(st)) return WEXITSTATUS(st);
   if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
   return -1;
 }
 
 /* ---------------------------------------------------------------------------
- * One recipe
+ * One recipe: calibration, then batches of rounds until every check is
+ * decided or the budget is spent
  * ------------------------------------------------------------------------- */
-typedef struct outcome {
-  mmb_recipe *r;
-  mmb_verdict verdict;
-  mmb_rcheck_result res[MMB_RECIPE_MAX_CHECKS];
-  char dirs[MMB_RECIPE_MAX_RUNS][PATH_MAX]; /* relative to OUT */
-  int ran;                                  /* the matrix ran (folders exist) */
-  int run_error;                            /* a matrix could not run */
-  char why[512];                            /* recipe-level reason (precondition, run error) */
-  double seconds;
-} outcome;
+/* The folder of run line k of batch b (1-based), relative to OUT. */
+static void batch_dir(const mmb_recipe *r, int b, int k, char *buf, size_t len) {
+  if (r->nruns == 1)
+    snprintf(buf, len, "%s/b%d", r->name, b);
+  else
+    snprintf(buf, len, "%s/b%d/run%d", r->name, b, k + 1);
+}
 
-static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps, int figures,
-                       const mmb_host_facts *host) {
-  mmb_recipe *r = oc->r;
-  double t0 = mmb_mono_s();
-  oc->verdict = MMB_INCONCLUSIVE;
-  for (int k = 0; k < r->nchecks; k++) {
-    oc->res[k].verdict = MMB_INCONCLUSIVE;
-    oc->res[k].value = oc->res[k].lo = oc->res[k].hi = NAN;
-    snprintf(oc->res[k].measured, sizeof oc->res[k].measured, "not measured");
-  }
-  char why[512];
-  if (!mmb_recipe_requires_met(r, host, why, sizeof why)) {
-    snprintf(oc->why, sizeof oc->why, "precondition: %s", why);
-    for (int k = 0; k < r->nchecks; k++)
-      snprintf(oc->res[k].why, sizeof oc->res[k].why, "%s", oc->why);
-    return;
-  }
+/* Run every run line once with reps rounds into batch b. 0, 130
+ * interrupted, or -1 with oc->why. */
+static int run_batch(mmb_outcome *oc, const char *out_abs, double scale, int b, int reps) {
+  const mmb_recipe *r = oc->r;
   char log[PATH_MAX];
   snprintf(log, sizeof log, "%s/%s.log", out_abs, r->name);
-  const char *dirs[MMB_RECIPE_MAX_RUNS];
-  char abs[MMB_RECIPE_MAX_RUNS][PATH_MAX];
   for (int k = 0; k < r->nruns; k++) {
-    if (r->nruns == 1)
-      snprintf(oc->dirs[k], sizeof oc->dirs[k], "%s", r->name);
-    else
-      snprintf(oc->dirs[k], sizeof oc->dirs[k], "%s/run%d", r->name, k + 1);
-    snprintf(abs[k], sizeof abs[k], "%s/%s", out_abs, oc->dirs[k]);
-    dirs[k] = abs[k];
+    char rel[PATH_MAX], abs[PATH_MAX * 2];
+    batch_dir(r, b, k, rel, sizeof rel);
+    snprintf(abs, sizeof abs, "%s/%s", out_abs, rel);
+    char parent[PATH_MAX * 2];
+    snprintf(parent, sizeof parent, "%s", abs);
+    char *slash = strrchr(parent, '/');
+    if (slash) *slash = 0;
+    mmb_mkdirs(parent);
     char args[MMB_RECIPE_MAX_ARGS + 8][256], err[1024];
     int n = mmb_recipe_run_args(r, k, scale, reps, args, MMB_RECIPE_MAX_ARGS + 4, err, sizeof err);
     if (n < 0) { /* validated before: not expected */
       snprintf(oc->why, sizeof oc->why, "%s", err);
-      oc->run_error = 1;
-      return;
+      return -1;
     }
     char *argv[MMB_RECIPE_MAX_ARGS + 16];
     int a = 0;
@@ -215,17 +184,8 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
     for (int i = 0; i < n; i++) argv[a++] = args[i];
     argv[a++] = "-q";
     argv[a++] = "-o";
-    argv[a++] = abs[k];
+    argv[a++] = abs;
     argv[a] = NULL;
-    printf("  run %d/%d: mmbench run", k + 1, r->nruns);
-    for (int i = 0; i < n; i++) printf(" %s", args[i]);
-    printf("\n");
-    fflush(stdout);
-    if (r->nruns > 1) {
-      char parent[PATH_MAX];
-      snprintf(parent, sizeof parent, "%s/%s", out_abs, r->name);
-      mmb_mkdirs(parent);
-    }
     FILE *lf = fopen(log, "a");
     if (lf) {
       fprintf(lf, "$");
@@ -237,48 +197,147 @@ static void run_recipe(outcome *oc, const char *out_abs, double scale, int reps,
     if (mmb_interrupted || rc == 130) {
       mmb_interrupted = 1;
       snprintf(oc->why, sizeof oc->why, "interrupted");
-      return;
+      return 130;
     }
     if (rc != 0) {
       char tail[400];
       log_tail(log, tail, sizeof tail);
       snprintf(oc->why, sizeof oc->why, "mmbench run failed (exit %d): %s", rc, tail);
-      oc->run_error = 1;
-      for (int j = 0; j < r->nchecks; j++)
-        snprintf(oc->res[j].why, sizeof oc->res[j].why, "%s", oc->why);
-      oc->seconds = mmb_mono_s() - t0;
-      return;
+      return -1;
     }
-    if (figures) {
-      char *rargv[] = {(char *)mmb_self_exe(), "report", "-q", abs[k], NULL};
+  }
+  return 0;
+}
+
+/* Load every batch so far and decide each check; checks already decided
+ * as below the machine's resolution keep that verdict. */
+static int evaluate(mmb_outcome *oc, const char *out_abs, int max_rounds) {
+  mmb_recipe_results rs;
+  char dir[PATH_MAX * 2], err[1024];
+  snprintf(dir, sizeof dir, "%s/%s", out_abs, oc->r->name);
+  if (mmb_recipe_results_load(&rs, oc->r, dir, err, sizeof err) != 0) {
+    snprintf(oc->why, sizeof oc->why, "cannot read the results: %s", err);
+    return -1;
+  }
+  int fail = 0, pass = 0;
+  for (int k = 0; k < oc->r->nchecks; k++) {
+    if (oc->res[k].kind == MMB_WHY_RESOLUTION) continue;
+    mmb_recipe_eval_check(oc->r, k, &rs, max_rounds, &oc->res[k]);
+  }
+  for (int k = 0; k < oc->r->nchecks; k++) {
+    fail += oc->res[k].verdict == MMB_FAIL;
+    pass += oc->res[k].verdict == MMB_PASS;
+  }
+  oc->verdict = fail ? MMB_FAIL : pass == oc->r->nchecks ? MMB_PASS : MMB_INCONCLUSIVE;
+  mmb_recipe_results_free(&rs);
+  return 0;
+}
+
+static int straddling(const mmb_outcome *oc) {
+  int n = 0;
+  for (int k = 0; k < oc->r->nchecks; k++) n += oc->res[k].kind == MMB_WHY_STRADDLE;
+  return n;
+}
+
+static void all_why(mmb_outcome *oc, mmb_recipe_why kind) {
+  for (int k = 0; k < oc->r->nchecks; k++) {
+    oc->res[k].verdict = MMB_INCONCLUSIVE;
+    oc->res[k].kind = kind;
+    snprintf(oc->res[k].why, sizeof oc->res[k].why, "%s", oc->why);
+  }
+}
+
+static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int reps_cap, int figures,
+                       const mmb_host_facts *host) {
+  mmb_recipe *r = oc->r;
+  double t0 = mmb_mono_s();
+  oc->verdict = MMB_INCONCLUSIVE;
+  for (int k = 0; k < r->nchecks; k++) {
+    memset(&oc->res[k], 0, sizeof oc->res[k]);
+    oc->res[k].verdict = MMB_INCONCLUSIVE;
+    oc->res[k].value = oc->res[k].lo = oc->res[k].hi = NAN;
+    snprintf(oc->res[k].measured, sizeof oc->res[k].measured, "not measured");
+  }
+  char why[512];
+  if (!mmb_recipe_requires_met(r, host, why, sizeof why)) {
+    snprintf(oc->why, sizeof oc->why, "precondition: %s", why);
+    all_why(oc, MMB_WHY_HOST);
+    return;
+  }
+  int budget = r->budget.rounds;
+  if (reps_cap > 0 && reps_cap < budget) budget = reps_cap;
+  int cal = r->budget.calibration < budget ? r->budget.calibration : budget;
+  if (cal < 2 && budget >= 2) cal = 2;
+  oc->budget = budget;
+  /* calibration: two batches, so that the drift between them is measured */
+  int sizes[2] = {(cal + 1) / 2, cal / 2}, done = 0, b = 0, rc = 0;
+  for (int i = 0; i < 2 && !rc; i++) {
+    if (sizes[i] == 0) continue;
+    rc = run_batch(oc, out_abs, scale, ++b, sizes[i]);
+    done += sizes[i];
+  }
+  double t_cal = mmb_mono_s() - t0;
+  if (!rc) rc = evaluate(oc, out_abs, budget);
+  if (!rc)
+    printf("  calibration: %d round%s in %d batch%s, %.0f s; %d check%s still straddle%s\n", done,
+           done == 1 ? "" : "s", b, b == 1 ? "" : "es", t_cal, straddling(oc),
+           straddling(oc) == 1 ? "" : "s", straddling(oc) == 1 ? "s" : "");
+  /* more rounds while a check straddles its threshold */
+  while (!rc && straddling(oc) && done < budget) {
+    double spent = mmb_mono_s() - t0, per_round = spent / done;
+    int k = done < budget - done ? done : budget - done;
+    if (spent + k * per_round > r->budget.seconds) k = (int)((r->budget.seconds - spent) / per_round);
+    if (k < 1) break;
+    rc = run_batch(oc, out_abs, scale, ++b, k);
+    done += k;
+    if (!rc) rc = evaluate(oc, out_abs, 0);
+    if (!rc)
+      printf("  batch %d: %d rounds (%d in all, %.0f s); %d check%s still straddle%s\n", b, k, done,
+             mmb_mono_s() - t0, straddling(oc), straddling(oc) == 1 ? "" : "s",
+             straddling(oc) == 1 ? "s" : "");
+    fflush(stdout);
+  }
+  oc->rounds = done;
+  oc->batches = b;
+  oc->seconds = mmb_mono_s() - t0;
+  if (rc == 130) return;
+  if (rc) {
+    oc->run_error = 1;
+    oc->verdict = MMB_INCONCLUSIVE;
+    all_why(oc, MMB_WHY_HOST);
+    return;
+  }
+  oc->ran = 1;
+  for (int k = 0; k < r->nchecks; k++)
+    if (oc->res[k].kind == MMB_WHY_STRADDLE) {
+      size_t u = strlen(oc->res[k].why);
+      snprintf(oc->res[k].why + u, sizeof oc->res[k].why - u,
+               "; budget spent (%d of rounds=%d, %.0f of seconds=%.0f)", done, budget,
+               oc->seconds, r->budget.seconds);
+    }
+  /* figures of the largest batch (the last one) */
+  for (int k = 0; k < r->nruns; k++) batch_dir(r, b, k, oc->dirs[k], sizeof oc->dirs[k]);
+  if (figures) {
+    char log[PATH_MAX];
+    snprintf(log, sizeof log, "%s/%s.log", out_abs, r->name);
+    for (int k = 0; k < r->nruns && !mmb_interrupted; k++) {
+      char abs[PATH_MAX * 2];
+      snprintf(abs, sizeof abs, "%s/%s", out_abs, oc->dirs[k]);
+      char *rargv[] = {(char *)mmb_self_exe(), "report", "-q", abs, NULL};
       int rr = spawn(rargv, log);
-      if (mmb_interrupted) return;
-      if (rr != 0)
+      if (rr != 0 && !mmb_interrupted)
         printf("  note: mmbench report %s failed (exit %d); see %s\n", oc->dirs[k], rr, log);
     }
   }
-  oc->ran = 1;
-  mmb_rresults rs;
-  char err[1024];
-  if (mmb_rresults_load(&rs, dirs, r->nruns, err, sizeof err) != 0) {
-    snprintf(oc->why, sizeof oc->why, "cannot read the results: %s", err);
-    oc->run_error = 1;
-    for (int j = 0; j < r->nchecks; j++)
-      snprintf(oc->res[j].why, sizeof oc->res[j].why, "%s", oc->why);
-    return;
-  }
-  oc->verdict = mmb_recipe_eval(r, &rs, oc->res);
-  mmb_rresults_free(&rs);
-  oc->seconds = mmb_mono_s() - t0;
 }
 
-static void print_outcome(const outcome *oc) {
+static void print_outcome(const mmb_outcome *oc) {
   const mmb_recipe *r = oc->r;
   if (oc->why[0]) printf("  note: %s\n", oc->why);
   for (int k = 0; k < r->nchecks; k++) {
     char exp[700];
     mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
-    const mmb_rcheck_result *res = &oc->res[k];
+    const mmb_recipe_result *res = &oc->res[k];
     printf("  %-12s %s\n               measured %s", mmb_verdict_name(res->verdict), exp,
            res->measured);
     if (res->why[0] && strcmp(res->why, oc->why) != 0) printf("; %s", res->why);
@@ -288,247 +347,6 @@ static void print_outcome(const outcome *oc) {
   if (oc->seconds > 0) printf(" (%.0f s)", oc->seconds);
   printf("\n\n");
   fflush(stdout);
-}
-
-/* ---------------------------------------------------------------------------
- * verdicts.csv and reproduce.html
- * ------------------------------------------------------------------------- */
-static void fmt_num(double v, char *buf, size_t len) {
-  if (isnan(v))
-    buf[0] = 0;
-  else
-    snprintf(buf, len, "%.6g", v);
-}
-
-static int write_csv(const char *out, outcome *oc, int n) {
-  size_t cap = 1 << 16, used = 0;
-  char *text = malloc(cap);
-  if (!text) return -ENOMEM;
-  used =
-      (size_t)snprintf(text, cap,
-                       "recipe,claim,source,check,expectation,value,ci_lo,ci_hi,n_a,n_b,measured,"
-                       "verdict,recipe_verdict,reason\n");
-  for (int i = 0; i < n; i++) {
-    const mmb_recipe *r = oc[i].r;
-    for (int k = 0; k < r->nchecks; k++) {
-      const mmb_rcheck_result *res = &oc[i].res[k];
-      char line[8192], num[64], exp[700];
-      size_t lu = 0;
-      mmb_csv_field(line, sizeof line, &lu, r->name, 1);
-      mmb_csv_field(line, sizeof line, &lu, r->claim, 0);
-      mmb_csv_field(line, sizeof line, &lu, r->source, 0);
-      snprintf(num, sizeof num, "%d", k + 1);
-      mmb_csv_field(line, sizeof line, &lu, num, 0);
-      mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
-      mmb_csv_field(line, sizeof line, &lu, exp, 0);
-      double f[] = {res->value, res->lo, res->hi};
-      for (int q = 0; q < 3; q++) {
-        fmt_num(f[q], num, sizeof num);
-        mmb_csv_field(line, sizeof line, &lu, num, 0);
-      }
-      for (int q = 0; q < 2; q++) {
-        snprintf(num, sizeof num, "%d", res->n[q]);
-        mmb_csv_field(line, sizeof line, &lu, num, 0);
-      }
-      mmb_csv_field(line, sizeof line, &lu, res->measured, 0);
-      mmb_csv_field(line, sizeof line, &lu, mmb_verdict_name(res->verdict), 0);
-      mmb_csv_field(line, sizeof line, &lu, mmb_verdict_name(oc[i].verdict), 0);
-      mmb_csv_field(line, sizeof line, &lu, res->why, 0);
-      if (used + lu + 2 > cap) {
-        cap = (cap + lu) * 2;
-        char *nt = realloc(text, cap);
-        if (!nt) {
-          free(text);
-          return -ENOMEM;
-        }
-        text = nt;
-      }
-      memcpy(text + used, line, lu);
-      used += lu;
-      text[used++] = '\n';
-      text[used] = 0;
-    }
-  }
-  int rc = mmb_write_atomic(out, "verdicts.csv", text);
-  free(text);
-  return rc;
-}
-
-static void html(FILE *f, const char *s) {
-  for (; *s; s++) {
-    switch (*s) {
-    case '<': fputs("&lt;", f); break;
-    case '>': fputs("&gt;", f); break;
-    case '&': fputs("&amp;", f); break;
-    case '"': fputs("&quot;", f); break;
-    default: fputc(*s, f);
-    }
-  }
-}
-
-static const char *verdict_class(mmb_verdict v) {
-  return v == MMB_PASS ? "pass" : v == MMB_FAIL ? "fail" : "inc";
-}
-
-/* The figures of the recipe's kind in OUT/dir/plots (file stems). */
-static int find_figures(const char *out, const char *dir, const mmb_recipe *r, char names[][256],
-                        int max) {
-  if (strcmp(r->figure, "none") == 0) return 0;
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s/plots", out, dir);
-  char *files[512];
-  int n = 0;
-  DIR *d = opendir(path);
-  if (!d) return 0;
-  struct dirent *e;
-  while ((e = readdir(d)) && n < 512) {
-    size_t l = strlen(e->d_name);
-    if (l < 5 || strcmp(e->d_name + l - 4, ".svg") != 0) continue;
-    char prefix[160];
-    snprintf(prefix, sizeof prefix, "%s-%s", r->figure, r->figure_workload);
-    size_t pl = strlen(prefix);
-    if (strncmp(e->d_name, prefix, pl) != 0) continue;
-    if (r->figure_workload[0] && e->d_name[pl] != '-' && e->d_name[pl] != '.') continue;
-    files[n++] = strdup(e->d_name);
-  }
-  closedir(d);
-  qsort(files, (size_t)n, sizeof *files, name_cmp);
-  int k = 0;
-  for (int i = 0; i < n; i++) {
-    if (k < max) snprintf(names[k++], 256, "%s", files[i]);
-    free(files[i]);
-  }
-  return k;
-}
-
-static int write_html(const char *out, outcome *oc, int n, const mmb_host_facts *host,
-                      const char *started, double scale) {
-  char tmp[PATH_MAX], path[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s/.reproduce.html.tmp", out);
-  snprintf(path, sizeof path, "%s/reproduce.html", out);
-  FILE *f = fopen(tmp, "w");
-  if (!f) return -errno;
-  char hostname[256] = "";
-  gethostname(hostname, sizeof hostname - 1);
-  struct utsname u;
-  uname(&u);
-  int cnt[3] = {0, 0, 0};
-  for (int i = 0; i < n; i++) cnt[oc[i].verdict]++;
-  fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-        "<title>mmbench reproduce</title>\n<style>\n"
-        "body{font-family:sans-serif;margin:2em;max-width:80em;color:#222}\n"
-        "table{border-collapse:collapse;width:100%}\n"
-        "th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}\n"
-        "th{background:#f3f3f3}\n"
-        "td.v b{white-space:nowrap}\n"
-        ".pass{color:#0a6b2d}.fail{color:#b00020}.inc{color:#8a6d00}\n"
-        "code{font-size:90%}\nimg{max-width:100%;border:1px solid #ddd;margin:.5em 0}\n"
-        ".why{color:#555;font-size:90%}\n"
-        "</style></head><body>\n<h1>Reproducing published results</h1>\n",
-        f);
-  fprintf(f, "<p>Host <b>");
-  html(f, hostname);
-  fprintf(f,
-          "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s. Started ",
-          u.sysname, u.release, host->cpus, host->cores, host->pmu ? "yes" : "no");
-  html(f, started);
-  fprintf(f, "; work scale &times;%g.</p>\n", scale);
-  fprintf(f,
-          "<p><span class=\"pass\">%d PASS</span>, <span class=\"fail\">%d FAIL</span>, "
-          "<span class=\"inc\">%d INCONCLUSIVE</span> of %d recipes. PASS: the whole 95&nbsp;%% "
-          "confidence interval meets the expectation; FAIL: none of it does; INCONCLUSIVE: the "
-          "interval straddles the threshold, a precondition does not hold here, or a cell failed. "
-          "Numbers are <a href=\"verdicts.csv\">in verdicts.csv</a>.</p>\n",
-          cnt[MMB_PASS], cnt[MMB_FAIL], cnt[MMB_INCONCLUSIVE], n);
-  fputs("<table>\n<tr><th>recipe</th><th>claim</th><th>source</th><th>measured [95% CI]</th>"
-        "<th>expectation</th><th>verdict</th></tr>\n",
-        f);
-  for (int i = 0; i < n; i++) {
-    const mmb_recipe *r = oc[i].r;
-    for (int k = 0; k < r->nchecks; k++) {
-      const mmb_rcheck_result *res = &oc[i].res[k];
-      fputs("<tr>", f);
-      if (k == 0) {
-        fprintf(f, "<td rowspan=\"%d\"><a href=\"#%s\">", r->nchecks, r->name);
-        html(f, r->name);
-        fprintf(f, "</a><br><span class=\"%s\">%s</span></td><td rowspan=\"%d\">",
-                verdict_class(oc[i].verdict), mmb_verdict_name(oc[i].verdict), r->nchecks);
-        html(f, r->claim);
-        fprintf(f, "</td><td rowspan=\"%d\">", r->nchecks);
-        html(f, r->source);
-        fputs("</td>", f);
-      }
-      fputs("<td>", f);
-      html(f, res->measured);
-      fputs("</td><td><code>", f);
-      char exp[700];
-      mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
-      html(f, exp);
-      fprintf(f, "</code></td><td class=\"v %s\"><b>%s</b>", verdict_class(res->verdict),
-              mmb_verdict_name(res->verdict));
-      if (res->why[0]) {
-        fputs("<div class=\"why\">", f);
-        html(f, res->why);
-        fputs("</div>", f);
-      }
-      fputs("</td></tr>\n", f);
-    }
-  }
-  fputs("</table>\n", f);
-  for (int i = 0; i < n; i++) {
-    const mmb_recipe *r = oc[i].r;
-    fprintf(f, "<h2 id=\"%s\">", r->name);
-    html(f, r->name);
-    fprintf(f, " &mdash; <span class=\"%s\">%s</span></h2>\n<p>", verdict_class(oc[i].verdict),
-            mmb_verdict_name(oc[i].verdict));
-    html(f, r->claim);
-    fputs("<br><i>", f);
-    html(f, r->source);
-    fputs("</i></p>\n", f);
-    if (r->note[0]) {
-      fputs("<p>", f);
-      html(f, r->note);
-      fputs("</p>\n", f);
-    }
-    if (oc[i].why[0]) {
-      fputs("<p class=\"why\">", f);
-      html(f, oc[i].why);
-      fputs("</p>\n", f);
-    }
-    fputs("<ul>\n", f);
-    for (int k = 0; k < r->nruns; k++) {
-      fputs("<li><code>mmbench run ", f);
-      html(f, r->runs[k].text);
-      fputs("</code>", f);
-      if (oc[i].ran) {
-        fprintf(f,
-                " &rarr; <a href=\"%s/report.html\">report</a>, <a "
-                "href=\"%s/summary.csv\">summary.csv</a>",
-                oc[i].dirs[k], oc[i].dirs[k]);
-      }
-      fputs("</li>\n", f);
-    }
-    fprintf(
-        f, "<li><a href=\"%s.log\">log</a>, <a href=\"recipes/%s.recipe\">recipe</a></li>\n</ul>\n",
-        r->name, r->name);
-    for (int k = 0; oc[i].ran && k < r->nruns; k++) {
-      char names[16][256];
-      int nf = find_figures(out, oc[i].dirs[k], r, names, 16);
-      for (int j = 0; j < nf; j++) {
-        fprintf(f, "<div><a href=\"%s/plots/%s\"><img src=\"%s/plots/%s\" alt=\"", oc[i].dirs[k],
-                names[j], oc[i].dirs[k], names[j]);
-        html(f, names[j]);
-        fputs("\"></a></div>\n", f);
-      }
-    }
-  }
-  fputs("</body></html>\n", f);
-  int bad = ferror(f);
-  if (fclose(f) != 0 || bad) {
-    unlink(tmp);
-    return -EIO;
-  }
-  return rename(tmp, path) == 0 ? 0 : -errno;
 }
 
 /* A copy of each recipe file in OUT/recipes/ (what exactly was checked). */
@@ -680,7 +498,7 @@ int mmb_cmd_reproduce(int argc, char **argv) {
     for (int j = 0; j < nall; j++) sel[nsel++] = all[j];
   }
   for (int i = 0; i < nsel && !status; i++)
-    if (mmb_recipe_validate(sel[i], scale, reps, err, sizeof err) != 0) {
+    if (mmb_recipe_validate(sel[i], scale, err, sizeof err) != 0) {
       fprintf(stderr, "mmbench reproduce: %s\n", err);
       status = MMB_EXIT_USAGE;
     }
@@ -722,7 +540,7 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   }
 
   mmb_host_facts host;
-  mmb_host_facts_probe(&host);
+  mmb_env_host_facts(&host);
   mmb_child_catch_signals();
   char started[64];
   {
@@ -735,7 +553,7 @@ int mmb_cmd_reproduce(int argc, char **argv) {
          "%s%s)\n\n",
          nsel, nsel == 1 ? "" : "s", outdir, host.cpus, host.cores, host.pmu ? "yes" : "no",
          scale != 1 ? "; work scaled" : "");
-  outcome *oc = calloc((size_t)nsel, sizeof *oc);
+  mmb_outcome *oc = calloc((size_t)nsel, sizeof *oc);
   if (!oc) {
     status = 1;
     goto done;
@@ -753,8 +571,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   }
   /* the outcome files cover the recipes that finished */
   if (done_n > 0) {
-    if (write_csv(out_abs, oc, done_n) != 0 ||
-        write_html(out_abs, oc, done_n, &host, started, scale) != 0)
+    if (mmb_reproduce_write_csv(out_abs, oc, done_n) != 0 ||
+        mmb_reproduce_write_html(out_abs, oc, done_n, &host, started, scale) != 0)
       fprintf(stderr, "mmbench reproduce: cannot write verdicts.csv / reproduce.html in %s\n",
               outdir);
   }

@@ -19,6 +19,8 @@
 #include "params.h"
 #include "plan.h"
 #include "results.h"
+#include "run_shard.h"
+#include "shard.h"
 #include "runner.h"
 
 static void usage(void) {
@@ -31,6 +33,11 @@ static void usage(void) {
       "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
       "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
       "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
+      "      --touch LIST       word (default) | full | none, or a list to sweep: what the\n"
+      "                         region does with each block (same as -p touch=LIST)\n"
+      "      --floor MODE       auto (default: measure the harness floor of every workload\n"
+      "                         that has one, under allocator `floor`) | on (every selected\n"
+      "                         workload must have one) | off\n"
       "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
       "      --warmup N         unrecorded repetitions per cell first\n"
       "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
@@ -47,6 +54,13 @@ static void usage(void) {
       "      --latency K|on     time every K-th allocator call (on = every 100th)\n"
       "      --keep-going       record an allocator that fails its probe as invalid\n"
       "                         instead of stopping\n"
+      "      --shard K/N        run only the K-th of N cost-balanced parts of the plan,\n"
+      "                         into DIR/shards/K-<host>/ (-o DIR or --resume DIR)\n"
+      "      --slurm            submit the plan as a Slurm job array, one task per shard\n"
+      "                         (with --resume DIR: only the shards not done)\n"
+      "      --shards N         shards for --slurm (default: 8, at most the cells)\n"
+      "      --partition P      --time LIMIT  --nodes-per-shard N (default 1): sbatch options\n"
+      "      --share-nodes      let shards share a node (default: --exclusive)\n"
       "  -n, --dry-run          print the plan (cells, skipped ones and why) and stop\n"
       "  -q, --quiet            no progress lines\n"
       "  -h, --help             this text\n");
@@ -69,6 +83,17 @@ static int copy_opt(char *dst, size_t len, const char *opt, const char *text) {
   }
   snprintf(dst, len, "%s", text);
   return 0;
+}
+
+/* -w, -a, -t: an empty list would silently mean "the default matrix". */
+static int copy_list(char *dst, size_t len, const char *opt, const char *what, const char *text) {
+  if (!*text) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s is empty: give %s (e.g. %s), or leave %s out for the default",
+             opt, what, strcmp(opt, "-t") == 0 ? "-t 1,2" : strcmp(opt, "-a") == 0 ? "-a glibc,jemalloc" : "-w malloc-free", opt);
+    return mmb_usage_error("run", msg);
+  }
+  return copy_opt(dst, len, opt, text);
 }
 
 /* A results folder that does not exist yet (or is empty). 0 or 2. */
@@ -168,25 +193,65 @@ int mmb_cmd_run(int argc, char **argv) {
       {"pin", required_argument, 0, 'c'},       {"counters", required_argument, 0, 'C'},
       {"events", required_argument, 0, 'e'},    {"latency", required_argument, 0, 'L'},
       {"keep-going", no_argument, 0, 'k'},      {"quiet", no_argument, 0, 'q'},
-      {"dry-run", no_argument, 0, 'n'},
+      {"dry-run", no_argument, 0, 'n'},         {"touch", required_argument, 0, 'U'},
+      {"floor", required_argument, 0, 'F'},
+      {"shard", required_argument, 0, 1001},    {"slurm", no_argument, 0, 1002},
+      {"shards", required_argument, 0, 1003},   {"partition", required_argument, 0, 1004},
+      {"time", required_argument, 0, 1005},     {"nodes-per-shard", required_argument, 0, 1006},
+      {"share-nodes", no_argument, 0, 1007},
       {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
   mmb_run_opts o;
   mmb_run_opts_init(&o);
   const char *out = NULL, *resume = NULL;
   int c, explicit = 0, quiet = 0, dry = 0;
+  int shard_k = 0, shard_n = 0, slurm = 0, nshards = 0, slurm_opt = 0;
+  mmb_slurm_opts so = {.nodes_per_shard = 1, .exclusive = 1};
   long long v;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":w:a:t:p:r:o:qnh", opts, NULL)) != -1) {
     int rc = 0;
-    if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n') explicit = 1;
+    if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n' && c < 1000) explicit = 1;
     switch (c) {
-    case 'w': rc = copy_opt(o.workloads, sizeof o.workloads, "-w", optarg); break;
-    case 'a': rc = copy_opt(o.allocators, sizeof o.allocators, "-a", optarg); break;
-    case 't': rc = copy_opt(o.threads, sizeof o.threads, "-t", optarg); break;
+    case 'w':
+      rc = copy_list(o.workloads, sizeof o.workloads, "-w", "workload or family names (mmbench list)", optarg);
+      break;
+    case 'a':
+      rc = copy_list(o.allocators, sizeof o.allocators, "-a", "allocator names (mmbench list)", optarg);
+      break;
+    case 't': rc = copy_list(o.threads, sizeof o.threads, "-t", "thread counts", optarg); break;
     case 'p':
       if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
       rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "-p", optarg);
+      break;
+    case 'U': {
+      if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
+      for (const char *q = optarg; *q; q++) {
+        size_t l = strcspn(q, ",");
+        int known = 0;
+        for (int i = 0; mmb_touch_names[i]; i++)
+          known |= strlen(mmb_touch_names[i]) == l && strncmp(q, mmb_touch_names[i], l) == 0;
+        if (!known) {
+          char msg[256];
+          snprintf(msg, sizeof msg, "--touch must be word, full or none (or a comma list of them), not '%.*s'",
+                   (int)l, q);
+          return mmb_usage_error("run", msg);
+        }
+        q += l;
+        if (!*q) break;
+      }
+      char kv[512];
+      snprintf(kv, sizeof kv, "touch=%.400s", optarg);
+      rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "--touch", kv);
+      break;
+    }
+    case 'F':
+      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "--floor must be auto, on or off, not '%.100s'", optarg);
+        return mmb_usage_error("run", msg);
+      }
+      rc = copy_opt(o.floor, sizeof o.floor, "--floor", optarg);
       break;
     case 'r': rc = number("-r/--reps", optarg, 1, 1000000, &v), o.reps = (int)v; break;
     case 'W': rc = number("--warmup", optarg, 0, 1000, &v), o.warmup = (int)v; break;
@@ -208,11 +273,12 @@ int mmb_cmd_run(int argc, char **argv) {
     case 'o': out = optarg; break;
     case 'R': resume = optarg; break;
     case 's': rc = number("--seed", optarg, 0, LLONG_MAX, &v), o.seed = (uint64_t)v; break;
-    case 'c':
-      if (strspn(optarg, "0123456789,-") != strlen(optarg) || !*optarg)
-        return mmb_usage_error("run", "--pin needs a CPU list such as 0 or 0,1 or 0-1");
+    case 'c': {
+      char perr[512];
+      if (mmb_cpu_list_check(optarg, perr, sizeof perr)) return mmb_usage_error("run", perr);
       rc = copy_opt(o.pin, sizeof o.pin, "--pin", optarg);
       break;
+    }
     case 'C': rc = copy_opt(o.counters, sizeof o.counters, "--counters", optarg); break;
     case 'e': rc = copy_opt(o.events, sizeof o.events, "--events", optarg); break;
     case 'L': rc = copy_opt(o.latency, sizeof o.latency, "--latency", optarg); break;
@@ -220,6 +286,19 @@ int mmb_cmd_run(int argc, char **argv) {
     case 'q': quiet = 1; break;
     case 'n': dry = 1; break;
     case 'h': usage(); return 0;
+    case 1001:
+      if (mmb_shard_parse(optarg, &shard_k, &shard_n) != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "--shard needs K/N with 1 <= K <= N <= 100000, e.g. 2/4, not '%s'", optarg);
+        return mmb_usage_error("run", msg);
+      }
+      break;
+    case 1002: slurm = 1; break;
+    case 1003: rc = number("--shards", optarg, 1, 100000, &v), nshards = (int)v, slurm_opt = 1; break;
+    case 1004: rc = copy_opt(so.partition, sizeof so.partition, "--partition", optarg), slurm_opt = 1; break;
+    case 1005: rc = copy_opt(so.time, sizeof so.time, "--time", optarg), slurm_opt = 1; break;
+    case 1006: rc = number("--nodes-per-shard", optarg, 1, 100000, &v), so.nodes_per_shard = (int)v, slurm_opt = 1; break;
+    case 1007: so.exclusive = 0, slurm_opt = 1; break;
     case ':': {
       char msg[128];
       snprintf(msg, sizeof msg, "option %s needs a value", argv[optind - 1]);
@@ -239,6 +318,27 @@ int mmb_cmd_run(int argc, char **argv) {
     return mmb_usage_error("run", msg);
   }
   if (out && resume) return mmb_usage_error("run", "use either -o DIR (a new run) or --resume DIR, not both");
+  if (slurm_opt && !slurm)
+    return mmb_usage_error("run", "--shards, --partition, --time, --nodes-per-shard and --share-nodes go with --slurm");
+  if (slurm && shard_n)
+    return mmb_usage_error("run", "use --slurm (submits every shard) or --shard K/N (runs one), not both");
+  if (shard_n && !out && !resume)
+    return mmb_usage_error("run", "--shard K/N needs the sharded run's folder: -o DIR (new) or --resume DIR");
+  if (slurm && resume) {
+    if (!mmb_run_is_sharded(resume)) {
+      fprintf(stderr, "mmbench run: %s is not a sharded run (no shards.json); resume it without --slurm\n", resume);
+      return 2;
+    }
+    return mmb_run_slurm_resume(resume, &so);
+  }
+  char shard_top[PATH_MAX];
+  if (resume && !shard_n && mmb_run_shard_of(resume, shard_top, sizeof shard_top, &shard_k, &shard_n))
+    resume = shard_top; /* a shard folder: continue that shard of its run */
+  if (resume && !shard_n && mmb_run_is_sharded(resume)) {
+    fprintf(stderr, "mmbench run: %s is a sharded run: resume it with --resume %s --slurm, or one shard with "
+                    "--resume %s --shard K/N\n", resume, resume, resume);
+    return 2;
+  }
 
   char err[1024], dir[PATH_MAX];
   if (resume) {
@@ -286,6 +386,25 @@ int mmb_cmd_run(int argc, char **argv) {
            plan.reps, mmb_plan_runs(&plan), plan.timeout);
     mmb_plan_free(&plan);
     return 0;
+  }
+  if (slurm) { /* a new sharded run, submitted as a job array */
+    if (out) snprintf(dir, sizeof dir, "%s", out);
+    else mmb_results_default_dir(dir, sizeof dir, "");
+    int rc = mmb_run_slurm_new(dir, &o, &plan, nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8), &so);
+    mmb_plan_free(&plan);
+    return rc;
+  }
+  mmb_shard_task task = {0};
+  if (shard_n) { /* one shard: the plan narrowed, its own folder */
+    if (mmb_run_shard_prepare(resume ? resume : out, &o, shard_k, shard_n, &plan, &task, err, sizeof err) != 0) {
+      fprintf(stderr, "mmbench run: %s\n", err);
+      mmb_run_shard_free(&task);
+      mmb_plan_free(&plan);
+      return 2;
+    }
+    snprintf(dir, sizeof dir, "%s", task.dir);
+    resume = task.exists ? task.dir : NULL;
+    out = task.exists ? NULL : task.dir;
   }
   if (!resume) {
     if (out) snprintf(dir, sizeof dir, "%s", out);
@@ -340,6 +459,7 @@ int mmb_cmd_run(int argc, char **argv) {
     if (rc == 0) rc = mmb_write_atomic(dir, "runs.csv", header);
     if (rc == 0) rc = mmb_write_atomic(dir, "timeline.csv", "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
     free(pj);
+    if (rc == 0 && shard_n) rc = mmb_run_shard_mark(&task);
     if (rc != 0) {
       fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));
       free(probes);
@@ -358,7 +478,7 @@ int mmb_cmd_run(int argc, char **argv) {
   if (!quiet)
     fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", plan.ncells, plan.reps,
             mmb_plan_runs(&plan), dir);
-  int rc = mmb_runner_run(&plan, probes, dir, quiet);
+  int rc = mmb_runner_run_except(&plan, probes, dir, task.others, quiet);
   write_meta(dir, &plan, probes, command, counters_json, started, 1);
   if (mmb_write_summary(dir, !quiet && rc != 130, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
@@ -373,7 +493,9 @@ int mmb_cmd_run(int argc, char **argv) {
       }
     }
     printf("\nresults: %s\n", dir);
+    if (shard_n) mmb_run_shard_finish(&task, quiet);
   }
+  mmb_run_shard_free(&task);
   free(probes);
   mmb_plan_free(&plan);
   return rc;

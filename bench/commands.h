@@ -12,5 +12,7 @@ int mmb_cmd_check(int argc, char **argv);   /* bench/cmd_check.c */
 int mmb_cmd_report(int argc, char **argv);  /* bench/cmd_report.c */
 int mmb_cmd_compare(int argc, char **argv); /* bench/cmd_compare.c */
 int mmb_cmd_reproduce(int argc, char **argv); /* bench/cmd_reproduce.c */
+int mmb_cmd_merge(int argc, char **argv);   /* bench/cmd_merge.c */
+int mmb_cmd_status(int argc, char **argv);  /* bench/cmd_status.c */
 
 #endif

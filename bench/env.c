@@ -3,10 +3,12 @@
 #include "env.h"
 
 #include <getopt.h>
+#include <linux/perf_event.h>
 #include <gnu/libc-version.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,10 +35,85 @@ static void bracketed(const char *path, char *buf, size_t len) {
   else snprintf(buf, len, "%s", line);
 }
 
+/* ---------------------------------------------------------------------------
+ * CPU topology and counters: the one place that says what "cores" means
+ * ------------------------------------------------------------------------- */
+/* First line of a small sysfs file, trimmed; 0, or -1 when unreadable. */
+static int read_small(const char *path, char *buf, size_t len) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, len - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
+  return 0;
+}
+
+/* CPUs in a list such as "0-1,4". */
+static int list_count(const char *s) {
+  int n = 0;
+  while (*s) {
+    char *end;
+    long a = strtol(s, &end, 10), b = a;
+    if (end == s) break;
+    if (*end == '-') {
+      s = end + 1;
+      b = strtol(s, &end, 10);
+      if (end == s) break;
+    }
+    if (b >= a && b - a < 4096) n += (int)(b - a + 1);
+    s = end;
+    if (*s == ',') s++;
+  }
+  return n;
+}
+
+void mmb_env_host_facts(mmb_host_facts *h) {
+  memset(h, 0, sizeof *h);
+  long on = sysconf(_SC_NPROCESSORS_ONLN);
+  h->cpus = on > 0 ? (int)on : 1;
+  char sets[256][64];
+  int nsets = 0, ok = 0;
+  h->threads_per_core = 1;
+  for (int cpu = 0; cpu < 4096 && nsets < 256; cpu++) {
+    char path[128], buf[64];
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/online", cpu);
+    if (read_small(path, buf, sizeof buf) == 0 && strcmp(buf, "0") == 0) continue;
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", cpu);
+    if (read_small(path, buf, sizeof buf) != 0) {
+      snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d", cpu);
+      if (access(path, F_OK) != 0) break;
+      continue;
+    }
+    ok = 1;
+    int t = list_count(buf);
+    if (t > h->threads_per_core) h->threads_per_core = t;
+    int seen = 0;
+    for (int i = 0; i < nsets; i++) seen |= strcmp(sets[i], buf) == 0;
+    if (!seen) snprintf(sets[nsets++], sizeof sets[0], "%s", buf);
+  }
+  h->cores = ok ? nsets : -1;
+  struct perf_event_attr a;
+  memset(&a, 0, sizeof a);
+  a.type = PERF_TYPE_HARDWARE;
+  a.size = sizeof a;
+  a.config = PERF_COUNT_HW_CPU_CYCLES;
+  a.disabled = 1;
+  a.exclude_kernel = 1;
+  a.exclude_hv = 1;
+  long fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+  h->pmu = fd >= 0;
+  if (fd >= 0) close((int)fd);
+  char buf[256];
+  read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof buf);
+  snprintf(h->governor, sizeof h->governor, "%s", buf[0] ? buf : "unavailable (no cpufreq)");
+  bracketed("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof buf);
+  snprintf(h->thp, sizeof h->thp, "%s", buf);
+}
+
 static void cpu_facts(cJSON *host) {
   FILE *f = fopen("/proc/cpuinfo", "r");
   char line[512], model[256] = "unknown";
-  int logical = 0;
   if (f) {
     while (fgets(line, sizeof line, f)) {
       if (strncmp(line, "model name", 10) == 0 && strcmp(model, "unknown") == 0) {
@@ -44,22 +121,17 @@ static void cpu_facts(cJSON *host) {
         if (c) snprintf(model, sizeof model, "%s", c + 2);
         model[strcspn(model, "\n")] = 0;
       }
-      if (strncmp(line, "processor", 9) == 0) logical++;
     }
     fclose(f);
   }
+  mmb_host_facts h;
+  mmb_env_host_facts(&h);
   cJSON_AddStringToObject(host, "cpu_model", model);
-  cJSON_AddNumberToObject(host, "cores", (double)sysconf(_SC_NPROCESSORS_ONLN));
-  char sib[128];
-  read_line("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list", sib, sizeof sib);
-  int tpc = 1;
-  for (char *p = sib; *p; p++) tpc += (*p == ',');
-  if (strchr(sib, '-')) {
-    int a = 0, b = 0;
-    if (sscanf(sib, "%d-%d", &a, &b) == 2) tpc = b - a + 1;
-  }
-  cJSON_AddNumberToObject(host, "threads_per_core", sib[0] ? tpc : 1);
-  cJSON_AddNumberToObject(host, "logical_cpus", logical);
+  /* cores: physical cores (CPUs that are not SMT siblings of each other);
+   * logical_cpus: online CPUs. -1 where sysfs has no topology. */
+  cJSON_AddNumberToObject(host, "cores", h.cores);
+  cJSON_AddNumberToObject(host, "threads_per_core", h.threads_per_core);
+  cJSON_AddNumberToObject(host, "logical_cpus", h.cpus);
 }
 
 cJSON *mmb_env_loadavg(void) {

@@ -20,6 +20,8 @@ static const subcommand commands[] = {
     {"report", mmb_cmd_report, "plots and report.html for a results folder"},
     {"compare", mmb_cmd_compare, "compare two results folders cell by cell"},
     {"reproduce", mmb_cmd_reproduce, "re-run published claims (recipes) and judge them PASS / FAIL / INCONCLUSIVE"},
+    {"merge", mmb_cmd_merge, "merge the shards of a sharded run (run --shard / --slurm) into one folder"},
+    {"status", mmb_cmd_status, "which shards of a sharded run are done, running, failed or missing"},
     {"cell", mmb_cmd_cell, NULL},
     {"probe", mmb_cmd_probe, NULL},
 };

@@ -23,6 +23,7 @@ void mmb_run_opts_init(mmb_run_opts *o) {
   o->timeout = 0;
   o->seed = 42;
   snprintf(o->counters, sizeof o->counters, "hw");
+  snprintf(o->floor, sizeof o->floor, "auto");
 }
 
 /* ---------------------------------------------------------------------------
@@ -245,6 +246,8 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
     snprintf(out, len, "%s needs at least %d threads", w->name, w->min_threads);
   } else if (w->max_threads && threads > w->max_threads) {
     snprintf(out, len, "%s runs at most %d threads", w->name, w->max_threads);
+  } else if (strcmp(a->name, "floor") == 0 && !(w->flags & MMB_WF_FLOOR)) {
+    snprintf(out, len, "%s has no floor (the floor allocator serves only workloads with one)", w->name);
   } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
     snprintf(out, len, "%s needs the object-graph API (manual, rc, rc+cc, gc, boehm); %s has none",
              w->name, a->name);
@@ -268,6 +271,44 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
                  (double)bytes / (1u << 30), spec->text, (double)limit / (1u << 30));
     }
   }
+}
+
+/* The floor: one `floor` cell per point of every selected workload that has
+ * one (--floor auto), required of every selected workload (on), or none
+ * (off, or when -a names floor itself: then it is an allocator like any). */
+static int add_floor(const mmb_run_opts *o, mmb_plan *plan, const mmb_workload *const *ws, int nw,
+                     char *err, size_t errlen) {
+  plan->floor = -1;
+  if (strcmp(o->floor, "off") == 0) return 0;
+  for (int i = 0; i < plan->nallocs; i++)
+    if (strcmp(plan->allocs[i].alloc->name, "floor") == 0) return 0;
+  int any = 0;
+  for (int j = 0; j < nw; j++) {
+    if (ws[j]->flags & MMB_WF_FLOOR) {
+      any = 1;
+    } else if (strcmp(o->floor, "on") == 0) {
+      char with[512] = "";
+      const mmb_workload *w;
+      for (int i = 0; (w = mmb_workload_at(i)); i++)
+        if (w->flags & MMB_WF_FLOOR) {
+          size_t u = strlen(with);
+          snprintf(with + u, sizeof with - u, "%s%s", u ? ", " : "", w->name);
+        }
+      snprintf(err, errlen, "--floor on: workload '%s' has no floor (workloads with one: %s); use --floor auto or off",
+               ws[j]->name, with);
+      return -1;
+    }
+  }
+  if (!any) return 0;
+  mmb_alloc_spec *grown = realloc(plan->allocs, (size_t)(plan->nallocs + 1) * sizeof *grown);
+  if (!grown) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  plan->allocs = grown;
+  if (mmb_alloc_spec_parse("floor", &plan->allocs[plan->nallocs], err, errlen) != 0) return -1;
+  plan->floor = plan->nallocs++;
+  return 0;
 }
 
 static uint64_t cell_seed(uint64_t seed, const char *wname, const char *params, int threads) {
@@ -335,6 +376,7 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
     snprintf(err, errlen, "no allocator available to run (see: mmbench list allocators)");
     return -1;
   }
+  if (add_floor(o, plan, ws, nw, err, errlen) != 0) return -1;
   int th_user[32], nth_user = 0;
   if (*o->threads && (nth_user = parse_threads(o->threads, th_user, 32, err, errlen)) < 0) return -1;
   int th_pre[32], th_mt[32];
@@ -400,6 +442,7 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
       for (int t = 0; t < nth; t++) {
         const char *measured_under = NULL;
         for (int a = 0; a < plan->nallocs; a++) {
+          if (a == plan->floor && !(w->flags & MMB_WF_FLOOR)) continue;
           if (add_cell(plan, &cap, w, &scaled, a, ths[t]) != 0) {
             snprintf(err, errlen, "the matrix has more than %d cells: narrow -w, -a, -t or -p", MAX_CELLS);
             mmb_pvals_free(w, &pv);
@@ -471,6 +514,7 @@ char *mmb_run_opts_to_json(const mmb_run_opts *o) {
   cJSON_AddStringToObject(j, "latency", o->latency);
   cJSON_AddStringToObject(j, "pin", o->pin);
   cJSON_AddBoolToObject(j, "keep_going", o->keep_going);
+  cJSON_AddStringToObject(j, "floor", o->floor);
   char *text = cJSON_Print(j);
   cJSON_Delete(j);
   return text;
@@ -517,6 +561,8 @@ int mmb_run_opts_from_json(const char *text, mmb_run_opts *o, char *err, size_t 
   o->timeout = timeout;
   o->seed = strtoull(seed, NULL, 10);
   o->keep_going = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "keep_going"));
+  if (get_str(j, "floor", o->floor, sizeof o->floor) != 0) /* older plans: auto */
+    snprintf(o->floor, sizeof o->floor, "auto");
   cJSON *it;
   cJSON_ArrayForEach(it, ps) {
     if (!cJSON_IsString(it)) continue;

@@ -31,6 +31,7 @@ typedef struct mmb_run_opts {
   char counters[16], events[1024], latency[32];
   char pin[64];          /* CPU list for sched_setaffinity, "" = none */
   int keep_going;        /* an allocator that fails its probe is recorded, not fatal */
+  char floor[8];         /* auto | on | off: cells under `floor` (see mmb_plan.floor) */
 } mmb_run_opts;
 
 typedef struct mmb_cell_plan {
@@ -53,6 +54,10 @@ typedef struct mmb_plan {
   int nallocs;
   mmb_cell_plan *cells;
   int ncells;
+  /* Index in allocs of the `floor` allocator the plan added (-1: none).
+   * It gets one cell per (workload, params, threads) point of a workload
+   * with MMB_WF_FLOOR, not one per allocator. */
+  int floor;
 } mmb_plan;
 
 void mmb_run_opts_init(mmb_run_opts *o);

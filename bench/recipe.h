@@ -1,132 +1,174 @@
 /* mmbench — recipes: one published claim per small text file
  * (scripts/recipes/NAME.recipe), the matrix that tests it, and the checks that
- * decide PASS, FAIL or INCONCLUSIVE from a results folder.
+ * decide PASS, FAIL or INCONCLUSIVE from the rounds of its results.
  *
  * Format: one `key: value` per line; `#` starts a comment line; a line that
  * starts with a space or a tab continues the previous value.
- *   name:    short name (a-z 0-9 . _ -), unique, used on the command line
- *   claim:   the claim in one sentence
- *   source:  where it was published (paper, section or figure)
- *   figure:  KIND [WORKLOAD] of an existing `mmbench report` figure
- *            (time, rss, rsslive, counters, scaling, sweep, timeline,
- *            latency, heapsweep), or none
- *   require: cores>=N (cores that are not SMT siblings), cpus>=N, no-smt,
- *            pmu (repeatable)
- *   run:     `mmbench run` options of one matrix (repeatable; -o, --resume,
- *            --dry-run, --quiet are set by mmbench reproduce)
- *   where:   selector terms added to every selector that lacks that key
- *   note:    free text shown with the verdict (optional)
- *   expect:  [LABEL:] CHECK (repeatable)
+ *   name:      short name (a-z 0-9 . _ -), unique, used on the command line
+ *   claim:     the claim in one sentence
+ *   source:    where it was published (authors, title, venue, year)
+ *   published: the source's own result: where it is (Table, Figure, Section,
+ *              abstract, page, readme) and its number with the conditions;
+ *              or `unconfirmed: WHY` when no number could be found
+ *   differs:   how the suite's workload differs from the paper's and how the
+ *              expectation was derived from the published number
+ *   figure:    KIND [WORKLOAD] of an `mmbench report` figure, or none
+ *   require:   cores>=N (physical cores), cpus>=N, no-smt, pmu (repeatable)
+ *   budget:    rounds=N [seconds=S] [calibration=C]: adaptive repetitions
+ *   on-corrupt: fail | inconclusive (default): what a corrupt cell makes of
+ *              the checks that read it
+ *   run:       `mmbench run` options of one matrix (repeatable; -o, -r,
+ *              --resume, --dry-run, --quiet are set by mmbench reproduce)
+ *   where:     selector terms added to every selector that lacks that key
+ *   note:      free text shown with the verdict (optional)
+ *   control:   [LABEL:] CHECK (repeatable): a condition of the measurement
+ *              itself (e.g. that the 2-thread cells really ran on 2 cores);
+ *              while a control does not PASS, no check gets a verdict
+ *   expect:    [LABEL:] CHECK (repeatable)
  * Checks:
  *   CHECK  := ratio(METRIC, SEL / SEL) OP NUMBER
  *           | median(METRIC, SEL) OP NUMBER
  *           | ... == NUMBER +- NUMBER[%]
  *   OP     := >= | > | <= | < | ==
- *   METRIC := FACTOR {(*|/) FACTOR}, FACTOR a summary.csv metric, a runs.csv
- *             column, or a number; computed per repetition, then the median
+ *   METRIC := TERM {( + | - ) TERM} (spaces around + and -), TERM := FACTOR
+ *             {(*|/) FACTOR}, FACTOR a runs.csv column or a number;
+ *             computed per repetition
  *   SEL    := KEY=VALUE ..., KEY one of workload, allocator, threads, run
  *             (1-based run: line) or a workload parameter; a selector must
- *             match exactly one cell of the matrix. */
+ *             match exactly one cell of the matrix.
+ *
+ * Files: recipe_parse.c (the text), recipe_terms.c (selectors, metrics,
+ * checks, run lines), recipe_run.c (run options, matrix check,
+ * preconditions), recipe_eval.c (rounds, intervals, verdicts). */
 #ifndef MMB_RECIPE_H
 #define MMB_RECIPE_H
 
 #include <stddef.h>
 
+#include "env.h"
 #include "plan.h"
 #include "table.h"
 
 #define MMB_RECIPE_MAX_RUNS 8
 #define MMB_RECIPE_MAX_ARGS 40
 #define MMB_RECIPE_MAX_CHECKS 24
+#define MMB_RECIPE_MAX_CONTROLS 4
 #define MMB_RECIPE_MAX_REQUIRES 8
 #define MMB_RECIPE_MAX_TERMS 10
 #define MMB_RECIPE_MAX_FACTORS 6
+#define MMB_RECIPE_MAX_FOLDERS 256 /* results folders: batches x run lines */
 
-typedef struct mmb_rterm {
+typedef struct mmb_recipe_term {
   char key[48];
   char value[200];
-} mmb_rterm;
+} mmb_recipe_term;
 
-typedef struct mmb_rsel {
+typedef struct mmb_recipe_sel {
   int n;
-  mmb_rterm t[MMB_RECIPE_MAX_TERMS];
-} mmb_rsel;
+  mmb_recipe_term t[MMB_RECIPE_MAX_TERMS];
+} mmb_recipe_sel;
 
-typedef struct mmb_rmetric {
+typedef struct mmb_recipe_metric {
   int n;                                 /* factors */
   char name[MMB_RECIPE_MAX_FACTORS][64]; /* "" for a number */
   double num[MMB_RECIPE_MAX_FACTORS];
-  char op[MMB_RECIPE_MAX_FACTORS]; /* op[i] combines factor i (op[0] = '*') */
-  char text[192];                  /* as written, spaces removed */
-} mmb_rmetric;
+  char op[MMB_RECIPE_MAX_FACTORS]; /* before factor i: * / (same term) + - (new term) */
+  char text[192];                  /* as written, spaces only around + and - */
+} mmb_recipe_metric;
 
-typedef enum mmb_rop { MMB_ROP_GE, MMB_ROP_GT, MMB_ROP_LE, MMB_ROP_LT, MMB_ROP_EQ } mmb_rop;
-typedef enum mmb_rfunc { MMB_RFUNC_RATIO, MMB_RFUNC_MEDIAN } mmb_rfunc;
+typedef enum mmb_recipe_op {
+  MMB_RECIPE_GE,
+  MMB_RECIPE_GT,
+  MMB_RECIPE_LE,
+  MMB_RECIPE_LT,
+  MMB_RECIPE_EQ
+} mmb_recipe_op;
+typedef enum mmb_recipe_func { MMB_RECIPE_RATIO, MMB_RECIPE_MEDIAN } mmb_recipe_func;
 
-typedef struct mmb_rcheck {
+typedef struct mmb_recipe_check {
   int line;
   char label[128]; /* "" when none */
   char text[512];  /* the check as written, without the label */
-  mmb_rfunc func;
-  mmb_rmetric metric;
-  mmb_rsel sel[2]; /* sel[1] only for ratio; `where` terms merged in */
-  mmb_rop op;
+  mmb_recipe_func func;
+  mmb_recipe_metric metric;
+  mmb_recipe_sel sel[2]; /* sel[1] only for ratio; `where` terms merged in */
+  mmb_recipe_op op;
   double value;
   double tol; /* == only: absolute tolerance (tol_pct: percent of value) */
   int tol_pct;
-} mmb_rcheck;
+} mmb_recipe_check;
 
-typedef enum mmb_rreq_kind {
-  MMB_REQ_CORES,
-  MMB_REQ_CPUS,
-  MMB_REQ_NO_SMT,
-  MMB_REQ_PMU
-} mmb_rreq_kind;
+typedef enum mmb_recipe_req_kind {
+  MMB_RECIPE_REQ_CORES,
+  MMB_RECIPE_REQ_CPUS,
+  MMB_RECIPE_REQ_NO_SMT,
+  MMB_RECIPE_REQ_PMU
+} mmb_recipe_req_kind;
 
-typedef struct mmb_rrequire {
+typedef struct mmb_recipe_require {
   int line;
-  mmb_rreq_kind kind;
+  mmb_recipe_req_kind kind;
   int n; /* cores>=n, cpus>=n */
   char text[64];
-} mmb_rrequire;
+} mmb_recipe_require;
 
-typedef struct mmb_rrun {
+typedef struct mmb_recipe_run {
   int line;
   int argc;
   char argv[MMB_RECIPE_MAX_ARGS][256]; /* the options, tokenised */
   char text[1024];                     /* as written */
-} mmb_rrun;
+} mmb_recipe_run;
+
+/* The adaptive repetitions of a recipe (budget: line; defaults below). */
+typedef struct mmb_recipe_budget {
+  int rounds;         /* at most this many interleaved rounds in all */
+  double seconds;     /* and stop adding rounds after this much wall time */
+  int calibration;    /* rounds of the calibration (two batches of half) */
+} mmb_recipe_budget;
+
+#define MMB_RECIPE_DEFAULT_ROUNDS 12
+#define MMB_RECIPE_DEFAULT_SECONDS 60
+#define MMB_RECIPE_DEFAULT_CALIBRATION 6
 
 typedef struct mmb_recipe {
   char file[512];
   char name[64];
   char claim[1024];
   char source[512];
+  char published[1024];
+  char differs[1024];
   char note[1024];
   char figure[16];          /* figure kind, or "none" */
   char figure_workload[64]; /* "" = every figure of that kind */
-  int nruns, nchecks, nrequires;
-  mmb_rrun runs[MMB_RECIPE_MAX_RUNS];
-  mmb_rcheck checks[MMB_RECIPE_MAX_CHECKS];
-  mmb_rrequire requires[MMB_RECIPE_MAX_REQUIRES];
+  int corrupt_fails;        /* on-corrupt: fail */
+  mmb_recipe_budget budget;
+  int nruns, nchecks, nrequires, ncontrols;
+  mmb_recipe_run runs[MMB_RECIPE_MAX_RUNS];
+  mmb_recipe_check checks[MMB_RECIPE_MAX_CHECKS];
+  mmb_recipe_check controls[MMB_RECIPE_MAX_CONTROLS];
+  mmb_recipe_require requires[MMB_RECIPE_MAX_REQUIRES];
 } mmb_recipe;
 
 /* ---------------------------------------------------------------------------
- * Reading recipes
+ * Reading recipes (recipe_parse.c)
  * ------------------------------------------------------------------------- */
 /* Parse len bytes of recipe text; file names it in messages. 0 and *out
  * (free with mmb_recipe_free), or -EINVAL with one line "FILE:LINE: what is
- * wrong (what would be right)" in err, or -ENOMEM. Checks the syntax and
- * the names (workloads, parameters, metrics), not the matrix. */
+ * wrong (what would be right)" in err, or -ENOMEM. Checks the syntax, the
+ * names (workloads, parameters, metrics) and that every metric is produced
+ * by the run lines, not the matrix. */
 int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe **out, char *err,
                      size_t errlen);
 /* Read and parse a file (-errno of open/read with the path in err). */
 int mmb_recipe_load(const char *path, mmb_recipe **out, char *err, size_t errlen);
 void mmb_recipe_free(mmb_recipe *r); /* NULL is fine */
 
+/* ---------------------------------------------------------------------------
+ * Run lines and preconditions (recipe_run.c)
+ * ------------------------------------------------------------------------- */
 /* The run options of run line k with the work scaled by scale_mul (times
- * the line's --scale, or its preset's scale) and, when reps > 0, the
- * repetitions replaced. 0, or -1 with "FILE:LINE: ..." in err. */
+ * the line's --scale, or its preset's scale) and reps repetitions (>= 1).
+ * 0, or -1 with "FILE:LINE: ..." in err. */
 int mmb_recipe_run_opts(const mmb_recipe *r, int k, double scale_mul, int reps, mmb_run_opts *o,
                         char *err, size_t errlen);
 /* The `mmbench run` arguments of run line k in the same way (after
@@ -138,64 +180,88 @@ int mmb_recipe_run_args(const mmb_recipe *r, int k, double scale_mul, int reps, 
 /* Expand every run line (as mmb_recipe_run_opts) and check that each
  * selector of each check matches exactly one cell. 0, or -1 with
  * "FILE:LINE: ..." in err. */
-int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, int reps, char *err, size_t errlen);
+int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t errlen);
 
-/* ---------------------------------------------------------------------------
- * Preconditions
- * ------------------------------------------------------------------------- */
-typedef struct mmb_host_facts {
-  int cpus;             /* online logical CPUs */
-  int cores;            /* distinct cores (CPUs that are not SMT siblings) */
-  int threads_per_core; /* largest SMT sibling set */
-  int pmu;              /* a hardware cycles counter opens */
-} mmb_host_facts;
-
-/* This machine's facts (sysfs topology, perf_event_open). */
-void mmb_host_facts_probe(mmb_host_facts *h);
 /* 1 when every require: line holds on h; else 0 and why (the first that
  * does not, with the measured fact). */
 int mmb_recipe_requires_met(const mmb_recipe *r, const mmb_host_facts *h, char *why, size_t len);
 
 /* ---------------------------------------------------------------------------
- * Evaluating checks on results
+ * Evaluating checks on rounds (recipe_eval.c)
  * ------------------------------------------------------------------------- */
 typedef enum mmb_verdict { MMB_PASS = 0, MMB_FAIL = 1, MMB_INCONCLUSIVE = 2 } mmb_verdict;
 const char *mmb_verdict_name(mmb_verdict v); /* "PASS", "FAIL", "INCONCLUSIVE" */
 
-/* The results of one recipe: one folder per run line. */
-typedef struct mmb_rresults {
+/* Why a check is INCONCLUSIVE (MMB_WHY_NONE for PASS and FAIL). */
+typedef enum mmb_recipe_why {
+  MMB_WHY_NONE,
+  MMB_WHY_STRADDLE,   /* the interval straddles the threshold: more rounds may help */
+  MMB_WHY_RESOLUTION, /* the effect is below what this machine resolves in the budget */
+  MMB_WHY_CELL,       /* a cell failed, is missing or its metric is unmeasured */
+  MMB_WHY_HOST        /* a precondition does not hold, or the matrix did not run */
+} mmb_recipe_why;
+
+/* The runs.csv of every results folder of one recipe: folder i holds run
+ * line run[i] (1-based) of batch batch[i] (0-based, in time order). A round
+ * is one repetition of one batch: (batch, rep). */
+typedef struct mmb_recipe_results {
   int n;
-  mmb_table *summary[MMB_RECIPE_MAX_RUNS];
-  mmb_table *runs[MMB_RECIPE_MAX_RUNS]; /* NULL when runs.csv is absent */
-} mmb_rresults;
+  int run[MMB_RECIPE_MAX_FOLDERS];
+  int batch[MMB_RECIPE_MAX_FOLDERS];
+  mmb_table *runs[MMB_RECIPE_MAX_FOLDERS];
+} mmb_recipe_results;
 
-/* Load DIR/summary.csv (required) and DIR/runs.csv (optional) of n folders,
- * in run-line order. 0, or -1 with err. */
-int mmb_rresults_load(mmb_rresults *rs, const char *const *dirs, int n, char *err, size_t errlen);
-void mmb_rresults_free(mmb_rresults *rs);
+void mmb_recipe_results_init(mmb_recipe_results *rs);
+/* Add DIR/runs.csv as run line run of batch batch. 0, or -1 with err. */
+int mmb_recipe_results_add(mmb_recipe_results *rs, const char *dir, int run, int batch, char *err,
+                           size_t errlen);
+/* Every batch under dir as mmbench reproduce writes them: dir/bN[/runK]
+ * (N from 1; runK when the recipe has several run lines), or dir itself
+ * (one batch). 0, or -1 with err. */
+int mmb_recipe_results_load(mmb_recipe_results *rs, const mmb_recipe *r, const char *dir,
+                            char *err, size_t errlen);
+void mmb_recipe_results_free(mmb_recipe_results *rs);
 
-typedef struct mmb_rcheck_result {
+typedef struct mmb_recipe_result {
   mmb_verdict verdict;
-  double value, lo, hi; /* estimate and its 95 % CI (NaN: not measured) */
-  int n[2];             /* repetitions behind each side */
-  char measured[160];   /* "1.43 (CI 1.31-1.52)" */
-  char why[320];        /* what decided a FAIL or an INCONCLUSIVE */
-} mmb_rcheck_result;
+  mmb_recipe_why kind;  /* why INCONCLUSIVE */
+  double value, lo, hi; /* estimate and its 95 % interval, drift included (NaN: none) */
+  double drift;         /* half the spread of the batches' figures (log, or absolute) */
+  int rounds;           /* rounds behind the figure */
+  int batches;
+  char measured[160];   /* "1.43 [1.31, 1.52] 12 rounds" */
+  char why[400];        /* what decided a FAIL or an INCONCLUSIVE */
+} mmb_recipe_result;
 
-/* Decide check k: PASS when the whole CI satisfies it, FAIL when none of
- * the CI does, INCONCLUSIVE when the CI straddles the threshold or a cell
- * is missing, failed or unmeasured. */
-mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_rresults *rs,
-                                  mmb_rcheck_result *out);
+/* Decide check k on the rounds of rs. The figure of a round is the check's
+ * metric on its cell (median) or the quotient of its two cells measured in
+ * the same round (ratio); the estimate is the median of the round figures;
+ * the interval a moving-block bootstrap over the rounds in time order,
+ * widened by the drift between batches. PASS when the whole interval meets
+ * the expectation, FAIL when none of it does, INCONCLUSIVE otherwise (or a
+ * cell is missing, failed or unmeasured; a corrupt cell FAILs with
+ * on-corrupt: fail). With max_rounds > 0 (the calibration), a check whose
+ * distance to its threshold is below what max_rounds rounds can resolve
+ * is INCONCLUSIVE (MMB_WHY_RESOLUTION). The recipe's controls are decided
+ * first: one that FAILs makes the check INCONCLUSIVE (MMB_WHY_HOST), one
+ * still open makes it INCONCLUSIVE (MMB_WHY_STRADDLE: more rounds). */
+mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_results *rs,
+                                  int max_rounds, mmb_recipe_result *out);
 /* Every check into out[r->nchecks]; the recipe's verdict: FAIL when any
  * check fails, PASS when all pass, else INCONCLUSIVE. */
-mmb_verdict mmb_recipe_eval(const mmb_recipe *r, const mmb_rresults *rs, mmb_rcheck_result *out);
+mmb_verdict mmb_recipe_eval(const mmb_recipe *r, const mmb_recipe_results *rs, int max_rounds,
+                            mmb_recipe_result *out);
 
 /* Decide "value in [lo, hi] OP threshold" as the checks do (exposed for
  * tests). */
-mmb_verdict mmb_recipe_decide(const mmb_rcheck *c, double lo, double hi);
+mmb_verdict mmb_recipe_decide(const mmb_recipe_check *c, double lo, double hi);
 
 /* The expectation as one line of text ("LABEL: CHECK" or "CHECK"). */
-void mmb_recipe_check_text(const mmb_rcheck *c, char *buf, size_t len);
+void mmb_recipe_check_text(const mmb_recipe_check *c, char *buf, size_t len);
+
+/* 95 % moving-block bootstrap interval of the median of v[0..n) (values in
+ * time order, blocks of block consecutive values); deterministic. n < 3
+ * gives [min, max]. Exposed for tests. */
+void mmb_recipe_block_ci(const double *v, size_t n, size_t block, double *lo, double *hi);
 
 #endif

@@ -94,6 +94,58 @@ void mmb_rep_cell_label(const mmb_rmodel *m, const mmb_rcell *c, int with_thread
 const char *mmb_rep_meta_str(const struct cJSON *meta, const char *path, char *buf, size_t len);
 
 /* ---------------------------------------------------------------------------
+ * The overview (report_overview.c): every cell against its workload's
+ * baseline (glibc, else manual, else the first allocator measured), the
+ * best allocator per family, and what went wrong, for the top of
+ * report.html and the terminal summary.
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_rratio {
+  int have;      /* a ratio to the baseline cell exists */
+  double ratio;  /* median of the cell ÷ median of the baseline cell */
+  double lo, hi; /* 95 % bootstrap interval of the ratio */
+  int differs;   /* the interval excludes 1 */
+} mmb_rratio;
+
+typedef struct mmb_rcmp {
+  int base;          /* model cell index of the baseline cell, or -1 */
+  mmb_rratio time;   /* ns per operation (throughput workloads: its inverse) */
+  mmb_rratio rss;    /* peak RSS */
+  int oversub;       /* more threads than the machine's CPUs */
+} mmb_rcmp;
+
+typedef struct mmb_rbest {
+  int alloc;         /* model allocator index, or -1 (none comparable) */
+  double ratio, lo, hi; /* geometric mean of its ratios and its 95 % interval */
+  int ncells;        /* cells it was compared on */
+} mmb_rbest;
+
+typedef struct mmb_rfamily {
+  const char *name;
+  int base;          /* baseline allocator (model index), -1 none */
+  int ngroups;       /* parameter points x thread counts with a baseline value */
+  int cells, ok, noisy, failed, skipped;
+  mmb_rbest fastest, leanest;
+} mmb_rfamily;
+
+typedef struct mmb_roverview {
+  mmb_rcmp *cmp;           /* [m->ncells] */
+  mmb_rfamily *fams;       /* in model order */
+  size_t nfams;
+  int cells, ok, noisy, failed, skipped; /* over the whole run */
+  int nmeasured_allocs;    /* allocators with at least one ok cell */
+  int cpus;                /* the machine's CPUs (meta.json), 0 unknown */
+  int oversub_cells;       /* cells with more threads than CPUs */
+  char oversub_threads[128]; /* "4, 8" */
+  char pmu_note[256];      /* why hardware counters are missing, or "" */
+  char bad_allocs[512];    /* allocators refused by the probe or with corrupt cells */
+  int ci_level;            /* interval level of summary.csv in percent (95 unless it says) */
+} mmb_roverview;
+
+/* Compute the overview of m. Never fails (aborts when out of memory). */
+void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov);
+void mmb_rep_overview_free(mmb_roverview *ov);
+
+/* ---------------------------------------------------------------------------
  * Styles and formatting (report_style.c)
  * ------------------------------------------------------------------------- */
 typedef struct mmb_rstyle {
@@ -115,8 +167,6 @@ void mmb_rep_slug(const char *text, char *buf, size_t len);
 void mmb_rep_gp_quote(const char *text, char *buf, size_t len);
 /* Word for a gnuplot word list: whitespace and quotes become '_'. */
 void mmb_rep_gp_word(const char *text, char *buf, size_t len);
-/* Write text HTML-escaped. */
-void mmb_rep_html(FILE *f, const char *text);
 
 /* Name of a folder for titles: the last component of its real path, so
  * results/latest (a symlink) shows the run's own name. */
@@ -184,9 +234,17 @@ void mmb_rep_figs_free(mmb_rfigs *figs);
  * Outputs (report_html.c, report_text.c)
  * ------------------------------------------------------------------------- */
 /* Write DIR/report.html (atomically). 0, or -1 with err. */
-int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfigs *figs,
-                       char *err, size_t errlen);
-/* The plain-text summary table. */
+int mmb_rep_html_write(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_gnuplot *gp,
+                       const mmb_rfigs *figs, char *err, size_t errlen);
+/* The full plain-text table (mmbench report --text). */
 void mmb_rep_text(const mmb_rmodel *m, FILE *out);
+/* The one-screen terminal summary: per family the best allocator and its
+ * ratio, the counts, the warnings, where the report is. */
+void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out);
+
+/* The overview section of report.html (report_summary.c) and its style. */
+void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
+                          const mmb_gnuplot *gp, const mmb_rfigs *figs);
+extern const char mmb_rep_summary_css[];
 
 #endif

@@ -1,8 +1,10 @@
 /* mmbench — DIR/report.html: one self-contained page that works offline
- * (inline style and script, figures referenced relatively): environment
- * summary, a table of medians with CI and CV (noisy and failed cells
- * marked), and every figure grouped by workload family. A small script marks
- * figures that fail to load, for readers and for the headless-browser test. */
+ * (inline style and script, figures referenced relatively), read top down:
+ * the overview (report_summary.c), the figures by family, the full table of
+ * medians (collapsed, with filters by workload, allocator and status in a
+ * little plain JavaScript; without it the table simply opens in full), and
+ * the environment. The script also marks figures that fail to load, for
+ * readers and for the headless-browser test. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -11,38 +13,26 @@
 #include <unistd.h>
 
 #include "metrics.h"
+#include "html.h"
 #include "report.h"
 #include "stats.h"
 
-#define H(text) mmb_rep_html(f, text)
+#define H(text) mmb_html_text(f, text)
 
 static const char style[] =
-    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;"
-    "max-width:1280px;padding:0 1.2em 3em;color:#222;line-height:1.4}\n"
-    "h1{margin:.6em 0 0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}\n"
-    "h3{margin:1.4em 0 .3em;color:#0072B2}h4{margin:1em 0 .3em}\n"
-    ".sub{color:#555;margin:.2em 0 1em}\n"
-    "table{border-collapse:collapse;font-size:.86em;margin:.5em 0}\n"
-    "th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}\n"
-    "th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;"
-    "white-space:nowrap}\n"
     "tr.bad td{background:#fdf0e8}tr.skipped td{background:#f4f4f4;color:#666}\n"
     ".st{font-weight:600}.st-ok{color:#009E73}.st-bad{color:#D55E00}.st-skipped{color:#777}\n"
-    ".noisy{background:#fff6d5}.tag{font-size:.8em;padding:0 .3em;border-radius:3px;"
-    "background:#F0E442;color:#000;margin-left:.3em}\n"
-    ".warn{background:#fdf0e8;border-left:4px solid #D55E00;padding:.5em .8em;margin:.6em 0}\n"
-    ".note{background:#eef5fb;border-left:4px solid #0072B2;padding:.4em .8em;margin:.5em 0;"
-    "font-size:.9em}\n"
+    ".noisy{background:#fff6d5}\n"
     ".figs{display:flex;flex-wrap:wrap;gap:1em}\n"
-    "figure{margin:0;flex:1 1 520px;min-width:0;max-width:100%}figure img{max-width:100%;height:auto;"
-    "border:1px solid #eee}\n"
+    "figure{margin:0;flex:1 1 520px;min-width:0;max-width:100%}figure img{max-width:100%;"
+    "height:auto;border:1px solid #eee}\n"
     "figcaption{font-size:.85em;color:#444}figure.wide{flex-basis:100%}\n"
-    ".missing{border:2px dashed #D55E00;padding:1em;color:#8a3b00;background:#fffaf6}\n"
-    "nav{font-size:.9em;background:#fafafa;border:1px solid #eee;padding:.4em .8em}\n"
-    "nav a{margin-right:.6em}code{font-size:.92em}\n"
-    ".tablewrap{overflow-x:auto}td.params{max-width:24em}td.params code{word-break:break-word}\n"
+    "td.params{max-width:24em}td.params code{word-break:break-word}\n"
     "td.nw{white-space:nowrap}td.notes{min-width:14em;max-width:30em}\n"
-    "img.broken{outline:3px solid #D55E00}\n";
+    "img.broken{outline:3px solid #D55E00}\n"
+    "details#table>summary{cursor:pointer;font-size:1.1em;font-weight:600;margin:.6em 0}\n"
+    "#filters{margin:.4em 0;font-size:.9em}#filters label{margin-right:1em}\n"
+    "tr:target td{outline:2px solid #0072B2}\n";
 
 /* Marks every figure that did not load, and says so at the top of the
  * page; #imgcheck carries data-total / data-broken for tests. */
@@ -70,7 +60,53 @@ static const char script[] =
     "      + 'deleted files?): rerun scripts/plot on this folder.';\n"
     "    s.hidden = false;\n"
     "  }\n"
-    "});\n";
+    "});\n"
+    /* The table filters: selects filled from the rows, applied on change
+     * and from the page address (?workload=..&allocator=..&status=..). */
+    "(function () {\n"
+    "  var det = document.getElementById('table'), bar = document.getElementById('filters');\n"
+    "  if (!det || !bar) return;\n"
+    "  var rows = det.querySelectorAll('tbody tr'), keys = ['workload', 'allocator', 'status'];\n"
+    "  var sel = {}, count = document.getElementById('shown');\n"
+    "  keys.forEach(function (k) {\n"
+    "    sel[k] = document.getElementById('f-' + k);\n"
+    "    var seen = {};\n"
+    "    for (var i = 0; i < rows.length; i++) seen[rows[i].getAttribute('data-' + k)] = 1;\n"
+    "    if (k === 'status') { seen.noisy = 1; seen.failed = 1; }\n"
+    "    Object.keys(seen).forEach(function (v) {\n"
+    "      var o = document.createElement('option'); o.value = o.textContent = v;\n"
+    "      sel[k].appendChild(o);\n"
+    "    });\n"
+    "    sel[k].addEventListener('change', apply);\n"
+    "  });\n"
+    "  function match(r, k, v) {\n"
+    "    if (!v) return true;\n"
+    "    var x = r.getAttribute('data-' + k);\n"
+    "    if (k === 'status' && v === 'noisy') return r.getAttribute('data-noisy') === '1';\n"
+    "    if (k === 'status' && v === 'failed') return x !== 'ok' && x !== 'skipped';\n"
+    "    return x === v;\n"
+    "  }\n"
+    "  function apply() {\n"
+    "    var n = 0;\n"
+    "    for (var i = 0; i < rows.length; i++) {\n"
+    "      var ok = keys.every(function (k) { return match(rows[i], k, sel[k].value); });\n"
+    "      rows[i].hidden = !ok; n += ok;\n"
+    "    }\n"
+    "    count.textContent = n + ' of ' + rows.length + ' rows shown';\n"
+    "    count.setAttribute('data-shown', n);\n"
+    "  }\n"
+    "  var q = new URLSearchParams(location.search), any = false;\n"
+    "  keys.forEach(function (k) { if (q.get(k)) { sel[k].value = q.get(k); any = true; } });\n"
+    "  bar.hidden = false;\n"
+    "  apply();\n"
+    "  function reveal() {\n"
+    "    if (location.hash === '#table' || (location.hash && det.querySelector(location.hash)))\n"
+    "      det.open = true;\n"
+    "  }\n"
+    "  if (any) det.open = true;\n"
+    "  reveal();\n"
+    "  window.addEventListener('hashchange', reveal);\n"
+    "})();\n";
 
 static const char *meta(const mmb_rmodel *m, const char *path, char *buf, size_t len) {
   const char *s = mmb_rep_meta_str(m->meta, path, buf, len);
@@ -172,27 +208,47 @@ static void num_cell(FILE *f, const char *text, const char *cls) {
   fputs("</td>", f);
 }
 
-static void results(FILE *f, const mmb_rmodel *m) {
-  fputs("<section id=\"results\"><h2>Results</h2>\n<p>Median over the repetitions of each "
-        "cell with its 95&nbsp;% confidence interval and coefficient of variation (CV); a cell "
-        "whose CV exceeds 5&nbsp;% is marked <span class=\"tag\">noisy</span>. Cells that did "
-        "not run cleanly show their status and the reason.</p>\n",
-        f);
+static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
+  int floor = mmb_rep_metric(m, MMB_METRIC_FLOOR) >= 0;
+  fprintf(f, "<section id=\"results\"><h2>Full table</h2>\n<p>Median over the repetitions of "
+             "each cell with its %d&nbsp;%% confidence interval and coefficient of variation "
+             "(CV); a cell whose CV exceeds 5&nbsp;%% is marked <span class=\"tag\">noisy</span>, "
+             "one with more threads than CPUs ‡. Cells that did not run cleanly show their "
+             "status and the reason.%s</p>\n",
+          ov->ci_level,
+          floor ? " <i>floor</i> is the harness's own time per operation with the cheapest "
+                  "possible allocator: the rest of ns/op is the allocator's." : "");
   if (m->summary_computed)
     fputs("<p class=\"note\">summary.csv is missing: these statistics were computed from "
           "runs.csv.</p>\n", f);
-  fputs("<div class=\"tablewrap\"><table id=\"medians\"><tr><th>workload</th><th>parameters</th><th>allocator</th>"
-        "<th>threads</th><th>status</th><th>ok reps</th><th>ns/op</th><th>95&nbsp;% CI</th>"
-        "<th>CV</th><th>throughput</th><th>peak RSS</th><th>RSS ÷ live</th><th>notes</th></tr>\n",
-        f);
+  fprintf(f, "<details id=\"table\"><summary>%d cells: %d ok (%d noisy), %d failed, %d skipped"
+             " — open the table</summary>\n", ov->cells, ov->ok, ov->noisy, ov->failed,
+          ov->skipped);
+  fputs("<div id=\"filters\" hidden><label>workload <select id=\"f-workload\"><option value=\"\">"
+        "all</option></select></label><label>allocator <select id=\"f-allocator\"><option "
+        "value=\"\">all</option></select></label><label>status <select id=\"f-status\"><option "
+        "value=\"\">all</option></select></label><span id=\"shown\"></span></div>\n", f);
+  fprintf(f, "<div class=\"tablewrap\"><table id=\"medians\"><thead><tr><th>workload</th>"
+             "<th>parameters</th><th>allocator</th><th>threads</th><th>status</th><th>ok reps</th>"
+             "<th>ns/op</th>%s<th>%d&nbsp;%% CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>"
+             "<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
+          floor ? "<th>floor</th>" : "", ov->ci_level);
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
-    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
+    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
+                    *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
                     *rss = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS),
-                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE);
-    fprintf(f, "<tr class=\"%s\" data-status=\"", ok ? "ok" : skipped ? "skipped" : "bad");
+                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE),
+                    *fl = floor ? mmb_rep_stat(m, c, MMB_METRIC_FLOOR) : NULL;
+    int noisy = ok && t && t->noisy;
+    fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k,
+            ok ? "ok" : skipped ? "skipped" : "bad", noisy);
     H(c->status);
+    fputs("\" data-workload=\"", f);
+    H(c->workload);
+    fputs("\" data-allocator=\"", f);
+    H(c->allocator);
     fputs("\"><td class=\"nw\">", f);
     H(c->workload);
     fputs("</td><td class=\"params\"><code>", f);
@@ -203,12 +259,11 @@ static void results(FILE *f, const mmb_rmodel *m) {
     }
     fputs("</code></td><td class=\"nw\">", f);
     H(c->allocator);
-    fprintf(f, "</td><td class=\"num\">%d</td><td class=\"st st-%s\">", c->threads,
-            ok ? "ok" : skipped ? "skipped" : "bad");
+    fprintf(f, "</td><td class=\"num\">%d%s</td><td class=\"st st-%s\">", c->threads,
+            ov->cmp[k].oversub ? " ‡" : "", ok ? "ok" : skipped ? "skipped" : "bad");
     H(c->status);
     fprintf(f, "</td><td class=\"num\">%d/%d</td>", c->n, c->n_runs);
     char buf[64], lo[64], hi[64], ci[160];
-    int noisy = t && t->noisy;
     if (t) {
       mmb_rep_fmt_si(t->median, "ns", buf, sizeof buf);
       mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
@@ -219,6 +274,11 @@ static void results(FILE *f, const mmb_rmodel *m) {
       snprintf(ci, sizeof ci, "—");
     }
     num_cell(f, buf, noisy ? "noisy" : NULL);
+    if (floor) {
+      if (fl) mmb_rep_fmt_si(fl->median, "ns", lo, sizeof lo);
+      else snprintf(lo, sizeof lo, "—");
+      num_cell(f, lo, NULL);
+    }
     num_cell(f, ci, noisy ? "noisy" : NULL);
     if (t && !isnan(t->cv)) snprintf(buf, sizeof buf, "%.1f %%", t->cv * 100);
     else snprintf(buf, sizeof buf, "—");
@@ -241,7 +301,7 @@ static void results(FILE *f, const mmb_rmodel *m) {
     H(c->reason);
     fputs("</td></tr>\n", f);
   }
-  fputs("</table></div></section>\n", f);
+  fputs("</tbody></table></div></details></section>\n", f);
 }
 
 static int file_exists(const char *dir, const char *name, const char *ext) {
@@ -321,46 +381,25 @@ static void figures(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const m
   fputs("</section>\n", f);
 }
 
-int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfigs *figs,
-                       char *err, size_t errlen) {
-  char path[4400], tmp[4420];
-  snprintf(path, sizeof path, "%s/report.html", m->dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    snprintf(err, errlen, "cannot write %s: %s (the results folder must be writable)", tmp,
-             strerror(errno));
-    return -1;
-  }
-  char base[512];
+int mmb_rep_html_write(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_gnuplot *gp,
+                       const mmb_rfigs *figs, char *err, size_t errlen) {
+  FILE *f = mmb_html_open(m->dir, "report.html", err, errlen);
+  if (!f) return -1;
+  char base[512], title[600];
   mmb_rep_basename(m->dir, base, sizeof base);
-  fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
-        "mmbench report — ", f);
-  H(base);
-  fprintf(f, "</title>\n<style>\n%s</style>\n</head><body>\n", style);
+  snprintf(title, sizeof title, "mmbench report — %s", base);
+  char css[4096];
+  snprintf(css, sizeof css, "%s%s", style, mmb_rep_summary_css);
+  mmb_html_head(f, title, css);
   fputs("<h1>mmbench report</h1>\n<p class=\"sub\">", f);
   H(base);
   fputs(" · ", f);
   H(m->caption);
-  fputs("</p>\n<div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div>\n", f);
-  if (!gp->have) {
-    fputs("<p class=\"warn\" id=\"noplots\">Plots missing: ", f);
-    H(gp->why);
-    fputs(". The data files are in <code>plots/data/</code>; run <code>scripts/plot</code> on "
-          "this folder once gnuplot is there.</p>\n", f);
-  }
-  if (figs->failed)
-    fprintf(f, "<p class=\"warn\">gnuplot failed on %d figure(s): their logs are in "
-               "<code>plots/data/</code>.</p>\n", figs->failed);
-  for (int i = 0; i < m->nwarnings; i++) {
-    fputs("<p class=\"warn\">", f);
-    H(m->warnings[i]);
-    fputs("</p>\n", f);
-  }
+  fputs("</p>\n", f);
+  mmb_rep_summary_html(f, m, ov, gp, figs);
   /* Contents */
-  fputs("<nav><b>Contents:</b> <a href=\"#env\">Environment</a> <a href=\"#results\">Results</a>"
-        " <a href=\"#figures\">Figures</a> —", f);
+  fputs("<nav><b>Contents:</b> <a href=\"#summary\">Overview</a> <a href=\"#figures\">Figures"
+        "</a> —", f);
   const char *family = NULL;
   for (size_t wl = 0; wl < m->nworks; wl++) {
     if (family && strcmp(family, m->works[wl].family) == 0) continue;
@@ -371,24 +410,13 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfi
     H(family);
     fputs("</a>", f);
   }
-  fputs("</nav>\n", f);
-  environment(f, m);
-  results(f, m);
+  fputs(" — <a href=\"#results\">Full table</a> <a href=\"#env\">Environment</a></nav>\n", f);
   figures(f, m, gp, figs);
-  fprintf(f, "<footer><p class=\"sub\">Written by mmbench report from <code>runs.csv</code>, "
-             "<code>summary.csv</code>, <code>timeline.csv</code> and <code>meta.json</code> "
-             "of this folder.</p></footer>\n<script>\n%s</script>\n</body></html>\n",
-          script);
-  int bad = ferror(f);
-  if (fclose(f) != 0 || bad) {
-    snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  if (rename(tmp, path) != 0) {
-    snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  return 0;
+  results(f, m, ov);
+  environment(f, m);
+  fputs("<footer><p class=\"sub\">Written by mmbench report from <code>runs.csv</code>, "
+        "<code>summary.csv</code>, <code>timeline.csv</code> and <code>meta.json</code> of this "
+        "folder.</p></footer>\n", f);
+  mmb_html_foot(f, script);
+  return mmb_html_close(f, m->dir, "report.html", err, errlen);
 }

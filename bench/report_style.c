@@ -1,7 +1,7 @@
 /* mmbench — how the report looks: one fixed style per allocator (colour from
  * the Okabe–Ito colour-blind-safe palette, a fill pattern and a point type,
  * so an allocator looks the same in every figure), number formatting,
- * file-name slugs, gnuplot and HTML quoting. */
+ * file-name slugs, gnuplot quoting. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -162,19 +162,6 @@ void mmb_rep_gp_word(const char *text, char *buf, size_t len) {
     buf[n++] = (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\'' || *s == '"') ? '_' : *s;
   if (n == 0 && len > 1) buf[n++] = '_';
   buf[n] = 0;
-}
-
-void mmb_rep_html(FILE *f, const char *text) {
-  for (const char *s = text; s && *s; s++) {
-    switch (*s) {
-    case '<': fputs("&lt;", f); break;
-    case '>': fputs("&gt;", f); break;
-    case '&': fputs("&amp;", f); break;
-    case '"': fputs("&quot;", f); break;
-    case '\'': fputs("&#39;", f); break;
-    default: fputc(*s, f);
-    }
-  }
 }
 
 void mmb_rep_basename(const char *dir, char *buf, size_t len) {

@@ -1,5 +1,6 @@
 /* mmbench — the plain-text summary `mmbench report` prints: one line per
- * cell with its median ns/op and 95 % CI, CV (noisy marked), throughput and
+ * cell with its median ns/op, the harness floor of its point (floor_ns_per_op),
+ * the 95 % CI, CV (noisy marked), throughput and
  * peak RSS, or its status and reason when it did not run cleanly. */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +26,20 @@ static void rpad(FILE *out, const char *s, int w) {
   fputs(s, out);
 }
 
+/* The median ns/op of the `floor` cell at c's point (workload, params,
+ * threads): summary.csv's floor_ns_per_op; NAN when there is none. */
+static double floor_of(const mmb_rmodel *m, const mmb_rcell *c) {
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *f = &m->cells[k];
+    if (strcmp(f->allocator, "floor") != 0 || f->threads != c->threads ||
+        strcmp(f->workload, c->workload) != 0 || strcmp(f->params, c->params) != 0)
+      continue;
+    const mmb_rstat *t = mmb_rep_stat(m, f, MMB_METRIC_TIME);
+    return t ? t->median : NAN;
+  }
+  return NAN;
+}
+
 void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   int ww = 8, wp = 10, wa = 9;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -39,8 +54,8 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   pad(out, "workload", ww + 2);
   pad(out, "parameters", wp + 2);
   pad(out, "allocator", wa + 2);
-  fprintf(out, "thr  %-8s %10s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "95% CI", "CV",
-          "throughput", "peak RSS");
+  fprintf(out, "thr  %-8s %10s %8s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "floor",
+          "95% CI", "CV", "throughput", "peak RSS");
   const char *last = NULL;
   int skipped = 0;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -74,6 +89,11 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     if (r) mmb_rep_fmt_kb(r->median, rss, sizeof rss);
     else snprintf(rss, sizeof rss, "-");
     rpad(out, med, 10);
+    char fl[32] = "-";
+    double fv = floor_of(m, c);
+    if (!isnan(fv)) mmb_rep_fmt_si(fv, "ns", fl, sizeof fl);
+    fputc(' ', out);
+    rpad(out, fl, 8);
     fputs("  ", out);
     pad(out, ci, 23);
     fputc(' ', out);
@@ -86,7 +106,85 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
       fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
     fputc('\n', out);
   }
-  fputs("(CV marked ! is above 5 %: noisy)\n", out);
+  fputs("(CV marked ! is above 5 %: noisy; floor: the same operations under the `floor` allocator,\n"
+        " the harness's share of ns/op, summary.csv's floor_ns_per_op)\n", out);
   if (skipped)
     fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n", skipped);
+}
+
+/* ------------------------------------------------------------------------
+ * The one-screen summary
+ * ---------------------------------------------------------------------- */
+static void best_text(const mmb_rmodel *m, const mmb_rfamily *fam, const mmb_rbest *b, char *buf,
+                      size_t len) {
+  if (b->alloc < 0 || fam->base < 0) {
+    snprintf(buf, len, "-");
+  } else if (b->alloc == fam->base) {
+    snprintf(buf, len, "%s (the baseline)", m->allocs[b->alloc]);
+  } else {
+    snprintf(buf, len, "%s %.2fx [%.2f-%.2f]%s", m->allocs[b->alloc], b->ratio, b->lo, b->hi,
+             b->lo <= 1 && b->hi >= 1 ? " ~" : "");
+  }
+}
+
+void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
+  char base[256];
+  mmb_rep_basename(m->dir, base, sizeof base);
+  fprintf(out, "\n%s: %d cells: %d ok (%d noisy), %d failed, %d skipped\n", base, ov->cells,
+          ov->ok, ov->noisy, ov->failed, ov->skipped);
+  if (ov->ok == 0) {
+    fputs("No cell ran cleanly: nothing to compare.\n", out);
+  } else if (ov->nmeasured_allocs < 2) {
+    fputs("Only one allocator was measured: no ratio to show (medians: --text).\n", out);
+  } else {
+    int wf = 6, wb = 8, wt = 26;
+    char t[160];
+    for (size_t k = 0; k < ov->nfams; k++) {
+      const mmb_rfamily *f = &ov->fams[k];
+      if (width_of(f->name) > wf) wf = width_of(f->name);
+      if (f->base >= 0 && width_of(m->allocs[f->base]) > wb) wb = width_of(m->allocs[f->base]);
+      best_text(m, f, &f->fastest, t, sizeof t);
+      if (width_of(t) > wt) wt = width_of(t);
+    }
+    pad(out, "family", wf + 2);
+    pad(out, "baseline", wb + 2);
+    pad(out, "fastest (time / baseline)", wt + 2);
+    fputs("leanest (peak RSS / baseline)\n", out);
+    for (size_t k = 0; k < ov->nfams; k++) {
+      const mmb_rfamily *f = &ov->fams[k];
+      pad(out, f->name, wf + 2);
+      pad(out, f->base >= 0 ? m->allocs[f->base] : "-", wb + 2);
+      best_text(m, f, &f->fastest, t, sizeof t);
+      pad(out, t, wt + 2);
+      best_text(m, f, &f->leanest, t, sizeof t);
+      fprintf(out, "%s\n", t);
+    }
+    fprintf(out, "(geometric mean of the ratios over the family's cells, %d %% interval; ~ = "
+                 "not different from the baseline)\n", ov->ci_level);
+  }
+  int measured = 0;
+  for (size_t k = 0; k < m->ncells; k++)
+    measured += strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
+  if (ov->noisy)
+    fprintf(out, "! %d of %d measured cells are noisy (CV above 5 %%)\n", ov->noisy, measured);
+  if (ov->oversub_cells)
+    fprintf(out, "! %d cells ran more threads than CPUs (threads %s on %d CPUs)\n",
+            ov->oversub_cells, ov->oversub_threads, ov->cpus);
+  if (ov->pmu_note[0]) fprintf(out, "! %s\n", ov->pmu_note);
+  if (ov->bad_allocs[0]) fprintf(out, "! nonconforming allocators: %s\n", ov->bad_allocs);
+  if (ov->failed) {
+    fprintf(out, "! %d cell%s failed:", ov->failed, ov->failed == 1 ? "" : "s");
+    int shown = 0;
+    for (size_t k = 0; k < m->ncells && shown < 4; k++) {
+      const mmb_rcell *c = &m->cells[k];
+      if (strcmp(c->status, "ok") == 0 || strcmp(c->status, "skipped") == 0) continue;
+      char label[256];
+      mmb_rep_cell_label(m, c, 1, label, sizeof label);
+      fprintf(out, "%s %s %s %s: %s", shown ? "," : "", c->workload,
+              strcmp(label, "default") ? label : "", c->allocator, c->status);
+      shown++;
+    }
+    fprintf(out, "%s\n", ov->failed > shown ? ", ..." : "");
+  }
+  fprintf(out, "full tables: mmbench report --text %s\n", m->dir);
 }

@@ -75,13 +75,13 @@ int mmb_append_line(const char *path, const char *line) {
  * ------------------------------------------------------------------------- */
 typedef struct sumctx {
   const mmb_table *t;
-  int key[4]; /* workload, params, allocator, threads */
+  int key[5]; /* workload, params, allocator, threads; the group column or -1 */
 } sumctx;
 
 static const sumctx *sort_ctx; /* qsort has no context argument */
 
 static int cmp_key_rows(const sumctx *x, size_t a, size_t b) {
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     int c = strcmp(mmb_table_get(x->t, a, x->key[i]), mmb_table_get(x->t, b, x->key[i]));
     if (c) return c;
   }
@@ -97,6 +97,7 @@ static int cmp_rows(const void *a, const void *b) {
 typedef struct cellrows {
   size_t *rows; /* runs.csv rows of the cell, in file order */
   size_t n;
+  double floor; /* floor_ns_per_op: see floor_medians */
 } cellrows;
 
 static int cmp_cells_first(const void *a, const void *b) {
@@ -122,6 +123,7 @@ static int metric_list(const mmb_table *t, const char **out, int max) {
     const char *name = mmb_table_name(t, c);
     const mmb_metric *m = mmb_metric_find(name);
     if (m && m->summary) continue; /* listed already */
+    if (strcmp(name, "host") == 0 || strcmp(name, "host_kind") == 0) continue; /* a merged folder's */
     if (mmb_metric_is_summarised(name)) out[n++] = name;
   }
   return n;
@@ -155,10 +157,45 @@ static void sb_add(strbuf *b, const char *text, size_t n) {
   b->s[b->len] = 0;
 }
 
+/* floor_ns_per_op of every cell: the median ns/op over the ok repetitions of
+ * the `floor` cell with the same workload, params and threads (the harness
+ * floor of that point, measured once for all allocators); NAN if none. */
+static void floor_medians(const mmb_table *t, cellrows *cells, size_t ncells, double *vals,
+                          int group) {
+  int ca = mmb_table_col(t, "allocator"), cst = mmb_table_col(t, "status");
+  int cn = mmb_table_col(t, "ns_per_op");
+  int key[4] = {mmb_table_col(t, "workload"), mmb_table_col(t, "params"),
+                mmb_table_col(t, "threads"), group}; /* group: host, or -1 */
+  for (size_t c = 0; c < ncells; c++) cells[c].floor = NAN;
+  for (size_t f = 0; ca >= 0 && cn >= 0 && f < ncells; f++) {
+    if (strcmp(mmb_table_get(t, cells[f].rows[0], ca), "floor") != 0) continue;
+    size_t nv = 0;
+    for (size_t i = 0; i < cells[f].n; i++) {
+      double v = mmb_table_numv(t, cells[f].rows[i], cn);
+      if (strcmp(mmb_table_get(t, cells[f].rows[i], cst), "ok") == 0 && !isnan(v)) vals[nv++] = v;
+    }
+    if (nv == 0) continue;
+    mmb_summary s;
+    mmb_summarize(vals, nv, &s);
+    for (size_t c = 0; c < ncells; c++) {
+      int same = 1;
+      for (int q = 0; q < 4 && same; q++)
+        same = key[q] < 0 || strcmp(mmb_table_get(t, cells[c].rows[0], key[q]),
+                                    mmb_table_get(t, cells[f].rows[0], key[q])) == 0;
+      if (same) cells[c].floor = s.median;
+    }
+  }
+}
+
 char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
+  return mmb_summary_csv_by(t, NULL, counts);
+}
+
+char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_counts *counts) {
   static const char *const keys[] = {"workload", "params", "allocator", "threads"};
   sumctx x = {.t = t};
   for (int i = 0; i < 4; i++) x.key[i] = mmb_table_col(t, keys[i]);
+  x.key[4] = group_col ? mmb_table_col(t, group_col) : -1;
   size_t nrows = mmb_table_rows(t);
   size_t *order = malloc((nrows + 1) * sizeof *order);
   cellrows *cells = calloc(nrows + 1, sizeof *cells);
@@ -174,12 +211,15 @@ char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
     cells[ncells - 1].n++;
   }
   qsort(cells, ncells, sizeof *cells, cmp_cells_first); /* first-seen order */
+  floor_medians(t, cells, ncells, vals, x.key[4]);
 
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
   static const char header[] = "workload,params,allocator,threads,metric,n,n_runs,status,median,"
-                               "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy\n";
-  sb_add(&out, header, sizeof header - 1);
+                               "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy,floor_ns_per_op\n";
+  sb_add(&out, header, sizeof header - 2);
+  if (x.key[4] >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
+  sb_add(&out, "\n", 1);
   int cst = mmb_table_col(t, "status");
   mmb_cell_counts cnt = {0};
   for (size_t c = 0; c < ncells; c++) {
@@ -224,6 +264,9 @@ char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
       }
       int noisy = nv > 1 && s.cv > MMB_NOISY_CV;
       mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
+      fmt_num(num, sizeof num, k->floor);
+      mmb_csv_field(line, sizeof line, &lu, num, 0);
+      if (x.key[4] >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
       if (m == 0) cell_noisy = noisy;
@@ -247,12 +290,16 @@ fail:
 }
 
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
+  return mmb_write_summary_by(dir, NULL, print, err, errlen);
+}
+
+int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err, size_t errlen) {
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
   mmb_table *t;
   if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
   mmb_cell_counts cnt;
-  char *text = mmb_summary_csv(t, &cnt);
+  char *text = mmb_summary_csv_by(t, group_col, &cnt);
   mmb_table_free(t);
   if (!text) {
     snprintf(err, errlen, "out of memory summarising %s", path);

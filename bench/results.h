@@ -27,9 +27,15 @@ typedef struct mmb_cell_counts {
   int cells, ok, noisy, failed, skipped;
 } mmb_cell_counts;
 char *mmb_summary_csv(const mmb_table *runs, mmb_cell_counts *counts);
+/* The same with the rows of a cell split by the value of group_col (a
+ * merged folder's `host` or `host_kind`: machines are never pooled unless
+ * asked), which then ends each row. group_col NULL or absent: as above. */
+char *mmb_summary_csv_by(const mmb_table *runs, const char *group_col, mmb_cell_counts *counts);
 
 /* Read runs.csv in dir and write summary.csv (atomically). Prints one line
  * of cell counts to stdout when print is set. 0, or -1 with err. */
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen);
+/* The same, grouped as mmb_summary_csv_by. */
+int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err, size_t errlen);
 
 #endif

@@ -133,13 +133,15 @@ static void remember_checksum(run_state *st, int cell, const char *sum) {
       snprintf(st->sum[i], sizeof st->sum[i], "%s", sum);
 }
 
-/* Read rows already present (resume); truncate a row cut short. */
-static int load_existing(run_state *st, char *err, size_t errlen) {
+/* Read rows already present (resume); truncate a row cut short. A path
+ * other than our runs.csv (the same shard begun elsewhere) is only read. */
+static int load_existing(run_state *st, const char *path, char *err, size_t errlen) {
   mmb_table *t;
-  if (mmb_table_read(st->runs_path, &t, err, errlen) != 0) return -1;
+  int own = strcmp(path, st->runs_path) == 0;
+  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
   size_t valid = mmb_table_valid_bytes(t);
   struct stat sb;
-  if (stat(st->runs_path, &sb) == 0 && (size_t)sb.st_size > valid) {
+  if (own && stat(st->runs_path, &sb) == 0 && (size_t)sb.st_size > valid) {
     if (truncate(st->runs_path, (off_t)valid) != 0) {
       snprintf(err, errlen, "cannot repair %s: %s", st->runs_path, strerror(errno));
       mmb_table_free(t);
@@ -156,7 +158,7 @@ static int load_existing(run_state *st, char *err, size_t errlen) {
                         mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)));
     int rep = atoi(mmb_table_get(t, r, cr));
     if (cell < 0 || rep < 0 || rep >= st->plan->reps) {
-      snprintf(err, errlen, "%s line %zu belongs to another plan: cannot resume", st->runs_path,
+      snprintf(err, errlen, "%s line %zu belongs to another plan: cannot resume", path,
                mmb_table_line(t, r));
       mmb_table_free(t);
       return -1;
@@ -206,26 +208,32 @@ static void progress(run_state *st, const mmb_cell_plan *c, const char *what) {
   }
 }
 
-/* After a repetition: simulated counts, the checksum against the same work
- * under other allocators, the row. */
-static int finish_one(run_state *st, int cell, int rep, mmb_record *rec, const char *sim_out) {
-  const mmb_plan *plan = st->plan;
-  const mmb_cell_plan *c = &plan->cells[cell];
-  if (strcmp(rec->status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, rec);
-  if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
-  if (strcmp(rec->status, "ok") == 0) {
-    const char *sum = mmb_record_get(rec, "checksum");
-    if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
-      mmb_record_fail(rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
-                      sum, st->sum[cell]);
-    else if (sum)
-      remember_checksum(st, cell, sum);
+/* The record a child left (or why there is none). */
+static void child_record(int status, int timed_out, const mmb_child_io *io, double timeout,
+                         mmb_record *out) {
+  mmb_record rec;
+  char tail[200];
+  mmb_last_line(io->err, tail, sizeof tail);
+  const char *line = strstr(io->out, "status=");
+  if (status == -1) {
+    mmb_record_init(&rec, "error");
+    mmb_record_fail(&rec, "error", "could not start the child: %s", strerror(errno));
+  } else if (timed_out) {
+    mmb_record_init(&rec, "timeout");
+    mmb_record_fail(&rec, "timeout", "no result within %.0f s (killed)", timeout);
+  } else if (WIFSIGNALED(status)) {
+    mmb_record_init(&rec, "crash");
+    mmb_record_fail(&rec, "crash", "killed by signal %d (%s)%s%s", WTERMSIG(status),
+                    strsignal(WTERMSIG(status)), tail[0] ? ": " : "", tail);
+  } else if (!line || mmb_record_decode(&rec, line) != 0) {
+    mmb_record_init(&rec, "error");
+    mmb_record_fail(&rec, "error", "exit status %d without a result%s%s", WEXITSTATUS(status),
+                    tail[0] ? ": " : "", tail);
+  } else if (WEXITSTATUS(status) != 0) {
+    mmb_record_fail(&rec, "error", "exit status %d after its result%s%s", WEXITSTATUS(status),
+                    tail[0] ? ": " : "", tail);
   }
-  if (rep < 0) return 0;
-  st->done[cell * plan->reps + rep] = 1;
-  st->finished++;
-  progress(st, c, rec->status);
-  return write_row(st, c, rep, rec) == 0 ? 0 : -1;
+  *out = rec;
 }
 
 /* Run one repetition (rep < 0: warm-up, not recorded). */
@@ -282,36 +290,84 @@ static int run_one(run_state *st, int cell, int rep) {
     int stop = mmb_program_cell_run(&ps, &rec);
     if (tl.f) fclose(tl.f);
     if (stop || mmb_interrupted) return 1;
-    return finish_one(st, cell, rep, &rec, sim_out);
+  } else {
+    mmb_child_io io;
+    int timed_out;
+    int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, &tl, &timed_out);
+    if (tl.f) fclose(tl.f);
+    if (mmb_interrupted) return 1;
+    child_record(status, timed_out, &io, plan->timeout, &rec);
   }
+  if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
+  if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
+  if (strcmp(rec.status, "ok") == 0) {
+    const char *sum = mmb_record_get(&rec, "checksum");
+    if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
+      mmb_record_fail(&rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
+                      sum, st->sum[cell]);
+    else if (sum)
+      remember_checksum(st, cell, sum);
+  }
+  if (rep < 0) return 0;
+  st->done[cell * plan->reps + rep] = 1;
+  st->finished++;
+  progress(st, c, rec.status);
+  return write_row(st, c, rep, &rec) == 0 ? 0 : -1;
+}
+
+/* The verification repetition of a cell: run untimed before its timed
+ * repetitions, with every block filled with its full pattern and checked in
+ * full (touch VERIFY), so that the timed repetitions need no such checks.
+ * It is not a row of its own: when it passes, its checksum becomes the
+ * reference of the work; when it fails (corrupt, crash, timeout, error),
+ * the cell gets one row with that status and the reason, and its timed
+ * repetitions are not run. 0 = passed, 1 = failed, -1 = I/O error. */
+static int verify_cell(run_state *st, int cell) {
+  const mmb_plan *plan = st->plan;
+  const mmb_cell_plan *c = &plan->cells[cell];
+  const mmb_alloc_spec *spec = &plan->allocs[c->alloc];
+  char threads[16], seed[32];
+  snprintf(threads, sizeof threads, "%d", c->threads);
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
+  const char *argv[] = {mmb_self_exe(), "cell", "--workload", c->w->name, "--params", c->params,
+                        "--allocator", spec->text, "--threads", threads, "--seed", seed,
+                        "--fd", "3", "--counters", "off", "--verify", NULL};
   mmb_child_io io;
   int timed_out;
-  int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, &tl, &timed_out);
-  if (tl.f) fclose(tl.f);
-  if (mmb_interrupted) return 1;
-
-  char tail[200];
-  mmb_last_line(io.err, tail, sizeof tail);
-  char *line = strstr(io.out, "status=");
-  if (status == -1) {
-    mmb_record_init(&rec, "error");
-    mmb_record_fail(&rec, "error", "could not start the child: %s", strerror(errno));
-  } else if (timed_out) {
-    mmb_record_init(&rec, "timeout");
-    mmb_record_fail(&rec, "timeout", "no result within %.0f s (killed)", plan->timeout);
-  } else if (WIFSIGNALED(status)) {
-    mmb_record_init(&rec, "crash");
-    mmb_record_fail(&rec, "crash", "killed by signal %d (%s)%s%s", WTERMSIG(status),
-                    strsignal(WTERMSIG(status)), tail[0] ? ": " : "", tail);
-  } else if (!line || mmb_record_decode(&rec, line) != 0) {
-    mmb_record_init(&rec, "error");
-    mmb_record_fail(&rec, "error", "exit status %d without a result%s%s", WEXITSTATUS(status),
-                    tail[0] ? ": " : "", tail);
-  } else if (WEXITSTATUS(status) != 0) {
-    mmb_record_fail(&rec, "error", "exit status %d after its result%s%s", WEXITSTATUS(status),
-                    tail[0] ? ": " : "", tail);
+  int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, NULL,
+                             &timed_out);
+  if (mmb_interrupted) return 0;
+  mmb_record rec;
+  child_record(status, timed_out, &io, plan->timeout, &rec);
+  if (strcmp(rec.status, "ok") == 0) {
+    const char *sum = mmb_record_get(&rec, "checksum");
+    if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
+      mmb_record_fail(&rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
+                      sum, st->sum[cell]);
+    else if (sum)
+      remember_checksum(st, cell, sum);
   }
-  return finish_one(st, cell, rep, &rec, sim_out);
+  if (strcmp(rec.status, "ok") == 0) return 0;
+  char reason[sizeof rec.reason];
+  snprintf(reason, sizeof reason, "%s", rec.reason);
+  mmb_record_fail(&rec, rec.status, "%.200s (verification repetition)", reason);
+  mmb_record_clear_values(&rec);
+  int first = 1;
+  for (int r = 0; r < plan->reps; r++) {
+    unsigned char *d = &st->done[cell * plan->reps + r];
+    if (*d) first = 0;
+    if (!*d) st->finished++;
+    *d = 1;
+  }
+  progress(st, c, rec.status);
+  if (!first) return 1; /* resumed: its row is there already */
+  return write_row(st, c, 0, &rec) == 0 ? 1 : -1;
+}
+
+static int all_done(const run_state *st, int cell) {
+  for (int r = 0; r < st->plan->reps; r++)
+    if (!st->done[cell * st->plan->reps + r]) return 0;
+  return 1;
 }
 
 static int record_unrunnable(run_state *st, int cell, const char *status, const char *reason) {
@@ -334,6 +390,11 @@ static int runnable(const mmb_cell_plan *c, const mmb_probe_result *p) {
 }
 
 int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet) {
+  return mmb_runner_run_except(plan, probes, dir, NULL, quiet);
+}
+
+int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir,
+                          char *const *done_elsewhere, int quiet) {
   run_state st;
   memset(&st, 0, sizeof st);
   st.plan = plan;
@@ -347,7 +408,10 @@ int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const c
   st.tty = isatty(2);
   st.quiet = quiet;
   char err[512];
-  if (load_existing(&st, err, sizeof err) != 0) {
+  int bad = load_existing(&st, st.runs_path, err, sizeof err);
+  for (int i = 0; !bad && done_elsewhere && done_elsewhere[i]; i++)
+    bad = load_existing(&st, done_elsewhere[i], err, sizeof err);
+  if (bad) {
     fprintf(stderr, "mmbench run: %s\n", err);
     free(st.done), free(st.sum);
     return 2;
@@ -369,6 +433,16 @@ int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const c
     for (int r = 0; r < plan->reps; r++) st.total += !st.done[i * plan->reps + r];
   }
   st.t0 = mmb_mono_s();
+  /* the verification repetition of every cell that still has repetitions
+   * to run, for workloads with a touch parameter (the others check their
+   * blocks in every repetition) */
+  for (int i = 0; i < plan->ncells && rc == 0 && !mmb_interrupted; i++) {
+    const mmb_cell_plan *c = &plan->cells[i];
+    if (!runnable(c, &probes[c->alloc]) || mmb_workload_param_index(c->w, "touch") < 0) continue;
+    int left = 0;
+    for (int r = 0; r < plan->reps; r++) left += !st.done[i * plan->reps + r];
+    if (left && verify_cell(&st, i) < 0) rc = -1;
+  }
   /* warm-up rounds, then repetitions interleaved across cells */
   for (int r = -plan->warmup; r < plan->reps && rc == 0 && !mmb_interrupted; r++) {
     for (int i = 0; i < plan->ncells && rc == 0 && !mmb_interrupted; i++) {
@@ -376,6 +450,7 @@ int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const c
       if (!runnable(c, &probes[c->alloc])) continue;
       if (r >= 0 && st.done[i * plan->reps + r]) continue;
       if (r < 0 && st.total == 0) continue;
+      if (r < 0 && all_done(&st, i)) continue; /* e.g. its verification failed */
       rc = run_one(&st, i, r);
     }
   }

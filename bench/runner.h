@@ -28,6 +28,11 @@ void mmb_runner_probe(const mmb_plan *plan, mmb_probe_result *probes);
  * header). Rows already in runs.csv (resume) are not run again. Returns 0
  * when the matrix completed, 130 when interrupted, 1 on an I/O failure. */
 int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet);
+/* The same, also skipping the rows found in the runs.csv files listed in
+ * done_elsewhere (NULL-terminated, may be NULL): a shard resumed on another
+ * host runs only what its earlier folder lacks. */
+int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir,
+                          char *const *done_elsewhere, int quiet);
 
 /* Every column of runs.csv for this plan (fixed ones, then counters). */
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max);

@@ -1,7 +1,9 @@
-# Tests of the recipes and `mmbench reproduce` (bench/recipe.c,
-# bench/cmd_reproduce.c, scripts/recipes/): the parser, the verdict rule on the
-# fixture results of tests/reproduce/fixtures/, malformed recipes, every
-# shipped recipe at tiny scale, and the command end to end.
+# Tests of the recipes and `mmbench reproduce` (bench/recipe_*.c,
+# bench/cmd_reproduce.c, bench/reproduce_out.c, scripts/recipes/): the
+# parser, the rounds statistics and the verdict rule, every shipped recipe
+# judged on a results folder that must PASS and one that must FAIL
+# (tests/reproduce/fixtures/, written by make_fixtures.py), malformed
+# recipes, every shipped recipe at tiny scale, and the command end to end.
 set(MMB_REPRO_T ${CMAKE_CURRENT_SOURCE_DIR}/reproduce)
 set(MMB_REPRO_WORK ${CMAKE_CURRENT_BINARY_DIR}/reproduce-work)
 set(MMB_RECIPES ${PROJECT_SOURCE_DIR}/scripts/recipes)
@@ -18,11 +20,14 @@ target_link_libraries(test_recipe_fuzz_replay PRIVATE mmb_harness)
 add_test(NAME recipe_fuzz_replay COMMAND test_recipe_fuzz_replay ${MMB_REPRO_T}/corpus)
 set_tests_properties(recipe_fuzz_replay PROPERTIES LABELS "unit" TIMEOUT 60)
 
-# Every shipped recipe at 1 % of its work, 2 repetitions (any verdict).
+# Every shipped recipe: PASS on its pass fixture, FAIL on its fail fixture;
+# and at 1 % of its work, 2 rounds (any verdict).
 file(GLOB MMB_RECIPE_FILES CONFIGURE_DEPENDS ${MMB_RECIPES}/*.recipe)
 foreach(f IN LISTS MMB_RECIPE_FILES)
   file(STRINGS ${f} name_line REGEX "^name:")
   string(REGEX REPLACE "^name:[ \t]*([^ \t]+).*" "\\1" rname "${name_line}")
+  add_test(NAME recipe_verdicts_${rname} COMMAND test_recipe --verdicts ${f} ${MMB_REPRO_T}/fixtures)
+  set_tests_properties(recipe_verdicts_${rname} PROPERTIES LABELS "unit" TIMEOUT 60)
   add_test(NAME reproduce_smoke_${rname}
            COMMAND bash ${MMB_REPRO_T}/smoke.sh $<TARGET_FILE:mmbench> ${MMB_RECIPES} ${rname}
                    ${MMB_REPRO_WORK})
@@ -37,7 +42,8 @@ if(MMB_FUZZ)
   # The parser is compiled in so that it carries the fuzzer's coverage
   # instrumentation. New inputs go to the build tree; a crash leaves
   # recipe-crash-* there: copy it into tests/reproduce/corpus/.
-  add_executable(fuzz_recipe ${MMB_REPRO_T}/fuzz_recipe.c ${PROJECT_SOURCE_DIR}/bench/recipe.c)
+  add_executable(fuzz_recipe ${MMB_REPRO_T}/fuzz_recipe.c ${PROJECT_SOURCE_DIR}/bench/recipe_parse.c
+               ${PROJECT_SOURCE_DIR}/bench/recipe_terms.c)
   target_compile_options(fuzz_recipe PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_recipe PRIVATE -fsanitize=fuzzer)
   target_link_libraries(fuzz_recipe PRIVATE mmb_harness)

@@ -2,6 +2,7 @@
  * allocator round trip (malloc-free). */
 #include <stdlib.h>
 
+#include "wl_blocks.h"
 #include "wl_util.h"
 
 /* ---------------------------------------------------------------------------
@@ -57,12 +58,13 @@ static const mmb_workload wl_null = {
 };
 
 /* ---------------------------------------------------------------------------
- * malloc-free: n pairs of malloc(size) / fill / check / free per thread
+ * malloc-free: n pairs of malloc(size) / touch / free per thread
  * ------------------------------------------------------------------------- */
 static const mmb_param mf_params[] = {
     {.name = "size", .def = 64, .min = 1, .max = 1LL << 30, .help = "bytes per block"},
     {.name = "n", .def = 10000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
      .help = "malloc/free pairs (split over the threads)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -82,6 +84,7 @@ static int mf_setup(mmb_ctx *ctx) {
 static uint64_t mf_run(mmb_ctx *ctx, int tid) {
   mf_state *s = ctx->state;
   const mmb_allocator *a = ctx->alloc;
+  const int tc = ctx->touch;
   size_t size = (size_t)ctx->p[0];
   uint64_t n = (uint64_t)ctx->p[1] / (uint64_t)ctx->threads, h = 0;
   for (uint64_t i = 0; i < n; i++) {
@@ -91,12 +94,10 @@ static uint64_t mf_run(mmb_ctx *ctx, int tid) {
       s->bad[tid] = 2;
       break;
     }
-    /* first and last word carry the tag: enough to catch overlap cheaply */
-    p[0] = (unsigned char)tag;
-    p[size - 1] = (unsigned char)(tag >> 8);
+    blk_touch(tc, p, size, tag); /* the touch parameter (wl_blocks.h) */
     mmb_escape(p);
-    if (p[0] != (unsigned char)tag || p[size - 1] != (unsigned char)(tag >> 8)) s->bad[tid] = 1;
-    h += p[0] + p[size - 1];
+    if (!blk_intact(tc, p, size, tag)) s->bad[tid] = 1;
+    h += tag;
     a->free(p, size);
   }
   s->sums[tid] = h;
@@ -127,11 +128,12 @@ static uint64_t mf_deferred(const long long *p, int threads) {
 static const mmb_workload wl_malloc_free = {
     .name = "malloc-free",
     .family = "basic",
-    .description = "malloc(size), touch first and last byte, free; repeated n times",
+    .description = "malloc(size), touch it (first word by default), free; repeated n times",
     .follows = "glibc bench-malloc-simple",
     .params = mf_params,
     .min_threads = 1,
     .sweep = "size=16,64,256,4096",
+    .flags = MMB_WF_FLOOR,
     .deferred_bytes = mf_deferred,
     .setup = mf_setup,
     .run = mf_run,

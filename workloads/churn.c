@@ -147,7 +147,7 @@ static int churn_verify(mmb_ctx *ctx) {
   for (int i = 0; i < s->threads; i++) {
     cthr *t = &s->t[i];
     uint64_t sum = t->sum;
-    if (t->f.kind || blk_check_all(t->b, t->nb, &t->f, &sum) != 0) {
+    if (t->f.kind || blk_check_all(ctx->touch, t->b, t->nb, &t->f, &sum) != 0) {
       fault_reason(&t->f, "thread", i, ctx->reason, sizeof ctx->reason);
       s->corrupt = 1;
       return -1;
@@ -425,6 +425,7 @@ static const mmb_param cr_params[] = {
      .max = 1LL << 40,
      .flags = MMB_PF_WORK,
      .help = "free+malloc operations (split over the threads)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -441,6 +442,7 @@ static int cr_setup(mmb_ctx *ctx) {
  * share of n_total operations frees a random block and allocates a new one
  * in its place (churn-random, large). */
 static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
+  const int tc = ctx->touch;
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator *a = ctx->alloc;
@@ -453,17 +455,17 @@ static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
   blk *b = t->b;
   for (size_t i = 0; i < w; i++, idx++) {
     size_t size = sizer_draw(z, &r);
-    if (blk_alloc(a, &t->f, &b[i], size, TAG(tid, idx)) != 0) goto out;
+    if (blk_alloc(tc, a, &t->f, &b[i], size, TAG(tid, idx)) != 0) goto out;
     live += size;
     ops++;
   }
   peak = live;
   for (uint64_t op = 0; op < n; op++, idx++) {
     blk *v = &b[mmb_rng_below(&r, w)];
-    if (blk_free(a, &t->f, &sum, v->p, v->size, v->tag) != 0) goto out;
+    if (blk_free(tc, a, &t->f, &sum, v->p, v->size, v->tag) != 0) goto out;
     live -= v->size;
     size_t size = sizer_draw(z, &r);
-    if (blk_alloc(a, &t->f, v, size, TAG(tid, idx)) != 0) goto out;
+    if (blk_alloc(tc, a, &t->f, v, size, TAG(tid, idx)) != 0) goto out;
     live += size;
     if (live > peak) peak = live;
     ops++;
@@ -486,6 +488,7 @@ static const mmb_workload wl_churn_random = {
     .params = cr_params,
     .needs = MMB_CAP_FREE,
     .min_threads = 1,
+    .flags = MMB_WF_FLOOR,
     .sweep = "dist=uniform,invsq",
     .setup = cr_setup,
     .run = cr_run,
@@ -513,6 +516,7 @@ static const mmb_param cb_params[] = {
      .max = 1LL << 40,
      .flags = MMB_PF_WORK,
      .help = "blocks allocated and freed (split over the threads)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -538,12 +542,12 @@ static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
     uint64_t bytes = 0;
     for (size_t i = 0; i < k; i++) {
       size_t size = sizer_draw(&s->z, &r);
-      if (blk_alloc(a, &t->f, &b[i], size, TAG(tid, done + i)) != 0) goto out;
+      if (blk_alloc(ctx->touch, a, &t->f, &b[i], size, TAG(tid, done + i)) != 0) goto out;
       bytes += size;
     }
     if (bytes > peak) peak = bytes;
     for (size_t j = 0; j < k; j++)
-      if (blk_release(a, &t->f, &sum, &b[lifo ? k - 1 - j : j]) != 0) goto out;
+      if (blk_release(ctx->touch, a, &t->f, &sum, &b[lifo ? k - 1 - j : j]) != 0) goto out;
     done += k;
   }
 out:
@@ -568,6 +572,7 @@ static const mmb_workload wl_churn_lifo = {
     .follows = "Wilson, Johnstone, Neely & Boles, IWMM 1995 (stack-like lifetimes)",
     .params = cb_params,
     .min_threads = 1,
+    .flags = MMB_WF_FLOOR,
     .sweep = "",
     .deferred_bytes = cb_deferred,
     .setup = cb_setup,
@@ -583,6 +588,7 @@ static const mmb_workload wl_churn_fifo = {
     .follows = "Wilson, Johnstone, Neely & Boles, IWMM 1995 (queue-like lifetimes)",
     .params = cb_params,
     .min_threads = 1,
+    .flags = MMB_WF_FLOOR,
     .sweep = "",
     .deferred_bytes = cb_deferred,
     .setup = cb_setup,
@@ -761,6 +767,7 @@ static const mmb_param fr_params[] = {
      .max = 1LL << 36,
      .flags = MMB_PF_WORK,
      .help = "small blocks (split over the threads)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -799,7 +806,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
   for (uint64_t i = 0; i < n; i++) {
     uint64_t tag = TAG(tid, i);
     size_t size = hash_size(ctx->seed, tag, min, span);
-    if (!(sm[i] = blk_new(a, &t->f, size, tag))) goto out;
+    if (!(sm[i] = blk_new(ctx->touch, a, &t->f, size, tag))) goto out;
     live += size;
     ops++;
   }
@@ -813,7 +820,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
       sm[kept++] = sm[i];
       continue;
     }
-    if (blk_free(a, &t->f, &sum, sm[i], size, tag) != 0) goto out;
+    if (blk_free(ctx->touch, a, &t->f, &sum, sm[i], size, tag) != 0) goto out;
     sm[i] = NULL;
     live -= size;
     freed += size;
@@ -824,7 +831,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
   /* phase 3: larger blocks, as many bytes as were freed */
   uint64_t m = (freed + big - 1) / big;
   for (uint64_t j = 0; j < m; j++) {
-    if (!(t->big[j] = blk_new(a, &t->f, big, TAG(tid, (1ull << 39) | j)))) goto out;
+    if (!(t->big[j] = blk_new(ctx->touch, a, &t->f, big, TAG(tid, (1ull << 39) | j)))) goto out;
     t->nbig = j + 1;
     live += big;
     ops++;
@@ -847,7 +854,7 @@ static int fr_verify(mmb_ctx *ctx) {
     for (size_t j = 0; j < t->nkept; j++) {
       uint64_t tag = TAG(i, (uint64_t)j * keep);
       size_t size = hash_size(ctx->seed, tag, min, span);
-      if (!blk_check(t->sm[j], size, tag)) {
+      if (!blk_intact(ctx->touch, t->sm[j], size, tag)) {
         fault_set(&t->f, F_PATTERN, tag, size);
         break;
       }
@@ -855,7 +862,7 @@ static int fr_verify(mmb_ctx *ctx) {
     }
     for (size_t j = 0; !t->f.kind && j < t->nbig; j++) {
       uint64_t tag = TAG(i, (1ull << 39) | j);
-      if (!blk_check(t->big[j], big, tag)) {
+      if (!blk_intact(ctx->touch, t->big[j], big, tag)) {
         fault_set(&t->f, F_PATTERN, tag, big);
         break;
       }
@@ -895,6 +902,7 @@ static const mmb_workload wl_fragmentation = {
     .follows = "Johnstone & Wilson, ISMM 1998 (fragmentation as RSS over live bytes)",
     .params = fr_params,
     .min_threads = 1,
+    .flags = MMB_WF_FLOOR,
     .sweep = "",
     .deferred_bytes = fr_deferred,
     .setup = fr_setup,
@@ -932,6 +940,9 @@ static const mmb_param lg_params[] = {
 };
 
 static int lg_setup(mmb_ctx *ctx) {
+  /* every page of a block is touched (sparse pattern) and checked: that is
+   * this workload's work, so it has no touch parameter */
+  ctx->touch = MMB_TOUCH_VERIFY;
   cstate *s = state_new(ctx);
   if (!s) return -1;
   if (sizer_init(ctx, &s->z, D_LOG, ctx->p[LG_MIN], ctx->p[LG_MAX], NULL) != 0) return -1;

@@ -88,6 +88,7 @@ static const mmb_param tl_params[] = {
      .max = 1LL << 40,
      .flags = MMB_PF_WORK,
      .help = "objects in all, whole batches (total, split over the threads)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -125,9 +126,9 @@ static uint64_t tl_run(mmb_ctx *ctx, int tid) {
   for (uint64_t it = 0; it < iters; it++) {
     uint64_t base = it * batch + lo;
     for (uint64_t j = 0; j < cnt; j++)
-      if (!(arr[j] = blk_new(a, &res->f, size, base + j))) goto out;
+      if (!(arr[j] = blk_new(ctx->touch, a, &res->f, size, base + j))) goto out;
     for (uint64_t j = 0; j < cnt; j++)
-      if (blk_free(a, &res->f, &sum, arr[j], size, base + j) != 0) goto out;
+      if (blk_free(ctx->touch, a, &res->f, &sum, arr[j], size, base + j) != 0) goto out;
     ops += cnt;
   }
 out:
@@ -153,7 +154,7 @@ static void tl_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_thread_local = {
     .name = "thread-local",
     .family = "threads",
-    .flags = MMB_WF_THROUGHPUT,
+    .flags = MMB_WF_THROUGHPUT | MMB_WF_FLOOR,
     .description = "each thread allocates a batch of objects, then frees it (total work fixed)",
     .follows = "Hoard threadtest (Berger et al., ASPLOS 2000)",
     .params = tl_params,
@@ -196,6 +197,7 @@ static const mmb_param la_params[] = {
      .max = 1LL << 40,
      .flags = MMB_PF_WORK,
      .help = "free+malloc operations (total, split over the threads)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -240,7 +242,7 @@ static int la_setup(mmb_ctx *ctx) {
     for (size_t i = 0; i < l->nb; i++, l->idx++) {
       size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
       fault f = {0}; /* not the lane's: teardown still frees the blocks made */
-      if (blk_alloc(ctx->alloc, &f, &l->b[i], size, TAG(t, l->idx)) != 0) {
+      if (blk_alloc(ctx->touch, ctx->alloc, &f, &l->b[i], size, TAG(t, l->idx)) != 0) {
         snprintf(ctx->reason, sizeof ctx->reason, "setup: malloc(%zu) returned NULL", size);
         return -1;
       }
@@ -255,14 +257,15 @@ static int la_setup(mmb_ctx *ctx) {
  * block in that slot. */
 static void la_ops(lane *l) {
   const mmb_allocator *a = l->ctx->alloc;
+  const int tc = l->ctx->touch;
   int id = (int)(l - ((la_state *)l->ctx->state)->l);
   uint64_t sum = l->res.sum, live = l->live, peak = l->res.peak;
   for (uint64_t op = 0; op < l->todo; op++, l->idx++) {
     blk *v = &l->b[mmb_rng_below(&l->r, l->nb)];
-    if (blk_free(a, &l->res.f, &sum, v->p, v->size, v->tag) != 0) break;
+    if (blk_free(tc, a, &l->res.f, &sum, v->p, v->size, v->tag) != 0) break;
     live -= v->size;
     size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
-    if (blk_alloc(a, &l->res.f, v, size, TAG(id, l->idx)) != 0) break;
+    if (blk_alloc(tc, a, &l->res.f, v, size, TAG(id, l->idx)) != 0) break;
     live += size;
     if (live > peak) peak = live;
   }
@@ -306,7 +309,7 @@ static int la_verify(mmb_ctx *ctx) {
   for (int t = 0; t < ctx->threads; t++) {
     lane *l = &s->l[t];
     uint64_t sum = l->res.sum;
-    if (l->res.f.kind || blk_check_all(l->b, l->nb, &l->res.f, &sum) != 0) {
+    if (l->res.f.kind || blk_check_all(ctx->touch, l->b, l->nb, &l->res.f, &sum) != 0) {
       fault_reason(&l->res.f, "lane", t, ctx->reason, sizeof ctx->reason);
       s->corrupt = 1;
       return -1;
@@ -337,7 +340,7 @@ static void la_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_larson = {
     .name = "larson",
     .family = "threads",
-    .flags = MMB_WF_THROUGHPUT,
+    .flags = MMB_WF_THROUGHPUT | MMB_WF_FLOOR,
     .description = "server churn: random slot replaced; each round a new thread inherits the slots",
     .follows = "Larson & Krishnan, ISMM 1998 (larson in mimalloc-bench)",
     .params = la_params,
@@ -374,6 +377,7 @@ static const mmb_param pc_params[] = {
      .max = 1LL << 40,
      .flags = MMB_PF_WORK,
      .help = "blocks passed (total, split over the producers)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -454,7 +458,7 @@ static uint64_t pc_produce(mmb_ctx *ctx, pc_state *s, int p) {
     for (uint64_t g = bt->first; g < end && !atomic_load_explicit(&s->abort, memory_order_relaxed);
          g++) {
       size_t size = hash_size(ctx->seed, g, min, span);
-      if (!(bt->p[bt->count] = blk_new(a, &res->f, size, g))) {
+      if (!(bt->p[bt->count] = blk_new(ctx->touch, a, &res->f, size, g))) {
         atomic_store(&s->abort, 1);
         break;
       }
@@ -501,7 +505,7 @@ static void pc_consume(mmb_ctx *ctx, pc_state *s, int c) {
       uint64_t g = bt->first + i;
       size_t size = hash_size(ctx->seed, g, min, span);
       bytes += size;
-      if (blk_free(a, &res->f, &sum, bt->p[i], size, g) != 0)
+      if (blk_free(ctx->touch, a, &res->f, &sum, bt->p[i], size, g) != 0)
         atomic_store(&s->abort, 1); /* the block is left unfreed */
     }
     atomic_fetch_sub(&s->live, bytes);
@@ -802,6 +806,7 @@ static const mmb_param bu_params[] = {
      .max = 1LL << 32,
      .flags = MMB_PF_WORK,
      .help = "blocks per turn (per thread: the work grows with the threads)"},
+    MMB_PARAM_TOUCH,
     {0},
 };
 
@@ -855,7 +860,7 @@ static uint64_t bu_turn(mmb_ctx *ctx, bu_thr *t, int tid, int r) {
   for (uint64_t i = 0; i < n; i++) {
     uint64_t tag = BU_TAG(tid, r, i);
     size_t size = hash_size(ctx->seed, tag, min, span);
-    if (!(t->turn[i] = blk_new(a, &t->res.f, size, tag))) return i;
+    if (!(t->turn[i] = blk_new(ctx->touch, a, &t->res.f, size, tag))) return i;
     bytes += size;
   }
   for (uint64_t i = 0; i < n; i++) {
@@ -866,7 +871,7 @@ static uint64_t bu_turn(mmb_ctx *ctx, bu_thr *t, int tid, int r) {
       kept += size;
       continue;
     }
-    if (blk_free(a, &t->res.f, &sum, t->turn[i], size, tag) != 0) return n;
+    if (blk_free(ctx->touch, a, &t->res.f, &sum, t->turn[i], size, tag) != 0) return n;
   }
   book_drop_tail(t->turn, 0, t->turn_bytes); /* bookkeeping out of the RSS */
   t->alloc_bytes[r] = bytes;
@@ -903,7 +908,7 @@ static int bu_verify(mmb_ctx *ctx) {
     for (size_t j = 0; j < t->nkept; j++) {
       uint64_t tag = BU_TAG(i, j / s->nk, (j % s->nk) * keep);
       size_t size = hash_size(ctx->seed, tag, min, span);
-      if (!blk_check(t->kept[j], size, tag)) {
+      if (!blk_intact(ctx->touch, t->kept[j], size, tag)) {
         fault_set(&t->res.f, F_PATTERN, tag, size);
         fault_reason(&t->res.f, "thread", i, ctx->reason, sizeof ctx->reason);
         goto bad;
@@ -950,7 +955,7 @@ static void bu_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_blowup = {
     .name = "blowup",
     .family = "threads",
-    .flags = MMB_WF_THROUGHPUT,
+    .flags = MMB_WF_THROUGHPUT | MMB_WF_FLOOR,
     .description = "threads take turns allocating many small blocks and freeing most: RSS growth",
     .follows = "Berger et al., Hoard, ASPLOS 2000 (blowup); glibc MALLOC_ARENA_MAX",
     .params = bu_params,

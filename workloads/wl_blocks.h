@@ -8,8 +8,10 @@
  * Bigger ones get a sparse pattern: the first word of every 4 KiB page (so a
  * big block is also touched page by page, as a program using it would), the
  * middle word and the last word; a scribble elsewhere inside a big block can
- * go unseen (the price of O(pages) instead of O(bytes)). A block is checked
- * before it is freed and adds blk_sum(tag, size) to an order-free checksum.
+ * go unseen (the price of O(pages) instead of O(bytes)). The full pattern is
+ * written and checked in the verification repetition only (touch VERIFY);
+ * the timed repetitions touch blocks as the touch parameter says (below).
+ * A freed block adds blk_sum(tag, size) to an order-free checksum.
  *
  * Also here: deterministic sizes (hash_size), the split of work over threads
  * (share), mmap'ed bookkeeping (book_*) and the faults verify reports.
@@ -169,6 +171,46 @@ static inline int fault_reason(const fault *f, const char *who, int id, char *bu
 }
 
 /* ---------------------------------------------------------------------------
+ * Touching blocks: what the region does with a block (ctx->touch)
+ *   WORD    the first word (first byte below 8 bytes) holds tag ^ BLK_WORD,
+ *           written at allocation and compared before free: one store and
+ *           one load per block, as a program that uses its memory does
+ *   FULL    every byte written at allocation (memset), then the first word
+ *           as WORD; compared before free
+ *   NONE    no access at all
+ *   VERIFY  the verification repetition (untimed): full pattern (blk_fill)
+ *           and full check (blk_check), which catch overlaps and scribbles
+ *           anywhere in a block
+ * The checksum (blk_sum of tag and size) is the same in every mode.
+ * ------------------------------------------------------------------------- */
+#define BLK_WORD 0x6d6d62656e636831ull
+
+static inline void blk_touch(int touch, void *p, size_t size, uint64_t tag) {
+  unsigned char *b = p;
+  switch (touch) {
+  case MMB_TOUCH_NONE: return;
+  case MMB_TOUCH_VERIFY: blk_fill(p, size, tag); return;
+  case MMB_TOUCH_FULL: memset(b, (int)(tag & 0xff), size); /* fall through */
+  default:
+    if (size >= 8)
+      put64(b, tag ^ BLK_WORD);
+    else
+      b[0] = (unsigned char)(tag ^ BLK_WORD);
+  }
+}
+
+/* 1 when the block still holds what blk_touch wrote. */
+static inline int blk_intact(int touch, const void *p, size_t size, uint64_t tag) {
+  const unsigned char *b = p;
+  switch (touch) {
+  case MMB_TOUCH_NONE: return 1;
+  case MMB_TOUCH_VERIFY: return blk_check(p, size, tag);
+  default:
+    return size >= 8 ? get64(b) == (tag ^ BLK_WORD) : b[0] == (unsigned char)(tag ^ BLK_WORD);
+  }
+}
+
+/* ---------------------------------------------------------------------------
  * Allocating, checking and freeing blocks
  * ------------------------------------------------------------------------- */
 typedef struct blk {
@@ -177,11 +219,12 @@ typedef struct blk {
   size_t size;
 } blk;
 
-/* malloc(size) filled with the pattern of tag; NULL after recording F_NULL. */
-static inline void *blk_new(const mmb_allocator *a, fault *f, size_t size, uint64_t tag) {
+/* malloc(size) touched as tag; NULL after recording F_NULL. */
+static inline void *blk_new(int touch, const mmb_allocator *a, fault *f, size_t size,
+                            uint64_t tag) {
   void *p = a->malloc(size);
   if (p)
-    blk_fill(p, size, tag);
+    blk_touch(touch, p, size, tag);
   else
     fault_set(f, F_NULL, tag, size);
   return p;
@@ -190,9 +233,9 @@ static inline void *blk_new(const mmb_allocator *a, fault *f, size_t size, uint6
 /* Check p, add it to *sum and free it: 0, or -1 after recording F_PATTERN
  * (p is then left allocated: freeing a block handed out twice could crash
  * the allocator before the fault is reported). */
-static inline int blk_free(const mmb_allocator *a, fault *f, uint64_t *sum, void *p, size_t size,
-                           uint64_t tag) {
-  if (!blk_check(p, size, tag)) {
+static inline int blk_free(int touch, const mmb_allocator *a, fault *f, uint64_t *sum, void *p,
+                           size_t size, uint64_t tag) {
+  if (!blk_intact(touch, p, size, tag)) {
     fault_set(f, F_PATTERN, tag, size);
     return -1;
   }
@@ -202,24 +245,25 @@ static inline int blk_free(const mmb_allocator *a, fault *f, uint64_t *sum, void
 }
 
 /* blk_new into *v: 0, or -1 (v->p = NULL). */
-static inline int blk_alloc(const mmb_allocator *a, fault *f, blk *v, size_t size, uint64_t tag) {
-  *v = (blk){blk_new(a, f, size, tag), tag, size};
+static inline int blk_alloc(int touch, const mmb_allocator *a, fault *f, blk *v, size_t size,
+                            uint64_t tag) {
+  *v = (blk){blk_new(touch, a, f, size, tag), tag, size};
   return v->p ? 0 : -1;
 }
 
 /* blk_free of *v (v->p = NULL after it): 0, or -1 (v left as is). */
-static inline int blk_release(const mmb_allocator *a, fault *f, uint64_t *sum, blk *v) {
-  if (blk_free(a, f, sum, v->p, v->size, v->tag) != 0) return -1;
+static inline int blk_release(int touch, const mmb_allocator *a, fault *f, uint64_t *sum, blk *v) {
+  if (blk_free(touch, a, f, sum, v->p, v->size, v->tag) != 0) return -1;
   v->p = NULL;
   return 0;
 }
 
 /* Check the n live entries of b (p != NULL) and add them to *sum: 0, or -1
  * after recording F_PATTERN for the first changed one. */
-static inline int blk_check_all(const blk *b, size_t n, fault *f, uint64_t *sum) {
+static inline int blk_check_all(int touch, const blk *b, size_t n, fault *f, uint64_t *sum) {
   for (size_t j = 0; j < n; j++) {
     if (!b[j].p) continue;
-    if (!blk_check(b[j].p, b[j].size, b[j].tag)) {
+    if (!blk_intact(touch, b[j].p, b[j].size, b[j].tag)) {
       fault_set(f, F_PATTERN, b[j].tag, b[j].size);
       return -1;
     }

@@ -27,6 +27,7 @@ enum {
 /* Facts about a workload the harness, report and recipes read (flags). */
 enum {
   MMB_WF_THROUGHPUT = 1u << 0, /* figures read as operations per second, not ns/op */
+  MMB_WF_FLOOR = 1u << 1,      /* has a floor: also runs under the `floor` allocator */
 };
 
 typedef struct mmb_param {
@@ -38,6 +39,23 @@ typedef struct mmb_param {
   unsigned flags;               /* MMB_PF_* */
   const char *help;
 } mmb_param;
+
+/* The common `touch` parameter: what the measured region does with every
+ * block besides allocating and freeing it. A workload that has it ends its
+ * parameter table with MMB_PARAM_TOUCH (parsing, checks and help come from
+ * the table as for any parameter); the harness sets ctx->touch from it. */
+enum {
+  MMB_TOUCH_WORD = 0, /* write the first word at allocation, read it before free */
+  MMB_TOUCH_FULL = 1, /* write every byte at allocation, read the first word */
+  MMB_TOUCH_NONE = 2, /* no access: the allocator's calls alone */
+  MMB_TOUCH_VERIFY = 3, /* not a choice: the untimed verification repetition
+                         * (full pattern at allocation, full check before free) */
+};
+extern const char *const mmb_touch_names[]; /* "word", "full", "none", NULL */
+#define MMB_PARAM_TOUCH                                                                  \
+  {.name = "touch", .type = MMB_P_ENUM, .def = MMB_TOUCH_WORD, .choices = mmb_touch_names, \
+   .help = "per block: word (first word written, read before free), full (every byte "   \
+           "written), none"}
 
 #define MMB_MAX_PARAMS 16
 #define MMB_MAX_THREADS 256
@@ -52,6 +70,7 @@ typedef struct mmb_ctx {
   const char *str[MMB_MAX_PARAMS]; /* STR parameter values */
   int threads;                /* worker threads (>= 1) */
   uint64_t seed;              /* same for every allocator */
+  int touch;                  /* MMB_TOUCH_*: the touch parameter, or VERIFY */
   void *state;                /* owned by the workload */
 
   /* Filled by the workload (verify at the latest). */

@@ -42,6 +42,13 @@ bad "timeout negative" run -w null --timeout -5 -o out
 bad "warmup text" run -w null --warmup x -o out
 bad "seed text" run -w null --seed abc -o out
 bad "pin letters" run -w null --pin abc -o out
+bad "empty workload list" run -w '' -o out
+bad "empty allocator list" run -w null -a '' -o out
+bad "empty thread list" run -w null -t '' -o out
+bad "pin a CPU this machine lacks" run -w null --pin 99999 -o out
+bad "pin a CPU past the last one" run -w null --pin "$(nproc --all)" -o out
+bad "pin a reversed range" run -w null --pin 1-0 -o out
+bad "pin a trailing comma" run -w null --pin 0, -o out
 bad "unknown option" run --frobnicate -o out
 bad "missing option value" run -w
 bad "stray argument" run -w null extra -o out

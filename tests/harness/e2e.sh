@@ -37,7 +37,7 @@ done
 expect "ok rows have ns_per_op > 0" test -z "$(awk -F, 'NR>1 && $6=="ok" && !($11>0)' out/runs.csv)"
 expect "malloc-free ops = 20000" test -z "$(awk -F, 'NR>1 && $6=="ok" && $1=="malloc-free" && $10!=20000' out/runs.csv)"
 expect "summary.csv header" test "$(head -1 out/summary.csv)" = \
-  "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy"
+  "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy,floor_ns_per_op"
 expect "summary has ns_per_op of glibc null" grep -q '^null,n=20000,glibc,1,ns_per_op,2,2,ok,' out/summary.csv
 expect "meta.json well formed" "$JSONCHECK" out/meta.json command preset started finished git.commit host.cpu_model host.kernel glibc allocators.glibc.version plan.reps counters
 expect "plan.json well formed" "$JSONCHECK" out/plan.json workloads allocators reps seed

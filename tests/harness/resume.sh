@@ -4,7 +4,7 @@
 # cleanly and says how to resume.
 source "$(dirname "$0")/lib.sh" "$@"
 cd "$WORK"
-args=(-q -w malloc-free -a glibc -p n=1500000 -p size=16,64,256 -t 1 -r 6)
+args=(-q --floor off -w malloc-free -a glibc -p n=1500000 -p size=16,64,256 -t 1 -r 6)
 expected=18
 for trial in 1 2 3; do
   "$MMBENCH" run "${args[@]}" -o "k$trial" >/dev/null 2>&1 &
@@ -29,7 +29,7 @@ head -c -7 cut/runs.csv > cut/tmp && mv cut/tmp cut/runs.csv
 expect "cut row redone: 3 rows" test "$(($(wc -l < cut/runs.csv) - 1))" -eq 3
 expect "cut row redone: all complete" test -z "$(awk -F, 'NR==1{n=NF} NF!=n' cut/runs.csv)"
 # SIGINT: exit 130 and a hint to resume.
-long=(-q -w malloc-free -a glibc -p n=4000000 -p size=16,64,256 -t 1 -r 40)
+long=(-q --floor off -w malloc-free -a glibc -p n=4000000 -p size=16,64,256 -t 1 -r 40)
 "$MMBENCH" run "${long[@]}" -o int >/dev/null 2>int.log &
 pid=$!
 for _ in $(seq 100); do # interrupt once a few rows are in

@@ -40,6 +40,7 @@ expect2 "report: unwritable output" "cannot create" report "$base/ro"
 expect2 "report: no folder given" "needs the results folder" report
 expect2 "report: two folders" "takes one results folder" report "$base/ro" "$base/ro"
 expect2 "report: unknown option" "unknown option" report --bogus "$base/ro"
+expect2 "report: --quiet with --text" "contradict" report -q --text "$base/ro"
 "$MMBENCH" report --help >"$base/out" 2>&1
 check "report --help: exit 0" test $? -eq 0
 check "report --help: usage" grep -q 'usage: mmbench report' "$base/out"
@@ -59,12 +60,12 @@ check "compare --help: usage" grep -q 'usage: mmbench compare' "$base/out"
 mkdir -p "$base/killed"
 cp "$FIXTURES/run-a/runs.csv" "$base/killed/runs.csv"
 printf 'larson,min=16;max=256;slots=1000;rounds=10;n=1000000,glibc,1,9,ok,,951' >>"$base/killed/runs.csv"
-"$MMBENCH" report "$base/killed" >"$base/killed.out" 2>"$base/killed.err"
+"$MMBENCH" report --text "$base/killed" >"$base/killed.out" 2>"$base/killed.err"
 check "killed run: exit 0" test $? -eq 0
 check "killed run: report.html" file_min "$base/killed/report.html" 20000
 check "killed run: says summary computed" grep -q 'summary.csv is missing' "$base/killed.err"
 check "killed run: says a row was cut short" grep -q 'cut short' "$base/killed.err"
-"$MMBENCH" report "$base/a" >"$base/full.out" 2>/dev/null
+"$MMBENCH" report --text "$base/a" >"$base/full.out" 2>/dev/null
 check "killed run: same statistics as summary.csv" diff <(grep -v '^report:' "$base/killed.out") <(grep -v '^report:' "$base/full.out")
 
 # A damaged timeline.csv (its header line lost) is left out with a note; the

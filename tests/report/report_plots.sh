@@ -86,11 +86,38 @@ check "html: counters not measured note" grep -q 'Not measured on this machine: 
 check "html: no plots-missing banner" bash -c "! grep -q 'id=\"noplots\"' '$html'"
 check "html: self-contained (no http references)" bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$html'"
 
-# The text summary.
-check "stdout: summary header" grep -q 'ns/op' "$out"
-check "stdout: crash with reason" grep -q 'crash.*Segmentation fault' "$out"
-check "stdout: noisy mark" grep -q '7.9%!' "$out"
+# The one-screen summary: per family the best allocator, the counts, the
+# warnings, where the report is; no per-cell table.
+check "stdout: fits a screen ($(wc -l <"$out") lines)" test "$(wc -l <"$out")" -le 24
+check "stdout: counts" grep -q '56 cells: 52 ok (1 noisy), 1 failed, 3 skipped' "$out"
+check "stdout: family table" grep -Eq '^threads +glibc +mimalloc 0\.50x \[0\.49-0\.52\]' "$out"
+check "stdout: graph family against manual" grep -Eq '^graph +manual ' "$out"
+check "stdout: the failed cell" grep -q '1 cell failed: churn-random.*tcmalloc: crash' "$out"
+check "stdout: oversubscription" grep -q '4 cells ran more threads than CPUs (threads 4 on 2 CPUs)' "$out"
+check "stdout: no per-cell table" bash -c "! grep -q 'Segmentation fault' '$out'"
+check "stdout: points at --text" grep -q 'full tables: mmbench report --text' "$out"
 check "stdout: report path" grep -q "report: $dir/report.html (27 of 27 figures" "$out"
+
+# --text: the full table of every cell.
+"$MMBENCH" report --text "$dir" >"$WORK/plots/text.txt" 2>/dev/null
+check "--text: exit 0" test $? -eq 0
+check "--text: header" grep -q 'ns/op' "$WORK/plots/text.txt"
+check "--text: crash with reason" grep -q 'crash.*Segmentation fault' "$WORK/plots/text.txt"
+check "--text: noisy mark" grep -q '7.9%!' "$WORK/plots/text.txt"
+
+# The overview comes first, with both heat maps, the family table and the
+# warnings box linking to the crashed cell's row.
+html="$dir/report.html"
+check "html: overview is the first section" test "$(grep -o '<section id="[a-z]*"' "$html" | head -1)" = '<section id="summary"'
+check "html: time heat map" grep -q '<svg id="heat-time"' "$html"
+check "html: RSS heat map" grep -q '<svg id="heat-rss"' "$html"
+check "html: family table" grep -q '<table id="families">' "$html"
+check "html: warnings box" grep -q '<div id="warnings"' "$html"
+crash_row=$(grep -o '<tr id="c[0-9]*" class="bad"[^>]*data-status="crash"' "$html" | grep -o 'c[0-9]*' | head -1)
+check "html: crashed cell linked from the warnings ($crash_row)" grep -q "<li id=\"w-failed\">.*href=\"#$crash_row\">churn-random tcmalloc: crash" "$html"
+check "html: noisy share" grep -q '1 of 52 measured cells (2&nbsp;%) are <b>noisy' "$html"
+check "html: jemalloc faster than glibc on malloc-free size=64" grep -q 'malloc-free size=64 · jemalloc: 0.73× glibc' "$html"
+check "html: full table collapsed" grep -q '<details id="table"><summary>56 cells' "$html"
 
 # Deterministic: a second run elsewhere gives identical files.
 dir2="$WORK/plots/again/run-a"

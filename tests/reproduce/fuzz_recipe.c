@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (strncmp(err, "fuzz.recipe:", 12) != 0 || strchr(err, '\n')) abort();
     return 0;
   }
-  if (mmb_recipe_validate(r, 0.01, 1, err, sizeof err) != 0 && strchr(err, '\n')) abort();
+  if (mmb_recipe_validate(r, 0.01, err, sizeof err) != 0 && strchr(err, '\n')) abort();
   char args[MMB_RECIPE_MAX_ARGS + 8][256];
   for (int k = 0; k < r->nruns; k++)
     mmb_recipe_run_args(r, k, 0.5, 3, args, MMB_RECIPE_MAX_ARGS + 4, err, sizeof err);

@@ -1,11 +1,16 @@
-/* mmbench tests — recipes (bench/recipe.c): every shipped recipe parses and
- * its selectors resolve; the format's details (continuations, labels, where,
- * tolerances, run options); the verdict rule on its boundaries; the checks
- * evaluated on fixture results built to PASS, FAIL and be INCONCLUSIVE
- * (summary.csv only, and with runs.csv); preconditions on made-up hosts;
- * each malformed recipe in bad/ refused with one line naming file:line.
+/* mmbench tests — recipes (bench/recipe_*.c): every shipped recipe parses,
+ * quotes a published result and its selectors resolve; the format's details
+ * (continuations, labels, where, tolerances, budget, run options); the
+ * verdict rule on its boundaries; the rounds statistics (block bootstrap,
+ * drift, resolution); the verdict on fixture results built to be
+ * INCONCLUSIVE for a reason (crash, missing cell, straddle, drift) or to FAIL
+ * on a corrupt cell; preconditions on made-up hosts; each malformed recipe
+ * in bad/ refused with one line naming file:line.
  *
- * usage: test_recipe RECIPES_DIR FIXTURES_DIR BAD_DIR */
+ * usage: test_recipe RECIPES_DIR FIXTURES_DIR BAD_DIR
+ *        test_recipe --verdicts RECIPE_FILE FIXTURES_DIR
+ *          (the recipe must judge FIXTURES_DIR/<name>/pass PASS, check by
+ *          check, and FIXTURES_DIR/<name>/fail FAIL) */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <math.h>
@@ -26,10 +31,12 @@ static mmb_recipe *parse(const char *text, char *err, size_t len) {
  * Shipped recipes
  * ------------------------------------------------------------------------- */
 static void test_shipped(const char *dir) {
-  static const char *const want[] = {"cycles",        "regions",   "passive-false-sharing",
-                                     "arena-blowup",  "larson",    "gc-time-space",
-                                     "stack-vs-heap", "alignment", NULL};
-  int found[8] = {0}, n = 0;
+  static const char *const want[] = {"cycles",         "regions",          "regions-memory",
+                                     "passive-false-sharing", "arena-blowup", "larson",
+                                     "gc-time-space",  "gc-vs-explicit",   "stack-vs-heap",
+                                     "alignment",      "thread-scaling",   "mimalloc-fastpath",
+                                     NULL};
+  int found[16] = {0}, n = 0;
   DIR *d = opendir(dir);
   CHECKF(d != NULL, "cannot open %s", dir);
   struct dirent *e;
@@ -43,14 +50,19 @@ static void test_shipped(const char *dir) {
     CHECKF(rc == 0, "%s", err);
     if (rc) continue;
     n++;
-    CHECKF(mmb_recipe_validate(r, 1.0, 0, err, sizeof err) == 0, "%s", err);
-    CHECKF(mmb_recipe_validate(r, 0.01, 2, err, sizeof err) == 0, "at scale 0.01: %s", err);
-    CHECKF(r->claim[0] && r->source[0] && r->nchecks > 0 && r->nruns > 0, "%s: incomplete", path);
+    CHECKF(mmb_recipe_validate(r, 1.0, err, sizeof err) == 0, "%s", err);
+    CHECKF(mmb_recipe_validate(r, 0.01, err, sizeof err) == 0, "at scale 0.01: %s", err);
+    CHECKF(r->claim[0] && r->source[0] && r->published[0] && r->differs[0] && r->nchecks > 0 &&
+               r->nruns > 0,
+           "%s: incomplete", path);
+    CHECKF(r->budget.rounds >= r->budget.calibration && r->budget.calibration >= 2 &&
+               r->budget.seconds > 0,
+           "%s: budget rounds=%d calibration=%d", path, r->budget.rounds, r->budget.calibration);
     for (int i = 0; want[i]; i++) found[i] |= strcmp(r->name, want[i]) == 0;
     mmb_recipe_free(r);
   }
   if (d) closedir(d);
-  CHECKF(n >= 8, "only %d recipes in %s", n, dir);
+  CHECKF(n >= 10, "only %d recipes in %s", n, dir);
   for (int i = 0; want[i]; i++) CHECKF(found[i], "no recipe named %s", want[i]);
 }
 
@@ -66,15 +78,21 @@ static void test_format(void) {
       "  sentence\n"
       "\tcontinued.\n"
       "source: a paper\r\n"
+      "published: Table 2: 1.5x at 4 threads\n"
+      "differs: nothing\n"
+      "budget: rounds=9 seconds=20\n"
+      "on-corrupt: fail\n"
       "figure: time larson\n"
       "require: cores >= 2\n"
       "require: pmu\n"
-      "run: -w larson -a 'glibc,glibc[MALLOC_ARENA_MAX=1]' --threads=2 -r 3 --keep-going\n"
+      "run: -w larson -a 'glibc,glibc[MALLOC_ARENA_MAX=1]' --threads=2 --keep-going\n"
       "where: workload=larson threads=2\n"
       "expect: speed up: ratio(ops_per_s, allocator=glibc / allocator=glibc[MALLOC_ARENA_MAX=1]) "
       ">= 1.2\n"
       "expect: median( peak_rss_kb * 1024 / live_bytes , allocator=glibc threads=2) == 2 +- 10%\n"
-      "expect: median(ns_per_op, allocator=glibc) == 3 \xc2\xb1 0.5\n";
+      "expect: median(ns_per_op, allocator=glibc) == 3 \xc2\xb1 0.5\n"
+      "expect: median(peak_rss_kb - live_bytes*0.75/1024 + 1, allocator=glibc) > 0\n"
+      "expect: median(cache-misses/ops, allocator=glibc) > 0\n";
   mmb_recipe *r = parse(text, err, sizeof err);
   CHECKF(r != NULL, "%s", err);
   if (!r) return;
@@ -82,21 +100,24 @@ static void test_format(void) {
   CHECKF(strcmp(r->claim, "one sentence continued.") == 0, "claim '%s'", r->claim);
   CHECK(strcmp(r->source, "a paper") == 0);
   CHECK(strcmp(r->figure, "time") == 0 && strcmp(r->figure_workload, "larson") == 0);
-  CHECK(r->nrequires == 2 && r->requires[0].kind == MMB_REQ_CORES && r->requires[0].n == 2);
-  CHECK(r->requires[1].kind == MMB_REQ_PMU);
+  CHECK(r->nrequires == 2 && r->requires[0].kind == MMB_RECIPE_REQ_CORES && r->requires[0].n == 2);
+  CHECK(r->requires[1].kind == MMB_RECIPE_REQ_PMU);
+  CHECK(strcmp(r->published, "Table 2: 1.5x at 4 threads") == 0);
+  CHECK(r->budget.rounds == 9 && r->budget.seconds == 20 && r->budget.calibration == 6);
+  CHECK(r->corrupt_fails == 1);
   CHECK(r->nruns == 1);
   /* --threads=2 is normalised to -t 2; quotes are removed */
-  CHECKF(r->runs[0].argc == 9, "argc %d", r->runs[0].argc);
+  CHECKF(r->runs[0].argc == 7, "argc %d", r->runs[0].argc);
   CHECK(strcmp(r->runs[0].argv[3], "glibc,glibc[MALLOC_ARENA_MAX=1]") == 0);
   CHECK(strcmp(r->runs[0].argv[4], "-t") == 0 && strcmp(r->runs[0].argv[5], "2") == 0);
-  CHECK(r->nchecks == 3);
-  const mmb_rcheck *c = &r->checks[0];
+  CHECK(r->nchecks == 5);
+  const mmb_recipe_check *c = &r->checks[0];
   CHECK(strcmp(c->label, "speed up") == 0);
-  CHECK(c->func == MMB_RFUNC_RATIO && c->op == MMB_ROP_GE && c->value == 1.2);
+  CHECK(c->func == MMB_RECIPE_RATIO && c->op == MMB_RECIPE_GE && c->value == 1.2);
   CHECK(c->sel[0].n == 3 && c->sel[1].n == 3); /* allocator + where's two terms */
   CHECK(strcmp(c->sel[1].t[0].value, "glibc[MALLOC_ARENA_MAX=1]") == 0);
   c = &r->checks[1];
-  CHECK(c->label[0] == 0 && c->func == MMB_RFUNC_MEDIAN && c->op == MMB_ROP_EQ);
+  CHECK(c->label[0] == 0 && c->func == MMB_RECIPE_MEDIAN && c->op == MMB_RECIPE_EQ);
   CHECK(c->metric.n == 3 && strcmp(c->metric.name[0], "peak_rss_kb") == 0 &&
         c->metric.num[1] == 1024);
   CHECK(c->metric.op[2] == '/' && strcmp(c->metric.name[2], "live_bytes") == 0);
@@ -104,34 +125,40 @@ static void test_format(void) {
   CHECK(c->sel[0].n == 3); /* threads=2 given, workload added */
   c = &r->checks[2];
   CHECK(c->tol == 0.5 && !c->tol_pct && c->value == 3);
-  CHECKF(mmb_recipe_validate(r, 1, 0, err, sizeof err) == 0, "%s", err);
+  c = &r->checks[3]; /* terms: ' - ' and ' + ' with spaces */
+  CHECKF(c->metric.n == 5 && c->metric.op[1] == '-' && c->metric.op[2] == '*' &&
+             c->metric.op[3] == '/' && c->metric.op[4] == '+' && c->metric.num[4] == 1,
+         "n %d ops %.5s", c->metric.n, c->metric.op);
+  CHECKF(strcmp(c->metric.text, "peak_rss_kb - live_bytes*0.75/1024 + 1") == 0, "'%s'",
+         c->metric.text);
+  c = &r->checks[4]; /* a '-' inside a name is not a minus */
+  CHECK(c->metric.n == 2 && strcmp(c->metric.name[0], "cache-misses") == 0);
+  CHECKF(mmb_recipe_validate(r, 1, err, sizeof err) == 0, "%s", err);
 
-  /* run arguments: the scale multiplies the preset's (default 0.25), reps replace */
+  /* run arguments: the scale multiplies the preset's (default 0.25), reps appended */
   char args[64][256];
   int n = mmb_recipe_run_args(r, 0, 0.5, 7, args, 64, err, sizeof err);
   CHECKF(n > 0, "%s", err);
-  int scale_at = -1, reps_at = -1, old_reps = 0;
+  int scale_at = -1, reps_at = -1;
   for (int i = 0; i < n; i++) {
     if (strcmp(args[i], "--scale") == 0) scale_at = i;
-    if (strcmp(args[i], "-r") == 0) {
-      reps_at = i;
-      old_reps += strcmp(args[i + 1], "3") == 0;
-    }
+    if (strcmp(args[i], "-r") == 0) reps_at = i;
   }
   CHECK(scale_at >= 0 && strcmp(args[scale_at + 1], "0.125") == 0);
-  CHECK(reps_at >= 0 && strcmp(args[reps_at + 1], "7") == 0 && old_reps == 0);
+  CHECK(reps_at >= 0 && strcmp(args[reps_at + 1], "7") == 0);
   mmb_run_opts o;
   CHECK(mmb_recipe_run_opts(r, 0, 0.5, 7, &o, err, sizeof err) == 0);
   CHECK(o.reps == 7 && o.scale == 0.125 && o.keep_going && strcmp(o.threads, "2") == 0);
   mmb_recipe_free(r);
 
   /* an explicit --scale is multiplied */
-  r = parse("name: s\nclaim: c\nsource: s\nrun: -w cycles -a rc -t 1 --scale 0.5\n"
+  r = parse("name: s\nclaim: c\nsource: s\npublished: unconfirmed: no number in the source\n"
+            "differs: d\nrun: -w cycles -a rc -t 1 --scale 0.5\n"
             "expect: median(reclaimed, workload=cycles) == 0\n",
             err, sizeof err);
   CHECKF(r != NULL, "%s", err);
   if (r) {
-    n = mmb_recipe_run_args(r, 0, 0.1, 0, args, 64, err, sizeof err);
+    n = mmb_recipe_run_args(r, 0, 0.1, 1, args, 64, err, sizeof err);
     int ok = 0;
     for (int i = 0; i + 1 < n; i++)
       ok |= strcmp(args[i], "--scale") == 0 && strcmp(args[i + 1], "0.05") == 0;
@@ -149,27 +176,27 @@ static void test_format(void) {
  * The verdict rule
  * ------------------------------------------------------------------------- */
 static void test_decide(void) {
-  mmb_rcheck c;
+  mmb_recipe_check c;
   memset(&c, 0, sizeof c);
   c.value = 1.2;
-  c.op = MMB_ROP_GE;
+  c.op = MMB_RECIPE_GE;
   CHECK(mmb_recipe_decide(&c, 1.2, 1.5) == MMB_PASS);
   CHECK(mmb_recipe_decide(&c, 1.0, 1.19) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.1, 1.3) == MMB_INCONCLUSIVE);
   CHECK(mmb_recipe_decide(&c, NAN, 1.3) == MMB_INCONCLUSIVE);
-  c.op = MMB_ROP_GT;
+  c.op = MMB_RECIPE_GT;
   CHECK(mmb_recipe_decide(&c, 1.2, 1.5) == MMB_INCONCLUSIVE);
   CHECK(mmb_recipe_decide(&c, 1.0, 1.2) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.21, 1.5) == MMB_PASS);
-  c.op = MMB_ROP_LE;
+  c.op = MMB_RECIPE_LE;
   CHECK(mmb_recipe_decide(&c, 1.0, 1.2) == MMB_PASS);
   CHECK(mmb_recipe_decide(&c, 1.21, 1.3) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.1, 1.3) == MMB_INCONCLUSIVE);
-  c.op = MMB_ROP_LT;
+  c.op = MMB_RECIPE_LT;
   CHECK(mmb_recipe_decide(&c, 1.0, 1.2) == MMB_INCONCLUSIVE);
   CHECK(mmb_recipe_decide(&c, 1.2, 1.3) == MMB_FAIL);
   CHECK(mmb_recipe_decide(&c, 1.0, 1.19) == MMB_PASS);
-  c.op = MMB_ROP_EQ;
+  c.op = MMB_RECIPE_EQ;
   c.value = 0;
   CHECK(mmb_recipe_decide(&c, 0, 0) == MMB_PASS);
   CHECK(mmb_recipe_decide(&c, 0, 1) == MMB_INCONCLUSIVE);
@@ -184,91 +211,170 @@ static void test_decide(void) {
 }
 
 /* ---------------------------------------------------------------------------
- * Checks on fixture results
+ * Statistics over rounds
  * ------------------------------------------------------------------------- */
-static void eval_case(const char *fixtures, const char *recipe, const char *cas,
-                      const mmb_verdict *want, int nwant, mmb_verdict want_all,
-                      const char *why_has) {
-  char path[4096], err[2048];
-  snprintf(path, sizeof path, "%s/%s", fixtures, recipe);
-  mmb_recipe *r = NULL;
-  CHECKF(mmb_recipe_load(path, &r, err, sizeof err) == 0, "%s", err);
-  if (!r) return;
-  CHECKF(mmb_recipe_validate(r, 1, 0, err, sizeof err) == 0, "%s", err);
-  CHECK(r->nchecks == nwant);
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s/%s", fixtures, cas);
-  const char *dirs[1] = {dir};
-  mmb_rresults rs;
-  CHECKF(mmb_rresults_load(&rs, dirs, 1, err, sizeof err) == 0, "%s", err);
-  mmb_rcheck_result res[MMB_RECIPE_MAX_CHECKS];
-  mmb_verdict all = mmb_recipe_eval(r, &rs, res);
-  CHECKF(all == want_all, "%s: recipe verdict %s, expected %s", cas, mmb_verdict_name(all),
-         mmb_verdict_name(want_all));
-  int why_found = why_has == NULL;
-  for (int k = 0; k < nwant && k < r->nchecks; k++) {
-    CHECKF(res[k].verdict == want[k], "%s check %d: %s (measured %s; %s), expected %s", cas, k + 1,
-           mmb_verdict_name(res[k].verdict), res[k].measured, res[k].why,
-           mmb_verdict_name(want[k]));
-    CHECKF((res[k].verdict == MMB_PASS) == (res[k].why[0] == 0), "%s check %d: why '%s'", cas,
-           k + 1, res[k].why);
-    if (why_has && strstr(res[k].why, why_has)) why_found = 1;
-    if (res[k].verdict != MMB_INCONCLUSIVE || !isnan(res[k].value))
-      CHECKF(res[k].lo <= res[k].value && res[k].value <= res[k].hi,
-             "%s check %d: %g not in [%g, %g]", cas, k + 1, res[k].value, res[k].lo, res[k].hi);
-  }
-  CHECKF(why_found, "%s: no reason mentions '%s'", cas, why_has);
-  mmb_rresults_free(&rs);
-  mmb_recipe_free(r);
+static void test_rounds_stats(void) {
+  double v[20], lo, hi;
+  for (int i = 0; i < 20; i++) v[i] = 7;
+  mmb_recipe_block_ci(v, 20, 3, &lo, &hi);
+  CHECK(lo == 7 && hi == 7);
+  for (int i = 0; i < 20; i++) v[i] = i + 1; /* a drifting series */
+  mmb_recipe_block_ci(v, 20, 3, &lo, &hi);
+  CHECKF(lo >= 1 && hi <= 20 && lo < 10.5 && hi > 10.5 && lo < hi, "[%g, %g]", lo, hi);
+  double lo1, hi1;
+  mmb_recipe_block_ci(v, 20, 1, &lo1, &hi1);
+  double lo2, hi2;
+  mmb_recipe_block_ci(v, 20, 1, &lo2, &hi2);
+  CHECK(lo1 == lo2 && hi1 == hi2); /* deterministic */
+  /* fewer than 3 values: the range */
+  mmb_recipe_block_ci(v, 2, 2, &lo, &hi);
+  CHECK(lo == 1 && hi == 2);
 }
 
-static void test_fixtures(const char *fx) {
-  const mmb_verdict P = MMB_PASS, F = MMB_FAIL, I = MMB_INCONCLUSIVE;
-  eval_case(fx, "larson.recipe", "pass", (mmb_verdict[]){P, P, P}, 3, P, NULL);
-  eval_case(fx, "larson.recipe", "fail", (mmb_verdict[]){F, F, F}, 3, F, "no value of the 95% CI");
-  eval_case(fx, "larson.recipe", "inconclusive", (mmb_verdict[]){I, I, I}, 3, I, "straddles");
-  eval_case(fx, "larson.recipe", "crash", (mmb_verdict[]){I, I, P}, 3, I, "crash");
-  eval_case(fx, "larson.recipe", "missing", (mmb_verdict[]){I, I, P}, 3, I, "no cell");
-  eval_case(fx, "cycles.recipe", "runs-pass", (mmb_verdict[]){P, P, P, P}, 4, P, NULL);
-  eval_case(fx, "cycles.recipe", "runs-fail", (mmb_verdict[]){F, P, F, F}, 4, F, "meets");
+/* ---------------------------------------------------------------------------
+ * Verdicts on fixture results (tests/reproduce/make_fixtures.py)
+ * ------------------------------------------------------------------------- */
+static mmb_recipe *shipped(const char *recipes, const char *name) {
+  char path[4096], err[2048];
+  DIR *d = opendir(recipes);
+  struct dirent *e;
+  mmb_recipe *found = NULL;
+  while (d && (e = readdir(d)) && !found) {
+    size_t l = strlen(e->d_name);
+    if (l < 8 || strcmp(e->d_name + l - 7, ".recipe") != 0) continue;
+    snprintf(path, sizeof path, "%s/%s", recipes, e->d_name);
+    mmb_recipe *r = NULL;
+    if (mmb_recipe_load(path, &r, err, sizeof err) == 0 && strcmp(r->name, name) == 0)
+      found = r;
+    else
+      mmb_recipe_free(r);
+  }
+  if (d) closedir(d);
+  CHECKF(found != NULL, "no recipe %s in %s", name, recipes);
+  return found;
+}
 
-  /* the exact figures: the ratio of medians and its CI from the cells' CIs */
-  char path[4096], dir[4096], err[1024];
-  snprintf(path, sizeof path, "%s/larson.recipe", fx);
-  snprintf(dir, sizeof dir, "%s/pass", fx);
+/* Evaluate recipe r on FX/<name>/<cas>; the verdicts into res. */
+static mmb_verdict eval_on(const mmb_recipe *r, const char *fx, const char *cas, int max_rounds,
+                           mmb_recipe_result *res) {
+  char dir[4096], err[2048];
+  snprintf(dir, sizeof dir, "%s/%s/%s", fx, r->name, cas);
+  mmb_recipe_results rs;
+  int rc = mmb_recipe_results_load(&rs, r, dir, err, sizeof err);
+  CHECKF(rc == 0, "%s", err);
+  if (rc) return MMB_INCONCLUSIVE;
+  mmb_verdict v = mmb_recipe_eval(r, &rs, max_rounds, res);
+  mmb_recipe_results_free(&rs);
+  return v;
+}
+
+static void test_verdict_rule(const char *recipes, const char *fx) {
+  mmb_recipe_result res[MMB_RECIPE_MAX_CHECKS];
+  mmb_recipe *r = shipped(recipes, "cycles");
+  if (r) {
+    /* a corrupt cell under on-corrupt: fail */
+    CHECK(r->corrupt_fails);
+    CHECK(eval_on(r, fx, "corrupt", 0, res) == MMB_FAIL);
+    CHECKF(res[1].verdict == MMB_FAIL && strstr(res[1].why, "corrupt in 2 of 6") &&
+               strstr(res[1].why, "reclaimed 5 objects"),
+           "%s", res[1].why);
+    CHECK(res[0].verdict == MMB_PASS && res[2].verdict == MMB_PASS);
+    /* the same data with on-corrupt: inconclusive */
+    r->corrupt_fails = 0;
+    CHECK(eval_on(r, fx, "corrupt", 0, res) == MMB_INCONCLUSIVE);
+    CHECK(res[1].verdict == MMB_INCONCLUSIVE && res[1].kind == MMB_WHY_CELL);
+    /* exact counts: the estimate, a zero-width interval, the rounds */
+    r->corrupt_fails = 1;
+    eval_on(r, fx, "pass", 0, res);
+    CHECKF(res[0].value == 0 && res[0].lo == 0 && res[0].hi == 0 && res[0].rounds == 6 &&
+               res[0].batches == 2,
+           "%g [%g, %g] %d rounds %d batches", res[0].value, res[0].lo, res[0].hi, res[0].rounds,
+           res[0].batches);
+    CHECK(res[1].value == 1 && res[1].lo == 1 && res[1].hi == 1);
+    mmb_recipe_free(r);
+  }
+  r = shipped(recipes, "larson");
+  if (r) {
+    CHECK(eval_on(r, fx, "crash", 0, res) == MMB_INCONCLUSIVE);
+    CHECKF(res[0].kind == MMB_WHY_CELL && strstr(res[0].why, "crash in 2 of 6") &&
+               strstr(res[0].why, "signal 11"),
+           "%s", res[0].why);
+    CHECK(res[1].kind == MMB_WHY_CELL);
+    CHECK(eval_on(r, fx, "missing", 0, res) == MMB_INCONCLUSIVE);
+    CHECKF(res[0].kind == MMB_WHY_CELL && strstr(res[0].why, "no cell"), "%s", res[0].why);
+    /* rounds that straddle the threshold: more rounds may help ... */
+    eval_on(r, fx, "straddle", 0, res);
+    CHECKF(res[0].verdict == MMB_INCONCLUSIVE && res[0].kind == MMB_WHY_STRADDLE && strstr(res[0].why, "straddles"), "%s", res[0].why);
+    CHECKF(res[0].lo < 1 && res[0].hi > 1 && res[0].rounds == 6, "[%g, %g] %d", res[0].lo,
+           res[0].hi, res[0].rounds);
+    /* ... unless the effect is below what the budget can resolve */
+    eval_on(r, fx, "straddle", 24, res);
+    CHECKF(res[0].kind == MMB_WHY_RESOLUTION && strstr(res[0].why, "resolves about"), "%s (%s)",
+           res[0].why, res[0].measured);
+    /* the second batch 20 % slower: the drift widens the interval */
+    mmb_recipe_result calm[MMB_RECIPE_MAX_CHECKS];
+    eval_on(r, fx, "pass", 0, calm);
+    eval_on(r, fx, "drift", 0, res);
+    CHECKF(res[0].drift > 0.05 && calm[0].drift <= 0.021, "drift %g (calm %g)", res[0].drift,
+           calm[0].drift);
+    CHECKF(res[0].hi / res[0].lo > calm[0].hi / calm[0].lo, "[%g, %g] vs calm [%g, %g]",
+           res[0].lo, res[0].hi, calm[0].lo, calm[0].hi);
+    /* timings keep a drift floor even when the batches agree */
+    CHECK(calm[0].drift >= 0.02 - 1e-12);
+    CHECK(calm[0].lo <= calm[0].value && calm[0].value <= calm[0].hi);
+    mmb_recipe_free(r);
+  }
+  /* a busy machine: the controls fail, no check gets a verdict */
+  r = shipped(recipes, "thread-scaling");
+  if (r) {
+    CHECK(r->ncontrols == 4);
+    CHECK(eval_on(r, fx, "busy", 0, res) == MMB_INCONCLUSIVE);
+    CHECKF(res[0].kind == MMB_WHY_HOST && strstr(res[0].why, "does not hold") &&
+               strstr(res[0].why, "1 thread on a core"),
+           "%s", res[0].why);
+    CHECK(eval_on(r, fx, "pass", 0, res) == MMB_PASS);
+    mmb_recipe_free(r);
+  }
+  /* fewer than 6 rounds with spread: no verdict yet */
+  r = shipped(recipes, "regions");
+  if (r) {
+    char dir[4096], err[2048];
+    snprintf(dir, sizeof dir, "%s/regions/pass/b1", fx);
+    mmb_recipe_results rs;
+    mmb_recipe_results_init(&rs);
+    CHECKF(mmb_recipe_results_add(&rs, dir, 1, 0, err, sizeof err) == 0, "%s", err);
+    mmb_recipe_eval_check(r, 0, &rs, 0, &res[0]);
+    CHECKF(res[0].verdict == MMB_INCONCLUSIVE && res[0].rounds == 3 &&
+               strstr(res[0].why, "covers the median with only 75.0%"),
+           "%s: %s", mmb_verdict_name(res[0].verdict), res[0].why);
+    mmb_recipe_results_free(&rs);
+    /* a folder that is not a results folder */
+    snprintf(dir, sizeof dir, "%s/no-such-case", fx);
+    CHECK(mmb_recipe_results_add(&rs, dir, 1, 0, err, sizeof err) != 0 && strstr(err, "runs.csv"));
+    mmb_recipe_free(r);
+  }
+}
+
+/* One shipped recipe: PASS on its pass fixture (every check), FAIL on its
+ * fail fixture. */
+static int test_verdicts(const char *file, const char *fx) {
+  char err[2048];
   mmb_recipe *r = NULL;
-  const char *dirs[1] = {dir};
-  mmb_rresults rs;
-  if (mmb_recipe_load(path, &r, err, sizeof err) == 0 &&
-      mmb_rresults_load(&rs, dirs, 1, err, sizeof err) == 0) {
-    mmb_rcheck_result res;
-    mmb_recipe_eval_check(r, 0, &rs, &res);
-    CHECKF(fabs(res.value - 2.0) < 1e-9, "ratio %g", res.value);
-    CHECKF(fabs(res.lo - 1.9 / 1.05) < 1e-9 && fabs(res.hi - 2.1 / 0.95) < 1e-9, "CI [%g, %g]",
-           res.lo, res.hi);
-    CHECK(res.n[0] == 5 && res.n[1] == 5);
-    mmb_rresults_free(&rs);
-  }
+  CHECKF(mmb_recipe_load(file, &r, err, sizeof err) == 0, "%s", err);
+  if (!r) return mmb_test_exit();
+  mmb_recipe_result res[MMB_RECIPE_MAX_CHECKS];
+  mmb_verdict v = eval_on(r, fx, "pass", 0, res);
+  CHECKF(v == MMB_PASS, "%s on its pass fixture: %s", r->name, mmb_verdict_name(v));
+  for (int k = 0; k < r->nchecks; k++)
+    CHECKF(res[k].verdict == MMB_PASS && res[k].rounds == 6, "%s check %d: %s %s (%s)", r->name,
+           k + 1, mmb_verdict_name(res[k].verdict), res[k].measured, res[k].why);
+  v = eval_on(r, fx, "fail", 0, res);
+  CHECKF(v == MMB_FAIL, "%s on its fail fixture: %s", r->name, mmb_verdict_name(v));
+  int fails = 0;
+  for (int k = 0; k < r->nchecks; k++) fails += res[k].verdict == MMB_FAIL;
+  CHECK(fails >= 1);
   mmb_recipe_free(r);
-  /* with runs.csv the ratio's CI is the bootstrap one: inside the cells' CI ratio */
-  snprintf(path, sizeof path, "%s/cycles.recipe", fx);
-  snprintf(dir, sizeof dir, "%s/runs-pass", fx);
-  r = NULL;
-  if (mmb_recipe_load(path, &r, err, sizeof err) == 0 &&
-      mmb_rresults_load(&rs, dirs, 1, err, sizeof err) == 0) {
-    mmb_rcheck_result res;
-    mmb_recipe_eval_check(r, 2, &rs, &res);
-    CHECKF(fabs(res.value - 2.0) < 1e-9, "ratio %g", res.value);
-    CHECKF(res.lo >= 190.0 / 102 - 1e-9 && res.hi <= 210.0 / 98 + 1e-9 && res.lo < res.hi,
-           "CI [%g, %g]", res.lo, res.hi);
-    mmb_recipe_eval_check(r, 0, &rs, &res);
-    CHECK(res.value == 0 && res.lo == 0 && res.hi == 0 && res.n[0] == 5);
-    mmb_rresults_free(&rs);
-  }
-  mmb_recipe_free(r);
-  /* a folder that is not a results folder */
-  snprintf(dir, sizeof dir, "%s/no-such-case", fx);
-  CHECK(mmb_rresults_load(&rs, dirs, 1, err, sizeof err) != 0 && strstr(err, "summary.csv"));
+  return mmb_test_exit();
 }
 
 /* ---------------------------------------------------------------------------
@@ -277,7 +383,8 @@ static void test_fixtures(const char *fx) {
 static void test_requires(void) {
   char err[1024], why[512];
   mmb_recipe *r =
-      parse("name: q\nclaim: c\nsource: s\nrequire: cores>=2\nrequire: no-smt\n"
+      parse("name: q\nclaim: c\nsource: s\npublished: unconfirmed: none to quote here\n"
+            "differs: d\nrequire: cores>=2\nrequire: no-smt\n"
             "run: -w cycles -a rc -t 1\nexpect: median(reclaimed, workload=cycles) == 0\n",
             err, sizeof err);
   CHECKF(r != NULL, "%s", err);
@@ -292,7 +399,8 @@ static void test_requires(void) {
   h = (mmb_host_facts){.cpus = 2, .cores = -1, .threads_per_core = 1, .pmu = 1};
   CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 0 && strstr(why, "unreadable"));
   mmb_recipe_free(r);
-  r = parse("name: q\nclaim: c\nsource: s\nrequire: pmu\nrequire: cpus>=3\n"
+  r = parse("name: q\nclaim: c\nsource: s\npublished: unconfirmed: none to quote here\n"
+            "differs: d\nrequire: pmu\nrequire: cpus>=3\n"
             "run: -w cycles -a rc -t 1\nexpect: median(reclaimed, workload=cycles) == 0\n",
             err, sizeof err);
   CHECK(r != NULL);
@@ -306,7 +414,7 @@ static void test_requires(void) {
   mmb_recipe_free(r);
   /* this machine's facts are plausible */
   mmb_host_facts me;
-  mmb_host_facts_probe(&me);
+  mmb_env_host_facts(&me);
   CHECK(me.cpus >= 1 && me.threads_per_core >= 1 &&
         (me.cores == -1 || (me.cores >= 1 && me.cores <= me.cpus)));
 }
@@ -338,7 +446,7 @@ static void test_bad(const char *dir) {
     mmb_recipe *r = NULL;
     int rc = mmb_recipe_load(path, &r, err, sizeof err);
     if (rc == 0) {
-      rc = mmb_recipe_validate(r, 1, 0, err, sizeof err);
+      rc = mmb_recipe_validate(r, 1, err, sizeof err);
       mmb_recipe_free(r);
     }
     CHECKF(rc != 0, "%s was accepted", path);
@@ -355,14 +463,17 @@ static void test_bad(const char *dir) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "--verdicts") == 0) return test_verdicts(argv[2], argv[3]);
   if (argc != 4) {
-    fprintf(stderr, "usage: test_recipe RECIPES_DIR FIXTURES_DIR BAD_DIR\n");
+    fprintf(stderr, "usage: test_recipe RECIPES_DIR FIXTURES_DIR BAD_DIR\n"
+                    "       test_recipe --verdicts RECIPE_FILE FIXTURES_DIR\n");
     return 2;
   }
   test_shipped(argv[1]);
   test_format();
   test_decide();
-  test_fixtures(argv[2]);
+  test_rounds_stats();
+  test_verdict_rule(argv[1], argv[2]);
   test_requires();
   test_bad(argv[3]);
   return mmb_test_exit();

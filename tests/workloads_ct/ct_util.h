@@ -22,6 +22,9 @@ typedef struct ct_result {
 
 #define CT_SEED 0x5eed2024ull
 
+/* 1: run cells as the verification repetition (full patterns and checks). */
+static int ct_verify;
+
 /* Run workload wname with params (k=v;...) under a with threads threads. */
 static ct_result ct_cell(const mmb_allocator *a, const char *wname, const char *params,
                          int threads) {
@@ -41,6 +44,7 @@ static ct_result ct_cell(const mmb_allocator *a, const char *wname, const char *
   spec.seed = CT_SEED;
   spec.counters.mode = MMB_COUNTERS_OFF;
   spec.notify_fd = -1;
+  spec.verify = ct_verify;
   mmb_pvals_defaults(w, &spec.params);
   char err[512];
   if (mmb_params_parse(w, params, &spec.params, err, sizeof err) != 0) {

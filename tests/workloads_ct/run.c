@@ -8,10 +8,15 @@
  * status ok, the operation count the work split promises, a checksum that is
  * the same when the cell is run again (independent of scheduling), the same
  * under a second correct allocator defined here (blocks at other addresses),
- * and the same for every thread count where the workload promises it. */
+ * and the same for every thread count where the workload promises it.
+ * Workloads with a touch parameter give that checksum under every touch
+ * value and in the verification repetition; those with a floor give it
+ * under the `floor` allocator. */
 #include <stdlib.h>
 
 #include "ct_util.h"
+
+extern const mmb_allocator mmb_alloc_floor;
 
 /* A correct allocator that places blocks 32 bytes into libc blocks: other
  * addresses and neighbours than glibc's, same results expected. */
@@ -105,6 +110,35 @@ static void run_case(const ct_case *c, const int *tlist) {
     CHECKF(strcmp(o.status, "ok") == 0 && strcmp(o.checksum, r.checksum) == 0,
            "%s [%s] t=%d: offset allocator gave %s %s, glibc %s", c->w, c->params, t, o.status,
            o.checksum, r.checksum);
+    if (mmb_workload_param_index(w, "touch") >= 0) {
+      static const char *const touches[] = {"full", "none"};
+      for (int k = 0; k < 2; k++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s;touch=%s", c->params, touches[k]);
+        ct_result x = ct_cell(&mmb_alloc_glibc, c->w, p, t);
+        CHECKF(strcmp(x.status, "ok") == 0 && strcmp(x.checksum, r.checksum) == 0,
+               "%s [%s] t=%d: touch=%s gave %s %s, word %s", c->w, c->params, t, touches[k],
+               x.status, x.checksum, r.checksum);
+      }
+      ct_verify = 1;
+      ct_result v = ct_cell(&mmb_alloc_glibc, c->w, c->params, t);
+      ct_verify = 0;
+      CHECKF(strcmp(v.status, "ok") == 0 && strcmp(v.checksum, r.checksum) == 0,
+             "%s [%s] t=%d: verification repetition gave %s %s, timed %s", c->w, c->params, t,
+             v.status, v.checksum, r.checksum);
+    }
+    if (w->flags & MMB_WF_FLOOR) {
+      ct_result f = ct_cell(&mmb_alloc_floor, c->w, c->params, t);
+      CHECKF(strcmp(f.status, "ok") == 0 && strcmp(f.checksum, r.checksum) == 0,
+             "%s [%s] t=%d: floor allocator gave %s %s, glibc %s", c->w, c->params, t, f.status,
+             f.checksum, r.checksum);
+      ct_verify = 1;
+      f = ct_cell(&mmb_alloc_floor, c->w, c->params, t);
+      ct_verify = 0;
+      CHECKF(strcmp(f.status, "ok") == 0 && strcmp(f.checksum, r.checksum) == 0,
+             "%s [%s] t=%d: floor allocator, verification repetition: %s %s (%s)", c->w, c->params,
+             t, f.status, f.checksum, f.reason);
+    }
     maxt = t;
   }
   CHECKF(maxt > 0, "%s: no thread count ran", c->w);

@@ -1,0 +1,89 @@
+/* mmbench merge — the shard folders of a sharded run (DIR/shards/<K>-<host>/)
+ * into DIR/runs.csv, summary.csv, meta.json, timeline.csv and the report.
+ * Safe to run at any time: it merges what is there and says what is not. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "merge.h"
+
+static void usage(void) {
+  printf("usage: mmbench merge [--pool] [--no-report] [-q] DIR\n"
+         "Merges the shards of DIR (written by run --shard K/N or run --slurm) into DIR:\n"
+         "runs.csv with every (cell, repetition) once and host, host_kind columns;\n"
+         "summary.csv with one row per cell and machine; meta.json listing every shard\n"
+         "and kind of machine; timeline.csv; plots/ and report.html.\n\n"
+         "      --pool       pool repetitions of a cell measured on different hosts when\n"
+         "                   their facts match (CPU, cores, kernel, glibc, allocator\n"
+         "                   versions); without it the summary is per host\n"
+         "      --no-report  only the result files, no figures\n"
+         "  -q, --quiet      no report text\n"
+         "  -h, --help       this text\n"
+         "Refuses (exit 2, nothing written) shards of another plan, a damaged shard row\n"
+         "and a repetition found in two folders.\n");
+}
+
+int mmb_cmd_merge(int argc, char **argv) {
+  static const struct option opts[] = {{"pool", no_argument, 0, 'p'},
+                                       {"no-report", no_argument, 0, 'n'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  mmb_merge_opts o = {.write = 1, .report = 1};
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'p': o.pool = 1; break;
+    case 'n': o.report = 0; break;
+    case 'q': o.quiet = 1; break;
+    case 'h': usage(); return 0;
+    default: {
+      char msg[200];
+      snprintf(msg, sizeof msg, "unknown option '%s' (valid: --pool, --no-report, --quiet, --help)",
+               argv[optind - 1]);
+      return mmb_usage_error("merge", msg);
+    }
+    }
+  }
+  if (optind != argc - 1)
+    return mmb_usage_error("merge", optind >= argc ? "needs the sharded run's folder: mmbench merge DIR"
+                                                   : "takes one folder: mmbench merge DIR");
+  const char *dir = argv[optind];
+  char err[2048] = "";
+  mmb_merge_result res;
+  int rc = mmb_merge(dir, &o, &res, err, sizeof err);
+  if (rc != 0) {
+    fprintf(stderr, "mmbench merge: %s\n", err);
+    return rc;
+  }
+  int folders = 0;
+  for (int k = 0; k < res.nshards; k++) folders += res.shard[k].folders;
+  printf("merged %zu rows of %d shard folders into %s/runs.csv (%d kind%s of machine, summary per %s)\n", res.rows,
+         folders, dir, res.host_kinds, res.host_kinds == 1 ? "" : "s", o.pool ? "kind" : "host");
+  if (res.cells_done < res.cells) {
+    char list[512] = "";
+    size_t u = 0;
+    int shown = 0, missing = 0;
+    for (int k = 1; k <= res.nshards; k++) {
+      if (mmb_merge_shard_complete(&res, k)) continue;
+      missing++;
+      if (shown++ < 20 && u < sizeof list) u += (size_t)snprintf(list + u, sizeof list - u, "%s%d", u ? "," : "", k);
+    }
+    printf("incomplete: %zu of %zu cells have every repetition; %zu runs missing in shard%s %s%s "
+           "(see: mmbench status %s; rerun them with mmbench run --resume %s --slurm)\n",
+           res.cells_done, res.cells, res.rows_missing, missing == 1 ? "" : "s", list, shown > 20 ? ",..." : "",
+           dir, dir);
+  }
+  mmb_merge_result_free(&res);
+  if (o.report) {
+    char *rargv[] = {"report", "--quiet", (char *)dir, NULL};
+    if (o.quiet) fflush(stdout);
+    rc = mmb_cmd_report(3, rargv);
+    if (rc != 0) fprintf(stderr, "mmbench merge: the result files are merged, the report failed (status %d)\n", rc);
+  }
+  return rc;
+}

@@ -1,0 +1,238 @@
+/* mmbench — the overview of a results folder (see report.h): each cell's
+ * time and peak RSS relative to the baseline cell of the same workload,
+ * parameters and thread count, with a bootstrap interval over the
+ * repetitions; per family the fastest and the leanest allocator (geometric
+ * mean of its ratios, interval by the delta method over the cells'
+ * intervals); and the run's counts and warnings. report_summary.c draws it
+ * in report.html, report_text.c prints it on the terminal. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "report.h"
+#include "stats.h"
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) abort(); /* the overview holds a few kB per cell at most */
+  return p;
+}
+
+/* The ok values of metric in cell c's runs.csv rows into v (room for
+ * c->nrows); returns how many. */
+static size_t ok_values(const mmb_rmodel *m, const mmb_rcell *c, const char *metric, double *v) {
+  int cs = mmb_table_col(m->runs, "status"), cm = mmb_table_col(m->runs, metric);
+  size_t n = 0;
+  for (size_t r = 0; r < c->nrows; r++) {
+    double x;
+    if (strcmp(mmb_table_get(m->runs, c->rows[r], cs), "ok") != 0) continue;
+    if (mmb_table_num(m->runs, c->rows[r], cm, &x) == 1) v[n++] = x;
+  }
+  return n;
+}
+
+static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b,
+                     const char *metric, mmb_rratio *out) {
+  memset(out, 0, sizeof *out);
+  const mmb_rstat *sc = mmb_rep_stat(m, c, metric), *sb = mmb_rep_stat(m, b, metric);
+  if (!sc || !sb || !(sb->median > 0) || strcmp(c->status, "ok") != 0) return;
+  double *vc = xcalloc(c->nrows + 1, sizeof *vc), *vb = xcalloc(b->nrows + 1, sizeof *vb);
+  size_t nc = ok_values(m, c, metric, vc), nb = ok_values(m, b, metric, vb);
+  out->have = 1;
+  out->ratio = sc->median / sb->median;
+  out->lo = out->hi = out->ratio;
+  if (c == b) {
+    out->ratio = 1;
+  } else if (nc && nb) {
+    mmb_ratio_ci(vb, nb, vc, nc, &out->lo, &out->hi);
+    if (isnan(out->lo) || isnan(out->hi)) out->lo = out->hi = out->ratio;
+  }
+  out->differs = c != b && (out->lo > 1 || out->hi < 1);
+  free(vc);
+  free(vb);
+}
+
+/* Baseline allocator of the cells of family fam: glibc, else manual, else
+ * the first allocator with a time value. */
+static int family_base(const mmb_rmodel *m, const char *fam) {
+  static const char *const pref[] = {"glibc", "manual", NULL};
+  for (int p = 0; pref[p]; p++)
+    for (size_t k = 0; k < m->ncells; k++) {
+      const mmb_rcell *c = &m->cells[k];
+      if (strcmp(m->works[c->wl].family, fam) == 0 && strcmp(c->allocator, pref[p]) == 0 &&
+          mmb_rep_stat(m, c, MMB_METRIC_TIME))
+        return c->alloc;
+    }
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *c = &m->cells[k];
+    if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME))
+      return c->alloc;
+  }
+  return -1;
+}
+
+/* The best allocator of family f by the ratios sel (0 time, 1 rss): the
+ * lowest geometric mean over the cells it has, among those compared on at
+ * least half of the family's groups. */
+static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfamily *f, int sel,
+                    mmb_rbest *best) {
+  best->alloc = -1;
+  for (size_t a = 0; a < m->nallocs; a++) {
+    double sum = 0, var = 0;
+    int k = 0;
+    for (size_t i = 0; i < m->ncells; i++) {
+      const mmb_rcell *c = &m->cells[i];
+      if (c->alloc != (int)a || strcmp(m->works[c->wl].family, f->name) != 0) continue;
+      if (ov->cmp[i].base < 0 || m->cells[ov->cmp[i].base].alloc != f->base) continue;
+      const mmb_rratio *r = sel ? &ov->cmp[i].rss : &ov->cmp[i].time;
+      if (!r->have || !(r->ratio > 0)) continue;
+      sum += log(r->ratio);
+      double se = r->lo > 0 && r->hi > 0 ? (log(r->hi) - log(r->lo)) / (2 * 1.96) : 0;
+      var += se * se;
+      k++;
+    }
+    if (k == 0 || 2 * k < f->ngroups) continue;
+    double mean = sum / k, half = 1.96 * sqrt(var) / k;
+    if (best->alloc < 0 || mean < log(best->ratio)) {
+      best->alloc = (int)a;
+      best->ratio = exp(mean);
+      best->lo = exp(mean - half);
+      best->hi = exp(mean + half);
+      best->ncells = k;
+    }
+  }
+}
+
+static int meta_int(const mmb_rmodel *m, const char *path) {
+  char buf[64];
+  const char *s = mmb_rep_meta_str(m->meta, path, buf, sizeof buf);
+  return s ? atoi(s) : 0;
+}
+
+static void add_word(char *buf, size_t len, const char *word) {
+  if (strstr(buf, word)) return;
+  size_t n = strlen(buf);
+  snprintf(buf + n, len - n, "%s%s", n ? ", " : "", word);
+}
+
+void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
+  memset(ov, 0, sizeof *ov);
+  ov->cmp = xcalloc(m->ncells, sizeof *ov->cmp);
+  ov->ci_level = 95;
+  int clevel = m->summary ? mmb_table_col(m->summary, "ci_level") : -1;
+  if (clevel >= 0 && mmb_table_rows(m->summary)) {
+    double lv = mmb_table_numv(m->summary, 0, clevel);
+    if (lv > 0 && lv <= 1) ov->ci_level = (int)lround(lv * 100);
+    else if (lv > 1 && lv < 100) ov->ci_level = (int)lround(lv);
+  }
+  ov->cpus = meta_int(m, "host.logical_cpus");
+  if (ov->cpus <= 0) ov->cpus = meta_int(m, "host.cores");
+  int cover = mmb_table_col(m->runs, "oversubscribed");
+
+  /* Families, in model order. */
+  ov->fams = xcalloc(m->nworks, sizeof *ov->fams);
+  for (size_t w = 0; w < m->nworks; w++) {
+    size_t f;
+    for (f = 0; f < ov->nfams; f++)
+      if (strcmp(ov->fams[f].name, m->works[w].family) == 0) break;
+    if (f == ov->nfams) {
+      ov->fams[ov->nfams].name = m->works[w].family;
+      ov->fams[ov->nfams].base = family_base(m, m->works[w].family);
+      ov->nfams++;
+    }
+  }
+
+  unsigned char *measured = xcalloc(m->nallocs, 1);
+  char threads_seen[128] = "";
+  for (size_t i = 0; i < m->ncells; i++) {
+    const mmb_rcell *c = &m->cells[i];
+    mmb_rcmp *x = &ov->cmp[i];
+    mmb_rfamily *f = NULL;
+    for (size_t k = 0; k < ov->nfams; k++)
+      if (strcmp(ov->fams[k].name, m->works[c->wl].family) == 0) f = &ov->fams[k];
+    int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
+    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+    int noisy = ok && t && t->noisy;
+    ov->cells++, f->cells++;
+    if (ok) ov->ok++, f->ok++;
+    else if (skipped) ov->skipped++, f->skipped++;
+    else ov->failed++, f->failed++;
+    if (noisy) ov->noisy++, f->noisy++;
+    if (ok && t) measured[c->alloc] = 1;
+    if (strcmp(c->status, "corrupt") == 0) add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
+
+    /* Oversubscription: the runner's own column when it has one. */
+    int over = 0;
+    if (cover >= 0) {
+      for (size_t r = 0; r < c->nrows && !over; r++)
+        over = mmb_table_numv(m->runs, c->rows[r], cover) == 1;
+    } else if (ov->cpus > 0 && c->threads > ov->cpus) {
+      over = 1;
+    }
+    if (over && !skipped) {
+      x->oversub = 1;
+      ov->oversub_cells++;
+      char tw[16];
+      snprintf(tw, sizeof tw, "%d", c->threads);
+      add_word(threads_seen, sizeof threads_seen, tw);
+    }
+
+    /* The baseline cell: same workload, parameters and threads. */
+    x->base = -1;
+    if (f->base < 0) continue;
+    const mmb_rcell *b = mmb_rep_find(m, c->workload, c->params, m->allocs[f->base], c->threads);
+    if (!b || !mmb_rep_stat(m, b, MMB_METRIC_TIME)) continue;
+    x->base = (int)(b - m->cells);
+    ratio_of(m, c, b, MMB_METRIC_TIME, &x->time);
+    ratio_of(m, c, b, MMB_METRIC_PEAK_RSS, &x->rss);
+    if (c == b) f->ngroups++;
+  }
+  snprintf(ov->oversub_threads, sizeof ov->oversub_threads, "%s", threads_seen);
+  for (size_t a = 0; a < m->nallocs; a++) ov->nmeasured_allocs += measured[a];
+  free(measured);
+
+  for (size_t k = 0; k < ov->nfams; k++) {
+    mmb_rfamily *f = &ov->fams[k];
+    f->fastest.alloc = f->leanest.alloc = -1;
+    if (f->base < 0) continue;
+    best_of(m, ov, f, 0, &f->fastest);
+    best_of(m, ov, f, 1, &f->leanest);
+  }
+
+  /* Allocators the probe refused (meta.json). */
+  const cJSON *allocs = m->meta ? cJSON_GetObjectItemCaseSensitive(m->meta, "allocators") : NULL;
+  const cJSON *e;
+  if (cJSON_IsObject(allocs)) {
+    cJSON_ArrayForEach(e, allocs) {
+      const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
+      if (cJSON_IsString(st) && strcmp(st->valuestring, "invalid") == 0)
+        add_word(ov->bad_allocs, sizeof ov->bad_allocs, e->string);
+    }
+  }
+
+  /* Hardware counters. */
+  char buf[256];
+  const char *hw = mmb_rep_meta_str(m->meta, "counters.hardware_opened", buf, sizeof buf);
+  if (hw && strcmp(hw, "no") == 0) {
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(m->meta, "counters"), "events");
+    const char *why = NULL;
+    cJSON_ArrayForEach(e, ev) {
+      const cJSON *r = cJSON_GetObjectItemCaseSensitive(e, "reason");
+      if (cJSON_IsString(r) && r->valuestring[0]) {
+        why = r->valuestring;
+        break;
+      }
+    }
+    snprintf(ov->pmu_note, sizeof ov->pmu_note, "hardware counters were not available%s%s%s",
+             why ? " (" : "", why ? why : "", why ? ")" : "");
+  }
+}
+
+void mmb_rep_overview_free(mmb_roverview *ov) {
+  free(ov->cmp);
+  free(ov->fams);
+  memset(ov, 0, sizeof *ov);
+}

@@ -1,0 +1,421 @@
+/* mmbench — the overview at the top of report.html (section#summary): two
+ * heat maps of allocators × cells (time and peak RSS relative to the
+ * baseline, drawn as inline SVG so they need neither gnuplot nor a network),
+ * a table of the fastest and leanest allocator per family, and a box of
+ * what went wrong with links to the rows of the full table. When there is
+ * nothing to draw (no ok cell, one allocator) it says so in words. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "metrics.h"
+#include "report.h"
+
+#define H(text) mmb_html_text(f, text)
+
+/* ------------------------------------------------------------------------
+ * Colour scale: diverging blue (lower than the baseline: better) – grey –
+ * red (higher: worse), ColorBrewer RdBu ends, colour-blind safe; log2 of
+ * the ratio clamped to ±1 (0.5× … 2×).
+ * ---------------------------------------------------------------------- */
+static const int LOW[3] = {0x21, 0x66, 0xac}, MID[3] = {0xf2, 0xf2, 0xf2},
+                 HIGH[3] = {0xb2, 0x18, 0x2b};
+
+static void ratio_colour(double ratio, char *buf, size_t len) {
+  double t = log2(ratio);
+  if (t > 1) t = 1;
+  if (t < -1) t = -1;
+  const int *end = t < 0 ? LOW : HIGH;
+  double a = fabs(t);
+  a = 0.2 + 0.8 * a; /* a cell that differs is always visibly tinted */
+  int rgb[3];
+  for (int i = 0; i < 3; i++) rgb[i] = (int)lround(MID[i] + (end[i] - MID[i]) * a);
+  snprintf(buf, len, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+}
+
+static void fmt_ratio(double r, char *buf, size_t len) {
+  if (r >= 10 || r < 0.1) snprintf(buf, len, "%.3g×", r);
+  else snprintf(buf, len, "%.2f×", r);
+}
+
+/* ------------------------------------------------------------------------
+ * Heat map
+ * ---------------------------------------------------------------------- */
+/* A column: one workload, parameter point and thread count. */
+typedef struct hcol {
+  int wl, pidx, threads;
+} hcol;
+
+static int is_failed(const mmb_rcell *c) {
+  return strcmp(c->status, "ok") != 0 && strcmp(c->status, "skipped") != 0;
+}
+
+static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss,
+                    const char *id) {
+  /* Columns: groups with at least one cell that ran (ok or failed). */
+  hcol *cols = calloc(m->ncells + 1, sizeof *cols);
+  int *rows = calloc(m->nallocs + 1, sizeof *rows);
+  if (!cols || !rows) abort();
+  int nc = 0, nr = 0;
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *c = &m->cells[k];
+    if (strcmp(c->status, "skipped") == 0) continue;
+    if (nc && cols[nc - 1].wl == c->wl && cols[nc - 1].pidx == c->pidx &&
+        cols[nc - 1].threads == c->threads)
+      continue;
+    int seen = 0; /* cells are sorted, but be safe */
+    for (int j = 0; j < nc && !seen; j++)
+      seen = cols[j].wl == c->wl && cols[j].pidx == c->pidx && cols[j].threads == c->threads;
+    if (!seen) cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
+  }
+  for (size_t a = 0; a < m->nallocs; a++) {
+    int any = 0;
+    for (size_t k = 0; k < m->ncells && !any; k++)
+      any = m->cells[k].alloc == (int)a && strcmp(m->cells[k].status, "skipped") != 0;
+    if (any) rows[nr++] = (int)a;
+  }
+  /* Geometry: left labels, family band on top, workload names below. */
+  int left = 96, top = 34, ch = 16;
+  double cw = (1180.0 - left) / (nc ? nc : 1);
+  if (cw > 30) cw = 30;
+  if (cw < 5) cw = 5;
+  int longest = 0;
+  for (size_t w = 0; w < m->nworks; w++)
+    if ((int)strlen(m->works[w].name) > longest) longest = (int)strlen(m->works[w].name);
+  int bottom = 12 + longest * 6;
+  int width = left + (int)ceil(cw * nc) + 10, height = top + nr * ch + bottom;
+  fprintf(f, "<svg id=\"%s\" class=\"heat\" role=\"img\" width=\"%d\" height=\"%d\" "
+             "viewBox=\"0 0 %d %d\" "
+             "font-family=\"system-ui,sans-serif\" font-size=\"11\">\n",
+          id, width, height, width, height);
+  fprintf(f, "<title>%s of each cell relative to the baseline allocator</title>\n",
+          rss ? "Peak RSS" : "Time per operation");
+  fputs("<defs><pattern id=\"hatch-", f);
+  fputs(id, f);
+  fputs("\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" "
+        "patternTransform=\"rotate(45)\"><rect width=\"4\" height=\"4\" fill=\"#fff\"/>"
+        "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"4\" stroke=\"#ccc\" stroke-width=\"1.5\"/>"
+        "</pattern></defs>\n",
+        f);
+  fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"url(#hatch-%s)\"/>\n",
+          left, top, cw * nc, nr * ch, id);
+  /* Allocator labels. */
+  for (int r = 0; r < nr; r++) {
+    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6, top + r * ch + 12);
+    H(m->allocs[rows[r]]);
+    fputs("</text>\n", f);
+  }
+  /* Family bands and workload names. */
+  for (int j = 0; j < nc;) {
+    const char *fam = m->works[cols[j].wl].family;
+    int k = j;
+    while (k < nc && strcmp(m->works[cols[k].wl].family, fam) == 0) k++;
+    double x0 = left + j * cw, x1 = left + k * cw;
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#0072B2\" "
+               "stroke-width=\"2\"/>",
+            x0 + 1, top - 4, x1 - 1, top - 4);
+    if (x1 - x0 >= 28) {
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#0072B2\">", (x0 + x1) / 2,
+              top - 9);
+      H(fam);
+      fputs("</text>", f);
+    } else {
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#0072B2\" font-size=\"9\" "
+                 "transform=\"rotate(-30 %.1f %d)\">", x0, top - 9, x0, top - 9);
+      H(fam);
+      fputs("</text>", f);
+    }
+    if (k < nc || j > 0)
+      fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#fff\" "
+                 "stroke-width=\"2\"/>\n",
+              x1, top, x1, top + nr * ch);
+    for (int q = j; q < k;) {
+      int wl = cols[q].wl, e = q;
+      while (e < k && cols[e].wl == wl) e++;
+      double cx = left + (q + e) / 2.0 * cw;
+      int y = top + nr * ch + 6;
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" "
+                 "dominant-baseline=\"middle\" transform=\"rotate(-90 %.1f %d)\">",
+              cx, y, cx, y);
+      H(m->works[wl].name);
+      fputs("</text>", f);
+      q = e;
+    }
+    fputc('\n', f);
+    j = k;
+  }
+  /* Cells. */
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *c = &m->cells[k];
+    if (strcmp(c->status, "skipped") == 0) continue;
+    int col = -1, row = -1;
+    for (int j = 0; j < nc && col < 0; j++)
+      if (cols[j].wl == c->wl && cols[j].pidx == c->pidx && cols[j].threads == c->threads) col = j;
+    for (int r = 0; r < nr && row < 0; r++)
+      if (rows[r] == c->alloc) row = r;
+    if (col < 0 || row < 0) continue;
+    const mmb_rcmp *x = &ov->cmp[k];
+    const mmb_rratio *rr = rss ? &x->rss : &x->time;
+    double px = left + col * cw, py = top + row * ch;
+    char fill[16] = "#f2f2f2", label[256], tip[700], r1[32], r2[32], r3[32];
+    mmb_rep_cell_label(m, c, 1, label, sizeof label);
+    int is_base = x->base == (int)k;
+    if (is_failed(c)) {
+      snprintf(fill, sizeof fill, "#333333");
+      snprintf(tip, sizeof tip, "%s %s · %s: %s%s%s", c->workload, label, c->allocator, c->status,
+               c->reason[0] ? ": " : "", c->reason);
+    } else if (rr->have && !is_base) {
+      if (rr->differs) ratio_colour(rr->ratio, fill, sizeof fill);
+      fmt_ratio(rr->ratio, r1, sizeof r1);
+      fmt_ratio(rr->lo, r2, sizeof r2);
+      fmt_ratio(rr->hi, r3, sizeof r3);
+      snprintf(tip, sizeof tip, "%s %s · %s: %s %s's [%s – %s]%s", c->workload, label,
+               c->allocator, r1, m->cells[x->base].allocator, r2, r3,
+               rr->differs ? "" : ": no difference");
+    } else if (is_base) {
+      snprintf(tip, sizeof tip, "%s %s · %s: the baseline", c->workload, label, c->allocator);
+    } else {
+      snprintf(fill, sizeof fill, "#ffffff");
+      snprintf(tip, sizeof tip, "%s %s · %s: no ratio (%s)", c->workload, label, c->allocator,
+               x->base < 0 ? "the baseline has no value here" : "no value");
+    }
+    if (!rss && rr->have && !is_failed(c)) {
+      const mmb_rstat *fl = mmb_rep_stat(m, c, MMB_METRIC_FLOOR),
+                      *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+      if (fl && t && t->median > 0) {
+        size_t n = strlen(tip);
+        snprintf(tip + n, sizeof tip - n, "; harness floor %.0f %% of the time",
+                 100 * fl->median / t->median);
+      }
+    }
+    fprintf(f, "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+               "fill=\"%s\" stroke=\"#fff\" stroke-width=\"%s\"><title>",
+            k, px, py, cw, ch, fill, cw >= 8 ? "1" : "0.5");
+    H(tip);
+    fputs("</title></rect>", f);
+    if (is_failed(c))
+      fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#fff\" font-size=\"%d\" "
+                 "text-anchor=\"middle\" pointer-events=\"none\">×</text>",
+              px + cw / 2, py + 12, cw >= 10 ? 12 : 9);
+    else if (is_base)
+      fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"#666\" "
+                 "pointer-events=\"none\"/>",
+              px + cw / 2, py + ch / 2.0, cw >= 8 ? 2.0 : 1.2);
+    fputs("</a>\n", f);
+  }
+  fputs("</svg>\n", f);
+  free(cols);
+  free(rows);
+}
+
+/* The legend under both heat maps (HTML, so it wraps). */
+static void legend(FILE *f, int level) {
+  static const double ticks[] = {0.5, 0.71, 0.84, 1.19, 1.41, 2};
+  fputs("<div class=\"legend\">", f);
+  for (size_t i = 0; i < sizeof ticks / sizeof ticks[0]; i++) {
+    char c[16], r[32];
+    ratio_colour(ticks[i], c, sizeof c);
+    fmt_ratio(ticks[i], r, sizeof r);
+    fprintf(f, "<span><i style=\"background:%s\"></i>%s%s</span>", c, i == 0 ? "≤ " : i == 5 ? "≥ " : "", r);
+  }
+  fprintf(f, "<span><i style=\"background:#f2f2f2\"></i>no difference (the %d&nbsp;%% interval "
+             "holds 1)</span>", level);
+  fputs("<span><i style=\"background:#f2f2f2;text-align:center;line-height:12px\">•</i>"
+        "baseline</span><span><i style=\"background:#333;color:#fff;text-align:center;"
+        "line-height:12px\">×</i>failed</span><span><i class=\"hatch\"></i>not run "
+        "(skipped)</span></div>\n",
+        f);
+}
+
+/* ------------------------------------------------------------------------
+ * Family table and warnings
+ * ---------------------------------------------------------------------- */
+static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, const mmb_rbest *b,
+                      int level) {
+  fputs("<td>", f);
+  if (b->alloc < 0 || fam->base < 0) {
+    fputs("—</td>", f);
+    return;
+  }
+  char r[32], lo[32], hi[32];
+  fmt_ratio(b->ratio, r, sizeof r);
+  fmt_ratio(b->lo, lo, sizeof lo);
+  fmt_ratio(b->hi, hi, sizeof hi);
+  fputs("<b>", f);
+  H(m->allocs[b->alloc]);
+  fputs("</b> ", f);
+  if (b->alloc == fam->base) {
+    fputs("(the baseline: no allocator beats it on average)</td>", f);
+    return;
+  }
+  fprintf(f, "%s <span class=\"ci\">[%s – %s]</span>", r, lo, hi);
+  if (b->lo <= 1 && b->hi >= 1) fputs(" <span class=\"tag\">not different</span>", f);
+  fprintf(f, "<br><span class=\"sub\">geometric mean over %d cell%s, %d&nbsp;%% interval</span>",
+          b->ncells, b->ncells == 1 ? "" : "s", level);
+  fputs("</td>", f);
+}
+
+static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
+  fputs("<table id=\"families\"><tr><th>family</th><th>cells: ok / noisy / failed / "
+        "skipped</th><th>baseline</th><th>fastest (time ÷ baseline)</th><th>leanest (peak RSS "
+        "÷ baseline)</th></tr>\n",
+        f);
+  for (size_t k = 0; k < ov->nfams; k++) {
+    const mmb_rfamily *fam = &ov->fams[k];
+    fputs("<tr><td><a href=\"#family-", f);
+    H(fam->name);
+    fputs("\">", f);
+    H(fam->name);
+    fprintf(f, "</a></td><td class=\"num\">%d / %d / %d / %d</td><td>", fam->ok, fam->noisy,
+            fam->failed, fam->skipped);
+    H(fam->base >= 0 ? m->allocs[fam->base] : "— (nothing measured)");
+    fputs("</td>", f);
+    best_cell(f, m, fam, &fam->fastest, ov->ci_level);
+    best_cell(f, m, fam, &fam->leanest, ov->ci_level);
+    fputs("</tr>\n", f);
+  }
+  fputs("</table>\n", f);
+}
+
+static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
+                     const mmb_gnuplot *gp, const mmb_rfigs *figs) {
+  fputs("<div id=\"warnings\" class=\"box\"><h3>What to keep in mind</h3><ul>\n", f);
+  int n = 0;
+  int measured = 0;
+  for (size_t k = 0; k < m->ncells; k++)
+    measured += strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
+  if (ov->noisy) {
+    fprintf(f, "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: the "
+               "coefficient of variation of their time exceeds 5&nbsp;%%. "
+               "<a href=\"?status=noisy#table\">Show them</a>.</li>\n",
+            ov->noisy, measured, measured ? 100.0 * ov->noisy / measured : 0.0);
+    n++;
+  }
+  if (ov->oversub_cells) {
+    fprintf(f, "<li id=\"w-oversub\">%d cells ran <b>more threads than CPUs</b> (threads %s on "
+               "%d CPUs): their times include waiting for a CPU. They are marked ‡ in the "
+               "table.</li>\n",
+            ov->oversub_cells, ov->oversub_threads, ov->cpus);
+    n++;
+  }
+  if (ov->pmu_note[0]) {
+    fputs("<li id=\"w-pmu\">No hardware PMU: ", f);
+    H(ov->pmu_note);
+    fputs("; counter figures show software events (and simulated counts where run with "
+          "--counters sim).</li>\n", f);
+    n++;
+  }
+  if (ov->bad_allocs[0]) {
+    fputs("<li id=\"w-nonconforming\"><b>Nonconforming allocators</b> (refused by the probe or "
+          "with wrong results): ", f);
+    H(ov->bad_allocs);
+    fputs(".</li>\n", f);
+    n++;
+  }
+  if (ov->failed) {
+    fprintf(f, "<li id=\"w-failed\"><b>%d cell%s failed</b> (crash, timeout, corrupt result, "
+               "error): ", ov->failed, ov->failed == 1 ? "" : "s");
+    int shown = 0;
+    for (size_t k = 0; k < m->ncells; k++) {
+      const mmb_rcell *c = &m->cells[k];
+      if (!is_failed(c)) continue;
+      if (shown == 12) {
+        fprintf(f, " and %d more (<a href=\"?status=failed#table\">all</a>)", ov->failed - 12);
+        break;
+      }
+      char label[256];
+      mmb_rep_cell_label(m, c, 1, label, sizeof label);
+      fprintf(f, "%s<a href=\"#c%zu\">", shown ? ", " : "", k);
+      H(c->workload);
+      fputs(" ", f);
+      if (strcmp(label, "default") != 0) {
+        H(label);
+        fputs(" ", f);
+      }
+      H(c->allocator);
+      fputs(": ", f);
+      H(c->status);
+      fputs("</a>", f);
+      shown++;
+    }
+    fputs(".</li>\n", f);
+    n++;
+  }
+  if (!gp->have) {
+    fputs("<li id=\"noplots\">The figures could not be drawn: ", f);
+    H(gp->why);
+    fputs(". Their data is in <code>plots/data/</code>; the overview above needs no gnuplot."
+          "</li>\n", f);
+    n++;
+  } else if (figs->failed) {
+    fprintf(f, "<li id=\"w-figfailed\">%d of %zu figures could not be drawn (gnuplot failed; its "
+               "messages are in <code>plots/data/*.log</code>).</li>\n",
+            figs->failed, figs->n);
+    n++;
+  }
+  for (int i = 0; i < m->nwarnings; i++) {
+    fputs("<li>", f);
+    H(m->warnings[i]);
+    fputs("</li>\n", f);
+    n++;
+  }
+  if (!n) fputs("<li id=\"w-none\">Nothing went wrong: every cell that ran finished cleanly and "
+                "none is noisy.</li>\n", f);
+  fputs("</ul><div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div></div>\n", f);
+}
+
+/* ------------------------------------------------------------------------
+ * The section
+ * ---------------------------------------------------------------------- */
+const char mmb_rep_summary_css[] =
+    "#summary .maps{display:flex;flex-wrap:wrap;gap:0 2em}#summary .maps h4{margin:.6em 0 .2em}\n"
+    "svg.heat{max-width:100%;height:auto;display:block}\nsvg.heat a:hover rect{stroke:#000}\n"
+    ".legend{font-size:.8em;display:flex;flex-wrap:wrap;gap:.3em 1em;margin:.3em 0 1em}\n"
+    ".legend i{display:inline-block;width:14px;height:12px;margin-right:4px;vertical-align:"
+    "-2px;border:1px solid #ccc;font-style:normal;font-size:10px}\n"
+    ".legend i.hatch{background:repeating-linear-gradient(45deg,#fff 0 2px,#ccc 2px 3px)}\n"
+    ".box{border:1px solid #e3c9b8;background:#fffaf6;padding:.2em 1em;margin:.8em 0}\n"
+    ".box h3{margin:.4em 0;color:#8a3b00}.box li{margin:.2em 0}\n"
+    "span.ci{color:#555;font-size:.9em}\n";
+
+void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
+                          const mmb_gnuplot *gp, const mmb_rfigs *figs) {
+  fputs("<section id=\"summary\"><h2>Overview</h2>\n", f);
+  if (ov->ok == 0) {
+    fprintf(f, "<p class=\"warn\" id=\"no-ok\">No cell ran cleanly (%d failed, %d skipped): "
+               "there is nothing to compare. What went wrong is listed below.</p>\n",
+            ov->failed, ov->skipped);
+  } else if (ov->nmeasured_allocs < 2) {
+    const char *only = "";
+    for (size_t k = 0; k < m->ncells; k++)
+      if (strcmp(m->cells[k].status, "ok") == 0) {
+        only = m->cells[k].allocator;
+        break;
+      }
+    fputs("<p class=\"note\" id=\"one-alloc\">Only one allocator (<b>", f);
+    H(only);
+    fputs("</b>) was measured: there is no ratio to draw. Its medians are in the full table; "
+          "run more allocators (-a) to compare.</p>\n", f);
+  } else {
+    fprintf(f, "<p>Each square is one cell (workload, parameters, threads) of one allocator, "
+               "coloured by its median relative to the baseline allocator of that cell "
+               "(glibc, or manual where glibc does not run): <b style=\"color:#2166ac\">blue "
+               "is lower</b> (faster, leaner), <b style=\"color:#b2182b\">red is higher</b>; "
+               "grey where the %d&nbsp;%% interval of the ratio holds 1. Throughput workloads are "
+               "compared by time per operation too (the inverse of their throughput ratio). "
+               "Hover for the numbers, click for the row.</p>\n",
+            ov->ci_level);
+    fputs("<div class=\"maps\"><div><h4>Time per operation ÷ baseline</h4>\n", f);
+    heatmap(f, m, ov, 0, "heat-time");
+    fputs("</div><div><h4>Peak RSS ÷ baseline</h4>\n", f);
+    heatmap(f, m, ov, 1, "heat-rss");
+    fputs("</div></div>\n", f);
+    legend(f, ov->ci_level);
+  }
+  fputs("<h3>Per family</h3>\n", f);
+  family_table(f, m, ov);
+  warnings(f, m, ov, gp, figs);
+  fputs("</section>\n", f);
+}

@@ -1,0 +1,283 @@
+/* mmbench — the files `mmbench reproduce` writes from its outcomes (see
+ * reproduce.h): verdicts.csv, one row per check, and reproduce.html, the
+ * verdict table with the paper's number beside ours and each recipe's
+ * figures. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "reproduce.h"
+#include "results.h"
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *why_name(mmb_recipe_why k) {
+  static const char *const names[] = {"", "straddles", "resolution", "cell", "host"};
+  return k >= MMB_WHY_NONE && k <= MMB_WHY_HOST ? names[k] : "";
+}
+
+/* ---------------------------------------------------------------------------
+ * verdicts.csv and reproduce.html
+ * ------------------------------------------------------------------------- */
+static void fmt_num(double v, char *buf, size_t len) {
+  if (isnan(v))
+    buf[0] = 0;
+  else
+    snprintf(buf, len, "%.6g", v);
+}
+
+int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
+  size_t cap = 1 << 16, used = 0;
+  char *text = malloc(cap);
+  if (!text) return -ENOMEM;
+  used =
+      (size_t)snprintf(text, cap,
+                       "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,drift,"
+                       "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
+  for (int i = 0; i < n; i++) {
+    const mmb_recipe *r = oc[i].r;
+    for (int k = 0; k < r->nchecks; k++) {
+      const mmb_recipe_result *res = &oc[i].res[k];
+      char line[12288], num[64], exp[700];
+      size_t lu = 0;
+      mmb_csv_field(line, sizeof line, &lu, r->name, 1);
+      mmb_csv_field(line, sizeof line, &lu, r->claim, 0);
+      mmb_csv_field(line, sizeof line, &lu, r->source, 0);
+      mmb_csv_field(line, sizeof line, &lu, r->published, 0);
+      snprintf(num, sizeof num, "%d", k + 1);
+      mmb_csv_field(line, sizeof line, &lu, num, 0);
+      mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
+      mmb_csv_field(line, sizeof line, &lu, exp, 0);
+      double f[] = {res->value, res->lo, res->hi, res->drift};
+      for (int q = 0; q < 4; q++) {
+        fmt_num(q == 3 && isnan(res->value) ? NAN : f[q], num, sizeof num);
+        mmb_csv_field(line, sizeof line, &lu, num, 0);
+      }
+      int cnt[] = {res->rounds, res->batches};
+      for (int q = 0; q < 2; q++) {
+        snprintf(num, sizeof num, "%d", cnt[q]);
+        mmb_csv_field(line, sizeof line, &lu, num, 0);
+      }
+      mmb_csv_field(line, sizeof line, &lu, res->measured, 0);
+      mmb_csv_field(line, sizeof line, &lu, mmb_verdict_name(res->verdict), 0);
+      mmb_csv_field(line, sizeof line, &lu, mmb_verdict_name(oc[i].verdict), 0);
+      mmb_csv_field(line, sizeof line, &lu, why_name(res->kind), 0);
+      mmb_csv_field(line, sizeof line, &lu, res->why, 0);
+      if (used + lu + 2 > cap) {
+        cap = (cap + lu) * 2;
+        char *nt = realloc(text, cap);
+        if (!nt) {
+          free(text);
+          return -ENOMEM;
+        }
+        text = nt;
+      }
+      memcpy(text + used, line, lu);
+      used += lu;
+      text[used++] = '\n';
+      text[used] = 0;
+    }
+  }
+  int rc = mmb_write_atomic(out, "verdicts.csv", text);
+  free(text);
+  return rc;
+}
+
+static void html(FILE *f, const char *s) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '<': fputs("&lt;", f); break;
+    case '>': fputs("&gt;", f); break;
+    case '&': fputs("&amp;", f); break;
+    case '"': fputs("&quot;", f); break;
+    default: fputc(*s, f);
+    }
+  }
+}
+
+static const char *verdict_class(mmb_verdict v) {
+  return v == MMB_PASS ? "pass" : v == MMB_FAIL ? "fail" : "inc";
+}
+
+/* The figures of the recipe's kind in OUT/dir/plots (file stems). */
+static int find_figures(const char *out, const char *dir, const mmb_recipe *r, char names[][256],
+                        int max) {
+  if (strcmp(r->figure, "none") == 0) return 0;
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s/plots", out, dir);
+  char *files[512];
+  int n = 0;
+  DIR *d = opendir(path);
+  if (!d) return 0;
+  struct dirent *e;
+  while ((e = readdir(d)) && n < 512) {
+    size_t l = strlen(e->d_name);
+    if (l < 5 || strcmp(e->d_name + l - 4, ".svg") != 0) continue;
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "%s-%s", r->figure, r->figure_workload);
+    size_t pl = strlen(prefix);
+    if (strncmp(e->d_name, prefix, pl) != 0) continue;
+    if (r->figure_workload[0] && e->d_name[pl] != '-' && e->d_name[pl] != '.') continue;
+    files[n++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(files, (size_t)n, sizeof *files, name_cmp);
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    if (k < max) snprintf(names[k++], 256, "%s", files[i]);
+    free(files[i]);
+  }
+  return k;
+}
+
+int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
+                             const mmb_host_facts *host, const char *started, double scale) {
+  char tmp[PATH_MAX], path[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s/.reproduce.html.tmp", out);
+  snprintf(path, sizeof path, "%s/reproduce.html", out);
+  FILE *f = fopen(tmp, "w");
+  if (!f) return -errno;
+  char hostname[256] = "";
+  gethostname(hostname, sizeof hostname - 1);
+  struct utsname u;
+  uname(&u);
+  int cnt[3] = {0, 0, 0};
+  for (int i = 0; i < n; i++) cnt[oc[i].verdict]++;
+  fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<title>mmbench reproduce</title>\n<style>\n"
+        "body{font-family:sans-serif;margin:2em;max-width:80em;color:#222}\n"
+        "table{border-collapse:collapse;width:100%}\n"
+        "th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}\n"
+        "th{background:#f3f3f3}\n"
+        "td.v b{white-space:nowrap}\n"
+        ".pass{color:#0a6b2d}.fail{color:#b00020}.inc{color:#8a6d00}\n"
+        "code{font-size:90%}\nimg{max-width:100%;border:1px solid #ddd;margin:.5em 0}\n"
+        ".why{color:#555;font-size:90%}\n"
+        "</style></head><body>\n<h1>Reproducing published results</h1>\n",
+        f);
+  fprintf(f, "<p>Host <b>");
+  html(f, hostname);
+  fprintf(f,
+          "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s. Started ",
+          u.sysname, u.release, host->cpus, host->cores, host->pmu ? "yes" : "no");
+  html(f, started);
+  fprintf(f, "; work scale &times;%g.</p>\n", scale);
+  fprintf(f,
+          "<p><span class=\"pass\">%d PASS</span>, <span class=\"fail\">%d FAIL</span>, "
+          "<span class=\"inc\">%d INCONCLUSIVE</span> of %d recipes. Each figure is the median of "
+          "its rounds (one round: every cell of the matrix once, interleaved); the interval is a "
+          "95&nbsp;%% moving-block bootstrap over the rounds in time order, widened by the drift "
+          "between batches (at least 2&nbsp;%% for timings). PASS: the whole interval meets the "
+          "expectation; FAIL: none of it does; INCONCLUSIVE: it straddles the threshold when the "
+          "round budget is spent, the effect is below what this machine resolves, a precondition "
+          "does not hold here, or a cell failed. "
+          "Numbers are <a href=\"verdicts.csv\">in verdicts.csv</a>.</p>\n",
+          cnt[MMB_PASS], cnt[MMB_FAIL], cnt[MMB_INCONCLUSIVE], n);
+  fputs("<table>\n<tr><th>recipe</th><th>claim</th><th>published</th><th>expectation</th>"
+        "<th>measured here [95% interval] rounds</th><th>verdict</th></tr>\n",
+        f);
+  for (int i = 0; i < n; i++) {
+    const mmb_recipe *r = oc[i].r;
+    for (int k = 0; k < r->nchecks; k++) {
+      const mmb_recipe_result *res = &oc[i].res[k];
+      fputs("<tr>", f);
+      if (k == 0) {
+        fprintf(f, "<td rowspan=\"%d\"><a href=\"#%s\">", r->nchecks, r->name);
+        html(f, r->name);
+        fprintf(f, "</a><br><span class=\"%s\">%s</span></td><td rowspan=\"%d\">",
+                verdict_class(oc[i].verdict), mmb_verdict_name(oc[i].verdict), r->nchecks);
+        html(f, r->claim);
+        fprintf(f, "</td><td rowspan=\"%d\">", r->nchecks);
+        html(f, r->published);
+        fputs("<div class=\"why\">", f);
+        html(f, r->source);
+        fputs("</div></td>", f);
+      }
+      fputs("<td><code>", f);
+      char exp[700];
+      mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
+      html(f, exp);
+      fputs("</code></td><td>", f);
+      html(f, res->measured);
+      fprintf(f, "</td><td class=\"v %s\"><b>%s</b>", verdict_class(res->verdict),
+              mmb_verdict_name(res->verdict));
+      if (res->why[0]) {
+        fputs("<div class=\"why\">", f);
+        html(f, res->why);
+        fputs("</div>", f);
+      }
+      fputs("</td></tr>\n", f);
+    }
+  }
+  fputs("</table>\n", f);
+  for (int i = 0; i < n; i++) {
+    const mmb_recipe *r = oc[i].r;
+    fprintf(f, "<h2 id=\"%s\">", r->name);
+    html(f, r->name);
+    fprintf(f, " &mdash; <span class=\"%s\">%s</span></h2>\n<p>", verdict_class(oc[i].verdict),
+            mmb_verdict_name(oc[i].verdict));
+    html(f, r->claim);
+    fputs("<br><i>", f);
+    html(f, r->source);
+    fputs("</i></p>\n<p><b>Published:</b> ", f);
+    html(f, r->published);
+    fputs("</p>\n<p><b>Here:</b> ", f);
+    html(f, r->differs);
+    fprintf(f, "</p>\n<p>%d round%s in %d batch%s (budget: %d rounds, %.0f s), %.0f s.</p>\n",
+            oc[i].rounds, oc[i].rounds == 1 ? "" : "s", oc[i].batches,
+            oc[i].batches == 1 ? "" : "es", oc[i].budget, r->budget.seconds, oc[i].seconds);
+    if (r->note[0]) {
+      fputs("<p>", f);
+      html(f, r->note);
+      fputs("</p>\n", f);
+    }
+    if (oc[i].why[0]) {
+      fputs("<p class=\"why\">", f);
+      html(f, oc[i].why);
+      fputs("</p>\n", f);
+    }
+    fputs("<ul>\n", f);
+    for (int k = 0; k < r->nruns; k++) {
+      fputs("<li><code>mmbench run ", f);
+      html(f, r->runs[k].text);
+      fputs("</code>", f);
+      if (oc[i].ran) {
+        fprintf(f,
+                " &rarr; <a href=\"%s/report.html\">report</a>, <a "
+                "href=\"%s/summary.csv\">summary.csv</a>",
+                oc[i].dirs[k], oc[i].dirs[k]);
+      }
+      fputs("</li>\n", f);
+    }
+    fprintf(
+        f, "<li><a href=\"%s.log\">log</a>, <a href=\"recipes/%s.recipe\">recipe</a></li>\n</ul>\n",
+        r->name, r->name);
+    for (int k = 0; oc[i].ran && k < r->nruns; k++) {
+      char names[16][256];
+      int nf = find_figures(out, oc[i].dirs[k], r, names, 16);
+      for (int j = 0; j < nf; j++) {
+        fprintf(f, "<div><a href=\"%s/plots/%s\"><img src=\"%s/plots/%s\" alt=\"", oc[i].dirs[k],
+                names[j], oc[i].dirs[k], names[j]);
+        html(f, names[j]);
+        fputs("\"></a></div>\n", f);
+      }
+    }
+  }
+  fputs("</body></html>\n", f);
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad) {
+    unlink(tmp);
+    return -EIO;
+  }
+  return rename(tmp, path) == 0 ? 0 : -errno;
+}
+

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""mmbench tests - writes tests/reproduce/fixtures/<recipe>/<case>/: the
+results folders (runs.csv of two batches of three rounds, as mmbench
+reproduce lays them out) that each shipped recipe must judge PASS (case
+pass) and FAIL (case fail), plus a few cases for the verdict rule itself.
+The values are made up to sit clearly on one side of each threshold; a
+small deterministic spread makes the intervals non-trivial. Run it again
+after changing a recipe's cells:  tests/reproduce/make_fixtures.py"""
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "fixtures")
+COLS = ["workload", "params", "allocator", "threads", "rep", "status", "reason", "wall_ns",
+        "cpu_ns", "ops", "ns_per_op", "peak_rss_kb", "live_bytes", "reclaimed"]
+
+
+def cell(workload, params, allocator, threads, **vals):
+    return dict(workload=workload, params=params, allocator=allocator, threads=threads, vals=vals)
+
+
+def write(recipe, case, runs, batches=2, reps=3, spread=0.02, shift=None, busy=1.0):
+    """runs: one list of cells per run line; a cell's vals are per-rep
+    numbers (ns_per_op, wall_ns, ops, ...) or status/reason overrides."""
+    for b in range(1, batches + 1):
+        for k, cells in enumerate(runs):
+            d = os.path.join(OUT, recipe, case, "b%d" % b)
+            if len(runs) > 1:
+                d = os.path.join(d, "run%d" % (k + 1))
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, "runs.csv"), "w") as f:
+                f.write(",".join(COLS) + "\n")
+                for rep in range(reps):
+                    for ci, c in enumerate(cells):
+                        v = dict(c["vals"])
+                        status = v.pop("status", "ok")
+                        reason = v.pop("reason", "")
+                        bad_rep = v.pop("bad_rep", None)
+                        if bad_rep is not None and rep != bad_rep:
+                            status, reason = "ok", ""
+                        exact = v.pop("exact", False)
+                        noisy = v.pop("noisy", None)
+                        wobble = 1 + spread * (((rep * 7 + b * 3 + ci * 2) % 5) - 2) / 2
+                        if noisy is not None:  # exactly -spread, 0, +spread in turn, or flat
+                            wobble = 1 + spread * (((rep + b) % 3) - 1) if noisy else 1
+                        if shift and b == batches and c["allocator"] == shift[0]:
+                            wobble *= shift[1]
+                        row = dict(workload=c["workload"], params='"%s"' % c["params"],
+                                   allocator=c["allocator"], threads=c["threads"], rep=rep,
+                                   status=status, reason='"%s"' % reason if reason else "")
+                        for key, x in v.items():
+                            x = x if exact or key in ("ops", "reclaimed", "live_bytes") else x * wobble
+                            row[key] = ("%d" % x) if float(x).is_integer() else ("%.6g" % x)
+                        if "ns_per_op" in row and "wall_ns" not in row:
+                            row["wall_ns"] = "%.6g" % (float(row["ns_per_op"]) * v.get("ops", 1000000))
+                        if "wall_ns" in row and "cpu_ns" not in row:  # every thread on a core
+                            row["cpu_ns"] = "%.6g" % (float(row["wall_ns"]) * c["threads"] * busy)
+                        if "ops" not in row:
+                            row["ops"] = "1000000"
+                        f.write(",".join(str(row.get(col, "")) for col in COLS) + "\n")
+
+
+def both(recipe, make):
+    shutil.rmtree(os.path.join(OUT, recipe), ignore_errors=True)
+    write(recipe, "pass", make(True))
+    write(recipe, "fail", make(False))
+
+
+def cycles(ok):
+    n = 1600000
+    p = "rings=100000;ring=16;payload=16;keep=0"
+    return [[cell("cycles", p, "rc", 1, ops=n, reclaimed=0, peak_rss_kb=80000),
+             cell("cycles", p, "rc+cc", 1, ops=n, reclaimed=n if ok else 0, peak_rss_kb=12000),
+             cell("cycles", p, "gc", 1, ops=n, reclaimed=n, peak_rss_kb=15000)]]
+
+
+def regions(ok):
+    p = "variant=alloc;size=32;n=65536"
+    return [[cell("region", p, "glibc", 1, ns_per_op=20),
+             cell("region", p, "arena", 1, ns_per_op=3 if ok else 18)]]
+
+
+def regions_memory(ok):
+    p = "min=32;max=32;batch=1048576"
+    live = 33554432  # 1 Mi blocks of 32 bytes: 24 MiB of the workload's records in each peak
+    return [[cell("churn-lifo", p, "arena", 1, peak_rss_kb=300000 if ok else 150000, live_bytes=live),
+             cell("churn-lifo", p, "glibc", 1, peak_rss_kb=60000, live_bytes=live)]]
+
+
+def pfs(ok):
+    p = "size=8;reps=20000;n=2000"
+    return [[cell("cache-scratch", p, a, t, wall_ns=w * 1e6)
+             for a, t, w in [("glibc", 1, 100), ("glibc", 2, 150), ("mimalloc", 1, 100),
+                             ("mimalloc", 2, 52 if ok else 98)]]]
+
+
+def blowup(ok):
+    p = "min=16;max=128;keep=32;rounds=2;n=500000"
+    return [[cell("blowup", p, "glibc", 4, peak_rss_kb=400000 if ok else 150000),
+             cell("blowup", p, "glibc[MALLOC_ARENA_MAX=1]", 4, peak_rss_kb=100000)]]
+
+
+def larson(ok):
+    p = "min=8;max=1000;slots=1000;round=10000;n=3000000"
+    return [[cell("larson", p, a, 2, ops=3000000, wall_ns=w * 1e6)
+             for a, w in [("glibc", 90), ("jemalloc", 80), ("mimalloc", 50 if ok else 100),
+                          ("tcmalloc", 70)]]]
+
+
+def gc_time_space(ok):
+    p = "depth=16;lived=16;array=500000;iterations=2;payload=8;growth=%d"
+    return [[cell("heap-sweep", p % g, a, 1, ns_per_op=v)
+             for a, g, v in [("gc", 100, 150 if ok else 105), ("gc", 400, 100),
+                             ("boehm", 100, 200), ("boehm", 400, 120)]]]
+
+
+def gc_vs_explicit(ok):
+    p = "depth=16;lived=16;array=500000;iterations=2;payload=8;growth=%d"
+    return [[cell("heap-sweep", p % g, a, 1, ns_per_op=v)
+             for a, g, v in [("manual", 100, 100), ("manual", 400, 100), ("gc", 100, 180),
+                             ("gc", 400, 105 if ok else 150)]]]
+
+
+def stack_vs_heap(ok):
+    rows = []
+    for size in (16, 64):
+        rows.append(cell("scratch", "variant=stack;size=%d" % size, "glibc", 1, ns_per_op=2))
+        for a in ("glibc", "jemalloc", "mimalloc", "tcmalloc"):
+            slow = 10 if ok or a != "mimalloc" or size != 16 else 4
+            rows.append(cell("scratch", "variant=heap;size=%d" % size, a, 1, ns_per_op=slow))
+    return [rows]
+
+
+def alignment(ok):
+    return [[cell("access", "variant=%s" % v, "glibc", 1, ns_per_op=x)
+             for v, x in [("aligned", 1.0), ("misaligned", 1.02 if ok else 1.5), ("page-split", 5)]],
+            [cell("stride", "variant=%s" % v, "glibc", 1, ns_per_op=x)
+             for v, x in [("4k", 10), ("staggered", 2)]]]
+
+
+def thread_scaling(ok):
+    p = "size=64;batch=10000;n=3000000"
+    return [[cell("thread-local", p, a, t, ops=3000000, wall_ns=w * 1e6)
+             for a, t, w in [("glibc", 1, 100), ("glibc", 2, 55 if ok else 95),
+                             ("mimalloc", 1, 80), ("mimalloc", 2, 42)]]]
+
+
+def fastpath(ok):
+    p = "size=64;n=5000000"
+    return [[cell("malloc-free", p, a, 1, ns_per_op=v)
+             for a, v in [("jemalloc", 20), ("mimalloc", 10 if ok else 19), ("tcmalloc", 15)]]]
+
+
+both("cycles", cycles)
+both("regions", regions)
+both("regions-memory", regions_memory)
+both("passive-false-sharing", pfs)
+both("arena-blowup", blowup)
+both("larson", larson)
+both("gc-time-space", gc_time_space)
+both("gc-vs-explicit", gc_vs_explicit)
+both("stack-vs-heap", stack_vs_heap)
+both("alignment", alignment)
+both("thread-scaling", thread_scaling)
+both("mimalloc-fastpath", fastpath)
+
+# The verdict rule's own cases, on the larson and cycles recipes:
+# a corrupt cell under on-corrupt: fail, a crash in one repetition, a missing
+# cell, and a figure whose rounds straddle the threshold.
+n = 1600000
+p = "rings=100000;ring=16;payload=16;keep=0"
+write("cycles", "corrupt",
+      [[cell("cycles", p, "rc", 1, ops=n, reclaimed=0, peak_rss_kb=80000),
+        cell("cycles", p, "rc+cc", 1, ops=n, reclaimed=n, peak_rss_kb=12000, status="corrupt",
+             reason="reclaimed 5 objects, expected 1600000", bad_rep=1),
+        cell("cycles", p, "gc", 1, ops=n, reclaimed=n, peak_rss_kb=15000)]])
+lp = "min=8;max=1000;slots=1000;round=10000;n=3000000"
+write("larson", "crash",
+      [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6,
+             **({"status": "crash", "reason": "signal 11", "bad_rep": 2} if a == "mimalloc" else {}))
+        for a, w in [("glibc", 90), ("jemalloc", 80), ("mimalloc", 50), ("tcmalloc", 70)]]])
+write("larson", "missing",
+      [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6)
+        for a, w in [("glibc", 90), ("jemalloc", 80), ("tcmalloc", 70)]]])
+# mimalloc's rounds 10 % either side of jemalloc's: an effect of about 0
+write("larson", "straddle",
+      [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6, noisy=(a == "mimalloc"))
+        for a, w in [("glibc", 90), ("jemalloc", 80), ("mimalloc", 80), ("tcmalloc", 60)]]],
+      spread=0.1)
+# the second batch of mimalloc 20 % slower than the first: drift
+write("larson", "drift",
+      [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6)
+        for a, w in [("glibc", 90), ("jemalloc", 80), ("mimalloc", 50), ("tcmalloc", 70)]]],
+      shift=("mimalloc", 1.2))
+# a busy machine: each cell got a third of a core (the controls fail)
+write("thread-scaling", "busy", thread_scaling(True), busy=0.3)
