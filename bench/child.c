@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "child.h"
 
+#include "cgroup.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -171,6 +173,9 @@ static void child_exec(char *const argv[], const mmb_spawn_opts *o, int res_w, i
     }
   }
   apply_env(o);
+  unsetenv("MMB_CGROUP");
+  int jr = o->cgroup ? mmb_cgroup_join(o->cgroup) : 0;
+  if (jr != 0) dprintf(2, "mmbench: could not enter the memory cgroup %s: %s\n", o->cgroup, strerror(-jr));
   if (o->search_path) execvp(argv[0], argv);
   else execv(argv[0], argv);
   dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -322,7 +327,13 @@ int mmb_proc_stop(mmb_proc *p, double grace, mmb_child_io *io, struct rusage *ru
  * not start; *timed_out set when it was killed for time. */
 int mmb_child_run(char *const argv[], const mmb_alloc_spec *spec, const char *pin, double timeout,
                   mmb_child_io *io, mmb_timeline *tl, int *timed_out) {
-  mmb_spawn_opts o = {.spec = spec, .pin = pin, .result_fd = 1};
+  return mmb_child_run_cg(argv, spec, pin, NULL, timeout, io, tl, timed_out);
+}
+
+int mmb_child_run_cg(char *const argv[], const mmb_alloc_spec *spec, const char *pin,
+                     const char *cgroup, double timeout, mmb_child_io *io, mmb_timeline *tl,
+                     int *timed_out) {
+  mmb_spawn_opts o = {.spec = spec, .pin = pin, .result_fd = 1, .cgroup = cgroup};
   mmb_proc p;
   memset(io, 0, sizeof *io);
   *timed_out = 0;

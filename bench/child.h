@@ -43,6 +43,12 @@ double mmb_mono_s(void);
 int mmb_child_run(char *const argv[], const mmb_alloc_spec *spec, const char *pin, double timeout,
                   mmb_child_io *io, mmb_timeline *tl, int *timed_out);
 
+/* The same, with the child moved into the memory cgroup dir (NULL = none)
+ * before it executes: the cell then finds the cgroup in MMB_CGROUP. */
+int mmb_child_run_cg(char *const argv[], const mmb_alloc_spec *spec, const char *pin,
+                     const char *cgroup, double timeout, mmb_child_io *io, mmb_timeline *tl,
+                     int *timed_out);
+
 /* Last non-empty line of text, for a reason column. */
 void mmb_last_line(const char *text, char *out, size_t len);
 
@@ -60,6 +66,7 @@ typedef struct mmb_spawn_opts {
   int out_pipe;               /* 1: stdout to a pipe, else /dev/null */
   int hold;                   /* 1: the child waits for mmb_proc_release to exec */
   int search_path;            /* 1: argv[0] is looked up in PATH */
+  const char *cgroup;         /* memory cgroup to join before exec (NULL = none) */
 } mmb_spawn_opts;
 
 typedef struct mmb_proc {

@@ -95,8 +95,10 @@ int mmb_pe_read_process(int fd, double *value, double *frac);
 #define MMB_SIM_D1 "32768,8,64"
 #define MMB_SIM_LL "8388608,16,64"
 int mmb_sim_prefix(const char *out_file, const char **prefix, int max);
+void mmb_sim_cell_open(void);    /* timing thread, before the workers exist */
 void mmb_sim_region_start(void);
 void mmb_sim_region_stop(void);
+void mmb_sim_thread_quiet(void); /* a thread of the harness: its collection off */
 void mmb_sim_thread_start(void);
 void mmb_sim_thread_stop(void);
 /* Program cells: callgrind over the program and its children, files in dir. */

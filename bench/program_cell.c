@@ -107,6 +107,23 @@ static int can_connect(const char *ready) {
   return ok;
 }
 
+/* The high-water mark of the program's fresh cgroup (its whole tree, page
+ * cache included) in KiB, or -1. */
+static long cgroup_peak_kb(const char *dir) {
+  static const char *const files[] = {"memory.peak", "memory.max_usage_in_bytes"};
+  for (int i = 0; dir && i < 2; i++) {
+    char path[PATH_MAX + 40];
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    FILE *f = fopen(path, "r");
+    unsigned long long v;
+    if (!f) continue;
+    int ok = fscanf(f, "%llu", &v) == 1;
+    fclose(f);
+    if (ok) return (long)(v / 1024);
+  }
+  return -1;
+}
+
 /* ---------------------------------------------------------------------------
  * The cell
  * ------------------------------------------------------------------------- */
@@ -202,7 +219,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   }
   mmb_spawn_opts measured = {.spec = s->spec, .preload = s->preload, .env = envp, .pin = s->pin,
                              .cwd = cwd, .stdin_path = in[0] ? in : NULL, .out_pipe = 1,
-                             .hold = 1, .search_path = 1};
+                             .hold = 1, .search_path = 1, .cgroup = s->cgroup};
   mmb_child_io io, sio;
   struct rusage ru;
   int timed_out = 0, status, rc;
@@ -246,7 +263,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
       goto out;
     }
     mmb_spawn_opts co = measured;
-    co.spec = NULL, co.preload = NULL, co.hold = 0; /* the client runs on glibc's malloc */
+    co.spec = NULL, co.preload = NULL, co.hold = 0, co.cgroup = NULL; /* the client: glibc's malloc, no cgroup */
     if ((rc = mmb_spawn(argv, &co, &proc)) != 0) {
       mmb_proc_stop(&server, 1, &sio, &ru);
       mmb_record_fail(rec, "error", "cannot start the client %s: %s", argv[0], strerror(-rc));
@@ -298,6 +315,8 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   for (int i = 0; i < p->nmetrics; i++)
     if (scan.have_metric[i]) mmb_record_set_f(rec, p->metrics[i].name, scan.metric[i]);
   mmb_counters_proc_report(cnt, 1, rec);
+  long cg_peak = cgroup_peak_kb(s->cgroup);
+  if (cg_peak >= 0) mmb_record_set_u64(rec, "cgroup_peak_kb", (uint64_t)cg_peak);
   if (npre > 0) mmb_counters_after_program(s->counters, simdir, 1, rec);
 
   /* verification */

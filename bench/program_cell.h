@@ -19,6 +19,7 @@ typedef struct mmb_program_cell_spec {
   double timeout;                 /* seconds */
   const mmb_counter_opts *counters;
   mmb_timeline *tl;               /* RSS over time (may be NULL) */
+  const char *cgroup;             /* a fresh memory cgroup for the measured process (NULL = none) */
 } mmb_program_cell_spec;
 
 /* Run it and fill rec: ok, or crash / timeout / error / corrupt with the
