@@ -146,8 +146,9 @@ static int grid_set(grid *g, const mmb_workload *w, int idx, const char *values,
                     size_t errlen) {
   const mmb_param *p = &w->params[idx];
   char *items[MAX_POINTS];
-  int k = p->type == MMB_P_STR ? 1 : mmb_split_list(values, items, MAX_POINTS);
-  if (p->type == MMB_P_STR) items[0] = strdup(values);
+  int one = p->type == MMB_P_STR && !(p->flags & MMB_PF_LIST);
+  int k = one ? 1 : mmb_split_list(values, items, MAX_POINTS);
+  if (one) items[0] = strdup(values);
   if (k < 0) {
     snprintf(err, errlen, "workload '%s': parameter '%s' needs a value or a comma list of at most %d values",
              w->name, p->name, MAX_POINTS);
@@ -410,6 +411,15 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
       const int *ths = nth_user ? th_user : strcmp(w->family, "threads") == 0 ? th_mt : th_pre;
       int nth = nth_user ? nth_user : strcmp(w->family, "threads") == 0 ? nth_mt : nth_pre;
       int indep = w->uses_allocator && !w->uses_allocator(scaled.v);
+      char why[512] = "";
+      int chk = w->check ? w->check(scaled.v, scaled.s, why, sizeof why) : 0;
+      if (chk < 0) {
+        snprintf(err, errlen, "%s: %s", w->name, why);
+        mmb_pvals_free(w, &pv);
+        mmb_pvals_free(w, &scaled);
+        grid_free(&g);
+        return -1;
+      }
       for (int t = 0; t < nth; t++) {
         const char *measured_under = NULL;
         for (int a = 0; a < plan->nallocs; a++) {
@@ -422,6 +432,7 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
             return -1;
           }
           mmb_cell_plan *c = &plan->cells[plan->ncells - 1];
+          if (chk > 0 && !c->skip[0]) snprintf(c->skip, sizeof c->skip, "%s", why);
           if (!indep || c->skip[0]) continue;
           if (measured_under)
             snprintf(c->skip, sizeof c->skip,

@@ -247,4 +247,9 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
                           const mmb_gnuplot *gp, const mmb_rfigs *figs);
 extern const char mmb_rep_summary_css[];
 
+/* Programs beside their replayed traces, when the run has both
+ * (report_traces.c): a section of report.html, a block of the summary. */
+void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m);
+void mmb_rep_traces_text(const mmb_rmodel *m, FILE *out);
+
 #endif
