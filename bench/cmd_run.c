@@ -386,8 +386,9 @@ int mmb_cmd_run(int argc, char **argv) {
     }
     printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan.ncells, skipped,
            plan.reps, mmb_plan_runs(&plan), plan.timeout);
+    int rc = slurm || shard_n ? mmb_run_shard_preview(&plan, slurm ? (nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8)) : shard_n) : 0;
     mmb_plan_free(&plan);
-    return 0;
+    return rc;
   }
   if (slurm) { /* a new sharded run, submitted as a job array */
     if (out) snprintf(dir, sizeof dir, "%s", out);

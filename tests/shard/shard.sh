@@ -131,6 +131,9 @@ expect "--shard 1/4 of a 3-shard run: exit 2" test $? -eq 2
 expect "--shard 1/4 of a 3-shard run: says 3" grep -q 'split into 3 shards' err.txt
 "$MMBENCH" run -q -w null -a glibc --shard 1/3 -o sh 2> err.txt
 expect "--shard with another plan: exit 2" test $? -eq 2
+"$MMBENCH" run "${M[@]}" --slurm --shards 3 -n -o bs > dry.txt 2>&1
+expect "dry run: the split is shown" grep -q '^3 shards: ' dry.txt
+expect "dry run: nothing written" test ! -e bs
 "$MMBENCH" run "${M[@]}" --partition x -o bs 2> err.txt
 expect "--partition without --slurm: exit 2" test $? -eq 2
 NOSB=$WORK/nosbatch
