@@ -415,7 +415,7 @@ int mmb_cmd_run(int argc, char **argv) {
     if (dir_has_results(dir)) {
       fprintf(stderr, "mmbench run: %s already holds results; use --resume %s to continue it, or another -o DIR\n",
               dir, dir);
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       return MMB_EXIT_USAGE;
     }
   }
@@ -425,7 +425,7 @@ int mmb_cmd_run(int argc, char **argv) {
   if (!resume) {
     int rc = make_dir(dir);
     if (rc) {
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       return rc;
     }
   }
@@ -438,7 +438,7 @@ int mmb_cmd_run(int argc, char **argv) {
       fprintf(stderr, "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass --keep-going to record it as invalid)\n",
               plan.allocs[i].text, probes[i].reason);
       free(probes);
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       if (!resume) rmdir(dir);
       return MMB_EXIT_USAGE;
     }
@@ -466,7 +466,7 @@ int mmb_cmd_run(int argc, char **argv) {
     if (rc != 0) {
       fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));
       free(probes);
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       return MMB_EXIT_USAGE;
     }
   }
