@@ -7,7 +7,7 @@ MMBENCH = $(BUILD)/mmbench
 FUZZ_SECONDS ?= 5
 
 .PHONY: all deps test-deps configure build bench bench-quick traces test test-main test-asan test-tsan \
-        fuzz reproduce test-slurm bench-merge clean
+        fuzz reproduce test-slurm bench-merge crosscheck clean
 
 all: build
 
@@ -76,6 +76,16 @@ bench-merge: build
 
 reproduce: build
 	$(MMBENCH) reproduce $(REPRODUCE_ARGS)
+
+# mmbench's churn-random / malloc-free ratios against a bare loop under the
+# same preloaded mallocs, side by side, medians of 5 rounds; fails when a
+# churn-random ratio (jemalloc, tcmalloc) is more than 15 % from the bare
+# loop's. The figures stay in results/crosscheck-<stamp>.txt (runs beside).
+CROSSCHECK_ARGS ?= --rounds 5 --strict 15
+crosscheck: build
+	@d=results/crosscheck-$$(date -u +%Y%m%dT%H%M%SZ); mkdir -p results; \
+	  scripts/crosscheck $(CROSSCHECK_ARGS) -o $$d > $$d.txt; rc=$$?; cat $$d.txt; \
+	  echo "figures: $$d.txt, runs: $$d/"; exit $$rc
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz

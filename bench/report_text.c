@@ -110,7 +110,6 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
         " the harness's share of ns/op, summary.csv's floor_ns_per_op)\n", out);
   if (skipped)
     fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n", skipped);
-  mmb_rep_traces_text(m, out);
 }
 
 /* ------------------------------------------------------------------------
