@@ -138,6 +138,10 @@ typedef struct mmb_workload {
   int (*verify)(mmb_ctx *ctx);
   /* Untimed, may be NULL. Frees what setup made. */
   void (*teardown)(mmb_ctx *ctx);
+
+  /* A real program (workloads/program.h): the runner execs it with the
+   * allocator preloaded instead of running the calls above. NULL = none. */
+  const struct mmb_program *program;
 } mmb_workload;
 
 /* ---------------------------------------------------------------------------
