@@ -63,7 +63,7 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   for (size_t i = 0; i < m->ncells && np < max; i++) {
     const mmb_rcell *r = &m->cells[i];
     char file[256], floor[16], touch[16];
-    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1) continue;
+    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 || strcmp(r->allocator, "floor") == 0) continue;
     if (!mmb_rep_param(r->params, "file", file, sizeof file)) continue;
     if (mmb_rep_param(r->params, "floor", floor, sizeof floor) && strcmp(floor, "0") != 0) continue;
     if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0) continue;

@@ -41,3 +41,6 @@ if(MMB_FUZZ)
                    $<TARGET_FILE:fuzz_trace> ${MMB_TRACE_FUZZ_WORK} ${MMB_FUZZTR}/corpus)
   set_tests_properties(trace_fuzz PROPERTIES LABELS "fuzz" TIMEOUT 900)
 endif()
+
+add_test(NAME trace_report COMMAND bash ${MMB_TR}/report.sh $<TARGET_FILE:mmbench>)
+set_tests_properties(trace_report PROPERTIES LABELS "e2e" TIMEOUT 300)
