@@ -480,7 +480,7 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     if (avail < cap) break;
     off += MMB_TRACE_CHUNK_HEADER_BYTES + (size_t)cap;
   }
-  qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
+  if (t->nev) qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
   for (size_t i = 1; i < t->nev; i++)
     if (t->ev[i].key == t->ev[i - 1].key) {
       snprintf(err, errlen, "corrupt: two records share order number %llu (threads %u and %u)",
@@ -556,7 +556,7 @@ uint32_t mmb_trace_peak_threads(const mmb_trace *t) {
     sp[n++] = (span_ev){first[i], 1};
     sp[n++] = (span_ev){last[i], -1};
   }
-  qsort(sp, n, sizeof *sp, cmp_span);
+  if (n) qsort(sp, n, sizeof *sp, cmp_span);
   int alive = 0;
   for (size_t i = 0; i < n; i++) {
     alive += sp[i].delta;
