@@ -184,7 +184,7 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
       cmin = mmb_table_col(t, "min"), cmax = mmb_table_col(t, "max"),
       cmean = mmb_table_col(t, "mean"), csd = mmb_table_col(t, "stddev"),
       ccv = mmb_table_col(t, "cv"), clo = mmb_table_col(t, "ci_lo"),
-      chi = mmb_table_col(t, "ci_hi"), cnoisy = mmb_table_col(t, "noisy"),
+      chi = mmb_table_col(t, "ci_hi"), clevel = mmb_table_col(t, "ci_level"), cnoisy = mmb_table_col(t, "noisy"),
       cst = mmb_table_col(t, "status");
   size_t rows = mmb_table_rows(t);
   for (size_t r = 0; r < rows; r++) add_metric(m, mmb_table_get(t, r, cm));
@@ -217,6 +217,7 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
     s->cv = mmb_table_numv(t, r, ccv);
     s->ci_lo = mmb_table_numv(t, r, clo);
     s->ci_hi = mmb_table_numv(t, r, chi);
+    s->ci_level = mmb_table_numv(t, r, clevel);
     s->noisy = cnoisy >= 0 ? mmb_table_numv(t, r, cnoisy) == 1 : s->cv > MMB_NOISY_CV;
   }
   return 0;

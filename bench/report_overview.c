@@ -120,13 +120,6 @@ static void add_word(char *buf, size_t len, const char *word) {
 void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
   memset(ov, 0, sizeof *ov);
   ov->cmp = xcalloc(m->ncells, sizeof *ov->cmp);
-  ov->ci_level = 95;
-  int clevel = m->summary ? mmb_table_col(m->summary, "ci_level") : -1;
-  if (clevel >= 0 && mmb_table_rows(m->summary)) {
-    double lv = mmb_table_numv(m->summary, 0, clevel);
-    if (lv > 0 && lv <= 1) ov->ci_level = (int)lround(lv * 100);
-    else if (lv > 1 && lv < 100) ov->ci_level = (int)lround(lv);
-  }
   ov->cpus = meta_int(m, "host.logical_cpus");
   if (ov->cpus <= 0) ov->cpus = meta_int(m, "host.cores");
   int cover = mmb_table_col(m->runs, "oversubscribed");

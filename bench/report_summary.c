@@ -272,8 +272,8 @@ static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) 
             fam->failed, fam->skipped);
     H(fam->base >= 0 ? m->allocs[fam->base] : "— (nothing measured)");
     fputs("</td>", f);
-    best_cell(f, m, fam, &fam->fastest, ov->ci_level);
-    best_cell(f, m, fam, &fam->leanest, ov->ci_level);
+    best_cell(f, m, fam, &fam->fastest, 95);
+    best_cell(f, m, fam, &fam->leanest, 95);
     fputs("</tr>\n", f);
   }
   fputs("</table>\n", f);
@@ -363,7 +363,7 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
   }
   if (!n) fputs("<li id=\"w-none\">Nothing went wrong: every cell that ran finished cleanly and "
                 "none is noisy.</li>\n", f);
-  fputs("</ul><div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div></div>\n", f);
+  fputs("</ul>" MMB_HTML_IMGCHECK "</div>\n", f);
 }
 
 /* ------------------------------------------------------------------------
@@ -406,13 +406,13 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
                "grey where the %d&nbsp;%% interval of the ratio holds 1. Throughput workloads are "
                "compared by time per operation too (the inverse of their throughput ratio). "
                "Hover for the numbers, click for the row.</p>\n",
-            ov->ci_level);
+            95);
     fputs("<div class=\"maps\"><div><h4>Time per operation ÷ baseline</h4>\n", f);
     heatmap(f, m, ov, 0, "heat-time");
     fputs("</div><div><h4>Peak RSS ÷ baseline</h4>\n", f);
     heatmap(f, m, ov, 1, "heat-rss");
     fputs("</div></div>\n", f);
-    legend(f, ov->ci_level);
+    legend(f, 95);
   }
   fputs("<h3>Per family</h3>\n", f);
   family_table(f, m, ov);

@@ -160,7 +160,7 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
       fprintf(out, "%s\n", t);
     }
     fprintf(out, "(geometric mean of the ratios over the family's cells, %d %% interval; ~ = "
-                 "not different from the baseline)\n", ov->ci_level);
+                 "not different from the baseline)\n", 95);
   }
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
