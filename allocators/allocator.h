@@ -78,8 +78,9 @@ typedef struct mmb_allocator {
   int (*stats)(mmb_alloc_stats *st);
   /* Version string as the library reports it (may be NULL). */
   const char *(*version)(void);
-  /* Tuning knob by name (tests, fuzzing): 0, -EINVAL for an unknown key or
-   * a bad value (may be NULL). */
+  /* Tuning knob by name (tests, fuzzing; the cell passes "threads", the
+   * cell's thread count, before init): 0, -EINVAL for an unknown key or a
+   * bad value (may be NULL). */
   int (*tune)(const char *key, double value);
 
   const struct mmb_graph_ops *graph; /* MMB_CAP_GRAPH only */

@@ -7,8 +7,9 @@
  * the stack (a field of a malloc'ed struct) registers it with GC_add_roots.
  * Heap growth: set_heap_growth(x) or tune("growth", x) -> GC_set_free_space_divisor(round(2 / x))
  * (Boehm allocates about 2 x traced bytes / divisor between collections, so
- * x is the same "bytes allocated per live byte" as gc's factor; x above 2
- * saturates at divisor 1), set("fsd", d) / env MMB_BOEHM_FSD set the divisor
+ * x is the same "bytes allocated per live byte" as gc's factor; the
+ * divisor is an integer >= 1, so x above 2 saturates at 2 and factors other
+ * than 2 / d are rounded to the nearest 2 / d), set("fsd", d) / env MMB_BOEHM_FSD set the divisor
  * directly, set("heap_mb", m) / env MMB_BOEHM_HEAP_MB pre-grow the heap
  * (GC_expand_hp).
  *
@@ -18,7 +19,11 @@
  *
  * Threads: the harness creates workers with plain pthread_create, so
  * thread_attach registers the thread (GC_register_my_thread) and
- * thread_detach unregisters it. */
+ * thread_detach unregisters it. tune("threads", n), called by the cell before
+ * init, limits Boehm's parallel marking to n marker threads in all (the
+ * collecting thread and n - 1 helpers: GC_set_markers_count), so a cell of
+ * n threads collects on at most n CPUs; GC_MARKERS in the environment (an
+ * allocator setting, boehm[GC_MARKERS=k]) overrides it. */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "mmb_config.h"
 
@@ -123,6 +128,8 @@ static int set_fsd(double d) {
   return 0;
 }
 
+static unsigned g_markers; /* tune("threads"): marker threads in all, 0 = Boehm decides */
+
 static int boehm_growth(double v) {
   if (!(v > 0.0 && v <= 1000.0)) return -EINVAL;
   double d = 2.0 / v;
@@ -130,6 +137,11 @@ static int boehm_growth(double v) {
 }
 
 static int boehm_set(const char *key, double v) {
+  if (strcmp(key, "threads") == 0) {
+    if (!(v >= 1.0 && v <= 4096.0)) return -EINVAL;
+    g_markers = (unsigned)v;
+    return 0;
+  }
   if (strcmp(key, "growth") == 0) return boehm_growth(v);
   if (strcmp(key, "fsd") == 0) return set_fsd(v);
   if (strcmp(key, "heap_mb") == 0) {
@@ -150,6 +162,8 @@ static int env_apply(const char *name, const char *key) {
 }
 
 static int boehm_init(void) {
+  const char *env = getenv("GC_MARKERS");
+  if (g_markers && !(env && *env)) GC_set_markers_count(g_markers);
   GC_INIT();
   GC_allow_register_threads();
   stack_bounds();

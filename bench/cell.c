@@ -3,6 +3,8 @@
 #include "cell.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli_util.h"
 
 /* ---------------------------------------------------------------------------
@@ -32,18 +35,57 @@ long mmb_rss_kb(void) {
   return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* The region's memory: VmHWM (the high-water mark of RSS, which writing 5
+ * to /proc/self/clear_refs resets to the RSS of the moment), in KiB, or -1. */
+static long vm_hwm_kb(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  long kb = -1;
+  if (!f) return -1;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, "VmHWM:", 6) == 0 && sscanf(line + 6, "%ld", &kb) != 1) kb = -1;
+  fclose(f);
+  return kb;
+}
+
+int mmb_reset_hwm(void) {
+  int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  int rc = write(fd, "5", 1) == 1 ? 0 : -errno;
+  close(fd);
+  return rc;
+}
+
+long mmb_region_peak_kb(void) { return vm_hwm_kb(); }
+
+/* CPUs this process may run on (its affinity, so pinning counts). */
+static int usable_cpus(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
 /* ---------------------------------------------------------------------------
  * Worker threads
+ *
+ * Every worker attaches to the allocator and opens its counters, then meets
+ * the timing thread at `ready`. Only then does the timing thread reset the
+ * memory high-water mark, take the baselines and the start time, and
+ * release everybody through `start`: thread start-up, attaching and opening
+ * counters are outside the region. The workers stop at `stop`.
  * ------------------------------------------------------------------------- */
 typedef struct cell_run {
   const mmb_cell_spec *spec;
   mmb_ctx *ctx;
   mmb_counters *counters;
+  pthread_barrier_t ready;   /* workers + timer thread: all set up */
   pthread_barrier_t start;   /* workers + timer thread */
   pthread_barrier_t stop;    /* workers + timer thread */
   pthread_barrier_t workers; /* workers only: ctx->thread_barrier */
   uint64_t ops[MMB_MAX_THREADS];
-  uint64_t cpu_ns[MMB_MAX_THREADS]; /* each worker's own CPU time in the region */
+  uint64_t cpu_ns[MMB_MAX_THREADS];  /* each worker's own CPU time in the region */
+  uint64_t life_ns[MMB_MAX_THREADS]; /* each worker's CPU time from its start to its end */
 } cell_run;
 
 typedef struct worker_arg {
@@ -62,6 +104,7 @@ static void *worker_main(void *p) {
   const mmb_allocator *a = run->spec->alloc;
   if (a->thread_attach) a->thread_attach();
   mmb_thread_counters *tc = mmb_counters_thread_open(run->counters);
+  pthread_barrier_wait(&run->ready);
   pthread_barrier_wait(&run->start);
   mmb_counters_thread_start(tc);
   uint64_t c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
@@ -71,6 +114,7 @@ static void *worker_main(void *p) {
   pthread_barrier_wait(&run->stop);
   mmb_counters_thread_close(run->counters, tc);
   if (a->thread_detach) a->thread_detach();
+  run->life_ns[wa->tid] = now_ns(CLOCK_THREAD_CPUTIME_ID);
   return NULL;
 }
 
@@ -122,6 +166,9 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
                                : MMB_TOUCH_WORD;
   ctx.thread_barrier = workers_barrier;
 
+  /* An allocator that runs threads of its own (Boehm's parallel markers)
+   * may size them to the cell; the others ignore the key. */
+  if (a->tune) (void)a->tune("threads", (double)threads);
   if (a->init) {
     int rc = a->init();
     if (rc != 0) {
@@ -149,9 +196,16 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     goto out;
   }
   run->counters = mmb_counters_cell_open(&spec->counters);
+  mmb_cgroup_cell cg;
+  mmb_cgroup_cell_open(&cg);
+  pthread_barrier_init(&run->ready, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&run->start, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&run->stop, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&run->workers, NULL, (unsigned)threads);
+  /* Process CPU time and this thread's, before any worker exists: with only
+   * this thread running, the process clock is exact (it lags only for
+   * threads running on other CPUs). */
+  uint64_t p0 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
   int started = 0;
   for (; started < threads; started++) {
     args[started] = (worker_arg){run, started};
@@ -164,6 +218,10 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     _exit(3);
   }
 
+  pthread_barrier_wait(&run->ready); /* every worker attached, counters open */
+  int hwm_rc = mmb_reset_hwm();
+  long base_rss = mmb_rss_kb();
+  mmb_cgroup_cell_reset(&cg);
   struct rusage ru0, ru1;
   getrusage(RUSAGE_SELF, &ru0);
   notify(spec->notify_fd, "start\n");
@@ -173,30 +231,50 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   pthread_barrier_wait(&run->stop);
   uint64_t t1 = now_ns(CLOCK_MONOTONIC);
   mmb_counters_region_stop(run->counters);
+  long peak_rss = hwm_rc == 0 ? mmb_region_peak_kb() : -1;
+  long cg_peak = mmb_cgroup_cell_peak_kb(&cg);
   notify(spec->notify_fd, "end\n");
   getrusage(RUSAGE_SELF, &ru1);
   long final_rss = mmb_rss_kb();
   for (int i = 0; i < threads; i++) pthread_join(tids[i], NULL);
+  uint64_t p1 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 
-  /* CPU time: the sum of the workers' own clocks (the process clock lags
-   * for threads running on other CPUs until they are descheduled) */
-  uint64_t ops = 0, cpu = 0;
-  for (int i = 0; i < threads; i++) ops += run->ops[i], cpu += run->cpu_ns[i];
+  /* CPU time of the region: each worker's own clock over its run(), plus
+   * the CPU of every other thread of the process meanwhile (threads a
+   * workload starts inside the region, a collector's helper threads): the
+   * process's total between p0 and p1 (exact: all workers have exited)
+   * less this thread's and the workers' whole lives. */
+  uint64_t ops = 0, cpu = 0, lives = 0;
+  for (int i = 0; i < threads; i++) ops += run->ops[i], cpu += run->cpu_ns[i], lives += run->life_ns[i];
+  uint64_t spent = p1 - p0, mine = m1 - m0;
+  uint64_t other = spent > mine + lives ? spent - mine - lives : 0;
   int bad = w->verify ? w->verify(&ctx) : 0;
 
   mmb_record_set_u64(rec, "wall_ns", t1 - t0);
-  mmb_record_set_u64(rec, "cpu_ns", cpu);
+  mmb_record_set_u64(rec, "cpu_ns", cpu + other);
+  mmb_record_set_u64(rec, "cpu_other_ns", other);
   mmb_record_set_u64(rec, "ops", ops);
   mmb_record_set_f(rec, "ns_per_op", ops ? (double)(t1 - t0) / (double)ops : 0.0);
-  mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)ru1.ru_maxrss);
+  mmb_record_set_u64(rec, "oversubscribed", threads > usable_cpus());
+  /* Memory of the region: the high-water mark since the region started (or,
+   * where clear_refs is unavailable, the process's lifetime peak, which
+   * leaves base_rss_kb and rss_per_live empty) */
+  if (peak_rss >= 0 && base_rss >= 0) {
+    mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)peak_rss);
+    mmb_record_set_u64(rec, "base_rss_kb", (uint64_t)base_rss);
+    if (ctx.live_bytes > 0)
+      mmb_record_set_f(rec, "rss_per_live",
+                       (double)(peak_rss > base_rss ? peak_rss - base_rss : 0) * 1024.0 / (double)ctx.live_bytes);
+  } else {
+    mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)ru1.ru_maxrss);
+  }
+  if (cg_peak >= 0) mmb_record_set_u64(rec, "cgroup_peak_kb", (uint64_t)cg_peak);
   set_ru(rec, "minflt", ru1.ru_minflt, ru0.ru_minflt);
   set_ru(rec, "majflt", ru1.ru_majflt, ru0.ru_majflt);
   set_ru(rec, "nvcsw", ru1.ru_nvcsw, ru0.ru_nvcsw);
   set_ru(rec, "nivcsw", ru1.ru_nivcsw, ru0.ru_nivcsw);
   mmb_record_set_u64(rec, "live_bytes", ctx.live_bytes);
   if (final_rss >= 0) mmb_record_set_u64(rec, "final_rss_kb", (uint64_t)final_rss);
-  if (ctx.live_bytes > 0)
-    mmb_record_set_f(rec, "rss_per_live", (double)ru1.ru_maxrss * 1024.0 / (double)ctx.live_bytes);
   char sum[24];
   snprintf(sum, sizeof sum, "%016llx", (unsigned long long)ctx.checksum);
   mmb_record_set(rec, "checksum", sum);
@@ -208,7 +286,9 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   if (spec->counters.latency_every) mmb_latency_report(rec);
   if (bad) mmb_record_fail(rec, "corrupt", "%s", ctx.reason[0] ? ctx.reason : "verification failed");
 
+  mmb_cgroup_cell_close(&cg);
   mmb_counters_cell_close(run->counters);
+  pthread_barrier_destroy(&run->ready);
   pthread_barrier_destroy(&run->start);
   pthread_barrier_destroy(&run->stop);
   pthread_barrier_destroy(&run->workers);

@@ -32,6 +32,12 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec);
  * result descriptor. Exit status 0 when a record was written. */
 int mmb_cmd_cell(int argc, char **argv);
 
+/* Reset this process's RSS high-water mark (VmHWM) to its current RSS by
+ * writing 5 to /proc/self/clear_refs. 0 or -errno. */
+int mmb_reset_hwm(void);
+/* VmHWM in KiB (the peak since the last reset), or -1. */
+long mmb_region_peak_kb(void);
+
 /* Resident set size of this process now, in KiB (from /proc/self/statm). */
 long mmb_rss_kb(void);
 

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "child.h"
 
+#include "cgroup.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -113,6 +115,12 @@ static long child_rss_kb(pid_t pid) {
  * not start; *timed_out set when it was killed for time. */
 int mmb_child_run(char *const argv[], const mmb_alloc_spec *spec, const char *pin, double timeout,
                   mmb_child_io *io, mmb_timeline *tl, int *timed_out) {
+  return mmb_child_run_cg(argv, spec, pin, NULL, timeout, io, tl, timed_out);
+}
+
+int mmb_child_run_cg(char *const argv[], const mmb_alloc_spec *spec, const char *pin,
+                     const char *cgroup, double timeout, mmb_child_io *io, mmb_timeline *tl,
+                     int *timed_out) {
   mmb_timeline none = {0};
   if (!tl) tl = &none;
   int res[2], err[2];
@@ -140,6 +148,9 @@ int mmb_child_run(char *const argv[], const mmb_alloc_spec *spec, const char *pi
     if (devnull >= 0) dup2(devnull, 1), dup2(devnull, 0);
     apply_pin(pin);
     if (spec) apply_env(spec);
+    unsetenv("MMB_CGROUP");
+    int jr = cgroup ? mmb_cgroup_join(cgroup) : 0;
+    if (jr != 0) dprintf(2, "mmbench: could not enter the memory cgroup %s: %s\n", cgroup, strerror(-jr));
     execv(argv[0], argv);
     dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);

@@ -38,6 +38,12 @@ double mmb_mono_s(void);
 int mmb_child_run(char *const argv[], const mmb_alloc_spec *spec, const char *pin, double timeout,
                   mmb_child_io *io, mmb_timeline *tl, int *timed_out);
 
+/* The same, with the child moved into the memory cgroup dir (NULL = none)
+ * before it executes: the cell then finds the cgroup in MMB_CGROUP. */
+int mmb_child_run_cg(char *const argv[], const mmb_alloc_spec *spec, const char *pin,
+                     const char *cgroup, double timeout, mmb_child_io *io, mmb_timeline *tl,
+                     int *timed_out);
+
 /* Last non-empty line of text, for a reason column. */
 void mmb_last_line(const char *text, char *out, size_t len);
 

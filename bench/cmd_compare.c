@@ -1,7 +1,8 @@
 /* mmbench — `mmbench compare A B [-o OUTDIR]`: the cells two results
  * folders share, each with the ratio B/A of its medians (ns/op and peak
  * RSS), a 95 % bootstrap CI of the ratio and a Mann–Whitney significance
- * mark, from the per-repetition values in runs.csv. Writes a text table
+ * mark, its p-value adjusted (Benjamini–Hochberg) over every cell compared,
+ * from the per-repetition values in runs.csv. Writes a text table
  * (also printed), a CSV, and bar plots of the ratios sorted by change;
  * refuses two runs with no cell in common; warns when the environments
  * (meta.json) differ. */
@@ -23,6 +24,8 @@
 #include "stats.h"
 
 #define SIGNIFICANT_P 0.05
+/* p-values of all cells of one metric form one family, adjusted together */
+#define ADJUST MMB_ADJ_BH
 
 /* ------------------------------------------------------------------------
  * One run: the results folder as the report loads it
@@ -78,7 +81,8 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
 typedef struct ratio {
   int have;
   double ma, mb, ratio, lo, hi, p;
-  int sig;
+  double p_adj; /* adjusted for the family of cells (ADJUST) */
+  int sig;      /* p_adj < SIGNIFICANT_P */
 } ratio;
 
 typedef struct jcell {
@@ -109,7 +113,31 @@ static void compute_ratio(const double *a, size_t na, const double *b, size_t nb
   out->ratio = out->mb / out->ma;
   mmb_ratio_ci(a, na, b, nb, &out->lo, &out->hi);
   out->p = mmb_mann_whitney_p(a, na, b, nb);
-  out->sig = out->p < SIGNIFICANT_P;
+  out->p_adj = out->p;
+  out->sig = 0; /* set by adjust_family */
+}
+
+/* Adjust the p-values of one metric over every cell that has a ratio, and
+ * mark the significant ones. Returns the size of the family. */
+static size_t adjust_family(jcell *c, size_t n, int rss) {
+  double *p = calloc(n ? n : 1, sizeof *p), *q = calloc(n ? n : 1, sizeof *q);
+  if (!p || !q) abort();
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    ratio *r = rss ? &c[i].r : &c[i].t;
+    p[i] = r->have ? r->p : NAN;
+    m += r->have != 0;
+  }
+  if (mmb_p_adjust(p, n, ADJUST, q) != 0) abort();
+  for (size_t i = 0; i < n; i++) {
+    ratio *r = rss ? &c[i].r : &c[i].t;
+    if (!r->have) continue;
+    r->p_adj = q[i];
+    r->sig = q[i] < SIGNIFICANT_P;
+  }
+  free(p);
+  free(q);
+  return m;
 }
 
 static int cmp_change(const void *x, const void *y) {
@@ -216,7 +244,7 @@ static void fmt_ratio(const ratio *r, char *val, char *ci, char *p, size_t len) 
   }
   snprintf(val, len, "%.3f%s", r->ratio, r->sig ? "*" : "");
   snprintf(ci, len, "[%.3f, %.3f]", r->lo, r->hi);
-  snprintf(p, len, "%.3g", r->p);
+  snprintf(p, len, "%.2g/%.2g", r->p, r->p_adj);
 }
 
 static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const run *b,
@@ -231,8 +259,8 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
   for (size_t i = 0; i < n; i++)
     if ((int)strlen(c[i].label) > lw) lw = (int)strlen(c[i].label);
   if (lw > 60) lw = 60;
-  fprintf(out, "%-*s  %10s %10s  %-8s %-18s %-8s  %-8s %-18s\n", lw, "cell", "A ns/op",
-          "B ns/op", "B/A", "95% CI", "p", "RSS B/A", "95% CI");
+  fprintf(out, "%-*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s\n", lw, "cell", "A ns/op",
+          "B ns/op", "B/A", "95% CI", "p/adjusted p", "RSS B/A", "95% CI");
   for (size_t i = 0; i < n; i++) {
     char va[32], vb[32], r1[32], ci1[64], p1[32], r2[32], ci2[64], p2[32];
     fmt_ratio(&c[i].t, r1, ci1, p1, 32);
@@ -244,14 +272,37 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
       snprintf(va, sizeof va, "%s", c[i].a.status);
       snprintf(vb, sizeof vb, "%s", c[i].b.status);
     }
-    fprintf(out, "%-*.*s  %10s %10s  %-8s %-18s %-8s  %-8s %-18s", lw, lw, c[i].label, va, vb,
+    fprintf(out, "%-*.*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s", lw, lw, c[i].label, va, vb,
             r1, ci1, p1, r2, ci2);
     if (strcmp(c[i].a.status, "ok") != 0 || strcmp(c[i].b.status, "ok") != 0)
       fprintf(out, "  A %s, B %s", c[i].a.status, c[i].b.status);
     fputc('\n', out);
   }
-  fprintf(out, "* = significant: Mann-Whitney U p < %.2f over the repetitions; CI = 95 %% "
-               "bootstrap interval of the ratio\n", SIGNIFICANT_P);
+  size_t fam = 0;
+  for (size_t i = 0; i < n; i++) fam += c[i].t.have != 0;
+  fprintf(out, "* = significant: %s-adjusted p < %.2f over the %zu cells compared (false discovery "
+               "rate %.0f %%; RSS adjusted as its own family); p = Mann-Whitney U over the "
+               "repetitions of the cell alone; CI = 95 %% bootstrap interval of the ratio (nominal: "
+               "with few repetitions it covers less)\n",
+          mmb_p_adjust_name(ADJUST), SIGNIFICANT_P, fam, SIGNIFICANT_P * 100);
+  /* The smallest p the test gives at these repetition counts (every B
+   * above every A): when a lone change cannot reach the corrected level,
+   * say so rather than let "not significant" read as "no change". */
+  size_t na = 0, nb = 0;
+  for (size_t i = 0; i < n; i++)
+    if (c[i].t.have && (!na || c[i].a.nt + c[i].b.nt > na + nb)) na = c[i].a.nt, nb = c[i].b.nt;
+  if (fam > 1 && na && nb) {
+    double *x = malloc((na + nb) * sizeof *x);
+    if (!x) abort();
+    for (size_t i = 0; i < na + nb; i++) x[i] = (double)i;
+    double pmin = mmb_mann_whitney_p(x, na, x + na, nb);
+    free(x);
+    if (pmin >= SIGNIFICANT_P / (double)fam)
+      fprintf(out, "note: with %zu and %zu repetitions the smallest p is %.2g, above %.2g, the level a "
+                   "change in a single cell needs among %zu: only changes shared by many cells can show "
+                   "as significant; more repetitions (-r) lower that floor\n",
+              na, nb, pmin, SIGNIFICANT_P / (double)fam, fam);
+  }
 }
 
 static void csv_num(FILE *f, int have, double v) {
@@ -264,7 +315,7 @@ static int write_csv(const char *path, const jcell *c, size_t n) {
   if (!f) return -1;
   fputs("workload,params,allocator,threads,status_a,status_b,n_a,n_b,median_a,median_b,ratio,"
         "ratio_lo,ratio_hi,p,significant,rss_median_a,rss_median_b,rss_ratio,rss_ratio_lo,"
-        "rss_ratio_hi,rss_p,rss_significant\n", f);
+        "rss_ratio_hi,rss_p,rss_significant,p_adj,rss_p_adj\n", f);
   for (size_t i = 0; i < n; i++) {
     mmb_csv_fput(f, c[i].workload, 1);
     mmb_csv_fput(f, c[i].params, 0);
@@ -283,6 +334,8 @@ static int write_csv(const char *path, const jcell *c, size_t n) {
       if (r->have) fprintf(f, ",%d", r->sig);
       else fputs(",", f);
     }
+    csv_num(f, c[i].t.have, c[i].t.p_adj);
+    csv_num(f, c[i].r.have, c[i].r.p_adj);
     fputc('\n', f);
   }
   return fclose(f);
@@ -430,7 +483,8 @@ static void usage(FILE *out) {
         "Compares two results folders cell by cell (a cell = workload, parameters,\n"
         "allocator, threads): for every cell both have, the ratio B/A of the medians of\n"
         "ns/op and of peak RSS, a 95 % bootstrap interval of the ratio, and whether the\n"
-        "change is significant (Mann-Whitney U, p < 0.05). Prints a table sorted by\n"
+        "change is significant (Mann-Whitney U p, Benjamini-Hochberg-adjusted over all\n"
+        "cells compared, < 0.05: false discovery rate 5 %). Prints a table sorted by\n"
         "change and writes to OUTDIR (default B/compare-vs-<name of A>):\n"
         "  compare.html (overview first: B/A of every cell, sorted, significant ones\n"
         "  coloured; then the figures and the full table), compare.txt, compare.csv,\n"
@@ -516,6 +570,8 @@ int mmb_cmd_compare(int argc, char **argv) {
     rc = mmb_usage_error("compare", err);
     goto out;
   }
+  adjust_family(cells, n, 0);
+  adjust_family(cells, n, 1);
   qsort(cells, n, sizeof *cells, cmp_change);
   make_labels(cells, n);
 

@@ -2,12 +2,14 @@
  * into DIR/runs.csv, summary.csv, meta.json, timeline.csv and the report.
  * Safe to run at any time: it merges what is there and says what is not. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli_util.h"
 #include "commands.h"
 #include "merge.h"
+#include "merge_hosts.h"
 
 static void usage(void) {
   printf("usage: mmbench merge [--pool] [--no-report] [-q] DIR\n"
@@ -80,9 +82,31 @@ int mmb_cmd_merge(int argc, char **argv) {
   }
   mmb_merge_result_free(&res);
   if (o.report) {
-    char *rargv[] = {"report", "--quiet", (char *)dir, NULL};
+    /* several machines: a report per machine, and an index */
+    static char groups[256][64];
+    const char *col = o.pool ? "host_kind" : "host";
+    int ng = mmb_merge_split_hosts(dir, col, groups, 256, err, sizeof err);
+    if (ng < 0) {
+      fprintf(stderr, "mmbench merge: the result files are merged; no per-machine reports: %s\n", err);
+      return 1;
+    }
     if (o.quiet) fflush(stdout);
-    rc = mmb_cmd_report(3, rargv);
+    if (ng < 2) {
+      char *rargv[] = {"report", "--quiet", (char *)dir, NULL};
+      rc = mmb_cmd_report(3, rargv);
+    }
+    for (int g = 0; g < ng && ng >= 2; g++) {
+      char sub[PATH_MAX];
+      mmb_merge_host_dir(dir, groups[g], sub, sizeof sub);
+      char *rargv[] = {"report", "--quiet", sub, NULL};
+      int r = mmb_cmd_report(3, rargv);
+      if (r > rc) rc = r;
+    }
+    if (ng >= 2) {
+      int r = mmb_merge_host_index(dir, col, groups, ng);
+      if (r == 0) printf("report: %s/report.html (an index of %d per-machine reports in %s/hosts/)\n", dir, ng, dir);
+      else rc = 1;
+    }
     if (rc != 0) fprintf(stderr, "mmbench merge: the result files are merged, the report failed (status %d)\n", rc);
   }
   return rc;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "env.h"
@@ -150,6 +151,7 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
     for (int k = 0; k < plan->allocs[i].nsettings; k++)
       cJSON_AddItemToArray(set, cJSON_CreateString(plan->allocs[i].settings[k]));
   }
+  cJSON_AddItemToObject(m, "cgroup", mmb_cgroup_json(mmb_runner_cgroup()));
   cJSON *cj = cJSON_Parse(counters_json);
   cJSON_AddItemToObject(m, "counters", cj ? cj : cJSON_CreateObject());
   cJSON *pl = cJSON_AddObjectToObject(m, "plan");

@@ -326,6 +326,7 @@ mmb_counters *mmb_counters_cell_open(const mmb_counter_opts *o) {
   mmb_counters *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   c->o = *o;
+  if (o->mode == MMB_COUNTERS_SIM) mmb_sim_cell_open();
   if (o->mode == MMB_COUNTERS_HW) {
     c->n = mmb_cnt_split(o->events, c->names, MMB_CNT_MAX);
     for (int i = 0; i < c->n; i++) mmb_pe_lookup(c->names[i], &c->flags[i], NULL, 0);
@@ -340,6 +341,7 @@ mmb_thread_counters *mmb_counters_thread_open(mmb_counters *c) {
   if (slot >= MMB_MAX_THREADS) return NULL;
   mmb_thread_counters *t = &c->thr[slot];
   t->mode = c->o.mode;
+  if (t->mode == MMB_COUNTERS_SIM) mmb_sim_thread_quiet();
   if (c->pe) t->pe = mmb_pe_thread_open(c->pe);
   if (c->o.latency_every) t->lat = mmb_lat_thread_claim();
   return t;

@@ -89,8 +89,10 @@ void mmb_pe_cell_close(mmb_pe_cell *c);
 #define MMB_SIM_D1 "32768,8,64"
 #define MMB_SIM_LL "8388608,16,64"
 int mmb_sim_prefix(const char *out_file, const char **prefix, int max);
+void mmb_sim_cell_open(void);    /* timing thread, before the workers exist */
 void mmb_sim_region_start(void);
 void mmb_sim_region_stop(void);
+void mmb_sim_thread_quiet(void); /* a thread of the harness: its collection off */
 void mmb_sim_thread_start(void);
 void mmb_sim_thread_stop(void);
 /* Totals of the callgrind output file: names[i] / vals[i]. Count or -errno. */

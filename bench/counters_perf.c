@@ -15,7 +15,13 @@
  * selection order, so the default pairs (cycles + instructions, references +
  * misses) each come from one group and every group fits the PMU even when the
  * NMI watchdog holds a counter; a group the kernel refuses (EINVAL) is split.
- * Software events share one group (one ioctl). */
+ * Software events share one group (one ioctl).
+ *
+ * Inheritance: events are opened with inherit = 1, so a thread a worker
+ * creates inside the region is counted with it (read() of an inherited
+ * event returns the sum over the thread and its descendants, exited or
+ * not). That rules out PERF_FORMAT_GROUP reads, so every event is read on
+ * its own descriptor. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
@@ -312,7 +318,7 @@ static int sys_open(pe_enc *e, int group_fd) {
   struct perf_event_attr a = e->attr;
   a.size = sizeof a;
   a.disabled = group_fd < 0; /* leaders start off; members follow their leader */
-  a.inherit = 0;
+  a.inherit = 1; /* threads the worker starts (inside the region) count too */
   a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
   return (int)syscall(__NR_perf_event_open, &a, 0 /* this thread */, -1 /* any cpu */, group_fd,
                       e->open_flags | PERF_FLAG_FD_CLOEXEC);

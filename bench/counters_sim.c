@@ -1,12 +1,19 @@
 /* mmbench — deterministic simulated counts (--counters sim): the child runs
- * under callgrind with instrumentation and collection off at start. The
- * timing thread switches instrumentation on just before releasing the
- * workers and off after they finished (global: setup and verification run
- * uninstrumented, at near-native speed); each worker switches collection on
- * and off around its own run() (callgrind's collection state is per thread),
- * so the totals cover exactly the workers' measured region. Valgrind runs
- * one thread at a time, so multi-threaded cells are serialised. The parent
- * reads the `totals:` line of the output file.
+ * under callgrind with instrumentation off at start, so setup runs at
+ * near-native speed. Collection is on at start, per thread.
+ *   cell open (timing thread, before the workers exist): instrumentation
+ *     on, the timing thread's collection off;
+ *   thread open (each worker): its collection off;
+ *   region start (timing thread, every worker ready): all costs so far
+ *     zeroed (the workers' start-up before their switch-off);
+ *   around run() (each worker): its collection on, then off;
+ *   region stop: instrumentation off (verification runs uninstrumented).
+ * A thread started inside the region (larson's rounds) begins with
+ * collection on and is counted, as are a collector's helper threads while
+ * they work in the region. Callgrind follows thread switches only in
+ * instrumented code, which is why every switch happens with it on.
+ * Valgrind runs one thread at a time, so multi-threaded cells are
+ * serialised. The parent reads the `totals:` line of the output file.
  *
  * Determinism: Ir, Dr and Dw repeat exactly run after run (same binary,
  * same input). Miss counts can differ by a few dozen between runs, because
@@ -35,7 +42,7 @@ int mmb_sim_prefix(const char *out_file, const char **prefix, int max) {
   args[n++] = "--tool=callgrind";
   args[n++] = "--quiet";
   args[n++] = "--instr-atstart=no";
-  args[n++] = "--collect-atstart=no";
+  args[n++] = "--collect-atstart=yes";
   args[n++] = "--cache-sim=yes";
   /* A fixed cache geometry, not the host's, so counts compare across machines. */
   args[n++] = "--I1=" MMB_SIM_I1;
@@ -48,15 +55,28 @@ int mmb_sim_prefix(const char *out_file, const char **prefix, int max) {
   return n;
 }
 
-void mmb_sim_region_start(void) {
+void mmb_sim_cell_open(void) {
 #if MMB_HAVE_VALGRIND
   CALLGRIND_START_INSTRUMENTATION;
+  CALLGRIND_TOGGLE_COLLECT; /* on (from the start) -> off */
+#endif
+}
+
+void mmb_sim_region_start(void) {
+#if MMB_HAVE_VALGRIND
+  CALLGRIND_ZERO_STATS;
 #endif
 }
 
 void mmb_sim_region_stop(void) {
 #if MMB_HAVE_VALGRIND
   CALLGRIND_STOP_INSTRUMENTATION;
+#endif
+}
+
+void mmb_sim_thread_quiet(void) {
+#if MMB_HAVE_VALGRIND
+  CALLGRIND_TOGGLE_COLLECT; /* on (from the start) -> off */
 #endif
 }
 

@@ -29,16 +29,18 @@ const mmb_metric mmb_metrics[] = {
     {"nivcsw", "", "involuntary context switches", -1, MEAS, 0},
     {"live_bytes", "B", "bytes kept live", 0, MEAS, 0},
     {"final_rss_kb", "kB", "RSS at the end of the region", -1, MEAS, 6},
-    {MMB_METRIC_RSS_LIVE, "x", "peak RSS ÷ live bytes", -1, MEAS, 5},
+    {MMB_METRIC_RSS_LIVE, "x", "region RSS growth ÷ live bytes", -1, MEAS, 5},
     {"checksum", "", "checksum", 0, RUN, 0},
     {"reclaimed", "", "objects reclaimed", 0, MEAS, 0},
+    {"base_rss_kb", "kB", "RSS at the start of the region", 0, MEAS, 7},
+    {"cgroup_peak_kb", "kB", "peak of the cell's memory cgroup in the region", -1, MEAS, 8},
+    {"cpu_other_ns", "ns", "CPU time of threads other than the workers", 0, MEAS, 0},
+    {"oversubscribed", "", "more threads than CPUs", 0, RUN, 0},
     /* Derived: not in runs.csv. */
     {MMB_METRIC_THROUGHPUT, "op/s", "throughput", +1, MMB_COL_MEASURE | MMB_COL_DERIVED, 2},
     /* Known names that are not fixed runs.csv columns (yet): the harness's
-     * floor, the baseline RSS at the start of the region, oversubscription. */
+     * floor. */
     {MMB_METRIC_FLOOR, "ns", "harness floor per operation", -1, MMB_COL_MEASURE, 0},
-    {"base_rss_kb", "kB", "RSS at the start of the region", 0, MMB_COL_MEASURE, 0},
-    {"oversubscribed", "", "more threads than cores", 0, 0, 0},
     /* Counter metrics the counter layer computes, for their units. */
     {"ipc", "", "instructions per cycle", +1, MMB_COL_MEASURE, 0},
     {"counters_running_frac", "", "share of the region the counters ran", 0, 0, 0},

@@ -216,11 +216,11 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
   static const char header[] = "workload,params,allocator,threads,metric,n,n_runs,status,median,"
-                               "min,max,mean,stddev,cv,ci_lo,ci_hi,noisy,floor_ns_per_op\n";
+                               "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed\n";
   sb_add(&out, header, sizeof header - 2);
   if (x.key[4] >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
   sb_add(&out, "\n", 1);
-  int cst = mmb_table_col(t, "status");
+  int cst = mmb_table_col(t, "status"), cov = mmb_table_col(t, "oversubscribed");
   mmb_cell_counts cnt = {0};
   for (size_t c = 0; c < ncells; c++) {
     cellrows *k = &cells[c];
@@ -230,6 +230,11 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       if (strcmp(s, "ok") != 0 && (strcmp(status, "ok") == 0 || strcmp(s, "skipped") == 0))
         status = s[0] ? s : "invalid";
     }
+    /* oversubscribed: any repetition ran more threads than CPUs; empty
+     * when runs.csv predates the column (unknown, not 0) */
+    int over = 0;
+    for (size_t i = 0; cov >= 0 && i < k->n; i++) over |= mmb_table_numv(t, k->rows[i], cov) == 1;
+    if (k->n > cnt.most_n) cnt.most_n = k->n;
     cnt.cells++;
     int cell_noisy = 0;
     for (int m = 0; m < nm; m++) {
@@ -257,8 +262,8 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       snprintf(num, sizeof num, "%zu", k->n);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_csv_field(line, sizeof line, &lu, status, 0);
-      double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi};
-      for (int q = 0; q < 8; q++) {
+      double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi, s.ci_level};
+      for (int q = 0; q < 9; q++) {
         fmt_num(num, sizeof num, f[q]);
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
@@ -266,12 +271,13 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
       fmt_num(num, sizeof num, k->floor);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
+      mmb_csv_field(line, sizeof line, &lu, cov < 0 ? "" : over ? "1" : "0", 0);
       if (x.key[4] >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
       if (m == 0) cell_noisy = noisy;
     }
-    if (strcmp(status, "ok") == 0) cnt.ok++, cnt.noisy += cell_noisy;
+    if (strcmp(status, "ok") == 0) cnt.ok++, cnt.noisy += cell_noisy, cnt.over += over;
     else if (strcmp(status, "skipped") == 0) cnt.skipped++;
     else cnt.failed++;
   }
@@ -305,9 +311,17 @@ int mmb_write_summary_by(const char *dir, const char *group_col, int print, char
     snprintf(err, errlen, "out of memory summarising %s", path);
     return -1;
   }
-  if (print)
-    printf("\n%d cells: %d ok (%d noisy), %d failed, %d skipped\n", cnt.cells, cnt.ok, cnt.noisy,
-           cnt.failed, cnt.skipped);
+  if (print) {
+    printf("\n%d cells: %d ok (%d noisy, %d oversubscribed), %d failed, %d skipped\n", cnt.cells, cnt.ok,
+           cnt.noisy, cnt.over, cnt.failed, cnt.skipped);
+    double lvl = mmb_median_ci_level(cnt.most_n);
+    if (cnt.most_n >= 2)
+      printf("intervals (summary.csv ci_lo, ci_hi): order statistics of the median; with %zu repetitions "
+             "they cover it with probability %.4g (ci_level)%s\n",
+             cnt.most_n, lvl, lvl < 0.95 ? ", below 95 %: -r 6 or more gives a 95 % interval" : "");
+    else if (cnt.most_n == 1)
+      printf("intervals: none (one repetition per cell; -r 6 or more gives 95 %% intervals)\n");
+  }
   int rc = mmb_write_atomic(dir, "summary.csv", text);
   free(text);
   if (rc != 0) snprintf(err, errlen, "cannot write %s/summary.csv: %s", dir, strerror(-rc));

@@ -25,6 +25,8 @@ void mmb_results_default_dir(char *buf, size_t len, const char *prefix);
  * counts go to the optional counts (ok, noisy, failed, skipped). */
 typedef struct mmb_cell_counts {
   int cells, ok, noisy, failed, skipped;
+  int over;      /* ok cells that ran more threads than CPUs */
+  size_t most_n; /* the most repetitions of a cell */
 } mmb_cell_counts;
 char *mmb_summary_csv(const mmb_table *runs, mmb_cell_counts *counts);
 /* The same with the rows of a cell split by the value of group_col (a

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "child.h"
 #include "metrics.h"
 #include "results.h"
@@ -83,6 +84,18 @@ void mmb_probe_allocator(const mmb_alloc_spec *spec, mmb_probe_result *p) {
 
 void mmb_runner_probe(const mmb_plan *plan, mmb_probe_result *probes) {
   for (int i = 0; i < plan->nallocs; i++) mmb_probe_allocator(&plan->allocs[i], &probes[i]);
+}
+
+/* ---------------------------------------------------------------------------
+ * Memory cgroups (probed once per run)
+ * ------------------------------------------------------------------------- */
+static mmb_cgroup_info cg_info;
+static int cg_probed;
+
+const mmb_cgroup_info *mmb_runner_cgroup(void) {
+  if (!cg_probed) mmb_cgroup_probe(&cg_info);
+  cg_probed = 1;
+  return &cg_info;
 }
 
 /* ---------------------------------------------------------------------------
@@ -267,7 +280,14 @@ static int run_one(run_state *st, int cell, int rep) {
   }
   mmb_child_io io;
   int timed_out;
-  int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, &tl, &timed_out);
+  /* its own memory cgroup where one can be made; else an empty column */
+  char cg[PATH_MAX + 64], cg_why[300];
+  int in_cg = mmb_cgroup_make(mmb_runner_cgroup(), cg, sizeof cg, cg_why, sizeof cg_why) == 0;
+  mmb_cgroup_note_cell(in_cg, in_cg ? NULL : cg_why);
+  int status = mmb_child_run_cg((char *const *)argv, spec, plan->opts.pin, in_cg ? cg : NULL,
+                                plan->timeout, &io, &tl, &timed_out);
+  if (in_cg && mmb_cgroup_remove(cg) != 0)
+    fprintf(stderr, "mmbench: could not remove the memory cgroup %s\n", cg);
   if (tl.f) fclose(tl.f);
   if (mmb_interrupted) return 1;
 

@@ -34,6 +34,10 @@ int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const c
 int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir,
                           char *const *done_elsewhere, int quiet);
 
+/* Where the cells' memory cgroups go, probed on first use (kind 0 and a
+ * reason when none can be made). */
+const struct mmb_cgroup_info *mmb_runner_cgroup(void);
+
 /* Every column of runs.csv for this plan (fixed ones, then counters). */
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max);
 

@@ -27,22 +27,30 @@ static double binom_cdf_half(size_t k, size_t n) {
   return sum;
 }
 
+/* The rank k (1-based) of the order-statistic interval [v(k), v(n+1-k)]:
+ * the largest k with P(X < k) <= 2.5 %, at least 1 ([min, max]). */
+static size_t ci_rank(size_t n) {
+  size_t k = 0;
+  while (k + 1 < n / 2 && binom_cdf_half(k, n) <= 0.025) k++;
+  return k ? k : 1;
+}
+
 void mmb_median_ci(const double *v, size_t n, double *lo, double *hi) {
-  if (n == 0) {
+  if (n < 2) { /* one value has no interval */
     *lo = *hi = NAN;
     return;
   }
-  if (n < 6) {
-    *lo = v[0];
-    *hi = v[n - 1];
-    return;
-  }
-  /* Largest k with P(X < k) <= 2.5 %: [v[k-1], v[n-k]] covers >= 95 %. */
-  size_t k = 0;
-  while (k + 1 < n / 2 && binom_cdf_half(k, n) <= 0.025) k++;
-  if (k == 0) k = 1;
+  size_t k = ci_rank(n);
   *lo = v[k - 1];
   *hi = v[n - k];
+}
+
+double mmb_median_ci_level(size_t n) {
+  if (n < 2) return NAN;
+  size_t k = ci_rank(n);
+  /* the median lies outside when fewer than k values fall below it, or
+   * fewer than k above: 2 P(X <= k-1) */
+  return 1.0 - 2.0 * binom_cdf_half(k - 1, n);
 }
 
 void mmb_summarize(double *v, size_t n, mmb_summary *s) {
@@ -50,6 +58,7 @@ void mmb_summarize(double *v, size_t n, mmb_summary *s) {
   s->n = n;
   if (n == 0) {
     s->median = s->min = s->max = s->mean = s->stddev = s->cv = s->ci_lo = s->ci_hi = NAN;
+    s->ci_level = NAN;
     return;
   }
   qsort(v, n, sizeof *v, cmp_double);
@@ -64,6 +73,7 @@ void mmb_summarize(double *v, size_t n, mmb_summary *s) {
   s->max = v[n - 1];
   s->median = mmb_median_sorted(v, n);
   mmb_median_ci(v, n, &s->ci_lo, &s->ci_hi);
+  s->ci_level = mmb_median_ci_level(n);
 }
 
 double mmb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb) {
@@ -140,4 +150,49 @@ out:
   free(ra);
   free(rb);
   free(ratios);
+}
+
+/* ---------------------------------------------------------------------------
+ * Multiple comparisons
+ * ------------------------------------------------------------------------- */
+static const double *adj_p; /* qsort context */
+static int cmp_idx(const void *a, const void *b) {
+  double x = adj_p[*(const size_t *)a], y = adj_p[*(const size_t *)b];
+  return (x > y) - (x < y);
+}
+
+const char *mmb_p_adjust_name(mmb_p_adjust_method m) {
+  return m == MMB_ADJ_HOLM ? "Holm" : m == MMB_ADJ_BH ? "Benjamini-Hochberg" : "none";
+}
+
+int mmb_p_adjust(const double *p, size_t n, mmb_p_adjust_method m, double *out) {
+  size_t *idx = malloc((n ? n : 1) * sizeof *idx), mm = 0;
+  if (!idx) return -1;
+  for (size_t i = 0; i < n; i++) {
+    out[i] = p[i];
+    if (!isnan(p[i])) idx[mm++] = i;
+  }
+  if (m != MMB_ADJ_NONE && mm > 0) {
+    adj_p = p;
+    qsort(idx, mm, sizeof *idx, cmp_idx);
+    if (m == MMB_ADJ_HOLM) {
+      /* step down: (m - i) p(i), kept monotone from the smallest up */
+      double run = 0;
+      for (size_t i = 0; i < mm; i++) {
+        double v = (double)(mm - i) * p[idx[i]];
+        if (v > run) run = v;
+        out[idx[i]] = run < 1 ? run : 1;
+      }
+    } else {
+      /* step up: m / i p(i), kept monotone from the largest down */
+      double run = 1;
+      for (size_t i = mm; i-- > 0;) {
+        double v = (double)mm / (double)(i + 1) * p[idx[i]];
+        if (v < run) run = v;
+        out[idx[i]] = run;
+      }
+    }
+  }
+  free(idx);
+  return 0;
 }

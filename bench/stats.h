@@ -8,15 +8,22 @@ typedef struct mmb_summary {
   size_t n;              /* values summarised */
   double median, min, max, mean, stddev;
   double cv;             /* stddev / mean (0 when mean is 0) */
-  double ci_lo, ci_hi;   /* 95 % confidence interval of the median */
+  double ci_lo, ci_hi;   /* order-statistic interval of the median (NaN for n < 2) */
+  double ci_level;       /* its actual coverage (mmb_median_ci_level) */
 } mmb_summary;
 
 /* Sorts v in place and fills *s. n may be 0 (all fields NaN, n = 0). */
 void mmb_summarize(double *v, size_t n, mmb_summary *s);
 
-/* 95 % CI of the median of sorted v by order statistics (binomial); for
- * n < 6 the CI is [min, max]. */
+/* Confidence interval of the median of sorted v by order statistics: the
+ * narrowest [v(k), v(n+1-k)] whose coverage is at least 95 %, or [min, max]
+ * when no interval reaches 95 % (n < 6). NaN for n < 2: one value has no
+ * interval. */
 void mmb_median_ci(const double *sorted, size_t n, double *lo, double *hi);
+/* The actual coverage of that interval for n values (binomial, exact):
+ * 0.5 for n = 2, 0.75 for 3, 0.875 for 4, 0.9375 for 5, >= 0.95 from 6 on;
+ * NaN for n < 2. */
+double mmb_median_ci_level(size_t n);
 
 /* Median of sorted v. */
 double mmb_median_sorted(const double *sorted, size_t n);
@@ -28,6 +35,14 @@ double mmb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb
 /* 95 % bootstrap CI of median(b) / median(a), deterministic (fixed seed). */
 void mmb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo,
                   double *hi);
+
+/* Adjusted p-values for a family of tests (NaN entries are not tests and
+ * stay NaN): Holm's step-down (family-wise error) or Benjamini-Hochberg's
+ * step-up (false discovery rate). out may not alias p. 0, or -1 when out of
+ * memory. */
+typedef enum mmb_p_adjust_method { MMB_ADJ_NONE, MMB_ADJ_HOLM, MMB_ADJ_BH } mmb_p_adjust_method;
+int mmb_p_adjust(const double *p, size_t n, mmb_p_adjust_method m, double *out);
+const char *mmb_p_adjust_name(mmb_p_adjust_method m);
 
 /* A cell is flagged noisy when its CV exceeds this. */
 #define MMB_NOISY_CV 0.05

@@ -1,7 +1,8 @@
 # mmbench compare — the ratio B/A of each cell's median, one horizontal bar
 # per cell from 1 to the ratio (log scale), sorted by change, with the 95 %
 # bootstrap interval of the ratio; colour says whether the change is
-# significant (Mann–Whitney p < 0.05) and in which direction.
+# significant (Mann–Whitney p, Benjamini–Hochberg-adjusted over the cells, < 0.05)
+# and in which direction.
 #
 # Variables (gnuplot -e), besides those listed in common.gp:
 #   data      three blocks: significant increase, significant decrease, not
@@ -24,8 +25,8 @@ set style fill solid 0.85 border rgb '#333333'
 
 lo(r) = r < 1 ? r : 1
 hi(r) = r < 1 ? 1 : r
-cmd = "plot data index 0 using (1):1:(lo($2)):(hi($2)):($1-0.35):($1+0.35) with boxxyerror lc rgb '#D55E00' title 'higher in B (p < 0.05)', "
-cmd = cmd . "data index 1 using (1):1:(lo($2)):(hi($2)):($1-0.35):($1+0.35) with boxxyerror lc rgb '#0072B2' title 'lower in B (p < 0.05)', "
+cmd = "plot data index 0 using (1):1:(lo($2)):(hi($2)):($1-0.35):($1+0.35) with boxxyerror lc rgb '#D55E00' title 'higher in B (adjusted p < 0.05)', "
+cmd = cmd . "data index 1 using (1):1:(lo($2)):(hi($2)):($1-0.35):($1+0.35) with boxxyerror lc rgb '#0072B2' title 'lower in B (adjusted p < 0.05)', "
 cmd = cmd . "data index 2 using (1):1:(lo($2)):(hi($2)):($1-0.35):($1+0.35) with boxxyerror lc rgb '#BBBBBB' title 'not significant', "
 cmd = cmd . "data using 3:1:($4 - $3):(0) with vectors heads size screen 0.004,90 lw 1.2 lc rgb '#222222' notitle, "
 cmd = cmd . "data using 6:1:5 with labels left offset 0.7,0 font ',8' notitle"

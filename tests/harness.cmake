@@ -11,6 +11,11 @@ target_link_libraries(test_descriptors PRIVATE mmb_harness)
 add_test(NAME harness_descriptors COMMAND test_descriptors)
 set_tests_properties(harness_descriptors PROPERTIES LABELS "unit")
 
+add_executable(test_region ${MMB_T}/harness/test_region.c)
+target_link_libraries(test_region PRIVATE mmb_harness)
+add_test(NAME harness_region COMMAND test_region)
+set_tests_properties(harness_region PROPERTIES LABELS "unit" TIMEOUT 120)
+
 # Fault-injection malloc libraries (not in sanitizer builds: they replace malloc).
 if(NOT MMB_SANITIZE)
   foreach(kind crash hang overlap misaligned nomalloc)

@@ -363,7 +363,10 @@ static const mmb_workload wl_heap_sweep = {
     .params = hs_params,
     .needs = MMB_CAP_GRAPH,
     .min_threads = 1,
-    .sweep = "growth=25,35,50,100,200,400",
+    /* factors Boehm's integer free-space divisor d = 2 / growth expresses
+     * (d = 8, 5, 4, 3, 2, 1), so boehm and gc run at matched factors; 67 is
+     * the default of both */
+    .sweep = "growth=25,40,50,67,100,200",
     .heap_growth_param = "growth",
     .setup = hs_setup,
     .run = bt_run,

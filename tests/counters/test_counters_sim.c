@@ -3,7 +3,8 @@
  * Two runs of the same cell give identical instruction, read and write
  * counts; twice the operations give twice the instructions (so process
  * start, setup and verification are excluded); two threads sharing the
- * same work give the same total (every worker is collected).
+ * same work give the same total (every worker is collected); larson's work,
+ * done on threads started inside the region, is collected too.
  * Usage: test_counters_sim PATH-TO-MMBENCH */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -17,7 +18,7 @@
 
 static const char *mmbench;
 
-static int sim_cell(const char *params, const char *threads, mmb_record *rec) {
+static int sim_cell_w(const char *wl, const char *params, const char *threads, mmb_record *rec) {
   mmb_counter_opts o;
   char err[256], out[64], counters[64];
   if (mmb_counters_parse(&o, "sim", "", "", err, sizeof err) != 0) return -1;
@@ -26,7 +27,7 @@ static int sim_cell(const char *params, const char *threads, mmb_record *rec) {
   const char *argv[48];
   int n = mmb_counters_exec_prefix(&o, out, argv, 32);
   if (n <= 0) return -1;
-  const char *rest[] = {mmbench, "cell", "-w", "malloc-free", "-a", "glibc", "-p", params,
+  const char *rest[] = {mmbench, "cell", "-w", wl, "-a", "glibc", "-p", params,
                         "-t", threads, "--counters", counters, NULL};
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   argv[n] = NULL;
@@ -58,6 +59,10 @@ static int sim_cell(const char *params, const char *threads, mmb_record *rec) {
   return rc;
 }
 
+static int sim_cell(const char *params, const char *threads, mmb_record *rec) {
+  return sim_cell_w("malloc-free", params, threads, rec);
+}
+
 static double num(const mmb_record *r, const char *name) {
   double v;
   return mmb_record_num(r, name, &v) ? v : -1.0;
@@ -86,5 +91,15 @@ int main(int argc, char **argv) {
   CHECKF(it / ia > 0.99 && it / ia < 1.02, "2 threads: %.0f vs %.0f", it, ia);
   double per = num(&a, "sim_Ir_per_op");
   CHECKF(per > 10 && per < 5000 && per > 0.999 * ia / 20000 && per < 1.001 * ia / 20000, "Ir/op %g", per);
+  /* threads a worker starts inside the region are collected: larson's
+   * rounds are new threads; 2 or 20 rounds do the same operations, 20
+   * rounds pay for 18 more thread starts (about 70 000 instructions each) */
+  mmb_record l2, l20;
+  CHECK(sim_cell_w("larson", "n=20000;round=10000;slots=100", "1", &l2) == 0);
+  CHECK(sim_cell_w("larson", "n=20000;round=1000;slots=100", "1", &l20) == 0);
+  double i2 = num(&l2, "sim_Ir"), i20 = num(&l20, "sim_Ir");
+  printf("larson sim_Ir: %.0f (2 rounds), %.0f (20 rounds)\n", i2, i20);
+  CHECKF(i2 > 20000 * 50, "larson: %.0f instructions for 20000 free+malloc pairs: the round threads were not collected", i2);
+  CHECKF(i20 > i2 && i20 / i2 < 1.3, "larson: 20 rounds %.0f vs 2 rounds %.0f", i20, i2);
   return mmb_test_exit();
 }

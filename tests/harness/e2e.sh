@@ -37,10 +37,33 @@ done
 expect "ok rows have ns_per_op > 0" test -z "$(awk -F, 'NR>1 && $6=="ok" && !($11>0)' out/runs.csv)"
 expect "malloc-free ops = 20000" test -z "$(awk -F, 'NR>1 && $6=="ok" && $1=="malloc-free" && $10!=20000' out/runs.csv)"
 expect "summary.csv header" test "$(head -1 out/summary.csv)" = \
-  "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,noisy,floor_ns_per_op"
+  "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed"
 expect "summary has ns_per_op of glibc null" grep -q '^null,n=20000,glibc,1,ns_per_op,2,2,ok,' out/summary.csv
 expect "meta.json well formed" "$JSONCHECK" out/meta.json command preset started finished git.commit host.cpu_model host.kernel glibc allocators.glibc.version plan.reps counters
 expect "plan.json well formed" "$JSONCHECK" out/plan.json workloads allocators reps seed
 expect "timeline has samples" test "$(wc -l < out/timeline.csv)" -ge 1
 expect "no temporary files left" test -z "$(ls -A out | grep '^\.')"
+
+# The region's memory and marks: base_rss_kb <= peak_rss_kb on ok rows,
+# oversubscribed 0/1, cgroup_peak_kb filled exactly when meta.json says a
+# memory cgroup was made per cell.
+col() { head -1 "$1" | tr , '\n' | grep -nx "$2" | cut -d: -f1; }
+cb=$(col out/runs.csv base_rss_kb) cp=$(col out/runs.csv peak_rss_kb) co=$(col out/runs.csv oversubscribed)
+cg=$(col out/runs.csv cgroup_peak_kb)
+expect "new columns present" test -n "$cb" -a -n "$cp" -a -n "$co" -a -n "$cg"
+expect "ok rows: base_rss_kb <= peak_rss_kb" test -z "$(awk -F, -v b="$cb" -v p="$cp" 'NR>1 && $6=="ok" && !($b > 0 && $b <= $p)' out/runs.csv)"
+expect "ok rows: oversubscribed 0 or 1" test -z "$(awk -F, -v o="$co" 'NR>1 && $6=="ok" && $o!="0" && $o!="1"' out/runs.csv)"
+if "$JSONCHECK" out/meta.json cgroup.status >/dev/null 2>&1 && grep -q '"status":[[:space:]]*"ok"' <(tr -d '\n' < out/meta.json | grep -o '"cgroup":[^}]*'); then
+  expect "in a cgroup: ok rows have cgroup_peak_kb" test -z "$(awk -F, -v c="$cg" 'NR>1 && $6=="ok" && !($c > 0)' out/runs.csv)"
+  jstr() { tr -d '\n' < out/meta.json | grep -o "\"$1\":[[:space:]]*\"[^\"]*\"" | head -1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+  parent=$(jstr parent) prefix=$(jstr prefix)
+  expect "cgroup prefix in meta.json" test -n "$prefix" -a -d "$parent"
+  expect "no cgroup left behind" test -z "$(ls -d "$parent/$prefix"* 2>/dev/null)"
+fi
+# A cgroup that cannot be made: empty column, the reason in meta.json
+MMB_CGROUP_PARENT=/nonexistent/mmbench "$MMBENCH" run -w malloc-free -a glibc -t 1 -r 1 -p n=2000 -o nocg -q >nocg.log 2>&1
+expect "run without a cgroup exits 0" test $? -eq 0
+cg=$(col nocg/runs.csv cgroup_peak_kb)
+expect "no cgroup: column empty, never 0" test -z "$(awk -F, -v c="$cg" 'NR>1 && $c!=""' nocg/runs.csv)"
+expect "no cgroup: meta.json says why" grep -q '"reason":[[:space:]]*"cannot make the memory cgroup /nonexistent/mmbench' nocg/meta.json
 finish

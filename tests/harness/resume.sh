@@ -9,6 +9,10 @@ expected=18
 for trial in 1 2 3; do
   "$MMBENCH" run "${args[@]}" -o "k$trial" >/dev/null 2>&1 &
   pid=$!
+  for _ in $(seq 100); do # the folder is made after the allocator probes: slow on a loaded machine
+    [ -s "k$trial/runs.csv" ] && break
+    sleep 0.1
+  done
   sleep "0.$((trial * 3))"
   kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null

@@ -30,18 +30,42 @@ mf64="size=64;n=200000"
 larson="min=16;max=256;slots=1000;rounds=10;n=1000000"
 churn="dist=uniform;min=16;max=256;window=10000;n=2000000"
 # ns/op ratios B/A: 1.25 (glibc), 0.80 (jemalloc), 2.0 (larson glibc t=2);
-# peak RSS 1.5 (churn-random mimalloc); all significant (p = 0.012 with 5
-# repetitions a side, every B above every A).
+# peak RSS 1.5 (churn-random mimalloc); each p = 0.012 (5 repetitions a
+# side, every B above every A), yet none significant once adjusted over the
+# ~50 cells compared (Benjamini-Hochberg): a lone change needs p < 0.001.
 check "malloc-free 64 glibc ratio 1.25" near "$(field ratio malloc-free "$mf64" glibc 1)" 1.25 0.001
-check "malloc-free 64 glibc significant" test "$(field significant malloc-free "$mf64" glibc 1)" = 1
+check "malloc-free 64 glibc p 0.012" near "$(field p malloc-free "$mf64" glibc 1)" 0.0122 0.0005
+check "malloc-free 64 glibc not significant after adjustment" test "$(field significant malloc-free "$mf64" glibc 1)" = 0
 check "malloc-free 64 glibc CI around 1.25" bash -c "awk 'BEGIN{exit !($(field ratio_lo malloc-free "$mf64" glibc 1) < 1.25 && $(field ratio_hi malloc-free "$mf64" glibc 1) > 1.25)}'"
 check "malloc-free 64 glibc medians" near "$(field median_a malloc-free "$mf64" glibc 1)" 19.95 0.001
 check "malloc-free 64 jemalloc ratio 0.80" near "$(field ratio malloc-free "$mf64" jemalloc 1)" 0.80 0.001
-check "malloc-free 64 jemalloc significant" test "$(field significant malloc-free "$mf64" jemalloc 1)" = 1
+check "malloc-free 64 jemalloc not significant after adjustment" test "$(field significant malloc-free "$mf64" jemalloc 1)" = 0
 check "larson glibc t=2 ratio 2.0" near "$(field ratio larson "$larson" glibc 2)" 2.0 0.001
 check "larson glibc t=2 p" near "$(field p larson "$larson" glibc 2)" 0.0122 0.0005
 check "churn mimalloc RSS ratio 1.5" near "$(field rss_ratio churn-random "$churn" mimalloc 1)" 1.5 0.002
-check "churn mimalloc RSS significant" test "$(field rss_significant churn-random "$churn" mimalloc 1)" = 1
+check "churn mimalloc RSS p 0.012" near "$(field rss_p churn-random "$churn" mimalloc 1)" 0.0122 0.0005
+# p_adj and rss_p_adj are Benjamini-Hochberg over each column's cells:
+# recomputed here from the p columns (sorted, m/rank, monotone from the top)
+bh_check() { # P-COLUMN ADJ-COLUMN SIG-COLUMN
+  awk -F, -v pc="$1" -v qc="$2" -v sc="$3" '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $col[pc] != "" { m++; p[m] = $col[pc]; q[m] = $col[qc]; s[m] = $col[sc] }
+    END {
+      for (i = 1; i <= m; i++) { o[i] = i }
+      for (i = 2; i <= m; i++) for (j = i; j > 1 && p[o[j-1]] > p[o[j]]; j--) { t = o[j]; o[j] = o[j-1]; o[j-1] = t }
+      run = 1
+      for (k = m; k >= 1; k--) { v = p[o[k]] * m / k; if (v < run) run = v; want[o[k]] = run }
+      for (i = 1; i <= m; i++) {
+        d = want[i] - q[i]; if (d < 0) d = -d
+        if (d > 1e-6 * (want[i] + 1e-12) + 1e-9 || s[i] != (q[i] < 0.05)) { print "row " i ": p " p[i] " adj " q[i] " want " want[i] " sig " s[i]; bad = 1 }
+      }
+      if (m < 40) { print "only " m " tests"; bad = 1 }
+      exit bad
+    }' "$csv"
+}
+check "p_adj is Benjamini-Hochberg of p" bh_check p p_adj significant
+check "rss_p_adj is Benjamini-Hochberg of rss_p" bh_check rss_p rss_p_adj rss_significant
+check "table names the correction" grep -q 'Benjamini-Hochberg-adjusted p < 0.05 over the' "$base/stdout.txt"
 check "churn mimalloc time unchanged" near "$(field ratio churn-random "$churn" mimalloc 1)" 1.0 0.02
 # Cells: 56 in run-a, run-b drops one and adds one -> 55 shared.
 check "55 shared cells" test "$(($(wc -l <"$csv") - 1))" -eq 55
@@ -50,14 +74,24 @@ check "failed on one side: no ratio, statuses" test "$(field status_a churn-rand
 # Sorted by change: the largest increase first, the decrease last of the ratios.
 first=$(grep -m1 -n 'larson glibc t=2' "$base/stdout.txt" | cut -d: -f1)
 check "table sorted: larson glibc t=2 first" test "$first" = 6
-check "table: significance mark" grep -q '2.000\*' "$base/stdout.txt"
+check "table: no significance mark" test -z "$(grep -E '[0-9]\.[0-9]{3}\*' "$base/stdout.txt")"
+# Two cells compared: a family of 2, where p = 0.012 stays significant.
+for r in a b; do
+  mkdir -p "$base/pair-$r"
+  cp "$base/run-$r/meta.json" "$base/pair-$r/" 2>/dev/null
+  { head -1 "$base/run-$r/runs.csv"; grep "^malloc-free,$mf64,\(glibc\|jemalloc\),1," "$base/run-$r/runs.csv"; } >"$base/pair-$r/runs.csv"
+done
+"$MMBENCH" compare "$base/pair-a" "$base/pair-b" -o "$base/pair" >"$base/pair.out" 2>/dev/null
+check "pair: 2 cells" test "$(($(wc -l <"$base/pair/compare.csv") - 1))" -eq 2
+check "pair: significance mark" grep -q '1.250\*' "$base/pair.out"
+check "pair: adjusted p = 2 p / 2" near "$(awk -F, 'NR > 1 && $3 == "glibc" { print $23 }' "$base/pair/compare.csv")" 0.0122 0.0005
 check "env warning names jemalloc version" grep -q 'warning: the environments differ.*jemalloc version' "$base/stderr.txt"
 check "env warning is one line" one_line "$base/stderr.txt"
 if command -v gnuplot >/dev/null; then
   for p in compare-time compare-rss; do
     check "$p.svg" file_min "$out/$p.svg" 8000
     check "$p.png" is_png "$out/$p.png"
-    check "$p.svg legend" grep -q 'higher in B (p &lt; 0.05)\|higher in B (p < 0.05)' "$out/$p.svg"
+    check "$p.svg legend" grep -q 'higher in B (adjusted p &lt; 0.05)\|higher in B (adjusted p < 0.05)' "$out/$p.svg"
     check "$p.svg labels cells" grep -q 'larson glibc t=2' "$out/$p.svg"
   done
 fi

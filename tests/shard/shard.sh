@@ -18,7 +18,7 @@ expect "three shard folders" test "$(ls sh/shards | wc -l)" -eq 3
 expect "the last shard merged on its own" test -s sh/runs.csv
 expect "merged rows = local rows" cmp -s <(keys local/runs.csv) <(keys sh/runs.csv)
 expect "merged runs.csv has host and host_kind" test "$(cols sh/runs.csv host host_kind | sort -u | wc -l)" -eq 1
-expect "summary.csv ends with host" grep -q ',noisy,floor_ns_per_op,host$' <(head -1 sh/summary.csv)
+expect "summary.csv ends with host" grep -q ',noisy,floor_ns_per_op,oversubscribed,host$' <(head -1 sh/summary.csv)
 expect "meta.json says complete" grep -q '"complete":[[:space:]]*true' sh/meta.json
 # shards are disjoint and cover the plan
 n_local=$(cols local/runs.csv workload params allocator threads | sort -u | wc -l)
@@ -110,6 +110,11 @@ sed -i 's/"cpu_model":[[:space:]]*"[^"]*"/"cpu_model": "Another CPU"/' "$dst/met
 per_kind=$(grep -c "^$cell,1,ns_per_op," pool/summary.csv)
 expect "--pool, different machines: still a row per kind ($per_kind)" test "$per_kind" -eq 2
 expect "meta.json lists two kinds of host" test "$(grep -c '"facts"' pool/meta.json)" -eq 2
+"$MMBENCH" merge -q pool > pr.txt 2>&1
+expect "two machines: a report per machine" test -s pool/hosts/othernode/report.html -a -s "pool/hosts/$(basename "$src" | cut -d- -f2-)/report.html"
+expect "two machines: each folder has only its rows" test "$(($(wc -l < pool/hosts/othernode/runs.csv) - 1))" -eq "$moved"
+expect "two machines: report.html indexes both" test "$(grep -c 'hosts/.*/report.html' pool/report.html)" -eq 2
+expect "two machines: each folder's meta names its CPU" grep -q '"cpu_model":[[:space:]]*"Another CPU"' <(head -40 pool/hosts/othernode/meta.json)
 
 # --- bad --shard / --slurm input: exit 2, one line, nothing written ------
 for bad in 0/4 5/4 x 1/0 2/4x -1/4 /4 4/; do
