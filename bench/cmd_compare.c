@@ -449,8 +449,13 @@ static void copy_ratio(const ratio *r, mmb_cratio *out) {
   out->lo = r->lo;
   out->hi = r->hi;
   out->p = r->p;
-  out->p_adj = r->p;
+  out->p_adj = r->p_adj;
   out->sig = r->sig;
+}
+
+static void copy_counts(const side *a, const side *b, int rss, mmb_cratio *out) {
+  out->na = (int)(rss ? a->nr : a->nt);
+  out->nb = (int)(rss ? b->nr : b->nt);
 }
 
 static int write_page(const char *outdir, const jcell *c, size_t n, const char *ca,
@@ -466,9 +471,11 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
     v[i].status_b = c[i].b.status;
     copy_ratio(&c[i].t, &v[i].t);
     copy_ratio(&c[i].r, &v[i].r);
+    copy_counts(&c[i].a, &c[i].b, 0, &v[i].t);
+    copy_counts(&c[i].a, &c[i].b, 1, &v[i].r);
   }
   mmb_cpage pg = {.caption_a = ca, .caption_b = cb, .envdiff = envdiff,
-                  .method = "unadjusted", .alpha = SIGNIFICANT_P,
+                  .method = mmb_p_adjust_name(ADJUST), .alpha = SIGNIFICANT_P,
                   .drawn_time = drawn_time, .drawn_rss = drawn_rss};
   int rc = mmb_cmp_html_write(outdir, &pg, v, n, err, errlen);
   free(v);

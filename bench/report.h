@@ -80,6 +80,13 @@ void mmb_rep_free(mmb_rmodel *m);
 const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const char *params,
                               const char *allocator, int threads);
 
+/* The harness floor at c's point: the median ns/op of the `floor`
+ * allocator's cell with the same workload, params and threads (summary.csv's
+ * floor_ns_per_op), or NAN when there is none. */
+double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c);
+/* 1 when allocator name is the `floor` pseudo-allocator (not a contender). */
+int mmb_rep_is_floor(const char *allocator);
+
 /* Index of metric name, or -1. */
 int mmb_rep_metric(const mmb_rmodel *m, const char *name);
 /* The statistics of metric name for cell c, or NULL when not measured. */
@@ -258,6 +265,7 @@ typedef struct mmb_cratio {
   double ratio, lo, hi;  /* B/A and its bootstrap interval */
   double p, p_adj;       /* Mann-Whitney p of the cell, and adjusted over all cells */
   int sig;               /* significant after the correction */
+  int na, nb;            /* repetitions with a value in A and in B */
 } mmb_cratio;
 
 typedef struct mmb_ccell {

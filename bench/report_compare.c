@@ -12,6 +12,7 @@
 
 #include "html.h"
 #include "report.h"
+#include "stats.h"
 
 #define H(text) mmb_html_text(f, text)
 
@@ -129,6 +130,31 @@ static void counts(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *w
           what, up, down, same);
 }
 
+/* When no single cell can reach the corrected level at these repetition
+ * counts (every B above every A still gives p above alpha / cells), say so:
+ * "not significant" must not read as "no change". */
+static void reach_note(FILE *f, const mmb_ccell *c, size_t n, const mmb_cpage *pg) {
+  size_t fam = 0;
+  int na = 0, nb = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!c[i].t.have) continue;
+    fam++;
+    if (c[i].t.na + c[i].t.nb > na + nb) na = c[i].t.na, nb = c[i].t.nb;
+  }
+  if (fam < 2 || !na || !nb) return;
+  double *x = malloc((size_t)(na + nb) * sizeof *x);
+  if (!x) abort();
+  for (int i = 0; i < na + nb; i++) x[i] = i;
+  double pmin = mmb_mann_whitney_p(x, (size_t)na, x + na, (size_t)nb);
+  free(x);
+  if (pmin < pg->alpha / (double)fam) return;
+  fprintf(f, "<p class=\"note\" id=\"reach\">With %d and %d repetitions the smallest p a cell can "
+             "have is %.2g, above %.2g, the level a change in a single cell needs among %zu: only "
+             "changes shared by many cells can show as significant. Read the sorted ratios and "
+             "their intervals; more repetitions (-r) lower that floor.</p>\n",
+          na, nb, pmin, pg->alpha / (double)fam, fam);
+}
+
 /* The significant changes of one metric, largest first. */
 static void changes(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *what) {
   size_t *idx = calloc(n + 1, sizeof *idx);
@@ -235,6 +261,7 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
     curve(f, c, n, 0, "curve-time", pg);
     fputs("<h4>Peak RSS: B ÷ A, every cell</h4>\n", f);
     curve(f, c, n, 1, "curve-rss", pg);
+    reach_note(f, c, n, pg);
     changes(f, c, n, 0, "time per operation");
     changes(f, c, n, 1, "peak RSS");
   }

@@ -133,7 +133,8 @@ static void num_cell(FILE *f, const char *text, const char *cls) {
 }
 
 static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
-  int floor = mmb_rep_metric(m, MMB_METRIC_FLOOR) >= 0;
+  int floor = 0;
+  for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_rep_is_floor(m->allocs[k]);
   int levels = mmb_table_col(m->summary, "ci_level") >= 0;
   fprintf(f, "<section id=\"results\"><h2>Full table</h2>\n<p>Median over the repetitions of "
              "each cell with its confidence interval (%s) and coefficient of variation "
@@ -167,8 +168,8 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
                     *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
                     *rss = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS),
-                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE),
-                    *fl = floor ? mmb_rep_stat(m, c, MMB_METRIC_FLOOR) : NULL;
+                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE);
+    double fl = floor ? mmb_rep_floor(m, c) : NAN;
     int noisy = ok && t && t->noisy;
     fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k,
             ok ? "ok" : skipped ? "skipped" : "bad", noisy);
@@ -205,7 +206,7 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     }
     num_cell(f, buf, noisy ? "noisy" : NULL);
     if (floor) {
-      if (fl) mmb_rep_fmt_si(fl->median, "ns", lo, sizeof lo);
+      if (!isnan(fl) && !mmb_rep_is_floor(c->allocator)) mmb_rep_fmt_si(fl, "ns", lo, sizeof lo);
       else snprintf(lo, sizeof lo, "—");
       num_cell(f, lo, NULL);
     }

@@ -159,6 +159,14 @@ const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const c
   return NULL;
 }
 
+int mmb_rep_is_floor(const char *allocator) { return strcmp(allocator, "floor") == 0; }
+
+double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c) {
+  const mmb_rcell *f = mmb_rep_find(m, c->workload, c->params, "floor", c->threads);
+  const mmb_rstat *t = f ? mmb_rep_stat(m, f, MMB_METRIC_TIME) : NULL;
+  return t ? t->median : NAN;
+}
+
 const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *name) {
   int k = mmb_rep_metric(m, name);
   if (k < 0 || !c->stat || !c->stat[k].have) return NULL;

@@ -67,7 +67,8 @@ static int family_base(const mmb_rmodel *m, const char *fam) {
     }
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
-    if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME))
+    if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME) &&
+        !mmb_rep_is_floor(c->allocator))
       return c->alloc;
   }
   return -1;
@@ -80,6 +81,7 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
                     mmb_rbest *best) {
   best->alloc = -1;
   for (size_t a = 0; a < m->nallocs; a++) {
+    if (mmb_rep_is_floor(m->allocs[a])) continue; /* the harness, not a contender */
     double sum = 0, var = 0;
     int k = 0;
     for (size_t i = 0; i < m->ncells; i++) {
@@ -153,7 +155,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     else if (skipped) ov->skipped++, f->skipped++;
     else ov->failed++, f->failed++;
     if (noisy) ov->noisy++, f->noisy++;
-    if (ok && t) measured[c->alloc] = 1;
+    if (ok && t && !mmb_rep_is_floor(c->allocator)) measured[c->alloc] = 1;
     if (strcmp(c->status, "corrupt") == 0) add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
 
     /* Oversubscription: the runner's own column when it has one. */

@@ -71,6 +71,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     if (!seen) cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
   }
   for (size_t a = 0; a < m->nallocs; a++) {
+    if (mmb_rep_is_floor(m->allocs[a])) continue; /* shown in each cell's tip instead */
     int any = 0;
     for (size_t k = 0; k < m->ncells && !any; k++)
       any = m->cells[k].alloc == (int)a && strcmp(m->cells[k].status, "skipped") != 0;
@@ -182,12 +183,12 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
                x->base < 0 ? "the baseline has no value here" : "no value");
     }
     if (!rss && rr->have && !is_failed(c)) {
-      const mmb_rstat *fl = mmb_rep_stat(m, c, MMB_METRIC_FLOOR),
-                      *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
-      if (fl && t && t->median > 0) {
+      const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+      double fl = mmb_rep_floor(m, c);
+      if (!isnan(fl) && t && t->median > 0) {
         size_t n = strlen(tip);
-        snprintf(tip + n, sizeof tip - n, "; harness floor %.0f %% of the time",
-                 100 * fl->median / t->median);
+        snprintf(tip + n, sizeof tip - n, "; the harness floor is %.0f %% of its time",
+                 100 * fl / t->median);
       }
     }
     fprintf(f, "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "

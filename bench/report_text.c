@@ -26,20 +26,6 @@ static void rpad(FILE *out, const char *s, int w) {
   fputs(s, out);
 }
 
-/* The median ns/op of the `floor` cell at c's point (workload, params,
- * threads): summary.csv's floor_ns_per_op; NAN when there is none. */
-static double floor_of(const mmb_rmodel *m, const mmb_rcell *c) {
-  for (size_t k = 0; k < m->ncells; k++) {
-    const mmb_rcell *f = &m->cells[k];
-    if (strcmp(f->allocator, "floor") != 0 || f->threads != c->threads ||
-        strcmp(f->workload, c->workload) != 0 || strcmp(f->params, c->params) != 0)
-      continue;
-    const mmb_rstat *t = mmb_rep_stat(m, f, MMB_METRIC_TIME);
-    return t ? t->median : NAN;
-  }
-  return NAN;
-}
-
 void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   int ww = 8, wp = 10, wa = 9;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -90,7 +76,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     else snprintf(rss, sizeof rss, "-");
     rpad(out, med, 10);
     char fl[32] = "-";
-    double fv = floor_of(m, c);
+    double fv = mmb_rep_floor(m, c);
     if (!isnan(fv)) mmb_rep_fmt_si(fv, "ns", fl, sizeof fl);
     fputc(' ', out);
     rpad(out, fl, 8);
