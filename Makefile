@@ -6,8 +6,8 @@ CMAKE_FLAGS ?=
 MMBENCH = $(BUILD)/mmbench
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps test-deps configure build bench bench-quick test test-main test-asan test-tsan \
-        fuzz reproduce test-slurm bench-merge clean
+.PHONY: all deps test-deps configure build bench bench-quick traces test test-main test-asan test-tsan \
+        fuzz reproduce test-slurm bench-merge crosscheck clean
 
 all: build
 
@@ -25,13 +25,19 @@ build: configure
 
 # The main job: the default matrix into results/<stamp>-<host>/, then its
 # figures and report page.
-bench: build
+bench: build traces
 	$(MMBENCH) run --preset default $(BENCH_ARGS)
 	scripts/plot results/latest
 
-bench-quick: build
+bench-quick: build traces
 	$(MMBENCH) run --preset quick $(BENCH_ARGS)
 	scripts/plot results/latest
+
+# The programs' allocation traces trace-replay replays, recorded on first
+# use into ~/.cache/mmbench/traces (a program that is missing is noted and
+# its replay cells skipped, not fatal).
+traces: build
+	-@scripts/record-traces --build $(BUILD)
 
 # Every test: the main build's CTest suite, then the allocator and harness
 # unit tests under ASan+UBSan, the threaded ones under TSan, and a bounded
@@ -70,6 +76,16 @@ bench-merge: build
 
 reproduce: build
 	$(MMBENCH) reproduce $(REPRODUCE_ARGS)
+
+# mmbench's churn-random / malloc-free ratios against a bare loop under the
+# same preloaded mallocs, side by side, medians of 5 rounds; fails when a
+# churn-random ratio (jemalloc, tcmalloc) is more than 15 % from the bare
+# loop's. The figures stay in results/crosscheck-<stamp>.txt (runs beside).
+CROSSCHECK_ARGS ?= --rounds 5 --strict 15
+crosscheck: build
+	@d=results/crosscheck-$$(date -u +%Y%m%dT%H%M%SZ); mkdir -p results; \
+	  scripts/crosscheck $(CROSSCHECK_ARGS) -o $$d > $$d.txt; rc=$$?; cat $$d.txt; \
+	  echo "figures: $$d.txt, runs: $$d/"; exit $$rc
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz

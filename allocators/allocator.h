@@ -56,6 +56,9 @@ typedef struct mmb_allocator {
   unsigned caps;           /* MMB_CAP_* */
   const char *library;     /* PRELOAD: shared object to preload ("" = none) */
   const char *unavailable; /* non-NULL: why it cannot run on this build */
+  /* INPROC: a build of it that LD_PRELOAD can give a real program (the
+   * programs family); NULL or "" = none. */
+  const char *preload_library;
 
   /* Called once in the child before setup. 0 or a negative errno. */
   int (*init)(void);

@@ -31,6 +31,7 @@
 
 #include "allocator.h"
 #include "arena_internal.h"
+#include "mmb_config.h"
 
 #define MAX_HEAPS 1024 /* arenas (pools) alive at once: threads alive at once */
 #define TLS __attribute__((tls_model("initial-exec"))) __thread
@@ -423,6 +424,7 @@ const mmb_allocator mmb_alloc_arena_pool = {
     .kind = MMB_KIND_INPROC,
     .caps = MMB_CAP_MALLOC | MMB_CAP_RESET | MMB_CAP_STATS,
     .library = "",
+    .preload_library = MMB_ARENA_POOL_PRELOAD, /* programs: allocators/preload/ */
     .init = pool_init,
     .fini = pool_fini,
     .thread_attach = pool_attach,

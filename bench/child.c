@@ -4,6 +4,7 @@
 
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -74,7 +75,7 @@ void mmb_last_line(const char *text, char *out, size_t len) {
 }
 
 static void apply_pin(const char *pin) {
-  if (!*pin) return;
+  if (!pin || !*pin) return;
   cpu_set_t set;
   CPU_ZERO(&set);
   char *copy = strdup(pin), *save = NULL;
@@ -89,17 +90,7 @@ static void apply_pin(const char *pin) {
   sched_setaffinity(0, sizeof set, &set);
 }
 
-/* Environment for the allocator: LD_PRELOAD and its [settings]. */
-static void apply_env(const mmb_alloc_spec *spec) {
-  const mmb_allocator *lib = spec->base ? spec->base : spec->alloc;
-  if (lib->kind == MMB_KIND_PRELOAD && lib->library && *lib->library)
-    setenv("LD_PRELOAD", lib->library, 1);
-  else
-    unsetenv("LD_PRELOAD");
-  for (int i = 0; i < spec->nsettings; i++) putenv(strdup(spec->settings[i]));
-}
-
-static long child_rss_kb(pid_t pid) {
+static long statm_rss_kb(pid_t pid) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
   FILE *f = fopen(path, "r");
@@ -108,6 +99,227 @@ static long child_rss_kb(pid_t pid) {
   int ok = fscanf(f, "%ld %ld", &size, &res) == 2;
   fclose(f);
   return ok ? res * (sysconf(_SC_PAGESIZE) / 1024) : -1;
+}
+
+static long tree_rss(pid_t pid, int depth) {
+  long own = statm_rss_kb(pid);
+  if (own < 0 || depth > 16) return own;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+  DIR *d = opendir(path);
+  if (!d) return own;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char kids[128];
+    snprintf(kids, sizeof kids, "/proc/%d/task/%s/children", (int)pid, e->d_name);
+    FILE *f = fopen(kids, "r");
+    if (!f) continue;
+    int child;
+    while (fscanf(f, "%d", &child) == 1) {
+      long k = tree_rss((pid_t)child, depth + 1);
+      if (k > 0) own += k;
+    }
+    fclose(f);
+  }
+  closedir(d);
+  return own;
+}
+
+long mmb_tree_rss_kb(pid_t pid) { return tree_rss(pid, 0); }
+
+/* Environment for the allocator: LD_PRELOAD and its [settings]. */
+static void apply_env(const mmb_spawn_opts *o) {
+  const mmb_alloc_spec *spec = o->spec;
+  const char *lib = o->preload;
+  if (!lib && spec) {
+    const mmb_allocator *a = spec->base ? spec->base : spec->alloc;
+    if (a->kind == MMB_KIND_PRELOAD && a->library && *a->library) lib = a->library;
+  }
+  if (lib && *lib)
+    setenv("LD_PRELOAD", lib, 1);
+  else
+    unsetenv("LD_PRELOAD");
+  if (spec)
+    for (int i = 0; i < spec->nsettings; i++) putenv(strdup(spec->settings[i]));
+  for (char *const *e = o->env; e && *e; e++) putenv(strdup(*e));
+}
+
+/* In the child after fork: descriptors, pinning, environment, exec. */
+static void child_exec(char *const argv[], const mmb_spawn_opts *o, int res_w, int out_w, int err_w,
+                       int go_r) {
+  setpgid(0, 0);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+  int devnull = open("/dev/null", O_RDWR);
+  int in = o->stdin_path ? open(o->stdin_path, O_RDONLY) : devnull;
+  if (in < 0) {
+    dprintf(err_w, "cannot open %s: %s\n", o->stdin_path, strerror(errno));
+    _exit(127);
+  }
+  dup2(in, 0);
+  dup2(out_w >= 0 ? out_w : devnull, 1);
+  dup2(err_w, 2);
+  if (res_w >= 0) dup2(res_w, 3);
+  if (o->pin) apply_pin(o->pin);
+  if (o->cwd && chdir(o->cwd) != 0) {
+    dprintf(2, "cannot enter %s: %s\n", o->cwd, strerror(errno));
+    _exit(127);
+  }
+  if (go_r >= 0) { /* held until the parent set up what watches it */
+    char c;
+    while (read(go_r, &c, 1) < 0 && errno == EINTR) {
+    }
+  }
+  apply_env(o);
+  unsetenv("MMB_CGROUP");
+  int jr = o->cgroup ? mmb_cgroup_join(o->cgroup) : 0;
+  if (jr != 0) dprintf(2, "mmbench: could not enter the memory cgroup %s: %s\n", o->cgroup, strerror(-jr));
+  if (o->search_path) execvp(argv[0], argv);
+  else execv(argv[0], argv);
+  dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+  _exit(127);
+}
+
+int mmb_spawn(char *const argv[], const mmb_spawn_opts *o, mmb_proc *p) {
+  int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}}, go[2] = {-1, -1};
+  int want[3] = {o->result_fd, o->out_pipe, 1};
+  memset(p, 0, sizeof *p);
+  p->fd[0] = p->fd[1] = p->fd[2] = p->go = -1;
+  int e = 0;
+  for (int i = 0; i < 3 && !e; i++)
+    if (want[i] && pipe2(pipes[i], O_CLOEXEC) != 0) e = errno;
+  if (!e && o->hold && pipe2(go, O_CLOEXEC) != 0) e = errno;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = e ? -1 : fork();
+  if (pid < 0) {
+    if (!e) e = errno;
+    for (int i = 0; i < 3; i++) close(pipes[i][0]), close(pipes[i][1]);
+    if (go[0] >= 0) close(go[0]), close(go[1]);
+    return -e;
+  }
+  if (pid == 0) child_exec(argv, o, pipes[0][1], pipes[1][1], pipes[2][1], go[0]);
+  setpgid(pid, pid);
+  p->t_start = mmb_mono_s();
+  p->pid = pid;
+  for (int i = 0; i < 3; i++) {
+    if (pipes[i][1] >= 0) close(pipes[i][1]);
+    p->fd[i] = pipes[i][0];
+  }
+  if (go[0] >= 0) close(go[0]);
+  p->go = go[1];
+  return 0;
+}
+
+void mmb_proc_release(mmb_proc *p) {
+  if (p->go < 0) return;
+  p->t_start = mmb_mono_s();
+  ssize_t rc = write(p->go, "g", 1);
+  (void)rc;
+  close(p->go);
+  p->go = -1;
+}
+
+int mmb_proc_alive(mmb_proc *p) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  if (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0) return 0;
+  return si.si_pid == 0;
+}
+
+static int reap(mmb_proc *p, struct rusage *ru) {
+  int status = 0;
+  struct rusage r;
+  memset(&r, 0, sizeof r);
+  while (wait4(p->pid, &status, 0, &r) < 0 && errno == EINTR) {
+  }
+  p->t_end = mmb_mono_s();
+  if (ru) *ru = r;
+  kill(-p->pid, SIGKILL); /* anything the child left behind in its group */
+  for (int i = 0; i < 3; i++)
+    if (p->fd[i] >= 0) close(p->fd[i]), p->fd[i] = -1;
+  if (p->go >= 0) close(p->go), p->go = -1;
+  return status;
+}
+
+int mmb_proc_wait(mmb_proc *p, double timeout, mmb_child_io *io, mmb_out_fn on_out, void *arg,
+                  mmb_timeline *tl, int sample, struct rusage *ru, int *timed_out) {
+  mmb_timeline none = {0};
+  if (!tl) tl = &none;
+  memset(io, 0, sizeof *io);
+  *timed_out = 0;
+  struct pollfd fds[3];
+  int open_fds = 0;
+  for (int i = 0; i < 3; i++) {
+    fds[i] = (struct pollfd){p->fd[i], POLLIN, 0};
+    open_fds += p->fd[i] >= 0;
+  }
+  double deadline = mmb_mono_s() + timeout;
+  double t_sample = sample == MMB_SAMPLE_ALWAYS ? p->t_start : -1;
+  while (open_fds > 0) {
+    double left = deadline - mmb_mono_s();
+    if (left <= 0) {
+      *timed_out = 1;
+      kill(-p->pid, SIGKILL);
+      break;
+    }
+    int wait_ms = tl->f && t_sample >= 0 ? 10 : (int)fmin(left * 1000 + 1, 200);
+    int n = poll(fds, 3, wait_ms);
+    if (n < 0 && errno != EINTR) break;
+    if (mmb_interrupted) {
+      kill(-p->pid, SIGKILL);
+      break;
+    }
+    for (int i = 0; i < 3; i++) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[8192];
+      ssize_t got = read(fds[i].fd, buf, sizeof buf);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        close(fds[i].fd);
+        p->fd[i] = fds[i].fd = -1;
+        open_fds--;
+        continue;
+      }
+      if (i == 0) {
+        keep_tail(io->out, &io->out_len, sizeof io->out, buf, (size_t)got);
+        if (sample == MMB_SAMPLE_MARKED && t_sample == -1 && strstr(io->out, "start\n"))
+          t_sample = mmb_mono_s();
+        if (sample == MMB_SAMPLE_MARKED && strstr(io->out, "end\n")) t_sample = -2; /* region over */
+      } else if (i == 1) {
+        if (on_out) on_out(arg, buf, (size_t)got);
+      } else {
+        keep_tail(io->err, &io->err_len, sizeof io->err, buf, (size_t)got);
+      }
+    }
+    if (tl->f && t_sample >= 0) {
+      pid_t who = tl->watch > 0 ? tl->watch : p->pid;
+      long rss = sample == MMB_SAMPLE_ALWAYS ? mmb_tree_rss_kb(who) : statm_rss_kb(who);
+      if (rss >= 0) fprintf(tl->f, "%s,%.1f,%ld\n", tl->key, (mmb_mono_s() - t_sample) * 1000.0, rss);
+    }
+  }
+  return reap(p, ru);
+}
+
+int mmb_proc_stop(mmb_proc *p, double grace, mmb_child_io *io, struct rusage *ru) {
+  kill(p->pid, SIGTERM);
+  double deadline = mmb_mono_s() + grace;
+  while (mmb_proc_alive(p) && mmb_mono_s() < deadline) {
+    for (int i = 1; i < 3; i++) { /* drain what it still writes */
+      if (p->fd[i] < 0) continue;
+      struct pollfd pf = {p->fd[i], POLLIN, 0};
+      char buf[4096];
+      if (poll(&pf, 1, 0) > 0) {
+        ssize_t got = read(p->fd[i], buf, sizeof buf);
+        if (got > 0 && i == 2) keep_tail(io->err, &io->err_len, sizeof io->err, buf, (size_t)got);
+      }
+    }
+    usleep(2000);
+  }
+  if (mmb_proc_alive(p)) kill(-p->pid, SIGKILL);
+  return reap(p, ru);
 }
 
 /* Spawn argv with the allocator's environment; collect its output until it
@@ -121,89 +333,14 @@ int mmb_child_run(char *const argv[], const mmb_alloc_spec *spec, const char *pi
 int mmb_child_run_cg(char *const argv[], const mmb_alloc_spec *spec, const char *pin,
                      const char *cgroup, double timeout, mmb_child_io *io, mmb_timeline *tl,
                      int *timed_out) {
-  mmb_timeline none = {0};
-  if (!tl) tl = &none;
-  int res[2], err[2];
+  mmb_spawn_opts o = {.spec = spec, .pin = pin, .result_fd = 1, .cgroup = cgroup};
+  mmb_proc p;
   memset(io, 0, sizeof *io);
   *timed_out = 0;
-  if (pipe2(res, O_CLOEXEC) != 0) return -1;
-  if (pipe2(err, O_CLOEXEC) != 0) {
-    close(res[0]), close(res[1]);
+  int rc = mmb_spawn(argv, &o, &p);
+  if (rc != 0) {
+    errno = -rc;
     return -1;
   }
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(res[0]), close(res[1]), close(err[0]), close(err[1]);
-    return -1;
-  }
-  if (pid == 0) {
-    setpgid(0, 0);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    dup2(res[1], 3);
-    dup2(err[1], 2);
-    int devnull = open("/dev/null", O_RDWR);
-    if (devnull >= 0) dup2(devnull, 1), dup2(devnull, 0);
-    apply_pin(pin);
-    if (spec) apply_env(spec);
-    unsetenv("MMB_CGROUP");
-    int jr = cgroup ? mmb_cgroup_join(cgroup) : 0;
-    if (jr != 0) dprintf(2, "mmbench: could not enter the memory cgroup %s: %s\n", cgroup, strerror(-jr));
-    execv(argv[0], argv);
-    dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  setpgid(pid, pid);
-  close(res[1]);
-  close(err[1]);
-  struct pollfd fds[2] = {{res[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  double deadline = mmb_mono_s() + timeout, t_start = -1;
-  int open_fds = 2;
-  while (open_fds > 0) {
-    double left = deadline - mmb_mono_s();
-    if (left <= 0) {
-      *timed_out = 1;
-      kill(-pid, SIGKILL);
-      break;
-    }
-    int wait_ms = tl->f && t_start >= 0 ? 10 : (int)fmin(left * 1000 + 1, 200);
-    int n = poll(fds, 2, wait_ms);
-    if (n < 0 && errno != EINTR) break;
-    if (mmb_interrupted) {
-      kill(-pid, SIGKILL);
-      break;
-    }
-    for (int i = 0; i < 2; i++) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      char buf[4096];
-      ssize_t got = read(fds[i].fd, buf, sizeof buf);
-      if (got <= 0) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        open_fds--;
-        continue;
-      }
-      if (i == 0) {
-        keep_tail(io->out, &io->out_len, sizeof io->out, buf, (size_t)got);
-        if (t_start < 0 && strstr(io->out, "start\n")) t_start = mmb_mono_s();
-        if (strstr(io->out, "end\n")) t_start = -2; /* region over: stop sampling */
-      } else {
-        keep_tail(io->err, &io->err_len, sizeof io->err, buf, (size_t)got);
-      }
-    }
-    if (tl->f && t_start >= 0) {
-      long rss = child_rss_kb(pid);
-      if (rss >= 0) fprintf(tl->f, "%s,%.1f,%ld\n", tl->key, (mmb_mono_s() - t_start) * 1000.0, rss);
-    }
-  }
-  for (int i = 0; i < 2; i++)
-    if (fds[i].fd >= 0) close(fds[i].fd);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  kill(-pid, SIGKILL); /* anything the child left behind in its group */
-  return status;
+  return mmb_proc_wait(&p, timeout, io, NULL, NULL, tl, MMB_SAMPLE_MARKED, NULL, timed_out);
 }
-

@@ -1,12 +1,16 @@
-/* mmbench — child processes: mmbench re-executed with an allocator
- * injected (LD_PRELOAD and its [settings]), its result descriptor (3) and
- * stderr collected, RSS sampled while it is in its measured region, killed
- * with its whole process group at the timeout or on interruption. */
+/* mmbench — child processes, the one place that spawns them: mmbench
+ * re-executed as a cell, or a program, with an allocator injected
+ * (LD_PRELOAD and its [settings]); its result descriptor (3), stdout and
+ * stderr collected; RSS of its process tree sampled; its resource usage
+ * taken from wait4; killed with its whole process group at the timeout or
+ * on interruption. */
 #ifndef MMB_CHILD_H
 #define MMB_CHILD_H
 
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
 
 #include "cli_util.h"
 
@@ -20,6 +24,7 @@ typedef struct mmb_child_io {
 typedef struct mmb_timeline {
   FILE *f;         /* NULL: do not sample */
   const char *key; /* CSV fields written before t_ms,rss_kb */
+  pid_t watch;     /* > 0: sample this process's tree instead of the waited child's */
 } mmb_timeline;
 
 /* Set by SIGINT / SIGTERM once mmb_child_catch_signals ran. */
@@ -46,5 +51,61 @@ int mmb_child_run_cg(char *const argv[], const mmb_alloc_spec *spec, const char 
 
 /* Last non-empty line of text, for a reason column. */
 void mmb_last_line(const char *text, char *out, size_t len);
+
+/* ---------------------------------------------------------------------------
+ * The general form: spawn, then wait
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_spawn_opts {
+  const mmb_alloc_spec *spec; /* allocator injected; NULL = none (LD_PRELOAD removed) */
+  const char *preload;        /* non-NULL: preload this library instead of spec's */
+  char *const *env;           /* extra KEY=VALUE, NULL-terminated (may be NULL) */
+  const char *pin;            /* CPU list, NULL or "" = anywhere */
+  const char *cwd;            /* NULL = the parent's */
+  const char *stdin_path;     /* NULL = /dev/null */
+  int result_fd;              /* 1: a pipe on the child's descriptor 3 */
+  int out_pipe;               /* 1: stdout to a pipe, else /dev/null */
+  int hold;                   /* 1: the child waits for mmb_proc_release to exec */
+  int search_path;            /* 1: argv[0] is looked up in PATH */
+  const char *cgroup;         /* memory cgroup to join before exec (NULL = none) */
+} mmb_spawn_opts;
+
+typedef struct mmb_proc {
+  pid_t pid;
+  int fd[3];       /* read ends: descriptor 3, stdout, stderr (-1 = none) */
+  int go;          /* hold: the write end the child waits on */
+  double t_start;  /* monotonic seconds at fork (or release) */
+  double t_end;    /* when it was reaped */
+} mmb_proc;
+
+/* Start argv in its own process group. 0, or -errno. */
+int mmb_spawn(char *const argv[], const mmb_spawn_opts *o, mmb_proc *p);
+/* hold: let the child exec now (the clock starts here). */
+void mmb_proc_release(mmb_proc *p);
+
+/* Called with each chunk the child writes on stdout (may be NULL). */
+typedef void (*mmb_out_fn)(void *arg, const char *buf, size_t n);
+
+enum {
+  MMB_SAMPLE_MARKED = 0, /* RSS sampled between "start" and "end" on descriptor 3 */
+  MMB_SAMPLE_ALWAYS = 1, /* RSS of the whole process tree sampled from the start */
+};
+
+/* Collect the child's output until it exits or the timeout passes (then its
+ * group is killed); reap it. Returns the wait status; *ru (may be NULL) is
+ * its resource usage with its reaped descendants; *timed_out set when it
+ * was killed for time. tl may be NULL; sample is MMB_SAMPLE_*. */
+int mmb_proc_wait(mmb_proc *p, double timeout, mmb_child_io *io, mmb_out_fn on_out, void *arg,
+                  mmb_timeline *tl, int sample, struct rusage *ru, int *timed_out);
+
+/* Stop a child that runs in the background (a server): SIGTERM, up to
+ * grace seconds, then SIGKILL to its group; reap it. Returns the wait
+ * status and *ru. */
+int mmb_proc_stop(mmb_proc *p, double grace, mmb_child_io *io, struct rusage *ru);
+
+/* 1 while the child has not exited (it is not reaped). */
+int mmb_proc_alive(mmb_proc *p);
+
+/* Resident KiB of pid and every descendant, -1 when pid is gone. */
+long mmb_tree_rss_kb(pid_t pid);
 
 #endif

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "counters.h"
 #include "presets.h"
+#include "program.h"
 #include "workload.h"
 
 static const char *kind_name(mmb_alloc_kind k) {
@@ -60,6 +61,21 @@ static void list_allocators(void) {
          "  NAME[KEY=VALUE;...]    a variant with environment settings, e.g. glibc[MALLOC_ARENA_MAX=1]\n");
 }
 
+static int list_programs(void) {
+  char err[600];
+  if (mmb_programs_load(err, sizeof err) != 0) {
+    fprintf(stderr, "mmbench list: %s\n", err);
+    return 2;
+  }
+  printf("programs (-w NAME, -w programs, -w prog:PATH, -w 'cmd:COMMAND'):\n");
+  printf("  %-14s %-16s %-10s %s\n", "name", "package", "installed", "what it runs");
+  const mmb_workload *w;
+  for (int i = 0; (w = mmb_program_workload_at(i)); i++)
+    printf("  %-14s %-16s %-10s %s\n", w->name, w->program->package[0] ? w->program->package : "-",
+           mmb_program_installed(w->program) ? "yes" : "no", w->description);
+  return 0;
+}
+
 static void list_presets(void) {
   printf("presets (--preset):\n");
   for (const mmb_preset *p = mmb_presets; p->name; p++)
@@ -72,7 +88,7 @@ int mmb_cmd_list(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 'h') {
-      printf("usage: mmbench list [workloads|allocators|presets|events|WORKLOAD...]\n"
+      printf("usage: mmbench list [workloads|allocators|presets|programs|events|WORKLOAD...]\n"
              "Lists what can be run. With a workload name: its parameters in full.\n");
       return 0;
     }
@@ -91,13 +107,17 @@ int mmb_cmd_list(int argc, char **argv) {
     if (strcmp(what, "workloads") == 0) list_workloads(1);
     else if (strcmp(what, "allocators") == 0) list_allocators();
     else if (strcmp(what, "presets") == 0) list_presets();
+    else if (strcmp(what, "programs") == 0) {
+      int rc = list_programs();
+      if (rc) return rc;
+    }
     else if (strcmp(what, "events") == 0) return mmb_list_events();
     else {
       const mmb_workload *w = mmb_workload_find(what);
       if (!w) {
         char msg[256];
         snprintf(msg, sizeof msg,
-                 "nothing called '%s' to list (valid: workloads, allocators, presets, events, or a workload name)",
+                 "nothing called '%s' to list (valid: workloads, allocators, presets, programs, events, or a workload name)",
                  what);
         return mmb_usage_error("list", msg);
       }

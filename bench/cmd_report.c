@@ -81,6 +81,7 @@ int mmb_cmd_report(int argc, char **argv) {
 
   if (text) mmb_rep_text(&m, stdout);
   else if (!quiet) mmb_rep_brief(&m, &ov, stdout);
+  if (!quiet) mmb_rep_traces_text(&m, stdout);
   mmb_rep_overview_free(&ov);
   for (int i = 0; i < m.nwarnings; i++) fprintf(stderr, "mmbench report: note: %s\n", m.warnings[i]);
   size_t drawn = 0;

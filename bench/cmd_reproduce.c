@@ -1,7 +1,9 @@
 /* mmbench — `mmbench reproduce [NAME...]`: run the recipes of
- * scripts/recipes/ (see recipe.h), each matrix through `mmbench run` into
- * OUT/<recipe>, its figures through `mmbench report`, then decide every
- * expectation and write OUT/verdicts.csv and OUT/reproduce.html.
+ * scripts/recipes/ (see recipe.h): for each, a calibration of two batches
+ * of rounds, then batches of more rounds (each an `mmbench run` into
+ * OUT/<recipe>/bN) while a check straddles its threshold and the budget
+ * lasts; the figures of the last batch through `mmbench report`; then
+ * OUT/verdicts.csv and OUT/reproduce.html (reproduce_out.c).
  * Exit status: 0 every recipe ran and none failed (INCONCLUSIVE is not a
  * failure), 1 a claim FAILed or a matrix could not be run, 2 bad input
  * (an option, a recipe file, an unknown name), 130 interrupted. */
@@ -34,24 +36,28 @@
 
 static void usage(FILE *out) {
   fputs("usage: mmbench reproduce [OPTIONS] [NAME...]\n\n"
-        "Runs the recipes (published claims, scripts/recipes/*.recipe): each one's matrix\n"
-        "through mmbench run, its figures through mmbench report, then checks its\n"
-        "expectations and prints claim, source, measured figure, expectation and verdict:\n"
-        "  PASS          the whole 95 % confidence interval satisfies the expectation\n"
+        "Runs the recipes (published claims, scripts/recipes/*.recipe). For each: a\n"
+        "calibration (two batches of rounds; a round is every cell of its matrix once,\n"
+        "interleaved), then more batches while a check's interval straddles its\n"
+        "threshold, within the recipe's budget; figures through mmbench report; then\n"
+        "claim, published result, measured figure and verdict per check:\n"
+        "  PASS          the whole 95 % interval (block bootstrap over rounds, widened by\n"
+        "                the drift between batches) meets the expectation\n"
         "  FAIL          none of it does\n"
-        "  INCONCLUSIVE  the interval straddles the threshold, a precondition does not\n"
-        "                hold on this machine, or a cell failed or was skipped\n\n"
+        "  INCONCLUSIVE  the budget was spent with the interval across the threshold, the\n"
+        "                effect is below what this machine resolves, a precondition or\n"
+        "                control does not hold here, or a cell failed\n\n"
         "options:\n"
         "  NAME...            recipes to run (default: all)\n"
         "      --recipes DIR  recipe folder (default: $MMB_RECIPES_DIR, else scripts/recipes)\n"
         "  -o, --out DIR      output folder (default: results/reproduce-<UTC stamp>-<host>)\n"
         "      --scale F      multiply each recipe's work by F (e.g. 0.1 for a quick look)\n"
-        "      --reps N       repetitions per cell instead of the recipe's (smoke tests)\n"
+        "      --reps N       at most N rounds per recipe (smoke tests; fewer verdicts)\n"
         "      --no-report    skip the figures (mmbench report)\n"
         "  -l, --list         list the recipes and stop\n"
         "  -h, --help         this text\n\n"
-        "OUT holds <recipe>/ (one results folder per recipe, or <recipe>/runN/ for\n"
-        "recipes with several run: lines), <recipe>.log, verdicts.csv and reproduce.html.\n"
+        "OUT holds <recipe>/bN/ (batch N; <recipe>/bN/runK/ for recipes with several\n"
+        "run: lines), <recipe>.log, verdicts.csv and reproduce.html.\n"
         "Exit status: 0 all ran and none failed, 1 a claim failed or a matrix could not\n"
         "run, 2 bad input, 130 interrupted.\n",
         out);
@@ -247,8 +253,8 @@ static void all_why(mmb_outcome *oc, mmb_recipe_why kind) {
   }
 }
 
-static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int reps_cap, int figures,
-                       const mmb_host_facts *host) {
+static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int reps_cap,
+                       int figures, const mmb_host_facts *host) {
   mmb_recipe *r = oc->r;
   double t0 = mmb_mono_s();
   oc->verdict = MMB_INCONCLUSIVE;
@@ -286,7 +292,8 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
   while (!rc && straddling(oc) && done < budget) {
     double spent = mmb_mono_s() - t0, per_round = spent / done;
     int k = done < budget - done ? done : budget - done;
-    if (spent + k * per_round > r->budget.seconds) k = (int)((r->budget.seconds - spent) / per_round);
+    if (spent + k * per_round > r->budget.seconds)
+      k = (int)((r->budget.seconds - spent) / per_round);
     if (k < 1) break;
     rc = run_batch(oc, out_abs, scale, ++b, k);
     done += k;
@@ -312,8 +319,8 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
     if (oc->res[k].kind == MMB_WHY_STRADDLE) {
       size_t u = strlen(oc->res[k].why);
       snprintf(oc->res[k].why + u, sizeof oc->res[k].why - u,
-               "; budget spent (%d of rounds=%d, %.0f of seconds=%.0f)", done, budget,
-               oc->seconds, r->budget.seconds);
+               "; budget spent (%d of rounds=%d, %.0f of seconds=%.0f)", done, budget, oc->seconds,
+               r->budget.seconds);
     }
   /* figures of the largest batch (the last one) */
   for (int k = 0; k < r->nruns; k++) batch_dir(r, b, k, oc->dirs[k], sizeof oc->dirs[k]);
@@ -507,9 +514,17 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   if (list) {
     for (int i = 0; i < nsel; i++) {
       const mmb_recipe *r = sel[i];
-      printf("%-24s %s\n%-24s source: %s\n", r->name, r->claim, "", r->source);
+      printf("%-24s %s\n%-24s source: %s\n%-24s published: %s\n", r->name, r->claim, "", r->source,
+             "", r->published);
+      printf("%-24s budget: rounds=%d seconds=%g calibration=%d\n", "", r->budget.rounds,
+             r->budget.seconds, r->budget.calibration);
       for (int k = 0; k < r->nrequires; k++) printf("%-24s require: %s\n", "", r->requires[k].text);
       for (int k = 0; k < r->nruns; k++) printf("%-24s run: %s\n", "", r->runs[k].text);
+      for (int k = 0; k < r->ncontrols; k++) {
+        char exp[700];
+        mmb_recipe_check_text(&r->controls[k], exp, sizeof exp);
+        printf("%-24s control: %s\n", "", exp);
+      }
       for (int k = 0; k < r->nchecks; k++) {
         char exp[700];
         mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);

@@ -477,6 +477,9 @@ int mmb_cmd_run(int argc, char **argv) {
   char started[64];
   mmb_env_utc_now(started, sizeof started);
   write_meta(dir, &plan, probes, command, counters_json, started, 0);
+  if (!quiet && mmb_runner_cgroup()->kind == 0)
+    fprintf(stderr, "mmbench: note: cells get no memory cgroup of their own (%s): cgroup_peak_kb stays "
+            "empty; see \"cgroup\" in meta.json\n", mmb_runner_cgroup()->reason);
   if (!quiet)
     fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", plan.ncells, plan.reps,
             mmb_plan_runs(&plan), dir);

@@ -14,5 +14,6 @@ int mmb_cmd_compare(int argc, char **argv); /* bench/cmd_compare.c */
 int mmb_cmd_reproduce(int argc, char **argv); /* bench/cmd_reproduce.c */
 int mmb_cmd_merge(int argc, char **argv);   /* bench/cmd_merge.c */
 int mmb_cmd_status(int argc, char **argv);  /* bench/cmd_status.c */
+int mmb_cmd_trace(int argc, char **argv);   /* bench/cmd_trace.c */
 
 #endif

@@ -67,6 +67,20 @@ void mmb_counters_region_stop(mmb_counters *c);
 void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec);
 void mmb_counters_cell_close(mmb_counters *c);
 
+/* ---- a whole process tree (program cells), parent side ---- */
+typedef struct mmb_counters_proc mmb_counters_proc;
+/* Open the events on the held child pid (inherit, enable on exec), before
+ * it is released. NULL when counters are off. */
+mmb_counters_proc *mmb_counters_proc_open(const mmb_counter_opts *o, int pid);
+/* SIM mode: argv prefix running a program and its children under
+ * callgrind, one output file per process in dir (0 words when not SIM). */
+int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, const char **prefix, int max);
+/* SIM mode: the totals of every process's file in dir, summed, into rec. */
+int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint64_t ops, mmb_record *rec);
+/* After it was reaped: the counts into rec (per-op values over ops). */
+void mmb_counters_proc_report(mmb_counters_proc *c, uint64_t ops, mmb_record *rec);
+void mmb_counters_proc_close(mmb_counters_proc *c);
+
 /* Latency sampling: an allocator whose malloc/free time every k-th call
  * into a per-thread histogram, and its report into rec. */
 const mmb_allocator *mmb_latency_wrap(const mmb_allocator *a, unsigned every);

@@ -81,6 +81,12 @@ int mmb_pe_result(const mmb_pe_cell *c, int i, double *value, double *frac);
 const char *mmb_pe_why(const mmb_pe_cell *c, int i);
 void mmb_pe_cell_close(mmb_pe_cell *c);
 
+/* Program cells: open event name on process pid with inherit (its threads
+ * and children) and enable-on-exec. fd, or -errno. */
+int mmb_pe_open_process(const char *name, int pid);
+/* 1 and the count scaled for multiplexing; 0 when it never ran. */
+int mmb_pe_read_process(int fd, double *value, double *frac);
+
 /* ---------------------------------------------------------------------------
  * Simulated counts under valgrind (counters_sim.c)
  * ------------------------------------------------------------------------- */
@@ -95,6 +101,8 @@ void mmb_sim_region_stop(void);
 void mmb_sim_thread_quiet(void); /* a thread of the harness: its collection off */
 void mmb_sim_thread_start(void);
 void mmb_sim_thread_stop(void);
+/* Program cells: callgrind over the program and its children, files in dir. */
+int mmb_sim_program_prefix(const char *dir, const char **prefix, int max);
 /* Totals of the callgrind output file: names[i] / vals[i]. Count or -errno. */
 int mmb_sim_parse(const char *file, char names[][16], uint64_t *vals, int max);
 /* Valgrind's version line ("valgrind-3.19.0") or "". */

@@ -549,3 +549,34 @@ void mmb_pe_cell_close(mmb_pe_cell *c) {
   pthread_mutex_destroy(&c->mu);
   free(c);
 }
+
+/* ---------------------------------------------------------------------------
+ * A whole process tree (program cells): one event per fd, counting pid and
+ * every thread and child it creates, switched on by its next exec
+ * ------------------------------------------------------------------------- */
+int mmb_pe_open_process(const char *name, int pid) {
+  pe_enc e;
+  char err[256];
+  if (encode(name, 1, &e, err, sizeof err) != 0) return -ENOENT;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    struct perf_event_attr a = e.attr;
+    a.size = sizeof a;
+    a.disabled = 1;
+    a.enable_on_exec = 1;
+    a.inherit = 1;
+    a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+    int fd = (int)syscall(__NR_perf_event_open, &a, pid, -1, -1, e.open_flags | PERF_FLAG_FD_CLOEXEC);
+    if (fd >= 0) return fd;
+    if ((errno != EACCES && errno != EPERM) || !e.kernel || encode(name, 0, &e, err, sizeof err) != 0)
+      return -errno;
+  }
+  return -EACCES;
+}
+
+int mmb_pe_read_process(int fd, double *value, double *frac) {
+  uint64_t buf[3];
+  if (read(fd, buf, sizeof buf) != (ssize_t)sizeof buf || buf[2] == 0) return 0;
+  *value = buf[2] < buf[1] ? (double)buf[0] * ((double)buf[1] / (double)buf[2]) : (double)buf[0];
+  *frac = buf[1] ? (double)buf[2] / (double)buf[1] : 1.0;
+  return 1;
+}

@@ -132,3 +132,28 @@ const char *mmb_sim_version(void) {
 #endif
   return ver;
 }
+
+/* ---------------------------------------------------------------------------
+ * Program cells: the whole program and every child it execs, instrumented
+ * from the start, one output file per process (dir/callgrind.out.<pid>)
+ * ------------------------------------------------------------------------- */
+int mmb_sim_program_prefix(const char *dir, const char **prefix, int max) {
+  static char outopt[4200];
+  static const char *args[16];
+  int n = 0;
+  if (!dir || !*dir) return -EINVAL;
+  snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s/callgrind.out.%%p", dir);
+  args[n++] = MMB_VALGRIND_BIN;
+  args[n++] = "--tool=callgrind";
+  args[n++] = "--quiet";
+  args[n++] = "--trace-children=yes";
+  args[n++] = "--cache-sim=yes";
+  args[n++] = "--I1=" MMB_SIM_I1;
+  args[n++] = "--D1=" MMB_SIM_D1;
+  args[n++] = "--LL=" MMB_SIM_LL;
+  args[n++] = outopt;
+  if (max < n + 1) return -ENOSPC;
+  for (int i = 0; i < n; i++) prefix[i] = args[i];
+  prefix[n] = NULL;
+  return n;
+}

@@ -22,6 +22,7 @@ static const subcommand commands[] = {
     {"reproduce", mmb_cmd_reproduce, "re-run published claims (recipes) and judge them PASS / FAIL / INCONCLUSIVE"},
     {"merge", mmb_cmd_merge, "merge the shards of a sharded run (run --shard / --slurm) into one folder"},
     {"status", mmb_cmd_status, "which shards of a sharded run are done, running, failed or missing"},
+    {"trace", mmb_cmd_trace, "record a program's allocator calls (trace record), describe a trace (trace info)"},
     {"cell", mmb_cmd_cell, NULL},
     {"probe", mmb_cmd_probe, NULL},
 };

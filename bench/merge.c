@@ -85,7 +85,13 @@ static int list_folders(merge_state *st, char *err, size_t errlen) {
     }
     if (st->nfolders == cap) {
       cap = cap ? cap * 2 : 64;
-      st->folders = realloc(st->folders, (size_t)cap * sizeof *st->folders);
+      folder *more = realloc(st->folders, (size_t)cap * sizeof *st->folders);
+      if (!more) {
+        snprintf(err, errlen, "out of memory listing %s", path);
+        closedir(d);
+        return 1;
+      }
+      st->folders = more;
     }
     snprintf(st->folders[st->nfolders].name, sizeof st->folders[0].name, "%s", e->d_name);
     st->folders[st->nfolders++].k = (int)k;
@@ -273,8 +279,9 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
                                                               : mmb_table_get(t, r, map[c]);
       size_t need = used + strlen(v) * 2 + 8;
       if (need > cap) {
-        cap = need * 2;
-        line = realloc(line, cap);
+        char *bigger = realloc(line, need * 2);
+        if (!bigger) abort(); /* out of memory while merging: nothing is published */
+        line = bigger, cap = need * 2;
       }
       mmb_csv_field(line, cap, &used, v, c == 0);
     }
@@ -360,7 +367,7 @@ static int open_stage(merge_state *st, char *err, size_t errlen) {
   }
   setvbuf(st->runs, NULL, _IOFBF, 1 << 20);
   size_t used = 0;
-  char header[16384];
+  char header[16384] = "";
   for (int c = 0; c < st->ncols; c++) mmb_csv_field(header, sizeof header - 1, &used, st->cols[c], c == 0);
   fprintf(st->runs, "%s\n", header);
   fprintf(st->timeline, "workload,params,allocator,threads,rep,t_ms,rss_kb\n");

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "presets.h"
+#include "program.h"
+#include "program_cell.h"
 
 #define MAX_POINTS 64   /* values one parameter may sweep */
 #define MAX_CELLS 20000 /* a matrix larger than this is refused */
@@ -46,6 +49,9 @@ static int select_workloads(const char *list, const mmb_workload **out, int max,
                             size_t errlen) {
   int n = 0;
   const mmb_workload *w;
+  /* a malformed shipped program descriptor stops a run that would include it */
+  if ((!*list || strcmp(list, "all") == 0 || strstr(list, "programs")) && mmb_programs_load(err, errlen) != 0)
+    return -1;
   if (!*list || strcmp(list, "all") == 0) {
     for (int i = 0; (w = mmb_workload_at(i)) && n < max; i++) out[n++] = w;
     return n;
@@ -58,6 +64,24 @@ static int select_workloads(const char *list, const mmb_workload **out, int max,
   }
   for (int j = 0; j < k; j++) {
     int found = 0;
+    if (strncmp(items[j], "prog:", 5) == 0 || strncmp(items[j], "cmd:", 4) == 0) {
+      const mmb_workload *pw = mmb_program_workload_named(items[j], err, errlen);
+      if (!pw) {
+        mmb_free_list(items, k);
+        return -1;
+      }
+      for (int m = 0; m < pw->program->nmetrics; m++)
+        if (mmb_metric_find(pw->program->metrics[m].name)) {
+          snprintf(err, errlen, "%s: metric name '%s' is already a column of runs.csv (choose another)",
+                   items[j], pw->program->metrics[m].name);
+          mmb_free_list(items, k);
+          return -1;
+        }
+      int dup = 0;
+      for (int q = 0; q < n; q++) dup |= out[q] == pw;
+      if (!dup && n < max) out[n++] = pw;
+      continue;
+    }
     for (int i = 0; (w = mmb_workload_at(i)); i++) {
       if (strcmp(w->name, items[j]) == 0 || strcmp(w->family, items[j]) == 0) {
         int dup = 0;
@@ -146,8 +170,9 @@ static int grid_set(grid *g, const mmb_workload *w, int idx, const char *values,
                     size_t errlen) {
   const mmb_param *p = &w->params[idx];
   char *items[MAX_POINTS];
-  int k = p->type == MMB_P_STR ? 1 : mmb_split_list(values, items, MAX_POINTS);
-  if (p->type == MMB_P_STR) items[0] = strdup(values);
+  int one = p->type == MMB_P_STR && !(p->flags & MMB_PF_LIST);
+  int k = one ? 1 : mmb_split_list(values, items, MAX_POINTS);
+  if (one) items[0] = strdup(values);
   if (k < 0) {
     snprintf(err, errlen, "workload '%s': parameter '%s' needs a value or a comma list of at most %d values",
              w->name, p->name, MAX_POINTS);
@@ -212,6 +237,10 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
                         int threads, int all_allocators, char *out, size_t len) {
   const mmb_allocator *a = spec->alloc;
   out[0] = 0;
+  if (w->program && !a->unavailable && threads <= 1) {
+    mmb_program_skip_reason(w->program, spec, out, len);
+    return;
+  }
   if (a->unavailable) {
     snprintf(out, len, "allocator %s unavailable: %s", a->name, a->unavailable);
   } else if (threads < w->min_threads) {
@@ -407,9 +436,19 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
           if (strncmp(o->params[k], w->params[i].name, l) == 0 && o->params[k][l] == '=')
             scaled.v[i] = pv.v[i];
         }
-      const int *ths = nth_user ? th_user : strcmp(w->family, "threads") == 0 ? th_mt : th_pre;
-      int nth = nth_user ? nth_user : strcmp(w->family, "threads") == 0 ? nth_mt : nth_pre;
+      static const int one[] = {1};
+      const int *ths = nth_user ? th_user : w->program ? one : strcmp(w->family, "threads") == 0 ? th_mt : th_pre;
+      int nth = nth_user ? nth_user : w->program ? 1 : strcmp(w->family, "threads") == 0 ? nth_mt : nth_pre;
       int indep = w->uses_allocator && !w->uses_allocator(scaled.v);
+      char why[512] = "";
+      int chk = w->check ? w->check(scaled.v, scaled.s, why, sizeof why) : 0;
+      if (chk < 0) {
+        snprintf(err, errlen, "%s: %s", w->name, why);
+        mmb_pvals_free(w, &pv);
+        mmb_pvals_free(w, &scaled);
+        grid_free(&g);
+        return -1;
+      }
       for (int t = 0; t < nth; t++) {
         const char *measured_under = NULL;
         for (int a = 0; a < plan->nallocs; a++) {
@@ -422,6 +461,7 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
             return -1;
           }
           mmb_cell_plan *c = &plan->cells[plan->ncells - 1];
+          if (chk > 0 && !c->skip[0]) snprintf(c->skip, sizeof c->skip, "%s", why);
           if (!indep || c->skip[0]) continue;
           if (measured_under)
             snprintf(c->skip, sizeof c->skip,

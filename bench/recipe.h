@@ -121,9 +121,9 @@ typedef struct mmb_recipe_run {
 
 /* The adaptive repetitions of a recipe (budget: line; defaults below). */
 typedef struct mmb_recipe_budget {
-  int rounds;         /* at most this many interleaved rounds in all */
-  double seconds;     /* and stop adding rounds after this much wall time */
-  int calibration;    /* rounds of the calibration (two batches of half) */
+  int rounds;      /* at most this many interleaved rounds in all */
+  double seconds;  /* and stop adding rounds after this much wall time */
+  int calibration; /* rounds of the calibration (two batches of half) */
 } mmb_recipe_budget;
 
 #define MMB_RECIPE_DEFAULT_ROUNDS 12
@@ -218,8 +218,8 @@ int mmb_recipe_results_add(mmb_recipe_results *rs, const char *dir, int run, int
 /* Every batch under dir as mmbench reproduce writes them: dir/bN[/runK]
  * (N from 1; runK when the recipe has several run lines), or dir itself
  * (one batch). 0, or -1 with err. */
-int mmb_recipe_results_load(mmb_recipe_results *rs, const mmb_recipe *r, const char *dir,
-                            char *err, size_t errlen);
+int mmb_recipe_results_load(mmb_recipe_results *rs, const mmb_recipe *r, const char *dir, char *err,
+                            size_t errlen);
 void mmb_recipe_results_free(mmb_recipe_results *rs);
 
 typedef struct mmb_recipe_result {
@@ -229,8 +229,8 @@ typedef struct mmb_recipe_result {
   double drift;         /* half the spread of the batches' figures (log, or absolute) */
   int rounds;           /* rounds behind the figure */
   int batches;
-  char measured[160];   /* "1.43 [1.31, 1.52] 12 rounds" */
-  char why[400];        /* what decided a FAIL or an INCONCLUSIVE */
+  char measured[160]; /* "1.43 [1.31, 1.52] 12 rounds" */
+  char why[400];      /* what decided a FAIL or an INCONCLUSIVE */
 } mmb_recipe_result;
 
 /* Decide check k on the rounds of rs. The figure of a round is the check's

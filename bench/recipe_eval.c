@@ -76,8 +76,8 @@ static int add_batch(mmb_recipe_results *rs, const mmb_recipe *r, const char *bd
   return 0;
 }
 
-int mmb_recipe_results_load(mmb_recipe_results *rs, const mmb_recipe *r, const char *dir,
-                            char *err, size_t errlen) {
+int mmb_recipe_results_load(mmb_recipe_results *rs, const mmb_recipe *r, const char *dir, char *err,
+                            size_t errlen) {
   mmb_recipe_results_init(rs);
   char b[4096];
   int nb = 0;
@@ -187,8 +187,8 @@ static double metric_eval(const mmb_recipe_metric *m, const mmb_table *t, size_t
 
 /* A metric measured with a clock (its figures drift between runs). */
 static int is_timing(const mmb_recipe_metric *m) {
-  static const char *const t[] = {"ns_per_op", "wall_ns", "cpu_ns",     "ops_per_s",
-                                  "task-clock", "cycles", "cycles_per_op", NULL};
+  static const char *const t[] = {"ns_per_op",  "wall_ns", "cpu_ns",        "ops_per_s",
+                                  "task-clock", "cycles",  "cycles_per_op", NULL};
   for (int i = 0; i < m->n; i++)
     if (m->name[i][0] && in_list(t, m->name[i])) return 1;
   return 0;
@@ -408,8 +408,8 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
   }
   if (n == 0) {
     snprintf(out->why, sizeof out->why,
-             "no round measured both %s and %s (the two cells never ran in the same round)",
-             a.desc, b.desc);
+             "no round measured both %s and %s (the two cells never ran in the same round)", a.desc,
+             b.desc);
     goto done;
   }
   out->rounds = n;
@@ -489,8 +489,8 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
              "needs %d rounds",
              n, slo, shi, 100 * (1 - pow(2, 1 - n)), MIN_BOOT_N);
   } else if (out->verdict == MMB_FAIL) {
-    snprintf(out->why, sizeof out->why, "no value of the interval [%s, %s] meets %s %s%s", slo,
-             shi, mmb_recipe_op_text[c->op], st, c->tol > 0 ? " (with its tolerance)" : "");
+    snprintf(out->why, sizeof out->why, "no value of the interval [%s, %s] meets %s %s%s", slo, shi,
+             mmb_recipe_op_text[c->op], st, c->tol > 0 ? " (with its tolerance)" : "");
   }
   if (out->verdict == MMB_INCONCLUSIVE) {
     out->kind = MMB_WHY_STRADDLE;
@@ -542,7 +542,7 @@ mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_r
     memset(out, 0, sizeof *out);
     out->value = out->lo = out->hi = NAN;
     out->verdict = MMB_INCONCLUSIVE;
-    out->kind = v == MMB_FAIL ? MMB_WHY_HOST
+    out->kind = v == MMB_FAIL             ? MMB_WHY_HOST
                 : cr.kind == MMB_WHY_CELL ? MMB_WHY_CELL
                                           : MMB_WHY_STRADDLE;
     out->rounds = cr.rounds, out->batches = cr.batches;

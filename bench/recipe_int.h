@@ -101,8 +101,7 @@ int mmb_recipe_parse_run(const pctx *p, int line, const char *value, mmb_recipe_
 int mmb_recipe_check_metric_names(const pctx *p, const mmb_recipe *r, const mmb_recipe_check *c);
 /* Every metric of c is produced by the run lines (sim_ needs --counters
  * sim, lat_ needs --latency, counters need counters on). */
-int mmb_recipe_check_metric_produced(const pctx *p, const mmb_recipe *r,
-                                     const mmb_recipe_check *c);
+int mmb_recipe_check_metric_produced(const pctx *p, const mmb_recipe *r, const mmb_recipe_check *c);
 
 /* A cell as the selectors see it. */
 typedef struct mmb_recipe_cellkey {

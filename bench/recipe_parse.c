@@ -15,9 +15,9 @@ static const char *const figure_kinds[] = {"time",      "rss",   "rsslive",  "co
 /* ---------------------------------------------------------------------------
  * The parser
  * ------------------------------------------------------------------------- */
-static const char *const keys[] = {"name",   "claim",      "source", "published", "differs",
-                                   "figure", "require",    "budget", "on-corrupt", "run",
-                                   "where",  "note",       "expect", "control", NULL};
+static const char *const keys[] = {"name",   "claim",   "source", "published",  "differs",
+                                   "figure", "require", "budget", "on-corrupt", "run",
+                                   "where",  "note",    "expect", "control",    NULL};
 #define KEY_LIST                                                                                   \
   "name, claim, source, published, differs, figure, require, budget, on-corrupt, run, where, "     \
   "note, expect, control"
@@ -37,8 +37,9 @@ static int check_published(const pctx *p, int line, const char *text) {
                 "e.g. 'unconfirmed: the abstract gives no number and the full text was not "
                 "available'");
   }
-  static const char *const where[] = {"Table", "Figure", "Fig.", "Section", "abstract",
-                                      "Abstract", "page", "p. ", "readme", "README", NULL};
+  static const char *const where[] = {"Table",    "Figure",   "Fig.", "Section",
+                                      "abstract", "Abstract", "page", "p. ",
+                                      "readme",   "README",   NULL};
   int located = 0;
   for (int i = 0; where[i]; i++) located |= strstr(text, where[i]) != NULL;
   int number = 0;
@@ -156,7 +157,8 @@ static int split_entries(const pctx *p, const char *text, size_t len, entry **ou
       entry *prev = &v[n - 1];
       size_t pl = strlen(prev->value), sl = strlen(s);
       if (pl + sl + 2 > MMB_RECIPE_MAX_LINE) {
-        rc = perr(p, line, "the '%s:' value is longer than %d characters", prev->key, MMB_RECIPE_MAX_LINE);
+        rc = perr(p, line, "the '%s:' value is longer than %d characters", prev->key,
+                  MMB_RECIPE_MAX_LINE);
         break;
       }
       char *nv = realloc(prev->value, pl + sl + 2);
@@ -177,8 +179,7 @@ static int split_entries(const pctx *p, const char *text, size_t len, entry **ou
     if (bad_key) {
       char ex[80];
       excerpt(s, ex, sizeof ex);
-      rc = perr(p, line,
-                "expected 'key: value', got '%s' (keys: " KEY_LIST "; # starts a comment)",
+      rc = perr(p, line, "expected 'key: value', got '%s' (keys: " KEY_LIST "; # starts a comment)",
                 ex);
       break;
     }
@@ -191,13 +192,9 @@ static int split_entries(const pctx *p, const char *text, size_t len, entry **ou
         if (d < bestd) bestd = d, best = keys[i];
       }
       if (best)
-        rc = perr(p, line,
-                  "unknown key '%s' (did you mean '%s'? keys: " KEY_LIST ")",
-                  s, best);
+        rc = perr(p, line, "unknown key '%s' (did you mean '%s'? keys: " KEY_LIST ")", s, best);
       else
-        rc = perr(p, line,
-                  "unknown key '%s' (keys: " KEY_LIST ")",
-                  s);
+        rc = perr(p, line, "unknown key '%s' (keys: " KEY_LIST ")", s);
       break;
     }
     if (n == cap) {
@@ -428,4 +425,3 @@ int mmb_recipe_load(const char *path, mmb_recipe **out, char *err, size_t errlen
 }
 
 void mmb_recipe_free(mmb_recipe *r) { free(r); }
-

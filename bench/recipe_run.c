@@ -210,8 +210,8 @@ int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t
     for (int s = 0; s < sides && !rc; s++) {
       int first = -1, second = -1, count = 0;
       for (int i = 0; i < n; i++) {
-        mmb_recipe_cellkey ck = {cells[i].workload, cells[i].params, cells[i].allocator, cells[i].threads,
-                      cells[i].run};
+        mmb_recipe_cellkey ck = {cells[i].workload, cells[i].params, cells[i].allocator,
+                                 cells[i].threads, cells[i].run};
         if (!mmb_recipe_sel_match(&c->sel[s], &ck)) continue;
         if (count == 0)
           first = i;
@@ -290,4 +290,3 @@ int mmb_recipe_requires_met(const mmb_recipe *r, const mmb_host_facts *h, char *
   }
   return 1;
 }
-

@@ -12,8 +12,6 @@
  * Names the recipe may use
  * ------------------------------------------------------------------------- */
 
-
-
 static const char *const known_counters[] = {"cycles",
                                              "instructions",
                                              "cache-references",
@@ -28,7 +26,6 @@ static const char *const known_counters[] = {"cycles",
                                              NULL};
 
 static const char *const fixed_keys[] = {"workload", "allocator", "threads", "run", NULL};
-
 
 /* A parameter name of some registered workload. */
 static int is_param(const char *key) {
@@ -171,7 +168,8 @@ int mmb_recipe_sel_match(const mmb_recipe_sel *s, const mmb_recipe_cellkey *c) {
       if (atoi(t->value) != c->run) return 0;
     } else {
       char v[512];
-      if (!mmb_recipe_param_value(c->params, t->key, v, sizeof v) || !same_value(t->value, v)) return 0;
+      if (!mmb_recipe_param_value(c->params, t->key, v, sizeof v) || !same_value(t->value, v))
+        return 0;
     }
   }
   return 1;
@@ -212,14 +210,12 @@ static int parse_metric(const pctx *p, int line, const char *text, mmb_recipe_me
   buf[j] = 0;
   shown[k] = 0;
   if (!buf[0]) return perr(p, line, "missing metric (e.g. ns_per_op, peak_rss_kb, reclaimed/ops)");
-  if (copy(m->text, sizeof m->text, shown) != 0)
-    return perr(p, line, "metric expression too long");
+  if (copy(m->text, sizeof m->text, shown) != 0) return perr(p, line, "metric expression too long");
   const char *s = buf;
   char op = '*';
   for (;;) {
     if (m->n == MMB_RECIPE_MAX_FACTORS)
-      return perr(p, line, "metric '%s' has more than %d factors", m->text,
-                  MMB_RECIPE_MAX_FACTORS);
+      return perr(p, line, "metric '%s' has more than %d factors", m->text, MMB_RECIPE_MAX_FACTORS);
     size_t n = strcspn(s, "*/\x01\x02");
     if (n == 0 || n >= sizeof m->name[0])
       return perr(p, line,
@@ -624,7 +620,6 @@ out:
   free(w);
   return rc;
 }
-
 
 /* ---------------------------------------------------------------------------
  * Metrics the run lines produce

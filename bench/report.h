@@ -287,4 +287,9 @@ typedef struct mmb_cpage {
 int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell *c, size_t n,
                        char *err, size_t errlen);
 
+/* Programs beside their replayed traces, when the run has both
+ * (report_traces.c): a section of report.html, a block of the summary. */
+void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m);
+void mmb_rep_traces_text(const mmb_rmodel *m, FILE *out);
+
 #endif

@@ -92,5 +92,8 @@ void mmb_fig_latency(mmb_fctx *f, int wl);
 const char *mmb_fig_growth_key(const mmb_rwork *w);
 /* Time vs peak RSS over the heap-growth parameter key. */
 void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key);
+/* Across the programs family (report_programs.c): time and peak RSS of each
+ * allocator relative to glibc's, one group per program. */
+void mmb_fig_programs(mmb_fctx *f);
 
 #endif

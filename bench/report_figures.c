@@ -330,6 +330,7 @@ int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs,
     mmb_fig_latency(&f, (int)wl);
     if (growth) mmb_fig_tradeoff(&f, (int)wl, growth);
   }
+  mmb_fig_programs(&f);
   return 0;
 }
 

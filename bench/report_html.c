@@ -342,6 +342,7 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_g
     fputs("</a>", f);
   }
   fputs(" — <a href=\"#results\">Full table</a> <a href=\"#env\">Environment</a></nav>\n", f);
+  mmb_rep_traces_html(f, m);
   figures(f, m, gp, figs);
   results(f, m, ov);
   environment(f, m);

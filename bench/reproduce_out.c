@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "html.h"
 #include "reproduce.h"
 #include "results.h"
 
@@ -39,10 +40,9 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
   size_t cap = 1 << 16, used = 0;
   char *text = malloc(cap);
   if (!text) return -ENOMEM;
-  used =
-      (size_t)snprintf(text, cap,
-                       "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,drift,"
-                       "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
+  used = (size_t)snprintf(text, cap,
+                          "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,drift,"
+                          "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
     for (int k = 0; k < r->nchecks; k++) {
@@ -92,18 +92,6 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
   return rc;
 }
 
-static void html(FILE *f, const char *s) {
-  for (; *s; s++) {
-    switch (*s) {
-    case '<': fputs("&lt;", f); break;
-    case '>': fputs("&gt;", f); break;
-    case '&': fputs("&amp;", f); break;
-    case '"': fputs("&quot;", f); break;
-    default: fputc(*s, f);
-    }
-  }
-}
-
 static const char *verdict_class(mmb_verdict v) {
   return v == MMB_PASS ? "pass" : v == MMB_FAIL ? "fail" : "inc";
 }
@@ -141,35 +129,27 @@ static int find_figures(const char *out, const char *dir, const mmb_recipe *r, c
 
 int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
                              const mmb_host_facts *host, const char *started, double scale) {
-  char tmp[PATH_MAX], path[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s/.reproduce.html.tmp", out);
-  snprintf(path, sizeof path, "%s/reproduce.html", out);
-  FILE *f = fopen(tmp, "w");
-  if (!f) return -errno;
+  char err[512];
+  FILE *f = mmb_html_open(out, "reproduce.html", err, sizeof err);
+  if (!f) return -EIO;
   char hostname[256] = "";
   gethostname(hostname, sizeof hostname - 1);
   struct utsname u;
   uname(&u);
   int cnt[3] = {0, 0, 0};
   for (int i = 0; i < n; i++) cnt[oc[i].verdict]++;
-  fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-        "<title>mmbench reproduce</title>\n<style>\n"
-        "body{font-family:sans-serif;margin:2em;max-width:80em;color:#222}\n"
-        "table{border-collapse:collapse;width:100%}\n"
-        "th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}\n"
-        "th{background:#f3f3f3}\n"
-        "td.v b{white-space:nowrap}\n"
-        ".pass{color:#0a6b2d}.fail{color:#b00020}.inc{color:#8a6d00}\n"
-        "code{font-size:90%}\nimg{max-width:100%;border:1px solid #ddd;margin:.5em 0}\n"
-        ".why{color:#555;font-size:90%}\n"
-        "</style></head><body>\n<h1>Reproducing published results</h1>\n",
-        f);
+  /* the page's own rules, after the shared style sheet */
+  mmb_html_head(f, "mmbench reproduce",
+                "table{width:100%}td.v b{white-space:nowrap}\n"
+                ".pass{color:#0a6b2d}.fail{color:#b00020}.inc{color:#8a6d00}\n"
+                "img{border:1px solid #ddd;margin:.5em 0}.why{color:#555;font-size:90%}\n");
+  fputs("<h1>Reproducing published results</h1>\n", f);
   fprintf(f, "<p>Host <b>");
-  html(f, hostname);
+  mmb_html_text(f, hostname);
   fprintf(f,
           "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s. Started ",
           u.sysname, u.release, host->cpus, host->cores, host->pmu ? "yes" : "no");
-  html(f, started);
+  mmb_html_text(f, started);
   fprintf(f, "; work scale &times;%g.</p>\n", scale);
   fprintf(f,
           "<p><span class=\"pass\">%d PASS</span>, <span class=\"fail\">%d FAIL</span>, "
@@ -192,27 +172,27 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
       fputs("<tr>", f);
       if (k == 0) {
         fprintf(f, "<td rowspan=\"%d\"><a href=\"#%s\">", r->nchecks, r->name);
-        html(f, r->name);
+        mmb_html_text(f, r->name);
         fprintf(f, "</a><br><span class=\"%s\">%s</span></td><td rowspan=\"%d\">",
                 verdict_class(oc[i].verdict), mmb_verdict_name(oc[i].verdict), r->nchecks);
-        html(f, r->claim);
+        mmb_html_text(f, r->claim);
         fprintf(f, "</td><td rowspan=\"%d\">", r->nchecks);
-        html(f, r->published);
+        mmb_html_text(f, r->published);
         fputs("<div class=\"why\">", f);
-        html(f, r->source);
+        mmb_html_text(f, r->source);
         fputs("</div></td>", f);
       }
       fputs("<td><code>", f);
       char exp[700];
       mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
-      html(f, exp);
+      mmb_html_text(f, exp);
       fputs("</code></td><td>", f);
-      html(f, res->measured);
+      mmb_html_text(f, res->measured);
       fprintf(f, "</td><td class=\"v %s\"><b>%s</b>", verdict_class(res->verdict),
               mmb_verdict_name(res->verdict));
       if (res->why[0]) {
         fputs("<div class=\"why\">", f);
-        html(f, res->why);
+        mmb_html_text(f, res->why);
         fputs("</div>", f);
       }
       fputs("</td></tr>\n", f);
@@ -222,33 +202,41 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
     fprintf(f, "<h2 id=\"%s\">", r->name);
-    html(f, r->name);
+    mmb_html_text(f, r->name);
     fprintf(f, " &mdash; <span class=\"%s\">%s</span></h2>\n<p>", verdict_class(oc[i].verdict),
             mmb_verdict_name(oc[i].verdict));
-    html(f, r->claim);
+    mmb_html_text(f, r->claim);
     fputs("<br><i>", f);
-    html(f, r->source);
+    mmb_html_text(f, r->source);
     fputs("</i></p>\n<p><b>Published:</b> ", f);
-    html(f, r->published);
+    mmb_html_text(f, r->published);
     fputs("</p>\n<p><b>Here:</b> ", f);
-    html(f, r->differs);
+    mmb_html_text(f, r->differs);
     fprintf(f, "</p>\n<p>%d round%s in %d batch%s (budget: %d rounds, %.0f s), %.0f s.</p>\n",
             oc[i].rounds, oc[i].rounds == 1 ? "" : "s", oc[i].batches,
             oc[i].batches == 1 ? "" : "es", oc[i].budget, r->budget.seconds, oc[i].seconds);
+    for (int k = 0; k < r->ncontrols; k++) {
+      char text[700];
+      mmb_recipe_check_text(&r->controls[k], text, sizeof text);
+      fputs(k == 0 ? "<p><b>Controls</b> (no verdict unless they hold): <code>" : "; <code>", f);
+      mmb_html_text(f, text);
+      fputs("</code>", f);
+      if (k + 1 == r->ncontrols) fputs("</p>\n", f);
+    }
     if (r->note[0]) {
       fputs("<p>", f);
-      html(f, r->note);
+      mmb_html_text(f, r->note);
       fputs("</p>\n", f);
     }
     if (oc[i].why[0]) {
       fputs("<p class=\"why\">", f);
-      html(f, oc[i].why);
+      mmb_html_text(f, oc[i].why);
       fputs("</p>\n", f);
     }
     fputs("<ul>\n", f);
     for (int k = 0; k < r->nruns; k++) {
       fputs("<li><code>mmbench run ", f);
-      html(f, r->runs[k].text);
+      mmb_html_text(f, r->runs[k].text);
       fputs("</code>", f);
       if (oc[i].ran) {
         fprintf(f,
@@ -267,17 +255,11 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
       for (int j = 0; j < nf; j++) {
         fprintf(f, "<div><a href=\"%s/plots/%s\"><img src=\"%s/plots/%s\" alt=\"", oc[i].dirs[k],
                 names[j], oc[i].dirs[k], names[j]);
-        html(f, names[j]);
+        mmb_html_text(f, names[j]);
         fputs("\"></a></div>\n", f);
       }
     }
   }
-  fputs("</body></html>\n", f);
-  int bad = ferror(f);
-  if (fclose(f) != 0 || bad) {
-    unlink(tmp);
-    return -EIO;
-  }
-  return rename(tmp, path) == 0 ? 0 : -errno;
+  mmb_html_foot(f, NULL);
+  return mmb_html_close(f, out, "reproduce.html", err, sizeof err) == 0 ? 0 : -EIO;
 }
-

@@ -227,7 +227,9 @@ int mmb_run_shard_prepare(const char *top, const mmb_run_opts *o, int k, int n, 
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s/runs.csv", sdir, e->d_name);
     if (access(path, R_OK) != 0) continue;
-    t->others = realloc(t->others, (size_t)(no + 2) * sizeof *t->others);
+    char **more = realloc(t->others, (size_t)(no + 2) * sizeof *t->others);
+    if (!more) break;
+    t->others = more;
     t->others[no++] = strdup(path);
     t->others[no] = NULL;
   }

@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "child.h"
 #include "metrics.h"
+#include "program_cell.h"
 #include "results.h"
 #include "table.h"
 
@@ -25,6 +26,14 @@ int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
   int n = 0;
   n += mmb_metric_run_columns(cols, max);
   n += mmb_counters_columns(&plan->counters, cols + n, max - n);
+  const mmb_workload *ws[256];
+  int nw = 0;
+  for (int i = 0; i < plan->ncells && nw < 256; i++) {
+    int seen = 0;
+    for (int j = 0; j < nw; j++) seen |= ws[j] == plan->cells[i].w;
+    if (!seen && plan->cells[i].w->program) ws[nw++] = plan->cells[i].w;
+  }
+  n += mmb_program_metric_columns(ws, nw, cols + n, max - n);
   return n;
 }
 
@@ -278,21 +287,40 @@ static int run_one(run_state *st, int cell, int rep) {
     tl.key = key;
     tl.f = fopen(st->timeline_path, "a");
   }
-  mmb_child_io io;
-  int timed_out;
   /* its own memory cgroup where one can be made; else an empty column */
   char cg[PATH_MAX + 64], cg_why[300];
   int in_cg = mmb_cgroup_make(mmb_runner_cgroup(), cg, sizeof cg, cg_why, sizeof cg_why) == 0;
   mmb_cgroup_note_cell(in_cg, in_cg ? NULL : cg_why);
-  int status = mmb_child_run_cg((char *const *)argv, spec, plan->opts.pin, in_cg ? cg : NULL,
-                                plan->timeout, &io, &tl, &timed_out);
-  if (in_cg && mmb_cgroup_remove(cg) != 0)
-    fprintf(stderr, "mmbench: could not remove the memory cgroup %s\n", cg);
-  if (tl.f) fclose(tl.f);
-  if (mmb_interrupted) return 1;
-
   mmb_record rec;
-  child_record(status, timed_out, &io, plan->timeout, &rec);
+  if (c->w->program) { /* a real program: measured from here, not by a cell */
+    const mmb_program *prog = c->w->program;
+    mmb_program_cell_spec ps = {
+        .prog = prog,
+        .size = prog->size ? c->pv.v[0] : 0,
+        .spec = spec,
+        .preload = mmb_program_preload(spec),
+        .pin = plan->opts.pin,
+        .timeout = prog->timeout > 0 && plan->opts.timeout <= 0 ? prog->timeout : plan->timeout,
+        .counters = &plan->counters,
+        .tl = &tl,
+        .cgroup = in_cg ? cg : NULL,
+    };
+    int stop = mmb_program_cell_run(&ps, &rec);
+    if (in_cg && mmb_cgroup_remove(cg) != 0)
+      fprintf(stderr, "mmbench: could not remove the memory cgroup %s\n", cg);
+    if (tl.f) fclose(tl.f);
+    if (stop || mmb_interrupted) return 1;
+  } else {
+    mmb_child_io io;
+    int timed_out;
+    int status = mmb_child_run_cg((char *const *)argv, spec, plan->opts.pin, in_cg ? cg : NULL,
+                                  plan->timeout, &io, &tl, &timed_out);
+    if (in_cg && mmb_cgroup_remove(cg) != 0)
+      fprintf(stderr, "mmbench: could not remove the memory cgroup %s\n", cg);
+    if (tl.f) fclose(tl.f);
+    if (mmb_interrupted) return 1;
+    child_record(status, timed_out, &io, plan->timeout, &rec);
+  }
   if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
   if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
   if (strcmp(rec.status, "ok") == 0) {

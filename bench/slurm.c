@@ -156,7 +156,7 @@ int mmb_slurm_submit(const char *dir, const mmb_slurm_opts *so, const int *shard
   char qexe[PATH_MAX * 2], qdir[PATH_MAX * 2], qout[PATH_MAX * 2], arr[4096], out[PATH_MAX];
   sh_quote(qexe, sizeof qexe, mmb_self_exe());
   sh_quote(qdir, sizeof qdir, absdir);
-  snprintf(out, sizeof out, "%s/shard-%%a.out", sdir);
+  snprintf(out, sizeof out, "%s/shard-%%a-job%%A.out", sdir);
   sh_quote(qout, sizeof qout, out);
   array_spec(arr, sizeof arr, shards, n);
   char text[16384];

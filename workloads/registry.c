@@ -1,13 +1,15 @@
-/* mmbench — the workload registry: every family, in listing order. */
+/* mmbench — the workload registry: every family, in listing order, then
+ * the programs read from workloads/programs/ (programs.c). */
 #include <string.h>
 
+#include "program.h"
 #include "workload.h"
 
 const char *const mmb_touch_names[] = {"word", "full", "none", NULL};
 
 static const mmb_workload *const *const families[] = {
     mmb_family_basic,     mmb_family_stack_heap, mmb_family_churn,
-    mmb_family_threads,   mmb_family_alignment,  mmb_family_graph,
+    mmb_family_threads,   mmb_family_alignment,  mmb_family_graph,      mmb_family_trace,
 };
 
 const mmb_workload *mmb_workload_at(int i) {
@@ -16,7 +18,7 @@ const mmb_workload *mmb_workload_at(int i) {
     for (const mmb_workload *const *w = families[f]; *w; w++)
       if (i-- == 0) return *w;
   }
-  return NULL;
+  return mmb_program_workload_at(i); /* then the programs family */
 }
 
 const mmb_workload *mmb_workload_find(const char *name) {

@@ -22,6 +22,7 @@ typedef enum mmb_param_type {
 
 enum {
   MMB_PF_WORK = 1u << 0, /* an amount of work: --scale multiplies it */
+  MMB_PF_LIST = 1u << 1, /* STR: "a,b" sweeps over a and b (no value holds a comma) */
 };
 
 /* Facts about a workload the harness, report and recipes read (flags). */
@@ -113,6 +114,11 @@ typedef struct mmb_workload {
    * under one allocator only. NULL = it always uses the allocator. */
   int (*uses_allocator)(const long long *p);
 
+  /* Checked by the plan before anything runs (may be NULL): 0 = fine;
+   * -1 = bad input, msg says why (the run stops, exit 2); 1 = the point
+   * cannot run here, msg is the skip reason. s[] are the STR values. */
+  int (*check)(const long long *p, char *const *s, char *msg, size_t len);
+
   /* Untimed. 0, or -1 with ctx->reason set (recorded as error). */
   int (*setup)(mmb_ctx *ctx);
   /* Timed: run by every worker thread tid in [0, threads). Returns the
@@ -122,6 +128,10 @@ typedef struct mmb_workload {
   int (*verify)(mmb_ctx *ctx);
   /* Untimed, may be NULL. Frees what setup made. */
   void (*teardown)(mmb_ctx *ctx);
+
+  /* A real program (workloads/program.h): the runner execs it with the
+   * allocator preloaded instead of running the calls above. NULL = none. */
+  const struct mmb_program *program;
 } mmb_workload;
 
 /* ---------------------------------------------------------------------------
@@ -135,6 +145,7 @@ extern const mmb_workload *const mmb_family_churn[];
 extern const mmb_workload *const mmb_family_threads[];
 extern const mmb_workload *const mmb_family_alignment[];
 extern const mmb_workload *const mmb_family_graph[];
+extern const mmb_workload *const mmb_family_trace[];
 
 /* The i-th workload over all families (NULL past the end). */
 const mmb_workload *mmb_workload_at(int i);

@@ -67,6 +67,12 @@ bad "env extra" env extra
 bad "check unknown allocator" check-allocator jemaloc
 bad "unknown counters mode" run -w null --counters maybe -o out
 bad "unknown event" run -w null --events not-an-event -o out
+bad "touch value unknown" run -w churn-random --touch some -o out
+bad "touch list item unknown" run -w churn-random --touch word,all -o out
+bad "touch param unknown" run -w malloc-free -p touch=half -o out
+bad "touch on a workload without it" run -w binary-trees -p touch=full -o out
+bad "floor mode unknown" run -w churn-random --floor maybe -o out
+bad "floor on for a workload without one" run -w churn-random,binary-trees --floor on -o out
 # A resumable folder with another plan.
 "$MMBENCH" run -q -w null -a glibc -p n=1000 -r 1 -o plan1 >/dev/null 2>&1 || fail "setup run"
 bad "resume other plan" run --resume plan1 -w malloc-free

@@ -61,8 +61,9 @@ if "$JSONCHECK" out/meta.json cgroup.status >/dev/null 2>&1 && grep -q '"status"
   expect "no cgroup left behind" test -z "$(ls -d "$parent/$prefix"* 2>/dev/null)"
 fi
 # A cgroup that cannot be made: empty column, the reason in meta.json
-MMB_CGROUP_PARENT=/nonexistent/mmbench "$MMBENCH" run -w malloc-free -a glibc -t 1 -r 1 -p n=2000 -o nocg -q >nocg.log 2>&1
+MMB_CGROUP_PARENT=/nonexistent/mmbench "$MMBENCH" run -w malloc-free -a glibc -t 1 -r 1 -p n=2000 -o nocg >nocg.log 2>&1
 expect "run without a cgroup exits 0" test $? -eq 0
+expect "no cgroup: one note says so" test "$(grep -c 'no memory cgroup of their own (cannot make the memory cgroup /nonexistent/mmbench' nocg.log)" -eq 1
 cg=$(col nocg/runs.csv cgroup_peak_kb)
 expect "no cgroup: column empty, never 0" test -z "$(awk -F, -v c="$cg" 'NR>1 && $c!=""' nocg/runs.csv)"
 expect "no cgroup: meta.json says why" grep -q '"reason":[[:space:]]*"cannot make the memory cgroup /nonexistent/mmbench' nocg/meta.json

@@ -12,7 +12,7 @@ import shutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "fixtures")
 COLS = ["workload", "params", "allocator", "threads", "rep", "status", "reason", "wall_ns",
-        "cpu_ns", "ops", "ns_per_op", "peak_rss_kb", "live_bytes", "reclaimed"]
+        "cpu_ns", "ops", "ns_per_op", "peak_rss_kb", "live_bytes", "reclaimed", "base_rss_kb"]
 
 
 def cell(workload, params, allocator, threads, **vals):
@@ -69,9 +69,10 @@ def both(recipe, make):
 def cycles(ok):
     n = 1600000
     p = "rings=100000;ring=16;payload=16;keep=0"
-    return [[cell("cycles", p, "rc", 1, ops=n, reclaimed=0, peak_rss_kb=80000),
-             cell("cycles", p, "rc+cc", 1, ops=n, reclaimed=n if ok else 0, peak_rss_kb=12000),
-             cell("cycles", p, "gc", 1, ops=n, reclaimed=n, peak_rss_kb=15000)]]
+    return [[cell("cycles", p, "rc", 1, ops=n, reclaimed=0, peak_rss_kb=85000, base_rss_kb=5000),
+             cell("cycles", p, "rc+cc", 1, ops=n, reclaimed=n if ok else 0, peak_rss_kb=17000,
+                  base_rss_kb=5000),
+             cell("cycles", p, "gc", 1, ops=n, reclaimed=n, peak_rss_kb=20000, base_rss_kb=5000)]]
 
 
 def regions(ok):
@@ -83,8 +84,9 @@ def regions(ok):
 def regions_memory(ok):
     p = "min=32;max=32;batch=1048576"
     live = 33554432  # 1 Mi blocks of 32 bytes: 24 MiB of the workload's records in each peak
-    return [[cell("churn-lifo", p, "arena", 1, peak_rss_kb=300000 if ok else 150000, live_bytes=live),
-             cell("churn-lifo", p, "glibc", 1, peak_rss_kb=60000, live_bytes=live)]]
+    return [[cell("churn-lifo", p, "arena", 1, peak_rss_kb=300000 if ok else 120000, live_bytes=live,
+                  base_rss_kb=5000),
+             cell("churn-lifo", p, "glibc", 1, peak_rss_kb=60000, live_bytes=live, base_rss_kb=5000)]]
 
 
 def pfs(ok):
@@ -96,8 +98,8 @@ def pfs(ok):
 
 def blowup(ok):
     p = "min=16;max=128;keep=32;rounds=2;n=500000"
-    return [[cell("blowup", p, "glibc", 4, peak_rss_kb=400000 if ok else 150000),
-             cell("blowup", p, "glibc[MALLOC_ARENA_MAX=1]", 4, peak_rss_kb=100000)]]
+    return [[cell("blowup", p, "glibc", 4, peak_rss_kb=400000 if ok else 150000, base_rss_kb=5000),
+             cell("blowup", p, "glibc[MALLOC_ARENA_MAX=1]", 4, peak_rss_kb=100000, base_rss_kb=5000)]]
 
 
 def larson(ok):
@@ -170,10 +172,11 @@ both("mimalloc-fastpath", fastpath)
 n = 1600000
 p = "rings=100000;ring=16;payload=16;keep=0"
 write("cycles", "corrupt",
-      [[cell("cycles", p, "rc", 1, ops=n, reclaimed=0, peak_rss_kb=80000),
-        cell("cycles", p, "rc+cc", 1, ops=n, reclaimed=n, peak_rss_kb=12000, status="corrupt",
+      [[cell("cycles", p, "rc", 1, ops=n, reclaimed=0, peak_rss_kb=80000, base_rss_kb=5000),
+        cell("cycles", p, "rc+cc", 1, ops=n, reclaimed=n, peak_rss_kb=12000, base_rss_kb=5000,
+             status="corrupt",
              reason="reclaimed 5 objects, expected 1600000", bad_rep=1),
-        cell("cycles", p, "gc", 1, ops=n, reclaimed=n, peak_rss_kb=15000)]])
+        cell("cycles", p, "gc", 1, ops=n, reclaimed=n, peak_rss_kb=15000, base_rss_kb=5000)]])
 lp = "min=8;max=1000;slots=1000;round=10000;n=3000000"
 write("larson", "crash",
       [[cell("larson", lp, a, 2, ops=3000000, wall_ns=w * 1e6,

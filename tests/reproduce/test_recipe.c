@@ -31,10 +31,18 @@ static mmb_recipe *parse(const char *text, char *err, size_t len) {
  * Shipped recipes
  * ------------------------------------------------------------------------- */
 static void test_shipped(const char *dir) {
-  static const char *const want[] = {"cycles",         "regions",          "regions-memory",
-                                     "passive-false-sharing", "arena-blowup", "larson",
-                                     "gc-time-space",  "gc-vs-explicit",   "stack-vs-heap",
-                                     "alignment",      "thread-scaling",   "mimalloc-fastpath",
+  static const char *const want[] = {"cycles",
+                                     "regions",
+                                     "regions-memory",
+                                     "passive-false-sharing",
+                                     "arena-blowup",
+                                     "larson",
+                                     "gc-time-space",
+                                     "gc-vs-explicit",
+                                     "stack-vs-heap",
+                                     "alignment",
+                                     "thread-scaling",
+                                     "mimalloc-fastpath",
                                      NULL};
   int found[16] = {0}, n = 0;
   DIR *d = opendir(dir);
@@ -304,7 +312,9 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     CHECKF(res[0].kind == MMB_WHY_CELL && strstr(res[0].why, "no cell"), "%s", res[0].why);
     /* rounds that straddle the threshold: more rounds may help ... */
     eval_on(r, fx, "straddle", 0, res);
-    CHECKF(res[0].verdict == MMB_INCONCLUSIVE && res[0].kind == MMB_WHY_STRADDLE && strstr(res[0].why, "straddles"), "%s", res[0].why);
+    CHECKF(res[0].verdict == MMB_INCONCLUSIVE && res[0].kind == MMB_WHY_STRADDLE &&
+               strstr(res[0].why, "straddles"),
+           "%s", res[0].why);
     CHECKF(res[0].lo < 1 && res[0].hi > 1 && res[0].rounds == 6, "[%g, %g] %d", res[0].lo,
            res[0].hi, res[0].rounds);
     /* ... unless the effect is below what the budget can resolve */
@@ -317,8 +327,8 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     eval_on(r, fx, "drift", 0, res);
     CHECKF(res[0].drift > 0.05 && calm[0].drift <= 0.021, "drift %g (calm %g)", res[0].drift,
            calm[0].drift);
-    CHECKF(res[0].hi / res[0].lo > calm[0].hi / calm[0].lo, "[%g, %g] vs calm [%g, %g]",
-           res[0].lo, res[0].hi, calm[0].lo, calm[0].hi);
+    CHECKF(res[0].hi / res[0].lo > calm[0].hi / calm[0].lo, "[%g, %g] vs calm [%g, %g]", res[0].lo,
+           res[0].hi, calm[0].lo, calm[0].hi);
     /* timings keep a drift floor even when the batches agree */
     CHECK(calm[0].drift >= 0.02 - 1e-12);
     CHECK(calm[0].lo <= calm[0].value && calm[0].value <= calm[0].hi);

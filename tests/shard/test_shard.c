@@ -34,6 +34,7 @@ int main(void) {
   int count[SHARDS] = {0};
   for (int i = 0; i < CELLS; i++) {
     CHECK(a[i] >= 1 && a[i] <= SHARDS);
+    if (a[i] < 1 || a[i] > SHARDS) continue;
     load[a[i] - 1] += cost[i];
     count[a[i] - 1]++;
   }

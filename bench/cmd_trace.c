@@ -1,0 +1,355 @@
+/* mmbench — `mmbench trace record|info`: record a program's allocator calls
+ * into a trace file (the recording library, bench/recorder/, preloaded
+ * over the system malloc or any preloaded allocator), and describe a trace
+ * (bench/trace_info.c). Replaying is the trace-replay workload. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "trace_format.h"
+#include "trace_info.h"
+
+#define RECORDER_LIB "libmmbtrace.so"
+
+static void record_usage(FILE *out) {
+  fprintf(out,
+          "usage: mmbench trace record -o FILE [--under ALLOC] [--children own|none] -- COMMAND [ARGS...]\n"
+          "Runs COMMAND with the recording library preloaded and writes every malloc, calloc,\n"
+          "realloc, free, posix_memalign, aligned_alloc, memalign, valloc, pvalloc and\n"
+          "malloc_usable_size call, with its thread and a global order, to FILE.\n"
+          "  -o, --output FILE     the trace (a fork child writes FILE.<pid>, see --children)\n"
+          "      --under ALLOC     record over this preloaded malloc (default: glibc)\n"
+          "      --children MODE   own: fork children record to FILE.<pid>; none: not at all\n"
+          "Exits with COMMAND's exit status (128+N when killed by signal N); 2 on bad input.\n");
+}
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: mmbench trace record -o FILE [OPTIONS] -- COMMAND [ARGS...]\n"
+               "       mmbench trace info [--json] FILE\n"
+               "Record a program's allocator calls; describe a trace. Replay one with\n"
+               "  mmbench run -w trace-replay -p file=FILE -a ALLOCATORS\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * Finding the pieces
+ * ------------------------------------------------------------------------- */
+/* The recording library: $MMB_TRACE_LIB, else next to this executable. */
+static int recorder_path(char *out, size_t len) {
+  const char *env = getenv("MMB_TRACE_LIB");
+  if (env && *env) {
+    snprintf(out, len, "%s", env);
+  } else {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return -1;
+    exe[n] = 0;
+    snprintf(out, len, "%s/%s", dirname(exe), RECORDER_LIB);
+  }
+  return access(out, R_OK) == 0 ? 0 : -1;
+}
+
+/* 0 when cmd can be executed (a path, or a name found on PATH). */
+static int executable(const char *cmd) {
+  if (strchr(cmd, '/')) {
+    struct stat st;
+    return stat(cmd, &st) == 0 && S_ISREG(st.st_mode) && access(cmd, X_OK) == 0 ? 0 : -1;
+  }
+  const char *path = getenv("PATH");
+  if (!path) path = "/usr/local/bin:/usr/bin:/bin";
+  char dir[PATH_MAX + 256];
+  for (const char *p = path; *p;) {
+    const char *e = strchr(p, ':');
+    size_t l = e ? (size_t)(e - p) : strlen(p);
+    snprintf(dir, sizeof dir, "%.*s/%s", (int)(l ? l : 1), l ? p : ".", cmd);
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISREG(st.st_mode) && access(dir, X_OK) == 0) return 0;
+    p += l + (e != NULL);
+  }
+  return -1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Compaction: the recorder leaves each chunk at its full capacity (it is
+ * mapped before it is filled); rewrite the file with every chunk cut to
+ * what it holds. Counts records and threads on the way.
+ * ------------------------------------------------------------------------- */
+static uint32_t get32(const unsigned char *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static void put32(unsigned char *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+typedef struct compact_stats {
+  uint64_t records, bytes;
+} compact_stats;
+
+static int compact(const char *path, compact_stats *cs, char *err, size_t errlen) {
+  memset(cs, 0, sizeof *cs);
+  size_t len;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot read the trace back: %s", path, strerror(errno));
+    return -1;
+  }
+  fseek(f, 0, SEEK_END);
+  long flen = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  len = flen > 0 ? (size_t)flen : 0;
+  unsigned char *d = malloc(len ? len : 1);
+  if (!d || fread(d, 1, len, f) != len) {
+    fclose(f);
+    free(d);
+    snprintf(err, errlen, "%s: cannot read the trace back", path);
+    return -1;
+  }
+  fclose(f);
+  if (len < MMB_TRACE_HEADER_BYTES || memcmp(d, MMB_TRACE_MAGIC, 8) != 0) {
+    free(d);
+    snprintf(err, errlen, "%s: no trace was written (%zu bytes): the program made no allocator call the recorder saw, "
+             "or did not load it (a static or setuid program?)", path, len);
+    return -1;
+  }
+  size_t w = MMB_TRACE_HEADER_BYTES, off = MMB_TRACE_HEADER_BYTES;
+  while (off + MMB_TRACE_CHUNK_HEADER_BYTES <= len) {
+    unsigned char *c = d + off;
+    if (get32(c + MMB_TC_MAGIC) != MMB_TRACE_CHUNK_MAGIC) break;
+    uint32_t cap = get32(c + MMB_TC_CAPACITY), used = get32(c + MMB_TC_USED);
+    if (used > cap || off + MMB_TRACE_CHUNK_HEADER_BYTES + used > len) break;
+    cs->records += get32(c + MMB_TC_RECORDS);
+    put32(c + MMB_TC_CAPACITY, used);
+    memmove(d + w, c, MMB_TRACE_CHUNK_HEADER_BYTES + used);
+    w += MMB_TRACE_CHUNK_HEADER_BYTES + used;
+    off += MMB_TRACE_CHUNK_HEADER_BYTES + (size_t)cap;
+  }
+  if (off < len) w += 0; /* damaged tail: dropped (trace info would report it the same way) */
+  char tmp[PATH_MAX + 16];
+  snprintf(tmp, sizeof tmp, "%s.compact", path);
+  f = fopen(tmp, "wb");
+  int ok = f && fwrite(d, 1, w, f) == w;
+  if (f) ok &= fclose(f) == 0;
+  free(d);
+  if (!ok || rename(tmp, path) != 0) {
+    unlink(tmp);
+    snprintf(err, errlen, "%s: cannot rewrite the trace compactly (left as recorded)", path);
+    return -1;
+  }
+  cs->bytes = w;
+  return 0;
+}
+
+/* Compact the fork children's traces (FILE.<pid>) written since start;
+ * returns how many there are. */
+static int compact_children(const char *abs, time_t start) {
+  char dirbuf[PATH_MAX], basebuf[PATH_MAX];
+  snprintf(dirbuf, sizeof dirbuf, "%s", abs);
+  snprintf(basebuf, sizeof basebuf, "%s", abs);
+  const char *dir = dirname(dirbuf), *base = basename(basebuf);
+  size_t bl = strlen(base);
+  DIR *d = opendir(dir);
+  int n = 0;
+  if (!d) return 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    const char *s = e->d_name;
+    if (strncmp(s, base, bl) != 0 || s[bl] != '.' || !s[bl + 1] || strspn(s + bl + 1, "0123456789") != strlen(s + bl + 1))
+      continue;
+    char path[2 * PATH_MAX + 2], err[PATH_MAX + 200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, s);
+    if (stat(path, &st) != 0 || st.st_mtime < start) continue;
+    compact_stats cs;
+    if (compact(path, &cs, err, sizeof err) == 0) n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* ---------------------------------------------------------------------------
+ * record
+ * ------------------------------------------------------------------------- */
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_record(int argc, char **argv) {
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"under", required_argument, 0, 'u'},
+                                       {"children", required_argument, 0, 'c'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  const char *out = NULL, *under = "glibc", *children = "own";
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': out = optarg; break;
+    case 'u': under = optarg; break;
+    case 'c': children = optarg; break;
+    case 'h': record_usage(stdout); return 0;
+    default: return mmb_usage_error("trace record", NULL);
+    }
+  }
+  char msg[PATH_MAX + 300];
+  if (!out || !*out) return mmb_usage_error("trace record", "missing -o FILE (where the trace goes)");
+  if (optind >= argc)
+    return mmb_usage_error("trace record", "missing the command to record (mmbench trace record -o FILE -- COMMAND ARGS...)");
+  if (strcmp(children, "own") != 0 && strcmp(children, "none") != 0) {
+    snprintf(msg, sizeof msg, "--children must be own or none, not '%s'", children);
+    return mmb_usage_error("trace record", msg);
+  }
+  mmb_alloc_spec spec;
+  char err[512];
+  if (mmb_alloc_spec_parse(under, &spec, err, sizeof err) != 0) {
+    snprintf(msg, sizeof msg, "--under: %s", err);
+    return mmb_usage_error("trace record", msg);
+  }
+  if (spec.alloc->kind != MMB_KIND_PRELOAD || spec.base) {
+    snprintf(msg, sizeof msg, "--under %s: only a preloaded malloc can be recorded under (glibc, jemalloc, mimalloc, tcmalloc, preload:PATH)", under);
+    return mmb_usage_error("trace record", msg);
+  }
+  if (spec.alloc->unavailable) {
+    snprintf(msg, sizeof msg, "--under %s: unavailable: %s", under, spec.alloc->unavailable);
+    return mmb_usage_error("trace record", msg);
+  }
+  const char *cmd = argv[optind];
+  if (executable(cmd) != 0) {
+    snprintf(msg, sizeof msg, "%s: cannot execute (not an executable file%s)", cmd,
+             strchr(cmd, '/') ? "" : " on PATH");
+    return mmb_usage_error("trace record", msg);
+  }
+  char lib[PATH_MAX];
+  if (recorder_path(lib, sizeof lib) != 0) {
+    snprintf(msg, sizeof msg, "the recording library %s is missing (build it: make build; or set MMB_TRACE_LIB)", lib);
+    return mmb_usage_error("trace record", msg);
+  }
+  /* the output: must be writable; an absolute path (the program may chdir) */
+  int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    snprintf(msg, sizeof msg, "%s: cannot write the trace: %s", out, strerror(errno));
+    return mmb_usage_error("trace record", msg);
+  }
+  close(fd);
+  char abs[PATH_MAX];
+  if (!realpath(out, abs)) snprintf(abs, sizeof abs, "%s", out);
+
+  char preload[2 * PATH_MAX + 2];
+  const char *ul = spec.alloc->library;
+  snprintf(preload, sizeof preload, "%s%s%s", lib, ul && *ul ? ":" : "", ul && *ul ? ul : "");
+  int sync[2];
+  if (pipe2(sync, O_CLOEXEC) != 0) return mmb_usage_error("trace record", "cannot create a pipe");
+  double t0 = now_s();
+  time_t wall0 = time(NULL);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    unlink(out);
+    return mmb_usage_error("trace record", "cannot fork");
+  }
+  if (pid == 0) {
+    close(sync[0]);
+    char num[32];
+    snprintf(num, sizeof num, "%ld", (long)getpid());
+    setenv("MMB_TRACE_FILE", abs, 1);
+    setenv("MMB_TRACE_PID", num, 1);
+    setenv("MMB_TRACE_CHILDREN", children, 1);
+    for (int i = 0; i < spec.nsettings; i++) putenv(strdup(spec.settings[i]));
+    setenv("LD_PRELOAD", preload, 1);
+    execvp(cmd, argv + optind);
+    int e = errno;
+    if (write(sync[1], &e, sizeof e) < 0) _exit(127);
+    _exit(127);
+  }
+  close(sync[1]);
+  int exec_errno = 0;
+  ssize_t got = read(sync[0], &exec_errno, sizeof exec_errno);
+  close(sync[0]);
+  /* the program gets ^C; this process stays to tidy the trace */
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_term;
+  sigaction(SIGINT, &ign, &old_int);
+  sigaction(SIGTERM, &ign, &old_term);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  double secs = now_s() - t0;
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  if (got == (ssize_t)sizeof exec_errno) {
+    unlink(out);
+    snprintf(msg, sizeof msg, "%s: cannot execute: %s", cmd, strerror(exec_errno));
+    return mmb_usage_error("trace record", msg);
+  }
+  int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int nchildren = strcmp(children, "own") == 0 ? compact_children(abs, wall0) : 0;
+  compact_stats cs;
+  if (compact(out, &cs, err, sizeof err) != 0) {
+    fprintf(stderr, "mmbench trace record: %s\n", err);
+    return rc ? rc : 1;
+  }
+  fprintf(stderr, "mmbench trace record: %s: %llu records in %llu bytes (%.1f bytes per record), %.2f s; %s %d\n",
+          out, (unsigned long long)cs.records, (unsigned long long)cs.bytes,
+          cs.records ? (double)(cs.bytes - MMB_TRACE_HEADER_BYTES) / (double)cs.records : 0.0, secs,
+          WIFEXITED(status) ? "program exited with status" : "program killed by signal",
+          WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+  if (nchildren)
+    fprintf(stderr, "mmbench trace record: %d fork child(ren) recorded to %s.<pid>\n", nchildren, out);
+  return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * info
+ * ------------------------------------------------------------------------- */
+static int cmd_info(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  int c, json = 0;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'j': json = 1; break;
+    case 'h':
+      printf("usage: mmbench trace info [--json] FILE\n"
+             "Calls per function, threads, sizes, peak live bytes and blocks, lifetimes, frees by\n"
+             "another thread, and what would keep the trace from replaying.\n");
+      return 0;
+    default: return mmb_usage_error("trace info", NULL);
+    }
+  }
+  if (optind != argc - 1) return mmb_usage_error("trace info", "needs exactly one trace FILE");
+  mmb_trace t;
+  char err[600];
+  if (mmb_trace_load(argv[optind], &t, err, sizeof err) != 0) return mmb_usage_error("trace info", err);
+  int rc = mmb_trace_info_print(&t, argv[optind], json, stdout);
+  mmb_trace_free(&t);
+  return rc;
+}
+
+int mmb_cmd_trace(int argc, char **argv) {
+  if (argc < 2) return mmb_usage_error("trace", "missing subcommand: record or info");
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "record") == 0) return cmd_record(argc - 1, argv + 1);
+  if (strcmp(argv[1], "info") == 0) return cmd_info(argc - 1, argv + 1);
+  char msg[300];
+  snprintf(msg, sizeof msg, "unknown subcommand '%s' (valid: record, info)", argv[1]);
+  return mmb_usage_error("trace", msg);
+}

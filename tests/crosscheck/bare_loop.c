@@ -1,0 +1,99 @@
+/* mmbench cross-check — the plain operation sequences of two workloads,
+ * written without any of mmbench's code, to check its figures against.
+ *
+ * usage: bare_loop churn-random N WINDOW   (uniform 16..256 B)
+ *        bare_loop malloc-free N SIZE
+ * Prints one line: `<workload> ns_per_op <wall> cpu_ns_per_op <cpu> ops <count> sum <s>`.
+ *
+ * churn-random: WINDOW slots filled with blocks of a uniform size in
+ * [16, 256]; then N times: pick a random slot, read the first word of its
+ * block, free it, malloc a block of a new uniform size and write its first
+ * word. Like mmbench, the window's fill is in the timed part and counts as
+ * operations (ops = WINDOW + N).
+ * malloc-free: N times malloc(SIZE), write the first word, read it, free.
+ *
+ * It calls plain malloc and free, so the allocator is whatever the dynamic
+ * linker gives (LD_PRELOAD=libjemalloc.so.2 ...). Its random numbers come
+ * from its own generator (a 64-bit xorshift-multiply), not from mmbench's. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static uint64_t rng_state = 0x853c49e6748fea9bull;
+
+static inline uint64_t rnd(void) {
+  uint64_t x = rng_state;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  rng_state = x;
+  return x * 0x2545f4914f6cdd1dull;
+}
+
+/* Uniform in [0, n). */
+static inline uint64_t below(uint64_t n) { return (uint64_t)(((__uint128_t)rnd() * n) >> 64); }
+
+static double now_ns(clockid_t clk) {
+  struct timespec ts;
+  clock_gettime(clk, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static uint64_t churn(uint64_t n, size_t window) {
+  uint64_t **slot = calloc(window, sizeof *slot);
+  uint64_t sum = 0;
+  if (!slot) exit(1);
+  for (size_t i = 0; i < window; i++) {
+    slot[i] = malloc(16 + (size_t)below(241));
+    if (!slot[i]) exit(1);
+    slot[i][0] = i;
+  }
+  for (uint64_t op = 0; op < n; op++) {
+    size_t k = (size_t)below(window);
+    sum += slot[k][0];
+    free(slot[k]);
+    slot[k] = malloc(16 + (size_t)below(241));
+    if (!slot[k]) exit(1);
+    slot[k][0] = op;
+  }
+  for (size_t i = 0; i < window; i++) free(slot[i]);
+  free(slot);
+  return sum;
+}
+
+static uint64_t malloc_free(uint64_t n, size_t size) {
+  uint64_t sum = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    volatile uint64_t *p = malloc(size < 8 ? 8 : size);
+    if (!p) exit(1);
+    p[0] = i;
+    sum += p[0];
+    free((void *)p);
+  }
+  return sum;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 4 || (strcmp(argv[1], "churn-random") != 0 && strcmp(argv[1], "malloc-free") != 0)) {
+    fprintf(stderr, "usage: bare_loop churn-random N WINDOW | bare_loop malloc-free N SIZE\n");
+    return 2;
+  }
+  uint64_t n = strtoull(argv[2], NULL, 10);
+  size_t arg = (size_t)strtoull(argv[3], NULL, 10);
+  if (n == 0 || arg == 0) {
+    fprintf(stderr, "bare_loop: N and WINDOW/SIZE must be positive whole numbers\n");
+    return 2;
+  }
+  int churning = strcmp(argv[1], "churn-random") == 0;
+  double t0 = now_ns(CLOCK_MONOTONIC), c0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+  uint64_t sum = churning ? churn(n, arg) : malloc_free(n, arg);
+  double t1 = now_ns(CLOCK_MONOTONIC), c1 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+  uint64_t ops = churning ? n + arg : n;
+  printf("%s ns_per_op %.4f cpu_ns_per_op %.4f ops %llu sum %llu\n", argv[1],
+         (t1 - t0) / (double)ops, (c1 - c0) / (double)ops, (unsigned long long)ops,
+         (unsigned long long)sum);
+  return 0;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# scripts/crosscheck at a tiny size, one round: it runs mmbench and the bare
+# loop side by side and prints, for both workloads and every allocator that
+# is installed, the two ns/op medians and two positive ratios (wall and CPU
+# time). Timings themselves are not judged here (see `make crosscheck`).
+# usage: smoke.sh SCRIPT MMBENCH BARE_LOOP
+set -u
+script=$1
+export MMBENCH=$2 BARE_LOOP=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+expect() { # expect DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
+}
+"$script" --rounds 1 --n 20000 -o "$work/cc" > "$work/out" 2> "$work/err"
+rc=$?
+cat "$work/out"
+expect "crosscheck exits 0 (got $rc: $(tail -2 "$work/err"))" test "$rc" -eq 0
+rows=$(awk '$1 == "churn-random" || $1 == "malloc-free"' "$work/out")
+expect "a row per workload for glibc" test "$(grep -c ' glibc ' <<<"$rows")" -eq 2
+expect "glibc's own ratios are 1" test -z "$(awk '$2 == "glibc" && ($7 != "1.00" || $9 != "1.00")' <<<"$rows")"
+expect "every ns/op and ratio positive" \
+  test -z "$(awk '!($3 > 0 && $4 > 0 && $5 > 0 && $6 > 0 && $7 > 0 && $9 > 0)' <<<"$rows")"
+for a in jemalloc tcmalloc; do
+  if "$MMBENCH" list allocators | grep -q "^  $a .* yes "; then
+    expect "$a measured on both workloads" test "$(grep -c " $a " <<<"$rows")" -eq 2
+  fi
+done
+expect "bare loop refuses bad arguments (exit 2)" bash -c "'$BARE_LOOP' churn-random 0 5 2>/dev/null; test \$? -eq 2"
+expect "crosscheck refuses a bad option (exit 2)" bash -c "'$script' --rounds x 2>/dev/null; test \$? -eq 2"
+echo "$fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Failures of programs are results: wrong output is corrupt, a wrong exit
+# status an error, a server that never comes up an error while the matrix
+# goes on, a program that is not installed skipped with its package, and a
+# preloaded library that aborts after N calls a crash of every program.
+source "$(dirname "$0")/../harness/lib.sh" "$@"
+cd "$WORK"
+export -f cols
+export CSV_CUT
+like() { [[ $1 == $2 ]]; } # like VALUE GLOB
+ABORT=$FAULTS   # the abort-after-N library
+mkdir tmp
+export TMPDIR=$WORK/tmp
+printf 'name = wrong-output\ncommand = echo hello\nexpect = goodbye\n' >wrong.prog
+printf 'name = bad-exit\ncommand = sh -c "exit 3"\n' >exit.prog
+printf 'name = never-ready\nserver = sleep 30\nready = unix {tmp}/never.sock\nready-timeout = 0.5\ncommand = true\n' >never.prog
+printf 'name = dies-early\nserver = sh -c "exit 4"\nready = tcp 1\ncommand = true\n' >dies.prog
+printf 'name = not-here\npackage = mmb-no-such-package\ncommand = mmb-no-such-program\n' >absent.prog
+printf 'name = fine\ncommand = echo fine\nexpect = fine\nchecksum = stdout\n' >fine.prog
+"$MMBENCH" run -q -w prog:wrong.prog,prog:exit.prog,prog:never.prog,prog:dies.prog,prog:absent.prog,prog:fine.prog \
+  -a glibc -r 1 --timeout 20 -o out >log 2>&1
+rc=$?
+expect "matrix completes (exit $rc): $(tail -2 log)" test "$rc" -eq 0
+st() { cols out/runs.csv workload status reason | awk -F'\t' -v w="$1" '$1==w {print $2 "|" $3}'; }
+expect "wrong output is corrupt ($(st wrong-output))" like "$(st wrong-output)" "corrupt|*goodbye*"
+expect "wrong exit status is an error ($(st bad-exit))" like "$(st bad-exit)" "error|*exit status 3, not 0*"
+expect "server never ready is an error ($(st never-ready))" like "$(st never-ready)" "error|*not ready*"
+expect "server that exits is an error ($(st dies-early))" like "$(st dies-early)" "error|*server exited (status 4)*"
+expect "missing program skipped with its package ($(st not-here))" \
+  like "$(st not-here)" "skipped|*apt-get install mmb-no-such-package*"
+expect "the rest still runs ($(st fine))" test "$(st fine)" = "ok|"
+expect "failed rows carry no measurement" \
+  test -z "$(cols out/runs.csv status wall_ns | awk -F'\t' '$1!="ok" && $1!="corrupt" && $2!=""')"
+expect "no run folders left behind ($(ls tmp))" test -z "$(ls tmp)"
+
+# Injection reaches every program: an allocator aborting after 2000 calls
+# crashes each of them (redis is skipped: it is tied to jemalloc).
+"$MMBENCH" run -q -w programs -a "preload:$ABORT[MMB_ABORT_AFTER=2000]" -r 1 --preset quick --scale 0.02 \
+  -o crash >log 2>&1
+rc=$?
+expect "crash matrix completes (exit $rc): $(tail -2 log)" test "$rc" -eq 0
+while IFS=$'\t' read -r w s r; do
+  case "$s" in
+    skipped) expect "$w skipped only for a reason ($r)" like "$r" "*jemalloc*" ;;
+    *) expect "$w crashes under the aborting malloc ($s: $r)" like "$s: $r" "crash: *Aborted*" ;;
+  esac
+done < <(cols crash/runs.csv workload status reason)
+expect "every shipped program has a row" test "$(cols crash/runs.csv workload | sort -u | wc -l)" -ge 8
+finish
