@@ -162,6 +162,8 @@ const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const c
 int mmb_rep_is_floor(const char *allocator) { return strcmp(allocator, "floor") == 0; }
 
 double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c) {
+  const mmb_rstat *own = mmb_rep_stat(m, c, MMB_METRIC_FLOOR); /* summary.csv's column */
+  if (own) return own->median;
   const mmb_rcell *f = mmb_rep_find(m, c->workload, c->params, "floor", c->threads);
   const mmb_rstat *t = f ? mmb_rep_stat(m, f, MMB_METRIC_TIME) : NULL;
   return t ? t->median : NAN;
@@ -194,8 +196,12 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
       ccv = mmb_table_col(t, "cv"), clo = mmb_table_col(t, "ci_lo"),
       chi = mmb_table_col(t, "ci_hi"), clevel = mmb_table_col(t, "ci_level"), cnoisy = mmb_table_col(t, "noisy"),
       cst = mmb_table_col(t, "status");
+  /* floor_ns_per_op is a column (the same on every row of a cell): it
+   * becomes the cell's floor metric, read from its ns_per_op row */
+  int cfl = mmb_table_col(t, MMB_METRIC_FLOOR);
   size_t rows = mmb_table_rows(t);
   for (size_t r = 0; r < rows; r++) add_metric(m, mmb_table_get(t, r, cm));
+  if (cfl >= 0) add_metric(m, MMB_METRIC_FLOOR);
   for (size_t k = 0; k < m->ncells; k++) m->cells[k].stat = xcalloc(m->nmetrics, sizeof(mmb_rstat));
   for (size_t r = 0; r < rows; r++) {
     double th = mmb_table_numv(t, r, ct);
@@ -227,6 +233,14 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
     s->ci_hi = mmb_table_numv(t, r, chi);
     s->ci_level = mmb_table_numv(t, r, clevel);
     s->noisy = cnoisy >= 0 ? mmb_table_numv(t, r, cnoisy) == 1 : s->cv > MMB_NOISY_CV;
+    double fl = cfl >= 0 ? mmb_table_numv(t, r, cfl) : NAN;
+    if (!isnan(fl) && strcmp(mmb_table_get(t, r, cm), MMB_METRIC_TIME) == 0) {
+      mmb_rstat *f = &m->cells[k].stat[mmb_rep_metric(m, MMB_METRIC_FLOOR)];
+      f->median = f->min = f->max = f->mean = f->ci_lo = f->ci_hi = fl;
+      f->stddev = f->cv = NAN;
+      f->have = 1;
+      f->n = f->n_runs = s->n;
+    }
   }
   return 0;
 }
