@@ -47,7 +47,8 @@ int mmb_cmd_status(int argc, char **argv) {
     return rc;
   }
   char(*slurm)[32] = calloc((size_t)res.nshards, sizeof *slurm);
-  mmb_slurm_states(dir, res.nshards, slurm);
+  char(*jobs)[32] = calloc((size_t)res.nshards, sizeof *jobs);
+  mmb_slurm_states(dir, res.nshards, slurm, jobs);
   int count[5] = {0};
   static const char *const names[] = {"done", "running", "failed", "partial", "missing"};
   printf("%-6s %-8s %-12s %-10s %s\n", "shard", "state", "cells", "runs", "hosts / slurm");
@@ -68,8 +69,10 @@ int mmb_cmd_status(int argc, char **argv) {
     snprintf(cells, sizeof cells, "%zu/%zu", s->cells_done, s->cells);
     snprintf(runs, sizeof runs, "%zu", s->rows);
     const char *state = st == 1 && strcmp(sl, "PENDING") == 0 ? "pending" : names[st];
-    printf("%-6d %-8s %-12s %-10s %s%s%s\n", k, state, cells, runs, s->hosts[0] ? s->hosts : "-",
-           sl[0] ? "  " : "", sl);
+    printf("%-6d %-8s %-12s %-10s %s%s%s", k, state, cells, runs, s->hosts[0] ? s->hosts : "-", sl[0] ? "  " : "",
+           sl);
+    if (st >= 2 && jobs[k - 1][0]) printf("  (log: %s/slurm/shard-%d-job%s.out)", dir, k, jobs[k - 1]);
+    printf("\n");
   }
   printf("%d shards: %d done, %d running or pending, %d failed, %d partial, %d missing; %zu of %zu "
          "cells complete\n",
@@ -78,6 +81,7 @@ int mmb_cmd_status(int argc, char **argv) {
     printf("rerun what is missing: mmbench run --resume %s --slurm   (or --shard K/N by hand)\n",
            dir);
   free(slurm);
+  free(jobs);
   rc = count[0] == res.nshards ? 0 : 1;
   mmb_merge_result_free(&res);
   return rc;

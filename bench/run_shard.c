@@ -161,7 +161,7 @@ int mmb_run_slurm_resume(const char *dir, const mmb_slurm_opts *so) {
     return 2;
   }
   char(*states)[32] = calloc((size_t)res.nshards, sizeof *states);
-  mmb_slurm_states(dir, res.nshards, states);
+  mmb_slurm_states(dir, res.nshards, states, NULL);
   int *list = malloc((size_t)res.nshards * sizeof *list), n = 0, active = 0;
   for (int k = 1; k <= res.nshards; k++) {
     if (mmb_merge_shard_complete(&res, k)) continue;

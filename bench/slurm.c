@@ -230,8 +230,11 @@ static void parse_states(const char *text, const char *job, int nshards, char (*
   }
 }
 
-void mmb_slurm_states(const char *dir, int nshards, char (*states)[32]) {
-  for (int k = 0; k < nshards; k++) states[k][0] = 0;
+void mmb_slurm_states(const char *dir, int nshards, char (*states)[32], char (*jobs_of)[32]) {
+  for (int k = 0; k < nshards; k++) {
+    states[k][0] = 0;
+    if (jobs_of) jobs_of[k][0] = 0;
+  }
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/slurm/jobs.json", dir);
   char *text = mmb_read_file(path, NULL);
@@ -242,8 +245,12 @@ void mmb_slurm_states(const char *dir, int nshards, char (*states)[32]) {
   size_t cap = 1 << 20;
   char *out = malloc(cap), err[4096];
   cJSON_ArrayForEach(j, jobs) {
-    cJSON *id = cJSON_GetObjectItem(j, "job");
+    cJSON *id = cJSON_GetObjectItem(j, "job"), *sh;
     if (!cJSON_IsString(id)) continue;
+    cJSON_ArrayForEach(sh, cJSON_GetObjectItem(j, "shards")) {
+      if (jobs_of && cJSON_IsNumber(sh) && sh->valueint >= 1 && sh->valueint <= nshards)
+        snprintf(jobs_of[sh->valueint - 1], 32, "%s", id->valuestring);
+    }
     /* accounting first (finished tasks), then the queue (what runs now) */
     if (have_sacct) {
       char *argv[] = {"sacct", "-n", "-P", "-X", "-j", id->valuestring, "-o", "JobID,State", NULL};

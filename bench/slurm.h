@@ -28,8 +28,9 @@ int mmb_slurm_submit(const char *dir, const mmb_slurm_opts *so, const int *shard
 
 /* Slurm's view of shard k (1-based) of the jobs recorded in dir: a state
  * such as PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, or ""
- * when neither squeue nor sacct know it. states has nshards entries of 32. */
-void mmb_slurm_states(const char *dir, int nshards, char (*states)[32]);
+ * when neither squeue nor sacct know it. states has nshards entries of 32;
+ * jobs_of (may be NULL) gets the id of the last job that ran each shard. */
+void mmb_slurm_states(const char *dir, int nshards, char (*states)[32], char (*jobs_of)[32]);
 
 /* Shards with a job still pending or running, per mmb_slurm_states. */
 int mmb_slurm_active(const char *state);
