@@ -33,6 +33,16 @@ expect "failed rows carry no measurement" \
   test -z "$(cols out/runs.csv status wall_ns | awk -F'\t' '$1!="ok" && $1!="corrupt" && $2!=""')"
 expect "no run folders left behind ($(ls tmp))" test -z "$(ls tmp)"
 
+# A statically linked program cannot be given a malloc: skipped, never run
+# as if it were (glibc, where nothing is preloaded, runs it).
+if printf 'int main(void) { return 0; }\n' >st.c && cc -static -o static-true st.c 2>/dev/null; then
+  "$MMBENCH" run -q -w "cmd:$WORK/static-true" -a glibc,"preload:$ABORT" -r 1 -o st >log 2>&1
+  expect "static program run completes ($(tail -1 log))" test $? -eq 0
+  expect "static program skipped under a preload ($(cols st/runs.csv allocator status reason | tr '\t\n' '  '))" \
+    bash -c "cols st/runs.csv allocator status reason | grep -qP '^preload:.*\tskipped\t.*statically linked'"
+  expect "static program runs under glibc" bash -c "cols st/runs.csv allocator status | grep -qP '^glibc\tok'"
+fi
+
 # Injection reaches every program: an allocator aborting after 2000 calls
 # crashes each of them (redis is skipped: it is tied to jemalloc).
 "$MMBENCH" run -q -w programs -a "preload:$ABORT[MMB_ABORT_AFTER=2000]" -r 1 --preset quick --scale 0.02 \
