@@ -3,6 +3,7 @@
 #include "cell.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <getopt.h>
@@ -165,6 +166,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
               : touch_idx >= 0 ? (int)spec->params.v[touch_idx]
                                : MMB_TOUCH_WORD;
   ctx.thread_barrier = workers_barrier;
+  for (int i = 0; i < MMB_NFIGS; i++) ctx.fig[i] = NAN;
 
   /* An allocator that runs threads of its own (Boehm's parallel markers)
    * may size them to the cell; the others ignore the key. */
@@ -282,6 +284,8 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   memset(&st, 0, sizeof st);
   if (a->stats && a->stats(&st) == 0 && (a->caps & MMB_CAP_GRAPH))
     mmb_record_set_u64(rec, "reclaimed", st.reclaimed);
+  for (int i = 0; i < MMB_NFIGS; i++)
+    if (!isnan(ctx.fig[i])) mmb_record_set_f(rec, mmb_fig_names[i], ctx.fig[i]);
   mmb_counters_cell_report(run->counters, ops, rec);
   if (spec->counters.latency_every) mmb_latency_report(rec);
   if (bad) mmb_record_fail(rec, "corrupt", "%s", ctx.reason[0] ? ctx.reason : "verification failed");

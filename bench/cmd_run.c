@@ -386,8 +386,9 @@ int mmb_cmd_run(int argc, char **argv) {
     }
     printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan.ncells, skipped,
            plan.reps, mmb_plan_runs(&plan), plan.timeout);
+    int rc = slurm || shard_n ? mmb_run_shard_preview(&plan, slurm ? (nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8)) : shard_n) : 0;
     mmb_plan_free(&plan);
-    return 0;
+    return rc;
   }
   if (slurm) { /* a new sharded run, submitted as a job array */
     if (out) snprintf(dir, sizeof dir, "%s", out);
@@ -414,7 +415,7 @@ int mmb_cmd_run(int argc, char **argv) {
     if (dir_has_results(dir)) {
       fprintf(stderr, "mmbench run: %s already holds results; use --resume %s to continue it, or another -o DIR\n",
               dir, dir);
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       return MMB_EXIT_USAGE;
     }
   }
@@ -424,7 +425,7 @@ int mmb_cmd_run(int argc, char **argv) {
   if (!resume) {
     int rc = make_dir(dir);
     if (rc) {
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       return rc;
     }
   }
@@ -437,7 +438,7 @@ int mmb_cmd_run(int argc, char **argv) {
       fprintf(stderr, "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass --keep-going to record it as invalid)\n",
               plan.allocs[i].text, probes[i].reason);
       free(probes);
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       if (!resume) rmdir(dir);
       return MMB_EXIT_USAGE;
     }
@@ -465,7 +466,7 @@ int mmb_cmd_run(int argc, char **argv) {
     if (rc != 0) {
       fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));
       free(probes);
-      mmb_plan_free(&plan);
+      mmb_plan_free(&plan), mmb_run_shard_free(&task);
       return MMB_EXIT_USAGE;
     }
   }

@@ -470,7 +470,7 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
     lo -= drift, hi += drift;
   if (lo > est) lo = est;
   if (hi < est) hi = est;
-  out->value = est, out->lo = lo, out->hi = hi, out->drift = drift;
+  out->value = est, out->lo = lo, out->hi = hi, out->drift = drift, out->spread = sd;
   char sv[32], slo[32], shi[32], st[32];
   fmt_val(est, sv, sizeof sv);
   fmt_val(lo, slo, sizeof slo);

@@ -186,8 +186,12 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
       ccv = mmb_table_col(t, "cv"), clo = mmb_table_col(t, "ci_lo"),
       chi = mmb_table_col(t, "ci_hi"), cnoisy = mmb_table_col(t, "noisy"),
       cst = mmb_table_col(t, "status");
+  /* floor_ns_per_op is a column (the same on every row of a cell): it
+   * becomes the cell's floor metric, read from its ns_per_op row */
+  int cfl = mmb_table_col(t, MMB_METRIC_FLOOR);
   size_t rows = mmb_table_rows(t);
   for (size_t r = 0; r < rows; r++) add_metric(m, mmb_table_get(t, r, cm));
+  if (cfl >= 0) add_metric(m, MMB_METRIC_FLOOR);
   for (size_t k = 0; k < m->ncells; k++) m->cells[k].stat = xcalloc(m->nmetrics, sizeof(mmb_rstat));
   for (size_t r = 0; r < rows; r++) {
     double th = mmb_table_numv(t, r, ct);
@@ -218,6 +222,14 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
     s->ci_lo = mmb_table_numv(t, r, clo);
     s->ci_hi = mmb_table_numv(t, r, chi);
     s->noisy = cnoisy >= 0 ? mmb_table_numv(t, r, cnoisy) == 1 : s->cv > MMB_NOISY_CV;
+    double fl = cfl >= 0 ? mmb_table_numv(t, r, cfl) : NAN;
+    if (!isnan(fl) && strcmp(mmb_table_get(t, r, cm), MMB_METRIC_TIME) == 0) {
+      mmb_rstat *f = &m->cells[k].stat[mmb_rep_metric(m, MMB_METRIC_FLOOR)];
+      f->median = f->min = f->max = f->mean = f->ci_lo = f->ci_hi = fl;
+      f->stddev = f->cv = NAN;
+      f->have = 1;
+      f->n = f->n_runs = s->n;
+    }
   }
   return 0;
 }

@@ -80,6 +80,7 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
                     mmb_rbest *best) {
   best->alloc = -1;
   for (size_t a = 0; a < m->nallocs; a++) {
+    if (strcmp(m->allocs[a], "floor") == 0) continue; /* the harness floor is no contender */
     double sum = 0, var = 0;
     int k = 0;
     for (size_t i = 0; i < m->ncells; i++) {

@@ -26,18 +26,10 @@ static void rpad(FILE *out, const char *s, int w) {
   fputs(s, out);
 }
 
-/* The median ns/op of the `floor` cell at c's point (workload, params,
- * threads): summary.csv's floor_ns_per_op; NAN when there is none. */
+/* summary.csv's floor_ns_per_op of c's point; NAN when there is none. */
 static double floor_of(const mmb_rmodel *m, const mmb_rcell *c) {
-  for (size_t k = 0; k < m->ncells; k++) {
-    const mmb_rcell *f = &m->cells[k];
-    if (strcmp(f->allocator, "floor") != 0 || f->threads != c->threads ||
-        strcmp(f->workload, c->workload) != 0 || strcmp(f->params, c->params) != 0)
-      continue;
-    const mmb_rstat *t = mmb_rep_stat(m, f, MMB_METRIC_TIME);
-    return t ? t->median : NAN;
-  }
-  return NAN;
+  const mmb_rstat *f = mmb_rep_stat(m, c, MMB_METRIC_FLOOR);
+  return f ? f->median : NAN;
 }
 
 void mmb_rep_text(const mmb_rmodel *m, FILE *out) {

@@ -112,6 +112,27 @@ int mmb_run_slurm_new(const char *dir, const mmb_run_opts *o, const mmb_plan *pl
   return 0;
 }
 
+int mmb_run_shard_preview(const mmb_plan *plan, int nshards) {
+  char err[512];
+  mmb_shard_map map;
+  if (mmb_shard_map_from_plan(plan, nshards, &map, err, sizeof err) != 0) return mmb_usage_error("run", err);
+  double *load = calloc((size_t)nshards, sizeof *load), lo = 1e300, hi = 0;
+  int *cells = calloc((size_t)nshards, sizeof *cells), clo = 1 << 30, chi = 0;
+  for (size_t i = 0; i < map.ncells; i++) load[map.owner[i] - 1] += map.cost[i], cells[map.owner[i] - 1]++;
+  for (int k = 0; k < nshards; k++) {
+    if (load[k] < lo) lo = load[k];
+    if (load[k] > hi) hi = load[k];
+    if (cells[k] < clo) clo = cells[k];
+    if (cells[k] > chi) chi = cells[k];
+  }
+  printf("%d shards: %d to %d cells each, expected cost %.4g to %.4g (largest / smallest %.3f)\n", nshards, clo,
+         chi, lo, hi, lo > 0 ? hi / lo : 0);
+  free(load);
+  free(cells);
+  mmb_shard_map_free(&map);
+  return 0;
+}
+
 int mmb_run_slurm_resume(const char *dir, const mmb_slurm_opts *so) {
   char err[2048];
   if (need_sbatch("run")) return 2;

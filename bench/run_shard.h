@@ -18,6 +18,10 @@ int mmb_run_is_sharded(const char *dir);
  * dir is a shard folder, else 0. */
 int mmb_run_shard_of(const char *dir, char *top, size_t toplen, int *k, int *n);
 
+/* -n with --slurm / --shard: how the plan splits into nshards (cells and
+ * expected cost per shard). Exit status (2 when it cannot split). */
+int mmb_run_shard_preview(const mmb_plan *plan, int nshards);
+
 /* run --slurm into a new folder dir: plan.json, shards.csv, shards.json,
  * then the job array. Exit status (0, or 2 with nothing left behind). */
 int mmb_run_slurm_new(const char *dir, const mmb_run_opts *o, const mmb_plan *plan, int nshards,

@@ -6,6 +6,7 @@
 #include "workload.h"
 
 const char *const mmb_touch_names[] = {"word", "full", "none", NULL};
+const char *const mmb_fig_names[] = {"remote_free_frac", "shared_line", NULL};
 
 static const mmb_workload *const *const families[] = {
     mmb_family_basic,     mmb_family_stack_heap, mmb_family_churn,

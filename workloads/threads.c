@@ -3,16 +3,18 @@
  * thread-local       each thread allocates and frees its own batches
  *                    (Hoard's threadtest)                      work: TOTAL
  * larson             server churn: slot arrays handed from exiting threads to
- *                    new ones, so blocks are freed by other threads than the
- *                    ones that allocated them (Larson & Krishnan) work: TOTAL
+ *                    new ones, so some blocks are freed by another thread
+ *                    than the one that allocated them (runs.csv
+ *                    remote_free_frac; Larson & Krishnan)      work: TOTAL
  * producer-consumer  half the threads allocate and pass blocks through a
  *                    bounded queue, the other half free them (xmalloc-test)
  *                                                              work: TOTAL
  * cache-thrash       active false sharing: each thread allocates its own
  *                    small objects and writes them over and over  work: TOTAL
- * cache-scratch      passive false sharing: objects allocated back to back
- *                    by the main thread, freed by the workers, whose next
- *                    objects then may share a cache line (Berger et al.)
+ * cache-scratch      passive false sharing: objects sharing cache lines,
+ *                    allocated by the main thread, freed by the workers,
+ *                    whose next objects then may share those lines (Berger
+ *                    et al.); runs.csv shared_line says whether they did
  *                                                              work: TOTAL
  * blowup             threads take turns allocating many small blocks and
  *                    freeing most of them; the figure of merit is the RSS
@@ -168,13 +170,17 @@ static const mmb_workload wl_thread_local = {
 };
 
 /* ===========================================================================
- * larson: worker tid owns lane tid, an array of `slots` blocks filled by
- * the main thread in setup (as Larson's warm-up does). Its share of the n
- * operations runs in rounds of `round` operations; each round is a new
- * thread that inherits the lane from the thread before it (which exited),
- * frees random slots and allocates new blocks of [min, max] bytes. So every
- * block is freed by another thread than the one that allocated it, unless
- * it is replaced within the same round. Total work fixed.
+ * larson (Larson & Krishnan, ISMM 1998, as its benchmark larson.c runs it):
+ * worker tid owns lane tid, an array of `slots` blocks filled by the main
+ * thread in setup (the benchmark's warm-up). Its share of the n operations
+ * runs in thread lifetimes of `round` operations: each lifetime is a new
+ * thread that inherits the whole slot array of the thread it replaces
+ * (which exited), frees random slots and allocates new blocks of [min, max]
+ * bytes in their place. A free hits a block another thread allocated when
+ * the slot was last filled by an earlier thread (or by setup); blocks
+ * replaced again within one lifetime are freed by their own thread. The
+ * measured share goes to runs.csv as remote_free_frac (at the defaults, the
+ * benchmark's `larson 5 8 1000 5000 100`, about 1 %). Total work fixed.
  * ========================================================================= */
 enum { LA_MIN, LA_MAX, LA_SLOTS, LA_ROUND, LA_N };
 
@@ -185,12 +191,13 @@ static const mmb_param la_params[] = {
      .min = 1,
      .max = 1LL << 30,
      .help = "largest block (bytes, uniform)"},
-    {.name = "slots", .def = 1000, .min = 1, .max = 1LL << 24, .help = "live blocks per thread"},
+    {.name = "slots", .def = 5000, .min = 1, .max = 1LL << 24, .help = "live blocks per thread"},
     {.name = "round",
-     .def = 10000,
+     .def = 500000,
      .min = 1,
      .max = 1LL << 40,
-     .help = "operations of one thread before it hands over and exits"},
+     .help = "operations of one thread before it hands its slots over and exits (larson.c: "
+             "rounds x slots)"},
     {.name = "n",
      .def = 10000000,
      .min = 1,
@@ -211,6 +218,7 @@ typedef struct lane {
   uint64_t idx;  /* next block number */
   uint64_t todo; /* operations for the current round */
   uint64_t live;
+  uint64_t frees, remote; /* frees, and those of blocks an earlier thread allocated */
   tres res;
 } __attribute__((aligned(128))) lane;
 
@@ -259,9 +267,11 @@ static void la_ops(lane *l) {
   const mmb_allocator *a = l->ctx->alloc;
   const int tc = l->ctx->touch;
   int id = (int)(l - ((la_state *)l->ctx->state)->l);
-  uint64_t sum = l->res.sum, live = l->live, peak = l->res.peak;
-  for (uint64_t op = 0; op < l->todo; op++, l->idx++) {
+  uint64_t sum = l->res.sum, live = l->live, peak = l->res.peak, remote = 0, op = 0;
+  const uint64_t first = TAG(id, l->idx); /* blocks tagged below: made by earlier threads */
+  for (; op < l->todo; op++, l->idx++) {
     blk *v = &l->b[mmb_rng_below(&l->r, l->nb)];
+    remote += v->tag < first;
     if (blk_free(tc, a, &l->res.f, &sum, v->p, v->size, v->tag) != 0) break;
     live -= v->size;
     size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
@@ -272,6 +282,8 @@ static void la_ops(lane *l) {
   l->res.sum = sum;
   l->res.peak = peak;
   l->live = live;
+  l->frees += op;
+  l->remote += remote;
 }
 
 static void *la_thread(void *arg) {
@@ -305,7 +317,9 @@ static uint64_t la_run(mmb_ctx *ctx, int tid) {
 
 static int la_verify(mmb_ctx *ctx) {
   la_state *s = ctx->state;
-  uint64_t h = 0, live = 0;
+  uint64_t h = 0, live = 0, frees = 0, remote = 0;
+  for (int t = 0; t < ctx->threads; t++) frees += s->l[t].frees, remote += s->l[t].remote;
+  if (frees) ctx->fig[MMB_FIG_REMOTE_FREES] = (double)remote / (double)frees;
   for (int t = 0; t < ctx->threads; t++) {
     lane *l = &s->l[t];
     uint64_t sum = l->res.sum;
@@ -341,7 +355,7 @@ static const mmb_workload wl_larson = {
     .name = "larson",
     .family = "threads",
     .flags = MMB_WF_THROUGHPUT | MMB_WF_FLOOR,
-    .description = "server churn: random slot replaced; each round a new thread inherits the slots",
+    .description = "server churn: random slots replaced; a new thread inherits the slot array of the one it replaces",
     .follows = "Larson & Krishnan, ISMM 1998 (larson in mimalloc-bench)",
     .params = la_params,
     .needs = MMB_CAP_FREE | MMB_CAP_THREADS,
@@ -581,8 +595,9 @@ static const mmb_workload wl_producer_consumer = {
  * holds g, written `reps` times byte by byte through a volatile pointer (each
  * write read back), checked in full and freed. Total work fixed; the
  * checksum covers objects 0 .. n-1, whatever the thread count.
- * cache-scratch adds, in setup, one object per thread allocated back to back
- * by the main thread; each worker checks and frees its object first, so an
+ * cache-scratch adds, in setup, one object per thread allocated by the main
+ * thread, pairs of them on one cache line; each worker checks and frees its
+ * object first, so an
  * allocator that hands the freed memory to that thread's next request puts
  * objects of different threads on one cache line (passive false sharing).
  * ========================================================================= */
@@ -617,23 +632,39 @@ typedef struct ct_state {
 #define CT_FIRST_TAG(t) TAG(1, (uint64_t)(t)) /* outside 0 .. n-1 (n < 2^40) */
 #define CT_SPARE_TAG(i) TAG(2, (uint64_t)(i))
 
+/* 1 when o[2i] and o[2i+1] share a 64-byte line for every pair of the T
+ * objects (an odd last one shares the line of the one before). */
+static int ct_lines_shared(unsigned char *const *o, int T) {
+  if (T < 2) return 1;
+  for (int i = 0; i < T; i += 2) {
+    int j = i + 1 < T ? i + 1 : i - 1;
+    if ((uintptr_t)o[i] >> 6 != (uintptr_t)o[j] >> 6) return 0;
+  }
+  return 1;
+}
+
 static int ct_setup_common(mmb_ctx *ctx, int scratch) {
   ct_state *s = calloc(1, sizeof *s);
   if (!s) return -1;
   ctx->state = s;
   if (!(s->r = tres_new(ctx->threads))) return -1;
   if (!scratch) return 0;
-  /* The handed-over objects must lie back to back (each within a cache
-   * line of the one before), as a fresh heap gives them: an allocator that
-   * first reuses scattered free chunks would otherwise hide the effect.
-   * Allocate until the last `threads` objects form such a run; the ones
-   * passed over stay allocated until teardown. */
+  /* The handed-over objects must share cache lines, as a fresh heap gives
+   * them: objects 2i and 2i+1 on one 64-byte line (a >> 6 == b >> 6; with
+   * an odd count the last shares the line of the one before), so that the
+   * workers' later objects, put where these were freed, can share lines too.
+   * An allocator that first reuses scattered free chunks would otherwise
+   * hide the effect. Allocate until the last `threads` objects are placed
+   * so; the ones passed over stay allocated until teardown. An allocator
+   * that never does so within CT_SEARCH objects gets the last `threads`
+   * objects, and shared_line = 0 in runs.csv says so. */
   size_t size = (size_t)ctx->p[CT_SIZE];
   int T = ctx->threads;
   unsigned char **got = calloc(CT_SEARCH, sizeof *got);
   if (!got) return -1;
-  size_t n = 0, run = 0;
-  while (n < CT_SEARCH && (run < (size_t)T)) {
+  size_t n = 0;
+  int placed = 0;
+  while (n < CT_SEARCH && !placed) {
     got[n] = ctx->alloc->malloc(size);
     if (!got[n]) {
       snprintf(ctx->reason, sizeof ctx->reason, "setup: malloc(%zu) returned NULL", size);
@@ -641,11 +672,10 @@ static int ct_setup_common(mmb_ctx *ctx, int scratch) {
       return -1;
     }
     blk_fill(got[n], size, CT_SPARE_TAG(n)); /* checked in verify: live all along */
-    uintptr_t d = n ? (uintptr_t)got[n] - (uintptr_t)got[n - 1] : 0;
-    run = n && d > 0 && d <= 64 + size ? run + 1 : 1;
     n++;
+    placed = n >= (size_t)T && ct_lines_shared(got + n - (size_t)T, T);
   }
-  /* found (or gave up: then the last T objects, wherever they are) */
+  if (T >= 2) ctx->fig[MMB_FIG_SHARED_LINE] = placed;
   for (int t = 0; t < T; t++) {
     s->first[t] = got[n - (size_t)T + (size_t)t];
     blk_fill(s->first[t], size, CT_FIRST_TAG(t));
@@ -763,7 +793,7 @@ static const mmb_workload wl_cache_scratch = {
     .family = "threads",
     .flags = MMB_WF_THROUGHPUT,
     .description =
-        "passive false sharing: objects made back to back, freed by workers, then reused",
+        "passive false sharing: objects sharing cache lines, freed by workers, then reused",
     .follows = "Berger et al., Hoard, ASPLOS 2000 (cache-scratch)",
     .params = ct_params,
     .needs = MMB_CAP_FREE | MMB_CAP_THREADS,

@@ -58,6 +58,15 @@ extern const char *const mmb_touch_names[]; /* "word", "full", "none", NULL */
    .help = "per block: word (first word written, read before free), full (every byte "   \
            "written), none"}
 
+/* Figures a workload reports about its own run (runs.csv columns of the
+ * same names, empty where a workload does not report them). */
+enum {
+  MMB_FIG_REMOTE_FREES = 0, /* share of frees of blocks another thread allocated */
+  MMB_FIG_SHARED_LINE = 1,  /* 1: the handed-over objects shared a cache line, 0: never */
+  MMB_NFIGS = 2,
+};
+extern const char *const mmb_fig_names[]; /* "remote_free_frac", "shared_line" */
+
 #define MMB_MAX_PARAMS 16
 #define MMB_MAX_THREADS 256
 #define MMB_DEFERRED_LIMIT (4ull << 30) /* see mmb_workload.deferred_bytes */
@@ -78,6 +87,7 @@ typedef struct mmb_ctx {
   uint64_t checksum;   /* identical under every correct allocator */
   uint64_t live_bytes; /* requested bytes it keeps live at the peak */
   char reason[200];    /* why verify failed / setup refused */
+  double fig[MMB_NFIGS]; /* MMB_FIG_*: NAN (as the harness sets them) = not reported */
 
   /* Filled by the harness, usable by workloads that phase their work. */
   void (*thread_barrier)(struct mmb_ctx *ctx); /* all workers meet here */

@@ -327,6 +327,7 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     eval_on(r, fx, "drift", 0, res);
     CHECKF(res[0].drift > 0.05 && calm[0].drift <= 0.021, "drift %g (calm %g)", res[0].drift,
            calm[0].drift);
+    CHECKF(calm[0].spread > 0 && calm[0].spread < 0.05, "spread %g", calm[0].spread);
     CHECKF(res[0].hi / res[0].lo > calm[0].hi / calm[0].lo, "[%g, %g] vs calm [%g, %g]", res[0].lo,
            res[0].hi, calm[0].lo, calm[0].hi);
     /* timings keep a drift floor even when the batches agree */

@@ -37,6 +37,22 @@ expect "status: shard 1 missing" grep -Eq '^1 +missing ' pstatus.txt
 expect "partial merge exits 0 and says incomplete" grep -q '^incomplete:' pmerge.txt
 expect "partial merge: meta.json complete=false" grep -q '"complete":[[:space:]]*false' part/meta.json
 
+# --- a shard begun on a node that died, finished on another ---------------
+cp -r sh moved
+rm -f moved/runs.csv moved/summary.csv moved/meta.json
+d=$(ls -d moved/shards/1-*)
+mv "$d" moved/shards/1-deadnode
+sed -i 's/"host": "[^"]*"/"host": "deadnode"/' moved/shards/1-deadnode/shard.json
+lines=$(wc -l < moved/shards/1-deadnode/runs.csv) # the node died: its last two rows never came
+head -n "$((lines - 2))" moved/shards/1-deadnode/runs.csv > t.csv && mv t.csv moved/shards/1-deadnode/runs.csv
+"$MMBENCH" run --resume moved --shard 1/3 -q >/dev/null 2>&1
+expect "other node: resumed shard exits 0" test $? -eq 0
+new=$(ls -d moved/shards/1-* | grep -v deadnode)
+expect "other node: a folder of its own" test -n "$new" -a -s "$new/runs.csv"
+expect "other node: ran only the 2 missing rows" test "$(($(wc -l < "$new/runs.csv") - 1))" -eq 2
+expect "other node: merged, every row once" cmp -s <(keys local/runs.csv) <(keys moved/runs.csv)
+expect "other node: two hosts in the merged rows" test "$(cols moved/runs.csv host | sort -u | wc -l)" -eq 2
+
 # --- merge refuses, nothing replaced ----------------------------------------
 cp -r sh bad1
 md5() { md5sum bad1/runs.csv bad1/summary.csv bad1/meta.json | cut -d' ' -f1; }
@@ -131,6 +147,9 @@ expect "--shard 1/4 of a 3-shard run: exit 2" test $? -eq 2
 expect "--shard 1/4 of a 3-shard run: says 3" grep -q 'split into 3 shards' err.txt
 "$MMBENCH" run -q -w null -a glibc --shard 1/3 -o sh 2> err.txt
 expect "--shard with another plan: exit 2" test $? -eq 2
+"$MMBENCH" run "${M[@]}" --slurm --shards 3 -n -o bs > dry.txt 2>&1
+expect "dry run: the split is shown" grep -q '^3 shards: ' dry.txt
+expect "dry run: nothing written" test ! -e bs
 "$MMBENCH" run "${M[@]}" --partition x -o bs 2> err.txt
 expect "--partition without --slurm: exit 2" test $? -eq 2
 NOSB=$WORK/nosbatch

@@ -18,6 +18,7 @@ typedef struct ct_result {
   char reason[256];
   char checksum[32];
   double ops, live, wall_ns;
+  double remote_free_frac, shared_line; /* workload figures; NAN = not reported */
 } ct_result;
 
 #define CT_SEED 0x5eed2024ull
@@ -60,6 +61,9 @@ static ct_result ct_cell(const mmb_allocator *a, const char *wname, const char *
     mmb_record_num(&rec, "ops", &r.ops);
     mmb_record_num(&rec, "live_bytes", &r.live);
     mmb_record_num(&rec, "wall_ns", &r.wall_ns);
+    r.remote_free_frac = r.shared_line = -1;
+    mmb_record_num(&rec, "remote_free_frac", &r.remote_free_frac);
+    mmb_record_num(&rec, "shared_line", &r.shared_line);
   }
   mmb_pvals_free(w, &spec.params);
   return r;

@@ -144,6 +144,44 @@ static void run_case(const ct_case *c, const int *tlist) {
   CHECKF(maxt > 0, "%s: no thread count ran", c->w);
 }
 
+/* An allocator that gives every block a cache line of its own: cache-scratch
+ * must say that its objects never shared one. */
+static void *line_malloc(size_t n) { return aligned_alloc(64, (n + 63) & ~(size_t)63); }
+static void line_free(void *p, size_t n) {
+  (void)n;
+  free(p);
+}
+static const mmb_allocator line_alloc = {
+    .name = "line",
+    .description = "test: a cache line per block",
+    .kind = MMB_KIND_INPROC,
+    .caps = MMB_CAP_MALLOC,
+    .malloc = line_malloc,
+    .free = line_free,
+};
+
+/* The figures larson and cache-scratch report about their own runs. */
+static void check_figures(void) {
+  /* 10 thread lifetimes of 300 frees over 50 slots: each frees about 50 *
+   * (1 - e^-6) blocks an earlier thread (or setup) made: about 1/6 */
+  ct_result r = ct_cell(&mmb_alloc_glibc, "larson", "slots=50;round=300;n=3000", 1);
+  CHECKF(r.remote_free_frac > 0.14 && r.remote_free_frac < 0.18,
+         "larson: remote_free_frac %.3f, expected about 0.166", r.remote_free_frac);
+  /* one lifetime: only the blocks setup made are another thread's */
+  r = ct_cell(&mmb_alloc_glibc, "larson", "slots=50;round=3000;n=3000", 1);
+  CHECKF(r.remote_free_frac > 0.012 && r.remote_free_frac < 0.0167,
+         "larson, one lifetime: remote_free_frac %.4f, expected just under 50/3000",
+         r.remote_free_frac);
+  r = ct_cell(&mmb_alloc_glibc, "cache-scratch", "reps=5;n=20", 2);
+  CHECKF(r.shared_line == 1, "cache-scratch under glibc: shared_line %.0f, expected 1", r.shared_line);
+  r = ct_cell(&line_alloc, "cache-scratch", "reps=5;n=20", 2);
+  CHECKF(strcmp(r.status, "ok") == 0 && r.shared_line == 0,
+         "cache-scratch, a line per block: %s, shared_line %.0f, expected ok and 0", r.status,
+         r.shared_line);
+  r = ct_cell(&mmb_alloc_glibc, "thread-local", "batch=100;n=2000", 2);
+  CHECKF(r.remote_free_frac < 0 && r.shared_line < 0, "thread-local reports no larson figures");
+}
+
 int main(int argc, char **argv) {
   const char *family = argc > 1 ? argv[1] : "churn";
   static const int t_churn[] = {1, 2, 0}, t_threads[] = {1, 2, 4, 0};
@@ -165,5 +203,6 @@ int main(int argc, char **argv) {
   CHECKF(n == 6, "family %s has %d workloads, expected 6", family, n);
 
   for (const ct_case *c = cases; c->w; c++) run_case(c, tlist);
+  if (strcmp(family, "threads") == 0) check_figures();
   return mmb_test_exit();
 }
