@@ -43,6 +43,7 @@ static void test_shipped(const char *dir) {
                                      "alignment",
                                      "thread-scaling",
                                      "mimalloc-fastpath",
+                                     "mimalloc-programs",
                                      NULL};
   int found[16] = {0}, n = 0;
   DIR *d = opendir(dir);
@@ -343,6 +344,9 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     CHECKF(res[0].kind == MMB_WHY_HOST && strstr(res[0].why, "does not hold") &&
                strstr(res[0].why, "1 thread on a core"),
            "%s", res[0].why);
+    /* the figure is still measured and shown */
+    CHECKF(!isnan(res[0].value) && res[0].value > 1.5 && strstr(res[0].measured, "(not judged)"),
+           "%g %s", res[0].value, res[0].measured);
     CHECK(eval_on(r, fx, "pass", 0, res) == MMB_PASS);
     mmb_recipe_free(r);
   }
