@@ -440,6 +440,48 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
   return drawn;
 }
 
+/* compare.html: the joined cells handed to report_compare.c. */
+static void copy_ratio(const ratio *r, mmb_cratio *out) {
+  out->have = r->have;
+  out->ma = r->ma;
+  out->mb = r->mb;
+  out->ratio = r->ratio;
+  out->lo = r->lo;
+  out->hi = r->hi;
+  out->p = r->p;
+  out->p_adj = r->p_adj;
+  out->sig = r->sig;
+}
+
+static void copy_counts(const side *a, const side *b, int rss, mmb_cratio *out) {
+  out->na = (int)(rss ? a->nr : a->nt);
+  out->nb = (int)(rss ? b->nr : b->nt);
+}
+
+static int write_page(const char *outdir, const jcell *c, size_t n, const char *ca,
+                      const char *cb, const char *envdiff, int drawn_time, int drawn_rss,
+                      char *err, size_t errlen) {
+  mmb_ccell *v = calloc(n + 1, sizeof *v);
+  if (!v) abort();
+  for (size_t i = 0; i < n; i++) {
+    v[i].label = c[i].label;
+    v[i].workload = c[i].workload;
+    v[i].allocator = c[i].allocator;
+    v[i].status_a = c[i].a.status;
+    v[i].status_b = c[i].b.status;
+    copy_ratio(&c[i].t, &v[i].t);
+    copy_ratio(&c[i].r, &v[i].r);
+    copy_counts(&c[i].a, &c[i].b, 0, &v[i].t);
+    copy_counts(&c[i].a, &c[i].b, 1, &v[i].r);
+  }
+  mmb_cpage pg = {.caption_a = ca, .caption_b = cb, .envdiff = envdiff,
+                  .method = mmb_p_adjust_name(ADJUST), .alpha = SIGNIFICANT_P,
+                  .drawn_time = drawn_time, .drawn_rss = drawn_rss};
+  int rc = mmb_cmp_html_write(outdir, &pg, v, n, err, errlen);
+  free(v);
+  return rc;
+}
+
 /* ------------------------------------------------------------------------
  * The command
  * ---------------------------------------------------------------------- */
@@ -451,7 +493,9 @@ static void usage(FILE *out) {
         "change is significant (Mann-Whitney U p, Benjamini-Hochberg-adjusted over all\n"
         "cells compared, < 0.05: false discovery rate 5 %). Prints a table sorted by\n"
         "change and writes to OUTDIR (default B/compare-vs-<name of A>):\n"
-        "  compare.txt, compare.csv, compare-time.svg/.png, compare-rss.svg/.png\n\n"
+        "  compare.html (overview first: B/A of every cell, sorted, significant ones\n"
+        "  coloured; then the figures and the full table), compare.txt, compare.csv,\n"
+        "  compare-time.svg/.png, compare-rss.svg/.png\n\n"
         "options:\n"
         "  -o, --out OUTDIR   where to write the outputs\n"
         "  -h, --help         this help\n",
@@ -588,18 +632,22 @@ int mmb_cmd_compare(int argc, char **argv) {
   run_caption(&a, ca, sizeof ca);
   run_caption(&b, cb, sizeof cb);
   snprintf(caption, sizeof caption, "mmbench compare · A = %s · B = %s", ca, cb);
-  int drawn = 0;
-  drawn += ratio_plot(&gp, outdir, "compare-time", cells, n, 0,
-                      "B/A: time per operation, cells sorted by change",
-                      "median ns/op of B ÷ median of A (log scale; below 1: B is faster)",
-                      caption);
-  drawn += ratio_plot(&gp, outdir, "compare-rss", cells, n, 1,
-                      "B/A: peak RSS, cells sorted by change",
-                      "median peak RSS of B ÷ median of A (log scale; below 1: B uses less)",
-                      caption);
+  int drawn_t = ratio_plot(&gp, outdir, "compare-time", cells, n, 0,
+                           "B/A: time per operation, cells sorted by change",
+                           "median ns/op of B ÷ median of A (log scale; below 1: B is faster)",
+                           caption);
+  int drawn_r = ratio_plot(&gp, outdir, "compare-rss", cells, n, 1,
+                           "B/A: peak RSS, cells sorted by change",
+                           "median peak RSS of B ÷ median of A (log scale; below 1: B uses less)",
+                           caption);
+  int drawn = drawn_t + drawn_r;
+  if (write_page(outdir, cells, n, ca, cb, envdiff, drawn_t, drawn_r, err, sizeof err)) {
+    rc = mmb_usage_error("compare", err);
+    goto out;
+  }
   if (!gp.have) fprintf(stderr, "mmbench compare: no plots: %s\n", gp.why);
-  printf("compare: %zu cells in common; table, CSV%s in %s\n", n,
-         drawn ? " and plots" : "", outdir);
+  printf("compare: %zu cells in common; report: %s/compare.html (table, CSV%s beside it)\n", n,
+         outdir, drawn ? " and plots" : "");
 out:
   for (size_t k = 0; k < n; k++) {
     free(cells[k].a.t), free(cells[k].a.r), free(cells[k].b.t), free(cells[k].b.r);

@@ -52,8 +52,9 @@ int mmb_cmd_merge(int argc, char **argv) {
     }
   }
   if (optind != argc - 1)
-    return mmb_usage_error("merge", optind >= argc ? "needs the sharded run's folder: mmbench merge DIR"
-                                                   : "takes one folder: mmbench merge DIR");
+    return mmb_usage_error("merge", optind >= argc
+                                        ? "needs the sharded run's folder: mmbench merge DIR"
+                                        : "takes one folder: mmbench merge DIR");
   const char *dir = argv[optind];
   char err[2048] = "";
   mmb_merge_result res;
@@ -64,8 +65,10 @@ int mmb_cmd_merge(int argc, char **argv) {
   }
   int folders = 0;
   for (int k = 0; k < res.nshards; k++) folders += res.shard[k].folders;
-  printf("merged %zu rows of %d shard folders into %s/runs.csv (%d kind%s of machine, summary per %s)\n", res.rows,
-         folders, dir, res.host_kinds, res.host_kinds == 1 ? "" : "s", o.pool ? "kind" : "host");
+  printf("merged %zu rows of %d shard folders into %s/runs.csv (%d kind%s of machine, summary per "
+         "%s)\n",
+         res.rows, folders, dir, res.host_kinds, res.host_kinds == 1 ? "" : "s",
+         o.pool ? "kind" : "host");
   if (res.cells_done < res.cells) {
     char list[512] = "";
     size_t u = 0;
@@ -73,12 +76,13 @@ int mmb_cmd_merge(int argc, char **argv) {
     for (int k = 1; k <= res.nshards; k++) {
       if (mmb_merge_shard_complete(&res, k)) continue;
       missing++;
-      if (shown++ < 20 && u < sizeof list) u += (size_t)snprintf(list + u, sizeof list - u, "%s%d", u ? "," : "", k);
+      if (shown++ < 20 && u < sizeof list)
+        u += (size_t)snprintf(list + u, sizeof list - u, "%s%d", u ? "," : "", k);
     }
     printf("incomplete: %zu of %zu cells have every repetition; %zu runs missing in shard%s %s%s "
            "(see: mmbench status %s; rerun them with mmbench run --resume %s --slurm)\n",
-           res.cells_done, res.cells, res.rows_missing, missing == 1 ? "" : "s", list, shown > 20 ? ",..." : "",
-           dir, dir);
+           res.cells_done, res.cells, res.rows_missing, missing == 1 ? "" : "s", list,
+           shown > 20 ? ",..." : "", dir, dir);
   }
   mmb_merge_result_free(&res);
   if (o.report) {
@@ -87,7 +91,8 @@ int mmb_cmd_merge(int argc, char **argv) {
     const char *col = o.pool ? "host_kind" : "host";
     int ng = mmb_merge_split_hosts(dir, col, groups, 256, err, sizeof err);
     if (ng < 0) {
-      fprintf(stderr, "mmbench merge: the result files are merged; no per-machine reports: %s\n", err);
+      fprintf(stderr, "mmbench merge: the result files are merged; no per-machine reports: %s\n",
+              err);
       return 1;
     }
     if (o.quiet) fflush(stdout);
@@ -104,10 +109,15 @@ int mmb_cmd_merge(int argc, char **argv) {
     }
     if (ng >= 2) {
       int r = mmb_merge_host_index(dir, col, groups, ng);
-      if (r == 0) printf("report: %s/report.html (an index of %d per-machine reports in %s/hosts/)\n", dir, ng, dir);
-      else rc = 1;
+      if (r == 0)
+        printf("report: %s/report.html (an index of %d per-machine reports in %s/hosts/)\n", dir,
+               ng, dir);
+      else
+        rc = 1;
     }
-    if (rc != 0) fprintf(stderr, "mmbench merge: the result files are merged, the report failed (status %d)\n", rc);
+    if (rc != 0)
+      fprintf(stderr, "mmbench merge: the result files are merged, the report failed (status %d)\n",
+              rc);
   }
   return rc;
 }

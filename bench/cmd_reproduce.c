@@ -264,17 +264,17 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
     oc->res[k].value = oc->res[k].lo = oc->res[k].hi = NAN;
     snprintf(oc->res[k].measured, sizeof oc->res[k].measured, "not measured");
   }
+  int budget = r->budget.rounds;
+  if (reps_cap > 0 && reps_cap < budget) budget = reps_cap;
+  int cal = r->budget.calibration < budget ? r->budget.calibration : budget;
+  if (cal < 2 && budget >= 2) cal = 2;
+  oc->budget = budget;
   char why[512];
   if (!mmb_recipe_requires_met(r, host, why, sizeof why)) {
     snprintf(oc->why, sizeof oc->why, "precondition: %s", why);
     all_why(oc, MMB_WHY_HOST);
     return;
   }
-  int budget = r->budget.rounds;
-  if (reps_cap > 0 && reps_cap < budget) budget = reps_cap;
-  int cal = r->budget.calibration < budget ? r->budget.calibration : budget;
-  if (cal < 2 && budget >= 2) cal = 2;
-  oc->budget = budget;
   /* calibration: two batches, so that the drift between them is measured */
   int sizes[2] = {(cal + 1) / 2, cal / 2}, done = 0, b = 0, rc = 0;
   for (int i = 0; i < 2 && !rc; i++) {
@@ -577,8 +577,8 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   for (int i = 0; i < nsel && !mmb_interrupted; i++) {
     oc[i].r = sel[i];
     copy_recipe(out_abs, sel[i]);
-    printf("[%d/%d] %s: %s\n  source: %s\n", i + 1, nsel, sel[i]->name, sel[i]->claim,
-           sel[i]->source);
+    printf("[%d/%d] %s: %s\n  source: %s\n  published: %s\n", i + 1, nsel, sel[i]->name,
+           sel[i]->claim, sel[i]->source, sel[i]->published);
     run_recipe(&oc[i], out_abs, scale, reps, figures, &host);
     if (mmb_interrupted) break;
     done_n++;
@@ -592,7 +592,7 @@ int mmb_cmd_reproduce(int argc, char **argv) {
               outdir);
   }
   int cnt[3] = {0, 0, 0}, run_errors = 0;
-  printf("%-24s %-13s %-28s %s\n", "recipe", "verdict", "measured [95% CI]", "expectation");
+  printf("%-24s %-13s %-28s %s\n", "recipe", "verdict", "measured [95% interval]", "expectation");
   for (int i = 0; i < done_n; i++) {
     cnt[oc[i].verdict]++;
     run_errors += oc[i].run_error;

@@ -27,6 +27,25 @@ void mmb_html_head(FILE *f, const char *title, const char *extra_css);
 /* The closing: an optional inline script, </body></html>. */
 void mmb_html_foot(FILE *f, const char *script);
 
+/* A script that marks every img.fig that did not load (class broken, a
+ * note before it, data-loaded="yes"/"no") and fills the page's
+ * <div id="imgcheck" hidden data-done="0"> with data-total, data-broken,
+ * data-done="1" (for readers and the headless-browser test). */
+extern const char mmb_html_imgcheck_js[];
+/* That div. */
+#define MMB_HTML_IMGCHECK "<div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div>\n"
+
+/* A script for a collapsed table: <details id="table"> holding a table whose
+ * tbody rows carry data-<key> attributes, and a hidden <div id="filters">
+ * of <select data-key="KEY" [data-extra="v1 v2"]> with a first option "" =
+ * all, and a <span id="shown">. The script fills the selects from the rows,
+ * shows the bar, hides the rows that do not match, writes "n of N rows
+ * shown" (and data-shown=n), takes initial values from the page address
+ * (?KEY=value) and opens the table for them or for a #fragment inside it.
+ * Special values: "noisy" (data-noisy="1"), "failed" (data-KEY neither ok
+ * nor skipped). Without JavaScript the table simply opens in full. */
+extern const char mmb_html_filter_js[];
+
 /* The shared style sheet (colours from the Okabe–Ito palette). */
 extern const char mmb_html_css[];
 

@@ -43,7 +43,7 @@ typedef struct merge_state {
   mmb_shard_map map;
   folder *folders;
   int nfolders;
-  int *seen_folder;      /* [cell * reps + rep]: index + 1 of the folder that had it */
+  int *seen_folder;          /* [cell * reps + rep]: index + 1 of the folder that had it */
   unsigned char *unrunnable; /* [cell]: rep 0 recorded skipped/invalid/nonconforming */
   const char *cols[MAX_COLS];
   char *colbuf[MAX_COLS];
@@ -64,21 +64,26 @@ static int list_folders(merge_state *st, char *err, size_t errlen) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/shards", st->dir);
   DIR *d = opendir(path);
-  if (!d) return errno == ENOENT ? 0 : (snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno)), 1);
+  if (!d)
+    return errno == ENOENT
+               ? 0
+               : (snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno)), 1);
   struct dirent *e;
   int cap = 0;
   while ((e = readdir(d))) {
     if (e->d_name[0] == '.') continue;
     char *end;
     long k = strtol(e->d_name, &end, 10);
-    if (end == e->d_name || *end != '-' || !end[1] || strlen(e->d_name) >= sizeof st->folders[0].name) {
-      snprintf(err, errlen, "%s/%s is not a shard folder (expected <K>-<host>): move it out of %s", path,
-               e->d_name, path);
+    if (end == e->d_name || *end != '-' || !end[1] ||
+        strlen(e->d_name) >= sizeof st->folders[0].name) {
+      snprintf(err, errlen, "%s/%s is not a shard folder (expected <K>-<host>): move it out of %s",
+               path, e->d_name, path);
       closedir(d);
       return 2;
     }
     if (k < 1 || k > st->map.nshards) {
-      snprintf(err, errlen, "%s/%s is shard %ld, but this plan has shards 1..%d: it belongs to another plan",
+      snprintf(err, errlen,
+               "%s/%s is shard %ld, but this plan has shards 1..%d: it belongs to another plan",
                path, e->d_name, k, st->map.nshards);
       closedir(d);
       return 2;
@@ -120,19 +125,22 @@ static void host_kind(cJSON *meta, char *out, size_t len, char *label, size_t ll
   char facts[8192];
   cJSON *h = cJSON_GetObjectItem(meta, "host");
   cJSON *cores = cJSON_GetObjectItem(h, "cores"), *tpc = cJSON_GetObjectItem(h, "threads_per_core");
-  size_t u = (size_t)snprintf(facts, sizeof facts, "%s|%d|%d|%s|%s", jstr(meta, "host", "cpu_model"),
-                              cJSON_IsNumber(cores) ? cores->valueint : 0, cJSON_IsNumber(tpc) ? tpc->valueint : 0,
-                              jstr(meta, "host", "kernel"), jstr(meta, "glibc", NULL));
+  size_t u = (size_t)snprintf(
+      facts, sizeof facts, "%s|%d|%d|%s|%s", jstr(meta, "host", "cpu_model"),
+      cJSON_IsNumber(cores) ? cores->valueint : 0, cJSON_IsNumber(tpc) ? tpc->valueint : 0,
+      jstr(meta, "host", "kernel"), jstr(meta, "glibc", NULL));
   cJSON *a;
   cJSON_ArrayForEach(a, cJSON_GetObjectItem(meta, "allocators")) {
     if (u < sizeof facts)
-      u += (size_t)snprintf(facts + u, sizeof facts - u, "|%s=%s", a->string, jstr(a, "version", NULL));
+      u += (size_t)snprintf(facts + u, sizeof facts - u, "|%s=%s", a->string,
+                            jstr(a, "version", NULL));
   }
   char hex[17];
   mmb_hash_hex(facts, strnlen(facts, sizeof facts), hex);
   snprintf(out, len, "%.8s", hex);
   snprintf(label, llen, "%s, %d cores, kernel %s, glibc %s", jstr(meta, "host", "cpu_model"),
-           cJSON_IsNumber(cores) ? cores->valueint : 0, jstr(meta, "host", "kernel"), jstr(meta, "glibc", NULL));
+           cJSON_IsNumber(cores) ? cores->valueint : 0, jstr(meta, "host", "kernel"),
+           jstr(meta, "glibc", NULL));
 }
 
 static int col_index(merge_state *st, const char *name) {
@@ -156,7 +164,8 @@ static int gather_columns(merge_state *st, char *err, size_t errlen) {
     if (n > 0 && mmb_table_parse(line, (size_t)n, &t, NULL, 0) == 0) {
       for (size_t c = 0; c < mmb_table_cols(t); c++) {
         const char *name = mmb_table_name(t, c);
-        if (col_index(st, name) >= 0 || strcmp(name, "host") == 0 || strcmp(name, "host_kind") == 0) continue;
+        if (col_index(st, name) >= 0 || strcmp(name, "host") == 0 || strcmp(name, "host_kind") == 0)
+          continue;
         if (st->ncols == MAX_COLS - 2) {
           snprintf(err, errlen, "%s has more than %d columns", path, MAX_COLS - 2);
           mmb_table_free(t), free(line);
@@ -176,7 +185,8 @@ static int gather_columns(merge_state *st, char *err, size_t errlen) {
 }
 
 static int is_unrunnable(const char *status) {
-  return strcmp(status, "skipped") == 0 || strcmp(status, "invalid") == 0 || strcmp(status, "nonconforming") == 0;
+  return strcmp(status, "skipped") == 0 || strcmp(status, "invalid") == 0 ||
+         strcmp(status, "nonconforming") == 0;
 }
 
 /* One folder: check every row, count, and stream it out. 0, 1 or 2. */
@@ -189,19 +199,23 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
   cJSON *sk = cJSON_GetObjectItem(sj, "shard"), *sn = cJSON_GetObjectItem(sj, "shards");
   const char *hash = jstr(sj, "plan", NULL);
   if (!sj || !cJSON_IsNumber(sk) || !cJSON_IsNumber(sn)) {
-    snprintf(err, errlen, "%s is missing or damaged: %s is not a shard folder of this run", path, base);
+    snprintf(err, errlen, "%s is missing or damaged: %s is not a shard folder of this run", path,
+             base);
     cJSON_Delete(sj);
     return 2;
   }
-  if (strcmp(hash, st->map.plan_hash) != 0 || sn->valueint != st->map.nshards || sk->valueint != fo->k) {
-    snprintf(err, errlen, "%s holds shard %d/%d of another plan (plan %s, this run's is %s/%d shards): "
-                          "merge only shards of one plan", base, sk->valueint, sn->valueint, hash,
-             st->map.plan_hash, st->map.nshards);
+  if (strcmp(hash, st->map.plan_hash) != 0 || sn->valueint != st->map.nshards ||
+      sk->valueint != fo->k) {
+    snprintf(err, errlen,
+             "%s holds shard %d/%d of another plan (plan %s, this run's is %s/%d shards): "
+             "merge only shards of one plan",
+             base, sk->valueint, sn->valueint, hash, st->map.plan_hash, st->map.nshards);
     cJSON_Delete(sj);
     return 2;
   }
   char host[128];
-  snprintf(host, sizeof host, "%s", *jstr(sj, "host", NULL) ? jstr(sj, "host", NULL) : strchr(fo->name, '-') + 1);
+  snprintf(host, sizeof host, "%s",
+           *jstr(sj, "host", NULL) ? jstr(sj, "host", NULL) : strchr(fo->name, '-') + 1);
   cJSON_Delete(sj);
 
   snprintf(path, sizeof path, "%s/meta.json", base);
@@ -221,16 +235,19 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
   if (access(path, F_OK) == 0) {
     if (mmb_table_read(path, &t, err, errlen) != 0) {
       size_t l = strlen(err);
-      snprintf(err + l, errlen - l, " (a damaged shard row: repair or remove %s, then rerun the shard)", base);
+      snprintf(err + l, errlen - l,
+               " (a damaged shard row: repair or remove %s, then rerun the shard)", base);
       cJSON_Delete(meta);
       return 2;
     }
     rows = mmb_table_rows(t);
   }
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"), ca = mmb_table_col(t, "allocator"),
-      ct = mmb_table_col(t, "threads"), cr = mmb_table_col(t, "rep"), cs = mmb_table_col(t, "status");
+  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
+      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
+      cr = mmb_table_col(t, "rep"), cs = mmb_table_col(t, "status");
   if (t && (cw < 0 || cp < 0 || ca < 0 || ct < 0 || cr < 0 || cs < 0)) {
-    snprintf(err, errlen, "%s lacks the key columns workload,params,allocator,threads,rep,status", path);
+    snprintf(err, errlen, "%s lacks the key columns workload,params,allocator,threads,rep,status",
+             path);
     mmb_table_free(t), cJSON_Delete(meta);
     return 2;
   }
@@ -244,25 +261,32 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
     const char *status = mmb_table_get(t, r, cs);
     long cell = -1;
     if (mmb_table_num(t, r, ct, &th) == 1)
-      cell = mmb_shard_find(&st->map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp), mmb_table_get(t, r, ca),
-                            (int)th);
+      cell = mmb_shard_find(&st->map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
+                            mmb_table_get(t, r, ca), (int)th);
     const char *why = NULL;
-    if (cell < 0) why = "its cell is not in this plan";
-    else if (st->map.owner[cell] != fo->k) why = "its cell belongs to another shard";
+    if (cell < 0)
+      why = "its cell is not in this plan";
+    else if (st->map.owner[cell] != fo->k)
+      why = "its cell belongs to another shard";
     else if (mmb_table_num(t, r, cr, &rep) != 1 || rep < 0 || rep >= reps || rep != (int)rep)
       why = "its repetition is not in 0..reps-1";
-    else if (!status[0]) why = "it has no status";
+    else if (!status[0])
+      why = "it has no status";
     if (why) {
-      snprintf(err, errlen, "%s line %zu is a damaged shard row: %s (repair or remove the shard folder, then "
-                            "rerun the shard)", path, mmb_table_line(t, r), why);
+      snprintf(err, errlen,
+               "%s line %zu is a damaged shard row: %s (repair or remove the shard folder, then "
+               "rerun the shard)",
+               path, mmb_table_line(t, r), why);
       free(line), mmb_table_free(t), cJSON_Delete(meta);
       return 2;
     }
     size_t bit = (size_t)cell * (size_t)reps + (size_t)rep;
     if (st->seen_folder[bit]) {
-      snprintf(err, errlen, "%s line %zu: repetition %d of %s %s %s t=%d is also in shards/%s: keep one "
-                            "of the two folders", path, mmb_table_line(t, r), (int)rep, st->map.workload[cell],
-               st->map.params[cell], st->map.allocator[cell], st->map.threads[cell],
+      snprintf(err, errlen,
+               "%s line %zu: repetition %d of %s %s %s t=%d is also in shards/%s: keep one "
+               "of the two folders",
+               path, mmb_table_line(t, r), (int)rep, st->map.workload[cell], st->map.params[cell],
+               st->map.allocator[cell], st->map.threads[cell],
                st->folders[st->seen_folder[bit] - 1].name);
       free(line), mmb_table_free(t), cJSON_Delete(meta);
       return 2;
@@ -317,11 +341,13 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
     if (!cJSON_GetObjectItem(st->kinds_j, kind)) {
       cJSON *kj = cJSON_AddObjectToObject(st->kinds_j, kind);
       cJSON_AddStringToObject(kj, "facts", label);
-      cJSON_AddItemToObject(kj, "host", meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "host"), 1)
-                                             : cJSON_CreateObject());
+      cJSON_AddItemToObject(kj, "host",
+                            meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "host"), 1)
+                                 : cJSON_CreateObject());
       cJSON_AddStringToObject(kj, "glibc", jstr(meta, "glibc", NULL));
-      cJSON_AddItemToObject(kj, "allocators", meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "allocators"), 1)
-                                                   : cJSON_CreateObject());
+      cJSON_AddItemToObject(kj, "allocators",
+                            meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "allocators"), 1)
+                                 : cJSON_CreateObject());
     }
     if (meta && !cJSON_GetObjectItem(st->meta, "host")) { /* the first shard's facts as the base */
       cJSON *it;
@@ -339,8 +365,9 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
  * Staging and publishing
  * ------------------------------------------------------------------------- */
 static void stage_clean(const char *stage) {
-  static const char *const names[] = {"runs.csv", "timeline.csv", "summary.csv", "meta.json",
-                                      ".summary.csv.tmp", ".meta.json.tmp", NULL};
+  static const char *const names[] = {"runs.csv",  "timeline.csv",     "summary.csv",
+                                      "meta.json", ".summary.csv.tmp", ".meta.json.tmp",
+                                      NULL};
   char path[PATH_MAX];
   for (int i = 0; names[i]; i++) {
     snprintf(path, sizeof path, "%s/%s", stage, names[i]);
@@ -368,7 +395,8 @@ static int open_stage(merge_state *st, char *err, size_t errlen) {
   setvbuf(st->runs, NULL, _IOFBF, 1 << 20);
   size_t used = 0;
   char header[16384] = "";
-  for (int c = 0; c < st->ncols; c++) mmb_csv_field(header, sizeof header - 1, &used, st->cols[c], c == 0);
+  for (int c = 0; c < st->ncols; c++)
+    mmb_csv_field(header, sizeof header - 1, &used, st->cols[c], c == 0);
   fprintf(st->runs, "%s\n", header);
   fprintf(st->timeline, "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
   st->meta = cJSON_CreateObject();
@@ -463,7 +491,8 @@ static void state_free(merge_state *st) {
   mmb_shard_map_free(&st->map);
 }
 
-int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *out, char *err, size_t errlen) {
+int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *out, char *err,
+              size_t errlen) {
   merge_state st;
   memset(&st, 0, sizeof st);
   st.dir = dir;
@@ -496,7 +525,9 @@ int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *out, c
   }
   if ((rc = list_folders(&st, err, errlen)) != 0) goto done;
   if (o->write && st.nfolders == 0) {
-    snprintf(err, errlen, "nothing to merge yet: no shard folder in %s/shards (see: mmbench status %s)", dir, dir);
+    snprintf(err, errlen,
+             "nothing to merge yet: no shard folder in %s/shards (see: mmbench status %s)", dir,
+             dir);
     rc = 1;
     goto done;
   }
@@ -508,10 +539,13 @@ int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *out, c
     if ((rc = merge_folder(&st, f, &res, err, errlen)) != 0) goto done;
   for (size_t c = 0; c < st.map.ncells; c++) {
     size_t got = 0;
-    for (int r = 0; r < st.map.reps; r++) got += st.seen_folder[c * (size_t)st.map.reps + (size_t)r] != 0;
+    for (int r = 0; r < st.map.reps; r++)
+      got += st.seen_folder[c * (size_t)st.map.reps + (size_t)r] != 0;
     int all = st.unrunnable[c] || got == (size_t)st.map.reps;
-    if (all) res.cells_done++, res.shard[st.map.owner[c] - 1].cells_done++;
-    else res.rows_missing += (size_t)st.map.reps - got;
+    if (all)
+      res.cells_done++, res.shard[st.map.owner[c] - 1].cells_done++;
+    else
+      res.rows_missing += (size_t)st.map.reps - got;
   }
   if (o->write) {
     if (close_file(&st.runs) != 0 || close_file(&st.timeline) != 0) {
@@ -533,8 +567,10 @@ done:
   if (rc != 0 && st.stage[0]) stage_clean(st.stage);
   if (lock >= 0) close(lock);
   state_free(&st);
-  if (out && rc == 0) *out = res;
-  else free(res.shard);
+  if (out && rc == 0)
+    *out = res;
+  else
+    free(res.shard);
   return rc;
 }
 

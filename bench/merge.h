@@ -24,14 +24,15 @@ typedef struct mmb_merge_result {
   int nshards, reps;
   mmb_merge_shard *shard; /* [nshards]: shard K at K-1 */
   size_t cells, cells_done, rows, rows_missing;
-  int host_kinds;         /* different kinds of machine among the folders */
+  int host_kinds; /* different kinds of machine among the folders */
 } mmb_merge_result;
 
 /* Check (and with o->write, merge) the shards of the sharded run in dir.
  * 0 done; 2 bad input (not a sharded run, a shard of another plan, a damaged
  * row, a repetition twice) with a one-line message in err and nothing
  * written; 1 an I/O failure (nothing replaced). res may be NULL. */
-int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *res, char *err, size_t errlen);
+int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *res, char *err,
+              size_t errlen);
 void mmb_merge_result_free(mmb_merge_result *res);
 
 /* Shard k of dir is complete: every one of its cells has all repetitions. */

@@ -36,8 +36,10 @@ static void rm_tree(const char *path) { /* only what a split writes: files and p
     char p[PATH_MAX];
     snprintf(p, sizeof p, "%s/%s", path, e->d_name);
     struct stat sb;
-    if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) rm_tree(p);
-    else unlink(p);
+    if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+      rm_tree(p);
+    else
+      unlink(p);
   }
   closedir(d);
   rmdir(path);
@@ -56,7 +58,8 @@ void mmb_merge_host_dir(const char *dir, const char *group, char *buf, size_t le
 }
 
 static void put_row(FILE *f, const mmb_table *t, size_t r) {
-  for (size_t c = 0; c < mmb_table_cols(t); c++) mmb_csv_fput(f, mmb_table_get(t, r, (int)c), c == 0);
+  for (size_t c = 0; c < mmb_table_cols(t); c++)
+    mmb_csv_fput(f, mmb_table_get(t, r, (int)c), c == 0);
   fputc('\n', f);
 }
 
@@ -74,13 +77,15 @@ static void group_meta(const char *dir, const char *sub, const char *group, int 
   free(text);
   if (!m) return;
   cJSON *merge = cJSON_GetObjectItem(m, "merge");
-  cJSON *kinds = cJSON_GetObjectItem(merge, "host_kinds"), *folders = cJSON_GetObjectItem(merge, "folders");
+  cJSON *kinds = cJSON_GetObjectItem(merge, "host_kinds"),
+        *folders = cJSON_GetObjectItem(merge, "folders");
   const char *kind = group;
   cJSON *f;
   if (!by_kind) /* the kind of this host, from its folders */
     cJSON_ArrayForEach(f, folders) {
       cJSON *h = cJSON_GetObjectItem(f, "host"), *k = cJSON_GetObjectItem(f, "host_kind");
-      if (cJSON_IsString(h) && cJSON_IsString(k) && strcmp(h->valuestring, group) == 0) kind = k->valuestring;
+      if (cJSON_IsString(h) && cJSON_IsString(k) && strcmp(h->valuestring, group) == 0)
+        kind = k->valuestring;
     }
   cJSON *facts = cJSON_GetObjectItem(kinds, kind);
   if (facts) {
@@ -99,8 +104,8 @@ static void group_meta(const char *dir, const char *sub, const char *group, int 
   cJSON_Delete(m);
 }
 
-int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][64], int max, char *err,
-                          size_t errlen) {
+int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][64], int max,
+                          char *err, size_t errlen) {
   char path[PATH_MAX], hosts[PATH_MAX];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
   snprintf(hosts, sizeof hosts, "%s/hosts", dir);
@@ -130,12 +135,13 @@ int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][
   if (access(path, R_OK) == 0 && mmb_table_read(path, &tl, NULL, 0) != 0) tl = NULL;
   mmb_shard_map rep0;
   memset(&rep0, 0, sizeof rep0);
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"), ca = mmb_table_col(t, "allocator"),
-      ct = mmb_table_col(t, "threads"), cr = mmb_table_col(t, "rep");
+  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
+      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
+      cr = mmb_table_col(t, "rep");
   for (size_t r = 0; tl && r < rows; r++)
     if (strcmp(mmb_table_get(t, r, cr), "0") == 0 && gof[r] >= 0)
-      mmb_shard_map_add(&rep0, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp), mmb_table_get(t, r, ca),
-                        atoi(mmb_table_get(t, r, ct)), gof[r]);
+      mmb_shard_map_add(&rep0, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
+                        mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)), gof[r]);
   if (tl) mmb_shard_map_index(&rep0);
   int rc = 0;
   for (int g = 0; g < ng && rc == 0; g++) {
@@ -189,16 +195,18 @@ int mmb_merge_host_index(const char *dir, const char *group_col, char groups[][6
   snprintf(path, sizeof path, "%s/report.html", dir);
   FILE *f = fopen(path, "w");
   if (!f) return -errno;
-  fprintf(f, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>mmbench: %d machines</title>\n"
-             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.3em .8em;"
-             "text-align:left}</style></head><body>\n<h1>Results measured on %d machines</h1>\n"
-             "<p>Repetitions measured on different machines are not pooled: each %s has its own "
-             "report, with medians and ratios computed on that machine only. The merged "
-             "<code>runs.csv</code> and <code>summary.csv</code> of this folder hold every row, with "
-             "<code>host</code> and <code>host_kind</code> columns.</p>\n<table>\n<tr><th>%s</th>"
-             "<th>machine</th><th>rows</th></tr>\n",
-          ng, ng, strcmp(group_col, "host") == 0 ? "host" : "kind of host",
-          strcmp(group_col, "host") == 0 ? "host" : "host kind");
+  fprintf(
+      f,
+      "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>mmbench: %d machines</title>\n"
+      "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.3em .8em;"
+      "text-align:left}</style></head><body>\n<h1>Results measured on %d machines</h1>\n"
+      "<p>Repetitions measured on different machines are not pooled: each %s has its own "
+      "report, with medians and ratios computed on that machine only. The merged "
+      "<code>runs.csv</code> and <code>summary.csv</code> of this folder hold every row, with "
+      "<code>host</code> and <code>host_kind</code> columns.</p>\n<table>\n<tr><th>%s</th>"
+      "<th>machine</th><th>rows</th></tr>\n",
+      ng, ng, strcmp(group_col, "host") == 0 ? "host" : "kind of host",
+      strcmp(group_col, "host") == 0 ? "host" : "host kind");
   for (int g = 0; g < ng; g++) {
     char name[80], sub[PATH_MAX];
     safe_name(name, sizeof name, groups[g]);
@@ -215,11 +223,15 @@ int mmb_merge_host_index(const char *dir, const char *group_col, char groups[][6
     fprintf(f, "<tr><td><a href=\"hosts/%s/report.html\">%s</a></td><td>", name, name);
     const char *s = cJSON_IsString(cpu) ? cpu->valuestring : "unknown";
     for (; *s; s++) { /* HTML-escape the CPU name */
-      if (*s == '<') fputs("&lt;", f);
-      else if (*s == '&') fputs("&amp;", f);
-      else fputc(*s, f);
+      if (*s == '<')
+        fputs("&lt;", f);
+      else if (*s == '&')
+        fputs("&amp;", f);
+      else
+        fputc(*s, f);
     }
-    fprintf(f, ", %d cores</td><td>%zu</td></tr>\n", cJSON_IsNumber(cores) ? cores->valueint : 0, rows);
+    fprintf(f, ", %d cores</td><td>%zu</td></tr>\n", cJSON_IsNumber(cores) ? cores->valueint : 0,
+            rows);
     cJSON_Delete(m);
   }
   fprintf(f, "</table>\n</body></html>\n");

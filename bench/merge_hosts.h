@@ -9,8 +9,8 @@
  * two groups or more, write DIR/hosts/<group>/ (runs.csv, timeline.csv,
  * summary.csv, meta.json) for each, replacing an earlier split. Returns the
  * number of groups (names in groups, at most max), or -1 with err. */
-int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][64], int max, char *err,
-                          size_t errlen);
+int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][64], int max,
+                          char *err, size_t errlen);
 
 /* DIR/hosts/<group> (the group's name made safe for a path) into buf. */
 void mmb_merge_host_dir(const char *dir, const char *group, char *buf, size_t len);

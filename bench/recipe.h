@@ -226,7 +226,8 @@ typedef struct mmb_recipe_result {
   mmb_verdict verdict;
   mmb_recipe_why kind;  /* why INCONCLUSIVE */
   double value, lo, hi; /* estimate and its 95 % interval, drift included (NaN: none) */
-  double drift;         /* half the spread of the batches' figures (log, or absolute) */
+  double spread;        /* one round's noise: 1.4826 x MAD within batches (log, or absolute) */
+  double drift;         /* between batches beyond that noise (log, or absolute) */
   int rounds;           /* rounds behind the figure */
   int batches;
   char measured[160]; /* "1.43 [1.31, 1.52] 12 rounds" */

@@ -470,7 +470,7 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
     lo -= drift, hi += drift;
   if (lo > est) lo = est;
   if (hi < est) hi = est;
-  out->value = est, out->lo = lo, out->hi = hi, out->drift = drift;
+  out->value = est, out->lo = lo, out->hi = hi, out->drift = drift, out->spread = sd;
   char sv[32], slo[32], shi[32], st[32];
   fmt_val(est, sv, sizeof sv);
   fmt_val(lo, slo, sizeof slo);
@@ -532,6 +532,8 @@ done:
 
 mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_results *rs,
                                   int max_rounds, mmb_recipe_result *out) {
+  /* the figure is measured and shown even when a control withholds the verdict */
+  mmb_verdict own = eval_one(r, &r->checks[k], rs, max_rounds, out);
   for (int i = 0; i < r->ncontrols; i++) {
     const mmb_recipe_check *c = &r->controls[i];
     mmb_recipe_result cr;
@@ -539,14 +541,14 @@ mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_r
     if (v == MMB_PASS) continue;
     char text[700];
     mmb_recipe_check_text(c, text, sizeof text);
-    memset(out, 0, sizeof *out);
-    out->value = out->lo = out->hi = NAN;
     out->verdict = MMB_INCONCLUSIVE;
     out->kind = v == MMB_FAIL             ? MMB_WHY_HOST
                 : cr.kind == MMB_WHY_CELL ? MMB_WHY_CELL
                                           : MMB_WHY_STRADDLE;
-    out->rounds = cr.rounds, out->batches = cr.batches;
-    snprintf(out->measured, sizeof out->measured, "not judged");
+    if (own != MMB_INCONCLUSIVE || out->kind == MMB_WHY_HOST) {
+      size_t u = strlen(out->measured);
+      snprintf(out->measured + u, sizeof out->measured - u, " (not judged)");
+    }
     if (cr.kind == MMB_WHY_CELL)
       snprintf(out->why, sizeof out->why, "control '%s' cannot be judged: %s", text, cr.why);
     else
@@ -555,7 +557,7 @@ mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_r
                cr.why[0] ? "; " : "", cr.why);
     return out->verdict;
   }
-  return eval_one(r, &r->checks[k], rs, max_rounds, out);
+  return own;
 }
 
 mmb_verdict mmb_recipe_eval(const mmb_recipe *r, const mmb_recipe_results *rs, int max_rounds,

@@ -20,6 +20,7 @@ typedef struct mmb_rstat {
   int have;            /* a median exists */
   int n, n_runs;       /* ok repetitions summarised, repetitions run */
   double median, min, max, mean, stddev, cv, ci_lo, ci_hi;
+  double ci_level;     /* real coverage of [ci_lo, ci_hi] (0..1), NAN when not recorded */
   int noisy;           /* cv > MMB_NOISY_CV */
 } mmb_rstat;
 
@@ -78,6 +79,13 @@ void mmb_rep_free(mmb_rmodel *m);
 /* The cell with this key, or NULL. */
 const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const char *params,
                               const char *allocator, int threads);
+
+/* The harness floor at c's point: the median ns/op of the `floor`
+ * allocator's cell with the same workload, params and threads (summary.csv's
+ * floor_ns_per_op), or NAN when there is none. */
+double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c);
+/* 1 when allocator name is the `floor` pseudo-allocator (not a contender). */
+int mmb_rep_is_floor(const char *allocator);
 
 /* Index of metric name, or -1. */
 int mmb_rep_metric(const mmb_rmodel *m, const char *name);
@@ -138,7 +146,6 @@ typedef struct mmb_roverview {
   char oversub_threads[128]; /* "4, 8" */
   char pmu_note[256];      /* why hardware counters are missing, or "" */
   char bad_allocs[512];    /* allocators refused by the probe or with corrupt cells */
-  int ci_level;            /* interval level of summary.csv in percent (95 unless it says) */
 } mmb_roverview;
 
 /* Compute the overview of m. Never fails (aborts when out of memory). */
@@ -246,6 +253,39 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out);
 void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
                           const mmb_gnuplot *gp, const mmb_rfigs *figs);
 extern const char mmb_rep_summary_css[];
+
+/* ---------------------------------------------------------------------------
+ * compare.html (report_compare.c): the overview of `mmbench compare` first
+ * (B/A of every cell, sorted, with intervals; the significant changes after
+ * the multiple-comparison correction highlighted), then the detail.
+ * ------------------------------------------------------------------------- */
+typedef struct mmb_cratio {
+  int have;              /* both sides have values */
+  double ma, mb;         /* medians of A and B */
+  double ratio, lo, hi;  /* B/A and its bootstrap interval */
+  double p, p_adj;       /* Mann-Whitney p of the cell, and adjusted over all cells */
+  int sig;               /* significant after the correction */
+  int na, nb;            /* repetitions with a value in A and in B */
+} mmb_cratio;
+
+typedef struct mmb_ccell {
+  const char *label;     /* "workload params allocator t=N" */
+  const char *workload, *allocator;
+  const char *status_a, *status_b;
+  mmb_cratio t, r;       /* ns per operation, peak RSS */
+} mmb_ccell;
+
+typedef struct mmb_cpage {
+  const char *caption_a, *caption_b; /* the two runs */
+  const char *envdiff;               /* how the environments differ, "" same */
+  const char *method;                /* the correction, e.g. "Benjamini-Hochberg" */
+  double alpha;                      /* level of the adjusted p-values */
+  int drawn_time, drawn_rss;         /* compare-time/-rss.svg were drawn */
+} mmb_cpage;
+
+/* Write OUTDIR/compare.html. 0, or -1 with err. */
+int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell *c, size_t n,
+                       char *err, size_t errlen);
 
 /* Programs beside their replayed traces, when the run has both
  * (report_traces.c): a section of report.html, a block of the summary. */

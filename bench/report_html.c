@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,84 +30,7 @@ static const char style[] =
     "figcaption{font-size:.85em;color:#444}figure.wide{flex-basis:100%}\n"
     "td.params{max-width:24em}td.params code{word-break:break-word}\n"
     "td.nw{white-space:nowrap}td.notes{min-width:14em;max-width:30em}\n"
-    "img.broken{outline:3px solid #D55E00}\n"
-    "details#table>summary{cursor:pointer;font-size:1.1em;font-weight:600;margin:.6em 0}\n"
-    "#filters{margin:.4em 0;font-size:.9em}#filters label{margin-right:1em}\n"
-    "tr:target td{outline:2px solid #0072B2}\n";
-
-/* Marks every figure that did not load, and says so at the top of the
- * page; #imgcheck carries data-total / data-broken for tests. */
-static const char script[] =
-    "window.addEventListener('load', function () {\n"
-    "  var imgs = document.querySelectorAll('img.fig'), broken = 0;\n"
-    "  for (var i = 0; i < imgs.length; i++) {\n"
-    "    var ok = imgs[i].complete && imgs[i].naturalWidth > 0;\n"
-    "    imgs[i].setAttribute('data-loaded', ok ? 'yes' : 'no');\n"
-    "    if (!ok) {\n"
-    "      broken++;\n"
-    "      imgs[i].className += ' broken';\n"
-    "      var p = document.createElement('div');\n"
-    "      p.className = 'missing';\n"
-    "      p.textContent = 'This figure did not load: ' + imgs[i].getAttribute('src');\n"
-    "      imgs[i].parentNode.parentNode.insertBefore(p, imgs[i].parentNode);\n"
-    "    }\n"
-    "  }\n"
-    "  var s = document.getElementById('imgcheck');\n"
-    "  s.setAttribute('data-total', imgs.length);\n"
-    "  s.setAttribute('data-broken', broken);\n"
-    "  s.setAttribute('data-done', '1');\n"
-    "  if (broken) {\n"
-    "    s.textContent = broken + ' of ' + imgs.length + ' figures failed to load (moved or '\n"
-    "      + 'deleted files?): rerun scripts/plot on this folder.';\n"
-    "    s.hidden = false;\n"
-    "  }\n"
-    "});\n"
-    /* The table filters: selects filled from the rows, applied on change
-     * and from the page address (?workload=..&allocator=..&status=..). */
-    "(function () {\n"
-    "  var det = document.getElementById('table'), bar = document.getElementById('filters');\n"
-    "  if (!det || !bar) return;\n"
-    "  var rows = det.querySelectorAll('tbody tr'), keys = ['workload', 'allocator', 'status'];\n"
-    "  var sel = {}, count = document.getElementById('shown');\n"
-    "  keys.forEach(function (k) {\n"
-    "    sel[k] = document.getElementById('f-' + k);\n"
-    "    var seen = {};\n"
-    "    for (var i = 0; i < rows.length; i++) seen[rows[i].getAttribute('data-' + k)] = 1;\n"
-    "    if (k === 'status') { seen.noisy = 1; seen.failed = 1; }\n"
-    "    Object.keys(seen).forEach(function (v) {\n"
-    "      var o = document.createElement('option'); o.value = o.textContent = v;\n"
-    "      sel[k].appendChild(o);\n"
-    "    });\n"
-    "    sel[k].addEventListener('change', apply);\n"
-    "  });\n"
-    "  function match(r, k, v) {\n"
-    "    if (!v) return true;\n"
-    "    var x = r.getAttribute('data-' + k);\n"
-    "    if (k === 'status' && v === 'noisy') return r.getAttribute('data-noisy') === '1';\n"
-    "    if (k === 'status' && v === 'failed') return x !== 'ok' && x !== 'skipped';\n"
-    "    return x === v;\n"
-    "  }\n"
-    "  function apply() {\n"
-    "    var n = 0;\n"
-    "    for (var i = 0; i < rows.length; i++) {\n"
-    "      var ok = keys.every(function (k) { return match(rows[i], k, sel[k].value); });\n"
-    "      rows[i].hidden = !ok; n += ok;\n"
-    "    }\n"
-    "    count.textContent = n + ' of ' + rows.length + ' rows shown';\n"
-    "    count.setAttribute('data-shown', n);\n"
-    "  }\n"
-    "  var q = new URLSearchParams(location.search), any = false;\n"
-    "  keys.forEach(function (k) { if (q.get(k)) { sel[k].value = q.get(k); any = true; } });\n"
-    "  bar.hidden = false;\n"
-    "  apply();\n"
-    "  function reveal() {\n"
-    "    if (location.hash === '#table' || (location.hash && det.querySelector(location.hash)))\n"
-    "      det.open = true;\n"
-    "  }\n"
-    "  if (any) det.open = true;\n"
-    "  reveal();\n"
-    "  window.addEventListener('hashchange', reveal);\n"
-    "})();\n";
+    "img.broken{outline:3px solid #D55E00}\n";
 
 static const char *meta(const mmb_rmodel *m, const char *path, char *buf, size_t len) {
   const char *s = mmb_rep_meta_str(m->meta, path, buf, len);
@@ -209,13 +133,17 @@ static void num_cell(FILE *f, const char *text, const char *cls) {
 }
 
 static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
-  int floor = mmb_rep_metric(m, MMB_METRIC_FLOOR) >= 0;
+  int floor = 0;
+  for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_rep_is_floor(m->allocs[k]);
+  int levels = mmb_table_col(m->summary, "ci_level") >= 0;
   fprintf(f, "<section id=\"results\"><h2>Full table</h2>\n<p>Median over the repetitions of "
-             "each cell with its %d&nbsp;%% confidence interval and coefficient of variation "
+             "each cell with its confidence interval (%s) and coefficient of variation "
              "(CV); a cell whose CV exceeds 5&nbsp;%% is marked <span class=\"tag\">noisy</span>, "
              "one with more threads than CPUs ‡. Cells that did not run cleanly show their "
              "status and the reason.%s</p>\n",
-          ov->ci_level,
+          levels ? "its real coverage in brackets: with few repetitions the order-statistic "
+                   "interval covers more or less than 95&nbsp;%"
+                 : "95&nbsp;%",
           floor ? " <i>floor</i> is the harness's own time per operation with the cheapest "
                   "possible allocator: the rest of ns/op is the allocator's." : "");
   if (m->summary_computed)
@@ -224,23 +152,24 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   fprintf(f, "<details id=\"table\"><summary>%d cells: %d ok (%d noisy), %d failed, %d skipped"
              " — open the table</summary>\n", ov->cells, ov->ok, ov->noisy, ov->failed,
           ov->skipped);
-  fputs("<div id=\"filters\" hidden><label>workload <select id=\"f-workload\"><option value=\"\">"
-        "all</option></select></label><label>allocator <select id=\"f-allocator\"><option "
-        "value=\"\">all</option></select></label><label>status <select id=\"f-status\"><option "
-        "value=\"\">all</option></select></label><span id=\"shown\"></span></div>\n", f);
+  fputs("<div id=\"filters\" hidden><label>workload <select data-key=\"workload\"><option "
+        "value=\"\">all</option></select></label><label>allocator <select data-key=\"allocator\">"
+        "<option value=\"\">all</option></select></label><label>status <select data-key=\"status\" "
+        "data-extra=\"noisy failed\"><option value=\"\">all</option></select></label><span "
+        "id=\"shown\"></span></div>\n", f);
   fprintf(f, "<div class=\"tablewrap\"><table id=\"medians\"><thead><tr><th>workload</th>"
              "<th>parameters</th><th>allocator</th><th>threads</th><th>status</th><th>ok reps</th>"
-             "<th>ns/op</th>%s<th>%d&nbsp;%% CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>"
+             "<th>ns/op</th>%s<th>CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>"
              "<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
-          floor ? "<th>floor</th>" : "", ov->ci_level);
+          floor ? "<th>floor</th>" : "");
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
     const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
                     *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
                     *rss = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS),
-                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE),
-                    *fl = floor ? mmb_rep_stat(m, c, MMB_METRIC_FLOOR) : NULL;
+                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE);
+    double fl = floor ? mmb_rep_floor(m, c) : NAN;
     int noisy = ok && t && t->noisy;
     fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k,
             ok ? "ok" : skipped ? "skipped" : "bad", noisy);
@@ -269,13 +198,15 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
       mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
       mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
       snprintf(ci, sizeof ci, "%s – %s", lo, hi);
+      if (!isnan(t->ci_level))
+        snprintf(ci + strlen(ci), sizeof ci - strlen(ci), " (%.0f %%)", t->ci_level * 100);
     } else {
       snprintf(buf, sizeof buf, "—");
       snprintf(ci, sizeof ci, "—");
     }
     num_cell(f, buf, noisy ? "noisy" : NULL);
     if (floor) {
-      if (fl) mmb_rep_fmt_si(fl->median, "ns", lo, sizeof lo);
+      if (!isnan(fl) && !mmb_rep_is_floor(c->allocator)) mmb_rep_fmt_si(fl, "ns", lo, sizeof lo);
       else snprintf(lo, sizeof lo, "—");
       num_cell(f, lo, NULL);
     }
@@ -418,6 +349,7 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_g
   fputs("<footer><p class=\"sub\">Written by mmbench report from <code>runs.csv</code>, "
         "<code>summary.csv</code>, <code>timeline.csv</code> and <code>meta.json</code> of this "
         "folder.</p></footer>\n", f);
-  mmb_html_foot(f, script);
+  fprintf(f, "<script>\n%s</script>\n", mmb_html_imgcheck_js);
+  mmb_html_foot(f, mmb_html_filter_js);
   return mmb_html_close(f, m->dir, "report.html", err, errlen);
 }

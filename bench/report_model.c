@@ -159,6 +159,16 @@ const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const c
   return NULL;
 }
 
+int mmb_rep_is_floor(const char *allocator) { return strcmp(allocator, "floor") == 0; }
+
+double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c) {
+  const mmb_rstat *own = mmb_rep_stat(m, c, MMB_METRIC_FLOOR); /* summary.csv's column */
+  if (own) return own->median;
+  const mmb_rcell *f = mmb_rep_find(m, c->workload, c->params, "floor", c->threads);
+  const mmb_rstat *t = f ? mmb_rep_stat(m, f, MMB_METRIC_TIME) : NULL;
+  return t ? t->median : NAN;
+}
+
 const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *name) {
   int k = mmb_rep_metric(m, name);
   if (k < 0 || !c->stat || !c->stat[k].have) return NULL;
@@ -184,7 +194,7 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
       cmin = mmb_table_col(t, "min"), cmax = mmb_table_col(t, "max"),
       cmean = mmb_table_col(t, "mean"), csd = mmb_table_col(t, "stddev"),
       ccv = mmb_table_col(t, "cv"), clo = mmb_table_col(t, "ci_lo"),
-      chi = mmb_table_col(t, "ci_hi"), cnoisy = mmb_table_col(t, "noisy"),
+      chi = mmb_table_col(t, "ci_hi"), clevel = mmb_table_col(t, "ci_level"), cnoisy = mmb_table_col(t, "noisy"),
       cst = mmb_table_col(t, "status");
   /* floor_ns_per_op is a column (the same on every row of a cell): it
    * becomes the cell's floor metric, read from its ns_per_op row */
@@ -221,6 +231,7 @@ static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
     s->cv = mmb_table_numv(t, r, ccv);
     s->ci_lo = mmb_table_numv(t, r, clo);
     s->ci_hi = mmb_table_numv(t, r, chi);
+    s->ci_level = mmb_table_numv(t, r, clevel);
     s->noisy = cnoisy >= 0 ? mmb_table_numv(t, r, cnoisy) == 1 : s->cv > MMB_NOISY_CV;
     double fl = cfl >= 0 ? mmb_table_numv(t, r, cfl) : NAN;
     if (!isnan(fl) && strcmp(mmb_table_get(t, r, cm), MMB_METRIC_TIME) == 0) {

@@ -67,7 +67,8 @@ static int family_base(const mmb_rmodel *m, const char *fam) {
     }
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
-    if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME))
+    if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME) &&
+        !mmb_rep_is_floor(c->allocator))
       return c->alloc;
   }
   return -1;
@@ -80,7 +81,7 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
                     mmb_rbest *best) {
   best->alloc = -1;
   for (size_t a = 0; a < m->nallocs; a++) {
-    if (strcmp(m->allocs[a], "floor") == 0) continue; /* the harness floor is no contender */
+    if (mmb_rep_is_floor(m->allocs[a])) continue; /* the harness, not a contender */
     double sum = 0, var = 0;
     int k = 0;
     for (size_t i = 0; i < m->ncells; i++) {
@@ -121,13 +122,6 @@ static void add_word(char *buf, size_t len, const char *word) {
 void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
   memset(ov, 0, sizeof *ov);
   ov->cmp = xcalloc(m->ncells, sizeof *ov->cmp);
-  ov->ci_level = 95;
-  int clevel = m->summary ? mmb_table_col(m->summary, "ci_level") : -1;
-  if (clevel >= 0 && mmb_table_rows(m->summary)) {
-    double lv = mmb_table_numv(m->summary, 0, clevel);
-    if (lv > 0 && lv <= 1) ov->ci_level = (int)lround(lv * 100);
-    else if (lv > 1 && lv < 100) ov->ci_level = (int)lround(lv);
-  }
   ov->cpus = meta_int(m, "host.logical_cpus");
   if (ov->cpus <= 0) ov->cpus = meta_int(m, "host.cores");
   int cover = mmb_table_col(m->runs, "oversubscribed");
@@ -161,7 +155,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     else if (skipped) ov->skipped++, f->skipped++;
     else ov->failed++, f->failed++;
     if (noisy) ov->noisy++, f->noisy++;
-    if (ok && t) measured[c->alloc] = 1;
+    if (ok && t && !mmb_rep_is_floor(c->allocator)) measured[c->alloc] = 1;
     if (strcmp(c->status, "corrupt") == 0) add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
 
     /* Oversubscription: the runner's own column when it has one. */

@@ -71,6 +71,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     if (!seen) cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
   }
   for (size_t a = 0; a < m->nallocs; a++) {
+    if (mmb_rep_is_floor(m->allocs[a])) continue; /* shown in each cell's tip instead */
     int any = 0;
     for (size_t k = 0; k < m->ncells && !any; k++)
       any = m->cells[k].alloc == (int)a && strcmp(m->cells[k].status, "skipped") != 0;
@@ -182,12 +183,12 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
                x->base < 0 ? "the baseline has no value here" : "no value");
     }
     if (!rss && rr->have && !is_failed(c)) {
-      const mmb_rstat *fl = mmb_rep_stat(m, c, MMB_METRIC_FLOOR),
-                      *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
-      if (fl && t && t->median > 0) {
+      const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+      double fl = mmb_rep_floor(m, c);
+      if (!isnan(fl) && t && t->median > 0) {
         size_t n = strlen(tip);
-        snprintf(tip + n, sizeof tip - n, "; harness floor %.0f %% of the time",
-                 100 * fl->median / t->median);
+        snprintf(tip + n, sizeof tip - n, "; the harness floor is %.0f %% of its time",
+                 100 * fl / t->median);
       }
     }
     fprintf(f, "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
@@ -272,8 +273,8 @@ static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) 
             fam->failed, fam->skipped);
     H(fam->base >= 0 ? m->allocs[fam->base] : "— (nothing measured)");
     fputs("</td>", f);
-    best_cell(f, m, fam, &fam->fastest, ov->ci_level);
-    best_cell(f, m, fam, &fam->leanest, ov->ci_level);
+    best_cell(f, m, fam, &fam->fastest, 95);
+    best_cell(f, m, fam, &fam->leanest, 95);
     fputs("</tr>\n", f);
   }
   fputs("</table>\n", f);
@@ -363,7 +364,7 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
   }
   if (!n) fputs("<li id=\"w-none\">Nothing went wrong: every cell that ran finished cleanly and "
                 "none is noisy.</li>\n", f);
-  fputs("</ul><div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div></div>\n", f);
+  fputs("</ul>" MMB_HTML_IMGCHECK "</div>\n", f);
 }
 
 /* ------------------------------------------------------------------------
@@ -406,13 +407,13 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
                "grey where the %d&nbsp;%% interval of the ratio holds 1. Throughput workloads are "
                "compared by time per operation too (the inverse of their throughput ratio). "
                "Hover for the numbers, click for the row.</p>\n",
-            ov->ci_level);
+            95);
     fputs("<div class=\"maps\"><div><h4>Time per operation ÷ baseline</h4>\n", f);
     heatmap(f, m, ov, 0, "heat-time");
     fputs("</div><div><h4>Peak RSS ÷ baseline</h4>\n", f);
     heatmap(f, m, ov, 1, "heat-rss");
     fputs("</div></div>\n", f);
-    legend(f, ov->ci_level);
+    legend(f, 95);
   }
   fputs("<h3>Per family</h3>\n", f);
   family_table(f, m, ov);

@@ -26,12 +26,6 @@ static void rpad(FILE *out, const char *s, int w) {
   fputs(s, out);
 }
 
-/* summary.csv's floor_ns_per_op of c's point; NAN when there is none. */
-static double floor_of(const mmb_rmodel *m, const mmb_rcell *c) {
-  const mmb_rstat *f = mmb_rep_stat(m, c, MMB_METRIC_FLOOR);
-  return f ? f->median : NAN;
-}
-
 void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   int ww = 8, wp = 10, wa = 9;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -82,7 +76,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     else snprintf(rss, sizeof rss, "-");
     rpad(out, med, 10);
     char fl[32] = "-";
-    double fv = floor_of(m, c);
+    double fv = mmb_rep_floor(m, c);
     if (!isnan(fv)) mmb_rep_fmt_si(fv, "ns", fl, sizeof fl);
     fputc(' ', out);
     rpad(out, fl, 8);
@@ -152,7 +146,7 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
       fprintf(out, "%s\n", t);
     }
     fprintf(out, "(geometric mean of the ratios over the family's cells, %d %% interval; ~ = "
-                 "not different from the baseline)\n", ov->ci_level);
+                 "not different from the baseline)\n", 95);
   }
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)

@@ -41,7 +41,7 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
   char *text = malloc(cap);
   if (!text) return -ENOMEM;
   used = (size_t)snprintf(text, cap,
-                          "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,drift,"
+                          "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,spread,drift,"
                           "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
@@ -57,9 +57,9 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
       mmb_csv_field(line, sizeof line, &lu, exp, 0);
-      double f[] = {res->value, res->lo, res->hi, res->drift};
-      for (int q = 0; q < 4; q++) {
-        fmt_num(q == 3 && isnan(res->value) ? NAN : f[q], num, sizeof num);
+      double f[] = {res->value, res->lo, res->hi, res->spread, res->drift};
+      for (int q = 0; q < 5; q++) {
+        fmt_num(q >= 3 && isnan(res->value) ? NAN : f[q], num, sizeof num);
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
       int cnt[] = {res->rounds, res->batches};

@@ -43,7 +43,8 @@ int mmb_run_shard_of(const char *dir, char *top, size_t toplen, int *k, int *n) 
 
 /* The files a submission writes into a new folder, removed when it fails. */
 static void undo_new(const char *dir, int made) {
-  static const char *const names[] = {"plan.json", "shards.csv", "shards.json", "slurm/jobs.json", NULL};
+  static const char *const names[] = {"plan.json", "shards.csv", "shards.json", "slurm/jobs.json",
+                                      NULL};
   char path[PATH_MAX];
   for (int i = 0; names[i]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -58,8 +59,10 @@ static void undo_new(const char *dir, int made) {
 
 static int need_sbatch(const char *cmd) {
   if (mmb_slurm_have("sbatch")) return 0;
-  fprintf(stderr, "mmbench %s: --slurm needs sbatch on the PATH (install the Slurm client, e.g. Debian's "
-                  "slurm-client, or run the shards yourself with --shard K/N)\n", cmd);
+  fprintf(stderr,
+          "mmbench %s: --slurm needs sbatch on the PATH (install the Slurm client, e.g. Debian's "
+          "slurm-client, or run the shards yourself with --shard K/N)\n",
+          cmd);
   return 2;
 }
 
@@ -69,18 +72,25 @@ int mmb_run_slurm_new(const char *dir, const mmb_run_opts *o, const mmb_plan *pl
   if (need_sbatch("run")) return 2;
   if (mmb_slurm_check(so, err, sizeof err) != 0) return mmb_usage_error("run", err);
   if (exists(dir, "plan.json") || exists(dir, "runs.csv")) {
-    fprintf(stderr, "mmbench run: %s already holds results; use --resume %s --slurm to continue it, or another "
-                    "-o DIR\n", dir, dir);
+    fprintf(
+        stderr,
+        "mmbench run: %s already holds results; use --resume %s --slurm to continue it, or another "
+        "-o DIR\n",
+        dir, dir);
     return 2;
   }
   mmb_shard_map map;
-  if (mmb_shard_map_from_plan(plan, nshards, &map, err, sizeof err) != 0) return mmb_usage_error("run", err);
+  if (mmb_shard_map_from_plan(plan, nshards, &map, err, sizeof err) != 0)
+    return mmb_usage_error("run", err);
   struct stat sb;
   int made = stat(dir, &sb) != 0;
   int rc = mmb_mkdirs(dir);
   if (rc != 0) {
-    fprintf(stderr, "mmbench run: cannot create %s: %s (choose a writable -o DIR on a file system every node "
-                    "sees)\n", dir, strerror(-rc));
+    fprintf(
+        stderr,
+        "mmbench run: cannot create %s: %s (choose a writable -o DIR on a file system every node "
+        "sees)\n",
+        dir, strerror(-rc));
     mmb_shard_map_free(&map);
     return 2;
   }
@@ -88,14 +98,18 @@ int mmb_run_slurm_new(const char *dir, const mmb_run_opts *o, const mmb_plan *pl
   rc = mmb_write_atomic(dir, "plan.json", pj);
   free(pj);
   snprintf(shards, sizeof shards, "%s/shards", dir);
-  if (rc == 0 && mmb_shard_map_write(dir, &map, err, sizeof err) != 0) rc = -1;
-  else if (rc != 0) snprintf(err, sizeof err, "cannot write into %s: %s", dir, strerror(-rc));
+  if (rc == 0 && mmb_shard_map_write(dir, &map, err, sizeof err) != 0)
+    rc = -1;
+  else if (rc != 0)
+    snprintf(err, sizeof err, "cannot write into %s: %s", dir, strerror(-rc));
   if (rc == 0 && mkdir(shards, 0755) != 0 && errno != EEXIST)
     snprintf(err, sizeof err, "cannot create %s: %s", shards, strerror(errno)), rc = -1;
   int *list = malloc((size_t)nshards * sizeof *list);
   for (int k = 0; k < nshards; k++) list[k] = k + 1;
   char job[64];
-  if (rc == 0 && mmb_slurm_submit(dir, so, list, nshards, nshards, job, sizeof job, err, sizeof err) != 0) rc = -1;
+  if (rc == 0 &&
+      mmb_slurm_submit(dir, so, list, nshards, nshards, job, sizeof job, err, sizeof err) != 0)
+    rc = -1;
   free(list);
   if (rc != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
@@ -115,18 +129,20 @@ int mmb_run_slurm_new(const char *dir, const mmb_run_opts *o, const mmb_plan *pl
 int mmb_run_shard_preview(const mmb_plan *plan, int nshards) {
   char err[512];
   mmb_shard_map map;
-  if (mmb_shard_map_from_plan(plan, nshards, &map, err, sizeof err) != 0) return mmb_usage_error("run", err);
+  if (mmb_shard_map_from_plan(plan, nshards, &map, err, sizeof err) != 0)
+    return mmb_usage_error("run", err);
   double *load = calloc((size_t)nshards, sizeof *load), lo = 1e300, hi = 0;
   int *cells = calloc((size_t)nshards, sizeof *cells), clo = 1 << 30, chi = 0;
-  for (size_t i = 0; i < map.ncells; i++) load[map.owner[i] - 1] += map.cost[i], cells[map.owner[i] - 1]++;
+  for (size_t i = 0; i < map.ncells; i++)
+    load[map.owner[i] - 1] += map.cost[i], cells[map.owner[i] - 1]++;
   for (int k = 0; k < nshards; k++) {
     if (load[k] < lo) lo = load[k];
     if (load[k] > hi) hi = load[k];
     if (cells[k] < clo) clo = cells[k];
     if (cells[k] > chi) chi = cells[k];
   }
-  printf("%d shards: %d to %d cells each, expected cost %.4g to %.4g (largest / smallest %.3f)\n", nshards, clo,
-         chi, lo, hi, lo > 0 ? hi / lo : 0);
+  printf("%d shards: %d to %d cells each, expected cost %.4g to %.4g (largest / smallest %.3f)\n",
+         nshards, clo, chi, lo, hi, lo > 0 ? hi / lo : 0);
   free(load);
   free(cells);
   mmb_shard_map_free(&map);
@@ -144,27 +160,34 @@ int mmb_run_slurm_resume(const char *dir, const mmb_slurm_opts *so) {
     fprintf(stderr, "mmbench run: cannot resume %s: %s\n", dir, err);
     return 2;
   }
-  char (*states)[32] = calloc((size_t)res.nshards, sizeof *states);
-  mmb_slurm_states(dir, res.nshards, states);
+  char(*states)[32] = calloc((size_t)res.nshards, sizeof *states);
+  mmb_slurm_states(dir, res.nshards, states, NULL);
   int *list = malloc((size_t)res.nshards * sizeof *list), n = 0, active = 0;
   for (int k = 1; k <= res.nshards; k++) {
     if (mmb_merge_shard_complete(&res, k)) continue;
-    if (mmb_slurm_active(states[k - 1])) active++;
-    else list[n++] = k;
+    if (mmb_slurm_active(states[k - 1]))
+      active++;
+    else
+      list[n++] = k;
   }
   if (n == 0) {
-    if (active) printf("nothing to resubmit: the %d unfinished shard%s still queued or running (mmbench status %s)\n",
-                       active, active == 1 ? " is" : "s are", dir);
-    else printf("nothing to resubmit: every shard of %s is done (merge: mmbench merge %s)\n", dir, dir);
+    if (active)
+      printf("nothing to resubmit: the %d unfinished shard%s still queued or running (mmbench "
+             "status %s)\n",
+             active, active == 1 ? " is" : "s are", dir);
+    else
+      printf("nothing to resubmit: every shard of %s is done (merge: mmbench merge %s)\n", dir,
+             dir);
   } else {
     char job[64];
     rc = mmb_slurm_submit(dir, so, list, n, res.nshards, job, sizeof job, err, sizeof err);
-    if (rc != 0) fprintf(stderr, "mmbench run: %s\n", err);
+    if (rc != 0)
+      fprintf(stderr, "mmbench run: %s\n", err);
     else {
       printf("submitted job %s: %d shard%s of %d (", job, n, n == 1 ? "" : "s", res.nshards);
       for (int i = 0; i < n && i < 20; i++) printf("%s%d", i ? "," : "", list[i]);
-      printf("%s), each running only its missing repetitions\nfollow it:  mmbench status %s\n", n > 20 ? ",..." : "",
-             dir);
+      printf("%s), each running only its missing repetitions\nfollow it:  mmbench status %s\n",
+             n > 20 ? ",..." : "", dir);
     }
   }
   free(list);
@@ -184,8 +207,10 @@ static int same_plan(const char *top, const mmb_run_opts *o, char *err, size_t e
   int rc = text ? mmb_run_opts_from_json(text, &stored, err, errlen) : -1;
   free(text);
   if (rc != 0 || !mmb_run_opts_same(o, &stored)) {
-    snprintf(err, errlen, "%s holds another plan than these options: run its shards with --resume %s "
-                          "--shard K/N, or choose another -o DIR", top, top);
+    snprintf(err, errlen,
+             "%s holds another plan than these options: run its shards with --resume %s "
+             "--shard K/N, or choose another -o DIR",
+             top, top);
     return -1;
   }
   return 0;
@@ -207,8 +232,11 @@ int mmb_run_shard_prepare(const char *top, const mmb_run_opts *o, int k, int n, 
     char *pj = mmb_run_opts_to_json(o);
     if (rc == 0) rc = mmb_write_atomic(top, "plan.json", pj);
     free(pj);
-    if (rc == 0 && mmb_shard_map_write(top, &map, err, errlen) != 0) rc = -1;
-    else if (rc != 0) snprintf(err, errlen, "cannot write into %s: %s (choose a writable -o DIR)", top, strerror(-rc));
+    if (rc == 0 && mmb_shard_map_write(top, &map, err, errlen) != 0)
+      rc = -1;
+    else if (rc != 0)
+      snprintf(err, errlen, "cannot write into %s: %s (choose a writable -o DIR)", top,
+               strerror(-rc));
     mmb_shard_map_free(&map);
     if (rc != 0) return 2;
   } else if (same_plan(top, o, err, errlen) != 0) {
@@ -217,8 +245,8 @@ int mmb_run_shard_prepare(const char *top, const mmb_run_opts *o, int k, int n, 
   mmb_shard_map map;
   if (mmb_shard_map_load(top, &map, err, errlen) != 0) return 2;
   if (map.nshards != n) {
-    snprintf(err, errlen, "%s is split into %d shards: use --shard K/%d with K in 1..%d", top, map.nshards,
-             map.nshards, map.nshards);
+    snprintf(err, errlen, "%s is split into %d shards: use --shard K/%d with K in 1..%d", top,
+             map.nshards, map.nshards, map.nshards);
     mmb_shard_map_free(&map);
     return 2;
   }
@@ -261,7 +289,8 @@ int mmb_run_shard_prepare(const char *top, const mmb_run_opts *o, int k, int n, 
 int mmb_run_shard_mark(const mmb_shard_task *t) {
   char host[128], text[512];
   mmb_shard_host(host, sizeof host);
-  snprintf(text, sizeof text, "{\n  \"shard\": %d,\n  \"shards\": %d,\n  \"plan\": \"%s\",\n  \"host\": \"%s\"\n}\n",
+  snprintf(text, sizeof text,
+           "{\n  \"shard\": %d,\n  \"shards\": %d,\n  \"plan\": \"%s\",\n  \"host\": \"%s\"\n}\n",
            t->k, t->n, t->plan_hash, host);
   return mmb_write_atomic(t->dir, "shard.json", text);
 }
@@ -277,8 +306,9 @@ void mmb_run_shard_finish(const mmb_shard_task *t, int quiet) {
   int done = res.cells_done == res.cells;
   mmb_merge_result_free(&res);
   if (!done) {
-    if (!quiet) fprintf(stderr, "mmbench run: shard %d/%d done; others still running (mmbench status %s)\n", t->k,
-                        t->n, t->top);
+    if (!quiet)
+      fprintf(stderr, "mmbench run: shard %d/%d done; others still running (mmbench status %s)\n",
+              t->k, t->n, t->top);
     return;
   }
   fprintf(stderr, "mmbench run: shard %d/%d was the last one: merging %s\n", t->k, t->n, t->top);

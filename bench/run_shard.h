@@ -32,11 +32,11 @@ int mmb_run_slurm_new(const char *dir, const mmb_run_opts *o, const mmb_plan *pl
 int mmb_run_slurm_resume(const char *dir, const mmb_slurm_opts *so);
 
 typedef struct mmb_shard_task {
-  char top[PATH_MAX];  /* the sharded run's folder */
-  char dir[PATH_MAX];  /* top/shards/<K>-<host> */
+  char top[PATH_MAX]; /* the sharded run's folder */
+  char dir[PATH_MAX]; /* top/shards/<K>-<host> */
   int k, n;
-  int exists;          /* dir already holds rows: resume it */
-  char **others;       /* runs.csv of the same shard on other hosts (NULL-terminated) */
+  int exists;    /* dir already holds rows: resume it */
+  char **others; /* runs.csv of the same shard on other hosts (NULL-terminated) */
   char plan_hash[17];
 } mmb_shard_task;
 

@@ -147,20 +147,22 @@ int mmb_shard_map_index(mmb_shard_map *m) {
   m->slot = calloc(m->nslots, sizeof *m->slot);
   if (!m->slot) return -ENOMEM;
   for (size_t i = 0; i < m->ncells; i++) {
-    size_t s = cell_hash(m->workload[i], m->params[i], m->allocator[i], m->threads[i]) & (m->nslots - 1);
+    size_t s =
+        cell_hash(m->workload[i], m->params[i], m->allocator[i], m->threads[i]) & (m->nslots - 1);
     while (m->slot[s]) s = (s + 1) & (m->nslots - 1);
     m->slot[s] = i + 1;
   }
   return 0;
 }
 
-long mmb_shard_find(const mmb_shard_map *m, const char *w, const char *p, const char *a, int threads) {
+long mmb_shard_find(const mmb_shard_map *m, const char *w, const char *p, const char *a,
+                    int threads) {
   if (!m->slot) return -1;
   size_t s = cell_hash(w, p, a, threads) & (m->nslots - 1);
   while (m->slot[s]) {
     size_t i = m->slot[s] - 1;
-    if (m->threads[i] == threads && strcmp(m->workload[i], w) == 0 && strcmp(m->params[i], p) == 0 &&
-        strcmp(m->allocator[i], a) == 0)
+    if (m->threads[i] == threads && strcmp(m->workload[i], w) == 0 &&
+        strcmp(m->params[i], p) == 0 && strcmp(m->allocator[i], a) == 0)
       return (long)i;
     s = (s + 1) & (m->nslots - 1);
   }
@@ -168,17 +170,21 @@ long mmb_shard_find(const mmb_shard_map *m, const char *w, const char *p, const 
 }
 
 void mmb_shard_map_free(mmb_shard_map *m) {
-  for (size_t i = 0; i < m->ncells; i++) free(m->workload[i]), free(m->params[i]), free(m->allocator[i]);
+  for (size_t i = 0; i < m->ncells; i++)
+    free(m->workload[i]), free(m->params[i]), free(m->allocator[i]);
   free(m->workload), free(m->params), free(m->allocator);
   free(m->threads), free(m->cost), free(m->owner), free(m->slot);
   memset(m, 0, sizeof *m);
 }
 
-int mmb_shard_map_from_plan(const mmb_plan *plan, int nshards, mmb_shard_map *m, char *err, size_t errlen) {
+int mmb_shard_map_from_plan(const mmb_plan *plan, int nshards, mmb_shard_map *m, char *err,
+                            size_t errlen) {
   memset(m, 0, sizeof *m);
   if (nshards > plan->ncells) {
-    snprintf(err, errlen, "%d shards for a plan of %d cells: use at most %d shards (a shard is at least one cell)",
-             nshards, plan->ncells, plan->ncells);
+    snprintf(
+        err, errlen,
+        "%d shards for a plan of %d cells: use at most %d shards (a shard is at least one cell)",
+        nshards, plan->ncells, plan->ncells);
     return -1;
   }
   m->nshards = nshards;
@@ -236,8 +242,8 @@ int mmb_shard_map_write(const char *dir, const mmb_shard_map *m, char *err, size
   free(out);
   if (rc == 0) {
     char json[256];
-    snprintf(json, sizeof json, "{\n  \"shards\": %d,\n  \"reps\": %d,\n  \"cells\": %zu\n}\n", m->nshards,
-             m->reps, m->ncells);
+    snprintf(json, sizeof json, "{\n  \"shards\": %d,\n  \"reps\": %d,\n  \"cells\": %zu\n}\n",
+             m->nshards, m->reps, m->ncells);
     rc = mmb_write_atomic(dir, "shards.json", json);
   }
   if (rc != 0) snprintf(err, errlen, "cannot write the shard list into %s: %s", dir, strerror(-rc));
@@ -257,7 +263,8 @@ int mmb_shard_map_load(const char *dir, mmb_shard_map *m, char *err, size_t errl
   free(text);
   cJSON *n = cJSON_GetObjectItem(j, "shards"), *r = cJSON_GetObjectItem(j, "reps"),
         *c = cJSON_GetObjectItem(j, "cells");
-  if (!cJSON_IsNumber(n) || !cJSON_IsNumber(r) || !cJSON_IsNumber(c) || n->valueint < 1 || r->valueint < 1) {
+  if (!cJSON_IsNumber(n) || !cJSON_IsNumber(r) || !cJSON_IsNumber(c) || n->valueint < 1 ||
+      r->valueint < 1) {
     snprintf(err, errlen, "%s is damaged (needs numbers shards, reps, cells)", path);
     cJSON_Delete(j);
     return -1;
@@ -280,25 +287,28 @@ int mmb_shard_map_load(const char *dir, mmb_shard_map *m, char *err, size_t errl
   snprintf(path, sizeof path, "%s/shards.csv", dir);
   mmb_table *t;
   if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"), ca = mmb_table_col(t, "allocator"),
-      ct = mmb_table_col(t, "threads"), cs = mmb_table_col(t, "shard"), cc = mmb_table_col(t, "cost");
+  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
+      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
+      cs = mmb_table_col(t, "shard"), cc = mmb_table_col(t, "cost");
   int rc = 0;
   if (cw < 0 || cp < 0 || ca < 0 || ct < 0 || cs < 0 || mmb_table_rows(t) != want) {
-    snprintf(err, errlen, "%s is damaged (expected %zu cells with workload,params,allocator,threads,shard)", path,
-             want);
+    snprintf(err, errlen,
+             "%s is damaged (expected %zu cells with workload,params,allocator,threads,shard)",
+             path, want);
     rc = -1;
   }
   for (size_t i = 0; rc == 0 && i < mmb_table_rows(t); i++) {
     double th, sh, cost = 1;
-    if (mmb_table_num(t, i, ct, &th) != 1 || mmb_table_num(t, i, cs, &sh) != 1 || sh < 1 || sh > m->nshards) {
+    if (mmb_table_num(t, i, ct, &th) != 1 || mmb_table_num(t, i, cs, &sh) != 1 || sh < 1 ||
+        sh > m->nshards) {
       snprintf(err, errlen, "%s line %zu is damaged (threads and a shard in 1..%d expected)", path,
                mmb_table_line(t, i), m->nshards);
       rc = -1;
       break;
     }
     mmb_table_num(t, i, cc, &cost);
-    if (mmb_shard_map_add(m, mmb_table_get(t, i, cw), mmb_table_get(t, i, cp), mmb_table_get(t, i, ca), (int)th,
-                          cost) != 0) {
+    if (mmb_shard_map_add(m, mmb_table_get(t, i, cw), mmb_table_get(t, i, cp),
+                          mmb_table_get(t, i, ca), (int)th, cost) != 0) {
       snprintf(err, errlen, "out of memory");
       rc = -1;
       break;
@@ -330,14 +340,16 @@ int mmb_shard_parse(const char *text, int *k, int *n) {
 int mmb_shard_filter_plan(mmb_plan *plan, const mmb_shard_map *m, int k, char *err, size_t errlen) {
   int kept = 0;
   if ((size_t)plan->ncells != m->ncells) {
-    snprintf(err, errlen, "the plan has %d cells and the shard list %zu: the folder holds another plan",
+    snprintf(err, errlen,
+             "the plan has %d cells and the shard list %zu: the folder holds another plan",
              plan->ncells, m->ncells);
     return -1;
   }
   for (int i = 0; i < plan->ncells; i++) {
     mmb_cell_plan *c = &plan->cells[i];
     if (mmb_shard_find(m, c->w->name, c->params, plan->allocs[c->alloc].text, c->threads) < 0) {
-      snprintf(err, errlen, "cell %s %s %s t=%d is not in the shard list: the folder holds another plan",
+      snprintf(err, errlen,
+               "cell %s %s %s t=%d is not in the shard list: the folder holds another plan",
                c->w->name, c->params, plan->allocs[c->alloc].text, c->threads);
       return -1;
     }

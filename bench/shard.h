@@ -12,14 +12,14 @@
 
 /* The cells of a sharded plan, each with its shard (1..nshards). */
 typedef struct mmb_shard_map {
-  int nshards;       /* N */
-  int reps;          /* measured repetitions per runnable cell */
+  int nshards; /* N */
+  int reps;    /* measured repetitions per runnable cell */
   size_t ncells;
   char **workload, **params, **allocator; /* owned */
   int *threads;
-  double *cost;      /* expected cost (arbitrary unit, reps included) */
-  int *owner;        /* 1..nshards */
-  size_t *slot;      /* hash table of cell indices + 1 (0 = empty) */
+  double *cost; /* expected cost (arbitrary unit, reps included) */
+  int *owner;   /* 1..nshards */
+  size_t *slot; /* hash table of cell indices + 1 (0 = empty) */
   size_t nslots;
   char plan_hash[17]; /* of DIR/plan.json's text */
 } mmb_shard_map;
@@ -37,7 +37,8 @@ double mmb_shard_cell_cost(const mmb_plan *plan, int cell);
 int mmb_shard_assign(const double *cost, size_t n, int nshards, int *owner);
 
 /* A map of every plan cell, assigned to nshards. 0 or -1 with err. */
-int mmb_shard_map_from_plan(const mmb_plan *plan, int nshards, mmb_shard_map *m, char *err, size_t errlen);
+int mmb_shard_map_from_plan(const mmb_plan *plan, int nshards, mmb_shard_map *m, char *err,
+                            size_t errlen);
 
 /* Append a cell (for synthetic maps); the hash is built by mmb_shard_map_index. */
 int mmb_shard_map_add(mmb_shard_map *m, const char *w, const char *p, const char *a, int threads,
@@ -47,7 +48,8 @@ int mmb_shard_map_index(mmb_shard_map *m);
 void mmb_shard_map_free(mmb_shard_map *m);
 
 /* Index of a cell, or -1. */
-long mmb_shard_find(const mmb_shard_map *m, const char *w, const char *p, const char *a, int threads);
+long mmb_shard_find(const mmb_shard_map *m, const char *w, const char *p, const char *a,
+                    int threads);
 
 /* DIR/shards.csv and DIR/shards.json (atomically). 0 or -1 with err. */
 int mmb_shard_map_write(const char *dir, const mmb_shard_map *m, char *err, size_t errlen);

@@ -35,11 +35,14 @@ int mmb_slurm_have(const char *name) {
 int mmb_slurm_check(const mmb_slurm_opts *so, char *err, size_t errlen) {
   if (strspn(so->partition, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,-") !=
       strlen(so->partition)) {
-    snprintf(err, errlen, "--partition needs a partition name such as batch or gpu,batch, not '%s'", so->partition);
+    snprintf(err, errlen, "--partition needs a partition name such as batch or gpu,batch, not '%s'",
+             so->partition);
     return -1;
   }
   if (strspn(so->time, "0123456789:-") != strlen(so->time)) {
-    snprintf(err, errlen, "--time needs a Slurm time limit such as 30, 2:00:00 or 1-12:00:00, not '%s'", so->time);
+    snprintf(err, errlen,
+             "--time needs a Slurm time limit such as 30, 2:00:00 or 1-12:00:00, not '%s'",
+             so->time);
     return -1;
   }
   return 0;
@@ -97,8 +100,10 @@ static void sh_quote(char *out, size_t len, const char *text) {
   size_t u = 0;
   if (u + 1 < len) out[u++] = '\'';
   for (const char *p = text; *p && u + 5 < len; p++) {
-    if (*p == '\'') memcpy(out + u, "'\\''", 4), u += 4;
-    else out[u++] = *p;
+    if (*p == '\'')
+      memcpy(out + u, "'\\''", 4), u += 4;
+    else
+      out[u++] = *p;
   }
   if (u + 1 < len) out[u++] = '\'';
   out[u] = 0;
@@ -111,8 +116,10 @@ static void array_spec(char *out, size_t len, const int *shards, int n) {
   for (int i = 0; i < n && u < len; i++) {
     int j = i;
     while (j + 1 < n && shards[j + 1] == shards[j] + 1) j++;
-    if (j > i) u += (size_t)snprintf(out + u, len - u, "%s%d-%d", u ? "," : "", shards[i], shards[j]);
-    else u += (size_t)snprintf(out + u, len - u, "%s%d", u ? "," : "", shards[i]);
+    if (j > i)
+      u += (size_t)snprintf(out + u, len - u, "%s%d-%d", u ? "," : "", shards[i], shards[j]);
+    else
+      u += (size_t)snprintf(out + u, len - u, "%s%d", u ? "," : "", shards[i]);
     i = j;
   }
 }
@@ -140,8 +147,8 @@ static int record_job(const char *dir, const char *jobid, const int *shards, int
   return rc;
 }
 
-int mmb_slurm_submit(const char *dir, const mmb_slurm_opts *so, const int *shards, int n, int nshards,
-                     char *jobid, size_t idlen, char *err, size_t errlen) {
+int mmb_slurm_submit(const char *dir, const mmb_slurm_opts *so, const int *shards, int n,
+                     int nshards, char *jobid, size_t idlen, char *err, size_t errlen) {
   char sdir[PATH_MAX], script[PATH_MAX], absdir[PATH_MAX];
   if (!realpath(dir, absdir)) {
     snprintf(err, errlen, "cannot resolve %s: %s", dir, strerror(errno));
@@ -160,21 +167,24 @@ int mmb_slurm_submit(const char *dir, const mmb_slurm_opts *so, const int *shard
   sh_quote(qout, sizeof qout, out);
   array_spec(arr, sizeof arr, shards, n);
   char text[16384];
-  size_t u = (size_t)snprintf(text, sizeof text,
-                              "#!/bin/sh\n"
-                              "# mmbench: one array task per shard of the plan in %s.\n"
-                              "# Each task runs its shard into shards/<K>-<host>/; the last one to finish merges.\n"
-                              "#SBATCH --job-name=mmbench\n"
-                              "#SBATCH --array=%s\n"
-                              "#SBATCH --nodes=%d\n"
-                              "#SBATCH --ntasks=1\n"
-                              "#SBATCH --output=%s\n",
-                              absdir, arr, so->nodes_per_shard, out);
+  size_t u = (size_t)snprintf(
+      text, sizeof text,
+      "#!/bin/sh\n"
+      "# mmbench: one array task per shard of the plan in %s.\n"
+      "# Each task runs its shard into shards/<K>-<host>/; the last one to finish merges.\n"
+      "#SBATCH --job-name=mmbench\n"
+      "#SBATCH --array=%s\n"
+      "#SBATCH --nodes=%d\n"
+      "#SBATCH --ntasks=1\n"
+      "#SBATCH --output=%s\n",
+      absdir, arr, so->nodes_per_shard, out);
   if (so->exclusive) u += (size_t)snprintf(text + u, sizeof text - u, "#SBATCH --exclusive\n");
-  if (so->partition[0]) u += (size_t)snprintf(text + u, sizeof text - u, "#SBATCH --partition=%s\n", so->partition);
-  if (so->time[0]) u += (size_t)snprintf(text + u, sizeof text - u, "#SBATCH --time=%s\n", so->time);
-  snprintf(text + u, sizeof text - u, "exec %s run --resume %s --shard \"$SLURM_ARRAY_TASK_ID/%d\"\n", qexe, qdir,
-           nshards);
+  if (so->partition[0])
+    u += (size_t)snprintf(text + u, sizeof text - u, "#SBATCH --partition=%s\n", so->partition);
+  if (so->time[0])
+    u += (size_t)snprintf(text + u, sizeof text - u, "#SBATCH --time=%s\n", so->time);
+  snprintf(text + u, sizeof text - u,
+           "exec %s run --resume %s --shard \"$SLURM_ARRAY_TASK_ID/%d\"\n", qexe, qdir, nshards);
   int rc = mmb_write_atomic(sdir, "array.sh", text);
   snprintf(script, sizeof script, "%s/array.sh", sdir);
   if (rc != 0) {
@@ -190,8 +200,10 @@ int mmb_slurm_submit(const char *dir, const mmb_slurm_opts *so, const int *shard
   if (st != 0 || !id[0]) {
     char line[512];
     mmb_last_line(serr[0] ? serr : sout, line, sizeof line);
-    snprintf(err, errlen, "sbatch refused the job array: %s (fix the Slurm options: --partition, --time, "
-                          "--nodes-per-shard)", line[0] ? line : (st < 0 ? strerror(errno) : "no job id printed"));
+    snprintf(err, errlen,
+             "sbatch refused the job array: %s (fix the Slurm options: --partition, --time, "
+             "--nodes-per-shard)",
+             line[0] ? line : (st < 0 ? strerror(errno) : "no job id printed"));
     unlink(script);
     if (made) rmdir(sdir);
     return 2;
@@ -218,8 +230,11 @@ static void parse_states(const char *text, const char *job, int nshards, char (*
   }
 }
 
-void mmb_slurm_states(const char *dir, int nshards, char (*states)[32]) {
-  for (int k = 0; k < nshards; k++) states[k][0] = 0;
+void mmb_slurm_states(const char *dir, int nshards, char (*states)[32], char (*jobs_of)[32]) {
+  for (int k = 0; k < nshards; k++) {
+    states[k][0] = 0;
+    if (jobs_of) jobs_of[k][0] = 0;
+  }
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/slurm/jobs.json", dir);
   char *text = mmb_read_file(path, NULL);
@@ -230,16 +245,23 @@ void mmb_slurm_states(const char *dir, int nshards, char (*states)[32]) {
   size_t cap = 1 << 20;
   char *out = malloc(cap), err[4096];
   cJSON_ArrayForEach(j, jobs) {
-    cJSON *id = cJSON_GetObjectItem(j, "job");
+    cJSON *id = cJSON_GetObjectItem(j, "job"), *sh;
     if (!cJSON_IsString(id)) continue;
+    cJSON_ArrayForEach(sh, cJSON_GetObjectItem(j, "shards")) {
+      if (jobs_of && cJSON_IsNumber(sh) && sh->valueint >= 1 && sh->valueint <= nshards)
+        snprintf(jobs_of[sh->valueint - 1], 32, "%s", id->valuestring);
+    }
     /* accounting first (finished tasks), then the queue (what runs now) */
     if (have_sacct) {
       char *argv[] = {"sacct", "-n", "-P", "-X", "-j", id->valuestring, "-o", "JobID,State", NULL};
-      if (capture(argv, out, cap, err, sizeof err) == 0) parse_states(out, id->valuestring, nshards, states);
+      if (capture(argv, out, cap, err, sizeof err) == 0)
+        parse_states(out, id->valuestring, nshards, states);
     }
     if (have_squeue) {
-      char *argv[] = {"squeue", "-h", "-r", "-t", "all", "-j", id->valuestring, "-o", "%i|%T", NULL};
-      if (capture(argv, out, cap, err, sizeof err) == 0) parse_states(out, id->valuestring, nshards, states);
+      char *argv[] = {"squeue",        "-h", "-r",    "-t", "all", "-j",
+                      id->valuestring, "-o", "%i|%T", NULL};
+      if (capture(argv, out, cap, err, sizeof err) == 0)
+        parse_states(out, id->valuestring, nshards, states);
     }
   }
   free(out);
@@ -247,8 +269,8 @@ void mmb_slurm_states(const char *dir, int nshards, char (*states)[32]) {
 }
 
 int mmb_slurm_active(const char *state) {
-  static const char *const active[] = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED",
-                                       "RESIZING", "SUSPENDED", NULL};
+  static const char *const active[] = {"PENDING",  "RUNNING",  "CONFIGURING", "COMPLETING",
+                                       "REQUEUED", "RESIZING", "SUSPENDED",   NULL};
   for (int i = 0; active[i]; i++)
     if (strcmp(state, active[i]) == 0) return 1;
   return 0;

@@ -18,7 +18,7 @@ target_link_libraries(test_table_fuzz_replay PRIVATE mmb_harness)
 add_test(NAME table_fuzz_replay COMMAND test_table_fuzz_replay ${MMB_REPORT_T}/table_corpus)
 set_tests_properties(table_fuzz_replay PROPERTIES LABELS "unit" TIMEOUT 60)
 
-foreach(t plots nognuplot compare errors)
+foreach(t plots nognuplot compare errors overview)
   add_test(NAME report_${t}
            COMMAND bash ${MMB_REPORT_T}/report_${t}.sh $<TARGET_FILE:mmbench> ${MMB_FIXTURES}
                    ${MMB_REPORT_WORK})

@@ -153,6 +153,15 @@ def fastpath(ok):
              for a, v in [("jemalloc", 20), ("mimalloc", 10 if ok else 19), ("tcmalloc", 15)]]]
 
 
+def programs(ok):
+    rows = []
+    for w, p in (("lua-trees", "size=24"), ("sqlite", "size=90000")):
+        for a, v in (("jemalloc", 200), ("mimalloc", 160 if ok or w != "sqlite" else 230),
+                     ("tcmalloc", 190)):
+            rows.append(cell(w, p, a, 1, ops=1, wall_ns=v * 1e6))
+    return [rows]
+
+
 both("cycles", cycles)
 both("regions", regions)
 both("regions-memory", regions_memory)
@@ -165,6 +174,7 @@ both("stack-vs-heap", stack_vs_heap)
 both("alignment", alignment)
 both("thread-scaling", thread_scaling)
 both("mimalloc-fastpath", fastpath)
+both("mimalloc-programs", programs)
 
 # The verdict rule's own cases, on the larson and cycles recipes:
 # a corrupt cell under on-corrupt: fail, a crash in one repetition, a missing

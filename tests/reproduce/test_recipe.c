@@ -43,6 +43,7 @@ static void test_shipped(const char *dir) {
                                      "alignment",
                                      "thread-scaling",
                                      "mimalloc-fastpath",
+                                     "mimalloc-programs",
                                      NULL};
   int found[16] = {0}, n = 0;
   DIR *d = opendir(dir);
@@ -327,6 +328,7 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     eval_on(r, fx, "drift", 0, res);
     CHECKF(res[0].drift > 0.05 && calm[0].drift <= 0.021, "drift %g (calm %g)", res[0].drift,
            calm[0].drift);
+    CHECKF(calm[0].spread > 0 && calm[0].spread < 0.05, "spread %g", calm[0].spread);
     CHECKF(res[0].hi / res[0].lo > calm[0].hi / calm[0].lo, "[%g, %g] vs calm [%g, %g]", res[0].lo,
            res[0].hi, calm[0].lo, calm[0].hi);
     /* timings keep a drift floor even when the batches agree */
@@ -342,6 +344,9 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     CHECKF(res[0].kind == MMB_WHY_HOST && strstr(res[0].why, "does not hold") &&
                strstr(res[0].why, "1 thread on a core"),
            "%s", res[0].why);
+    /* the figure is still measured and shown */
+    CHECKF(!isnan(res[0].value) && res[0].value > 1.5 && strstr(res[0].measured, "(not judged)"),
+           "%g %s", res[0].value, res[0].measured);
     CHECK(eval_on(r, fx, "pass", 0, res) == MMB_PASS);
     mmb_recipe_free(r);
   }

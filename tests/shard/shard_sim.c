@@ -44,10 +44,13 @@ static int gen(const char *dir, long cells, int shards, int reps, int hosts) {
     snprintf(params, sizeof params, "size=%ld;n=%ld", 16 + (i / 4) % 4096, 1000 + i / 16384);
     /* costs spread over two orders of magnitude, deterministic */
     double cost = reps * (1.0 + (double)((i * 7919) % 100));
-    if (mmb_shard_map_add(&m, "malloc-free", params, allocs[i % 4], 1 + (int)((i / 16384) % 4), cost) != 0) return 1;
+    if (mmb_shard_map_add(&m, "malloc-free", params, allocs[i % 4], 1 + (int)((i / 16384) % 4),
+                          cost) != 0)
+      return 1;
   }
   double t1 = now_s();
-  if (mmb_shard_assign(m.cost, m.ncells, shards, m.owner) != 0 || mmb_shard_map_index(&m) != 0) return 1;
+  if (mmb_shard_assign(m.cost, m.ncells, shards, m.owner) != 0 || mmb_shard_map_index(&m) != 0)
+    return 1;
   double t2 = now_s();
   char err[512];
   if (mmb_shard_map_write(dir, &m, err, sizeof err) != 0) return fprintf(stderr, "%s\n", err), 1;
@@ -57,7 +60,8 @@ static int gen(const char *dir, long cells, int shards, int reps, int hosts) {
   /* loads: the largest and smallest shard's expected cost */
   double *load = calloc((size_t)shards, sizeof *load), lo = 1e300, hi = 0;
   for (size_t i = 0; i < m.ncells; i++) load[m.owner[i] - 1] += m.cost[i];
-  for (int k = 0; k < shards; k++) lo = load[k] < lo ? load[k] : lo, hi = load[k] > hi ? load[k] : hi;
+  for (int k = 0; k < shards; k++)
+    lo = load[k] < lo ? load[k] : lo, hi = load[k] > hi ? load[k] : hi;
   free(load);
   char path[4096];
   snprintf(path, sizeof path, "%s/shards", dir);
@@ -68,34 +72,41 @@ static int gen(const char *dir, long cells, int shards, int reps, int hosts) {
     snprintf(host, sizeof host, "node%02d", (k - 1) % hosts);
     snprintf(sdir, sizeof sdir, "%s/shards/%d-%s", dir, k, host);
     mkdir(sdir, 0755);
-    snprintf(text, sizeof text, "{\"shard\": %d, \"shards\": %d, \"plan\": \"%s\", \"host\": \"%s\"}\n", k, shards,
+    snprintf(text, sizeof text,
+             "{\"shard\": %d, \"shards\": %d, \"plan\": \"%s\", \"host\": \"%s\"}\n", k, shards,
              hash, host);
     mmb_write_atomic(sdir, "shard.json", text);
-    snprintf(text, sizeof text,
-             "{\"started\": \"2026-01-01T00:00:00Z\", \"finished\": \"2026-01-01T01:00:00Z\", \"glibc\": \"2.36\",\n"
-             " \"host\": {\"hostname\": \"%s\", \"cpu_model\": \"Synthetic CPU %d\", \"cores\": 64,\n"
-             "  \"threads_per_core\": 2, \"kernel\": \"Linux 6.1\"},\n"
-             " \"allocators\": {\"glibc\": {\"version\": \"2.36\"}}}\n",
-             host, (k - 1) % hosts % 2);
+    snprintf(
+        text, sizeof text,
+        "{\"started\": \"2026-01-01T00:00:00Z\", \"finished\": \"2026-01-01T01:00:00Z\", "
+        "\"glibc\": \"2.36\",\n"
+        " \"host\": {\"hostname\": \"%s\", \"cpu_model\": \"Synthetic CPU %d\", \"cores\": 64,\n"
+        "  \"threads_per_core\": 2, \"kernel\": \"Linux 6.1\"},\n"
+        " \"allocators\": {\"glibc\": {\"version\": \"2.36\"}}}\n",
+        host, (k - 1) % hosts % 2);
     mmb_write_atomic(sdir, "meta.json", text);
     snprintf(path, sizeof path, "%s/runs.csv", sdir);
     out[k - 1] = fopen(path, "w");
     if (!out[k - 1]) return perror(path), 1;
-    fprintf(out[k - 1], "workload,params,allocator,threads,rep,status,reason,wall_ns,cpu_ns,ops,ns_per_op,"
-                        "peak_rss_kb,minflt,majflt,nvcsw,nivcsw,live_bytes,final_rss_kb,rss_per_live,checksum,"
-                        "reclaimed,task-clock,page-faults\n");
+    fprintf(out[k - 1],
+            "workload,params,allocator,threads,rep,status,reason,wall_ns,cpu_ns,ops,ns_per_op,"
+            "peak_rss_kb,minflt,majflt,nvcsw,nivcsw,live_bytes,final_rss_kb,rss_per_live,checksum,"
+            "reclaimed,task-clock,page-faults\n");
   }
   /* repetitions interleaved inside a shard, as the runner writes them */
   for (int r = 0; r < reps; r++)
     for (size_t i = 0; i < m.ncells; i++) {
       double ns = 10.0 + (double)(i % 97) + r * 0.25;
-      fprintf(out[m.owner[i] - 1], "%s,%s,%s,%d,%d,ok,,%.0f,%.0f,1000000,%.4g,%zu,120,0,1,2,65536,%zu,1.25,%016zx,,%.0f,120\n",
-              m.workload[i], m.params[i], m.allocator[i], m.threads[i], r, ns * 1e6, ns * 1e6, ns, 2048 + i % 512,
-              2048 + i % 256, i * 2654435761u, ns * 1e6);
+      fprintf(out[m.owner[i] - 1],
+              "%s,%s,%s,%d,%d,ok,,%.0f,%.0f,1000000,%.4g,%zu,120,0,1,2,65536,%zu,1.25,%016zx,,%.0f,"
+              "120\n",
+              m.workload[i], m.params[i], m.allocator[i], m.threads[i], r, ns * 1e6, ns * 1e6, ns,
+              2048 + i % 512, 2048 + i % 256, i * 2654435761u, ns * 1e6);
     }
   for (int k = 0; k < shards; k++) fclose(out[k]);
   free(out);
-  printf("cells=%zu shards=%d reps=%d build_s=%.4f assign_s=%.4f write_list_s=%.4f load_max_over_min=%.4f\n",
+  printf("cells=%zu shards=%d reps=%d build_s=%.4f assign_s=%.4f write_list_s=%.4f "
+         "load_max_over_min=%.4f\n",
          m.ncells, shards, reps, t1 - t0, t2 - t1, t3 - t2, hi / lo);
   mmb_shard_map_free(&m);
   return 0;
@@ -114,8 +125,9 @@ static int measure(char **argv) {
   struct rusage ru;
   if (wait4(pid, &st, 0, &ru) < 0) return perror("wait4"), 1;
   double t1 = now_s();
-  printf("status=%d wall_s=%.3f user_s=%.3f sys_s=%.3f maxrss_kb=%ld\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
-         t1 - t0, (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6,
+  printf("status=%d wall_s=%.3f user_s=%.3f sys_s=%.3f maxrss_kb=%ld\n",
+         WIFEXITED(st) ? WEXITSTATUS(st) : -1, t1 - t0,
+         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6,
          (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6, ru.ru_maxrss);
   return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
@@ -124,6 +136,7 @@ int main(int argc, char **argv) {
   if (argc >= 6 && strcmp(argv[1], "gen") == 0)
     return gen(argv[2], atol(argv[3]), atoi(argv[4]), atoi(argv[5]), argc > 6 ? atoi(argv[6]) : 1);
   if (argc >= 3 && strcmp(argv[1], "measure") == 0) return measure(argv + 2);
-  fprintf(stderr, "usage: shard_sim gen DIR CELLS SHARDS REPS [HOSTS] | shard_sim measure CMD ARGS...\n");
+  fprintf(stderr,
+          "usage: shard_sim gen DIR CELLS SHARDS REPS [HOSTS] | shard_sim measure CMD ARGS...\n");
   return 2;
 }

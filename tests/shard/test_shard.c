@@ -8,16 +8,17 @@
 #include "shard.h"
 
 static int fails;
-#define CHECK(c)                                                   \
-  do {                                                             \
-    if (!(c)) fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c), fails++; \
+#define CHECK(c)                                                                                   \
+  do {                                                                                             \
+    if (!(c)) fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c), fails++;                \
   } while (0)
 
 int main(void) {
   int k, n;
   CHECK(mmb_shard_parse("2/4", &k, &n) == 0 && k == 2 && n == 4);
   CHECK(mmb_shard_parse("1/1", &k, &n) == 0 && k == 1 && n == 1);
-  const char *bad[] = {"0/4", "5/4", "x", "1/0", "2/4x", "-1/4", "/4", "4/", "", "1/100001", " 1/2", "1/+2", NULL};
+  const char *bad[] = {"0/4", "5/4", "x",        "1/0",  "2/4x", "-1/4", "/4",
+                       "4/",  "",    "1/100001", " 1/2", "1/+2", NULL};
   for (int i = 0; bad[i]; i++) CHECK(mmb_shard_parse(bad[i], &k, &n) != 0);
 
   enum { CELLS = 10007, SHARDS = 37 };
