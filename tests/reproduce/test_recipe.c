@@ -427,6 +427,28 @@ static void test_requires(void) {
   h.cpus = 2;
   CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 0 && strstr(why, "cpus>=3"));
   mmb_recipe_free(r);
+  r = parse("name: q\nclaim: c\nsource: s\npublished: unconfirmed: none to quote here\n"
+            "differs: d\nrequire: thp=never\nrequire: governor=performance\n"
+            "run: -w cycles -a rc -t 1\nexpect: median(reclaimed, workload=cycles) == 0\n",
+            err, sizeof err);
+  CHECKF(r != NULL, "%s", err);
+  if (r) {
+    h = (mmb_host_facts){.cpus = 2, .cores = 2, .threads_per_core = 1, .pmu = 0};
+    snprintf(h.thp, sizeof h.thp, "never");
+    snprintf(h.governor, sizeof h.governor, "performance");
+    CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 1);
+    snprintf(h.thp, sizeof h.thp, "always");
+    CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 0 && strstr(why, "'always'"));
+    snprintf(h.thp, sizeof h.thp, "never");
+    snprintf(h.governor, sizeof h.governor, "unavailable (no cpufreq)");
+    CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 0 && strstr(why, "governor"));
+    mmb_recipe_free(r);
+  }
+  CHECK(parse("name: q\nclaim: c\nsource: s\npublished: unconfirmed: none to quote here\n"
+              "differs: d\nrequire: thp=sometimes\n"
+              "run: -w cycles -a rc -t 1\nexpect: median(reclaimed, workload=cycles) == 0\n",
+              err, sizeof err) == NULL &&
+        strstr(err, "t.recipe:6: require: thp=sometimes (valid: thp=always"));
   /* this machine's facts are plausible */
   mmb_host_facts me;
   mmb_env_host_facts(&me);
