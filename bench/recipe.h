@@ -230,6 +230,7 @@ typedef struct mmb_recipe_result {
   mmb_verdict verdict;
   mmb_recipe_why kind;  /* why INCONCLUSIVE */
   double value, lo, hi; /* estimate and its 95 % interval, drift included (NaN: none) */
+  double ci_level;      /* the interval's coverage: 0.95 (bootstrap), 1 - 2^(1-n) (range) */
   double spread;        /* one round's noise: 1.4826 x MAD within batches (log, or absolute) */
   double drift;         /* between batches beyond that noise (log, or absolute) */
   int rounds;           /* rounds behind the figure */
