@@ -271,8 +271,8 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
   int drawn[2] = {pg->drawn_time, pg->drawn_rss};
   for (int k = 0; k < 2; k++) {
     if (drawn[k])
-      fprintf(f, "<figure><a href=\"%s.svg\"><img class=\"fig\" src=\"%s.svg\" alt=\"%s\"></a>"
-                 "<figcaption>B/A with cell labels, sorted by change. <a href=\"%s.png\">PNG</a> · "
+      fprintf(f, "<figure><a href=\"%s.svg\"><img class=\"fig\" src=\"%s.png\" alt=\"%s\"></a>"
+                 "<figcaption>B/A with cell labels, sorted by change. <a href=\"%s.svg\">SVG</a> · "
                  "<a href=\"data/%s.dat\">data</a></figcaption></figure>\n",
               names[k], names[k], names[k], names[k], names[k]);
     else
