@@ -64,7 +64,7 @@ check "RSS heat map drawn" grep -q '<svg id="heat-rss"' "$dom"
 check "family table" grep -q '<table id="families">' "$dom"
 check "warnings box names the crash" grep -q 'churn-random tcmalloc: crash' "$dom"
 check "full table collapsed" grep -q '<details id="table">' "$dom"
-ms=$(grep -o '<section id="summary" data-ms="[0-9]*"' "$dom" | grep -o '[0-9]*$')
+ms=$(grep -o '<section id="summary" data-ms="[0-9]*' "$dom" | grep -o '[0-9]*$')
 load=$(grep -o 'data-load-ms="[0-9]*"' "$dom" | grep -o '[0-9]*')
 echo "time to the end of the overview: ${ms:-?} ms; to the load event: ${load:-?} ms; page $(stat -c %s "$dir/report.html") bytes"
 check "overview parsed before the figures finished loading" test "${ms:-99999999}" -le "${load:-0}"
