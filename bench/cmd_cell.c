@@ -59,6 +59,8 @@ int mmb_cmd_cell(int argc, char **argv) {
   if (!wname || !aname) return mmb_usage_error("cell", "needs --workload and --allocator");
   spec.workload = mmb_workload_find(wname);
   if (!spec.workload) return mmb_usage_error("cell", "unknown workload");
+  if (spec.workload->program)
+    return mmb_usage_error("cell", "a program is run by `mmbench run -w NAME`, not inside a cell");
   spec.alloc = mmb_allocator_resolve(aname, err, sizeof err);
   if (!spec.alloc) return mmb_usage_error("cell", err);
   mmb_pvals_defaults(spec.workload, &spec.params);

@@ -47,6 +47,8 @@ const mmb_metric mmb_metrics[] = {
     /* Counter metrics the counter layer computes, for their units. */
     {"ipc", "", "instructions per cycle", +1, MMB_COL_MEASURE, 0},
     {"counters_running_frac", "", "share of the region the counters ran", 0, 0, 0},
+    /* Programs: 1 when the preloaded library was seen mapped in the program. */
+    {"injected", "", "the preloaded library was mapped in the program", 0, 0, 0},
     {NULL, NULL, NULL, 0, 0, 0},
 };
 

@@ -449,6 +449,9 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
         grid_free(&g);
         return -1;
       }
+      int natural[1];
+      if (!nth_user && chk == 0 && w->threads_for && (natural[0] = w->threads_for(scaled.v, scaled.s)) > 0)
+        ths = natural, nth = 1;
       for (int t = 0; t < nth; t++) {
         const char *measured_under = NULL;
         for (int a = 0; a < plan->nallocs; a++) {

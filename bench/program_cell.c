@@ -125,6 +125,40 @@ static long cgroup_peak_kb(const char *dir) {
 }
 
 /* ---------------------------------------------------------------------------
+ * Injection: the preloaded library mapped in the running program
+ * ------------------------------------------------------------------------- */
+/* 1 when lib is mapped in pid once it has exec'ed, 0 when it is not 100 ms
+ * after the exec, -1 when the process ended before we could tell. */
+static int check_injected(pid_t pid, const char *lib) {
+  const char *base = strrchr(lib, '/') ? strrchr(lib, '/') + 1 : lib;
+  char exe_path[64], maps_path[64], self[PATH_MAX], exe[PATH_MAX];
+  snprintf(exe_path, sizeof exe_path, "/proc/%d/exe", (int)pid);
+  snprintf(maps_path, sizeof maps_path, "/proc/%d/maps", (int)pid);
+  snprintf(self, sizeof self, "%s", mmb_self_exe());
+  double start = mmb_mono_s(), execed = -1;
+  while (mmb_mono_s() - start < 5) {
+    ssize_t n = readlink(exe_path, exe, sizeof exe - 1);
+    if (n <= 0) return -1; /* gone */
+    exe[n] = 0;
+    if (strcmp(exe, self) == 0) { /* not exec'ed yet */
+      usleep(100);
+      continue;
+    }
+    if (execed < 0) execed = mmb_mono_s();
+    FILE *f = fopen(maps_path, "r");
+    if (!f) return -1;
+    char line[PATH_MAX + 128];
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, f)) seen = strstr(line, base) != NULL;
+    fclose(f);
+    if (seen) return 1;
+    if (mmb_mono_s() - execed > 0.1) return 0;
+    usleep(200);
+  }
+  return -1;
+}
+
+/* ---------------------------------------------------------------------------
  * The cell
  * ------------------------------------------------------------------------- */
 static void set_usage(mmb_record *rec, const struct rusage *ru) {
@@ -217,6 +251,12 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     memmove(target + npre, target, (size_t)(nt + 1) * sizeof *target);
     for (int i = 0; i < npre; i++) target[i] = strdup(pre[i]);
   }
+  const char *lib = s->preload;
+  if (!lib && s->spec) {
+    const mmb_allocator *a = s->spec->base ? s->spec->base : s->spec->alloc;
+    if (a->kind == MMB_KIND_PRELOAD && a->library && *a->library) lib = a->library;
+  }
+  int injected = -2; /* -2: nothing to check (nothing preloaded, or under valgrind) */
   mmb_spawn_opts measured = {.spec = s->spec, .preload = s->preload, .env = envp, .pin = s->pin,
                              .cwd = cwd, .stdin_path = in[0] ? in : NULL, .out_pipe = 1,
                              .hold = 1, .search_path = 1, .cgroup = s->cgroup};
@@ -237,6 +277,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     cnt = mmb_counters_proc_open(s->counters, server.pid);
     mmb_proc_release(&server);
+    if (lib && npre == 0) injected = check_injected(server.pid, lib);
     char ready[PATH_MAX + 8];
     mmb_program_expand(p, p->ready, tmp, s->size, ready, sizeof ready);
     double give_up = mmb_mono_s() + p->ready_timeout;
@@ -292,6 +333,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     cnt = mmb_counters_proc_open(s->counters, proc.pid);
     mmb_proc_release(&proc);
+    if (lib && npre == 0) injected = check_injected(proc.pid, lib);
     status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &ru, &timed_out);
     if (mmb_interrupted) {
       interrupted = 1;
@@ -319,7 +361,12 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   if (cg_peak >= 0) mmb_record_set_u64(rec, "cgroup_peak_kb", (uint64_t)cg_peak);
   if (npre > 0) mmb_counters_after_program(s->counters, simdir, 1, rec);
 
-  /* verification */
+  /* injection, then the output */
+  if (injected >= 0) mmb_record_set_u64(rec, "injected", (uint64_t)injected);
+  if (injected == 0) {
+    mmb_record_fail(rec, "invalid", "%s was not mapped in the program: LD_PRELOAD did not reach it", lib);
+    goto out;
+  }
   for (int i = 0; i < p->nexpect; i++)
     if (!scan.found[i]) {
       mmb_record_fail(rec, "corrupt", "no output line contains '%s' (last line: '%.80s')", p->expect[i], scan.tail);
@@ -348,6 +395,7 @@ const char *mmb_program_preload(const mmb_alloc_spec *spec) {
 
 int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char **cols, int max) {
   int n = 0;
+  if (nw > 0 && max > 0) cols[n++] = "injected"; /* 1: the preloaded library was mapped in it */
   for (int i = 0; i < nw; i++) {
     const mmb_program *p = ws[i]->program;
     for (int k = 0; p && k < p->nmetrics && n < max; k++) {

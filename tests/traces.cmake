@@ -24,16 +24,19 @@ if(MMB_SANITIZE STREQUAL "")
 endif()
 
 set(MMB_FUZZTR ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_trace)
-add_executable(test_trace_fuzz_replay ${MMB_FUZZTR}/fuzz_trace.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_replay.c)
-target_link_libraries(test_trace_fuzz_replay PRIVATE mmb_workloads)
+# The reader is compiled into the fuzz targets (not linked from the library)
+# so that libFuzzer's coverage sees it.
+add_executable(test_trace_fuzz_replay ${MMB_FUZZTR}/fuzz_trace.c ${CMAKE_SOURCE_DIR}/workloads/trace_format.c
+                                      ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_replay.c)
+target_include_directories(test_trace_fuzz_replay PRIVATE ${CMAKE_SOURCE_DIR}/workloads ${CMAKE_SOURCE_DIR}/allocators)
 add_test(NAME trace_fuzz_replay COMMAND test_trace_fuzz_replay --random 2000 7 ${MMB_FUZZTR}/corpus)
 set_tests_properties(trace_fuzz_replay PROPERTIES LABELS "unit" TIMEOUT 60)
 
 if(MMB_FUZZ)
-  add_executable(fuzz_trace ${MMB_FUZZTR}/fuzz_trace.c)
+  add_executable(fuzz_trace ${MMB_FUZZTR}/fuzz_trace.c ${CMAKE_SOURCE_DIR}/workloads/trace_format.c)
   target_compile_options(fuzz_trace PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_trace PRIVATE -fsanitize=fuzzer)
-  target_link_libraries(fuzz_trace PRIVATE mmb_workloads)
+  target_include_directories(fuzz_trace PRIVATE ${CMAKE_SOURCE_DIR}/workloads)
   set(MMB_TRACE_FUZZ_WORK ${CMAKE_CURRENT_BINARY_DIR}/trace_fuzz_corpus)
   file(MAKE_DIRECTORY ${MMB_TRACE_FUZZ_WORK})
   add_test(NAME trace_fuzz

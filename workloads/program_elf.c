@@ -116,8 +116,8 @@ void mmb_program_tie(const mmb_program *p, const char *alloc_name, const char *l
   read_elf(exe, &f);
   if (!f.ok) return; /* a script: its interpreter decides, nothing to read here */
   const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
-  if (!f.dynamic) {
-    snprintf(why, len, "%s is statically linked: LD_PRELOAD cannot replace its malloc", base);
+  if (!f.dynamic) { /* its own static copy of glibc's malloc: sound only for glibc */
+    if (lib && *lib) snprintf(why, len, "%s is statically linked: LD_PRELOAD cannot replace its malloc", base);
     return;
   }
   for (size_t t = 0; t < NTIES; t++) {

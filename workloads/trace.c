@@ -91,7 +91,24 @@ static size_t ws_bytes(size_t n) { return n ? n : 1; }
  * Tags: what a block's touch carries (block and its result number)
  * ------------------------------------------------------------------------- */
 static inline uint64_t tag_of(uint32_t block, uint32_t ver) {
-  return ((uint64_t)block << 20 ^ ver) * 0x9e3779b97f4a7c15ull + 1;
+  return ((uint64_t)block << 24 | (ver & 0xffffffu)) + 0x100000001b3ull;
+}
+
+/* What an operation adds to its worker's sum (order-free: added). */
+static inline uint64_t term(uint64_t tag, uint64_t v) { return (tag ^ v) * 0x9e3779b97f4a7c15ull; }
+
+/* The first min(n, 8) bytes of p and q are equal. */
+static inline int head_equal(const void *p, const void *q, uint64_t n) {
+  if (n >= 8) {
+    uint64_t a, b;
+    memcpy(&a, p, 8);
+    memcpy(&b, q, 8);
+    return a == b;
+  }
+  const unsigned char *x = p, *y = q;
+  for (uint64_t i = 0; i < n; i++)
+    if (x[i] != y[i]) return 0;
+  return 1;
 }
 
 /* ---------------------------------------------------------------------------
@@ -152,14 +169,14 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
       }
       uint64_t tag = tag_of(o->block, o->wait + 1);
       if (o->kind == R_CALLOC && touch != MMB_TOUCH_NONE) {
-        uint64_t z = 0;
-        if (memcmp(p, &z, size < 8 ? size : 8) != 0) {
+        static const uint64_t zero = 0;
+        if (!head_equal(p, &zero, size)) {
           fault_set(&w->f, F_PATTERN, o->block, size);
           goto out;
         }
       }
       blk_touch(touch, p, size, tag);
-      sum = mmb_mix(sum, tag ^ size);
+      sum += term(tag, size);
       publish(s, p, base, size, o->wait + 1);
       break;
     }
@@ -170,8 +187,7 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
         goto out;
       }
       uint64_t keep = s->size < size ? s->size : size, head = 0;
-      size_t hb = keep < 8 ? (size_t)keep : 8;
-      memcpy(&head, s->p, hb);
+      memcpy(&head, s->p, keep < 8 ? (size_t)keep : 8);
       if (!a->realloc || s->base != s->p) { /* emulated: no realloc, or aligned by hand */
         base = p = a->malloc(size);
         if (p) {
@@ -185,12 +201,12 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
         fault_set(&w->f, F_REALLOC_NULL, o->block, size);
         goto out;
       }
-      if (touch != MMB_TOUCH_NONE && memcmp(p, &head, hb) != 0) { /* the content moves along */
+      if (touch != MMB_TOUCH_NONE && !head_equal(p, &head, keep)) { /* the content moves along */
         fault_set(&w->f, F_PATTERN, o->block, size);
         goto out;
       }
       blk_touch(touch, p, size, tag);
-      sum = mmb_mix(sum, tag ^ size);
+      sum += term(tag, size);
       publish(s, p, base, size, o->wait + 1);
       break;
     }
@@ -203,7 +219,7 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
       a->free(s->base, s->size);
       s->p = NULL;
       s->base = NULL;
-      sum = mmb_mix(sum, ~tag);
+      sum += term(~tag, 0);
       break;
     }
     case R_LOOK: {
@@ -212,7 +228,7 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
         fault_set(&w->f, F_PATTERN, o->block, s->size);
         goto out;
       }
-      sum = mmb_mix(sum, tag + 1);
+      sum += term(tag, 1);
       break;
     }
     }
@@ -276,6 +292,20 @@ static void tr_teardown(mmb_ctx *ctx);
 /* Before the run: the file exists and has a trace header of a version this
  * reader knows (the whole trace is read in setup). A named trace not yet
  * recorded makes the point skipped. */
+/* The trace's own thread count: the most threads alive at once (at most
+ * MMB_MAX_THREADS); 0 when it cannot be read (setup will say why). */
+static int tr_threads(const long long *p, char *const *s) {
+  (void)p;
+  char path[4096], err[600];
+  if (!s[P_FILE] || !*s[P_FILE]) return 0;
+  trace_path(s[P_FILE], path, sizeof path);
+  mmb_trace t;
+  if (mmb_trace_load(path, &t, err, sizeof err) != 0) return 0;
+  uint32_t n = mmb_trace_peak_threads(&t);
+  mmb_trace_free(&t);
+  return n > MMB_MAX_THREADS ? MMB_MAX_THREADS : (int)n;
+}
+
 static int tr_check(const long long *p, char *const *s, char *msg, size_t len) {
   (void)p;
   const char *file = s[P_FILE];
@@ -456,6 +486,7 @@ static const mmb_workload wl_trace_replay = {
     .sweep = "file=lua-trees,sqlite",
     .flags = MMB_WF_FLOOR,
     .check = tr_check,
+    .threads_for = tr_threads,
     .setup = tr_setup,
     .run = tr_run,
     .verify = tr_verify,

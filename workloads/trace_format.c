@@ -135,7 +135,7 @@ static size_t decode_chunk(mmb_trace *t, size_t *cap, const unsigned char *p, co
       e.ptr = get_ptr(v[2], &prev);
       break;
     case MMB_TOP_REALLOC:
-      if (v[0] < 1 || seq + v[0] >= (1ull << 48)) goto bad;
+      if (v[0] < 1 || v[0] >= (1ull << 48) - seq) goto bad;
       e.key2 = e.key + v[0];
       e.arg = get_ptr(v[1], &prev);
       e.size = v[2];
@@ -480,7 +480,7 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     if (avail < cap) break;
     off += MMB_TRACE_CHUNK_HEADER_BYTES + (size_t)cap;
   }
-  qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
+  if (t->nev) qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
   for (size_t i = 1; i < t->nev; i++)
     if (t->ev[i].key == t->ev[i - 1].key) {
       snprintf(err, errlen, "corrupt: two records share order number %llu (threads %u and %u)",
@@ -526,6 +526,47 @@ int mmb_trace_load(const char *path, mmb_trace *t, char *err, size_t errlen) {
   if (data) munmap((void *)data, len);
   if (rc != 0) snprintf(err, errlen, "%s: %s", path, why);
   return rc;
+}
+
+typedef struct span_ev {
+  uint64_t key;
+  int delta;
+} span_ev;
+
+static int cmp_span(const void *a, const void *b) {
+  const span_ev *x = a, *y = b;
+  if (x->key != y->key) return (x->key > y->key) - (x->key < y->key);
+  return x->delta - y->delta; /* an exit before a start at the same key */
+}
+
+uint32_t mmb_trace_peak_threads(const mmb_trace *t) {
+  uint64_t *first = calloc(t->nthreads + 1, sizeof *first), *last = calloc(t->nthreads + 1, sizeof *last);
+  span_ev *sp = malloc((2 * (size_t)t->nthreads + 1) * sizeof *sp);
+  uint32_t peak = 1;
+  if (!first || !last || !sp) goto out;
+  for (uint32_t i = 0; i < t->nthreads; i++) first[i] = UINT64_MAX, last[i] = UINT64_MAX;
+  for (size_t i = 0; i < t->nev; i++) {
+    const mmb_trace_ev *e = &t->ev[i];
+    if (first[e->thread] == UINT64_MAX) first[e->thread] = e->key;
+    if (e->op == MMB_TOP_THREAD_EXIT) last[e->thread] = e->key;
+  }
+  size_t n = 0;
+  for (uint32_t i = 0; i < t->nthreads; i++) {
+    if (!t->th[i].calls || first[i] == UINT64_MAX) continue;
+    sp[n++] = (span_ev){first[i], 1};
+    sp[n++] = (span_ev){last[i], -1};
+  }
+  if (n) qsort(sp, n, sizeof *sp, cmp_span);
+  int alive = 0;
+  for (size_t i = 0; i < n; i++) {
+    alive += sp[i].delta;
+    if (alive > (int)peak) peak = (uint32_t)alive;
+  }
+out:
+  free(first);
+  free(last);
+  free(sp);
+  return peak;
 }
 
 int mmb_trace_check_header(const char *path, char *err, size_t errlen) {

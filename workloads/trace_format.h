@@ -153,6 +153,10 @@ void mmb_trace_free(mmb_trace *t);
  * reader knows. 0, or -1 with a one-line reason naming the file. */
 int mmb_trace_check_header(const char *path, char *err, size_t errlen);
 
+/* Most threads with allocator calls alive at once (a thread lives from its
+ * first record to its exit record, or to the end). */
+uint32_t mmb_trace_peak_threads(const mmb_trace *t);
+
 /* "malloc", "calloc", ... (aligned: by variant). */
 const char *mmb_trace_op_name(int op, int variant);
 

@@ -128,6 +128,9 @@ typedef struct mmb_workload {
    * -1 = bad input, msg says why (the run stops, exit 2); 1 = the point
    * cannot run here, msg is the skip reason. s[] are the STR values. */
   int (*check)(const long long *p, char *const *s, char *msg, size_t len);
+  /* The one thread count a point runs at when -t does not say (may be
+   * NULL; 0 = the preset's list): a replayed trace's own. */
+  int (*threads_for)(const long long *p, char *const *s);
 
   /* Untimed. 0, or -1 with ctx->reason set (recorded as error). */
   int (*setup)(mmb_ctx *ctx);

@@ -35,6 +35,16 @@ if "$MMBENCH" list programs | grep -qE "^  redis .* yes "; then
   expect "redis under mimalloc skipped for mallctl ($(cols out2/runs.csv status reason))" \
     bash -c "cols out2/runs.csv status reason | grep -qP '^skipped\t.*jemalloc.s extended API \(.*mallctl'"
 fi
+if "$MMBENCH" list programs | grep -qE "^  memcached .* yes "; then
+  for a in glibc jemalloc; do
+    expect "memcached under $a ok ($(row memcached $a))" test "$(row memcached $a | cut -f3)" = ok
+  done
+  secs=$(cols out/runs.csv workload set_s | awk -F'\t' '$1=="memcached" {print $2}' | head -1)
+  expect "memcached: seconds to set parsed ($secs)" awk -v r="$secs" 'BEGIN {exit !(r > 0)}'
+fi
+# the preloaded library was seen mapped in every program run under jemalloc
+inj=$(cols out/runs.csv allocator status injected | awk -F'\t' '$1=="jemalloc" && $2=="ok" {print $3}' | sort -u | paste -sd, -)
+expect "injection seen in every jemalloc run ($inj)" test "$inj" = 1
 # the measured values are the program's: CPU time, peak RSS, RSS over time
 cpu=$(cols out/runs.csv workload allocator cpu_ns peak_rss_kb | awk -F'\t' '$1=="python" && $2=="glibc" {print $3, $4}')
 expect "python: CPU time and peak RSS recorded ($cpu)" awk -v c="$cpu" 'BEGIN {split(c, v, " "); exit !(v[1] > 1e6 && v[2] > 3000)}'

@@ -185,6 +185,8 @@ static void test_cut_and_refused(void) {
   CHECKF(w->check(p, s, msg, sizeof msg) == 1 && strstr(msg, "not recorded"), "named: '%s'", msg);
   snprintf(missing, sizeof missing, "mixed"); /* $MMB_TRACE_DIR/mixed.mmbt */
   CHECKF(w->check(p, s, msg, sizeof msg) == 0, "named mixed: '%s'", msg);
+  /* without -t, a trace runs on as many workers as it had threads alive at once */
+  CHECK(w->threads_for && w->threads_for(p, s) == 4);
 }
 
 int main(int argc, char **argv) {
