@@ -10,8 +10,9 @@
  *       --shards SHARDS -o DIR` makes it: expanded (mmb_plan_build), split
  *       (mmb_shard_map_from_plan) twice to check the split is the same,
  *       written (plan.json, shards.csv, shards.json), read back and narrowed
- *       to shard 1 as every array task does; prints each phase's time and
- *       the peak RSS (getrusage).
+ *       to shard 1 as every array task does; prints each phase's wall time,
+ *       the CPU time of it all (both splits included) and the peak RSS
+ *       (getrusage).
  *   shard_sim measure CMD ARGS...
  *       runs CMD, prints its wall time and peak RSS (wait4 rusage). */
 #define _GNU_SOURCE
@@ -189,8 +190,10 @@ static int real_plan(char **argv, int argc) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   printf("cells=%d shards=%d shard_cells=%d..%d shard1=%d same_split=%d plan_s=%.3f split_s=%.3f "
-         "write_s=%.3f task_s=%.3f maxrss_kb=%ld\n",
+         "write_s=%.3f task_s=%.3f cpu_s=%.3f maxrss_kb=%ld\n",
          ncells, shards, lo, hi, plan.ncells, same, t1 - t0, t2 - t1, t4 - t3, t5 - t4,
+         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+             ru.ru_stime.tv_usec * 1e-6,
          ru.ru_maxrss);
   free(count);
   mmb_shard_map_free(&loaded);
