@@ -71,7 +71,8 @@ void mmb_counters_proc_close(mmb_counters_proc *c) {
 /* ---------------------------------------------------------------------------
  * SIM mode for programs
  * ------------------------------------------------------------------------- */
-int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, const char **prefix, int max) {
+int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, const char **prefix,
+                                int max) {
   if (!o || o->mode != MMB_COUNTERS_SIM) {
     if (max > 0) prefix[0] = NULL;
     return 0;
@@ -79,7 +80,8 @@ int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, cons
   return mmb_sim_program_prefix(dir, prefix, max);
 }
 
-int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint64_t ops, mmb_record *rec) {
+int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint64_t ops,
+                               mmb_record *rec) {
   if (!o || o->mode != MMB_COUNTERS_SIM) return 0;
   DIR *d = opendir(dir);
   if (!d) return -1;
@@ -107,7 +109,8 @@ int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint6
     char col[32];
     snprintf(col, sizeof col, "sim_%s", tnames[k]);
     mmb_record_set_u64(rec, col, tot[k]);
-    if (strcmp(tnames[k], "Ir") == 0 && ops) mmb_record_set_f(rec, "sim_Ir_per_op", (double)tot[k] / (double)ops);
+    if (strcmp(tnames[k], "Ir") == 0 && ops)
+      mmb_record_set_f(rec, "sim_Ir_per_op", (double)tot[k] / (double)ops);
   }
   return 0;
 }

@@ -42,7 +42,8 @@ static void scan_line(out_scan *s) {
     if (!s->found[i] && strstr(s->line, s->prog->expect[i])) s->found[i] = 1;
   for (int i = 0; i < s->prog->nmetrics; i++) {
     regmatch_t m[2];
-    if (!s->rx_ok[i] || s->have_metric[i] || regexec(&s->rx[i], s->line, 2, m, 0) != 0 || m[1].rm_so < 0)
+    if (!s->rx_ok[i] || s->have_metric[i] || regexec(&s->rx[i], s->line, 2, m, 0) != 0 ||
+        m[1].rm_so < 0)
       continue;
     char num[64];
     snprintf(num, sizeof num, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), s->line + m[1].rm_so);
@@ -58,8 +59,10 @@ static void on_stdout(void *arg, const char *buf, size_t n) {
   out_scan *s = arg;
   for (size_t i = 0; i < n; i++) {
     s->hash = (s->hash ^ (unsigned char)buf[i]) * 0x100000001b3ull;
-    if (buf[i] == '\n' || buf[i] == '\r') scan_line(s); /* \r: progress lines */
-    else if (s->line_len + 1 < sizeof s->line) s->line[s->line_len++] = buf[i];
+    if (buf[i] == '\n' || buf[i] == '\r')
+      scan_line(s); /* \r: progress lines */
+    else if (s->line_len + 1 < sizeof s->line)
+      s->line[s->line_len++] = buf[i];
   }
   s->bytes += n;
 }
@@ -68,7 +71,8 @@ static void scan_init(out_scan *s, const mmb_program *p) {
   memset(s, 0, sizeof *s);
   s->prog = p;
   s->hash = 0xcbf29ce484222325ull;
-  for (int i = 0; i < p->nmetrics; i++) s->rx_ok[i] = regcomp(&s->rx[i], p->metrics[i].regex, REG_EXTENDED) == 0;
+  for (int i = 0; i < p->nmetrics; i++)
+    s->rx_ok[i] = regcomp(&s->rx[i], p->metrics[i].regex, REG_EXTENDED) == 0;
 }
 
 static void scan_free(out_scan *s) {
@@ -98,7 +102,8 @@ static int can_connect(const char *ready) {
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
   } else {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(ready + 4)),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)atoi(ready + 4)),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
@@ -162,8 +167,9 @@ static int check_injected(pid_t pid, const char *lib) {
  * The cell
  * ------------------------------------------------------------------------- */
 static void set_usage(mmb_record *rec, const struct rusage *ru) {
-  uint64_t cpu = (uint64_t)ru->ru_utime.tv_sec * 1000000000ull + (uint64_t)ru->ru_utime.tv_usec * 1000ull +
-                 (uint64_t)ru->ru_stime.tv_sec * 1000000000ull + (uint64_t)ru->ru_stime.tv_usec * 1000ull;
+  uint64_t cpu =
+      (uint64_t)ru->ru_utime.tv_sec * 1000000000ull + (uint64_t)ru->ru_utime.tv_usec * 1000ull +
+      (uint64_t)ru->ru_stime.tv_sec * 1000000000ull + (uint64_t)ru->ru_stime.tv_usec * 1000ull;
   mmb_record_set_u64(rec, "cpu_ns", cpu);
   mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)ru->ru_maxrss);
   mmb_record_set_u64(rec, "minflt", (uint64_t)ru->ru_minflt);
@@ -173,8 +179,9 @@ static void set_usage(mmb_record *rec, const struct rusage *ru) {
 }
 
 /* A status that is not a clean exit, as a failed record. 1 when it was. */
-static int classify_exit(mmb_record *rec, const char *who, int status, int timed_out, double timeout,
-                         int want_exit, const char *crash_text, const mmb_child_io *io) {
+static int classify_exit(mmb_record *rec, const char *who, int status, int timed_out,
+                         double timeout, int want_exit, const char *crash_text,
+                         const mmb_child_io *io) {
   char tail[200];
   mmb_last_line(io->err, tail, sizeof tail);
   const char *sep = tail[0] ? ": " : "";
@@ -191,14 +198,16 @@ static int classify_exit(mmb_record *rec, const char *who, int status, int timed
     mmb_record_fail(rec, "crash", "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
                     strsignal(WTERMSIG(status)), sep, tail);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) != want_exit) {
-    mmb_record_fail(rec, "error", "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status), want_exit, sep, tail);
+    mmb_record_fail(rec, "error", "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status),
+                    want_exit, sep, tail);
   } else {
     return 0;
   }
   return 1;
 }
 
-static int expand_list(const mmb_program *p, const char *tmp, long long size, char env[][300], char **envp) {
+static int expand_list(const mmb_program *p, const char *tmp, long long size, char env[][300],
+                       char **envp) {
   int n = 0;
   for (int i = 0; i < p->nenv; i++) {
     mmb_program_expand(p, p->env[i], tmp, size, env[n], sizeof env[n]);
@@ -230,7 +239,8 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   int interrupted = 0;
   mmb_counters_proc *cnt = NULL;
   if (mmb_program_argv(p, p->command, tmp, s->size, argv, MAX_ARGS, why, sizeof why) < 0 ||
-      (p->server[0] && mmb_program_argv(p, p->server, tmp, s->size, sargv, MAX_ARGS, why, sizeof why) < 0)) {
+      (p->server[0] &&
+       mmb_program_argv(p, p->server, tmp, s->size, sargv, MAX_ARGS, why, sizeof why) < 0)) {
     mmb_record_fail(rec, "error", "%s", why);
     goto out;
   }
@@ -257,9 +267,16 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     if (a->kind == MMB_KIND_PRELOAD && a->library && *a->library) lib = a->library;
   }
   int injected = -2; /* -2: nothing to check (nothing preloaded, or under valgrind) */
-  mmb_spawn_opts measured = {.spec = s->spec, .preload = s->preload, .env = envp, .pin = s->pin,
-                             .cwd = cwd, .stdin_path = in[0] ? in : NULL, .out_pipe = 1,
-                             .hold = 1, .search_path = 1, .cgroup = s->cgroup};
+  mmb_spawn_opts measured = {.spec = s->spec,
+                             .preload = s->preload,
+                             .env = envp,
+                             .pin = s->pin,
+                             .cwd = cwd,
+                             .stdin_path = in[0] ? in : NULL,
+                             .out_pipe = 1,
+                             .hold = 1,
+                             .search_path = 1,
+                             .cgroup = s->cgroup};
   mmb_child_io io, sio;
   struct rusage ru;
   int timed_out = 0, status, rc;
@@ -291,20 +308,23 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
       int st = mmb_proc_stop(&server, 1, &sio, &ru);
       char tail[200];
       mmb_last_line(sio.err, tail, sizeof tail);
-      if (mmb_interrupted) interrupted = 1;
+      if (mmb_interrupted)
+        interrupted = 1;
       else if (!alive && WIFSIGNALED(st))
-        mmb_record_fail(rec, "crash", "the server was killed by signal %d (%s) before it was ready%s%s",
+        mmb_record_fail(rec, "crash",
+                        "the server was killed by signal %d (%s) before it was ready%s%s",
                         WTERMSIG(st), strsignal(WTERMSIG(st)), tail[0] ? ": " : "", tail);
       else if (!alive)
         mmb_record_fail(rec, "error", "the server exited (status %d) before it was ready at %s%s%s",
                         WIFEXITED(st) ? WEXITSTATUS(st) : -1, ready, tail[0] ? ": " : "", tail);
       else
-        mmb_record_fail(rec, "error", "the server was not ready at %s within %.0f s (killed)", ready,
-                        p->ready_timeout);
+        mmb_record_fail(rec, "error", "the server was not ready at %s within %.0f s (killed)",
+                        ready, p->ready_timeout);
       goto out;
     }
     mmb_spawn_opts co = measured;
-    co.spec = NULL, co.preload = NULL, co.hold = 0, co.cgroup = NULL; /* the client: glibc's malloc, no cgroup */
+    co.spec = NULL, co.preload = NULL, co.hold = 0,
+    co.cgroup = NULL; /* the client: glibc's malloc, no cgroup */
     if ((rc = mmb_spawn(argv, &co, &proc)) != 0) {
       mmb_proc_stop(&server, 1, &sio, &ru);
       mmb_record_fail(rec, "error", "cannot start the client %s: %s", argv[0], strerror(-rc));
@@ -312,7 +332,8 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     if (s->tl) s->tl->watch = server.pid;
     struct rusage cru;
-    status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &cru, &timed_out);
+    status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &cru,
+                           &timed_out);
     if (s->tl) s->tl->watch = 0;
     int server_alive = mmb_proc_alive(&server);
     int sst = mmb_proc_stop(&server, 5, &sio, &ru);
@@ -320,12 +341,15 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
       interrupted = 1;
       goto out;
     }
-    if (!server_alive && classify_exit(rec, "the server: ", sst, 0, 0, 0, p->crash_stderr, &sio)) goto out;
+    if (!server_alive && classify_exit(rec, "the server: ", sst, 0, 0, 0, p->crash_stderr, &sio))
+      goto out;
     if (!server_alive) {
       mmb_record_fail(rec, "error", "the server exited during the run");
       goto out;
     }
-    if (classify_exit(rec, "the client: ", status, timed_out, s->timeout, p->expect_exit, NULL, &io)) goto out;
+    if (classify_exit(rec, "the client: ", status, timed_out, s->timeout, p->expect_exit, NULL,
+                      &io))
+      goto out;
   } else {
     if ((rc = mmb_spawn(argv, &measured, &proc)) != 0) {
       mmb_record_fail(rec, "error", "cannot start %s: %s", argv[0], strerror(-rc));
@@ -334,12 +358,14 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     cnt = mmb_counters_proc_open(s->counters, proc.pid);
     mmb_proc_release(&proc);
     if (lib && npre == 0) injected = check_injected(proc.pid, lib);
-    status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &ru, &timed_out);
+    status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &ru,
+                           &timed_out);
     if (mmb_interrupted) {
       interrupted = 1;
       goto out;
     }
-    if (classify_exit(rec, "", status, timed_out, s->timeout, p->expect_exit, p->crash_stderr, &io)) goto out;
+    if (classify_exit(rec, "", status, timed_out, s->timeout, p->expect_exit, p->crash_stderr, &io))
+      goto out;
   }
   if (scan.line_len) scan_line(&scan);
 
@@ -364,12 +390,14 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   /* injection, then the output */
   if (injected >= 0) mmb_record_set_u64(rec, "injected", (uint64_t)injected);
   if (injected == 0) {
-    mmb_record_fail(rec, "invalid", "%s was not mapped in the program: LD_PRELOAD did not reach it", lib);
+    mmb_record_fail(rec, "invalid", "%s was not mapped in the program: LD_PRELOAD did not reach it",
+                    lib);
     goto out;
   }
   for (int i = 0; i < p->nexpect; i++)
     if (!scan.found[i]) {
-      mmb_record_fail(rec, "corrupt", "no output line contains '%s' (last line: '%.80s')", p->expect[i], scan.tail);
+      mmb_record_fail(rec, "corrupt", "no output line contains '%s' (last line: '%.80s')",
+                      p->expect[i], scan.tail);
       goto out;
     }
   for (int i = 0; i < p->nmetrics; i++)
@@ -389,7 +417,8 @@ out:
 
 const char *mmb_program_preload(const mmb_alloc_spec *spec) {
   const mmb_allocator *a = spec->alloc;
-  if (spec->base || a->kind == MMB_KIND_PRELOAD || !a->preload_library || !*a->preload_library) return NULL;
+  if (spec->base || a->kind == MMB_KIND_PRELOAD || !a->preload_library || !*a->preload_library)
+    return NULL;
   return access(a->preload_library, R_OK) == 0 ? a->preload_library : NULL;
 }
 
@@ -407,7 +436,8 @@ int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char
   return n;
 }
 
-void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why, size_t len) {
+void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
+                             size_t len) {
   const mmb_allocator *a = spec->alloc;
   const char *lib = mmb_program_preload(spec);
   why[0] = 0;
@@ -419,7 +449,9 @@ void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, c
     return;
   }
   if (spec->base || (a->kind != MMB_KIND_PRELOAD && !lib)) {
-    snprintf(why, len, "%s works inside mmbench only; a program gets its malloc by LD_PRELOAD, which %s has no build for",
+    snprintf(why, len,
+             "%s works inside mmbench only; a program gets its malloc by LD_PRELOAD, which %s has "
+             "no build for",
              spec->text, spec->base ? spec->text : a->name);
     return;
   }

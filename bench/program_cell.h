@@ -12,14 +12,14 @@
 
 typedef struct mmb_program_cell_spec {
   const mmb_program *prog;
-  long long size;                 /* {size} */
-  const mmb_alloc_spec *spec;     /* the allocator */
-  const char *preload;            /* non-NULL: preload this instead of spec's library */
-  const char *pin;                /* "" = anywhere */
-  double timeout;                 /* seconds */
+  long long size;             /* {size} */
+  const mmb_alloc_spec *spec; /* the allocator */
+  const char *preload;        /* non-NULL: preload this instead of spec's library */
+  const char *pin;            /* "" = anywhere */
+  double timeout;             /* seconds */
   const mmb_counter_opts *counters;
-  mmb_timeline *tl;               /* RSS over time (may be NULL) */
-  const char *cgroup;             /* a fresh memory cgroup for the measured process (NULL = none) */
+  mmb_timeline *tl;   /* RSS over time (may be NULL) */
+  const char *cgroup; /* a fresh memory cgroup for the measured process (NULL = none) */
 } mmb_program_cell_spec;
 
 /* Run it and fill rec: ok, or crash / timeout / error / corrupt with the
@@ -33,7 +33,8 @@ const char *mmb_program_preload(const mmb_alloc_spec *spec);
 /* Why a program cannot run under spec ("" when it can): an allocator that
  * cannot be preloaded, a program not installed (with its package), a
  * program tied to another malloc's extended API. */
-void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why, size_t len);
+void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
+                             size_t len);
 
 /* The runs.csv columns of the program metrics in the workloads (static
  * strings, each once). */

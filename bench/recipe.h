@@ -13,7 +13,8 @@
  *   differs:   how the suite's workload differs from the paper's and how the
  *              expectation was derived from the published number
  *   figure:    KIND [WORKLOAD] of an `mmbench report` figure, or none
- *   require:   cores>=N (physical cores), cpus>=N, no-smt, pmu (repeatable)
+ *   require:   cores>=N (physical cores), cpus>=N, no-smt, pmu, thp=MODE,
+ *              governor=NAME (repeatable)
  *   budget:    rounds=N [seconds=S] [calibration=C]: adaptive repetitions
  *   on-corrupt: fail | inconclusive (default): what a corrupt cell makes of
  *              the checks that read it
@@ -102,13 +103,16 @@ typedef enum mmb_recipe_req_kind {
   MMB_RECIPE_REQ_CORES,
   MMB_RECIPE_REQ_CPUS,
   MMB_RECIPE_REQ_NO_SMT,
-  MMB_RECIPE_REQ_PMU
+  MMB_RECIPE_REQ_PMU,
+  MMB_RECIPE_REQ_THP,     /* transparent huge pages in this mode */
+  MMB_RECIPE_REQ_GOVERNOR /* this cpufreq governor */
 } mmb_recipe_req_kind;
 
 typedef struct mmb_recipe_require {
   int line;
   mmb_recipe_req_kind kind;
-  int n; /* cores>=n, cpus>=n */
+  int n;          /* cores>=n, cpus>=n */
+  char value[32]; /* thp=, governor= */
   char text[64];
 } mmb_recipe_require;
 
@@ -226,6 +230,7 @@ typedef struct mmb_recipe_result {
   mmb_verdict verdict;
   mmb_recipe_why kind;  /* why INCONCLUSIVE */
   double value, lo, hi; /* estimate and its 95 % interval, drift included (NaN: none) */
+  double ci_level;      /* the interval's coverage: 0.95 (bootstrap), 1 - 2^(1-n) (range) */
   double spread;        /* one round's noise: 1.4826 x MAD within batches (log, or absolute) */
   double drift;         /* between batches beyond that noise (log, or absolute) */
   int rounds;           /* rounds behind the figure */

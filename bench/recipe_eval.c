@@ -471,6 +471,7 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
   if (lo > est) lo = est;
   if (hi < est) hi = est;
   out->value = est, out->lo = lo, out->hi = hi, out->drift = drift, out->spread = sd;
+  out->ci_level = n < MIN_BOOT_N ? 1 - pow(2, 1 - n) : 0.95;
   char sv[32], slo[32], shi[32], st[32];
   fmt_val(est, sv, sizeof sv);
   fmt_val(lo, slo, sizeof slo);

@@ -278,6 +278,19 @@ int mmb_recipe_requires_met(const mmb_recipe *r, const mmb_host_facts *h, char *
         return 0;
       }
       break;
+    case MMB_RECIPE_REQ_THP:
+      if (strcmp(h->thp, q->value) != 0) {
+        snprintf(why, len, "require %s: transparent huge pages are '%s' here", q->text,
+                 h->thp[0] ? h->thp : "unavailable");
+        return 0;
+      }
+      break;
+    case MMB_RECIPE_REQ_GOVERNOR:
+      if (strcmp(h->governor, q->value) != 0) {
+        snprintf(why, len, "require %s: the cpufreq governor is '%s' here", q->text, h->governor);
+        return 0;
+      }
+      break;
     case MMB_RECIPE_REQ_PMU:
       if (!h->pmu) {
         snprintf(why, len,

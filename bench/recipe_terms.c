@@ -470,6 +470,19 @@ int mmb_recipe_parse_require(const pctx *p, int line, const char *value, mmb_rec
     q->kind = MMB_RECIPE_REQ_PMU;
     return 0;
   }
+  if (strncmp(buf, "thp=", 4) == 0) {
+    static const char *const modes[] = {"always", "madvise", "never", NULL};
+    if (!in_list(modes, buf + 4))
+      return perr(p, line, "require: thp=%s (valid: thp=always, thp=madvise, thp=never)", buf + 4);
+    q->kind = MMB_RECIPE_REQ_THP;
+    snprintf(q->value, sizeof q->value, "%s", buf + 4);
+    return 0;
+  }
+  if (strncmp(buf, "governor=", 9) == 0 && buf[9]) {
+    q->kind = MMB_RECIPE_REQ_GOVERNOR;
+    snprintf(q->value, sizeof q->value, "%s", buf + 9);
+    return 0;
+  }
   const char *rest = NULL;
   if (strncmp(buf, "cores>=", 7) == 0)
     q->kind = MMB_RECIPE_REQ_CORES, rest = buf + 7;
@@ -483,7 +496,9 @@ int mmb_recipe_parse_require(const pctx *p, int line, const char *value, mmb_rec
   char ex[80];
   excerpt(value, ex, sizeof ex);
   return perr(p, line,
-              "require: '%s' is not a precondition (valid: cores>=N, cpus>=N, no-smt, pmu)", ex);
+              "require: '%s' is not a precondition (valid: cores>=N, cpus>=N, no-smt, pmu, "
+              "thp=MODE, governor=NAME)",
+              ex);
 }
 
 /* ---------------------------------------------------------------------------

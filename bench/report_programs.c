@@ -18,7 +18,9 @@ typedef struct pgroup {
   char label[200];
 } pgroup;
 
-static int is_program(const mmb_rwork *w) { return w->family && strcmp(w->family, "programs") == 0; }
+static int is_program(const mmb_rwork *w) {
+  return w->family && strcmp(w->family, "programs") == 0;
+}
 
 /* One glibc cell with the metric per (program, parameter point). */
 static int collect(const mmb_rmodel *m, const char *metric, int base, pgroup *g, int max) {
@@ -32,7 +34,8 @@ static int collect(const mmb_rmodel *m, const char *metric, int base, pgroup *g,
       if (c->alloc != base || !mmb_fig_metric(m, c, metric, &st) || st.median <= 0) continue;
       g[n].wl = (int)wl;
       g[n].pidx = c->pidx;
-      snprintf(g[n].label, sizeof g[n].label, "%s%s%s", w->name, w->nvary ? " " : "", w->nvary ? c->params : "");
+      snprintf(g[n].label, sizeof g[n].label, "%s%s%s", w->name, w->nvary ? " " : "",
+               w->nvary ? c->params : "");
       n++;
     }
   }
@@ -57,7 +60,8 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
     for (size_t k = 0; k < w->ncells; k++) {
       const mmb_rcell *c = &m->cells[w->cells[k]];
       mmb_rstat st;
-      if (c->pidx == g[i].pidx && mmb_fig_metric(m, c, metric, &st)) mmb_fig_aset_add(&as, c->alloc);
+      if (c->pidx == g[i].pidx && mmb_fig_metric(m, c, metric, &st))
+        mmb_fig_aset_add(&as, c->alloc);
     }
   }
   int S = as.n;
@@ -65,14 +69,17 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
   snprintf(stem, sizeof stem, "programs-%s", kind);
   mmb_rfig *fig = mmb_fig_new(f, g[0].wl, kind, stem);
   snprintf(fig->title, sizeof fig->title, "programs: %s relative to glibc", what);
-  FILE *out = mmb_fig_data_open(f, fig->name, ".dat"), *fails = mmb_fig_data_open(f, fig->name, "-fails.dat");
+  FILE *out = mmb_fig_data_open(f, fig->name, ".dat"),
+       *fails = mmb_fig_data_open(f, fig->name, "-fails.dat");
   if (!out || !fails) {
     if (out) fclose(out);
     if (fails) fclose(fails);
     return;
   }
-  fprintf(out, "# mmbench programs overview: %s of each allocator / glibc's, per program\n"
-               "# one block per allocator; columns: x value ci_lo ci_hi \"label\" label_y\n", what);
+  fprintf(out,
+          "# mmbench programs overview: %s of each allocator / glibc's, per program\n"
+          "# one block per allocator; columns: x value ci_lo ci_hi \"label\" label_y\n",
+          what);
   fprintf(fails, "# program cells without a value: x \"status\"\n");
   int nfail = 0;
   for (int s = 0; s < S; s++) {
@@ -92,8 +99,8 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
       double y = st.median / bs.median, lo = st.ci_lo / bs.median, hi = st.ci_hi / bs.median;
       char lab[64];
       snprintf(lab, sizeof lab, "%.2f", y);
-      fprintf(out, "%g %.6g %.6g %.6g \"%s\" %.6g\n", x, y, isnan(lo) ? y : lo, isnan(hi) ? y : hi, lab,
-              isnan(hi) || hi < y ? y : hi);
+      fprintf(out, "%g %.6g %.6g %.6g \"%s\" %.6g\n", x, y, isnan(lo) ? y : lo, isnan(hi) ? y : hi,
+              lab, isnan(hi) || hi < y ? y : hi);
       rows++;
     }
     if (!rows) fprintf(out, "NaN NaN NaN NaN \"\" NaN\n");
@@ -101,16 +108,20 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
   fclose(out);
   fclose(fails);
   (void)fmt;
-  snprintf(fig->note, sizeof fig->note,
-           "Bars: each allocator's median %s divided by glibc's median in the same program; error bars: "
-           "its 95 %% CI of the median on the same scale (glibc's own spread is in its bar); labels: the ratio. "
-           "Missing bars are skipped or failed cells (see the table).", what);
+  snprintf(
+      fig->note, sizeof fig->note,
+      "Bars: each allocator's median %s divided by glibc's median in the same program; error bars: "
+      "its 95 %% CI of the median on the same scale (glibc's own spread is in its bar); labels: "
+      "the ratio. "
+      "Missing bars are skipped or failed cells (see the table).",
+      what);
   char xt[8192];
   size_t used = (size_t)snprintf(xt, sizeof xt, "(");
   for (int i = 0; i < ng && used < sizeof xt; i++) {
     char lab[256];
     mmb_fig_gp_label(g[i].label, lab, sizeof lab);
-    used += (size_t)snprintf(xt + used, sizeof xt - used, "%s\"%s\" %g", i ? ", " : "", lab, i * (S + 1) + (S - 1) / 2.0);
+    used += (size_t)snprintf(xt + used, sizeof xt - used, "%s\"%s\" %g", i ? ", " : "", lab,
+                             i * (S + 1) + (S - 1) / 2.0);
   }
   if (used + 2 < sizeof xt) snprintf(xt + used, sizeof xt - used, ")");
   mmb_gpvars v = {.len = 0};

@@ -40,9 +40,10 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
   size_t cap = 1 << 16, used = 0;
   char *text = malloc(cap);
   if (!text) return -ENOMEM;
-  used = (size_t)snprintf(text, cap,
-                          "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,spread,drift,"
-                          "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
+  used = (size_t)snprintf(
+      text, cap,
+      "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,ci_level,spread,drift,"
+      "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
     for (int k = 0; k < r->nchecks; k++) {
@@ -57,8 +58,8 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
       mmb_csv_field(line, sizeof line, &lu, exp, 0);
-      double f[] = {res->value, res->lo, res->hi, res->spread, res->drift};
-      for (int q = 0; q < 5; q++) {
+      double f[] = {res->value, res->lo, res->hi, res->ci_level, res->spread, res->drift};
+      for (int q = 0; q < 6; q++) {
         fmt_num(q >= 3 && isnan(res->value) ? NAN : f[q], num, sizeof num);
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
@@ -147,8 +148,10 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
   fprintf(f, "<p>Host <b>");
   mmb_html_text(f, hostname);
   fprintf(f,
-          "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s. Started ",
-          u.sysname, u.release, host->cpus, host->cores, host->pmu ? "yes" : "no");
+          "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s, "
+          "transparent huge pages: %s, governor: %s. Started ",
+          u.sysname, u.release, host->cpus, host->cores, host->pmu ? "yes" : "no",
+          host->thp[0] ? host->thp : "unavailable", host->governor);
   mmb_html_text(f, started);
   fprintf(f, "; work scale &times;%g.</p>\n", scale);
   fprintf(f,

@@ -5,6 +5,7 @@
 # lives in `make crosscheck`, not in a unit test that a busy machine fails.
 add_executable(mmb_bare_loop ${CMAKE_CURRENT_SOURCE_DIR}/crosscheck/bare_loop.c)
 set_target_properties(mmb_bare_loop PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+target_link_libraries(mmb_bare_loop PRIVATE Threads::Threads)
 if(NOT MMB_SANITIZE)
   add_test(NAME crosscheck_smoke
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/crosscheck/smoke.sh

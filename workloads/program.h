@@ -23,17 +23,17 @@ typedef struct mmb_prog_metric {
 } mmb_prog_metric;
 
 typedef struct mmb_program {
-  char name[64];          /* workload name */
-  char file[PATH_MAX];    /* the descriptor ("" for cmd:) */
-  char dir[PATH_MAX];     /* {dir}: the descriptor's folder */
+  char name[64];       /* workload name */
+  char file[PATH_MAX]; /* the descriptor ("" for cmd:) */
+  char dir[PATH_MAX];  /* {dir}: the descriptor's folder */
   char description[200];
-  char package[64];       /* Debian package that provides it ("" = none) */
-  char command[2048];     /* what is measured; with a server, the client */
-  char server[2048];      /* "" = no server */
-  char ready[300];        /* server readiness: "unix PATH" or "tcp PORT" */
-  double ready_timeout;   /* seconds */
+  char package[64];          /* Debian package that provides it ("" = none) */
+  char command[2048];        /* what is measured; with a server, the client */
+  char server[2048];         /* "" = no server */
+  char ready[300];           /* server readiness: "unix PATH" or "tcp PORT" */
+  double ready_timeout;      /* seconds */
   char stdin_path[PATH_MAX]; /* "" = /dev/null */
-  char cwd[PATH_MAX];     /* "" = {tmp} */
+  char cwd[PATH_MAX];        /* "" = {tmp} */
   int nenv, ninputs, nexpect, nmetrics;
   char env[MMB_PROG_LIST][256];
   char inputs[MMB_PROG_LIST][PATH_MAX]; /* must exist (after {dir}) */

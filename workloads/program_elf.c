@@ -16,8 +16,8 @@
 
 /* A malloc library a program may link, and the calls that tie it there. */
 static const struct tie {
-  const char *alloc;   /* allocator name in the registry */
-  const char *soname;  /* prefix of its DT_NEEDED entry */
+  const char *alloc;  /* allocator name in the registry */
+  const char *soname; /* prefix of its DT_NEEDED entry */
   const char *const *api;
 } ties[] = {
     {"jemalloc", "libjemalloc",
@@ -31,8 +31,8 @@ static const struct tie {
 #define NTIES (sizeof ties / sizeof ties[0])
 
 typedef struct elf_facts {
-  int ok;              /* an ELF64 file we could read */
-  int dynamic;         /* has a dynamic section */
+  int ok;                 /* an ELF64 file we could read */
+  int dynamic;            /* has a dynamic section */
   char needed[NTIES][64]; /* the malloc library it links, per tie */
   char calls[NTIES][200]; /* the extended calls it imports, per tie */
 } elf_facts;
@@ -117,21 +117,23 @@ void mmb_program_tie(const mmb_program *p, const char *alloc_name, const char *l
   if (!f.ok) return; /* a script: its interpreter decides, nothing to read here */
   const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
   if (!f.dynamic) { /* its own static copy of glibc's malloc: sound only for glibc */
-    if (lib && *lib) snprintf(why, len, "%s is statically linked: LD_PRELOAD cannot replace its malloc", base);
+    if (lib && *lib)
+      snprintf(why, len, "%s is statically linked: LD_PRELOAD cannot replace its malloc", base);
     return;
   }
   for (size_t t = 0; t < NTIES; t++) {
     int own = lib_is(alloc_name, lib, &ties[t]);
     if (f.needed[t][0] && !own && (!lib || !*lib)) {
-      snprintf(why, len, "%s links %s itself: with nothing preloaded it runs on %s, not on %s", base,
-               f.needed[t], ties[t].alloc, alloc_name);
+      snprintf(why, len, "%s links %s itself: with nothing preloaded it runs on %s, not on %s",
+               base, f.needed[t], ties[t].alloc, alloc_name);
       return;
     }
     if (f.calls[t][0] && !own) {
-      snprintf(why, len,
-               "%s calls %s's extended API (%s) beside malloc: under %s its blocks would come from %s "
-               "and its size classes and statistics from %s; sound only under %s",
-               base, ties[t].alloc, f.calls[t], alloc_name, alloc_name, ties[t].alloc, ties[t].alloc);
+      snprintf(
+          why, len,
+          "%s calls %s's extended API (%s) beside malloc: under %s its blocks would come from %s "
+          "and its size classes and statistics from %s; sound only under %s",
+          base, ties[t].alloc, f.calls[t], alloc_name, alloc_name, ties[t].alloc, ties[t].alloc);
       return;
     }
   }

@@ -22,9 +22,12 @@ void mmb_program_expand(const mmb_program *p, const char *text, const char *tmp,
   while (*text && u + 1 < len) {
     const char *rep = NULL;
     size_t skip = 0;
-    if (strncmp(text, "{dir}", 5) == 0) rep = p->dir, skip = 5;
-    else if (strncmp(text, "{tmp}", 5) == 0) rep = tmp ? tmp : "{tmp}", skip = 5;
-    else if (strncmp(text, "{size}", 6) == 0) rep = num, skip = 6;
+    if (strncmp(text, "{dir}", 5) == 0)
+      rep = p->dir, skip = 5;
+    else if (strncmp(text, "{tmp}", 5) == 0)
+      rep = tmp ? tmp : "{tmp}", skip = 5;
+    else if (strncmp(text, "{size}", 6) == 0)
+      rep = num, skip = 6;
     if (rep) {
       u += (size_t)snprintf(out + u, len - u, "%s", rep);
       if (u >= len) u = len - 1;
@@ -100,7 +103,8 @@ int mmb_program_argv(const mmb_program *p, const char *line, const char *tmp, lo
 
 int mmb_program_which(const mmb_program *p, int server, char *out, size_t len) {
   char *argv[64], err[128];
-  if (mmb_program_argv(p, server ? p->server : p->command, "/tmp", 1, argv, 64, err, sizeof err) < 0)
+  if (mmb_program_argv(p, server ? p->server : p->command, "/tmp", 1, argv, 64, err, sizeof err) <
+      0)
     return -1;
   int found = -1;
   if (strchr(argv[0], '/')) {
@@ -166,14 +170,15 @@ static int parse_count(const char *v, long long lo, long long hi, long long *out
   } while (0)
 
 /* One key = value line; 0, or -1 with err. */
-static int set_key(mmb_program *p, const char *path, int line, const char *key, char *v,
-                   char *err, size_t errlen) {
+static int set_key(mmb_program *p, const char *path, int line, const char *key, char *v, char *err,
+                   size_t errlen) {
   if (!*v) FAIL("'%s' needs a value after '='", key);
   if (strcmp(key, "name") == 0) {
     for (const char *c = v; *c; c++)
       if (!isalnum((unsigned char)*c) && !strchr("-_.+", *c))
         FAIL("name '%s' may hold only letters, digits and - _ . +", v);
-    if (put(p->name, sizeof p->name, v)) FAIL("name is longer than %zu characters", sizeof p->name - 1);
+    if (put(p->name, sizeof p->name, v))
+      FAIL("name is longer than %zu characters", sizeof p->name - 1);
   } else if (strcmp(key, "description") == 0) {
     put(p->description, sizeof p->description, v);
   } else if (strcmp(key, "package") == 0) {
@@ -181,17 +186,22 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
   } else if (strcmp(key, "command") == 0 || strcmp(key, "server") == 0) {
     char *dst = key[0] == 'c' ? p->command : p->server, *words[64];
     if (*dst) FAIL("'%s' is given twice (one %s line per descriptor)", key, key);
-    if (put(dst, sizeof p->command, v)) FAIL("%s is longer than %zu characters", key, sizeof p->command - 1);
+    if (put(dst, sizeof p->command, v))
+      FAIL("%s is longer than %zu characters", key, sizeof p->command - 1);
     char why[200];
     if (split_words(v, words, 64, why, sizeof why) < 0) FAIL("%s: %s", key, why);
     mmb_program_argv_free(words);
   } else if (strcmp(key, "ready") == 0) {
     long long port;
-    if (strncmp(v, "unix ", 5) == 0 && *trim(v + 5)) put(p->ready, sizeof p->ready, v);
-    else if (strncmp(v, "tcp ", 4) == 0 && parse_count(v + 4, 1, 65535, &port) == 0) put(p->ready, sizeof p->ready, v);
-    else FAIL("ready must be 'unix PATH' or 'tcp PORT', not '%s'", v);
+    if (strncmp(v, "unix ", 5) == 0 && *trim(v + 5))
+      put(p->ready, sizeof p->ready, v);
+    else if (strncmp(v, "tcp ", 4) == 0 && parse_count(v + 4, 1, 65535, &port) == 0)
+      put(p->ready, sizeof p->ready, v);
+    else
+      FAIL("ready must be 'unix PATH' or 'tcp PORT', not '%s'", v);
   } else if (strcmp(key, "ready-timeout") == 0) {
-    if (parse_seconds(v, &p->ready_timeout)) FAIL("ready-timeout must be seconds in (0, 86400], not '%s'", v);
+    if (parse_seconds(v, &p->ready_timeout))
+      FAIL("ready-timeout must be seconds in (0, 86400], not '%s'", v);
   } else if (strcmp(key, "stdin") == 0) {
     if (put(p->stdin_path, sizeof p->stdin_path, v)) FAIL("stdin path too long");
   } else if (strcmp(key, "cwd") == 0) {
@@ -200,7 +210,8 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
     char *eq = strchr(v, '=');
     if (!eq || eq == v) FAIL("env needs KEY=VALUE, not '%s'", v);
     if (p->nenv == MMB_PROG_LIST) FAIL("at most %d env lines", MMB_PROG_LIST);
-    if (strncmp(v, "LD_PRELOAD=", 11) == 0) FAIL("env may not set LD_PRELOAD: the allocator is injected by mmbench (-a preload:PATH)");
+    if (strncmp(v, "LD_PRELOAD=", 11) == 0)
+      FAIL("env may not set LD_PRELOAD: the allocator is injected by mmbench (-a preload:PATH)");
     if (put(p->env[p->nenv++], sizeof p->env[0], v)) FAIL("env line too long");
   } else if (strcmp(key, "input") == 0) {
     if (p->ninputs == MMB_PROG_LIST) FAIL("at most %d input lines", MMB_PROG_LIST);
@@ -215,9 +226,14 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
   } else if (strcmp(key, "crash-stderr") == 0) {
     if (put(p->crash_stderr, sizeof p->crash_stderr, v)) FAIL("crash-stderr text too long");
   } else if (strcmp(key, "checksum") == 0) {
-    if (strcmp(v, "stdout") == 0) p->checksum = 1;
-    else if (strcmp(v, "none") == 0) p->checksum = 0;
-    else FAIL("checksum must be 'stdout' (its output is the same under every allocator) or 'none', not '%s'", v);
+    if (strcmp(v, "stdout") == 0)
+      p->checksum = 1;
+    else if (strcmp(v, "none") == 0)
+      p->checksum = 0;
+    else
+      FAIL("checksum must be 'stdout' (its output is the same under every allocator) or 'none', "
+           "not '%s'",
+           v);
   } else if (strcmp(key, "metric") == 0) {
     char *sp = v + strcspn(v, " \t");
     if (!*sp) FAIL("metric needs NAME REGEX (the regex's first group is the number), not '%s'", v);
@@ -225,9 +241,11 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
     char *re = trim(sp);
     if (p->nmetrics == MMB_PROG_METRICS) FAIL("at most %d metric lines", MMB_PROG_METRICS);
     for (const char *c = v; *c; c++)
-      if (!isalnum((unsigned char)*c) && *c != '_') FAIL("metric name '%s' may hold only letters, digits and _", v);
+      if (!isalnum((unsigned char)*c) && *c != '_')
+        FAIL("metric name '%s' may hold only letters, digits and _", v);
     mmb_prog_metric *m = &p->metrics[p->nmetrics++];
-    if (put(m->name, sizeof m->name, v) || put(m->regex, sizeof m->regex, re)) FAIL("metric name or regex too long");
+    if (put(m->name, sizeof m->name, v) || put(m->regex, sizeof m->regex, re))
+      FAIL("metric name or regex too long");
     regex_t rx;
     int rc = regcomp(&rx, re, REG_EXTENDED);
     if (rc != 0) {
@@ -237,13 +255,17 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
     }
     size_t groups = rx.re_nsub;
     regfree(&rx);
-    if (groups < 1) FAIL("metric %s: the regex needs a group around the number, e.g. ([0-9.]+)", m->name);
+    if (groups < 1)
+      FAIL("metric %s: the regex needs a group around the number, e.g. ([0-9.]+)", m->name);
   } else if (strcmp(key, "timeout") == 0) {
-    if (parse_seconds(v, &p->timeout)) FAIL("timeout must be seconds in (0, 86400], e.g. 60, not '%s'", v);
+    if (parse_seconds(v, &p->timeout))
+      FAIL("timeout must be seconds in (0, 86400], e.g. 60, not '%s'", v);
   } else if (strcmp(key, "size") == 0) {
-    if (parse_count(v, 1, 1000000000000ll, &p->size)) FAIL("size must be a whole number >= 1, not '%s'", v);
+    if (parse_count(v, 1, 1000000000000ll, &p->size))
+      FAIL("size must be a whole number >= 1, not '%s'", v);
   } else if (strcmp(key, "size-min") == 0) {
-    if (parse_count(v, 1, 1000000000000ll, &p->size_min)) FAIL("size-min must be a whole number >= 1, not '%s'", v);
+    if (parse_count(v, 1, 1000000000000ll, &p->size_min))
+      FAIL("size-min must be a whole number >= 1, not '%s'", v);
   } else {
     FAIL("unknown key '%s' (valid: %s)", key, keys_help);
   }
@@ -264,8 +286,10 @@ int mmb_program_parse(const char *path, mmb_program *p, char *err, size_t errlen
   if (!f) FAIL("cannot read it: %s (a program descriptor file is expected)", strerror(errno));
   snprintf(p->file, sizeof p->file, "%s", path);
   char *slash = strrchr(p->file, '/');
-  if (slash) snprintf(p->dir, sizeof p->dir, "%.*s", (int)(slash - p->file), p->file);
-  else snprintf(p->dir, sizeof p->dir, ".");
+  if (slash)
+    snprintf(p->dir, sizeof p->dir, "%.*s", (int)(slash - p->file), p->file);
+  else
+    snprintf(p->dir, sizeof p->dir, ".");
   if (p->dir[0] != '/') {
     char cwd[PATH_MAX], rel[PATH_MAX];
     snprintf(rel, sizeof rel, "%s", p->dir);
@@ -297,17 +321,21 @@ int mmb_program_parse(const char *path, mmb_program *p, char *err, size_t errlen
   fclose(f);
   line = 0; /* whole-file checks name no line */
   if (!p->command[0]) FAIL("no 'command = ...' line (the program to run is required)");
-  if (p->server[0] && !p->ready[0]) FAIL("a server needs 'ready = unix PATH' or 'ready = tcp PORT'");
-  if (!p->server[0] && p->ready[0]) FAIL("'ready' is for a server: add 'server = COMMAND' or drop it");
+  if (p->server[0] && !p->ready[0])
+    FAIL("a server needs 'ready = unix PATH' or 'ready = tcp PORT'");
+  if (!p->server[0] && p->ready[0])
+    FAIL("'ready' is for a server: add 'server = COMMAND' or drop it");
   int uses_size = strstr(p->command, "{size}") || strstr(p->server, "{size}");
   if (uses_size && !p->size) FAIL("the command uses {size} but there is no 'size = N' line");
   if (p->size && !uses_size) FAIL("'size = %lld' is set but no command uses {size}", p->size);
-  if (p->size_min > p->size) FAIL("size-min (%lld) is larger than size (%lld)", p->size_min, p->size);
+  if (p->size_min > p->size)
+    FAIL("size-min (%lld) is larger than size (%lld)", p->size_min, p->size);
   if (!p->size_min) p->size_min = 1;
   for (int i = 0; i < p->ninputs; i++) {
     char full[PATH_MAX];
     mmb_program_expand(p, p->inputs[i], NULL, 1, full, sizeof full);
-    if (access(full, R_OK) != 0) FAIL("input %s: %s (ship the file beside the descriptor)", full, strerror(errno));
+    if (access(full, R_OK) != 0)
+      FAIL("input %s: %s (ship the file beside the descriptor)", full, strerror(errno));
   }
   if (p->stdin_path[0]) {
     char full[PATH_MAX];
@@ -337,7 +365,8 @@ int mmb_program_from_command(const char *command, mmb_program *p, char *err, siz
     return -1;
   }
   if (strlen(command) >= sizeof p->command) {
-    snprintf(err, errlen, "-w cmd: the command is longer than %zu characters", sizeof p->command - 1);
+    snprintf(err, errlen, "-w cmd: the command is longer than %zu characters",
+             sizeof p->command - 1);
     return -1;
   }
   snprintf(p->command, sizeof p->command, "%s", command);

@@ -34,11 +34,16 @@ static prog_entry *make_entry(const mmb_program *p, const char *name) {
   if (!e) return NULL;
   e->prog = *p;
   e->name = strdup(name);
-  if (p->file[0] && !realpath(p->file, e->canon)) snprintf(e->canon, sizeof e->canon, "%s", p->file);
+  if (p->file[0] && !realpath(p->file, e->canon))
+    snprintf(e->canon, sizeof e->canon, "%s", p->file);
   if (p->size) {
     snprintf(e->help, sizeof e->help, "work: the program's {size} (full work %lld)", p->size);
-    e->params[0] = (mmb_param){.name = "size", .type = MMB_P_INT, .def = p->size,
-                               .min = p->size_min, .max = p->size * 1000, .flags = MMB_PF_WORK,
+    e->params[0] = (mmb_param){.name = "size",
+                               .type = MMB_P_INT,
+                               .def = p->size,
+                               .min = p->size_min,
+                               .max = p->size * 1000,
+                               .flags = MMB_PF_WORK,
                                .help = e->help};
   }
   e->w = (mmb_workload){
@@ -79,16 +84,18 @@ int mmb_programs_load(char *err, size_t errlen) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
     mmb_program p;
-    if (!load_failed && mmb_program_parse(path, &p, load_err, sizeof load_err) != 0) load_failed = 1;
+    if (!load_failed && mmb_program_parse(path, &p, load_err, sizeof load_err) != 0)
+      load_failed = 1;
     for (int j = 0; j < nshipped && !load_failed; j++)
       if (strcmp(shipped[j]->name, p.name) == 0) {
-        snprintf(load_err, sizeof load_err, "%s: name '%s' is already used by %s (give it another name = line)",
-                 path, p.name, shipped[j]->prog.file);
+        snprintf(load_err, sizeof load_err,
+                 "%s: name '%s' is already used by %s (give it another name = line)", path, p.name,
+                 shipped[j]->prog.file);
         load_failed = 1;
       }
     if (!load_failed && nshipped < MAX_PROGRAMS && mmb_workload_find(p.name)) {
-      snprintf(load_err, sizeof load_err, "%s: name '%s' is a built-in workload (give it another name = line)",
-               path, p.name);
+      snprintf(load_err, sizeof load_err,
+               "%s: name '%s' is a built-in workload (give it another name = line)", path, p.name);
       load_failed = 1;
     }
     if (!load_failed && nshipped < MAX_PROGRAMS) {
@@ -121,8 +128,9 @@ int mmb_program_installed(const mmb_program *p) {
 
 const mmb_workload *mmb_program_workload_named(const char *text, char *err, size_t errlen) {
   for (int i = 0; i < nuser; i++)
-    if (strcmp(user[i]->name, text) == 0 || (user[i]->prog.file[0] && strncmp(text, "prog:", 5) == 0 &&
-                                             strcmp(user[i]->prog.file, text + 5) == 0))
+    if (strcmp(user[i]->name, text) == 0 ||
+        (user[i]->prog.file[0] && strncmp(text, "prog:", 5) == 0 &&
+         strcmp(user[i]->prog.file, text + 5) == 0))
       return &user[i]->w;
   if (nuser == MAX_PROGRAMS) {
     snprintf(err, errlen, "at most %d prog:/cmd: workloads in one run", MAX_PROGRAMS);
@@ -154,12 +162,15 @@ const mmb_workload *mmb_program_workload_named(const char *text, char *err, size
     for (int i = 0; i < nuser && !same; i++)
       if (strcmp(user[i]->name, p.name) == 0) same = &user[i]->w;
     if (same) {
-      snprintf(err, errlen, "%s: name '%s' is already a workload (give it another name = line)", p.file, p.name);
+      snprintf(err, errlen, "%s: name '%s' is already a workload (give it another name = line)",
+               p.file, p.name);
       return NULL;
     }
     char exe[PATH_MAX];
     if (!p.package[0] && !mmb_program_installed(&p)) {
-      snprintf(err, errlen, "%s: the command of '%s' is not found (give its path, or add a package = line so it is recorded as skipped)",
+      snprintf(err, errlen,
+               "%s: the command of '%s' is not found (give its path, or add a package = line so it "
+               "is recorded as skipped)",
                p.file, p.name);
       return NULL;
     }

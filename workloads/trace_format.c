@@ -135,7 +135,7 @@ static size_t decode_chunk(mmb_trace *t, size_t *cap, const unsigned char *p, co
       e.ptr = get_ptr(v[2], &prev);
       break;
     case MMB_TOP_REALLOC:
-      if (v[0] < 1 || seq + v[0] >= (1ull << 48)) goto bad;
+      if (v[0] < 1 || v[0] >= (1ull << 48) - seq) goto bad;
       e.key2 = e.key + v[0];
       e.arg = get_ptr(v[1], &prev);
       e.size = v[2];

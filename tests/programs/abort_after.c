@@ -20,7 +20,9 @@ static long limit = -1;
 static void count(void) {
   if (limit < 0) {
     const char *s = getenv("MMB_ABORT_AFTER");
-    limit = strcmp(program_invocation_short_name, "mmbench") == 0 ? __LONG_MAX__ : s ? atol(s) : 100000;
+    limit = strcmp(program_invocation_short_name, "mmbench") == 0 ? __LONG_MAX__
+            : s                                                   ? atol(s)
+                                                                  : 100000;
   }
   if (atomic_fetch_add(&calls, 1) >= limit) abort();
 }

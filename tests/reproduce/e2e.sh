@@ -24,7 +24,7 @@ check "summary line" 'grep -q "1 PASS, 1 FAIL, 1 INCONCLUSIVE" "$work/all.out"'
 check "figure of the PASS recipe in reproduce.html" 'grep -q "img src=\"e2e-pass/b2/plots/time-cycles.svg\"" "$work/all/reproduce.html" || ! command -v gnuplot >/dev/null'
 check "report page of the PASS recipe (its last batch)" '[[ -s "$work/all/e2e-pass/b2/report.html" ]]'
 check "two calibration batches of one round" '[[ -s "$work/all/e2e-pass/b1/runs.csv" && $(grep -c "^cycles," "$work/all/e2e-pass/b1/runs.csv") -eq 1 ]]'
-check "rounds and batches in verdicts.csv" 'grep -q "^e2e-pass,.*,0,0,0,0,0,2,2,.*,PASS,PASS,," "$v"'
+check "rounds and batches in verdicts.csv" 'grep -q "^e2e-pass,.*,0,0,0,0.5,0,0,2,2,.*,PASS,PASS,," "$v"'
 check "the published result beside ours in reproduce.html" 'grep -q "Published:" "$work/all/reproduce.html" && grep -q "2 rounds in 2 batches" "$work/all/reproduce.html"'
 check "why INCONCLUSIVE: host" 'grep -q "^e2e-inconclusive,.*,INCONCLUSIVE,INCONCLUSIVE,host," "$v"'
 

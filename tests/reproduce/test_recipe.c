@@ -329,6 +329,7 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     CHECKF(res[0].drift > 0.05 && calm[0].drift <= 0.021, "drift %g (calm %g)", res[0].drift,
            calm[0].drift);
     CHECKF(calm[0].spread > 0 && calm[0].spread < 0.05, "spread %g", calm[0].spread);
+    CHECK(calm[0].ci_level == 0.95);
     CHECKF(res[0].hi / res[0].lo > calm[0].hi / calm[0].lo, "[%g, %g] vs calm [%g, %g]", res[0].lo,
            res[0].hi, calm[0].lo, calm[0].hi);
     /* timings keep a drift floor even when the batches agree */
@@ -360,7 +361,7 @@ static void test_verdict_rule(const char *recipes, const char *fx) {
     CHECKF(mmb_recipe_results_add(&rs, dir, 1, 0, err, sizeof err) == 0, "%s", err);
     mmb_recipe_eval_check(r, 0, &rs, 0, &res[0]);
     CHECKF(res[0].verdict == MMB_INCONCLUSIVE && res[0].rounds == 3 &&
-               strstr(res[0].why, "covers the median with only 75.0%"),
+               strstr(res[0].why, "covers the median with only 75.0%") && res[0].ci_level == 0.75,
            "%s: %s", mmb_verdict_name(res[0].verdict), res[0].why);
     mmb_recipe_results_free(&rs);
     /* a folder that is not a results folder */
@@ -427,6 +428,28 @@ static void test_requires(void) {
   h.cpus = 2;
   CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 0 && strstr(why, "cpus>=3"));
   mmb_recipe_free(r);
+  r = parse("name: q\nclaim: c\nsource: s\npublished: unconfirmed: none to quote here\n"
+            "differs: d\nrequire: thp=never\nrequire: governor=performance\n"
+            "run: -w cycles -a rc -t 1\nexpect: median(reclaimed, workload=cycles) == 0\n",
+            err, sizeof err);
+  CHECKF(r != NULL, "%s", err);
+  if (r) {
+    h = (mmb_host_facts){.cpus = 2, .cores = 2, .threads_per_core = 1, .pmu = 0};
+    snprintf(h.thp, sizeof h.thp, "never");
+    snprintf(h.governor, sizeof h.governor, "performance");
+    CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 1);
+    snprintf(h.thp, sizeof h.thp, "always");
+    CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 0 && strstr(why, "'always'"));
+    snprintf(h.thp, sizeof h.thp, "never");
+    snprintf(h.governor, sizeof h.governor, "unavailable (no cpufreq)");
+    CHECK(mmb_recipe_requires_met(r, &h, why, sizeof why) == 0 && strstr(why, "governor"));
+    mmb_recipe_free(r);
+  }
+  CHECK(parse("name: q\nclaim: c\nsource: s\npublished: unconfirmed: none to quote here\n"
+              "differs: d\nrequire: thp=sometimes\n"
+              "run: -w cycles -a rc -t 1\nexpect: median(reclaimed, workload=cycles) == 0\n",
+              err, sizeof err) == NULL &&
+        strstr(err, "t.recipe:6: require: thp=sometimes (valid: thp=always"));
   /* this machine's facts are plausible */
   mmb_host_facts me;
   mmb_env_host_facts(&me);
