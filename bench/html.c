@@ -50,6 +50,7 @@ const char mmb_html_imgcheck_js[] =
     "  s.setAttribute('data-total', imgs.length);\n"
     "  s.setAttribute('data-broken', broken);\n"
     "  s.setAttribute('data-done', '1');\n"
+    "  s.setAttribute('data-load-ms', Math.round(performance.now()));\n"
     "  if (broken) {\n"
     "    s.textContent = broken + ' of ' + imgs.length + ' figures failed to load (moved or '\n"
     "      + 'deleted files?): rerun scripts/plot on this folder.';\n"

@@ -265,13 +265,14 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
     changes(f, c, n, 0, "time per operation");
     changes(f, c, n, 1, "peak RSS");
   }
-  fputs("</section>\n<section id=\"figures\"><h2>Figures</h2>\n", f);
+  fputs("</section>\n<script>document.getElementById('summary').setAttribute('data-ms', "
+        "Math.round(performance.now()));</script>\n<section id=\"figures\"><h2>Figures</h2>\n", f);
   const char *names[2] = {"compare-time", "compare-rss"};
   int drawn[2] = {pg->drawn_time, pg->drawn_rss};
   for (int k = 0; k < 2; k++) {
     if (drawn[k])
-      fprintf(f, "<figure><a href=\"%s.svg\"><img class=\"fig\" src=\"%s.svg\" alt=\"%s\"></a>"
-                 "<figcaption>B/A with cell labels, sorted by change. <a href=\"%s.png\">PNG</a> · "
+      fprintf(f, "<figure><a href=\"%s.svg\"><img class=\"fig\" src=\"%s.png\" alt=\"%s\"></a>"
+                 "<figcaption>B/A with cell labels, sorted by change. <a href=\"%s.svg\">SVG</a> · "
                  "<a href=\"data/%s.dat\">data</a></figcaption></figure>\n",
               names[k], names[k], names[k], names[k], names[k]);
     else

@@ -156,7 +156,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     else ov->failed++, f->failed++;
     if (noisy) ov->noisy++, f->noisy++;
     if (ok && t && !mmb_rep_is_floor(c->allocator)) measured[c->alloc] = 1;
-    if (strcmp(c->status, "corrupt") == 0) add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
+    if (strcmp(c->status, "corrupt") == 0 || strcmp(c->status, "nonconforming") == 0) add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
 
     /* Oversubscription: the runner's own column when it has one. */
     int over = 0;

@@ -430,6 +430,10 @@ static int tr_setup(mmb_ctx *ctx) {
   free(bsize);
   for (int k = 0; k < W; k++) st->w[k].cap = caps[k];
   ctx->live_bytes = peak;
+  if (!st->calls) {
+    snprintf(ctx->reason, sizeof ctx->reason, "%s: no allocator call to replay (%zu records)", path, t.nev);
+    goto out_free;
+  }
   rc = 0;
 out_free:
   free(worker_of);

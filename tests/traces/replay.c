@@ -174,6 +174,11 @@ static void test_cut_and_refused(void) {
     CHECKF(w->check(p, s, msg, sizeof msg) == -1 && strstr(msg, cases[i].want), "%s: check says '%s'",
            cases[i].name, msg);
   }
+  path_of(file, sizeof file, "headonly.mmbt"); /* a header and nothing else */
+  CHECK(tg_write_bytes(file, img, MMB_TRACE_HEADER_BYTES) == 0);
+  ct_result h = replay(&mmb_alloc_glibc, file, "", 1);
+  CHECKF(strcmp(h.status, "error") == 0 && strstr(h.reason, "no allocator call"), "header only: %s %s", h.status,
+         h.reason);
   free(img);
   long long p[MMB_MAX_PARAMS] = {0};
   char missing[2100], *s[MMB_MAX_PARAMS] = {missing};
