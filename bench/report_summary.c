@@ -53,7 +53,7 @@ static int is_failed(const mmb_rcell *c) {
 }
 
 static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss,
-                    const char *id) {
+                    const char *id, int *single) {
   /* Columns: groups with at least one cell that ran (ok or failed). */
   hcol *cols = calloc(m->ncells + 1, sizeof *cols);
   int *rows = calloc(m->nallocs + 1, sizeof *rows);
@@ -68,7 +68,16 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     int seen = 0; /* cells are sorted, but be safe */
     for (int j = 0; j < nc && !seen; j++)
       seen = cols[j].wl == c->wl && cols[j].pidx == c->pidx && cols[j].threads == c->threads;
-    if (!seen) cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
+    /* A point that ran under one allocator only (its region calls none)
+     * has nothing to compare: it would be a column of hatching. */
+    int ran = 0;
+    for (size_t q = 0; q < m->ncells; q++) {
+      const mmb_rcell *o = &m->cells[q];
+      ran += o->wl == c->wl && o->pidx == c->pidx && o->threads == c->threads &&
+             strcmp(o->status, "skipped") != 0 && !mmb_rep_is_floor(o->allocator);
+    }
+    if (!seen && ran >= 2) cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
+    else if (!seen) (*single)++;
   }
   for (size_t a = 0; a < m->nallocs; a++) {
     if (mmb_rep_is_floor(m->allocs[a])) continue; /* shown in each cell's tip instead */
@@ -409,11 +418,18 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
                "Hover for the numbers, click for the row.</p>\n",
             95);
     fputs("<div class=\"maps\"><div><h4>Time per operation ÷ baseline</h4>\n", f);
-    heatmap(f, m, ov, 0, "heat-time");
+    int single = 0, dummy = 0;
+    heatmap(f, m, ov, 0, "heat-time", &single);
     fputs("</div><div><h4>Peak RSS ÷ baseline</h4>\n", f);
-    heatmap(f, m, ov, 1, "heat-rss");
+    heatmap(f, m, ov, 1, "heat-rss", &dummy);
     fputs("</div></div>\n", f);
     legend(f, 95);
+    if (single)
+      fprintf(f, "<p class=\"sub\" id=\"single\">%d parameter point%s measured under one "
+                 "allocator only (the measured region calls none, e.g. stack variants) %s left "
+                 "out of the maps: %s in the full table.</p>\n",
+              single, single == 1 ? "" : "s", single == 1 ? "is" : "are",
+              single == 1 ? "it is" : "they are");
   }
   fputs("<h3>Per family</h3>\n", f);
   family_table(f, m, ov);
