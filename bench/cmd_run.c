@@ -155,19 +155,28 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
   cJSON *cj = cJSON_Parse(counters_json);
   cJSON_AddItemToObject(m, "counters", cj ? cj : cJSON_CreateObject());
   cJSON *pl = cJSON_AddObjectToObject(m, "plan");
+  /* the distinct workloads and thread counts, in plan order: each cell is
+   * compared with the few distinct values so far, not with every cell */
   cJSON *ws = cJSON_AddArrayToObject(pl, "workloads");
+  const mmb_workload *wseen[256];
+  int nws = 0;
   for (int i = 0; i < plan->ncells; i++) {
-    int seen = 0;
-    for (int j = 0; j < i; j++) seen |= plan->cells[j].w == plan->cells[i].w;
-    if (!seen) cJSON_AddItemToArray(ws, cJSON_CreateString(plan->cells[i].w->name));
+    const mmb_workload *w = plan->cells[i].w;
+    int seen = nws > 0 && wseen[nws - 1] == w; /* cells of a workload are adjacent */
+    for (int j = 0; j < nws && !seen; j++) seen = wseen[j] == w;
+    if (seen) continue;
+    if (nws < 256) wseen[nws++] = w;
+    cJSON_AddItemToArray(ws, cJSON_CreateString(w->name));
   }
   cJSON *as = cJSON_AddArrayToObject(pl, "allocators");
   for (int i = 0; i < plan->nallocs; i++) cJSON_AddItemToArray(as, cJSON_CreateString(plan->allocs[i].text));
   cJSON *ts = cJSON_AddArrayToObject(pl, "threads");
+  int tseen[MMB_MAX_THREADS + 1] = {0};
   for (int i = 0; i < plan->ncells; i++) {
-    int seen = 0;
-    for (int j = 0; j < i; j++) seen |= plan->cells[j].threads == plan->cells[i].threads;
-    if (!seen) cJSON_AddItemToArray(ts, cJSON_CreateNumber(plan->cells[i].threads));
+    int t = plan->cells[i].threads;
+    if (t < 0 || t > MMB_MAX_THREADS || tseen[t]) continue;
+    tseen[t] = 1;
+    cJSON_AddItemToArray(ts, cJSON_CreateNumber(t));
   }
   cJSON_AddNumberToObject(pl, "cells", plan->ncells);
   cJSON_AddNumberToObject(pl, "reps", plan->reps);

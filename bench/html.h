@@ -30,7 +30,8 @@ void mmb_html_foot(FILE *f, const char *script);
 /* A script that marks every img.fig that did not load (class broken, a
  * note before it, data-loaded="yes"/"no") and fills the page's
  * <div id="imgcheck" hidden data-done="0"> with data-total, data-broken,
- * data-done="1" (for readers and the headless-browser test). */
+ * data-done="1" and data-load-ms (ms from navigation to the load event),
+ * for readers and the headless-browser test. */
 extern const char mmb_html_imgcheck_js[];
 /* That div. */
 #define MMB_HTML_IMGCHECK "<div id=\"imgcheck\" class=\"warn\" hidden data-done=\"0\"></div>\n"

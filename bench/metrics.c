@@ -32,7 +32,7 @@ const mmb_metric mmb_metrics[] = {
     {MMB_METRIC_RSS_LIVE, "x", "region RSS growth ÷ live bytes", -1, MEAS, 5},
     {"checksum", "", "checksum", 0, RUN, 0},
     {"reclaimed", "", "objects reclaimed", 0, MEAS, 0},
-    {"base_rss_kb", "kB", "RSS at the start of the region", 0, MEAS, 7},
+    {MMB_METRIC_BASE_RSS, "kB", "RSS at the start of the region", 0, MEAS, 7},
     {"cgroup_peak_kb", "kB", "peak of the cell's memory cgroup in the region", -1, MEAS, 8},
     {"cpu_other_ns", "ns", "CPU time of threads other than the workers", 0, MEAS, 0},
     {"oversubscribed", "", "more threads than CPUs", 0, RUN, 0},

@@ -17,6 +17,7 @@
 #define MMB_METRIC_PEAK_RSS "peak_rss_kb"
 #define MMB_METRIC_RSS_LIVE "rss_per_live"
 #define MMB_METRIC_FLOOR "floor_ns_per_op"
+#define MMB_METRIC_BASE_RSS "base_rss_kb"
 
 /* What a column is. */
 enum {

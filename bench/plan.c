@@ -13,7 +13,10 @@
 #include "program_cell.h"
 
 #define MAX_POINTS 64   /* values one parameter may sweep */
-#define MAX_CELLS 20000 /* a matrix larger than this is refused */
+/* A matrix larger than this is refused: a cell takes about 0.5 KB while
+ * planning and sharding (plan, shard list), so the limit holds that under
+ * 1 GB; 1 000 shards of 1 000 cells each fit. */
+#define MAX_CELLS 1000000
 
 void mmb_run_opts_init(mmb_run_opts *o) {
   memset(o, 0, sizeof *o);
@@ -322,25 +325,51 @@ static uint64_t cell_seed(uint64_t seed, const char *wname, const char *params, 
 /* ---------------------------------------------------------------------------
  * Expansion
  * ------------------------------------------------------------------------- */
+static char no_skip[1] = ""; /* the skip text of every cell that runs */
+
+/* Set (or replace) a cell's skip text. 0, or -1 out of memory. */
+static int set_skip(mmb_cell_plan *c, const char *why) {
+  char *d = why[0] ? strdup(why) : no_skip;
+  if (!d) return -1;
+  if (c->skip && c->skip != no_skip) free(c->skip);
+  c->skip = d;
+  return 0;
+}
+
+void mmb_plan_cell_free(mmb_cell_plan *c) {
+  mmb_pvals_free(c->w, &c->pv);
+  free(c->params);
+  if (c->skip != no_skip) free(c->skip);
+  c->params = NULL;
+  c->skip = no_skip;
+}
+
 static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_pvals *pv,
                     int alloc, int threads) {
   if (plan->ncells == MAX_CELLS) return -1;
   if (plan->ncells == *cap) {
     *cap = *cap ? *cap * 2 : 64;
     mmb_cell_plan *grown = realloc(plan->cells, (size_t)*cap * sizeof *plan->cells);
-    if (!grown) return -1;
+    if (!grown) return -2;
     plan->cells = grown;
   }
-  mmb_cell_plan *c = &plan->cells[plan->ncells++];
+  char params[512], why[256];
+  mmb_params_format(w, pv, params, sizeof params);
+  skip_reason(w, pv, &plan->allocs[alloc], threads,
+              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, why, sizeof why);
+  mmb_cell_plan *c = &plan->cells[plan->ncells];
   memset(c, 0, sizeof *c);
   c->w = w;
+  c->params = strdup(params);
+  if (!c->params || set_skip(c, why) != 0) {
+    free(c->params);
+    return -2;
+  }
   mmb_pvals_copy(w, &c->pv, pv);
-  mmb_params_format(w, pv, c->params, sizeof c->params);
   c->alloc = alloc;
   c->threads = threads;
   c->seed = cell_seed(plan->opts.seed, w->name, c->params, threads);
-  skip_reason(w, pv, &plan->allocs[alloc], threads,
-              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, c->skip, sizeof c->skip);
+  plan->ncells++;
   return 0;
 }
 
@@ -442,6 +471,10 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
       int indep = w->uses_allocator && !w->uses_allocator(scaled.v);
       char why[512] = "";
       int chk = w->check ? w->check(scaled.v, scaled.s, why, sizeof why) : 0;
+      if (chk == 2) {
+        fprintf(stderr, "mmbench: note: %s: %s\n", w->name, why);
+        chk = 0;
+      }
       if (chk < 0) {
         snprintf(err, errlen, "%s: %s", w->name, why);
         mmb_pvals_free(w, &pv);
@@ -456,21 +489,29 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
         const char *measured_under = NULL;
         for (int a = 0; a < plan->nallocs; a++) {
           if (a == plan->floor && !(w->flags & MMB_WF_FLOOR)) continue;
-          if (add_cell(plan, &cap, w, &scaled, a, ths[t]) != 0) {
-            snprintf(err, errlen, "the matrix has more than %d cells: narrow -w, -a, -t or -p", MAX_CELLS);
+          int added = add_cell(plan, &cap, w, &scaled, a, ths[t]);
+          if (added != 0) {
+            if (added == -1)
+              snprintf(err, errlen, "the matrix has more than %d cells (the limit): narrow -w, -a, -t or -p",
+                       MAX_CELLS);
+            else
+              snprintf(err, errlen, "out of memory expanding the matrix at %d cells: narrow -w, -a, -t or -p",
+                       plan->ncells);
             mmb_pvals_free(w, &pv);
             mmb_pvals_free(w, &scaled);
             grid_free(&g);
             return -1;
           }
           mmb_cell_plan *c = &plan->cells[plan->ncells - 1];
-          if (chk > 0 && !c->skip[0]) snprintf(c->skip, sizeof c->skip, "%s", why);
+          if (chk > 0 && !c->skip[0]) set_skip(c, why);
           if (!indep || c->skip[0]) continue;
-          if (measured_under)
-            snprintf(c->skip, sizeof c->skip,
+          if (measured_under) {
+            char once[256];
+            snprintf(once, sizeof once,
                      "%s makes no allocator call in its measured region at these parameters: measured once, under %s",
                      w->name, measured_under);
-          else
+            set_skip(c, once);
+          } else
             measured_under = plan->allocs[a].text;
         }
       }
@@ -493,7 +534,7 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
 }
 
 void mmb_plan_free(mmb_plan *plan) {
-  for (int i = 0; i < plan->ncells; i++) mmb_pvals_free(plan->cells[i].w, &plan->cells[i].pv);
+  for (int i = 0; i < plan->ncells; i++) mmb_plan_cell_free(&plan->cells[i]);
   free(plan->cells);
   free(plan->allocs);
   memset(plan, 0, sizeof *plan);

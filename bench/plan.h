@@ -37,11 +37,11 @@ typedef struct mmb_run_opts {
 typedef struct mmb_cell_plan {
   const mmb_workload *w;
   mmb_pvals pv;
-  char params[512];  /* canonical text */
+  char *params;      /* canonical text (owned) */
   int alloc;         /* index into plan->allocs */
   int threads;
   uint64_t seed;     /* same for every allocator */
-  char skip[256];    /* non-empty: skipped, and why */
+  char *skip;        /* "" (shared), or owned: skipped, and why */
 } mmb_cell_plan;
 
 typedef struct mmb_plan {
@@ -65,6 +65,8 @@ void mmb_run_opts_init(mmb_run_opts *o);
  * names with the nearest one, bad values, impossible combinations). */
 int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errlen);
 void mmb_plan_free(mmb_plan *plan);
+/* Free what one cell owns (a cell dropped from a plan). */
+void mmb_plan_cell_free(mmb_cell_plan *c);
 /* Cells that are not skipped x reps. */
 int mmb_plan_runs(const mmb_plan *plan);
 

@@ -136,6 +136,7 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   int floor = 0;
   for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_rep_is_floor(m->allocs[k]);
   int levels = mmb_table_col(m->summary, "ci_level") >= 0;
+  int base = mmb_rep_metric(m, MMB_METRIC_BASE_RSS) >= 0; /* the region's starting RSS */
   fprintf(f, "<section id=\"results\"><h2>Full table</h2>\n<p>Median over the repetitions of "
              "each cell with its confidence interval (%s) and coefficient of variation "
              "(CV); a cell whose CV exceeds 5&nbsp;%% is marked <span class=\"tag\">noisy</span>, "
@@ -159,9 +160,9 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
         "id=\"shown\"></span></div>\n", f);
   fprintf(f, "<div class=\"tablewrap\"><table id=\"medians\"><thead><tr><th>workload</th>"
              "<th>parameters</th><th>allocator</th><th>threads</th><th>status</th><th>ok reps</th>"
-             "<th>ns/op</th>%s<th>CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>"
+             "<th>ns/op</th>%s<th>CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>%s"
              "<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
-          floor ? "<th>floor</th>" : "");
+          floor ? "<th>floor</th>" : "", base ? "<th>RSS at start</th>" : "");
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
@@ -223,6 +224,12 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     if (rss) mmb_rep_fmt_kb(rss->median, buf, sizeof buf);
     else snprintf(buf, sizeof buf, "—");
     num_cell(f, buf, NULL);
+    if (base) {
+      const mmb_rstat *b = mmb_rep_stat(m, c, MMB_METRIC_BASE_RSS);
+      if (b) mmb_rep_fmt_kb(b->median, buf, sizeof buf);
+      else snprintf(buf, sizeof buf, "—");
+      num_cell(f, buf, NULL);
+    }
     if (rl) snprintf(buf, sizeof buf, "%.2f×", rl->median);
     else snprintf(buf, sizeof buf, "—");
     num_cell(f, buf, NULL);
@@ -245,8 +252,10 @@ static void figure(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const mm
   int wide = strcmp(g->kind, "time") == 0;
   fprintf(f, "<figure id=\"fig-%s\" class=\"%s\" data-kind=\"%s\">", g->name,
           wide ? "wide" : "", g->kind);
-  if (g->produced && file_exists(m->dir, g->name, ".svg")) {
-    fprintf(f, "<a href=\"plots/%s.svg\"><img class=\"fig\" src=\"plots/%s.svg\" alt=\"", g->name,
+  /* The page shows the PNG and links the SVG: a few hundred gnuplot SVGs
+   * in one page take a browser seconds to render, the PNGs a fraction. */
+  if (g->produced && file_exists(m->dir, g->name, ".png")) {
+    fprintf(f, "<a href=\"plots/%s.svg\"><img class=\"fig\" src=\"plots/%s.png\" alt=\"", g->name,
             g->name);
     H(g->title);
     fputs("\"></a>", f);
@@ -266,7 +275,7 @@ static void figure(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const mm
   fputs(" ", f);
   H(m->caption);
   fputs(". ", f);
-  if (g->produced) fprintf(f, "<a href=\"plots/%s.png\">PNG</a> · ", g->name);
+  if (g->produced) fprintf(f, "<a href=\"plots/%s.svg\">SVG</a> · ", g->name);
   fputs("<a href=\"", f);
   H(g->data);
   fputs("\">data</a></figcaption></figure>\n", f);

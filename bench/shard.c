@@ -358,7 +358,7 @@ int mmb_shard_filter_plan(mmb_plan *plan, const mmb_shard_map *m, int k, char *e
     mmb_cell_plan *c = &plan->cells[i];
     long idx = mmb_shard_find(m, c->w->name, c->params, plan->allocs[c->alloc].text, c->threads);
     if (m->owner[idx] != k) {
-      mmb_pvals_free(c->w, &c->pv);
+      mmb_plan_cell_free(c);
       continue;
     }
     if (kept != i) plan->cells[kept] = *c;

@@ -121,18 +121,14 @@ out:
   return rc;
 }
 
-/* What would keep the trace from replaying as recorded ("" = nothing). */
-static void blockers(const mmb_trace *t, const stats *s, char *buf, size_t len) {
+/* What keeps the trace from replaying as recorded ("" = nothing). */
+static void blockers(const stats *s, char *buf, size_t len) {
   buf[0] = 0;
-  size_t u = 0;
-  if (s->unknown_free)
-    u += (size_t)snprintf(buf + u, len - u, "%llu free(s) of a pointer that is not live; ",
-                          (unsigned long long)s->unknown_free);
-  if (u < len && s->unknown_realloc)
-    u += (size_t)snprintf(buf + u, len - u, "%llu realloc(s) of a pointer that is not live; ",
-                          (unsigned long long)s->unknown_realloc);
-  if (u < len && t->damage[0]) u += (size_t)snprintf(buf + u, len - u, "damaged: %s; ", t->damage);
-  if (u >= 2 && u < len) buf[u - 2] = 0;
+  if (s->unknown_free || s->unknown_realloc)
+    snprintf(buf, len,
+             "%llu free(s) and %llu realloc(s) of a pointer that is not live (trace-replay refuses the "
+             "trace; -p unknown=skip replays without those calls)",
+             (unsigned long long)s->unknown_free, (unsigned long long)s->unknown_realloc);
 }
 
 static cJSON *to_json(const mmb_trace *t, const char *path, const stats *s) {
@@ -184,7 +180,7 @@ static cJSON *to_json(const mmb_trace *t, const char *path, const stats *s) {
   cJSON_AddNumberToObject(j, "addresses_reused_while_live", (double)t->reborn);
   cJSON_AddStringToObject(j, "damage", t->damage);
   char why[800];
-  blockers(t, s, why, sizeof why);
+  blockers(s, why, sizeof why);
   cJSON_AddBoolToObject(j, "replayable", why[0] == 0);
   cJSON_AddStringToObject(j, "replay_blockers", why);
   return j;
@@ -251,7 +247,8 @@ int mmb_trace_info_print(const mmb_trace *t, const char *path, int json, FILE *o
                    "again while live (a free the recorder did not see)\n",
               (unsigned long long)s.unknown_usable, (unsigned long long)t->reborn);
     char why[800];
-    blockers(t, &s, why, sizeof why);
+    blockers(&s, why, sizeof why);
+    if (t->damage[0]) fprintf(out, "damage: %s (replayed up to it)\n", t->damage);
     fprintf(out, "replay: %s%s\n", why[0] ? "blocked: " : "ok", why);
   }
   cJSON_Delete(j);

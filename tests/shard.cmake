@@ -16,3 +16,9 @@ if(NOT MMB_SANITIZE)
   add_test(NAME shard_e2e COMMAND bash ${MMB_T}/shard/shard.sh $<TARGET_FILE:mmbench>)
   set_tests_properties(shard_e2e PROPERTIES LABELS "e2e" TIMEOUT 300)
 endif()
+
+# a real plan of 32 768 cells split into 1 000 shards, twice the same; the cell limit
+if(NOT MMB_SANITIZE)
+  add_test(NAME shard_bigplan COMMAND bash ${MMB_T}/shard/bigplan.sh $<TARGET_FILE:mmbench>)
+  set_tests_properties(shard_bigplan PROPERTIES LABELS "e2e" TIMEOUT 120)
+endif()

@@ -47,3 +47,8 @@ endif()
 
 add_test(NAME trace_report COMMAND bash ${MMB_TR}/report.sh $<TARGET_FILE:mmbench>)
 set_tests_properties(trace_report PROPERTIES LABELS "e2e" TIMEOUT 300)
+
+if(MMB_SANITIZE STREQUAL "")
+  add_test(NAME trace_record_traces COMMAND bash ${MMB_TR}/record_traces.sh $<TARGET_FILE:mmbench>)
+  set_tests_properties(trace_record_traces PROPERTIES LABELS "trace" TIMEOUT 120)
+endif()

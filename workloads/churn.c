@@ -165,7 +165,7 @@ static int churn_verify(mmb_ctx *ctx) {
  * ------------------------------------------------------------------------- */
 static inline double unit_double(mmb_rng *r) { return (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53; }
 
-static inline size_t sizer_draw(const sizer *z, mmb_rng *r) {
+static inline __attribute__((always_inline)) size_t sizer_draw(const sizer *z, mmb_rng *r) {
   switch (z->dist) {
   case D_INVSQ: {
     /* inverse CDF of p(x) ~ x^-2 on [min, max] (glibc bench-malloc-thread) */

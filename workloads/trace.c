@@ -289,6 +289,23 @@ static int trace_path(const char *file, char *out, size_t len) {
 
 static void tr_teardown(mmb_ctx *ctx);
 
+/* Why a trace with frees of pointers that are not live is refused: the
+ * first such call, how many there are, and the way round. */
+static void unknown_reason(const mmb_trace *t, const char *path, char *buf, size_t len) {
+  for (size_t i = 0; i < t->nev; i++)
+    if (t->ev[i].unknown && t->ev[i].op != MMB_TOP_USABLE) {
+      snprintf(buf, len,
+               "%s: %s of pointer 0x%llx that is not live (thread %u, order %llu; %llu such calls): "
+               "-p unknown=skip replays without them",
+               path, mmb_trace_op_name(t->ev[i].op, 0),
+               (unsigned long long)(t->ev[i].op == MMB_TOP_REALLOC ? t->ev[i].arg : t->ev[i].ptr),
+               t->ev[i].thread, (unsigned long long)(t->ev[i].key & ((1ull << 48) - 1)),
+               (unsigned long long)t->unknown);
+      return;
+    }
+  snprintf(buf, len, "%s: %llu calls on pointers that are not live", path, (unsigned long long)t->unknown);
+}
+
 /* Before the run: the file exists and has a trace header of a version this
  * reader knows (the whole trace is read in setup). A named trace not yet
  * recorded makes the point skipped. */
@@ -307,7 +324,6 @@ static int tr_threads(const long long *p, char *const *s) {
 }
 
 static int tr_check(const long long *p, char *const *s, char *msg, size_t len) {
-  (void)p;
   const char *file = s[P_FILE];
   char path[4096];
   if (!file || !*file) {
@@ -325,7 +341,21 @@ static int tr_check(const long long *p, char *const *s, char *msg, size_t len) {
     snprintf(msg, len, "%s", err);
     return -1;
   }
-  return 0;
+  mmb_trace t; /* the whole trace: damage is said before the run */
+  if (mmb_trace_load(path, &t, err, sizeof err) != 0) {
+    snprintf(msg, len, "%s", err);
+    return -1;
+  }
+  int rc = 0;
+  if (t.unknown && p[P_UNKNOWN] == UNK_REFUSE) {
+    unknown_reason(&t, path, msg, len);
+    rc = -1;
+  } else if (t.damage[0]) {
+    snprintf(msg, len, "%s: %s; replayed up to the damage", path, t.damage);
+    rc = 2;
+  }
+  mmb_trace_free(&t);
+  return rc;
 }
 
 static int tr_setup(mmb_ctx *ctx) {
@@ -350,17 +380,8 @@ static int tr_setup(mmb_ctx *ctx) {
   }
   int rc = -1;
   if (t.unknown && ctx->p[P_UNKNOWN] == UNK_REFUSE) {
-    for (size_t i = 0; i < t.nev; i++)
-      if (t.ev[i].unknown && t.ev[i].op != MMB_TOP_USABLE) {
-        snprintf(ctx->reason, sizeof ctx->reason,
-                 "%s: %s of pointer 0x%llx that is not live (thread %u, order %llu; %llu such calls): "
-                 "-p unknown=skip replays without them",
-                 path, mmb_trace_op_name(t.ev[i].op, 0),
-                 (unsigned long long)(t.ev[i].op == MMB_TOP_REALLOC ? t.ev[i].arg : t.ev[i].ptr),
-                 t.ev[i].thread, (unsigned long long)(t.ev[i].key & ((1ull << 48) - 1)),
-                 (unsigned long long)t.unknown);
-        goto out;
-      }
+    unknown_reason(&t, path, ctx->reason, sizeof ctx->reason);
+    goto out;
   }
   if (t.damage[0]) fprintf(stderr, "trace-replay: %s: %s; replaying what precedes it\n", path, t.damage);
 
@@ -430,6 +451,10 @@ static int tr_setup(mmb_ctx *ctx) {
   free(bsize);
   for (int k = 0; k < W; k++) st->w[k].cap = caps[k];
   ctx->live_bytes = peak;
+  if (!st->calls) {
+    snprintf(ctx->reason, sizeof ctx->reason, "%s: no allocator call to replay (%zu records)", path, t.nev);
+    goto out_free;
+  }
   rc = 0;
 out_free:
   free(worker_of);

@@ -11,10 +11,12 @@
 #include "workload.h"
 
 /* ---------------------------------------------------------------------------
- * PRNG: xoshiro-style 64-bit generator seeded with splitmix64
+ * PRNG: a 64-bit counter mixed by one 64x64->128 multiplication (the
+ * wyrand construction), seeded with splitmix64: a few instructions per draw,
+ * so the random numbers a workload draws cost its timed region little.
  * ------------------------------------------------------------------------- */
 typedef struct mmb_rng {
-  uint64_t s[4];
+  uint64_t s[4]; /* s[0] is the state; the rest is kept for the layout */
 } mmb_rng;
 
 static inline uint64_t mmb_splitmix64(uint64_t *x) {
@@ -33,16 +35,9 @@ static inline void mmb_rng_seed(mmb_rng *r, uint64_t seed, uint64_t stream) {
 static inline uint64_t mmb_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 static inline uint64_t mmb_rng_next(mmb_rng *r) {
-  uint64_t *s = r->s;
-  uint64_t result = mmb_rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = mmb_rotl(s[3], 45);
-  return result;
+  uint64_t x = (r->s[0] += 0xa0761d6478bd642full);
+  __uint128_t m = (__uint128_t)x * (x ^ 0xe7037ed1a0b428dbull);
+  return (uint64_t)(m >> 64) ^ (uint64_t)m;
 }
 
 /* Uniform in [0, n) (n > 0), by multiply-shift. */

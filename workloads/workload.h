@@ -126,7 +126,9 @@ typedef struct mmb_workload {
 
   /* Checked by the plan before anything runs (may be NULL): 0 = fine;
    * -1 = bad input, msg says why (the run stops, exit 2); 1 = the point
-   * cannot run here, msg is the skip reason. s[] are the STR values. */
+   * cannot run here, msg is the skip reason; 2 = it runs, and msg is a note
+   * the run prints (a damaged input used up to the damage). s[] are the STR
+   * values. */
   int (*check)(const long long *p, char *const *s, char *msg, size_t len);
   /* The one thread count a point runs at when -t does not say (may be
    * NULL; 0 = the preset's list): a replayed trace's own. */

@@ -64,6 +64,10 @@ check "RSS heat map drawn" grep -q '<svg id="heat-rss"' "$dom"
 check "family table" grep -q '<table id="families">' "$dom"
 check "warnings box names the crash" grep -q 'churn-random tcmalloc: crash' "$dom"
 check "full table collapsed" grep -q '<details id="table">' "$dom"
+ms=$(grep -o '<section id="summary" data-ms="[0-9]*' "$dom" | grep -o '[0-9]*$')
+load=$(grep -o 'data-load-ms="[0-9]*"' "$dom" | grep -o '[0-9]*')
+echo "time to the end of the overview: ${ms:-?} ms; to the load event: ${load:-?} ms; page $(stat -c %s "$dir/report.html") bytes"
+check "overview parsed before the figures finished loading" test "${ms:-99999999}" -le "${load:-0}"
 
 # Filters: ?allocator=glibc&status=ok shows exactly the page's glibc ok rows;
 # ?status=failed the crashed one; the filter bar is shown.
@@ -79,11 +83,11 @@ browse "file://$dir/report.html?status=failed" "$WORK/chromium/dom-f2.html"
 check "filter status=failed: 1 row" grep -q '<span id="shown" data-shown="1"' "$WORK/chromium/dom-f2.html"
 
 # The check is real: remove one figure and the page says so.
-rm "$dir/plots/time-larson.svg"
+rm "$dir/plots/time-larson.png"
 browse "file://$dir/report.html" "$WORK/chromium/dom2.html"
 tag=$(grep -o '<div id="imgcheck"[^>]*>' "$WORK/chromium/dom2.html")
 check "a missing figure is reported" grep -q 'data-broken="1"' <<<"$tag"
-check "and named on the page" grep -q 'This figure did not load: plots/time-larson.svg' "$WORK/chromium/dom2.html"
+check "and named on the page" grep -q 'This figure did not load: plots/time-larson.png' "$WORK/chromium/dom2.html"
 
 # compare.html of run-a vs run-b: the overview first, its two curves, every
 # figure loads, significant cells listed; a screenshot of it.

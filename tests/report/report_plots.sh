@@ -56,7 +56,7 @@ for name in "${!expect[@]}"; do
     check "$name.svg shows '$word'" grep -q ">$word<\|$word" "$svg"
   done
   check "data file for $name" bash -c "ls '$dir/plots/data/$name'*.dat"
-  check "report.html shows $name" grep -q "src=\"plots/$name.svg\"" "$dir/report.html"
+  check "report.html shows $name (PNG, linking the SVG)" grep -q "<a href=\"plots/$name.svg\"><img class=\"fig\" src=\"plots/$name.png\"" "$dir/report.html"
 done
 # No other figure than those.
 got=$(ls "$dir/plots"/*.svg | wc -l)

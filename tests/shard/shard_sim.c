@@ -5,6 +5,14 @@
  *       SHARDS shard folders (each with shard.json, meta.json, runs.csv of
  *       REPS repetitions per cell), spread over HOSTS host names (default 1);
  *       prints the time to build the cell list and to assign the shards.
+ *   shard_sim plan DIR SHARDS WORKLOADS ALLOCATORS THREADS [K=V...]
+ *       a REAL plan, as `mmbench run -w -a -t -p... --floor off --slurm
+ *       --shards SHARDS -o DIR` makes it: expanded (mmb_plan_build), split
+ *       (mmb_shard_map_from_plan) twice to check the split is the same,
+ *       written (plan.json, shards.csv, shards.json), read back and narrowed
+ *       to shard 1 as every array task does; prints each phase's wall time,
+ *       the CPU time of it all (both splits included) and the peak RSS
+ *       (getrusage).
  *   shard_sim measure CMD ARGS...
  *       runs CMD, prints its wall time and peak RSS (wait4 rusage). */
 #define _GNU_SOURCE
@@ -20,6 +28,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "plan.h"
 #include "results.h"
 #include "shard.h"
 
@@ -132,11 +141,73 @@ static int measure(char **argv) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+static int real_plan(char **argv, int argc) {
+  const char *dir = argv[0];
+  int shards = atoi(argv[1]);
+  mmb_run_opts o;
+  mmb_run_opts_init(&o);
+  snprintf(o.workloads, sizeof o.workloads, "%s", argv[2]);
+  snprintf(o.allocators, sizeof o.allocators, "%s", argv[3]);
+  snprintf(o.threads, sizeof o.threads, "%s", argv[4]);
+  snprintf(o.floor, sizeof o.floor, "off");
+  for (int i = 5; i < argc && o.nparams < 16; i++)
+    snprintf(o.params[o.nparams++], sizeof o.params[0], "%s", argv[i]);
+  char err[1024];
+  mmb_plan plan;
+  double t0 = now_s();
+  if (mmb_plan_build(&o, &plan, err, sizeof err) != 0) return fprintf(stderr, "plan: %s\n", err), 2;
+  double t1 = now_s();
+  mmb_shard_map m, again;
+  if (mmb_shard_map_from_plan(&plan, shards, &m, err, sizeof err) != 0)
+    return fprintf(stderr, "split: %s\n", err), 2;
+  double t2 = now_s();
+  if (mmb_shard_map_from_plan(&plan, shards, &again, err, sizeof err) != 0)
+    return fprintf(stderr, "split: %s\n", err), 2;
+  int same = m.ncells == again.ncells &&
+             memcmp(m.owner, again.owner, m.ncells * sizeof *m.owner) == 0;
+  mmb_shard_map_free(&again);
+  double t3 = now_s();
+  char *pj = mmb_run_opts_to_json(&o);
+  int rc = mmb_mkdirs(dir);
+  if (rc == 0) rc = mmb_write_atomic(dir, "plan.json", pj);
+  free(pj);
+  if (rc != 0 || mmb_shard_map_write(dir, &m, err, sizeof err) != 0)
+    return fprintf(stderr, "write %s: %s\n", dir, rc ? strerror(-rc) : err), 1;
+  double t4 = now_s();
+  mmb_shard_map loaded;
+  if (mmb_shard_map_load(dir, &loaded, err, sizeof err) != 0)
+    return fprintf(stderr, "load: %s\n", err), 1;
+  int ncells = plan.ncells;
+  rc = mmb_shard_filter_plan(&plan, &loaded, 1, err, sizeof err);
+  double t5 = now_s();
+  if (rc != 0) return fprintf(stderr, "filter: %s\n", err), 1;
+  int lo = 1 << 30, hi = 0, *count = calloc((size_t)shards, sizeof *count);
+  for (size_t i = 0; i < m.ncells; i++) count[m.owner[i] - 1]++;
+  for (int k = 0; k < shards; k++) {
+    if (count[k] < lo) lo = count[k];
+    if (count[k] > hi) hi = count[k];
+  }
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  printf("cells=%d shards=%d shard_cells=%d..%d shard1=%d same_split=%d plan_s=%.3f split_s=%.3f "
+         "write_s=%.3f task_s=%.3f cpu_s=%.3f maxrss_kb=%ld\n",
+         ncells, shards, lo, hi, plan.ncells, same, t1 - t0, t2 - t1, t4 - t3, t5 - t4,
+         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+             ru.ru_stime.tv_usec * 1e-6,
+         ru.ru_maxrss);
+  free(count);
+  mmb_shard_map_free(&loaded);
+  mmb_shard_map_free(&m);
+  mmb_plan_free(&plan);
+  return same ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 6 && strcmp(argv[1], "gen") == 0)
     return gen(argv[2], atol(argv[3]), atoi(argv[4]), atoi(argv[5]), argc > 6 ? atoi(argv[6]) : 1);
   if (argc >= 3 && strcmp(argv[1], "measure") == 0) return measure(argv + 2);
-  fprintf(stderr,
-          "usage: shard_sim gen DIR CELLS SHARDS REPS [HOSTS] | shard_sim measure CMD ARGS...\n");
+  if (argc >= 7 && strcmp(argv[1], "plan") == 0) return real_plan(argv + 2, argc - 2);
+  fprintf(stderr, "usage: shard_sim gen DIR CELLS SHARDS REPS [HOSTS] | shard_sim plan DIR SHARDS "
+                  "WORKLOADS ALLOCATORS THREADS [K=V...] | shard_sim measure CMD ARGS...\n");
   return 2;
 }

@@ -122,6 +122,14 @@ static void test_unknown_free(void) {
          "unknown free: %s %s", r.status, r.reason);
   r = replay(&mmb_alloc_glibc, file, "unknown=skip", 1);
   CHECKF(strcmp(r.status, "ok") == 0 && r.ops == 3, "unknown=skip: %s %s ops %.0f", r.status, r.reason, r.ops);
+  /* the plan refuses it before running anything (exit 2), unless unknown=skip */
+  const mmb_workload *w = mmb_workload_find("trace-replay");
+  long long p[MMB_MAX_PARAMS] = {0};
+  char *s[MMB_MAX_PARAMS] = {file};
+  char msg[600];
+  CHECKF(w && w->check(p, s, msg, sizeof msg) == -1 && strstr(msg, "0x2000"), "check: '%s'", msg);
+  p[1] = 1; /* unknown=skip */
+  CHECK(w && w->check(p, s, msg, sizeof msg) == 0);
 }
 
 static void test_cut_and_refused(void) {
@@ -147,6 +155,13 @@ static void test_cut_and_refused(void) {
   const mmb_workload *w = mmb_workload_find("trace-replay");
   CHECK(w && w->check);
   if (!w || !w->check) return;
+  {
+    long long p[MMB_MAX_PARAMS] = {0};
+    char *s[MMB_MAX_PARAMS] = {file};
+    char msg[600];
+    CHECKF(w->check(p, s, msg, sizeof msg) == 2 && strstr(msg, "replayed up to the damage"), "cut: check says '%s'",
+           msg);
+  }
   struct {
     const char *name, *want;
     size_t cut;
@@ -174,6 +189,11 @@ static void test_cut_and_refused(void) {
     CHECKF(w->check(p, s, msg, sizeof msg) == -1 && strstr(msg, cases[i].want), "%s: check says '%s'",
            cases[i].name, msg);
   }
+  path_of(file, sizeof file, "headonly.mmbt"); /* a header and nothing else */
+  CHECK(tg_write_bytes(file, img, MMB_TRACE_HEADER_BYTES) == 0);
+  ct_result h = replay(&mmb_alloc_glibc, file, "", 1);
+  CHECKF(strcmp(h.status, "error") == 0 && strstr(h.reason, "no allocator call"), "header only: %s %s", h.status,
+         h.reason);
   free(img);
   long long p[MMB_MAX_PARAMS] = {0};
   char missing[2100], *s[MMB_MAX_PARAMS] = {missing};
