@@ -480,7 +480,9 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     if (avail < cap) break;
     off += MMB_TRACE_CHUNK_HEADER_BYTES + (size_t)cap;
   }
-  if (t->nev) qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
+  int sorted = 1; /* one thread's chunks in file order are sorted already */
+  for (size_t i = 1; i < t->nev && sorted; i++) sorted = t->ev[i - 1].key <= t->ev[i].key;
+  if (t->nev && !sorted) qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
   for (size_t i = 1; i < t->nev; i++)
     if (t->ev[i].key == t->ev[i - 1].key) {
       snprintf(err, errlen, "corrupt: two records share order number %llu (threads %u and %u)",
