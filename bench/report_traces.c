@@ -23,11 +23,11 @@ typedef struct pair_row {
 } pair_row;
 
 typedef struct pair {
-  const char *name;       /* program (= trace) name */
+  const char *name; /* program (= trace) name */
   char prog_params[256], replay_params[256];
   pair_row rows[MAXA];
-  int n, base;            /* rows; index of glibc (or the first) */
-  double rho, gap;        /* rank correlation; largest |replay ratio / program ratio - 1| */
+  int n, base;     /* rows; index of glibc (or the first) */
+  double rho, gap; /* rank correlation; largest |replay ratio / program ratio - 1| */
   const char *gap_alloc;
 } pair;
 
@@ -67,13 +67,17 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   for (size_t i = 0; i < m->ncells && np < max; i++) {
     const mmb_rcell *r = &m->cells[i];
     char file[256], floor[16], touch[16];
-    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 || strcmp(r->allocator, "floor") == 0) continue;
+    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 ||
+        strcmp(r->allocator, "floor") == 0)
+      continue;
     if (!mmb_rep_param(r->params, "file", file, sizeof file)) continue;
     if (mmb_rep_param(r->params, "floor", floor, sizeof floor) && strcmp(floor, "0") != 0) continue;
-    if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0) continue;
+    if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0)
+      continue;
     pair *p = NULL;
     for (int k = 0; k < np; k++)
-      if (strcmp(out[k].name, file) == 0 && strcmp(out[k].replay_params, r->params) == 0) p = &out[k];
+      if (strcmp(out[k].name, file) == 0 && strcmp(out[k].replay_params, r->params) == 0)
+        p = &out[k];
     if (!p) {
       /* the program cells: the workload named like the trace, 1 thread, first params seen */
       const mmb_rcell *pc = NULL;
@@ -100,7 +104,8 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
     p->gap = 0;
     p->gap_alloc = NULL;
     for (int i = 0; i < p->n && p->n > 1; i++) {
-      double rp = p->rows[i].prog / p->rows[p->base].prog, rr = p->rows[i].replay / p->rows[p->base].replay;
+      double rp = p->rows[i].prog / p->rows[p->base].prog,
+             rr = p->rows[i].replay / p->rows[p->base].replay;
       double g = fabs(rr / rp - 1);
       if (g >= p->gap) p->gap = g, p->gap_alloc = p->rows[i].alloc;
     }
@@ -117,7 +122,9 @@ static void verdict(const pair *p, char *buf, size_t len) {
   char rho[64] = "too few allocators for a rank correlation";
   if (!isnan(p->rho))
     snprintf(rho, sizeof rho, "rank correlation %.2f (%s)", p->rho,
-             p->rho > 0.999 ? "the same order" : p->rho >= 0.8 ? "nearly the same order" : "a different order");
+             p->rho > 0.999  ? "the same order"
+             : p->rho >= 0.8 ? "nearly the same order"
+                             : "a different order");
   snprintf(buf, len, "%s; ratios to %s differ by at most %.0f%% (%s)", rho, p->rows[p->base].alloc,
            100 * p->gap, p->gap_alloc ? p->gap_alloc : "-");
 }
@@ -126,15 +133,20 @@ void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m) {
   pair pairs[16];
   int np = find_pairs(m, pairs, 16);
   if (!np) return;
-  fputs("<h2 id=\"traces\">Programs and their replays</h2>\n<p>Each program run directly under each malloc, "
-        "and its recorded allocation trace replayed (<code>trace-replay</code>) under the same allocators: "
-        "time relative to the first column's baseline, medians of wall time.</p>\n", f);
+  fputs("<h2 id=\"traces\">Programs and their replays</h2>\n<p>Each program run directly under "
+        "each malloc, "
+        "and its recorded allocation trace replayed (<code>trace-replay</code>) under the same "
+        "allocators: "
+        "time relative to the first column's baseline, medians of wall time.</p>\n",
+        f);
   for (int k = 0; k < np; k++) {
     const pair *p = &pairs[k];
     char v[256], a[32], b[32];
     fputs("<h3>", f);
     mmb_html_text(f, p->name);
-    fputs("</h3>\n<table><tr><th>allocator</th><th>program</th><th>÷ base</th><th>replay</th><th>÷ base</th><th>replay predicts for the program</th></tr>\n", f);
+    fputs("</h3>\n<table><tr><th>allocator</th><th>program</th><th>÷ base</th><th>replay</th><th>÷ "
+          "base</th><th>replay predicts for the program</th></tr>\n",
+          f);
     for (int i = 0; i < p->n; i++) {
       const pair_row *r = &p->rows[i];
       mmb_rep_fmt_si(r->prog * 1e-9, "s", a, sizeof a);
@@ -142,7 +154,8 @@ void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m) {
       fputs("<tr><td>", f);
       mmb_html_text(f, r->alloc);
       fprintf(f, "</td><td>%s</td><td>%.2f</td><td>%s</td><td>%.2f</td><td>%.2f</td></tr>\n", a,
-              r->prog / p->rows[p->base].prog, b, r->replay / p->rows[p->base].replay, predicts(p, i));
+              r->prog / p->rows[p->base].prog, b, r->replay / p->rows[p->base].replay,
+              predicts(p, i));
     }
     verdict(p, v, sizeof v);
     fputs("</table>\n<p>", f);
@@ -157,9 +170,11 @@ void mmb_rep_traces_text(const mmb_rmodel *m, FILE *out) {
   for (int k = 0; k < np; k++) {
     const pair *p = &pairs[k];
     char v[256];
-    fprintf(out, "\n%s: program vs its replayed trace (wall time ÷ %s)\n", p->name, p->rows[p->base].alloc);
+    fprintf(out, "\n%s: program vs its replayed trace (wall time ÷ %s)\n", p->name,
+            p->rows[p->base].alloc);
     for (int i = 0; i < p->n; i++)
-      fprintf(out, "  %-12s program %5.2f   replay %5.2f   (replay predicts %5.2f for the program)\n",
+      fprintf(out,
+              "  %-12s program %5.2f   replay %5.2f   (replay predicts %5.2f for the program)\n",
               p->rows[i].alloc, p->rows[i].prog / p->rows[p->base].prog,
               p->rows[i].replay / p->rows[p->base].replay, predicts(p, i));
     verdict(p, v, sizeof v);
