@@ -97,8 +97,8 @@ static int write_bars(const mmb_rmodel *m, const mmb_rwork *w, const barlayout *
       }
       double y = st.median / div, lo = st.ci_lo / div, hi = st.ci_hi / div;
       double ly = isnan(hi) || hi < y ? y : hi;
-      fprintf(out, "%g %.6g %.6g %.6g \"%s\" %.6g\n", x, y, isnan(lo) ? y : lo,
-              isnan(hi) ? y : hi, lab, ly);
+      fprintf(out, "%g %.6g %.6g %.6g \"%s\" %.6g\n", x, y, isnan(lo) ? y : lo, isnan(hi) ? y : hi,
+              lab, ly);
       rows++;
       bars++;
     }
@@ -108,7 +108,7 @@ static int write_bars(const mmb_rmodel *m, const mmb_rwork *w, const barlayout *
 }
 
 void mmb_fig_bars(mmb_fctx *f, int wl, const char *kind, const mmb_barspec *b, const char *title,
-                        const char *ylabel, double refline) {
+                  const char *ylabel, double refline) {
   const mmb_rmodel *m = f->m;
   const mmb_rwork *w = &m->works[wl];
   barlayout L;
@@ -123,7 +123,8 @@ void mmb_fig_bars(mmb_fctx *f, int wl, const char *kind, const mmb_barspec *b, c
   mmb_rfig *g = mmb_fig_new(f, wl, kind, stem);
   snprintf(g->title, sizeof g->title, "%s: %s%s%s", w->name, title,
            b->normalise ? " relative to " : "", b->normalise ? m->allocs[base] : "");
-  FILE *out = mmb_fig_data_open(f, g->name, ".dat"), *fails = mmb_fig_data_open(f, g->name, "-fails.dat");
+  FILE *out = mmb_fig_data_open(f, g->name, ".dat"),
+       *fails = mmb_fig_data_open(f, g->name, "-fails.dat");
   if (!out || !fails) {
     if (out) fclose(out);
     if (fails) fclose(fails);
@@ -132,8 +133,9 @@ void mmb_fig_bars(mmb_fctx *f, int wl, const char *kind, const mmb_barspec *b, c
   }
   char yl[256];
   snprintf(yl, sizeof yl, ylabel, base >= 0 ? m->allocs[base] : "");
-  fprintf(out, "# mmbench %s bars of workload %s: %s\n# one block per allocator; columns: x "
-               "value ci_lo ci_hi \"label\" label_y\n",
+  fprintf(out,
+          "# mmbench %s bars of workload %s: %s\n# one block per allocator; columns: x "
+          "value ci_lo ci_hi \"label\" label_y\n",
           kind, w->name, yl);
   fprintf(fails, "# cells of %s without a value: x \"status\"\n", w->name);
   int nfail = 0;
@@ -146,9 +148,11 @@ void mmb_fig_bars(mmb_fctx *f, int wl, const char *kind, const mmb_barspec *b, c
     return;
   }
   if (b->normalise && base >= 0)
-    snprintf(g->note, sizeof g->note, "Bars: median of each cell divided by %s's median in the "
+    snprintf(g->note, sizeof g->note,
+             "Bars: median of each cell divided by %s's median in the "
              "same mmb_fgroup; error bars: 95 %% CI of the median (same scale); labels: absolute "
-             "median.", m->allocs[base]);
+             "median.",
+             m->allocs[base]);
   mmb_gpvars v = {.len = 0};
   char path[4400];
   mmb_fig_common_vars(f, &v, g, bar_width(&L), L.rot ? 500 : 440);
@@ -181,11 +185,14 @@ static int is_counter_metric(const char *name) {
 
 static void counter_title(const char *metric, char *buf, size_t len) {
   size_t n = strlen(metric);
-  if (strcmp(metric, "ipc") == 0) snprintf(buf, len, "IPC");
-  else if (strncmp(metric, "perop:", 6) == 0) snprintf(buf, len, "%s/op", metric + 6);
+  if (strcmp(metric, "ipc") == 0)
+    snprintf(buf, len, "IPC");
+  else if (strncmp(metric, "perop:", 6) == 0)
+    snprintf(buf, len, "%s/op", metric + 6);
   else if (n > 7 && strcmp(metric + n - 7, "_per_op") == 0)
     snprintf(buf, len, "%.*s/op", (int)(n - 7), metric);
-  else snprintf(buf, len, "%s/op", metric);
+  else
+    snprintf(buf, len, "%s/op", metric);
 }
 
 /* Break text into lines of at most width characters at spaces; returns the
@@ -207,10 +214,10 @@ static int wrap(const char *text, size_t width, char *buf, size_t len) {
 /* The sentence naming the counters this machine did not measure, and why. */
 void mmb_fig_counters_note(const mmb_rmodel *m, char *buf, size_t len) {
   buf[0] = 0;
-  const cJSON *events = m->meta ? cJSON_GetObjectItemCaseSensitive(
-                                      cJSON_GetObjectItemCaseSensitive(m->meta, "counters"),
-                                      "events")
-                                : NULL;
+  const cJSON *events = m->meta
+                            ? cJSON_GetObjectItemCaseSensitive(
+                                  cJSON_GetObjectItemCaseSensitive(m->meta, "counters"), "events")
+                            : NULL;
   char names[1024] = "", reasons[1024] = "";
   int nn = 0;
   const cJSON *e;
@@ -233,7 +240,8 @@ void mmb_fig_counters_note(const mmb_rmodel *m, char *buf, size_t len) {
       if (!is_counter_metric(name) && strncmp(name, "lat_", 4) == 0) continue;
       if (!is_counter_metric(name)) continue;
       int any = 0;
-      for (size_t w = 0; w < m->nworks && !any; w++) any = mmb_fig_measured_in(m, &m->works[w], name);
+      for (size_t w = 0; w < m->nworks && !any; w++)
+        any = mmb_fig_measured_in(m, &m->works[w], name);
       if (!any)
         snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", nn++ ? ", " : "",
                  name);
@@ -253,18 +261,18 @@ void mmb_fig_counters(mmb_fctx *f, int wl) {
    * (valgrind) counts per operation. */
   char panels[32][96];
   int np = 0;
-#define ADD_PANEL(name)                                                                      \
-  do {                                                                                       \
-    int dup_ = 0;                                                                            \
-    for (int q_ = 0; q_ < np; q_++) dup_ |= strcmp(panels[q_], (name)) == 0;                 \
-    if (!dup_ && np < 32 && mmb_fig_measured_in(m, w, (name)))                                \
-      snprintf(panels[np++], sizeof panels[0], "%s", (name));                                \
+#define ADD_PANEL(name)                                                                            \
+  do {                                                                                             \
+    int dup_ = 0;                                                                                  \
+    for (int q_ = 0; q_ < np; q_++) dup_ |= strcmp(panels[q_], (name)) == 0;                       \
+    if (!dup_ && np < 32 && mmb_fig_measured_in(m, w, (name)))                                     \
+      snprintf(panels[np++], sizeof panels[0], "%s", (name));                                      \
   } while (0)
   if (mmb_rep_metric(m, "ipc") >= 0) ADD_PANEL("ipc");
-  const cJSON *events = m->meta ? cJSON_GetObjectItemCaseSensitive(
-                                      cJSON_GetObjectItemCaseSensitive(m->meta, "counters"),
-                                      "events")
-                                : NULL;
+  const cJSON *events = m->meta
+                            ? cJSON_GetObjectItemCaseSensitive(
+                                  cJSON_GetObjectItemCaseSensitive(m->meta, "counters"), "events")
+                            : NULL;
   const cJSON *e;
   if (cJSON_IsObject(events)) {
     cJSON_ArrayForEach(e, events) {
@@ -306,8 +314,9 @@ void mmb_fig_counters(mmb_fctx *f, int wl) {
       return;
     }
     counter_title(panels[k], t, sizeof t);
-    fprintf(out, "# mmbench counters of workload %s: %s per allocator\n# one block per "
-                 "allocator; columns: x value ci_lo ci_hi \"label\" label_y\n",
+    fprintf(out,
+            "# mmbench counters of workload %s: %s per allocator\n# one block per "
+            "allocator; columns: x value ci_lo ci_hi \"label\" label_y\n",
             w->name, t);
     mmb_barspec b = {panels[k], 0, FMT_NUM, 1.0};
     int nfail = 0;
@@ -337,4 +346,3 @@ void mmb_fig_counters(mmb_fctx *f, int wl) {
   mmb_fig_draw(f, g, "counters.gp", &v);
   free(L.g);
 }
-

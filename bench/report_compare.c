@@ -70,23 +70,27 @@ static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id
   double pw = W - left - right, ph = Hh - top - bottom;
   double step = pw / (double)(m ? m : 1);
 #define Y(v) (top + ph * (log(ymax) - log(v)) / (log(ymax) - log(ymin)))
-  fprintf(f, "<svg id=\"%s\" class=\"curve\" role=\"img\" width=\"%d\" height=\"%d\" "
-             "viewBox=\"0 0 %d %d\" font-family=\"system-ui,sans-serif\" font-size=\"11\">\n",
+  fprintf(f,
+          "<svg id=\"%s\" class=\"curve\" role=\"img\" width=\"%d\" height=\"%d\" "
+          "viewBox=\"0 0 %d %d\" font-family=\"system-ui,sans-serif\" font-size=\"11\">\n",
           id, W, Hh, W, Hh);
-  fprintf(f, "<title>B/A of %s per cell, sorted</title>\n", rss ? "peak RSS" : "time per operation");
-  static const double nice[] = {0.1, 0.2, 0.25, 0.5, 0.67, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 4,
-                                5, 10};
+  fprintf(f, "<title>B/A of %s per cell, sorted</title>\n",
+          rss ? "peak RSS" : "time per operation");
+  static const double nice[] = {0.1, 0.2,  0.25, 0.5, 0.67, 0.8, 0.9, 1,
+                                1.1, 1.25, 1.5,  2,   3,    4,   5,   10};
   for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++) {
     if (nice[k] < ymin || nice[k] > ymax) continue;
     double y = Y(nice[k]);
-    fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>"
-               "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">"
-               "%g×</text>\n",
+    fprintf(f,
+            "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>"
+            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">"
+            "%g×</text>\n",
             left, W - right, y, y, nice[k] == 1 ? "#555" : "#e4e4e4",
             nice[k] == 1 ? " stroke-dasharray=\"4 3\"" : "", left - 5, y, nice[k]);
   }
-  fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu cells sorted by B/A (largest "
-             "increase left); bars: 95 %% interval</text>\n",
+  fprintf(f,
+          "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu cells sorted by B/A (largest "
+          "increase left); bars: 95 %% interval</text>\n",
           left + (int)(pw / 2), Hh - 8, m);
   double r0 = step >= 6 ? 3 : step >= 3 ? 2 : 1.4;
   for (size_t k = 0; k < m; k++) {
@@ -96,9 +100,10 @@ static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id
     double cx = left + step * (k + 0.5);
     const char *col = !r->sig ? "#9a9a9a" : r->ratio > 1 ? "#b2182b" : "#2166ac";
     double vy = Y(r->ratio < ymin ? ymin : r->ratio > ymax ? ymax : r->ratio);
-    fprintf(f, "<a href=\"#k%zu\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
-               "stroke=\"%s\" stroke-width=\"%.1f\" opacity=\".6\"/><circle cx=\"%.1f\" "
-               "cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"><title>",
+    fprintf(f,
+            "<a href=\"#k%zu\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
+            "stroke=\"%s\" stroke-width=\"%.1f\" opacity=\".6\"/><circle cx=\"%.1f\" "
+            "cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"><title>",
             idx[k], cx, cx, Y(lo < ymin ? ymin : lo), Y(hi > ymax ? ymax : hi), col,
             step >= 4 ? 1.5 : 1.0, cx, vy, r->sig ? r0 + 0.6 : r0, col);
     char tip[700];
@@ -109,9 +114,10 @@ static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id
   }
 #undef Y
   fputs("</svg>\n", f);
-  fprintf(f, "<p class=\"legend\"><b class=\"up\">●</b> significantly higher in B &nbsp; <b "
-             "class=\"down\">●</b> significantly lower in B &nbsp; <b style=\"color:#9a9a9a\">●"
-             "</b> not significant (%s-adjusted p ≥ %.2g)</p>\n",
+  fprintf(f,
+          "<p class=\"legend\"><b class=\"up\">●</b> significantly higher in B &nbsp; <b "
+          "class=\"down\">●</b> significantly lower in B &nbsp; <b style=\"color:#9a9a9a\">●"
+          "</b> not significant (%s-adjusted p ≥ %.2g)</p>\n",
           pg->method, pg->alpha);
   free(idx);
 }
@@ -121,12 +127,16 @@ static void counts(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *w
   for (size_t i = 0; i < n; i++) {
     const mmb_cratio *r = pick(&c[i], rss);
     if (!r->have) continue;
-    if (!r->sig) same++;
-    else if (r->ratio > 1) up++;
-    else down++;
+    if (!r->sig)
+      same++;
+    else if (r->ratio > 1)
+      up++;
+    else
+      down++;
   }
-  fprintf(f, "<li><b>%s</b>: <span class=\"up\">%d higher</span>, <span class=\"down\">%d lower"
-             "</span>, %d without a significant change</li>\n",
+  fprintf(f,
+          "<li><b>%s</b>: <span class=\"up\">%d higher</span>, <span class=\"down\">%d lower"
+          "</span>, %d without a significant change</li>\n",
           what, up, down, same);
 }
 
@@ -148,10 +158,11 @@ static void reach_note(FILE *f, const mmb_ccell *c, size_t n, const mmb_cpage *p
   double pmin = mmb_mann_whitney_p(x, (size_t)na, x + na, (size_t)nb);
   free(x);
   if (pmin < pg->alpha / (double)fam) return;
-  fprintf(f, "<p class=\"note\" id=\"reach\">With %d and %d repetitions the smallest p a cell can "
-             "have is %.2g, above %.2g, the level a change in a single cell needs among %zu: only "
-             "changes shared by many cells can show as significant. Read the sorted ratios and "
-             "their intervals; more repetitions (-r) lower that floor.</p>\n",
+  fprintf(f,
+          "<p class=\"note\" id=\"reach\">With %d and %d repetitions the smallest p a cell can "
+          "have is %.2g, above %.2g, the level a change in a single cell needs among %zu: only "
+          "changes shared by many cells can show as significant. Read the sorted ratios and "
+          "their intervals; more repetitions (-r) lower that floor.</p>\n",
           na, nb, pmin, pg->alpha / (double)fam, fam);
 }
 
@@ -164,37 +175,49 @@ static void changes(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *
   for (size_t k = 0; k < m; k++) {
     const mmb_cratio *r = pick(&c[idx[k]], rss);
     if (!r->sig) continue;
-    if (!shown) fputs("<table class=\"changes\"><tr><th>cell</th><th>B/A</th><th>95&nbsp;% "
-                      "interval</th><th>adjusted p</th></tr>\n", f);
+    if (!shown)
+      fputs("<table class=\"changes\"><tr><th>cell</th><th>B/A</th><th>95&nbsp;% "
+            "interval</th><th>adjusted p</th></tr>\n",
+            f);
     fprintf(f, "<tr><td><a href=\"#k%zu\">", idx[k]);
     H(c[idx[k]].label);
-    fprintf(f, "</a></td><td class=\"num %s\">%.3f×</td><td class=\"num\">%.3f – %.3f</td>"
-               "<td class=\"num\">%.2g</td></tr>\n",
+    fprintf(f,
+            "</a></td><td class=\"num %s\">%.3f×</td><td class=\"num\">%.3f – %.3f</td>"
+            "<td class=\"num\">%.2g</td></tr>\n",
             r->ratio > 1 ? "up" : "down", r->ratio, r->lo, r->hi, r->p_adj);
     shown++;
   }
-  if (shown) fputs("</table>\n", f);
-  else fputs("<p>None after the correction.</p>\n", f);
+  if (shown)
+    fputs("</table>\n", f);
+  else
+    fputs("<p>None after the correction.</p>\n", f);
   free(idx);
 }
 
 static void table(FILE *f, const mmb_ccell *c, size_t n) {
-  fprintf(f, "<section id=\"results\"><h2>Full table</h2>\n<details id=\"table\"><summary>%zu "
-             "cells in common — open the table</summary>\n", n);
+  fprintf(f,
+          "<section id=\"results\"><h2>Full table</h2>\n<details id=\"table\"><summary>%zu "
+          "cells in common — open the table</summary>\n",
+          n);
   fputs("<div id=\"filters\" hidden><label>workload <select data-key=\"workload\"><option "
         "value=\"\">all</option></select></label><label>allocator <select data-key=\"allocator\">"
         "<option value=\"\">all</option></select></label><label>time change <select "
         "data-key=\"change\"><option value=\"\">all</option></select></label><span id=\"shown\">"
-        "</span></div>\n", f);
+        "</span></div>\n",
+        f);
   fputs("<div class=\"tablewrap\"><table id=\"ratios\"><thead><tr><th>cell</th><th>status A / B"
         "</th><th>A ns/op</th><th>B ns/op</th><th>B/A</th><th>95&nbsp;% interval</th><th>p</th>"
         "<th>adjusted p</th><th>RSS B/A</th><th>95&nbsp;% interval</th><th>adjusted p</th></tr>"
-        "</thead><tbody>\n", f);
+        "</thead><tbody>\n",
+        f);
   for (size_t i = 0; i < n; i++) {
     const mmb_ccell *x = &c[i];
     const char *ch = change_of(&x->t);
     fprintf(f, "<tr id=\"k%zu\" class=\"%s\" data-change=\"%s\" data-workload=\"", i,
-            !x->t.sig ? "" : x->t.ratio > 1 ? "sig-up" : "sig-down", ch);
+            !x->t.sig        ? ""
+            : x->t.ratio > 1 ? "sig-up"
+                             : "sig-down",
+            ch);
     H(x->workload);
     fputs("\" data-allocator=\"", f);
     H(x->allocator);
@@ -217,7 +240,9 @@ static void table(FILE *f, const mmb_ccell *c, size_t n) {
         fprintf(f, "<td class=\"num\">%s</td><td class=\"num\">%s</td>", a, b);
       }
       if (!r->have) {
-        fputs(k == 0 ? "<td>—</td><td>—</td><td>—</td><td>—</td>" : "<td>—</td><td>—</td><td>—</td>", f);
+        fputs(k == 0 ? "<td>—</td><td>—</td><td>—</td><td>—</td>"
+                     : "<td>—</td><td>—</td><td>—</td>",
+              f);
         continue;
       }
       fprintf(f, "<td class=\"num r\">%.3f%s</td><td class=\"num\">%.3f – %.3f</td>", r->ratio,
@@ -247,15 +272,17 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
   }
   int any = 0;
   for (size_t i = 0; i < n; i++) any |= c[i].t.have || c[i].r.have;
-  fprintf(f, "<ul class=\"counts\"><li>%zu cells in common; a change is significant when its "
-             "%s-adjusted p-value over all of them is below %.2g.</li>\n",
+  fprintf(f,
+          "<ul class=\"counts\"><li>%zu cells in common; a change is significant when its "
+          "%s-adjusted p-value over all of them is below %.2g.</li>\n",
           n, pg->method, pg->alpha);
   counts(f, c, n, 0, "time per operation");
   counts(f, c, n, 1, "peak RSS");
   fputs("</ul>\n", f);
   if (!any) {
     fputs("<p class=\"warn\" id=\"no-ratio\">No cell has values on both sides (every shared "
-          "cell failed or was skipped in A or B): there is no ratio to draw.</p>\n", f);
+          "cell failed or was skipped in A or B): there is no ratio to draw.</p>\n",
+          f);
   } else {
     fputs("<h4>Time per operation: B ÷ A, every cell</h4>\n", f);
     curve(f, c, n, 0, "curve-time", pg);
@@ -266,23 +293,28 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
     changes(f, c, n, 1, "peak RSS");
   }
   fputs("</section>\n<script>document.getElementById('summary').setAttribute('data-ms', "
-        "Math.round(performance.now()));</script>\n<section id=\"figures\"><h2>Figures</h2>\n", f);
+        "Math.round(performance.now()));</script>\n<section id=\"figures\"><h2>Figures</h2>\n",
+        f);
   const char *names[2] = {"compare-time", "compare-rss"};
   int drawn[2] = {pg->drawn_time, pg->drawn_rss};
   for (int k = 0; k < 2; k++) {
     if (drawn[k])
-      fprintf(f, "<figure><a href=\"%s.svg\"><img class=\"fig\" src=\"%s.png\" alt=\"%s\"></a>"
-                 "<figcaption>B/A with cell labels, sorted by change. <a href=\"%s.svg\">SVG</a> · "
-                 "<a href=\"data/%s.dat\">data</a></figcaption></figure>\n",
+      fprintf(f,
+              "<figure><a href=\"%s.svg\"><img class=\"fig\" src=\"%s.png\" alt=\"%s\"></a>"
+              "<figcaption>B/A with cell labels, sorted by change. <a href=\"%s.svg\">SVG</a> · "
+              "<a href=\"data/%s.dat\">data</a></figcaption></figure>\n",
               names[k], names[k], names[k], names[k], names[k]);
     else
-      fprintf(f, "<p class=\"missing\">%s.svg was not drawn (no gnuplot, or no cell with a "
-                 "ratio); the overview above needs neither.</p>\n", names[k]);
+      fprintf(f,
+              "<p class=\"missing\">%s.svg was not drawn (no gnuplot, or no cell with a "
+              "ratio); the overview above needs neither.</p>\n",
+              names[k]);
   }
   fputs("</section>\n", f);
   table(f, c, n);
   fputs("<footer><p class=\"sub\">Written by mmbench compare; the same numbers are in "
-        "<code>compare.csv</code> and <code>compare.txt</code>.</p></footer>\n", f);
+        "<code>compare.csv</code> and <code>compare.txt</code>.</p></footer>\n",
+        f);
   fprintf(f, "<script>\n%s</script>\n", mmb_html_imgcheck_js);
   mmb_html_foot(f, mmb_html_filter_js);
   return mmb_html_close(f, outdir, "compare.html", err, errlen);

@@ -167,7 +167,7 @@ int mmb_fig_groups(const mmb_rmodel *m, const mmb_rwork *w, mmb_fgroup **out) {
 }
 
 const mmb_rcell *mmb_fig_cell_in(const mmb_rmodel *m, const mmb_rwork *w, int pidx, int threads,
-                                int alloc) {
+                                 int alloc) {
   for (size_t i = 0; i < w->ncells; i++) {
     const mmb_rcell *c = &m->cells[w->cells[i]];
     if (c->pidx == pidx && c->threads == threads && c->alloc == alloc) return c;
@@ -196,8 +196,8 @@ int mmb_fig_baseline(const mmb_rmodel *m, const mmb_rwork *w, const char *metric
 }
 
 /* Statistics of num/den over the ok repetitions of a cell (from runs.csv). */
-static int ratio_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *num,
-                      const char *den, mmb_rstat *s) {
+static int ratio_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *num, const char *den,
+                      mmb_rstat *s) {
   memset(s, 0, sizeof *s);
   int cn = mmb_table_col(m->runs, num), cd = mmb_table_col(m->runs, den),
       cs = mmb_table_col(m->runs, "status");
@@ -231,8 +231,7 @@ static int ratio_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *num,
 
 /* A metric of a cell: a summary metric, or a count per operation computed
  * per repetition from runs.csv: "perop:<column>" and the sim_* totals. */
-int mmb_fig_metric(const mmb_rmodel *m, const mmb_rcell *c, const char *metric,
-                     mmb_rstat *out) {
+int mmb_fig_metric(const mmb_rmodel *m, const mmb_rcell *c, const char *metric, mmb_rstat *out) {
   if (strncmp(metric, "perop:", 6) == 0) return ratio_stat(m, c, metric + 6, "ops", out);
   if (strncmp(metric, "sim_", 4) == 0) return ratio_stat(m, c, metric, "ops", out);
   const mmb_rstat *s = mmb_rep_stat(m, c, metric);
@@ -254,7 +253,6 @@ int mmb_fig_measured_in(const mmb_rmodel *m, const mmb_rwork *w, const char *met
     if (mmb_fig_metric(m, &m->cells[w->cells[i]], metric, &s)) return 1;
   return 0;
 }
-
 
 /* ------------------------------------------------------------------------
  * All figures
@@ -306,12 +304,12 @@ int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs,
     const mmb_rwork *w = &m->works[wl];
     if (w->throughput) {
       mmb_barspec b = {MMB_METRIC_THROUGHPUT, 1, FMT_OPS, 1.0};
-      mmb_fig_bars(&f, (int)wl, "time", &b, "throughput",
-                  "throughput ÷ %s's (higher is better)", 1.0);
+      mmb_fig_bars(&f, (int)wl, "time", &b, "throughput", "throughput ÷ %s's (higher is better)",
+                   1.0);
     } else {
       mmb_barspec b = {MMB_METRIC_TIME, 1, FMT_NS, 1.0};
       mmb_fig_bars(&f, (int)wl, "time", &b, "time per operation",
-                  "ns per op ÷ %s's (lower is better)", 1.0);
+                   "ns per op ÷ %s's (lower is better)", 1.0);
     }
     if (any_metric(m, w, MMB_METRIC_PEAK_RSS)) {
       mmb_barspec b = {MMB_METRIC_PEAK_RSS, 0, FMT_KB, 1.0 / 1024.0};
@@ -320,7 +318,7 @@ int mmb_rep_figures(const mmb_rmodel *m, const mmb_gnuplot *gp, mmb_rfigs *figs,
     if (any_metric(m, w, MMB_METRIC_RSS_LIVE)) {
       mmb_barspec b = {MMB_METRIC_RSS_LIVE, 0, FMT_X, 1.0};
       mmb_fig_bars(&f, (int)wl, "rsslive", &b, "peak RSS ÷ live bytes",
-                  "peak RSS ÷ bytes kept live (1 = no overhead)%s", 1.0);
+                   "peak RSS ÷ bytes kept live (1 = no overhead)%s", 1.0);
     }
     mmb_fig_counters(&f, (int)wl);
     mmb_fig_scaling(&f, (int)wl);
@@ -338,4 +336,3 @@ void mmb_rep_figs_free(mmb_rfigs *figs) {
   free(figs->v);
   memset(figs, 0, sizeof *figs);
 }
-

@@ -85,8 +85,10 @@ void mmb_fig_scaling(mmb_fctx *f, int wl) {
       f->figs->n--;
       continue;
     }
-    fprintf(out, "# mmbench thread scaling of %s (%s): one block per allocator; columns: "
-                 "threads Mop/s ci_lo ci_hi\n", w->name, label);
+    fprintf(out,
+            "# mmbench thread scaling of %s (%s): one block per allocator; columns: "
+            "threads Mop/s ci_lo ci_hi\n",
+            w->name, label);
     int points = 0;
     for (int s = 0; s < as.n; s++) {
       fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
@@ -120,10 +122,16 @@ void mmb_fig_scaling(mmb_fctx *f, int wl) {
     strncat(tics, ")", sizeof tics - strlen(tics) - 1);
     char dashes[256];
     ones(dashes, sizeof dashes, as.n);
-    snprintf(g->note, sizeof g->note, "Throughput: operations of all threads per second of "
+    snprintf(g->note, sizeof g->note,
+             "Throughput: operations of all threads per second of "
              "wall time (median, 95 %% CI); flat lines mean no scaling.");
-    linefig lf = {.kind = "scaling", .xlabel = "threads", .ylabel = "throughput (Mop/s)",
-                  .style = "linespoints", .xticsdef = tics, .logx = 1, .errors = 1,
+    linefig lf = {.kind = "scaling",
+                  .xlabel = "threads",
+                  .ylabel = "throughput (Mop/s)",
+                  .style = "linespoints",
+                  .xticsdef = tics,
+                  .logx = 1,
+                  .errors = 1,
                   .refline = NAN};
     lines_draw(f, g, &as, dashes, NULL, &lf);
   }
@@ -197,8 +205,10 @@ void mmb_fig_sweeps(mmb_fctx *f, int wl, const char *skip_key) {
         f->figs->n--;
         continue;
       }
-      fprintf(out, "# mmbench sweep of %s over %s (%s): one block per allocator; columns: %s "
-                   "ns/op ci_lo ci_hi\n", w->name, key, rests[r], key);
+      fprintf(out,
+              "# mmbench sweep of %s over %s (%s): one block per allocator; columns: %s "
+              "ns/op ci_lo ci_hi\n",
+              w->name, key, rests[r], key);
       mmb_faset as = {.n = 0}; /* the allocators with a value somewhere in the sweep */
       for (size_t i = 0; i < w->ncells; i++)
         if (mmb_rep_stat(m, &m->cells[w->cells[i]], MMB_METRIC_TIME))
@@ -245,10 +255,18 @@ void mmb_fig_sweeps(mmb_fctx *f, int wl, const char *skip_key) {
       int bytes = strstr(key, "size") || strstr(key, "align") || strstr(key, "bytes");
       snprintf(xl, sizeof xl, "%s%s (log scale)", key, bytes ? " in bytes" : "");
       ones(dashes, sizeof dashes, as.n);
-      snprintf(g->note, sizeof g->note, "Median ns per operation (95 %% CI) at each %s; "
-               "both axes logarithmic.", key);
-      linefig lf = {.kind = "sweep", .xlabel = xl, .ylabel = "time per operation (ns, log scale)",
-                    .style = "linespoints", .logx = 1, .logy = 1, .errors = 1, .refline = NAN};
+      snprintf(g->note, sizeof g->note,
+               "Median ns per operation (95 %% CI) at each %s; "
+               "both axes logarithmic.",
+               key);
+      linefig lf = {.kind = "sweep",
+                    .xlabel = xl,
+                    .ylabel = "time per operation (ns, log scale)",
+                    .style = "linespoints",
+                    .logx = 1,
+                    .logy = 1,
+                    .errors = 1,
+                    .refline = NAN};
       lines_draw(f, g, &as, dashes, NULL, &lf);
     }
     for (int r = 0; r < nrest; r++) free(rests[r]);
@@ -288,8 +306,10 @@ void mmb_fig_timelines(mmb_fctx *f, int wl) {
       f->figs->n--;
       continue;
     }
-    fprintf(out, "# mmbench RSS over time of %s (%s), repetition 0: one block per allocator; "
-                 "columns: t_ms rss_MiB NaN NaN\n", w->name, gs[gi].label);
+    fprintf(out,
+            "# mmbench RSS over time of %s (%s), repetition 0: one block per allocator; "
+            "columns: t_ms rss_MiB NaN NaN\n",
+            w->name, gs[gi].label);
     for (int s = 0; s < as.n; s++) {
       const mmb_rcell *c = mmb_fig_cell_in(m, w, gs[gi].pidx, gs[gi].threads, as.idx[s]);
       fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
@@ -306,10 +326,14 @@ void mmb_fig_timelines(mmb_fctx *f, int wl) {
     fclose(out);
     char dashes[256];
     ones(dashes, sizeof dashes, as.n);
-    snprintf(g->note, sizeof g->note, "Resident set size sampled by the runner during the first "
+    snprintf(g->note, sizeof g->note,
+             "Resident set size sampled by the runner during the first "
              "repetition, from the start of the measured region.");
-    linefig lf = {.kind = "timeline", .xlabel = "time since the start of the measured region (ms)",
-                  .ylabel = "RSS (MiB)", .style = "steps", .refline = NAN};
+    linefig lf = {.kind = "timeline",
+                  .xlabel = "time since the start of the measured region (ms)",
+                  .ylabel = "RSS (MiB)",
+                  .style = "steps",
+                  .refline = NAN};
     lines_draw(f, g, &as, dashes, NULL, &lf);
   }
   free(gs);
@@ -350,21 +374,23 @@ static int parse_lat(const char *name, latcol *lc) {
   char digits[32];
   size_t d = 0;
   for (const char *s = pct + 1; *s && d + 2 < sizeof digits; s++)
-    if ((*s >= '0' && *s <= '9') || *s == '.') digits[d++] = *s;
-    else if (*s != '_') return 0;
+    if ((*s >= '0' && *s <= '9') || *s == '.')
+      digits[d++] = *s;
+    else if (*s != '_')
+      return 0;
   digits[d] = 0;
-  if (strchr(digits, '.')) lc->pct = atof(digits);
+  if (strchr(digits, '.'))
+    lc->pct = atof(digits);
   else if (d > 2) { /* p999 = 99.9, p9999 = 99.99 */
     char fixed[40];
     snprintf(fixed, sizeof fixed, "%.2s.%s", digits, digits + 2);
     lc->pct = atof(fixed);
-  } else lc->pct = atof(digits);
+  } else
+    lc->pct = atof(digits);
   return lc->pct > 0 && lc->pct < 100;
 }
 
-static double lat_x(double pct, double maxx) {
-  return pct >= 100 ? maxx : -log10(1 - pct / 100.0);
-}
+static double lat_x(double pct, double maxx) { return pct >= 100 ? maxx : -log10(1 - pct / 100.0); }
 
 void mmb_fig_latency(mmb_fctx *f, int wl) {
   const mmb_rmodel *m = f->m;
@@ -400,10 +426,12 @@ void mmb_fig_latency(mmb_fctx *f, int wl) {
   char tics[1024] = "(";
   for (int k = 0; k < np; k++) {
     char lab[32];
-    if (pcts[k] >= 100) snprintf(lab, sizeof lab, "max");
-    else snprintf(lab, sizeof lab, "p%g", pcts[k]);
-    snprintf(tics + strlen(tics), sizeof tics - strlen(tics), "%s\"%s\" %.6g", k ? ", " : "",
-             lab, lat_x(pcts[k], maxx));
+    if (pcts[k] >= 100)
+      snprintf(lab, sizeof lab, "max");
+    else
+      snprintf(lab, sizeof lab, "p%g", pcts[k]);
+    snprintf(tics + strlen(tics), sizeof tics - strlen(tics), "%s\"%s\" %.6g", k ? ", " : "", lab,
+             lat_x(pcts[k], maxx));
   }
   strncat(tics, ")", sizeof tics - strlen(tics) - 1);
 
@@ -433,8 +461,9 @@ void mmb_fig_latency(mmb_fctx *f, int wl) {
       f->figs->n--;
       continue;
     }
-    fprintf(out, "# mmbench sampled call latency of %s (%s): one block per allocator and call; "
-                 "columns: percentile_position ns NaN NaN (median over repetitions)\n",
+    fprintf(out,
+            "# mmbench sampled call latency of %s (%s): one block per allocator and call; "
+            "columns: percentile_position ns NaN NaN (median over repetitions)\n",
             w->name, gs[gi].label);
     /* series = allocator x op; styles from the allocator, dash from the op */
     mmb_faset sas = {.n = 0};
@@ -457,8 +486,8 @@ void mmb_fig_latency(mmb_fctx *f, int wl) {
         if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
         char wd[256];
         mmb_rep_gp_word(m->allocs[as.idx[s]], wd, sizeof wd);
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s:%s", ns ? " " : "",
-                 wd, ops[o]);
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s:%s", ns ? " " : "", wd,
+                 ops[o]);
         snprintf(dashes + strlen(dashes), sizeof dashes - strlen(dashes), "%s%d", ns ? " " : "",
                  o + 1);
         if (sas.n < 64) sas.idx[sas.n++] = as.idx[s];
@@ -466,11 +495,17 @@ void mmb_fig_latency(mmb_fctx *f, int wl) {
       }
     }
     fclose(out);
-    snprintf(g->note, sizeof g->note, "Sampled latency of single calls (median over "
-             "repetitions of each percentile); solid: %s, dashed: %s.", ops[0],
-             nops > 1 ? ops[1] : "-");
-    linefig lf = {.kind = "latency", .xlabel = "percentile", .ylabel = "latency (ns, log scale)",
-                  .style = "linespoints", .xticsdef = tics, .logy = 1, .refline = NAN};
+    snprintf(g->note, sizeof g->note,
+             "Sampled latency of single calls (median over "
+             "repetitions of each percentile); solid: %s, dashed: %s.",
+             ops[0], nops > 1 ? ops[1] : "-");
+    linefig lf = {.kind = "latency",
+                  .xlabel = "percentile",
+                  .ylabel = "latency (ns, log scale)",
+                  .style = "linespoints",
+                  .xticsdef = tics,
+                  .logy = 1,
+                  .refline = NAN};
     lines_draw(f, g, &sas, dashes, names, &lf);
   }
   free(gs);
@@ -501,7 +536,8 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
     int mi = -1;
     for (size_t i = 0; i < w->ncells; i++) {
       const mmb_rcell *c = &m->cells[w->cells[i]];
-      if (c->threads != threads[ti] || !mmb_rep_stat(m, c, MMB_METRIC_TIME)) continue; /* measured only */
+      if (c->threads != threads[ti] || !mmb_rep_stat(m, c, MMB_METRIC_TIME))
+        continue; /* measured only */
       mmb_fig_aset_add(&as, c->alloc);
       if (strcmp(c->allocator, "manual") == 0) mi = c->alloc;
     }
@@ -512,7 +548,8 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
       size_t n = 0;
       for (size_t i = 0; i < w->ncells && n < 256; i++) {
         const mmb_rcell *c = &m->cells[w->cells[i]];
-        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
+                        *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
         if (c->alloc != mi || c->threads != threads[ti] || !t || !r) continue;
         vt[n] = t->median;
         vr[n++] = r->median;
@@ -540,8 +577,10 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
       f->figs->n--;
       continue;
     }
-    fprintf(out, "# mmbench heap-growth sweep of %s: one block per allocator; columns: %s %s "
-                 "\"%s\"\n", w->name, rel ? "peak_rss/manual" : "peak_rss_MiB",
+    fprintf(out,
+            "# mmbench heap-growth sweep of %s: one block per allocator; columns: %s %s "
+            "\"%s\"\n",
+            w->name, rel ? "peak_rss/manual" : "peak_rss_MiB",
             rel ? "ns_per_op/manual" : MMB_METRIC_TIME, key);
     int points = 0;
     for (int s = 0; s < as.n; s++) {
@@ -551,7 +590,8 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
       for (size_t i = 0; i < w->ncells && rows < 256; i++) {
         const mmb_rcell *c = &m->cells[w->cells[i]];
         if (c->alloc != as.idx[s] || c->threads != threads[ti]) continue;
-        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
+                        *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
         char v[64];
         double gval;
         mmb_rep_param(c->params, key, v, sizeof v);
@@ -569,8 +609,10 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
       }
       int is_base = as.idx[s] == mi && rel; /* its points sit at (1, 1): no labels */
       for (int i = 0; i < rows; i++) {
-        if (is_base) fprintf(out, "%.6g %.6g \"\"\n", xs[i], ys[i]);
-        else fprintf(out, "%.6g %.6g \"%g\"\n", xs[i], ys[i], gv[i]);
+        if (is_base)
+          fprintf(out, "%.6g %.6g \"\"\n", xs[i], ys[i]);
+        else
+          fprintf(out, "%.6g %.6g \"%g\"\n", xs[i], ys[i], gv[i]);
       }
       if (!rows) fprintf(out, "NaN NaN \"\"\n");
       points += rows;
@@ -580,9 +622,12 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
       f->figs->n--;
       continue;
     }
-    snprintf(g->note, sizeof g->note, "Each point is one heap growth factor (its label); "
-             "%s Lower left is better.", rel ? "both axes relative to manual (explicit frees), "
-             "dashed lines at 1." : "");
+    snprintf(g->note, sizeof g->note,
+             "Each point is one heap growth factor (its label); "
+             "%s Lower left is better.",
+             rel ? "both axes relative to manual (explicit frees), "
+                   "dashed lines at 1."
+                 : "");
     mmb_gpvars v = {.len = 0};
     char path[4400];
     mmb_fig_common_vars(f, &v, g, 760, 480);
@@ -597,4 +642,3 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
     mmb_fig_draw(f, g, "tradeoff.gp", &v);
   }
 }
-

@@ -151,12 +151,16 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
     int noisy = ok && t && t->noisy;
     ov->cells++, f->cells++;
-    if (ok) ov->ok++, f->ok++;
-    else if (skipped) ov->skipped++, f->skipped++;
-    else ov->failed++, f->failed++;
+    if (ok)
+      ov->ok++, f->ok++;
+    else if (skipped)
+      ov->skipped++, f->skipped++;
+    else
+      ov->failed++, f->failed++;
     if (noisy) ov->noisy++, f->noisy++;
     if (ok && t && !mmb_rep_is_floor(c->allocator)) measured[c->alloc] = 1;
-    if (strcmp(c->status, "corrupt") == 0 || strcmp(c->status, "nonconforming") == 0) add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
+    if (strcmp(c->status, "corrupt") == 0 || strcmp(c->status, "nonconforming") == 0)
+      add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
 
     /* Oversubscription: the runner's own column when it has one. */
     int over = 0;

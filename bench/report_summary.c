@@ -36,8 +36,10 @@ static void ratio_colour(double ratio, char *buf, size_t len) {
 }
 
 static void fmt_ratio(double r, char *buf, size_t len) {
-  if (r >= 10 || r < 0.1) snprintf(buf, len, "%.3g×", r);
-  else snprintf(buf, len, "%.2f×", r);
+  if (r >= 10 || r < 0.1)
+    snprintf(buf, len, "%.3g×", r);
+  else
+    snprintf(buf, len, "%.2f×", r);
 }
 
 /* ------------------------------------------------------------------------
@@ -52,8 +54,8 @@ static int is_failed(const mmb_rcell *c) {
   return strcmp(c->status, "ok") != 0 && strcmp(c->status, "skipped") != 0;
 }
 
-static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss,
-                    const char *id) {
+static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss, const char *id,
+                    int *single) {
   /* Columns: groups with at least one cell that ran (ok or failed). */
   hcol *cols = calloc(m->ncells + 1, sizeof *cols);
   int *rows = calloc(m->nallocs + 1, sizeof *rows);
@@ -68,7 +70,18 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     int seen = 0; /* cells are sorted, but be safe */
     for (int j = 0; j < nc && !seen; j++)
       seen = cols[j].wl == c->wl && cols[j].pidx == c->pidx && cols[j].threads == c->threads;
-    if (!seen) cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
+    /* A point that ran under one allocator only (its region calls none)
+     * has nothing to compare: it would be a column of hatching. */
+    int ran = 0;
+    for (size_t q = 0; q < m->ncells; q++) {
+      const mmb_rcell *o = &m->cells[q];
+      ran += o->wl == c->wl && o->pidx == c->pidx && o->threads == c->threads &&
+             strcmp(o->status, "skipped") != 0 && !mmb_rep_is_floor(o->allocator);
+    }
+    if (!seen && ran >= 2)
+      cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
+    else if (!seen)
+      (*single)++;
   }
   for (size_t a = 0; a < m->nallocs; a++) {
     if (mmb_rep_is_floor(m->allocs[a])) continue; /* shown in each cell's tip instead */
@@ -87,9 +100,10 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     if ((int)strlen(m->works[w].name) > longest) longest = (int)strlen(m->works[w].name);
   int bottom = 12 + longest * 6;
   int width = left + (int)ceil(cw * nc) + 10, height = top + nr * ch + bottom;
-  fprintf(f, "<svg id=\"%s\" class=\"heat\" role=\"img\" width=\"%d\" height=\"%d\" "
-             "viewBox=\"0 0 %d %d\" "
-             "font-family=\"system-ui,sans-serif\" font-size=\"11\">\n",
+  fprintf(f,
+          "<svg id=\"%s\" class=\"heat\" role=\"img\" width=\"%d\" height=\"%d\" "
+          "viewBox=\"0 0 %d %d\" "
+          "font-family=\"system-ui,sans-serif\" font-size=\"11\">\n",
           id, width, height, width, height);
   fprintf(f, "<title>%s of each cell relative to the baseline allocator</title>\n",
           rss ? "Peak RSS" : "Time per operation");
@@ -114,31 +128,36 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     int k = j;
     while (k < nc && strcmp(m->works[cols[k].wl].family, fam) == 0) k++;
     double x0 = left + j * cw, x1 = left + k * cw;
-    fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#0072B2\" "
-               "stroke-width=\"2\"/>",
+    fprintf(f,
+            "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#0072B2\" "
+            "stroke-width=\"2\"/>",
             x0 + 1, top - 4, x1 - 1, top - 4);
     if (x1 - x0 >= 28) {
-      fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#0072B2\">", (x0 + x1) / 2,
-              top - 9);
+      fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#0072B2\">",
+              (x0 + x1) / 2, top - 9);
       H(fam);
       fputs("</text>", f);
     } else {
-      fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#0072B2\" font-size=\"9\" "
-                 "transform=\"rotate(-30 %.1f %d)\">", x0, top - 9, x0, top - 9);
+      fprintf(f,
+              "<text x=\"%.1f\" y=\"%d\" fill=\"#0072B2\" font-size=\"9\" "
+              "transform=\"rotate(-30 %.1f %d)\">",
+              x0, top - 9, x0, top - 9);
       H(fam);
       fputs("</text>", f);
     }
     if (k < nc || j > 0)
-      fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#fff\" "
-                 "stroke-width=\"2\"/>\n",
+      fprintf(f,
+              "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#fff\" "
+              "stroke-width=\"2\"/>\n",
               x1, top, x1, top + nr * ch);
     for (int q = j; q < k;) {
       int wl = cols[q].wl, e = q;
       while (e < k && cols[e].wl == wl) e++;
       double cx = left + (q + e) / 2.0 * cw;
       int y = top + nr * ch + 6;
-      fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" "
-                 "dominant-baseline=\"middle\" transform=\"rotate(-90 %.1f %d)\">",
+      fprintf(f,
+              "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" "
+              "dominant-baseline=\"middle\" transform=\"rotate(-90 %.1f %d)\">",
               cx, y, cx, y);
       H(m->works[wl].name);
       fputs("</text>", f);
@@ -172,9 +191,8 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
       fmt_ratio(rr->ratio, r1, sizeof r1);
       fmt_ratio(rr->lo, r2, sizeof r2);
       fmt_ratio(rr->hi, r3, sizeof r3);
-      snprintf(tip, sizeof tip, "%s %s · %s: %s %s's [%s – %s]%s", c->workload, label,
-               c->allocator, r1, m->cells[x->base].allocator, r2, r3,
-               rr->differs ? "" : ": no difference");
+      snprintf(tip, sizeof tip, "%s %s · %s: %s %s's [%s – %s]%s", c->workload, label, c->allocator,
+               r1, m->cells[x->base].allocator, r2, r3, rr->differs ? "" : ": no difference");
     } else if (is_base) {
       snprintf(tip, sizeof tip, "%s %s · %s: the baseline", c->workload, label, c->allocator);
     } else {
@@ -191,18 +209,21 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
                  100 * fl / t->median);
       }
     }
-    fprintf(f, "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
-               "fill=\"%s\" stroke=\"#fff\" stroke-width=\"%s\"><title>",
+    fprintf(f,
+            "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+            "fill=\"%s\" stroke=\"#fff\" stroke-width=\"%s\"><title>",
             k, px, py, cw, ch, fill, cw >= 8 ? "1" : "0.5");
     H(tip);
     fputs("</title></rect>", f);
     if (is_failed(c))
-      fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#fff\" font-size=\"%d\" "
-                 "text-anchor=\"middle\" pointer-events=\"none\">×</text>",
+      fprintf(f,
+              "<text x=\"%.1f\" y=\"%.1f\" fill=\"#fff\" font-size=\"%d\" "
+              "text-anchor=\"middle\" pointer-events=\"none\">×</text>",
               px + cw / 2, py + 12, cw >= 10 ? 12 : 9);
     else if (is_base)
-      fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"#666\" "
-                 "pointer-events=\"none\"/>",
+      fprintf(f,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"#666\" "
+              "pointer-events=\"none\"/>",
               px + cw / 2, py + ch / 2.0, cw >= 8 ? 2.0 : 1.2);
     fputs("</a>\n", f);
   }
@@ -219,10 +240,16 @@ static void legend(FILE *f, int level) {
     char c[16], r[32];
     ratio_colour(ticks[i], c, sizeof c);
     fmt_ratio(ticks[i], r, sizeof r);
-    fprintf(f, "<span><i style=\"background:%s\"></i>%s%s</span>", c, i == 0 ? "≤ " : i == 5 ? "≥ " : "", r);
+    fprintf(f, "<span><i style=\"background:%s\"></i>%s%s</span>", c,
+            i == 0   ? "≤ "
+            : i == 5 ? "≥ "
+                     : "",
+            r);
   }
-  fprintf(f, "<span><i style=\"background:#f2f2f2\"></i>no difference (the %d&nbsp;%% interval "
-             "holds 1)</span>", level);
+  fprintf(f,
+          "<span><i style=\"background:#f2f2f2\"></i>no difference (the %d&nbsp;%% interval "
+          "holds 1)</span>",
+          level);
   fputs("<span><i style=\"background:#f2f2f2;text-align:center;line-height:12px\">•</i>"
         "baseline</span><span><i style=\"background:#333;color:#fff;text-align:center;"
         "line-height:12px\">×</i>failed</span><span><i class=\"hatch\"></i>not run "
@@ -280,24 +307,27 @@ static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) 
   fputs("</table>\n", f);
 }
 
-static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
-                     const mmb_gnuplot *gp, const mmb_rfigs *figs) {
+static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, const mmb_gnuplot *gp,
+                     const mmb_rfigs *figs) {
   fputs("<div id=\"warnings\" class=\"box\"><h3>What to keep in mind</h3><ul>\n", f);
   int n = 0;
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
-    measured += strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
+    measured +=
+        strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
   if (ov->noisy) {
-    fprintf(f, "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: the "
-               "coefficient of variation of their time exceeds 5&nbsp;%%. "
-               "<a href=\"?status=noisy#table\">Show them</a>.</li>\n",
+    fprintf(f,
+            "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: the "
+            "coefficient of variation of their time exceeds 5&nbsp;%%. "
+            "<a href=\"?status=noisy#table\">Show them</a>.</li>\n",
             ov->noisy, measured, measured ? 100.0 * ov->noisy / measured : 0.0);
     n++;
   }
   if (ov->oversub_cells) {
-    fprintf(f, "<li id=\"w-oversub\">%d cells ran <b>more threads than CPUs</b> (threads %s on "
-               "%d CPUs): their times include waiting for a CPU. They are marked ‡ in the "
-               "table.</li>\n",
+    fprintf(f,
+            "<li id=\"w-oversub\">%d cells ran <b>more threads than CPUs</b> (threads %s on "
+            "%d CPUs): their times include waiting for a CPU. They are marked ‡ in the "
+            "table.</li>\n",
             ov->oversub_cells, ov->oversub_threads, ov->cpus);
     n++;
   }
@@ -305,19 +335,23 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
     fputs("<li id=\"w-pmu\">No hardware PMU: ", f);
     H(ov->pmu_note);
     fputs("; counter figures show software events (and simulated counts where run with "
-          "--counters sim).</li>\n", f);
+          "--counters sim).</li>\n",
+          f);
     n++;
   }
   if (ov->bad_allocs[0]) {
     fputs("<li id=\"w-nonconforming\"><b>Nonconforming allocators</b> (refused by the probe or "
-          "with wrong results): ", f);
+          "with wrong results): ",
+          f);
     H(ov->bad_allocs);
     fputs(".</li>\n", f);
     n++;
   }
   if (ov->failed) {
-    fprintf(f, "<li id=\"w-failed\"><b>%d cell%s failed</b> (crash, timeout, corrupt result, "
-               "error): ", ov->failed, ov->failed == 1 ? "" : "s");
+    fprintf(f,
+            "<li id=\"w-failed\"><b>%d cell%s failed</b> (crash, timeout, corrupt result, "
+            "error): ",
+            ov->failed, ov->failed == 1 ? "" : "s");
     int shown = 0;
     for (size_t k = 0; k < m->ncells; k++) {
       const mmb_rcell *c = &m->cells[k];
@@ -348,11 +382,13 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
     fputs("<li id=\"noplots\">The figures could not be drawn: ", f);
     H(gp->why);
     fputs(". Their data is in <code>plots/data/</code>; the overview above needs no gnuplot."
-          "</li>\n", f);
+          "</li>\n",
+          f);
     n++;
   } else if (figs->failed) {
-    fprintf(f, "<li id=\"w-figfailed\">%d of %zu figures could not be drawn (gnuplot failed; its "
-               "messages are in <code>plots/data/*.log</code>).</li>\n",
+    fprintf(f,
+            "<li id=\"w-figfailed\">%d of %zu figures could not be drawn (gnuplot failed; its "
+            "messages are in <code>plots/data/*.log</code>).</li>\n",
             figs->failed, figs->n);
     n++;
   }
@@ -362,8 +398,10 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
     fputs("</li>\n", f);
     n++;
   }
-  if (!n) fputs("<li id=\"w-none\">Nothing went wrong: every cell that ran finished cleanly and "
-                "none is noisy.</li>\n", f);
+  if (!n)
+    fputs("<li id=\"w-none\">Nothing went wrong: every cell that ran finished cleanly and "
+          "none is noisy.</li>\n",
+          f);
   fputs("</ul>" MMB_HTML_IMGCHECK "</div>\n", f);
 }
 
@@ -385,8 +423,9 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
                           const mmb_gnuplot *gp, const mmb_rfigs *figs) {
   fputs("<section id=\"summary\"><h2>Overview</h2>\n", f);
   if (ov->ok == 0) {
-    fprintf(f, "<p class=\"warn\" id=\"no-ok\">No cell ran cleanly (%d failed, %d skipped): "
-               "there is nothing to compare. What went wrong is listed below.</p>\n",
+    fprintf(f,
+            "<p class=\"warn\" id=\"no-ok\">No cell ran cleanly (%d failed, %d skipped): "
+            "there is nothing to compare. What went wrong is listed below.</p>\n",
             ov->failed, ov->skipped);
   } else if (ov->nmeasured_allocs < 2) {
     const char *only = "";
@@ -398,27 +437,38 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
     fputs("<p class=\"note\" id=\"one-alloc\">Only one allocator (<b>", f);
     H(only);
     fputs("</b>) was measured: there is no ratio to draw. Its medians are in the full table; "
-          "run more allocators (-a) to compare.</p>\n", f);
+          "run more allocators (-a) to compare.</p>\n",
+          f);
   } else {
-    fprintf(f, "<p>Each square is one cell (workload, parameters, threads) of one allocator, "
-               "coloured by its median relative to the baseline allocator of that cell "
-               "(glibc, or manual where glibc does not run): <b style=\"color:#2166ac\">blue "
-               "is lower</b> (faster, leaner), <b style=\"color:#b2182b\">red is higher</b>; "
-               "grey where the %d&nbsp;%% interval of the ratio holds 1. Throughput workloads are "
-               "compared by time per operation too (the inverse of their throughput ratio). "
-               "Hover for the numbers, click for the row.</p>\n",
+    fprintf(f,
+            "<p>Each square is one cell (workload, parameters, threads) of one allocator, "
+            "coloured by its median relative to the baseline allocator of that cell "
+            "(glibc, or manual where glibc does not run): <b style=\"color:#2166ac\">blue "
+            "is lower</b> (faster, leaner), <b style=\"color:#b2182b\">red is higher</b>; "
+            "grey where the %d&nbsp;%% interval of the ratio holds 1. Throughput workloads are "
+            "compared by time per operation too (the inverse of their throughput ratio). "
+            "Hover for the numbers, click for the row.</p>\n",
             95);
     fputs("<div class=\"maps\"><div><h4>Time per operation ÷ baseline</h4>\n", f);
-    heatmap(f, m, ov, 0, "heat-time");
+    int single = 0, dummy = 0;
+    heatmap(f, m, ov, 0, "heat-time", &single);
     fputs("</div><div><h4>Peak RSS ÷ baseline</h4>\n", f);
-    heatmap(f, m, ov, 1, "heat-rss");
+    heatmap(f, m, ov, 1, "heat-rss", &dummy);
     fputs("</div></div>\n", f);
     legend(f, 95);
+    if (single)
+      fprintf(f,
+              "<p class=\"sub\" id=\"single\">%d parameter point%s measured under one "
+              "allocator only (the measured region calls none, e.g. stack variants) %s left "
+              "out of the maps: %s in the full table.</p>\n",
+              single, single == 1 ? "" : "s", single == 1 ? "is" : "are",
+              single == 1 ? "it is" : "they are");
   }
   fputs("<h3>Per family</h3>\n", f);
   family_table(f, m, ov);
   warnings(f, m, ov, gp, figs);
   /* When the parser got here: the time to the overview, for the test. */
   fputs("</section>\n<script>document.getElementById('summary').setAttribute('data-ms', "
-        "Math.round(performance.now()));</script>\n", f);
+        "Math.round(performance.now()));</script>\n",
+        f);
 }

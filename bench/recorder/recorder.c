@@ -69,6 +69,8 @@ static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)
 enum { ST_NEW = 0, ST_INIT = 1, ST_ON = 2, ST_OFF = 3 };
 static _Atomic int g_state;
 static int g_fd = -1;
+static dev_t g_dev; /* the trace file: a program that closes or reuses our */
+static ino_t g_ino; /* descriptor must not get records written elsewhere */
 static uint32_t g_image;
 static uint64_t g_end;            /* file end: where the next chunk goes */
 static atomic_flag g_lock = ATOMIC_FLAG_INIT; /* guards g_end and file growth */
@@ -180,6 +182,15 @@ static int open_trace(const char *path, uint64_t ppid) {
     g_image = 0;
     g_end = MMB_TRACE_HEADER_BYTES;
   }
+  /* out of the way of programs that dup2 onto low descriptors */
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, 900);
+  if (high >= 0) {
+    close(fd);
+    fd = high;
+  }
+  if (fstat(fd, &st) != 0) goto fail;
+  g_dev = st.st_dev;
+  g_ino = st.st_ino;
   g_fd = fd;
   return 0;
 fail:
@@ -196,6 +207,11 @@ static int new_chunk(tstate *ts) {
   ts->next_bytes = bytes < CHUNK_MAX ? 2 * bytes : CHUNK_MAX;
   lock();
   uint64_t off = g_end;
+  struct stat st;
+  if (fstat(g_fd, &st) != 0 || st.st_dev != g_dev || st.st_ino != g_ino) { /* closed or replaced */
+    unlock();
+    return -1;
+  }
   int rc = fallocate(g_fd, 0, (off_t)off, bytes);
   if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) rc = ftruncate(g_fd, (off_t)(off + bytes));
   if (rc == 0) g_end = off + bytes;
