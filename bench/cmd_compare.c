@@ -24,6 +24,7 @@
 #include "stats.h"
 
 #define SIGNIFICANT_P 0.05
+#define PLOT_MAX_CELLS 60 /* bars in compare-time/-rss.svg */
 /* p-values of all cells of one metric form one family, adjusted together */
 #define ADJUST MMB_ADJ_BH
 
@@ -359,6 +360,18 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
       idx[j] = idx[j - 1];
       idx[j - 1] = t;
     }
+  /* A labelled bar per cell stays readable up to a few dozen cells: beyond,
+   * the largest increases and decreases (compare.html draws every cell). */
+  char full_title[300];
+  snprintf(full_title, sizeof full_title, "%s", title);
+  if (m > PLOT_MAX_CELLS) {
+    size_t half = PLOT_MAX_CELLS / 2;
+    memmove(idx + half, idx + m - half, half * sizeof *idx);
+    snprintf(full_title, sizeof full_title, "%s: the %d largest changes of %zu", title,
+             PLOT_MAX_CELLS, m);
+    m = PLOT_MAX_CELLS;
+  }
+  title = full_title;
   char path[4400];
   snprintf(path, sizeof path, "%s/data/%s.dat", outdir, name);
   FILE *f = fopen(path, "w");

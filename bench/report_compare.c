@@ -78,15 +78,24 @@ static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id
           rss ? "peak RSS" : "time per operation");
   static const double nice[] = {0.1, 0.2,  0.25, 0.5, 0.67, 0.8, 0.9, 1,
                                 1.1, 1.25, 1.5,  2,   3,    4,   5,   10};
-  for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++) {
-    if (nice[k] < ymin || nice[k] > ymax) continue;
-    double y = Y(nice[k]);
-    fprintf(f,
-            "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>"
-            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">"
-            "%g×</text>\n",
-            left, W - right, y, y, nice[k] == 1 ? "#555" : "#e4e4e4",
-            nice[k] == 1 ? " stroke-dasharray=\"4 3\"" : "", left - 5, y, nice[k]);
+  /* Ticks at usual ratios, 1 always, none closer than 14 px to another. */
+  double drawn_y[32];
+  int nd = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++) {
+      if (nice[k] < ymin || nice[k] > ymax || (pass == 0) != (nice[k] == 1)) continue;
+      double y = Y(nice[k]);
+      int close = 0;
+      for (int q = 0; q < nd; q++) close |= fabs(drawn_y[q] - y) < 14;
+      if (close || nd == 32) continue;
+      drawn_y[nd++] = y;
+      fprintf(f,
+              "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>"
+              "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">"
+              "%g×</text>\n",
+              left, W - right, y, y, nice[k] == 1 ? "#555" : "#e4e4e4",
+              nice[k] == 1 ? " stroke-dasharray=\"4 3\"" : "", left - 5, y, nice[k]);
+    }
   }
   fprintf(f,
           "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu cells sorted by B/A (largest "
@@ -123,10 +132,13 @@ static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id
 }
 
 static void counts(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *what) {
-  int up = 0, down = 0, same = 0;
+  int up = 0, down = 0, same = 0, k = 0;
+  double logsum = 0;
   for (size_t i = 0; i < n; i++) {
     const mmb_cratio *r = pick(&c[i], rss);
-    if (!r->have) continue;
+    if (!r->have || !(r->ratio > 0)) continue;
+    logsum += log(r->ratio);
+    k++;
     if (!r->sig)
       same++;
     else if (r->ratio > 1)
@@ -136,8 +148,11 @@ static void counts(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *w
   }
   fprintf(f,
           "<li><b>%s</b>: <span class=\"up\">%d higher</span>, <span class=\"down\">%d lower"
-          "</span>, %d without a significant change</li>\n",
+          "</span>, %d without a significant change",
           what, up, down, same);
+  if (k)
+    fprintf(f, "; over the %d cells B/A has a geometric mean of <b>%.3f×</b>", k, exp(logsum / k));
+  fputs("</li>\n", f);
 }
 
 /* When no single cell can reach the corrected level at these repetition
@@ -272,10 +287,12 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
   }
   int any = 0;
   for (size_t i = 0; i < n; i++) any |= c[i].t.have || c[i].r.have;
-  fprintf(f,
-          "<ul class=\"counts\"><li>%zu cells in common; a change is significant when its "
-          "%s-adjusted p-value over all of them is below %.2g.</li>\n",
-          n, pg->method, pg->alpha);
+  fprintf(
+      f,
+      "<ul class=\"counts\"><li>%zu cells in common (failed or skipped ones on either side have no "
+      "ratio); a change is significant when its "
+      "%s-adjusted p-value over all of them is below %.2g.</li>\n",
+      n, pg->method, pg->alpha);
   counts(f, c, n, 0, "time per operation");
   counts(f, c, n, 1, "peak RSS");
   fputs("</ul>\n", f);
