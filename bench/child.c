@@ -158,8 +158,16 @@ static void child_exec(char *const argv[], const mmb_spawn_opts *o, int res_w, i
     dprintf(err_w, "cannot open %s: %s\n", o->stdin_path, strerror(errno));
     _exit(127);
   }
+  int out = out_w >= 0 ? out_w : devnull;
+  if (o->stdout_path && out_w < 0) {
+    out = open(o->stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out < 0) {
+      dprintf(err_w, "cannot write %s: %s\n", o->stdout_path, strerror(errno));
+      _exit(127);
+    }
+  }
   dup2(in, 0);
-  dup2(out_w >= 0 ? out_w : devnull, 1);
+  dup2(out, 1);
   dup2(err_w, 2);
   if (res_w >= 0) dup2(res_w, 3);
   if (o->pin) apply_pin(o->pin);

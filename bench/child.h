@@ -63,7 +63,8 @@ typedef struct mmb_spawn_opts {
   const char *cwd;            /* NULL = the parent's */
   const char *stdin_path;     /* NULL = /dev/null */
   int result_fd;              /* 1: a pipe on the child's descriptor 3 */
-  int out_pipe;               /* 1: stdout to a pipe, else /dev/null */
+  int out_pipe;               /* 1: stdout to a pipe, else /dev/null (or stdout_path) */
+  const char *stdout_path;    /* non-NULL: stdout to this new file (not with out_pipe) */
   int hold;                   /* 1: the child waits for mmb_proc_release to exec */
   int search_path;            /* 1: argv[0] is looked up in PATH */
   const char *cgroup;         /* memory cgroup to join before exec (NULL = none) */

@@ -28,7 +28,8 @@
 
 static void record_usage(FILE *out) {
   fprintf(out,
-          "usage: mmbench trace record -o FILE [--under ALLOC] [--children own|none] -- COMMAND [ARGS...]\n"
+          "usage: mmbench trace record -o FILE [--under ALLOC] [--children own|none] -- COMMAND "
+          "[ARGS...]\n"
           "Runs COMMAND with the recording library preloaded and writes every malloc, calloc,\n"
           "realloc, free, posix_memalign, aligned_alloc, memalign, valloc, pvalloc and\n"
           "malloc_usable_size call, with its thread and a global order, to FILE.\n"
@@ -121,8 +122,11 @@ static int compact(const char *path, compact_stats *cs, char *err, size_t errlen
   fclose(f);
   if (len < MMB_TRACE_HEADER_BYTES || memcmp(d, MMB_TRACE_MAGIC, 8) != 0) {
     free(d);
-    snprintf(err, errlen, "%s: no trace was written (%zu bytes): the program made no allocator call the recorder saw, "
-             "or did not load it (a static or setuid program?)", path, len);
+    snprintf(err, errlen,
+             "%s: no trace was written (%zu bytes): the program made no allocator call the "
+             "recorder saw, "
+             "or did not load it (a static or setuid program?)",
+             path, len);
     return -1;
   }
   size_t w = MMB_TRACE_HEADER_BYTES, off = MMB_TRACE_HEADER_BYTES;
@@ -167,7 +171,8 @@ static int compact_children(const char *abs, time_t start) {
   struct dirent *e;
   while ((e = readdir(d))) {
     const char *s = e->d_name;
-    if (strncmp(s, base, bl) != 0 || s[bl] != '.' || !s[bl + 1] || strspn(s + bl + 1, "0123456789") != strlen(s + bl + 1))
+    if (strncmp(s, base, bl) != 0 || s[bl] != '.' || !s[bl + 1] ||
+        strspn(s + bl + 1, "0123456789") != strlen(s + bl + 1))
       continue;
     char path[2 * PATH_MAX + 2], err[PATH_MAX + 200];
     struct stat st;
@@ -208,9 +213,12 @@ static int cmd_record(int argc, char **argv) {
     }
   }
   char msg[PATH_MAX + 300];
-  if (!out || !*out) return mmb_usage_error("trace record", "missing -o FILE (where the trace goes)");
+  if (!out || !*out)
+    return mmb_usage_error("trace record", "missing -o FILE (where the trace goes)");
   if (optind >= argc)
-    return mmb_usage_error("trace record", "missing the command to record (mmbench trace record -o FILE -- COMMAND ARGS...)");
+    return mmb_usage_error(
+        "trace record",
+        "missing the command to record (mmbench trace record -o FILE -- COMMAND ARGS...)");
   if (strcmp(children, "own") != 0 && strcmp(children, "none") != 0) {
     snprintf(msg, sizeof msg, "--children must be own or none, not '%s'", children);
     return mmb_usage_error("trace record", msg);
@@ -222,7 +230,10 @@ static int cmd_record(int argc, char **argv) {
     return mmb_usage_error("trace record", msg);
   }
   if (spec.alloc->kind != MMB_KIND_PRELOAD || spec.base) {
-    snprintf(msg, sizeof msg, "--under %s: only a preloaded malloc can be recorded under (glibc, jemalloc, mimalloc, tcmalloc, preload:PATH)", under);
+    snprintf(msg, sizeof msg,
+             "--under %s: only a preloaded malloc can be recorded under (glibc, jemalloc, "
+             "mimalloc, tcmalloc, preload:PATH)",
+             under);
     return mmb_usage_error("trace record", msg);
   }
   if (spec.alloc->unavailable) {
@@ -237,7 +248,9 @@ static int cmd_record(int argc, char **argv) {
   }
   char lib[PATH_MAX];
   if (recorder_path(lib, sizeof lib) != 0) {
-    snprintf(msg, sizeof msg, "the recording library %s is missing (build it: make build; or set MMB_TRACE_LIB)", lib);
+    snprintf(msg, sizeof msg,
+             "the recording library %s is missing (build it: make build; or set MMB_TRACE_LIB)",
+             lib);
     return mmb_usage_error("trace record", msg);
   }
   /* the output: must be writable; an absolute path (the program may chdir) */
@@ -303,13 +316,16 @@ static int cmd_record(int argc, char **argv) {
     fprintf(stderr, "mmbench trace record: %s\n", err);
     return rc ? rc : 1;
   }
-  fprintf(stderr, "mmbench trace record: %s: %llu records in %llu bytes (%.1f bytes per record), %.2f s; %s %d\n",
+  fprintf(stderr,
+          "mmbench trace record: %s: %llu records in %llu bytes (%.1f bytes per record), %.2f s; "
+          "%s %d\n",
           out, (unsigned long long)cs.records, (unsigned long long)cs.bytes,
           cs.records ? (double)(cs.bytes - MMB_TRACE_HEADER_BYTES) / (double)cs.records : 0.0, secs,
           WIFEXITED(status) ? "program exited with status" : "program killed by signal",
           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
   if (nchildren)
-    fprintf(stderr, "mmbench trace record: %d fork child(ren) recorded to %s.<pid>\n", nchildren, out);
+    fprintf(stderr, "mmbench trace record: %d fork child(ren) recorded to %s.<pid>\n", nchildren,
+            out);
   return rc;
 }
 
@@ -335,7 +351,8 @@ static int cmd_info(int argc, char **argv) {
   if (optind != argc - 1) return mmb_usage_error("trace info", "needs exactly one trace FILE");
   mmb_trace t;
   char err[600];
-  if (mmb_trace_load(argv[optind], &t, err, sizeof err) != 0) return mmb_usage_error("trace info", err);
+  if (mmb_trace_load(argv[optind], &t, err, sizeof err) != 0)
+    return mmb_usage_error("trace info", err);
   int rc = mmb_trace_info_print(&t, argv[optind], json, stdout);
   mmb_trace_free(&t);
   return rc;

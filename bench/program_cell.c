@@ -267,13 +267,17 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     if (a->kind == MMB_KIND_PRELOAD && a->library && *a->library) lib = a->library;
   }
   int injected = -2; /* -2: nothing to check (nothing preloaded, or under valgrind) */
+  /* stdout goes to a file, read after the exit: no pipe for the program to
+   * wait on while it runs, as when it writes its output anywhere */
+  char out_path[PATH_MAX + 16];
+  snprintf(out_path, sizeof out_path, "%s/.stdout", tmp);
   mmb_spawn_opts measured = {.spec = s->spec,
                              .preload = s->preload,
                              .env = envp,
                              .pin = s->pin,
                              .cwd = cwd,
                              .stdin_path = in[0] ? in : NULL,
-                             .out_pipe = 1,
+                             .stdout_path = out_path,
                              .hold = 1,
                              .search_path = 1,
                              .cgroup = s->cgroup};
@@ -287,7 +291,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     /* The server gets the allocator; its client is the fixed work. */
     mmb_spawn_opts so = measured;
     so.stdin_path = NULL;
-    so.out_pipe = 0;
+    so.stdout_path = NULL; /* the server's output: /dev/null */
     if ((rc = mmb_spawn(sargv, &so, &server)) != 0) {
       mmb_record_fail(rec, "error", "cannot start the server %s: %s", sargv[0], strerror(-rc));
       goto out;
@@ -366,6 +370,13 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     if (classify_exit(rec, "", status, timed_out, s->timeout, p->expect_exit, p->crash_stderr, &io))
       goto out;
+  }
+  FILE *outf = fopen(out_path, "r"); /* the output, checked after the exit */
+  if (outf) {
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, outf)) > 0) on_stdout(&scan, buf, got);
+    fclose(outf);
   }
   if (scan.line_len) scan_line(&scan);
 

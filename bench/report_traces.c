@@ -3,10 +3,12 @@
  * trace (trace-replay file=NAME), each allocator's time relative to glibc
  * measured both ways, side by side, and how far the two agree: the ranking
  * (Spearman's rank correlation, 1 = same order) and the largest gap between
- * the ratios. A replay times only the allocator calls (and the touches), so
- * its ratios are sharper than the program's; "predicts" is what the replay
- * says the program's ratio should be if only those calls changed:
- * (program_base - replay_base + replay_X) / program_base.
+ * the ratios. Both wall time and CPU time are compared (CPU time is the
+ * steadier one on a busy machine). A replay times only the allocator calls
+ * (and the touches), so its ratios are sharper than the program's;
+ * "predicts" is what the replay says the program's ratio should be if only
+ * those calls changed: (program_base - replay_base + replay_X) / program_base.
+ * A cell counts when it has a median, even if some repetitions failed.
  * HTML for report.html, text for the terminal summary. */
 #include <math.h>
 #include <stdlib.h>
@@ -16,25 +18,46 @@
 #include "report.h"
 
 #define MAXA 32
+enum { WALL, CPU, NMETRIC };
+static const char *const metric_names[NMETRIC] = {"wall_ns", "cpu_ns"};
+static const char *const metric_labels[NMETRIC] = {"wall time", "CPU time"};
 
 typedef struct pair_row {
   const char *alloc;
-  double prog, replay; /* median wall ns */
+  double prog[NMETRIC], replay[NMETRIC]; /* medians, ns (NAN: not measured) */
 } pair_row;
 
 typedef struct pair {
-  const char *name;       /* program (= trace) name */
+  const char *name; /* program (= trace) name */
   char prog_params[256], replay_params[256];
   pair_row rows[MAXA];
-  int n, base;            /* rows; index of glibc (or the first) */
-  double rho, gap;        /* rank correlation; largest |replay ratio / program ratio - 1| */
-  const char *gap_alloc;
+  int n, base;                       /* rows; index of glibc (or the first) */
+  double rho[NMETRIC], gap[NMETRIC]; /* rank correlation; largest |replay / program ratio - 1| */
+  const char *gap_alloc[NMETRIC];
 } pair;
 
-static double median_wall(const mmb_rmodel *m, const mmb_rcell *c) {
-  if (strcmp(c->status, "ok") != 0) return NAN;
-  const mmb_rstat *s = mmb_rep_stat(m, c, "wall_ns");
-  return s && s->have ? s->median : NAN;
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median of a metric over the cell's ok repetitions: wall time from
+ * summary.csv, CPU time from its runs.csv rows (summary.csv has no CPU). */
+static double median_of(const mmb_rmodel *m, const mmb_rcell *c, int metric) {
+  if (metric == WALL) {
+    const mmb_rstat *s = mmb_rep_stat(m, c, metric_names[metric]);
+    return s && s->have ? s->median : NAN;
+  }
+  int cs = mmb_table_col(m->runs, "status"), cv = mmb_table_col(m->runs, metric_names[metric]);
+  double v[256];
+  size_t n = 0;
+  for (size_t i = 0; i < c->nrows && n < 256; i++) {
+    double x = mmb_table_numv(m->runs, c->rows[i], cv);
+    if (strcmp(mmb_table_get(m->runs, c->rows[i], cs), "ok") == 0 && !isnan(x)) v[n++] = x;
+  }
+  if (!n) return NAN;
+  qsort(v, n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* Ranks (1 = fastest, ties averaged) of v[0..n). */
@@ -46,9 +69,12 @@ static void ranks(const double *v, int n, double *r) {
   }
 }
 
-static double spearman(const pair *p) {
+static double spearman(const pair *p, int mt) {
   double a[MAXA], b[MAXA], ra[MAXA], rb[MAXA];
-  for (int i = 0; i < p->n; i++) a[i] = p->rows[i].prog, b[i] = p->rows[i].replay;
+  for (int i = 0; i < p->n; i++) {
+    a[i] = p->rows[i].prog[mt], b[i] = p->rows[i].replay[mt];
+    if (isnan(a[i]) || isnan(b[i])) return NAN;
+  }
   ranks(a, p->n, ra);
   ranks(b, p->n, rb);
   double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
@@ -61,21 +87,34 @@ static double spearman(const pair *p) {
   return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
 }
 
-/* The pairs of the model (at most max): 1 thread, touch=word, no floor. */
+static double ratio(const pair *p, int i, int mt, int replay) {
+  const pair_row *r = &p->rows[i], *b = &p->rows[p->base];
+  return replay ? r->replay[mt] / b->replay[mt] : r->prog[mt] / b->prog[mt];
+}
+
+static double predicts(const pair *p, int i, int mt) {
+  const pair_row *b = &p->rows[p->base];
+  return (b->prog[mt] - b->replay[mt] + p->rows[i].replay[mt]) / b->prog[mt];
+}
+
+/* The pairs of the model (at most max): 1 thread, touch=word, not floor. */
 static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   int np = 0;
   for (size_t i = 0; i < m->ncells && np < max; i++) {
     const mmb_rcell *r = &m->cells[i];
-    char file[256], floor[16], touch[16];
-    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 || strcmp(r->allocator, "floor") == 0) continue;
+    char file[256], touch[16];
+    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 ||
+        strcmp(r->allocator, "floor") == 0)
+      continue;
     if (!mmb_rep_param(r->params, "file", file, sizeof file)) continue;
-    if (mmb_rep_param(r->params, "floor", floor, sizeof floor) && strcmp(floor, "0") != 0) continue;
-    if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0) continue;
+    if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0)
+      continue;
     pair *p = NULL;
     for (int k = 0; k < np; k++)
-      if (strcmp(out[k].name, file) == 0 && strcmp(out[k].replay_params, r->params) == 0) p = &out[k];
+      if (strcmp(out[k].name, file) == 0 && strcmp(out[k].replay_params, r->params) == 0)
+        p = &out[k];
     if (!p) {
-      /* the program cells: the workload named like the trace, 1 thread, first params seen */
+      /* the program: the workload named like the trace, 1 thread, first params seen */
       const mmb_rcell *pc = NULL;
       for (size_t j = 0; j < m->ncells && !pc; j++)
         if (strcmp(m->cells[j].workload, file) == 0 && m->cells[j].threads == 1) pc = &m->cells[j];
@@ -87,67 +126,86 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
       snprintf(p->replay_params, sizeof p->replay_params, "%s", r->params);
     }
     const mmb_rcell *pc = mmb_rep_find(m, p->name, p->prog_params, r->allocator, 1);
-    double a = pc ? median_wall(m, pc) : NAN, b = median_wall(m, r);
-    if (isnan(a) || isnan(b) || p->n == MAXA) continue;
-    p->rows[p->n++] = (pair_row){r->allocator, a, b};
+    if (!pc || p->n == MAXA) continue;
+    pair_row row = {.alloc = r->allocator};
+    for (int mt = 0; mt < NMETRIC; mt++) {
+      row.prog[mt] = median_of(m, pc, mt);
+      row.replay[mt] = median_of(m, r, mt);
+    }
+    if (isnan(row.prog[WALL]) || isnan(row.replay[WALL])) continue;
+    p->rows[p->n++] = row;
   }
   for (int k = 0; k < np; k++) {
     pair *p = &out[k];
     p->base = 0;
     for (int i = 0; i < p->n; i++)
       if (strcmp(p->rows[i].alloc, "glibc") == 0) p->base = i;
-    p->rho = p->n >= 3 ? spearman(p) : NAN;
-    p->gap = 0;
-    p->gap_alloc = NULL;
-    for (int i = 0; i < p->n && p->n > 1; i++) {
-      double rp = p->rows[i].prog / p->rows[p->base].prog, rr = p->rows[i].replay / p->rows[p->base].replay;
-      double g = fabs(rr / rp - 1);
-      if (g >= p->gap) p->gap = g, p->gap_alloc = p->rows[i].alloc;
+    for (int mt = 0; mt < NMETRIC; mt++) {
+      p->rho[mt] = p->n >= 3 ? spearman(p, mt) : NAN;
+      p->gap[mt] = 0;
+      p->gap_alloc[mt] = NULL;
+      for (int i = 0; i < p->n && p->n > 1; i++) {
+        double g = fabs(ratio(p, i, mt, 1) / ratio(p, i, mt, 0) - 1);
+        if (!isnan(g) && g >= p->gap[mt]) p->gap[mt] = g, p->gap_alloc[mt] = p->rows[i].alloc;
+      }
     }
   }
   return np;
 }
 
-static double predicts(const pair *p, int i) {
-  const pair_row *b = &p->rows[p->base];
-  return (b->prog - b->replay + p->rows[i].replay) / b->prog;
+static void verdict(const pair *p, int mt, char *buf, size_t len) {
+  char rho[80] = "too few allocators for a rank correlation";
+  if (!isnan(p->rho[mt]))
+    snprintf(rho, sizeof rho, "rank correlation %.2f (%s)", p->rho[mt],
+             p->rho[mt] > 0.999  ? "the same order"
+             : p->rho[mt] >= 0.8 ? "nearly the same order"
+                                 : "a different order");
+  snprintf(buf, len, "%s: %s; ratios to %s differ by at most %.0f%% (%s)", metric_labels[mt], rho,
+           p->rows[p->base].alloc, 100 * p->gap[mt], p->gap_alloc[mt] ? p->gap_alloc[mt] : "-");
 }
 
-static void verdict(const pair *p, char *buf, size_t len) {
-  char rho[64] = "too few allocators for a rank correlation";
-  if (!isnan(p->rho))
-    snprintf(rho, sizeof rho, "rank correlation %.2f (%s)", p->rho,
-             p->rho > 0.999 ? "the same order" : p->rho >= 0.8 ? "nearly the same order" : "a different order");
-  snprintf(buf, len, "%s; ratios to %s differ by at most %.0f%% (%s)", rho, p->rows[p->base].alloc,
-           100 * p->gap, p->gap_alloc ? p->gap_alloc : "-");
+static void cell3(FILE *f, double a, double b, double c) {
+  if (isnan(a) || isnan(b) || isnan(c))
+    fputs("<td>-</td><td>-</td><td>-</td>", f);
+  else
+    fprintf(f, "<td>%.2f</td><td>%.2f</td><td>%.2f</td>", a, b, c);
 }
 
 void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m) {
   pair pairs[16];
   int np = find_pairs(m, pairs, 16);
   if (!np) return;
-  fputs("<h2 id=\"traces\">Programs and their replays</h2>\n<p>Each program run directly under each malloc, "
-        "and its recorded allocation trace replayed (<code>trace-replay</code>) under the same allocators: "
-        "time relative to the first column's baseline, medians of wall time.</p>\n", f);
+  fputs("<h2 id=\"traces\">Programs and their replays</h2>\n<p>Each program run directly under "
+        "each malloc, and its recorded allocation trace replayed (<code>trace-replay</code>) under "
+        "the same allocators: medians relative to the baseline. A replay times only the allocator "
+        "calls, so its ratios are sharper; <i>predicts</i> is the program's ratio if only those "
+        "calls changed.</p>\n",
+        f);
   for (int k = 0; k < np; k++) {
     const pair *p = &pairs[k];
-    char v[256], a[32], b[32];
+    char v[300];
     fputs("<h3>", f);
     mmb_html_text(f, p->name);
-    fputs("</h3>\n<table><tr><th>allocator</th><th>program</th><th>÷ base</th><th>replay</th><th>÷ base</th><th>replay predicts for the program</th></tr>\n", f);
+    fputs(
+        "</h3>\n<table><tr><th rowspan=\"2\">allocator</th><th colspan=\"3\">wall time</th>"
+        "<th colspan=\"3\">CPU time</th></tr>\n<tr><th>program</th><th>replay</th><th>predicts</th>"
+        "<th>program</th><th>replay</th><th>predicts</th></tr>\n",
+        f);
     for (int i = 0; i < p->n; i++) {
-      const pair_row *r = &p->rows[i];
-      mmb_rep_fmt_si(r->prog * 1e-9, "s", a, sizeof a);
-      mmb_rep_fmt_si(r->replay * 1e-9, "s", b, sizeof b);
       fputs("<tr><td>", f);
-      mmb_html_text(f, r->alloc);
-      fprintf(f, "</td><td>%s</td><td>%.2f</td><td>%s</td><td>%.2f</td><td>%.2f</td></tr>\n", a,
-              r->prog / p->rows[p->base].prog, b, r->replay / p->rows[p->base].replay, predicts(p, i));
+      mmb_html_text(f, p->rows[i].alloc);
+      fputs("</td>", f);
+      for (int mt = 0; mt < NMETRIC; mt++)
+        cell3(f, ratio(p, i, mt, 0), ratio(p, i, mt, 1), predicts(p, i, mt));
+      fputs("</tr>\n", f);
     }
-    verdict(p, v, sizeof v);
-    fputs("</table>\n<p>", f);
-    mmb_html_text(f, v);
-    fputs(".</p>\n", f);
+    fputs("</table>\n", f);
+    for (int mt = 0; mt < NMETRIC; mt++) {
+      verdict(p, mt, v, sizeof v);
+      fputs("<p>", f);
+      mmb_html_text(f, v);
+      fputs(".</p>\n", f);
+    }
   }
 }
 
@@ -156,13 +214,23 @@ void mmb_rep_traces_text(const mmb_rmodel *m, FILE *out) {
   int np = find_pairs(m, pairs, 16);
   for (int k = 0; k < np; k++) {
     const pair *p = &pairs[k];
-    char v[256];
-    fprintf(out, "\n%s: program vs its replayed trace (wall time ÷ %s)\n", p->name, p->rows[p->base].alloc);
-    for (int i = 0; i < p->n; i++)
-      fprintf(out, "  %-12s program %5.2f   replay %5.2f   (replay predicts %5.2f for the program)\n",
-              p->rows[i].alloc, p->rows[i].prog / p->rows[p->base].prog,
-              p->rows[i].replay / p->rows[p->base].replay, predicts(p, i));
-    verdict(p, v, sizeof v);
-    fprintf(out, "  %s\n", v);
+    char v[300];
+    fprintf(out,
+            "\n%s: program vs its replayed trace, ÷ %s (replay predicts: the program's ratio if "
+            "only the allocator calls changed)\n",
+            p->name, p->rows[p->base].alloc);
+    fprintf(out, "  %-12s %-33s %s\n", "", "wall: program  replay  predicts",
+            "CPU: program  replay  predicts");
+    for (int i = 0; i < p->n; i++) {
+      fprintf(out, "  %-12s", p->rows[i].alloc);
+      for (int mt = 0; mt < NMETRIC; mt++)
+        fprintf(out, "       %7.2f %7.2f %9.2f", ratio(p, i, mt, 0), ratio(p, i, mt, 1),
+                predicts(p, i, mt));
+      fputc('\n', out);
+    }
+    for (int mt = 0; mt < NMETRIC; mt++) {
+      verdict(p, mt, v, sizeof v);
+      fprintf(out, "  %s\n", v);
+    }
   }
 }

@@ -14,7 +14,7 @@
 #define NFN (MMB_TOP_USABLE + MMB_TAL_COUNT)
 
 typedef struct stats {
-  uint64_t calls[NFN];       /* by function (aligned variants after USABLE) */
+  uint64_t calls[NFN]; /* by function (aligned variants after USABLE) */
   uint64_t total_calls;
   uint64_t free_null, failed; /* free(NULL); allocations that returned NULL */
   uint64_t sizes[NBUCKETS];
@@ -31,7 +31,8 @@ static int fn_index(const mmb_trace_ev *e) {
 /* Slot MMB_TOP_ALIGNED - 1 stays empty: aligned calls count by variant. */
 static int fn_used(int i) { return i != MMB_TOP_ALIGNED - 1; }
 static const char *fn_name(int i) {
-  return i < MMB_TOP_USABLE ? mmb_trace_op_name(i + 1, 0) : mmb_trace_op_name(MMB_TOP_ALIGNED, i - MMB_TOP_USABLE);
+  return i < MMB_TOP_USABLE ? mmb_trace_op_name(i + 1, 0)
+                            : mmb_trace_op_name(MMB_TOP_ALIGNED, i - MMB_TOP_USABLE);
 }
 
 static int bucket(uint64_t size) {
@@ -61,23 +62,29 @@ static int gather(const mmb_trace *t, stats *s) {
   s->life_calls = malloc(t->nev * sizeof *s->life_calls + 8);
   s->life_bytes = malloc(t->nev * sizeof *s->life_bytes + 8);
   int rc = -1;
-  if (!size || !born_call || !born_bytes || !born_thread || !live || !s->life_calls || !s->life_bytes) goto out;
+  if (!size || !born_call || !born_bytes || !born_thread || !live || !s->life_calls ||
+      !s->life_bytes)
+    goto out;
   for (size_t i = 0; i < t->nev; i++) {
     const mmb_trace_ev *e = &t->ev[i];
     if (!mmb_trace_is_call(e)) {
-      if (e->op >= MMB_TOP_THREAD_START && e->op <= MMB_TOP_FORK) s->thread_events[e->op - MMB_TOP_THREAD_START]++;
+      if (e->op >= MMB_TOP_THREAD_START && e->op <= MMB_TOP_FORK)
+        s->thread_events[e->op - MMB_TOP_THREAD_START]++;
       continue;
     }
     s->calls[fn_index(e)]++;
     s->total_calls++;
     if (e->op == MMB_TOP_FREE && !e->ptr) s->free_null++;
     if (e->unknown) {
-      if (e->op == MMB_TOP_FREE) s->unknown_free++;
-      else if (e->op == MMB_TOP_REALLOC) s->unknown_realloc++;
-      else s->unknown_usable++;
+      if (e->op == MMB_TOP_FREE)
+        s->unknown_free++;
+      else if (e->op == MMB_TOP_REALLOC)
+        s->unknown_realloc++;
+      else
+        s->unknown_usable++;
     }
-    int allocates = e->op == MMB_TOP_MALLOC || e->op == MMB_TOP_CALLOC || e->op == MMB_TOP_ALIGNED ||
-                    (e->op == MMB_TOP_REALLOC && e->size);
+    int allocates = e->op == MMB_TOP_MALLOC || e->op == MMB_TOP_CALLOC ||
+                    e->op == MMB_TOP_ALIGNED || (e->op == MMB_TOP_REALLOC && e->size);
     if (allocates) s->sizes[bucket(e->size)]++;
     if (allocates && !e->ptr) s->failed++;
     if (e->rel != MMB_TB_NONE && e->op != MMB_TOP_USABLE && live[e->rel]) {
@@ -125,10 +132,11 @@ out:
 static void blockers(const stats *s, char *buf, size_t len) {
   buf[0] = 0;
   if (s->unknown_free || s->unknown_realloc)
-    snprintf(buf, len,
-             "%llu free(s) and %llu realloc(s) of a pointer that is not live (trace-replay refuses the "
-             "trace; -p unknown=skip replays without those calls)",
-             (unsigned long long)s->unknown_free, (unsigned long long)s->unknown_realloc);
+    snprintf(
+        buf, len,
+        "%llu free(s) and %llu realloc(s) of a pointer that is not live (trace-replay refuses the "
+        "trace; -p unknown=skip replays without those calls)",
+        (unsigned long long)s->unknown_free, (unsigned long long)s->unknown_realloc);
 }
 
 static cJSON *to_json(const mmb_trace *t, const char *path, const stats *s) {
@@ -136,7 +144,8 @@ static cJSON *to_json(const mmb_trace *t, const char *path, const stats *s) {
   cJSON_AddStringToObject(j, "file", path);
   cJSON_AddNumberToObject(j, "version", t->version);
   cJSON_AddNumberToObject(j, "bytes", (double)t->file_bytes);
-  cJSON_AddNumberToObject(j, "bytes_per_call", s->total_calls ? (double)t->file_bytes / (double)s->total_calls : 0);
+  cJSON_AddNumberToObject(j, "bytes_per_call",
+                          s->total_calls ? (double)t->file_bytes / (double)s->total_calls : 0);
   cJSON_AddNumberToObject(j, "pid", (double)t->pid);
   cJSON_AddNumberToObject(j, "images", t->images);
   cJSON_AddNumberToObject(j, "calls", (double)s->total_calls);
@@ -169,11 +178,14 @@ static cJSON *to_json(const mmb_trace *t, const char *path, const stats *s) {
   cJSON_AddNumberToObject(j, "live_at_end_blocks", (double)s->live_at_end);
   cJSON *life = cJSON_AddObjectToObject(j, "lifetimes");
   cJSON_AddNumberToObject(life, "released", (double)s->releases);
-  const char *names[] = {"calls_median", "calls_p90", "calls_max", "bytes_median", "bytes_p90", "bytes_max"};
+  const char *names[] = {"calls_median", "calls_p90", "calls_max",
+                         "bytes_median", "bytes_p90", "bytes_max"};
   double ps[] = {0.5, 0.9, 1.0};
   for (int k = 0; k < 6; k++)
-    cJSON_AddNumberToObject(life, names[k], (double)pct(k < 3 ? s->life_calls : s->life_bytes, s->releases, ps[k % 3]));
-  cJSON_AddNumberToObject(j, "remote_free_share", s->releases ? (double)s->remote_releases / (double)s->releases : 0);
+    cJSON_AddNumberToObject(
+        life, names[k], (double)pct(k < 3 ? s->life_calls : s->life_bytes, s->releases, ps[k % 3]));
+  cJSON_AddNumberToObject(j, "remote_free_share",
+                          s->releases ? (double)s->remote_releases / (double)s->releases : 0);
   cJSON_AddNumberToObject(j, "unknown_frees", (double)s->unknown_free);
   cJSON_AddNumberToObject(j, "unknown_reallocs", (double)s->unknown_realloc);
   cJSON_AddNumberToObject(j, "unknown_usable_size", (double)s->unknown_usable);
@@ -209,19 +221,24 @@ int mmb_trace_info_print(const mmb_trace *t, const char *path, int json, FILE *o
     free(text);
   } else {
     char a[32], b[32];
-    fprintf(out, "%s: trace format %u, %llu bytes, %llu calls (%.1f bytes per call), %u process image(s)\n", path,
-            t->version, (unsigned long long)t->file_bytes, (unsigned long long)s.total_calls,
-            s.total_calls ? (double)t->file_bytes / (double)s.total_calls : 0.0, t->images);
+    fprintf(
+        out,
+        "%s: trace format %u, %llu bytes, %llu calls (%.1f bytes per call), %u process image(s)\n",
+        path, t->version, (unsigned long long)t->file_bytes, (unsigned long long)s.total_calls,
+        s.total_calls ? (double)t->file_bytes / (double)s.total_calls : 0.0, t->images);
     fprintf(out, "calls:");
     for (int i = 0; i < NFN; i++)
       if (s.calls[i]) fprintf(out, " %s %llu", fn_name(i), (unsigned long long)s.calls[i]);
-    fprintf(out, "\n  free(NULL) %llu, allocations that returned NULL %llu\n", (unsigned long long)s.free_null,
-            (unsigned long long)s.failed);
+    fprintf(out, "\n  free(NULL) %llu, allocations that returned NULL %llu\n",
+            (unsigned long long)s.free_null, (unsigned long long)s.failed);
     uint32_t active = 0;
     for (uint32_t i = 0; i < t->nthreads; i++) active += t->th[i].calls > 0;
-    fprintf(out, "threads: %u seen (%u with calls), %llu started, %llu exited, %llu created; forks %llu\n",
-            t->nthreads, active, (unsigned long long)s.thread_events[0], (unsigned long long)s.thread_events[1],
-            (unsigned long long)s.thread_events[2], (unsigned long long)s.thread_events[3]);
+    fprintf(
+        out,
+        "threads: %u seen (%u with calls), %llu started, %llu exited, %llu created; forks %llu\n",
+        t->nthreads, active, (unsigned long long)s.thread_events[0],
+        (unsigned long long)s.thread_events[1], (unsigned long long)s.thread_events[2],
+        (unsigned long long)s.thread_events[3]);
     fprintf(out, "sizes requested:\n");
     for (int k = 0; k < NBUCKETS; k++) {
       if (!s.sizes[k]) continue;
@@ -231,21 +248,27 @@ int mmb_trace_info_print(const mmb_trace *t, const char *path, int json, FILE *o
     }
     human(s.peak_bytes, a, sizeof a);
     human(s.allocated_bytes, b, sizeof b);
-    fprintf(out, "live: peak %s in %llu blocks; %s allocated in all; %llu blocks live at the end\n", a,
-            (unsigned long long)s.peak_blocks, b, (unsigned long long)s.live_at_end);
-    fprintf(out, "lifetimes (%llu released): calls median %llu, p90 %llu, max %llu; bytes allocated meanwhile "
-                 "median %llu, p90 %llu, max %llu\n",
+    fprintf(out, "live: peak %s in %llu blocks; %s allocated in all; %llu blocks live at the end\n",
+            a, (unsigned long long)s.peak_blocks, b, (unsigned long long)s.live_at_end);
+    fprintf(out,
+            "lifetimes (%llu released): calls median %llu, p90 %llu, max %llu; bytes allocated "
+            "meanwhile "
+            "median %llu, p90 %llu, max %llu\n",
             (unsigned long long)s.releases, (unsigned long long)pct(s.life_calls, s.releases, 0.5),
-            (unsigned long long)pct(s.life_calls, s.releases, 0.9), (unsigned long long)pct(s.life_calls, s.releases, 1),
-            (unsigned long long)pct(s.life_bytes, s.releases, 0.5), (unsigned long long)pct(s.life_bytes, s.releases, 0.9),
+            (unsigned long long)pct(s.life_calls, s.releases, 0.9),
+            (unsigned long long)pct(s.life_calls, s.releases, 1),
+            (unsigned long long)pct(s.life_bytes, s.releases, 0.5),
+            (unsigned long long)pct(s.life_bytes, s.releases, 0.9),
             (unsigned long long)pct(s.life_bytes, s.releases, 1));
     fprintf(out, "frees by another thread: %.1f%% (%llu of %llu)\n",
             s.releases ? 100.0 * (double)s.remote_releases / (double)s.releases : 0.0,
             (unsigned long long)s.remote_releases, (unsigned long long)s.releases);
     if (s.unknown_usable || t->reborn)
-      fprintf(out, "notes: %llu malloc_usable_size of a pointer that is not live, %llu addresses handed out "
-                   "again while live (a free the recorder did not see)\n",
-              (unsigned long long)s.unknown_usable, (unsigned long long)t->reborn);
+      fprintf(
+          out,
+          "notes: %llu malloc_usable_size of a pointer that is not live, %llu addresses handed out "
+          "again while live (a free the recorder did not see)\n",
+          (unsigned long long)s.unknown_usable, (unsigned long long)t->reborn);
     char why[800];
     blockers(&s, why, sizeof why);
     if (t->damage[0]) fprintf(out, "damage: %s (replayed up to it)\n", t->damage);

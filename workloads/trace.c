@@ -35,11 +35,19 @@ enum { UNK_REFUSE, UNK_SKIP };
 enum { P_FILE, P_UNKNOWN, P_TOUCH };
 
 static const mmb_param tr_params[] = {
-    {.name = "file", .type = MMB_P_STR, .def_str = "sqlite-example", .flags = MMB_PF_LIST,
-     .help = "trace file (mmbench trace record), or NAME: TRACE_DIR/NAME.mmbt as make bench records them "
+    {.name = "file",
+     .type = MMB_P_STR,
+     .def_str = "sqlite-example",
+     .flags = MMB_PF_LIST,
+     .help = "trace file (mmbench trace record), or NAME: TRACE_DIR/NAME.mmbt as make bench "
+             "records them "
              "(lua-trees, sqlite), or workloads/data/NAME.mmbt (sqlite-example); a,b sweeps"},
-    {.name = "unknown", .type = MMB_P_ENUM, .def = UNK_REFUSE, .choices = unknown_names,
-     .help = "a free / realloc of a pointer the trace never returned: refuse the trace, or skip the call"},
+    {.name = "unknown",
+     .type = MMB_P_ENUM,
+     .def = UNK_REFUSE,
+     .choices = unknown_names,
+     .help = "a free / realloc of a pointer the trace never returned: refuse the trace, or skip "
+             "the call"},
     MMB_PARAM_TOUCH,
     {0},
 };
@@ -50,18 +58,18 @@ static const mmb_param tr_params[] = {
 enum { R_MALLOC, R_CALLOC, R_ALIGNED, R_REALLOC, R_FREE, R_LOOK };
 
 typedef struct rop {
-  uint64_t size;   /* bytes (realloc: the new size) */
-  uint32_t block;  /* slot */
-  uint32_t wait;   /* results the slot must have had before this runs */
-  uint8_t kind;    /* R_* */
-  uint8_t cross;   /* the last result came from another worker: wait */
+  uint64_t size;  /* bytes (realloc: the new size) */
+  uint32_t block; /* slot */
+  uint32_t wait;  /* results the slot must have had before this runs */
+  uint8_t kind;   /* R_* */
+  uint8_t cross;  /* the last result came from another worker: wait */
   uint8_t align_log2;
   uint8_t pad;
 } rop;
 
 typedef struct slot {
-  unsigned char *p;  /* what the program sees */
-  void *base;        /* what to free (differs when alignment is done by hand) */
+  unsigned char *p; /* what the program sees */
+  void *base;       /* what to free (differs when alignment is done by hand) */
   uint64_t size;
   _Atomic uint32_t ver; /* results so far */
   uint32_t pad;
@@ -80,9 +88,9 @@ typedef struct tstate {
   slot *slots;
   size_t nslots;
   worker w[MMB_MAX_THREADS];
-  uint64_t calls;     /* replayed calls in all */
+  uint64_t calls; /* replayed calls in all */
   int has_aligned;
-  uint64_t checksum;  /* expected, from setup */
+  uint64_t checksum; /* expected, from setup */
 } tstate;
 
 static size_t ws_bytes(size_t n) { return n ? n : 1; }
@@ -118,8 +126,7 @@ static inline void wait_for(slot *s, uint32_t want, worker *w) {
   if (atomic_load_explicit(&s->ver, memory_order_acquire) >= want) return;
   w->waits++;
   for (unsigned spin = 0; atomic_load_explicit(&s->ver, memory_order_acquire) < want; spin++) {
-    if (spin >= 64)
-      sched_yield();
+    if (spin >= 64) sched_yield();
 #if defined(__x86_64__) || defined(__i386__)
     else
       __builtin_ia32_pause();
@@ -161,7 +168,8 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
         base = p = a->aligned_alloc(align, size);
       } else { /* no aligned_alloc: over-allocate and align by hand */
         base = a->malloc(size + align);
-        p = base ? (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
+        p = base ? (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1))
+                 : NULL;
       }
       if (!p) {
         fault_set(&w->f, F_NULL, o->block, size);
@@ -274,7 +282,8 @@ static int trace_path(const char *file, char *out, size_t len) {
     snprintf(out, len, "%s", file);
     return 0;
   }
-  const char *dir = getenv("MMB_TRACE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  const char *dir = getenv("MMB_TRACE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
+             *home = getenv("HOME");
   if (dir && *dir)
     snprintf(out, len, "%s/%s.mmbt", dir, file);
   else if (xdg && *xdg)
@@ -294,16 +303,18 @@ static void tr_teardown(mmb_ctx *ctx);
 static void unknown_reason(const mmb_trace *t, const char *path, char *buf, size_t len) {
   for (size_t i = 0; i < t->nev; i++)
     if (t->ev[i].unknown && t->ev[i].op != MMB_TOP_USABLE) {
-      snprintf(buf, len,
-               "%s: %s of pointer 0x%llx that is not live (thread %u, order %llu; %llu such calls): "
-               "-p unknown=skip replays without them",
-               path, mmb_trace_op_name(t->ev[i].op, 0),
-               (unsigned long long)(t->ev[i].op == MMB_TOP_REALLOC ? t->ev[i].arg : t->ev[i].ptr),
-               t->ev[i].thread, (unsigned long long)(t->ev[i].key & ((1ull << 48) - 1)),
-               (unsigned long long)t->unknown);
+      snprintf(
+          buf, len,
+          "%s: %s of pointer 0x%llx that is not live (thread %u, order %llu; %llu such calls): "
+          "-p unknown=skip replays without them",
+          path, mmb_trace_op_name(t->ev[i].op, 0),
+          (unsigned long long)(t->ev[i].op == MMB_TOP_REALLOC ? t->ev[i].arg : t->ev[i].ptr),
+          t->ev[i].thread, (unsigned long long)(t->ev[i].key & ((1ull << 48) - 1)),
+          (unsigned long long)t->unknown);
       return;
     }
-  snprintf(buf, len, "%s: %llu calls on pointers that are not live", path, (unsigned long long)t->unknown);
+  snprintf(buf, len, "%s: %llu calls on pointers that are not live", path,
+           (unsigned long long)t->unknown);
 }
 
 /* Before the run: the file exists and has a trace header of a version this
@@ -327,12 +338,15 @@ static int tr_check(const long long *p, char *const *s, char *msg, size_t len) {
   const char *file = s[P_FILE];
   char path[4096];
   if (!file || !*file) {
-    snprintf(msg, len, "needs -p file=TRACE (record one: mmbench trace record -o TRACE -- PROGRAM)");
+    snprintf(msg, len,
+             "needs -p file=TRACE (record one: mmbench trace record -o TRACE -- PROGRAM)");
     return -1;
   }
   int named = trace_path(file, path, sizeof path);
   if (named && access(path, F_OK) != 0) {
-    snprintf(msg, len, "trace '%s' is not recorded yet (%s): scripts/record-traces records it, make bench runs that",
+    snprintf(msg, len,
+             "trace '%s' is not recorded yet (%s): scripts/record-traces records it, make bench "
+             "runs that",
              file, path);
     return 1;
   }
@@ -361,8 +375,9 @@ static int tr_check(const long long *p, char *const *s, char *msg, size_t len) {
 static int tr_setup(mmb_ctx *ctx) {
   const char *file = ctx->str[P_FILE];
   if (!file || !*file) {
-    snprintf(ctx->reason, sizeof ctx->reason,
-             "trace-replay needs -p file=TRACE (record one: mmbench trace record -o TRACE -- PROGRAM)");
+    snprintf(
+        ctx->reason, sizeof ctx->reason,
+        "trace-replay needs -p file=TRACE (record one: mmbench trace record -o TRACE -- PROGRAM)");
     return -1;
   }
   tstate *st = calloc(1, sizeof *st);
@@ -373,7 +388,8 @@ static int tr_setup(mmb_ctx *ctx) {
   mmb_trace t;
   if (mmb_trace_load(path, &t, err, sizeof err) != 0) {
     if (named && access(path, F_OK) != 0)
-      snprintf(ctx->reason, sizeof ctx->reason, "%s: not recorded yet (scripts/record-traces records it; make bench runs it)", path);
+      snprintf(ctx->reason, sizeof ctx->reason,
+               "%s: not recorded yet (scripts/record-traces records it; make bench runs it)", path);
     else
       snprintf(ctx->reason, sizeof ctx->reason, "%s", err);
     return -1;
@@ -383,7 +399,8 @@ static int tr_setup(mmb_ctx *ctx) {
     unknown_reason(&t, path, ctx->reason, sizeof ctx->reason);
     goto out;
   }
-  if (t.damage[0]) fprintf(stderr, "trace-replay: %s: %s; replaying what precedes it\n", path, t.damage);
+  if (t.damage[0])
+    fprintf(stderr, "trace-replay: %s: %s; replaying what precedes it\n", path, t.damage);
 
   /* trace threads with calls, in order of first call, onto workers */
   int W = ctx->threads;
@@ -395,7 +412,8 @@ static int tr_setup(mmb_ctx *ctx) {
   uint32_t active = 0;
   for (size_t i = 0; i < t.nev; i++) {
     const mmb_trace_ev *e = &t.ev[i];
-    if (mmb_trace_is_call(e) && worker_of[e->thread] == MMB_TB_NONE) worker_of[e->thread] = active++ % (uint32_t)W;
+    if (mmb_trace_is_call(e) && worker_of[e->thread] == MMB_TB_NONE)
+      worker_of[e->thread] = active++ % (uint32_t)W;
   }
   st->nslots = t.nblocks;
   st->slots = book_map(ws_bytes(st->nslots * sizeof *st->slots));
@@ -417,8 +435,10 @@ static int tr_setup(mmb_ctx *ctx) {
       st->has_aligned = 1;
       break;
     case MMB_TOP_REALLOC:
-      if (e->rel != MMB_TB_NONE) o.kind = e->born != MMB_TB_NONE ? R_REALLOC : R_FREE;
-      else o.kind = R_MALLOC; /* realloc(NULL, n), or of an unknown pointer (skip mode) */
+      if (e->rel != MMB_TB_NONE)
+        o.kind = e->born != MMB_TB_NONE ? R_REALLOC : R_FREE;
+      else
+        o.kind = R_MALLOC; /* realloc(NULL, n), or of an unknown pointer (skip mode) */
       break;
     case MMB_TOP_FREE: o.kind = R_FREE; break;
     case MMB_TOP_USABLE: o.kind = R_LOOK; break;
@@ -452,14 +472,16 @@ static int tr_setup(mmb_ctx *ctx) {
   for (int k = 0; k < W; k++) st->w[k].cap = caps[k];
   ctx->live_bytes = peak;
   if (!st->calls) {
-    snprintf(ctx->reason, sizeof ctx->reason, "%s: no allocator call to replay (%zu records)", path, t.nev);
+    snprintf(ctx->reason, sizeof ctx->reason, "%s: no allocator call to replay (%zu records)", path,
+             t.nev);
     goto out_free;
   }
   rc = 0;
 out_free:
   free(worker_of);
   free(last);
-  if (rc != 0 && !ctx->reason[0]) snprintf(ctx->reason, sizeof ctx->reason, "%s: out of memory laying out the replay", path);
+  if (rc != 0 && !ctx->reason[0])
+    snprintf(ctx->reason, sizeof ctx->reason, "%s: out of memory laying out the replay", path);
 out:
   mmb_trace_free(&t);
   return rc;
@@ -477,8 +499,9 @@ static int tr_verify(mmb_ctx *ctx) {
     slot *s = &st->slots[b];
     if (!s->p) continue;
     if (!blk_intact(ctx->touch, s->p, s->size, tag_of((uint32_t)b, atomic_load(&s->ver)))) {
-      snprintf(ctx->reason, sizeof ctx->reason, "block %zu (%llu bytes) changed while live: overlapping blocks",
-               b, (unsigned long long)s->size);
+      snprintf(ctx->reason, sizeof ctx->reason,
+               "block %zu (%llu bytes) changed while live: overlapping blocks", b,
+               (unsigned long long)s->size);
       return -1;
     }
     sum = mmb_mix(sum, b);
@@ -504,7 +527,8 @@ static void tr_teardown(mmb_ctx *ctx) {
 static const mmb_workload wl_trace_replay = {
     .name = "trace-replay",
     .family = "trace",
-    .description = "replay a recorded program's allocator calls (mmbench trace record), threads and cross-thread frees kept",
+    .description = "replay a recorded program's allocator calls (mmbench trace record), threads "
+                   "and cross-thread frees kept",
     .follows = "",
     .params = tr_params,
     .min_threads = 1,

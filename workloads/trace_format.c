@@ -24,7 +24,9 @@
 static uint32_t rd32(const unsigned char *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static uint64_t rd64(const unsigned char *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+static uint64_t rd64(const unsigned char *p) {
+  return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
 
 /* One varint from [*p, end): 0, or -1 when cut short or longer than 64 bits. */
 static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *out) {
@@ -43,9 +45,17 @@ static int get_varint(const unsigned char **p, const unsigned char *end, uint64_
 }
 
 const char *mmb_trace_op_name(int op, int variant) {
-  static const char *const ops[MMB_TOP_COUNT] = {
-      "?", "malloc", "calloc", "realloc", "free", "aligned", "malloc_usable_size",
-      "thread-start", "thread-exit", "thread-create", "fork"};
+  static const char *const ops[MMB_TOP_COUNT] = {"?",
+                                                 "malloc",
+                                                 "calloc",
+                                                 "realloc",
+                                                 "free",
+                                                 "aligned",
+                                                 "malloc_usable_size",
+                                                 "thread-start",
+                                                 "thread-exit",
+                                                 "thread-create",
+                                                 "fork"};
   static const char *const al[MMB_TAL_COUNT] = {"posix_memalign", "aligned_alloc", "memalign",
                                                 "valloc", "pvalloc"};
   if (op == MMB_TOP_ALIGNED && variant >= 0 && variant < MMB_TAL_COUNT) return al[variant];
@@ -88,8 +98,9 @@ static uint64_t get_ptr(uint64_t v, uint64_t *prev) {
 
 /* Decode up to nrec records from [p, end). Returns the records decoded;
  * *bad set when a record is malformed (the rest of the chunk is dropped). */
-static size_t decode_chunk(mmb_trace *t, size_t *cap, const unsigned char *p, const unsigned char *end,
-                           uint32_t nrec, uint32_t image, uint32_t thread, int *bad) {
+static size_t decode_chunk(mmb_trace *t, size_t *cap, const unsigned char *p,
+                           const unsigned char *end, uint32_t nrec, uint32_t image, uint32_t thread,
+                           int *bad) {
   uint64_t seq = 0, prev = 0;
   size_t done = 0;
   *bad = 0;
@@ -102,20 +113,21 @@ static size_t decode_chunk(mmb_trace *t, size_t *cap, const unsigned char *p, co
     e.op = head & 15;
     e.variant = head >> 4;
     uint64_t d, v[4] = {0};
-    int nf, ok = get_varint(&p, end, &d) == 0 && d >= 1 && d < (1ull << 47) && seq + d < (1ull << 48);
+    int nf,
+        ok = get_varint(&p, end, &d) == 0 && d >= 1 && d < (1ull << 47) && seq + d < (1ull << 48);
     if (!ok) goto bad;
     seq += d;
     e.key = e.key2 = (uint64_t)image << 48 | seq;
     switch (e.op) {
-    case MMB_TOP_MALLOC: nf = 2; break;          /* size ptr */
-    case MMB_TOP_CALLOC: nf = 3; break;          /* n size ptr */
-    case MMB_TOP_REALLOC: nf = 4; break;         /* seq2 old size ptr */
-    case MMB_TOP_FREE: nf = 1; break;            /* ptr */
-    case MMB_TOP_ALIGNED: nf = 3; break;         /* align size ptr */
-    case MMB_TOP_USABLE: nf = 2; break;          /* ptr result */
-    case MMB_TOP_THREAD_START: nf = 2; break;    /* ostid parent */
+    case MMB_TOP_MALLOC: nf = 2; break;       /* size ptr */
+    case MMB_TOP_CALLOC: nf = 3; break;       /* n size ptr */
+    case MMB_TOP_REALLOC: nf = 4; break;      /* seq2 old size ptr */
+    case MMB_TOP_FREE: nf = 1; break;         /* ptr */
+    case MMB_TOP_ALIGNED: nf = 3; break;      /* align size ptr */
+    case MMB_TOP_USABLE: nf = 2; break;       /* ptr result */
+    case MMB_TOP_THREAD_START: nf = 2; break; /* ostid parent */
     case MMB_TOP_THREAD_EXIT: nf = 0; break;
-    case MMB_TOP_THREAD_CREATE: nf = 1; break;   /* child */
+    case MMB_TOP_THREAD_CREATE: nf = 1; break; /* child */
     case MMB_TOP_FORK: nf = 0; break;
     default: goto bad;
     }
@@ -410,21 +422,25 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     return -1;
   }
   if (len < 8 || memcmp(data, MMB_TRACE_MAGIC, 8) != 0) {
-    snprintf(err, errlen, "not an mmbench trace (wrong magic; a trace starts with '%s')", MMB_TRACE_MAGIC);
+    snprintf(err, errlen, "not an mmbench trace (wrong magic; a trace starts with '%s')",
+             MMB_TRACE_MAGIC);
     return -1;
   }
   if (len < MMB_TRACE_HEADER_BYTES) {
-    snprintf(err, errlen, "truncated header (%zu bytes; a trace header has %u)", len, MMB_TRACE_HEADER_BYTES);
+    snprintf(err, errlen, "truncated header (%zu bytes; a trace header has %u)", len,
+             MMB_TRACE_HEADER_BYTES);
     return -1;
   }
   t->version = rd32(data + MMB_TH_VERSION);
   if (t->version > MMB_TRACE_VERSION) {
-    snprintf(err, errlen, "format version %u is newer than this mmbench reads (%u): use a newer mmbench",
+    snprintf(err, errlen,
+             "format version %u is newer than this mmbench reads (%u): use a newer mmbench",
              t->version, MMB_TRACE_VERSION);
     return -1;
   }
   if (t->version == 0 || rd32(data + MMB_TH_HBYTES) != MMB_TRACE_HEADER_BYTES) {
-    snprintf(err, errlen, "corrupt header (version %u, header size %u; expected version %u, size %u)",
+    snprintf(err, errlen,
+             "corrupt header (version %u, header size %u; expected version %u, size %u)",
              t->version, rd32(data + MMB_TH_HBYTES), MMB_TRACE_VERSION, MMB_TRACE_HEADER_BYTES);
     return -1;
   }
@@ -443,14 +459,15 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     const unsigned char *c = data + off;
     uint32_t magic = rd32(c + MMB_TC_MAGIC);
     if (magic == 0) { /* space the recorder reserved but had not yet filled */
-      note_damage(t, "no chunk at byte %llu (of %llu): the recorder was stopped while growing the file",
-                  (unsigned long long)off, (unsigned long long)len);
+      note_damage(
+          t, "no chunk at byte %llu (of %llu): the recorder was stopped while growing the file",
+          (unsigned long long)off, (unsigned long long)len);
       break;
     }
     uint32_t cap = rd32(c + MMB_TC_CAPACITY), used = rd32(c + MMB_TC_USED);
     uint32_t nrec = rd32(c + MMB_TC_RECORDS), image = rd32(c + MMB_TC_IMAGE);
-    if (magic != MMB_TRACE_CHUNK_MAGIC || cap > MAX_CHUNK_PAYLOAD || used > cap || image >= (1u << 15) ||
-        nrec > used) {
+    if (magic != MMB_TRACE_CHUNK_MAGIC || cap > MAX_CHUNK_PAYLOAD || used > cap ||
+        image >= (1u << 15) || nrec > used) {
       if (t->nev == 0) {
         snprintf(err, errlen, "corrupt chunk header at byte %zu (no records before it)", off);
         mmb_trace_free(t);
@@ -465,14 +482,18 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     size_t avail = len - off - MMB_TRACE_CHUNK_HEADER_BYTES;
     const unsigned char *p = c + MMB_TRACE_CHUNK_HEADER_BYTES;
     int bad;
-    size_t got = decode_chunk(t, &evcap, p, p + (used < avail ? used : avail), nrec, image, th, &bad);
+    size_t got =
+        decode_chunk(t, &evcap, p, p + (used < avail ? used : avail), nrec, image, th, &bad);
     if (bad == 2) goto nomem;
     t->chunks++;
     if (avail < used)
-      note_damage(t, "cut at byte %llu inside the chunk at byte %llu: the records after the cut are lost",
-                  (unsigned long long)len, (unsigned long long)off);
+      note_damage(
+          t, "cut at byte %llu inside the chunk at byte %llu: the records after the cut are lost",
+          (unsigned long long)len, (unsigned long long)off);
     else if (bad)
-      note_damage(t, "malformed record in the chunk at byte %llu (record %llu): the rest of that chunk is dropped",
+      note_damage(t,
+                  "malformed record in the chunk at byte %llu (record %llu): the rest of that "
+                  "chunk is dropped",
                   (unsigned long long)off, (unsigned long long)got);
     else if (got < nrec)
       note_damage(t, "the chunk at byte %llu holds fewer records than its header says (%llu)",
@@ -480,11 +501,14 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     if (avail < cap) break;
     off += MMB_TRACE_CHUNK_HEADER_BYTES + (size_t)cap;
   }
-  if (t->nev) qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
+  int sorted = 1; /* one thread's chunks in file order are sorted already */
+  for (size_t i = 1; i < t->nev && sorted; i++) sorted = t->ev[i - 1].key <= t->ev[i].key;
+  if (t->nev && !sorted) qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
   for (size_t i = 1; i < t->nev; i++)
     if (t->ev[i].key == t->ev[i - 1].key) {
       snprintf(err, errlen, "corrupt: two records share order number %llu (threads %u and %u)",
-               (unsigned long long)(t->ev[i].key & ((1ull << 48) - 1)), t->ev[i - 1].thread, t->ev[i].thread);
+               (unsigned long long)(t->ev[i].key & ((1ull << 48) - 1)), t->ev[i - 1].thread,
+               t->ev[i].thread);
       mmb_trace_free(t);
       return -1;
     }
@@ -540,7 +564,8 @@ static int cmp_span(const void *a, const void *b) {
 }
 
 uint32_t mmb_trace_peak_threads(const mmb_trace *t) {
-  uint64_t *first = calloc(t->nthreads + 1, sizeof *first), *last = calloc(t->nthreads + 1, sizeof *last);
+  uint64_t *first = calloc(t->nthreads + 1, sizeof *first),
+           *last = calloc(t->nthreads + 1, sizeof *last);
   span_ev *sp = malloc((2 * (size_t)t->nthreads + 1) * sizeof *sp);
   uint32_t peak = 1;
   if (!first || !last || !sp) goto out;

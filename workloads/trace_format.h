@@ -20,12 +20,12 @@
 /* ---------------------------------------------------------------------------
  * On-disk layout (little-endian)
  * ------------------------------------------------------------------------- */
-#define MMB_TRACE_MAGIC "MMBTRACE"   /* 8 bytes at offset 0 */
+#define MMB_TRACE_MAGIC "MMBTRACE" /* 8 bytes at offset 0 */
 #define MMB_TRACE_VERSION 1u
 #define MMB_TRACE_HEADER_BYTES 64u
 #define MMB_TRACE_CHUNK_MAGIC 0x4b43544du /* "MTCK" */
 #define MMB_TRACE_CHUNK_HEADER_BYTES 32u
-#define MMB_TRACE_MAX_RECORD 64u     /* bytes one record can take at most */
+#define MMB_TRACE_MAX_RECORD 64u /* bytes one record can take at most */
 
 /* File header fields (byte offsets). */
 enum {
@@ -41,12 +41,12 @@ enum {
 
 /* Chunk header fields (byte offsets from the chunk start). */
 enum {
-  MMB_TC_MAGIC = 0,    /* u32 MMB_TRACE_CHUNK_MAGIC */
-  MMB_TC_THREAD = 4,   /* u32: thread number in its image (0 = first) */
-  MMB_TC_IMAGE = 8,    /* u32: process image (0 = first, exec adds one) */
+  MMB_TC_MAGIC = 0,     /* u32 MMB_TRACE_CHUNK_MAGIC */
+  MMB_TC_THREAD = 4,    /* u32: thread number in its image (0 = first) */
+  MMB_TC_IMAGE = 8,     /* u32: process image (0 = first, exec adds one) */
   MMB_TC_CAPACITY = 12, /* u32: payload bytes the chunk spans */
-  MMB_TC_USED = 16,    /* u32: payload bytes holding complete records */
-  MMB_TC_RECORDS = 20, /* u32: complete records */
+  MMB_TC_USED = 16,     /* u32: payload bytes holding complete records */
+  MMB_TC_RECORDS = 20,  /* u32: complete records */
 };
 
 /* Record operations: low 4 bits of a record's first byte; the high 4 bits
@@ -93,29 +93,29 @@ static inline unsigned char *mmb_tv_put(unsigned char *p, uint64_t v) {
   *p++ = (unsigned char)v;
   return p;
 }
-static inline uint64_t mmb_tv_zig(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+static inline uint64_t mmb_tv_zig(int64_t v) { return ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63)); }
 static inline int64_t mmb_tv_unzig(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
 
 /* ---------------------------------------------------------------------------
  * The reader
  * ------------------------------------------------------------------------- */
-enum { MMB_TB_NONE = 0xffffffffu }; /* no block */
+#define MMB_TB_NONE 0xffffffffu /* no block */
 
 typedef struct mmb_trace_ev {
-  uint64_t key;     /* global order: image << 48 | seq */
-  uint64_t key2;    /* realloc: the order of its result; else = key */
-  uint64_t ptr;     /* result pointer (allocations), freed pointer (free), usable: pointer */
-  uint64_t old;     /* realloc: the pointer passed in */
-  uint64_t size;    /* requested bytes (calloc: n * size); usable: the result */
-  uint64_t arg;     /* calloc: n; aligned: alignment; start: OS tid; create: child */
-  uint32_t thread;  /* thread index in the file (over all images) */
-  uint32_t rel;     /* block released (free, realloc), MMB_TB_NONE if none / unknown */
-  uint32_t born;    /* block the result is (allocations, realloc), MMB_TB_NONE if none */
-  uint32_t births;  /* for rel: how many results of that block came before */
-  uint8_t op;       /* MMB_TOP_* */
-  uint8_t variant;  /* aligned: MMB_TAL_* */
-  uint8_t unknown;  /* 1: releases / asks about a pointer that is not live */
-  uint8_t reborn;   /* 1: the result was already live (a free went unrecorded) */
+  uint64_t key;    /* global order: image << 48 | seq */
+  uint64_t key2;   /* realloc: the order of its result; else = key */
+  uint64_t ptr;    /* result pointer (allocations), freed pointer (free), usable: pointer */
+  uint64_t old;    /* realloc: the pointer passed in */
+  uint64_t size;   /* requested bytes (calloc: n * size); usable: the result */
+  uint64_t arg;    /* calloc: n; aligned: alignment; start: OS tid; create: child */
+  uint32_t thread; /* thread index in the file (over all images) */
+  uint32_t rel;    /* block released (free, realloc), MMB_TB_NONE if none / unknown */
+  uint32_t born;   /* block the result is (allocations, realloc), MMB_TB_NONE if none */
+  uint32_t births; /* for rel: how many results of that block came before */
+  uint8_t op;      /* MMB_TOP_* */
+  uint8_t variant; /* aligned: MMB_TAL_* */
+  uint8_t unknown; /* 1: releases / asks about a pointer that is not live */
+  uint8_t reborn;  /* 1: the result was already live (a free went unrecorded) */
 } mmb_trace_ev;
 
 typedef struct mmb_trace_thread {

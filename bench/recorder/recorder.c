@@ -72,28 +72,28 @@ static int g_fd = -1;
 static dev_t g_dev; /* the trace file: a program that closes or reuses our */
 static ino_t g_ino; /* descriptor must not get records written elsewhere */
 static uint32_t g_image;
-static uint64_t g_end;            /* file end: where the next chunk goes */
+static uint64_t g_end;                        /* file end: where the next chunk goes */
 static atomic_flag g_lock = ATOMIC_FLAG_INIT; /* guards g_end and file growth */
-static _Atomic uint64_t g_seq;    /* the global order */
-static _Atomic uint32_t g_threads; /* thread numbers handed out */
+static _Atomic uint64_t g_seq;                /* the global order */
+static _Atomic uint32_t g_threads;            /* thread numbers handed out */
 static int g_children_own = 1;
-static char g_base[4096];         /* MMB_TRACE_FILE */
+static char g_base[4096]; /* MMB_TRACE_FILE */
 static pthread_key_t g_key;
 
 typedef struct tstate {
-  unsigned char *map;   /* mapping holding the chunk (page-aligned) */
+  unsigned char *map; /* mapping holding the chunk (page-aligned) */
   size_t map_len;
-  unsigned char *chunk; /* chunk header inside map */
+  unsigned char *chunk;        /* chunk header inside map */
   uint32_t used, records, cap; /* payload bytes used, records, payload capacity */
-  uint32_t next_bytes;  /* size of the next chunk */
-  uint64_t seq, ptr;    /* previous record's seq and pointer field */
+  uint32_t next_bytes;         /* size of the next chunk */
+  uint64_t seq, ptr;           /* previous record's seq and pointer field */
   uint32_t number;
 } tstate;
 
 static TLS tstate *tls_ts;
-static TLS int tls_busy;             /* inside the recorder: pass through */
+static TLS int tls_busy;              /* inside the recorder: pass through */
 static TLS uint32_t tls_given_number; /* set by the thread trampoline: number + 1 */
-static TLS uint32_t tls_parent;      /* creating thread + 1 (0 = unknown) */
+static TLS uint32_t tls_parent;       /* creating thread + 1 (0 = unknown) */
 
 /* ---------------------------------------------------------------------------
  * The early arena: calloc / malloc while dlsym resolves the real functions
@@ -160,8 +160,9 @@ static int open_trace(const char *path, uint64_t ppid) {
   unsigned char h[MMB_TRACE_HEADER_BYTES];
   struct stat st;
   uint64_t pid = (uint64_t)getpid();
-  if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h && pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
-      memcmp(h, MMB_TRACE_MAGIC, 8) == 0 && rd32(h + MMB_TH_VERSION) == MMB_TRACE_VERSION &&
+  if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof h &&
+      pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && memcmp(h, MMB_TRACE_MAGIC, 8) == 0 &&
+      rd32(h + MMB_TH_VERSION) == MMB_TRACE_VERSION &&
       (rd32(h + MMB_TH_PID) | (uint64_t)rd32(h + MMB_TH_PID + 4) << 32) == pid) {
     g_image = rd32(h + MMB_TH_IMAGES);
     wr32(h + MMB_TH_IMAGES, g_image + 1);
@@ -213,7 +214,8 @@ static int new_chunk(tstate *ts) {
     return -1;
   }
   int rc = fallocate(g_fd, 0, (off_t)off, bytes);
-  if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS)) rc = ftruncate(g_fd, (off_t)(off + bytes));
+  if (rc != 0 && (errno == EOPNOTSUPP || errno == ENOSYS))
+    rc = ftruncate(g_fd, (off_t)(off + bytes));
   if (rc == 0) g_end = off + bytes;
   unlock();
   if (rc != 0) return -1;
@@ -253,7 +255,9 @@ static void commit(tstate *ts, unsigned char *end) {
   wr32(ts->chunk + MMB_TC_RECORDS, ts->records);
 }
 
-static uint64_t next_seq(void) { return atomic_fetch_add_explicit(&g_seq, 1, memory_order_relaxed) + 1; }
+static uint64_t next_seq(void) {
+  return atomic_fetch_add_explicit(&g_seq, 1, memory_order_relaxed) + 1;
+}
 
 /* Record head: op byte and the seq delta. */
 static unsigned char *head(tstate *ts, unsigned char *p, int op, int variant, uint64_t seq) {
@@ -424,7 +428,8 @@ static void record_simple(tstate *ts, int op, uint64_t a, int has_a, uint64_t b,
 }
 
 /* An allocation that returned r; its number is taken now, after the call. */
-static void record_alloc(tstate *ts, int op, int variant, uint64_t a, int has_a, uint64_t size, void *r) {
+static void record_alloc(tstate *ts, int op, int variant, uint64_t a, int has_a, uint64_t size,
+                         void *r) {
   uint64_t seq = next_seq();
   unsigned char *p = reserve(ts);
   if (!p) return;
@@ -492,7 +497,11 @@ static void *do_realloc(void *p, size_t n, size_t m, int array) {
   if (array) bytes = n * m;
   if (is_early(p)) { /* a start-up block moves to the real heap */
     void *r = malloc(bytes);
-    if (r && p) memcpy(r, p, bytes < (size_t)(early + sizeof early - (unsigned char *)p) ? bytes : (size_t)(early + sizeof early - (unsigned char *)p));
+    if (r && p)
+      memcpy(r, p,
+             bytes < (size_t)(early + sizeof early - (unsigned char *)p)
+                 ? bytes
+                 : (size_t)(early + sizeof early - (unsigned char *)p));
     return r;
   }
   tstate *ts = enter();
@@ -533,21 +542,23 @@ EXPORT int posix_memalign(void **out, size_t align, size_t n) {
   return rc;
 }
 
-#define ALIGNED_FN(name, variant, realfn, params, args, align_expr, size_expr)                  \
-  EXPORT void *name params {                                                                 \
-    tstate *ts = enter();                                                                    \
-    if (!ts) {                                                                               \
-      ensure_real();                                                                         \
-      return realfn ? realfn args : NULL;                                                    \
-    }                                                                                        \
-    void *r = realfn args;                                                                   \
-    record_alloc(ts, MMB_TOP_ALIGNED, variant, align_expr, 1, size_expr, r);                 \
-    leave();                                                                                 \
-    return r;                                                                                \
+#define ALIGNED_FN(name, variant, realfn, params, args, align_expr, size_expr)                     \
+  EXPORT void *name params {                                                                       \
+    tstate *ts = enter();                                                                          \
+    if (!ts) {                                                                                     \
+      ensure_real();                                                                               \
+      return realfn ? realfn args : NULL;                                                          \
+    }                                                                                              \
+    void *r = realfn args;                                                                         \
+    record_alloc(ts, MMB_TOP_ALIGNED, variant, align_expr, 1, size_expr, r);                       \
+    leave();                                                                                       \
+    return r;                                                                                      \
   }
 
-ALIGNED_FN(aligned_alloc, MMB_TAL_ALIGNED_ALLOC, real_aligned_alloc, (size_t align, size_t n), (align, n), align, n)
-ALIGNED_FN(memalign, MMB_TAL_MEMALIGN, real_memalign, (size_t align, size_t n), (align, n), align, n)
+ALIGNED_FN(aligned_alloc, MMB_TAL_ALIGNED_ALLOC, real_aligned_alloc, (size_t align, size_t n),
+           (align, n), align, n)
+ALIGNED_FN(memalign, MMB_TAL_MEMALIGN, real_memalign, (size_t align, size_t n), (align, n), align,
+           n)
 ALIGNED_FN(valloc, MMB_TAL_VALLOC, real_valloc, (size_t n), (n), PAGE, n)
 ALIGNED_FN(pvalloc, MMB_TAL_PVALLOC, real_pvalloc, (size_t n), (n), PAGE, n)
 
@@ -588,7 +599,8 @@ static void *trampoline(void *x) {
   return t.fn(t.arg);
 }
 
-EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg) {
+EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
+                          void *arg) {
   tstate *ts = enter();
   if (!ts) {
     ensure_real();

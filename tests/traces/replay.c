@@ -31,7 +31,8 @@ static void off_free(void *p, size_t n) {
 }
 static const mmb_allocator off_alloc = {
     .name = "offset",
-    .description = "test: libc blocks shifted by 32 bytes (no realloc, calloc, aligned_alloc of its own)",
+    .description =
+        "test: libc blocks shifted by 32 bytes (no realloc, calloc, aligned_alloc of its own)",
     .kind = MMB_KIND_INPROC,
     .caps = MMB_CAP_FREE | MMB_CAP_THREADS,
     .malloc = off_malloc,
@@ -58,7 +59,9 @@ extern const mmb_allocator mmb_alloc_floor;
 
 static char dir[2048];
 
-static void path_of(char *out, size_t len, const char *name) { snprintf(out, len, "%s/%s", dir, name); }
+static void path_of(char *out, size_t len, const char *name) {
+  snprintf(out, len, "%s/%s", dir, name);
+}
 
 static ct_result replay(const mmb_allocator *a, const char *file, const char *extra, int threads) {
   char params[4096];
@@ -79,7 +82,8 @@ static void test_mixed(void) {
   char err[600];
   CHECKF(mmb_trace_load(file, &t, err, sizeof err) == 0, "%s", err);
   uint64_t remote = 0;
-  for (size_t i = 0; i < t.nev; i++) remote += t.ev[i].rel != MMB_TB_NONE && t.ev[i].op != MMB_TOP_USABLE;
+  for (size_t i = 0; i < t.nev; i++)
+    remote += t.ev[i].rel != MMB_TB_NONE && t.ev[i].op != MMB_TOP_USABLE;
   CHECKF(t.unknown == 0 && t.reborn == 0 && !t.damage[0], "unknown %llu reborn %llu damage '%s'",
          (unsigned long long)t.unknown, (unsigned long long)t.reborn, t.damage);
   CHECK(t.nthreads == 4);
@@ -92,17 +96,21 @@ static void test_mixed(void) {
   const int workers[] = {1, 2, 3, 4, 6};
   for (size_t i = 0; i < sizeof workers / sizeof *workers; i++) {
     ct_result r = replay(&mmb_alloc_glibc, file, "", workers[i]);
-    CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, base.checksum) == 0 && r.ops == base.ops,
-           "glibc t=%d: %s %s checksum %s (want %s)", workers[i], r.status, r.reason, r.checksum, base.checksum);
+    CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, base.checksum) == 0 &&
+               r.ops == base.ops,
+           "glibc t=%d: %s %s checksum %s (want %s)", workers[i], r.status, r.reason, r.checksum,
+           base.checksum);
     r = replay(&off_alloc, file, "touch=full", workers[i]);
     CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, base.checksum) == 0,
-           "offset t=%d: %s %s checksum %s (want %s)", workers[i], r.status, r.reason, r.checksum, base.checksum);
+           "offset t=%d: %s %s checksum %s (want %s)", workers[i], r.status, r.reason, r.checksum,
+           base.checksum);
   }
   ct_result fl = replay(&mmb_alloc_floor, file, "", 4);
-  CHECKF(strcmp(fl.status, "ok") == 0 && strcmp(fl.checksum, base.checksum) == 0, "floor: %s %s", fl.status,
-         fl.reason);
+  CHECKF(strcmp(fl.status, "ok") == 0 && strcmp(fl.checksum, base.checksum) == 0, "floor: %s %s",
+         fl.status, fl.reason);
   ct_result bad = replay(&bad_alloc, file, "", 1);
-  CHECKF(strcmp(bad.status, "corrupt") == 0, "overlapping allocator: %s %s", bad.status, bad.reason);
+  CHECKF(strcmp(bad.status, "corrupt") == 0, "overlapping allocator: %s %s", bad.status,
+         bad.reason);
 }
 
 static void test_unknown_free(void) {
@@ -117,11 +125,12 @@ static void test_unknown_free(void) {
   CHECK(tg_write(&g, file) == 0);
   tg_free_all(&g);
   ct_result r = replay(&mmb_alloc_glibc, file, "", 1);
-  CHECKF(strcmp(r.status, "error") == 0 && strstr(r.reason, "0x2000") && strstr(r.reason, "not live") &&
-             strstr(r.reason, "unknown=skip"),
+  CHECKF(strcmp(r.status, "error") == 0 && strstr(r.reason, "0x2000") &&
+             strstr(r.reason, "not live") && strstr(r.reason, "unknown=skip"),
          "unknown free: %s %s", r.status, r.reason);
   r = replay(&mmb_alloc_glibc, file, "unknown=skip", 1);
-  CHECKF(strcmp(r.status, "ok") == 0 && r.ops == 3, "unknown=skip: %s %s ops %.0f", r.status, r.reason, r.ops);
+  CHECKF(strcmp(r.status, "ok") == 0 && r.ops == 3, "unknown=skip: %s %s ops %.0f", r.status,
+         r.reason, r.ops);
   /* the plan refuses it before running anything (exit 2), unless unknown=skip */
   const mmb_workload *w = mmb_workload_find("trace-replay");
   long long p[MMB_MAX_PARAMS] = {0};
@@ -146,7 +155,8 @@ static void test_cut_and_refused(void) {
   path_of(file, sizeof file, "cut.mmbt");
   CHECK(tg_write_bytes(file, img, len - 101) == 0); /* about a third of the records lost */
   ct_result r = replay(&mmb_alloc_glibc, file, "", 1);
-  CHECKF(strcmp(r.status, "ok") == 0 && r.ops > 100 && r.ops < 200, "cut: %s %s ops %.0f", r.status, r.reason, r.ops);
+  CHECKF(strcmp(r.status, "ok") == 0 && r.ops > 100 && r.ops < 200, "cut: %s %s ops %.0f", r.status,
+         r.reason, r.ops);
   mmb_trace t;
   char err[600];
   CHECK(mmb_trace_load(file, &t, err, sizeof err) == 0 && strstr(t.damage, "cut"));
@@ -159,8 +169,8 @@ static void test_cut_and_refused(void) {
     long long p[MMB_MAX_PARAMS] = {0};
     char *s[MMB_MAX_PARAMS] = {file};
     char msg[600];
-    CHECKF(w->check(p, s, msg, sizeof msg) == 2 && strstr(msg, "replayed up to the damage"), "cut: check says '%s'",
-           msg);
+    CHECKF(w->check(p, s, msg, sizeof msg) == 2 && strstr(msg, "replayed up to the damage"),
+           "cut: check says '%s'", msg);
   }
   struct {
     const char *name, *want;
@@ -181,19 +191,20 @@ static void test_cut_and_refused(void) {
     CHECK(tg_write_bytes(file, copy, cases[i].cut) == 0);
     free(copy);
     ct_result c = replay(&mmb_alloc_glibc, file, "", 1);
-    CHECKF(strcmp(c.status, "error") == 0 && strstr(c.reason, cases[i].want) && strstr(c.reason, file),
+    CHECKF(strcmp(c.status, "error") == 0 && strstr(c.reason, cases[i].want) &&
+               strstr(c.reason, file),
            "%s: %s %s", cases[i].name, c.status, c.reason);
     long long p[MMB_MAX_PARAMS] = {0};
     char *s[MMB_MAX_PARAMS] = {file};
     char msg[600];
-    CHECKF(w->check(p, s, msg, sizeof msg) == -1 && strstr(msg, cases[i].want), "%s: check says '%s'",
-           cases[i].name, msg);
+    CHECKF(w->check(p, s, msg, sizeof msg) == -1 && strstr(msg, cases[i].want),
+           "%s: check says '%s'", cases[i].name, msg);
   }
   path_of(file, sizeof file, "headonly.mmbt"); /* a header and nothing else */
   CHECK(tg_write_bytes(file, img, MMB_TRACE_HEADER_BYTES) == 0);
   ct_result h = replay(&mmb_alloc_glibc, file, "", 1);
-  CHECKF(strcmp(h.status, "error") == 0 && strstr(h.reason, "no allocator call"), "header only: %s %s", h.status,
-         h.reason);
+  CHECKF(strcmp(h.status, "error") == 0 && strstr(h.reason, "no allocator call"),
+         "header only: %s %s", h.status, h.reason);
   free(img);
   long long p[MMB_MAX_PARAMS] = {0};
   char missing[2100], *s[MMB_MAX_PARAMS] = {missing};

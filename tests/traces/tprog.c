@@ -27,8 +27,10 @@ static void *worker(void *arg) {
   for (int i = 0; i < PER_WORKER; i++) {
     unsigned char *p = malloc(16 + (size_t)(i % 7) * 8);
     p[0] = (unsigned char)i;
-    if (i % 2) handed[id][i / 2] = p;
-    else mine[i / 2] = p;
+    if (i % 2)
+      handed[id][i / 2] = p;
+    else
+      mine[i / 2] = p;
   }
   for (int i = 0; i < PER_WORKER / 2; i++) free(mine[i]);
   char *v = NULL;
@@ -47,16 +49,16 @@ int main(int argc, char **argv) {
   int k = 0;
   size_t usable = 0;
   if (!baseline) {
-    for (int i = 0; i < 100; i++) blocks[i] = malloc((size_t)(i + 1) * 8);       /* 100 malloc */
-    for (int i = 0; i < 50; i++) zeroed[i] = calloc(3, 16);                      /* 50 calloc */
-    for (int i = 0; i < 20; i++) grow = realloc(grow, (size_t)(i + 1) * 100);  /* 20 realloc */
-    for (int i = 0; i < 5; i++)                                                 /* 5 posix_memalign */
+    for (int i = 0; i < 100; i++) blocks[i] = malloc((size_t)(i + 1) * 8);    /* 100 malloc */
+    for (int i = 0; i < 50; i++) zeroed[i] = calloc(3, 16);                   /* 50 calloc */
+    for (int i = 0; i < 20; i++) grow = realloc(grow, (size_t)(i + 1) * 100); /* 20 realloc */
+    for (int i = 0; i < 5; i++)                                               /* 5 posix_memalign */
       if (posix_memalign(&al[k++], 64, 200) != 0) return 1;
-    for (int i = 0; i < 4; i++) al[k++] = aligned_alloc(128, 256);              /* 4 aligned_alloc */
-    for (int i = 0; i < 3; i++) al[k++] = memalign(32, 100);                    /* 3 memalign */
-    for (int i = 0; i < 2; i++) al[k++] = valloc(100);                          /* 2 valloc */
-    al[k++] = pvalloc(100);                                                     /* 1 pvalloc */
-    for (int i = 0; i < 7; i++) usable += malloc_usable_size(blocks[i]);        /* 7 usable */
+    for (int i = 0; i < 4; i++) al[k++] = aligned_alloc(128, 256);       /* 4 aligned_alloc */
+    for (int i = 0; i < 3; i++) al[k++] = memalign(32, 100);             /* 3 memalign */
+    for (int i = 0; i < 2; i++) al[k++] = valloc(100);                   /* 2 valloc */
+    al[k++] = pvalloc(100);                                              /* 1 pvalloc */
+    for (int i = 0; i < 7; i++) usable += malloc_usable_size(blocks[i]); /* 7 usable */
   }
   pthread_t th[WORKERS];
   for (long i = 0; i < WORKERS; i++)
@@ -65,7 +67,7 @@ int main(int argc, char **argv) {
   pid_t pid = fork();
   if (pid == 0) {
     if (!baseline)
-      for (int i = 0; i < 5; i++) {                                             /* child: 5 + 5 */
+      for (int i = 0; i < 5; i++) { /* child: 5 + 5 */
         char *volatile p = malloc(40);
         p[0] = 1;
         free(p);
@@ -76,11 +78,11 @@ int main(int argc, char **argv) {
   waitpid(pid, &st, 0);
   if (!baseline) {
     for (int w = 0; w < WORKERS; w++)
-      for (int i = 0; i < PER_WORKER / 2; i++) free(handed[w][i]);             /* 300 remote frees */
+      for (int i = 0; i < PER_WORKER / 2; i++) free(handed[w][i]); /* 300 remote frees */
     for (int i = 0; i < 100; i++) free(blocks[i]);
     for (int i = 0; i < 50; i++) free(zeroed[i]);
     free(grow);
-    for (int i = 0; i < k; i++) free(al[i]);                                    /* 100+50+1+15 frees */
+    for (int i = 0; i < k; i++) free(al[i]); /* 100+50+1+15 frees */
   }
   return usable == 0 && !baseline;
 }
