@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "program_cell.h"
 #include "results.h"
+#include "shard.h"
 #include "table.h"
 
 #define MAX_COLS 128
@@ -118,32 +119,52 @@ typedef struct run_state {
   const char *cols[MAX_COLS];
   int ncols;
   unsigned char *done;   /* [cell * reps + rep] */
-  char (*sum)[24];       /* reference checksum per cell ("" = none yet) */
+  char (*sum)[24];       /* reference checksum per work group ("" = none yet) */
+  int *group;            /* per cell: the cell whose sum its work group uses */
+  mmb_shard_map cells;   /* (workload, params, allocator, threads) -> cell */
   int total, finished;
   double t0, last_print;
   int tty, quiet;
 } run_state;
 
-static int key_cell(const mmb_plan *plan, const char *w, const char *params, const char *alloc,
-                    int threads) {
-  for (int i = 0; i < plan->ncells; i++) {
+/* Hash indexes of the plan's cells, so a resume or a large plan is not
+ * quadratic: by key, and by work group (cells that must give the same
+ * checksum: same workload, params, threads; one cell of each group holds
+ * the group's reference checksum). 0, or -1 out of memory. */
+static int index_cells(run_state *st) {
+  const mmb_plan *plan = st->plan;
+  mmb_shard_map work;
+  memset(&work, 0, sizeof work);
+  memset(&st->cells, 0, sizeof st->cells);
+  st->group = malloc(((size_t)plan->ncells + 1) * sizeof *st->group);
+  int rc = st->group ? 0 : -1;
+  for (int i = 0; rc == 0 && i < plan->ncells; i++) {
     const mmb_cell_plan *c = &plan->cells[i];
-    if (c->threads == threads && strcmp(c->w->name, w) == 0 && strcmp(c->params, params) == 0 &&
-        strcmp(plan->allocs[c->alloc].text, alloc) == 0)
-      return i;
+    if (mmb_shard_map_add(&st->cells, c->w->name, c->params, plan->allocs[c->alloc].text, c->threads, 0) ||
+        mmb_shard_map_add(&work, c->w->name, c->params, "", c->threads, 0))
+      rc = -1;
   }
-  return -1;
+  if (rc == 0 && (mmb_shard_map_index(&st->cells) || mmb_shard_map_index(&work))) rc = -1;
+  /* a key listed more than once is always found at the same entry */
+  for (int i = 0; rc == 0 && i < plan->ncells; i++) {
+    const mmb_cell_plan *c = &plan->cells[i];
+    st->group[i] = (int)mmb_shard_find(&work, c->w->name, c->params, "", c->threads);
+  }
+  mmb_shard_map_free(&work);
+  return rc;
 }
 
-/* Cells that must give the same checksum: same workload, params, threads. */
-static int same_work(const mmb_cell_plan *a, const mmb_cell_plan *b) {
-  return a->w == b->w && a->threads == b->threads && strcmp(a->params, b->params) == 0;
+static int key_cell(const run_state *st, const char *w, const char *params, const char *alloc,
+                    int threads) {
+  return (int)mmb_shard_find(&st->cells, w, params, alloc, threads);
 }
+
+/* The reference checksum of a cell's work group. */
+static const char *group_sum(const run_state *st, int cell) { return st->sum[st->group[cell]]; }
 
 static void remember_checksum(run_state *st, int cell, const char *sum) {
-  for (int i = 0; i < st->plan->ncells; i++)
-    if (same_work(&st->plan->cells[i], &st->plan->cells[cell]) && !st->sum[i][0])
-      snprintf(st->sum[i], sizeof st->sum[i], "%s", sum);
+  char *ref = st->sum[st->group[cell]];
+  if (!ref[0]) snprintf(ref, sizeof st->sum[0], "%s", sum);
 }
 
 /* Read rows already present (resume); truncate a row cut short. A path
@@ -167,7 +188,7 @@ static int load_existing(run_state *st, const char *path, char *err, size_t errl
       cr = mmb_table_col(t, "rep"), cs = mmb_table_col(t, "status"),
       cc = mmb_table_col(t, "checksum");
   for (size_t r = 0; r < mmb_table_rows(t); r++) {
-    int cell = key_cell(st->plan, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
+    int cell = key_cell(st, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
                         mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)));
     int rep = atoi(mmb_table_get(t, r, cr));
     if (cell < 0 || rep < 0 || rep >= st->plan->reps) {
@@ -325,9 +346,9 @@ static int run_one(run_state *st, int cell, int rep) {
   if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
   if (strcmp(rec.status, "ok") == 0) {
     const char *sum = mmb_record_get(&rec, "checksum");
-    if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
+    if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
       mmb_record_fail(&rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
-                      sum, st->sum[cell]);
+                      sum, group_sum(st, cell));
     else if (sum)
       remember_checksum(st, cell, sum);
   }
@@ -364,9 +385,9 @@ static int verify_cell(run_state *st, int cell) {
   child_record(status, timed_out, &io, plan->timeout, &rec);
   if (strcmp(rec.status, "ok") == 0) {
     const char *sum = mmb_record_get(&rec, "checksum");
-    if (sum && st->sum[cell][0] && strcmp(sum, st->sum[cell]) != 0)
+    if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
       mmb_record_fail(&rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
-                      sum, st->sum[cell]);
+                      sum, group_sum(st, cell));
     else if (sum)
       remember_checksum(st, cell, sum);
   }
@@ -427,16 +448,20 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   snprintf(st.timeline_path, sizeof st.timeline_path, "%s/timeline.csv", dir);
   st.ncols = mmb_runner_columns(plan, st.cols, MAX_COLS);
   st.done = calloc((size_t)plan->ncells * (size_t)plan->reps, 1);
-  st.sum = calloc((size_t)plan->ncells, sizeof *st.sum);
+  st.sum = calloc((size_t)plan->ncells + 1, sizeof *st.sum);
   st.tty = isatty(2);
   st.quiet = quiet;
   char err[512];
-  int bad = load_existing(&st, st.runs_path, err, sizeof err);
+  int bad = 0;
+  if (!st.done || !st.sum || index_cells(&st) != 0)
+    bad = 1, snprintf(err, sizeof err, "out of memory for a plan of %d cells", plan->ncells);
+  if (!bad) bad = load_existing(&st, st.runs_path, err, sizeof err);
   for (int i = 0; !bad && done_elsewhere && done_elsewhere[i]; i++)
     bad = load_existing(&st, done_elsewhere[i], err, sizeof err);
   if (bad) {
     fprintf(stderr, "mmbench run: %s\n", err);
-    free(st.done), free(st.sum);
+    free(st.done), free(st.sum), free(st.group);
+    mmb_shard_map_free(&st.cells);
     return 2;
   }
   mmb_child_catch_signals();
@@ -480,6 +505,8 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   if (st.tty && !quiet) fprintf(stderr, "\n");
   free(st.done);
   free(st.sum);
+  free(st.group);
+  mmb_shard_map_free(&st.cells);
   if (mmb_interrupted) return 130;
   return rc == 0 ? 0 : 1;
 }
