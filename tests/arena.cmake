@@ -26,6 +26,7 @@ if(MMB_FUZZ)
   target_compile_options(fuzz_arena PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_arena PRIVATE -fsanitize=fuzzer)
   target_link_libraries(fuzz_arena PRIVATE Threads::Threads)
+  target_include_directories(fuzz_arena PRIVATE ${PROJECT_SOURCE_DIR}/allocators ${CMAKE_BINARY_DIR})
   # New inputs go to the build tree; the committed corpus is only read.
   # A crash leaves arena-crash-* in the build tree: copy it into
   # tests/arena/corpus/ as a regression input.

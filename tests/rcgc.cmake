@@ -35,6 +35,8 @@ if(MMB_FUZZ)
   target_compile_options(fuzz_rcgc PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_rcgc PRIVATE -fsanitize=fuzzer)
   target_link_libraries(fuzz_rcgc PRIVATE Threads::Threads m)
+  target_include_directories(fuzz_rcgc PRIVATE ${PROJECT_SOURCE_DIR}/allocators ${PROJECT_SOURCE_DIR}/workloads
+                             ${CMAKE_BINARY_DIR})
   # New inputs go to the build tree; the committed corpus is only read. A
   # crash leaves rcgc-crash-* in the build tree: copy it into
   # tests/rcgc/corpus/ as a regression input. Plain rc leaks cycles by

@@ -42,6 +42,7 @@ if(MMB_FUZZ)
                             ${PROJECT_SOURCE_DIR}/bench/files.c)
   target_compile_options(fuzz_table PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_table PRIVATE -fsanitize=fuzzer)
+  target_include_directories(fuzz_table PRIVATE ${PROJECT_SOURCE_DIR}/bench)
   set(MMB_TABLE_FUZZ_WORK ${CMAKE_CURRENT_BINARY_DIR}/table_fuzz_corpus)
   file(MAKE_DIRECTORY ${MMB_TABLE_FUZZ_WORK})
   add_test(NAME table_fuzz

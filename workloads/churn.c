@@ -440,40 +440,52 @@ static int cr_setup(mmb_ctx *ctx) {
 
 /* A window of t->nb live blocks with sizes from s->z; each of the thread's
  * share of n_total operations frees a random block and allocates a new one
- * in its place (churn-random, large). */
-static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
-  const int tc = ctx->touch;
+ * in its place (churn-random, large). The loop is compiled once per common
+ * case (dist and touch known constants, the allocator's entry points in a
+ * local copy) so that the harness's own work per operation stays small. */
+static inline __attribute__((always_inline)) uint64_t window_loop(mmb_ctx *ctx, int tid,
+                                                                  uint64_t n_total,
+                                                                  const int dist, const int tc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
-  const mmb_allocator *a = ctx->alloc;
-  const sizer *z = &s->z;
+  const mmb_allocator al = *ctx->alloc, *a = &al;
+  sizer z = s->z;
+  z.dist = dist;
   size_t w = t->nb;
   uint64_t n = share(n_total, ctx->threads, tid);
-  uint64_t idx = 0, live = 0, peak = 0, sum = 0, ops = 0;
+  /* tag: the next block's TAG(tid, index); the index is also the count of
+   * operations done (the window's fill counts) */
+  const uint64_t first = TAG(tid, 0), end = first + w + n;
+  uint64_t tag = first, live = 0, peak = 0, sum = 0;
   mmb_rng r;
   mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
   blk *b = t->b;
-  for (size_t i = 0; i < w; i++, idx++) {
-    size_t size = sizer_draw(z, &r);
-    if (blk_alloc(tc, a, &t->f, &b[i], size, TAG(tid, idx)) != 0) goto out;
+  for (size_t i = 0; i < w; i++, tag++) {
+    size_t size = sizer_draw(&z, &r);
+    if (blk_alloc(tc, a, &t->f, &b[i], size, tag) != 0) goto out;
     live += size;
-    ops++;
   }
   peak = live;
-  for (uint64_t op = 0; op < n; op++, idx++) {
+  for (; tag < end; tag++) {
     blk *v = &b[mmb_rng_below(&r, w)];
     if (blk_free(tc, a, &t->f, &sum, v->p, v->size, v->tag) != 0) goto out;
     live -= v->size;
-    size_t size = sizer_draw(z, &r);
-    if (blk_alloc(tc, a, &t->f, v, size, TAG(tid, idx)) != 0) goto out;
+    size_t size = sizer_draw(&z, &r);
+    if (blk_alloc(tc, a, &t->f, v, size, tag) != 0) goto out;
     live += size;
     if (live > peak) peak = live;
-    ops++;
   }
 out:
   t->sum = sum;
   t->peak = peak > live ? peak : live;
-  return ops;
+  return tag - first;
+}
+
+static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
+  cstate *s = ctx->state;
+  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8)
+    return window_loop(ctx, tid, n_total, D_UNIFORM, BLK_TOUCH_WORD8);
+  return window_loop(ctx, tid, n_total, s->z.dist, ctx->touch);
 }
 
 static uint64_t cr_run(mmb_ctx *ctx, int tid) {
@@ -527,10 +539,13 @@ static int cb_setup(mmb_ctx *ctx) {
   return map_blocks(ctx, s, (size_t)ctx->p[CB_BATCH]);
 }
 
-static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
+static inline __attribute__((always_inline)) uint64_t cb_loop(mmb_ctx *ctx, int tid,
+                                                              const int lifo, const int tc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
-  const mmb_allocator *a = ctx->alloc;
+  const mmb_allocator al = *ctx->alloc, *a = &al;
+  sizer z = s->z;
+  z.dist = D_UNIFORM;
   uint64_t n = share((uint64_t)ctx->p[CB_N], ctx->threads, tid);
   size_t batch = t->nb;
   uint64_t done = 0, peak = 0, sum = 0;
@@ -541,19 +556,26 @@ static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
     size_t k = n - done < batch ? (size_t)(n - done) : batch;
     uint64_t bytes = 0;
     for (size_t i = 0; i < k; i++) {
-      size_t size = sizer_draw(&s->z, &r);
-      if (blk_alloc(ctx->touch, a, &t->f, &b[i], size, TAG(tid, done + i)) != 0) goto out;
+      size_t size = sizer_draw(&z, &r);
+      if (blk_alloc(tc, a, &t->f, &b[i], size, TAG(tid, done + i)) != 0) goto out;
       bytes += size;
     }
     if (bytes > peak) peak = bytes;
     for (size_t j = 0; j < k; j++)
-      if (blk_release(ctx->touch, a, &t->f, &sum, &b[lifo ? k - 1 - j : j]) != 0) goto out;
+      if (blk_release(tc, a, &t->f, &sum, &b[lifo ? k - 1 - j : j]) != 0) goto out;
     done += k;
   }
 out:
   t->sum = sum;
   t->peak = peak;
   return done;
+}
+
+/* Compiled per order, and once more for the default touch (see window_run). */
+static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
+  if (ctx->touch == MMB_TOUCH_WORD && ((cstate *)ctx->state)->z.min >= 8)
+    return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8);
+  return lifo ? cb_loop(ctx, tid, 1, ctx->touch) : cb_loop(ctx, tid, 0, ctx->touch);
 }
 
 static uint64_t lifo_run(mmb_ctx *ctx, int tid) { return cb_run(ctx, tid, 1); }

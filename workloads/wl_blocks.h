@@ -185,6 +185,9 @@ static inline int fault_reason(const fault *f, const char *who, int id, char *bu
  * The checksum (blk_sum of tag and size) is the same in every mode.
  * ------------------------------------------------------------------------- */
 #define BLK_WORD 0x6d6d62656e636831ull
+/* WORD where the caller knows every block has 8 bytes or more: a constant
+ * the hot loops pass to drop the size test (never a ctx->touch value). */
+#define BLK_TOUCH_WORD8 (-1)
 
 /* The modes other than WORD (and WORD below 8 bytes), out of the hot path. */
 static __attribute__((noinline, cold)) void blk_touch_other(int touch, void *p, size_t size,
@@ -212,7 +215,8 @@ static __attribute__((noinline, cold)) int blk_intact_other(int touch, const voi
 
 static inline __attribute__((always_inline)) void blk_touch(int touch, void *p, size_t size,
                                                             uint64_t tag) {
-  if (__builtin_expect(touch == MMB_TOUCH_WORD && size >= 8, 1))
+  if ((__builtin_constant_p(touch) && touch == BLK_TOUCH_WORD8) ||
+      __builtin_expect(touch == MMB_TOUCH_WORD && size >= 8, 1))
     put64(p, tag ^ BLK_WORD);
   else
     blk_touch_other(touch, p, size, tag);
@@ -221,7 +225,8 @@ static inline __attribute__((always_inline)) void blk_touch(int touch, void *p, 
 /* 1 when the block still holds what blk_touch wrote. */
 static inline __attribute__((always_inline)) int blk_intact(int touch, const void *p, size_t size,
                                                             uint64_t tag) {
-  if (__builtin_expect(touch == MMB_TOUCH_WORD && size >= 8, 1))
+  if ((__builtin_constant_p(touch) && touch == BLK_TOUCH_WORD8) ||
+      __builtin_expect(touch == MMB_TOUCH_WORD && size >= 8, 1))
     return get64(p) == (tag ^ BLK_WORD);
   return blk_intact_other(touch, p, size, tag);
 }
@@ -270,7 +275,8 @@ static inline __attribute__((always_inline)) int blk_alloc(int touch, const mmb_
 }
 
 /* blk_free of *v (v->p = NULL after it): 0, or -1 (v left as is). */
-static inline int blk_release(int touch, const mmb_allocator *a, fault *f, uint64_t *sum, blk *v) {
+static inline __attribute__((always_inline)) int blk_release(int touch, const mmb_allocator *a,
+                                                             fault *f, uint64_t *sum, blk *v) {
   if (blk_free(touch, a, f, sum, v->p, v->size, v->tag) != 0) return -1;
   v->p = NULL;
   return 0;
