@@ -108,6 +108,26 @@ check "self compare: all ratios 1" awk -F, 'NR > 1 && $11 != "" && ($11 != 1 || 
 "$MMBENCH" compare "$base/run-a" "$base/run-b" >/dev/null 2>&1
 check "default output folder" test -f "$base/run-b/compare-vs-run-a/compare.csv"
 
+# Many cells (100): compare.html draws every one in its overview curve; the
+# labelled gnuplot figures keep the 60 largest changes and say so.
+mkdir -p "$base/big-a" "$base/big-b"
+for side in a b; do
+  awk -v side=$side 'BEGIN {
+    print "workload,params,allocator,threads,rep,status,reason,wall_ns,cpu_ns,ops,ns_per_op,peak_rss_kb"
+    for (c = 1; c <= 100; c++) for (r = 0; r < 5; r++) {
+      ns = 10 + r * 0.01; if (side == "b") ns *= 1 + c / 100
+      printf "null,n=%d,glibc,1,%d,ok,,%d,%d,1000,%.4f,%d\n", c, r, ns * 1000, ns * 1000, ns, 1000 + c
+    } }' >"$base/big-$side/runs.csv"
+done
+"$MMBENCH" compare "$base/big-a" "$base/big-b" -o "$base/big" >/dev/null 2>&1
+check "100 cells: exit 0" test $? -eq 0
+check "100 cells: compare.html draws every cell" test "$(sed -n '/<svg id="curve-time"/,/<\/svg>/p' "$base/big/compare.html" | grep -c '<circle')" -eq 100
+check "100 cells: overview first" test "$(grep -o '<section id="[a-z]*"' "$base/big/compare.html" | head -1)" = '<section id="summary"'
+if command -v gnuplot >/dev/null; then
+  check "100 cells: time figure drawn" file_min "$base/big/compare-time.svg" 8000
+  check "100 cells: the figure keeps the 60 largest changes" grep -q 'the 60 largest changes of 100' "$base/big/compare-time.svg"
+fi
+
 # No common cell: refused, exit 2, one line.
 mkdir -p "$base/run-c"
 { head -1 "$base/run-b/runs.csv"; grep '^larson,[^,]*,glibc,8,' "$base/run-b/runs.csv"; } >"$base/run-c/runs.csv"
