@@ -1,6 +1,7 @@
 /* mmbench — a program cell (see program_cell.h). */
 #define _GNU_SOURCE
 #include "program_cell.h"
+#include "inject_check.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -125,40 +126,6 @@ static long cgroup_peak_kb(const char *dir) {
     int ok = fscanf(f, "%llu", &v) == 1;
     fclose(f);
     if (ok) return (long)(v / 1024);
-  }
-  return -1;
-}
-
-/* ---------------------------------------------------------------------------
- * Injection: the preloaded library mapped in the running program
- * ------------------------------------------------------------------------- */
-/* 1 when lib is mapped in pid once it has exec'ed, 0 when it is not 100 ms
- * after the exec, -1 when the process ended before we could tell. */
-static int check_injected(pid_t pid, const char *lib) {
-  const char *base = strrchr(lib, '/') ? strrchr(lib, '/') + 1 : lib;
-  char exe_path[64], maps_path[64], self[PATH_MAX], exe[PATH_MAX];
-  snprintf(exe_path, sizeof exe_path, "/proc/%d/exe", (int)pid);
-  snprintf(maps_path, sizeof maps_path, "/proc/%d/maps", (int)pid);
-  snprintf(self, sizeof self, "%s", mmb_self_exe());
-  double start = mmb_mono_s(), execed = -1;
-  while (mmb_mono_s() - start < 5) {
-    ssize_t n = readlink(exe_path, exe, sizeof exe - 1);
-    if (n <= 0) return -1; /* gone */
-    exe[n] = 0;
-    if (strcmp(exe, self) == 0) { /* not exec'ed yet */
-      usleep(100);
-      continue;
-    }
-    if (execed < 0) execed = mmb_mono_s();
-    FILE *f = fopen(maps_path, "r");
-    if (!f) return -1;
-    char line[PATH_MAX + 128];
-    int seen = 0;
-    while (!seen && fgets(line, sizeof line, f)) seen = strstr(line, base) != NULL;
-    fclose(f);
-    if (seen) return 1;
-    if (mmb_mono_s() - execed > 0.1) return 0;
-    usleep(200);
   }
   return -1;
 }
@@ -298,7 +265,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     cnt = mmb_counters_proc_open(s->counters, server.pid);
     mmb_proc_release(&server);
-    if (lib && npre == 0) injected = check_injected(server.pid, lib);
+    if (lib && npre == 0) injected = mmb_inject_check(server.pid, lib);
     char ready[PATH_MAX + 8];
     mmb_program_expand(p, p->ready, tmp, s->size, ready, sizeof ready);
     double give_up = mmb_mono_s() + p->ready_timeout;
@@ -361,7 +328,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     cnt = mmb_counters_proc_open(s->counters, proc.pid);
     mmb_proc_release(&proc);
-    if (lib && npre == 0) injected = check_injected(proc.pid, lib);
+    if (lib && npre == 0) injected = mmb_inject_check(proc.pid, lib);
     status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &ru,
                            &timed_out);
     if (mmb_interrupted) {

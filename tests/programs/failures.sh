@@ -43,6 +43,38 @@ if printf 'int main(void) { return 0; }\n' >st.c && cc -static -o static-true st
   expect "static program runs under glibc" bash -c "cols st/runs.csv allocator status | grep -qP '^glibc\tok'"
 fi
 
+# A preload that does not reach the program is invalid, never a result of
+# that allocator: the loader of a setuid program drops LD_PRELOAD paths
+# without a word. The loader run as the command still gets it, and so does
+# the same program without the setuid bit.
+# (sleep: a program that lives long enough to be looked at)
+if [ "$(id -u)" = 0 ] && cp "$(command -v id)" suid-id && chown nobody suid-id && chmod u+s suid-id &&
+  [ "$(./suid-id -u)" != 0 ] && cp "$(command -v sleep)" suid-sleep && chown nobody suid-sleep &&
+  chmod u+s suid-sleep; then
+  cp "$(command -v sleep)" plain-sleep
+  LDSO=$(awk '$NF ~ /\/ld-linux/ {print $NF; exit}' /proc/self/maps)
+  "$MMBENCH" run -q -w "cmd:$WORK/suid-sleep 0.5,cmd:$WORK/plain-sleep 0.5,cmd:$LDSO $WORK/plain-sleep 0.5" \
+    -a "preload:$ABORT" -r 2 -o inj >log 2>&1
+  expect "injection matrix completes ($(tail -1 log))" test $? -eq 0
+  got=$(cols inj/runs.csv workload status reason | awk -F'\t' '$1 ~ /suid-sleep/ {print $2 "|" $3}' | sort -u)
+  expect "setuid program: invalid ($got)" like "$got" "invalid|*was not mapped in the program*"
+  got=$(cols inj/runs.csv workload status injected | awk -F'\t' '$1 ~ /plain-sleep/ {print $2 "|" $3}' | sort -u)
+  expect "plain program and the loader as command: ok, injected ($got)" test "$got" = "ok|1"
+fi
+
+# mmbench rebuilt while it runs (its file replaced, as a link step does):
+# a child not yet exec'ed is still a fork of it, not a program without the
+# library, so every cell is still seen injected.
+cp "$MMBENCH" mmb-copy
+./mmb-copy run -q -w "cmd:sleep 0.3" -a "preload:$ABORT" -r 8 -o moved >log-moved 2>&1 &
+mpid=$!
+sleep 1
+cp mmb-copy mmb-new && mv -f mmb-new mmb-copy
+wait $mpid
+expect "run across a rebuild completes ($(tail -1 log-moved))" test $? -eq 0
+got=$(cols moved/runs.csv status injected | sort -u | paste -sd, -)
+expect "every cell across the rebuild injected ($got)" test "$got" = "ok	1"
+
 # Injection reaches every program: an allocator aborting after 100 calls
 # crashes each of them (redis is skipped: it is tied to jemalloc).
 "$MMBENCH" run -q -w programs -a "preload:$ABORT[MMB_ABORT_AFTER=100]" -r 1 --preset quick --scale 0.02 \
