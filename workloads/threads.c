@@ -273,22 +273,31 @@ static int la_setup(mmb_ctx *ctx) {
 static inline __attribute__((always_inline)) void la_loop(lane *l, const int tc) {
   const mmb_allocator al = *l->ctx->alloc, *a = &al;
   int id = (int)(l - ((la_state *)l->ctx->state)->l);
-  uint64_t sum = l->res.sum, live = l->live, peak = l->res.peak, remote = 0, op = 0;
+  uint64_t sum = l->res.sum, live = l->live, peak = l->res.peak, remote = 0;
+  /* the lane's fields in locals: the allocator's calls cannot change them */
+  mmb_rng r = l->r;
+  blk *const b = l->b;
+  const size_t nb = l->nb, min = l->min;
+  const uint64_t span = l->span;
   const uint64_t first = TAG(id, l->idx); /* blocks tagged below: made by earlier threads */
-  for (; op < l->todo; op++, l->idx++) {
-    blk *v = &l->b[mmb_rng_below(&l->r, l->nb)];
+  const uint64_t end = first + l->todo;
+  uint64_t tag = first; /* the next block's tag; tag - first operations done */
+  for (; tag < end; tag++) {
+    blk *v = &b[mmb_rng_below(&r, nb)];
     remote += v->tag < first;
     if (blk_free(tc, a, &l->res.f, &sum, v->p, v->size, v->tag) != 0) break;
     live -= v->size;
-    size_t size = l->min + (size_t)mmb_rng_below(&l->r, l->span);
-    if (blk_alloc(tc, a, &l->res.f, v, size, TAG(id, l->idx)) != 0) break;
+    size_t size = min + (size_t)mmb_rng_below(&r, span);
+    if (blk_alloc(tc, a, &l->res.f, v, size, tag) != 0) break;
     live += size;
     if (live > peak) peak = live;
   }
+  l->r = r;
+  l->idx += tag - first;
   l->res.sum = sum;
   l->res.peak = peak;
   l->live = live;
-  l->frees += op;
+  l->frees += tag - first;
   l->remote += remote;
 }
 
