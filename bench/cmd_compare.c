@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "stats.h"
+#include "xalloc.h"
 
 #define SIGNIFICANT_P 0.05
 #define PLOT_MAX_CELLS 60 /* bars in compare-time/-rss.svg */
@@ -64,9 +65,8 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   snprintf(s->status, sizeof s->status, "%s", c->status);
   s->reason = c->reason;
   s->nrows = (int)c->nrows;
-  s->t = calloc(c->nrows + 1, sizeof *s->t);
-  s->r = calloc(c->nrows + 1, sizeof *s->r);
-  if (!s->t || !s->r) abort();
+  s->t = mmb_xcalloc(c->nrows + 1, sizeof *s->t, "the comparison");
+  s->r = mmb_xcalloc(c->nrows + 1, sizeof *s->r, "the comparison");
   for (size_t k = 0; k < c->nrows; k++) {
     size_t row = c->rows[k];
     if (strcmp(mmb_table_get(t, row, cs), "ok") != 0) continue;
@@ -95,8 +95,7 @@ typedef struct jcell {
 } jcell;
 
 static double median_of(const double *v, size_t n) {
-  double *c = malloc((n ? n : 1) * sizeof *c);
-  if (!c) abort();
+  double *c = mmb_xmalloc((n ? n : 1) * sizeof *c, "the comparison");
   memcpy(c, v, n * sizeof *c);
   mmb_summary s;
   mmb_summarize(c, n, &s);
@@ -121,15 +120,14 @@ static void compute_ratio(const double *a, size_t na, const double *b, size_t nb
 /* Adjust the p-values of one metric over every cell that has a ratio, and
  * mark the significant ones. Returns the size of the family. */
 static size_t adjust_family(jcell *c, size_t n, int rss) {
-  double *p = calloc(n ? n : 1, sizeof *p), *q = calloc(n ? n : 1, sizeof *q);
-  if (!p || !q) abort();
+  double *p = mmb_xcalloc(n, sizeof *p, "the comparison"), *q = mmb_xcalloc(n, sizeof *q, "the comparison");
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     ratio *r = rss ? &c[i].r : &c[i].t;
     p[i] = r->have ? r->p : NAN;
     m += r->have != 0;
   }
-  if (mmb_p_adjust(p, n, ADJUST, q) != 0) abort();
+  if (mmb_p_adjust(p, n, ADJUST, q) != 0) mmb_out_of_memory(n * sizeof(size_t), "the p-value adjustment");
   for (size_t i = 0; i < n; i++) {
     ratio *r = rss ? &c[i].r : &c[i].t;
     if (!r->have) continue;
@@ -293,8 +291,7 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
   for (size_t i = 0; i < n; i++)
     if (c[i].t.have && (!na || c[i].a.nt + c[i].b.nt > na + nb)) na = c[i].a.nt, nb = c[i].b.nt;
   if (fam > 1 && na && nb) {
-    double *x = malloc((na + nb) * sizeof *x);
-    if (!x) abort();
+    double *x = mmb_xmalloc((na + nb) * sizeof *x, "the comparison");
     for (size_t i = 0; i < na + nb; i++) x[i] = (double)i;
     double pmin = mmb_mann_whitney_p(x, na, x + na, nb);
     free(x);
@@ -347,8 +344,7 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
                       size_t n, int rss, const char *title, const char *xlabel,
                       const char *caption) {
   /* Cells with this ratio, sorted by it (largest first). */
-  size_t *idx = calloc(n ? n : 1, sizeof *idx), m = 0;
-  if (!idx) abort();
+  size_t *idx = mmb_xcalloc(n, sizeof *idx, "the comparison"), m = 0;
   for (size_t i = 0; i < n; i++)
     if ((rss ? c[i].r : c[i].t).have) idx[m++] = i;
   for (size_t i = 1; i < m; i++)
@@ -382,8 +378,7 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
   fprintf(f, "# mmbench compare: %s; blocks: significant increase, significant decrease, not "
              "significant; columns: y ratio ci_lo ci_hi \"label\" label_x\n", title);
   double xmin = 1, xmax = 1;
-  char *tics = calloc(1, 64 + m * 440);
-  if (!tics) abort();
+  char *tics = mmb_xcalloc(1, 64 + m * 440, "the comparison");
   strcat(tics, "(");
   for (int block = 0; block < 3; block++) {
     int rows = 0;
@@ -474,8 +469,7 @@ static void copy_counts(const side *a, const side *b, int rss, mmb_cratio *out) 
 static int write_page(const char *outdir, const jcell *c, size_t n, const char *ca,
                       const char *cb, const char *envdiff, int drawn_time, int drawn_rss,
                       char *err, size_t errlen) {
-  mmb_ccell *v = calloc(n + 1, sizeof *v);
-  if (!v) abort();
+  mmb_ccell *v = mmb_xcalloc(n + 1, sizeof *v, "the comparison");
   for (size_t i = 0; i < n; i++) {
     v[i].label = c[i].label;
     v[i].workload = c[i].workload;
@@ -567,8 +561,7 @@ int mmb_cmd_compare(int argc, char **argv) {
   /* Join: every cell of A (report order) that B has too. */
   jcell *cells = NULL;
   size_t n = 0;
-  cells = calloc(a.m.ncells + 1, sizeof *cells);
-  if (!cells) abort();
+  cells = mmb_xcalloc(a.m.ncells + 1, sizeof *cells, "the comparison");
   for (size_t i = 0; i < a.m.ncells; i++) {
     const mmb_rcell *ca = &a.m.cells[i];
     const mmb_rcell *cb = mmb_rep_find(&b.m, ca->workload, ca->params, ca->allocator, ca->threads);

@@ -18,27 +18,16 @@
 #include "report.h"
 #include "stats.h"
 #include "workload.h"
+#include "xalloc.h"
 
 /* ------------------------------------------------------------------------
  * Small helpers
  * ---------------------------------------------------------------------- */
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size);
-  if (!p) abort(); /* the report holds a few MB at most */
-  return p;
-}
+static void *xcalloc(size_t n, size_t size) { return mmb_xcalloc(n, size, "the report"); }
 
-static void *xrealloc(void *p, size_t size) {
-  void *q = realloc(p, size ? size : 1);
-  if (!q) abort();
-  return q;
-}
+static void *xrealloc(void *p, size_t size) { return mmb_xrealloc(p, size, "the report"); }
 
-static char *xstrdup(const char *s) {
-  char *d = strdup(s ? s : "");
-  if (!d) abort();
-  return d;
-}
+static char *xstrdup(const char *s) { return mmb_xstrdup(s ? s : "", "the report"); }
 
 static void push_size(size_t **v, size_t *n, size_t x) {
   if ((*n & (*n - 1)) == 0) *v = xrealloc(*v, (*n ? *n * 2 : 4) * sizeof **v);
@@ -356,7 +345,7 @@ static void param_keys(const char *params, char ***keys, int *n) {
       if (!dup) {
         *keys = xrealloc(*keys, (size_t)(*n + 1) * sizeof **keys);
         (*keys)[*n] = strndup(p, kl);
-        if (!(*keys)[*n]) abort();
+        if (!(*keys)[*n]) mmb_out_of_memory(kl + 1, "the report");
         (*n)++;
       }
     }
@@ -674,7 +663,7 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
     m->summary_computed = 1;
     /* The same computation the runner writes summary.csv with. */
     char *text = mmb_summary_csv(m->runs, NULL);
-    if (!text) abort();
+    if (!text) mmb_out_of_memory(0, "the summary"); /* NULL only when out of memory */
     int prc = mmb_table_parse(text, strlen(text), &m->summary, msg, sizeof msg);
     free(text);
     if (prc || load_summary(m, &map, msg, sizeof msg)) {

@@ -5,26 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(size_t size, const char *what) {
+_Noreturn void mmb_out_of_memory(size_t size, const char *what) {
   fprintf(stderr, "mmbench: out of memory (%zu bytes for %s)\n", size, what ? what : "the harness");
   exit(1);
 }
 
 void *mmb_xmalloc(size_t size, const char *what) {
   void *p = malloc(size ? size : 1);
-  if (!p) out_of_memory(size, what);
+  if (!p) mmb_out_of_memory(size, what);
   return p;
 }
 
 void *mmb_xcalloc(size_t n, size_t size, const char *what) {
   void *p = calloc(n ? n : 1, size ? size : 1);
-  if (!p) out_of_memory(n * size, what);
+  if (!p) mmb_out_of_memory(n * size, what);
   return p;
 }
 
 void *mmb_xrealloc(void *p, size_t size, const char *what) {
   void *q = realloc(p, size ? size : 1);
-  if (!q) out_of_memory(size, what);
+  if (!q) mmb_out_of_memory(size, what);
   return q;
 }
 

@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+/* Print the one line and exit 1 (for an allocation made elsewhere that failed). */
+_Noreturn void mmb_out_of_memory(size_t size, const char *what);
+
 void *mmb_xmalloc(size_t size, const char *what);
 void *mmb_xcalloc(size_t n, size_t size, const char *what);
 void *mmb_xrealloc(void *p, size_t size, const char *what);
