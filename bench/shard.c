@@ -108,9 +108,7 @@ int mmb_shard_assign(const double *cost, size_t n, int nshards, int *owner) {
 /* ---------------------------------------------------------------------------
  * The map
  * ------------------------------------------------------------------------- */
-static char *dup_str(const char *s) {
-  return mmb_xstrdup(s ? s : "", "the shard map");
-}
+static char *dup_str(const char *s) { return mmb_xstrdup(s ? s : "", "the shard map"); }
 
 int mmb_shard_map_add(mmb_shard_map *m, const char *w, const char *p, const char *a, int threads,
                       double cost) {
