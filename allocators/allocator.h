@@ -22,24 +22,24 @@ typedef enum mmb_alloc_kind {
 } mmb_alloc_kind;
 
 enum {
-  MMB_CAP_FREE = 1u << 0,    /* individual free reuses memory */
-  MMB_CAP_ALIGNED = 1u << 1, /* aligned_alloc for powers of two */
-  MMB_CAP_REALLOC = 1u << 2, /* realloc keeps contents */
-  MMB_CAP_RESET = 1u << 3,   /* reset() releases everything at once */
-  MMB_CAP_THREADS = 1u << 4, /* may be used from several threads */
-  MMB_CAP_GRAPH = 1u << 5,   /* offers mmb_graph_ops (object graphs) */
-  MMB_CAP_STATS = 1u << 6,   /* stats() reports figures */
-  MMB_CAP_CAPPED = 1u << 7,  /* has a memory cap: big workloads may not fit */
+  MMB_CAP_FREE = 1u << 0,        /* individual free reuses memory */
+  MMB_CAP_ALIGNED = 1u << 1,     /* aligned_alloc for powers of two */
+  MMB_CAP_REALLOC = 1u << 2,     /* realloc keeps contents */
+  MMB_CAP_RESET = 1u << 3,       /* reset() releases everything at once */
+  MMB_CAP_THREADS = 1u << 4,     /* may be used from several threads */
+  MMB_CAP_GRAPH = 1u << 5,       /* offers mmb_graph_ops (object graphs) */
+  MMB_CAP_STATS = 1u << 6,       /* stats() reports figures */
+  MMB_CAP_CAPPED = 1u << 7,      /* has a memory cap: big workloads may not fit */
   MMB_CAP_BASE_MALLOC = 1u << 8, /* malloc-level calls go straight to the base malloc */
 };
 #define MMB_CAP_MALLOC (MMB_CAP_FREE | MMB_CAP_ALIGNED | MMB_CAP_REALLOC | MMB_CAP_THREADS)
 
 /* Figures an allocator reports about itself (all in bytes unless named). */
 typedef struct mmb_alloc_stats {
-  uint64_t requested; /* bytes asked for by callers */
-  uint64_t reserved;  /* bytes obtained from the OS and still held */
-  uint64_t chunks;    /* OS chunks / regions held */
-  uint64_t wasted;    /* bytes lost to alignment and size-class rounding */
+  uint64_t requested;   /* bytes asked for by callers */
+  uint64_t reserved;    /* bytes obtained from the OS and still held */
+  uint64_t chunks;      /* OS chunks / regions held */
+  uint64_t wasted;      /* bytes lost to alignment and size-class rounding */
   uint64_t collections; /* GC collections run (managed kinds) */
   uint64_t reclaimed;   /* objects reclaimed (managed kinds) */
 } mmb_alloc_stats;

@@ -55,9 +55,9 @@ typedef struct bthread {
 static __thread bthread *tls_bt;
 static bthread *g_threads;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t g_live;       /* our objects marked by the last collect() */
-static uint64_t g_reclaimed;  /* allocated - live at the last collect() */
-static uint64_t g_baseline;   /* reachable objects of our kinds at init */
+static uint64_t g_live;      /* our objects marked by the last collect() */
+static uint64_t g_reclaimed; /* allocated - live at the last collect() */
+static uint64_t g_baseline;  /* reachable objects of our kinds at init */
 static GC_word g_gc_no0;
 
 /* ---------------------------------------------------------------------------
@@ -90,7 +90,8 @@ static bthread *bt_self(void) {
 static uint64_t allocated_total(void) {
   uint64_t n = 0;
   pthread_mutex_lock(&g_mu);
-  for (bthread *t = g_threads; t; t = t->next) n += __atomic_load_n(&t->allocated, __ATOMIC_RELAXED);
+  for (bthread *t = g_threads; t; t = t->next)
+    n += __atomic_load_n(&t->allocated, __ATOMIC_RELAXED);
   pthread_mutex_unlock(&g_mu);
   return n;
 }

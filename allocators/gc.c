@@ -33,7 +33,8 @@ typedef struct block {
   gc_hdr *free;             /* free objects not handed to a thread */
   uint32_t cls, stride, nobj, pad;
 } block;
-#define BLOCK_DATA(b) ((char *)(b) + ((sizeof(block) + GRAN - 1) / GRAN * GRAN) + GRAN - sizeof(gc_hdr))
+#define BLOCK_DATA(b)                                                                              \
+  ((char *)(b) + ((sizeof(block) + GRAN - 1) / GRAN * GRAN) + GRAN - sizeof(gc_hdr))
 
 /* A big object, malloc'ed on its own. */
 typedef struct large {
@@ -44,7 +45,7 @@ typedef struct large {
 /* One per thread that used the collector; kept until fini. */
 typedef struct gc_thread {
   struct gc_thread *next;
-  mmb_obj ***roots;   /* registered root locations (a stack) */
+  mmb_obj ***roots; /* registered root locations (a stack) */
   size_t nroots, cap;
   uint64_t pending;   /* bytes allocated, not yet added to g.since */
   uint64_t allocated; /* objects made (written by the owner, read by stats) */
@@ -58,14 +59,14 @@ static struct {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   pthread_t home;
-  unsigned gen;         /* bumped by init / fini: stale thread records are ignored */
+  unsigned gen; /* bumped by init / fini: stale thread records are ignored */
   gc_thread *threads;
-  int stw;              /* a collection wants the world stopped (atomic) */
+  int stw; /* a collection wants the world stopped (atomic) */
   int n_active, n_parked;
-  uint64_t since;       /* bytes allocated since the last collection (atomic) */
-  uint64_t threshold;   /* collect when since exceeds this (atomic) */
-  uint64_t flush;       /* thread-local bytes batched before touching since */
-  uint64_t live_bytes;  /* after the last collection */
+  uint64_t since;      /* bytes allocated since the last collection (atomic) */
+  uint64_t threshold;  /* collect when since exceeds this (atomic) */
+  uint64_t flush;      /* thread-local bytes batched before touching since */
+  uint64_t live_bytes; /* after the last collection */
   double growth;
   uint64_t min_bytes;
   uint64_t collections, reclaimed;
@@ -74,7 +75,7 @@ static struct {
   block *empty;         /* blocks with no object in use */
   size_t nempty;
   large *larges;
-  gc_hdr **mstack;      /* mark stack */
+  gc_hdr **mstack; /* mark stack */
   size_t mcap, mn;
   int overflow;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER,

@@ -43,7 +43,7 @@
 int mmb_gc_init(void);
 /* Frees every object still in the heap. */
 void mmb_gc_fini(void);
-int mmb_gc_set_growth(double factor);  /* 0 < factor <= 1000 */
+int mmb_gc_set_growth(double factor);   /* 0 < factor <= 1000 */
 int mmb_gc_set_min_bytes(double bytes); /* 0 <= bytes <= 2^40 */
 double mmb_gc_growth(void);
 

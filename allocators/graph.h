@@ -55,10 +55,10 @@
 typedef struct mmb_obj mmb_obj; /* opaque: an object's slot array */
 
 enum {
-  MMB_GRAPH_EXPLICIT = 1u << 0, /* drop frees exactly o; the program frees every object */
-  MMB_GRAPH_COUNTED = 1u << 1,  /* reference counts: retain / drop matter */
-  MMB_GRAPH_TRACED = 1u << 2,   /* a tracing collector: roots matter, drop is a no-op */
-  MMB_GRAPH_CYCLES = 1u << 3,   /* garbage cycles are reclaimed (not plain rc) */
+  MMB_GRAPH_EXPLICIT = 1u << 0,     /* drop frees exactly o; the program frees every object */
+  MMB_GRAPH_COUNTED = 1u << 1,      /* reference counts: retain / drop matter */
+  MMB_GRAPH_TRACED = 1u << 2,       /* a tracing collector: roots matter, drop is a no-op */
+  MMB_GRAPH_CYCLES = 1u << 3,       /* garbage cycles are reclaimed (not plain rc) */
   MMB_GRAPH_CONSERVATIVE = 1u << 4, /* may keep some garbage alive (boehm): counts inexact */
 };
 
@@ -81,7 +81,7 @@ struct mmb_graph_ops {
    * unspecified); the caller holds one reference. NULL on failure. */
   mmb_obj *(*new_obj)(unsigned nslots, size_t payload);
   void (*store)(mmb_obj *o, unsigned i, mmb_obj *v); /* v may be NULL */
-  void (*put)(mmb_obj *o, unsigned i, mmb_obj *v); /* consumes the caller's ref to v */
+  void (*put)(mmb_obj *o, unsigned i, mmb_obj *v);   /* consumes the caller's ref to v */
   void (*retain)(mmb_obj *o);
   void (*release)(mmb_obj *o); /* o may be NULL */
   void (*drop)(mmb_obj *o);    /* o may be NULL */

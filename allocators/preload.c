@@ -46,20 +46,20 @@ static const char *tcmalloc_version(void) {
 
 static const char *generic_version(void) { return NULL; }
 
-#define MMB_PRELOAD_ADAPTER(sym, nm, desc, lib, why, ver)                                      \
-  const mmb_allocator sym = {                                                                  \
-      .name = nm,                                                                              \
-      .description = desc,                                                                     \
-      .kind = MMB_KIND_PRELOAD,                                                                \
-      .caps = MMB_CAP_MALLOC,                                                                  \
-      .library = lib,                                                                          \
-      .unavailable = why,                                                                      \
-      .malloc = mmb_libc_malloc,                                                               \
-      .free = mmb_libc_free,                                                                   \
-      .calloc = mmb_libc_calloc,                                                               \
-      .realloc = mmb_libc_realloc,                                                             \
-      .aligned_alloc = mmb_libc_aligned_alloc,                                                 \
-      .version = ver,                                                                          \
+#define MMB_PRELOAD_ADAPTER(sym, nm, desc, lib, why, ver)                                          \
+  const mmb_allocator sym = {                                                                      \
+      .name = nm,                                                                                  \
+      .description = desc,                                                                         \
+      .kind = MMB_KIND_PRELOAD,                                                                    \
+      .caps = MMB_CAP_MALLOC,                                                                      \
+      .library = lib,                                                                              \
+      .unavailable = why,                                                                          \
+      .malloc = mmb_libc_malloc,                                                                   \
+      .free = mmb_libc_free,                                                                       \
+      .calloc = mmb_libc_calloc,                                                                   \
+      .realloc = mmb_libc_realloc,                                                                 \
+      .aligned_alloc = mmb_libc_aligned_alloc,                                                     \
+      .version = ver,                                                                              \
   }
 
 MMB_PRELOAD_ADAPTER(mmb_alloc_glibc, "glibc", "system malloc (glibc ptmalloc2), nothing preloaded",

@@ -133,8 +133,7 @@ void mmb_rc_zero(mmb_rc_hdr *h) {
     }
   }
   t->depth--;
-  if (mmb_rc_cc_enabled && t->depth == 0 && t->nroots >= mmb_rc_buffer_len)
-    mmb_rc_collect_cycles();
+  if (mmb_rc_cc_enabled && t->depth == 0 && t->nroots >= mmb_rc_buffer_len) mmb_rc_collect_cycles();
 }
 
 void mmb_rc_store(mmb_obj *o, unsigned i, mmb_obj *v) {

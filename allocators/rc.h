@@ -33,8 +33,8 @@ enum { MMB_RC_BLACK = 0, MMB_RC_GRAY = 1, MMB_RC_WHITE = 2, MMB_RC_PURPLE = 3 };
 
 typedef struct mmb_rc_hdr {
   union {
-    uint64_t count;           /* references held */
-    struct mmb_rc_hdr *link;  /* once dead: next object in a pending list */
+    uint64_t count;          /* references held */
+    struct mmb_rc_hdr *link; /* once dead: next object in a pending list */
   } u;
   uint32_t nslots; /* pointer slots: the object's type information */
   uint8_t flags;   /* MMB_RC_* */
@@ -45,9 +45,7 @@ typedef struct mmb_rc_hdr {
 /* Set by mmb_rc_init; read on the release path. */
 extern int mmb_rc_cc_enabled;
 
-static inline mmb_rc_hdr *mmb_rc_hdr_of(const mmb_obj *o) {
-  return (mmb_rc_hdr *)(void *)o - 1;
-}
+static inline mmb_rc_hdr *mmb_rc_hdr_of(const mmb_obj *o) { return (mmb_rc_hdr *)(void *)o - 1; }
 static inline mmb_obj *mmb_rc_obj_of(mmb_rc_hdr *h) { return (mmb_obj *)(void *)(h + 1); }
 static inline mmb_obj **mmb_rc_slots(mmb_rc_hdr *h) { return (mmb_obj **)(void *)(h + 1); }
 
@@ -90,7 +88,7 @@ void mmb_rc_thread_detach(void);
  * for more than 2^28 slots). */
 mmb_obj *mmb_rc_new(unsigned nslots, size_t payload);
 void mmb_rc_store(mmb_obj *o, unsigned i, mmb_obj *v); /* retains v, releases old */
-void mmb_rc_put(mmb_obj *o, unsigned i, mmb_obj *v); /* takes over the ref to v */
+void mmb_rc_put(mmb_obj *o, unsigned i, mmb_obj *v);   /* takes over the ref to v */
 /* Mark o and everything reachable from it shared (atomic counts). Call while
  * a single thread holds the structure. 0 or -ENOMEM. */
 int mmb_rc_share(mmb_obj *o);
@@ -113,7 +111,7 @@ typedef struct mmb_rc_thread {
   size_t nroots, cap;
   mmb_rc_hdr **stack; /* traversal stack of the collector */
   size_t cap_stack;
-  int depth;          /* inside a release cascade or a collection */
+  int depth; /* inside a release cascade or a collection */
   uint64_t allocated, freed, collections;
 } mmb_rc_thread;
 mmb_rc_thread *mmb_rc_self(void);

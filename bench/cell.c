@@ -162,7 +162,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   ctx.threads = threads;
   ctx.seed = spec->seed;
   int touch_idx = mmb_workload_param_index(w, "touch");
-  ctx.touch = spec->verify ? MMB_TOUCH_VERIFY
+  ctx.touch = spec->verify     ? MMB_TOUCH_VERIFY
               : touch_idx >= 0 ? (int)spec->params.v[touch_idx]
                                : MMB_TOUCH_WORD;
   ctx.thread_barrier = workers_barrier;
@@ -247,7 +247,8 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
    * process's total between p0 and p1 (exact: all workers have exited)
    * less this thread's and the workers' whole lives. */
   uint64_t ops = 0, cpu = 0, lives = 0;
-  for (int i = 0; i < threads; i++) ops += run->ops[i], cpu += run->cpu_ns[i], lives += run->life_ns[i];
+  for (int i = 0; i < threads; i++)
+    ops += run->ops[i], cpu += run->cpu_ns[i], lives += run->life_ns[i];
   uint64_t spent = p1 - p0, mine = m1 - m0;
   uint64_t other = spent > mine + lives ? spent - mine - lives : 0;
   int bad = w->verify ? w->verify(&ctx) : 0;
@@ -266,7 +267,8 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     mmb_record_set_u64(rec, "base_rss_kb", (uint64_t)base_rss);
     if (ctx.live_bytes > 0)
       mmb_record_set_f(rec, "rss_per_live",
-                       (double)(peak_rss > base_rss ? peak_rss - base_rss : 0) * 1024.0 / (double)ctx.live_bytes);
+                       (double)(peak_rss > base_rss ? peak_rss - base_rss : 0) * 1024.0 /
+                           (double)ctx.live_bytes);
   } else {
     mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)ru1.ru_maxrss);
   }
@@ -288,7 +290,8 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     if (!isnan(ctx.fig[i])) mmb_record_set_f(rec, mmb_fig_names[i], ctx.fig[i]);
   mmb_counters_cell_report(run->counters, ops, rec);
   if (spec->counters.latency_every) mmb_latency_report(rec);
-  if (bad) mmb_record_fail(rec, "corrupt", "%s", ctx.reason[0] ? ctx.reason : "verification failed");
+  if (bad)
+    mmb_record_fail(rec, "corrupt", "%s", ctx.reason[0] ? ctx.reason : "verification failed");
 
   mmb_cgroup_cell_close(&cg);
   mmb_counters_cell_close(run->counters);

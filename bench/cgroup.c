@@ -169,8 +169,10 @@ int mmb_cgroup_join(const char *dir) {
   char pid[32];
   snprintf(pid, sizeof pid, "%d\n", (int)getpid());
   int rc = write_file(dir, "cgroup.procs", pid);
-  if (rc == 0) setenv("MMB_CGROUP", dir, 1);
-  else unsetenv("MMB_CGROUP");
+  if (rc == 0)
+    setenv("MMB_CGROUP", dir, 1);
+  else
+    unsetenv("MMB_CGROUP");
   return rc;
 }
 
@@ -214,7 +216,8 @@ int mmb_cgroup_probe(mmb_cgroup_info *ci) {
       int rc = write_file(dir, "cgroup.subtree_control", "+memory");
       if (rc != 0) {
         snprintf(ci->reason, sizeof ci->reason,
-                 "cgroup v2 at %s: the memory controller is not on for child cgroups and enabling it failed (%s)",
+                 "cgroup v2 at %s: the memory controller is not on for child cgroups and enabling "
+                 "it failed (%s)",
                  dir, strerror(-rc));
         return 0;
       }
@@ -258,7 +261,9 @@ cJSON *mmb_cgroup_json(const mmb_cgroup_info *ci) {
   snprintf(prefix, sizeof prefix, "mmbench-%d-", (int)getpid());
   cJSON_AddStringToObject(o, "prefix", ci->kind ? prefix : "");
   cJSON_AddStringToObject(o, "peak_file",
-                          ci->kind == 1 ? "memory.max_usage_in_bytes" : ci->kind == 2 ? "memory.peak" : "");
+                          ci->kind == 1   ? "memory.max_usage_in_bytes"
+                          : ci->kind == 2 ? "memory.peak"
+                                          : "");
   cJSON_AddStringToObject(o, "reason", ci->kind ? "" : ci->reason);
   cJSON_AddNumberToObject(o, "cells_in_cgroup", cg_made);
   cJSON_AddNumberToObject(o, "cells_without", cg_failed);
@@ -286,8 +291,10 @@ void mmb_cgroup_cell_open(mmb_cgroup_cell *c) {
 }
 
 void mmb_cgroup_cell_reset(mmb_cgroup_cell *c) {
-  if (c->kind == 1) c->reset = write_file(c->dir, "memory.max_usage_in_bytes", "0") == 0;
-  else if (c->kind == 2) c->reset = write(c->fd, "reset\n", 6) == 6;
+  if (c->kind == 1)
+    c->reset = write_file(c->dir, "memory.max_usage_in_bytes", "0") == 0;
+  else if (c->kind == 2)
+    c->reset = write(c->fd, "reset\n", 6) == 6;
 }
 
 long mmb_cgroup_cell_peak_kb(mmb_cgroup_cell *c) {

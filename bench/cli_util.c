@@ -68,7 +68,8 @@ static void allocator_names(char *buf, size_t len) {
 static const mmb_allocator *find_base(const char *name, char *err, size_t errlen) {
   if (strncmp(name, "preload:", 8) == 0) {
     if (!name[8]) {
-      snprintf(err, errlen, "allocator 'preload:' needs a library path, e.g. preload:/usr/lib/libfoo.so");
+      snprintf(err, errlen,
+               "allocator 'preload:' needs a library path, e.g. preload:/usr/lib/libfoo.so");
       return NULL;
     }
     return mmb_allocator_preload_custom(name + 8);
@@ -84,8 +85,9 @@ static const mmb_allocator *find_base(const char *name, char *err, size_t errlen
   char names[512];
   allocator_names(names, sizeof names);
   if (best && bestd <= 3)
-    snprintf(err, errlen, "unknown allocator '%s' (did you mean '%s'? valid: %s, preload:/path/lib.so)",
-             name, best, names);
+    snprintf(err, errlen,
+             "unknown allocator '%s' (did you mean '%s'? valid: %s, preload:/path/lib.so)", name,
+             best, names);
   else
     snprintf(err, errlen, "unknown allocator '%s' (valid: %s, preload:/path/lib.so)", name, names);
   return NULL;
@@ -104,7 +106,9 @@ int mmb_alloc_spec_parse(const char *text, mmb_alloc_spec *out, char *err, size_
   if (br) {
     size_t len = strlen(br);
     if (br[len - 1] != ']') {
-      snprintf(err, errlen, "allocator '%s': settings must be closed with ']', e.g. glibc[MALLOC_ARENA_MAX=1]", text);
+      snprintf(err, errlen,
+               "allocator '%s': settings must be closed with ']', e.g. glibc[MALLOC_ARENA_MAX=1]",
+               text);
       return -1;
     }
     br[len - 1] = 0;
@@ -113,12 +117,16 @@ int mmb_alloc_spec_parse(const char *text, mmb_alloc_spec *out, char *err, size_
     for (char *kv = strtok_r(br + 1, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
       char *eq = strchr(kv, '=');
       if (!eq || eq == kv) {
-        snprintf(err, errlen, "allocator '%s': setting '%s' must be KEY=VALUE (several separated by ';')", text, kv);
+        snprintf(err, errlen,
+                 "allocator '%s': setting '%s' must be KEY=VALUE (several separated by ';')", text,
+                 kv);
         return -1;
       }
       for (char *k = kv; k < eq; k++)
-        if (!(*k == '_' || (*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9'))) {
-          snprintf(err, errlen, "allocator '%s': '%.*s' is not an environment variable name", text, (int)(eq - kv), kv);
+        if (!(*k == '_' || (*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') ||
+              (*k >= '0' && *k <= '9'))) {
+          snprintf(err, errlen, "allocator '%s': '%.*s' is not an environment variable name", text,
+                   (int)(eq - kv), kv);
           return -1;
         }
       if (out->nsettings == MMB_MAX_SETTINGS) {
@@ -134,14 +142,18 @@ int mmb_alloc_spec_parse(const char *text, mmb_alloc_spec *out, char *err, size_
     out->base = find_base(at + 1, err, errlen);
     if (!out->base) return -1;
     if (out->base->kind != MMB_KIND_PRELOAD) {
-      snprintf(err, errlen, "allocator '%s': after '@' comes a malloc to layer over (glibc, jemalloc, mimalloc, tcmalloc, preload:PATH), not '%s'",
+      snprintf(err, errlen,
+               "allocator '%s': after '@' comes a malloc to layer over (glibc, jemalloc, mimalloc, "
+               "tcmalloc, preload:PATH), not '%s'",
                text, at + 1);
       return -1;
     }
   }
   out->alloc = find_base(base, err, errlen);
   if (out->alloc && out->base && out->alloc->kind == MMB_KIND_PRELOAD) {
-    snprintf(err, errlen, "allocator '%s': only in-process and managed allocators can be layered with '@'", text);
+    snprintf(err, errlen,
+             "allocator '%s': only in-process and managed allocators can be layered with '@'",
+             text);
     return -1;
   }
   return out->alloc ? 0 : -1;
@@ -165,8 +177,10 @@ int mmb_cpu_list_check(const char *text, char *err, size_t errlen) {
     if (in && first < 0) first = c;
     if (!in && first >= 0) {
       size_t u = strlen(avail);
-      if (c - 1 > first) snprintf(avail + u, sizeof avail - u, "%s%d-%d", n ? "," : "", first, c - 1);
-      else snprintf(avail + u, sizeof avail - u, "%s%d", n ? "," : "", first);
+      if (c - 1 > first)
+        snprintf(avail + u, sizeof avail - u, "%s%d-%d", n ? "," : "", first, c - 1);
+      else
+        snprintf(avail + u, sizeof avail - u, "%s%d", n ? "," : "", first);
       n++;
       first = -1;
     }
@@ -199,7 +213,9 @@ int mmb_cpu_list_check(const char *text, char *err, size_t errlen) {
   }
   return 0;
 bad:
-  snprintf(err, errlen, "--pin '%s' is not a CPU list: give numbers and ranges such as 0 or 0,1 "
-           "or 0-1 (CPUs here: %s)", text, avail);
+  snprintf(err, errlen,
+           "--pin '%s' is not a CPU list: give numbers and ranges such as 0 or 0,1 "
+           "or 0-1 (CPUs here: %s)",
+           text, avail);
   return -1;
 }

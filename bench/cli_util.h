@@ -30,9 +30,9 @@ int mmb_cpu_list_check(const char *text, char *err, size_t errlen);
  * preloaded malloc BASE (e.g. rc@jemalloc, arena-pool@mimalloc). */
 #define MMB_MAX_SETTINGS 16
 typedef struct mmb_alloc_spec {
-  char text[512];                  /* as typed (the allocator column) */
-  const mmb_allocator *alloc;      /* the descriptor */
-  const mmb_allocator *base;      /* NAME@BASE: the malloc underneath, else NULL */
+  char text[512];             /* as typed (the allocator column) */
+  const mmb_allocator *alloc; /* the descriptor */
+  const mmb_allocator *base;  /* NAME@BASE: the malloc underneath, else NULL */
   int nsettings;
   char settings[MMB_MAX_SETTINGS][256]; /* "KEY=VALUE", exported to the child */
 } mmb_alloc_spec;

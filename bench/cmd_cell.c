@@ -16,13 +16,17 @@
  * `mmbench cell` — internal: the runner's child
  * ------------------------------------------------------------------------- */
 int mmb_cmd_cell(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"workload", required_argument, 0, 'w'}, {"params", required_argument, 0, 'p'},
-      {"allocator", required_argument, 0, 'a'}, {"threads", required_argument, 0, 't'},
-      {"seed", required_argument, 0, 's'},     {"fd", required_argument, 0, 'f'},
-      {"counters", required_argument, 0, 'c'}, {"notify", no_argument, 0, 'n'},
-      {"verify", no_argument, 0, 'v'},
-      {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
+  static const struct option opts[] = {{"workload", required_argument, 0, 'w'},
+                                       {"params", required_argument, 0, 'p'},
+                                       {"allocator", required_argument, 0, 'a'},
+                                       {"threads", required_argument, 0, 't'},
+                                       {"seed", required_argument, 0, 's'},
+                                       {"fd", required_argument, 0, 'f'},
+                                       {"counters", required_argument, 0, 'c'},
+                                       {"notify", no_argument, 0, 'n'},
+                                       {"verify", no_argument, 0, 'v'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
   const char *wname = NULL, *params = "", *aname = NULL, *counters = "off";
   long long threads = 1, fd = 1;
   unsigned long long seed = 1;
@@ -33,7 +37,10 @@ int mmb_cmd_cell(int argc, char **argv) {
     case 'w': wname = optarg; break;
     case 'p': params = optarg; break;
     case 'a': aname = optarg; break;
-    case 't': if (mmb_parse_int(optarg, &threads)) return mmb_usage_error("cell", "--threads needs a number"); break;
+    case 't':
+      if (mmb_parse_int(optarg, &threads))
+        return mmb_usage_error("cell", "--threads needs a number");
+      break;
     case 's': {
       char *end;
       errno = 0;
@@ -41,14 +48,18 @@ int mmb_cmd_cell(int argc, char **argv) {
       if (*end || errno) return mmb_usage_error("cell", "--seed needs a number");
       break;
     }
-    case 'f': if (mmb_parse_int(optarg, &fd)) return mmb_usage_error("cell", "--fd needs a number"); break;
+    case 'f':
+      if (mmb_parse_int(optarg, &fd)) return mmb_usage_error("cell", "--fd needs a number");
+      break;
     case 'c': counters = optarg; break;
     case 'n': want_notify = 1; break;
     case 'v': verify = 1; break;
     case 'h':
-      printf("usage: mmbench cell -w WORKLOAD -a ALLOCATOR [-p k=v;k=v] [-t N] [--seed N] [--fd FD] [--verify]\n"
-             "Internal: runs one repetition of one cell and writes its record to FD.\n"
-             "--verify: the verification repetition (full pattern fill and check of every block).\n");
+      printf(
+          "usage: mmbench cell -w WORKLOAD -a ALLOCATOR [-p k=v;k=v] [-t N] [--seed N] [--fd FD] "
+          "[--verify]\n"
+          "Internal: runs one repetition of one cell and writes its record to FD.\n"
+          "--verify: the verification repetition (full pattern fill and check of every block).\n");
       return 0;
     default: return mmb_usage_error("cell", NULL);
     }

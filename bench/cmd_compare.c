@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "stats.h"
+#include "xalloc.h"
 
 #define SIGNIFICANT_P 0.05
 #define PLOT_MAX_CELLS 60 /* bars in compare-time/-rss.svg */
@@ -64,9 +65,8 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   snprintf(s->status, sizeof s->status, "%s", c->status);
   s->reason = c->reason;
   s->nrows = (int)c->nrows;
-  s->t = calloc(c->nrows + 1, sizeof *s->t);
-  s->r = calloc(c->nrows + 1, sizeof *s->r);
-  if (!s->t || !s->r) abort();
+  s->t = mmb_xcalloc(c->nrows + 1, sizeof *s->t, "the comparison");
+  s->r = mmb_xcalloc(c->nrows + 1, sizeof *s->r, "the comparison");
   for (size_t k = 0; k < c->nrows; k++) {
     size_t row = c->rows[k];
     if (strcmp(mmb_table_get(t, row, cs), "ok") != 0) continue;
@@ -95,8 +95,7 @@ typedef struct jcell {
 } jcell;
 
 static double median_of(const double *v, size_t n) {
-  double *c = malloc((n ? n : 1) * sizeof *c);
-  if (!c) abort();
+  double *c = mmb_xmalloc((n ? n : 1) * sizeof *c, "the comparison");
   memcpy(c, v, n * sizeof *c);
   mmb_summary s;
   mmb_summarize(c, n, &s);
@@ -121,15 +120,16 @@ static void compute_ratio(const double *a, size_t na, const double *b, size_t nb
 /* Adjust the p-values of one metric over every cell that has a ratio, and
  * mark the significant ones. Returns the size of the family. */
 static size_t adjust_family(jcell *c, size_t n, int rss) {
-  double *p = calloc(n ? n : 1, sizeof *p), *q = calloc(n ? n : 1, sizeof *q);
-  if (!p || !q) abort();
+  double *p = mmb_xcalloc(n, sizeof *p, "the comparison"),
+         *q = mmb_xcalloc(n, sizeof *q, "the comparison");
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
     ratio *r = rss ? &c[i].r : &c[i].t;
     p[i] = r->have ? r->p : NAN;
     m += r->have != 0;
   }
-  if (mmb_p_adjust(p, n, ADJUST, q) != 0) abort();
+  if (mmb_p_adjust(p, n, ADJUST, q) != 0)
+    mmb_out_of_memory(n * sizeof(size_t), "the p-value adjustment");
   for (size_t i = 0; i < n; i++) {
     ratio *r = rss ? &c[i].r : &c[i].t;
     if (!r->have) continue;
@@ -175,8 +175,7 @@ static void make_labels(jcell *c, size_t n) {
           mmb_rep_param(c[j].params, key, w, sizeof w);
           varies = strcmp(v, w) != 0;
         }
-        if (varies)
-          snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " %s=%s", key, v);
+        if (varies) snprintf(lab + strlen(lab), sizeof lab - strlen(lab), " %s=%s", key, v);
       }
       p = end ? end + 1 : NULL;
     }
@@ -193,10 +192,13 @@ static void make_labels(jcell *c, size_t n) {
  * Environment differences
  * ---------------------------------------------------------------------- */
 static void env_diff(const run *a, const run *b, char *out, size_t len) {
-  static const char *const keys[] = {
-      "host.hostname", "host.cpu_model", "host.cores", "host.threads_per_core", "host.kernel",
-      "host.governor", "host.thp", "glibc", "build.compiler", "build.flags", "build.type",
-      "build.sanitize", "counters.mode", NULL};
+  static const char *const keys[] = {"host.hostname",  "host.cpu_model",
+                                     "host.cores",     "host.threads_per_core",
+                                     "host.kernel",    "host.governor",
+                                     "host.thp",       "glibc",
+                                     "build.compiler", "build.flags",
+                                     "build.type",     "build.sanitize",
+                                     "counters.mode",  NULL};
   out[0] = 0;
   if (!a->meta || !b->meta) return;
   for (int i = 0; keys[i]; i++) {
@@ -253,15 +255,17 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
   char ca[300], cb[300];
   run_caption(a, ca, sizeof ca);
   run_caption(b, cb, sizeof cb);
-  fprintf(out, "mmbench compare: ratio B/A of the medians per cell (below 1: B is lower)\n"
-               "  A = %s\n  B = %s\n", ca, cb);
+  fprintf(out,
+          "mmbench compare: ratio B/A of the medians per cell (below 1: B is lower)\n"
+          "  A = %s\n  B = %s\n",
+          ca, cb);
   if (envdiff[0]) fprintf(out, "  environments differ: %s\n", envdiff);
   int lw = 5;
   for (size_t i = 0; i < n; i++)
     if ((int)strlen(c[i].label) > lw) lw = (int)strlen(c[i].label);
   if (lw > 60) lw = 60;
-  fprintf(out, "%-*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s\n", lw, "cell", "A ns/op",
-          "B ns/op", "B/A", "95% CI", "p/adjusted p", "RSS B/A", "95% CI");
+  fprintf(out, "%-*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s\n", lw, "cell", "A ns/op", "B ns/op",
+          "B/A", "95% CI", "p/adjusted p", "RSS B/A", "95% CI");
   for (size_t i = 0; i < n; i++) {
     char va[32], vb[32], r1[32], ci1[64], p1[32], r2[32], ci2[64], p2[32];
     fmt_ratio(&c[i].t, r1, ci1, p1, 32);
@@ -273,18 +277,19 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
       snprintf(va, sizeof va, "%s", c[i].a.status);
       snprintf(vb, sizeof vb, "%s", c[i].b.status);
     }
-    fprintf(out, "%-*.*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s", lw, lw, c[i].label, va, vb,
-            r1, ci1, p1, r2, ci2);
+    fprintf(out, "%-*.*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s", lw, lw, c[i].label, va, vb, r1,
+            ci1, p1, r2, ci2);
     if (strcmp(c[i].a.status, "ok") != 0 || strcmp(c[i].b.status, "ok") != 0)
       fprintf(out, "  A %s, B %s", c[i].a.status, c[i].b.status);
     fputc('\n', out);
   }
   size_t fam = 0;
   for (size_t i = 0; i < n; i++) fam += c[i].t.have != 0;
-  fprintf(out, "* = significant: %s-adjusted p < %.2f over the %zu cells compared (false discovery "
-               "rate %.0f %%; RSS adjusted as its own family); p = Mann-Whitney U over the "
-               "repetitions of the cell alone; CI = 95 %% bootstrap interval of the ratio (nominal: "
-               "with few repetitions it covers less)\n",
+  fprintf(out,
+          "* = significant: %s-adjusted p < %.2f over the %zu cells compared (false discovery "
+          "rate %.0f %%; RSS adjusted as its own family); p = Mann-Whitney U over the "
+          "repetitions of the cell alone; CI = 95 %% bootstrap interval of the ratio (nominal: "
+          "with few repetitions it covers less)\n",
           mmb_p_adjust_name(ADJUST), SIGNIFICANT_P, fam, SIGNIFICANT_P * 100);
   /* The smallest p the test gives at these repetition counts (every B
    * above every A): when a lone change cannot reach the corrected level,
@@ -293,22 +298,24 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
   for (size_t i = 0; i < n; i++)
     if (c[i].t.have && (!na || c[i].a.nt + c[i].b.nt > na + nb)) na = c[i].a.nt, nb = c[i].b.nt;
   if (fam > 1 && na && nb) {
-    double *x = malloc((na + nb) * sizeof *x);
-    if (!x) abort();
+    double *x = mmb_xmalloc((na + nb) * sizeof *x, "the comparison");
     for (size_t i = 0; i < na + nb; i++) x[i] = (double)i;
     double pmin = mmb_mann_whitney_p(x, na, x + na, nb);
     free(x);
     if (pmin >= SIGNIFICANT_P / (double)fam)
-      fprintf(out, "note: with %zu and %zu repetitions the smallest p is %.2g, above %.2g, the level a "
-                   "change in a single cell needs among %zu: only changes shared by many cells can show "
-                   "as significant; more repetitions (-r) lower that floor\n",
+      fprintf(out,
+              "note: with %zu and %zu repetitions the smallest p is %.2g, above %.2g, the level a "
+              "change in a single cell needs among %zu: only changes shared by many cells can show "
+              "as significant; more repetitions (-r) lower that floor\n",
               na, nb, pmin, SIGNIFICANT_P / (double)fam, fam);
   }
 }
 
 static void csv_num(FILE *f, int have, double v) {
-  if (have && !isnan(v)) fprintf(f, ",%.10g", v);
-  else fputs(",", f);
+  if (have && !isnan(v))
+    fprintf(f, ",%.10g", v);
+  else
+    fputs(",", f);
 }
 
 static int write_csv(const char *path, const jcell *c, size_t n) {
@@ -316,7 +323,8 @@ static int write_csv(const char *path, const jcell *c, size_t n) {
   if (!f) return -1;
   fputs("workload,params,allocator,threads,status_a,status_b,n_a,n_b,median_a,median_b,ratio,"
         "ratio_lo,ratio_hi,p,significant,rss_median_a,rss_median_b,rss_ratio,rss_ratio_lo,"
-        "rss_ratio_hi,rss_p,rss_significant,p_adj,rss_p_adj\n", f);
+        "rss_ratio_hi,rss_p,rss_significant,p_adj,rss_p_adj\n",
+        f);
   for (size_t i = 0; i < n; i++) {
     mmb_csv_fput(f, c[i].workload, 1);
     mmb_csv_fput(f, c[i].params, 0);
@@ -332,8 +340,10 @@ static int write_csv(const char *path, const jcell *c, size_t n) {
       csv_num(f, r->have, r->lo);
       csv_num(f, r->have, r->hi);
       csv_num(f, r->have, r->p);
-      if (r->have) fprintf(f, ",%d", r->sig);
-      else fputs(",", f);
+      if (r->have)
+        fprintf(f, ",%d", r->sig);
+      else
+        fputs(",", f);
     }
     csv_num(f, c[i].t.have, c[i].t.p_adj);
     csv_num(f, c[i].r.have, c[i].r.p_adj);
@@ -347,8 +357,7 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
                       size_t n, int rss, const char *title, const char *xlabel,
                       const char *caption) {
   /* Cells with this ratio, sorted by it (largest first). */
-  size_t *idx = calloc(n ? n : 1, sizeof *idx), m = 0;
-  if (!idx) abort();
+  size_t *idx = mmb_xcalloc(n, sizeof *idx, "the comparison"), m = 0;
   for (size_t i = 0; i < n; i++)
     if ((rss ? c[i].r : c[i].t).have) idx[m++] = i;
   for (size_t i = 1; i < m; i++)
@@ -379,16 +388,19 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
     free(idx);
     return 0;
   }
-  fprintf(f, "# mmbench compare: %s; blocks: significant increase, significant decrease, not "
-             "significant; columns: y ratio ci_lo ci_hi \"label\" label_x\n", title);
+  fprintf(f,
+          "# mmbench compare: %s; blocks: significant increase, significant decrease, not "
+          "significant; columns: y ratio ci_lo ci_hi \"label\" label_x\n",
+          title);
   double xmin = 1, xmax = 1;
-  char *tics = calloc(1, 64 + m * 440);
-  if (!tics) abort();
+  char *tics = mmb_xcalloc(1, 64 + m * 440, "the comparison");
   strcat(tics, "(");
   for (int block = 0; block < 3; block++) {
     int rows = 0;
     fprintf(f, "%s# %s\n", block ? "\n\n" : "",
-            block == 0 ? "higher in B" : block == 1 ? "lower in B" : "not significant");
+            block == 0   ? "higher in B"
+            : block == 1 ? "lower in B"
+                         : "not significant");
     for (size_t k = 0; k < m; k++) {
       const ratio *r = rss ? &c[idx[k]].r : &c[idx[k]].t;
       int b = !r->sig ? 2 : r->ratio > 1 ? 0 : 1;
@@ -435,7 +447,7 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
     mmb_gp_num(&v, "xmax", xmax);
     /* Readable tics on the log axis: the usual ratios within the range. */
     static const double nice[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.67, 0.8, 0.9, 1,
-                                  1.1,  1.25, 1.5,  2,   3,   4,    5,   10,  20,  50,  100};
+                                  1.1,  1.25, 1.5,  2,   3,   4,    5,   10,   20,  50,  100};
     char xt[512] = "(";
     int nt = 0;
     for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
@@ -443,10 +455,11 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
         snprintf(xt + strlen(xt), sizeof xt - strlen(xt), "%s%g", nt++ ? ", " : "", nice[k]);
     strncat(xt, ")", sizeof xt - strlen(xt) - 1);
     mmb_gp_str(&v, "xticsdef", nt ? xt : "autofreq");
-    if (mmb_gp_run(gp, "ratios.gp", &v, out, log) == 0) drawn = 1;
+    if (mmb_gp_run(gp, "ratios.gp", &v, out, log) == 0)
+      drawn = 1;
     else
-      fprintf(stderr, "mmbench compare: gnuplot failed on %s.svg; its messages are in %s\n",
-              name, log);
+      fprintf(stderr, "mmbench compare: gnuplot failed on %s.svg; its messages are in %s\n", name,
+              log);
   }
   free(tics);
   free(idx);
@@ -471,11 +484,10 @@ static void copy_counts(const side *a, const side *b, int rss, mmb_cratio *out) 
   out->nb = (int)(rss ? b->nr : b->nt);
 }
 
-static int write_page(const char *outdir, const jcell *c, size_t n, const char *ca,
-                      const char *cb, const char *envdiff, int drawn_time, int drawn_rss,
-                      char *err, size_t errlen) {
-  mmb_ccell *v = calloc(n + 1, sizeof *v);
-  if (!v) abort();
+static int write_page(const char *outdir, const jcell *c, size_t n, const char *ca, const char *cb,
+                      const char *envdiff, int drawn_time, int drawn_rss, char *err,
+                      size_t errlen) {
+  mmb_ccell *v = mmb_xcalloc(n + 1, sizeof *v, "the comparison");
   for (size_t i = 0; i < n; i++) {
     v[i].label = c[i].label;
     v[i].workload = c[i].workload;
@@ -487,9 +499,13 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
     copy_counts(&c[i].a, &c[i].b, 0, &v[i].t);
     copy_counts(&c[i].a, &c[i].b, 1, &v[i].r);
   }
-  mmb_cpage pg = {.caption_a = ca, .caption_b = cb, .envdiff = envdiff,
-                  .method = mmb_p_adjust_name(ADJUST), .alpha = SIGNIFICANT_P,
-                  .drawn_time = drawn_time, .drawn_rss = drawn_rss};
+  mmb_cpage pg = {.caption_a = ca,
+                  .caption_b = cb,
+                  .envdiff = envdiff,
+                  .method = mmb_p_adjust_name(ADJUST),
+                  .alpha = SIGNIFICANT_P,
+                  .drawn_time = drawn_time,
+                  .drawn_rss = drawn_rss};
   int rc = mmb_cmp_html_write(outdir, &pg, v, n, err, errlen);
   free(v);
   return rc;
@@ -529,14 +545,12 @@ int mmb_cmd_compare(int argc, char **argv) {
     switch (c) {
     case 'o': outdir = optarg; break;
     case 'h': usage(stdout); return 0;
-    case ':':
-      return mmb_usage_error("compare", "-o needs a folder: mmbench compare -o OUTDIR A B");
+    case ':': return mmb_usage_error("compare", "-o needs a folder: mmbench compare -o OUTDIR A B");
     default: {
       char msg[160];
       if (optopt == 'o')
         return mmb_usage_error("compare", "-o needs a folder: mmbench compare -o OUTDIR A B");
-      snprintf(msg, sizeof msg, "unknown option '%s' (valid: -o/--out, --help)",
-               argv[optind - 1]);
+      snprintf(msg, sizeof msg, "unknown option '%s' (valid: -o/--out, --help)", argv[optind - 1]);
       return mmb_usage_error("compare", msg);
     }
     }
@@ -553,8 +567,7 @@ int mmb_cmd_compare(int argc, char **argv) {
       return mmb_usage_error("compare", "takes two results folders: mmbench compare A B");
     dirs[nd++] = argv[i];
   }
-  if (nd != 2)
-    return mmb_usage_error("compare", "needs two results folders: mmbench compare A B");
+  if (nd != 2) return mmb_usage_error("compare", "needs two results folders: mmbench compare A B");
 
   char err[5200];
   run a, b;
@@ -567,8 +580,7 @@ int mmb_cmd_compare(int argc, char **argv) {
   /* Join: every cell of A (report order) that B has too. */
   jcell *cells = NULL;
   size_t n = 0;
-  cells = calloc(a.m.ncells + 1, sizeof *cells);
-  if (!cells) abort();
+  cells = mmb_xcalloc(a.m.ncells + 1, sizeof *cells, "the comparison");
   for (size_t i = 0; i < a.m.ncells; i++) {
     const mmb_rcell *ca = &a.m.cells[i];
     const mmb_rcell *cb = mmb_rep_find(&b.m, ca->workload, ca->params, ca->allocator, ca->threads);
@@ -585,8 +597,10 @@ int mmb_cmd_compare(int argc, char **argv) {
   }
   int rc = 0;
   if (n == 0) {
-    snprintf(err, sizeof err, "%s and %s share no cell (workload, params, allocator, threads): "
-             "nothing to compare (compare two runs of overlapping matrices)", dirs[0], dirs[1]);
+    snprintf(err, sizeof err,
+             "%s and %s share no cell (workload, params, allocator, threads): "
+             "nothing to compare (compare two runs of overlapping matrices)",
+             dirs[0], dirs[1]);
     rc = mmb_usage_error("compare", err);
     goto out;
   }
@@ -598,8 +612,10 @@ int mmb_cmd_compare(int argc, char **argv) {
   char envdiff[4096];
   env_diff(&a, &b, envdiff, sizeof envdiff);
   if (envdiff[0])
-    fprintf(stderr, "mmbench compare: warning: the environments differ (%s): the ratios mix "
-            "the change under test with these\n", envdiff);
+    fprintf(stderr,
+            "mmbench compare: warning: the environments differ (%s): the ratios mix "
+            "the change under test with these\n",
+            envdiff);
 
   /* Output folder. */
   char defdir[4400], path[4600], slug[200];
@@ -620,7 +636,8 @@ int mmb_cmd_compare(int argc, char **argv) {
   }
   char ra[PATH_MAX], rb[PATH_MAX];
   if (realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
-    fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n", ra);
+    fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n",
+            ra);
   snprintf(path, sizeof path, "%s/compare.txt", outdir);
   FILE *txt = fopen(path, "w");
   if (!txt) {
@@ -645,14 +662,12 @@ int mmb_cmd_compare(int argc, char **argv) {
   run_caption(&a, ca, sizeof ca);
   run_caption(&b, cb, sizeof cb);
   snprintf(caption, sizeof caption, "mmbench compare · A = %s · B = %s", ca, cb);
-  int drawn_t = ratio_plot(&gp, outdir, "compare-time", cells, n, 0,
-                           "B/A: time per operation, cells sorted by change",
-                           "median ns/op of B ÷ median of A (log scale; below 1: B is faster)",
-                           caption);
-  int drawn_r = ratio_plot(&gp, outdir, "compare-rss", cells, n, 1,
-                           "B/A: peak RSS, cells sorted by change",
-                           "median peak RSS of B ÷ median of A (log scale; below 1: B uses less)",
-                           caption);
+  int drawn_t = ratio_plot(
+      &gp, outdir, "compare-time", cells, n, 0, "B/A: time per operation, cells sorted by change",
+      "median ns/op of B ÷ median of A (log scale; below 1: B is faster)", caption);
+  int drawn_r =
+      ratio_plot(&gp, outdir, "compare-rss", cells, n, 1, "B/A: peak RSS, cells sorted by change",
+                 "median peak RSS of B ÷ median of A (log scale; below 1: B uses less)", caption);
   int drawn = drawn_t + drawn_r;
   if (write_page(outdir, cells, n, ca, cb, envdiff, drawn_t, drawn_r, err, sizeof err)) {
     rc = mmb_usage_error("compare", err);

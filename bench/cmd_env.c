@@ -13,7 +13,8 @@ int mmb_cmd_env(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 'h') {
-      printf("usage: mmbench env\nPrints the environment record stored in each results folder's meta.json.\n");
+      printf("usage: mmbench env\nPrints the environment record stored in each results folder's "
+             "meta.json.\n");
       return 0;
     }
     return mmb_usage_error("env", NULL);

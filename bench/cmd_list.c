@@ -58,7 +58,8 @@ static void list_allocators(void) {
            (*a)->unavailable ? (*a)->unavailable : ((*a)->description ? (*a)->description : ""));
   }
   printf("  preload:/path/lib.so   any malloc replacement, injected with LD_PRELOAD\n"
-         "  NAME[KEY=VALUE;...]    a variant with environment settings, e.g. glibc[MALLOC_ARENA_MAX=1]\n");
+         "  NAME[KEY=VALUE;...]    a variant with environment settings, e.g. "
+         "glibc[MALLOC_ARENA_MAX=1]\n");
 }
 
 static int list_programs(void) {
@@ -104,20 +105,24 @@ int mmb_cmd_list(int argc, char **argv) {
   }
   for (int i = optind; i < argc; i++) {
     const char *what = argv[i];
-    if (strcmp(what, "workloads") == 0) list_workloads(1);
-    else if (strcmp(what, "allocators") == 0) list_allocators();
-    else if (strcmp(what, "presets") == 0) list_presets();
+    if (strcmp(what, "workloads") == 0)
+      list_workloads(1);
+    else if (strcmp(what, "allocators") == 0)
+      list_allocators();
+    else if (strcmp(what, "presets") == 0)
+      list_presets();
     else if (strcmp(what, "programs") == 0) {
       int rc = list_programs();
       if (rc) return rc;
-    }
-    else if (strcmp(what, "events") == 0) return mmb_list_events();
+    } else if (strcmp(what, "events") == 0)
+      return mmb_list_events();
     else {
       const mmb_workload *w = mmb_workload_find(what);
       if (!w) {
         char msg[256];
         snprintf(msg, sizeof msg,
-                 "nothing called '%s' to list (valid: workloads, allocators, presets, programs, events, or a workload name)",
+                 "nothing called '%s' to list (valid: workloads, allocators, presets, programs, "
+                 "events, or a workload name)",
                  what);
         return mmb_usage_error("list", msg);
       }

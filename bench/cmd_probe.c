@@ -27,7 +27,8 @@ static void check_preload(const mmb_allocator *a, mmb_record *rec) {
     /* not loaded by LD_PRELOAD: find out why with a real dlopen */
     h = dlopen(a->library, RTLD_NOW | RTLD_LOCAL);
     const char *why = h ? "it loads, but LD_PRELOAD did not inject it" : dlerror();
-    mmb_record_fail(rec, "invalid", "%s could not be preloaded: %s", a->library, why ? why : "unknown");
+    mmb_record_fail(rec, "invalid", "%s could not be preloaded: %s", a->library,
+                    why ? why : "unknown");
     return;
   }
   dlclose(h);
@@ -72,12 +73,14 @@ static void conformance(const mmb_allocator *a, FILE *out, mmb_record *rec) {
 int mmb_cmd_probe(int argc, char **argv) {
   int check = argc == 3 && strcmp(argv[1], "--conformance") == 0;
   if ((argc != 2 && !check) || strcmp(argv[1], "--help") == 0) {
-    printf("usage: mmbench probe [--conformance] ALLOCATOR\nInternal: checks an allocator in a child, as the runner injects it.\n");
+    printf("usage: mmbench probe [--conformance] ALLOCATOR\nInternal: checks an allocator in a "
+           "child, as the runner injects it.\n");
     return argc == 2 ? 0 : MMB_EXIT_USAGE;
   }
   char err[512];
   mmb_alloc_spec spec;
-  if (mmb_alloc_spec_parse(argv[argc - 1], &spec, err, sizeof err) != 0) return mmb_usage_error("probe", err);
+  if (mmb_alloc_spec_parse(argv[argc - 1], &spec, err, sizeof err) != 0)
+    return mmb_usage_error("probe", err);
   const mmb_allocator *a = spec.alloc;
   /* the runner reads descriptor 3; by hand, stdout */
   FILE *out = fcntl(3, F_GETFD) != -1 ? fdopen(3, "w") : stdout;
@@ -94,7 +97,8 @@ int mmb_cmd_probe(int argc, char **argv) {
     } else {
       if (a->thread_attach) a->thread_attach();
       void *p = a->malloc ? a->malloc(100) : NULL;
-      if (a->malloc && !p) mmb_record_fail(&rec, "invalid", "%s: malloc(100) returned NULL", a->name);
+      if (a->malloc && !p)
+        mmb_record_fail(&rec, "invalid", "%s: malloc(100) returned NULL", a->name);
       if (p) a->free(p, 100);
       if (check && strcmp(rec.status, "ok") == 0) conformance(a, out, &rec);
       const char *v = a->version ? a->version() : NULL;

@@ -1,7 +1,7 @@
 /* mmbench — `mmbench report DIR`: figures (gnuplot data files, SVG and PNG
  * in DIR/plots/), DIR/report.html and a one-screen summary on stdout for one
- * results folder (--text: the full table instead). Without gnuplot the data files and the page are still
- * written and the exit status is 0: results are never lost for a plot. */
+ * results folder (--text: the full table instead). Without gnuplot the data files and the page are
+ * still written and the exit status is 0: results are never lost for a plot. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,16 +79,18 @@ int mmb_cmd_report(int argc, char **argv) {
     return mmb_usage_error("report", err);
   }
 
-  if (text) mmb_rep_text(&m, stdout);
-  else if (!quiet) mmb_rep_brief(&m, &ov, stdout);
+  if (text)
+    mmb_rep_text(&m, stdout);
+  else if (!quiet)
+    mmb_rep_brief(&m, &ov, stdout);
   if (!quiet) mmb_rep_traces_text(&m, stdout);
   mmb_rep_overview_free(&ov);
-  for (int i = 0; i < m.nwarnings; i++) fprintf(stderr, "mmbench report: note: %s\n", m.warnings[i]);
+  for (int i = 0; i < m.nwarnings; i++)
+    fprintf(stderr, "mmbench report: note: %s\n", m.warnings[i]);
   size_t drawn = 0;
   for (size_t i = 0; i < figs.n; i++) drawn += figs.v[i].produced;
   if (!gp.have)
-    fprintf(stderr, "mmbench report: no plots: %s; data files and report.html written\n",
-            gp.why);
+    fprintf(stderr, "mmbench report: no plots: %s; data files and report.html written\n", gp.why);
   printf("report: %s/report.html (%zu of %zu figures drawn in %s/plots)\n", m.dir, drawn, figs.n,
          m.dir);
   int rc = figs.failed ? 1 : 0;

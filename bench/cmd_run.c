@@ -25,52 +25,52 @@
 #include "runner.h"
 
 static void usage(void) {
-  printf(
-      "usage: mmbench run [OPTIONS]\n"
-      "Runs workloads x allocators x threads, each repetition in a fresh process,\n"
-      "into a results folder (runs.csv, summary.csv, meta.json, timeline.csv).\n\n"
-      "  -w, --workloads LIST   workloads or families, comma-separated (default: all)\n"
-      "  -a, --allocators LIST  allocators (default: every available one); also\n"
-      "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
-      "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
-      "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
-      "      --touch LIST       word (default) | full | none, or a list to sweep: what the\n"
-      "                         region does with each block (same as -p touch=LIST)\n"
-      "      --floor MODE       auto (default: measure the harness floor of every workload\n"
-      "                         that has one, under allocator `floor`) | on (every selected\n"
-      "                         workload must have one) | off\n"
-      "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
-      "      --warmup N         unrecorded repetitions per cell first\n"
-      "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
-      "      --preset NAME      quick | default | full (default: default)\n"
-      "      --timeout SECONDS  per repetition; a child past it is killed (timeout)\n"
-      "  -o, --out DIR          results folder (default: results/<UTC stamp>-<host>)\n"
-      "      --resume DIR       run what is missing from DIR's plan\n"
-      "      --seed N           workload seed (default 42)\n"
-      "      --pin CPUS         pin every child to these CPUs, e.g. 0 or 0-1\n"
-      "      --counters MODE    hw (default) | sim (valgrind: deterministic counts, 1/50 of\n"
-      "                         the work unless --scale) | off\n"
-      "      --events LIST      counter events by libpfm4 name, or a set: default, software,\n"
-      "                         cache, tlb, branch (see: mmbench list events)\n"
-      "      --latency K|on     time every K-th allocator call (on = every 100th)\n"
-      "      --keep-going       record an allocator that fails its probe as invalid\n"
-      "                         instead of stopping\n"
-      "      --shard K/N        run only the K-th of N cost-balanced parts of the plan,\n"
-      "                         into DIR/shards/K-<host>/ (-o DIR or --resume DIR)\n"
-      "      --slurm            submit the plan as a Slurm job array, one task per shard\n"
-      "                         (with --resume DIR: only the shards not done)\n"
-      "      --shards N         shards for --slurm (default: 8, at most the cells)\n"
-      "      --partition P      --time LIMIT  --nodes-per-shard N (default 1): sbatch options\n"
-      "      --share-nodes      let shards share a node (default: --exclusive)\n"
-      "  -n, --dry-run          print the plan (cells, skipped ones and why) and stop\n"
-      "  -q, --quiet            no progress lines\n"
-      "  -h, --help             this text\n");
+  printf("usage: mmbench run [OPTIONS]\n"
+         "Runs workloads x allocators x threads, each repetition in a fresh process,\n"
+         "into a results folder (runs.csv, summary.csv, meta.json, timeline.csv).\n\n"
+         "  -w, --workloads LIST   workloads or families, comma-separated (default: all)\n"
+         "  -a, --allocators LIST  allocators (default: every available one); also\n"
+         "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
+         "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
+         "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
+         "      --touch LIST       word (default) | full | none, or a list to sweep: what the\n"
+         "                         region does with each block (same as -p touch=LIST)\n"
+         "      --floor MODE       auto (default: measure the harness floor of every workload\n"
+         "                         that has one, under allocator `floor`) | on (every selected\n"
+         "                         workload must have one) | off\n"
+         "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
+         "      --warmup N         unrecorded repetitions per cell first\n"
+         "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
+         "      --preset NAME      quick | default | full (default: default)\n"
+         "      --timeout SECONDS  per repetition; a child past it is killed (timeout)\n"
+         "  -o, --out DIR          results folder (default: results/<UTC stamp>-<host>)\n"
+         "      --resume DIR       run what is missing from DIR's plan\n"
+         "      --seed N           workload seed (default 42)\n"
+         "      --pin CPUS         pin every child to these CPUs, e.g. 0 or 0-1\n"
+         "      --counters MODE    hw (default) | sim (valgrind: deterministic counts, 1/50 of\n"
+         "                         the work unless --scale) | off\n"
+         "      --events LIST      counter events by libpfm4 name, or a set: default, software,\n"
+         "                         cache, tlb, branch (see: mmbench list events)\n"
+         "      --latency K|on     time every K-th allocator call (on = every 100th)\n"
+         "      --keep-going       record an allocator that fails its probe as invalid\n"
+         "                         instead of stopping\n"
+         "      --shard K/N        run only the K-th of N cost-balanced parts of the plan,\n"
+         "                         into DIR/shards/K-<host>/ (-o DIR or --resume DIR)\n"
+         "      --slurm            submit the plan as a Slurm job array, one task per shard\n"
+         "                         (with --resume DIR: only the shards not done)\n"
+         "      --shards N         shards for --slurm (default: 8, at most the cells)\n"
+         "      --partition P      --time LIMIT  --nodes-per-shard N (default 1): sbatch options\n"
+         "      --share-nodes      let shards share a node (default: --exclusive)\n"
+         "  -n, --dry-run          print the plan (cells, skipped ones and why) and stop\n"
+         "  -q, --quiet            no progress lines\n"
+         "  -h, --help             this text\n");
 }
 
 static int number(const char *opt, const char *text, long long min, long long max, long long *out) {
   char msg[256];
   if (mmb_parse_int(text, out) != 0 || *out < min || *out > max) {
-    snprintf(msg, sizeof msg, "%s needs a whole number in %lld..%lld, not '%s'", opt, min, max, text);
+    snprintf(msg, sizeof msg, "%s needs a whole number in %lld..%lld, not '%s'", opt, min, max,
+             text);
     return mmb_usage_error("run", msg);
   }
   return 0;
@@ -91,7 +91,11 @@ static int copy_list(char *dst, size_t len, const char *opt, const char *what, c
   if (!*text) {
     char msg[200];
     snprintf(msg, sizeof msg, "%s is empty: give %s (e.g. %s), or leave %s out for the default",
-             opt, what, strcmp(opt, "-t") == 0 ? "-t 1,2" : strcmp(opt, "-a") == 0 ? "-a glibc,jemalloc" : "-w malloc-free", opt);
+             opt, what,
+             strcmp(opt, "-t") == 0   ? "-t 1,2"
+             : strcmp(opt, "-a") == 0 ? "-a glibc,jemalloc"
+                                      : "-w malloc-free",
+             opt);
     return mmb_usage_error("run", msg);
   }
   return copy_opt(dst, len, opt, text);
@@ -101,15 +105,16 @@ static int copy_list(char *dst, size_t len, const char *opt, const char *what, c
 static int make_dir(const char *dir) {
   int rc = mmb_mkdirs(dir);
   if (rc != 0) {
-    fprintf(stderr, "mmbench run: cannot create results folder %s: %s (choose a writable -o DIR)\n", dir,
-            strerror(-rc));
+    fprintf(stderr, "mmbench run: cannot create results folder %s: %s (choose a writable -o DIR)\n",
+            dir, strerror(-rc));
     return MMB_EXIT_USAGE;
   }
   char probe[PATH_MAX];
   snprintf(probe, sizeof probe, "%s/.write-test", dir);
   FILE *f = fopen(probe, "w");
   if (!f) {
-    fprintf(stderr, "mmbench run: results folder %s is not writable: %s (choose a writable -o DIR)\n", dir,
+    fprintf(stderr,
+            "mmbench run: results folder %s is not writable: %s (choose a writable -o DIR)\n", dir,
             strerror(errno));
     return MMB_EXIT_USAGE;
   }
@@ -128,7 +133,8 @@ static int dir_has_results(const char *dir) {
 
 /* meta.json: command, preset, plan, environment, allocators, counters. */
 static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_result *probes,
-                      const char *command, const char *counters_json, const char *started, int finished) {
+                      const char *command, const char *counters_json, const char *started,
+                      int finished) {
   cJSON *m = mmb_env_capture();
   cJSON_AddStringToObject(m, "command", command);
   cJSON_AddStringToObject(m, "preset", plan->preset_name);
@@ -142,8 +148,12 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
   for (int i = 0; i < plan->nallocs; i++) {
     cJSON *a = cJSON_AddObjectToObject(allocs, plan->allocs[i].text);
     const mmb_allocator *d = plan->allocs[i].alloc;
-    cJSON_AddStringToObject(a, "kind", d->kind == MMB_KIND_PRELOAD ? "preload" : d->kind == MMB_KIND_INPROC ? "inproc" : "managed");
-    cJSON_AddStringToObject(a, "library", probes[i].library[0] ? probes[i].library : (d->library ? d->library : ""));
+    cJSON_AddStringToObject(a, "kind",
+                            d->kind == MMB_KIND_PRELOAD  ? "preload"
+                            : d->kind == MMB_KIND_INPROC ? "inproc"
+                                                         : "managed");
+    cJSON_AddStringToObject(
+        a, "library", probes[i].library[0] ? probes[i].library : (d->library ? d->library : ""));
     cJSON_AddStringToObject(a, "version", probes[i].version);
     cJSON_AddStringToObject(a, "status", probes[i].status);
     cJSON_AddStringToObject(a, "reason", probes[i].reason);
@@ -169,7 +179,8 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
     cJSON_AddItemToArray(ws, cJSON_CreateString(w->name));
   }
   cJSON *as = cJSON_AddArrayToObject(pl, "allocators");
-  for (int i = 0; i < plan->nallocs; i++) cJSON_AddItemToArray(as, cJSON_CreateString(plan->allocs[i].text));
+  for (int i = 0; i < plan->nallocs; i++)
+    cJSON_AddItemToArray(as, cJSON_CreateString(plan->allocs[i].text));
   cJSON *ts = cJSON_AddArrayToObject(pl, "threads");
   int tseen[MMB_MAX_THREADS + 1] = {0};
   for (int i = 0; i < plan->ncells; i++) {
@@ -194,23 +205,36 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
 }
 
 int mmb_cmd_run(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"workloads", required_argument, 0, 'w'}, {"allocators", required_argument, 0, 'a'},
-      {"threads", required_argument, 0, 't'},   {"param", required_argument, 0, 'p'},
-      {"reps", required_argument, 0, 'r'},      {"warmup", required_argument, 0, 'W'},
-      {"scale", required_argument, 0, 'S'},     {"preset", required_argument, 0, 'P'},
-      {"timeout", required_argument, 0, 'T'},   {"out", required_argument, 0, 'o'},
-      {"resume", required_argument, 0, 'R'},    {"seed", required_argument, 0, 's'},
-      {"pin", required_argument, 0, 'c'},       {"counters", required_argument, 0, 'C'},
-      {"events", required_argument, 0, 'e'},    {"latency", required_argument, 0, 'L'},
-      {"keep-going", no_argument, 0, 'k'},      {"quiet", no_argument, 0, 'q'},
-      {"dry-run", no_argument, 0, 'n'},         {"touch", required_argument, 0, 'U'},
-      {"floor", required_argument, 0, 'F'},
-      {"shard", required_argument, 0, 1001},    {"slurm", no_argument, 0, 1002},
-      {"shards", required_argument, 0, 1003},   {"partition", required_argument, 0, 1004},
-      {"time", required_argument, 0, 1005},     {"nodes-per-shard", required_argument, 0, 1006},
-      {"share-nodes", no_argument, 0, 1007},
-      {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
+  static const struct option opts[] = {{"workloads", required_argument, 0, 'w'},
+                                       {"allocators", required_argument, 0, 'a'},
+                                       {"threads", required_argument, 0, 't'},
+                                       {"param", required_argument, 0, 'p'},
+                                       {"reps", required_argument, 0, 'r'},
+                                       {"warmup", required_argument, 0, 'W'},
+                                       {"scale", required_argument, 0, 'S'},
+                                       {"preset", required_argument, 0, 'P'},
+                                       {"timeout", required_argument, 0, 'T'},
+                                       {"out", required_argument, 0, 'o'},
+                                       {"resume", required_argument, 0, 'R'},
+                                       {"seed", required_argument, 0, 's'},
+                                       {"pin", required_argument, 0, 'c'},
+                                       {"counters", required_argument, 0, 'C'},
+                                       {"events", required_argument, 0, 'e'},
+                                       {"latency", required_argument, 0, 'L'},
+                                       {"keep-going", no_argument, 0, 'k'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"dry-run", no_argument, 0, 'n'},
+                                       {"touch", required_argument, 0, 'U'},
+                                       {"floor", required_argument, 0, 'F'},
+                                       {"shard", required_argument, 0, 1001},
+                                       {"slurm", no_argument, 0, 1002},
+                                       {"shards", required_argument, 0, 1003},
+                                       {"partition", required_argument, 0, 1004},
+                                       {"time", required_argument, 0, 1005},
+                                       {"nodes-per-shard", required_argument, 0, 1006},
+                                       {"share-nodes", no_argument, 0, 1007},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
   mmb_run_opts o;
   mmb_run_opts_init(&o);
   const char *out = NULL, *resume = NULL;
@@ -225,10 +249,12 @@ int mmb_cmd_run(int argc, char **argv) {
     if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n' && c < 1000) explicit = 1;
     switch (c) {
     case 'w':
-      rc = copy_list(o.workloads, sizeof o.workloads, "-w", "workload or family names (mmbench list)", optarg);
+      rc = copy_list(o.workloads, sizeof o.workloads, "-w",
+                     "workload or family names (mmbench list)", optarg);
       break;
     case 'a':
-      rc = copy_list(o.allocators, sizeof o.allocators, "-a", "allocator names (mmbench list)", optarg);
+      rc = copy_list(o.allocators, sizeof o.allocators, "-a", "allocator names (mmbench list)",
+                     optarg);
       break;
     case 't': rc = copy_list(o.threads, sizeof o.threads, "-t", "thread counts", optarg); break;
     case 'p':
@@ -244,7 +270,8 @@ int mmb_cmd_run(int argc, char **argv) {
           known |= strlen(mmb_touch_names[i]) == l && strncmp(q, mmb_touch_names[i], l) == 0;
         if (!known) {
           char msg[256];
-          snprintf(msg, sizeof msg, "--touch must be word, full or none (or a comma list of them), not '%.*s'",
+          snprintf(msg, sizeof msg,
+                   "--touch must be word, full or none (or a comma list of them), not '%.*s'",
                    (int)l, q);
           return mmb_usage_error("run", msg);
         }
@@ -300,15 +327,23 @@ int mmb_cmd_run(int argc, char **argv) {
     case 1001:
       if (mmb_shard_parse(optarg, &shard_k, &shard_n) != 0) {
         char msg[200];
-        snprintf(msg, sizeof msg, "--shard needs K/N with 1 <= K <= N <= 100000, e.g. 2/4, not '%s'", optarg);
+        snprintf(msg, sizeof msg,
+                 "--shard needs K/N with 1 <= K <= N <= 100000, e.g. 2/4, not '%s'", optarg);
         return mmb_usage_error("run", msg);
       }
       break;
     case 1002: slurm = 1; break;
-    case 1003: rc = number("--shards", optarg, 1, 100000, &v), nshards = (int)v, slurm_opt = 1; break;
-    case 1004: rc = copy_opt(so.partition, sizeof so.partition, "--partition", optarg), slurm_opt = 1; break;
+    case 1003:
+      rc = number("--shards", optarg, 1, 100000, &v), nshards = (int)v, slurm_opt = 1;
+      break;
+    case 1004:
+      rc = copy_opt(so.partition, sizeof so.partition, "--partition", optarg), slurm_opt = 1;
+      break;
     case 1005: rc = copy_opt(so.time, sizeof so.time, "--time", optarg), slurm_opt = 1; break;
-    case 1006: rc = number("--nodes-per-shard", optarg, 1, 100000, &v), so.nodes_per_shard = (int)v, slurm_opt = 1; break;
+    case 1006:
+      rc = number("--nodes-per-shard", optarg, 1, 100000, &v), so.nodes_per_shard = (int)v,
+      slurm_opt = 1;
+      break;
     case 1007: so.exclusive = 0, slurm_opt = 1; break;
     case ':': {
       char msg[128];
@@ -325,29 +360,41 @@ int mmb_cmd_run(int argc, char **argv) {
   }
   if (optind < argc) {
     char msg[200];
-    snprintf(msg, sizeof msg, "unexpected argument '%s' (lists are comma-separated: -w a,b)", argv[optind]);
+    snprintf(msg, sizeof msg, "unexpected argument '%s' (lists are comma-separated: -w a,b)",
+             argv[optind]);
     return mmb_usage_error("run", msg);
   }
-  if (out && resume) return mmb_usage_error("run", "use either -o DIR (a new run) or --resume DIR, not both");
+  if (out && resume)
+    return mmb_usage_error("run", "use either -o DIR (a new run) or --resume DIR, not both");
   if (slurm_opt && !slurm)
-    return mmb_usage_error("run", "--shards, --partition, --time, --nodes-per-shard and --share-nodes go with --slurm");
+    return mmb_usage_error(
+        "run",
+        "--shards, --partition, --time, --nodes-per-shard and --share-nodes go with --slurm");
   if (slurm && shard_n)
-    return mmb_usage_error("run", "use --slurm (submits every shard) or --shard K/N (runs one), not both");
+    return mmb_usage_error("run",
+                           "use --slurm (submits every shard) or --shard K/N (runs one), not both");
   if (shard_n && !out && !resume)
-    return mmb_usage_error("run", "--shard K/N needs the sharded run's folder: -o DIR (new) or --resume DIR");
+    return mmb_usage_error(
+        "run", "--shard K/N needs the sharded run's folder: -o DIR (new) or --resume DIR");
   if (slurm && resume) {
     if (!mmb_run_is_sharded(resume)) {
-      fprintf(stderr, "mmbench run: %s is not a sharded run (no shards.json); resume it without --slurm\n", resume);
+      fprintf(stderr,
+              "mmbench run: %s is not a sharded run (no shards.json); resume it without --slurm\n",
+              resume);
       return 2;
     }
     return mmb_run_slurm_resume(resume, &so);
   }
   char shard_top[PATH_MAX];
-  if (resume && !shard_n && mmb_run_shard_of(resume, shard_top, sizeof shard_top, &shard_k, &shard_n))
+  if (resume && !shard_n &&
+      mmb_run_shard_of(resume, shard_top, sizeof shard_top, &shard_k, &shard_n))
     resume = shard_top; /* a shard folder: continue that shard of its run */
   if (resume && !shard_n && mmb_run_is_sharded(resume)) {
-    fprintf(stderr, "mmbench run: %s is a sharded run: resume it with --resume %s --slurm, or one shard with "
-                    "--resume %s --shard K/N\n", resume, resume, resume);
+    fprintf(
+        stderr,
+        "mmbench run: %s is a sharded run: resume it with --resume %s --slurm, or one shard with "
+        "--resume %s --shard K/N\n",
+        resume, resume, resume);
     return 2;
   }
 
@@ -358,8 +405,10 @@ int mmb_cmd_run(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/plan.json", dir);
     char *text = mmb_read_file(path, NULL);
     if (!text) {
-      fprintf(stderr, "mmbench run: cannot resume %s: no plan.json there (%s); start a new run with -o DIR\n",
-              dir, strerror(errno));
+      fprintf(
+          stderr,
+          "mmbench run: cannot resume %s: no plan.json there (%s); start a new run with -o DIR\n",
+          dir, strerror(errno));
       return MMB_EXIT_USAGE;
     }
     mmb_run_opts stored;
@@ -372,8 +421,10 @@ int mmb_cmd_run(int argc, char **argv) {
     if (explicit) {
       o.keep_going = o.keep_going || stored.keep_going;
       if (!mmb_run_opts_same(&o, &stored)) {
-        fprintf(stderr, "mmbench run: %s holds another plan than these options; run --resume %s alone "
-                        "to continue it, or -o NEWDIR for this plan\n", dir, dir);
+        fprintf(stderr,
+                "mmbench run: %s holds another plan than these options; run --resume %s alone "
+                "to continue it, or -o NEWDIR for this plan\n",
+                dir, dir);
         return MMB_EXIT_USAGE;
       }
     }
@@ -395,20 +446,28 @@ int mmb_cmd_run(int argc, char **argv) {
     }
     printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan.ncells, skipped,
            plan.reps, mmb_plan_runs(&plan), plan.timeout);
-    int rc = slurm || shard_n ? mmb_run_shard_preview(&plan, slurm ? (nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8)) : shard_n) : 0;
+    int rc = slurm || shard_n
+                 ? mmb_run_shard_preview(
+                       &plan,
+                       slurm ? (nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8)) : shard_n)
+                 : 0;
     mmb_plan_free(&plan);
     return rc;
   }
   if (slurm) { /* a new sharded run, submitted as a job array */
-    if (out) snprintf(dir, sizeof dir, "%s", out);
-    else mmb_results_default_dir(dir, sizeof dir, "");
-    int rc = mmb_run_slurm_new(dir, &o, &plan, nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8), &so);
+    if (out)
+      snprintf(dir, sizeof dir, "%s", out);
+    else
+      mmb_results_default_dir(dir, sizeof dir, "");
+    int rc = mmb_run_slurm_new(dir, &o, &plan,
+                               nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8), &so);
     mmb_plan_free(&plan);
     return rc;
   }
   mmb_shard_task task = {0};
   if (shard_n) { /* one shard: the plan narrowed, its own folder */
-    if (mmb_run_shard_prepare(resume ? resume : out, &o, shard_k, shard_n, &plan, &task, err, sizeof err) != 0) {
+    if (mmb_run_shard_prepare(resume ? resume : out, &o, shard_k, shard_n, &plan, &task, err,
+                              sizeof err) != 0) {
       fprintf(stderr, "mmbench run: %s\n", err);
       mmb_run_shard_free(&task);
       mmb_plan_free(&plan);
@@ -419,10 +478,14 @@ int mmb_cmd_run(int argc, char **argv) {
     out = task.exists ? NULL : task.dir;
   }
   if (!resume) {
-    if (out) snprintf(dir, sizeof dir, "%s", out);
-    else mmb_results_default_dir(dir, sizeof dir, "");
+    if (out)
+      snprintf(dir, sizeof dir, "%s", out);
+    else
+      mmb_results_default_dir(dir, sizeof dir, "");
     if (dir_has_results(dir)) {
-      fprintf(stderr, "mmbench run: %s already holds results; use --resume %s to continue it, or another -o DIR\n",
+      fprintf(stderr,
+              "mmbench run: %s already holds results; use --resume %s to continue it, or another "
+              "-o DIR\n",
               dir, dir);
       mmb_plan_free(&plan), mmb_run_shard_free(&task);
       return MMB_EXIT_USAGE;
@@ -444,14 +507,17 @@ int mmb_cmd_run(int argc, char **argv) {
   for (int i = 0; i < plan.nallocs; i++) {
     if (strcmp(probes[i].status, "invalid") != 0) continue;
     if (!o.keep_going) {
-      fprintf(stderr, "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass --keep-going to record it as invalid)\n",
+      fprintf(stderr,
+              "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass "
+              "--keep-going to record it as invalid)\n",
               plan.allocs[i].text, probes[i].reason);
       free(probes);
       mmb_plan_free(&plan), mmb_run_shard_free(&task);
       if (!resume) rmdir(dir);
       return MMB_EXIT_USAGE;
     }
-    fprintf(stderr, "mmbench run: allocator %s recorded as invalid: %s\n", plan.allocs[i].text, probes[i].reason);
+    fprintf(stderr, "mmbench run: allocator %s recorded as invalid: %s\n", plan.allocs[i].text,
+            probes[i].reason);
   }
   char counters_json[16384];
   mmb_counters_probe(&plan.counters, counters_json, sizeof counters_json, quiet);
@@ -464,12 +530,15 @@ int mmb_cmd_run(int argc, char **argv) {
     size_t used = 0;
     const char *cols[128];
     int ncols = mmb_runner_columns(&plan, cols, 128);
-    for (int i = 0; i < ncols; i++) mmb_csv_field(header, sizeof header - 1, &used, cols[i], i == 0);
+    for (int i = 0; i < ncols; i++)
+      mmb_csv_field(header, sizeof header - 1, &used, cols[i], i == 0);
     header[used++] = '\n';
     header[used] = 0;
     rc = mmb_write_atomic(dir, "plan.json", pj);
     if (rc == 0) rc = mmb_write_atomic(dir, "runs.csv", header);
-    if (rc == 0) rc = mmb_write_atomic(dir, "timeline.csv", "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
+    if (rc == 0)
+      rc = mmb_write_atomic(dir, "timeline.csv",
+                            "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
     free(pj);
     if (rc == 0 && shard_n) rc = mmb_run_shard_mark(&task);
     if (rc != 0) {
@@ -488,8 +557,10 @@ int mmb_cmd_run(int argc, char **argv) {
   mmb_env_utc_now(started, sizeof started);
   write_meta(dir, &plan, probes, command, counters_json, started, 0);
   if (!quiet && mmb_runner_cgroup()->kind == 0)
-    fprintf(stderr, "mmbench: note: cells get no memory cgroup of their own (%s): cgroup_peak_kb stays "
-            "empty; see \"cgroup\" in meta.json\n", mmb_runner_cgroup()->reason);
+    fprintf(stderr,
+            "mmbench: note: cells get no memory cgroup of their own (%s): cgroup_peak_kb stays "
+            "empty; see \"cgroup\" in meta.json\n",
+            mmb_runner_cgroup()->reason);
   if (!quiet)
     fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", plan.ncells, plan.reps,
             mmb_plan_runs(&plan), dir);
@@ -500,7 +571,9 @@ int mmb_cmd_run(int argc, char **argv) {
     rc = rc ? rc : 1;
   }
   if (rc == 130) {
-    fprintf(stderr, "mmbench run: interrupted; what ran is in %s. Continue with: mmbench run --resume %s\n", dir, dir);
+    fprintf(stderr,
+            "mmbench run: interrupted; what ran is in %s. Continue with: mmbench run --resume %s\n",
+            dir, dir);
   } else if (rc == 0) {
     if (strncmp(dir, "results/", 8) == 0) {
       unlink("results/latest");

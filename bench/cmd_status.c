@@ -69,9 +69,10 @@ int mmb_cmd_status(int argc, char **argv) {
     snprintf(cells, sizeof cells, "%zu/%zu", s->cells_done, s->cells);
     snprintf(runs, sizeof runs, "%zu", s->rows);
     const char *state = st == 1 && strcmp(sl, "PENDING") == 0 ? "pending" : names[st];
-    printf("%-6d %-8s %-12s %-10s %s%s%s", k, state, cells, runs, s->hosts[0] ? s->hosts : "-", sl[0] ? "  " : "",
-           sl);
-    if (st >= 2 && jobs[k - 1][0]) printf("  (log: %s/slurm/shard-%d-job%s.out)", dir, k, jobs[k - 1]);
+    printf("%-6d %-8s %-12s %-10s %s%s%s", k, state, cells, runs, s->hosts[0] ? s->hosts : "-",
+           sl[0] ? "  " : "", sl);
+    if (st >= 2 && jobs[k - 1][0])
+      printf("  (log: %s/slurm/shard-%d-job%s.out)", dir, k, jobs[k - 1]);
     printf("\n");
   }
   printf("%d shards: %d done, %d running or pending, %d failed, %d partial, %d missing; %zu of %zu "

@@ -22,16 +22,24 @@ typedef struct calls {
 
 static void *c_malloc(const calls *c, size_t n) { return c->libc ? malloc(n) : c->a->malloc(n); }
 static void c_free(const calls *c, void *p, size_t n) {
-  if (c->libc) free(p);
-  else c->a->free(p, n);
+  if (c->libc)
+    free(p);
+  else
+    c->a->free(p, n);
 }
 static int has_calloc(const calls *c) { return c->libc || c->a->calloc; }
-static void *c_calloc(const calls *c, size_t n, size_t s) { return c->libc ? calloc(n, s) : c->a->calloc(n, s); }
-static int has_realloc(const calls *c) { return c->libc || (c->a->realloc && (c->a->caps & MMB_CAP_REALLOC)); }
+static void *c_calloc(const calls *c, size_t n, size_t s) {
+  return c->libc ? calloc(n, s) : c->a->calloc(n, s);
+}
+static int has_realloc(const calls *c) {
+  return c->libc || (c->a->realloc && (c->a->caps & MMB_CAP_REALLOC));
+}
 static void *c_realloc(const calls *c, void *p, size_t o, size_t n) {
   return c->libc ? realloc(p, n) : c->a->realloc(p, o, n);
 }
-static int has_aligned(const calls *c) { return c->libc || (c->a->aligned_alloc && (c->a->caps & MMB_CAP_ALIGNED)); }
+static int has_aligned(const calls *c) {
+  return c->libc || (c->a->aligned_alloc && (c->a->caps & MMB_CAP_ALIGNED));
+}
 static void *c_aligned(const calls *c, size_t al, size_t n) {
   if (!c->libc) return c->a->aligned_alloc(al, n);
   void *p = NULL;
@@ -60,12 +68,16 @@ static mmb_check *add(report *r, const char *name) {
   return k;
 }
 
-#define FAIL(k, ...) ((k)->result = MMB_CHECK_FAIL, snprintf((k)->detail, sizeof (k)->detail, __VA_ARGS__))
-#define WARN(k, ...) ((k)->result = MMB_CHECK_WARN, snprintf((k)->detail, sizeof (k)->detail, __VA_ARGS__))
-#define NA(k, ...) ((k)->result = MMB_CHECK_NA, snprintf((k)->detail, sizeof (k)->detail, __VA_ARGS__))
+#define FAIL(k, ...)                                                                               \
+  ((k)->result = MMB_CHECK_FAIL, snprintf((k)->detail, sizeof(k)->detail, __VA_ARGS__))
+#define WARN(k, ...)                                                                               \
+  ((k)->result = MMB_CHECK_WARN, snprintf((k)->detail, sizeof(k)->detail, __VA_ARGS__))
+#define NA(k, ...)                                                                                 \
+  ((k)->result = MMB_CHECK_NA, snprintf((k)->detail, sizeof(k)->detail, __VA_ARGS__))
 
-static const size_t sizes[] = {0, 1, 7, 8, 15, 16, 17, 24, 31, 32, 48, 63, 64, 100, 127, 128, 255, 256,
-                               511, 512, 1000, 1024, 4095, 4096, 4097, 10000, 65536, 131072, 1 << 20, 3 << 20};
+static const size_t sizes[] = {
+    0,   1,   7,   8,   15,  16,   17,   24,   31,   32,   48,    63,    64,     100,     127,
+    128, 255, 256, 511, 512, 1000, 1024, 4095, 4096, 4097, 10000, 65536, 131072, 1 << 20, 3 << 20};
 #define NSIZES (sizeof sizes / sizeof sizes[0])
 
 /* ---------------------------------------------------------------------------
@@ -77,8 +89,10 @@ static void check_alignment(const calls *c, report *r) {
     size_t n = sizes[i];
     if (n < alignof(max_align_t)) continue; /* smaller objects need less */
     void *p = c_malloc(c, n);
-    if (!p) FAIL(k, "malloc(%zu) returned NULL", n);
-    else if ((uintptr_t)p % alignof(max_align_t)) FAIL(k, "malloc(%zu) = %p, not %zu-aligned", n, p, alignof(max_align_t));
+    if (!p)
+      FAIL(k, "malloc(%zu) returned NULL", n);
+    else if ((uintptr_t)p % alignof(max_align_t))
+      FAIL(k, "malloc(%zu) = %p, not %zu-aligned", n, p, alignof(max_align_t));
     c_free(c, p, n);
   }
 }
@@ -123,8 +137,10 @@ static void check_calloc(const calls *c, report *r) {
     errno = 0;
     volatile size_t half = SIZE_MAX / 2; /* hide the overflow from the compiler */
     void *p = c_calloc(c, half, 3);
-    if (p) FAIL(k, "calloc(SIZE_MAX/2, 3) returned %p instead of NULL", p);
-    else if (errno != ENOMEM) WARN(k, "calloc overflow returned NULL but set errno %d, not ENOMEM", errno);
+    if (p)
+      FAIL(k, "calloc(SIZE_MAX/2, 3) returned %p instead of NULL", p);
+    else if (errno != ENOMEM)
+      WARN(k, "calloc overflow returned NULL but set errno %d, not ENOMEM", errno);
   }
 }
 
@@ -188,8 +204,10 @@ static void check_aligned(const calls *c, report *r) {
     if (al > 4096 && al < (2u << 20)) continue;
     for (size_t mul = 1; mul <= 4; mul++) {
       void *p = c_aligned(c, al, al * mul);
-      if (!p) FAIL(k, "alignment %zu size %zu returned NULL", al, al * mul);
-      else if ((uintptr_t)p % al) FAIL(k, "alignment %zu returned %p", al, p);
+      if (!p)
+        FAIL(k, "alignment %zu size %zu returned NULL", al, al * mul);
+      else if ((uintptr_t)p % al)
+        FAIL(k, "alignment %zu returned %p", al, p);
       c_free(c, p, al * mul);
       if (k->result != MMB_CHECK_PASS) break;
     }
@@ -226,7 +244,8 @@ static void check_aligned(const calls *c, report *r) {
 
 static void check_huge(const calls *c, report *r) {
   mmb_check *k = add(r, "huge-returns-null");
-  static const volatile size_t huge[] = {SIZE_MAX, SIZE_MAX - 4096, SIZE_MAX / 2 + 1, (size_t)1 << 62};
+  static const volatile size_t huge[] = {SIZE_MAX, SIZE_MAX - 4096, SIZE_MAX / 2 + 1,
+                                         (size_t)1 << 62};
   for (size_t i = 0; i < 4 && k->result == MMB_CHECK_PASS; i++) {
     errno = 0;
     void *p = c_malloc(c, huge[i]);
@@ -261,7 +280,9 @@ static int overlap_round(const calls *c, unsigned seed, char *why, size_t whylen
   }
   for (int i = 0; i < LIVE && !bad; i++)
     if (p[i] && !intact(p[i], n[i], (unsigned)i + seed))
-      bad = 1, snprintf(why, whylen, "block %d (%zu bytes at %p) was overwritten by another live block", i, n[i], (void *)p[i]);
+      bad = 1,
+      snprintf(why, whylen, "block %d (%zu bytes at %p) was overwritten by another live block", i,
+               n[i], (void *)p[i]);
   for (int i = 0; i < LIVE; i++)
     if (p[i]) c_free(c, p[i], n[i]);
   c_free(c, p, LIVE * sizeof *p);
@@ -285,7 +306,8 @@ static void *thread_main(void *p) {
   thread_arg *t = p;
   if (t->c->a->thread_attach && !t->c->libc) t->c->a->thread_attach();
   for (int round = 0; round < 3 && !t->bad; round++)
-    if (overlap_round(t->c, t->seed + (unsigned)round * 101, t->why, sizeof t->why) != 0) t->bad = 1;
+    if (overlap_round(t->c, t->seed + (unsigned)round * 101, t->why, sizeof t->why) != 0)
+      t->bad = 1;
   if (t->c->a->thread_detach && !t->c->libc) t->c->a->thread_detach();
   return NULL;
 }

@@ -8,13 +8,18 @@
 
 #include "allocator.h"
 
-typedef enum mmb_check_result { MMB_CHECK_PASS, MMB_CHECK_FAIL, MMB_CHECK_WARN, MMB_CHECK_NA } mmb_check_result;
+typedef enum mmb_check_result {
+  MMB_CHECK_PASS,
+  MMB_CHECK_FAIL,
+  MMB_CHECK_WARN,
+  MMB_CHECK_NA
+} mmb_check_result;
 
 typedef struct mmb_check {
-  const char *name;     /* "calloc-overflow" */
-  unsigned caps;        /* MMB_CAP_* this check concerns; 0 = the core API */
+  const char *name; /* "calloc-overflow" */
+  unsigned caps;    /* MMB_CAP_* this check concerns; 0 = the core API */
   mmb_check_result result;
-  char detail[200];     /* what was seen when not PASS */
+  char detail[200]; /* what was seen when not PASS */
 } mmb_check;
 
 #define MMB_MAX_CHECKS 24

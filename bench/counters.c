@@ -21,8 +21,9 @@ static const struct event_set {
   const char *name;
   const char *events;
 } sets[] = {
-    {"default", "cycles,instructions,cache-references,cache-misses,L1-dcache-load-misses,"
-                "dTLB-load-misses,branch-misses,task-clock,page-faults,context-switches,cpu-migrations"},
+    {"default",
+     "cycles,instructions,cache-references,cache-misses,L1-dcache-load-misses,"
+     "dTLB-load-misses,branch-misses,task-clock,page-faults,context-switches,cpu-migrations"},
     {"software", "task-clock,page-faults,context-switches,cpu-migrations"},
     {"cache", "cycles,instructions,cache-references,cache-misses,L1-dcache-loads,"
               "L1-dcache-load-misses,LLC-loads,LLC-load-misses"},
@@ -90,7 +91,9 @@ static int expand_events(const char *in, char *out, size_t outlen, char *err, si
       m = mmb_cnt_split(set, sub, MMB_CNT_MAX);
     } else {
       if (len >= MMB_CNT_NAME || !valid_chars(tok)) {
-        snprintf(err, errlen, "bad event name '%s' (at most %d characters of A-Z a-z 0-9 _ - : . =); see: mmbench list events",
+        snprintf(err, errlen,
+                 "bad event name '%s' (at most %d characters of A-Z a-z 0-9 _ - : . =); see: "
+                 "mmbench list events",
                  tok, MMB_CNT_NAME - 1);
         return -1;
       }
@@ -126,9 +129,12 @@ int mmb_counters_parse(mmb_counter_opts *o, const char *mode, const char *events
                        const char *latency, char *err, size_t errlen) {
   memset(o, 0, sizeof *o);
   int has_events = events && *events;
-  if (!mode || !*mode || strcmp(mode, "hw") == 0 || strcmp(mode, "on") == 0) o->mode = MMB_COUNTERS_HW;
-  else if (strcmp(mode, "off") == 0 || strcmp(mode, "none") == 0) o->mode = MMB_COUNTERS_OFF;
-  else if (strcmp(mode, "sim") == 0) o->mode = MMB_COUNTERS_SIM;
+  if (!mode || !*mode || strcmp(mode, "hw") == 0 || strcmp(mode, "on") == 0)
+    o->mode = MMB_COUNTERS_HW;
+  else if (strcmp(mode, "off") == 0 || strcmp(mode, "none") == 0)
+    o->mode = MMB_COUNTERS_OFF;
+  else if (strcmp(mode, "sim") == 0)
+    o->mode = MMB_COUNTERS_SIM;
   else {
     snprintf(err, errlen, "--counters must be hw, sim or off, not '%s'", mode);
     return -1;
@@ -142,7 +148,9 @@ int mmb_counters_parse(mmb_counter_opts *o, const char *mode, const char *events
     errno = 0;
     unsigned long long k = strtoull(latency, &end, 10);
     if (errno || *end || end == latency || latency[0] == '-' || k < 1 || k > 1000000000ull) {
-      snprintf(err, errlen, "--latency needs K >= 1 (time every K-th allocator call), 'on' (K=100) or 0/off, not '%s'",
+      snprintf(err, errlen,
+               "--latency needs K >= 1 (time every K-th allocator call), 'on' (K=100) or 0/off, "
+               "not '%s'",
                latency);
       return -1;
     }
@@ -157,28 +165,36 @@ int mmb_counters_parse(mmb_counter_opts *o, const char *mode, const char *events
     return 0;
   case MMB_COUNTERS_SIM:
     if (!MMB_HAVE_VALGRIND) {
-      snprintf(err, errlen, "--counters sim needs valgrind, not found at build time (install valgrind, re-run cmake)");
+      snprintf(err, errlen,
+               "--counters sim needs valgrind, not found at build time (install valgrind, re-run "
+               "cmake)");
       return -1;
     }
     if (has_events && strcmp(events, "default") != 0) {
-      snprintf(err, errlen, "--events selects perf events; --counters sim records callgrind's fixed set (Ir Dr Dw D1mr D1mw DLmr DLmw)");
+      snprintf(err, errlen,
+               "--events selects perf events; --counters sim records callgrind's fixed set (Ir Dr "
+               "Dw D1mr D1mw DLmr DLmw)");
       return -1;
     }
     if (o->latency_every) {
-      snprintf(err, errlen, "--latency times calls, which valgrind distorts: use it with --counters hw or off, not sim");
+      snprintf(err, errlen,
+               "--latency times calls, which valgrind distorts: use it with --counters hw or off, "
+               "not sim");
       return -1;
     }
     return 0;
-  case MMB_COUNTERS_HW:
-    return expand_events(events, o->events, sizeof o->events, err, errlen);
+  case MMB_COUNTERS_HW: return expand_events(events, o->events, sizeof o->events, err, errlen);
   }
   return 0;
 }
 
 void mmb_counters_to_arg(const mmb_counter_opts *o, char *buf, size_t len) {
-  const char *mode = o->mode == MMB_COUNTERS_HW ? "hw" : o->mode == MMB_COUNTERS_SIM ? "sim" : "off";
+  const char *mode = o->mode == MMB_COUNTERS_HW    ? "hw"
+                     : o->mode == MMB_COUNTERS_SIM ? "sim"
+                                                   : "off";
   size_t u = (size_t)snprintf(buf, len, "%s", mode);
-  if (o->latency_every && u < len) u += (size_t)snprintf(buf + u, len - u, ";latency=%u", o->latency_every);
+  if (o->latency_every && u < len)
+    u += (size_t)snprintf(buf + u, len - u, ";latency=%u", o->latency_every);
   if (o->mode == MMB_COUNTERS_HW && o->events[0] && u < len)
     snprintf(buf + u, len - u, ";events=%s", o->events); /* last: the rest of the text */
 }
@@ -222,7 +238,7 @@ static void column_of(const char *event, const char *suffix, char *out, size_t l
     if (*p == '=') *p = '_';
 }
 
-static const char *const sim_cols[] = {"sim_Ir", "sim_Dr", "sim_Dw", "sim_D1mr",
+static const char *const sim_cols[] = {"sim_Ir",   "sim_Dr",   "sim_Dw",  "sim_D1mr",
                                        "sim_D1mw", "sim_DLmr", "sim_DLmw"};
 #define NSIM (int)(sizeof sim_cols / sizeof sim_cols[0])
 
@@ -234,7 +250,10 @@ static const char *const lat_cols[] = {
 int mmb_counters_columns(const mmb_counter_opts *o, const char **cols, int max) {
   static char pool[2 * MMB_CNT_MAX][MMB_REC_NAME];
   int n = 0;
-#define ADD(s) do { if (n < max) cols[n++] = (s); } while (0)
+#define ADD(s)                                                                                     \
+  do {                                                                                             \
+    if (n < max) cols[n++] = (s);                                                                  \
+  } while (0)
   if (o->mode == MMB_COUNTERS_HW) {
     char names[MMB_CNT_MAX][MMB_CNT_NAME];
     unsigned flags[MMB_CNT_MAX];
@@ -269,8 +288,8 @@ int mmb_counters_columns(const mmb_counter_opts *o, const char **cols, int max) 
 /* ---------------------------------------------------------------------------
  * SIM mode, parent side
  * ------------------------------------------------------------------------- */
-int mmb_counters_exec_prefix(const mmb_counter_opts *o, const char *out_file,
-                             const char **prefix, int max) {
+int mmb_counters_exec_prefix(const mmb_counter_opts *o, const char *out_file, const char **prefix,
+                             int max) {
   if (o->mode != MMB_COUNTERS_SIM) {
     if (max > 0) prefix[0] = NULL;
     return 0;
@@ -386,7 +405,8 @@ void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec) {
     if (r < 0) /* opened in the plan, yet no full count: say why once */
       fprintf(stderr, "mmbench cell: %s left empty: %s\n", c->names[i], mmb_pe_why(c->pe, i));
     if (have[i] && (c->flags[i] & MMB_PE_NONZERO) && val[i] < 0.5 && ops > 0) {
-      fprintf(stderr, "mmbench cell: %s counted 0 over a busy measured region: suspect, left empty\n",
+      fprintf(stderr,
+              "mmbench cell: %s counted 0 over a busy measured region: suspect, left empty\n",
               c->names[i]);
       have[i] = 0;
     }

@@ -19,7 +19,7 @@ typedef enum mmb_counter_mode {
 
 typedef struct mmb_counter_opts {
   mmb_counter_mode mode;
-  char events[1024]; /* comma-separated libpfm4 names or a set name; "" = default set */
+  char events[1024];      /* comma-separated libpfm4 names or a set name; "" = default set */
   unsigned latency_every; /* 0 = no latency sampling; else time every k-th call */
 } mmb_counter_opts;
 
@@ -35,8 +35,8 @@ void mmb_counters_to_arg(const mmb_counter_opts *o, char *buf, size_t len);
 int mmb_counters_from_arg(mmb_counter_opts *o, const char *arg);
 /* SIM mode: argv prefix to run the child under (NULL-terminated, static
  * storage until the next call); out_file is where the tool writes. */
-int mmb_counters_exec_prefix(const mmb_counter_opts *o, const char *out_file,
-                             const char **prefix, int max);
+int mmb_counters_exec_prefix(const mmb_counter_opts *o, const char *out_file, const char **prefix,
+                             int max);
 /* SIM mode: after the child exited, add the simulated counts to rec. */
 int mmb_counters_after_child(const mmb_counter_opts *o, const char *out_file, mmb_record *rec);
 /* Probe events once per run; writes a JSON object text describing each
@@ -49,7 +49,7 @@ void mmb_counters_probe(const mmb_counter_opts *o, char *json, size_t len, int q
 int mmb_list_events(void);
 
 /* ---- child side (cell) ---- */
-typedef struct mmb_counters mmb_counters;          /* per cell */
+typedef struct mmb_counters mmb_counters;               /* per cell */
 typedef struct mmb_thread_counters mmb_thread_counters; /* per worker thread */
 
 mmb_counters *mmb_counters_cell_open(const mmb_counter_opts *o);
@@ -74,9 +74,11 @@ typedef struct mmb_counters_proc mmb_counters_proc;
 mmb_counters_proc *mmb_counters_proc_open(const mmb_counter_opts *o, int pid);
 /* SIM mode: argv prefix running a program and its children under
  * callgrind, one output file per process in dir (0 words when not SIM). */
-int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, const char **prefix, int max);
+int mmb_counters_program_prefix(const mmb_counter_opts *o, const char *dir, const char **prefix,
+                                int max);
 /* SIM mode: the totals of every process's file in dir, summed, into rec. */
-int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint64_t ops, mmb_record *rec);
+int mmb_counters_after_program(const mmb_counter_opts *o, const char *dir, uint64_t ops,
+                               mmb_record *rec);
 /* After it was reaped: the counts into rec (per-op values over ops). */
 void mmb_counters_proc_report(mmb_counters_proc *c, uint64_t ops, mmb_record *rec);
 void mmb_counters_proc_close(mmb_counters_proc *c);

@@ -11,8 +11,8 @@
 
 #include "counters.h"
 
-#define MMB_CNT_MAX 24     /* events per selection */
-#define MMB_CNT_NAME 41    /* event name + NUL; leaves room for "_per_op" */
+#define MMB_CNT_MAX 24  /* events per selection */
+#define MMB_CNT_NAME 41 /* event name + NUL; leaves room for "_per_op" */
 
 /* ---------------------------------------------------------------------------
  * Event selection (counters.c)
@@ -39,12 +39,12 @@ int mmb_pe_lookup(const char *name, unsigned *flags, char *err, size_t errlen);
 
 /* The result of opening one event alone in this process. */
 typedef struct mmb_pe_status {
-  int ok;           /* 1 = opened */
-  int err;          /* errno of perf_event_open (0 when ok) */
-  unsigned flags;   /* MMB_PE_* */
-  char status[16];  /* ok | unsupported | denied | error */
-  char reason[200]; /* one line; "" when ok */
-  char plm[4];      /* privilege levels counted: "u" or "uk" */
+  int ok;             /* 1 = opened */
+  int err;            /* errno of perf_event_open (0 when ok) */
+  unsigned flags;     /* MMB_PE_* */
+  char status[16];    /* ok | unsupported | denied | error */
+  char reason[200];   /* one line; "" when ok */
+  char plm[4];        /* privilege levels counted: "u" or "uk" */
   char encoding[160]; /* libpfm4's fully qualified name, or the builtin one */
 } mmb_pe_status;
 void mmb_pe_probe_event(const char *name, mmb_pe_status *st);
@@ -95,7 +95,7 @@ int mmb_pe_read_process(int fd, double *value, double *frac);
 #define MMB_SIM_D1 "32768,8,64"
 #define MMB_SIM_LL "8388608,16,64"
 int mmb_sim_prefix(const char *out_file, const char **prefix, int max);
-void mmb_sim_cell_open(void);    /* timing thread, before the workers exist */
+void mmb_sim_cell_open(void); /* timing thread, before the workers exist */
 void mmb_sim_region_start(void);
 void mmb_sim_region_stop(void);
 void mmb_sim_thread_quiet(void); /* a thread of the harness: its collection off */
@@ -136,8 +136,8 @@ void mmb_lat_bucket_range(int b, uint64_t *lo, uint64_t *hi);
 typedef struct mmb_lat_slot mmb_lat_slot;
 /* In a worker thread before the region: its histogram slot (NULL when none). */
 mmb_lat_slot *mmb_lat_thread_claim(void);
-void mmb_lat_thread_arm(mmb_lat_slot *s);   /* region start: sample this thread */
-void mmb_lat_thread_disarm(void);           /* region end */
+void mmb_lat_thread_arm(mmb_lat_slot *s); /* region start: sample this thread */
+void mmb_lat_thread_disarm(void);         /* region end */
 /* The clock chosen ("tsc" or "monotonic"), its rate and back-to-back cost. */
 void mmb_lat_clock_info(const char **name, double *ticks_per_ns, double *overhead_ns);
 

@@ -165,8 +165,10 @@ static void clock_calibrate(void) {
     }
     uint64_t c1 = __rdtsc();
     tsc_per_ns = (double)(c1 - c0) / (double)(n1 - n0);
-    if (tsc_per_ns <= 0.0) use_tsc = 0;
-    else tsc_mult = (unsigned __int128)(4294967296.0 / tsc_per_ns);
+    if (tsc_per_ns <= 0.0)
+      use_tsc = 0;
+    else
+      tsc_mult = (unsigned __int128)(4294967296.0 / tsc_per_ns);
   }
 #endif
   overhead = 0;
@@ -192,8 +194,8 @@ void mmb_lat_clock_info(const char **name, double *ticks_per_ns, double *overhea
 enum { K_ALLOC = 0, K_FREE = 1 };
 
 struct mmb_lat_slot {
-  mmb_lat_hist h[2];      /* allocating calls (malloc, calloc, realloc, aligned_alloc), free */
-  unsigned countdown[2];  /* calls left until the next sample */
+  mmb_lat_hist h[2];     /* allocating calls (malloc, calloc, realloc, aligned_alloc), free */
+  unsigned countdown[2]; /* calls left until the next sample */
 } __attribute__((aligned(64)));
 
 static mmb_lat_slot slots[MMB_MAX_THREADS];
@@ -222,18 +224,18 @@ void mmb_lat_thread_disarm(void) { cur = NULL; }
 static mmb_allocator wrapped;
 static const mmb_allocator *inner;
 
-#define SAMPLE(kind, call)                                                                   \
-  do {                                                                                       \
-    mmb_lat_slot *s_ = cur;                                                                  \
-    if (!s_ || --s_->countdown[kind]) {                                                      \
-      call;                                                                                  \
-    } else {                                                                                 \
-      s_->countdown[kind] = every;                                                           \
-      uint64_t t0_ = t_begin();                                                              \
-      call;                                                                                  \
-      uint64_t t1_ = t_end();                                                                \
-      hist_add(&s_->h[kind], to_ns(t1_ - t0_));                                              \
-    }                                                                                        \
+#define SAMPLE(kind, call)                                                                         \
+  do {                                                                                             \
+    mmb_lat_slot *s_ = cur;                                                                        \
+    if (!s_ || --s_->countdown[kind]) {                                                            \
+      call;                                                                                        \
+    } else {                                                                                       \
+      s_->countdown[kind] = every;                                                                 \
+      uint64_t t0_ = t_begin();                                                                    \
+      call;                                                                                        \
+      uint64_t t1_ = t_end();                                                                      \
+      hist_add(&s_->h[kind], to_ns(t1_ - t0_));                                                    \
+    }                                                                                              \
   } while (0)
 
 static void *lat_malloc(size_t size) {
@@ -278,11 +280,11 @@ const mmb_allocator *mmb_latency_wrap(const mmb_allocator *a, unsigned k) {
 }
 
 void mmb_latency_report(mmb_record *rec) {
-  static const char *const cols[2][5] = {
-      {"lat_malloc_p50_ns", "lat_malloc_p90_ns", "lat_malloc_p99_ns", "lat_malloc_p999_ns",
-       "lat_malloc_max_ns"},
-      {"lat_free_p50_ns", "lat_free_p90_ns", "lat_free_p99_ns", "lat_free_p999_ns",
-       "lat_free_max_ns"}};
+  static const char *const cols[2][5] = {{"lat_malloc_p50_ns", "lat_malloc_p90_ns",
+                                          "lat_malloc_p99_ns", "lat_malloc_p999_ns",
+                                          "lat_malloc_max_ns"},
+                                         {"lat_free_p50_ns", "lat_free_p90_ns", "lat_free_p99_ns",
+                                          "lat_free_p999_ns", "lat_free_max_ns"}};
   static const double qs[4] = {0.50, 0.90, 0.99, 0.999};
   static mmb_lat_hist sum[2]; /* ~9 KiB each: static, not on the stack */
   memset(sum, 0, sizeof sum);
@@ -292,7 +294,8 @@ void mmb_latency_report(mmb_record *rec) {
     for (int k = 0; k < 2; k++) mmb_lat_hist_merge(&sum[k], &slots[i].h[k]);
   for (int k = 0; k < 2; k++) {
     if (sum[k].n == 0) continue; /* not measured: empty, not 0 */
-    for (int j = 0; j < 4; j++) mmb_record_set_u64(rec, cols[k][j], mmb_lat_hist_quantile(&sum[k], qs[j]));
+    for (int j = 0; j < 4; j++)
+      mmb_record_set_u64(rec, cols[k][j], mmb_lat_hist_quantile(&sum[k], qs[j]));
     mmb_record_set_u64(rec, cols[k][4], sum[k].max);
   }
   if (n > 0) mmb_record_set_u64(rec, "lat_samples", sum[0].n + sum[1].n);

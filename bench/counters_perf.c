@@ -91,7 +91,8 @@ static int encode_plm(const char *name, int plm, pe_enc *e, char *err, size_t er
   arg.size = sizeof arg;
   int rc = pfm_get_os_event_encoding(name, plm, PFM_OS_PERF_EVENT_EXT, &arg);
   if (rc != PFM_SUCCESS) {
-    snprintf(err, errlen, "unknown event '%s' (libpfm4: %s); see the valid names with: mmbench list events",
+    snprintf(err, errlen,
+             "unknown event '%s' (libpfm4: %s); see the valid names with: mmbench list events",
              name, pfm_strerror(rc));
     return -1;
   }
@@ -175,7 +176,8 @@ static int encode(const char *name, int want_kernel, pe_enc *e, char *err, size_
     return 0;
   }
   snprintf(err, errlen,
-           "unknown event '%s' (built without libpfm4: only the generic perf names); see the valid names with: mmbench list events",
+           "unknown event '%s' (built without libpfm4: only the generic perf names); see the valid "
+           "names with: mmbench list events",
            name);
   return -1;
 }
@@ -318,7 +320,7 @@ static int sys_open(pe_enc *e, int group_fd) {
   struct perf_event_attr a = e->attr;
   a.size = sizeof a;
   a.disabled = group_fd < 0; /* leaders start off; members follow their leader */
-  a.inherit = 1; /* threads the worker starts (inside the region) count too */
+  a.inherit = 1;             /* threads the worker starts (inside the region) count too */
   a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
   return (int)syscall(__NR_perf_event_open, &a, 0 /* this thread */, -1 /* any cpu */, group_fd,
                       e->open_flags | PERF_FLAG_FD_CLOEXEC);
@@ -327,8 +329,12 @@ static int sys_open(pe_enc *e, int group_fd) {
 static const char *status_of(int err) {
   switch (err) {
   case 0: return "ok";
-  case ENOENT: case ENODEV: case EOPNOTSUPP: case ENOSYS: return "unsupported";
-  case EACCES: case EPERM: return "denied";
+  case ENOENT:
+  case ENODEV:
+  case EOPNOTSUPP:
+  case ENOSYS: return "unsupported";
+  case EACCES:
+  case EPERM: return "denied";
   default: return "error";
   }
 }
@@ -338,13 +344,19 @@ static void reason_of(int err, unsigned flags, char *buf, size_t len) {
   int paranoid = mmb_pe_paranoid();
   switch (err) {
   case 0: buf[0] = 0; return;
-  case ENOENT: case ENODEV: case EOPNOTSUPP:
-    if (sw) snprintf(buf, len, "not supported by this kernel (%s)", strerror(err));
-    else if (!mmb_pe_hw_visible()) snprintf(buf, len, "no hardware PMU (virtual machine?)");
-    else snprintf(buf, len, "not supported by the %s PMU (%s)",
-                  mmb_pe_pmu_name() ? mmb_pe_pmu_name() : "CPU", strerror(err));
+  case ENOENT:
+  case ENODEV:
+  case EOPNOTSUPP:
+    if (sw)
+      snprintf(buf, len, "not supported by this kernel (%s)", strerror(err));
+    else if (!mmb_pe_hw_visible())
+      snprintf(buf, len, "no hardware PMU (virtual machine?)");
+    else
+      snprintf(buf, len, "not supported by the %s PMU (%s)",
+               mmb_pe_pmu_name() ? mmb_pe_pmu_name() : "CPU", strerror(err));
     return;
-  case EACCES: case EPERM:
+  case EACCES:
+  case EPERM:
     if (paranoid >= 3)
       snprintf(buf, len, "perf_event_paranoid=%d (unprivileged counting needs <= 2)", paranoid);
     else
@@ -354,7 +366,8 @@ static void reason_of(int err, unsigned flags, char *buf, size_t len) {
   case ENOSYS: snprintf(buf, len, "perf_event_open not available (kernel or seccomp)"); return;
   case EINVAL: snprintf(buf, len, "the kernel rejected the encoding (EINVAL)"); return;
   case EBUSY: snprintf(buf, len, "counter busy (held by another tool)"); return;
-  case EMFILE: case ENFILE: snprintf(buf, len, "too many open files"); return;
+  case EMFILE:
+  case ENFILE: snprintf(buf, len, "too many open files"); return;
   default: snprintf(buf, len, "%s", strerror(err)); return;
   }
 }
@@ -452,8 +465,10 @@ mmb_pe_cell *mmb_pe_cell_open(char names[][MMB_CNT_NAME], int n) {
     v->planned = 1;
     if (leader < 0) {
       v->leader = i;
-      if (sw) sw_leader = i;
-      else hw_leader = i, hw_members = 1;
+      if (sw)
+        sw_leader = i;
+      else
+        hw_leader = i, hw_members = 1;
     } else {
       v->leader = leader;
       if (!sw) hw_members++;
@@ -485,8 +500,7 @@ mmb_pe_thread *mmb_pe_thread_open(mmb_pe_cell *c) {
 
 void mmb_pe_thread_start(mmb_pe_thread *t) {
   if (!t) return;
-  for (int k = 0; k < t->nlead; k++)
-    ioctl(t->lead[k], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+  for (int k = 0; k < t->nlead; k++) ioctl(t->lead[k], PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
 }
 
 void mmb_pe_thread_stop(mmb_pe_thread *t) {
@@ -565,9 +579,11 @@ int mmb_pe_open_process(const char *name, int pid) {
     a.enable_on_exec = 1;
     a.inherit = 1;
     a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
-    int fd = (int)syscall(__NR_perf_event_open, &a, pid, -1, -1, e.open_flags | PERF_FLAG_FD_CLOEXEC);
+    int fd =
+        (int)syscall(__NR_perf_event_open, &a, pid, -1, -1, e.open_flags | PERF_FLAG_FD_CLOEXEC);
     if (fd >= 0) return fd;
-    if ((errno != EACCES && errno != EPERM) || !e.kernel || encode(name, 0, &e, err, sizeof err) != 0)
+    if ((errno != EACCES && errno != EPERM) || !e.kernel ||
+        encode(name, 0, &e, err, sizeof err) != 0)
       return -errno;
   }
   return -EACCES;

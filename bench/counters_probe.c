@@ -21,18 +21,21 @@ static void add_latency(cJSON *root, const mmb_counter_opts *o) {
   cJSON_AddStringToObject(l, "clock", clk);
   cJSON_AddNumberToObject(l, "ticks_per_ns", per_ns);
   cJSON_AddNumberToObject(l, "timer_overhead_ns", over);
-  cJSON_AddStringToObject(l, "sampled",
-                          "every K-th allocating call (malloc, calloc, realloc, aligned_alloc) and every "
-                          "K-th free of each worker thread, measured region only; the timer's "
-                          "back-to-back cost is subtracted");
+  cJSON_AddStringToObject(
+      l, "sampled",
+      "every K-th allocating call (malloc, calloc, realloc, aligned_alloc) and every "
+      "K-th free of each worker thread, measured region only; the timer's "
+      "back-to-back cost is subtracted");
 }
 
 static void probe_hw(const mmb_counter_opts *o, cJSON *root, int quiet) {
   char names[MMB_CNT_MAX][MMB_CNT_NAME];
   int n = mmb_cnt_split(o->events, names, MMB_CNT_MAX);
   const char *pmu = mmb_pe_pmu_name();
-  if (pmu) cJSON_AddStringToObject(root, "pmu", pmu);
-  else cJSON_AddNullToObject(root, "pmu");
+  if (pmu)
+    cJSON_AddStringToObject(root, "pmu", pmu);
+  else
+    cJSON_AddNullToObject(root, "pmu");
   char pmus[512];
   mmb_pe_pmus(pmus, sizeof pmus);
   cJSON *pl = cJSON_AddArrayToObject(root, "pmus_present");
@@ -66,8 +69,10 @@ static void probe_hw(const mmb_counter_opts *o, cJSON *root, int quiet) {
       hw_ok += hw;
       continue;
     }
-    if (hw) hw_bad++;
-    else sw_bad++;
+    if (hw)
+      hw_bad++;
+    else
+      sw_bad++;
     size_t u = strlen(bad_names);
     if (u < sizeof bad_names - 64)
       snprintf(bad_names + u, sizeof bad_names - u, "%s%s", u ? ", " : "", names[i]);
@@ -84,7 +89,9 @@ static void probe_hw(const mmb_counter_opts *o, cJSON *root, int quiet) {
 
 void mmb_counters_probe(const mmb_counter_opts *o, char *json, size_t len, int quiet) {
   cJSON *root = cJSON_CreateObject();
-  const char *mode = o->mode == MMB_COUNTERS_HW ? "hw" : o->mode == MMB_COUNTERS_SIM ? "sim" : "off";
+  const char *mode = o->mode == MMB_COUNTERS_HW    ? "hw"
+                     : o->mode == MMB_COUNTERS_SIM ? "sim"
+                                                   : "off";
   cJSON_AddStringToObject(root, "mode", mode);
   if (o->mode == MMB_COUNTERS_HW) {
     probe_hw(o, root, quiet);
@@ -92,8 +99,9 @@ void mmb_counters_probe(const mmb_counter_opts *o, char *json, size_t len, int q
     cJSON_AddStringToObject(root, "tool", "callgrind --cache-sim=yes");
     cJSON_AddStringToObject(root, "valgrind", MMB_VALGRIND_BIN);
     cJSON_AddStringToObject(root, "valgrind_version", mmb_sim_version());
-    cJSON_AddStringToObject(root, "caches", "I1=" MMB_SIM_I1 " D1=" MMB_SIM_D1 " LL=" MMB_SIM_LL
-                                            " (size,assoc,line; fixed, not the host's)");
+    cJSON_AddStringToObject(root, "caches",
+                            "I1=" MMB_SIM_I1 " D1=" MMB_SIM_D1 " LL=" MMB_SIM_LL
+                            " (size,assoc,line; fixed, not the host's)");
     cJSON_AddStringToObject(root, "deterministic",
                             "sim_Ir, sim_Dr, sim_Dw exact run after run; miss counts may vary by a "
                             "few dozen with thread scheduling");
@@ -111,8 +119,10 @@ void mmb_counters_probe(const mmb_counter_opts *o, char *json, size_t len, int q
   }
   add_latency(root, o);
   char *text = cJSON_PrintUnformatted(root);
-  if (text && strlen(text) < len) snprintf(json, len, "%s", text);
-  else snprintf(json, len, "{\"mode\":\"%s\",\"error\":\"probe text did not fit\"}", mode);
+  if (text && strlen(text) < len)
+    snprintf(json, len, "%s", text);
+  else
+    snprintf(json, len, "{\"mode\":\"%s\",\"error\":\"probe text did not fit\"}", mode);
   free(text);
   cJSON_Delete(root);
 }
@@ -124,8 +134,8 @@ static void print_open(const char *name, const char *equiv, const char *desc, vo
   (void)arg;
   mmb_pe_status st;
   mmb_pe_probe_event(name, &st);
-  printf("  %-26s %-38s %s%s\n", name, equiv && *equiv ? equiv : desc, st.ok ? "opens" : "no: ",
-         st.ok ? "" : st.reason);
+  printf("  %-26s %-38s %s%s\n", name, equiv && *equiv ? equiv : desc,
+         st.ok ? "opens" : "no: ", st.ok ? "" : st.reason);
 }
 
 static void print_core(const char *name, const char *desc, void *arg) {
@@ -138,16 +148,21 @@ int mmb_list_events(void) {
   const char *pmu = mmb_pe_pmu_name();
   char pmus[512];
   mmb_pe_pmus(pmus, sizeof pmus);
-  printf("libpfm4: %s; PMUs present: %s\n", MMB_HAVE_PFM ? "yes" : "no (builtin generic names only)",
-         pmus[0] ? pmus : MMB_HAVE_PFM ? "none" : "unknown without libpfm4");
-  printf("default (core) PMU: %s\n",
-         pmu ? pmu : mmb_pe_hw_visible() ? "none known to libpfm4 (the kernel shows one)"
-                                          : "none: no hardware PMU visible (virtual machine?)");
+  printf("libpfm4: %s; PMUs present: %s\n",
+         MMB_HAVE_PFM ? "yes" : "no (builtin generic names only)",
+         pmus[0]        ? pmus
+         : MMB_HAVE_PFM ? "none"
+                        : "unknown without libpfm4");
+  printf("default (core) PMU: %s\n", pmu ? pmu
+                                     : mmb_pe_hw_visible()
+                                         ? "none known to libpfm4 (the kernel shows one)"
+                                         : "none: no hardware PMU visible (virtual machine?)");
   printf("perf_event_paranoid: %d\n\n", mmb_pe_paranoid());
 
   printf("event sets (--events SET, or a comma list of names and sets):\n");
   for (int i = 0; mmb_counters_set_name(i); i++)
-    printf("  %-9s %s\n", mmb_counters_set_name(i), mmb_counters_set_events(mmb_counters_set_name(i)));
+    printf("  %-9s %s\n", mmb_counters_set_name(i),
+           mmb_counters_set_events(mmb_counters_set_name(i)));
 
   printf("\ngeneric perf events (names are case-insensitive):\n");
   printf("  %-26s %-38s %s\n", "name", MMB_HAVE_PFM ? "libpfm4 encoding" : "meaning", "here");
@@ -155,7 +170,8 @@ int mmb_list_events(void) {
 
   if (pmu) {
     int count = 0;
-    printf("\n%s events (use as %s::EVENT[:UMASK]; `showevtinfo` from libpfm4 lists umasks):", pmu, pmu);
+    printf("\n%s events (use as %s::EVENT[:UMASK]; `showevtinfo` from libpfm4 lists umasks):", pmu,
+           pmu);
     mmb_pe_each_core(print_core, &count);
     printf("\n");
   }

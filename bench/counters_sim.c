@@ -104,7 +104,8 @@ int mmb_sim_parse(const char *file, char names[][16], uint64_t *vals, int max) {
       nnames = 0;
       for (char *tok = strtok(line + 7, " \t\n"); tok && nnames < max; tok = strtok(NULL, " \t\n"))
         snprintf(names[nnames++], 16, "%s", tok);
-    } else if (strncmp(line, "totals:", 7) == 0 || (nvals < 0 && strncmp(line, "summary:", 8) == 0)) {
+    } else if (strncmp(line, "totals:", 7) == 0 ||
+               (nvals < 0 && strncmp(line, "summary:", 8) == 0)) {
       char *p = line + (line[0] == 't' ? 7 : 8);
       nvals = 0;
       for (char *tok = strtok(p, " \t\n"); tok && nvals < max; tok = strtok(NULL, " \t\n"))

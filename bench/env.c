@@ -31,8 +31,10 @@ static void bracketed(const char *path, char *buf, size_t len) {
   char line[256];
   read_line(path, line, sizeof line);
   char *l = strchr(line, '['), *r = l ? strchr(l, ']') : NULL;
-  if (l && r) snprintf(buf, len, "%.*s", (int)(r - l - 1), l + 1);
-  else snprintf(buf, len, "%s", line);
+  if (l && r)
+    snprintf(buf, len, "%.*s", (int)(r - l - 1), l + 1);
+  else
+    snprintf(buf, len, "%s", line);
 }
 
 /* ---------------------------------------------------------------------------
@@ -161,7 +163,8 @@ static void git_facts(cJSON *root) {
   line[strcspn(line, "\n")] = 0;
   cJSON_AddStringToObject(git, "commit", line[0] ? line : "unknown");
   int dirty = 0;
-  snprintf(cmd, sizeof cmd, "git -C '%s' status --porcelain --untracked-files=no 2>/dev/null", MMB_SOURCE_DIR);
+  snprintf(cmd, sizeof cmd, "git -C '%s' status --porcelain --untracked-files=no 2>/dev/null",
+           MMB_SOURCE_DIR);
   p = popen(cmd, "r");
   if (p) {
     dirty = fgets(line, sizeof line, p) != NULL;
@@ -199,7 +202,8 @@ cJSON *mmb_env_capture(void) {
   cJSON_AddStringToObject(host, "aslr", buf);
   read_line("/proc/sys/kernel/perf_event_paranoid", buf, sizeof buf);
   cJSON_AddStringToObject(host, "perf_event_paranoid", buf);
-  cJSON_AddNumberToObject(host, "memory_kb", (double)sysconf(_SC_PHYS_PAGES) * (double)(sysconf(_SC_PAGESIZE) / 1024));
+  cJSON_AddNumberToObject(host, "memory_kb",
+                          (double)sysconf(_SC_PHYS_PAGES) * (double)(sysconf(_SC_PAGESIZE) / 1024));
   cJSON_AddItemToObject(host, "loadavg_start", mmb_env_loadavg());
   cJSON_AddStringToObject(root, "glibc", gnu_get_libc_version());
   return root;

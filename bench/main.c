@@ -19,10 +19,14 @@ static const subcommand commands[] = {
     {"check-allocator", mmb_cmd_check, "conformance table of allocators (C11/POSIX malloc API)"},
     {"report", mmb_cmd_report, "plots and report.html for a results folder"},
     {"compare", mmb_cmd_compare, "compare two results folders cell by cell"},
-    {"reproduce", mmb_cmd_reproduce, "re-run published claims (recipes) and judge them PASS / FAIL / INCONCLUSIVE"},
-    {"merge", mmb_cmd_merge, "merge the shards of a sharded run (run --shard / --slurm) into one folder"},
-    {"status", mmb_cmd_status, "which shards of a sharded run are done, running, failed or missing"},
-    {"trace", mmb_cmd_trace, "record a program's allocator calls (trace record), describe a trace (trace info)"},
+    {"reproduce", mmb_cmd_reproduce,
+     "re-run published claims (recipes) and judge them PASS / FAIL / INCONCLUSIVE"},
+    {"merge", mmb_cmd_merge,
+     "merge the shards of a sharded run (run --shard / --slurm) into one folder"},
+    {"status", mmb_cmd_status,
+     "which shards of a sharded run are done, running, failed or missing"},
+    {"trace", mmb_cmd_trace,
+     "record a program's allocator calls (trace record), describe a trace (trace info)"},
     {"cell", mmb_cmd_cell, NULL},
     {"probe", mmb_cmd_probe, NULL},
 };
@@ -36,8 +40,10 @@ static void valid_list(FILE *out) {
 }
 
 static void usage(FILE *out) {
-  fprintf(out, "usage: mmbench COMMAND [OPTIONS]   (mmbench COMMAND --help for each)\n\n"
-               "mmbench %s: memory-allocator benchmarks\n\ncommands:\n", MMB_VERSION);
+  fprintf(out,
+          "usage: mmbench COMMAND [OPTIONS]   (mmbench COMMAND --help for each)\n\n"
+          "mmbench %s: memory-allocator benchmarks\n\ncommands:\n",
+          MMB_VERSION);
   for (size_t i = 0; i < NCOMMANDS; i++)
     if (commands[i].help) fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].help);
 }
@@ -49,7 +55,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "; see: mmbench --help)\n");
     return MMB_EXIT_USAGE;
   }
-  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
     usage(stdout);
     return 0;
   }
@@ -66,7 +73,8 @@ int main(int argc, char **argv) {
     if (commands[i].help && d < bestd) bestd = d, best = commands[i].name;
   }
   if (best && bestd <= 2)
-    fprintf(stderr, "mmbench: unknown command '%s' (did you mean '%s'? see: mmbench --help)\n", argv[1], best);
+    fprintf(stderr, "mmbench: unknown command '%s' (did you mean '%s'? see: mmbench --help)\n",
+            argv[1], best);
   else {
     fprintf(stderr, "mmbench: unknown command '%s' (valid: ", argv[1]);
     valid_list(stderr);

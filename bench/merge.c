@@ -29,6 +29,7 @@
 #include "results.h"
 #include "shard.h"
 #include "table.h"
+#include "xalloc.h"
 
 #define MAX_COLS 256
 
@@ -303,9 +304,8 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
                                                               : mmb_table_get(t, r, map[c]);
       size_t need = used + strlen(v) * 2 + 8;
       if (need > cap) {
-        char *bigger = realloc(line, need * 2);
-        if (!bigger) abort(); /* out of memory while merging: nothing is published */
-        line = bigger, cap = need * 2;
+        line = mmb_xrealloc(line, need * 2, "a merged row"); /* nothing is published */
+        cap = need * 2;
       }
       mmb_csv_field(line, cap, &used, v, c == 0);
     }

@@ -17,9 +17,12 @@ int mmb_parse_int(const char *text, long long *out) {
   long long mul = 1;
   if (*end) {
     switch (*end) {
-    case 'k': case 'K': mul = 1024LL; break;
-    case 'm': case 'M': mul = 1024LL * 1024; break;
-    case 'g': case 'G': mul = 1024LL * 1024 * 1024; break;
+    case 'k':
+    case 'K': mul = 1024LL; break;
+    case 'm':
+    case 'M': mul = 1024LL * 1024; break;
+    case 'g':
+    case 'G': mul = 1024LL * 1024 * 1024; break;
     default: return -EINVAL;
     }
     end++;
@@ -40,8 +43,8 @@ static void join_choices(const mmb_param *p, char *buf, size_t len) {
   }
 }
 
-int mmb_param_value(const mmb_workload *w, const mmb_param *p, const char *text,
-                    long long *v, char *err, size_t errlen) {
+int mmb_param_value(const mmb_workload *w, const mmb_param *p, const char *text, long long *v,
+                    char *err, size_t errlen) {
   if (p->type == MMB_P_STR) {
     *v = 0;
     return 0;
@@ -55,8 +58,8 @@ int mmb_param_value(const mmb_workload *w, const mmb_param *p, const char *text,
     }
     char list[512];
     join_choices(p, list, sizeof list);
-    snprintf(err, errlen, "workload '%s': parameter '%s' must be one of %s, not '%s'",
-             w->name, p->name, list, text);
+    snprintf(err, errlen, "workload '%s': parameter '%s' must be one of %s, not '%s'", w->name,
+             p->name, list, text);
     return -1;
   }
   long long x;
@@ -68,8 +71,8 @@ int mmb_param_value(const mmb_workload *w, const mmb_param *p, const char *text,
     return -1;
   }
   if (x < p->min || x > p->max) {
-    snprintf(err, errlen, "workload '%s': parameter '%s' must be in %lld..%lld, not %s",
-             w->name, p->name, p->min, p->max, text);
+    snprintf(err, errlen, "workload '%s': parameter '%s' must be in %lld..%lld, not %s", w->name,
+             p->name, p->min, p->max, text);
     return -1;
   }
   *v = x;
@@ -130,8 +133,8 @@ int mmb_params_parse(const mmb_workload *w, const char *text, mmb_pvals *pv, cha
     *eq = 0;
     int idx = mmb_workload_param_index(w, item);
     if (idx < 0) {
-      snprintf(err, errlen, "workload '%s' has no parameter '%s' (see: mmbench list %s)",
-               w->name, item, w->name);
+      snprintf(err, errlen, "workload '%s' has no parameter '%s' (see: mmbench list %s)", w->name,
+               item, w->name);
       rc = -1;
       break;
     }

@@ -18,8 +18,8 @@ typedef struct mmb_pvals {
 int mmb_parse_int(const char *text, long long *out);
 
 /* Parse one value of parameter p. 0, or -1 with a message in err. */
-int mmb_param_value(const mmb_workload *w, const mmb_param *p, const char *text,
-                    long long *v, char *err, size_t errlen);
+int mmb_param_value(const mmb_workload *w, const mmb_param *p, const char *text, long long *v,
+                    char *err, size_t errlen);
 
 /* Defaults of every parameter. */
 void mmb_pvals_defaults(const mmb_workload *w, mmb_pvals *pv);

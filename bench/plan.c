@@ -12,7 +12,7 @@
 #include "program.h"
 #include "program_cell.h"
 
-#define MAX_POINTS 64   /* values one parameter may sweep */
+#define MAX_POINTS 64 /* values one parameter may sweep */
 /* A matrix larger than this is refused: a cell takes about 0.5 KB while
  * planning and sharding (plan, shard list), so the limit holds that under
  * 1 GB; 1 000 shards of 1 000 cells each fit. */
@@ -53,7 +53,8 @@ static int select_workloads(const char *list, const mmb_workload **out, int max,
   int n = 0;
   const mmb_workload *w;
   /* a malformed shipped program descriptor stops a run that would include it */
-  if ((!*list || strcmp(list, "all") == 0 || strstr(list, "programs")) && mmb_programs_load(err, errlen) != 0)
+  if ((!*list || strcmp(list, "all") == 0 || strstr(list, "programs")) &&
+      mmb_programs_load(err, errlen) != 0)
     return -1;
   if (!*list || strcmp(list, "all") == 0) {
     for (int i = 0; (w = mmb_workload_at(i)) && n < max; i++) out[n++] = w;
@@ -62,7 +63,8 @@ static int select_workloads(const char *list, const mmb_workload **out, int max,
   char *items[128];
   int k = mmb_split_list(list, items, 128);
   if (k < 0) {
-    snprintf(err, errlen, "-w needs a comma-separated list of workload or family names, not '%s'", list);
+    snprintf(err, errlen, "-w needs a comma-separated list of workload or family names, not '%s'",
+             list);
     return -1;
   }
   for (int j = 0; j < k; j++) {
@@ -75,7 +77,8 @@ static int select_workloads(const char *list, const mmb_workload **out, int max,
       }
       for (int m = 0; m < pw->program->nmetrics; m++)
         if (mmb_metric_find(pw->program->metrics[m].name)) {
-          snprintf(err, errlen, "%s: metric name '%s' is already a column of runs.csv (choose another)",
+          snprintf(err, errlen,
+                   "%s: metric name '%s' is already a column of runs.csv (choose another)",
                    items[j], pw->program->metrics[m].name);
           mmb_free_list(items, k);
           return -1;
@@ -139,13 +142,15 @@ static int parse_threads(const char *list, int *out, int max, char *err, size_t 
   char *items[32];
   int k = mmb_split_list(list, items, 32);
   if (k < 0 || k > max) {
-    snprintf(err, errlen, "-t needs a comma-separated list of thread counts such as 1,2,4, not '%s'", list);
+    snprintf(err, errlen,
+             "-t needs a comma-separated list of thread counts such as 1,2,4, not '%s'", list);
     return -1;
   }
   for (int i = 0; i < k; i++) {
     long long v;
     if (mmb_parse_int(items[i], &v) != 0 || v < 1 || v > MMB_MAX_THREADS) {
-      snprintf(err, errlen, "thread count must be a whole number in 1..%d, not '%s'", MMB_MAX_THREADS, items[i]);
+      snprintf(err, errlen, "thread count must be a whole number in 1..%d, not '%s'",
+               MMB_MAX_THREADS, items[i]);
       mmb_free_list(items, k);
       return -1;
     }
@@ -159,7 +164,7 @@ static int parse_threads(const char *list, int *out, int max, char *err, size_t 
  * Parameter grids
  * ------------------------------------------------------------------------- */
 typedef struct grid {
-  int n[MMB_MAX_PARAMS];                 /* values per parameter */
+  int n[MMB_MAX_PARAMS];                  /* values per parameter */
   char *text[MMB_MAX_PARAMS][MAX_POINTS]; /* the values, as text */
 } grid;
 
@@ -177,7 +182,8 @@ static int grid_set(grid *g, const mmb_workload *w, int idx, const char *values,
   int k = one ? 1 : mmb_split_list(values, items, MAX_POINTS);
   if (one) items[0] = strdup(values);
   if (k < 0) {
-    snprintf(err, errlen, "workload '%s': parameter '%s' needs a value or a comma list of at most %d values",
+    snprintf(err, errlen,
+             "workload '%s': parameter '%s' needs a value or a comma list of at most %d values",
              w->name, p->name, MAX_POINTS);
     return -1;
   }
@@ -229,8 +235,8 @@ static int grid_build(grid *g, const mmb_workload *w, const mmb_plan *plan, int 
 static uint64_t deferred_limit(const mmb_alloc_spec *spec) {
   for (int i = 0; i < spec->nsettings; i++) {
     long long v;
-    if (strncmp(spec->settings[i], "MMB_ARENA_CAP=", 14) == 0 && mmb_parse_int(spec->settings[i] + 14, &v) == 0 &&
-        v > 0)
+    if (strncmp(spec->settings[i], "MMB_ARENA_CAP=", 14) == 0 &&
+        mmb_parse_int(spec->settings[i] + 14, &v) == 0 && v > 0)
       return (uint64_t)v;
   }
   return MMB_DEFERRED_LIMIT;
@@ -251,15 +257,19 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
   } else if (w->max_threads && threads > w->max_threads) {
     snprintf(out, len, "%s runs at most %d threads", w->name, w->max_threads);
   } else if (strcmp(a->name, "floor") == 0 && !(w->flags & MMB_WF_FLOOR)) {
-    snprintf(out, len, "%s has no floor (the floor allocator serves only workloads with one)", w->name);
+    snprintf(out, len, "%s has no floor (the floor allocator serves only workloads with one)",
+             w->name);
   } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
     snprintf(out, len, "%s needs the object-graph API (manual, rc, rc+cc, gc, boehm); %s has none",
              w->name, a->name);
   } else if (!(w->needs & MMB_CAP_GRAPH) && (a->caps & MMB_CAP_BASE_MALLOC) && all_allocators) {
-    snprintf(out, len, "%s passes malloc-level calls straight to the base malloc (the same as glibc here); name it in -a to measure it anyway",
+    snprintf(out, len,
+             "%s passes malloc-level calls straight to the base malloc (the same as glibc here); "
+             "name it in -a to measure it anyway",
              a->name);
   } else if (!(w->needs & MMB_CAP_GRAPH) && (!a->malloc || !a->free)) {
-    snprintf(out, len, "%s offers only the object-graph API; %s needs malloc/free", a->name, w->name);
+    snprintf(out, len, "%s offers only the object-graph API; %s needs malloc/free", a->name,
+             w->name);
   } else if ((w->needs & ~a->caps) & ~(unsigned)MMB_CAP_FREE) {
     snprintf(out, len, "%s needs capabilities %s lacks (0x%x)", w->name, a->name,
              (w->needs & ~a->caps));
@@ -267,12 +277,13 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
     snprintf(out, len, "%s is single-threaded", a->name);
   } else if (!(a->caps & MMB_CAP_FREE) && !(w->needs & MMB_CAP_GRAPH)) {
     if (!w->deferred_bytes) {
-      snprintf(out, len, "%s needs individual frees; %s frees only at a phase end", w->name, a->name);
+      snprintf(out, len, "%s needs individual frees; %s frees only at a phase end", w->name,
+               a->name);
     } else {
       uint64_t bytes = w->deferred_bytes(pv->v, threads), limit = deferred_limit(spec);
       if (bytes > limit)
-        snprintf(out, len, "%s would hold %.2f GiB without reuse on %s (its cap: %.2f GiB)", w->name,
-                 (double)bytes / (1u << 30), spec->text, (double)limit / (1u << 30));
+        snprintf(out, len, "%s would hold %.2f GiB without reuse on %s (its cap: %.2f GiB)",
+                 w->name, (double)bytes / (1u << 30), spec->text, (double)limit / (1u << 30));
     }
   }
 }
@@ -298,7 +309,9 @@ static int add_floor(const mmb_run_opts *o, mmb_plan *plan, const mmb_workload *
           size_t u = strlen(with);
           snprintf(with + u, sizeof with - u, "%s%s", u ? ", " : "", w->name);
         }
-      snprintf(err, errlen, "--floor on: workload '%s' has no floor (workloads with one: %s); use --floor auto or off",
+      snprintf(err, errlen,
+               "--floor on: workload '%s' has no floor (workloads with one: %s); use --floor auto "
+               "or off",
                ws[j]->name, with);
       return -1;
     }
@@ -344,8 +357,8 @@ void mmb_plan_cell_free(mmb_cell_plan *c) {
   c->skip = no_skip;
 }
 
-static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_pvals *pv,
-                    int alloc, int threads) {
+static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_pvals *pv, int alloc,
+                    int threads) {
   if (plan->ncells == MAX_CELLS) return -1;
   if (plan->ncells == *cap) {
     *cap = *cap ? *cap * 2 : 64;
@@ -356,7 +369,8 @@ static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_p
   char params[512], why[256];
   mmb_params_format(w, pv, params, sizeof params);
   skip_reason(w, pv, &plan->allocs[alloc], threads,
-              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, why, sizeof why);
+              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, why,
+              sizeof why);
   mmb_cell_plan *c = &plan->cells[plan->ncells];
   memset(c, 0, sizeof *c);
   c->w = w;
@@ -408,7 +422,8 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
   }
   if (add_floor(o, plan, ws, nw, err, errlen) != 0) return -1;
   int th_user[32], nth_user = 0;
-  if (*o->threads && (nth_user = parse_threads(o->threads, th_user, 32, err, errlen)) < 0) return -1;
+  if (*o->threads && (nth_user = parse_threads(o->threads, th_user, 32, err, errlen)) < 0)
+    return -1;
   int th_pre[32], th_mt[32];
   int nth_pre = parse_threads(pre->threads, th_pre, 32, err, errlen);
   int nth_mt = parse_threads(pre->threads_mt, th_mt, 32, err, errlen);
@@ -425,7 +440,8 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
     int found = 0;
     for (int j = 0; j < nw; j++) found |= mmb_workload_param_index(ws[j], name) >= 0;
     if (!found) {
-      snprintf(err, errlen, "-p %s: no selected workload has a parameter '%s' (see: mmbench list WORKLOAD)",
+      snprintf(err, errlen,
+               "-p %s: no selected workload has a parameter '%s' (see: mmbench list WORKLOAD)",
                o->params[i], name);
       return -1;
     }
@@ -448,7 +464,8 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
       for (int i = 0; i < np; i++) {
         if (!g.n[i]) continue;
         size_t u = strlen(text);
-        snprintf(text + u, sizeof text - u, "%s%s=%s", u ? ";" : "", w->params[i].name, g.text[i][idx[i]]);
+        snprintf(text + u, sizeof text - u, "%s%s=%s", u ? ";" : "", w->params[i].name,
+                 g.text[i][idx[i]]);
       }
       if (mmb_params_parse(w, text, &pv, err, errlen) != 0) {
         mmb_pvals_free(w, &pv);
@@ -466,8 +483,14 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
             scaled.v[i] = pv.v[i];
         }
       static const int one[] = {1};
-      const int *ths = nth_user ? th_user : w->program ? one : strcmp(w->family, "threads") == 0 ? th_mt : th_pre;
-      int nth = nth_user ? nth_user : w->program ? 1 : strcmp(w->family, "threads") == 0 ? nth_mt : nth_pre;
+      const int *ths = nth_user                            ? th_user
+                       : w->program                        ? one
+                       : strcmp(w->family, "threads") == 0 ? th_mt
+                                                           : th_pre;
+      int nth = nth_user                            ? nth_user
+                : w->program                        ? 1
+                : strcmp(w->family, "threads") == 0 ? nth_mt
+                                                    : nth_pre;
       int indep = w->uses_allocator && !w->uses_allocator(scaled.v);
       char why[512] = "";
       int chk = w->check ? w->check(scaled.v, scaled.s, why, sizeof why) : 0;
@@ -483,7 +506,8 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
         return -1;
       }
       int natural[1];
-      if (!nth_user && chk == 0 && w->threads_for && (natural[0] = w->threads_for(scaled.v, scaled.s)) > 0)
+      if (!nth_user && chk == 0 && w->threads_for &&
+          (natural[0] = w->threads_for(scaled.v, scaled.s)) > 0)
         ths = natural, nth = 1;
       for (int t = 0; t < nth; t++) {
         const char *measured_under = NULL;
@@ -492,10 +516,12 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
           int added = add_cell(plan, &cap, w, &scaled, a, ths[t]);
           if (added != 0) {
             if (added == -1)
-              snprintf(err, errlen, "the matrix has more than %d cells (the limit): narrow -w, -a, -t or -p",
+              snprintf(err, errlen,
+                       "the matrix has more than %d cells (the limit): narrow -w, -a, -t or -p",
                        MAX_CELLS);
             else
-              snprintf(err, errlen, "out of memory expanding the matrix at %d cells: narrow -w, -a, -t or -p",
+              snprintf(err, errlen,
+                       "out of memory expanding the matrix at %d cells: narrow -w, -a, -t or -p",
                        plan->ncells);
             mmb_pvals_free(w, &pv);
             mmb_pvals_free(w, &scaled);
@@ -508,7 +534,8 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
           if (measured_under) {
             char once[256];
             snprintf(once, sizeof once,
-                     "%s makes no allocator call in its measured region at these parameters: measured once, under %s",
+                     "%s makes no allocator call in its measured region at these parameters: "
+                     "measured once, under %s",
                      w->name, measured_under);
             set_skip(c, once);
           } else
@@ -606,7 +633,8 @@ int mmb_run_opts_from_json(const char *text, mmb_run_opts *o, char *err, size_t 
       get_str(j, "latency", o->latency, sizeof o->latency) ||
       get_str(j, "pin", o->pin, sizeof o->pin) || !cJSON_IsArray(ps) ||
       cJSON_GetArraySize(ps) > 16) {
-    snprintf(err, errlen, "plan.json is missing or damaged (expected the options of an mmbench run)");
+    snprintf(err, errlen,
+             "plan.json is missing or damaged (expected the options of an mmbench run)");
     cJSON_Delete(j);
     return -1;
   }

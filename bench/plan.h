@@ -24,24 +24,24 @@ typedef struct mmb_run_opts {
   char threads[128];     /* comma list, "" = the preset's */
   char params[16][512];  /* -p key=v[,v...] */
   int nparams;
-  int reps, warmup;      /* -1 = the preset's */
-  double scale;          /* < 0 = the preset's */
-  double timeout;        /* <= 0 = the preset's */
+  int reps, warmup; /* -1 = the preset's */
+  double scale;     /* < 0 = the preset's */
+  double timeout;   /* <= 0 = the preset's */
   uint64_t seed;
   char counters[16], events[1024], latency[32];
-  char pin[64];          /* CPU list for sched_setaffinity, "" = none */
-  int keep_going;        /* an allocator that fails its probe is recorded, not fatal */
-  char floor[8];         /* auto | on | off: cells under `floor` (see mmb_plan.floor) */
+  char pin[64];   /* CPU list for sched_setaffinity, "" = none */
+  int keep_going; /* an allocator that fails its probe is recorded, not fatal */
+  char floor[8];  /* auto | on | off: cells under `floor` (see mmb_plan.floor) */
 } mmb_run_opts;
 
 typedef struct mmb_cell_plan {
   const mmb_workload *w;
   mmb_pvals pv;
-  char *params;      /* canonical text (owned) */
-  int alloc;         /* index into plan->allocs */
+  char *params; /* canonical text (owned) */
+  int alloc;    /* index into plan->allocs */
   int threads;
-  uint64_t seed;     /* same for every allocator */
-  char *skip;        /* "" (shared), or owned: skipped, and why */
+  uint64_t seed; /* same for every allocator */
+  char *skip;    /* "" (shared), or owned: skipped, and why */
 } mmb_cell_plan;
 
 typedef struct mmb_plan {

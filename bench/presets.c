@@ -5,8 +5,8 @@
 #include <string.h>
 
 const mmb_preset mmb_presets[] = {
-    {"quick", "smoke run: defaults only, 1/20 of the work, 3 reps, threads 1,2", 3, 0, 0.05,
-     "1,2", "1,2", 0, 60},
+    {"quick", "smoke run: defaults only, 1/20 of the work, 3 reps, threads 1,2", 3, 0, 0.05, "1,2",
+     "1,2", 0, 60},
     {"default", "make bench: sweeps, 1/4 of the work, 5 reps, threads 1,2 (threads family 1,2,4)",
      5, 0, 0.25, "1,2", "1,2,4", 1, 120},
     {"full", "papers: sweeps, full work, 10 reps, threads 1,2,4", 10, 1, 1.0, "1,2,4", "1,2,4", 1,

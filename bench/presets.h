@@ -6,13 +6,13 @@
 typedef struct mmb_preset {
   const char *name;
   const char *description;
-  int reps;              /* measured repetitions per cell */
-  int warmup;            /* unrecorded repetitions per cell, first */
-  double scale;          /* multiplies every work parameter */
-  const char *threads;   /* thread counts for most workloads */
+  int reps;               /* measured repetitions per cell */
+  int warmup;             /* unrecorded repetitions per cell, first */
+  double scale;           /* multiplies every work parameter */
+  const char *threads;    /* thread counts for most workloads */
   const char *threads_mt; /* thread counts for the threads family */
-  int sweeps;            /* use each workload's sweep */
-  double timeout;        /* seconds per cell */
+  int sweeps;             /* use each workload's sweep */
+  double timeout;         /* seconds per cell */
 } mmb_preset;
 
 extern const mmb_preset mmb_presets[]; /* terminated by name NULL */

@@ -1,8 +1,9 @@
 /* mmbench — shared internals of `mmbench report` and `mmbench compare`:
  * the results-folder model (report_model.c), figure styles and formatting
  * (report_style.c), running gnuplot (report_gnuplot.c), the figures
- * (report_figures.c, report_bars.c, report_lines.c; report_fig.h), the HTML page (report_html.c) and the text summary
- * (report_text.c). Not a public API: only bench/report*.c and cmd_compare.c use it. */
+ * (report_figures.c, report_bars.c, report_lines.c; report_fig.h), the HTML page (report_html.c)
+ * and the text summary (report_text.c). Not a public API: only bench/report*.c and cmd_compare.c
+ * use it. */
 #ifndef MMB_REPORT_H
 #define MMB_REPORT_H
 
@@ -17,57 +18,57 @@ struct cJSON;
  * The results folder (report_model.c)
  * ------------------------------------------------------------------------- */
 typedef struct mmb_rstat {
-  int have;            /* a median exists */
-  int n, n_runs;       /* ok repetitions summarised, repetitions run */
+  int have;      /* a median exists */
+  int n, n_runs; /* ok repetitions summarised, repetitions run */
   double median, min, max, mean, stddev, cv, ci_lo, ci_hi;
-  double ci_level;     /* real coverage of [ci_lo, ci_hi] (0..1), NAN when not recorded */
-  int noisy;           /* cv > MMB_NOISY_CV */
+  double ci_level; /* real coverage of [ci_lo, ci_hi] (0..1), NAN when not recorded */
+  int noisy;       /* cv > MMB_NOISY_CV */
 } mmb_rstat;
 
 typedef struct mmb_rcell {
   char *workload, *params, *allocator; /* owned */
   int threads;
-  int wl, alloc;       /* index into model works[] / allocs[] */
-  int pidx;            /* first-seen index of params within its workload */
-  char status[24];     /* ok, or the failing status (crash, skipped, ...) */
-  char *reason;        /* owned; "" when none */
+  int wl, alloc;   /* index into model works[] / allocs[] */
+  int pidx;        /* first-seen index of params within its workload */
+  char status[24]; /* ok, or the failing status (crash, skipped, ...) */
+  char *reason;    /* owned; "" when none */
   int n, n_runs;
-  mmb_rstat *stat;     /* [model nmetrics] */
-  size_t *rows;        /* runs.csv rows of this cell */
+  mmb_rstat *stat; /* [model nmetrics] */
+  size_t *rows;    /* runs.csv rows of this cell */
   size_t nrows;
-  size_t *trows;       /* timeline.csv rows of this cell (rep 0) */
+  size_t *trows; /* timeline.csv rows of this cell (rep 0) */
   size_t ntrows;
 } mmb_rcell;
 
 typedef struct mmb_rwork {
-  char *name;          /* owned */
-  const char *family;  /* from the workload registry, or "other" */
-  int order;           /* registry position (unknown ones after) */
-  int throughput;      /* the descriptor's MMB_WF_THROUGHPUT: bars show ops/s */
+  char *name;               /* owned */
+  const char *family;       /* from the workload registry, or "other" */
+  int order;                /* registry position (unknown ones after) */
+  int throughput;           /* the descriptor's MMB_WF_THROUGHPUT: bars show ops/s */
   const char *growth_param; /* the descriptor's heap-growth parameter, or NULL */
-  size_t *cells;       /* indices into model cells[], in display order */
+  size_t *cells;            /* indices into model cells[], in display order */
   size_t ncells;
-  char **vary;         /* parameter keys whose value differs between cells */
+  char **vary; /* parameter keys whose value differs between cells */
   int nvary;
-  int threads_vary;    /* more than one thread count */
+  int threads_vary; /* more than one thread count */
 } mmb_rwork;
 
 typedef struct mmb_rmodel {
-  char *dir;                   /* the results folder as given */
+  char *dir;                            /* the results folder as given */
   mmb_table *runs, *summary, *timeline; /* summary/timeline may be NULL */
-  struct cJSON *meta;          /* NULL when meta.json is absent or unreadable */
-  char **metrics;              /* metric names (summary.csv `metric` values) */
+  struct cJSON *meta;                   /* NULL when meta.json is absent or unreadable */
+  char **metrics;                       /* metric names (summary.csv `metric` values) */
   size_t nmetrics;
-  mmb_rcell *cells;            /* sorted: workload, params, threads, allocator */
+  mmb_rcell *cells; /* sorted: workload, params, threads, allocator */
   size_t ncells;
-  char **allocs;               /* allocator names: plan order, then first seen */
+  char **allocs; /* allocator names: plan order, then first seen */
   size_t nallocs;
-  mmb_rwork *works;            /* sorted by family (registry order), then name */
+  mmb_rwork *works; /* sorted by family (registry order), then name */
   size_t nworks;
-  int summary_computed;        /* summary.csv absent: computed from runs.csv */
-  int dropped_tail;            /* runs.csv ended with a cut-short row */
-  char caption[512];           /* "host · CPU · date" for figure captions */
-  char warnings[4][256];       /* problems found while loading (shown in HTML) */
+  int summary_computed;  /* summary.csv absent: computed from runs.csv */
+  int dropped_tail;      /* runs.csv ended with a cut-short row */
+  char caption[512];     /* "host · CPU · date" for figure captions */
+  char warnings[4][256]; /* problems found while loading (shown in HTML) */
   int nwarnings;
 } mmb_rmodel;
 
@@ -115,37 +116,37 @@ typedef struct mmb_rratio {
 } mmb_rratio;
 
 typedef struct mmb_rcmp {
-  int base;          /* model cell index of the baseline cell, or -1 */
-  mmb_rratio time;   /* ns per operation (throughput workloads: its inverse) */
-  mmb_rratio rss;    /* peak RSS */
-  int oversub;       /* more threads than the machine's CPUs */
+  int base;        /* model cell index of the baseline cell, or -1 */
+  mmb_rratio time; /* ns per operation (throughput workloads: its inverse) */
+  mmb_rratio rss;  /* peak RSS */
+  int oversub;     /* more threads than the machine's CPUs */
 } mmb_rcmp;
 
 typedef struct mmb_rbest {
-  int alloc;         /* model allocator index, or -1 (none comparable) */
+  int alloc;            /* model allocator index, or -1 (none comparable) */
   double ratio, lo, hi; /* geometric mean of its ratios and its 95 % interval */
-  int ncells;        /* cells it was compared on */
+  int ncells;           /* cells it was compared on */
 } mmb_rbest;
 
 typedef struct mmb_rfamily {
   const char *name;
-  int base;          /* baseline allocator (model index), -1 none */
-  int ngroups;       /* parameter points x thread counts with a baseline value */
+  int base;    /* baseline allocator (model index), -1 none */
+  int ngroups; /* parameter points x thread counts with a baseline value */
   int cells, ok, noisy, failed, skipped;
   mmb_rbest fastest, leanest;
 } mmb_rfamily;
 
 typedef struct mmb_roverview {
-  mmb_rcmp *cmp;           /* [m->ncells] */
-  mmb_rfamily *fams;       /* in model order */
+  mmb_rcmp *cmp;     /* [m->ncells] */
+  mmb_rfamily *fams; /* in model order */
   size_t nfams;
   int cells, ok, noisy, failed, skipped; /* over the whole run */
-  int nmeasured_allocs;    /* allocators with at least one ok cell */
-  int cpus;                /* the machine's CPUs (meta.json), 0 unknown */
-  int oversub_cells;       /* cells with more threads than CPUs */
-  char oversub_threads[128]; /* "4, 8" */
-  char pmu_note[256];      /* why hardware counters are missing, or "" */
-  char bad_allocs[512];    /* allocators refused by the probe or with corrupt cells */
+  int nmeasured_allocs;                  /* allocators with at least one ok cell */
+  int cpus;                              /* the machine's CPUs (meta.json), 0 unknown */
+  int oversub_cells;                     /* cells with more threads than CPUs */
+  char oversub_threads[128];             /* "4, 8" */
+  char pmu_note[256];                    /* why hardware counters are missing, or "" */
+  char bad_allocs[512];                  /* allocators refused by the probe or with corrupt cells */
 } mmb_roverview;
 
 /* Compute the overview of m. Never fails (aborts when out of memory). */
@@ -156,9 +157,9 @@ void mmb_rep_overview_free(mmb_roverview *ov);
  * Styles and formatting (report_style.c)
  * ------------------------------------------------------------------------- */
 typedef struct mmb_rstyle {
-  char color[8];  /* "#rrggbb", Okabe–Ito palette (grey for the baselines) */
-  int pattern;    /* gnuplot fill pattern for bars: 0 = solid */
-  int point;      /* gnuplot point type */
+  char color[8]; /* "#rrggbb", Okabe–Ito palette (grey for the baselines) */
+  int pattern;   /* gnuplot fill pattern for bars: 0 = solid */
+  int point;     /* gnuplot point type */
 } mmb_rstyle;
 
 /* The fixed style of an allocator name: the same in every figure. */
@@ -179,16 +180,14 @@ void mmb_rep_gp_word(const char *text, char *buf, size_t len);
  * results/latest (a symlink) shows the run's own name. */
 void mmb_rep_basename(const char *dir, char *buf, size_t len);
 
-
-
 /* ---------------------------------------------------------------------------
  * gnuplot (report_gnuplot.c)
  * ------------------------------------------------------------------------- */
 typedef struct mmb_gnuplot {
-  int have;               /* gnuplot found on PATH */
-  char path[4096];        /* its path */
-  char scripts[4096];     /* directory holding bars.gp & co ("" = not found) */
-  char why[4608];         /* why plots cannot be made (empty when they can) */
+  int have;           /* gnuplot found on PATH */
+  char path[4096];    /* its path */
+  char scripts[4096]; /* directory holding bars.gp & co ("" = not found) */
+  char why[4608];     /* why plots cannot be made (empty when they can) */
 } mmb_gnuplot;
 
 /* Find gnuplot and the scripts directory (MMB_SCRIPTS_DIR, next to the
@@ -208,26 +207,26 @@ void mmb_gp_text(mmb_gpvars *v, const char *name, const char *value);
 /* Run script (a file name in gp->scripts) with vars; stderr goes to log
  * (removed on success). 0 when gnuplot exited 0 and out.svg and out.png
  * exist; -1 otherwise. */
-int mmb_gp_run(const mmb_gnuplot *gp, const char *script, const mmb_gpvars *vars,
-               const char *out, const char *log);
+int mmb_gp_run(const mmb_gnuplot *gp, const char *script, const mmb_gpvars *vars, const char *out,
+               const char *log);
 
 /* ---------------------------------------------------------------------------
  * Figures (report_figures.c)
  * ------------------------------------------------------------------------- */
 typedef struct mmb_rfig {
-  char name[160];  /* file stem: plots/<name>.svg and .png */
-  char kind[16];   /* time, rss, rsslive, counters, scaling, sweep, timeline, latency, heapsweep */
+  char name[160]; /* file stem: plots/<name>.svg and .png */
+  char kind[16];  /* time, rss, rsslive, counters, scaling, sweep, timeline, latency, heapsweep */
   char title[256];
-  char note[512];  /* shown with the figure ("" none) */
-  char data[200];  /* its main data file, relative to DIR */
-  int wl;          /* workload index */
-  int produced;    /* svg and png written */
+  char note[512]; /* shown with the figure ("" none) */
+  char data[200]; /* its main data file, relative to DIR */
+  int wl;         /* workload index */
+  int produced;   /* svg and png written */
 } mmb_rfig;
 
 typedef struct mmb_rfigs {
   mmb_rfig *v;
   size_t n, cap;
-  int failed;             /* figures gnuplot failed on */
+  int failed;              /* figures gnuplot failed on */
   char counters_note[512]; /* counters that could not be measured, and why */
 } mmb_rfigs;
 
@@ -260,19 +259,19 @@ extern const char mmb_rep_summary_css[];
  * the multiple-comparison correction highlighted), then the detail.
  * ------------------------------------------------------------------------- */
 typedef struct mmb_cratio {
-  int have;              /* both sides have values */
-  double ma, mb;         /* medians of A and B */
-  double ratio, lo, hi;  /* B/A and its bootstrap interval */
-  double p, p_adj;       /* Mann-Whitney p of the cell, and adjusted over all cells */
-  int sig;               /* significant after the correction */
-  int na, nb;            /* repetitions with a value in A and in B */
+  int have;             /* both sides have values */
+  double ma, mb;        /* medians of A and B */
+  double ratio, lo, hi; /* B/A and its bootstrap interval */
+  double p, p_adj;      /* Mann-Whitney p of the cell, and adjusted over all cells */
+  int sig;              /* significant after the correction */
+  int na, nb;           /* repetitions with a value in A and in B */
 } mmb_cratio;
 
 typedef struct mmb_ccell {
-  const char *label;     /* "workload params allocator t=N" */
+  const char *label; /* "workload params allocator t=N" */
   const char *workload, *allocator;
   const char *status_a, *status_b;
-  mmb_cratio t, r;       /* ns per operation, peak RSS */
+  mmb_cratio t, r; /* ns per operation, peak RSS */
 } mmb_ccell;
 
 typedef struct mmb_cpage {

@@ -13,6 +13,7 @@
 #include "html.h"
 #include "report.h"
 #include "stats.h"
+#include "xalloc.h"
 
 #define H(text) mmb_html_text(f, text)
 
@@ -50,8 +51,7 @@ static size_t sorted(const mmb_ccell *c, size_t n, int rss, size_t *idx) {
 /* The sorted ratios of one metric with their intervals, on a log axis. */
 static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id,
                   const mmb_cpage *pg) {
-  size_t *idx = calloc(n + 1, sizeof *idx);
-  if (!idx) abort();
+  size_t *idx = mmb_xcalloc(n + 1, sizeof *idx, "the comparison page");
   size_t m = sorted(c, n, rss, idx);
   double ymin = 0.9, ymax = 1.1;
   for (size_t k = 0; k < m; k++) {
@@ -167,8 +167,7 @@ static void reach_note(FILE *f, const mmb_ccell *c, size_t n, const mmb_cpage *p
     if (c[i].t.na + c[i].t.nb > na + nb) na = c[i].t.na, nb = c[i].t.nb;
   }
   if (fam < 2 || !na || !nb) return;
-  double *x = malloc((size_t)(na + nb) * sizeof *x);
-  if (!x) abort();
+  double *x = mmb_xmalloc((size_t)(na + nb) * sizeof *x, "the comparison page");
   for (int i = 0; i < na + nb; i++) x[i] = i;
   double pmin = mmb_mann_whitney_p(x, (size_t)na, x + na, (size_t)nb);
   free(x);
@@ -183,8 +182,7 @@ static void reach_note(FILE *f, const mmb_ccell *c, size_t n, const mmb_cpage *p
 
 /* The significant changes of one metric, largest first. */
 static void changes(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *what) {
-  size_t *idx = calloc(n + 1, sizeof *idx);
-  if (!idx) abort();
+  size_t *idx = mmb_xcalloc(n + 1, sizeof *idx, "the comparison page");
   size_t m = sorted(c, n, rss, idx), shown = 0;
   fprintf(f, "<h4>Significant changes of %s</h4>\n", what);
   for (size_t k = 0; k < m; k++) {

@@ -23,6 +23,7 @@
 #include "report_fig.h"
 #include "stats.h"
 #include "files.h"
+#include "xalloc.h"
 
 /* ------------------------------------------------------------------------
  * Small helpers
@@ -50,8 +51,7 @@ mmb_rfig *mmb_fig_new(mmb_fctx *f, int wl, const char *kind, const char *stem) {
   mmb_rfigs *figs = f->figs;
   if (figs->n == figs->cap) {
     size_t cap = figs->cap ? figs->cap * 2 : 32;
-    mmb_rfig *v = realloc(figs->v, cap * sizeof *v);
-    if (!v) abort();
+    mmb_rfig *v = mmb_xrealloc(figs->v, cap * sizeof *v, "the figures");
     figs->v = v;
     figs->cap = cap;
   }
@@ -155,8 +155,7 @@ int mmb_fig_groups(const mmb_rmodel *m, const mmb_rwork *w, mmb_fgroup **out) {
   for (size_t i = 0; i < w->ncells; i++) {
     const mmb_rcell *c = &m->cells[w->cells[i]];
     if (n && g[n - 1].pidx == c->pidx && g[n - 1].threads == c->threads) continue;
-    g = realloc(g, (size_t)(n + 1) * sizeof *g);
-    if (!g) abort();
+    g = mmb_xrealloc(g, (size_t)(n + 1) * sizeof *g, "the figures");
     g[n].pidx = c->pidx;
     g[n].threads = c->threads;
     mmb_rep_cell_label(m, c, 1, g[n].label, sizeof g[n].label);
@@ -202,8 +201,7 @@ static int ratio_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *num, 
   int cn = mmb_table_col(m->runs, num), cd = mmb_table_col(m->runs, den),
       cs = mmb_table_col(m->runs, "status");
   if (cn < 0 || cd < 0 || c->nrows == 0) return 0;
-  double *v = calloc(c->nrows, sizeof *v);
-  if (!v) abort();
+  double *v = mmb_xcalloc(c->nrows, sizeof *v, "the figures");
   size_t n = 0;
   for (size_t r = 0; r < c->nrows; r++) {
     size_t row = c->rows[r];

@@ -50,7 +50,8 @@ void mmb_gp_find(mmb_gnuplot *gp) {
   const char *env = getenv("MMB_SCRIPTS_DIR");
   char self[3900], cand[sizeof gp->scripts];
   if (env && *env) {
-    if (scripts_in(env)) snprintf(gp->scripts, sizeof gp->scripts, "%s", env);
+    if (scripts_in(env))
+      snprintf(gp->scripts, sizeof gp->scripts, "%s", env);
     else
       snprintf(gp->why, sizeof gp->why,
                "MMB_SCRIPTS_DIR=%s holds no %s (point it at the mmbench scripts/ folder)", env,
@@ -118,8 +119,10 @@ void mmb_gp_text(mmb_gpvars *v, const char *name, const char *value) {
 
 void mmb_gp_num(mmb_gpvars *v, const char *name, double value) {
   char num[64];
-  if (isnan(value)) snprintf(num, sizeof num, "NaN");
-  else snprintf(num, sizeof num, "%.10g", value);
+  if (isnan(value))
+    snprintf(num, sizeof num, "NaN");
+  else
+    snprintf(num, sizeof num, "%.10g", value);
   append(v, name);
   append(v, "=");
   append(v, num);
@@ -129,8 +132,8 @@ void mmb_gp_num(mmb_gpvars *v, const char *name, double value) {
 /* ------------------------------------------------------------------------
  * Running
  * ---------------------------------------------------------------------- */
-int mmb_gp_run(const mmb_gnuplot *gp, const char *script, const mmb_gpvars *vars,
-               const char *out, const char *log) {
+int mmb_gp_run(const mmb_gnuplot *gp, const char *script, const mmb_gpvars *vars, const char *out,
+               const char *log) {
   char spath[4200], svg[4400], png[4400];
   snprintf(spath, sizeof spath, "%s/%s", gp->scripts, script);
   snprintf(svg, sizeof svg, "%s.svg", out);

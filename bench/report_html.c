@@ -50,7 +50,8 @@ static void environment(FILE *f, const mmb_rmodel *m) {
   fputs("<section id=\"env\"><h2>Environment</h2>\n", f);
   if (!m->meta) {
     fputs("<p class=\"warn\">meta.json is missing or unreadable: no environment record.</p>"
-          "</section>\n", f);
+          "</section>\n",
+          f);
     return;
   }
   fputs("<table>\n", f);
@@ -88,18 +89,20 @@ static void environment(FILE *f, const mmb_rmodel *m) {
            hw ? (strcmp(hw, "yes") == 0 ? "opened" : "not available") : "—");
   env_row(f, "Counters", line);
   char seed[64], scale[64];
-  snprintf(line, sizeof line, "workloads %s; allocators %s; threads %s; %s repetitions; seed %s; "
-           "scale %s", meta(m, "plan.workloads", a, sizeof a),
-           meta(m, "plan.allocators", b, sizeof b), meta(m, "plan.threads", c, sizeof c),
-           meta(m, "plan.reps", d, sizeof d), meta(m, "plan.seed", seed, sizeof seed),
-           meta(m, "plan.scale", scale, sizeof scale));
+  snprintf(line, sizeof line,
+           "workloads %s; allocators %s; threads %s; %s repetitions; seed %s; "
+           "scale %s",
+           meta(m, "plan.workloads", a, sizeof a), meta(m, "plan.allocators", b, sizeof b),
+           meta(m, "plan.threads", c, sizeof c), meta(m, "plan.reps", d, sizeof d),
+           meta(m, "plan.seed", seed, sizeof seed), meta(m, "plan.scale", scale, sizeof scale));
   env_row(f, "Plan", line);
   fputs("</table>\n", f);
 
   const cJSON *allocs = cJSON_GetObjectItemCaseSensitive(m->meta, "allocators");
   if (cJSON_IsObject(allocs)) {
     fputs("<h4>Allocators</h4><table><tr><th>name</th><th>kind</th><th>version</th>"
-          "<th>library</th><th>status</th></tr>\n", f);
+          "<th>library</th><th>status</th></tr>\n",
+          f);
     const cJSON *e;
     cJSON_ArrayForEach(e, allocs) {
       fputs("<tr><td>", f);
@@ -137,31 +140,37 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_rep_is_floor(m->allocs[k]);
   int levels = mmb_table_col(m->summary, "ci_level") >= 0;
   int base = mmb_rep_metric(m, MMB_METRIC_BASE_RSS) >= 0; /* the region's starting RSS */
-  fprintf(f, "<section id=\"results\"><h2>Full table</h2>\n<p>Median over the repetitions of "
-             "each cell with its confidence interval (%s) and coefficient of variation "
-             "(CV); a cell whose CV exceeds 5&nbsp;%% is marked <span class=\"tag\">noisy</span>, "
-             "one with more threads than CPUs ‡. Cells that did not run cleanly show their "
-             "status and the reason.%s</p>\n",
+  fprintf(f,
+          "<section id=\"results\"><h2>Full table</h2>\n<p>Median over the repetitions of "
+          "each cell with its confidence interval (%s) and coefficient of variation "
+          "(CV); a cell whose CV exceeds 5&nbsp;%% is marked <span class=\"tag\">noisy</span>, "
+          "one with more threads than CPUs ‡. Cells that did not run cleanly show their "
+          "status and the reason.%s</p>\n",
           levels ? "its real coverage in brackets: with few repetitions the order-statistic "
                    "interval covers more or less than 95&nbsp;%"
                  : "95&nbsp;%",
           floor ? " <i>floor</i> is the harness's own time per operation with the cheapest "
-                  "possible allocator: the rest of ns/op is the allocator's." : "");
+                  "possible allocator: the rest of ns/op is the allocator's."
+                : "");
   if (m->summary_computed)
     fputs("<p class=\"note\">summary.csv is missing: these statistics were computed from "
-          "runs.csv.</p>\n", f);
-  fprintf(f, "<details id=\"table\"><summary>%d cells: %d ok (%d noisy), %d failed, %d skipped"
-             " — open the table</summary>\n", ov->cells, ov->ok, ov->noisy, ov->failed,
-          ov->skipped);
+          "runs.csv.</p>\n",
+          f);
+  fprintf(f,
+          "<details id=\"table\"><summary>%d cells: %d ok (%d noisy), %d failed, %d skipped"
+          " — open the table</summary>\n",
+          ov->cells, ov->ok, ov->noisy, ov->failed, ov->skipped);
   fputs("<div id=\"filters\" hidden><label>workload <select data-key=\"workload\"><option "
         "value=\"\">all</option></select></label><label>allocator <select data-key=\"allocator\">"
         "<option value=\"\">all</option></select></label><label>status <select data-key=\"status\" "
         "data-extra=\"noisy failed\"><option value=\"\">all</option></select></label><span "
-        "id=\"shown\"></span></div>\n", f);
-  fprintf(f, "<div class=\"tablewrap\"><table id=\"medians\"><thead><tr><th>workload</th>"
-             "<th>parameters</th><th>allocator</th><th>threads</th><th>status</th><th>ok reps</th>"
-             "<th>ns/op</th>%s<th>CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>%s"
-             "<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
+        "id=\"shown\"></span></div>\n",
+        f);
+  fprintf(f,
+          "<div class=\"tablewrap\"><table id=\"medians\"><thead><tr><th>workload</th>"
+          "<th>parameters</th><th>allocator</th><th>threads</th><th>status</th><th>ok reps</th>"
+          "<th>ns/op</th>%s<th>CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>%s"
+          "<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
           floor ? "<th>floor</th>" : "", base ? "<th>RSS at start</th>" : "");
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
@@ -173,7 +182,10 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     double fl = floor ? mmb_rep_floor(m, c) : NAN;
     int noisy = ok && t && t->noisy;
     fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k,
-            ok ? "ok" : skipped ? "skipped" : "bad", noisy);
+            ok        ? "ok"
+            : skipped ? "skipped"
+                      : "bad",
+            noisy);
     H(c->status);
     fputs("\" data-workload=\"", f);
     H(c->workload);
@@ -190,7 +202,10 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     fputs("</code></td><td class=\"nw\">", f);
     H(c->allocator);
     fprintf(f, "</td><td class=\"num\">%d%s</td><td class=\"st st-%s\">", c->threads,
-            ov->cmp[k].oversub ? " ‡" : "", ok ? "ok" : skipped ? "skipped" : "bad");
+            ov->cmp[k].oversub ? " ‡" : "",
+            ok        ? "ok"
+            : skipped ? "skipped"
+                      : "bad");
     H(c->status);
     fprintf(f, "</td><td class=\"num\">%d/%d</td>", c->n, c->n_runs);
     char buf[64], lo[64], hi[64], ci[160];
@@ -207,35 +222,46 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     }
     num_cell(f, buf, noisy ? "noisy" : NULL);
     if (floor) {
-      if (!isnan(fl) && !mmb_rep_is_floor(c->allocator)) mmb_rep_fmt_si(fl, "ns", lo, sizeof lo);
-      else snprintf(lo, sizeof lo, "—");
+      if (!isnan(fl) && !mmb_rep_is_floor(c->allocator))
+        mmb_rep_fmt_si(fl, "ns", lo, sizeof lo);
+      else
+        snprintf(lo, sizeof lo, "—");
       num_cell(f, lo, NULL);
     }
     num_cell(f, ci, noisy ? "noisy" : NULL);
-    if (t && !isnan(t->cv)) snprintf(buf, sizeof buf, "%.1f %%", t->cv * 100);
-    else snprintf(buf, sizeof buf, "—");
+    if (t && !isnan(t->cv))
+      snprintf(buf, sizeof buf, "%.1f %%", t->cv * 100);
+    else
+      snprintf(buf, sizeof buf, "—");
     fprintf(f, "<td class=\"num%s\">", noisy ? " noisy" : "");
     H(buf);
     if (noisy) fputs("<span class=\"tag\">noisy</span>", f);
     fputs("</td>", f);
-    if (thr) mmb_rep_fmt_si(thr->median, "op/s", buf, sizeof buf);
-    else snprintf(buf, sizeof buf, "—");
+    if (thr)
+      mmb_rep_fmt_si(thr->median, "op/s", buf, sizeof buf);
+    else
+      snprintf(buf, sizeof buf, "—");
     num_cell(f, buf, NULL);
-    if (rss) mmb_rep_fmt_kb(rss->median, buf, sizeof buf);
-    else snprintf(buf, sizeof buf, "—");
+    if (rss)
+      mmb_rep_fmt_kb(rss->median, buf, sizeof buf);
+    else
+      snprintf(buf, sizeof buf, "—");
     num_cell(f, buf, NULL);
     if (base) {
       const mmb_rstat *b = mmb_rep_stat(m, c, MMB_METRIC_BASE_RSS);
-      if (b) mmb_rep_fmt_kb(b->median, buf, sizeof buf);
-      else snprintf(buf, sizeof buf, "—");
+      if (b)
+        mmb_rep_fmt_kb(b->median, buf, sizeof buf);
+      else
+        snprintf(buf, sizeof buf, "—");
       num_cell(f, buf, NULL);
     }
-    if (rl) snprintf(buf, sizeof buf, "%.2f×", rl->median);
-    else snprintf(buf, sizeof buf, "—");
+    if (rl)
+      snprintf(buf, sizeof buf, "%.2f×", rl->median);
+    else
+      snprintf(buf, sizeof buf, "—");
     num_cell(f, buf, NULL);
     fputs("<td class=\"notes\">", f);
-    if (!ok && c->n > 0)
-      fprintf(f, "%d of %d repetitions not ok: ", c->n_runs - c->n, c->n_runs);
+    if (!ok && c->n > 0) fprintf(f, "%d of %d repetitions not ok: ", c->n_runs - c->n, c->n_runs);
     H(c->reason);
     fputs("</td></tr>\n", f);
   }
@@ -250,8 +276,8 @@ static int file_exists(const char *dir, const char *name, const char *ext) {
 
 static void figure(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const mmb_rfig *g) {
   int wide = strcmp(g->kind, "time") == 0;
-  fprintf(f, "<figure id=\"fig-%s\" class=\"%s\" data-kind=\"%s\">", g->name,
-          wide ? "wide" : "", g->kind);
+  fprintf(f, "<figure id=\"fig-%s\" class=\"%s\" data-kind=\"%s\">", g->name, wide ? "wide" : "",
+          g->kind);
   /* The page shows the PNG and links the SVG: a few hundred gnuplot SVGs
    * in one page take a browser seconds to render, the PNGs a fraction. */
   if (g->produced && file_exists(m->dir, g->name, ".png")) {
@@ -285,7 +311,8 @@ static void figures(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const m
   fputs("<section id=\"figures\"><h2>Figures</h2>\n", f);
   fputs("<p>Colours are fixed per allocator in every figure (Okabe–Ito palette, colour-blind "
         "safe). Each figure is also available as PNG, and its numbers as a gnuplot data file."
-        "</p>\n", f);
+        "</p>\n",
+        f);
   const char *family = NULL;
   for (size_t wl = 0; wl < m->nworks; wl++) {
     const mmb_rwork *w = &m->works[wl];
@@ -310,7 +337,8 @@ static void figures(FILE *f, const mmb_rmodel *m, const mmb_gnuplot *gp, const m
       counters |= strcmp(figs->v[i].kind, "counters") == 0;
     }
     fputs("</div>\n", f);
-    if (!nfig) fputs("<p class=\"note\">No cell of this workload has a measurement to plot.</p>\n", f);
+    if (!nfig)
+      fputs("<p class=\"note\">No cell of this workload has a measurement to plot.</p>\n", f);
     if (!counters) {
       fputs("<p class=\"note counters-note\">Counters: ", f);
       H(figs->counters_note[0] ? figs->counters_note
@@ -339,7 +367,8 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_g
   mmb_rep_summary_html(f, m, ov, gp, figs);
   /* Contents */
   fputs("<nav><b>Contents:</b> <a href=\"#summary\">Overview</a> <a href=\"#figures\">Figures"
-        "</a> —", f);
+        "</a> —",
+        f);
   const char *family = NULL;
   for (size_t wl = 0; wl < m->nworks; wl++) {
     if (family && strcmp(family, m->works[wl].family) == 0) continue;
@@ -357,7 +386,8 @@ int mmb_rep_html_write(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_g
   environment(f, m);
   fputs("<footer><p class=\"sub\">Written by mmbench report from <code>runs.csv</code>, "
         "<code>summary.csv</code>, <code>timeline.csv</code> and <code>meta.json</code> of this "
-        "folder.</p></footer>\n", f);
+        "folder.</p></footer>\n",
+        f);
   fprintf(f, "<script>\n%s</script>\n", mmb_html_imgcheck_js);
   mmb_html_foot(f, mmb_html_filter_js);
   return mmb_html_close(f, m->dir, "report.html", err, errlen);

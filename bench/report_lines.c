@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "report_fig.h"
 #include "stats.h"
+#include "xalloc.h"
 
 /* ------------------------------------------------------------------------
  * Lines: thread scaling, sweeps, timelines, latency
@@ -187,8 +188,8 @@ void mmb_fig_sweeps(mmb_fctx *f, int wl, const char *skip_key) {
       int seen = 0;
       for (int j = 0; j < nrest; j++) seen |= strcmp(rests[j], rest) == 0;
       if (!seen) {
-        char **more = realloc(rests, (size_t)(nrest + 1) * sizeof *rests);
-        if (!more || !(more[nrest] = strdup(rest))) abort();
+        char **more = mmb_xrealloc(rests, (size_t)(nrest + 1) * sizeof *rests, "the figures");
+        more[nrest] = mmb_xstrdup(rest, "the figures");
         rests = more;
         nrest++;
       }

@@ -18,27 +18,16 @@
 #include "report.h"
 #include "stats.h"
 #include "workload.h"
+#include "xalloc.h"
 
 /* ------------------------------------------------------------------------
  * Small helpers
  * ---------------------------------------------------------------------- */
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size);
-  if (!p) abort(); /* the report holds a few MB at most */
-  return p;
-}
+static void *xcalloc(size_t n, size_t size) { return mmb_xcalloc(n, size, "the report"); }
 
-static void *xrealloc(void *p, size_t size) {
-  void *q = realloc(p, size ? size : 1);
-  if (!q) abort();
-  return q;
-}
+static void *xrealloc(void *p, size_t size) { return mmb_xrealloc(p, size, "the report"); }
 
-static char *xstrdup(const char *s) {
-  char *d = strdup(s ? s : "");
-  if (!d) abort();
-  return d;
-}
+static char *xstrdup(const char *s) { return mmb_xstrdup(s ? s : "", "the report"); }
 
 static void push_size(size_t **v, size_t *n, size_t x) {
   if ((*n & (*n - 1)) == 0) *v = xrealloc(*v, (*n ? *n * 2 : 4) * sizeof **v);
@@ -178,23 +167,25 @@ const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const cha
 /* Statistics from summary.csv. 0, or -1 with err. */
 static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
   const mmb_table *t = m->summary;
-  static const char *const need[] = {"workload", "params", "allocator", "threads", "metric",
-                                     "median",   NULL};
+  static const char *const need[] = {"workload", "params", "allocator", "threads",
+                                     "metric",   "median", NULL};
   for (int i = 0; need[i]; i++) {
     if (mmb_table_col(t, need[i]) < 0) {
-      snprintf(err, errlen, "%s/summary.csv has no column '%s' (see formats: workload, params, "
-               "allocator, threads, metric, n, ..., median, ...)", m->dir, need[i]);
+      snprintf(err, errlen,
+               "%s/summary.csv has no column '%s' (see formats: workload, params, "
+               "allocator, threads, metric, n, ..., median, ...)",
+               m->dir, need[i]);
       return -1;
     }
   }
   int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
       ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
-      cm = mmb_table_col(t, "metric"), cn = mmb_table_col(t, "n"),
-      cnr = mmb_table_col(t, "n_runs"), cmed = mmb_table_col(t, "median"),
-      cmin = mmb_table_col(t, "min"), cmax = mmb_table_col(t, "max"),
-      cmean = mmb_table_col(t, "mean"), csd = mmb_table_col(t, "stddev"),
-      ccv = mmb_table_col(t, "cv"), clo = mmb_table_col(t, "ci_lo"),
-      chi = mmb_table_col(t, "ci_hi"), clevel = mmb_table_col(t, "ci_level"), cnoisy = mmb_table_col(t, "noisy"),
+      cm = mmb_table_col(t, "metric"), cn = mmb_table_col(t, "n"), cnr = mmb_table_col(t, "n_runs"),
+      cmed = mmb_table_col(t, "median"), cmin = mmb_table_col(t, "min"),
+      cmax = mmb_table_col(t, "max"), cmean = mmb_table_col(t, "mean"),
+      csd = mmb_table_col(t, "stddev"), ccv = mmb_table_col(t, "cv"),
+      clo = mmb_table_col(t, "ci_lo"), chi = mmb_table_col(t, "ci_hi"),
+      clevel = mmb_table_col(t, "ci_level"), cnoisy = mmb_table_col(t, "noisy"),
       cst = mmb_table_col(t, "status");
   /* floor_ns_per_op is a column (the same on every row of a cell): it
    * becomes the cell's floor metric, read from its ns_per_op row */
@@ -277,8 +268,10 @@ const char *mmb_rep_meta_str(const struct cJSON *meta, const char *path, char *b
     const cJSON *e;
     cJSON_ArrayForEach(e, n) {
       char one[128] = "";
-      if (cJSON_IsNumber(e)) snprintf(one, sizeof one, "%.10g", e->valuedouble);
-      else if (cJSON_IsString(e)) snprintf(one, sizeof one, "%s", e->valuestring);
+      if (cJSON_IsNumber(e))
+        snprintf(one, sizeof one, "%.10g", e->valuedouble);
+      else if (cJSON_IsString(e))
+        snprintf(one, sizeof one, "%s", e->valuestring);
       int k = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", one);
       if (k < 0 || (size_t)k >= len - used) break;
       used += (size_t)k;
@@ -356,7 +349,7 @@ static void param_keys(const char *params, char ***keys, int *n) {
       if (!dup) {
         *keys = xrealloc(*keys, (size_t)(*n + 1) * sizeof **keys);
         (*keys)[*n] = strndup(p, kl);
-        if (!(*keys)[*n]) abort();
+        if (!(*keys)[*n]) mmb_out_of_memory(kl + 1, "the report");
         (*n)++;
       }
     }
@@ -516,8 +509,10 @@ static void organise(mmb_rmodel *m) {
       int varies = 0;
       for (size_t i = 0; i < x->ncells; i++) {
         mmb_rep_param(m->cells[x->cells[i]].params, keys[k], v, sizeof v);
-        if (i == 0) snprintf(first, sizeof first, "%s", v);
-        else if (strcmp(first, v) != 0) varies = 1;
+        if (i == 0)
+          snprintf(first, sizeof first, "%s", v);
+        else if (strcmp(first, v) != 0)
+          varies = 1;
       }
       if (varies) {
         x->vary = xrealloc(x->vary, (size_t)(x->nvary + 1) * sizeof *x->vary);
@@ -537,12 +532,13 @@ static void organise(mmb_rmodel *m) {
  * ---------------------------------------------------------------------- */
 static int load_runs(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
   const mmb_table *t = m->runs;
-  static const char *const need[] = {"workload", "params", "allocator", "threads", "status",
-                                     NULL};
+  static const char *const need[] = {"workload", "params", "allocator", "threads", "status", NULL};
   for (int i = 0; need[i]; i++) {
     if (mmb_table_col(t, need[i]) < 0) {
-      snprintf(err, errlen, "%s/runs.csv has no column '%s' (a runs.csv starts with workload, "
-               "params, allocator, threads, rep, status, reason, ...)", m->dir, need[i]);
+      snprintf(err, errlen,
+               "%s/runs.csv has no column '%s' (a runs.csv starts with workload, "
+               "params, allocator, threads, rep, status, reason, ...)",
+               m->dir, need[i]);
       return -1;
     }
   }
@@ -620,8 +616,10 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
   while (dl > 1 && m->dir[dl - 1] == '/') m->dir[--dl] = 0;
 
   if (stat(dir, &st) != 0) {
-    snprintf(err, errlen, "results folder '%s' does not exist (give a folder written by "
-             "mmbench run, e.g. results/<stamp>-<host>)", dir);
+    snprintf(err, errlen,
+             "results folder '%s' does not exist (give a folder written by "
+             "mmbench run, e.g. results/<stamp>-<host>)",
+             dir);
     goto out;
   }
   if (!S_ISDIR(st.st_mode)) {
@@ -634,8 +632,10 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
     goto out;
   }
   if (stat(path, &st) != 0) {
-    snprintf(err, errlen, "'%s' has no runs.csv: not a results folder (mmbench run -o DIR "
-             "writes one)", dir);
+    snprintf(err, errlen,
+             "'%s' has no runs.csv: not a results folder (mmbench run -o DIR "
+             "writes one)",
+             dir);
     goto out;
   }
   if (mmb_table_read(path, &m->runs, msg, sizeof msg)) {
@@ -674,7 +674,7 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
     m->summary_computed = 1;
     /* The same computation the runner writes summary.csv with. */
     char *text = mmb_summary_csv(m->runs, NULL);
-    if (!text) abort();
+    if (!text) mmb_out_of_memory(0, "the summary"); /* NULL only when out of memory */
     int prc = mmb_table_parse(text, strlen(text), &m->summary, msg, sizeof msg);
     free(text);
     if (prc || load_summary(m, &map, msg, sizeof msg)) {
@@ -684,8 +684,10 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
   }
   load_timeline(m, &map);
   if (m->ncells == 0) {
-    snprintf(err, errlen, "'%s/runs.csv' has no rows: nothing to report (run mmbench run "
-             "--resume %s to finish the run)", m->dir, dir);
+    snprintf(err, errlen,
+             "'%s/runs.csv' has no rows: nothing to report (run mmbench run "
+             "--resume %s to finish the run)",
+             m->dir, dir);
     goto out;
   }
   organise(m);

@@ -13,12 +13,9 @@
 #include "metrics.h"
 #include "report.h"
 #include "stats.h"
+#include "xalloc.h"
 
-static void *xcalloc(size_t n, size_t size) {
-  void *p = calloc(n ? n : 1, size);
-  if (!p) abort(); /* the overview holds a few kB per cell at most */
-  return p;
-}
+static void *xcalloc(size_t n, size_t size) { return mmb_xcalloc(n, size, "the overview"); }
 
 /* The ok values of metric in cell c's runs.csv rows into v (room for
  * c->nrows); returns how many. */

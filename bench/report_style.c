@@ -38,11 +38,11 @@ static const struct {
   const char *name;
   mmb_rstyle style;
 } fixed[] = {
-    {"glibc", {GREY, 0, 5}},          {"jemalloc", {OI_ORANGE, 0, 7}},
-    {"mimalloc", {OI_SKY, 0, 9}},     {"tcmalloc", {OI_GREEN, 0, 11}},
+    {"glibc", {GREY, 0, 5}},           {"jemalloc", {OI_ORANGE, 0, 7}},
+    {"mimalloc", {OI_SKY, 0, 9}},      {"tcmalloc", {OI_GREEN, 0, 11}},
     {"arena", {OI_VERMILLION, 0, 13}}, {"arena-pool", {OI_BLUE, 0, 15}},
-    {"manual", {TOL_INDIGO, 4, 4}},   {"rc", {OI_PURPLE, 0, 6}},
-    {"rc+cc", {TOL_TEAL, 0, 8}},      {"gc", {OI_BLACK, 0, 10}},
+    {"manual", {TOL_INDIGO, 4, 4}},    {"rc", {OI_PURPLE, 0, 6}},
+    {"rc+cc", {TOL_TEAL, 0, 8}},       {"gc", {OI_BLACK, 0, 10}},
     {"boehm", {TOL_WINE, 5, 12}},
 };
 
@@ -70,10 +70,14 @@ void mmb_rep_style(const char *allocator, mmb_rstyle *st) {
  * ---------------------------------------------------------------------- */
 static void fmt3(double v, char *buf, size_t len) {
   double a = fabs(v);
-  if (a >= 100 || a == 0) snprintf(buf, len, "%.0f", v);
-  else if (a >= 10) snprintf(buf, len, "%.1f", v);
-  else if (a >= 1) snprintf(buf, len, "%.2f", v);
-  else snprintf(buf, len, "%.3g", v);
+  if (a >= 100 || a == 0)
+    snprintf(buf, len, "%.0f", v);
+  else if (a >= 10)
+    snprintf(buf, len, "%.1f", v);
+  else if (a >= 1)
+    snprintf(buf, len, "%.2f", v);
+  else
+    snprintf(buf, len, "%.3g", v);
 }
 
 void mmb_rep_fmt_si(double v, const char *unit, char *buf, size_t len) {
@@ -173,4 +177,3 @@ void mmb_rep_basename(const char *dir, char *buf, size_t len) {
   while (start > 0 && p[start - 1] != '/') start--;
   snprintf(buf, len, "%.*s", (int)(n - start), p + start);
 }
-

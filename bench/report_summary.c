@@ -12,6 +12,7 @@
 #include "html.h"
 #include "metrics.h"
 #include "report.h"
+#include "xalloc.h"
 
 #define H(text) mmb_html_text(f, text)
 
@@ -57,9 +58,8 @@ static int is_failed(const mmb_rcell *c) {
 static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss, const char *id,
                     int *single) {
   /* Columns: groups with at least one cell that ran (ok or failed). */
-  hcol *cols = calloc(m->ncells + 1, sizeof *cols);
-  int *rows = calloc(m->nallocs + 1, sizeof *rows);
-  if (!cols || !rows) abort();
+  hcol *cols = mmb_xcalloc(m->ncells + 1, sizeof *cols, "the overview");
+  int *rows = mmb_xcalloc(m->nallocs + 1, sizeof *rows, "the overview");
   int nc = 0, nr = 0;
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];

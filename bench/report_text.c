@@ -40,8 +40,8 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   pad(out, "workload", ww + 2);
   pad(out, "parameters", wp + 2);
   pad(out, "allocator", wa + 2);
-  fprintf(out, "thr  %-8s %10s %8s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "floor",
-          "95% CI", "CV", "throughput", "peak RSS");
+  fprintf(out, "thr  %-8s %10s %8s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "floor", "95% CI",
+          "CV", "throughput", "peak RSS");
   const char *last = NULL;
   int skipped = 0;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -67,13 +67,20 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
     mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
     snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-    if (isnan(t->cv)) snprintf(cv, sizeof cv, "-");
-    else snprintf(cv, sizeof cv, "%.1f%%%s", t->cv * 100, t->noisy ? "!" : "");
-    const mmb_rstat *tp = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT), *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
-    if (tp) mmb_rep_fmt_si(tp->median, "op/s", thr, sizeof thr);
-    else snprintf(thr, sizeof thr, "-");
-    if (r) mmb_rep_fmt_kb(r->median, rss, sizeof rss);
-    else snprintf(rss, sizeof rss, "-");
+    if (isnan(t->cv))
+      snprintf(cv, sizeof cv, "-");
+    else
+      snprintf(cv, sizeof cv, "%.1f%%%s", t->cv * 100, t->noisy ? "!" : "");
+    const mmb_rstat *tp = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
+                    *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+    if (tp)
+      mmb_rep_fmt_si(tp->median, "op/s", thr, sizeof thr);
+    else
+      snprintf(thr, sizeof thr, "-");
+    if (r)
+      mmb_rep_fmt_kb(r->median, rss, sizeof rss);
+    else
+      snprintf(rss, sizeof rss, "-");
     rpad(out, med, 10);
     char fl[32] = "-";
     double fv = mmb_rep_floor(m, c);
@@ -88,14 +95,16 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     rpad(out, thr, 12);
     fputs("  ", out);
     rpad(out, rss, 10);
-    if (strcmp(c->status, "ok") != 0)
-      fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
+    if (strcmp(c->status, "ok") != 0) fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
     fputc('\n', out);
   }
-  fputs("(CV marked ! is above 5 %: noisy; floor: the same operations under the `floor` allocator,\n"
-        " the harness's share of ns/op, summary.csv's floor_ns_per_op)\n", out);
+  fputs(
+      "(CV marked ! is above 5 %: noisy; floor: the same operations under the `floor` allocator,\n"
+      " the harness's share of ns/op, summary.csv's floor_ns_per_op)\n",
+      out);
   if (skipped)
-    fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n", skipped);
+    fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n",
+            skipped);
 }
 
 /* ------------------------------------------------------------------------
@@ -116,8 +125,8 @@ static void best_text(const mmb_rmodel *m, const mmb_rfamily *fam, const mmb_rbe
 void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
   char base[256];
   mmb_rep_basename(m->dir, base, sizeof base);
-  fprintf(out, "\n%s: %d cells: %d ok (%d noisy), %d failed, %d skipped\n", base, ov->cells,
-          ov->ok, ov->noisy, ov->failed, ov->skipped);
+  fprintf(out, "\n%s: %d cells: %d ok (%d noisy), %d failed, %d skipped\n", base, ov->cells, ov->ok,
+          ov->noisy, ov->failed, ov->skipped);
   if (ov->ok == 0) {
     fputs("No cell ran cleanly: nothing to compare.\n", out);
   } else if (ov->nmeasured_allocs < 2) {
@@ -145,12 +154,15 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
       best_text(m, f, &f->leanest, t, sizeof t);
       fprintf(out, "%s\n", t);
     }
-    fprintf(out, "(geometric mean of the ratios over the family's cells, %d %% interval; ~ = "
-                 "not different from the baseline)\n", 95);
+    fprintf(out,
+            "(geometric mean of the ratios over the family's cells, %d %% interval; ~ = "
+            "not different from the baseline)\n",
+            95);
   }
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
-    measured += strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
+    measured +=
+        strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
   if (ov->noisy)
     fprintf(out, "! %d of %d measured cells are noisy (CV above 5 %%)\n", ov->noisy, measured);
   if (ov->oversub_cells)

@@ -123,15 +123,18 @@ static int metric_list(const mmb_table *t, const char **out, int max) {
     const char *name = mmb_table_name(t, c);
     const mmb_metric *m = mmb_metric_find(name);
     if (m && m->summary) continue; /* listed already */
-    if (strcmp(name, "host") == 0 || strcmp(name, "host_kind") == 0) continue; /* a merged folder's */
+    if (strcmp(name, "host") == 0 || strcmp(name, "host_kind") == 0)
+      continue; /* a merged folder's */
     if (mmb_metric_is_summarised(name)) out[n++] = name;
   }
   return n;
 }
 
 static void fmt_num(char *buf, size_t len, double v) {
-  if (isnan(v)) buf[0] = 0;
-  else snprintf(buf, len, "%.6g", v);
+  if (isnan(v))
+    buf[0] = 0;
+  else
+    snprintf(buf, len, "%.6g", v);
 }
 
 typedef struct strbuf {
@@ -215,8 +218,9 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
 
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
-  static const char header[] = "workload,params,allocator,threads,metric,n,n_runs,status,median,"
-                               "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed\n";
+  static const char header[] =
+      "workload,params,allocator,threads,metric,n,n_runs,status,median,"
+      "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed\n";
   sb_add(&out, header, sizeof header - 2);
   if (x.key[4] >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
   sb_add(&out, "\n", 1);
@@ -250,12 +254,13 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
         if (!isnan(v)) vals[nv++] = v;
       }
       if (nv == 0 && strcmp(status, "ok") == 0) continue; /* not measured */
-      if (nv == 0 && m > 0) continue; /* a failed cell: one row is enough */
+      if (nv == 0 && m > 0) continue;                     /* a failed cell: one row is enough */
       mmb_summary s;
       mmb_summarize(vals, nv, &s);
       char line[4096], num[64];
       size_t lu = 0;
-      for (int q = 0; q < 4; q++) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[q]), q == 0);
+      for (int q = 0; q < 4; q++)
+        mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[q]), q == 0);
       mmb_csv_field(line, sizeof line, &lu, metrics[m], 0);
       snprintf(num, sizeof num, "%zu", nv);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
@@ -272,14 +277,18 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       fmt_num(num, sizeof num, k->floor);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_csv_field(line, sizeof line, &lu, cov < 0 ? "" : over ? "1" : "0", 0);
-      if (x.key[4] >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
+      if (x.key[4] >= 0)
+        mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
       if (m == 0) cell_noisy = noisy;
     }
-    if (strcmp(status, "ok") == 0) cnt.ok++, cnt.noisy += cell_noisy, cnt.over += over;
-    else if (strcmp(status, "skipped") == 0) cnt.skipped++;
-    else cnt.failed++;
+    if (strcmp(status, "ok") == 0)
+      cnt.ok++, cnt.noisy += cell_noisy, cnt.over += over;
+    else if (strcmp(status, "skipped") == 0)
+      cnt.skipped++;
+    else
+      cnt.failed++;
   }
   if (counts) *counts = cnt;
   if (out.oom) goto fail;
@@ -299,7 +308,8 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   return mmb_write_summary_by(dir, NULL, print, err, errlen);
 }
 
-int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err, size_t errlen) {
+int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err,
+                         size_t errlen) {
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
   mmb_table *t;
@@ -312,11 +322,12 @@ int mmb_write_summary_by(const char *dir, const char *group_col, int print, char
     return -1;
   }
   if (print) {
-    printf("\n%d cells: %d ok (%d noisy, %d oversubscribed), %d failed, %d skipped\n", cnt.cells, cnt.ok,
-           cnt.noisy, cnt.over, cnt.failed, cnt.skipped);
+    printf("\n%d cells: %d ok (%d noisy, %d oversubscribed), %d failed, %d skipped\n", cnt.cells,
+           cnt.ok, cnt.noisy, cnt.over, cnt.failed, cnt.skipped);
     double lvl = mmb_median_ci_level(cnt.most_n);
     if (cnt.most_n >= 2)
-      printf("intervals (summary.csv ci_lo, ci_hi): order statistics of the median; with %zu repetitions "
+      printf("intervals (summary.csv ci_lo, ci_hi): order statistics of the median; with %zu "
+             "repetitions "
              "they cover it with probability %.4g (ci_level)%s\n",
              cnt.most_n, lvl, lvl < 0.95 ? ", below 95 %: -r 6 or more gives a 95 % interval" : "");
     else if (cnt.most_n == 1)

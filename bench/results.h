@@ -8,7 +8,6 @@
 #include "record.h"
 #include "table.h"
 
-
 /* Write text to dir/name through a temporary file and rename. 0 or -errno. */
 int mmb_write_atomic(const char *dir, const char *name, const char *text);
 
@@ -38,6 +37,7 @@ char *mmb_summary_csv_by(const mmb_table *runs, const char *group_col, mmb_cell_
  * of cell counts to stdout when print is set. 0, or -1 with err. */
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen);
 /* The same, grouped as mmb_summary_csv_by. */
-int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err, size_t errlen);
+int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err,
+                         size_t errlen);
 
 #endif

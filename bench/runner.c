@@ -22,7 +22,6 @@
 
 #define MAX_COLS 128
 
-
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
   int n = 0;
   n += mmb_metric_run_columns(cols, max);
@@ -49,7 +48,8 @@ static void probe_fail(mmb_probe_result *p, const char *status, const char *reas
 void mmb_probe_allocator(const mmb_alloc_spec *spec, mmb_probe_result *p) {
   memset(p, 0, sizeof *p);
   if (spec->alloc->unavailable) return probe_fail(p, "skipped", spec->alloc->unavailable);
-  if (spec->base && spec->base->unavailable) return probe_fail(p, "skipped", spec->base->unavailable);
+  if (spec->base && spec->base->unavailable)
+    return probe_fail(p, "skipped", spec->base->unavailable);
   const char *lib = (spec->base ? spec->base : spec->alloc)->library;
   if (lib && *lib && access(lib, R_OK) != 0) {
     char why[300];
@@ -118,10 +118,10 @@ typedef struct run_state {
   char runs_path[PATH_MAX], timeline_path[PATH_MAX];
   const char *cols[MAX_COLS];
   int ncols;
-  unsigned char *done;   /* [cell * reps + rep] */
-  char (*sum)[24];       /* reference checksum per work group ("" = none yet) */
-  int *group;            /* per cell: the cell whose sum its work group uses */
-  mmb_shard_map cells;   /* (workload, params, allocator, threads) -> cell */
+  unsigned char *done; /* [cell * reps + rep] */
+  char (*sum)[24];     /* reference checksum per work group ("" = none yet) */
+  int *group;          /* per cell: the cell whose sum its work group uses */
+  mmb_shard_map cells; /* (workload, params, allocator, threads) -> cell */
   int total, finished;
   double t0, last_print;
   int tty, quiet;
@@ -140,7 +140,8 @@ static int index_cells(run_state *st) {
   int rc = st->group ? 0 : -1;
   for (int i = 0; rc == 0 && i < plan->ncells; i++) {
     const mmb_cell_plan *c = &plan->cells[i];
-    if (mmb_shard_map_add(&st->cells, c->w->name, c->params, plan->allocs[c->alloc].text, c->threads, 0) ||
+    if (mmb_shard_map_add(&st->cells, c->w->name, c->params, plan->allocs[c->alloc].text,
+                          c->threads, 0) ||
         mmb_shard_map_add(&work, c->w->name, c->params, "", c->threads, 0))
       rc = -1;
   }
@@ -198,7 +199,8 @@ static int load_existing(run_state *st, const char *path, char *err, size_t errl
       return -1;
     }
     st->done[cell * st->plan->reps + rep] = 1;
-    if (strcmp(mmb_table_get(t, r, cs), "ok") == 0) remember_checksum(st, cell, mmb_table_get(t, r, cc));
+    if (strcmp(mmb_table_get(t, r, cs), "ok") == 0)
+      remember_checksum(st, cell, mmb_table_get(t, r, cc));
   }
   mmb_table_free(t);
   return 0;
@@ -210,14 +212,22 @@ static int write_row(run_state *st, const mmb_cell_plan *c, int rep, const mmb_r
   int ok = strcmp(rec->status, "ok") == 0 || strcmp(rec->status, "corrupt") == 0;
   for (int i = 0; i < st->ncols; i++) {
     const char *name = st->cols[i], *v = "";
-    if (strcmp(name, "workload") == 0) v = c->w->name;
-    else if (strcmp(name, "params") == 0) v = c->params;
-    else if (strcmp(name, "allocator") == 0) v = st->plan->allocs[c->alloc].text;
-    else if (strcmp(name, "threads") == 0) snprintf(num, sizeof num, "%d", c->threads), v = num;
-    else if (strcmp(name, "rep") == 0) snprintf(num, sizeof num, "%d", rep), v = num;
-    else if (strcmp(name, "status") == 0) v = rec->status;
-    else if (strcmp(name, "reason") == 0) v = rec->reason;
-    else if (ok && mmb_record_get(rec, name)) v = mmb_record_get(rec, name);
+    if (strcmp(name, "workload") == 0)
+      v = c->w->name;
+    else if (strcmp(name, "params") == 0)
+      v = c->params;
+    else if (strcmp(name, "allocator") == 0)
+      v = st->plan->allocs[c->alloc].text;
+    else if (strcmp(name, "threads") == 0)
+      snprintf(num, sizeof num, "%d", c->threads), v = num;
+    else if (strcmp(name, "rep") == 0)
+      snprintf(num, sizeof num, "%d", rep), v = num;
+    else if (strcmp(name, "status") == 0)
+      v = rec->status;
+    else if (strcmp(name, "reason") == 0)
+      v = rec->reason;
+    else if (ok && mmb_record_get(rec, name))
+      v = mmb_record_get(rec, name);
     mmb_csv_field(line, sizeof line - 1, &used, v, i == 0);
   }
   line[used++] = '\n';
@@ -233,7 +243,8 @@ static void progress(run_state *st, const mmb_cell_plan *c, const char *what) {
   char line[512];
   if (st->quiet) return;
   snprintf(line, sizeof line, "[%d/%d] %s %s %s t=%d %s  elapsed %.0fs  eta %.0fs", st->finished,
-           st->total, c->w->name, c->params, st->plan->allocs[c->alloc].text, c->threads, what, el, eta);
+           st->total, c->w->name, c->params, st->plan->allocs[c->alloc].text, c->threads, what, el,
+           eta);
   if (st->tty) {
     fprintf(stderr, "\r\033[K%.*s", 150, line);
   } else if (strcmp(what, "ok") != 0 || el - st->last_print >= 10 || st->finished == st->total) {
@@ -291,9 +302,24 @@ static int run_one(run_state *st, int cell, int rep) {
   }
   const char *argv[64];
   int n = mmb_counters_exec_prefix(&plan->counters, sim_out, argv, 32);
-  const char *rest[] = {(char *)mmb_self_exe(), "cell", "--workload", c->w->name, "--params", c->params,
-                        "--allocator", spec->text, "--threads", threads, "--seed", seed,
-                        "--fd", "3", "--notify", "--counters", counters, NULL};
+  const char *rest[] = {(char *)mmb_self_exe(),
+                        "cell",
+                        "--workload",
+                        c->w->name,
+                        "--params",
+                        c->params,
+                        "--allocator",
+                        spec->text,
+                        "--threads",
+                        threads,
+                        "--seed",
+                        seed,
+                        "--fd",
+                        "3",
+                        "--notify",
+                        "--counters",
+                        counters,
+                        NULL};
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   argv[n] = NULL;
 
@@ -343,12 +369,14 @@ static int run_one(run_state *st, int cell, int rep) {
     child_record(status, timed_out, &io, plan->timeout, &rec);
   }
   if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
-  if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM) unlink(sim_out); /* warm-ups leave nothing */
+  if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM)
+    unlink(sim_out); /* warm-ups leave nothing */
   if (strcmp(rec.status, "ok") == 0) {
     const char *sum = mmb_record_get(&rec, "checksum");
     if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
-      mmb_record_fail(&rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
-                      sum, group_sum(st, cell));
+      mmb_record_fail(&rec, "corrupt",
+                      "checksum %s differs from %s of the same work under another allocator", sum,
+                      group_sum(st, cell));
     else if (sum)
       remember_checksum(st, cell, sum);
   }
@@ -373,9 +401,9 @@ static int verify_cell(run_state *st, int cell) {
   char threads[16], seed[32];
   snprintf(threads, sizeof threads, "%d", c->threads);
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
-  const char *argv[] = {mmb_self_exe(), "cell", "--workload", c->w->name, "--params", c->params,
-                        "--allocator", spec->text, "--threads", threads, "--seed", seed,
-                        "--fd", "3", "--counters", "off", "--verify", NULL};
+  const char *argv[] = {mmb_self_exe(), "cell",     "--workload", c->w->name, "--params", c->params,
+                        "--allocator",  spec->text, "--threads",  threads,    "--seed",   seed,
+                        "--fd",         "3",        "--counters", "off",      "--verify", NULL};
   mmb_child_io io;
   int timed_out;
   int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, NULL,
@@ -386,8 +414,9 @@ static int verify_cell(run_state *st, int cell) {
   if (strcmp(rec.status, "ok") == 0) {
     const char *sum = mmb_record_get(&rec, "checksum");
     if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
-      mmb_record_fail(&rec, "corrupt", "checksum %s differs from %s of the same work under another allocator",
-                      sum, group_sum(st, cell));
+      mmb_record_fail(&rec, "corrupt",
+                      "checksum %s differs from %s of the same work under another allocator", sum,
+                      group_sum(st, cell));
     else if (sum)
       remember_checksum(st, cell, sum);
   }
@@ -433,7 +462,8 @@ static int runnable(const mmb_cell_plan *c, const mmb_probe_result *p) {
   return !c->skip[0] && strcmp(p->status, "ok") == 0 && !cell_broken(c, p);
 }
 
-int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet) {
+int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir,
+                   int quiet) {
   return mmb_runner_run_except(plan, probes, dir, NULL, quiet);
 }
 
@@ -471,9 +501,12 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   for (int i = 0; i < plan->ncells && rc == 0; i++) {
     const mmb_cell_plan *c = &plan->cells[i];
     const mmb_probe_result *p = &probes[c->alloc];
-    if (c->skip[0]) rc = record_unrunnable(&st, i, "skipped", c->skip);
-    else if (strcmp(p->status, "ok") != 0) rc = record_unrunnable(&st, i, p->status, p->reason);
-    else if (cell_broken(c, p)) rc = record_unrunnable(&st, i, "nonconforming", p->broken_reason);
+    if (c->skip[0])
+      rc = record_unrunnable(&st, i, "skipped", c->skip);
+    else if (strcmp(p->status, "ok") != 0)
+      rc = record_unrunnable(&st, i, p->status, p->reason);
+    else if (cell_broken(c, p))
+      rc = record_unrunnable(&st, i, "nonconforming", p->broken_reason);
   }
   for (int i = 0; i < plan->ncells; i++) {
     const mmb_cell_plan *c = &plan->cells[i];

@@ -12,7 +12,7 @@ typedef struct mmb_probe_result {
   char reason[256];
   char version[128];
   char library[512];
-  unsigned broken_caps;  /* MMB_CAP_* that failed conformance (status ok) */
+  unsigned broken_caps; /* MMB_CAP_* that failed conformance (status ok) */
   char broken_reason[200];
   char checks[8192]; /* conformance: "name<TAB>result<TAB>detail" lines */
 } mmb_probe_result;
@@ -27,7 +27,8 @@ void mmb_runner_probe(const mmb_plan *plan, mmb_probe_result *probes);
 /* Run the plan into dir (which exists and holds plan.json and the runs.csv
  * header). Rows already in runs.csv (resume) are not run again. Returns 0
  * when the matrix completed, 130 when interrupted, 1 on an I/O failure. */
-int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir, int quiet);
+int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir,
+                   int quiet);
 /* The same, also skipping the rows found in the runs.csv files listed in
  * done_elsewhere (NULL-terminated, may be NULL): a shard resumed on another
  * host runs only what its earlier folder lacks. */

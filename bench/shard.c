@@ -12,6 +12,7 @@
 #include "files.h"
 #include "results.h"
 #include "table.h"
+#include "xalloc.h"
 
 /* ---------------------------------------------------------------------------
  * Hashing
@@ -107,11 +108,7 @@ int mmb_shard_assign(const double *cost, size_t n, int nshards, int *owner) {
 /* ---------------------------------------------------------------------------
  * The map
  * ------------------------------------------------------------------------- */
-static char *dup_str(const char *s) {
-  char *d = strdup(s ? s : "");
-  if (!d) abort();
-  return d;
-}
+static char *dup_str(const char *s) { return mmb_xstrdup(s ? s : "", "the shard map"); }
 
 int mmb_shard_map_add(mmb_shard_map *m, const char *w, const char *p, const char *a, int threads,
                       double cost) {

@@ -109,16 +109,15 @@ double mmb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb
   free(all);
   double u = rank_a - (double)na * (double)(na + 1) / 2.0;
   double mu = (double)na * (double)nb / 2.0;
-  double var = (double)na * (double)nb / 12.0 *
-               ((double)(n + 1) - tie_term / ((double)n * (double)(n - 1)));
+  double var =
+      (double)na * (double)nb / 12.0 * ((double)(n + 1) - tie_term / ((double)n * (double)(n - 1)));
   if (var <= 0) return 1.0;
   double z = (fabs(u - mu) - 0.5) / sqrt(var);
   if (z < 0) z = 0;
   return erfc(z / sqrt(2.0));
 }
 
-void mmb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo,
-                  double *hi) {
+void mmb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo, double *hi) {
   *lo = *hi = NAN;
   if (na == 0 || nb == 0) return;
   enum { ROUNDS = 2000 };

@@ -5,11 +5,11 @@
 #include <stddef.h>
 
 typedef struct mmb_summary {
-  size_t n;              /* values summarised */
+  size_t n; /* values summarised */
   double median, min, max, mean, stddev;
-  double cv;             /* stddev / mean (0 when mean is 0) */
-  double ci_lo, ci_hi;   /* order-statistic interval of the median (NaN for n < 2) */
-  double ci_level;       /* its actual coverage (mmb_median_ci_level) */
+  double cv;           /* stddev / mean (0 when mean is 0) */
+  double ci_lo, ci_hi; /* order-statistic interval of the median (NaN for n < 2) */
+  double ci_level;     /* its actual coverage (mmb_median_ci_level) */
 } mmb_summary;
 
 /* Sorts v in place and fills *s. n may be 0 (all fields NaN, n = 0). */
@@ -33,8 +33,7 @@ double mmb_median_sorted(const double *sorted, size_t n);
 double mmb_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb);
 
 /* 95 % bootstrap CI of median(b) / median(a), deterministic (fixed seed). */
-void mmb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo,
-                  double *hi);
+void mmb_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double *lo, double *hi);
 
 /* Adjusted p-values for a family of tests (NaN entries are not tests and
  * stay NaN): Holm's step-down (family-wise error) or Benjamini-Hochberg's

@@ -173,8 +173,8 @@ int mmb_table_parse(const char *text, size_t len, mmb_table **out, char *err, si
       goto out;
     }
     if (nf != width) {
-      rc = fail(err, errlen, -EINVAL, "line %zu: %zu fields where the header has %zu", rec_line,
-                nf, width);
+      rc = fail(err, errlen, -EINVAL, "line %zu: %zu fields where the header has %zu", rec_line, nf,
+                width);
       goto out;
     }
     if ((rc = put_line(&b, rec_line))) goto out;
@@ -273,9 +273,7 @@ double mmb_table_numv(const mmb_table *t, size_t row, int col) {
   return mmb_table_num(t, row, col, &v) == 1 ? v : NAN;
 }
 
-size_t mmb_table_line(const mmb_table *t, size_t row) {
-  return row < t->rows ? t->line[row] : 0;
-}
+size_t mmb_table_line(const mmb_table *t, size_t row) { return row < t->rows ? t->line[row] : 0; }
 
 int mmb_table_dropped_tail(const mmb_table *t) { return t->dropped_tail; }
 

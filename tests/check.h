@@ -9,24 +9,24 @@
 static int mmb_test_failures;
 static int mmb_test_checks;
 
-#define CHECK(cond)                                                                          \
-  do {                                                                                       \
-    mmb_test_checks++;                                                                       \
-    if (!(cond)) {                                                                           \
-      mmb_test_failures++;                                                                   \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
-    }                                                                                        \
+#define CHECK(cond)                                                                                \
+  do {                                                                                             \
+    mmb_test_checks++;                                                                             \
+    if (!(cond)) {                                                                                 \
+      mmb_test_failures++;                                                                         \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                     \
+    }                                                                                              \
   } while (0)
 
-#define CHECKF(cond, ...)                                                                    \
-  do {                                                                                       \
-    mmb_test_checks++;                                                                       \
-    if (!(cond)) {                                                                           \
-      mmb_test_failures++;                                                                   \
-      fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);               \
-      fprintf(stderr, __VA_ARGS__);                                                          \
-      fputc('\n', stderr);                                                                   \
-    }                                                                                        \
+#define CHECKF(cond, ...)                                                                          \
+  do {                                                                                             \
+    mmb_test_checks++;                                                                             \
+    if (!(cond)) {                                                                                 \
+      mmb_test_failures++;                                                                         \
+      fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);                     \
+      fprintf(stderr, __VA_ARGS__);                                                                \
+      fputc('\n', stderr);                                                                         \
+    }                                                                                              \
   } while (0)
 
 static inline int mmb_test_exit(void) {

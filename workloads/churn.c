@@ -485,6 +485,8 @@ static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
   cstate *s = ctx->state;
   if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8)
     return window_loop(ctx, tid, n_total, D_UNIFORM, BLK_TOUCH_WORD8);
+  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_NONE)
+    return window_loop(ctx, tid, n_total, D_UNIFORM, MMB_TOUCH_NONE);
   return window_loop(ctx, tid, n_total, s->z.dist, ctx->touch);
 }
 
@@ -575,6 +577,8 @@ out:
 static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
   if (ctx->touch == MMB_TOUCH_WORD && ((cstate *)ctx->state)->z.min >= 8)
     return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8);
+  if (ctx->touch == MMB_TOUCH_NONE)
+    return lifo ? cb_loop(ctx, tid, 1, MMB_TOUCH_NONE) : cb_loop(ctx, tid, 0, MMB_TOUCH_NONE);
   return lifo ? cb_loop(ctx, tid, 1, ctx->touch) : cb_loop(ctx, tid, 0, ctx->touch);
 }
 

@@ -92,21 +92,24 @@ static int test_sw(void) {
   /* two threads: summed over both workers */
   CHECK(run_cell("malloc-free", "n=400000", 2, &o, &rec) == 0);
   tc = num(&rec, "task-clock"), wall = num(&rec, "wall_ns"), cpu = num(&rec, "cpu_ns");
-  CHECKF(tc >= 2.0 * 400000 && tc <= 2 * (1.05 * wall + 1e6), "2 threads: task-clock %.0f, wall_ns %.0f", tc, wall);
-  CHECKF(tc >= 0.9 * cpu && tc <= 1.15 * cpu + 2e6, "2 threads: task-clock %.0f, cpu_ns %.0f (summed)", tc, cpu);
+  CHECKF(tc >= 2.0 * 400000 && tc <= 2 * (1.05 * wall + 1e6),
+         "2 threads: task-clock %.0f, wall_ns %.0f", tc, wall);
+  CHECKF(tc >= 0.9 * cpu && tc <= 1.15 * cpu + 2e6,
+         "2 threads: task-clock %.0f, cpu_ns %.0f (summed)", tc, cpu);
 
   /* fresh memory touched inside the region faults pages in: the worker's
    * page-faults match the process's minor faults over the region */
   CHECK(run_cell("large", "min=64K;max=4M;n=40", 1, &o, &rec) == 0);
   double pf = num(&rec, "page-faults"), minflt = num(&rec, "minflt");
-  CHECKF(pf >= 200 && pf >= 0.9 * minflt - 50 && pf <= 1.1 * minflt + 50, "page-faults %.0f, minflt %.0f",
-         pf, minflt);
+  CHECKF(pf >= 200 && pf >= 0.9 * minflt - 50 && pf <= 1.1 * minflt + 50,
+         "page-faults %.0f, minflt %.0f", pf, minflt);
 
   /* latency sampling in a real cell: every 10th call of each worker */
   CHECK(mmb_counters_parse(&o, "hw", "software", "10", err, sizeof err) == 0);
   CHECK(run_cell("malloc-free", "n=400000", 2, &o, &rec) == 0);
   CHECKF(num(&rec, "lat_samples") == 80000, "lat_samples %g", num(&rec, "lat_samples"));
-  double p50 = num(&rec, "lat_free_p50_ns"), p99 = num(&rec, "lat_free_p99_ns"), mx = num(&rec, "lat_free_max_ns");
+  double p50 = num(&rec, "lat_free_p50_ns"), p99 = num(&rec, "lat_free_p99_ns"),
+         mx = num(&rec, "lat_free_max_ns");
   CHECKF(p50 >= 0 && p50 <= p99 && p99 <= mx, "free p50 %g p99 %g max %g", p50, p99, mx);
   CHECK(num(&rec, "task-clock") > 0);
   return mmb_test_exit();
@@ -135,11 +138,12 @@ static int test_hw_absent(void) {
   printf("cycles: %s, errno %d: %s\n", st, e, reason);
   mmb_record rec;
   CHECK(run_cell("malloc-free", "n=100000", 1, &o, &rec) == 0);
-  const char *hw[] = {"cycles", "instructions", "cache-references", "cache-misses",
-                      "L1-dcache-load-misses", "dTLB-load-misses", "branch-misses",
-                      "cycles_per_op", "ipc"};
+  const char *hw[] = {"cycles",        "instructions",          "cache-references",
+                      "cache-misses",  "L1-dcache-load-misses", "dTLB-load-misses",
+                      "branch-misses", "cycles_per_op",         "ipc"};
   for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++)
-    CHECKF(mmb_record_get(&rec, hw[i]) == NULL, "%s = %s, expected empty", hw[i], mmb_record_get(&rec, hw[i]));
+    CHECKF(mmb_record_get(&rec, hw[i]) == NULL, "%s = %s, expected empty", hw[i],
+           mmb_record_get(&rec, hw[i]));
   return mmb_test_exit();
 }
 
@@ -150,17 +154,20 @@ static int test_hw_present(void) {
   }
   mmb_counter_opts o;
   char err[512];
-  CHECK(mmb_counters_parse(&o, "hw", "cycles,instructions,branch-misses,task-clock", "", err, sizeof err) == 0);
+  CHECK(mmb_counters_parse(&o, "hw", "cycles,instructions,branch-misses,task-clock", "", err,
+                           sizeof err) == 0);
   mmb_record r1, r2;
   CHECK(run_cell("malloc-free", "n=200000", 1, &o, &r1) == 0);
   CHECK(run_cell("malloc-free", "n=400000", 1, &o, &r2) == 0);
   double c = num(&r1, "cycles"), in1 = num(&r1, "instructions"), in2 = num(&r2, "instructions");
-  double ipc = num(&r1, "ipc"), per = num(&r1, "instructions_per_op"), frac = num(&r1, "counters_running_frac");
+  double ipc = num(&r1, "ipc"), per = num(&r1, "instructions_per_op"),
+         frac = num(&r1, "counters_running_frac");
   CHECKF(c > 0 && in1 > 0, "cycles %.0f instructions %.0f", c, in1);
   CHECKF(ipc > 0.01 && ipc < 10, "ipc %g", ipc);
   CHECKF(per > 10 && per < 5000, "instructions/op %g", per);
   CHECKF(frac > 0 && frac <= 1.0, "running fraction %g", frac);
-  CHECKF(in2 / in1 > 1.6 && in2 / in1 < 2.4, "instructions %.0f then %.0f for twice the work", in1, in2);
+  CHECKF(in2 / in1 > 1.6 && in2 / in1 < 2.4, "instructions %.0f then %.0f for twice the work", in1,
+         in2);
   return mmb_test_exit();
 }
 

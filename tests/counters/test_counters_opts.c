@@ -46,22 +46,27 @@ static void test_events(void) {
   char err[512];
   /* an unknown name: one line naming it and how to see valid ones */
   CHECK(mmb_counters_parse(&o, "hw", "cycles,no-such-event-xyz", "", err, sizeof err) == -1);
-  CHECKF(strstr(err, "no-such-event-xyz") && strstr(err, "mmbench list events") && !strchr(err, '\n'),
+  CHECKF(strstr(err, "no-such-event-xyz") && strstr(err, "mmbench list events") &&
+             !strchr(err, '\n'),
          "err '%s'", err);
   CHECK(mmb_counters_parse(&o, "hw", "cycles;rm -rf", "", err, sizeof err) == -1);
-  CHECK(mmb_counters_parse(&o, "hw", "a-very-long-event-name-that-does-not-fit-in-a-column", "", err,
-                           sizeof err) == -1);
+  CHECK(mmb_counters_parse(&o, "hw", "a-very-long-event-name-that-does-not-fit-in-a-column", "",
+                           err, sizeof err) == -1);
   /* sets expand, duplicates go, order is kept */
   CHECK(mmb_counters_parse(&o, "hw", "software", "", err, sizeof err) == 0);
-  CHECKF(strcmp(o.events, "task-clock,page-faults,context-switches,cpu-migrations") == 0, "'%s'", o.events);
-  CHECK(mmb_counters_parse(&o, "hw", " task-clock , software,task-clock", "", err, sizeof err) == 0);
-  CHECKF(strcmp(o.events, "task-clock,page-faults,context-switches,cpu-migrations") == 0, "'%s'", o.events);
+  CHECKF(strcmp(o.events, "task-clock,page-faults,context-switches,cpu-migrations") == 0, "'%s'",
+         o.events);
+  CHECK(mmb_counters_parse(&o, "hw", " task-clock , software,task-clock", "", err, sizeof err) ==
+        0);
+  CHECKF(strcmp(o.events, "task-clock,page-faults,context-switches,cpu-migrations") == 0, "'%s'",
+         o.events);
   CHECK(mmb_counters_parse(&o, "hw", "cycles,instructions,default", "", err, sizeof err) == 0);
   char names[MMB_CNT_MAX][MMB_CNT_NAME];
   CHECK(mmb_cnt_split(o.events, names, MMB_CNT_MAX) == 11);
   /* libpfm4 names are case-insensitive; the column keeps the user's spelling */
   if (MMB_HAVE_PFM) {
-    CHECK(mmb_counters_parse(&o, "hw", "PERF_COUNT_HW_CPU_CYCLES,TASK-CLOCK", "", err, sizeof err) == 0);
+    CHECK(mmb_counters_parse(&o, "hw", "PERF_COUNT_HW_CPU_CYCLES,TASK-CLOCK", "", err,
+                             sizeof err) == 0);
     CHECK(has_col(&o, "PERF_COUNT_HW_CPU_CYCLES") && has_col(&o, "TASK-CLOCK"));
   }
   /* a libpfm4 modifier with '=' keeps its name; its column turns '=' into '_' */
@@ -70,8 +75,10 @@ static void test_events(void) {
     CHECK(has_col(&o, "task-clock:u_1") && !has_col(&o, "task-clock:u=1"));
   }
   unsigned fl = 0;
-  CHECK(mmb_pe_lookup("task-clock", &fl, err, sizeof err) == 0 && (fl & MMB_PE_SOFTWARE) && (fl & MMB_PE_NONZERO));
-  CHECK(mmb_pe_lookup("cycles", &fl, err, sizeof err) == 0 && !(fl & MMB_PE_SOFTWARE) && (fl & MMB_PE_CYCLES));
+  CHECK(mmb_pe_lookup("task-clock", &fl, err, sizeof err) == 0 && (fl & MMB_PE_SOFTWARE) &&
+        (fl & MMB_PE_NONZERO));
+  CHECK(mmb_pe_lookup("cycles", &fl, err, sizeof err) == 0 && !(fl & MMB_PE_SOFTWARE) &&
+        (fl & MMB_PE_CYCLES));
   CHECK(mmb_pe_lookup("instructions", &fl, err, sizeof err) == 0 && (fl & MMB_PE_INSNS));
   CHECK(mmb_pe_lookup("page-faults", &fl, err, sizeof err) == 0 && !(fl & MMB_PE_NONZERO));
 }
@@ -107,9 +114,9 @@ static void test_columns(void) {
   CHECK(!has_col(&o, "ipc") && has_col(&o, "counters_running_frac") && ncols(&o) == 5);
 
   CHECK(mmb_counters_parse(&o, "off", "", "10", err, sizeof err) == 0);
-  const char *lat[] = {"lat_malloc_p50_ns", "lat_malloc_p90_ns", "lat_malloc_p99_ns", "lat_malloc_p999_ns",
-                       "lat_malloc_max_ns", "lat_free_p50_ns", "lat_free_p99_ns", "lat_free_max_ns",
-                       "lat_samples"};
+  const char *lat[] = {"lat_malloc_p50_ns",  "lat_malloc_p90_ns", "lat_malloc_p99_ns",
+                       "lat_malloc_p999_ns", "lat_malloc_max_ns", "lat_free_p50_ns",
+                       "lat_free_p99_ns",    "lat_free_max_ns",   "lat_samples"};
   for (size_t i = 0; i < sizeof lat / sizeof lat[0]; i++) CHECKF(has_col(&o, lat[i]), "%s", lat[i]);
   CHECK(ncols(&o) == 11);
 
@@ -123,13 +130,15 @@ static void test_columns(void) {
 static void test_arg(void) {
   mmb_counter_opts a, b;
   char err[512], buf[1200];
-  const char *cases[][3] = {{"hw", "", ""}, {"hw", "software,cycles", "7"}, {"off", "", ""}, {"off", "", "3"}};
+  const char *cases[][3] = {
+      {"hw", "", ""}, {"hw", "software,cycles", "7"}, {"off", "", ""}, {"off", "", "3"}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     CHECK(mmb_counters_parse(&a, cases[i][0], cases[i][1], cases[i][2], err, sizeof err) == 0);
     mmb_counters_to_arg(&a, buf, sizeof buf);
     memset(&b, 0x5a, sizeof b);
     CHECKF(mmb_counters_from_arg(&b, buf) == 0, "arg '%s'", buf);
-    CHECKF(a.mode == b.mode && a.latency_every == b.latency_every && strcmp(a.events, b.events) == 0,
+    CHECKF(a.mode == b.mode && a.latency_every == b.latency_every &&
+               strcmp(a.events, b.events) == 0,
            "arg '%s'", buf);
   }
   CHECK(mmb_counters_from_arg(&b, "off") == 0 && b.mode == MMB_COUNTERS_OFF);

@@ -27,8 +27,8 @@ static int sim_cell_w(const char *wl, const char *params, const char *threads, m
   const char *argv[48];
   int n = mmb_counters_exec_prefix(&o, out, argv, 32);
   if (n <= 0) return -1;
-  const char *rest[] = {mmbench, "cell", "-w", wl, "-a", "glibc", "-p", params,
-                        "-t", threads, "--counters", counters, NULL};
+  const char *rest[] = {mmbench, "cell", "-w",    wl,           "-a",     "glibc", "-p",
+                        params,  "-t",   threads, "--counters", counters, NULL};
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   argv[n] = NULL;
   int fds[2];
@@ -45,7 +45,8 @@ static int sim_cell_w(const char *wl, const char *params, const char *threads, m
   static char buf[16384];
   size_t len = 0;
   ssize_t r;
-  while (len + 1 < sizeof buf && (r = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0) len += (size_t)r;
+  while (len + 1 < sizeof buf && (r = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0)
+    len += (size_t)r;
   buf[len] = 0;
   close(fds[0]);
   int status;
@@ -79,8 +80,10 @@ int main(int argc, char **argv) {
   CHECK(sim_cell("n=20000", "1", &b) == 0);
   CHECK(sim_cell("n=40000", "1", &c) == 0);
   CHECK(sim_cell("n=20000", "2", &t2) == 0);
-  double ia = num(&a, "sim_Ir"), ib = num(&b, "sim_Ir"), ic = num(&c, "sim_Ir"), it = num(&t2, "sim_Ir");
-  printf("sim_Ir: %.0f, %.0f (same cell), %.0f (twice the work), %.0f (2 threads)\n", ia, ib, ic, it);
+  double ia = num(&a, "sim_Ir"), ib = num(&b, "sim_Ir"), ic = num(&c, "sim_Ir"),
+         it = num(&t2, "sim_Ir");
+  printf("sim_Ir: %.0f, %.0f (same cell), %.0f (twice the work), %.0f (2 threads)\n", ia, ib, ic,
+         it);
   CHECKF(ia > 20000 * 10, "sim_Ir %.0f is too small for 20000 malloc/free pairs", ia);
   CHECK(ia == ib);
   CHECK(num(&a, "sim_Dr") == num(&b, "sim_Dr") && num(&a, "sim_Dw") == num(&b, "sim_Dw"));
@@ -90,7 +93,8 @@ int main(int argc, char **argv) {
   CHECKF(ic - 2 * ia < 0.005 * ia && 2 * ia - ic < 0.005 * ia, "offset %.0f", ic - 2 * ia);
   CHECKF(it / ia > 0.99 && it / ia < 1.02, "2 threads: %.0f vs %.0f", it, ia);
   double per = num(&a, "sim_Ir_per_op");
-  CHECKF(per > 10 && per < 5000 && per > 0.999 * ia / 20000 && per < 1.001 * ia / 20000, "Ir/op %g", per);
+  CHECKF(per > 10 && per < 5000 && per > 0.999 * ia / 20000 && per < 1.001 * ia / 20000, "Ir/op %g",
+         per);
   /* threads a worker starts inside the region are collected: larson's
    * rounds are new threads; 2 or 20 rounds do the same operations, 20
    * rounds pay for 18 more thread starts (about 70 000 instructions each) */
@@ -99,7 +103,10 @@ int main(int argc, char **argv) {
   CHECK(sim_cell_w("larson", "n=20000;round=1000;slots=100", "1", &l20) == 0);
   double i2 = num(&l2, "sim_Ir"), i20 = num(&l20, "sim_Ir");
   printf("larson sim_Ir: %.0f (2 rounds), %.0f (20 rounds)\n", i2, i20);
-  CHECKF(i2 > 20000 * 50, "larson: %.0f instructions for 20000 free+malloc pairs: the round threads were not collected", i2);
+  CHECKF(
+      i2 > 20000 * 50,
+      "larson: %.0f instructions for 20000 free+malloc pairs: the round threads were not collected",
+      i2);
   CHECKF(i20 > i2 && i20 / i2 < 1.3, "larson: 20 rounds %.0f vs 2 rounds %.0f", i20, i2);
   return mmb_test_exit();
 }

@@ -16,7 +16,7 @@ static void test_buckets(void) {
   int bad = 0;
   for (int b = 0; b < MMB_LAT_NB; b++) {
     mmb_lat_bucket_range(b, &lo, &hi);
-    if (b > 0 && lo != prev_hi + 1) bad++;                      /* contiguous */
+    if (b > 0 && lo != prev_hi + 1) bad++;                         /* contiguous */
     if (mmb_lat_bucket(lo) != b || mmb_lat_bucket(hi) != b) bad++; /* consistent */
     if (lo >= 16 && (double)(hi - lo + 1) / (double)lo > 1.0 / 16 + 1e-12) bad++;
     prev_hi = hi;
@@ -29,7 +29,7 @@ static void test_buckets(void) {
 
 static void test_quantiles(void) {
   memset(&h, 0, sizeof h);
-  CHECK(mmb_lat_hist_quantile(&h, 0.5) == 0); /* empty */
+  CHECK(mmb_lat_hist_quantile(&h, 0.5) == 0);                 /* empty */
   for (uint64_t v = 1; v <= 10; v++) mmb_lat_hist_add(&h, v); /* exact region */
   CHECK(h.n == 10 && h.max == 10);
   CHECK(mmb_lat_hist_quantile(&h, 0.5) == 5);
@@ -76,8 +76,15 @@ static void test_quantiles(void) {
 
 /* A fake allocator over libc, counting its calls. */
 static int n_malloc, n_free;
-static void *f_malloc(size_t s) { n_malloc++; return malloc(s); }
-static void f_free(void *p, size_t s) { (void)s; n_free++; free(p); }
+static void *f_malloc(size_t s) {
+  n_malloc++;
+  return malloc(s);
+}
+static void f_free(void *p, size_t s) {
+  (void)s;
+  n_free++;
+  free(p);
+}
 static const mmb_allocator fake = {.name = "fake", .malloc = f_malloc, .free = f_free};
 
 static void test_wrapper(void) {
@@ -104,8 +111,10 @@ static void test_wrapper(void) {
   mmb_counters_cell_report(c, 1000, &rec);
   mmb_latency_report(&rec);
   double v = 0, p50 = 0, p99 = 0, mx = 0;
-  CHECKF(mmb_record_num(&rec, "lat_samples", &v) && v == 200, "samples %s", mmb_record_get(&rec, "lat_samples"));
-  CHECK(mmb_record_num(&rec, "lat_malloc_p50_ns", &p50) && mmb_record_num(&rec, "lat_malloc_p99_ns", &p99) &&
+  CHECKF(mmb_record_num(&rec, "lat_samples", &v) && v == 200, "samples %s",
+         mmb_record_get(&rec, "lat_samples"));
+  CHECK(mmb_record_num(&rec, "lat_malloc_p50_ns", &p50) &&
+        mmb_record_num(&rec, "lat_malloc_p99_ns", &p99) &&
         mmb_record_num(&rec, "lat_malloc_max_ns", &mx));
   CHECK(p50 <= p99 && p99 <= mx && mx < 1e9);
   CHECK(mmb_record_get(&rec, "lat_free_p999_ns") != NULL);
@@ -126,7 +135,8 @@ static void test_wrapper(void) {
   const char *clk;
   double per_ns, over;
   mmb_lat_clock_info(&clk, &per_ns, &over);
-  CHECK((strcmp(clk, "tsc") == 0 || strcmp(clk, "monotonic") == 0) && per_ns > 0 && over >= 0 && over < 10000);
+  CHECK((strcmp(clk, "tsc") == 0 || strcmp(clk, "monotonic") == 0) && per_ns > 0 && over >= 0 &&
+        over < 10000);
 }
 
 int main(void) {

@@ -115,7 +115,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   uint64_t ops = j.churning ? j.n + j.arg : j.n;
-  printf("%s ns_per_op %.4f cpu_ns_per_op %.4f ops %llu sum %llu\n", argv[1], j.wall_ns / (double)ops,
-         j.cpu_ns / (double)ops, (unsigned long long)ops, (unsigned long long)j.sum);
+  printf("%s ns_per_op %.4f cpu_ns_per_op %.4f ops %llu sum %llu\n", argv[1],
+         j.wall_ns / (double)ops, j.cpu_ns / (double)ops, (unsigned long long)ops,
+         (unsigned long long)j.sum);
   return 0;
 }

@@ -19,7 +19,8 @@ int main(int argc, char **argv) {
     char path[256];
     snprintf(path, sizeof path, "%s", argv[i]);
     cJSON *node = root;
-    for (char *save = NULL, *k = strtok_r(path, ".", &save); k && node; k = strtok_r(NULL, ".", &save))
+    for (char *save = NULL, *k = strtok_r(path, ".", &save); k && node;
+         k = strtok_r(NULL, ".", &save))
       node = cJSON_GetObjectItemCaseSensitive(node, k);
     if (!node) return fprintf(stderr, "%s: no key %s\n", argv[1], argv[i]), 1;
   }

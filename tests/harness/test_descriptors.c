@@ -15,7 +15,8 @@ static void test_workloads(void) {
   int n = 0;
   for (const mmb_workload *w; (w = mmb_workload_at(n)) != NULL; n++) {
     CHECKF(w->name && w->family && w->description && w->params, "workload %d lacks a field", n);
-    for (int j = 0; j < n; j++) CHECKF(strcmp(mmb_workload_at(j)->name, w->name) != 0, "%s twice", w->name);
+    for (int j = 0; j < n; j++)
+      CHECKF(strcmp(mmb_workload_at(j)->name, w->name) != 0, "%s twice", w->name);
     CHECKF(w->min_threads >= 1 && (w->max_threads == 0 || w->max_threads >= w->min_threads),
            "%s: threads %d..%d", w->name, w->min_threads, w->max_threads);
     for (const mmb_param *p = w->params; p->name; p++) {
@@ -25,14 +26,16 @@ static void test_workloads(void) {
       if (p->type == MMB_P_ENUM) {
         long long k = 0;
         while (p->choices && p->choices[k]) k++;
-        CHECKF(p->def >= 0 && p->def < k, "%s: %s default index %lld of %lld", w->name, p->name, p->def, k);
+        CHECKF(p->def >= 0 && p->def < k, "%s: %s default index %lld of %lld", w->name, p->name,
+               p->def, k);
       }
       CHECKF(p->help && *p->help, "%s: %s has no help", w->name, p->name);
     }
     if (w->heap_growth_param) {
       int i = mmb_workload_param_index(w, w->heap_growth_param);
-      CHECKF(i >= 0 && w->params[i].type == MMB_P_INT, "%s: heap-growth parameter '%s' is not an integer parameter",
-             w->name, w->heap_growth_param);
+      CHECKF(i >= 0 && w->params[i].type == MMB_P_INT,
+             "%s: heap-growth parameter '%s' is not an integer parameter", w->name,
+             w->heap_growth_param);
       CHECKF(w->needs & MMB_CAP_GRAPH, "%s: a heap-growth parameter needs the graph API", w->name);
     }
   }
@@ -44,7 +47,8 @@ static void test_allocators(void) {
   for (int i = 0; mmb_allocators[i]; i++) {
     const mmb_allocator *a = mmb_allocators[i];
     CHECKF(mmb_allocator_find(a->name) == a, "%s not found by its name", a->name);
-    CHECKF(((a->caps & MMB_CAP_GRAPH) != 0) == (a->graph != NULL), "%s: graph cap and ops disagree", a->name);
+    CHECKF(((a->caps & MMB_CAP_GRAPH) != 0) == (a->graph != NULL), "%s: graph cap and ops disagree",
+           a->name);
     if (!a->graph || !a->graph->set_heap_growth || a->unavailable) continue;
     growth_hooks++;
     if (a->init && a->init() != 0) continue;

@@ -58,9 +58,12 @@ static uint64_t spawn_run(mmb_ctx *ctx, int tid) {
 }
 
 static const mmb_param no_params[] = {{0}};
-static const mmb_workload wl_spawner = {
-    .name = "test-spawner", .family = "test", .description = "threads started in the region",
-    .params = no_params, .min_threads = 1, .run = spawn_run};
+static const mmb_workload wl_spawner = {.name = "test-spawner",
+                                        .family = "test",
+                                        .description = "threads started in the region",
+                                        .params = no_params,
+                                        .min_threads = 1,
+                                        .run = spawn_run};
 
 /* ---- busy setup and verification, a short region ---- */
 static int busy_setup(mmb_ctx *ctx) {
@@ -78,10 +81,14 @@ static int busy_verify(mmb_ctx *ctx) {
   burn(150 * MS);
   return 0;
 }
-static const mmb_workload wl_busy_outside = {
-    .name = "test-busy-outside", .family = "test", .description = "CPU outside the region",
-    .params = no_params, .min_threads = 1, .setup = busy_setup, .run = short_run,
-    .verify = busy_verify};
+static const mmb_workload wl_busy_outside = {.name = "test-busy-outside",
+                                             .family = "test",
+                                             .description = "CPU outside the region",
+                                             .params = no_params,
+                                             .min_threads = 1,
+                                             .setup = busy_setup,
+                                             .run = short_run,
+                                             .verify = busy_verify};
 
 /* ---- memory: 64 MiB touched and unmapped in setup, `grow` MiB in the region ---- */
 static size_t grow_mib;
@@ -110,10 +117,15 @@ static void mem_teardown(mmb_ctx *ctx) {
   if (grown && grown != MAP_FAILED) munmap(grown, grow_mib << 20);
   grown = NULL;
 }
-static const mmb_workload wl_mem = {
-    .name = "test-mem", .family = "test", .description = "setup peak, region growth",
-    .params = no_params, .min_threads = 1, .max_threads = 1, .setup = mem_setup, .run = mem_run,
-    .teardown = mem_teardown};
+static const mmb_workload wl_mem = {.name = "test-mem",
+                                    .family = "test",
+                                    .description = "setup peak, region growth",
+                                    .params = no_params,
+                                    .min_threads = 1,
+                                    .max_threads = 1,
+                                    .setup = mem_setup,
+                                    .run = mem_run,
+                                    .teardown = mem_teardown};
 
 static int run_cell(const mmb_workload *w, int threads, const char *counters, mmb_record *rec) {
   mmb_cell_spec spec;
@@ -142,8 +154,8 @@ static void test_cpu(void) {
   /* 2 workers x 2 threads x 120 ms; the workers themselves only wait */
   CHECK(run_cell(&wl_spawner, 2, "hw", &r) == 0);
   double cpu = num(&r, "cpu_ns"), other = num(&r, "cpu_other_ns"), tc = num(&r, "task-clock");
-  printf("spawner: cpu_ns %.0f, cpu_other_ns %.0f, task-clock %.0f (4 x 120 ms started inside)\n", cpu,
-         other, tc);
+  printf("spawner: cpu_ns %.0f, cpu_other_ns %.0f, task-clock %.0f (4 x 120 ms started inside)\n",
+         cpu, other, tc);
   CHECKF(cpu >= 0.95 * 480 * MS && cpu < 1.3 * 480 * MS, "cpu_ns %.0f for 480 ms of CPU", cpu);
   CHECKF(other >= 0.95 * 480 * MS, "cpu_other_ns %.0f", other);
   if (tc >= 0) /* software counters may be denied: then the column is empty */
@@ -161,9 +173,11 @@ static void test_memory(void) {
   grow_mib = 1;
   CHECK(run_cell(&wl_mem, 1, "off", &r) == 0);
   double peak = num(&r, "peak_rss_kb"), base = num(&r, "base_rss_kb");
-  printf("memory, 1 MiB in the region after a 64 MiB setup peak: base %.0f KiB, peak %.0f KiB\n", base, peak);
+  printf("memory, 1 MiB in the region after a 64 MiB setup peak: base %.0f KiB, peak %.0f KiB\n",
+         base, peak);
   CHECKF(base > 0 && peak >= base, "base %.0f peak %.0f", base, peak);
-  CHECKF(peak - base >= 1000 && peak - base < 3 * 1024, "region growth %.0f KiB for 1 MiB", peak - base);
+  CHECKF(peak - base >= 1000 && peak - base < 3 * 1024, "region growth %.0f KiB for 1 MiB",
+         peak - base);
   CHECKF(peak < base + 32 * 1024, "peak %.0f KiB carries the setup's 64 MiB", peak);
   double rpl = num(&r, "rss_per_live");
   CHECKF(rpl >= 0.97 && rpl < 3.0, "rss_per_live %.3f for 1 MiB touched", rpl);
@@ -217,13 +231,15 @@ static void test_boehm_markers(void) {
   spec.notify_fd = -1;
   char err[256];
   mmb_pvals_defaults(spec.workload, &spec.params);
-  CHECK(mmb_params_parse(spec.workload, "depth=12;lived=12;iterations=2", &spec.params, err, sizeof err) == 0);
+  CHECK(mmb_params_parse(spec.workload, "depth=12;lived=12;iterations=2", &spec.params, err,
+                         sizeof err) == 0);
   mmb_record r;
   CHECK(mmb_cell_execute(&spec, &r) == 0 && strcmp(r.status, "ok") == 0);
   /* Left running: this thread and marker helpers; a 1-thread cell has none
    * (Boehm would start one per extra CPU). */
   int tasks = task_count();
-  printf("boehm: %d thread(s) after a 1-thread cell, cpu_other_ns %.0f\n", tasks, num(&r, "cpu_other_ns"));
+  printf("boehm: %d thread(s) after a 1-thread cell, cpu_other_ns %.0f\n", tasks,
+         num(&r, "cpu_other_ns"));
   CHECKF(tasks == 1, "%d threads: Boehm's markers were not limited to the cell's 1 thread", tasks);
   mmb_pvals_free(spec.workload, &spec.params);
 }

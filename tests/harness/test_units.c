@@ -22,7 +22,7 @@ static void test_stats(void) {
   CHECK(close_to(s.stddev, sqrt(2.5), 1e-12));
   CHECK(close_to(s.cv, sqrt(2.5) / 3, 1e-12));
   CHECK(s.ci_lo == 1 && s.ci_hi == 5); /* n < 6: [min, max] */
-  CHECK(s.ci_level == 0.9375);          /* ... which covers 1 - 2/2^5 */
+  CHECK(s.ci_level == 0.9375);         /* ... which covers 1 - 2/2^5 */
   double e[] = {7, 1};
   mmb_summarize(e, 2, &s);
   CHECK(s.median == 4);
@@ -63,8 +63,17 @@ static void test_stats(void) {
  * n = 9 the interval is [x(2), x(n-1)], covering 1 - 2 (1 + n) / 2^n. */
 static void test_ci_level(void) {
   CHECK(isnan(mmb_median_ci_level(0)) && isnan(mmb_median_ci_level(1)));
-  static const double want[] = {0, 0, 0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984375, 0.9921875,
-                                1 - 2 * 10.0 / 512, 1 - 2 * 11.0 / 1024};
+  static const double want[] = {0,
+                                0,
+                                0.5,
+                                0.75,
+                                0.875,
+                                0.9375,
+                                0.96875,
+                                0.984375,
+                                0.9921875,
+                                1 - 2 * 10.0 / 512,
+                                1 - 2 * 11.0 / 1024};
   for (size_t n = 2; n <= 10; n++)
     CHECKF(close_to(mmb_median_ci_level(n), want[n], 1e-12), "n=%zu: %g, want %g", n,
            mmb_median_ci_level(n), want[n]);
@@ -130,8 +139,10 @@ static void test_params(void) {
   mmb_params_format(&tw, &pv, text, sizeof text);
   CHECKF(strcmp(text, "size=4096;colour=red;file=/x.csv;n=1000") == 0, "%s", text);
   CHECK(mmb_params_parse(&tw, "size=0", &pv, err, sizeof err) != 0 && strstr(err, "1..1048576"));
-  CHECK(mmb_params_parse(&tw, "colour=blue", &pv, err, sizeof err) != 0 && strstr(err, "red|green"));
-  CHECK(mmb_params_parse(&tw, "shape=round", &pv, err, sizeof err) != 0 && strstr(err, "no parameter 'shape'"));
+  CHECK(mmb_params_parse(&tw, "colour=blue", &pv, err, sizeof err) != 0 &&
+        strstr(err, "red|green"));
+  CHECK(mmb_params_parse(&tw, "shape=round", &pv, err, sizeof err) != 0 &&
+        strstr(err, "no parameter 'shape'"));
   CHECK(mmb_params_parse(&tw, "size", &pv, err, sizeof err) != 0);
   mmb_pvals_scale(&tw, &pv, 0.25);
   CHECK(pv.v[3] == 250 && pv.v[0] == 4096); /* only work parameters scale */
@@ -160,7 +171,8 @@ static void test_record(void) {
   CHECK(mmb_record_decode(&d, "garbage") != 0);
   mmb_record_fail(&r, "crash", "signal %d", 11);
   mmb_record_encode(&r, line, sizeof line);
-  CHECK(mmb_record_decode(&d, line) == 0 && strcmp(d.status, "crash") == 0 && strcmp(d.reason, "signal 11") == 0);
+  CHECK(mmb_record_decode(&d, line) == 0 && strcmp(d.status, "crash") == 0 &&
+        strcmp(d.reason, "signal 11") == 0);
 }
 
 static void test_cli(void) {
@@ -174,9 +186,11 @@ static void test_cli(void) {
   CHECK(mmb_edit_distance("jemaloc", "jemalloc") == 1);
   mmb_alloc_spec spec;
   char err[512];
-  CHECK(mmb_alloc_spec_parse("glibc[MALLOC_ARENA_MAX=1;MALLOC_TOP_PAD_=0]", &spec, err, sizeof err) == 0);
+  CHECK(mmb_alloc_spec_parse("glibc[MALLOC_ARENA_MAX=1;MALLOC_TOP_PAD_=0]", &spec, err,
+                             sizeof err) == 0);
   CHECK(spec.nsettings == 2 && strcmp(spec.settings[0], "MALLOC_ARENA_MAX=1") == 0);
-  CHECK(mmb_alloc_spec_parse("jemaloc", &spec, err, sizeof err) != 0 && strstr(err, "did you mean 'jemalloc'"));
+  CHECK(mmb_alloc_spec_parse("jemaloc", &spec, err, sizeof err) != 0 &&
+        strstr(err, "did you mean 'jemalloc'"));
   CHECK(mmb_alloc_spec_parse("glibc[X", &spec, err, sizeof err) != 0);
   CHECK(mmb_alloc_spec_parse("glibc[1X=2]", &spec, err, sizeof err) == 0); /* digits are allowed */
   CHECK(mmb_alloc_spec_parse("glibc[A-B=2]", &spec, err, sizeof err) != 0);

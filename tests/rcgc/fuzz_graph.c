@@ -82,7 +82,8 @@ static int check(model *m) {
     m->seen[id] = 1;
     reached++;
     const mobj *mo = &m->obj[id];
-    if (obj_id(o, mo->nslots) != (uint64_t)id) fail("object identity", id, (long)obj_id(o, mo->nslots));
+    if (obj_id(o, mo->nslots) != (uint64_t)id)
+      fail("object identity", id, (long)obj_id(o, mo->nslots));
     for (unsigned s = 0; s < mo->nslots; s++) {
       mmb_obj *t = mmb_obj_get(o, s);
       if ((t == NULL) != (mo->edge[s] < 0)) fail("slot mismatch", id, s);

@@ -33,7 +33,7 @@ static void test_roots(void) {
   a = mk(2, 24, 1);
   b = mk(1, 40, 2);
   mmb_obj *c = mk(0, 100, 3);
-  mmb_gc_new(1, 8); /* garbage from the start */
+  mmb_gc_new(1, 8);               /* garbage from the start */
   ((mmb_obj **)(void *)a)[0] = c; /* stores need no barrier */
   mmb_gc_collect();
   CHECK(counts().reclaimed == 1 && counts().live == 3);
@@ -106,7 +106,8 @@ static void test_sizes(void) {
     int bad = 0;
     for (int i = 1; i < 600; i += 2) {
       size_t payload = (size_t)i * 7 + (i % 3 == 0 ? 3000 : 0);
-      if (!mmb_pattern_check(mmb_obj_payload(keep[i], 1), payload, (uint64_t)(i * 3 + round))) bad++;
+      if (!mmb_pattern_check(mmb_obj_payload(keep[i], 1), payload, (uint64_t)(i * 3 + round)))
+        bad++;
     }
     CHECK(bad == 0 && counts().live == 300);
   }
@@ -139,7 +140,8 @@ static void test_growth(void) {
   for (int i = 0; i < (40 << 20) / 64; i++) mmb_gc_new(1, 48);
   uint64_t n4 = counts().collections - c0;
   CHECKF(n4 >= 2 && n4 <= 3, "growth 4: %llu collections for 10x live", (unsigned long long)n4);
-  CHECK(mmb_gc_set_growth(0) == -22 && mmb_gc_set_growth(-1) == -22 && mmb_gc_set_min_bytes(-5) == -22);
+  CHECK(mmb_gc_set_growth(0) == -22 && mmb_gc_set_growth(-1) == -22 &&
+        mmb_gc_set_min_bytes(-5) == -22);
   CHECK(mmb_gc_growth() == 4.0);
   mmb_gc_remove_root(&live);
   mmb_gc_fini();
@@ -161,7 +163,8 @@ static void test_growth(void) {
 static int walk(mmb_obj *n, int d, uint64_t tag) {
   if (!n) return 1;
   int bad = !mmb_pattern_check(mmb_obj_payload(n, 2), 16, tag);
-  if (d > 0) bad += walk(mmb_obj_get(n, 0), d - 1, tag * 2) + walk(mmb_obj_get(n, 1), d - 1, tag * 2 + 1);
+  if (d > 0)
+    bad += walk(mmb_obj_get(n, 0), d - 1, tag * 2) + walk(mmb_obj_get(n, 1), d - 1, tag * 2 + 1);
   return bad;
 }
 static void build(mmb_obj *n, int d, uint64_t tag) {
@@ -203,8 +206,9 @@ static void test_threads(void) {
   CHECK(thread_bad[0] == 0 && thread_bad[1] == 0);
   mmb_gc_collect();
   mmb_graph_counts k = counts();
-  CHECKF(k.collections > 10 && k.live == 0 && k.reclaimed == k.allocated, "collections %llu live %llu",
-         (unsigned long long)k.collections, (unsigned long long)k.live);
+  CHECKF(k.collections > 10 && k.live == 0 && k.reclaimed == k.allocated,
+         "collections %llu live %llu", (unsigned long long)k.collections,
+         (unsigned long long)k.live);
   mmb_gc_thread_detach();
   mmb_gc_fini();
 }

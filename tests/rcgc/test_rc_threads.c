@@ -18,7 +18,7 @@
 #define EDGES 2
 #define HANDOFF 256
 
-static mmb_obj *table;           /* shared: slot i = node i */
+static mmb_obj *table;            /* shared: slot i = node i */
 static mmb_obj *handoff[HANDOFF]; /* shared objects, one reference per thread */
 static int bad[THREADS];
 

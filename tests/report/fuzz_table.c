@@ -11,12 +11,12 @@
 
 #include "table.h"
 
-#define REQUIRE(c)                                                                           \
-  do {                                                                                       \
-    if (!(c)) {                                                                              \
-      fprintf(stderr, "fuzz_table: %s:%d: %s\n", __FILE__, __LINE__, #c);                    \
-      abort();                                                                               \
-    }                                                                                        \
+#define REQUIRE(c)                                                                                 \
+  do {                                                                                             \
+    if (!(c)) {                                                                                    \
+      fprintf(stderr, "fuzz_table: %s:%d: %s\n", __FILE__, __LINE__, #c);                          \
+      abort();                                                                                     \
+    }                                                                                              \
   } while (0)
 
 static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
@@ -33,8 +33,10 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n
 static void append_field(char **buf, size_t *len, size_t *cap, const char *f) {
   append(buf, len, cap, "\"", 1);
   for (const char *p = f; *p; p++) {
-    if (*p == '"') append(buf, len, cap, "\"\"", 2);
-    else append(buf, len, cap, p, 1);
+    if (*p == '"')
+      append(buf, len, cap, "\"\"", 2);
+    else
+      append(buf, len, cap, p, 1);
   }
   append(buf, len, cap, "\"", 1);
 }

@@ -75,7 +75,7 @@ static void test_quoting(void) {
   CHECK(strcmp(mmb_table_get(t, 1, 1), "plain") == 0);
   double v;
   CHECK(mmb_table_num(t, 1, 2, &v) == 1 && v == 7); /* spaces around a number */
-  CHECK(mmb_table_line(t, 1) == 4);                  /* the quoted newline counts */
+  CHECK(mmb_table_line(t, 1) == 4);                 /* the quoted newline counts */
   mmb_table_free(t);
 }
 

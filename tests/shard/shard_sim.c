@@ -163,8 +163,8 @@ static int real_plan(char **argv, int argc) {
   double t2 = now_s();
   if (mmb_shard_map_from_plan(&plan, shards, &again, err, sizeof err) != 0)
     return fprintf(stderr, "split: %s\n", err), 2;
-  int same = m.ncells == again.ncells &&
-             memcmp(m.owner, again.owner, m.ncells * sizeof *m.owner) == 0;
+  int same =
+      m.ncells == again.ncells && memcmp(m.owner, again.owner, m.ncells * sizeof *m.owner) == 0;
   mmb_shard_map_free(&again);
   double t3 = now_s();
   char *pj = mmb_run_opts_to_json(&o);

@@ -11,8 +11,8 @@
  *             link written into a block already handed out);
  *   nomem     malloc returns NULL after a number of calls.
  * Each must be recorded as `corrupt` with a one-line reason wherever it can
- * be observed, by the verification repetition (cell spec verify = 1). It cannot be observed, and is not asked for, where a thread
- * never has two blocks live at once: cache-thrash (both faults) and
+ * be observed, by the verification repetition (cell spec verify = 1). It cannot be observed, and is
+ * not asked for, where a thread never has two blocks live at once: cache-thrash (both faults) and
  * cache-scratch (scribble; its overlap shows in the objects made in setup).
  * Fragmentation never reuses a freed block for a later size (no scribble),
  * nor does large at these sizes, which also make fewer calls than nomem

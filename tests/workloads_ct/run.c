@@ -173,7 +173,8 @@ static void check_figures(void) {
          "larson, one lifetime: remote_free_frac %.4f, expected just under 50/3000",
          r.remote_free_frac);
   r = ct_cell(&mmb_alloc_glibc, "cache-scratch", "reps=5;n=20", 2);
-  CHECKF(r.shared_line == 1, "cache-scratch under glibc: shared_line %.0f, expected 1", r.shared_line);
+  CHECKF(r.shared_line == 1, "cache-scratch under glibc: shared_line %.0f, expected 1",
+         r.shared_line);
   r = ct_cell(&line_alloc, "cache-scratch", "reps=5;n=20", 2);
   CHECKF(strcmp(r.status, "ok") == 0 && r.shared_line == 0,
          "cache-scratch, a line per block: %s, shared_line %.0f, expected ok and 0", r.status,

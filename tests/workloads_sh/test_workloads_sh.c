@@ -190,8 +190,14 @@ static const mmb_allocator alloc_dup = {
 };
 
 /* null: every request fails. */
-static void *null_malloc(size_t size) { (void)size; return NULL; }
-static void *null_aligned(size_t align, size_t size) { (void)align, (void)size; return NULL; }
+static void *null_malloc(size_t size) {
+  (void)size;
+  return NULL;
+}
+static void *null_aligned(size_t align, size_t size) {
+  (void)align, (void)size;
+  return NULL;
+}
 static void null_free(void *p, size_t size) { (void)p, (void)size; }
 
 static const mmb_allocator alloc_null = {
