@@ -443,9 +443,8 @@ static int cr_setup(mmb_ctx *ctx) {
  * in its place (churn-random, large). The loop is compiled once per common
  * case (dist and touch known constants, the allocator's entry points in a
  * local copy) so that the harness's own work per operation stays small. */
-static inline __attribute__((always_inline)) uint64_t window_loop(mmb_ctx *ctx, int tid,
-                                                                  uint64_t n_total,
-                                                                  const int dist, const int tc) {
+static inline __attribute__((always_inline)) uint64_t
+window_loop(mmb_ctx *ctx, int tid, uint64_t n_total, const int dist, const int tc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;
@@ -485,6 +484,8 @@ static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
   cstate *s = ctx->state;
   if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8)
     return window_loop(ctx, tid, n_total, D_UNIFORM, BLK_TOUCH_WORD8);
+  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_NONE)
+    return window_loop(ctx, tid, n_total, D_UNIFORM, MMB_TOUCH_NONE);
   return window_loop(ctx, tid, n_total, s->z.dist, ctx->touch);
 }
 
@@ -539,8 +540,8 @@ static int cb_setup(mmb_ctx *ctx) {
   return map_blocks(ctx, s, (size_t)ctx->p[CB_BATCH]);
 }
 
-static inline __attribute__((always_inline)) uint64_t cb_loop(mmb_ctx *ctx, int tid,
-                                                              const int lifo, const int tc) {
+static inline __attribute__((always_inline)) uint64_t cb_loop(mmb_ctx *ctx, int tid, const int lifo,
+                                                              const int tc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;
@@ -575,6 +576,8 @@ out:
 static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
   if (ctx->touch == MMB_TOUCH_WORD && ((cstate *)ctx->state)->z.min >= 8)
     return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8);
+  if (ctx->touch == MMB_TOUCH_NONE)
+    return lifo ? cb_loop(ctx, tid, 1, MMB_TOUCH_NONE) : cb_loop(ctx, tid, 0, MMB_TOUCH_NONE);
   return lifo ? cb_loop(ctx, tid, 1, ctx->touch) : cb_loop(ctx, tid, 0, ctx->touch);
 }
 

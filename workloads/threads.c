@@ -115,8 +115,7 @@ static int tl_setup(mmb_ctx *ctx) {
   return 0;
 }
 
-static inline __attribute__((always_inline)) uint64_t tl_loop(mmb_ctx *ctx, int tid,
-                                                              const int tc) {
+static inline __attribute__((always_inline)) uint64_t tl_loop(mmb_ctx *ctx, int tid, const int tc) {
   tl_state *s = ctx->state;
   tres *res = &s->r[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;
@@ -142,7 +141,9 @@ out:
 
 /* Compiled once more for the default touch: the harness's work stays small. */
 static uint64_t tl_run(mmb_ctx *ctx, int tid) {
-  if (ctx->touch == MMB_TOUCH_WORD && ctx->p[TL_SIZE] >= 8) return tl_loop(ctx, tid, BLK_TOUCH_WORD8);
+  if (ctx->touch == MMB_TOUCH_WORD && ctx->p[TL_SIZE] >= 8)
+    return tl_loop(ctx, tid, BLK_TOUCH_WORD8);
+  if (ctx->touch == MMB_TOUCH_NONE) return tl_loop(ctx, tid, MMB_TOUCH_NONE);
   return tl_loop(ctx, tid, ctx->touch);
 }
 
@@ -305,6 +306,8 @@ static inline __attribute__((always_inline)) void la_loop(lane *l, const int tc)
 static void la_ops(lane *l) {
   if (l->ctx->touch == MMB_TOUCH_WORD && l->min >= 8)
     la_loop(l, BLK_TOUCH_WORD8);
+  else if (l->ctx->touch == MMB_TOUCH_NONE)
+    la_loop(l, MMB_TOUCH_NONE);
   else
     la_loop(l, l->ctx->touch);
 }

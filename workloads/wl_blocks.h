@@ -218,7 +218,7 @@ static inline __attribute__((always_inline)) void blk_touch(int touch, void *p, 
   if ((__builtin_constant_p(touch) && touch == BLK_TOUCH_WORD8) ||
       __builtin_expect(touch == MMB_TOUCH_WORD && size >= 8, 1))
     put64(p, tag ^ BLK_WORD);
-  else
+  else if (touch != MMB_TOUCH_NONE)
     blk_touch_other(touch, p, size, tag);
 }
 
@@ -228,6 +228,7 @@ static inline __attribute__((always_inline)) int blk_intact(int touch, const voi
   if ((__builtin_constant_p(touch) && touch == BLK_TOUCH_WORD8) ||
       __builtin_expect(touch == MMB_TOUCH_WORD && size >= 8, 1))
     return get64(p) == (tag ^ BLK_WORD);
+  if (touch == MMB_TOUCH_NONE) return 1;
   return blk_intact_other(touch, p, size, tag);
 }
 
