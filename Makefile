@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 MMBENCH = $(BUILD)/mmbench
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps test-deps configure build bench bench-quick traces test test-main test-asan test-tsan \
+.PHONY: format-check all deps test-deps configure build bench bench-quick traces test test-main test-asan test-tsan \
         fuzz reproduce test-slurm bench-merge crosscheck clean
 
 all: build
@@ -44,6 +44,9 @@ traces: build
 # run of each fuzz target.
 test: test-deps
 	@$(MAKE) --no-print-directory test-main test-asan test-tsan fuzz
+
+format-check: test-deps
+	@scripts/format-check
 
 test-main: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)

@@ -35,7 +35,7 @@
 #define TLS __attribute__((tls_model("initial-exec"))) __thread
 
 typedef struct fl_heap {
-  void *head[FL_NCLASS];    /* free lists */
+  void *head[FL_NCLASS];     /* free lists */
   unsigned char *bump, *end; /* the current chunk */
 } fl_heap;
 
@@ -57,8 +57,8 @@ static inline size_t fl_class_size(unsigned c) {
 }
 
 static void *fl_map(size_t bytes) {
-  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  void *p =
+      mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return p == MAP_FAILED ? NULL : p;
 }
 

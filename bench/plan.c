@@ -483,14 +483,14 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
             scaled.v[i] = pv.v[i];
         }
       static const int one[] = {1};
-      const int *ths = nth_user                            ? th_user
-                       : w->program                        ? one
-                       : strcmp(w->family, "threads") == 0 ? th_mt
-                                                           : th_pre;
-      int nth = nth_user                            ? nth_user
-                : w->program                        ? 1
-                : strcmp(w->family, "threads") == 0 ? nth_mt
-                                                    : nth_pre;
+      const int *ths = nth_user                      ? th_user
+                       : w->program                  ? one
+                       : (w->flags & MMB_WF_SCALING) ? th_mt
+                                                     : th_pre;
+      int nth = nth_user                      ? nth_user
+                : w->program                  ? 1
+                : (w->flags & MMB_WF_SCALING) ? nth_mt
+                                              : nth_pre;
       int indep = w->uses_allocator && !w->uses_allocator(scaled.v);
       char why[512] = "";
       int chk = w->check ? w->check(scaled.v, scaled.s, why, sizeof why) : 0;

@@ -79,11 +79,21 @@ typedef struct al_thread {
 enum { AA_P_ALIGN, AA_P_LIVE, AA_P_N };
 
 static const mmb_param aa_params[] = {
-    {.name = "align", .def = 64, .min = 16, .max = 2 << 20,
+    {.name = "align",
+     .def = 64,
+     .min = 16,
+     .max = 2 << 20,
      .help = "alignment in bytes (power of two, 16 ... 2M)"},
-    {.name = "live", .def = 16 << 20, .min = 1, .max = 1LL << 36,
+    {.name = "live",
+     .def = 16 << 20,
+     .min = 1,
+     .max = 1LL << 36,
      .help = "bytes live per thread: live/(2.5*align) slots (4 .. a quarter of the pairs)"},
-    {.name = "n", .def = 1200000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 1200000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "aligned_alloc+free pairs at align<=4K (larger: n*512/align)"},
     {0},
 };
@@ -238,8 +248,8 @@ static int al_thread_reason(mmb_ctx *ctx, const char *w, int tid, const al_threa
   switch (t->bad) {
   case AL_NULL:
     if (align)
-      snprintf(ctx->reason, sizeof ctx->reason, "%s: thread %d: %s(%zu, %zu) returned NULL", w,
-               tid, call, align, t->bad_size);
+      snprintf(ctx->reason, sizeof ctx->reason, "%s: thread %d: %s(%zu, %zu) returned NULL", w, tid,
+               call, align, t->bad_size);
     else
       snprintf(ctx->reason, sizeof ctx->reason, "%s: thread %d: %s(%zu) returned NULL", w, tid,
                call, t->bad_size);
@@ -338,9 +348,16 @@ enum { ACC_P_VARIANT, ACC_P_N };
 #define ACC_BYTES (ACC_PAGES * 4096)
 
 static const mmb_param acc_params[] = {
-    {.name = "variant", .type = MMB_P_ENUM, .def = 0, .choices = acc_variants,
+    {.name = "variant",
+     .type = MMB_P_ENUM,
+     .def = 0,
+     .choices = acc_variants,
      .help = "8-byte accesses aligned | inside a line | across lines | across pages"},
-    {.name = "n", .def = 1000000000, .min = 8, .max = 1LL << 44, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 1000000000,
+     .min = 8,
+     .max = 1LL << 44,
+     .flags = MMB_PF_WORK,
      .help = "accesses in all, half loads, half stores (page-split: n/16)"},
     {0},
 };
@@ -493,12 +510,22 @@ enum { ST_4K, ST_STAGGERED, ST_MALLOC };
 enum { ST_P_VARIANT, ST_P_BLOCKS, ST_P_SIZE, ST_P_N };
 
 static const mmb_param st_params[] = {
-    {.name = "variant", .type = MMB_P_ENUM, .def = ST_4K, .choices = st_variants,
+    {.name = "variant",
+     .type = MMB_P_ENUM,
+     .def = ST_4K,
+     .choices = st_variants,
      .help = "blocks at stride 4096*k | 4096*k+64 | wherever malloc puts them"},
     {.name = "blocks", .def = 64, .min = 2, .max = 1 << 20, .help = "blocks per thread"},
-    {.name = "size", .def = 4096, .min = 64, .max = 1 << 20,
+    {.name = "size",
+     .def = 4096,
+     .min = 64,
+     .max = 1 << 20,
      .help = "bytes per block (multiple of 8; stride = size rounded up to 4096 [+64])"},
-    {.name = "n", .def = 200000000, .min = 1, .max = 1LL << 44, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 200000000,
+     .min = 1,
+     .max = 1LL << 44,
+     .flags = MMB_PF_WORK,
      .help = "block accesses (read-modify-write of one word) in all"},
     {0},
 };
@@ -681,22 +708,29 @@ enum { SL_PADDED, SL_REORDERED, SL_PACKED };
 enum { SL_P_VARIANT, SL_P_ELEMS, SL_P_PASSES };
 
 static const mmb_param sl_params[] = {
-    {.name = "variant", .type = MMB_P_ENUM, .def = SL_PADDED, .choices = sl_variants,
+    {.name = "variant",
+     .type = MMB_P_ENUM,
+     .def = SL_PADDED,
+     .choices = sl_variants,
      .help = "field order: padding-heavy (56 B) | largest first (40 B) | packed (33 B)"},
     {.name = "elems", .def = 1 << 20, .min = 1, .max = 1 << 28, .help = "array elements"},
-    {.name = "passes", .def = 60, .min = 1, .max = 1LL << 30, .flags = MMB_PF_WORK,
+    {.name = "passes",
+     .def = 60,
+     .min = 1,
+     .max = 1LL << 30,
+     .flags = MMB_PF_WORK,
      .help = "traversals of the whole array"},
     {0},
 };
 
-#define SL_FIELDS_PADDED                                                                     \
-  uint8_t flag;                                                                              \
-  uint64_t a;                                                                                \
-  uint8_t kind;                                                                              \
-  uint64_t b;                                                                                \
-  uint16_t count;                                                                            \
-  uint64_t c;                                                                                \
-  uint8_t mark;                                                                              \
+#define SL_FIELDS_PADDED                                                                           \
+  uint8_t flag;                                                                                    \
+  uint64_t a;                                                                                      \
+  uint8_t kind;                                                                                    \
+  uint64_t b;                                                                                      \
+  uint16_t count;                                                                                  \
+  uint64_t c;                                                                                      \
+  uint8_t mark;                                                                                    \
   uint32_t val;
 
 typedef struct sl_padded {
@@ -725,34 +759,34 @@ typedef struct sl_state {
 static const size_t sl_sizes[] = {sizeof(sl_padded), sizeof(sl_reordered), sizeof(sl_packed)};
 
 /* Field values of element i (and val before any pass). */
-#define SL_INIT(e, h)                                                                        \
-  do {                                                                                       \
-    (e)->a = (h);                                                                            \
-    (e)->b = mmb_rotl((h), 17);                                                              \
-    (e)->c = ~(h);                                                                           \
-    (e)->val = (uint32_t)((h) >> 32);                                                        \
-    (e)->count = (uint16_t)((h) >> 16);                                                      \
-    (e)->flag = (uint8_t)((h) >> 8);                                                         \
-    (e)->kind = (uint8_t)((h) >> 24);                                                        \
-    (e)->mark = (uint8_t)((h) >> 56);                                                        \
+#define SL_INIT(e, h)                                                                              \
+  do {                                                                                             \
+    (e)->a = (h);                                                                                  \
+    (e)->b = mmb_rotl((h), 17);                                                                    \
+    (e)->c = ~(h);                                                                                 \
+    (e)->val = (uint32_t)((h) >> 32);                                                              \
+    (e)->count = (uint16_t)((h) >> 16);                                                            \
+    (e)->flag = (uint8_t)((h) >> 8);                                                               \
+    (e)->kind = (uint8_t)((h) >> 24);                                                              \
+    (e)->mark = (uint8_t)((h) >> 56);                                                              \
   } while (0)
 
-#define SL_CHECK(e, h, passes)                                                               \
-  ((e)->a == (h) && (e)->b == mmb_rotl((h), 17) && (e)->c == ~(h) &&                         \
-   (e)->val == (uint32_t)((uint32_t)((h) >> 32) + (uint32_t)(passes) * (uint8_t)((h) >> 8)) && \
-   (e)->count == (uint16_t)((h) >> 16) && (e)->flag == (uint8_t)((h) >> 8) &&                 \
+#define SL_CHECK(e, h, passes)                                                                     \
+  ((e)->a == (h) && (e)->b == mmb_rotl((h), 17) && (e)->c == ~(h) &&                               \
+   (e)->val == (uint32_t)((uint32_t)((h) >> 32) + (uint32_t)(passes) * (uint8_t)((h) >> 8)) &&     \
+   (e)->count == (uint16_t)((h) >> 16) && (e)->flag == (uint8_t)((h) >> 8) &&                      \
    (e)->kind == (uint8_t)((h) >> 24) && (e)->mark == (uint8_t)((h) >> 56))
 
 /* One traversal of [lo, hi): every field read, val updated. */
-#define SL_PASS_FN(T)                                                                        \
-  static NOINLINE uint64_t sl_pass_##T(T *e, uint64_t lo, uint64_t hi) {                     \
-    uint64_t s = 0;                                                                          \
-    for (uint64_t i = lo; i < hi; i++) {                                                     \
-      T *x = &e[i];                                                                          \
-      s += x->a + x->b * x->kind + (x->c ^ x->count) + x->flag + x->mark + x->val;           \
-      x->val += x->flag;                                                                     \
-    }                                                                                        \
-    return s;                                                                                \
+#define SL_PASS_FN(T)                                                                              \
+  static NOINLINE uint64_t sl_pass_##T(T *e, uint64_t lo, uint64_t hi) {                           \
+    uint64_t s = 0;                                                                                \
+    for (uint64_t i = lo; i < hi; i++) {                                                           \
+      T *x = &e[i];                                                                                \
+      s += x->a + x->b * x->kind + (x->c ^ x->count) + x->flag + x->mark + x->val;                 \
+      x->val += x->flag;                                                                           \
+    }                                                                                              \
+    return s;                                                                                      \
   }
 SL_PASS_FN(sl_padded)
 SL_PASS_FN(sl_reordered)

@@ -9,7 +9,11 @@
  * null: no allocator calls; ns/op is the harness's cost per operation
  * ------------------------------------------------------------------------- */
 static const mmb_param null_params[] = {
-    {.name = "n", .def = 50000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 50000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "operations (each a PRNG step mixed into the checksum)"},
     {0},
 };
@@ -62,7 +66,11 @@ static const mmb_workload wl_null = {
  * ------------------------------------------------------------------------- */
 static const mmb_param mf_params[] = {
     {.name = "size", .def = 64, .min = 1, .max = 1LL << 30, .help = "bytes per block"},
-    {.name = "n", .def = 10000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 10000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "malloc/free pairs (split over the threads)"},
     MMB_PARAM_TOUCH,
     {0},
@@ -152,17 +160,32 @@ enum { RG_ALLOC, RG_RAW };
 enum { RG_P_VARIANT, RG_P_SIZE, RG_P_N, RG_P_ROUNDS };
 
 static const mmb_param region_params[] = {
-    {.name = "variant", .type = MMB_P_ENUM, .def = RG_ALLOC, .choices = region_variants,
+    {.name = "variant",
+     .type = MMB_P_ENUM,
+     .def = RG_ALLOC,
+     .choices = region_variants,
      .help = "alloc: through the allocator | raw: bump through a preallocated buffer (the limit)"},
-    {.name = "size", .def = 32, .min = 8, .max = 1 << 20, .help = "bytes per object (multiple of 8)"},
-    {.name = "n", .def = 65536, .min = 1, .max = 1 << 26, .help = "objects per round (all live at its end)"},
-    {.name = "rounds", .def = 2000, .min = 1, .max = 1LL << 30, .flags = MMB_PF_WORK,
+    {.name = "size",
+     .def = 32,
+     .min = 8,
+     .max = 1 << 20,
+     .help = "bytes per object (multiple of 8)"},
+    {.name = "n",
+     .def = 65536,
+     .min = 1,
+     .max = 1 << 26,
+     .help = "objects per round (all live at its end)"},
+    {.name = "rounds",
+     .def = 2000,
+     .min = 1,
+     .max = 1LL << 30,
+     .flags = MMB_PF_WORK,
      .help = "rounds of allocate-all / release-all"},
     {0},
 };
 
 typedef struct region_state {
-  void **ptrs;      /* the round's objects (made in setup) */
+  void **ptrs;        /* the round's objects (made in setup) */
   unsigned char *buf; /* variant=raw: the bump buffer */
   uint64_t sum;
   int bad;
@@ -174,7 +197,8 @@ static int region_setup(mmb_ctx *ctx) {
   ctx->state = s;
   size_t n = (size_t)ctx->p[RG_P_N], size = (size_t)ctx->p[RG_P_SIZE];
   if (size % 8) {
-    snprintf(ctx->reason, sizeof ctx->reason, "region: size must be a multiple of 8, not %zu", size);
+    snprintf(ctx->reason, sizeof ctx->reason, "region: size must be a multiple of 8, not %zu",
+             size);
     return -1;
   }
   s->ptrs = malloc(n * sizeof *s->ptrs);
@@ -227,13 +251,15 @@ static uint64_t region_run(mmb_ctx *ctx, int tid) {
 static int region_verify(mmb_ctx *ctx) {
   region_state *s = ctx->state;
   if (s->bad) {
-    snprintf(ctx->reason, sizeof ctx->reason, "region: malloc(%lld) returned NULL", ctx->p[RG_P_SIZE]);
+    snprintf(ctx->reason, sizeof ctx->reason, "region: malloc(%lld) returned NULL",
+             ctx->p[RG_P_SIZE]);
     return -1;
   }
   uint64_t n = (uint64_t)ctx->p[RG_P_N], rounds = (uint64_t)ctx->p[RG_P_ROUNDS], want = 0;
   for (uint64_t r = 0; r < rounds; r++) want += 3 * r + 0 + n / 2 + (n - 1);
   if (s->sum != want) {
-    snprintf(ctx->reason, sizeof ctx->reason, "region: objects did not keep their words (sum %llu, want %llu)",
+    snprintf(ctx->reason, sizeof ctx->reason,
+             "region: objects did not keep their words (sum %llu, want %llu)",
              (unsigned long long)s->sum, (unsigned long long)want);
     return -1;
   }
@@ -259,7 +285,8 @@ static uint64_t region_deferred(const long long *p, int threads) {
 static const mmb_workload wl_region = {
     .name = "region",
     .family = "basic",
-    .description = "allocate n objects, write a word in each, release all (reset where the allocator has one, else free each); raw = the bump-pointer limit",
+    .description = "allocate n objects, write a word in each, release all (reset where the "
+                   "allocator has one, else free each); raw = the bump-pointer limit",
     .follows = "Berger, Zorn & McKinley, OOPSLA 2002 (regions)",
     .params = region_params,
     .min_threads = 1,

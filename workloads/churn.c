@@ -443,9 +443,8 @@ static int cr_setup(mmb_ctx *ctx) {
  * in its place (churn-random, large). The loop is compiled once per common
  * case (dist and touch known constants, the allocator's entry points in a
  * local copy) so that the harness's own work per operation stays small. */
-static inline __attribute__((always_inline)) uint64_t window_loop(mmb_ctx *ctx, int tid,
-                                                                  uint64_t n_total,
-                                                                  const int dist, const int tc) {
+static inline __attribute__((always_inline)) uint64_t
+window_loop(mmb_ctx *ctx, int tid, uint64_t n_total, const int dist, const int tc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;
@@ -541,8 +540,8 @@ static int cb_setup(mmb_ctx *ctx) {
   return map_blocks(ctx, s, (size_t)ctx->p[CB_BATCH]);
 }
 
-static inline __attribute__((always_inline)) uint64_t cb_loop(mmb_ctx *ctx, int tid,
-                                                              const int lifo, const int tc) {
+static inline __attribute__((always_inline)) uint64_t cb_loop(mmb_ctx *ctx, int tid, const int lifo,
+                                                              const int tc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;

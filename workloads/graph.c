@@ -218,8 +218,10 @@ static void temp_tree(tree_ctx *tc, int d, int bottom_up) {
     root = make_tree(tc, d, 1);
   } else {
     root = g->new_obj(2, tc->payload);
-    if (root) populate(tc, root, d, 1);
-    else oom(tc->pt);
+    if (root)
+      populate(tc, root, d, 1);
+    else
+      oom(tc->pt);
   }
   if (root) tc->pt->sum = mmb_mix(tc->pt->sum, walk_tree(tc, root, d, 1) ^ tc->tree);
   g->remove_root(&root);
@@ -242,13 +244,15 @@ static int bt_setup(mmb_ctx *ctx) {
   if (st->lived) populate(&tc, st->lived, st->lived_depth, 1);
   st->array = g->new_obj(0, st->array_len * 8);
   if (!st->lived || !st->array || st->setup_pt.bad) {
-    snprintf(ctx->reason, sizeof ctx->reason, "building the long-lived data failed: %s", strerror(errno));
+    snprintf(ctx->reason, sizeof ctx->reason, "building the long-lived data failed: %s",
+             strerror(errno));
     return -1;
   }
   mmb_pattern_fill(mmb_obj_payload(st->array, 0), st->array_len * 8, TREE_LIVED ^ 0xa77a7);
   uint64_t node = mmb_obj_bytes(2, st->payload);
   ctx->live_bytes = (tree_nodes(st->lived_depth) + tree_nodes(st->depth + 1) +
-                     (uint64_t)(ctx->threads - 1) * tree_nodes(st->depth)) * node +
+                     (uint64_t)(ctx->threads - 1) * tree_nodes(st->depth)) *
+                        node +
                     mmb_obj_bytes(0, st->array_len * 8);
   return 0;
 }
@@ -259,8 +263,8 @@ static int hs_setup(mmb_ctx *ctx) {
   if (g->set_heap_growth) {
     int rc = g->set_heap_growth((double)ctx->p[BT_GROWTH] / 100.0);
     if (rc != 0) {
-      snprintf(ctx->reason, sizeof ctx->reason, "heap growth %lld%% refused: %s",
-               ctx->p[BT_GROWTH], strerror(-rc));
+      snprintf(ctx->reason, sizeof ctx->reason, "heap growth %lld%% refused: %s", ctx->p[BT_GROWTH],
+               strerror(-rc));
       return -1;
     }
   }
@@ -344,7 +348,8 @@ static const mmb_param hs_params[] = {
 static const mmb_workload wl_binary_trees = {
     .name = "binary-trees",
     .family = "graph",
-    .description = "GCBench: long-lived tree + array live while trees of depth 4..D are built and dropped",
+    .description =
+        "GCBench: long-lived tree + array live while trees of depth 4..D are built and dropped",
     .follows = "GCBench (Ellis, Kovac, Boehm)",
     .params = bt_params,
     .needs = MMB_CAP_GRAPH,
@@ -420,13 +425,13 @@ static int cy_setup(mmb_ctx *ctx) {
       return snprintf(ctx->reason, sizeof ctx->reason, "new_obj failed: %s", strerror(errno)), -1;
   }
   uint64_t node = mmb_obj_bytes(1, st->payload);
-  ctx->live_bytes = (kept + (uint64_t)ctx->threads) * st->ring * node +
-                    kept * sizeof(mmb_obj *);
+  ctx->live_bytes = (kept + (uint64_t)ctx->threads) * st->ring * node + kept * sizeof(mmb_obj *);
   return 0;
 }
 
 /* Walk ring from first: k nodes, each payload checked, back to first. */
-static uint64_t walk_ring(per_thread *pt, mmb_obj *first, unsigned k, size_t payload, uint64_t ring) {
+static uint64_t walk_ring(per_thread *pt, mmb_obj *first, unsigned k, size_t payload,
+                          uint64_t ring) {
   uint64_t s = 0;
   mmb_obj *n = first;
   for (unsigned j = 0; j < k; j++) {
@@ -521,7 +526,8 @@ static int cy_verify(mmb_ctx *ctx) {
   mmb_graph_counts c;
   g->counts(&c);
   uint64_t garbage = (st->rings - kept) * st->ring;
-  if ((g->flags & MMB_GRAPH_CYCLES) && !(g->flags & MMB_GRAPH_CONSERVATIVE) && c.reclaimed != garbage) {
+  if ((g->flags & MMB_GRAPH_CYCLES) && !(g->flags & MMB_GRAPH_CONSERVATIVE) &&
+      c.reclaimed != garbage) {
     snprintf(ctx->reason, sizeof ctx->reason, "reclaimed %llu objects, expected %llu",
              (unsigned long long)c.reclaimed, (unsigned long long)garbage);
     return -1;
@@ -617,7 +623,8 @@ static int lc_push(const struct mmb_graph_ops *g, queue *q, int tid, size_t payl
   return 0;
 }
 
-static uint64_t lc_pop(const struct mmb_graph_ops *g, per_thread *pt, queue *q, int tid, size_t payload) {
+static uint64_t lc_pop(const struct mmb_graph_ops *g, per_thread *pt, queue *q, int tid,
+                       size_t payload) {
   mmb_obj *old = q->head;
   uint64_t w = check(pt, old, 1, payload, lc_tag(tid, q->first_seq++));
   q->head = mmb_obj_take(old, 0);
@@ -880,8 +887,10 @@ static const mmb_param sg_params[] = {
     {"edges", MMB_P_INT, 4, 1, 64, NULL, NULL, 0, "out-edges per node (random targets)"},
     {"walks", MMB_P_INT, 400000, 1, 1ll << 40, NULL, NULL, MMB_PF_WORK,
      "random walks in all (split over threads)"},
-    {"steps", MMB_P_INT, 16, 1, 1 << 20, NULL, NULL, 0, "nodes visited (retained, released) per walk"},
-    {"payload", MMB_P_INT, 32, 8, 4096, NULL, NULL, 0, "payload bytes per node (first word: its index)"},
+    {"steps", MMB_P_INT, 16, 1, 1 << 20, NULL, NULL, 0,
+     "nodes visited (retained, released) per walk"},
+    {"payload", MMB_P_INT, 32, 8, 4096, NULL, NULL, 0,
+     "payload bytes per node (first word: its index)"},
     {"record", MMB_P_INT, 4, 0, 1 << 20, NULL, NULL, 0,
      "every record-th step allocates a private record pointing at the node (0 = never)"},
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
@@ -890,7 +899,8 @@ static const mmb_param sg_params[] = {
 static const mmb_workload wl_shared_graph = {
     .name = "shared-graph",
     .family = "graph",
-    .description = "threads walk a shared read-mostly graph, retaining and releasing every node visited",
+    .description =
+        "threads walk a shared read-mostly graph, retaining and releasing every node visited",
     .follows = "",
     .params = sg_params,
     .needs = MMB_CAP_GRAPH,

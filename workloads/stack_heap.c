@@ -69,12 +69,12 @@ static uint64_t sh_base(size_t words) {
 typedef struct sh_thread {
   const mmb_allocator *alloc;
   size_t bytes, words;
-  uint64_t base;    /* sh_base(words) */
-  uint64_t *reuse;  /* scratch: the reused buffer */
-  uint64_t sum;     /* sum of every value computed */
+  uint64_t base;   /* sh_base(words) */
+  uint64_t *reuse; /* scratch: the reused buffer */
+  uint64_t sum;    /* sum of every value computed */
   uint64_t ops;
-  int bad;          /* SH_* */
-  uint64_t bad_at;  /* call / descent index of the failure */
+  int bad;         /* SH_* */
+  uint64_t bad_at; /* call / descent index of the failure */
 } sh_thread;
 
 static uint64_t sh_split(uint64_t total, int tid, int threads) {
@@ -96,11 +96,21 @@ enum { SC_STACK, SC_VLA, SC_HEAP, SC_REUSE };
 enum { SC_P_VARIANT, SC_P_SIZE, SC_P_N };
 
 static const mmb_param scratch_params[] = {
-    {.name = "variant", .type = MMB_P_ENUM, .def = SC_HEAP, .choices = scratch_variants,
+    {.name = "variant",
+     .type = MMB_P_ENUM,
+     .def = SC_HEAP,
+     .choices = scratch_variants,
      .help = "stack array | VLA | malloc+free per call | one heap buffer reused"},
-    {.name = "size", .def = 256, .min = 16, .max = 65536,
+    {.name = "size",
+     .def = 256,
+     .min = 16,
+     .max = 65536,
      .help = "scratch bytes S per call (multiple of 8)"},
-    {.name = "n", .def = 32000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 32000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "calls at S<=64 (S>64: n*64/S calls, same bytes)"},
     {0},
 };
@@ -121,14 +131,13 @@ typedef struct scratch_state {
  * span 16 pages, which changes what is measured at small S (frame set-up,
  * probes under -fstack-clash-protection, the pages and lines the frame
  * covers). This is what C code does: `char buf[N]` with a constant N. */
-#define SH_POW2_SIZES(X)                                                                     \
-  X(16) X(32) X(64) X(128) X(256) X(512) X(1024) X(2048) X(4096) X(8192) X(16384) X(32768)    \
-  X(65536)
+#define SH_POW2_SIZES(X)                                                                           \
+  X(16) X(32) X(64) X(128) X(256) X(512) X(1024) X(2048) X(4096) X(8192) X(16384) X(32768) X(65536)
 
-#define SCRATCH_STACK_FN(N)                                                                  \
-  static NOINLINE uint64_t scratch_stack_##N(sh_thread *t, uint64_t x) {                     \
-    uint64_t buf[(N) / 8];                                                                   \
-    return sh_work(buf, t->words, x);                                                        \
+#define SCRATCH_STACK_FN(N)                                                                        \
+  static NOINLINE uint64_t scratch_stack_##N(sh_thread *t, uint64_t x) {                           \
+    uint64_t buf[(N) / 8];                                                                         \
+    return sh_work(buf, t->words, x);                                                              \
   }
 SH_POW2_SIZES(SCRATCH_STACK_FN)
 
@@ -137,8 +146,7 @@ static const struct {
   scratch_fn fn;
 } scratch_stack_fns[] = {
 #define SCRATCH_STACK_ENTRY(N) {(N), scratch_stack_##N},
-    SH_POW2_SIZES(SCRATCH_STACK_ENTRY)
-};
+    SH_POW2_SIZES(SCRATCH_STACK_ENTRY)};
 
 static NOINLINE uint64_t scratch_vla(sh_thread *t, uint64_t x) {
   uint64_t buf[t->words]; /* stack pointer moved by a runtime amount */
@@ -237,8 +245,8 @@ static int sh_report(mmb_ctx *ctx, const sh_thread *ts, const char *what) {
     const sh_thread *t = &ts[i];
     if (t->bad) {
       if (t->bad == SH_NULL)
-        snprintf(ctx->reason, sizeof ctx->reason, "%s: thread %d: malloc(%zu) returned NULL",
-                 what, i, t->bytes);
+        snprintf(ctx->reason, sizeof ctx->reason, "%s: thread %d: malloc(%zu) returned NULL", what,
+                 i, t->bytes);
       else
         snprintf(ctx->reason, sizeof ctx->reason, "%s: thread %d, step %llu: %s", what, i,
                  (unsigned long long)t->bad_at, sh_bad_text[t->bad]);
@@ -301,13 +309,26 @@ enum { RC_STACK, RC_HEAP, RC_FRAMES };
 enum { RC_P_VARIANT, RC_P_FRAME, RC_P_DEPTH, RC_P_N };
 
 static const mmb_param rec_params[] = {
-    {.name = "variant", .type = MMB_P_ENUM, .def = RC_HEAP, .choices = rec_variants,
+    {.name = "variant",
+     .type = MMB_P_ENUM,
+     .def = RC_HEAP,
+     .choices = rec_variants,
      .help = "C stack | heap explicit stack grown by doubling | one heap block per frame"},
-    {.name = "frame", .def = 256, .min = 16, .max = 16384,
+    {.name = "frame",
+     .def = 256,
+     .min = 16,
+     .max = 16384,
      .help = "bytes of data per frame (power of two)"},
-    {.name = "depth", .def = 1024, .min = 1, .max = 1 << 20,
+    {.name = "depth",
+     .def = 1024,
+     .min = 1,
+     .max = 1 << 20,
      .help = "frames per descent (limited by the thread stack size)"},
-    {.name = "n", .def = 8000000, .min = 1, .max = 1LL << 40, .flags = MMB_PF_WORK,
+    {.name = "n",
+     .def = 8000000,
+     .min = 1,
+     .max = 1LL << 40,
+     .flags = MMB_PF_WORK,
      .help = "frames pushed in all at frame<=256 (larger: n*256/frame); n/depth descents"},
     {0},
 };
@@ -322,18 +343,18 @@ typedef struct rec_state {
 /* Stack variant: frames of exactly N bytes (see scratch for why there is one
  * function per size). Each level fills its frame, recurses, then checks and
  * sums its frame on the way back, so every frame stays live below it. */
-#define REC_POW2_SIZES(X)                                                                    \
+#define REC_POW2_SIZES(X)                                                                          \
   X(16) X(32) X(64) X(128) X(256) X(512) X(1024) X(2048) X(4096) X(8192) X(16384)
 
-#define REC_STACK_FN(N)                                                                      \
-  static NOINLINE uint64_t rec_stack_##N(sh_thread *t, uint64_t x, uint64_t left) {          \
-    uint64_t frame[(N) / 8];                                                                 \
-    sh_fill(frame, t->words, x);                                                             \
-    mmb_escape(frame);                                                                       \
-    uint64_t below = left > 1 ? rec_stack_##N(t, x + SH_GOLD, left - 1) : 0;                 \
-    uint64_t s = sh_sum(frame, t->words);                                                    \
-    if (s != t->words * x + t->base) t->bad = SH_MISMATCH;                                   \
-    return below + s;                                                                        \
+#define REC_STACK_FN(N)                                                                            \
+  static NOINLINE uint64_t rec_stack_##N(sh_thread *t, uint64_t x, uint64_t left) {                \
+    uint64_t frame[(N) / 8];                                                                       \
+    sh_fill(frame, t->words, x);                                                                   \
+    mmb_escape(frame);                                                                             \
+    uint64_t below = left > 1 ? rec_stack_##N(t, x + SH_GOLD, left - 1) : 0;                       \
+    uint64_t s = sh_sum(frame, t->words);                                                          \
+    if (s != t->words * x + t->base) t->bad = SH_MISMATCH;                                         \
+    return below + s;                                                                              \
   }
 REC_POW2_SIZES(REC_STACK_FN)
 
@@ -342,8 +363,7 @@ static const struct {
   uint64_t (*fn)(sh_thread *t, uint64_t x, uint64_t left);
 } rec_stack_fns[] = {
 #define REC_STACK_ENTRY(N) {(N), rec_stack_##N},
-    REC_POW2_SIZES(REC_STACK_ENTRY)
-};
+    REC_POW2_SIZES(REC_STACK_ENTRY)};
 
 /* Frames variant: the same recursion, each frame's data in its own block. */
 static NOINLINE uint64_t rec_frames(sh_thread *t, uint64_t x, uint64_t left) {

@@ -93,7 +93,9 @@ static inline unsigned char *mmb_tv_put(unsigned char *p, uint64_t v) {
   *p++ = (unsigned char)v;
   return p;
 }
-static inline uint64_t mmb_tv_zig(int64_t v) { return ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63)); }
+static inline uint64_t mmb_tv_zig(int64_t v) {
+  return ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63));
+}
 static inline int64_t mmb_tv_unzig(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
 
 /* ---------------------------------------------------------------------------

@@ -205,8 +205,8 @@ static __attribute__((noinline, cold)) void blk_touch_other(int touch, void *p, 
     b[0] = (unsigned char)(tag ^ BLK_WORD);
 }
 
-static __attribute__((noinline, cold)) int blk_intact_other(int touch, const void *p,
-                                                            size_t size, uint64_t tag) {
+static __attribute__((noinline, cold)) int blk_intact_other(int touch, const void *p, size_t size,
+                                                            uint64_t tag) {
   const unsigned char *b = p;
   if (touch == MMB_TOUCH_NONE) return 1;
   if (touch == MMB_TOUCH_VERIFY) return blk_check(p, size, tag);
@@ -268,9 +268,8 @@ static inline __attribute__((always_inline)) int blk_free(int touch, const mmb_a
 }
 
 /* blk_new into *v: 0, or -1 (v->p = NULL). */
-static inline __attribute__((always_inline)) int blk_alloc(int touch, const mmb_allocator *a,
-                                                           fault *f, blk *v, size_t size,
-                                                           uint64_t tag) {
+static inline __attribute__((always_inline)) int
+blk_alloc(int touch, const mmb_allocator *a, fault *f, blk *v, size_t size, uint64_t tag) {
   *v = (blk){blk_new(touch, a, f, size, tag), tag, size};
   return v->p ? 0 : -1;
 }
@@ -301,6 +300,36 @@ static inline int blk_check_all(int touch, const blk *b, size_t n, fault *f, uin
 static inline void blk_free_all(const mmb_allocator *a, blk *b, size_t n) {
   for (size_t j = 0; b && j < n; j++)
     if (b[j].p) a->free(b[j].p, b[j].size);
+}
+
+/* ---------------------------------------------------------------------------
+ * Per-thread results of the threads family (threads.c, threads_sharing.c)
+ * ------------------------------------------------------------------------- */
+/* Per-thread results: written by their thread only, on separate lines. */
+typedef struct tres {
+  uint64_t sum;
+  uint64_t peak;
+  fault f;
+} __attribute__((aligned(128))) tres;
+
+static inline tres *tres_new(int threads) {
+  tres *r = aligned_alloc(128, sizeof(tres) * (size_t)threads);
+  if (r) memset(r, 0, sizeof(tres) * (size_t)threads);
+  return r;
+}
+
+/* Checksum and live bytes from per-thread results; -1 on a fault. */
+static inline int tres_verify(mmb_ctx *ctx, const tres *r, int n, const char *who) {
+  uint64_t h = 0, live = 0;
+  for (int i = 0; i < n; i++)
+    if (fault_reason(&r[i].f, who, i, ctx->reason, sizeof ctx->reason)) return -1;
+  for (int i = 0; i < n; i++) {
+    h += r[i].sum; /* sums of mmb_mix terms add up */
+    live += r[i].peak;
+  }
+  ctx->checksum = h;
+  ctx->live_bytes = live;
+  return 0;
 }
 
 #endif

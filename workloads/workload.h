@@ -29,15 +29,16 @@ enum {
 enum {
   MMB_WF_THROUGHPUT = 1u << 0, /* figures read as operations per second, not ns/op */
   MMB_WF_FLOOR = 1u << 1,      /* has a floor: also runs under the `floor` allocator */
+  MMB_WF_SCALING = 1u << 2,    /* presets run it at their multi-thread counts (1,2,4) */
 };
 
 typedef struct mmb_param {
   const char *name;
   mmb_param_type type;
-  long long def, min, max;      /* INT: default and range; ENUM: default index */
-  const char *const *choices;   /* ENUM: NULL-terminated names */
-  const char *def_str;          /* STR: default ("" allowed) */
-  unsigned flags;               /* MMB_PF_* */
+  long long def, min, max;    /* INT: default and range; ENUM: default index */
+  const char *const *choices; /* ENUM: NULL-terminated names */
+  const char *def_str;        /* STR: default ("" allowed) */
+  unsigned flags;             /* MMB_PF_* */
   const char *help;
 } mmb_param;
 
@@ -46,17 +47,19 @@ typedef struct mmb_param {
  * parameter table with MMB_PARAM_TOUCH (parsing, checks and help come from
  * the table as for any parameter); the harness sets ctx->touch from it. */
 enum {
-  MMB_TOUCH_WORD = 0, /* write the first word at allocation, read it before free */
-  MMB_TOUCH_FULL = 1, /* write every byte at allocation, read the first word */
-  MMB_TOUCH_NONE = 2, /* no access: the allocator's calls alone */
+  MMB_TOUCH_WORD = 0,   /* write the first word at allocation, read it before free */
+  MMB_TOUCH_FULL = 1,   /* write every byte at allocation, read the first word */
+  MMB_TOUCH_NONE = 2,   /* no access: the allocator's calls alone */
   MMB_TOUCH_VERIFY = 3, /* not a choice: the untimed verification repetition
                          * (full pattern at allocation, full check before free) */
 };
 extern const char *const mmb_touch_names[]; /* "word", "full", "none", NULL */
-#define MMB_PARAM_TOUCH                                                                  \
-  {.name = "touch", .type = MMB_P_ENUM, .def = MMB_TOUCH_WORD, .choices = mmb_touch_names, \
-   .help = "per block: word (first word written, read before free), full (every byte "   \
-           "written), none"}
+#define MMB_PARAM_TOUCH                                                                            \
+  {                                                                                                \
+    .name = "touch", .type = MMB_P_ENUM, .def = MMB_TOUCH_WORD, .choices = mmb_touch_names,        \
+    .help = "per block: word (first word written, read before free), full (every byte "            \
+            "written), none"                                                                       \
+  }
 
 /* Figures a workload reports about its own run (runs.csv columns of the
  * same names, empty where a workload does not report them). */
@@ -75,18 +78,18 @@ extern const char *const mmb_fig_names[]; /* "remote_free_frac", "shared_line" *
  * Context handed to every call of a workload in the child
  * ------------------------------------------------------------------------- */
 typedef struct mmb_ctx {
-  const mmb_allocator *alloc; /* the allocator under test */
-  long long p[MMB_MAX_PARAMS];   /* parameter values, in table order */
+  const mmb_allocator *alloc;      /* the allocator under test */
+  long long p[MMB_MAX_PARAMS];     /* parameter values, in table order */
   const char *str[MMB_MAX_PARAMS]; /* STR parameter values */
-  int threads;                /* worker threads (>= 1) */
-  uint64_t seed;              /* same for every allocator */
-  int touch;                  /* MMB_TOUCH_*: the touch parameter, or VERIFY */
-  void *state;                /* owned by the workload */
+  int threads;                     /* worker threads (>= 1) */
+  uint64_t seed;                   /* same for every allocator */
+  int touch;                       /* MMB_TOUCH_*: the touch parameter, or VERIFY */
+  void *state;                     /* owned by the workload */
 
   /* Filled by the workload (verify at the latest). */
-  uint64_t checksum;   /* identical under every correct allocator */
-  uint64_t live_bytes; /* requested bytes it keeps live at the peak */
-  char reason[200];    /* why verify failed / setup refused */
+  uint64_t checksum;     /* identical under every correct allocator */
+  uint64_t live_bytes;   /* requested bytes it keeps live at the peak */
+  char reason[200];      /* why verify failed / setup refused */
   double fig[MMB_NFIGS]; /* MMB_FIG_*: NAN (as the harness sets them) = not reported */
 
   /* Filled by the harness, usable by workloads that phase their work. */
@@ -158,6 +161,7 @@ extern const mmb_workload *const mmb_family_basic[];
 extern const mmb_workload *const mmb_family_stack_heap[];
 extern const mmb_workload *const mmb_family_churn[];
 extern const mmb_workload *const mmb_family_threads[];
+extern const mmb_workload *const mmb_family_threads_sharing[]; /* threads_sharing.c */
 extern const mmb_workload *const mmb_family_alignment[];
 extern const mmb_workload *const mmb_family_graph[];
 extern const mmb_workload *const mmb_family_trace[];
