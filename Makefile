@@ -43,7 +43,7 @@ traces: build
 # unit tests under ASan+UBSan, the threaded ones under TSan, and a bounded
 # run of each fuzz target.
 test: test-deps
-	@$(MAKE) --no-print-directory test-main test-asan test-tsan fuzz
+	@$(MAKE) --no-print-directory format-check test-main test-asan test-tsan fuzz
 
 format-check: test-deps
 	@scripts/format-check

@@ -183,9 +183,12 @@ static void child_exec(char *const argv[], const mmb_spawn_opts *o, int res_w, i
   apply_env(o);
   unsetenv("MMB_CGROUP");
   int jr = o->cgroup ? mmb_cgroup_join(o->cgroup) : 0;
-  if (jr != 0) dprintf(2, "mmbench: could not enter the memory cgroup %s: %s\n", o->cgroup, strerror(-jr));
-  if (o->search_path) execvp(argv[0], argv);
-  else execv(argv[0], argv);
+  if (jr != 0)
+    dprintf(2, "mmbench: could not enter the memory cgroup %s: %s\n", o->cgroup, strerror(-jr));
+  if (o->search_path)
+    execvp(argv[0], argv);
+  else
+    execv(argv[0], argv);
   dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
   _exit(127);
 }
@@ -295,7 +298,8 @@ int mmb_proc_wait(mmb_proc *p, double timeout, mmb_child_io *io, mmb_out_fn on_o
         keep_tail(io->out, &io->out_len, sizeof io->out, buf, (size_t)got);
         if (sample == MMB_SAMPLE_MARKED && t_sample == -1 && strstr(io->out, "start\n"))
           t_sample = mmb_mono_s();
-        if (sample == MMB_SAMPLE_MARKED && strstr(io->out, "end\n")) t_sample = -2; /* region over */
+        if (sample == MMB_SAMPLE_MARKED && strstr(io->out, "end\n"))
+          t_sample = -2; /* region over */
       } else if (i == 1) {
         if (on_out) on_out(arg, buf, (size_t)got);
       } else {
@@ -305,7 +309,8 @@ int mmb_proc_wait(mmb_proc *p, double timeout, mmb_child_io *io, mmb_out_fn on_o
     if (tl->f && t_sample >= 0) {
       pid_t who = tl->watch > 0 ? tl->watch : p->pid;
       long rss = sample == MMB_SAMPLE_ALWAYS ? mmb_tree_rss_kb(who) : statm_rss_kb(who);
-      if (rss >= 0) fprintf(tl->f, "%s,%.1f,%ld\n", tl->key, (mmb_mono_s() - t_sample) * 1000.0, rss);
+      if (rss >= 0)
+        fprintf(tl->f, "%s,%.1f,%ld\n", tl->key, (mmb_mono_s() - t_sample) * 1000.0, rss);
     }
   }
   return reap(p, ru);

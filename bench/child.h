@@ -17,7 +17,7 @@
 typedef struct mmb_child_io {
   char out[16384]; /* what the child wrote on descriptor 3 (its tail) */
   size_t out_len;
-  char err[1024];  /* the tail of its stderr */
+  char err[1024]; /* the tail of its stderr */
   size_t err_len;
 } mmb_child_io;
 
@@ -72,10 +72,10 @@ typedef struct mmb_spawn_opts {
 
 typedef struct mmb_proc {
   pid_t pid;
-  int fd[3];       /* read ends: descriptor 3, stdout, stderr (-1 = none) */
-  int go;          /* hold: the write end the child waits on */
-  double t_start;  /* monotonic seconds at fork (or release) */
-  double t_end;    /* when it was reaped */
+  int fd[3];      /* read ends: descriptor 3, stdout, stderr (-1 = none) */
+  int go;         /* hold: the write end the child waits on */
+  double t_start; /* monotonic seconds at fork (or release) */
+  double t_end;   /* when it was reaped */
 } mmb_proc;
 
 /* Start argv in its own process group. 0, or -errno. */

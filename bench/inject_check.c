@@ -28,7 +28,8 @@ static int is_loader(const char *path, const char *interp) {
 static int is_lib(const char *path, const char *lib, const char *lib_real) {
   const char *b = base_of(path);
   if (strstr(b, base_of(lib))) return 1; /* libx.so.2 -> libx.so.2.1 */
-  return lib_real && *lib_real && (strcmp(path, lib_real) == 0 || strcmp(b, base_of(lib_real)) == 0);
+  return lib_real && *lib_real &&
+         (strcmp(path, lib_real) == 0 || strcmp(b, base_of(lib_real)) == 0);
 }
 
 mmb_inj_state mmb_inject_decide(const char *maps, const char *lib, const char *lib_real,
@@ -68,13 +69,15 @@ int mmb_inject_interp(const char *elf_path, char *buf, size_t len) {
   if (fd < 0) return -1;
   Elf64_Ehdr eh;
   int rc = -1;
-  if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr))
+  if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh ||
+      memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_phentsize != sizeof(Elf64_Phdr))
     goto out;
   rc = 0;
   for (int i = 0; i < eh.e_phnum; i++) {
     Elf64_Phdr ph;
-    if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (Elf64_Off)i * sizeof ph)) != (ssize_t)sizeof ph) {
+    if (pread(fd, &ph, sizeof ph, (off_t)(eh.e_phoff + (Elf64_Off)i * sizeof ph)) !=
+        (ssize_t)sizeof ph) {
       rc = -1;
       break;
     }
@@ -131,7 +134,7 @@ int mmb_inject_check(pid_t pid, const char *lib) {
   int have_interp = -1;
   double start = mmb_mono_s();
   while (mmb_mono_s() - start < 10) {
-    if (stat(exe_path, &st) != 0) return -1; /* gone */
+    if (stat(exe_path, &st) != 0) return -1;                /* gone */
     if (st.st_dev == me.st_dev && st.st_ino == me.st_ino) { /* not exec'ed yet */
       usleep(100);
       continue;
@@ -152,7 +155,9 @@ int mmb_inject_check(pid_t pid, const char *lib) {
     if (!maps) return -1;
     /* an unreadable executable: wait for a mapped dependency, as for a dynamic one */
     mmb_inj_state s = mmb_inject_decide(maps, lib, lib_real, exe,
-                                        have_interp == 0 ? NULL : have_interp < 0 ? "?" : interp);
+                                        have_interp == 0  ? NULL
+                                        : have_interp < 0 ? "?"
+                                                          : interp);
     free(maps);
     if (s != MMB_INJ_PENDING) return s == MMB_INJ_SEEN;
     usleep(delay);

@@ -25,9 +25,11 @@ static void expect(const char *what, mmb_inj_state got, mmb_inj_state want) {
 #define L_LD "7f1c2e5e0000-7f1c2e5e2000 r--p 00000000 08:01 2222  " LD "\n"
 #define L_CACHE "7f1c2e5a0000-7f1c2e5b0000 r--p 00000000 08:01 3333  /etc/ld.so.cache\n"
 #define L_LIB "7f1c2e500000-7f1c2e510000 r--p 00000000 08:01 4444  " LIBREAL "\n"
-#define L_LIBC "7f1c2e300000-7f1c2e328000 r--p 00000000 08:01 5555  /usr/lib/x86_64-linux-gnu/libc.so.6\n"
-#define L_ANON "7ffd1b000000-7ffd1b021000 rw-p 00000000 00:00 0  [stack]\n" \
-               "7ffd1b1f0000-7ffd1b1f2000 r-xp 00000000 00:00 0  [vdso]\n"
+#define L_LIBC                                                                                     \
+  "7f1c2e300000-7f1c2e328000 r--p 00000000 08:01 5555  /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+#define L_ANON                                                                                     \
+  "7ffd1b000000-7ffd1b021000 rw-p 00000000 00:00 0  [stack]\n"                                     \
+  "7ffd1b1f0000-7ffd1b1f2000 r-xp 00000000 00:00 0  [vdso]\n"
 
 int main(void) {
   /* the exec has replaced the image, the kernel has not mapped it all yet */
@@ -38,7 +40,8 @@ int main(void) {
   expect("mid-load, cache", mmb_inject_decide(L_EXE L_LD L_CACHE L_ANON, LIB, LIBREAL, EXE, LD),
          MMB_INJ_PENDING);
   /* the preload is in (before any dependency) */
-  expect("preloaded", mmb_inject_decide(L_EXE L_LIB L_LD L_ANON, LIB, LIBREAL, EXE, LD), MMB_INJ_SEEN);
+  expect("preloaded", mmb_inject_decide(L_EXE L_LIB L_LD L_ANON, LIB, LIBREAL, EXE, LD),
+         MMB_INJ_SEEN);
   expect("preloaded, by resolved name",
          mmb_inject_decide(L_EXE L_LIB L_LD, "libmimalloc.so.2", NULL, EXE, LD), MMB_INJ_SEEN);
   expect("loaded", mmb_inject_decide(L_EXE L_LIB L_LIBC L_LD L_ANON, LIB, LIBREAL, EXE, LD),
@@ -55,7 +58,8 @@ int main(void) {
   expect("static, mid-exec", mmb_inject_decide(L_ANON, LIB, LIBREAL, EXE, ""), MMB_INJ_ABSENT);
   /* a deleted executable still counts as the executable */
   expect("deleted exe",
-         mmb_inject_decide("55d0c0a00000-55d0c0a05000 r--p 00000000 08:01 1234  " EXE " (deleted)\n" L_LD,
+         mmb_inject_decide("55d0c0a00000-55d0c0a05000 r--p 00000000 08:01 1234  " EXE
+                           " (deleted)\n" L_LD,
                            LIB, LIBREAL, EXE " (deleted)", LD),
          MMB_INJ_PENDING);
 
