@@ -394,10 +394,30 @@ void mmb_counters_region_stop(mmb_counters *c) {
   if (c && c->o.mode == MMB_COUNTERS_SIM) mmb_sim_region_stop();
 }
 
+void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double *val,
+                 const int *have, int n, double frac_min, uint64_t ops, mmb_record *rec) {
+  int any = 0, ic = -1, ii = -1;
+  for (int i = 0; i < n; i++) {
+    if (!have[i]) continue;
+    any = 1;
+    if ((flags[i] & MMB_PE_CYCLES) && ic < 0) ic = i;
+    if ((flags[i] & MMB_PE_INSNS) && ii < 0) ii = i;
+    char col[MMB_REC_NAME];
+    column_of(names[i], "", col, sizeof col);
+    mmb_record_set_u64(rec, col, (uint64_t)(val[i] + 0.5));
+    if (!(flags[i] & MMB_PE_SOFTWARE) && ops > 0) {
+      column_of(names[i], "_per_op", col, sizeof col);
+      mmb_record_set_f(rec, col, val[i] / (double)ops);
+    }
+  }
+  if (ic >= 0 && ii >= 0 && val[ic] > 0) mmb_record_set_f(rec, "ipc", val[ii] / val[ic]);
+  if (any) mmb_record_set_f(rec, "counters_running_frac", frac_min);
+}
+
 void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec) {
   if (!c || !c->pe) return;
   double val[MMB_CNT_MAX], frac_min = 1.0;
-  int have[MMB_CNT_MAX], any = 0, ic = -1, ii = -1;
+  int have[MMB_CNT_MAX];
   for (int i = 0; i < c->n; i++) {
     double f = 1.0;
     int r = mmb_pe_result(c->pe, i, &val[i], &f);
@@ -410,21 +430,9 @@ void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec) {
               c->names[i]);
       have[i] = 0;
     }
-    if (!have[i]) continue;
-    any = 1;
-    if (f < frac_min) frac_min = f;
-    if ((c->flags[i] & MMB_PE_CYCLES) && ic < 0) ic = i;
-    if ((c->flags[i] & MMB_PE_INSNS) && ii < 0) ii = i;
-    char col[MMB_REC_NAME];
-    column_of(c->names[i], "", col, sizeof col);
-    mmb_record_set_u64(rec, col, (uint64_t)(val[i] + 0.5));
-    if (!(c->flags[i] & MMB_PE_SOFTWARE) && ops > 0) {
-      column_of(c->names[i], "_per_op", col, sizeof col);
-      mmb_record_set_f(rec, col, val[i] / (double)ops);
-    }
+    if (have[i] && f < frac_min) frac_min = f;
   }
-  if (ic >= 0 && ii >= 0 && val[ic] > 0) mmb_record_set_f(rec, "ipc", val[ii] / val[ic]);
-  if (any) mmb_record_set_f(rec, "counters_running_frac", frac_min);
+  mmb_cnt_put(c->names, c->flags, val, have, c->n, frac_min, ops, rec);
 }
 
 void mmb_counters_cell_close(mmb_counters *c) {

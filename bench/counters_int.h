@@ -17,6 +17,13 @@
 /* ---------------------------------------------------------------------------
  * Event selection (counters.c)
  * ------------------------------------------------------------------------- */
+/* The columns of n counts (counters.c): each counted event (have[i]) by its
+ * name, per operation for hardware events, ipc when cycles and instructions
+ * both counted, and the smallest running fraction. Cells and program cells
+ * write the same columns through it. */
+void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double *val,
+                 const int *have, int n, double frac_min, uint64_t ops, mmb_record *rec);
+
 /* Split a canonical comma list into names. Returns the count. */
 int mmb_cnt_split(const char *list, char names[][MMB_CNT_NAME], int max);
 /* The events of a named set ("default", "software", ...), or NULL; the i-th

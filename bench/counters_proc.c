@@ -31,34 +31,17 @@ mmb_counters_proc *mmb_counters_proc_open(const mmb_counter_opts *o, int pid) {
   return c;
 }
 
-static void column_of(const char *event, const char *suffix, char *out, size_t len) {
-  snprintf(out, len, "%s%s", event, suffix);
-  for (char *p = out; *p; p++)
-    if (*p == '=') *p = '_';
-}
-
 void mmb_counters_proc_report(mmb_counters_proc *c, uint64_t ops, mmb_record *rec) {
   if (!c) return;
   double frac_min = 1.0, val[MMB_CNT_MAX];
-  int any = 0, ic = -1, ii = -1;
+  int have[MMB_CNT_MAX];
   for (int i = 0; i < c->n; i++) {
     double f = 1.0;
-    if (c->fd[i] < 0 || !mmb_pe_read_process(c->fd[i], &val[i], &f)) continue;
-    if ((c->flags[i] & MMB_PE_NONZERO) && val[i] < 0.5) continue; /* suspect: left empty */
-    any = 1;
-    if (f < frac_min) frac_min = f;
-    if ((c->flags[i] & MMB_PE_CYCLES) && ic < 0) ic = i;
-    if ((c->flags[i] & MMB_PE_INSNS) && ii < 0) ii = i;
-    char col[MMB_REC_NAME];
-    column_of(c->names[i], "", col, sizeof col);
-    mmb_record_set_u64(rec, col, (uint64_t)(val[i] + 0.5));
-    if (!(c->flags[i] & MMB_PE_SOFTWARE) && ops > 0) {
-      column_of(c->names[i], "_per_op", col, sizeof col);
-      mmb_record_set_f(rec, col, val[i] / (double)ops);
-    }
+    have[i] = c->fd[i] >= 0 && mmb_pe_read_process(c->fd[i], &val[i], &f);
+    if (have[i] && (c->flags[i] & MMB_PE_NONZERO) && val[i] < 0.5) have[i] = 0; /* suspect */
+    if (have[i] && f < frac_min) frac_min = f;
   }
-  if (ic >= 0 && ii >= 0 && val[ic] > 0) mmb_record_set_f(rec, "ipc", val[ii] / val[ic]);
-  if (any) mmb_record_set_f(rec, "counters_running_frac", frac_min);
+  mmb_cnt_put(c->names, c->flags, val, have, c->n, frac_min, ops, rec);
 }
 
 void mmb_counters_proc_close(mmb_counters_proc *c) {

@@ -78,7 +78,10 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem) {
 
 static int thread_index(mmb_trace *t, size_t *cap, uint32_t image, uint32_t number, uint32_t *out) {
   for (uint32_t i = t->nthreads; i-- > 0;)
-    if (t->th[i].image == image && t->th[i].number == number) return (int)(*out = i), 0;
+    if (t->th[i].image == image && t->th[i].number == number) {
+      *out = i;
+      return 0;
+    }
   if (grow((void **)&t->th, cap, t->nthreads + 1, sizeof *t->th) != 0) return -1;
   memset(&t->th[t->nthreads], 0, sizeof *t->th);
   t->th[t->nthreads].image = image;
@@ -246,7 +249,10 @@ static int amap_put(amap *m, uint64_t k, uint32_t v) {
 static int amap_get(const amap *m, uint64_t k, uint32_t *v) {
   size_t i = amap_slot(m, k);
   while (m->key[i]) {
-    if (m->key[i] == k) return (int)(*v = m->val[i]), 1;
+    if (m->key[i] == k) {
+      *v = m->val[i];
+      return 1;
+    }
     i = (i + 1) & m->mask;
   }
   return 0;
