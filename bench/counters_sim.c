@@ -32,27 +32,29 @@
 #include <valgrind/callgrind.h>
 #endif
 
-int mmb_sim_prefix(const char *out_file, const char **prefix, int max) {
-  static char outopt[4200];
-  static const char *args[16];
-  int n = 0;
-  if (!out_file || !*out_file) return -EINVAL;
-  snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s", out_file);
-  args[n++] = MMB_VALGRIND_BIN;
-  args[n++] = "--tool=callgrind";
-  args[n++] = "--quiet";
-  args[n++] = "--instr-atstart=no";
-  args[n++] = "--collect-atstart=yes";
-  args[n++] = "--cache-sim=yes";
-  /* A fixed cache geometry, not the host's, so counts compare across machines. */
-  args[n++] = "--I1=" MMB_SIM_I1;
-  args[n++] = "--D1=" MMB_SIM_D1;
-  args[n++] = "--LL=" MMB_SIM_LL;
-  args[n++] = outopt;
-  if (max < n + 1) return -ENOSPC;
-  for (int i = 0; i < n; i++) prefix[i] = args[i];
+/* valgrind --tool=callgrind with the fixed cache geometry (not the host's,
+ * so counts compare across machines), the output option and extra, into
+ * prefix (NULL-terminated). Word count, or -ENOSPC. */
+static int callgrind_prefix(const char *outopt, const char *const *extra, int nextra,
+                            const char **prefix, int max) {
+  static const char *const head[] = {MMB_VALGRIND_BIN,  "--tool=callgrind", "--quiet",
+                                     "--cache-sim=yes", "--I1=" MMB_SIM_I1, "--D1=" MMB_SIM_D1,
+                                     "--LL=" MMB_SIM_LL};
+  int nhead = (int)(sizeof head / sizeof head[0]), n = 0;
+  if (max < nhead + nextra + 2) return -ENOSPC;
+  for (int i = 0; i < nhead; i++) prefix[n++] = head[i];
+  for (int i = 0; i < nextra; i++) prefix[n++] = extra[i];
+  prefix[n++] = outopt;
   prefix[n] = NULL;
   return n;
+}
+
+int mmb_sim_prefix(const char *out_file, const char **prefix, int max) {
+  static char outopt[4200];
+  static const char *const extra[] = {"--instr-atstart=no", "--collect-atstart=yes"};
+  if (!out_file || !*out_file) return -EINVAL;
+  snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s", out_file);
+  return callgrind_prefix(outopt, extra, 2, prefix, max);
 }
 
 void mmb_sim_cell_open(void) {
@@ -140,21 +142,8 @@ const char *mmb_sim_version(void) {
  * ------------------------------------------------------------------------- */
 int mmb_sim_program_prefix(const char *dir, const char **prefix, int max) {
   static char outopt[4200];
-  static const char *args[16];
-  int n = 0;
+  static const char *const extra[] = {"--trace-children=yes"};
   if (!dir || !*dir) return -EINVAL;
   snprintf(outopt, sizeof outopt, "--callgrind-out-file=%s/callgrind.out.%%p", dir);
-  args[n++] = MMB_VALGRIND_BIN;
-  args[n++] = "--tool=callgrind";
-  args[n++] = "--quiet";
-  args[n++] = "--trace-children=yes";
-  args[n++] = "--cache-sim=yes";
-  args[n++] = "--I1=" MMB_SIM_I1;
-  args[n++] = "--D1=" MMB_SIM_D1;
-  args[n++] = "--LL=" MMB_SIM_LL;
-  args[n++] = outopt;
-  if (max < n + 1) return -ENOSPC;
-  for (int i = 0; i < n; i++) prefix[i] = args[i];
-  prefix[n] = NULL;
-  return n;
+  return callgrind_prefix(outopt, extra, 1, prefix, max);
 }

@@ -282,6 +282,21 @@ static void child_record(int status, int timed_out, const mmb_child_io *io, doub
 }
 
 /* Run one repetition (rep < 0: warm-up, not recorded). */
+
+/* An ok record's checksum against the one the same work gave under another
+ * allocator (or its verification repetition): a difference makes the record
+ * corrupt; the first checksum of the work becomes the reference. */
+static void check_checksum(run_state *st, int cell, mmb_record *rec) {
+  if (strcmp(rec->status, "ok") != 0) return;
+  const char *sum = mmb_record_get(rec, "checksum");
+  if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
+    mmb_record_fail(rec, "corrupt",
+                    "checksum %s differs from %s of the same work under another allocator", sum,
+                    group_sum(st, cell));
+  else if (sum)
+    remember_checksum(st, cell, sum);
+}
+
 static int run_one(run_state *st, int cell, int rep) {
   const mmb_plan *plan = st->plan;
   const mmb_cell_plan *c = &plan->cells[cell];
@@ -371,15 +386,7 @@ static int run_one(run_state *st, int cell, int rep) {
   if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
   if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM)
     unlink(sim_out); /* warm-ups leave nothing */
-  if (strcmp(rec.status, "ok") == 0) {
-    const char *sum = mmb_record_get(&rec, "checksum");
-    if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
-      mmb_record_fail(&rec, "corrupt",
-                      "checksum %s differs from %s of the same work under another allocator", sum,
-                      group_sum(st, cell));
-    else if (sum)
-      remember_checksum(st, cell, sum);
-  }
+  check_checksum(st, cell, &rec);
   if (rep < 0) return 0;
   st->done[cell * plan->reps + rep] = 1;
   st->finished++;
@@ -411,15 +418,7 @@ static int verify_cell(run_state *st, int cell) {
   if (mmb_interrupted) return 0;
   mmb_record rec;
   child_record(status, timed_out, &io, plan->timeout, &rec);
-  if (strcmp(rec.status, "ok") == 0) {
-    const char *sum = mmb_record_get(&rec, "checksum");
-    if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
-      mmb_record_fail(&rec, "corrupt",
-                      "checksum %s differs from %s of the same work under another allocator", sum,
-                      group_sum(st, cell));
-    else if (sum)
-      remember_checksum(st, cell, sum);
-  }
+  check_checksum(st, cell, &rec);
   if (strcmp(rec.status, "ok") == 0) return 0;
   char reason[sizeof rec.reason];
   snprintf(reason, sizeof reason, "%s", rec.reason);
