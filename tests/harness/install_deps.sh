@@ -10,6 +10,9 @@ script="$here/../../scripts/install-deps"
 [[ $(id -u) -eq 0 ]] && command -v su >/dev/null || exit 77
 fake=$(mktemp -d); trap 'rm -rf "$fake"' EXIT
 chmod 755 "$fake"
+# nobody may not reach the checkout (a private temporary folder, say): run a copy
+cp "$script" "$fake/install-deps" && chmod 755 "$fake/install-deps"
+script="$fake/install-deps"
 missing_as() { # PACKAGES...: a dpkg-query that calls these not installed
   printf '#!/bin/sh\ncase " %s " in *" $3 "*) echo unknown ;; *) echo "install ok installed" ;; esac\n' "$*" >"$fake/dpkg-query"
   chmod 755 "$fake/dpkg-query"
