@@ -31,6 +31,11 @@ enum {
   MMB_CAP_STATS = 1u << 6,       /* stats() reports figures */
   MMB_CAP_CAPPED = 1u << 7,      /* has a memory cap: big workloads may not fit */
   MMB_CAP_BASE_MALLOC = 1u << 8, /* malloc-level calls go straight to the base malloc */
+  /* malloc and free are the C library's, by name (a preloaded malloc): hot
+   * loops may call malloc() and free() directly, as a program does, instead
+   * of through the entry points below (mmb_al_malloc in workloads/wl_util.h).
+   * A descriptor that wraps the entry points must clear it. */
+  MMB_CAP_LIBC = 1u << 9,
 };
 #define MMB_CAP_MALLOC (MMB_CAP_FREE | MMB_CAP_ALIGNED | MMB_CAP_REALLOC | MMB_CAP_THREADS)
 

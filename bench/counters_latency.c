@@ -271,6 +271,7 @@ const mmb_allocator *mmb_latency_wrap(const mmb_allocator *a, unsigned k) {
   every = k;
   atomic_store(&nslots, 0);
   wrapped = *a;
+  wrapped.caps &= ~(unsigned)MMB_CAP_LIBC; /* every call goes through the timing wrappers */
   if (a->malloc) wrapped.malloc = lat_malloc;
   if (a->free) wrapped.free = lat_free;
   if (a->calloc) wrapped.calloc = lat_calloc;

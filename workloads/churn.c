@@ -41,6 +41,7 @@
 typedef struct cthr {
   blk *b;          /* live blocks (window / batch / vectors / slots) */
   size_t nb;       /* entries of b */
+  int compact;     /* b holds nb wslot entries instead (window_loop_word) */
   size_t b_bytes;  /* mapping size of b */
   void **sm;       /* fragmentation: small block pointers, by index */
   size_t sm_bytes; /* mapping size of sm */
@@ -128,7 +129,10 @@ static void churn_teardown(mmb_ctx *ctx) {
   }
   for (int i = 0; s->t && i < s->threads; i++) {
     cthr *t = &s->t[i];
-    if (!s->corrupt) blk_free_all(a, t->b, t->nb);
+    if (!s->corrupt && t->compact)
+      wslot_free_all(a, (wslot *)t->b, t->nb);
+    else if (!s->corrupt)
+      blk_free_all(a, t->b, t->nb);
     book_unmap(t->b, t->b_bytes);
     book_unmap(t->sm, t->sm_bytes);
     book_unmap(t->big, t->big_bytes);
@@ -147,7 +151,12 @@ static int churn_verify(mmb_ctx *ctx) {
   for (int i = 0; i < s->threads; i++) {
     cthr *t = &s->t[i];
     uint64_t sum = t->sum;
-    if (t->f.kind || blk_check_all(ctx->touch, t->b, t->nb, &t->f, &sum) != 0) {
+    int bad = t->f.kind != 0;
+    if (!bad && t->compact)
+      wslot_sum_all((const wslot *)t->b, t->nb, &sum);
+    else if (!bad)
+      bad = blk_check_all(ctx->touch, t->b, t->nb, &t->f, &sum) != 0;
+    if (bad) {
       fault_reason(&t->f, "thread", i, ctx->reason, sizeof ctx->reason);
       s->corrupt = 1;
       return -1;
@@ -461,16 +470,75 @@ window_loop(mmb_ctx *ctx, int tid, uint64_t n_total, const int dist, const int t
   blk *b = t->b;
   for (size_t i = 0; i < w; i++, tag++) {
     size_t size = sizer_draw(&z, &r);
-    if (blk_alloc(tc, a, &t->f, &b[i], size, tag) != 0) goto out;
+    if (blk_alloc(tc, a, 0, &t->f, &b[i], size, tag) != 0) goto out;
     live += size;
   }
   peak = live;
   for (; tag < end; tag++) {
     blk *v = &b[mmb_rng_below(&r, w)];
-    if (blk_free(tc, a, &t->f, &sum, v->p, v->size, v->tag) != 0) goto out;
+    if (blk_free(tc, a, 0, &t->f, &sum, v->p, v->size, v->tag) != 0) goto out;
     live -= v->size;
     size_t size = sizer_draw(&z, &r);
-    if (blk_alloc(tc, a, &t->f, v, size, tag) != 0) goto out;
+    if (blk_alloc(tc, a, 0, &t->f, v, size, tag) != 0) goto out;
+    live += size;
+    if (live > peak) peak = live;
+  }
+out:
+  t->sum = sum;
+  t->peak = peak > live ? peak : live;
+  return tag - first;
+}
+
+/* window_loop's default case (touch=word, uniform sizes of 8 bytes or more)
+ * with the bookkeeping of a bare loop: a slot holds the block and its size
+ * (wslot, 16 bytes) and the block's tag is the word the touch wrote, read
+ * back before the free as the touch reads it. That word goes into the
+ * checksum: a block the allocator changed gives a checksum other than the
+ * verification repetition's (which runs window_loop with full checks), and
+ * the cell is recorded corrupt. Draws, tags, sizes, checksum and live bytes
+ * are those of window_loop. libc: malloc and free by name (MMB_CAP_LIBC). */
+static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *ctx, int tid,
+                                                                       uint64_t n_total,
+                                                                       const int libc) {
+  cstate *s = ctx->state;
+  cthr *t = &s->t[tid];
+  const mmb_allocator al = *ctx->alloc, *a = &al;
+  const size_t min = s->z.min;
+  const uint64_t span = s->z.span;
+  size_t w = t->nb;
+  uint64_t n = share(n_total, ctx->threads, tid);
+  const uint64_t first = TAG(tid, 0), end = first + w + n;
+  uint64_t tag = first, live = 0, peak = 0, sum = 0;
+  mmb_rng r;
+  mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
+  wslot *b = (wslot *)t->b;
+  t->compact = 1;
+  for (size_t i = 0; i < w; i++, tag++) {
+    size_t size = min + (size_t)mmb_rng_below(&r, span);
+    unsigned char *p = mmb_al_malloc(a, libc, size);
+    if (!p) {
+      fault_set(&t->f, F_NULL, tag, size);
+      goto out;
+    }
+    put64(p, tag ^ BLK_WORD);
+    b[i] = (wslot){p, size};
+    live += size;
+  }
+  peak = live;
+  for (; tag < end; tag++) {
+    wslot *v = &b[mmb_rng_below(&r, w)];
+    sum += get64(v->p) + (uint64_t)v->size; /* blk_sum(tag, size) when intact */
+    mmb_al_free(a, libc, v->p, v->size);
+    live -= v->size;
+    size_t size = min + (size_t)mmb_rng_below(&r, span);
+    unsigned char *p = mmb_al_malloc(a, libc, size);
+    if (!p) {
+      v->p = NULL;
+      fault_set(&t->f, F_NULL, tag, size);
+      goto out;
+    }
+    put64(p, tag ^ BLK_WORD);
+    *v = (wslot){p, size};
     live += size;
     if (live > peak) peak = live;
   }
@@ -483,7 +551,8 @@ out:
 static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
   cstate *s = ctx->state;
   if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8)
-    return window_loop(ctx, tid, n_total, D_UNIFORM, BLK_TOUCH_WORD8);
+    return mmb_al_libc(ctx->alloc) ? window_loop_word(ctx, tid, n_total, 1)
+                                   : window_loop_word(ctx, tid, n_total, 0);
   if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_NONE)
     return window_loop(ctx, tid, n_total, D_UNIFORM, MMB_TOUCH_NONE);
   return window_loop(ctx, tid, n_total, s->z.dist, ctx->touch);
@@ -541,7 +610,7 @@ static int cb_setup(mmb_ctx *ctx) {
 }
 
 static inline __attribute__((always_inline)) uint64_t cb_loop(mmb_ctx *ctx, int tid, const int lifo,
-                                                              const int tc) {
+                                                              const int tc, const int libc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;
@@ -558,12 +627,12 @@ static inline __attribute__((always_inline)) uint64_t cb_loop(mmb_ctx *ctx, int 
     uint64_t bytes = 0;
     for (size_t i = 0; i < k; i++) {
       size_t size = sizer_draw(&z, &r);
-      if (blk_alloc(tc, a, &t->f, &b[i], size, TAG(tid, done + i)) != 0) goto out;
+      if (blk_alloc(tc, a, libc, &t->f, &b[i], size, TAG(tid, done + i)) != 0) goto out;
       bytes += size;
     }
     if (bytes > peak) peak = bytes;
     for (size_t j = 0; j < k; j++)
-      if (blk_release(tc, a, &t->f, &sum, &b[lifo ? k - 1 - j : j]) != 0) goto out;
+      if (blk_release(tc, a, libc, &t->f, &sum, &b[lifo ? k - 1 - j : j]) != 0) goto out;
     done += k;
   }
 out:
@@ -572,13 +641,17 @@ out:
   return done;
 }
 
-/* Compiled per order, and once more for the default touch (see window_run). */
+/* Compiled per order, and once more for the default touch (see window_run),
+ * with a preloaded malloc called by name there. */
 static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
-  if (ctx->touch == MMB_TOUCH_WORD && ((cstate *)ctx->state)->z.min >= 8)
-    return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8);
+  if (ctx->touch == MMB_TOUCH_WORD && ((cstate *)ctx->state)->z.min >= 8) {
+    if (mmb_al_libc(ctx->alloc))
+      return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 1) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 1);
+    return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 0) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 0);
+  }
   if (ctx->touch == MMB_TOUCH_NONE)
-    return lifo ? cb_loop(ctx, tid, 1, MMB_TOUCH_NONE) : cb_loop(ctx, tid, 0, MMB_TOUCH_NONE);
-  return lifo ? cb_loop(ctx, tid, 1, ctx->touch) : cb_loop(ctx, tid, 0, ctx->touch);
+    return lifo ? cb_loop(ctx, tid, 1, MMB_TOUCH_NONE, 0) : cb_loop(ctx, tid, 0, MMB_TOUCH_NONE, 0);
+  return lifo ? cb_loop(ctx, tid, 1, ctx->touch, 0) : cb_loop(ctx, tid, 0, ctx->touch, 0);
 }
 
 static uint64_t lifo_run(mmb_ctx *ctx, int tid) { return cb_run(ctx, tid, 1); }
@@ -831,7 +904,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
   for (uint64_t i = 0; i < n; i++) {
     uint64_t tag = TAG(tid, i);
     size_t size = hash_size(ctx->seed, tag, min, span);
-    if (!(sm[i] = blk_new(ctx->touch, a, &t->f, size, tag))) goto out;
+    if (!(sm[i] = blk_new(ctx->touch, a, 0, &t->f, size, tag))) goto out;
     live += size;
     ops++;
   }
@@ -845,7 +918,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
       sm[kept++] = sm[i];
       continue;
     }
-    if (blk_free(ctx->touch, a, &t->f, &sum, sm[i], size, tag) != 0) goto out;
+    if (blk_free(ctx->touch, a, 0, &t->f, &sum, sm[i], size, tag) != 0) goto out;
     sm[i] = NULL;
     live -= size;
     freed += size;
@@ -856,7 +929,7 @@ static uint64_t fr_run(mmb_ctx *ctx, int tid) {
   /* phase 3: larger blocks, as many bytes as were freed */
   uint64_t m = (freed + big - 1) / big;
   for (uint64_t j = 0; j < m; j++) {
-    if (!(t->big[j] = blk_new(ctx->touch, a, &t->f, big, TAG(tid, (1ull << 39) | j)))) goto out;
+    if (!(t->big[j] = blk_new(ctx->touch, a, 0, &t->f, big, TAG(tid, (1ull << 39) | j)))) goto out;
     t->nbig = j + 1;
     live += big;
     ops++;

@@ -32,6 +32,7 @@
 #define FULL_CHECK_MAX 256 /* bytes: full pattern up to here, sparse above */
 #define BLK_PAGE 4096
 #define BLK_STEP 0x9e3779b97f4a7c15ull
+#define BLK_WORD 0x6d6d62656e636831ull /* touch=word: the first word holds tag ^ BLK_WORD */
 
 static inline void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static inline uint64_t get64(const unsigned char *p) {
@@ -80,10 +81,16 @@ static inline int blk_check(const void *p, size_t size, uint64_t tag) {
   return get64(b + size - 8) == (~h ^ size);
 }
 
-/* What a checked block adds to the checksum: order-free (a sum), two
- * multiplications, so that it costs the timed region next to nothing. */
+/* What a freed block adds to the order-free checksum: the word touch=word
+ * leaves in it (tag ^ BLK_WORD) plus its size. Two additions, so that a
+ * hot loop can add the word it reads from the block itself: an allocator
+ * that changed the word changes the checksum, which then differs from the
+ * verification repetition's, and the cell is recorded corrupt. Nothing
+ * waits on that read but one addition (a compare and branch, or a mixing
+ * multiplication, on a word that is still on its way from memory slows a
+ * churn loop by 1-2 ns per operation). */
 static inline uint64_t blk_sum(uint64_t h, uint64_t tag, size_t size) {
-  return h + ((tag * 0x100000001b3ull + (uint64_t)size) * 0x9e3779b97f4a7c15ull ^ tag);
+  return h + (tag ^ BLK_WORD) + (uint64_t)size;
 }
 
 #define TAG(hi, i) (((uint64_t)(hi) << 40) | (uint64_t)(i))
@@ -174,17 +181,19 @@ static inline int fault_reason(const fault *f, const char *who, int id, char *bu
 /* ---------------------------------------------------------------------------
  * Touching blocks: what the region does with a block (ctx->touch)
  *   WORD    the first word (first byte below 8 bytes) holds tag ^ BLK_WORD,
- *           written at allocation and compared before free: one store and
- *           one load per block, as a program that uses its memory does
+ *           written at allocation and read before free: one store and one
+ *           load per block, as a program that uses its memory does. The
+ *           word read goes into the checksum (blk_sum) rather than into a
+ *           compare (blocks below 8 bytes: compared)
  *   FULL    every byte written at allocation (memset), then the first word
  *           as WORD; compared before free
  *   NONE    no access at all
  *   VERIFY  the verification repetition (untimed): full pattern (blk_fill)
  *           and full check (blk_check), which catch overlaps and scribbles
  *           anywhere in a block
- * The checksum (blk_sum of tag and size) is the same in every mode.
+ * The checksum (blk_sum of tag and size) is the same in every mode when
+ * nothing changed a block.
  * ------------------------------------------------------------------------- */
-#define BLK_WORD 0x6d6d62656e636831ull
 /* WORD where the caller knows every block has 8 bytes or more: a constant
  * the hot loops pass to drop the size test (never a ctx->touch value). */
 #define BLK_TOUCH_WORD8 (-1)
@@ -242,9 +251,9 @@ typedef struct blk {
 } blk;
 
 /* malloc(size) touched as tag; NULL after recording F_NULL. */
-static inline __attribute__((always_inline)) void *blk_new(int touch, const mmb_allocator *a,
-                                                           fault *f, size_t size, uint64_t tag) {
-  void *p = a->malloc(size);
+static inline __attribute__((always_inline)) void *
+blk_new(int touch, const mmb_allocator *a, int libc, fault *f, size_t size, uint64_t tag) {
+  void *p = mmb_al_malloc(a, libc, size);
   if (p)
     blk_touch(touch, p, size, tag);
   else
@@ -252,32 +261,39 @@ static inline __attribute__((always_inline)) void *blk_new(int touch, const mmb_
   return p;
 }
 
-/* Check p, add it to *sum and free it: 0, or -1 after recording F_PATTERN
- * (p is then left allocated: freeing a block handed out twice could crash
- * the allocator before the fault is reported). */
+/* Add p to *sum and free it: 0, or -1 after recording F_PATTERN (p is then
+ * left allocated: freeing a block handed out twice could crash the
+ * allocator before the fault is reported). touch=word adds the word it
+ * reads (see blk_sum); the other modes check the block first. */
 static inline __attribute__((always_inline)) int blk_free(int touch, const mmb_allocator *a,
-                                                          fault *f, uint64_t *sum, void *p,
-                                                          size_t size, uint64_t tag) {
-  if (!blk_intact(touch, p, size, tag)) {
-    fault_set(f, F_PATTERN, tag, size);
-    return -1;
+                                                          int libc, fault *f, uint64_t *sum,
+                                                          void *p, size_t size, uint64_t tag) {
+  if ((__builtin_constant_p(touch) && touch == BLK_TOUCH_WORD8) ||
+      __builtin_expect(touch == MMB_TOUCH_WORD && size >= 8, 1)) {
+    *sum += get64(p) + (uint64_t)size; /* = blk_sum(tag, size) when the word is intact */
+  } else {
+    if (!blk_intact(touch, p, size, tag)) {
+      fault_set(f, F_PATTERN, tag, size);
+      return -1;
+    }
+    *sum = blk_sum(*sum, tag, size);
   }
-  *sum = blk_sum(*sum, tag, size);
-  a->free(p, size);
+  mmb_al_free(a, libc, p, size);
   return 0;
 }
 
 /* blk_new into *v: 0, or -1 (v->p = NULL). */
 static inline __attribute__((always_inline)) int
-blk_alloc(int touch, const mmb_allocator *a, fault *f, blk *v, size_t size, uint64_t tag) {
-  *v = (blk){blk_new(touch, a, f, size, tag), tag, size};
+blk_alloc(int touch, const mmb_allocator *a, int libc, fault *f, blk *v, size_t size, uint64_t tag) {
+  *v = (blk){blk_new(touch, a, libc, f, size, tag), tag, size};
   return v->p ? 0 : -1;
 }
 
 /* blk_free of *v (v->p = NULL after it): 0, or -1 (v left as is). */
 static inline __attribute__((always_inline)) int blk_release(int touch, const mmb_allocator *a,
-                                                             fault *f, uint64_t *sum, blk *v) {
-  if (blk_free(touch, a, f, sum, v->p, v->size, v->tag) != 0) return -1;
+                                                             int libc, fault *f, uint64_t *sum,
+                                                             blk *v) {
+  if (blk_free(touch, a, libc, f, sum, v->p, v->size, v->tag) != 0) return -1;
   v->p = NULL;
   return 0;
 }
@@ -298,6 +314,26 @@ static inline int blk_check_all(int touch, const blk *b, size_t n, fault *f, uin
 
 /* Free the live entries of b (no check: teardown). */
 static inline void blk_free_all(const mmb_allocator *a, blk *b, size_t n) {
+  for (size_t j = 0; b && j < n; j++)
+    if (b[j].p) a->free(b[j].p, b[j].size);
+}
+
+/* A compact slot: the block and its size; its tag is the word touch=word
+ * wrote at its start (tag ^ BLK_WORD). 16 bytes, where a blk is 24. */
+typedef struct wslot {
+  unsigned char *p;
+  size_t size;
+} wslot;
+
+/* Add the n live entries of b (p != NULL) to *sum, each by the tag its
+ * first word holds: a changed word shows as another checksum. */
+static inline void wslot_sum_all(const wslot *b, size_t n, uint64_t *sum) {
+  for (size_t j = 0; j < n; j++)
+    if (b[j].p) *sum += get64(b[j].p) + (uint64_t)b[j].size;
+}
+
+/* Free the live entries of b (no check: teardown). */
+static inline void wslot_free_all(const mmb_allocator *a, wslot *b, size_t n) {
   for (size_t j = 0; b && j < n; j++)
     if (b[j].p) a->free(b[j].p, b[j].size);
 }

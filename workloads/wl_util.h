@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "workload.h"
@@ -43,6 +44,28 @@ static inline uint64_t mmb_rng_next(mmb_rng *r) {
 /* Uniform in [0, n) (n > 0), by multiply-shift. */
 static inline uint64_t mmb_rng_below(mmb_rng *r, uint64_t n) {
   return (uint64_t)(((__uint128_t)mmb_rng_next(r) * n) >> 64);
+}
+
+/* ---------------------------------------------------------------------------
+ * Allocator calls in hot loops. libc: the allocator has MMB_CAP_LIBC (a
+ * preloaded malloc), so malloc and free are called by name, one call as in
+ * a program, rather than through the descriptor's wrapper (an indirect call
+ * and then the call by name). Loops pass libc as a constant (mmb_al_libc
+ * decides once, before the loop) so that each case compiles to direct code.
+ * ------------------------------------------------------------------------- */
+static inline int mmb_al_libc(const mmb_allocator *a) { return (a->caps & MMB_CAP_LIBC) != 0; }
+
+static inline __attribute__((always_inline)) void *mmb_al_malloc(const mmb_allocator *a, int libc,
+                                                                 size_t size) {
+  return libc ? malloc(size) : a->malloc(size);
+}
+
+static inline __attribute__((always_inline)) void mmb_al_free(const mmb_allocator *a, int libc,
+                                                              void *p, size_t size) {
+  if (libc)
+    free(p);
+  else
+    a->free(p, size);
 }
 
 /* ---------------------------------------------------------------------------
