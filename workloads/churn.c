@@ -41,7 +41,8 @@
 typedef struct cthr {
   blk *b;          /* live blocks (window / batch / vectors / slots) */
   size_t nb;       /* entries of b */
-  int compact;     /* b holds nb wslot entries instead (window_loop_word) */
+  int compact;     /* b holds nb wslot (C_SLOTS) or pointer (C_PTRS) entries instead */
+  uint64_t done;   /* C_PTRS: operations done, for window_replay */
   size_t b_bytes;  /* mapping size of b */
   void **sm;       /* fragmentation: small block pointers, by index */
   size_t sm_bytes; /* mapping size of sm */
@@ -78,6 +79,9 @@ typedef struct cstate {
   sizer z;
   cthr *t;
 } cstate;
+
+/* cthr.compact: what b holds (window_loop_word). */
+enum { C_BLK = 0, C_SLOTS = 1, C_PTRS = 2 };
 
 static cstate *state_new(mmb_ctx *ctx) {
   cstate *s = calloc(1, sizeof *s);
@@ -129,7 +133,9 @@ static void churn_teardown(mmb_ctx *ctx) {
   }
   for (int i = 0; s->t && i < s->threads; i++) {
     cthr *t = &s->t[i];
-    if (!s->corrupt && t->compact)
+    if (!s->corrupt && t->compact == C_PTRS)
+      for (size_t j = 0; j < t->nb; j++) a->free(((void **)t->b)[j], 0); /* libc: unsized */
+    else if (!s->corrupt && t->compact == C_SLOTS)
       wslot_free_all(a, (wslot *)t->b, t->nb);
     else if (!s->corrupt)
       blk_free_all(a, t->b, t->nb);
@@ -143,6 +149,8 @@ static void churn_teardown(mmb_ctx *ctx) {
   ctx->state = NULL;
 }
 
+static int window_replay(mmb_ctx *ctx, int tid, uint64_t *sum);
+
 /* Shared verify: faults from run, then a check of every block still in b[],
  * then the checksum and live bytes. */
 static int churn_verify(mmb_ctx *ctx) {
@@ -152,7 +160,9 @@ static int churn_verify(mmb_ctx *ctx) {
     cthr *t = &s->t[i];
     uint64_t sum = t->sum;
     int bad = t->f.kind != 0;
-    if (!bad && t->compact)
+    if (!bad && t->compact == C_PTRS)
+      bad = window_replay(ctx, i, &sum) != 0;
+    else if (!bad && t->compact == C_SLOTS)
       wslot_sum_all((const wslot *)t->b, t->nb, &sum);
     else if (!bad)
       bad = blk_check_all(ctx->touch, t->b, t->nb, &t->f, &sum) != 0;
@@ -490,13 +500,17 @@ out:
 }
 
 /* window_loop's default case (touch=word, uniform sizes of 8 bytes or more)
- * with the bookkeeping of a bare loop: a slot holds the block and its size
- * (wslot, 16 bytes) and the block's tag is the word the touch wrote, read
- * back before the free as the touch reads it. That word goes into the
- * checksum: a block the allocator changed gives a checksum other than the
- * verification repetition's (which runs window_loop with full checks), and
- * the cell is recorded corrupt. Draws, tags, sizes, checksum and live bytes
- * are those of window_loop. libc: malloc and free by name (MMB_CAP_LIBC). */
+ * with the bookkeeping of a bare loop. The block's tag is the word the touch
+ * wrote, read back before the free as the touch reads it; that word goes
+ * into the checksum, so a block the allocator changed gives a checksum other
+ * than the verification repetition's (which runs window_loop with full
+ * checks) and the cell is recorded corrupt. Draws, tags, sizes, checksum and
+ * live bytes are those of window_loop.
+ * libc (MMB_CAP_LIBC): malloc and free by name, and a slot is the pointer
+ * alone (C_PTRS: 8 bytes, as in a bare loop; free needs no size); the sizes'
+ * part of the checksum and the live bytes are worked out after the region by
+ * window_replay. Otherwise a slot is the pointer and the size (C_SLOTS, 16
+ * bytes: a sized free needs it), and live bytes are counted as they go. */
 static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *ctx, int tid,
                                                                        uint64_t n_total,
                                                                        const int libc) {
@@ -512,7 +526,8 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
   mmb_rng r;
   mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
   wslot *b = (wslot *)t->b;
-  t->compact = 1;
+  unsigned char **bp = (unsigned char **)t->b;
+  t->compact = libc ? C_PTRS : C_SLOTS;
   for (size_t i = 0; i < w; i++, tag++) {
     size_t size = min + (size_t)mmb_rng_below(&r, span);
     unsigned char *p = mmb_al_malloc(a, libc, size);
@@ -521,31 +536,89 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
       goto out;
     }
     put64(p, tag ^ BLK_WORD);
-    b[i] = (wslot){p, size};
-    live += size;
+    if (libc) {
+      bp[i] = p;
+    } else {
+      b[i] = (wslot){p, size};
+      live += size;
+    }
   }
   peak = live;
   for (; tag < end; tag++) {
-    wslot *v = &b[mmb_rng_below(&r, w)];
-    sum += get64(v->p) + (uint64_t)v->size; /* blk_sum(tag, size) when intact */
-    mmb_al_free(a, libc, v->p, v->size);
-    live -= v->size;
+    size_t k = (size_t)mmb_rng_below(&r, w);
+    if (libc) {
+      sum += get64(bp[k]); /* the size part: window_replay */
+      free(bp[k]);
+    } else {
+      wslot *v = &b[k];
+      sum += get64(v->p) + (uint64_t)v->size; /* blk_sum(tag, size) when intact */
+      a->free(v->p, v->size);
+      live -= v->size;
+    }
     size_t size = min + (size_t)mmb_rng_below(&r, span);
     unsigned char *p = mmb_al_malloc(a, libc, size);
     if (!p) {
-      v->p = NULL;
+      if (libc)
+        bp[k] = NULL;
+      else
+        b[k].p = NULL;
       fault_set(&t->f, F_NULL, tag, size);
       goto out;
     }
     put64(p, tag ^ BLK_WORD);
-    *v = (wslot){p, size};
-    live += size;
-    if (live > peak) peak = live;
+    if (libc) {
+      bp[k] = p;
+    } else {
+      b[k] = (wslot){p, size};
+      live += size;
+      if (live > peak) peak = live;
+    }
   }
 out:
   t->sum = sum;
   t->peak = peak > live ? peak : live;
+  t->done = tag - first;
   return tag - first;
+}
+
+/* After a C_PTRS run (verify, untimed): draw the thread's slots and sizes
+ * again from its seed, for its t->done operations, to add every block's
+ * size and every live block's word to *sum (so that it equals window_loop's
+ * checksum) and to find the peak of live bytes. 0, or -1 with ctx->reason. */
+static int window_replay(mmb_ctx *ctx, int tid, uint64_t *sum) {
+  cstate *s = ctx->state;
+  cthr *t = &s->t[tid];
+  const size_t w = t->nb, min = s->z.min;
+  const uint64_t span = s->z.span;
+  uint32_t *size = malloc(w * sizeof *size);
+  if (!size) {
+    snprintf(ctx->reason, sizeof ctx->reason, "cannot allocate %zu bytes to check the run", w * 4);
+    return -1;
+  }
+  mmb_rng r;
+  mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
+  uint64_t live = 0, peak, total = 0, i = 0;
+  for (; i < w && i < t->done; i++) {
+    size[i] = (uint32_t)(min + mmb_rng_below(&r, span));
+    live += size[i];
+    total += size[i];
+  }
+  peak = live;
+  for (; i < t->done; i++) {
+    size_t k = (size_t)mmb_rng_below(&r, w);
+    live -= size[k];
+    size[k] = (uint32_t)(min + mmb_rng_below(&r, span));
+    live += size[k];
+    total += size[k];
+    if (live > peak) peak = live;
+  }
+  free(size);
+  const unsigned char *const *bp = (const unsigned char *const *)t->b;
+  for (size_t j = 0; j < w; j++)
+    if (bp[j]) *sum += get64(bp[j]);
+  *sum += total;
+  t->peak = peak;
+  return 0;
 }
 
 static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
