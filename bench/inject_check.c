@@ -35,10 +35,13 @@ static int is_lib(const char *path, const char *lib, const char *lib_real) {
 mmb_inj_state mmb_inject_decide(const char *maps, const char *lib, const char *lib_real,
                                 const char *exe, const char *interp) {
   int seen = 0, deps = 0;
-  char ex[PATH_MAX] = "";
+  char ex[PATH_MAX] = "", prog[PATH_MAX] = "";
   if (exe) snprintf(ex, sizeof ex, "%s", exe);
   char *exdel = strstr(ex, " (deleted)");
   if (exdel) *exdel = 0;
+  /* The loader run as a command maps the program it was given before the
+   * preloads: the first other object is that program, not a dependency. */
+  int loader_cmd = ex[0] && is_loader(ex, interp);
   for (const char *l = maps; l && *l;) {
     const char *e = strchr(l, '\n');
     size_t n = e ? (size_t)(e - l) : strlen(l);
@@ -54,8 +57,12 @@ mmb_inj_state mmb_inject_decide(const char *maps, const char *lib, const char *l
       if (is_lib(path, lib, lib_real))
         seen = 1;
       else if (strcmp(path, ex) != 0 && !is_loader(path, interp) &&
-               strcmp(path, "/etc/ld.so.cache") != 0)
-        deps = 1;
+               strcmp(path, "/etc/ld.so.cache") != 0) {
+        if (loader_cmd && !prog[0])
+          snprintf(prog, sizeof prog, "%s", path);
+        else if (!loader_cmd || strcmp(path, prog) != 0)
+          deps = 1;
+      }
     }
     l = e ? e + 1 : NULL;
   }

@@ -19,7 +19,9 @@ typedef enum mmb_inj_state {
  * or "" for a static executable (nothing is ever preloaded in it). The
  * loader maps every LD_PRELOAD object before the executable's DT_NEEDED
  * ones (libc), so a mapped object that is neither the executable, the
- * loader, its cache nor lib means the preloads are all in. */
+ * loader, its cache nor lib means the preloads are all in. When exe is the
+ * loader itself (run as a command), it maps the program it was given first:
+ * one other object is that program, a second one means the preloads are in. */
 mmb_inj_state mmb_inject_decide(const char *maps, const char *lib, const char *lib_real,
                                 const char *exe, const char *interp);
 

@@ -209,6 +209,8 @@ static int load_existing(run_state *st, const char *path, char *err, size_t errl
 static int write_row(run_state *st, const mmb_cell_plan *c, int rep, const mmb_record *rec) {
   char line[16384], num[32];
   size_t used = 0;
+  /* a failed row carries no measurement; injected (0 on an invalid row) is
+   * what was checked, not measured */
   int ok = strcmp(rec->status, "ok") == 0 || strcmp(rec->status, "corrupt") == 0;
   for (int i = 0; i < st->ncols; i++) {
     const char *name = st->cols[i], *v = "";
@@ -226,7 +228,7 @@ static int write_row(run_state *st, const mmb_cell_plan *c, int rep, const mmb_r
       v = rec->status;
     else if (strcmp(name, "reason") == 0)
       v = rec->reason;
-    else if (ok && mmb_record_get(rec, name))
+    else if ((ok || strcmp(name, "injected") == 0) && mmb_record_get(rec, name))
       v = mmb_record_get(rec, name);
     mmb_csv_field(line, sizeof line - 1, &used, v, i == 0);
   }

@@ -58,6 +58,8 @@ if [ "$(id -u)" = 0 ] && cp "$(command -v id)" suid-id && chown nobody suid-id &
   expect "injection matrix completes ($(tail -1 log))" test $? -eq 0
   got=$(cols inj/runs.csv workload status reason | awk -F'\t' '$1 ~ /suid-sleep/ {print $2 "|" $3}' | sort -u)
   expect "setuid program: invalid ($got)" like "$got" "invalid|*was not mapped in the program*"
+  got=$(cols inj/runs.csv workload injected | awk -F'\t' '$1 ~ /suid-sleep/ {print $2}' | sort -u)
+  expect "setuid program: injected 0 ($got)" test "$got" = 0
   got=$(cols inj/runs.csv workload status injected | awk -F'\t' '$1 ~ /plain-sleep/ {print $2 "|" $3}' | sort -u)
   expect "plain program and the loader as command: ok, injected ($got)" test "$got" = "ok|1"
 fi

@@ -53,6 +53,15 @@ int main(void) {
          mmb_inject_decide(L_EXE L_LIBC L_LD L_ANON, LIB, LIBREAL, EXE, "?"), MMB_INJ_ABSENT);
   expect("mid-load, loader named by default",
          mmb_inject_decide(L_EXE L_LD L_ANON, LIB, LIBREAL, EXE, "?"), MMB_INJ_PENDING);
+  /* the loader run as a command maps the program it was given before the
+   * preloads: that program alone is not a dependency */
+#define L_PROG "55d0c0a00000-55d0c0a05000 r--p 00000000 08:01 1234  /tmp/w/plain-sleep\n"
+  expect("loader as command, program mapped",
+         mmb_inject_decide(L_LD L_PROG L_ANON, LIB, LIBREAL, LD, LD), MMB_INJ_PENDING);
+  expect("loader as command, preloaded",
+         mmb_inject_decide(L_LD L_PROG L_LIB L_ANON, LIB, LIBREAL, LD, LD), MMB_INJ_SEEN);
+  expect("loader as command, preload failed",
+         mmb_inject_decide(L_LD L_PROG L_LIBC L_ANON, LIB, LIBREAL, LD, LD), MMB_INJ_ABSENT);
   /* a static executable never gets a preload, at any stage */
   expect("static", mmb_inject_decide(L_EXE L_ANON, LIB, LIBREAL, EXE, NULL), MMB_INJ_ABSENT);
   expect("static, mid-exec", mmb_inject_decide(L_ANON, LIB, LIBREAL, EXE, ""), MMB_INJ_ABSENT);
