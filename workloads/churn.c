@@ -134,7 +134,7 @@ static void churn_teardown(mmb_ctx *ctx) {
   for (int i = 0; s->t && i < s->threads; i++) {
     cthr *t = &s->t[i];
     if (!s->corrupt && t->compact == C_PTRS)
-      for (size_t j = 0; j < t->nb; j++) a->free(((void **)t->b)[j], 0); /* libc: unsized */
+      for (size_t j = 0; j < t->nb; j++) a->free(((void **)t->b)[j], 0); /* unsized free */
     else if (!s->corrupt && t->compact == C_SLOTS)
       wslot_free_all(a, (wslot *)t->b, t->nb);
     else if (!s->corrupt)
@@ -506,14 +506,14 @@ out:
  * than the verification repetition's (which runs window_loop with full
  * checks) and the cell is recorded corrupt. Draws, tags, sizes, checksum and
  * live bytes are those of window_loop.
- * libc (MMB_CAP_LIBC): malloc and free by name, and a slot is the pointer
- * alone (C_PTRS: 8 bytes, as in a bare loop; free needs no size); the sizes'
- * part of the checksum and the live bytes are worked out after the region by
+ * ptrs (MMB_CAP_UNSIZED_FREE: free needs no size): a slot is the pointer
+ * alone (C_PTRS: 8 bytes, as in a bare loop); the sizes' part of the
+ * checksum and the live bytes are worked out after the region by
  * window_replay. Otherwise a slot is the pointer and the size (C_SLOTS, 16
- * bytes: a sized free needs it), and live bytes are counted as they go. */
-static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *ctx, int tid,
-                                                                       uint64_t n_total,
-                                                                       const int libc) {
+ * bytes, for a sized free), and live bytes are counted as they go.
+ * libc (MMB_CAP_LIBC): malloc and free called by name. */
+static inline __attribute__((always_inline)) uint64_t
+window_loop_word(mmb_ctx *ctx, int tid, uint64_t n_total, const int ptrs, const int libc) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;
@@ -527,7 +527,7 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
   mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
   wslot *b = (wslot *)t->b;
   unsigned char **bp = (unsigned char **)t->b;
-  t->compact = libc ? C_PTRS : C_SLOTS;
+  t->compact = ptrs ? C_PTRS : C_SLOTS;
   for (size_t i = 0; i < w; i++, tag++) {
     size_t size = min + (size_t)mmb_rng_below(&r, span);
     unsigned char *p = mmb_al_malloc(a, libc, size);
@@ -536,7 +536,7 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
       goto out;
     }
     put64(p, tag ^ BLK_WORD);
-    if (libc) {
+    if (ptrs) {
       bp[i] = p;
     } else {
       b[i] = (wslot){p, size};
@@ -546,19 +546,19 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
   peak = live;
   for (; tag < end; tag++) {
     size_t k = (size_t)mmb_rng_below(&r, w);
-    if (libc) {
+    if (ptrs) {
       sum += get64(bp[k]); /* the size part: window_replay */
-      free(bp[k]);
+      mmb_al_free(a, libc, bp[k], 0);
     } else {
       wslot *v = &b[k];
       sum += get64(v->p) + (uint64_t)v->size; /* blk_sum(tag, size) when intact */
-      a->free(v->p, v->size);
+      mmb_al_free(a, libc, v->p, v->size);
       live -= v->size;
     }
     size_t size = min + (size_t)mmb_rng_below(&r, span);
     unsigned char *p = mmb_al_malloc(a, libc, size);
     if (!p) {
-      if (libc)
+      if (ptrs)
         bp[k] = NULL;
       else
         b[k].p = NULL;
@@ -566,7 +566,7 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
       goto out;
     }
     put64(p, tag ^ BLK_WORD);
-    if (libc) {
+    if (ptrs) {
       bp[k] = p;
     } else {
       b[k] = (wslot){p, size};
@@ -623,9 +623,11 @@ static int window_replay(mmb_ctx *ctx, int tid, uint64_t *sum) {
 
 static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
   cstate *s = ctx->state;
-  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8)
-    return mmb_al_libc(ctx->alloc) ? window_loop_word(ctx, tid, n_total, 1)
-                                   : window_loop_word(ctx, tid, n_total, 0);
+  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8) {
+    if (mmb_al_libc(ctx->alloc)) return window_loop_word(ctx, tid, n_total, 1, 1);
+    if (ctx->alloc->caps & MMB_CAP_UNSIZED_FREE) return window_loop_word(ctx, tid, n_total, 1, 0);
+    return window_loop_word(ctx, tid, n_total, 0, 0);
+  }
   if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_NONE)
     return window_loop(ctx, tid, n_total, D_UNIFORM, MMB_TOUCH_NONE);
   return window_loop(ctx, tid, n_total, s->z.dist, ctx->touch);
@@ -719,8 +721,10 @@ out:
 static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
   if (ctx->touch == MMB_TOUCH_WORD && ((cstate *)ctx->state)->z.min >= 8) {
     if (mmb_al_libc(ctx->alloc))
-      return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 1) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 1);
-    return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 0) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 0);
+      return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 1)
+                  : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 1);
+    return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 0)
+                : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 0);
   }
   if (ctx->touch == MMB_TOUCH_NONE)
     return lifo ? cb_loop(ctx, tid, 1, MMB_TOUCH_NONE, 0) : cb_loop(ctx, tid, 0, MMB_TOUCH_NONE, 0);
