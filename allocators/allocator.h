@@ -36,6 +36,9 @@ enum {
    * of through the entry points below (mmb_al_malloc in workloads/wl_util.h).
    * A descriptor that wraps the entry points must clear it. */
   MMB_CAP_LIBC = 1u << 9,
+  /* free ignores its size argument: a workload may keep bare pointers
+   * (every MMB_CAP_LIBC allocator; floor) */
+  MMB_CAP_UNSIZED_FREE = 1u << 10,
 };
 #define MMB_CAP_MALLOC (MMB_CAP_FREE | MMB_CAP_ALIGNED | MMB_CAP_REALLOC | MMB_CAP_THREADS)
 

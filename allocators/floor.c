@@ -8,13 +8,16 @@
  *
  * Per thread: a LIFO free list per size class (the link in the block's first
  * word, as in most allocators), refilled by bumping through 4 MiB chunks
- * from mmap (a bigger request gets a chunk of its own). Sized free gives the
- * class without a header, so malloc is a pop (or a bump) and free a push:
- * no lock, no atomic, no header, no statistics. A block freed by another
- * thread joins the freeing thread's list (correct, as blocks are only
- * reused, never returned). A thread's lists outlive it: thread_detach (or
- * the thread's first call after another detached) hands them over to the
- * next thread, so rounds of short-lived threads (larson) reuse memory.
+ * from mmap, one class per chunk (a bigger request gets a chunk of its own).
+ * A chunk is aligned to its size and starts with its class, so free finds
+ * the class from the pointer alone (one load from a line that stays in
+ * cache) and needs no size: workloads may keep bare pointers, as with a
+ * malloc (MMB_CAP_UNSIZED_FREE). malloc is a pop (or a bump), free a push:
+ * no lock, no atomic, no per-block header, no statistics. A block freed by
+ * another thread joins the freeing thread's list (correct, as blocks are
+ * only reused, never returned). A thread's lists outlive it: thread_detach
+ * (or the thread's first call after another detached) hands them over to
+ * the next thread, so rounds of short-lived threads (larson) reuse memory.
  * Memory is never returned to the system (the process ends after a cell).
  * Classes: 16-byte steps up to 1 KiB, then powers of two up to 1 TiB. */
 #define _GNU_SOURCE
@@ -30,13 +33,14 @@
 #define FL_NSMALL (FL_SMALL / 16u) /* classes 1 .. 64 */
 #define FL_MAXLOG 40               /* largest block: 1 TiB */
 #define FL_NCLASS (FL_NSMALL + 1 + FL_MAXLOG)
-#define FL_CHUNK (4u << 20)
+#define FL_CHUNK ((size_t)4 << 20)
+#define FL_HEAD 64 /* chunk header: the class, then blocks from here */
 #define FL_ORPHANS 1024
 #define TLS __attribute__((tls_model("initial-exec"))) __thread
 
 typedef struct fl_heap {
-  void *head[FL_NCLASS];     /* free lists */
-  unsigned char *bump, *end; /* the current chunk */
+  void *head[FL_NCLASS];                           /* free lists */
+  unsigned char *bump[FL_NCLASS], *end[FL_NCLASS]; /* each class's current chunk */
 } fl_heap;
 
 static TLS fl_heap heap;
@@ -56,19 +60,39 @@ static inline size_t fl_class_size(unsigned c) {
   return c <= FL_NSMALL ? (size_t)c << 4 : (size_t)1 << (c - FL_NSMALL + 10u);
 }
 
-static void *fl_map(size_t bytes) {
-  void *p =
-      mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  return p == MAP_FAILED ? NULL : p;
+/* The class of a block: from the header of the chunk it lies in. */
+static inline unsigned fl_class_of(const void *p) {
+  return *(const unsigned *)((uintptr_t)p & ~(uintptr_t)(FL_CHUNK - 1));
 }
 
-static __attribute__((noinline)) void *fl_refill(size_t cs) {
-  if (cs >= FL_CHUNK / 4) return fl_map(cs); /* a chunk of its own */
-  unsigned char *c = fl_map(FL_CHUNK);
-  if (!c) return NULL;
-  heap.bump = c + cs;
-  heap.end = c + FL_CHUNK;
-  return c;
+/* A chunk of bytes (a multiple of FL_CHUNK) aligned to FL_CHUNK, its header
+ * holding class c; NULL when the system has no memory. */
+static unsigned char *fl_map(size_t bytes, unsigned c) {
+  size_t over = bytes + FL_CHUNK;
+  unsigned char *m =
+      mmap(NULL, over, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) return NULL;
+  uintptr_t a = ((uintptr_t)m + FL_CHUNK - 1) & ~(uintptr_t)(FL_CHUNK - 1);
+  unsigned char *chunk = (unsigned char *)a;
+  if (chunk > m) munmap(m, (size_t)(chunk - m));
+  size_t tail = (size_t)(m + over - (chunk + bytes));
+  if (tail) munmap(chunk + bytes, tail);
+  *(unsigned *)chunk = c;
+  return chunk;
+}
+
+static __attribute__((noinline)) void *fl_refill(unsigned c, size_t cs) {
+  if (cs >= FL_CHUNK / 4) { /* a chunk of its own */
+    size_t bytes = (cs + FL_HEAD + FL_CHUNK - 1) & ~(FL_CHUNK - 1);
+    if (bytes < cs) return NULL;
+    unsigned char *m = fl_map(bytes, c);
+    return m ? m + FL_HEAD : NULL;
+  }
+  unsigned char *m = fl_map(FL_CHUNK, c);
+  if (!m) return NULL;
+  heap.bump[c] = m + FL_HEAD + cs;
+  heap.end[c] = m + FL_CHUNK;
+  return m + FL_HEAD;
 }
 
 static void *fl_malloc(size_t n) {
@@ -83,17 +107,18 @@ static void *fl_malloc(size_t n) {
     return p;
   }
   size_t cs = fl_class_size(c);
-  if ((size_t)(heap.end - heap.bump) >= cs) {
-    p = heap.bump;
-    heap.bump += cs;
+  if ((size_t)(heap.end[c] - heap.bump[c]) >= cs) {
+    p = heap.bump[c];
+    heap.bump[c] += cs;
     return p;
   }
-  return fl_refill(cs);
+  return fl_refill(c, cs);
 }
 
 static void fl_free(void *p, size_t n) {
+  (void)n; /* the chunk knows the class */
   if (!p) return;
-  unsigned c = fl_class(n);
+  unsigned c = fl_class_of(p);
   *(void **)p = heap.head[c];
   heap.head[c] = p;
 }
@@ -110,7 +135,7 @@ static void *fl_calloc(size_t n, size_t size) {
 }
 
 static void *fl_realloc(void *p, size_t old, size_t n) {
-  if (p && fl_class(old) == fl_class(n)) return p;
+  if (p && fl_class_of(p) == fl_class(n)) return p;
   void *q = fl_malloc(n);
   if (q && p) {
     memcpy(q, p, old < n ? old : n);
@@ -140,7 +165,7 @@ const mmb_allocator mmb_alloc_floor = {
     .name = "floor",
     .description = "the harness floor: per-thread LIFO size-class lists, bump chunks, no locks",
     .kind = MMB_KIND_INPROC,
-    .caps = MMB_CAP_FREE | MMB_CAP_REALLOC | MMB_CAP_THREADS,
+    .caps = MMB_CAP_FREE | MMB_CAP_REALLOC | MMB_CAP_THREADS | MMB_CAP_UNSIZED_FREE,
     .library = "",
     .thread_attach = fl_attach,
     .thread_detach = fl_detach,

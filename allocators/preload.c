@@ -51,7 +51,7 @@ static const char *generic_version(void) { return NULL; }
       .name = nm,                                                                                  \
       .description = desc,                                                                         \
       .kind = MMB_KIND_PRELOAD,                                                                    \
-      .caps = MMB_CAP_MALLOC | MMB_CAP_LIBC,                                                       \
+      .caps = MMB_CAP_MALLOC | MMB_CAP_LIBC | MMB_CAP_UNSIZED_FREE,                                \
       .library = lib,                                                                              \
       .unavailable = why,                                                                          \
       .malloc = mmb_libc_malloc,                                                                   \
@@ -102,7 +102,7 @@ const mmb_allocator *mmb_allocator_preload_custom(const char *path) {
       .name = name,
       .description = "malloc replacement named by the user, preloaded",
       .kind = MMB_KIND_PRELOAD,
-      .caps = MMB_CAP_MALLOC | MMB_CAP_LIBC,
+      .caps = MMB_CAP_MALLOC | MMB_CAP_LIBC | MMB_CAP_UNSIZED_FREE,
       .library = name + 8,
       .malloc = mmb_libc_malloc,
       .free = mmb_libc_free,

@@ -43,6 +43,7 @@ typedef struct cthr {
   size_t nb;       /* entries of b */
   int compact;     /* b holds nb wslot (C_SLOTS) or pointer (C_PTRS) entries instead */
   uint64_t done;   /* C_PTRS: operations done, for window_replay */
+  int untouched;   /* C_PTRS under touch=none: no word to read back */
   size_t b_bytes;  /* mapping size of b */
   void **sm;       /* fragmentation: small block pointers, by index */
   size_t sm_bytes; /* mapping size of sm */
@@ -134,7 +135,7 @@ static void churn_teardown(mmb_ctx *ctx) {
   for (int i = 0; s->t && i < s->threads; i++) {
     cthr *t = &s->t[i];
     if (!s->corrupt && t->compact == C_PTRS)
-      for (size_t j = 0; j < t->nb; j++) a->free(((void **)t->b)[j], 0); /* libc: unsized */
+      for (size_t j = 0; j < t->nb; j++) a->free(((void **)t->b)[j], 0); /* unsized free */
     else if (!s->corrupt && t->compact == C_SLOTS)
       wslot_free_all(a, (wslot *)t->b, t->nb);
     else if (!s->corrupt)
@@ -506,14 +507,18 @@ out:
  * than the verification repetition's (which runs window_loop with full
  * checks) and the cell is recorded corrupt. Draws, tags, sizes, checksum and
  * live bytes are those of window_loop.
- * libc (MMB_CAP_LIBC): malloc and free by name, and a slot is the pointer
- * alone (C_PTRS: 8 bytes, as in a bare loop; free needs no size); the sizes'
- * part of the checksum and the live bytes are worked out after the region by
+ * ptrs (MMB_CAP_UNSIZED_FREE: free needs no size): a slot is the pointer
+ * alone (C_PTRS: 8 bytes, as in a bare loop); the sizes' part of the
+ * checksum and the live bytes are worked out after the region by
  * window_replay. Otherwise a slot is the pointer and the size (C_SLOTS, 16
- * bytes: a sized free needs it), and live bytes are counted as they go. */
-static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *ctx, int tid,
-                                                                       uint64_t n_total,
-                                                                       const int libc) {
+ * bytes, for a sized free), and live bytes are counted as they go.
+ * libc (MMB_CAP_LIBC): malloc and free called by name.
+ * none (ptrs only): touch=none, the same loop without the store and the
+ * load; window_replay then adds the tags' part of the checksum as well, so
+ * that touch=word and touch=none differ by the touch alone. */
+static inline __attribute__((always_inline)) uint64_t
+window_loop_word(mmb_ctx *ctx, int tid, uint64_t n_total, const int ptrs, const int libc,
+                 const int none) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
   const mmb_allocator al = *ctx->alloc, *a = &al;
@@ -527,7 +532,8 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
   mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
   wslot *b = (wslot *)t->b;
   unsigned char **bp = (unsigned char **)t->b;
-  t->compact = libc ? C_PTRS : C_SLOTS;
+  t->compact = ptrs ? C_PTRS : C_SLOTS;
+  t->untouched = none;
   for (size_t i = 0; i < w; i++, tag++) {
     size_t size = min + (size_t)mmb_rng_below(&r, span);
     unsigned char *p = mmb_al_malloc(a, libc, size);
@@ -535,8 +541,8 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
       fault_set(&t->f, F_NULL, tag, size);
       goto out;
     }
-    put64(p, tag ^ BLK_WORD);
-    if (libc) {
+    if (!none) put64(p, tag ^ BLK_WORD);
+    if (ptrs) {
       bp[i] = p;
     } else {
       b[i] = (wslot){p, size};
@@ -546,27 +552,27 @@ static inline __attribute__((always_inline)) uint64_t window_loop_word(mmb_ctx *
   peak = live;
   for (; tag < end; tag++) {
     size_t k = (size_t)mmb_rng_below(&r, w);
-    if (libc) {
-      sum += get64(bp[k]); /* the size part: window_replay */
-      free(bp[k]);
+    if (ptrs) {
+      if (!none) sum += get64(bp[k]); /* the size part: window_replay */
+      mmb_al_free(a, libc, bp[k], 0);
     } else {
       wslot *v = &b[k];
       sum += get64(v->p) + (uint64_t)v->size; /* blk_sum(tag, size) when intact */
-      a->free(v->p, v->size);
+      mmb_al_free(a, libc, v->p, v->size);
       live -= v->size;
     }
     size_t size = min + (size_t)mmb_rng_below(&r, span);
     unsigned char *p = mmb_al_malloc(a, libc, size);
     if (!p) {
-      if (libc)
+      if (ptrs)
         bp[k] = NULL;
       else
         b[k].p = NULL;
       fault_set(&t->f, F_NULL, tag, size);
       goto out;
     }
-    put64(p, tag ^ BLK_WORD);
-    if (libc) {
+    if (!none) put64(p, tag ^ BLK_WORD);
+    if (ptrs) {
       bp[k] = p;
     } else {
       b[k] = (wslot){p, size};
@@ -584,7 +590,8 @@ out:
 /* After a C_PTRS run (verify, untimed): draw the thread's slots and sizes
  * again from its seed, for its t->done operations, to add every block's
  * size and every live block's word to *sum (so that it equals window_loop's
- * checksum) and to find the peak of live bytes. 0, or -1 with ctx->reason. */
+ * checksum; t->untouched: every block's tag instead of the words) and to
+ * find the peak of live bytes. 0, or -1 with ctx->reason. */
 static int window_replay(mmb_ctx *ctx, int tid, uint64_t *sum) {
   cstate *s = ctx->state;
   cthr *t = &s->t[tid];
@@ -598,6 +605,8 @@ static int window_replay(mmb_ctx *ctx, int tid, uint64_t *sum) {
   mmb_rng r;
   mmb_rng_seed(&r, ctx->seed, (uint64_t)tid);
   uint64_t live = 0, peak, total = 0, i = 0;
+  if (t->untouched) /* the tags' part: the words touch=word would have read */
+    for (uint64_t j = 0; j < t->done; j++) total += TAG(tid, j) ^ BLK_WORD;
   for (; i < w && i < t->done; i++) {
     size[i] = (uint32_t)(min + mmb_rng_below(&r, span));
     live += size[i];
@@ -614,7 +623,7 @@ static int window_replay(mmb_ctx *ctx, int tid, uint64_t *sum) {
   }
   free(size);
   const unsigned char *const *bp = (const unsigned char *const *)t->b;
-  for (size_t j = 0; j < w; j++)
+  for (size_t j = 0; j < w && !t->untouched; j++)
     if (bp[j]) *sum += get64(bp[j]);
   *sum += total;
   t->peak = peak;
@@ -623,11 +632,17 @@ static int window_replay(mmb_ctx *ctx, int tid, uint64_t *sum) {
 
 static uint64_t window_run(mmb_ctx *ctx, int tid, uint64_t n_total) {
   cstate *s = ctx->state;
-  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8)
-    return mmb_al_libc(ctx->alloc) ? window_loop_word(ctx, tid, n_total, 1)
-                                   : window_loop_word(ctx, tid, n_total, 0);
-  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_NONE)
+  const unsigned caps = ctx->alloc->caps;
+  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_WORD && s->z.min >= 8) {
+    if (caps & MMB_CAP_LIBC) return window_loop_word(ctx, tid, n_total, 1, 1, 0);
+    if (caps & MMB_CAP_UNSIZED_FREE) return window_loop_word(ctx, tid, n_total, 1, 0, 0);
+    return window_loop_word(ctx, tid, n_total, 0, 0, 0);
+  }
+  if (s->z.dist == D_UNIFORM && ctx->touch == MMB_TOUCH_NONE) {
+    if (caps & MMB_CAP_LIBC) return window_loop_word(ctx, tid, n_total, 1, 1, 1);
+    if (caps & MMB_CAP_UNSIZED_FREE) return window_loop_word(ctx, tid, n_total, 1, 0, 1);
     return window_loop(ctx, tid, n_total, D_UNIFORM, MMB_TOUCH_NONE);
+  }
   return window_loop(ctx, tid, n_total, s->z.dist, ctx->touch);
 }
 
@@ -719,8 +734,10 @@ out:
 static uint64_t cb_run(mmb_ctx *ctx, int tid, int lifo) {
   if (ctx->touch == MMB_TOUCH_WORD && ((cstate *)ctx->state)->z.min >= 8) {
     if (mmb_al_libc(ctx->alloc))
-      return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 1) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 1);
-    return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 0) : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 0);
+      return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 1)
+                  : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 1);
+    return lifo ? cb_loop(ctx, tid, 1, BLK_TOUCH_WORD8, 0)
+                : cb_loop(ctx, tid, 0, BLK_TOUCH_WORD8, 0);
   }
   if (ctx->touch == MMB_TOUCH_NONE)
     return lifo ? cb_loop(ctx, tid, 1, MMB_TOUCH_NONE, 0) : cb_loop(ctx, tid, 0, MMB_TOUCH_NONE, 0);

@@ -283,16 +283,16 @@ static inline __attribute__((always_inline)) int blk_free(int touch, const mmb_a
 }
 
 /* blk_new into *v: 0, or -1 (v->p = NULL). */
-static inline __attribute__((always_inline)) int
-blk_alloc(int touch, const mmb_allocator *a, int libc, fault *f, blk *v, size_t size, uint64_t tag) {
+static inline __attribute__((always_inline)) int blk_alloc(int touch, const mmb_allocator *a,
+                                                           int libc, fault *f, blk *v, size_t size,
+                                                           uint64_t tag) {
   *v = (blk){blk_new(touch, a, libc, f, size, tag), tag, size};
   return v->p ? 0 : -1;
 }
 
 /* blk_free of *v (v->p = NULL after it): 0, or -1 (v left as is). */
-static inline __attribute__((always_inline)) int blk_release(int touch, const mmb_allocator *a,
-                                                             int libc, fault *f, uint64_t *sum,
-                                                             blk *v) {
+static inline __attribute__((always_inline)) int
+blk_release(int touch, const mmb_allocator *a, int libc, fault *f, uint64_t *sum, blk *v) {
   if (blk_free(touch, a, libc, f, sum, v->p, v->size, v->tag) != 0) return -1;
   v->p = NULL;
   return 0;
