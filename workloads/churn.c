@@ -500,6 +500,26 @@ out:
   return tag - first;
 }
 
+/* window_loop_word's allocation: a block of size for slot k, touched as tag
+ * unless none, its size added to *live when slots keep sizes. 0, or -1
+ * after recording F_NULL (the slot then empty). */
+static inline __attribute__((always_inline)) int window_put(const mmb_allocator *a, const int ptrs,
+                                                            const int libc, const int none, cthr *t,
+                                                            size_t k, size_t size, uint64_t tag,
+                                                            uint64_t *live) {
+  unsigned char *p = mmb_al_malloc(a, libc, size);
+  if (!none && p) put64(p, tag ^ BLK_WORD);
+  if (ptrs) {
+    ((unsigned char **)t->b)[k] = p;
+  } else {
+    ((wslot *)t->b)[k] = (wslot){p, size};
+    *live += p ? size : 0;
+  }
+  if (p) return 0;
+  fault_set(&t->f, F_NULL, tag, size);
+  return -1;
+}
+
 /* window_loop's default case (touch=word, uniform sizes of 8 bytes or more)
  * with the bookkeeping of a bare loop. The block's tag is the word the touch
  * wrote, read back before the free as the touch reads it; that word goes
@@ -534,21 +554,9 @@ window_loop_word(mmb_ctx *ctx, int tid, uint64_t n_total, const int ptrs, const 
   unsigned char **bp = (unsigned char **)t->b;
   t->compact = ptrs ? C_PTRS : C_SLOTS;
   t->untouched = none;
-  for (size_t i = 0; i < w; i++, tag++) {
-    size_t size = min + (size_t)mmb_rng_below(&r, span);
-    unsigned char *p = mmb_al_malloc(a, libc, size);
-    if (!p) {
-      fault_set(&t->f, F_NULL, tag, size);
+  for (size_t i = 0; i < w; i++, tag++)
+    if (window_put(a, ptrs, libc, none, t, i, min + (size_t)mmb_rng_below(&r, span), tag, &live))
       goto out;
-    }
-    if (!none) put64(p, tag ^ BLK_WORD);
-    if (ptrs) {
-      bp[i] = p;
-    } else {
-      b[i] = (wslot){p, size};
-      live += size;
-    }
-  }
   peak = live;
   for (; tag < end; tag++) {
     size_t k = (size_t)mmb_rng_below(&r, w);
@@ -561,24 +569,9 @@ window_loop_word(mmb_ctx *ctx, int tid, uint64_t n_total, const int ptrs, const 
       mmb_al_free(a, libc, v->p, v->size);
       live -= v->size;
     }
-    size_t size = min + (size_t)mmb_rng_below(&r, span);
-    unsigned char *p = mmb_al_malloc(a, libc, size);
-    if (!p) {
-      if (ptrs)
-        bp[k] = NULL;
-      else
-        b[k].p = NULL;
-      fault_set(&t->f, F_NULL, tag, size);
+    if (window_put(a, ptrs, libc, none, t, k, min + (size_t)mmb_rng_below(&r, span), tag, &live))
       goto out;
-    }
-    if (!none) put64(p, tag ^ BLK_WORD);
-    if (ptrs) {
-      bp[k] = p;
-    } else {
-      b[k] = (wslot){p, size};
-      live += size;
-      if (live > peak) peak = live;
-    }
+    if (!ptrs && live > peak) peak = live;
   }
 out:
   t->sum = sum;

@@ -10,13 +10,7 @@
 # usage: instructions.sh MMBENCH BARE_LOOP
 set -u
 MMBENCH=$1 BARE=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-expect() { # expect DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null || { echo "valgrind not installed (scripts/install-deps)"; exit 1; }
 allocs=glibc
 "$MMBENCH" list allocators | grep -q "^  jemalloc .* yes " && allocs=glibc,jemalloc
@@ -43,5 +37,4 @@ for a in ${allocs//,/ }; do
   expect "$a: mmbench's L1 read misses within 20 % of the bare loop's" \
     awk -v m="${md1:-0}" -v b="${bd1:-0}" 'BEGIN {exit !(b > 0 && m > 0 && m <= 1.20 * b)}'
 done
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+finish

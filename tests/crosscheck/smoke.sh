@@ -8,13 +8,7 @@
 set -u
 script=$1
 export MMBENCH=$2 BARE_LOOP=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-expect() { # expect DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/lib.sh"
 "$script" --rounds 2 --reps 1 --n 20000 -o "$work/cc" > "$work/out" 2> "$work/err"
 rc=$?
 cat "$work/out"
@@ -33,5 +27,4 @@ done
 expect "bare loop refuses bad arguments (exit 2)" bash -c "'$BARE_LOOP' churn-random 0 5 2>/dev/null; test \$? -eq 2"
 expect "crosscheck refuses a bad option (exit 2)" bash -c "'$script' --rounds x 2>/dev/null; test \$? -eq 2"
 expect "crosscheck refuses bad --reps (exit 2)" bash -c "'$script' --reps 0 2>/dev/null; test \$? -eq 2"
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+finish
