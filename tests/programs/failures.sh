@@ -61,7 +61,8 @@ if [ "$(id -u)" = 0 ] && cp "$(command -v id)" suid-id && chown nobody suid-id &
   got=$(cols inj/runs.csv workload injected | awk -F'\t' '$1 ~ /suid-sleep/ {print $2}' | sort -u)
   expect "setuid program: injected 0 ($got)" test "$got" = 0
   got=$(cols inj/runs.csv workload status injected | awk -F'\t' '$1 ~ /plain-sleep/ {print $2 "|" $3}' | sort -u)
-  expect "plain program and the loader as command: ok, injected ($got)" test "$got" = "ok|1"
+  why=$(cols inj/runs.csv workload status reason | awk -F'\t' '$1 ~ /plain-sleep/ && $2 != "ok" {print $1 ": " $3}' | head -2)
+  expect "plain program and the loader as command: ok, injected ($got $why)" test "$got" = "ok|1"
 fi
 
 # mmbench rebuilt while it runs (its file replaced, as a link step does):
