@@ -126,30 +126,9 @@ static char *read_maps(const char *path) {
   return buf;
 }
 
-/* The loader run as a command (ld-linux.so PROGRAM ...) maps PROGRAM itself
- * before the preloaded libraries: PROGRAM's real path from the command line
- * argv in buf (its first argument that is not one of the loader's options),
- * so that it counts as the executable rather than as a dependency; "" when
- * argv is not such a command. */
-static void loader_program(const char *const *argv, char *buf, size_t len) {
-  static const char *const with_value[] = {"--library-path", "--inhibit-rpath", "--audit",
-                                           "--preload",      "--argv0",         NULL};
-  buf[0] = 0;
-  if (!argv || !argv[0] || !is_loader(argv[0], NULL)) return;
-  for (int i = 1; argv[i]; i++) {
-    if (strncmp(argv[i], "--", 2) != 0) {
-      char real[PATH_MAX];
-      snprintf(buf, len, "%s", realpath(argv[i], real) ? real : argv[i]);
-      return;
-    }
-    for (int k = 0; with_value[k]; k++)
-      if (strcmp(argv[i], with_value[k]) == 0 && argv[i + 1]) i++;
-  }
-}
-
-int mmb_inject_check(pid_t pid, const char *lib, const char *const *argv) {
+int mmb_inject_check(pid_t pid, const char *lib) {
   char exe_path[64], maps_path[64], exe[PATH_MAX], last[PATH_MAX] = "";
-  char interp[PATH_MAX] = "", lib_real[PATH_MAX], prog[PATH_MAX] = "";
+  char interp[PATH_MAX] = "", lib_real[PATH_MAX];
   snprintf(exe_path, sizeof exe_path, "/proc/%d/exe", (int)pid);
   snprintf(maps_path, sizeof maps_path, "/proc/%d/maps", (int)pid);
   if (!realpath(lib, lib_real)) lib_real[0] = 0;
@@ -174,17 +153,15 @@ int mmb_inject_check(pid_t pid, const char *lib, const char *const *argv) {
       snprintf(last, sizeof last, "%s", exe);
       have_interp = mmb_inject_interp(exe_path, interp, sizeof interp);
       if (have_interp <= 0) interp[0] = 0;
-      prog[0] = 0;
       if (have_interp == 0 && is_loader(exe, NULL)) { /* the loader run as a command */
         snprintf(interp, sizeof interp, "%s", exe);
         have_interp = 1;
-        loader_program(argv, prog, sizeof prog);
       }
     }
     char *maps = read_maps(maps_path);
     if (!maps) return -1;
     /* an unreadable executable: wait for a mapped dependency, as for a dynamic one */
-    mmb_inj_state s = mmb_inject_decide(maps, lib, lib_real, prog[0] ? prog : exe,
+    mmb_inj_state s = mmb_inject_decide(maps, lib, lib_real, exe,
                                         have_interp == 0  ? NULL
                                         : have_interp < 0 ? "?"
                                                           : interp);

@@ -31,9 +31,7 @@ int mmb_inject_interp(const char *elf_path, char *buf, size_t len);
 
 /* Poll pid from its exec until mmb_inject_decide settles: 1 when lib is
  * mapped, 0 when the loader finished without it, -1 when the process ended
- * before it could be told (or the loader did not finish within 10 s).
- * argv: the command pid runs (NULL: unknown); when it is the loader run as
- * a command, the program it names is the executable, not a dependency. */
-int mmb_inject_check(pid_t pid, const char *lib, const char *const *argv);
+ * before it could be told (or the loader did not finish within 10 s). */
+int mmb_inject_check(pid_t pid, const char *lib);
 
 #endif

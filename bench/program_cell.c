@@ -265,7 +265,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     cnt = mmb_counters_proc_open(s->counters, server.pid);
     mmb_proc_release(&server);
-    if (lib && npre == 0) injected = mmb_inject_check(server.pid, lib, (const char *const *)sargv);
+    if (lib && npre == 0) injected = mmb_inject_check(server.pid, lib);
     char ready[PATH_MAX + 8];
     mmb_program_expand(p, p->ready, tmp, s->size, ready, sizeof ready);
     double give_up = mmb_mono_s() + p->ready_timeout;
@@ -328,7 +328,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     }
     cnt = mmb_counters_proc_open(s->counters, proc.pid);
     mmb_proc_release(&proc);
-    if (lib && npre == 0) injected = mmb_inject_check(proc.pid, lib, (const char *const *)argv);
+    if (lib && npre == 0) injected = mmb_inject_check(proc.pid, lib);
     status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &ru,
                            &timed_out);
     if (mmb_interrupted) {
