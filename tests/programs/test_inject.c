@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../bench/inject_check.h"
+#include "inject_check.h"
 
 static int fails;
 

@@ -58,8 +58,7 @@ static int gen(const char *dir, long cells, int shards, int reps, int hosts) {
       return 1;
   }
   double t1 = now_s();
-  if (mmb_shard_assign(m.cost, m.ncells, shards, m.owner) != 0 || mmb_shard_map_index(&m) != 0)
-    return 1;
+  if (mmb_shard_assign(m.cost, m.keys.n, shards, m.owner) != 0) return 1;
   double t2 = now_s();
   char err[512];
   if (mmb_shard_map_write(dir, &m, err, sizeof err) != 0) return fprintf(stderr, "%s\n", err), 1;
@@ -68,7 +67,7 @@ static int gen(const char *dir, long cells, int shards, int reps, int hosts) {
   mmb_hash_hex(plan, strlen(plan), hash);
   /* loads: the largest and smallest shard's expected cost */
   double *load = calloc((size_t)shards, sizeof *load), lo = 1e300, hi = 0;
-  for (size_t i = 0; i < m.ncells; i++) load[m.owner[i] - 1] += m.cost[i];
+  for (size_t i = 0; i < m.keys.n; i++) load[m.owner[i] - 1] += m.cost[i];
   for (int k = 0; k < shards; k++)
     lo = load[k] < lo ? load[k] : lo, hi = load[k] > hi ? load[k] : hi;
   free(load);
@@ -104,19 +103,19 @@ static int gen(const char *dir, long cells, int shards, int reps, int hosts) {
   }
   /* repetitions interleaved inside a shard, as the runner writes them */
   for (int r = 0; r < reps; r++)
-    for (size_t i = 0; i < m.ncells; i++) {
+    for (size_t i = 0; i < m.keys.n; i++) {
       double ns = 10.0 + (double)(i % 97) + r * 0.25;
       fprintf(out[m.owner[i] - 1],
               "%s,%s,%s,%d,%d,ok,,%.0f,%.0f,1000000,%.4g,%zu,120,0,1,2,65536,%zu,1.25,%016zx,,%.0f,"
               "120\n",
-              m.workload[i], m.params[i], m.allocator[i], m.threads[i], r, ns * 1e6, ns * 1e6, ns,
-              2048 + i % 512, 2048 + i % 256, i * 2654435761u, ns * 1e6);
+              m.keys.workload[i], m.keys.params[i], m.keys.allocator[i], m.keys.threads[i], r,
+              ns * 1e6, ns * 1e6, ns, 2048 + i % 512, 2048 + i % 256, i * 2654435761u, ns * 1e6);
     }
   for (int k = 0; k < shards; k++) fclose(out[k]);
   free(out);
   printf("cells=%zu shards=%d reps=%d build_s=%.4f assign_s=%.4f write_list_s=%.4f "
          "load_max_over_min=%.4f\n",
-         m.ncells, shards, reps, t1 - t0, t2 - t1, t3 - t2, hi / lo);
+         m.keys.n, shards, reps, t1 - t0, t2 - t1, t3 - t2, hi / lo);
   mmb_shard_map_free(&m);
   return 0;
 }
@@ -164,7 +163,7 @@ static int real_plan(char **argv, int argc) {
   if (mmb_shard_map_from_plan(&plan, shards, &again, err, sizeof err) != 0)
     return fprintf(stderr, "split: %s\n", err), 2;
   int same =
-      m.ncells == again.ncells && memcmp(m.owner, again.owner, m.ncells * sizeof *m.owner) == 0;
+      m.keys.n == again.keys.n && memcmp(m.owner, again.owner, m.keys.n * sizeof *m.owner) == 0;
   mmb_shard_map_free(&again);
   double t3 = now_s();
   char *pj = mmb_run_opts_to_json(&o);
@@ -182,7 +181,7 @@ static int real_plan(char **argv, int argc) {
   double t5 = now_s();
   if (rc != 0) return fprintf(stderr, "filter: %s\n", err), 1;
   int lo = 1 << 30, hi = 0, *count = calloc((size_t)shards, sizeof *count);
-  for (size_t i = 0; i < m.ncells; i++) count[m.owner[i] - 1]++;
+  for (size_t i = 0; i < m.keys.n; i++) count[m.owner[i] - 1]++;
   for (int k = 0; k < shards; k++) {
     if (count[k] < lo) lo = count[k];
     if (count[k] > hi) hi = count[k];

@@ -17,7 +17,7 @@
 #include "metrics.h"
 #include "program_cell.h"
 #include "results.h"
-#include "shard.h"
+#include "cellmap.h"
 #include "table.h"
 
 #define MAX_COLS 128
@@ -121,7 +121,7 @@ typedef struct run_state {
   unsigned char *done; /* [cell * reps + rep] */
   char (*sum)[24];     /* reference checksum per work group ("" = none yet) */
   int *group;          /* per cell: the cell whose sum its work group uses */
-  mmb_shard_map cells; /* (workload, params, allocator, threads) -> cell */
+  mmb_cellmap cells;   /* (workload, params, allocator, threads) -> cell */
   int total, finished;
   double t0, last_print;
   int tty, quiet;
@@ -133,31 +133,30 @@ typedef struct run_state {
  * the group's reference checksum). 0, or -1 out of memory. */
 static int index_cells(run_state *st) {
   const mmb_plan *plan = st->plan;
-  mmb_shard_map work;
+  mmb_cellmap work;
   memset(&work, 0, sizeof work);
   memset(&st->cells, 0, sizeof st->cells);
   st->group = malloc(((size_t)plan->ncells + 1) * sizeof *st->group);
   int rc = st->group ? 0 : -1;
   for (int i = 0; rc == 0 && i < plan->ncells; i++) {
     const mmb_cell_plan *c = &plan->cells[i];
-    if (mmb_shard_map_add(&st->cells, c->w->name, c->params, plan->allocs[c->alloc].text,
-                          c->threads, 0) ||
-        mmb_shard_map_add(&work, c->w->name, c->params, "", c->threads, 0))
+    if (mmb_cellmap_add(&st->cells, c->w->name, c->params, plan->allocs[c->alloc].text,
+                        c->threads) < 0 ||
+        mmb_cellmap_add(&work, c->w->name, c->params, "", c->threads) < 0)
       rc = -1;
   }
-  if (rc == 0 && (mmb_shard_map_index(&st->cells) || mmb_shard_map_index(&work))) rc = -1;
   /* a key listed more than once is always found at the same entry */
   for (int i = 0; rc == 0 && i < plan->ncells; i++) {
     const mmb_cell_plan *c = &plan->cells[i];
-    st->group[i] = (int)mmb_shard_find(&work, c->w->name, c->params, "", c->threads);
+    st->group[i] = (int)mmb_cellmap_find(&work, c->w->name, c->params, "", c->threads);
   }
-  mmb_shard_map_free(&work);
+  mmb_cellmap_free(&work);
   return rc;
 }
 
 static int key_cell(const run_state *st, const char *w, const char *params, const char *alloc,
                     int threads) {
-  return (int)mmb_shard_find(&st->cells, w, params, alloc, threads);
+  return (int)mmb_cellmap_find(&st->cells, w, params, alloc, threads);
 }
 
 /* The reference checksum of a cell's work group. */
@@ -492,7 +491,7 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   if (bad) {
     fprintf(stderr, "mmbench run: %s\n", err);
     free(st.done), free(st.sum), free(st.group);
-    mmb_shard_map_free(&st.cells);
+    mmb_cellmap_free(&st.cells);
     return 2;
   }
   mmb_child_catch_signals();
@@ -540,7 +539,7 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   free(st.done);
   free(st.sum);
   free(st.group);
-  mmb_shard_map_free(&st.cells);
+  mmb_cellmap_free(&st.cells);
   if (mmb_interrupted) return 130;
   return rc == 0 ? 0 : 1;
 }

@@ -2,6 +2,7 @@
  * run_shard.h). */
 #define _GNU_SOURCE
 #include "run_shard.h"
+#include "cli_util.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -121,7 +122,7 @@ int mmb_run_slurm_new(const char *dir, const mmb_run_opts *o, const mmb_plan *pl
          "follow it:  mmbench status %s   (or: squeue -j %s)\n"
          "the last task merges; by hand at any time:  mmbench merge %s\n"
          "rerun what failed:  mmbench run --resume %s --slurm\n",
-         job, nshards, map.ncells, map.reps, dir, dir, job, dir, dir);
+         job, nshards, map.keys.n, map.reps, dir, dir, job, dir, dir);
   mmb_shard_map_free(&map);
   return 0;
 }
@@ -133,7 +134,7 @@ int mmb_run_shard_preview(const mmb_plan *plan, int nshards) {
     return mmb_usage_error("run", err);
   double *load = calloc((size_t)nshards, sizeof *load), lo = 1e300, hi = 0;
   int *cells = calloc((size_t)nshards, sizeof *cells), clo = 1 << 30, chi = 0;
-  for (size_t i = 0; i < map.ncells; i++)
+  for (size_t i = 0; i < map.keys.n; i++)
     load[map.owner[i] - 1] += map.cost[i], cells[map.owner[i] - 1]++;
   for (int k = 0; k < nshards; k++) {
     if (load[k] < lo) lo = load[k];

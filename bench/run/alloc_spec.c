@@ -1,61 +1,12 @@
-/* mmbench — helpers shared by the subcommands. */
-#define _GNU_SOURCE
-#include "cli_util.h"
-
-#include <sched.h>
-#include <unistd.h>
+/* mmbench — allocator specifications: NAME[K=V;...], preload:/path.so,
+ * NAME@BASE, resolved against the allocator registry. */
+#include "alloc_spec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int mmb_usage_error(const char *cmd, const char *msg) {
-  if (msg)
-    fprintf(stderr, "mmbench %s: %s\n", cmd, msg);
-  else
-    fprintf(stderr, "mmbench %s: invalid usage (see: mmbench %s --help)\n", cmd, cmd);
-  return MMB_EXIT_USAGE;
-}
-
-int mmb_edit_distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 63 || lb > 63) return 99;
-  int d[64][64];
-  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
-  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-      int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-      d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-    }
-  return d[la][lb];
-}
-
-int mmb_split_list(const char *text, char **items, int max) {
-  int n = 0, depth = 0;
-  const char *start = text;
-  for (const char *p = text;; p++) {
-    if (*p == '[') depth++;
-    if (*p == ']' && depth > 0) depth--;
-    if ((*p == ',' && depth == 0) || *p == 0) {
-      size_t len = (size_t)(p - start);
-      if (len == 0 || n == max) {
-        mmb_free_list(items, n);
-        return -1;
-      }
-      items[n] = strndup(start, len);
-      n++;
-      if (*p == 0) break;
-      start = p + 1;
-    }
-  }
-  return n;
-}
-
-void mmb_free_list(char **items, int n) {
-  for (int i = 0; i < n; i++) free(items[i]);
-}
+#include "text.h"
 
 static void allocator_names(char *buf, size_t len) {
   buf[0] = 0;
@@ -163,59 +114,4 @@ const mmb_allocator *mmb_allocator_resolve(const char *text, char *err, size_t e
   mmb_alloc_spec spec;
   if (mmb_alloc_spec_parse(text, &spec, err, errlen) != 0) return NULL;
   return spec.alloc;
-}
-
-int mmb_cpu_list_check(const char *text, char *err, size_t errlen) {
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  int have = sched_getaffinity(0, sizeof allowed, &allowed) == 0;
-  long online = sysconf(_SC_NPROCESSORS_ONLN);
-  char avail[256] = "";
-  int first = -1, n = 0;
-  for (int c = 0; c <= CPU_SETSIZE; c++) { /* the CPUs there are, as ranges */
-    int in = c < CPU_SETSIZE && (have ? CPU_ISSET(c, &allowed) : c < online);
-    if (in && first < 0) first = c;
-    if (!in && first >= 0) {
-      size_t u = strlen(avail);
-      if (c - 1 > first)
-        snprintf(avail + u, sizeof avail - u, "%s%d-%d", n ? "," : "", first, c - 1);
-      else
-        snprintf(avail + u, sizeof avail - u, "%s%d", n ? "," : "", first);
-      n++;
-      first = -1;
-    }
-  }
-  if (!*text) {
-    snprintf(err, errlen, "--pin needs a CPU list such as 0 or 0,1 or 0-1 (CPUs here: %s)", avail);
-    return -1;
-  }
-  const char *p = text;
-  while (*p) {
-    char *end;
-    long a = strtol(p, &end, 10), b = a;
-    if (end == p) goto bad;
-    if (*end == '-') {
-      const char *q = end + 1;
-      b = strtol(q, &end, 10);
-      if (end == q || b < a) goto bad;
-    }
-    if (*end && *end != ',') goto bad;
-    for (long c = a; c <= b; c++) {
-      int in = c >= 0 && c < CPU_SETSIZE && (have ? CPU_ISSET((int)c, &allowed) : c < online);
-      if (!in) {
-        snprintf(err, errlen, "--pin %s: CPU %ld is not available on this machine (CPUs here: %s)",
-                 text, c, avail);
-        return -1;
-      }
-    }
-    p = *end ? end + 1 : end;
-    if (*end == ',' && !*p) goto bad;
-  }
-  return 0;
-bad:
-  snprintf(err, errlen,
-           "--pin '%s' is not a CPU list: give numbers and ranges such as 0 or 0,1 "
-           "or 0-1 (CPUs here: %s)",
-           text, avail);
-  return -1;
 }

@@ -2,7 +2,8 @@
  * matching, metric expressions and the names they may use, expect: checks,
  * require: preconditions and run: lines. */
 #define _GNU_SOURCE
-#include "cli_util.h"
+#include "alloc_spec.h"
+#include "text.h"
 #include "metrics.h"
 #include "params.h"
 #include "recipe_int.h"

@@ -4,7 +4,6 @@
 #define _GNU_SOURCE
 #include <unistd.h>
 
-#include "cli_util.h"
 #include "params.h"
 #include "presets.h"
 #include "recipe_int.h"

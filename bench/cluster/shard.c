@@ -28,14 +28,6 @@ void mmb_hash_hex(const char *text, size_t len, char out[17]) {
   snprintf(out, 17, "%016llx", (unsigned long long)fnv(fnv_init(), text, len));
 }
 
-static uint64_t cell_hash(const char *w, const char *p, const char *a, int threads) {
-  uint64_t h = fnv_init();
-  h = fnv(h, w, strlen(w) + 1);
-  h = fnv(h, p, strlen(p) + 1);
-  h = fnv(h, a, strlen(a) + 1);
-  return fnv(h, (const char *)&threads, sizeof threads);
-}
-
 /* ---------------------------------------------------------------------------
  * Cost and assignment
  * ------------------------------------------------------------------------- */
@@ -108,69 +100,32 @@ int mmb_shard_assign(const double *cost, size_t n, int nshards, int *owner) {
 /* ---------------------------------------------------------------------------
  * The map
  * ------------------------------------------------------------------------- */
-static char *dup_str(const char *s) { return mmb_xstrdup(s ? s : "", "the shard map"); }
-
 int mmb_shard_map_add(mmb_shard_map *m, const char *w, const char *p, const char *a, int threads,
                       double cost) {
-  size_t n = m->ncells;
+  size_t n = m->keys.n;
   if ((n & (n - 1)) == 0) { /* grow at powers of two */
     size_t cap = n ? n * 2 : 16;
-    char **nw = realloc(m->workload, cap * sizeof *nw), **np = NULL, **na = NULL;
-    if (nw) m->workload = nw, np = realloc(m->params, cap * sizeof *np);
-    if (np) m->params = np, na = realloc(m->allocator, cap * sizeof *na);
-    if (na) m->allocator = na;
-    int *nt = na ? realloc(m->threads, cap * sizeof *nt) : NULL;
-    if (nt) m->threads = nt;
-    double *nc = nt ? realloc(m->cost, cap * sizeof *nc) : NULL;
-    if (nc) m->cost = nc;
-    int *no = nc ? realloc(m->owner, cap * sizeof *no) : NULL;
+    double *nc = realloc(m->cost, cap * sizeof *nc);
+    if (!nc) return -ENOMEM;
+    m->cost = nc;
+    int *no = realloc(m->owner, cap * sizeof *no);
     if (!no) return -ENOMEM;
     m->owner = no;
   }
-  m->workload[n] = dup_str(w);
-  m->params[n] = dup_str(p);
-  m->allocator[n] = dup_str(a);
-  m->threads[n] = threads;
+  if (mmb_cellmap_add(&m->keys, w, p, a, threads) < 0) return -ENOMEM;
   m->cost[n] = cost;
   m->owner[n] = 0;
-  m->ncells = n + 1;
-  return 0;
-}
-
-int mmb_shard_map_index(mmb_shard_map *m) {
-  free(m->slot);
-  m->nslots = 16;
-  while (m->nslots < m->ncells * 2) m->nslots *= 2;
-  m->slot = calloc(m->nslots, sizeof *m->slot);
-  if (!m->slot) return -ENOMEM;
-  for (size_t i = 0; i < m->ncells; i++) {
-    size_t s =
-        cell_hash(m->workload[i], m->params[i], m->allocator[i], m->threads[i]) & (m->nslots - 1);
-    while (m->slot[s]) s = (s + 1) & (m->nslots - 1);
-    m->slot[s] = i + 1;
-  }
   return 0;
 }
 
 long mmb_shard_find(const mmb_shard_map *m, const char *w, const char *p, const char *a,
                     int threads) {
-  if (!m->slot) return -1;
-  size_t s = cell_hash(w, p, a, threads) & (m->nslots - 1);
-  while (m->slot[s]) {
-    size_t i = m->slot[s] - 1;
-    if (m->threads[i] == threads && strcmp(m->workload[i], w) == 0 &&
-        strcmp(m->params[i], p) == 0 && strcmp(m->allocator[i], a) == 0)
-      return (long)i;
-    s = (s + 1) & (m->nslots - 1);
-  }
-  return -1;
+  return mmb_cellmap_find(&m->keys, w, p, a, threads);
 }
 
 void mmb_shard_map_free(mmb_shard_map *m) {
-  for (size_t i = 0; i < m->ncells; i++)
-    free(m->workload[i]), free(m->params[i]), free(m->allocator[i]);
-  free(m->workload), free(m->params), free(m->allocator);
-  free(m->threads), free(m->cost), free(m->owner), free(m->slot);
+  mmb_cellmap_free(&m->keys);
+  free(m->cost), free(m->owner);
   memset(m, 0, sizeof *m);
 }
 
@@ -195,7 +150,7 @@ int mmb_shard_map_from_plan(const mmb_plan *plan, int nshards, mmb_shard_map *m,
       return -1;
     }
   }
-  if (mmb_shard_assign(m->cost, m->ncells, nshards, m->owner) != 0 || mmb_shard_map_index(m) != 0) {
+  if (mmb_shard_assign(m->cost, m->keys.n, nshards, m->owner) != 0) {
     snprintf(err, errlen, "out of memory");
     mmb_shard_map_free(m);
     return -1;
@@ -207,20 +162,20 @@ int mmb_shard_map_from_plan(const mmb_plan *plan, int nshards, mmb_shard_map *m,
  * shards.csv / shards.json
  * ------------------------------------------------------------------------- */
 int mmb_shard_map_write(const char *dir, const mmb_shard_map *m, char *err, size_t errlen) {
-  size_t cap = 4096 + m->ncells * 128, used = 0;
+  size_t cap = 4096 + m->keys.n * 128, used = 0;
   char *out = malloc(cap);
   if (!out) {
     snprintf(err, errlen, "out of memory");
     return -1;
   }
   used = (size_t)snprintf(out, cap, "workload,params,allocator,threads,shard,cost\n");
-  for (size_t i = 0; i < m->ncells; i++) {
+  for (size_t i = 0; i < m->keys.n; i++) {
     char line[4096], num[64];
     size_t lu = 0;
-    mmb_csv_field(line, sizeof line, &lu, m->workload[i], 1);
-    mmb_csv_field(line, sizeof line, &lu, m->params[i], 0);
-    mmb_csv_field(line, sizeof line, &lu, m->allocator[i], 0);
-    snprintf(num, sizeof num, ",%d,%d,%.6g\n", m->threads[i], m->owner[i], m->cost[i]);
+    mmb_csv_field(line, sizeof line, &lu, m->keys.workload[i], 1);
+    mmb_csv_field(line, sizeof line, &lu, m->keys.params[i], 0);
+    mmb_csv_field(line, sizeof line, &lu, m->keys.allocator[i], 0);
+    snprintf(num, sizeof num, ",%d,%d,%.6g\n", m->keys.threads[i], m->owner[i], m->cost[i]);
     if (used + lu + strlen(num) + 1 > cap) {
       cap = (cap + lu + 64) * 2;
       char *n = realloc(out, cap);
@@ -240,7 +195,7 @@ int mmb_shard_map_write(const char *dir, const mmb_shard_map *m, char *err, size
   if (rc == 0) {
     char json[256];
     snprintf(json, sizeof json, "{\n  \"shards\": %d,\n  \"reps\": %d,\n  \"cells\": %zu\n}\n",
-             m->nshards, m->reps, m->ncells);
+             m->nshards, m->reps, m->keys.n);
     rc = mmb_write_atomic(dir, "shards.json", json);
   }
   if (rc != 0) snprintf(err, errlen, "cannot write the shard list into %s: %s", dir, strerror(-rc));
@@ -310,10 +265,9 @@ int mmb_shard_map_load(const char *dir, mmb_shard_map *m, char *err, size_t errl
       rc = -1;
       break;
     }
-    m->owner[m->ncells - 1] = (int)sh;
+    m->owner[m->keys.n - 1] = (int)sh;
   }
   mmb_table_free(t);
-  if (rc == 0 && mmb_shard_map_index(m) != 0) snprintf(err, errlen, "out of memory"), rc = -1;
   if (rc != 0) mmb_shard_map_free(m);
   return rc;
 }
@@ -336,10 +290,10 @@ int mmb_shard_parse(const char *text, int *k, int *n) {
 
 int mmb_shard_filter_plan(mmb_plan *plan, const mmb_shard_map *m, int k, char *err, size_t errlen) {
   int kept = 0;
-  if ((size_t)plan->ncells != m->ncells) {
+  if ((size_t)plan->ncells != m->keys.n) {
     snprintf(err, errlen,
              "the plan has %d cells and the shard list %zu: the folder holds another plan",
-             plan->ncells, m->ncells);
+             plan->ncells, m->keys.n);
     return -1;
   }
   for (int i = 0; i < plan->ncells; i++) {

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "cli_util.h"
+#include "alloc_spec.h"
 #include "counters.h"
 #include "params.h"
 #include "workload.h"

@@ -1,5 +1,6 @@
 /* mmbench — plan expansion and plan.json (see plan.h). */
 #include "plan.h"
+#include "text.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "files.h"
 #include "results.h"
 #include "shard.h"
@@ -142,7 +141,6 @@ int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][
     if (strcmp(mmb_table_get(t, r, cr), "0") == 0 && gof[r] >= 0)
       mmb_shard_map_add(&rep0, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
                         mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)), gof[r]);
-  if (tl) mmb_shard_map_index(&rep0);
   int rc = 0;
   for (int g = 0; g < ng && rc == 0; g++) {
     char name[80], sub[PATH_MAX];

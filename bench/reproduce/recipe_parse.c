@@ -2,7 +2,7 @@
  * `key: value` entries, each key's value checked, the where: terms merged
  * into the selectors, and the metrics checked against the run lines. */
 #define _GNU_SOURCE
-#include "cli_util.h"
+#include "text.h"
 #include "recipe_int.h"
 #include "workload.h"
 

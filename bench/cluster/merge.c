@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "env.h"
 #include "files.h"
 #include "results.h"
@@ -286,8 +285,8 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
       snprintf(err, errlen,
                "%s line %zu: repetition %d of %s %s %s t=%d is also in shards/%s: keep one "
                "of the two folders",
-               path, mmb_table_line(t, r), (int)rep, st->map.workload[cell], st->map.params[cell],
-               st->map.allocator[cell], st->map.threads[cell],
+               path, mmb_table_line(t, r), (int)rep, st->map.keys.workload[cell],
+               st->map.keys.params[cell], st->map.keys.allocator[cell], st->map.keys.threads[cell],
                st->folders[st->seen_folder[bit] - 1].name);
       free(line), mmb_table_free(t), cJSON_Delete(meta);
       return 2;
@@ -503,16 +502,16 @@ int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *out, c
   if (mmb_shard_map_load(dir, &st.map, err, errlen) != 0) return 2;
   res.nshards = st.map.nshards;
   res.reps = st.map.reps;
-  res.cells = st.map.ncells;
+  res.cells = st.map.keys.n;
   res.shard = calloc((size_t)st.map.nshards, sizeof *res.shard);
-  st.seen_folder = calloc(st.map.ncells * (size_t)st.map.reps + 1, sizeof *st.seen_folder);
-  st.unrunnable = calloc(st.map.ncells + 1, 1);
+  st.seen_folder = calloc(st.map.keys.n * (size_t)st.map.reps + 1, sizeof *st.seen_folder);
+  st.unrunnable = calloc(st.map.keys.n + 1, 1);
   if (!res.shard || !st.seen_folder || !st.unrunnable) {
-    snprintf(err, errlen, "out of memory for %zu cells", st.map.ncells);
+    snprintf(err, errlen, "out of memory for %zu cells", st.map.keys.n);
     rc = 1;
     goto done;
   }
-  for (size_t c = 0; c < st.map.ncells; c++) res.shard[st.map.owner[c] - 1].cells++;
+  for (size_t c = 0; c < st.map.keys.n; c++) res.shard[st.map.owner[c] - 1].cells++;
   if (o->write) { /* one merge at a time: the last tasks may finish together */
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/.merge.lock", dir);
@@ -537,7 +536,7 @@ int mmb_merge(const char *dir, const mmb_merge_opts *o, mmb_merge_result *out, c
   }
   for (int f = 0; f < st.nfolders; f++)
     if ((rc = merge_folder(&st, f, &res, err, errlen)) != 0) goto done;
-  for (size_t c = 0; c < st.map.ncells; c++) {
+  for (size_t c = 0; c < st.map.keys.n; c++) {
     size_t got = 0;
     for (int r = 0; r < st.map.reps; r++)
       got += st.seen_folder[c * (size_t)st.map.reps + (size_t)r] != 0;

@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "cli_util.h"
+#include "alloc_spec.h"
 
 typedef struct mmb_child_io {
   char out[16384]; /* what the child wrote on descriptor 3 (its tail) */

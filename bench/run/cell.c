@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "cli_util.h"
 
 /* ---------------------------------------------------------------------------
  * Clocks and resource usage

@@ -8,19 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellmap.h"
 #include "plan.h"
 
 /* The cells of a sharded plan, each with its shard (1..nshards). */
 typedef struct mmb_shard_map {
-  int nshards; /* N */
-  int reps;    /* measured repetitions per runnable cell */
-  size_t ncells;
-  char **workload, **params, **allocator; /* owned */
-  int *threads;
-  double *cost; /* expected cost (arbitrary unit, reps included) */
-  int *owner;   /* 1..nshards */
-  size_t *slot; /* hash table of cell indices + 1 (0 = empty) */
-  size_t nslots;
+  int nshards;        /* N */
+  int reps;           /* measured repetitions per runnable cell */
+  mmb_cellmap keys;   /* the cells, in plan order */
+  double *cost;       /* expected cost (arbitrary unit, reps included) */
+  int *owner;         /* 1..nshards */
   char plan_hash[17]; /* of DIR/plan.json's text */
 } mmb_shard_map;
 
@@ -40,11 +37,9 @@ int mmb_shard_assign(const double *cost, size_t n, int nshards, int *owner);
 int mmb_shard_map_from_plan(const mmb_plan *plan, int nshards, mmb_shard_map *m, char *err,
                             size_t errlen);
 
-/* Append a cell (for synthetic maps); the hash is built by mmb_shard_map_index. */
+/* Append a cell (for synthetic maps). 0 or -ENOMEM. */
 int mmb_shard_map_add(mmb_shard_map *m, const char *w, const char *p, const char *a, int threads,
                       double cost);
-/* Build the lookup table after the cells are in place. 0 or -ENOMEM. */
-int mmb_shard_map_index(mmb_shard_map *m);
 void mmb_shard_map_free(mmb_shard_map *m);
 
 /* Index of a cell, or -1. */

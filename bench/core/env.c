@@ -13,8 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli_util.h"
-#include "commands.h"
 #include "mmb_config.h"
 
 /* First line of a file, trimmed, or "" (unreadable files are facts too). */
