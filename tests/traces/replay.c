@@ -19,25 +19,17 @@
 #include "../workloads/workload_test.h"
 #include "trace_gen.h"
 
-/* Blocks 32 bytes into libc blocks: other addresses, same results. */
-#define OFF 32
-static void *off_malloc(size_t n) {
-  unsigned char *p = malloc(n + OFF);
-  return p ? p + OFF : NULL; /* cppcheck-suppress memleak ; freed by off_free */
+/* The offset allocator (workloads/wt_allocators.c: blocks 32 bytes into libc
+ * blocks, other addresses, same results) without a realloc of its own. */
+static mmb_allocator offset_plain(void) {
+  mmb_allocator a = wt_alloc_offset;
+  a.description = "test: libc blocks shifted by 32 bytes (no realloc, calloc, aligned_alloc of "
+                  "its own)";
+  a.caps = MMB_CAP_FREE | MMB_CAP_THREADS;
+  a.realloc = NULL;
+  a.aligned_alloc = NULL;
+  return a;
 }
-static void off_free(void *p, size_t n) {
-  (void)n;
-  if (p) free((unsigned char *)p - OFF);
-}
-static const mmb_allocator off_alloc = {
-    .name = "offset",
-    .description =
-        "test: libc blocks shifted by 32 bytes (no realloc, calloc, aligned_alloc of its own)",
-    .kind = MMB_KIND_INPROC,
-    .caps = MMB_CAP_FREE | MMB_CAP_THREADS,
-    .malloc = off_malloc,
-    .free = off_free,
-};
 
 /* Broken: every block of up to 64 bytes is the same one. */
 static unsigned char shared_block[64];
@@ -94,6 +86,7 @@ static void test_mixed(void) {
   CHECKF(strcmp(base.status, "ok") == 0, "glibc t=4: %s %s", base.status, base.reason);
   CHECKF(base.ops == (double)calls, "ops %.0f, calls %llu", base.ops, (unsigned long long)calls);
   const int workers[] = {1, 2, 3, 4, 6};
+  const mmb_allocator off_alloc = offset_plain();
   for (size_t i = 0; i < sizeof workers / sizeof *workers; i++) {
     wt_result r = replay(&mmb_alloc_glibc, file, "", workers[i]);
     CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, base.checksum) == 0 &&
