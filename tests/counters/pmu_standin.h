@@ -19,7 +19,11 @@
  *                         (ENOENT, EOPNOTSUPP, EACCES, EINVAL)
  *   MMB_STANDIN_LOG       file: one line per open ("open tid=T event=E
  *                         leader=L fd=F errno=N") and per read ("read
- *                         event=E ns=N raw=R enabled=E running=R") */
+ *                         event=E ns=N raw=R enabled=E running=R")
+ *   MMB_STANDIN_FORCE     1: serve hardware events even where a real PMU
+ *                         counts them (by default the stand-in steps aside
+ *                         there, and the tests measure the real PMU)
+ * mmb_standin_active() (exported) says whether it serves them here. */
 
 /* Events per nanosecond of task-clock; raw events (PERF_TYPE_RAW) and any
  * generic event not listed count MMB_STANDIN_OTHER. */
