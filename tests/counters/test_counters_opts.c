@@ -110,7 +110,10 @@ static void test_columns(void) {
   CHECK(!has_col(&o, "task-clock_per_op")); /* per op for hardware events only */
   CHECK(has_col(&o, "ipc") && has_col(&o, "counters_running_frac"));
   CHECK(!has_col(&o, "lat_malloc_p50_ns") && !has_col(&o, "sim_Ir"));
-  CHECK(ncols(&o) == 11 + 7 + 2);
+  /* the share of the region each hardware event ran, as perf stat's % */
+  CHECK(has_col(&o, "cycles_running") && has_col(&o, "branch-misses_running"));
+  CHECK(!has_col(&o, "task-clock_running"));
+  CHECK(ncols(&o) == 11 + 7 + 7 + 2);
   /* a column list that is too short is filled, not overrun */
   const char *few[3] = {0, 0, 0};
   CHECK(mmb_counters_columns(&o, few, 2) == 2 && few[2] == NULL);

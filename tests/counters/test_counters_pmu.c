@@ -185,6 +185,17 @@ static void test_multiplex(void) {
   check_filled(&r, ev, 8, 1e-3);
   frac = num(&r, "counters_running_frac");
   CHECKF(fabs(frac - 0.25) < 1e-6, "running frac %g, expected 0.25 (the cycles group)", frac);
+  /* each event's own share (<event>_running), as perf stat prints it: both
+   * events of a group share their group's */
+  static const struct {
+    const char *col;
+    double want;
+  } share[] = {{"cycles_running", 0.25},           {"instructions_running", 0.25},
+               {"cache-references_running", 0.75}, {"cache-misses_running", 0.75},
+               {"L1-dcache-loads_running", 0.75},  {"LLC-load-misses_running", 0.75}};
+  for (size_t i = 0; i < sizeof share / sizeof share[0]; i++)
+    CHECKF(fabs(num(&r, share[i].col) - share[i].want) < 1e-6, "%s %g, expected %g", share[i].col,
+           num(&r, share[i].col), share[i].want);
   /* enough counters: nothing multiplexed */
   standin_env("8", NULL, NULL);
   CHECK(run_cell("malloc-free", "n=2000000", 1, &o, &r) == 0);
