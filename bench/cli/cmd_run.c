@@ -195,6 +195,11 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
     tseen[t] = 1;
     cJSON_AddItemToArray(ts, cJSON_CreateNumber(t));
   }
+  int tl[MMB_MAX_THREADS + 1], ntl = 0; /* the run's CPUs and each thread count's placement */
+  for (int t = 0; t <= MMB_MAX_THREADS; t++)
+    if (tseen[t]) tl[ntl++] = t;
+  cJSON_ReplaceItemInObject(host, "topology", mmb_topology_json(&plan->topo));
+  cJSON_AddItemToObject(m, "placement", mmb_place_json(&plan->topo, plan->place, tl, ntl));
   cJSON_AddNumberToObject(pl, "cells", plan->ncells);
   cJSON_AddNumberToObject(pl, "reps", plan->reps);
   cJSON_AddNumberToObject(pl, "warmup", plan->warmup);

@@ -86,3 +86,19 @@ void mmb_place_set(const mmb_topology *t, int place, int threads, char *buf, siz
   buf[0] = 0;
   if (n > 0) mmb_cpulist_format(order, n, buf, len);
 }
+
+cJSON *mmb_place_json(const mmb_topology *t, int place, const int *threads, int n) {
+  cJSON *j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "place", mmb_place_names[place]);
+  cJSON *w = cJSON_AddObjectToObject(j, "workers");
+  cJSON *sets = cJSON_AddObjectToObject(j, "cpu_sets");
+  for (int i = 0; i < n; i++) {
+    char key[16], buf[4096];
+    snprintf(key, sizeof key, "%d", threads[i]);
+    mmb_place_workers(t, place, threads[i], buf, sizeof buf);
+    cJSON_AddStringToObject(w, key, place == MMB_PLACE_NONE ? "scheduler" : buf);
+    mmb_place_set(t, place, threads[i], buf, sizeof buf);
+    cJSON_AddStringToObject(sets, key, place == MMB_PLACE_NONE ? t->allowed : buf);
+  }
+  return j;
+}

@@ -5,6 +5,7 @@
 #ifndef MMB_PLACE_H
 #define MMB_PLACE_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 #include "topology.h"
@@ -27,5 +28,9 @@ void mmb_place_workers(const mmb_topology *t, int place, int threads, char *buf,
 /* The distinct CPUs of those workers as a cpulist (a program cell's set);
  * "" under none. */
 void mmb_place_set(const mmb_topology *t, int place, int threads, char *buf, size_t len);
+
+/* meta.json's "placement": the policy and, per thread count, each
+ * worker's CPU (and a program cell's set). */
+cJSON *mmb_place_json(const mmb_topology *t, int place, const int *threads, int n);
 
 #endif
