@@ -483,6 +483,7 @@ void mmb_topology_signature(const mmb_topology *t, char *buf, size_t len) {
   int llc_level = 0;
   for (int i = 0; i < t->ncaches; i++)
     if (t->cache[i].level > llc_level) llc_level = t->cache[i].level, llc = t->cache[i].size_kb;
-  snprintf(buf, len, "%d sockets x %d cores x %d SMT, %d NUMA nodes, %d usable CPUs, L%d %ld KiB",
+  snprintf(buf, len,
+           "%d sockets, %d cores, %d threads per core, %d NUMA nodes, %d usable CPUs, L%d %ld KiB",
            t->nsockets, t->ncores, t->smt, t->nnodes, t->usable, llc_level, llc);
 }
