@@ -73,5 +73,12 @@ bad "-t 2,auto" "$MMBENCH" run -w larson -t 2,auto -o out
 bad "sysfs root missing" env MMB_SYSFS_ROOT=$WORK/nope "$MMBENCH" run -w larson -o out
 cp -r fake broken && echo '0-x' >broken/sys/devices/system/cpu/online
 bad "sysfs root malformed" env MMB_SYSFS_ROOT=$WORK/broken "$MMBENCH" run -w larson -o out
+# a shard resolves the sweep on its node: a node of another shape stops
+S=(run -q -w larson -a glibc -t auto -r 1 --scale 0.01 --floor off)
+"$MMBENCH" "${S[@]}" --shard 1/2 -o shards >/dev/null 2>&1
+expect "shard 1 ran here" test -s shards/shards/1-*/runs.csv
+bad "shard on a node of another shape" env MMB_SYSFS_ROOT=$WORK/fake "$MMBENCH" "${S[@]}" --shard 2/2 -o shards
+expect "that error names both sweeps" grep -q "thread counts 1,2,4,8,16,32, the shard list was made for $want" \
+  <<<"$(MMB_SYSFS_ROOT=$WORK/fake "$MMBENCH" "${S[@]}" --shard 2/2 -o shards 2>&1)"
 bad "affinity leaves no CPU" taskset -c 0 "$MMBENCH" run -w larson -a glibc --pin 1 -o out
 finish
