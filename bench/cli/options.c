@@ -228,6 +228,74 @@ int mmb_opts_parse(const mmb_optspec *spec, void *args, int argc, char **argv, i
 }
 
 /* ---------------------------------------------------------------------------
+ * The tables' rules
+ * ------------------------------------------------------------------------- */
+static const mmb_option help_row = {.name = "help", .letter = 'h', .help = "this text"};
+
+/* Row i of spec, the --help row after the last. */
+static const mmb_option *row_at(const mmb_optspec *spec, int i) {
+  return i < nrows(spec) ? &spec->rows[i] : &help_row;
+}
+
+static int row_check(const mmb_optspec *spec, const mmb_option *r, char *err, size_t errlen) {
+  if (!r->help || !*r->help)
+    snprintf(err, errlen, "%s --%s: no help text", spec->command, r->name);
+  else if (r->kind != MMB_OPT_FLAG && (!r->value || !*r->value))
+    snprintf(err, errlen, "%s --%s: takes a value but names none for --help", spec->command,
+             r->name);
+  else if (r->kind == MMB_OPT_CHOICE && (!r->choices || !r->choices[0]))
+    snprintf(err, errlen, "%s --%s: a choice without choices", spec->command, r->name);
+  else
+    return 0;
+  return -1;
+}
+
+/* 1 when rows a and b share a long name (or alias) or a letter. */
+static int clash(const mmb_option *a, const mmb_option *b) {
+  const char *na[] = {a->name, a->alias}, *nb[] = {b->name, b->alias};
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++)
+      if (na[i] && nb[j] && strcmp(na[i], nb[j]) == 0) return 1;
+  return a->letter && a->letter == b->letter;
+}
+
+int mmb_opts_check(const mmb_optspec *const *specs, char *err, size_t errlen) {
+  const mmb_option *by_letter[128] = {0};
+  const char *where[128] = {0};
+  for (int s = 0; specs[s]; s++) {
+    const mmb_optspec *spec = specs[s];
+    int n = nrows(spec);
+    if (n > MAX_ROWS) {
+      snprintf(err, errlen, "%s: more than %d options", spec->command, MAX_ROWS);
+      return -1;
+    }
+    for (int i = 0; i <= n; i++) {
+      const mmb_option *r = row_at(spec, i);
+      if (!r->name || row_check(spec, r, err, errlen) != 0) return -1;
+      for (int j = 0; j < i; j++)
+        if (clash(row_at(spec, j), r)) {
+          snprintf(err, errlen, "%s: --%s and --%s share a name or a letter", spec->command,
+                   row_at(spec, j)->name, r->name);
+          return -1;
+        }
+      unsigned char l = (unsigned char)r->letter;
+      if (!l) continue;
+      if (l >= 128) {
+        snprintf(err, errlen, "%s --%s: the letter is not ASCII", spec->command, r->name);
+        return -1;
+      }
+      if (by_letter[l] && strcmp(by_letter[l]->name, r->name) != 0) {
+        snprintf(err, errlen, "-%c is --%s in %s but --%s in %s", l, by_letter[l]->name, where[l],
+                 r->name, spec->command);
+        return -1;
+      }
+      by_letter[l] = r, where[l] = spec->command;
+    }
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------
  * --help
  * ------------------------------------------------------------------------- */
 static void row_head(const mmb_option *r, char *buf, size_t len) {
@@ -238,18 +306,17 @@ static void row_head(const mmb_option *r, char *buf, size_t len) {
 }
 
 void mmb_opts_help(const mmb_optspec *spec, FILE *out) {
-  static const mmb_option help_row = {.name = "help", .letter = 'h', .help = "this text"};
   fprintf(out, "usage: mmbench %s%s%s\n", spec->command, *spec->usage ? " " : "", spec->usage);
   if (spec->about && *spec->about) fprintf(out, "%s", spec->about);
   fprintf(out, "\noptions:\n");
   int n = nrows(spec), width = 0;
   char head[128];
   for (int i = 0; i <= n; i++) {
-    row_head(i < n ? &spec->rows[i] : &help_row, head, sizeof head);
+    row_head(row_at(spec, i), head, sizeof head);
     if ((int)strlen(head) > width) width = (int)strlen(head);
   }
   for (int i = 0; i <= n; i++) {
-    const mmb_option *r = i < n ? &spec->rows[i] : &help_row;
+    const mmb_option *r = row_at(spec, i);
     row_head(r, head, sizeof head);
     const char *h = r->help ? r->help : "";
     int first = 1;

@@ -62,6 +62,13 @@ int mmb_opts_parse(const mmb_optspec *spec, void *args, int argc, char **argv, i
 /* The --help text of spec. */
 void mmb_opts_help(const mmb_optspec *spec, FILE *out);
 
+/* The tables' own rules: every row has a long name and help text (and a
+ * value name when it takes a value, choices when it is a CHOICE); no two
+ * rows of one command share a letter or a long name (--help, -h included);
+ * a letter means the same long option in every command. 0, or -1 with the
+ * first broken rule in err. */
+int mmb_opts_check(const mmb_optspec *const *specs, char *err, size_t errlen);
+
 /* Every command's option table, ended by NULL (cmd_options.c). */
 extern const mmb_optspec *const mmb_optspecs[];
 
