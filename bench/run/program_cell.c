@@ -344,8 +344,8 @@ static int run_pair(prog_run *r) {
     mmb_record_fail(r->rec, "error", "the server exited during the run");
     return -1;
   }
-  return classify_exit(r->rec, "the client: ", status, timed_out, r->s->timeout,
-                       r->p->expect_exit, NULL, &r->io)
+  return classify_exit(r->rec, "the client: ", status, timed_out, r->s->timeout, r->p->expect_exit,
+                       NULL, &r->io)
              ? -1
              : 0;
 }
