@@ -208,6 +208,42 @@ static int dir_has_results(const char *dir) {
   return access(path, F_OK) == 0;
 }
 
+/* meta.json's "plan": distinct workloads, allocators, threads; sizes. */
+static void meta_plan(cJSON *pl, const mmb_plan *plan) {
+  /* the distinct workloads and thread counts, in plan order: each cell is
+   * compared with the few distinct values so far, not with every cell */
+  cJSON *ws = cJSON_AddArrayToObject(pl, "workloads");
+  const mmb_workload *wseen[256];
+  int nws = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    const mmb_workload *w = plan->cells[i].w;
+    int seen = nws > 0 && wseen[nws - 1] == w; /* cells of a workload are adjacent */
+    for (int j = 0; j < nws && !seen; j++) seen = wseen[j] == w;
+    if (seen) continue;
+    if (nws < 256) wseen[nws++] = w;
+    cJSON_AddItemToArray(ws, cJSON_CreateString(w->name));
+  }
+  cJSON *as = cJSON_AddArrayToObject(pl, "allocators");
+  for (int i = 0; i < plan->nallocs; i++)
+    cJSON_AddItemToArray(as, cJSON_CreateString(plan->allocs[i].text));
+  cJSON *ts = cJSON_AddArrayToObject(pl, "threads");
+  int tseen[MMB_MAX_THREADS + 1] = {0};
+  for (int i = 0; i < plan->ncells; i++) {
+    int t = plan->cells[i].threads;
+    if (t < 0 || t > MMB_MAX_THREADS || tseen[t]) continue;
+    tseen[t] = 1;
+    cJSON_AddItemToArray(ts, cJSON_CreateNumber(t));
+  }
+  cJSON_AddNumberToObject(pl, "cells", plan->ncells);
+  cJSON_AddNumberToObject(pl, "reps", plan->reps);
+  cJSON_AddNumberToObject(pl, "warmup", plan->warmup);
+  cJSON_AddNumberToObject(pl, "scale", plan->scale);
+  cJSON_AddNumberToObject(pl, "timeout", plan->timeout);
+  char seed[32];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)plan->opts.seed);
+  cJSON_AddStringToObject(pl, "seed", seed);
+}
+
 /* meta.json: command, preset, plan, environment, allocators, counters. */
 static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_result *probes,
                       const char *command, const char *counters_json, const char *started,
@@ -241,39 +277,7 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
   cJSON_AddItemToObject(m, "cgroup", mmb_cgroup_json(mmb_runner_cgroup()));
   cJSON *cj = cJSON_Parse(counters_json);
   cJSON_AddItemToObject(m, "counters", cj ? cj : cJSON_CreateObject());
-  cJSON *pl = cJSON_AddObjectToObject(m, "plan");
-  /* the distinct workloads and thread counts, in plan order: each cell is
-   * compared with the few distinct values so far, not with every cell */
-  cJSON *ws = cJSON_AddArrayToObject(pl, "workloads");
-  const mmb_workload *wseen[256];
-  int nws = 0;
-  for (int i = 0; i < plan->ncells; i++) {
-    const mmb_workload *w = plan->cells[i].w;
-    int seen = nws > 0 && wseen[nws - 1] == w; /* cells of a workload are adjacent */
-    for (int j = 0; j < nws && !seen; j++) seen = wseen[j] == w;
-    if (seen) continue;
-    if (nws < 256) wseen[nws++] = w;
-    cJSON_AddItemToArray(ws, cJSON_CreateString(w->name));
-  }
-  cJSON *as = cJSON_AddArrayToObject(pl, "allocators");
-  for (int i = 0; i < plan->nallocs; i++)
-    cJSON_AddItemToArray(as, cJSON_CreateString(plan->allocs[i].text));
-  cJSON *ts = cJSON_AddArrayToObject(pl, "threads");
-  int tseen[MMB_MAX_THREADS + 1] = {0};
-  for (int i = 0; i < plan->ncells; i++) {
-    int t = plan->cells[i].threads;
-    if (t < 0 || t > MMB_MAX_THREADS || tseen[t]) continue;
-    tseen[t] = 1;
-    cJSON_AddItemToArray(ts, cJSON_CreateNumber(t));
-  }
-  cJSON_AddNumberToObject(pl, "cells", plan->ncells);
-  cJSON_AddNumberToObject(pl, "reps", plan->reps);
-  cJSON_AddNumberToObject(pl, "warmup", plan->warmup);
-  cJSON_AddNumberToObject(pl, "scale", plan->scale);
-  cJSON_AddNumberToObject(pl, "timeout", plan->timeout);
-  char seed[32];
-  snprintf(seed, sizeof seed, "%llu", (unsigned long long)plan->opts.seed);
-  cJSON_AddStringToObject(pl, "seed", seed);
+  meta_plan(cJSON_AddObjectToObject(m, "plan"), plan);
   char *text = cJSON_Print(m);
   cJSON_Delete(m);
   int rc = mmb_write_atomic(dir, "meta.json", text);
