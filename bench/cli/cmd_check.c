@@ -1,12 +1,12 @@
 /* mmbench check-allocator — the conformance table of each allocator named,
  * each checked in a child with the allocator injected as in a cell. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 #include "runner.h"
 
 static void print_table(const mmb_alloc_spec *spec, const mmb_probe_result *p) {
@@ -31,22 +31,22 @@ static void print_table(const mmb_alloc_spec *spec, const mmb_probe_result *p) {
     printf("  verdict: %s%s%s\n\n", p->status, p->reason[0] ? " — " : "", p->reason);
 }
 
-int mmb_cmd_check(int argc, char **argv) {
-  static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'h') {
-      printf("usage: mmbench check-allocator [ALLOCATOR...]\n"
-             "Checks malloc, calloc, realloc, free, aligned_alloc, posix_memalign, memalign and\n"
+static const mmb_option rows[] = {{NULL}};
+const mmb_optspec mmb_check_options = {
+    .command = "check-allocator",
+    .usage = "[ALLOCATOR...]",
+    .about = "Checks malloc, calloc, realloc, free, aligned_alloc, posix_memalign, memalign and\n"
              "malloc_usable_size against C11/POSIX for each allocator (default: every available\n"
-             "one), e.g. mmbench check-allocator preload:/path/libmymalloc.so\n"
-             "Exit status: 0 all conform, 1 one does not, 2 bad input.\n");
-      return 0;
-    }
-    return mmb_usage_error("check-allocator", NULL);
-  }
-  int n = argc - optind;
+             "one), e.g. mmbench check-allocator preload:/path/libmymalloc.so\n",
+    .after = "Exit status: 0 all conform, 1 one does not, 2 bad input.\n",
+    .rows = rows,
+};
+
+int mmb_cmd_check(int argc, char **argv) {
+  int next;
+  int rc = mmb_opts_parse(&mmb_check_options, NULL, argc, argv, &next, NULL);
+  if (rc >= 0) return rc;
+  int n = argc - next;
   mmb_alloc_spec *specs = calloc((size_t)(n ? n : 64), sizeof *specs);
   char err[512];
   if (n == 0) {
@@ -54,7 +54,7 @@ int mmb_cmd_check(int argc, char **argv) {
       if (!(*a)->unavailable) mmb_alloc_spec_parse((*a)->name, &specs[n++], err, sizeof err);
   } else {
     for (int i = 0; i < n; i++)
-      if (mmb_alloc_spec_parse(argv[optind + i], &specs[i], err, sizeof err) != 0) {
+      if (mmb_alloc_spec_parse(argv[next + i], &specs[i], err, sizeof err) != 0) {
         free(specs);
         return mmb_usage_error("check-allocator", err);
       }

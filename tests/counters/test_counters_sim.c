@@ -27,8 +27,9 @@ static int sim_cell_w(const char *wl, const char *params, const char *threads, m
   const char *argv[48];
   int n = mmb_counters_exec_prefix(&o, out, argv, 32);
   if (n <= 0) return -1;
-  const char *rest[] = {mmbench, "cell", "-w",    wl,           "-a",     "glibc", "-p",
-                        params,  "-t",   threads, "--counters", counters, NULL};
+  const char *rest[] = {mmbench,      "cell",     "--workload", wl,          "--allocator",
+                        "glibc",      "--params", params,       "--threads", threads,
+                        "--counters", counters,   NULL};
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   argv[n] = NULL;
   int fds[2];
