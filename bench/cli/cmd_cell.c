@@ -50,6 +50,8 @@ static const mmb_option rows[] = {
      .help = "counters, as the runner encodes them (default off)"},
     {"notify", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, notify),
      .help = "write start and end of the timed region to FD"},
+    {"cpus", 0, MMB_OPT_STRING, MMB_OPT_PTR(cell_args, cpus), .value = "LIST",
+     .help = "worker i runs on the i-th CPU of the comma list"},
     {"verify", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, verify),
      .help = "the verification repetition (full pattern fill and check of every block)"},
     {NULL}};
