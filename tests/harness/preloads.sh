@@ -53,6 +53,8 @@ if command -v dpkg-query >/dev/null; then
   expect "meta.json: $A's package version is dpkg's ($pver)" \
     test "$pver" = "$(dpkg-query -W -f='${Version}' "$owner" 2>/dev/null)"
   expect "meta.json: $A's version is its package's ($ver)" test "$ver" = "$pver"
+  expect "check-allocator heads $A's table with its package ($(head -1 "$WORK/conf.txt"))" \
+    test "$(head -1 "$WORK/conf.txt")" = "$A  package $pkg $pver"
 fi
 
 # 3. a program under it: the library is mapped in the program (injected = 1)
