@@ -1,16 +1,23 @@
 /* mmbench check-allocator — the conformance table of each allocator named,
- * each checked in a child with the allocator injected as in a cell. */
+ * each checked in a child with the allocator injected as in a cell, headed
+ * by its version and (preloaded) the Debian package of its library. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_util.h"
 #include "commands.h"
+#include "env.h"
 #include "options.h"
 #include "runner.h"
 
 static void print_table(const mmb_alloc_spec *spec, const mmb_probe_result *p) {
-  printf("%s%s%s\n", spec->text, p->version[0] ? "  version " : "", p->version);
+  char pkg[128] = "", pver[128] = "";
+  if (spec->alloc->kind == MMB_KIND_PRELOAD && strcmp(p->status, "ok") == 0)
+    mmb_env_package(p->library[0] ? p->library : spec->alloc->library, pkg, sizeof pkg, pver,
+                    sizeof pver);
+  printf("%s%s%s%s%s%s%s\n", spec->text, p->version[0] ? "  version " : "", p->version,
+         pkg[0] ? "  package " : "", pkg, pkg[0] ? " " : "", pver);
   printf("  %-24s %-6s %s\n", "check", "result", "detail");
   char *copy = strdup(p->checks), *save = NULL;
   for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

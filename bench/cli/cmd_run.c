@@ -275,7 +275,14 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
                                                          : "managed");
     cJSON_AddStringToObject(
         a, "library", probes[i].library[0] ? probes[i].library : (d->library ? d->library : ""));
-    cJSON_AddStringToObject(a, "version", probes[i].version);
+    /* the Debian package of the library; its version stands in for a
+     * library that does not report one (scudo, tbbmalloc) */
+    char pkg[128] = "", pver[128] = "";
+    const char *lib = probes[i].library[0] ? probes[i].library : (d->library ? d->library : "");
+    if (d->kind == MMB_KIND_PRELOAD) mmb_env_package(lib, pkg, sizeof pkg, pver, sizeof pver);
+    cJSON_AddStringToObject(a, "version", probes[i].version[0] ? probes[i].version : pver);
+    cJSON_AddStringToObject(a, "package", pkg);
+    cJSON_AddStringToObject(a, "package_version", pver);
     cJSON_AddStringToObject(a, "status", probes[i].status);
     cJSON_AddStringToObject(a, "reason", probes[i].reason);
     cJSON *set = cJSON_AddArrayToObject(a, "settings");

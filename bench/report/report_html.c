@@ -101,15 +101,24 @@ static void environment(FILE *f, const mmb_rmodel *m) {
   const cJSON *allocs = cJSON_GetObjectItemCaseSensitive(m->meta, "allocators");
   if (cJSON_IsObject(allocs)) {
     fputs("<h4>Allocators</h4><table><tr><th>name</th><th>kind</th><th>version</th>"
-          "<th>library</th><th>status</th></tr>\n",
+          "<th>Debian package</th><th>library</th><th>status</th></tr>\n",
           f);
     const cJSON *e;
     cJSON_ArrayForEach(e, allocs) {
       fputs("<tr><td>", f);
       H(e->string);
-      static const char *const keys[] = {"kind", "version", "library", NULL};
+      static const char *const keys[] = {"kind", "version", "package", "library", NULL};
       for (int k = 0; keys[k]; k++) {
         fputs("</td><td>", f);
+        const cJSON *pn = cJSON_GetObjectItemCaseSensitive(e, "package"),
+                    *pv = cJSON_GetObjectItemCaseSensitive(e, "package_version");
+        if (strcmp(keys[k], "package") == 0 && cJSON_IsString(pn) && cJSON_IsString(pv) &&
+            pn->valuestring[0]) {
+          char pkg[300]; /* "libtbbmalloc2 2021.8.0-2+deb12u1" */
+          snprintf(pkg, sizeof pkg, "%s %s", pn->valuestring, pv->valuestring);
+          H(pkg);
+          continue;
+        }
         /* allocator names may hold dots: look the key up directly */
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
         H(cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "—");
