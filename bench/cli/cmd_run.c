@@ -155,7 +155,7 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
     cJSON_AddStringToObject(
         a, "library", probes[i].library[0] ? probes[i].library : (d->library ? d->library : ""));
     cJSON_AddStringToObject(a, "version", probes[i].version);
-    cJSON_AddStringToObject(a, "status", probes[i].status);
+    cJSON_AddStringToObject(a, "status", mmb_status_name(probes[i].status));
     cJSON_AddStringToObject(a, "reason", probes[i].reason);
     cJSON *set = cJSON_AddArrayToObject(a, "settings");
     for (int k = 0; k < plan->allocs[i].nsettings; k++)
@@ -505,7 +505,7 @@ int mmb_cmd_run(int argc, char **argv) {
   mmb_probe_result *probes = calloc((size_t)plan.nallocs, sizeof *probes);
   mmb_runner_probe(&plan, probes);
   for (int i = 0; i < plan.nallocs; i++) {
-    if (strcmp(probes[i].status, "invalid") != 0) continue;
+    if (probes[i].status != MMB_ST_INVALID) continue;
     if (!o.keep_going) {
       fprintf(stderr,
               "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass "

@@ -10,6 +10,7 @@
  * runs.csv at a time (then the merged runs.csv once, for the summary). */
 #define _GNU_SOURCE
 #include "merge.h"
+#include "status.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -184,11 +185,6 @@ static int gather_columns(merge_state *st, char *err, size_t errlen) {
   return 0;
 }
 
-static int is_unrunnable(const char *status) {
-  return strcmp(status, "skipped") == 0 || strcmp(status, "invalid") == 0 ||
-         strcmp(status, "nonconforming") == 0;
-}
-
 /* One folder: check every row, count, and stream it out. 0, 1 or 2. */
 static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err, size_t errlen) {
   const folder *fo = &st->folders[f];
@@ -292,7 +288,7 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
       return 2;
     }
     st->seen_folder[bit] = f + 1;
-    if (rep == 0 && is_unrunnable(status)) st->unrunnable[cell] = 1;
+    if (rep == 0 && mmb_status_unrunnable(mmb_status_of(status))) st->unrunnable[cell] = 1;
     res->rows++;
     ms->rows++;
     if (!st->runs) continue;

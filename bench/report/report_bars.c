@@ -70,8 +70,8 @@ static int write_bars(const mmb_rmodel *m, const mmb_rwork *w, const barlayout *
       double x = gi * (S + 1) + s;
       mmb_rstat st;
       if (!mmb_fig_metric(m, c, b->metric, &st)) {
-        if (fails && strcmp(c->status, "ok") != 0) {
-          fprintf(fails, "%g \"%s\"\n", x, c->status);
+        if (fails && c->status != MMB_ST_OK) {
+          fprintf(fails, "%g \"%s\"\n", x, mmb_status_name(c->status));
           (*nfail)++;
         }
         continue;
@@ -224,7 +224,7 @@ void mmb_fig_counters_note(const mmb_rmodel *m, char *buf, size_t len) {
   if (cJSON_IsObject(events)) {
     cJSON_ArrayForEach(e, events) {
       const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
-      if (cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0) continue;
+      if (cJSON_IsString(st) && mmb_status_word_ok(st->valuestring)) continue;
       const cJSON *why = cJSON_GetObjectItemCaseSensitive(e, "reason");
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", nn++ ? ", " : "",
                e->string);

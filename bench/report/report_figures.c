@@ -198,15 +198,14 @@ int mmb_fig_baseline(const mmb_rmodel *m, const mmb_rwork *w, const char *metric
 static int ratio_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *num, const char *den,
                       mmb_rstat *s) {
   memset(s, 0, sizeof *s);
-  int cn = mmb_table_col(m->runs, num), cd = mmb_table_col(m->runs, den),
-      cs = mmb_table_col(m->runs, "status");
+  int cn = mmb_table_col(m->runs, num), cd = mmb_table_col(m->runs, den);
   if (cn < 0 || cd < 0 || c->nrows == 0) return 0;
   double *v = mmb_xcalloc(c->nrows, sizeof *v, "the figures");
   size_t n = 0;
   for (size_t r = 0; r < c->nrows; r++) {
     size_t row = c->rows[r];
     double a, b;
-    if (strcmp(mmb_table_get(m->runs, row, cs), "ok") != 0) continue;
+    if (m->loaded.rows[row].status != MMB_ST_OK) continue;
     if (mmb_table_num(m->runs, row, cn, &a) != 1 || mmb_table_num(m->runs, row, cd, &b) != 1 ||
         b == 0)
       continue;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "report.h"
 #include "stats.h"
@@ -20,11 +21,11 @@ static void *xcalloc(size_t n, size_t size) { return mmb_xcalloc(n, size, "the o
 /* The ok values of metric in cell c's runs.csv rows into v (room for
  * c->nrows); returns how many. */
 static size_t ok_values(const mmb_rmodel *m, const mmb_rcell *c, const char *metric, double *v) {
-  int cs = mmb_table_col(m->runs, "status"), cm = mmb_table_col(m->runs, metric);
+  int cm = mmb_table_col(m->runs, metric);
   size_t n = 0;
   for (size_t r = 0; r < c->nrows; r++) {
     double x;
-    if (strcmp(mmb_table_get(m->runs, c->rows[r], cs), "ok") != 0) continue;
+    if (m->loaded.rows[c->rows[r]].status != MMB_ST_OK) continue;
     if (mmb_table_num(m->runs, c->rows[r], cm, &x) == 1) v[n++] = x;
   }
   return n;
@@ -34,7 +35,7 @@ static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b
                      const char *metric, mmb_rratio *out) {
   memset(out, 0, sizeof *out);
   const mmb_rstat *sc = mmb_rep_stat(m, c, metric), *sb = mmb_rep_stat(m, b, metric);
-  if (!sc || !sb || !(sb->median > 0) || strcmp(c->status, "ok") != 0) return;
+  if (!sc || !sb || !(sb->median > 0) || c->status != MMB_ST_OK) return;
   double *vc = xcalloc(c->nrows + 1, sizeof *vc), *vb = xcalloc(b->nrows + 1, sizeof *vb);
   size_t nc = ok_values(m, c, metric, vc), nb = ok_values(m, b, metric, vb);
   out->have = 1;
@@ -65,7 +66,7 @@ static int family_base(const mmb_rmodel *m, const char *fam) {
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME) &&
-        !mmb_rep_is_floor(c->allocator))
+        !mmb_is_floor(c->allocator))
       return c->alloc;
   }
   return -1;
@@ -78,7 +79,7 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
                     mmb_rbest *best) {
   best->alloc = -1;
   for (size_t a = 0; a < m->nallocs; a++) {
-    if (mmb_rep_is_floor(m->allocs[a])) continue; /* the harness, not a contender */
+    if (mmb_is_floor(m->allocs[a])) continue; /* the harness, not a contender */
     double sum = 0, var = 0;
     int k = 0;
     for (size_t i = 0; i < m->ncells; i++) {
@@ -144,7 +145,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     mmb_rfamily *f = NULL;
     for (size_t k = 0; k < ov->nfams; k++)
       if (strcmp(ov->fams[k].name, m->works[c->wl].family) == 0) f = &ov->fams[k];
-    int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
+    int ok = c->status == MMB_ST_OK, skipped = c->status == MMB_ST_SKIPPED;
     const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
     int noisy = ok && t && t->noisy;
     ov->cells++, f->cells++;
@@ -155,8 +156,8 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     else
       ov->failed++, f->failed++;
     if (noisy) ov->noisy++, f->noisy++;
-    if (ok && t && !mmb_rep_is_floor(c->allocator)) measured[c->alloc] = 1;
-    if (strcmp(c->status, "corrupt") == 0 || strcmp(c->status, "nonconforming") == 0)
+    if (ok && t && !mmb_is_floor(c->allocator)) measured[c->alloc] = 1;
+    if (mmb_status_info_of(c->status)->wrong)
       add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
 
     /* Oversubscription: the runner's own column when it has one. */
@@ -203,7 +204,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
   if (cJSON_IsObject(allocs)) {
     cJSON_ArrayForEach(e, allocs) {
       const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
-      if (cJSON_IsString(st) && strcmp(st->valuestring, "invalid") == 0)
+      if (cJSON_IsString(st) && mmb_status_of(st->valuestring) == MMB_ST_INVALID)
         add_word(ov->bad_allocs, sizeof ov->bad_allocs, e->string);
     }
   }

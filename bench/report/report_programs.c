@@ -91,7 +91,7 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
       mmb_rstat st, bs;
       if (!c) continue;
       if (!mmb_fig_metric(m, c, metric, &st)) {
-        fprintf(fails, "%g \"%s\"\n", x, c->status);
+        fprintf(fails, "%g \"%s\"\n", x, mmb_status_name(c->status));
         nfail++;
         continue;
       }

@@ -48,12 +48,12 @@ static double median_of(const mmb_rmodel *m, const mmb_rcell *c, int metric) {
     const mmb_rstat *s = mmb_rep_stat(m, c, metric_names[metric]);
     return s && s->have ? s->median : NAN;
   }
-  int cs = mmb_table_col(m->runs, "status"), cv = mmb_table_col(m->runs, metric_names[metric]);
+  int cv = mmb_table_col(m->runs, metric_names[metric]);
   double v[256];
   size_t n = 0;
   for (size_t i = 0; i < c->nrows && n < 256; i++) {
     double x = mmb_table_numv(m->runs, c->rows[i], cv);
-    if (strcmp(mmb_table_get(m->runs, c->rows[i], cs), "ok") == 0 && !isnan(x)) v[n++] = x;
+    if (m->loaded.rows[c->rows[i]].status == MMB_ST_OK && !isnan(x)) v[n++] = x;
   }
   if (!n) return NAN;
   qsort(v, n, sizeof *v, cmp_double);

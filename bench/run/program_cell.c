@@ -157,15 +157,15 @@ static int classify_exit(mmb_record *rec, const char *who, int status, int timed
     /* the program says a process of its tree died of a signal */
     const char *b = crashed, *e = crashed + strcspn(crashed, "\n");
     while (b > io->err && b[-1] != '\n') b--;
-    mmb_record_fail(rec, "crash", "%sexit status %d after a crash in its process tree: %.*s", who,
-                    WEXITSTATUS(status), (int)(e - b > 160 ? 160 : e - b), b);
+    mmb_record_fail(rec, MMB_ST_CRASH, "%sexit status %d after a crash in its process tree: %.*s",
+                    who, WEXITSTATUS(status), (int)(e - b > 160 ? 160 : e - b), b);
   } else if (timed_out) {
-    mmb_record_fail(rec, "timeout", "%sno exit within %.0f s (killed)", who, timeout);
+    mmb_record_fail(rec, MMB_ST_TIMEOUT, "%sno exit within %.0f s (killed)", who, timeout);
   } else if (WIFSIGNALED(status)) {
-    mmb_record_fail(rec, "crash", "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
+    mmb_record_fail(rec, MMB_ST_CRASH, "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
                     strsignal(WTERMSIG(status)), sep, tail);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) != want_exit) {
-    mmb_record_fail(rec, "error", "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status),
+    mmb_record_fail(rec, MMB_ST_ERROR, "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status),
                     want_exit, sep, tail);
   } else {
     return 0;
@@ -187,12 +187,12 @@ static int expand_list(const mmb_program *p, const char *tmp, long long size, ch
 
 int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   const mmb_program *p = s->prog;
-  mmb_record_init(rec, "ok");
+  mmb_record_init(rec, MMB_ST_OK);
   char tmp[PATH_MAX];
   const char *tmpdir = getenv("TMPDIR");
   snprintf(tmp, sizeof tmp, "%s/mmbench-prog-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
   if (!mkdtemp(tmp)) {
-    mmb_record_fail(rec, "error", "cannot make a folder for the run: %s", strerror(errno));
+    mmb_record_fail(rec, MMB_ST_ERROR, "cannot make a folder for the run: %s", strerror(errno));
     return 0;
   }
   char *argv[MAX_ARGS] = {0}, *sargv[MAX_ARGS] = {0}, why[300];
@@ -208,7 +208,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   if (mmb_program_argv(p, p->command, tmp, s->size, argv, MAX_ARGS, why, sizeof why) < 0 ||
       (p->server[0] &&
        mmb_program_argv(p, p->server, tmp, s->size, sargv, MAX_ARGS, why, sizeof why) < 0)) {
-    mmb_record_fail(rec, "error", "%s", why);
+    mmb_record_fail(rec, MMB_ST_ERROR, "%s", why);
     goto out;
   }
   /* --counters sim: the measured program (or server) runs under callgrind */
@@ -222,7 +222,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     int nt = 0;
     while (target[nt]) nt++;
     if (nt + npre >= MAX_ARGS) {
-      mmb_record_fail(rec, "error", "too many words with the valgrind prefix");
+      mmb_record_fail(rec, MMB_ST_ERROR, "too many words with the valgrind prefix");
       goto out;
     }
     memmove(target + npre, target, (size_t)(nt + 1) * sizeof *target);
@@ -260,7 +260,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     so.stdin_path = NULL;
     so.stdout_path = NULL; /* the server's output: /dev/null */
     if ((rc = mmb_spawn(sargv, &so, &server)) != 0) {
-      mmb_record_fail(rec, "error", "cannot start the server %s: %s", sargv[0], strerror(-rc));
+      mmb_record_fail(rec, MMB_ST_ERROR, "cannot start the server %s: %s", sargv[0], strerror(-rc));
       goto out;
     }
     cnt = mmb_counters_proc_open(s->counters, server.pid);
@@ -282,14 +282,15 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
       if (mmb_interrupted)
         interrupted = 1;
       else if (!alive && WIFSIGNALED(st))
-        mmb_record_fail(rec, "crash",
+        mmb_record_fail(rec, MMB_ST_CRASH,
                         "the server was killed by signal %d (%s) before it was ready%s%s",
                         WTERMSIG(st), strsignal(WTERMSIG(st)), tail[0] ? ": " : "", tail);
       else if (!alive)
-        mmb_record_fail(rec, "error", "the server exited (status %d) before it was ready at %s%s%s",
+        mmb_record_fail(rec, MMB_ST_ERROR,
+                        "the server exited (status %d) before it was ready at %s%s%s",
                         WIFEXITED(st) ? WEXITSTATUS(st) : -1, ready, tail[0] ? ": " : "", tail);
       else
-        mmb_record_fail(rec, "error", "the server was not ready at %s within %.0f s (killed)",
+        mmb_record_fail(rec, MMB_ST_ERROR, "the server was not ready at %s within %.0f s (killed)",
                         ready, p->ready_timeout);
       goto out;
     }
@@ -298,7 +299,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     co.cgroup = NULL; /* the client: glibc's malloc, no cgroup */
     if ((rc = mmb_spawn(argv, &co, &proc)) != 0) {
       mmb_proc_stop(&server, 1, &sio, &ru);
-      mmb_record_fail(rec, "error", "cannot start the client %s: %s", argv[0], strerror(-rc));
+      mmb_record_fail(rec, MMB_ST_ERROR, "cannot start the client %s: %s", argv[0], strerror(-rc));
       goto out;
     }
     if (s->tl) s->tl->watch = server.pid;
@@ -315,7 +316,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
     if (!server_alive && classify_exit(rec, "the server: ", sst, 0, 0, 0, p->crash_stderr, &sio))
       goto out;
     if (!server_alive) {
-      mmb_record_fail(rec, "error", "the server exited during the run");
+      mmb_record_fail(rec, MMB_ST_ERROR, "the server exited during the run");
       goto out;
     }
     if (classify_exit(rec, "the client: ", status, timed_out, s->timeout, p->expect_exit, NULL,
@@ -323,7 +324,7 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
       goto out;
   } else {
     if ((rc = mmb_spawn(argv, &measured, &proc)) != 0) {
-      mmb_record_fail(rec, "error", "cannot start %s: %s", argv[0], strerror(-rc));
+      mmb_record_fail(rec, MMB_ST_ERROR, "cannot start %s: %s", argv[0], strerror(-rc));
       goto out;
     }
     cnt = mmb_counters_proc_open(s->counters, proc.pid);
@@ -368,20 +369,20 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   /* injection, then the output */
   if (injected >= 0) mmb_record_set_u64(rec, "injected", (uint64_t)injected);
   if (injected == 0) {
-    mmb_record_fail(rec, "invalid", "%s was not mapped in the program: LD_PRELOAD did not reach it",
-                    lib);
+    mmb_record_fail(rec, MMB_ST_INVALID,
+                    "%s was not mapped in the program: LD_PRELOAD did not reach it", lib);
     goto out;
   }
   for (int i = 0; i < p->nexpect; i++)
     if (!scan.found[i]) {
-      mmb_record_fail(rec, "corrupt", "no output line contains '%s' (last line: '%.80s')",
+      mmb_record_fail(rec, MMB_ST_CORRUPT, "no output line contains '%s' (last line: '%.80s')",
                       p->expect[i], scan.tail);
       goto out;
     }
   for (int i = 0; i < p->nmetrics; i++)
     if (!scan.have_metric[i]) {
-      mmb_record_fail(rec, "corrupt", "metric %s: no output line matches /%s/", p->metrics[i].name,
-                      p->metrics[i].regex);
+      mmb_record_fail(rec, MMB_ST_CORRUPT, "metric %s: no output line matches /%s/",
+                      p->metrics[i].name, p->metrics[i].regex);
       goto out;
     }
 out:
