@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "report_fig.h"
 #include "stats.h"
+#include "text.h"
 
 /* ------------------------------------------------------------------------
  * Bars (time, memory, counters panels)
@@ -228,7 +229,8 @@ void mmb_fig_counters_note(const mmb_rmodel *m, char *buf, size_t len) {
       const cJSON *why = cJSON_GetObjectItemCaseSensitive(e, "reason");
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", nn++ ? ", " : "",
                e->string);
-      if (cJSON_IsString(why) && why->valuestring[0] && !strstr(reasons, why->valuestring))
+      if (cJSON_IsString(why) && why->valuestring[0] &&
+          !mmb_list_has(reasons, ";", why->valuestring))
         snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s",
                  reasons[0] ? "; " : "", why->valuestring);
     }

@@ -14,6 +14,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "stats.h"
+#include "text.h"
 #include "xalloc.h"
 
 static void *xcalloc(size_t n, size_t size) { return mmb_xcalloc(n, size, "the overview"); }
@@ -52,24 +53,25 @@ static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b
   free(vb);
 }
 
-/* Baseline allocator of the cells of family fam: glibc, else manual, else
- * the first allocator with a time value. */
+/* Baseline allocator of the cells of family fam (baseline.h's policy over
+ * the cells with a time value). */
+typedef struct famctx {
+  const mmb_rmodel *m;
+  const char *fam;
+} famctx;
+
+static const char *cell_alloc(size_t k, void *p) { return ((famctx *)p)->m->cells[k].allocator; }
+
+static int cell_timed(size_t k, void *p) {
+  const famctx *x = p;
+  const mmb_rcell *c = &x->m->cells[k];
+  return strcmp(x->m->works[c->wl].family, x->fam) == 0 && mmb_rep_stat(x->m, c, MMB_METRIC_TIME);
+}
+
 static int family_base(const mmb_rmodel *m, const char *fam) {
-  static const char *const pref[] = {"glibc", "manual", NULL};
-  for (int p = 0; pref[p]; p++)
-    for (size_t k = 0; k < m->ncells; k++) {
-      const mmb_rcell *c = &m->cells[k];
-      if (strcmp(m->works[c->wl].family, fam) == 0 && strcmp(c->allocator, pref[p]) == 0 &&
-          mmb_rep_stat(m, c, MMB_METRIC_TIME))
-        return c->alloc;
-    }
-  for (size_t k = 0; k < m->ncells; k++) {
-    const mmb_rcell *c = &m->cells[k];
-    if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME) &&
-        !mmb_is_floor(c->allocator))
-      return c->alloc;
-  }
-  return -1;
+  famctx x = {m, fam};
+  long k = mmb_baseline_pick(m->ncells, cell_alloc, cell_timed, &x, 1);
+  return k < 0 ? -1 : m->cells[k].alloc;
 }
 
 /* The best allocator of family f by the ratios sel (0 time, 1 rss): the
@@ -111,11 +113,7 @@ static int meta_int(const mmb_rmodel *m, const char *path) {
   return s ? atoi(s) : 0;
 }
 
-static void add_word(char *buf, size_t len, const char *word) {
-  if (strstr(buf, word)) return;
-  size_t n = strlen(buf);
-  snprintf(buf + n, len - n, "%s%s", n ? ", " : "", word);
-}
+static void add_word(char *buf, size_t len, const char *word) { mmb_list_add(buf, len, word); }
 
 void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
   memset(ov, 0, sizeof *ov);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "html.h"
 #include "report.h"
 
@@ -97,14 +98,15 @@ static double predicts(const pair *p, int i, int mt) {
   return (b->prog[mt] - b->replay[mt] + p->rows[i].replay[mt]) / b->prog[mt];
 }
 
+static const char *row_alloc(size_t i, void *p) { return ((const pair *)p)->rows[i].alloc; }
+
 /* The pairs of the model (at most max): 1 thread, touch=word, not floor. */
 static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   int np = 0;
   for (size_t i = 0; i < m->ncells && np < max; i++) {
     const mmb_rcell *r = &m->cells[i];
     char file[256], touch[16];
-    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 ||
-        strcmp(r->allocator, "floor") == 0)
+    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 || mmb_is_floor(r->allocator))
       continue;
     if (!mmb_rep_param(r->params, "file", file, sizeof file)) continue;
     if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0)
@@ -137,9 +139,8 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   }
   for (int k = 0; k < np; k++) {
     pair *p = &out[k];
-    p->base = 0;
-    for (int i = 0; i < p->n; i++)
-      if (strcmp(p->rows[i].alloc, "glibc") == 0) p->base = i;
+    long b = mmb_baseline_pick((size_t)p->n, row_alloc, NULL, p, 0);
+    p->base = b < 0 ? 0 : (int)b;
     for (int mt = 0; mt < NMETRIC; mt++) {
       p->rho[mt] = p->n >= 3 ? spearman(p, mt) : NAN;
       p->gap[mt] = 0;

@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "program_cell.h"
 #include "results.h"
+#include "runs.h"
 #include "cellmap.h"
 #include "table.h"
 
@@ -170,38 +171,35 @@ static void remember_checksum(run_state *st, int cell, const char *sum) {
 /* Read rows already present (resume); truncate a row cut short. A path
  * other than our runs.csv (the same shard begun elsewhere) is only read. */
 static int load_existing(run_state *st, const char *path, char *err, size_t errlen) {
-  mmb_table *t;
+  mmb_runs t;
   int own = strcmp(path, st->runs_path) == 0;
-  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
-  size_t valid = mmb_table_valid_bytes(t);
+  if (mmb_runs_read(path, &t, err, errlen) != 0) return -1;
+  size_t valid = mmb_table_valid_bytes(t.table);
   struct stat sb;
   if (own && stat(st->runs_path, &sb) == 0 && (size_t)sb.st_size > valid) {
     if (truncate(st->runs_path, (off_t)valid) != 0) {
       snprintf(err, errlen, "cannot repair %s: %s", st->runs_path, strerror(errno));
-      mmb_table_free(t);
+      mmb_runs_free(&t);
       return -1;
     }
     fprintf(stderr, "mmbench: dropped a row cut short at the end of runs.csv\n");
   }
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
-      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
-      cr = mmb_table_col(t, "rep"), cs = mmb_table_col(t, "status"),
-      cc = mmb_table_col(t, "checksum");
-  for (size_t r = 0; r < mmb_table_rows(t); r++) {
-    int cell = key_cell(st, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
-                        mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)));
-    int rep = atoi(mmb_table_get(t, r, cr));
-    if (cell < 0 || rep < 0 || rep >= st->plan->reps) {
+  int cc = mmb_runs_col(&t, "checksum");
+  for (size_t r = 0; r < t.nrows; r++) {
+    const mmb_run_row *row = &t.rows[r];
+    size_t k = row->cell;
+    int cell = key_cell(st, t.cells.workload[k], t.cells.params[k], t.cells.allocator[k],
+                        t.cells.threads[k]);
+    if (cell < 0 || row->rep < 0 || row->rep >= st->plan->reps) {
       snprintf(err, errlen, "%s line %zu belongs to another plan: cannot resume", path,
-               mmb_table_line(t, r));
-      mmb_table_free(t);
+               mmb_table_line(t.table, r));
+      mmb_runs_free(&t);
       return -1;
     }
-    st->done[cell * st->plan->reps + rep] = 1;
-    if (mmb_status_of(mmb_table_get(t, r, cs)) == MMB_ST_OK)
-      remember_checksum(st, cell, mmb_table_get(t, r, cc));
+    st->done[cell * st->plan->reps + row->rep] = 1;
+    if (row->status == MMB_ST_OK) remember_checksum(st, cell, mmb_table_get(t.table, r, cc));
   }
-  mmb_table_free(t);
+  mmb_runs_free(&t);
   return 0;
 }
 
