@@ -17,6 +17,7 @@
 #include "baseline.h"
 #include "html.h"
 #include "report.h"
+#include "stats.h"
 
 #define MAXA 32
 enum { WALL, CPU, NMETRIC };
@@ -37,11 +38,6 @@ typedef struct pair {
   const char *gap_alloc[NMETRIC];
 } pair;
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Median of a metric over the cell's ok repetitions: wall time from
  * summary.csv, CPU time from its runs.csv rows (summary.csv has no CPU). */
 static double median_of(const mmb_rmodel *m, const mmb_rcell *c, int metric) {
@@ -56,9 +52,9 @@ static double median_of(const mmb_rmodel *m, const mmb_rcell *c, int metric) {
     double x = mmb_table_numv(m->runs, c->rows[i], cv);
     if (m->loaded.rows[c->rows[i]].status == MMB_ST_OK && !isnan(x)) v[n++] = x;
   }
-  if (!n) return NAN;
-  qsort(v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  mmb_summary s;
+  mmb_summarize(v, n, &s); /* NAN when n is 0 */
+  return s.median;
 }
 
 /* Ranks (1 = fastest, ties averaged) of v[0..n). */
