@@ -9,7 +9,7 @@
 
 #include "status.h"
 
-#define MMB_REC_MAX 96
+#define MMB_REC_MAX 160
 #define MMB_REC_NAME 48
 #define MMB_REC_VALUE 256
 

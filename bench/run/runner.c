@@ -21,7 +21,7 @@
 #include "cellmap.h"
 #include "table.h"
 
-#define MAX_COLS 128
+#define MAX_COLS 192
 
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
   int n = 0;
