@@ -268,10 +268,7 @@ static void multiplexed_note(const mmb_rmodel *m, const mmb_rwork *w, char *buf,
       if (mmb_table_num(m->runs, c->rows[r], col, &v) == 1 && v < low) low = v;
     if (low >= 0.999) continue;
     if (low < lo) lo = low;
-    char word[80];
-    snprintf(word, sizeof word, "%s%s", names[0] ? ", " : "", c->allocator);
-    if (!strstr(names, c->allocator) && strlen(names) + strlen(word) + 1 < sizeof names)
-      strcat(names, word);
+    mmb_list_add(names, sizeof names, c->allocator);
   }
   buf[0] = 0;
   if (names[0])
