@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "status.h"
 #include "commands.h"
 #include "env.h"
 #include "options.h"
@@ -13,7 +14,7 @@
 
 static void print_table(const mmb_alloc_spec *spec, const mmb_probe_result *p) {
   char pkg[128] = "", pver[128] = "";
-  if (spec->alloc->kind == MMB_KIND_PRELOAD && strcmp(p->status, "ok") == 0)
+  if (spec->alloc->kind == MMB_KIND_PRELOAD && p->status == MMB_ST_OK)
     mmb_env_package(p->library[0] ? p->library : spec->alloc->library, pkg, sizeof pkg, pver,
                     sizeof pver);
   printf("%s%s%s%s%s%s%s\n", spec->text, p->version[0] ? "  version " : "", p->version,
@@ -29,13 +30,14 @@ static void print_table(const mmb_alloc_spec *spec, const mmb_probe_result *p) {
     printf("  %-24s %-6s %s\n", name, res, detail ? detail : "");
   }
   free(copy);
-  if (strcmp(p->status, "ok") == 0 && p->broken_caps)
+  if (p->status == MMB_ST_OK && p->broken_caps)
     printf("  verdict: nonconforming for workloads that need %s%s%s — %s\n\n",
            p->broken_caps & MMB_CAP_ALIGNED ? "aligned allocation " : "",
            p->broken_caps & MMB_CAP_REALLOC ? "realloc " : "",
            p->broken_caps & MMB_CAP_THREADS ? "threads " : "", p->broken_reason);
   else
-    printf("  verdict: %s%s%s\n\n", p->status, p->reason[0] ? " — " : "", p->reason);
+    printf("  verdict: %s%s%s\n\n", mmb_status_name(p->status), p->reason[0] ? " — " : "",
+           p->reason);
 }
 
 static const mmb_option rows[] = {{NULL}};
@@ -71,7 +73,7 @@ int mmb_cmd_check(int argc, char **argv) {
   for (int i = 0; i < n; i++) {
     mmb_probe_allocator(&specs[i], p);
     print_table(&specs[i], p);
-    bad |= strcmp(p->status, "ok") != 0 || p->broken_caps;
+    bad |= p->status != MMB_ST_OK || p->broken_caps;
   }
   free(p);
   free(specs);

@@ -62,7 +62,7 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   int cs = mmb_table_col(t, "status"), cn = mmb_table_col(t, MMB_METRIC_TIME),
       crss = mmb_table_col(t, MMB_METRIC_PEAK_RSS);
   memset(s, 0, sizeof *s);
-  snprintf(s->status, sizeof s->status, "%s", c->status);
+  snprintf(s->status, sizeof s->status, "%s", mmb_status_name(c->status));
   s->reason = c->reason;
   s->nrows = (int)c->nrows;
   s->t = mmb_xcalloc(c->nrows + 1, sizeof *s->t, "the comparison");

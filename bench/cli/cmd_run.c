@@ -283,7 +283,7 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
     cJSON_AddStringToObject(a, "version", probes[i].version[0] ? probes[i].version : pver);
     cJSON_AddStringToObject(a, "package", pkg);
     cJSON_AddStringToObject(a, "package_version", pver);
-    cJSON_AddStringToObject(a, "status", probes[i].status);
+    cJSON_AddStringToObject(a, "status", mmb_status_name(probes[i].status));
     cJSON_AddStringToObject(a, "reason", probes[i].reason);
     cJSON *set = cJSON_AddArrayToObject(a, "settings");
     for (int k = 0; k < plan->allocs[i].nsettings; k++)
@@ -464,7 +464,7 @@ static int probe(run_ctx *x) {
   x->probes = calloc((size_t)plan->nallocs, sizeof *x->probes);
   mmb_runner_probe(plan, x->probes);
   for (int i = 0; i < plan->nallocs; i++) {
-    if (strcmp(x->probes[i].status, "invalid") != 0) continue;
+    if (x->probes[i].status != MMB_ST_INVALID) continue;
     if (!x->a.o.keep_going) {
       fprintf(stderr,
               "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass "

@@ -138,11 +138,12 @@ static int worker_cpus(const char *list, int *cpus, mmb_record *rec) {
     char *end;
     long c = strtol(s, &end, 10);
     if (end == s || c < 0 || c >= CPU_SETSIZE || (*end && *end != ',')) {
-      mmb_record_fail(rec, "error", "worker CPUs '%s' are not a comma list of CPU numbers", list);
+      mmb_record_fail(rec, MMB_ST_ERROR, "worker CPUs '%s' are not a comma list of CPU numbers",
+                      list);
       return -1;
     }
     if (!CPU_ISSET((int)c, &mine)) {
-      mmb_record_fail(rec, "error",
+      mmb_record_fail(rec, MMB_ST_ERROR,
                       "worker CPU %ld is not one this process may run on (placement from another "
                       "machine's topology?)",
                       c);
@@ -165,16 +166,16 @@ static int cell_check(const mmb_cell_spec *spec, mmb_record *rec) {
   const mmb_allocator *a = spec->alloc;
   int threads = spec->threads;
   if (threads < 1 || threads > MMB_MAX_THREADS) {
-    mmb_record_fail(rec, "error", "threads must be 1..%d", MMB_MAX_THREADS);
+    mmb_record_fail(rec, MMB_ST_ERROR, "threads must be 1..%d", MMB_MAX_THREADS);
     return -1;
   }
   if (threads < w->min_threads || (w->max_threads && threads > w->max_threads)) {
-    mmb_record_fail(rec, "error", "%s runs with %d..%d threads, not %d", w->name, w->min_threads,
-                    w->max_threads ? w->max_threads : MMB_MAX_THREADS, threads);
+    mmb_record_fail(rec, MMB_ST_ERROR, "%s runs with %d..%d threads, not %d", w->name,
+                    w->min_threads, w->max_threads ? w->max_threads : MMB_MAX_THREADS, threads);
     return -1;
   }
   if (a->unavailable) {
-    mmb_record_fail(rec, "error", "allocator %s unavailable: %s", a->name, a->unavailable);
+    mmb_record_fail(rec, MMB_ST_ERROR, "allocator %s unavailable: %s", a->name, a->unavailable);
     return -1;
   }
   return 0;
@@ -255,7 +256,7 @@ static int alloc_start(const mmb_allocator *a, int threads, mmb_record *rec) {
   if (a->init) {
     int rc = a->init();
     if (rc != 0) {
-      mmb_record_fail(rec, "error", "allocator %s failed to initialise: %s", a->name,
+      mmb_record_fail(rec, MMB_ST_ERROR, "allocator %s failed to initialise: %s", a->name,
                       strerror(-rc));
       return -1;
     }
@@ -268,7 +269,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   const mmb_workload *w = spec->workload;
   const mmb_allocator *a = spec->alloc;
   int threads = spec->threads;
-  mmb_record_init(rec, "ok");
+  mmb_record_init(rec, MMB_ST_OK);
   if (cell_check(spec, rec) != 0) return -1;
   int cpus[MMB_MAX_THREADS], ncpus = 0;
   if (spec->cpus && *spec->cpus && (ncpus = worker_cpus(spec->cpus, cpus, rec)) < 0) return 0;
@@ -283,7 +284,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   worker_arg *args = calloc((size_t)threads, sizeof *args);
   pthread_t *tids = calloc((size_t)threads, sizeof *tids);
   if (!run || !args || !tids) {
-    mmb_record_fail(rec, "error", "out of memory preparing the cell");
+    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory preparing the cell");
     free(run), free(args), free(tids);
     return -1;
   }
@@ -292,7 +293,8 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   ctx.harness = run;
 
   if (w->setup && w->setup(&ctx) != 0) {
-    mmb_record_fail(rec, "error", "setup failed: %s", ctx.reason[0] ? ctx.reason : "no reason");
+    mmb_record_fail(rec, MMB_ST_ERROR, "setup failed: %s",
+                    ctx.reason[0] ? ctx.reason : "no reason");
     goto out;
   }
   run->counters = mmb_counters_cell_open(&spec->counters);
@@ -325,7 +327,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   }
   if (started < threads) {
     /* Cannot release a partial barrier safely: report and leave. */
-    mmb_record_fail(rec, "error", "could not create %d threads (made %d)", threads, started);
+    mmb_record_fail(rec, MMB_ST_ERROR, "could not create %d threads (made %d)", threads, started);
     fflush(stdout);
     _exit(3);
   }
@@ -377,7 +379,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   mmb_counters_cell_report(run->counters, ops, rec);
   if (spec->counters.latency_every) mmb_latency_report(rec);
   if (bad)
-    mmb_record_fail(rec, "corrupt", "%s", ctx.reason[0] ? ctx.reason : "verification failed");
+    mmb_record_fail(rec, MMB_ST_CORRUPT, "%s", ctx.reason[0] ? ctx.reason : "verification failed");
 
   mmb_cgroup_cell_close(&cg);
   mmb_counters_cell_close(run->counters);

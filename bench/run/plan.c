@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "place.h"
 #include "presets.h"
@@ -238,7 +239,7 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
     snprintf(out, len, "%s needs at least %d threads", w->name, w->min_threads);
   } else if (w->max_threads && threads > w->max_threads) {
     snprintf(out, len, "%s runs at most %d threads", w->name, w->max_threads);
-  } else if (strcmp(a->name, "floor") == 0 && !(w->flags & MMB_WF_FLOOR)) {
+  } else if (mmb_is_floor(a->name) && !(w->flags & MMB_WF_FLOOR)) {
     snprintf(out, len, "%s has no floor (the floor allocator serves only workloads with one)",
              w->name);
   } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
@@ -278,7 +279,7 @@ static int add_floor(const mmb_run_opts *o, mmb_plan *plan, const mmb_workload *
   plan->floor = -1;
   if (strcmp(o->floor, "off") == 0) return 0;
   for (int i = 0; i < plan->nallocs; i++)
-    if (strcmp(plan->allocs[i].alloc->name, "floor") == 0) return 0;
+    if (mmb_is_floor(plan->allocs[i].alloc->name)) return 0;
   int any = 0;
   for (int j = 0; j < nw; j++) {
     if (ws[j]->flags & MMB_WF_FLOOR) {
@@ -305,7 +306,8 @@ static int add_floor(const mmb_run_opts *o, mmb_plan *plan, const mmb_workload *
     return -1;
   }
   plan->allocs = grown;
-  if (mmb_alloc_spec_parse("floor", &plan->allocs[plan->nallocs], err, errlen) != 0) return -1;
+  if (mmb_alloc_spec_parse(mmb_floor_name(), &plan->allocs[plan->nallocs], err, errlen) != 0)
+    return -1;
   plan->floor = plan->nallocs++;
   return 0;
 }

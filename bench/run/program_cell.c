@@ -157,15 +157,15 @@ static int classify_exit(mmb_record *rec, const char *who, int status, int timed
     /* the program says a process of its tree died of a signal */
     const char *b = crashed, *e = crashed + strcspn(crashed, "\n");
     while (b > io->err && b[-1] != '\n') b--;
-    mmb_record_fail(rec, "crash", "%sexit status %d after a crash in its process tree: %.*s", who,
-                    WEXITSTATUS(status), (int)(e - b > 160 ? 160 : e - b), b);
+    mmb_record_fail(rec, MMB_ST_CRASH, "%sexit status %d after a crash in its process tree: %.*s",
+                    who, WEXITSTATUS(status), (int)(e - b > 160 ? 160 : e - b), b);
   } else if (timed_out) {
-    mmb_record_fail(rec, "timeout", "%sno exit within %.0f s (killed)", who, timeout);
+    mmb_record_fail(rec, MMB_ST_TIMEOUT, "%sno exit within %.0f s (killed)", who, timeout);
   } else if (WIFSIGNALED(status)) {
-    mmb_record_fail(rec, "crash", "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
+    mmb_record_fail(rec, MMB_ST_CRASH, "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
                     strsignal(WTERMSIG(status)), sep, tail);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) != want_exit) {
-    mmb_record_fail(rec, "error", "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status),
+    mmb_record_fail(rec, MMB_ST_ERROR, "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status),
                     want_exit, sep, tail);
   } else {
     return 0;
@@ -216,7 +216,7 @@ static int run_prepare(prog_run *r) {
   const char *tmpdir = getenv("TMPDIR");
   snprintf(r->tmp, sizeof r->tmp, "%s/mmbench-prog-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
   if (!mkdtemp(r->tmp)) {
-    mmb_record_fail(r->rec, "error", "cannot make a folder for the run: %s", strerror(errno));
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "cannot make a folder for the run: %s", strerror(errno));
     r->tmp[0] = 0;
     return -1;
   }
@@ -226,7 +226,7 @@ static int run_prepare(prog_run *r) {
   if (mmb_program_argv(p, p->command, r->tmp, s->size, r->argv, MAX_ARGS, why, sizeof why) < 0 ||
       (p->server[0] &&
        mmb_program_argv(p, p->server, r->tmp, s->size, r->sargv, MAX_ARGS, why, sizeof why) < 0)) {
-    mmb_record_fail(r->rec, "error", "%s", why);
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "%s", why);
     return -1;
   }
   /* --counters sim: the measured program (or server) runs under callgrind */
@@ -239,7 +239,7 @@ static int run_prepare(prog_run *r) {
     int nt = 0;
     while (target[nt]) nt++;
     if (nt + r->npre >= MAX_ARGS) {
-      mmb_record_fail(r->rec, "error", "too many words with the valgrind prefix");
+      mmb_record_fail(r->rec, MMB_ST_ERROR, "too many words with the valgrind prefix");
       return -1;
     }
     memmove(target + r->npre, target, (size_t)(nt + 1) * sizeof *target);
@@ -273,7 +273,7 @@ static int start_measured(prog_run *r, char **av, const mmb_spawn_opts *o, mmb_p
                           const char *what) {
   int rc = mmb_spawn(av, o, pr);
   if (rc != 0) {
-    mmb_record_fail(r->rec, "error", "cannot start %s%s: %s", what, av[0], strerror(-rc));
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "cannot start %s%s: %s", what, av[0], strerror(-rc));
     return -1;
   }
   r->cnt = mmb_counters_proc_open(r->s->counters, pr->pid);
@@ -301,15 +301,16 @@ static int wait_ready(prog_run *r) {
   if (mmb_interrupted)
     r->interrupted = 1;
   else if (!alive && WIFSIGNALED(st))
-    mmb_record_fail(r->rec, "crash",
+    mmb_record_fail(r->rec, MMB_ST_CRASH,
                     "the server was killed by signal %d (%s) before it was ready%s%s", WTERMSIG(st),
                     strsignal(WTERMSIG(st)), tail[0] ? ": " : "", tail);
   else if (!alive)
-    mmb_record_fail(r->rec, "error", "the server exited (status %d) before it was ready at %s%s%s",
+    mmb_record_fail(r->rec, MMB_ST_ERROR,
+                    "the server exited (status %d) before it was ready at %s%s%s",
                     WIFEXITED(st) ? WEXITSTATUS(st) : -1, ready, tail[0] ? ": " : "", tail);
   else
-    mmb_record_fail(r->rec, "error", "the server was not ready at %s within %.0f s (killed)", ready,
-                    r->p->ready_timeout);
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "the server was not ready at %s within %.0f s (killed)",
+                    ready, r->p->ready_timeout);
   return -1;
 }
 
@@ -326,7 +327,8 @@ static int run_pair(prog_run *r) {
   int rc = mmb_spawn(r->argv, &co, &r->proc), timed_out = 0;
   if (rc != 0) {
     mmb_proc_stop(&r->server, 1, &r->sio, &r->ru);
-    mmb_record_fail(r->rec, "error", "cannot start the client %s: %s", r->argv[0], strerror(-rc));
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "cannot start the client %s: %s", r->argv[0],
+                    strerror(-rc));
     return -1;
   }
   if (r->s->tl) r->s->tl->watch = r->server.pid;
@@ -341,7 +343,7 @@ static int run_pair(prog_run *r) {
       classify_exit(r->rec, "the server: ", sst, 0, 0, 0, r->p->crash_stderr, &r->sio))
     return -1;
   if (!server_alive) {
-    mmb_record_fail(r->rec, "error", "the server exited during the run");
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "the server exited during the run");
     return -1;
   }
   return classify_exit(r->rec, "the client: ", status, timed_out, r->s->timeout, r->p->expect_exit,
@@ -394,20 +396,20 @@ static void run_record(prog_run *r) {
   if (r->npre > 0) mmb_counters_after_program(r->s->counters, r->simdir, 1, rec);
   if (r->injected >= 0) mmb_record_set_u64(rec, "injected", (uint64_t)r->injected);
   if (r->injected == 0) {
-    mmb_record_fail(rec, "invalid", "%s was not mapped in the program: LD_PRELOAD did not reach it",
-                    r->lib);
+    mmb_record_fail(rec, MMB_ST_INVALID,
+                    "%s was not mapped in the program: LD_PRELOAD did not reach it", r->lib);
     return;
   }
   for (int i = 0; i < p->nexpect; i++)
     if (!r->scan.found[i]) {
-      mmb_record_fail(rec, "corrupt", "no output line contains '%s' (last line: '%.80s')",
+      mmb_record_fail(rec, MMB_ST_CORRUPT, "no output line contains '%s' (last line: '%.80s')",
                       p->expect[i], r->scan.tail);
       return;
     }
   for (int i = 0; i < p->nmetrics; i++)
     if (!r->scan.have_metric[i]) {
-      mmb_record_fail(rec, "corrupt", "metric %s: no output line matches /%s/", p->metrics[i].name,
-                      p->metrics[i].regex);
+      mmb_record_fail(rec, MMB_ST_CORRUPT, "metric %s: no output line matches /%s/",
+                      p->metrics[i].name, p->metrics[i].regex);
       return;
     }
 }
@@ -422,9 +424,9 @@ static void run_free(prog_run *r) {
 
 int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   prog_run *r = calloc(1, sizeof *r);
-  mmb_record_init(rec, "ok");
+  mmb_record_init(rec, MMB_ST_OK);
   if (!r) {
-    mmb_record_fail(rec, "error", "out of memory for the run");
+    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory for the run");
     return 0;
   }
   r->s = s, r->p = s->prog, r->rec = rec, r->injected = -2;

@@ -55,7 +55,7 @@ static int sim_cell_w(const char *wl, const char *params, const char *threads, m
   char *line = strstr(buf, "status=");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !line) return -1;
   line[strcspn(line, "\n")] = 0;
-  if (mmb_record_decode(rec, line) != 0 || strcmp(rec->status, "ok") != 0) return -1;
+  if (mmb_record_decode(rec, line) != 0 || rec->status != MMB_ST_OK) return -1;
   int rc = mmb_counters_after_child(&o, out, rec);
   unlink(out);
   return rc;
