@@ -517,7 +517,11 @@ static void cores_used(const mmb_recipe *r, const mmb_recipe_check *c, const mmb
   for (int s = 0; s < (c->func == MMB_RECIPE_RATIO ? 2 : 1); s++) {
     side v;
     char why[400];
-    if (gather(r, &u, s, rs, &v, why, sizeof why) == 0 && v.n > 0) {
+    int g = gather(r, &u, s, rs, &v, why, sizeof why);
+    if ((g != 0 || v.n == 0) && v.desc[0])
+      used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
+                               "%s%s: CPU and wall time not recorded", used ? "; " : "", v.desc);
+    else if (g == 0 && v.n > 0) {
       double *tmp = malloc((size_t)v.n * sizeof *tmp);
       if (tmp) {
         double m = mmb_median_of(v.v, (size_t)v.n, tmp);
