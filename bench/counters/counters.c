@@ -65,6 +65,74 @@ static int valid_chars(const char *s) {
   return 1;
 }
 
+/* ---------------------------------------------------------------------------
+ * Nearest names, for an unknown event
+ * ------------------------------------------------------------------------- */
+/* Case-insensitive edit distance of a and b (names are short). */
+static int distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b), row[MMB_CNT_NAME + 1];
+  if (la > MMB_CNT_NAME || lb > MMB_CNT_NAME) return 1000;
+  for (int j = 0; j <= lb; j++) row[j] = j;
+  for (int i = 1; i <= la; i++) {
+    int diag = row[0];
+    row[0] = i;
+    for (int j = 1; j <= lb; j++) {
+      int up = row[j];
+      int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+      int best = diag + !same;
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+typedef struct near3 {
+  const char *typed;
+  char name[3][MMB_CNT_NAME];
+  int d[3];
+} near3;
+
+static void near_add(near3 *n, const char *name) {
+  int d = distance(n->typed, name);
+  for (int k = 0; k < 3; k++)
+    if (n->name[k][0] && strcasecmp(n->name[k], name) == 0) return;
+  for (int k = 0; k < 3; k++) {
+    if (n->name[k][0] && d >= n->d[k]) continue;
+    for (int m = 2; m > k; m--) {
+      n->d[m] = n->d[m - 1];
+      memcpy(n->name[m], n->name[m - 1], MMB_CNT_NAME);
+    }
+    n->d[k] = d;
+    snprintf(n->name[k], MMB_CNT_NAME, "%s", name);
+    return;
+  }
+}
+
+static void near_generic(const char *name, const char *equiv, const char *desc, void *arg) {
+  (void)equiv, (void)desc;
+  near_add(arg, name);
+}
+
+/* "; nearest: a, b, c" for the names closest to typed (generic events and
+ * set names), or "" when none is close. */
+static void nearest(const char *typed, char *out, size_t len) {
+  near3 n;
+  memset(&n, 0, sizeof n);
+  n.typed = typed;
+  mmb_pe_each_generic(near_generic, &n);
+  for (int i = 0; sets[i].name; i++) near_add(&n, sets[i].name);
+  int limit = (int)strlen(typed) / 2 > 3 ? (int)strlen(typed) / 2 : 3;
+  out[0] = 0;
+  for (int k = 0; k < 3; k++) {
+    if (!n.name[k][0] || n.d[k] > limit) continue;
+    size_t u = strlen(out);
+    snprintf(out + u, len - u, "%s%s", u ? ", " : "; nearest: ", n.name[k]);
+  }
+}
+
 /* Expand set names, check and de-duplicate event names into out. */
 static int expand_events(const char *in, char *out, size_t outlen, char *err, size_t errlen) {
   char names[MMB_CNT_MAX][MMB_CNT_NAME];
@@ -103,7 +171,13 @@ static int expand_events(const char *in, char *out, size_t outlen, char *err, si
       int dup = 0;
       for (int j = 0; j < n && !dup; j++) dup = strcmp(names[j], sub[i]) == 0;
       if (dup) continue;
-      if (mmb_pe_lookup(sub[i], NULL, err, errlen) != 0) return -1;
+      if (mmb_pe_lookup(sub[i], NULL, err, errlen) != 0) {
+        char near[160];
+        nearest(sub[i], near, sizeof near);
+        size_t u = strlen(err);
+        if (near[0] && u < errlen) snprintf(err + u, errlen - u, "%s", near);
+        return -1;
+      }
       if (n == MMB_CNT_MAX) {
         snprintf(err, errlen, "too many events (at most %d)", MMB_CNT_MAX);
         return -1;

@@ -49,6 +49,11 @@ static void test_events(void) {
   CHECKF(strstr(err, "no-such-event-xyz") && strstr(err, "mmbench list events") &&
              !strchr(err, '\n'),
          "err '%s'", err);
+  /* a misspelt one: the nearest names */
+  CHECK(mmb_counters_parse(&o, "hw", "cylces", "", err, sizeof err) == -1);
+  CHECKF(strstr(err, "nearest: cycles") && !strchr(err, '\n'), "err '%s'", err);
+  CHECK(mmb_counters_parse(&o, "hw", "softwar", "", err, sizeof err) == -1);
+  CHECKF(strstr(err, "nearest: software") != NULL, "err '%s'", err);
   CHECK(mmb_counters_parse(&o, "hw", "cycles;rm -rf", "", err, sizeof err) == -1);
   CHECK(mmb_counters_parse(&o, "hw", "a-very-long-event-name-that-does-not-fit-in-a-column", "",
                            err, sizeof err) == -1);
