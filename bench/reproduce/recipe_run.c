@@ -4,7 +4,7 @@
 #define _GNU_SOURCE
 #include <unistd.h>
 
-#include "graph.h"
+#include "objgraph.h"
 #include "metrics.h"
 #include "params.h"
 #include "presets.h"
