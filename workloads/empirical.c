@@ -52,8 +52,8 @@ static const mmb_param em_params[] = {
      .def = 0,
      .min = 0,
      .max = 1LL << 40,
-     .flags = MMB_PF_WORK,
-     .help = "births (allocations) in all, split over the threads; 0 = the model's own count"},
+     .help = "births (allocations) in all, split over the threads; 0 = the model's own count "
+             "(as its trace's replay; --scale leaves it)"},
     MMB_PARAM_TOUCH,
     {0},
 };
