@@ -8,7 +8,7 @@
 #   include directory the design does not have fails this test, and so does a
 #   missing one. The design (README, Layout):
 #     core      <- counters <- run <- cluster
-#     core      <- report
+#     core, trace <- report
 #     run, report <- reproduce
 #     trace (workloads only);  cli on top of all
 set -u
@@ -20,8 +20,8 @@ declare -A allowed=(
   [core]="core"
   [counters]="core counters"
   [run]="core counters run"
-  [report]="core report"
-  [reproduce]="core counters run report reproduce"
+  [report]="core report trace"
+  [reproduce]="core counters run report reproduce trace"
   [cluster]="core counters run cluster"
   [trace]="trace"
   [cli]="core counters run report reproduce cluster trace cli"
