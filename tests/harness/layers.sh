@@ -7,7 +7,7 @@
 #   directories exactly when the design below has the arrow; so a link or an
 #   include directory the design does not have fails this test, and so does a
 #   missing one. The design (README, Layout):
-#     core      <- counters <- run <- cluster
+#     core      <- counters <- plan <- run <- cluster
 #     core, trace <- report
 #     run, report <- reproduce
 #     trace (workloads only);  cli on top of all
@@ -19,16 +19,17 @@ trap 'rm -rf "$WORK"' EXIT
 declare -A allowed=(
   [core]="core"
   [counters]="core counters"
-  [run]="core counters run"
+  [plan]="core counters plan"
+  [run]="core counters plan run"
   [report]="core report trace"
-  [reproduce]="core counters run report reproduce trace"
-  [cluster]="core counters run cluster"
+  [reproduce]="core counters plan run report reproduce trace"
+  [cluster]="core counters plan run cluster"
   [trace]="trace"
-  [cli]="core counters run report reproduce cluster trace cli"
+  [cli]="core counters plan run report reproduce cluster trace cli"
 )
 # one header of each folder that includes only its own folder's or lower ones
 declare -A probe=(
-  [core]=stats.h [counters]=counters.h [run]=plan.h [report]=report.h
+  [core]=stats.h [counters]=counters.h [plan]=plan.h [run]=runner.h [report]=report.h
   [reproduce]=recipe.h [cluster]=merge.h [trace]=trace_info.h [cli]=options.h
 )
 fails=0 checks=0
