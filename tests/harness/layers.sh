@@ -8,6 +8,7 @@
 #   include directory the design does not have fails this test, and so does a
 #   missing one. The design (README, Layout):
 #     core      <- counters <- plan <- run <- cluster
+#     host (machine facts) <- plan
 #     core, trace <- report
 #     run, report <- reproduce
 #     trace (workloads only);  cli on top of all
@@ -18,18 +19,19 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 declare -A allowed=(
   [core]="core"
+  [host]="host"
   [counters]="core counters"
-  [plan]="core counters plan"
-  [run]="core counters plan run"
+  [plan]="core counters plan host"
+  [run]="core counters plan run host"
   [report]="core report trace"
-  [reproduce]="core counters plan run report reproduce trace"
-  [cluster]="core counters plan run cluster"
+  [reproduce]="core counters plan run report reproduce trace host"
+  [cluster]="core counters plan run cluster host"
   [trace]="trace"
-  [cli]="core counters plan run report reproduce cluster trace cli"
+  [cli]="core counters plan run report reproduce cluster trace cli host"
 )
 # one header of each folder that includes only its own folder's or lower ones
 declare -A probe=(
-  [core]=stats.h [counters]=counters.h [plan]=plan.h [run]=runner.h [report]=report.h
+  [core]=stats.h [host]=topology.h [counters]=counters.h [plan]=plan.h [run]=runner.h [report]=report.h
   [reproduce]=recipe.h [cluster]=merge.h [trace]=trace_info.h [cli]=options.h
 )
 fails=0 checks=0
