@@ -269,8 +269,8 @@ static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
           ft->higher, ft->lower, ft->same, ft->unsure, ft->few);
   if (ft->moved_together)
     fprintf(out,
-            "note: most cells moved together: %zu of the %zu cells tested are consistent with a "
-            "common B/A of %.3f. %s\n",
+            "note: most cells moved together: %zu of the %zu cells tested moved (their interval "
+            "excludes 1) and agree with a common B/A of %.3f. %s\n",
             ft->consistent, ft->tested, ft->shift,
             o->paired ? "The rounds were interleaved, so this is not drift between runs: it is "
                         "the change's effect on every cell."
@@ -287,7 +287,7 @@ static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
             ft->tested < MMB_CMP_DRIFT_MIN_CELLS ? "too few cells to tell drift from a change"
             : fabs(log(ft->shift)) <= log1p(o->threshold)
                 ? "within the threshold"
-                : "fewer than two thirds of the cells agree with it: not a common move");
+                : "fewer than two thirds of the cells moved with it: not a common move");
   if (ft->few)
     fprintf(out,
             "note: %zu cell(s) have fewer than %d repetitions a side: no change can be called "
@@ -676,11 +676,8 @@ int mmb_cmd_compare(int argc, char **argv) {
     } else if (x[0] == '-' && x[1]) {
       pass[np++] = (char *)x; /* a run option (checked below) */
     } else {
-      if (nd == 2) {
-        rc = mmb_usage_error("compare", "takes two results folders: mmbench compare A B");
-        goto done;
-      }
-      dirs[nd++] = x;
+      if (nd < 2) dirs[nd] = x;
+      nd++;
       pass[np++] = (char *)x; /* or the value of a run option */
     }
 #undef TAKES
@@ -706,7 +703,8 @@ int mmb_cmd_compare(int argc, char **argv) {
       goto done;
     }
     if (nd != 2) {
-      rc = mmb_usage_error("compare", "needs two results folders: mmbench compare A B");
+      rc = mmb_usage_error("compare", nd > 2 ? "takes two results folders: mmbench compare A B"
+                                             : "needs two results folders: mmbench compare A B");
       goto done;
     }
     if (load_run(dirs[0], &a, err, sizeof err)) {

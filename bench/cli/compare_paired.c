@@ -111,6 +111,11 @@ int mmb_paired_build(const char *allocs, const char *b_allocs, char *const *a_en
     }
   }
   int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) { /* every name first */
+    mmb_alloc_spec spec;
+    rc = mmb_alloc_spec_parse(items[i], &spec, err, errlen) ||
+         (m && mmb_alloc_spec_parse(bitems[i], &spec, err, errlen));
+  }
   for (int i = 0; i < n && rc == 0; i++) {
     snprintf(out->name[i], sizeof out->name[i], "%s", items[i]);
     rc = with_settings(items[i], a_env, na, out->a[i], sizeof out->a[i], err, errlen) ||

@@ -91,8 +91,11 @@ int mmb_cmp_judge(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, mmb_cmp_fami
     qsort(v, m, sizeof *v, cmp_double);
     shift = mmb_median_sorted(v, m);
     fam->shift = exp(shift);
+    /* a cell moved with the others when its interval holds the shift and
+     * not 1: wide intervals, which hold anything, do not count */
     for (size_t i = 0; i < n; i++)
-      if (c[i].tested && log(c[i].lo) <= shift + 1e-12 && log(c[i].hi) >= shift - 1e-12)
+      if (c[i].tested && log(c[i].lo) <= shift + 1e-12 && log(c[i].hi) >= shift - 1e-12 &&
+          (c[i].lo > 1 || c[i].hi < 1))
         fam->consistent++;
   }
   fam->moved_together = m >= MMB_CMP_DRIFT_MIN_CELLS && fabs(shift) > delta &&

@@ -14,7 +14,7 @@
 #define MMB_CMP_THRESHOLD 0.05        /* default practical threshold: 5 % */
 #define MMB_CMP_ALPHA 0.05            /* false discovery rate and 1 - interval level */
 #define MMB_CMP_DRIFT_MIN_CELLS 6     /* fewer testable cells: no common shift is judged */
-#define MMB_CMP_DRIFT_SHARE (2.0 / 3) /* "most cells": this share consistent with the shift */
+#define MMB_CMP_DRIFT_SHARE (2.0 / 3) /* "most cells": this share moved, with the shift */
 
 typedef struct mmb_cmp_opts {
   double threshold; /* changes within [1/(1+t), 1+t] are never called */
