@@ -248,11 +248,29 @@ static const char *design_name(const mmb_cmp_opts *o) {
                    : "two separate runs, Welch t on log times";
 }
 
+/* How the variances were moderated, for the notes. */
+static void moderation_text(const mmb_cmp_family *ft, const mmb_cmp_opts *o, char *buf,
+                            size_t len) {
+  if (o->own_variance)
+    snprintf(buf, len, "each cell's own variance (--own-variance)");
+  else if (ft->prior_df > 0)
+    snprintf(buf, len,
+             "variances moderated across the cells (empirical Bayes: %.1f degrees of freedom "
+             "lent to each cell)",
+             ft->prior_df);
+  else
+    snprintf(buf, len,
+             "each cell's own variance (too few cells, or one without noise, to "
+             "moderate)");
+}
+
 /* The notes under the table: method, drift, too few repetitions. */
 static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
   double thr = o->threshold * 100;
+  char mod[200];
+  moderation_text(ft, o, mod, sizeof mod);
   fprintf(out,
-          "B/A = ratio of the geometric means of the repetitions (%s); interval = its %.0f %% "
+          "B/A = ratio of the geometric means of the repetitions (%s; %s); interval = its %.0f %% "
           "t interval. Called (HIGHER/LOWER): the change exceeds the practical threshold of "
           "%.0f %% (minimum-effect test) with a false discovery rate of %.0f %% "
           "(Benjamini-Hochberg over the %zu cells tested; peak RSS its own family). same: the "
@@ -260,7 +278,7 @@ static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
           "interval reaches beyond %.0f %%: could not tell. sensitivity: the smallest B/A (or "
           "its inverse) that cell could have called as the only change, at its noise and "
           "repetitions",
-          design_name(o), (1 - o->alpha) * 100, thr, o->alpha * 100, ft->tested, thr, thr);
+          design_name(o), mod, (1 - o->alpha) * 100, thr, o->alpha * 100, ft->tested, thr, thr);
   if (!isnan(ft->sens_median)) fprintf(out, " (median over the cells: %.3f)", ft->sens_median);
   fputs(".\n", out);
   fprintf(out,
@@ -576,6 +594,8 @@ static void usage(FILE *out) {
         "      --threshold PCT    practical threshold: changes within PCT % are never\n"
         "                         called (default 5)\n"
         "      --raw              judge the raw ratio even when most cells moved together\n"
+        "      --own-variance     each cell's own variance only (default: moderated across\n"
+        "                         the cells, empirical Bayes)\n"
         "      --paired           run A and B interleaved (above)\n"
         "  -a, --allocators LIST  (--paired) A's allocators\n"
         "      --b-allocators LIST (--paired) B's allocator of each -a item\n"
@@ -644,6 +664,8 @@ int mmb_cmd_compare(int argc, char **argv) {
       paired = 1;
     } else if (strcmp(x, "--raw") == 0) {
       o.raw = 1;
+    } else if (strcmp(x, "--own-variance") == 0) {
+      o.own_variance = 1;
     } else if (TAKES("-o", "--out") || TAKES("-a", "--allocators") ||
                TAKES("--threshold", "--b-allocators") || TAKES("--a-env", "--b-env")) {
       if (!val) {
@@ -686,12 +708,14 @@ int mmb_cmd_compare(int argc, char **argv) {
   if (!paired) {
     if (np != nd) {
       snprintf(err, sizeof err,
-               "unknown option '%s' (valid: -o/--out, --threshold, --raw, --paired, --help)",
+               "unknown option '%s' (valid: -o/--out, --threshold, --raw, --own-variance, "
+               "--paired, --help)",
                pass[0][0] == '-' ? pass[0] : pass[np - 1]);
       for (int i = 0; i < np; i++)
         if (pass[i][0] == '-') {
           snprintf(err, sizeof err,
-                   "unknown option '%s' (valid: -o/--out, --threshold, --raw, --paired, --help)",
+                   "unknown option '%s' (valid: -o/--out, --threshold, --raw, --own-variance, "
+                   "--paired, --help)",
                    pass[i]);
           break;
         }

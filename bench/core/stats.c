@@ -213,6 +213,40 @@ double mmb_t_quantile(double q, double df) {
   return q > 0.5 ? x : -x;
 }
 
+double mmb_digamma(double x) {
+  if (!(x > 0)) return NAN;
+  double r = 0;
+  while (x < 6) r -= 1 / x, x += 1; /* recurrence up to where the series is exact */
+  double f = 1 / (x * x);
+  return r + log(x) - 0.5 / x -
+         f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+double mmb_trigamma(double x) {
+  if (!(x > 0)) return NAN;
+  double r = 0;
+  while (x < 6) r += 1 / (x * x), x += 1;
+  double f = 1 / (x * x);
+  return r + 1 / x + f / 2 +
+         f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * 5.0 / 66))));
+}
+
+double mmb_trigamma_inverse(double y) {
+  if (!(y > 0)) return NAN;
+  if (y > 1e7) return 1 / sqrt(y); /* trigamma(x) ~ 1/x^2 near 0 */
+  /* Newton (numerical slope) from 0.5 + 1/y, close at both ends:
+   * trigamma(x) ~ 1/x + 1/(2x^2) for large x */
+  double x = 0.5 + 1 / y;
+  for (int i = 0; i < 100; i++) {
+    double t = mmb_trigamma(x), slope = (mmb_trigamma(x * (1 + 1e-7)) - t) / (x * 1e-7);
+    double nx = x - (t - y) / slope;
+    if (!(nx > 0)) nx = x / 2;
+    if (fabs(nx - x) <= 1e-12 * x) return nx;
+    x = nx;
+  }
+  return x;
+}
+
 /* ---------------------------------------------------------------------------
  * The shift of log values and its minimum-effect test
  * ------------------------------------------------------------------------- */

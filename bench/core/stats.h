@@ -44,6 +44,12 @@ double mmb_mann_whitney_exact_p(double u, size_t na, size_t nb);
 double mmb_t_cdf(double t, double df);
 double mmb_t_quantile(double q, double df);
 
+/* The digamma and trigamma functions (x > 0), and the inverse of
+ * trigamma (y > 0: the x with trigamma(x) = y). */
+double mmb_digamma(double x);
+double mmb_trigamma(double x);
+double mmb_trigamma_inverse(double y);
+
 /* The shift of log values between two samples: est = mean(log b) -
  * mean(log a) with its standard error and degrees of freedom. Welch
  * (unpaired: unequal variances, Welch-Satterthwaite df) or paired (b[i]

@@ -1,8 +1,10 @@
 /* mmbench — the judgement of `mmbench compare`: per cell the ratio B/A on
- * log times with its interval, a minimum-effect test against a practical
- * threshold, Benjamini–Hochberg over the cells, the common shift of the
- * cells (drift) and the sensitivity (the smallest change a cell could have
- * shown). The numbers only; cmd_compare.c prints them. */
+ * log times with its interval (t, with the variance moderated across the
+ * cells: empirical Bayes, as limma does for many parallel small-sample
+ * tests), a minimum-effect test against a practical threshold,
+ * Benjamini–Hochberg over the cells, the common shift of the cells (drift)
+ * and the sensitivity (the smallest change a cell could have shown). The
+ * numbers only; cmd_compare.c prints them. */
 #ifndef MMB_COMPARE_JUDGE_H
 #define MMB_COMPARE_JUDGE_H
 
@@ -21,6 +23,7 @@ typedef struct mmb_cmp_opts {
   double alpha;     /* FDR of the calls; the interval is at 1 - alpha */
   int paired;       /* values are rounds: a[i] with b[i] */
   int raw;          /* judge the raw ratio even when most cells moved together */
+  int own_variance; /* each cell's own variance only (no moderation across cells) */
 } mmb_cmp_opts;
 
 typedef enum mmb_cmp_verdict {
@@ -36,7 +39,8 @@ typedef struct mmb_cmp_cell {
   int na, nb;           /* values a side (paired: rounds with both) */
   double ma, mb;        /* medians */
   double median_ratio;  /* mb / ma */
-  mmb_shift sh;         /* shift of log values (Welch or paired) */
+  mmb_shift own;        /* shift of log values (Welch or paired), the cell's own variance */
+  mmb_shift sh;         /* the same with the moderated variance (what is judged) */
   int tested;           /* >= MMB_CMP_MIN_REPS a side and a finite shift */
   double ratio, lo, hi; /* exp(shift) and its (1 - alpha) interval */
   double p;             /* minimum-effect p (with the drift allowance when applied) */
@@ -53,6 +57,7 @@ typedef struct mmb_cmp_family {
   int moved_together; /* most cells moved together, beyond the threshold */
   int allowance;      /* ... and cells were judged against it too */
   double sens_median; /* median sensitivity over the tested cells */
+  double prior_df;    /* moderation: degrees of freedom the cells lend each other (0: none) */
 } mmb_cmp_family;
 
 /* One cell from its values (paired: a[i] and b[i] are round i, na == nb).

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # mmbench tests — `mmbench compare` end to end on synthetic results folders
 # with known answers (tests/compare/generate.py, fixed seeds, log-normal
-# noise CV ~12 %): B's 2x cells called at 5, 10 and 20 repetitions, the
-# 1.3x cells from 10 on (more with more repetitions), unchanged cells
-# never, the sensitivity shrinking with repetitions; an A/A pair with
+# noise CV ~12 %): B's 2x cells called at 5, 10 and 20 repetitions, some
+# 1.3x cells at each and all at 20, unchanged cells never, the
+# sensitivity shrinking with repetitions (rates over many seeds:
+# test_compare_judge.c); an A/A pair with
 # nothing called; a uniformly shifted B with the drift note and nothing
 # called; 2 repetitions a side with the note that nothing can be called;
 # runs of different plans, and --paired with an unknown allocator or
@@ -31,7 +32,6 @@ calls() {
 }
 sens() { grep -o 'median over the cells: [0-9.]*' "$base/$1.out" | awk '{ print $5 }'; }
 
-prev13=0
 prev_sens=100
 for reps in 5 10 20; do
   gen "$base/r$reps-a" "$base/r$reps-b" --reps $reps --seed 11 --changes
@@ -41,10 +41,9 @@ for reps in 5 10 20; do
   echo "$reps reps: called 2x $c2/4, 1.3x $c13/4, 1.1x $(calls r$reps 1.1x)/4, unchanged $c0/12; median sensitivity $(sens r$reps)"
   check "$reps reps: every 2x cell called" test "$c2" -eq 4
   check "$reps reps: no unchanged cell called" test "$c0" -eq 0
-  check "$reps reps: 1.3x calls do not drop with more repetitions" test "$c13" -ge "$prev13"
-  [ $reps -ge 10 ] && check "$reps reps: 1.3x cells called" test "$c13" -ge 3
+  [ $reps -ge 5 ] && check "$reps reps: some 1.3x cells called" test "$c13" -ge 1
   check "$reps reps: sensitivity shrinks" awk -v s="$(sens r$reps)" -v p="$prev_sens" 'BEGIN { exit !(s > 1 && s < p) }'
-  prev13=$c13 prev_sens=$(sens r$reps)
+  prev_sens=$(sens r$reps)
 done
 check "20 reps: all 1.3x cells called" test "$(calls r20 1.3x)" -eq 4
 check "page: verdicts and sensitivity" grep -q '<th>verdict</th>.*<th>sensitivity</th>' "$base/r5/compare.html"

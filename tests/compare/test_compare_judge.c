@@ -27,12 +27,15 @@ static double unif(void) {
 }
 static double gauss(void) { return sqrt(-2 * log(unif())) * cos(2 * M_PI * unif()); }
 
-enum { NOISE_LOGNORMAL, NOISE_TWO_GROUPS };
-/* One repetition of a cell whose true value is base: log-normal with
+enum { NOISE_LOGNORMAL, NOISE_TWO_GROUPS, NOISE_MIXED };
+/* One repetition of cell i whose true value is base: log-normal with
  * sigma 0.12; two groups: also, with probability 1/2, 1.3x slower for the
- * process's whole life (memory placement on a shared machine). */
-static double draw(double base, int noise) {
-  double v = base * exp(0.12 * gauss());
+ * process's whole life (memory placement on a shared machine); mixed:
+ * sigma 0.04 in even cells, 0.25 in odd ones (the variance moderation
+ * must not lend the quiet cells' noise to the noisy ones). */
+static double draw(double base, int noise, int i) {
+  double sigma = noise == NOISE_MIXED ? (i % 2 ? 0.25 : 0.04) : 0.12;
+  double v = base * exp(sigma * gauss());
   if (noise == NOISE_TWO_GROUPS && unif() < 0.5) v *= 1.3;
   return v;
 }
@@ -53,8 +56,8 @@ static void family(int reps, int with_changes, double shift, int noise, int pair
                : i < 12            ? 1.1
                                    : 1;
     for (int r = 0; r < reps; r++) {
-      a[r] = draw(base, noise);
-      b[r] = draw(base * f * shift, noise);
+      a[r] = draw(base, noise, i);
+      b[r] = draw(base * f * shift, noise, i);
     }
     mmb_cmp_cell_stats(a, (size_t)reps, b, (size_t)reps, &o, &c[i]);
   }
@@ -192,6 +195,23 @@ static void test_drift(void) {
   CHECK(!fam.moved_together);
 }
 
+/* Moderation: identical noise lends many degrees of freedom, mixed noise
+ * few; --own variance (own_variance) leaves the cell's own. */
+static void test_moderation(void) {
+  mmb_cmp_cell c[NCELLS];
+  mmb_cmp_family fam;
+  seed = 9;
+  family(5, 0, 1, NOISE_LOGNORMAL, 0, c, &fam);
+  double d_same = fam.prior_df;
+  seed = 9;
+  family(5, 0, 1, NOISE_MIXED, 0, c, &fam);
+  printf("moderation: prior df %.1f with one noise level, %.1f with CV 4 %% and 25 %% mixed\n",
+         d_same, fam.prior_df);
+  CHECKF(d_same > 10 && fam.prior_df < 5, "prior df %g and %g", d_same, fam.prior_df);
+  for (int i = 0; i < NCELLS; i++)
+    CHECK(c[i].sh.df >= c[i].own.df && close_to(c[i].sh.est, c[i].own.est, 0));
+}
+
 static void test_few(void) {
   mmb_cmp_opts o = {.threshold = MMB_CMP_THRESHOLD, .alpha = MMB_CMP_ALPHA};
   double a[] = {10, 10.1}, b[] = {40, 40.2};
@@ -208,9 +228,12 @@ int main(void) {
   test_exact();
   test_t();
   test_power();
+  test_moderation();
   test_aa(NOISE_LOGNORMAL, 5, 0, "log-normal CV 12 %");
   test_aa(NOISE_LOGNORMAL, 3, 0, "log-normal CV 12 %");
   test_aa(NOISE_TWO_GROUPS, 5, 0, "two groups 1.3x apart");
+  test_aa(NOISE_MIXED, 5, 0, "CV 4 % and 25 % mixed");
+  test_aa(NOISE_MIXED, 10, 0, "CV 4 % and 25 % mixed");
   test_aa(NOISE_LOGNORMAL, 5, 1, "log-normal CV 12 %");
   test_drift();
   test_few();
