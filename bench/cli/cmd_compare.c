@@ -287,9 +287,9 @@ static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
           ft->higher, ft->lower, ft->same, ft->unsure, ft->few);
   if (ft->moved_together)
     fprintf(out,
-            "note: most cells moved together: %zu of the %zu cells tested moved (their interval "
-            "excludes 1) and agree with a common B/A of %.3f. %s\n",
-            ft->consistent, ft->tested, ft->shift,
+            "note: most cells moved together: of the %zu cells tested, %zu moved (their interval "
+            "excludes 1), %zu moved the same way and %zu agree with a common B/A of %.3f. %s\n",
+            ft->tested, ft->consistent, ft->same_side, ft->holds, ft->shift,
             o->paired ? "The rounds were interleaved, so this is not drift between runs: it is "
                         "the change's effect on every cell."
             : ft->allowance

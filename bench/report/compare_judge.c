@@ -140,13 +140,22 @@ int mmb_cmp_judge(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, mmb_cmp_fami
     fam->shift = exp(shift);
     /* a cell moved with the others when its interval holds the shift and
      * not 1: wide intervals, which hold anything, do not count */
-    for (size_t i = 0; i < n; i++)
-      if (c[i].tested && log(c[i].lo) <= shift + 1e-12 && log(c[i].hi) >= shift - 1e-12 &&
-          (c[i].lo > 1 || c[i].hi < 1))
-        fam->consistent++;
+    for (size_t i = 0; i < n; i++) {
+      if (!c[i].tested) continue;
+      int holds = log(c[i].lo) <= shift + 1e-12 && log(c[i].hi) >= shift - 1e-12;
+      fam->holds += holds;
+      fam->consistent += holds && (c[i].lo > 1 || c[i].hi < 1);
+      fam->same_side += shift > 0 ? c[i].sh.est > 0 : c[i].sh.est < 0;
+    }
   }
+  /* most cells moved together: two thirds moved (interval excludes 1) with
+   * the shift, or, when the noise leaves intervals wide, nearly every cell
+   * moved the same way and two thirds hold the shift */
+  double dm = (double)m;
   fam->moved_together = m >= MMB_CMP_DRIFT_MIN_CELLS && fabs(shift) > delta &&
-                        (double)fam->consistent >= MMB_CMP_DRIFT_SHARE * (double)m;
+                        ((double)fam->consistent >= MMB_CMP_DRIFT_SHARE * dm ||
+                         ((double)fam->same_side >= MMB_CMP_DRIFT_SIDE * dm &&
+                          (double)fam->holds >= MMB_CMP_DRIFT_SHARE * dm));
   fam->allowance = fam->moved_together && !o->paired && !o->raw;
   /* minimum-effect p-values; with the allowance a cell must differ from
    * no change and from the common shift (intersection-union: the larger p) */

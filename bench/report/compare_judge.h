@@ -17,6 +17,7 @@
 #define MMB_CMP_ALPHA 0.05            /* false discovery rate and 1 - interval level */
 #define MMB_CMP_DRIFT_MIN_CELLS 6     /* fewer testable cells: no common shift is judged */
 #define MMB_CMP_DRIFT_SHARE (2.0 / 3) /* "most cells": this share moved, with the shift */
+#define MMB_CMP_DRIFT_SIDE 0.9        /* ... or this share on the shift's side of 1 */
 
 typedef struct mmb_cmp_opts {
   double threshold; /* changes within [1/(1+t), 1+t] are never called */
@@ -53,7 +54,9 @@ typedef struct mmb_cmp_cell {
 typedef struct mmb_cmp_family {
   size_t ncells, tested, higher, lower, same, unsure, few;
   double shift;       /* common shift: exp(median of the tested cells' log shifts) */
-  size_t consistent;  /* tested cells whose interval contains the shift */
+  size_t consistent;  /* tested cells whose interval holds the shift and excludes 1 */
+  size_t holds;       /* tested cells whose interval holds the shift */
+  size_t same_side;   /* tested cells whose B/A is on the shift's side of 1 */
   int moved_together; /* most cells moved together, beyond the threshold */
   int allowance;      /* ... and cells were judged against it too */
   double sens_median; /* median sensitivity over the tested cells */
