@@ -52,7 +52,7 @@ typedef struct mmb_alloc_stats {
   uint64_t reclaimed;   /* objects reclaimed (managed kinds) */
 } mmb_alloc_stats;
 
-struct mmb_graph_ops; /* allocators/graph.h */
+struct mmb_graph_ops; /* allocators/objgraph.h */
 
 /* ---------------------------------------------------------------------------
  * The descriptor

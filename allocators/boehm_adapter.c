@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "allocator.h"
-#include "graph.h"
+#include "objgraph.h"
 
 #if MMB_HAVE_BOEHM
 

@@ -621,7 +621,7 @@ void mmb_gc_remove_root(mmb_obj **loc) {
 }
 
 /* ---------------------------------------------------------------------------
- * Figures and graph.h operations
+ * Figures and objgraph.h operations
  * ------------------------------------------------------------------------- */
 void mmb_gc_counts(mmb_graph_counts *c) {
   pthread_mutex_lock(&g.mu);

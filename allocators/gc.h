@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "graph.h"
+#include "objgraph.h"
 
 /* The default follows a rule, not a benchmark: the heap-size factor of
  * Boehm's default, free-space divisor 3, which lets about 2 x traced bytes / 3

@@ -19,7 +19,7 @@
 #include "libc_calls.h"
 #include "mmb_config.h"
 #include "gc.h"
-#include "graph.h"
+#include "objgraph.h"
 #include "rc.h"
 
 /* ---------------------------------------------------------------------------

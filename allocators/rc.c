@@ -188,7 +188,7 @@ int mmb_rc_share(mmb_obj *o) {
 }
 
 /* ---------------------------------------------------------------------------
- * graph.h operations
+ * objgraph.h operations
  * ------------------------------------------------------------------------- */
 static void op_retain(mmb_obj *o) {
   if (o) mmb_rc_retain(o);

@@ -1,7 +1,7 @@
 /* mmbench — reference counting over the base malloc (rc.c, cycle collection
  * in cc.c).
  *
- * An object is a 16-byte header followed by the graph.h layout (slots, then
+ * An object is a 16-byte header followed by the objgraph.h layout (slots, then
  * payload). The header holds the count, the number of pointer slots (the type
  * information: which words are references) and flags. Counts are plain
  * integers for objects private to one thread and atomic for objects marked
@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "graph.h"
+#include "objgraph.h"
 
 enum {
   MMB_RC_SHARED = 1u << 0,   /* atomic count; outside cycle collection */
@@ -102,7 +102,7 @@ uint64_t mmb_rc_collect_cycles(void);
 /* Counts over threads that detached plus the calling thread. */
 void mmb_rc_counts(mmb_graph_counts *c);
 
-/* The graph.h operations of rc / rc+cc (flags set by mmb_rc_init). */
+/* The objgraph.h operations of rc / rc+cc (flags set by mmb_rc_init). */
 extern const struct mmb_graph_ops mmb_rc_graph_ops, mmb_rc_cc_graph_ops;
 
 /* ---- internal to rc.c / cc.c ------------------------------------------ */

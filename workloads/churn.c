@@ -24,13 +24,12 @@
  * sparse pattern: first word of every page, middle and last word (the scheme
  * of wl_blocks.h, shared with the threads family). */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "sizedist.h"
 #include "wl_blocks.h"
 #include "wl_util.h"
 
@@ -68,10 +67,7 @@ typedef struct sizer {
   size_t max;
   int e0, ne;              /* pow2: 2^e0 .. 2^(e0+ne-1) */
   double log_min, octaves; /* log: min, log2(max / min) */
-  size_t nent;             /* file: entries */
-  uint32_t *fsize;         /* file: sizes */
-  uint64_t *thresh;        /* file: alias method thresholds (probability * 2^64) */
-  uint32_t *alias;         /* file: alias entries */
+  mmb_sizedist file;       /* file: the table read from file= */
 } sizer;
 
 typedef struct cstate {
@@ -113,14 +109,7 @@ static int map_blocks(mmb_ctx *ctx, cstate *s, size_t n) {
   return 0;
 }
 
-static void sizer_free(sizer *z) {
-  free(z->fsize);
-  free(z->thresh);
-  free(z->alias);
-  z->fsize = NULL;
-  z->thresh = NULL;
-  z->alias = NULL;
-}
+static void sizer_free(sizer *z) { mmb_sizedist_free(&z->file); }
 
 /* Shared teardown: free live blocks unless a fault was found (an allocator
  * that corrupted memory may crash on those frees; the child exits anyway). */
@@ -198,181 +187,9 @@ static inline __attribute__((always_inline)) size_t sizer_draw(const sizer *z, m
     size_t s = (size_t)(z->log_min * exp2(unit_double(r) * z->octaves));
     return s > z->max ? z->max : s;
   }
-  case D_FILE: {
-    size_t i = (size_t)mmb_rng_below(r, z->nent);
-    return mmb_rng_next(r) < z->thresh[i] ? z->fsize[i] : z->fsize[z->alias[i]];
-  }
+  case D_FILE: return mmb_sizedist_draw(&z->file, r);
   default: return z->min + (size_t)mmb_rng_below(r, z->span);
   }
-}
-
-#define SIZE_FILE_MAX_ENTRIES (1u << 20)
-#define SIZE_FILE_MAX_SIZE (1ull << 30)
-
-/* Walker / Vose alias tables for O(1) draws from the weights. */
-static int build_alias(sizer *z, const double *w, double total) {
-  size_t n = z->nent;
-  double *p = malloc(n * sizeof *p);
-  uint32_t *small = malloc(n * sizeof *small), *large = malloc(n * sizeof *large);
-  z->thresh = malloc(n * sizeof *z->thresh);
-  z->alias = malloc(n * sizeof *z->alias);
-  if (!p || !small || !large || !z->thresh || !z->alias) {
-    free(p), free(small), free(large);
-    return -1;
-  }
-  size_t ns = 0, nl = 0;
-  for (size_t i = 0; i < n; i++) {
-    p[i] = w[i] * (double)n / total;
-    if (p[i] < 1.0)
-      small[ns++] = (uint32_t)i;
-    else
-      large[nl++] = (uint32_t)i;
-  }
-  while (ns && nl) {
-    uint32_t l = small[--ns], g = large[--nl];
-    z->thresh[l] = (uint64_t)(p[l] * 0x1.0p64);
-    z->alias[l] = g;
-    p[g] = (p[g] + p[l]) - 1.0;
-    if (p[g] < 1.0)
-      small[ns++] = g;
-    else
-      large[nl++] = g;
-  }
-  while (nl) { /* probability 1: always itself */
-    uint32_t g = large[--nl];
-    z->thresh[g] = UINT64_MAX;
-    z->alias[g] = g;
-  }
-  while (ns) { /* rounding leftovers: also 1 */
-    uint32_t l = small[--ns];
-    z->thresh[l] = UINT64_MAX;
-    z->alias[l] = l;
-  }
-  free(p), free(small), free(large);
-  return 0;
-}
-
-static void trim(char **s) {
-  char *b = *s, *e;
-  while (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n') b++;
-  e = b + strlen(b);
-  while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = 0;
-  *s = b;
-}
-
-/* Parse "size,weight". 0 on success. */
-static int parse_size_line(char *line, uint64_t *size, double *weight) {
-  char *end;
-  if (*line < '0' || *line > '9') return -1;
-  errno = 0;
-  unsigned long long sz = strtoull(line, &end, 10);
-  if (errno || end == line) return -1;
-  while (*end == ' ' || *end == '\t') end++;
-  if (*end != ',') return -1;
-  char *wtext = end + 1;
-  while (*wtext == ' ' || *wtext == '\t') wtext++;
-  if (!*wtext || *wtext == '-') return -1;
-  errno = 0;
-  double w = strtod(wtext, &end);
-  if (errno || end == wtext) return -1;
-  while (*end == ' ' || *end == '\t') end++;
-  if (*end) return -1;
-  if (sz < 1 || sz > SIZE_FILE_MAX_SIZE || !isfinite(w) || w < 0) return -1;
-  *size = sz;
-  *weight = w;
-  return 0;
-}
-
-/* Read an empirical size distribution: lines `size,weight` (size in bytes,
- * 1..1 GiB; weight >= 0, any scale), '#' comments, blank lines and an
- * optional `size,weight` header. 0, or -1 with a one-line message in err. */
-static int load_size_file(sizer *z, const char *path, char *err, size_t errlen) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    snprintf(err, errlen, "cannot open size file '%s': %s", path, strerror(errno));
-    return -1;
-  }
-  char *line = NULL;
-  size_t cap = 0, n = 0, room = 0;
-  long lineno = 0;
-  double *w = NULL, total = 0;
-  int rc = 0, seen_data = 0;
-  while (getline(&line, &cap, f) >= 0) {
-    lineno++;
-    char *hash = strchr(line, '#');
-    if (hash) *hash = 0;
-    char *s = line;
-    trim(&s);
-    if (!*s) continue;
-    if (!seen_data) {
-      seen_data = 1;
-      char hdr[32];
-      size_t k = 0;
-      for (char *c = s; *c && k + 1 < sizeof hdr; c++)
-        if (*c != ' ' && *c != '\t') hdr[k++] = *c;
-      hdr[k] = 0;
-      if (strcasecmp(hdr, "size,weight") == 0) continue;
-    }
-    uint64_t size;
-    double weight;
-    if (parse_size_line(s, &size, &weight) != 0) {
-      snprintf(err, errlen,
-               "size file '%s' line %ld: expected size,weight (size 1..%llu, weight >= 0), "
-               "got '%.40s'",
-               path, lineno, SIZE_FILE_MAX_SIZE, s);
-      rc = -1;
-      break;
-    }
-    if (n == SIZE_FILE_MAX_ENTRIES) {
-      snprintf(err, errlen, "size file '%s': more than %u entries", path, SIZE_FILE_MAX_ENTRIES);
-      rc = -1;
-      break;
-    }
-    if (n == room) {
-      room = room ? room * 2 : 64;
-      double *nw = realloc(w, room * sizeof *w);
-      uint32_t *ns = realloc(z->fsize, room * sizeof *ns);
-      if (nw) w = nw;
-      if (ns) z->fsize = ns;
-      if (!nw || !ns) {
-        snprintf(err, errlen, "size file '%s': out of memory", path);
-        rc = -1;
-        break;
-      }
-    }
-    z->fsize[n] = (uint32_t)size;
-    w[n++] = weight;
-    total += weight;
-  }
-  if (rc == 0 && ferror(f)) {
-    snprintf(err, errlen, "cannot read size file '%s': %s", path, strerror(errno));
-    rc = -1;
-  }
-  if (rc == 0 && n == 0) {
-    snprintf(err, errlen, "size file '%s' has no size,weight lines", path);
-    rc = -1;
-  }
-  if (rc == 0 && !(total > 0)) {
-    snprintf(err, errlen, "size file '%s': every weight is 0", path);
-    rc = -1;
-  }
-  if (rc == 0 && !isfinite(total)) {
-    snprintf(err, errlen, "size file '%s': weights too large (sum is not finite)", path);
-    rc = -1;
-  }
-  z->nent = n;
-  if (rc == 0 && build_alias(z, w, total) != 0) {
-    snprintf(err, errlen, "size file '%s': out of memory", path);
-    rc = -1;
-  }
-  z->max = 0;
-  for (size_t i = 0; rc == 0 && i < n; i++)
-    if (w[i] > 0 && z->fsize[i] > z->max) z->max = z->fsize[i];
-  free(w);
-  free(line);
-  fclose(f);
-  if (rc != 0) sizer_free(z);
-  return rc;
 }
 
 /* Set up z from dist/min/max/file. 0 or -1 with ctx->reason. */
@@ -387,7 +204,9 @@ static int sizer_init(mmb_ctx *ctx, sizer *z, int dist, long long min, long long
                "(example: workloads/data/sizes-example.csv)");
       return -1;
     }
-    return load_size_file(z, file, ctx->reason, sizeof ctx->reason);
+    if (mmb_sizedist_load(&z->file, file, ctx->reason, sizeof ctx->reason) != 0) return -1;
+    z->max = z->file.max;
+    return 0;
   }
   if (check_min_max(ctx, min, max) != 0) return -1;
   z->min = (size_t)min;

@@ -1,5 +1,5 @@
 /* mmbench — workload family 'graph': object-graph workloads run through the
- * graph.h API, so the same code runs under explicit free (manual), reference
+ * objgraph.h API, so the same code runs under explicit free (manual), reference
  * counting (rc, rc+cc) and tracing (gc, boehm).
  *
  *   binary-trees  GCBench (Ellis, Kovac, Boehm): a long-lived tree and array
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
+#include "objgraph.h"
 #include "wl_util.h"
 
 /* ---------------------------------------------------------------------------

@@ -25,14 +25,15 @@ int mmb_cmd_cell(int argc, char **argv) {
                                        {"counters", required_argument, 0, 'c'},
                                        {"notify", no_argument, 0, 'n'},
                                        {"verify", no_argument, 0, 'v'},
+                                       {"cpus", required_argument, 0, 'C'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
-  const char *wname = NULL, *params = "", *aname = NULL, *counters = "off";
+  const char *wname = NULL, *params = "", *aname = NULL, *counters = "off", *cpus = NULL;
   long long threads = 1, fd = 1;
   unsigned long long seed = 1;
   int want_notify = 0, verify = 0, c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "w:p:a:t:s:f:c:nvh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "w:p:a:t:s:f:c:nvhC:", opts, NULL)) != -1) {
     switch (c) {
     case 'w': wname = optarg; break;
     case 'p': params = optarg; break;
@@ -54,12 +55,14 @@ int mmb_cmd_cell(int argc, char **argv) {
     case 'c': counters = optarg; break;
     case 'n': want_notify = 1; break;
     case 'v': verify = 1; break;
+    case 'C': cpus = optarg; break;
     case 'h':
       printf(
           "usage: mmbench cell -w WORKLOAD -a ALLOCATOR [-p k=v;k=v] [-t N] [--seed N] [--fd FD] "
-          "[--verify]\n"
+          "[--verify] [--cpus LIST]\n"
           "Internal: runs one repetition of one cell and writes its record to FD.\n"
-          "--verify: the verification repetition (full pattern fill and check of every block).\n");
+          "--verify: the verification repetition (full pattern fill and check of every block).\n"
+          "--cpus: worker i runs on the i-th CPU of the comma list.\n");
       return 0;
     default: return mmb_usage_error("cell", NULL);
     }
@@ -83,6 +86,7 @@ int mmb_cmd_cell(int argc, char **argv) {
   spec.seed = (uint64_t)seed;
   spec.notify_fd = want_notify ? (int)fd : -1;
   spec.verify = verify;
+  spec.cpus = cpus;
 
   mmb_record rec;
   mmb_cell_execute(&spec, &rec);

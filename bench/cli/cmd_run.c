@@ -18,6 +18,7 @@
 #include "env.h"
 #include "files.h"
 #include "params.h"
+#include "place.h"
 #include "plan.h"
 #include "results.h"
 #include "run_shard.h"
@@ -31,7 +32,12 @@ static void usage(void) {
          "  -w, --workloads LIST   workloads or families, comma-separated (default: all)\n"
          "  -a, --allocators LIST  allocators (default: every available one); also\n"
          "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
-         "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
+         "  -t, --threads LIST     thread counts, e.g. 1,2,4, or auto: 1,2,4,... up to the CPUs\n"
+         "                         the run may use (affinity, --pin, cgroup quota) and that\n"
+         "                         count (default: the preset's)\n"
+         "      --place P          none (default: the scheduler's choice) | compact (fill SMT\n"
+         "                         siblings and one socket first) | spread (one thread per core,\n"
+         "                         across sockets and NUMA nodes first): each worker's CPU\n"
          "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
          "      --touch LIST       word (default) | full | none, or a list to sweep: what the\n"
          "                         region does with each block (same as -p touch=LIST)\n"
@@ -189,6 +195,11 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
     tseen[t] = 1;
     cJSON_AddItemToArray(ts, cJSON_CreateNumber(t));
   }
+  int tl[MMB_MAX_THREADS + 1], ntl = 0; /* the run's CPUs and each thread count's placement */
+  for (int t = 0; t <= MMB_MAX_THREADS; t++)
+    if (tseen[t]) tl[ntl++] = t;
+  cJSON_ReplaceItemInObject(host, "topology", mmb_topology_json(&plan->topo));
+  cJSON_AddItemToObject(m, "placement", mmb_place_json(&plan->topo, plan->place, tl, ntl));
   cJSON_AddNumberToObject(pl, "cells", plan->ncells);
   cJSON_AddNumberToObject(pl, "reps", plan->reps);
   cJSON_AddNumberToObject(pl, "warmup", plan->warmup);
@@ -233,6 +244,7 @@ int mmb_cmd_run(int argc, char **argv) {
                                        {"time", required_argument, 0, 1005},
                                        {"nodes-per-shard", required_argument, 0, 1006},
                                        {"share-nodes", no_argument, 0, 1007},
+                                       {"place", required_argument, 0, 1008},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   mmb_run_opts o;
@@ -345,6 +357,14 @@ int mmb_cmd_run(int argc, char **argv) {
       slurm_opt = 1;
       break;
     case 1007: so.exclusive = 0, slurm_opt = 1; break;
+    case 1008:
+      if (mmb_place_parse(optarg) < 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "--place must be none, compact or spread, not '%.100s'", optarg);
+        return mmb_usage_error("run", msg);
+      }
+      rc = copy_opt(o.place, sizeof o.place, "--place", optarg), explicit = 1;
+      break;
     case ':': {
       char msg[128];
       snprintf(msg, sizeof msg, "option %s needs a value", argv[optind - 1]);
@@ -444,6 +464,7 @@ int mmb_cmd_run(int argc, char **argv) {
              cp->threads, cp->skip[0] ? cp->skip : "run");
       skipped += cp->skip[0] != 0;
     }
+    printf("%s\n", plan.threads_note);
     printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan.ncells, skipped,
            plan.reps, mmb_plan_runs(&plan), plan.timeout);
     int rc = slurm || shard_n

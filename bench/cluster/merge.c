@@ -51,6 +51,7 @@ typedef struct merge_state {
   FILE *runs, *timeline;
   cJSON *meta, *shards_j, *kinds_j;
   char stage[PATH_MAX];
+  char topo[256], topo_from[300]; /* the first shard's topology signature, and whose */
 } merge_state;
 
 static int by_folder(const void *pa, const void *pb) {
@@ -222,6 +223,21 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
   cJSON *meta = read_json(path);
   char kind[16] = "unknown", label[512] = "host facts not recorded (no meta.json)";
   if (meta) host_kind(meta, kind, sizeof kind, label, sizeof label);
+
+  /* rows measured on machines of another shape are not pooled: a sweep
+   * that follows the machine means something else there */
+  const char *sig = meta ? jstr(cJSON_GetObjectItem(meta, "host"), "topology", "signature") : "";
+  if (*sig && !st->topo[0]) {
+    snprintf(st->topo, sizeof st->topo, "%s", sig);
+    snprintf(st->topo_from, sizeof st->topo_from, "shards/%s", fo->name);
+  } else if (*sig && strcmp(sig, st->topo) != 0) {
+    snprintf(err, errlen,
+             "shards/%s ran on another topology (%s) than %s (%s): rows of different machines "
+             "are not pooled; rerun that shard on a node like the others",
+             fo->name, sig, st->topo_from, st->topo);
+    cJSON_Delete(meta);
+    return 2;
+  }
 
   mmb_merge_shard *ms = &res->shard[fo->k - 1];
   ms->folders++;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mmb_config.h"
+#include "topology.h"
 
 /* First line of a file, trimmed, or "" (unreadable files are facts too). */
 static void read_line(const char *path, char *buf, size_t len) {
@@ -192,6 +193,15 @@ cJSON *mmb_env_capture(void) {
     cJSON_AddStringToObject(host, "kernel", buf);
   }
   cpu_facts(host);
+  mmb_topology topo;
+  char why[512];
+  if (mmb_topology_read(NULL, NULL, &topo, why, sizeof why) == 0) {
+    cJSON_AddItemToObject(host, "topology", mmb_topology_json(&topo));
+    mmb_topology_free(&topo);
+  } else {
+    cJSON *tj = cJSON_AddObjectToObject(host, "topology");
+    cJSON_AddStringToObject(tj, "unreadable", why);
+  }
   read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof buf);
   cJSON_AddStringToObject(host, "governor", buf[0] ? buf : "unavailable (no cpufreq)");
   bracketed("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof buf);

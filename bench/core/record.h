@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MMB_REC_MAX 96
+#define MMB_REC_MAX 160
 #define MMB_REC_NAME 48
 #define MMB_REC_VALUE 256
 

@@ -65,6 +65,74 @@ static int valid_chars(const char *s) {
   return 1;
 }
 
+/* ---------------------------------------------------------------------------
+ * Nearest names, for an unknown event
+ * ------------------------------------------------------------------------- */
+/* Case-insensitive edit distance of a and b (names are short). */
+static int distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b), row[MMB_CNT_NAME + 1];
+  if (la > MMB_CNT_NAME || lb > MMB_CNT_NAME) return 1000;
+  for (int j = 0; j <= lb; j++) row[j] = j;
+  for (int i = 1; i <= la; i++) {
+    int diag = row[0];
+    row[0] = i;
+    for (int j = 1; j <= lb; j++) {
+      int up = row[j];
+      int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+      int best = diag + !same;
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+typedef struct near3 {
+  const char *typed;
+  char name[3][MMB_CNT_NAME];
+  int d[3];
+} near3;
+
+static void near_add(near3 *n, const char *name) {
+  int d = distance(n->typed, name);
+  for (int k = 0; k < 3; k++)
+    if (n->name[k][0] && strcasecmp(n->name[k], name) == 0) return;
+  for (int k = 0; k < 3; k++) {
+    if (n->name[k][0] && d >= n->d[k]) continue;
+    for (int m = 2; m > k; m--) {
+      n->d[m] = n->d[m - 1];
+      memcpy(n->name[m], n->name[m - 1], MMB_CNT_NAME);
+    }
+    n->d[k] = d;
+    snprintf(n->name[k], MMB_CNT_NAME, "%s", name);
+    return;
+  }
+}
+
+static void near_generic(const char *name, const char *equiv, const char *desc, void *arg) {
+  (void)equiv, (void)desc;
+  near_add(arg, name);
+}
+
+/* "; nearest: a, b, c" for the names closest to typed (generic events and
+ * set names), or "" when none is close. */
+static void nearest(const char *typed, char *out, size_t len) {
+  near3 n;
+  memset(&n, 0, sizeof n);
+  n.typed = typed;
+  mmb_pe_each_generic(near_generic, &n);
+  for (int i = 0; sets[i].name; i++) near_add(&n, sets[i].name);
+  int limit = (int)strlen(typed) / 2 > 3 ? (int)strlen(typed) / 2 : 3;
+  out[0] = 0;
+  for (int k = 0; k < 3; k++) {
+    if (!n.name[k][0] || n.d[k] > limit) continue;
+    size_t u = strlen(out);
+    snprintf(out + u, len - u, "%s%s", u ? ", " : "; nearest: ", n.name[k]);
+  }
+}
+
 /* Expand set names, check and de-duplicate event names into out. */
 static int expand_events(const char *in, char *out, size_t outlen, char *err, size_t errlen) {
   char names[MMB_CNT_MAX][MMB_CNT_NAME];
@@ -103,7 +171,13 @@ static int expand_events(const char *in, char *out, size_t outlen, char *err, si
       int dup = 0;
       for (int j = 0; j < n && !dup; j++) dup = strcmp(names[j], sub[i]) == 0;
       if (dup) continue;
-      if (mmb_pe_lookup(sub[i], NULL, err, errlen) != 0) return -1;
+      if (mmb_pe_lookup(sub[i], NULL, err, errlen) != 0) {
+        char near[160];
+        nearest(sub[i], near, sizeof near);
+        size_t u = strlen(err);
+        if (near[0] && u < errlen) snprintf(err + u, errlen - u, "%s", near);
+        return -1;
+      }
       if (n == MMB_CNT_MAX) {
         snprintf(err, errlen, "too many events (at most %d)", MMB_CNT_MAX);
         return -1;
@@ -248,7 +322,7 @@ static const char *const lat_cols[] = {
     "lat_free_p999_ns",  "lat_free_max_ns",   "lat_samples"};
 
 int mmb_counters_columns(const mmb_counter_opts *o, const char **cols, int max) {
-  static char pool[2 * MMB_CNT_MAX][MMB_REC_NAME];
+  static char pool[3 * MMB_CNT_MAX][MMB_REC_NAME];
   int n = 0;
 #define ADD(s)                                                                                     \
   do {                                                                                             \
@@ -270,6 +344,12 @@ int mmb_counters_columns(const mmb_counter_opts *o, const char **cols, int max) 
     for (int i = 0; i < ne; i++) {
       if (flags[i] & MMB_PE_SOFTWARE) continue;
       column_of(names[i], "_per_op", pool[np], MMB_REC_NAME);
+      ADD(pool[np]);
+      np++;
+    }
+    for (int i = 0; i < ne; i++) {
+      if (flags[i] & MMB_PE_SOFTWARE) continue;
+      column_of(names[i], MMB_CNT_RUNNING, pool[np], MMB_REC_NAME);
       ADD(pool[np]);
       np++;
     }
@@ -395,11 +475,13 @@ void mmb_counters_region_stop(mmb_counters *c) {
 }
 
 void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double *val,
-                 const int *have, int n, double frac_min, uint64_t ops, mmb_record *rec) {
+                 const double *frac, const int *have, int n, uint64_t ops, mmb_record *rec) {
   int any = 0, ic = -1, ii = -1;
+  double frac_min = 1.0;
   for (int i = 0; i < n; i++) {
     if (!have[i]) continue;
     any = 1;
+    if (frac[i] < frac_min) frac_min = frac[i];
     if ((flags[i] & MMB_PE_CYCLES) && ic < 0) ic = i;
     if ((flags[i] & MMB_PE_INSNS) && ii < 0) ii = i;
     char col[MMB_REC_NAME];
@@ -409,6 +491,10 @@ void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double
       column_of(names[i], "_per_op", col, sizeof col);
       mmb_record_set_f(rec, col, val[i] / (double)ops);
     }
+    if (!(flags[i] & MMB_PE_SOFTWARE)) {
+      column_of(names[i], MMB_CNT_RUNNING, col, sizeof col);
+      mmb_record_set_f(rec, col, frac[i]);
+    }
   }
   if (ic >= 0 && ii >= 0 && val[ic] > 0) mmb_record_set_f(rec, "ipc", val[ii] / val[ic]);
   if (any) mmb_record_set_f(rec, "counters_running_frac", frac_min);
@@ -416,11 +502,11 @@ void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double
 
 void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec) {
   if (!c || !c->pe) return;
-  double val[MMB_CNT_MAX], frac_min = 1.0;
+  double val[MMB_CNT_MAX], frac[MMB_CNT_MAX];
   int have[MMB_CNT_MAX];
   for (int i = 0; i < c->n; i++) {
-    double f = 1.0;
-    int r = mmb_pe_result(c->pe, i, &val[i], &f);
+    frac[i] = 1.0;
+    int r = mmb_pe_result(c->pe, i, &val[i], &frac[i]);
     have[i] = r == 1;
     if (r < 0) /* opened in the plan, yet no full count: say why once */
       fprintf(stderr, "mmbench cell: %s left empty: %s\n", c->names[i], mmb_pe_why(c->pe, i));
@@ -430,9 +516,8 @@ void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec) {
               c->names[i]);
       have[i] = 0;
     }
-    if (have[i] && f < frac_min) frac_min = f;
   }
-  mmb_cnt_put(c->names, c->flags, val, have, c->n, frac_min, ops, rec);
+  mmb_cnt_put(c->names, c->flags, val, frac, have, c->n, ops, rec);
 }
 
 void mmb_counters_cell_close(mmb_counters *c) {

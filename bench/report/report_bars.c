@@ -252,6 +252,33 @@ void mmb_fig_counters_note(const mmb_rmodel *m, char *buf, size_t len) {
            reasons[0] ? reasons : "no reason recorded");
 }
 
+/* The sentence saying which allocators' counts in workload w are estimates:
+ * cells whose events shared the PMU (counters_running_frac < 1), scaled by
+ * time enabled / running; "" when every count is whole. */
+static void multiplexed_note(const mmb_rmodel *m, const mmb_rwork *w, char *buf, size_t len) {
+  char names[256] = "";
+  double lo = 1.0;
+  int col = mmb_table_col(m->runs, "counters_running_frac");
+  for (size_t i = 0; col >= 0 && i < w->ncells; i++) {
+    const mmb_rcell *c = &m->cells[w->cells[i]];
+    double low = 1.0, v;
+    for (size_t r = 0; r < c->nrows; r++)
+      if (mmb_table_num(m->runs, c->rows[r], col, &v) == 1 && v < low) low = v;
+    if (low >= 0.999) continue;
+    if (low < lo) lo = low;
+    char word[80];
+    snprintf(word, sizeof word, "%s%s", names[0] ? ", " : "", c->allocator);
+    if (!strstr(names, c->allocator) && strlen(names) + strlen(word) + 1 < sizeof names)
+      strcat(names, word);
+  }
+  buf[0] = 0;
+  if (names[0])
+    snprintf(buf, len,
+             "Estimated (multiplexed: events ran %.0f%%+ of the region, counts scaled by time "
+             "enabled/running): %s",
+             100.0 * lo, names);
+}
+
 void mmb_fig_counters(mmb_fctx *f, int wl) {
   const mmb_rmodel *m = f->m;
   const mmb_rwork *w = &m->works[wl];
@@ -325,7 +352,11 @@ void mmb_fig_counters(mmb_fctx *f, int wl) {
     mmb_rep_gp_word(t, wd, sizeof wd);
     snprintf(words + strlen(words), sizeof words - strlen(words), "%s%s", k ? " " : "", wd);
   }
-  snprintf(g->note, sizeof g->note, "%s", f->figs->counters_note);
+  char mux[400], both[1000];
+  multiplexed_note(m, w, mux, sizeof mux);
+  snprintf(both, sizeof both, "%s%s%s", f->figs->counters_note,
+           f->figs->counters_note[0] && mux[0] ? ". " : "", mux);
+  snprintf(g->note, sizeof g->note, "%.*s", (int)sizeof g->note - 1, both);
   mmb_gpvars v = {.len = 0};
   char prefix[4400];
   mmb_fig_common_vars(f, &v, g, bar_width(&L), 140 + 205 * np + (L.rot ? 60 * np : 0));
@@ -339,8 +370,8 @@ void mmb_fig_counters(mmb_fctx *f, int wl) {
   mmb_gp_num(&v, "xmax", L.xmax);
   mmb_gp_num(&v, "rot", L.rot);
   /* The note wrapped to the figure's width (about 6.5 px a character). */
-  char note[600];
-  int lines = wrap(f->figs->counters_note, (size_t)(bar_width(&L) / 6.5), note, sizeof note);
+  char note[1100];
+  int lines = wrap(both, (size_t)(bar_width(&L) / 6.5), note, sizeof note);
   mmb_gp_text(&v, "note", note);
   mmb_gp_num(&v, "notelines", lines);
   mmb_fig_draw(f, g, "counters.gp", &v);

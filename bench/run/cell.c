@@ -127,6 +127,33 @@ static void notify(int fd, const char *what) {
 /* ---------------------------------------------------------------------------
  * The cell
  * ------------------------------------------------------------------------- */
+/* The workers' CPUs from "3,7,..." (each one this process may run on). The
+ * count, or -1 with the record failed (status error, and why). */
+static int worker_cpus(const char *list, int *cpus, mmb_record *rec) {
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  if (sched_getaffinity(0, sizeof mine, &mine) != 0) CPU_ZERO(&mine);
+  int n = 0;
+  for (const char *s = list; *s && n < MMB_MAX_THREADS;) {
+    char *end;
+    long c = strtol(s, &end, 10);
+    if (end == s || c < 0 || c >= CPU_SETSIZE || (*end && *end != ',')) {
+      mmb_record_fail(rec, "error", "worker CPUs '%s' are not a comma list of CPU numbers", list);
+      return -1;
+    }
+    if (!CPU_ISSET((int)c, &mine)) {
+      mmb_record_fail(rec, "error",
+                      "worker CPU %ld is not one this process may run on (placement from another "
+                      "machine's topology?)",
+                      c);
+      return -1;
+    }
+    cpus[n++] = (int)c;
+    s = *end ? end + 1 : end;
+  }
+  return n;
+}
+
 static void set_ru(mmb_record *rec, const char *name, long after, long before) {
   mmb_record_set_u64(rec, name, (uint64_t)(after - before));
 }
@@ -149,6 +176,9 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     mmb_record_fail(rec, "error", "allocator %s unavailable: %s", a->name, a->unavailable);
     return -1;
   }
+  int cpus[MMB_MAX_THREADS], ncpus = 0;
+  if (spec->cpus && *spec->cpus && (ncpus = worker_cpus(spec->cpus, cpus, rec)) < 0) return 0;
+
   if (spec->counters.latency_every) a = mmb_latency_wrap(a, spec->counters.latency_every);
 
   mmb_ctx ctx;
@@ -210,7 +240,19 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   int started = 0;
   for (; started < threads; started++) {
     args[started] = (worker_arg){run, started};
-    if (pthread_create(&tids[started], NULL, worker_main, &args[started]) != 0) break;
+    /* placed workers start on their CPU: the affinity is set before the
+     * thread exists, far from the region */
+    pthread_attr_t attr, *ap = NULL;
+    if (ncpus > 0 && pthread_attr_init(&attr) == 0) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpus[started % ncpus], &one);
+      pthread_attr_setaffinity_np(&attr, sizeof one, &one);
+      ap = &attr;
+    }
+    int rc = pthread_create(&tids[started], ap, worker_main, &args[started]);
+    if (ap) pthread_attr_destroy(ap);
+    if (rc != 0) break;
   }
   if (started < threads) {
     /* Cannot release a partial barrier safely: report and leave. */

@@ -19,8 +19,9 @@ typedef struct mmb_cell_spec {
   int threads;
   uint64_t seed;
   mmb_counter_opts counters;
-  int notify_fd; /* >= 0: write "start\n" / "end\n" around the region */
-  int verify;    /* the verification repetition: ctx->touch = MMB_TOUCH_VERIFY */
+  int notify_fd;    /* >= 0: write "start\n" / "end\n" around the region */
+  int verify;       /* the verification repetition: ctx->touch = MMB_TOUCH_VERIFY */
+  const char *cpus; /* worker i runs on CPU item i of this comma list (place.h); NULL = any */
 } mmb_cell_spec;
 
 /* Run the cell in this process and fill rec (status ok, corrupt or error,

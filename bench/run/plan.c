@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "place.h"
 #include "presets.h"
 #include "program.h"
 #include "program_cell.h"
+#include "sweep.h"
 
 #define MAX_POINTS 64 /* values one parameter may sweep */
 /* A matrix larger than this is refused: a cell takes about 0.5 KB while
@@ -28,6 +30,7 @@ void mmb_run_opts_init(mmb_run_opts *o) {
   o->seed = 42;
   snprintf(o->counters, sizeof o->counters, "hw");
   snprintf(o->floor, sizeof o->floor, "auto");
+  snprintf(o->place, sizeof o->place, "none");
 }
 
 /* ---------------------------------------------------------------------------
@@ -137,28 +140,6 @@ static int select_allocators(const char *list, mmb_plan *plan, char *err, size_t
   plan->nallocs = k;
   mmb_free_list(items, k);
   return 0;
-}
-
-static int parse_threads(const char *list, int *out, int max, char *err, size_t errlen) {
-  char *items[32];
-  int k = mmb_split_list(list, items, 32);
-  if (k < 0 || k > max) {
-    snprintf(err, errlen,
-             "-t needs a comma-separated list of thread counts such as 1,2,4, not '%s'", list);
-    return -1;
-  }
-  for (int i = 0; i < k; i++) {
-    long long v;
-    if (mmb_parse_int(items[i], &v) != 0 || v < 1 || v > MMB_MAX_THREADS) {
-      snprintf(err, errlen, "thread count must be a whole number in 1..%d, not '%s'",
-               MMB_MAX_THREADS, items[i]);
-      mmb_free_list(items, k);
-      return -1;
-    }
-    out[i] = (int)v;
-  }
-  mmb_free_list(items, k);
-  return k;
 }
 
 /* ---------------------------------------------------------------------------
@@ -388,6 +369,60 @@ static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_p
   return 0;
 }
 
+/* The machine the threads follow: the topology (the sysfs root of
+ * $MMB_SYSFS_ROOT in tests), narrowed by --pin, and the placement. */
+static int thread_setup(const mmb_run_opts *o, const mmb_preset *pre, mmb_plan *plan, char *err,
+                        size_t errlen) {
+  (void)pre;
+  plan->place = mmb_place_parse(o->place);
+  if (plan->place < 0) {
+    snprintf(err, errlen, "--place must be none, compact or spread, not '%s'", o->place);
+    return -1;
+  }
+  char why[900];
+  if (mmb_topology_read(NULL, NULL, &plan->topo, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s", why);
+    return -1;
+  }
+  if (*o->pin && mmb_topology_restrict(&plan->topo, o->pin, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s", why);
+    return -1;
+  }
+  return 0;
+}
+
+static void list_text(const int *v, int n, char *buf, size_t len) {
+  size_t u = 0;
+  buf[0] = 0;
+  for (int i = 0; i < n && u < len; i++)
+    u += (size_t)snprintf(buf + u, len - u, "%s%d", i ? "," : "", v[i]);
+}
+
+/* What -n prints about the thread counts: which, and why. */
+static void threads_note(mmb_plan *plan, const mmb_preset *pre, const int *user, int nuser,
+                         const int *th, int nth, const int *mt, int nmt) {
+  char why[600], a[160], b[160];
+  mmb_sweep_explain(&plan->topo, why, sizeof why);
+  size_t u = 0, len = sizeof plan->threads_note;
+  char *out = plan->threads_note;
+  if (nuser) {
+    list_text(user, nuser, a, sizeof a);
+    u += (size_t)snprintf(out + u, len - u, "threads: %s (-t %s)", a, plan->opts.threads);
+  } else {
+    list_text(th, nth, a, sizeof a);
+    list_text(mt, nmt, b, sizeof b);
+    u += (size_t)snprintf(out + u, len - u, "threads: %s; scaling workloads %s (preset %s: %s)", a,
+                          b, pre->name, pre->threads_mt);
+  }
+  int over = 0;
+  for (int i = 0; i < (nuser ? nuser : nmt); i++)
+    over |= (nuser ? user : mt)[i] > plan->topo.usable;
+  if (u < len)
+    u += (size_t)snprintf(out + u, len - u, "%s; auto = %s; placement %s",
+                          over ? ", counts above the usable CPUs run oversubscribed" : "", why,
+                          mmb_place_names[plan->place]);
+}
+
 int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errlen) {
   memset(plan, 0, sizeof *plan);
   plan->opts = *o;
@@ -422,12 +457,17 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
     return -1;
   }
   if (add_floor(o, plan, ws, nw, err, errlen) != 0) return -1;
+  if (thread_setup(o, pre, plan, err, errlen) != 0) return -1;
   int th_user[32], nth_user = 0;
-  if (*o->threads && (nth_user = parse_threads(o->threads, th_user, 32, err, errlen)) < 0)
+  if (*o->threads && (nth_user = mmb_sweep_threads(o->threads, 1, &plan->topo, pre->oversubscribe,
+                                                   th_user, 32, err, errlen)) < 0)
     return -1;
   int th_pre[32], th_mt[32];
-  int nth_pre = parse_threads(pre->threads, th_pre, 32, err, errlen);
-  int nth_mt = parse_threads(pre->threads_mt, th_mt, 32, err, errlen);
+  int nth_pre = mmb_sweep_threads(pre->threads, 0, &plan->topo, 0, th_pre, 32, err, errlen);
+  int nth_mt = mmb_sweep_threads(pre->threads_mt, 0, &plan->topo, pre->oversubscribe, th_mt, 32,
+                                 err, errlen);
+  if (nth_pre < 0 || nth_mt < 0) return -1;
+  threads_note(plan, pre, th_user, nth_user, th_pre, nth_pre, th_mt, nth_mt);
 
   /* every -p must name a parameter of some selected workload */
   for (int i = 0; i < o->nparams; i++) {
@@ -562,6 +602,7 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
 }
 
 void mmb_plan_free(mmb_plan *plan) {
+  mmb_topology_free(&plan->topo);
   for (int i = 0; i < plan->ncells; i++) mmb_plan_cell_free(&plan->cells[i]);
   free(plan->cells);
   free(plan->allocs);
@@ -598,6 +639,7 @@ char *mmb_run_opts_to_json(const mmb_run_opts *o) {
   cJSON_AddStringToObject(j, "pin", o->pin);
   cJSON_AddBoolToObject(j, "keep_going", o->keep_going);
   cJSON_AddStringToObject(j, "floor", o->floor);
+  cJSON_AddStringToObject(j, "place", o->place);
   char *text = cJSON_Print(j);
   cJSON_Delete(j);
   return text;
@@ -647,6 +689,8 @@ int mmb_run_opts_from_json(const char *text, mmb_run_opts *o, char *err, size_t 
   o->keep_going = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "keep_going"));
   if (get_str(j, "floor", o->floor, sizeof o->floor) != 0) /* older plans: auto */
     snprintf(o->floor, sizeof o->floor, "auto");
+  if (get_str(j, "place", o->place, sizeof o->place) != 0) /* older plans: the scheduler's */
+    snprintf(o->place, sizeof o->place, "none");
   cJSON *it;
   cJSON_ArrayForEach(it, ps) {
     if (!cJSON_IsString(it)) continue;

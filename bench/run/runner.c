@@ -15,12 +15,13 @@
 #include "cgroup.h"
 #include "child.h"
 #include "metrics.h"
+#include "place.h"
 #include "program_cell.h"
 #include "results.h"
 #include "cellmap.h"
 #include "table.h"
 
-#define MAX_COLS 128
+#define MAX_COLS 192
 
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
   int n = 0;
@@ -335,7 +336,13 @@ static int run_one(run_state *st, int cell, int rep) {
                         "--notify",
                         "--counters",
                         counters,
+                        NULL,
+                        NULL,
                         NULL};
+  char cpus[4096], cpuset[1024];
+  mmb_place_workers(&plan->topo, plan->place, c->threads, cpus, sizeof cpus);
+  mmb_place_set(&plan->topo, plan->place, c->threads, cpuset, sizeof cpuset);
+  if (cpus[0]) rest[17] = "--cpus", rest[18] = cpus; /* each worker on its CPU */
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   argv[n] = NULL;
 
@@ -362,7 +369,7 @@ static int run_one(run_state *st, int cell, int rep) {
         .size = prog->size ? c->pv.v[0] : 0,
         .spec = spec,
         .preload = mmb_program_preload(spec),
-        .pin = plan->opts.pin,
+        .pin = cpuset[0] ? cpuset : plan->opts.pin, /* the cell's CPU set */
         .timeout = prog->timeout > 0 && plan->opts.timeout <= 0 ? prog->timeout : plan->timeout,
         .counters = &plan->counters,
         .tl = &tl,
@@ -385,6 +392,7 @@ static int run_one(run_state *st, int cell, int rep) {
     child_record(status, timed_out, &io, plan->timeout, &rec);
   }
   if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
+  mmb_record_set(&rec, "place", mmb_place_names[plan->place]);
   if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM)
     unlink(sim_out); /* warm-ups leave nothing */
   check_checksum(st, cell, &rec);

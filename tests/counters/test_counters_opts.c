@@ -49,6 +49,11 @@ static void test_events(void) {
   CHECKF(strstr(err, "no-such-event-xyz") && strstr(err, "mmbench list events") &&
              !strchr(err, '\n'),
          "err '%s'", err);
+  /* a misspelt one: the nearest names */
+  CHECK(mmb_counters_parse(&o, "hw", "cylces", "", err, sizeof err) == -1);
+  CHECKF(strstr(err, "nearest: cycles") && !strchr(err, '\n'), "err '%s'", err);
+  CHECK(mmb_counters_parse(&o, "hw", "softwar", "", err, sizeof err) == -1);
+  CHECKF(strstr(err, "nearest: software") != NULL, "err '%s'", err);
   CHECK(mmb_counters_parse(&o, "hw", "cycles;rm -rf", "", err, sizeof err) == -1);
   CHECK(mmb_counters_parse(&o, "hw", "a-very-long-event-name-that-does-not-fit-in-a-column", "",
                            err, sizeof err) == -1);
@@ -105,7 +110,10 @@ static void test_columns(void) {
   CHECK(!has_col(&o, "task-clock_per_op")); /* per op for hardware events only */
   CHECK(has_col(&o, "ipc") && has_col(&o, "counters_running_frac"));
   CHECK(!has_col(&o, "lat_malloc_p50_ns") && !has_col(&o, "sim_Ir"));
-  CHECK(ncols(&o) == 11 + 7 + 2);
+  /* the share of the region each hardware event ran, as perf stat's % */
+  CHECK(has_col(&o, "cycles_running") && has_col(&o, "branch-misses_running"));
+  CHECK(!has_col(&o, "task-clock_running"));
+  CHECK(ncols(&o) == 11 + 7 + 7 + 2);
   /* a column list that is too short is filled, not overrun */
   const char *few[3] = {0, 0, 0};
   CHECK(mmb_counters_columns(&o, few, 2) == 2 && few[2] == NULL);

@@ -8,7 +8,7 @@
 
 #include "../check.h"
 #include "allocator.h"
-#include "graph.h"
+#include "objgraph.h"
 #include "workload.h"
 
 static void test_workloads(void) {

@@ -16,7 +16,7 @@
 
 #include "allocator.h"
 #include "gc.h"
-#include "graph.h"
+#include "objgraph.h"
 #include "rc.h"
 #include "wl_util.h"
 

@@ -10,7 +10,7 @@
 
 #include "check.h"
 #include "gc.h"
-#include "graph.h"
+#include "objgraph.h"
 #include "wl_util.h"
 
 static mmb_graph_counts counts(void) {

@@ -10,7 +10,7 @@
 
 #include "allocator.h"
 #include "check.h"
-#include "graph.h"
+#include "objgraph.h"
 #include "workload.h"
 
 static const char *const adapters[] = {"manual", "rc", "rc+cc", "gc", "boehm"};

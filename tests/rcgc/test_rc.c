@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "graph.h"
+#include "objgraph.h"
 #include "rc.h"
 #include "wl_util.h"
 

@@ -1,6 +1,7 @@
 /* mmbench tests — the CSV reader (bench/table.c): RFC-4180 quoting, line
  * ends, column lookup, empty vs 0 vs text, a row cut short at the end, and
- * malformed input refused with the line named. */
+ * malformed input refused with the line named; and the field writer
+ * (mmb_csv_field) quoting what needs it. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -150,11 +151,22 @@ static void test_read(void) {
   unlink(path);
 }
 
+static void test_csv_field(void) {
+  char buf[256];
+  size_t u = 0;
+  mmb_csv_field(buf, sizeof buf, &u, "plain", 1);
+  mmb_csv_field(buf, sizeof buf, &u, "a,b", 0);
+  mmb_csv_field(buf, sizeof buf, &u, "say \"hi\"", 0);
+  mmb_csv_field(buf, sizeof buf, &u, "", 0);
+  CHECKF(strcmp(buf, "plain,\"a,b\",\"say \"\"hi\"\"\",") == 0, "%s", buf);
+}
+
 int main(void) {
   test_basic();
   test_quoting();
   test_tail_and_blank();
   test_malformed();
   test_read();
+  test_csv_field();
   return mmb_test_exit();
 }

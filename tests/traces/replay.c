@@ -16,28 +16,20 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../workloads_ct/ct_util.h"
+#include "../workloads/workload_test.h"
 #include "trace_gen.h"
 
-/* Blocks 32 bytes into libc blocks: other addresses, same results. */
-#define OFF 32
-static void *off_malloc(size_t n) {
-  unsigned char *p = malloc(n + OFF);
-  return p ? p + OFF : NULL; /* cppcheck-suppress memleak ; freed by off_free */
+/* The offset allocator (workloads/wt_allocators.c: blocks 32 bytes into libc
+ * blocks, other addresses, same results) without a realloc of its own. */
+static mmb_allocator offset_plain(void) {
+  mmb_allocator a = wt_alloc_offset;
+  a.description = "test: libc blocks shifted by 32 bytes (no realloc, calloc, aligned_alloc of "
+                  "its own)";
+  a.caps = MMB_CAP_FREE | MMB_CAP_THREADS;
+  a.realloc = NULL;
+  a.aligned_alloc = NULL;
+  return a;
 }
-static void off_free(void *p, size_t n) {
-  (void)n;
-  if (p) free((unsigned char *)p - OFF);
-}
-static const mmb_allocator off_alloc = {
-    .name = "offset",
-    .description =
-        "test: libc blocks shifted by 32 bytes (no realloc, calloc, aligned_alloc of its own)",
-    .kind = MMB_KIND_INPROC,
-    .caps = MMB_CAP_FREE | MMB_CAP_THREADS,
-    .malloc = off_malloc,
-    .free = off_free,
-};
 
 /* Broken: every block of up to 64 bytes is the same one. */
 static unsigned char shared_block[64];
@@ -63,10 +55,10 @@ static void path_of(char *out, size_t len, const char *name) {
   snprintf(out, len, "%s/%s", dir, name);
 }
 
-static ct_result replay(const mmb_allocator *a, const char *file, const char *extra, int threads) {
+static wt_result replay(const mmb_allocator *a, const char *file, const char *extra, int threads) {
   char params[4096];
   snprintf(params, sizeof params, "file=%s%s%s", file, *extra ? ";" : "", extra);
-  return ct_cell(a, "trace-replay", params, threads);
+  return wt_cell(a, "trace-replay", params, threads);
 }
 
 static void test_mixed(void) {
@@ -90,12 +82,13 @@ static void test_mixed(void) {
   CHECK(remote > 100);
   mmb_trace_free(&t);
 
-  ct_result base = replay(&mmb_alloc_glibc, file, "", 4);
+  wt_result base = replay(&mmb_alloc_glibc, file, "", 4);
   CHECKF(strcmp(base.status, "ok") == 0, "glibc t=4: %s %s", base.status, base.reason);
   CHECKF(base.ops == (double)calls, "ops %.0f, calls %llu", base.ops, (unsigned long long)calls);
   const int workers[] = {1, 2, 3, 4, 6};
+  const mmb_allocator off_alloc = offset_plain();
   for (size_t i = 0; i < sizeof workers / sizeof *workers; i++) {
-    ct_result r = replay(&mmb_alloc_glibc, file, "", workers[i]);
+    wt_result r = replay(&mmb_alloc_glibc, file, "", workers[i]);
     CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, base.checksum) == 0 &&
                r.ops == base.ops,
            "glibc t=%d: %s %s checksum %s (want %s)", workers[i], r.status, r.reason, r.checksum,
@@ -105,10 +98,10 @@ static void test_mixed(void) {
            "offset t=%d: %s %s checksum %s (want %s)", workers[i], r.status, r.reason, r.checksum,
            base.checksum);
   }
-  ct_result fl = replay(&mmb_alloc_floor, file, "", 4);
+  wt_result fl = replay(&mmb_alloc_floor, file, "", 4);
   CHECKF(strcmp(fl.status, "ok") == 0 && strcmp(fl.checksum, base.checksum) == 0, "floor: %s %s",
          fl.status, fl.reason);
-  ct_result bad = replay(&bad_alloc, file, "", 1);
+  wt_result bad = replay(&bad_alloc, file, "", 1);
   CHECKF(strcmp(bad.status, "corrupt") == 0, "overlapping allocator: %s %s", bad.status,
          bad.reason);
 }
@@ -124,7 +117,7 @@ static void test_unknown_free(void) {
   path_of(file, sizeof file, "unknown.mmbt");
   CHECK(tg_write(&g, file) == 0);
   tg_free_all(&g);
-  ct_result r = replay(&mmb_alloc_glibc, file, "", 1);
+  wt_result r = replay(&mmb_alloc_glibc, file, "", 1);
   CHECKF(strcmp(r.status, "error") == 0 && strstr(r.reason, "0x2000") &&
              strstr(r.reason, "not live") && strstr(r.reason, "unknown=skip"),
          "unknown free: %s %s", r.status, r.reason);
@@ -154,7 +147,7 @@ static void test_cut_and_refused(void) {
   char file[2100];
   path_of(file, sizeof file, "cut.mmbt");
   CHECK(tg_write_bytes(file, img, len - 101) == 0); /* about a third of the records lost */
-  ct_result r = replay(&mmb_alloc_glibc, file, "", 1);
+  wt_result r = replay(&mmb_alloc_glibc, file, "", 1);
   CHECKF(strcmp(r.status, "ok") == 0 && r.ops > 100 && r.ops < 200, "cut: %s %s ops %.0f", r.status,
          r.reason, r.ops);
   mmb_trace t;
@@ -190,7 +183,7 @@ static void test_cut_and_refused(void) {
     path_of(file, sizeof file, cases[i].name);
     CHECK(tg_write_bytes(file, copy, cases[i].cut) == 0);
     free(copy);
-    ct_result c = replay(&mmb_alloc_glibc, file, "", 1);
+    wt_result c = replay(&mmb_alloc_glibc, file, "", 1);
     CHECKF(strcmp(c.status, "error") == 0 && strstr(c.reason, cases[i].want) &&
                strstr(c.reason, file),
            "%s: %s %s", cases[i].name, c.status, c.reason);
@@ -202,7 +195,7 @@ static void test_cut_and_refused(void) {
   }
   path_of(file, sizeof file, "headonly.mmbt"); /* a header and nothing else */
   CHECK(tg_write_bytes(file, img, MMB_TRACE_HEADER_BYTES) == 0);
-  ct_result h = replay(&mmb_alloc_glibc, file, "", 1);
+  wt_result h = replay(&mmb_alloc_glibc, file, "", 1);
   CHECKF(strcmp(h.status, "error") == 0 && strstr(h.reason, "no allocator call"),
          "header only: %s %s", h.status, h.reason);
   free(img);

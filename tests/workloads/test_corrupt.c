@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "ct_util.h"
+#include "workload_test.h"
 
 /* ---------------------------------------------------------------------------
  * The pool allocator
@@ -190,9 +190,9 @@ static const bcase cases[] = {
 int main(void) {
   /* the verification repetition is what must catch them (the timed
    * repetitions touch one word per block) */
-  ct_verify = 1;
+  wt_verify = 1;
   for (const bcase *c = cases; c->w; c++) {
-    ct_result ref = ct_cell(&mmb_alloc_glibc, c->w, c->params, c->threads);
+    wt_result ref = wt_cell(&mmb_alloc_glibc, c->w, c->params, c->threads);
     CHECKF(strcmp(ref.status, "ok") == 0, "%s [%s] t=%d under glibc: %s %s", c->w, c->params,
            c->threads, ref.status, ref.reason);
     for (int m = SOUND; m <= NOMEM; m++) {
@@ -202,7 +202,7 @@ int main(void) {
                                    : 0;
       if (m != SOUND && !expect) continue;
       mode = m;
-      ct_result r = ct_cell(&broken, c->w, c->params, c->threads);
+      wt_result r = wt_cell(&broken, c->w, c->params, c->threads);
       if (m == SOUND) {
         CHECKF(strcmp(r.status, "ok") == 0 && strcmp(r.checksum, ref.checksum) == 0,
                "%s [%s] t=%d, sound pool: %s %s checksum %s, glibc %s", c->w, c->params, c->threads,

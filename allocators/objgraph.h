@@ -46,8 +46,8 @@
  * before it blocks or finishes its work (a workload's run ends with idle());
  * the thread that called init may use the layer only while no other thread
  * is attached or all are idle (setup and verification). */
-#ifndef MMB_GRAPH_H
-#define MMB_GRAPH_H
+#ifndef MMB_OBJGRAPH_H
+#define MMB_OBJGRAPH_H
 
 #include <stddef.h>
 #include <stdint.h>

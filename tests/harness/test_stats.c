@@ -1,14 +1,11 @@
-/* mmbench tests — units of the harness: statistics, parameter parsing and
- * canonical text, records, list splitting, allocator specs, CSV fields. */
+/* mmbench tests — the statistics (bench/stats.c): summaries and the
+ * median's order-statistic interval with its coverage, Mann–Whitney, the
+ * ratio interval, Holm and Benjamini-Hochberg adjustment. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../check.h"
-#include "cli_util.h"
-#include "params.h"
-#include "record.h"
-#include "results.h"
 #include "stats.h"
 
 static int close_to(double a, double b, double eps) { return fabs(a - b) <= eps; }
@@ -107,114 +104,9 @@ static void test_p_adjust(void) {
   CHECK(strcmp(mmb_p_adjust_name(MMB_ADJ_BH), "Benjamini-Hochberg") == 0);
 }
 
-static const char *const colours[] = {"red", "green", NULL};
-static const mmb_param tparams[] = {
-    {.name = "size", .def = 64, .min = 1, .max = 1 << 20, .help = "bytes"},
-    {.name = "colour", .type = MMB_P_ENUM, .def = 1, .choices = colours, .help = "c"},
-    {.name = "file", .type = MMB_P_STR, .def_str = "", .help = "path"},
-    {.name = "n", .def = 1000, .min = 1, .max = 1000000, .flags = MMB_PF_WORK, .help = "work"},
-    {0},
-};
-static const mmb_workload tw = {.name = "t", .family = "f", .params = tparams};
-
-static void test_params(void) {
-  long long v;
-  CHECK(mmb_parse_int("64", &v) == 0 && v == 64);
-  CHECK(mmb_parse_int("4K", &v) == 0 && v == 4096);
-  CHECK(mmb_parse_int("2MiB", &v) == 0 && v == 2 << 20);
-  CHECK(mmb_parse_int("1g", &v) == 0 && v == 1 << 30);
-  CHECK(mmb_parse_int("-3", &v) == 0 && v == -3);
-  CHECK(mmb_parse_int("abc", &v) != 0);
-  CHECK(mmb_parse_int("4Q", &v) != 0);
-  CHECK(mmb_parse_int("", &v) != 0);
-  CHECK(mmb_parse_int("99999999999999999999", &v) != 0);
-  CHECK(mmb_parse_int("9000000000G", &v) != 0); /* overflow */
-
-  mmb_pvals pv;
-  char err[256], text[256];
-  mmb_pvals_defaults(&tw, &pv);
-  mmb_params_format(&tw, &pv, text, sizeof text);
-  CHECKF(strcmp(text, "size=64;colour=green;file=;n=1000") == 0, "%s", text);
-  CHECK(mmb_params_parse(&tw, "size=4K;colour=red;file=/x.csv", &pv, err, sizeof err) == 0);
-  mmb_params_format(&tw, &pv, text, sizeof text);
-  CHECKF(strcmp(text, "size=4096;colour=red;file=/x.csv;n=1000") == 0, "%s", text);
-  CHECK(mmb_params_parse(&tw, "size=0", &pv, err, sizeof err) != 0 && strstr(err, "1..1048576"));
-  CHECK(mmb_params_parse(&tw, "colour=blue", &pv, err, sizeof err) != 0 &&
-        strstr(err, "red|green"));
-  CHECK(mmb_params_parse(&tw, "shape=round", &pv, err, sizeof err) != 0 &&
-        strstr(err, "no parameter 'shape'"));
-  CHECK(mmb_params_parse(&tw, "size", &pv, err, sizeof err) != 0);
-  mmb_pvals_scale(&tw, &pv, 0.25);
-  CHECK(pv.v[3] == 250 && pv.v[0] == 4096); /* only work parameters scale */
-  mmb_pvals_scale(&tw, &pv, 1e-9);
-  CHECK(pv.v[3] == 1); /* clamped to the minimum */
-  mmb_pvals_free(&tw, &pv);
-}
-
-static void test_record(void) {
-  mmb_record r, d;
-  mmb_record_init(&r, "ok");
-  mmb_record_set_u64(&r, "ops", 12345);
-  mmb_record_set_f(&r, "ns_per_op", 1.5);
-  mmb_record_set(&r, "note", "tab\there");
-  mmb_record_set_u64(&r, "ops", 7); /* replaces */
-  char line[8192];
-  mmb_record_encode(&r, line, sizeof line);
-  CHECK(strchr(line, '\n') == NULL);
-  CHECK(mmb_record_decode(&d, line) == 0);
-  CHECK(strcmp(d.status, "ok") == 0);
-  double v;
-  CHECK(mmb_record_num(&d, "ops", &v) && v == 7);
-  CHECK(mmb_record_num(&d, "ns_per_op", &v) && v == 1.5);
-  CHECK(strcmp(mmb_record_get(&d, "note"), "tab here") == 0);
-  CHECK(mmb_record_get(&d, "missing") == NULL);
-  CHECK(mmb_record_decode(&d, "garbage") != 0);
-  mmb_record_fail(&r, "crash", "signal %d", 11);
-  mmb_record_encode(&r, line, sizeof line);
-  CHECK(mmb_record_decode(&d, line) == 0 && strcmp(d.status, "crash") == 0 &&
-        strcmp(d.reason, "signal 11") == 0);
-}
-
-static void test_cli(void) {
-  char *items[8];
-  int n = mmb_split_list("glibc,jemalloc[MALLOC_CONF=narenas:1,tcache:false],x", items, 8);
-  CHECK(n == 3);
-  if (n == 3) CHECK(strcmp(items[1], "jemalloc[MALLOC_CONF=narenas:1,tcache:false]") == 0);
-  mmb_free_list(items, n > 0 ? n : 0);
-  CHECK(mmb_split_list("a,,b", items, 8) == -1);
-  CHECK(mmb_split_list("a,", items, 8) == -1);
-  CHECK(mmb_edit_distance("jemaloc", "jemalloc") == 1);
-  mmb_alloc_spec spec;
-  char err[512];
-  CHECK(mmb_alloc_spec_parse("glibc[MALLOC_ARENA_MAX=1;MALLOC_TOP_PAD_=0]", &spec, err,
-                             sizeof err) == 0);
-  CHECK(spec.nsettings == 2 && strcmp(spec.settings[0], "MALLOC_ARENA_MAX=1") == 0);
-  CHECK(mmb_alloc_spec_parse("jemaloc", &spec, err, sizeof err) != 0 &&
-        strstr(err, "did you mean 'jemalloc'"));
-  CHECK(mmb_alloc_spec_parse("glibc[X", &spec, err, sizeof err) != 0);
-  CHECK(mmb_alloc_spec_parse("glibc[1X=2]", &spec, err, sizeof err) == 0); /* digits are allowed */
-  CHECK(mmb_alloc_spec_parse("glibc[A-B=2]", &spec, err, sizeof err) != 0);
-  CHECK(mmb_alloc_spec_parse("preload:/x/y.so", &spec, err, sizeof err) == 0 &&
-        strcmp(spec.alloc->library, "/x/y.so") == 0);
-}
-
-static void test_csv(void) {
-  char buf[256];
-  size_t u = 0;
-  mmb_csv_field(buf, sizeof buf, &u, "plain", 1);
-  mmb_csv_field(buf, sizeof buf, &u, "a,b", 0);
-  mmb_csv_field(buf, sizeof buf, &u, "say \"hi\"", 0);
-  mmb_csv_field(buf, sizeof buf, &u, "", 0);
-  CHECKF(strcmp(buf, "plain,\"a,b\",\"say \"\"hi\"\"\",") == 0, "%s", buf);
-}
-
 int main(void) {
   test_ci_level();
   test_p_adjust();
   test_stats();
-  test_params();
-  test_record();
-  test_cli();
-  test_csv();
   return mmb_test_exit();
 }
