@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "commands.h"
 #include "compare_judge.h"
 #include "compare_paired.h"
+#include "options.h"
 #include "files.h"
 #include "metrics.h"
 #include "report.h"
@@ -64,7 +64,7 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   int cs = mmb_table_col(t, "status"), cn = mmb_table_col(t, MMB_METRIC_TIME),
       crss = mmb_table_col(t, MMB_METRIC_PEAK_RSS), crep = mmb_table_col(t, "rep");
   memset(s, 0, sizeof *s);
-  snprintf(s->status, sizeof s->status, "%s", c->status);
+  snprintf(s->status, sizeof s->status, "%s", mmb_status_name(c->status));
   s->reason = c->reason;
   s->nrows = (int)c->nrows;
   s->t = mmb_xcalloc(c->nrows + 1, sizeof *s->t, "the comparison");
@@ -565,45 +565,120 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
 /* ------------------------------------------------------------------------
  * The command
  * ---------------------------------------------------------------------- */
-static void usage(FILE *out) {
-  fputs("usage: mmbench compare [OPTIONS] A B\n"
-        "       mmbench compare --paired -a LIST [--a-env K=V] [--b-env K=V]\n"
-        "                       [--b-allocators LIST] [run options] [-o OUTDIR]\n\n"
-        "Compares two results folders cell by cell (a cell = workload, parameters,\n"
-        "allocator, threads): per cell B/A of ns/op and of peak RSS (ratio of the\n"
-        "geometric means of the repetitions) with its 95 % t interval on log values, and\n"
-        "a verdict: HIGHER / LOWER (called: the change exceeds the threshold, false\n"
-        "discovery rate 5 % over the cells, Benjamini-Hochberg), same (the interval lies\n"
-        "within the threshold), unsure (could not tell), too few (under 3 repetitions a\n"
-        "side); and the cell's sensitivity, the smallest change it could have called.\n"
-        "When most cells moved together (drift between two runs), a cell is called\n"
-        "only when it also differs from that common shift.\n"
-        "Writes to OUTDIR (default B/compare-vs-<name of A>): compare.html, compare.txt,\n"
-        "compare.csv, compare-time.svg/.png, compare-rss.svg/.png.\n\n"
-        "--paired runs A and B itself, interleaved in one run (each round runs A's and\n"
-        "B's configuration of a cell back to back, so drift cancels), then compares the\n"
-        "rounds pairwise (paired t on log ratios). A = each -a allocator with the\n"
-        "--a-env settings, B = the same (or the --b-allocators item) with --b-env; the\n"
-        "settings are exported to the cell's process, e.g.\n"
-        "  mmbench compare --paired -w malloc-free -a glibc -r 5 \\\n"
-        "      --b-env GLIBC_TUNABLES=glibc.malloc.tcache_count=0\n"
-        "Other options (-w, -t, -r, -p, --scale, --seed, ...) go to `mmbench run`; the run\n"
-        "is kept in OUTDIR/run (default OUTDIR: results/<UTC stamp>-paired).\n\n"
-        "options:\n"
-        "  -o, --out OUTDIR       where to write the outputs\n"
-        "      --threshold PCT    practical threshold: changes within PCT % are never\n"
-        "                         called (default 5)\n"
-        "      --raw              judge the raw ratio even when most cells moved together\n"
-        "      --own-variance     each cell's own variance only (default: moderated across\n"
-        "                         the cells, empirical Bayes)\n"
-        "      --paired           run A and B interleaved (above)\n"
-        "  -a, --allocators LIST  (--paired) A's allocators\n"
-        "      --b-allocators LIST (--paired) B's allocator of each -a item\n"
-        "      --a-env K=V        (--paired) a setting of A (repeatable)\n"
-        "      --b-env K=V        (--paired) a setting of B (repeatable)\n"
-        "  -h, --help             this help\n",
-        out);
+typedef struct compare_args {
+  const char *out, *allocators, *b_allocators;
+  double threshold; /* percent */
+  int raw, own_variance, paired;
+  char **a_env, **b_env, **pass; /* [argc] each */
+  int na, nb, np;
+} compare_args;
+
+static int add_env(char **list, int *n, const char *arg, char *err, size_t errlen) {
+  if (!strchr(arg, '=') || arg[0] == '=') {
+    snprintf(err, errlen, "'%s' is not KEY=VALUE (e.g. GLIBC_TUNABLES=glibc.malloc.tcache_count=0)",
+             arg);
+    return -1;
+  }
+  list[(*n)++] = (char *)arg;
+  return 0;
 }
+static int set_a_env(void *args, const char *arg, char *err, size_t errlen) {
+  compare_args *o = args;
+  return add_env(o->a_env, &o->na, arg, err, errlen);
+}
+static int set_b_env(void *args, const char *arg, char *err, size_t errlen) {
+  compare_args *o = args;
+  return add_env(o->b_env, &o->nb, arg, err, errlen);
+}
+
+/* The run options --paired hands to `mmbench run` (which checks them). */
+static int pass_on(void *args, const char *opt, const char *arg) {
+  compare_args *o = args;
+  o->pass[o->np++] = (char *)opt;
+  o->pass[o->np++] = (char *)arg;
+  return 0;
+}
+#define PASS(fn, opt)                                                                              \
+  static int fn(void *args, const char *arg, char *err, size_t errlen) {                           \
+    (void)err, (void)errlen;                                                                       \
+    return pass_on(args, opt, arg);                                                                \
+  }
+PASS(pass_workloads, "--workloads")
+PASS(pass_threads, "--threads")
+PASS(pass_reps, "--reps")
+PASS(pass_param, "--param")
+PASS(pass_scale, "--scale")
+PASS(pass_seed, "--seed")
+PASS(pass_warmup, "--warmup")
+PASS(pass_timeout, "--timeout")
+PASS(pass_pin, "--pin")
+PASS(pass_touch, "--touch")
+PASS(pass_preset, "--preset")
+#undef PASS
+
+#define RUNOPT(name, letter, val, fn, what)                                                        \
+  {                                                                                                \
+    name, letter, MMB_OPT_STRING, .value = val, .apply = fn, .group = 1,                           \
+                                  .help = "(--paired) as `mmbench run` " what                      \
+  }
+static const mmb_option rows[] = {
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(compare_args, out), .value = "OUTDIR",
+     .help = "where to write the outputs (default: B/compare-vs-<name of A>; --paired:\n"
+             "results/<UTC stamp>-paired, the run in OUTDIR/run)"},
+    {"threshold", 0, MMB_OPT_DOUBLE, MMB_OPT_VAR(compare_args, threshold), -1, 99, .value = "PCT",
+     .help = "practical threshold: changes within PCT % are never called (default 5)"},
+    {"raw", 0, MMB_OPT_FLAG, MMB_OPT_VAR(compare_args, raw),
+     .help = "judge the raw ratio even when most cells moved together"},
+    {"own-variance", 0, MMB_OPT_FLAG, MMB_OPT_VAR(compare_args, own_variance),
+     .help = "each cell's own variance only (default: moderated across the cells)"},
+    {"paired", 0, MMB_OPT_FLAG, MMB_OPT_VAR(compare_args, paired),
+     .help = "run A and B interleaved in one run, then compare round by round"},
+    {"allocators", 'a', MMB_OPT_STRING, MMB_OPT_PTR(compare_args, allocators), .value = "LIST",
+     .group = 1, .help = "(--paired) A's allocators"},
+    {"b-allocators", 0, MMB_OPT_STRING, MMB_OPT_PTR(compare_args, b_allocators), .value = "LIST",
+     .group = 1, .help = "(--paired) B's allocator for each -a item (default: the same)"},
+    {"a-env", 0, MMB_OPT_STRING, .value = "K=V", .apply = set_a_env, .group = 1,
+     .help = "(--paired) a setting exported to A's cells (repeatable)"},
+    {"b-env", 0, MMB_OPT_STRING, .value = "K=V", .apply = set_b_env, .group = 1,
+     .help = "(--paired) a setting exported to B's cells (repeatable)"},
+    RUNOPT("workloads", 'w', "LIST", pass_workloads, "-w"),
+    RUNOPT("threads", 't', "LIST", pass_threads, "-t"),
+    RUNOPT("reps", 'r', "N", pass_reps, "-r"),
+    RUNOPT("param", 'p', "K=V", pass_param, "-p (repeatable)"),
+    RUNOPT("scale", 0, "F", pass_scale, "--scale"),
+    RUNOPT("seed", 0, "N", pass_seed, "--seed"),
+    RUNOPT("warmup", 0, "N", pass_warmup, "--warmup"),
+    RUNOPT("timeout", 0, "SECONDS", pass_timeout, "--timeout"),
+    RUNOPT("pin", 0, "CPUS", pass_pin, "--pin"),
+    RUNOPT("touch", 0, "LIST", pass_touch, "--touch"),
+    RUNOPT("preset", 0, "NAME", pass_preset, "--preset"),
+    {NULL}};
+#undef RUNOPT
+
+const mmb_optspec mmb_compare_options = {
+    .command = "compare",
+    .usage = "[OPTIONS] A B\n"
+             "       mmbench compare --paired -a LIST [--a-env K=V] [--b-env K=V]\n"
+             "                       [--b-allocators LIST] [run options] [-o OUTDIR]",
+    .about = "\nCompares two results folders cell by cell (a cell = workload, parameters,\n"
+             "allocator, threads): per cell B/A of ns/op and of peak RSS (ratio of the\n"
+             "geometric means of the repetitions) with its 95 % t interval on log values, and\n"
+             "a verdict: HIGHER / LOWER (called: the change exceeds the threshold, false\n"
+             "discovery rate 5 % over the cells, Benjamini-Hochberg), same (the interval lies\n"
+             "within the threshold), unsure (could not tell), too few (under 3 repetitions a\n"
+             "side); and the cell's sensitivity, the smallest change it could have called.\n"
+             "When most cells moved together (drift between two runs), a cell is called\n"
+             "only when it also differs from that common shift. Writes compare.html,\n"
+             "compare.txt, compare.csv, compare-time.svg/.png, compare-rss.svg/.png.\n\n"
+             "--paired runs A and B itself, interleaved in one run (each round runs A's and\n"
+             "B's configuration of a cell back to back, so drift cancels), then compares the\n"
+             "rounds pairwise (paired t on log ratios). A = each -a allocator with the\n"
+             "--a-env settings, B = the same (or the --b-allocators item) with --b-env; the\n"
+             "settings are exported to the cell's process, e.g.\n"
+             "  mmbench compare --paired -w malloc-free -a glibc -r 5 \\\n"
+             "      --b-env GLIBC_TUNABLES=glibc.malloc.tcache_count=0\n",
+    .rows = rows,
+};
 
 /* seed and scale of the plans (meta.json): cells of runs that differ there
  * measure different work. 0 same or unknown, -1 with err. */
@@ -641,12 +716,14 @@ static int judge(jcell *cells, size_t n, const mmb_cmp_opts *o, mmb_cmp_family *
 }
 
 int mmb_cmd_compare(int argc, char **argv) {
-  const char *outdir = NULL, *allocs = NULL, *b_allocs = NULL, *dirs[2];
-  char **a_env = mmb_xcalloc((size_t)argc + 1, sizeof *a_env, "the comparison"),
-       **b_env = mmb_xcalloc((size_t)argc + 1, sizeof *b_env, "the comparison"),
-       **pass = mmb_xcalloc((size_t)argc + 1, sizeof *pass, "the comparison");
-  int na = 0, nb = 0, np = 0, nd = 0, paired = 0, rc = 0;
-  mmb_cmp_opts o = {.threshold = MMB_CMP_THRESHOLD, .alpha = MMB_CMP_ALPHA};
+  compare_args ar = {.threshold = MMB_CMP_THRESHOLD * 100};
+  ar.a_env = mmb_xcalloc((size_t)argc + 1, sizeof *ar.a_env, "the comparison");
+  ar.b_env = mmb_xcalloc((size_t)argc + 1, sizeof *ar.b_env, "the comparison");
+  ar.pass = mmb_xcalloc(2 * (size_t)argc + 2, sizeof *ar.pass, "the comparison");
+  const char *dirs[2] = {NULL, NULL};
+  int rc = 0, next = argc, nd = 0;
+  unsigned given = 0;
+  mmb_cmp_opts o = {.alpha = MMB_CMP_ALPHA};
   char err[5200];
   run a, b;
   jcell *cells = NULL;
@@ -654,76 +731,26 @@ int mmb_cmd_compare(int argc, char **argv) {
   mmb_paired_spec *ps = NULL;
   memset(&a, 0, sizeof a);
   memset(&b, 0, sizeof b);
-  for (int i = 1; i < argc; i++) {
-    const char *x = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-#define TAKES(s, l) (strcmp(x, s) == 0 || strcmp(x, l) == 0)
-    if (TAKES("-h", "--help")) {
-      usage(stdout);
-      goto done;
-    } else if (strcmp(x, "--paired") == 0) {
-      paired = 1;
-    } else if (strcmp(x, "--raw") == 0) {
-      o.raw = 1;
-    } else if (strcmp(x, "--own-variance") == 0) {
-      o.own_variance = 1;
-    } else if (TAKES("-o", "--out") || TAKES("-a", "--allocators") ||
-               TAKES("--threshold", "--b-allocators") || TAKES("--a-env", "--b-env")) {
-      if (!val) {
-        snprintf(err, sizeof err, "%s needs a value (see mmbench compare --help)", x);
-        rc = mmb_usage_error("compare", err);
-        goto done;
-      }
-      i++;
-      if (TAKES("-o", "--out"))
-        outdir = val;
-      else if (TAKES("-a", "--allocators"))
-        allocs = val;
-      else if (strcmp(x, "--b-allocators") == 0)
-        b_allocs = val;
-      else if (strcmp(x, "--a-env") == 0)
-        a_env[na++] = (char *)val;
-      else if (strcmp(x, "--b-env") == 0)
-        b_env[nb++] = (char *)val;
-      else {
-        char *end;
-        double t = strtod(val, &end);
-        if (*end || !(t >= 0 && t < 100)) {
-          snprintf(err, sizeof err, "--threshold '%s': give a percentage from 0 to 99, e.g. 5",
-                   val);
-          rc = mmb_usage_error("compare", err);
-          goto done;
-        }
-        o.threshold = t / 100;
-      }
-    } else if (x[0] == '-' && x[1]) {
-      pass[np++] = (char *)x; /* a run option (checked below) */
-    } else {
-      if (nd < 2) dirs[nd] = x;
-      nd++;
-      pass[np++] = (char *)x; /* or the value of a run option */
-    }
-#undef TAKES
+  int prc = mmb_opts_parse(&mmb_compare_options, &ar, argc, argv, &next, &given);
+  if (prc >= 0) {
+    rc = prc;
+    goto done;
   }
-  o.paired = paired;
-  if (!paired) {
-    if (np != nd) {
-      snprintf(err, sizeof err,
-               "unknown option '%s' (valid: -o/--out, --threshold, --raw, --own-variance, "
-               "--paired, --help)",
-               pass[0][0] == '-' ? pass[0] : pass[np - 1]);
-      for (int i = 0; i < np; i++)
-        if (pass[i][0] == '-') {
-          snprintf(err, sizeof err,
-                   "unknown option '%s' (valid: -o/--out, --threshold, --raw, --own-variance, "
-                   "--paired, --help)",
-                   pass[i]);
-          break;
-        }
-      rc = mmb_usage_error("compare", err);
-      goto done;
-    }
-    if (allocs || b_allocs || na || nb) {
-      rc = mmb_usage_error("compare", "-a, --b-allocators, --a-env and --b-env need --paired");
+  if (!(ar.threshold >= 0)) {
+    rc = mmb_usage_error("compare", "--threshold: give a percentage from 0 to 99, e.g. 5");
+    goto done;
+  }
+  o.threshold = ar.threshold / 100;
+  o.raw = ar.raw;
+  o.own_variance = ar.own_variance;
+  o.paired = ar.paired;
+  const char *outdir = ar.out;
+  nd = argc - next;
+  for (int i = 0; i < nd && i < 2; i++) dirs[i] = argv[next + i];
+  if (!ar.paired) {
+    if (given & 1) {
+      rc = mmb_usage_error("compare", "-a, -w, -t, -r, -p, --a-env, --b-env and the other run "
+                                      "options need --paired (or compare two results folders)");
       goto done;
     }
     if (nd != 2) {
@@ -740,16 +767,17 @@ int mmb_cmd_compare(int argc, char **argv) {
       goto done;
     }
   } else {
-    for (int i = 0; i < np; i++)
-      if (strcmp(pass[i], "--resume") == 0 || strcmp(pass[i], "--shard") == 0 ||
-          strcmp(pass[i], "--slurm") == 0) {
-        snprintf(err, sizeof err, "--paired runs in one process here: '%s' is not possible",
-                 pass[i]);
-        rc = mmb_usage_error("compare", err);
-        goto done;
-      }
+    if (nd) {
+      snprintf(err, sizeof err,
+               "--paired runs A and B itself: '%s' is not an option (results folders are "
+               "compared without --paired)",
+               dirs[0]);
+      rc = mmb_usage_error("compare", err);
+      goto done;
+    }
     ps = mmb_xcalloc(1, sizeof *ps, "the comparison");
-    if (mmb_paired_build(allocs, b_allocs, a_env, na, b_env, nb, ps, err, sizeof err)) {
+    if (mmb_paired_build(ar.allocators, ar.b_allocators, ar.a_env, ar.na, ar.b_env, ar.nb, ps, err,
+                         sizeof err)) {
       rc = mmb_usage_error("compare", err);
       goto done;
     }
@@ -757,7 +785,7 @@ int mmb_cmd_compare(int argc, char **argv) {
 
   /* Output folder (and, paired, the run inside it). */
   char defdir[4400], path[4600], slug[200], rundir[4600];
-  if (!outdir && !paired) {
+  if (!outdir && !ar.paired) {
     char base[256];
     mmb_rep_basename(a.dir, base, sizeof base);
     mmb_rep_slug(base, slug, sizeof slug);
@@ -770,9 +798,9 @@ int mmb_cmd_compare(int argc, char **argv) {
     strftime(defdir, sizeof defdir, "results/%Y%m%dT%H%M%SZ-paired", &tm);
     outdir = defdir;
   }
-  if (paired) {
+  if (ar.paired) {
     snprintf(rundir, sizeof rundir, "%s/run", outdir);
-    rc = mmb_paired_run(ps, rundir, np, pass);
+    rc = mmb_paired_run(ps, rundir, ar.np, ar.pass);
     if (rc) goto done;
     if (load_run(rundir, &a, err, sizeof err) || load_run(rundir, &b, err, sizeof err)) {
       rc = mmb_usage_error("compare", err);
@@ -786,7 +814,7 @@ int mmb_cmd_compare(int argc, char **argv) {
   for (size_t i = 0; i < a.m.ncells; i++) {
     const mmb_rcell *ca = &a.m.cells[i], *cb = NULL;
     const char *label = ca->allocator;
-    if (!paired)
+    if (!ar.paired)
       cb = mmb_rep_find(&b.m, ca->workload, ca->params, ca->allocator, ca->threads);
     else
       for (int k = 0; k < ps->n && !cb; k++)
@@ -818,12 +846,12 @@ int mmb_cmd_compare(int argc, char **argv) {
 
   char envdiff[4096];
   env_diff(&a, &b, envdiff, sizeof envdiff);
-  if (envdiff[0] && !paired)
+  if (envdiff[0] && !ar.paired)
     fprintf(stderr,
             "mmbench compare: warning: the environments differ (%s): the ratios mix "
             "the change under test with these\n",
             envdiff);
-  if (paired) envdiff[0] = 0;
+  if (ar.paired) envdiff[0] = 0;
 
   snprintf(path, sizeof path, "%s/data", outdir);
   int mk = mmb_mkdirs(path);
@@ -834,7 +862,7 @@ int mmb_cmd_compare(int argc, char **argv) {
     goto done;
   }
   char ra[PATH_MAX], rb[PATH_MAX];
-  if (!paired && realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
+  if (!ar.paired && realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
     fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n",
             ra);
   snprintf(path, sizeof path, "%s/compare.txt", outdir);
@@ -866,7 +894,7 @@ int mmb_cmd_compare(int argc, char **argv) {
   char ca[300], cb[300], caption[700];
   run_caption(&a, ca, sizeof ca);
   run_caption(&b, cb, sizeof cb);
-  if (paired) {
+  if (ar.paired) {
     snprintf(ca, sizeof ca, "%s", ps->a[0]);
     snprintf(cb, sizeof cb, "%s", ps->b[0]);
     for (int k = 1; k < ps->n; k++) {
@@ -898,8 +926,8 @@ done:
   free_run(&a);
   free_run(&b);
   free(ps);
-  free(a_env);
-  free(b_env);
-  free(pass);
+  free(ar.a_env);
+  free(ar.b_env);
+  free(ar.pass);
   return rc;
 }

@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -21,23 +20,11 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 #include "trace_format.h"
 #include "trace_info.h"
 
 #define RECORDER_LIB "libmmbtrace.so"
-
-static void record_usage(FILE *out) {
-  fprintf(out,
-          "usage: mmbench trace record -o FILE [--under ALLOC] [--children own|none] -- COMMAND "
-          "[ARGS...]\n"
-          "Runs COMMAND with the recording library preloaded and writes every malloc, calloc,\n"
-          "realloc, free, posix_memalign, aligned_alloc, memalign, valloc, pvalloc and\n"
-          "malloc_usable_size call, with its thread and a global order, to FILE.\n"
-          "  -o, --output FILE     the trace (a fork child writes FILE.<pid>, see --children)\n"
-          "      --under ALLOC     record over this preloaded malloc (default: glibc)\n"
-          "      --children MODE   own: fork children record to FILE.<pid>; none: not at all\n"
-          "Exits with COMMAND's exit status (128+N when killed by signal N); 2 on bad input.\n");
-}
 
 static void usage(FILE *out) {
   fprintf(out, "usage: mmbench trace record -o FILE [OPTIONS] -- COMMAND [ARGS...]\n"
@@ -194,35 +181,44 @@ static double now_s(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+typedef struct record_args {
+  const char *out, *under, *children;
+} record_args;
+
+static const char *const children_modes[] = {"own", "none", NULL};
+static const mmb_option record_rows[] = {
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(record_args, out), .value = "FILE", .alias = "output",
+     .help = "the trace (a fork child writes FILE.<pid>, see --children)"},
+    {"under", 0, MMB_OPT_STRING, MMB_OPT_PTR(record_args, under), .value = "ALLOC",
+     .help = "record over this preloaded malloc (default: glibc)"},
+    {"children", 0, MMB_OPT_CHOICE, MMB_OPT_PTR(record_args, children), .value = "MODE",
+     .choices = children_modes,
+     .help = "own: fork children record to FILE.<pid>; none: not at all"},
+    {NULL}};
+const mmb_optspec mmb_trace_record_options = {
+    .command = "trace record",
+    .usage = "-o FILE [--under ALLOC] [--children own|none] -- COMMAND [ARGS...]",
+    .about = "Runs COMMAND with the recording library preloaded and writes every malloc, calloc,\n"
+             "realloc, free, posix_memalign, aligned_alloc, memalign, valloc, pvalloc and\n"
+             "malloc_usable_size call, with its thread and a global order, to FILE.\n",
+    .after = "Exits with COMMAND's exit status (128+N when killed by signal N); 2 on bad input.\n",
+    .rows = record_rows,
+    .stop_at_argument = 1,
+};
+
 static int cmd_record(int argc, char **argv) {
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-                                       {"under", required_argument, 0, 'u'},
-                                       {"children", required_argument, 0, 'c'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  const char *out = NULL, *under = "glibc", *children = "own";
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'o': out = optarg; break;
-    case 'u': under = optarg; break;
-    case 'c': children = optarg; break;
-    case 'h': record_usage(stdout); return 0;
-    default: return mmb_usage_error("trace record", NULL);
-    }
-  }
+  record_args a = {.under = "glibc", .children = "own"};
+  int next;
+  int prc = mmb_opts_parse(&mmb_trace_record_options, &a, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  const char *out = a.out, *under = a.under, *children = a.children;
   char msg[PATH_MAX + 300];
   if (!out || !*out)
     return mmb_usage_error("trace record", "missing -o FILE (where the trace goes)");
-  if (optind >= argc)
+  if (next >= argc)
     return mmb_usage_error(
         "trace record",
         "missing the command to record (mmbench trace record -o FILE -- COMMAND ARGS...)");
-  if (strcmp(children, "own") != 0 && strcmp(children, "none") != 0) {
-    snprintf(msg, sizeof msg, "--children must be own or none, not '%s'", children);
-    return mmb_usage_error("trace record", msg);
-  }
   mmb_alloc_spec spec;
   char err[512];
   if (mmb_alloc_spec_parse(under, &spec, err, sizeof err) != 0) {
@@ -240,7 +236,7 @@ static int cmd_record(int argc, char **argv) {
     snprintf(msg, sizeof msg, "--under %s: unavailable: %s", under, spec.alloc->unavailable);
     return mmb_usage_error("trace record", msg);
   }
-  const char *cmd = argv[optind];
+  const char *cmd = argv[next];
   if (executable(cmd) != 0) {
     snprintf(msg, sizeof msg, "%s: cannot execute (not an executable file%s)", cmd,
              strchr(cmd, '/') ? "" : " on PATH");
@@ -285,7 +281,7 @@ static int cmd_record(int argc, char **argv) {
     setenv("MMB_TRACE_CHILDREN", children, 1);
     for (int i = 0; i < spec.nsettings; i++) putenv(strdup(spec.settings[i]));
     setenv("LD_PRELOAD", preload, 1);
-    execvp(cmd, argv + optind);
+    execvp(cmd, argv + next);
     int e = errno;
     if (write(sync[1], &e, sizeof e) < 0) _exit(127);
     _exit(127);
@@ -332,28 +328,33 @@ static int cmd_record(int argc, char **argv) {
 /* ---------------------------------------------------------------------------
  * info
  * ------------------------------------------------------------------------- */
+typedef struct info_args {
+  int json;
+} info_args;
+
+static const mmb_option info_rows[] = {
+    {"json", 0, MMB_OPT_FLAG, MMB_OPT_VAR(info_args, json), .help = "the description as JSON"},
+    {NULL}};
+const mmb_optspec mmb_trace_info_options = {
+    .command = "trace info",
+    .usage = "[--json] FILE",
+    .about = "Calls per function, threads, sizes, peak live bytes and blocks, lifetimes, frees by\n"
+             "another thread, and what would keep the trace from replaying.\n",
+    .rows = info_rows,
+};
+
 static int cmd_info(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  int c, json = 0;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'j': json = 1; break;
-    case 'h':
-      printf("usage: mmbench trace info [--json] FILE\n"
-             "Calls per function, threads, sizes, peak live bytes and blocks, lifetimes, frees by\n"
-             "another thread, and what would keep the trace from replaying.\n");
-      return 0;
-    default: return mmb_usage_error("trace info", NULL);
-    }
-  }
-  if (optind != argc - 1) return mmb_usage_error("trace info", "needs exactly one trace FILE");
+  info_args a = {0};
+  int next;
+  int prc = mmb_opts_parse(&mmb_trace_info_options, &a, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  int json = a.json;
+  if (next != argc - 1) return mmb_usage_error("trace info", "needs exactly one trace FILE");
   mmb_trace t;
   char err[600];
-  if (mmb_trace_load(argv[optind], &t, err, sizeof err) != 0)
+  if (mmb_trace_load(argv[next], &t, err, sizeof err) != 0)
     return mmb_usage_error("trace info", err);
-  int rc = mmb_trace_info_print(&t, argv[optind], json, stdout);
+  int rc = mmb_trace_info_print(&t, argv[next], json, stdout);
   mmb_trace_free(&t);
   return rc;
 }

@@ -69,8 +69,9 @@ int mmb_counters_diagnose(FILE *out) {
   fprintf(out, "PMU (libpfm4):          %s%s%s%s\n", pmu ? pmu : "none",
           pmus[0] ? " (present: " : "", pmus, pmus[0] ? ")" : "");
   if (gp >= 0)
-    fprintf(out, "counters:               %d general-purpose, %d fixed (as libpfm4 knows the CPU)\n",
-            gp, fixed);
+    fprintf(out,
+            "counters:               %d general-purpose, %d fixed (as libpfm4 knows the CPU)\n", gp,
+            fixed);
   else
     fprintf(out, "counters:               unknown (no core PMU known to libpfm4)\n");
   fprintf(out, "perf_event_paranoid:    %d%s\n", paranoid,
@@ -79,9 +80,9 @@ int mmb_counters_diagnose(FILE *out) {
           : paranoid == 2 ? " (user-level counting of own processes)"
                           : " (kernel-level counting allowed)");
   fprintf(out, "NMI watchdog:           %s\n",
-          nmi == 1    ? "on (it holds one hardware counter: sysctl kernel.nmi_watchdog=0 frees it)"
-          : nmi == 0  ? "off"
-                      : "unknown");
+          nmi == 1   ? "on (it holds one hardware counter: sysctl kernel.nmi_watchdog=0 frees it)"
+          : nmi == 0 ? "off"
+                     : "unknown");
   fprintf(out, "virtual machine:        %s\n", vm ? "yes (hypervisor flag)" : "no");
   fprintf(out, "container:              %s\n", container ? "yes" : "no");
   fprintf(out, "default events:\n");

@@ -11,8 +11,8 @@
 
 #include "counters.h"
 
-#define MMB_CNT_MAX 24  /* events per selection */
-#define MMB_CNT_NAME 41 /* event name + NUL; leaves room for "_per_op" */
+#define MMB_CNT_MAX 24             /* events per selection */
+#define MMB_CNT_NAME 41            /* event name + NUL; leaves room for "_per_op" */
 #define MMB_CNT_RUNNING "_running" /* suffix of an event's share-of-region column */
 
 /* ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "report_fig.h"
 #include "stats.h"
@@ -629,7 +630,7 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
       if (c->threads != threads[ti] || !mmb_rep_stat(m, c, MMB_METRIC_TIME))
         continue; /* measured only */
       mmb_fig_aset_add(&as, c->alloc);
-      if (strcmp(c->allocator, "manual") == 0) mi = c->alloc;
+      if (mmb_is_explicit_graph(c->allocator)) mi = c->alloc;
     }
     /* The baseline: the median over manual's cells of their medians. */
     double bt = NAN, br = NAN;

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "html.h"
 #include "report.h"
+#include "stats.h"
 
 #define MAXA 32
 enum { WALL, CPU, NMETRIC };
@@ -36,11 +38,6 @@ typedef struct pair {
   const char *gap_alloc[NMETRIC];
 } pair;
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Median of a metric over the cell's ok repetitions: wall time from
  * summary.csv, CPU time from its runs.csv rows (summary.csv has no CPU). */
 static double median_of(const mmb_rmodel *m, const mmb_rcell *c, int metric) {
@@ -48,16 +45,16 @@ static double median_of(const mmb_rmodel *m, const mmb_rcell *c, int metric) {
     const mmb_rstat *s = mmb_rep_stat(m, c, metric_names[metric]);
     return s && s->have ? s->median : NAN;
   }
-  int cs = mmb_table_col(m->runs, "status"), cv = mmb_table_col(m->runs, metric_names[metric]);
+  int cv = mmb_table_col(m->runs, metric_names[metric]);
   double v[256];
   size_t n = 0;
   for (size_t i = 0; i < c->nrows && n < 256; i++) {
     double x = mmb_table_numv(m->runs, c->rows[i], cv);
-    if (strcmp(mmb_table_get(m->runs, c->rows[i], cs), "ok") == 0 && !isnan(x)) v[n++] = x;
+    if (m->loaded.rows[c->rows[i]].status == MMB_ST_OK && !isnan(x)) v[n++] = x;
   }
-  if (!n) return NAN;
-  qsort(v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  mmb_summary s;
+  mmb_summarize(v, n, &s); /* NAN when n is 0 */
+  return s.median;
 }
 
 /* Ranks (1 = fastest, ties averaged) of v[0..n). */
@@ -97,14 +94,15 @@ static double predicts(const pair *p, int i, int mt) {
   return (b->prog[mt] - b->replay[mt] + p->rows[i].replay[mt]) / b->prog[mt];
 }
 
+static const char *row_alloc(size_t i, void *p) { return ((const pair *)p)->rows[i].alloc; }
+
 /* The pairs of the model (at most max): 1 thread, touch=word, not floor. */
 static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   int np = 0;
   for (size_t i = 0; i < m->ncells && np < max; i++) {
     const mmb_rcell *r = &m->cells[i];
     char file[256], touch[16];
-    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 ||
-        strcmp(r->allocator, "floor") == 0)
+    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 || mmb_is_floor(r->allocator))
       continue;
     if (!mmb_rep_param(r->params, "file", file, sizeof file)) continue;
     if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0)
@@ -137,9 +135,8 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   }
   for (int k = 0; k < np; k++) {
     pair *p = &out[k];
-    p->base = 0;
-    for (int i = 0; i < p->n; i++)
-      if (strcmp(p->rows[i].alloc, "glibc") == 0) p->base = i;
+    long b = mmb_baseline_pick((size_t)p->n, row_alloc, NULL, p, 0);
+    p->base = b < 0 ? 0 : (int)b;
     for (int mt = 0; mt < NMETRIC; mt++) {
       p->rho[mt] = p->n >= 3 ? spearman(p, mt) : NAN;
       p->gap[mt] = 0;

@@ -9,9 +9,9 @@
 #define MMB_NOISE_MAX 64
 
 typedef struct mmb_noise {
-  int processes;                  /* processes timed */
-  double ns[MMB_NOISE_MAX];       /* each process's loop time */
-  double median_ns, min_ns, cv;   /* over the processes; cv = stddev / mean */
+  int processes;                /* processes timed */
+  double ns[MMB_NOISE_MAX];     /* each process's loop time */
+  double median_ns, min_ns, cv; /* over the processes; cv = stddev / mean */
 } mmb_noise;
 
 /* Time the calibration loop in `processes` fresh processes one after the

@@ -19,7 +19,7 @@ expect "glibc's own ratios are 1 (by median and by best)" \
   test "$(grep ' glibc ' <<<"$rows" | grep -o '1[.]00 / *1[.]00' | wc -l)" -eq 4
 expect "every ns/op and ratio positive" \
   test -z "$(awk '!($3 > 0 && $4 > 0 && $5 > 0 && $6 > 0 && $7 > 0 && $9 > 0)' <<<"$rows")"
-for a in jemalloc tcmalloc; do
+for a in jemalloc tcmalloc scudo tbbmalloc; do
   if "$MMBENCH" list allocators | grep -q "^  $a .* yes "; then
     expect "$a measured on both workloads" test "$(grep -c " $a " <<<"$rows")" -eq 2
   fi

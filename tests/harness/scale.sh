@@ -52,7 +52,7 @@ taskset -c 0 "$MMBENCH" run -q -w larson -a glibc -t 2 --place compact -r 1 --sc
 expect "taskset -c 0: both workers on CPU 0" grep -q '"2":[[:space:]]*"0,0"' tc/meta.json
 expect "taskset -c 0: the row ran" test "$(cols tc/runs.csv status)" = ok
 # a worker CPU the cell may not use is an error row, not a silent run
-"$MMBENCH" cell -w larson -a glibc -t 1 --cpus 1000 --fd 1 >cell.out 2>&1
+"$MMBENCH" cell --workload larson --allocator glibc --threads 1 --cpus 1000 --fd 1 >cell.out 2>&1
 expect "cell --cpus 1000 refused" grep -q 'not one this process may run on' cell.out
 
 bad() { # bad DESCRIPTION COMMAND...
