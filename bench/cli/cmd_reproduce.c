@@ -4,9 +4,10 @@
  * OUT/<recipe>/bN) while a check straddles its threshold and the budget
  * lasts; the figures of the last batch through `mmbench report`; then
  * OUT/verdicts.csv and OUT/reproduce.html (reproduce_out.c).
- * Exit status: 0 every recipe ran and none failed (INCONCLUSIVE is not a
- * failure), 1 a claim FAILed or a matrix could not be run, 2 bad input
- * (an option, a recipe file, an unknown name), 130 interrupted. */
+ * Exit status: 0 every check got a verdict and none failed, 1 a claim
+ * FAILed, 3 no FAIL but some check got no verdict (INCONCLUSIVE, or a
+ * matrix could not run), 2 bad input (an option, a recipe file, an unknown
+ * name), 130 interrupted. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +34,7 @@
 #include "results.h"
 
 #define MAX_RECIPES 256
+#define EXIT_UNDECIDED 3 /* no FAIL, but some check got no verdict */
 
 static int is_dir(const char *path) {
   struct stat st;
@@ -185,7 +187,7 @@ static int run_batch(mmb_outcome *oc, const char *out_abs, double scale, int b, 
 
 /* Load every batch so far and decide each check; checks already decided
  * as below the machine's resolution keep that verdict. */
-static int evaluate(mmb_outcome *oc, const char *out_abs, int max_rounds) {
+static int evaluate(mmb_outcome *oc, const char *out_abs, int max_rounds, int looks) {
   mmb_recipe_results rs;
   char dir[PATH_MAX * 2], err[1024];
   snprintf(dir, sizeof dir, "%s/%s", out_abs, oc->r->name);
@@ -196,7 +198,7 @@ static int evaluate(mmb_outcome *oc, const char *out_abs, int max_rounds) {
   int fail = 0, pass = 0;
   for (int k = 0; k < oc->r->nchecks; k++) {
     if (oc->res[k].kind == MMB_WHY_RESOLUTION) continue;
-    mmb_recipe_eval_check(oc->r, k, &rs, max_rounds, &oc->res[k]);
+    mmb_recipe_eval_check(oc->r, k, &rs, max_rounds, looks, &oc->res[k]);
   }
   for (int k = 0; k < oc->r->nchecks; k++) {
     fail += oc->res[k].verdict == MMB_FAIL;
@@ -237,6 +239,8 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
   int cal = r->budget.calibration < budget ? r->budget.calibration : budget;
   if (cal < 2 && budget >= 2) cal = 2;
   oc->budget = budget;
+  /* the looks at the data, fixed by the budget before any round runs */
+  int looks = mmb_recipe_looks(cal, budget);
   char why[512];
   if (!mmb_recipe_requires_met(r, host, why, sizeof why)) {
     snprintf(oc->why, sizeof oc->why, "precondition: %s", why);
@@ -251,7 +255,7 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
     done += sizes[i];
   }
   double t_cal = mmb_mono_s() - t0;
-  if (!rc) rc = evaluate(oc, out_abs, budget);
+  if (!rc) rc = evaluate(oc, out_abs, budget, looks);
   if (!rc)
     printf("  calibration: %d round%s in %d batch%s, %.0f s; %d check%s still straddle%s\n", done,
            done == 1 ? "" : "s", b, b == 1 ? "" : "es", t_cal, straddling(oc),
@@ -265,7 +269,7 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
     if (k < 1) break;
     rc = run_batch(oc, out_abs, scale, ++b, k);
     done += k;
-    if (!rc) rc = evaluate(oc, out_abs, 0);
+    if (!rc) rc = evaluate(oc, out_abs, 0, looks);
     if (!rc)
       printf("  batch %d: %d rounds (%d in all, %.0f s); %d check%s still straddle%s\n", b, k, done,
              mmb_mono_s() - t0, straddling(oc), straddling(oc) == 1 ? "" : "s",
@@ -316,6 +320,8 @@ static void print_outcome(const mmb_outcome *oc) {
     printf("  %-12s %s\n               measured %s", mmb_verdict_name(res->verdict), exp,
            res->measured);
     if (res->why[0] && strcmp(res->why, oc->why) != 0) printf("; %s", res->why);
+    if (res->verdict != MMB_PASS)
+      printf("\n               condition: %s", res->condition[0] ? res->condition : "not measured");
     printf("\n");
   }
   printf("  => %s", mmb_verdict_name(oc->verdict));
@@ -377,8 +383,8 @@ const mmb_optspec mmb_reproduce_options = {
              "interleaved), then more batches while a check's interval straddles its\n"
              "threshold, within the recipe's budget; figures through mmbench report; then\n"
              "claim, published result, measured figure and verdict per check:\n"
-             "  PASS          the whole 95 % interval (block bootstrap over rounds, widened by\n"
-             "                the drift between batches) meets the expectation\n"
+             "  PASS          the whole interval (order statistics of the rounds' median at\n"
+             "                1 - 5 %/looks, widened by the drift between batches) meets it\n"
              "  FAIL          none of it does\n"
              "  INCONCLUSIVE  the budget was spent with the interval across the threshold, the\n"
              "                effect is below what this machine resolves, a precondition or\n"
@@ -386,8 +392,9 @@ const mmb_optspec mmb_reproduce_options = {
              "NAME...: recipes to run (default: all)\n",
     .after = "OUT holds <recipe>/bN/ (batch N; <recipe>/bN/runK/ for recipes with several\n"
              "run: lines), <recipe>.log, verdicts.csv and reproduce.html.\n"
-             "Exit status: 0 all ran and none failed, 1 a claim failed or a matrix could not\n"
-             "run, 2 bad input, 130 interrupted.\n",
+             "Exit status: 0 every check decided and none failed, 1 a claim failed, 3 no\n"
+             "failure but some check got no verdict (INCONCLUSIVE or a matrix that could not\n"
+             "run), 2 bad input, 130 interrupted.\n",
     .rows = rows,
 };
 
@@ -489,6 +496,10 @@ static void list_recipes(mmb_recipe *const *sel, int nsel, const char *rdir) {
       mmb_recipe_check_text(&r->controls[k], exp, sizeof exp);
       printf("%-24s control: %s\n", "", exp);
     }
+    for (int k = 0; k < r->nconditions; k++) {
+      mmb_recipe_check_text(&r->conditions[k], exp, sizeof exp);
+      printf("%-24s condition: %s\n", "", exp);
+    }
     for (int k = 0; k < r->nchecks; k++) {
       mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
       printf("%-24s expect: %s\n", "", exp);
@@ -520,7 +531,7 @@ static int make_out(const char *out, char *outdir, char *out_abs) {
 /* The closing table and line; the exit status. */
 static int summarise(const mmb_outcome *oc, int done_n, int nsel, const char *outdir) {
   int cnt[3] = {0, 0, 0}, run_errors = 0;
-  printf("%-24s %-13s %-28s %s\n", "recipe", "verdict", "measured [95% interval]", "expectation");
+  printf("%-24s %-13s %-28s %s\n", "recipe", "verdict", "measured [interval] level", "expectation");
   for (int i = 0; i < done_n; i++) {
     cnt[oc[i].verdict]++;
     run_errors += oc[i].run_error;
@@ -529,6 +540,9 @@ static int summarise(const mmb_outcome *oc, int done_n, int nsel, const char *ou
       mmb_recipe_check_text(&oc[i].r->checks[k], exp, sizeof exp);
       printf("%-24s %-13s %-28s %s\n", k == 0 ? oc[i].r->name : "",
              mmb_verdict_name(oc[i].res[k].verdict), oc[i].res[k].measured, exp);
+      if (oc[i].res[k].verdict != MMB_PASS)
+        printf("%-24s %-13s condition: %s\n", "", "",
+               oc[i].res[k].condition[0] ? oc[i].res[k].condition : oc[i].why);
     }
   }
   printf("\n%d PASS, %d FAIL, %d INCONCLUSIVE%s; report: %s/reproduce.html\n", cnt[MMB_PASS],
@@ -539,7 +553,11 @@ static int summarise(const mmb_outcome *oc, int done_n, int nsel, const char *ou
             done_n, nsel, outdir);
     return 130;
   }
-  return cnt[MMB_FAIL] || run_errors ? 1 : 0;
+  int status = cnt[MMB_FAIL] ? 1 : cnt[MMB_INCONCLUSIVE] || run_errors ? EXIT_UNDECIDED : 0;
+  if (status == EXIT_UNDECIDED)
+    printf("exit status %d: no claim failed, but %d recipe%s got no verdict on every check\n",
+           EXIT_UNDECIDED, cnt[MMB_INCONCLUSIVE], cnt[MMB_INCONCLUSIVE] == 1 ? "" : "s");
+  return status;
 }
 
 /* Run the selected recipes into out (a new folder); the exit status. */

@@ -104,3 +104,12 @@ double mmb_metric_derive(const char *name, double (*get)(const char *col, void *
   }
   return NAN;
 }
+
+int mmb_metric_is_timing(const char *name) {
+  static const char *const clocks[] = {"task-clock", "cycles", "cycles_per_op", NULL};
+  const mmb_metric *m = mmb_metric_find(name);
+  if (m) return strcmp(m->unit, "ns") == 0 || strcmp(m->unit, "op/s") == 0;
+  for (int i = 0; clocks[i]; i++)
+    if (strcmp(name, clocks[i]) == 0) return 1;
+  return strncmp(name, "lat_", 4) == 0;
+}
