@@ -54,7 +54,7 @@ static const mmb_option rows[] = {
      .help = "worker i runs on the i-th CPU of the comma list"},
     {"verify", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, verify),
      .help = "the verification repetition (full pattern fill and check of every block)"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_cell_options = {
     .command = "cell",
     .usage = "--workload W --allocator A [--params k=v;k=v] [--threads N] [--seed N] [--fd FD] "

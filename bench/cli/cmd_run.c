@@ -153,7 +153,7 @@ static const mmb_option rows[] = {
     {"dry-run", 'n', MMB_OPT_FLAG, RUN_OPT(dry),
      .help = "print the plan (cells, skipped ones and why) and stop"},
     {"quiet", 'q', MMB_OPT_FLAG, RUN_OPT(quiet), .help = "no progress lines"},
-    {NULL}};
+    {.name = NULL}};
 
 const mmb_optspec mmb_run_options = {
     .command = "run",
