@@ -25,12 +25,13 @@ int mmb_cmd_cell(int argc, char **argv) {
                                        {"counters", required_argument, 0, 'c'},
                                        {"notify", no_argument, 0, 'n'},
                                        {"verify", no_argument, 0, 'v'},
+                                       {"worker-thread", no_argument, 0, 'W'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   const char *wname = NULL, *params = "", *aname = NULL, *counters = "off";
   long long threads = 1, fd = 1;
   unsigned long long seed = 1;
-  int want_notify = 0, verify = 0, c;
+  int want_notify = 0, verify = 0, worker_thread = 0, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "w:p:a:t:s:f:c:nvh", opts, NULL)) != -1) {
     switch (c) {
@@ -54,12 +55,15 @@ int mmb_cmd_cell(int argc, char **argv) {
     case 'c': counters = optarg; break;
     case 'n': want_notify = 1; break;
     case 'v': verify = 1; break;
+    case 'W': worker_thread = 1; break;
     case 'h':
       printf(
           "usage: mmbench cell -w WORKLOAD -a ALLOCATOR [-p k=v;k=v] [-t N] [--seed N] [--fd FD] "
-          "[--verify]\n"
+          "[--verify] [--worker-thread]\n"
           "Internal: runs one repetition of one cell and writes its record to FD.\n"
-          "--verify: the verification repetition (full pattern fill and check of every block).\n");
+          "--verify: the verification repetition (full pattern fill and check of every block).\n"
+          "--worker-thread: a 1-thread cell works on a thread beside the main one (default: on\n"
+          "the main thread, no other thread alive).\n");
       return 0;
     default: return mmb_usage_error("cell", NULL);
     }
@@ -83,6 +87,7 @@ int mmb_cmd_cell(int argc, char **argv) {
   spec.seed = (uint64_t)seed;
   spec.notify_fd = want_notify ? (int)fd : -1;
   spec.verify = verify;
+  spec.worker_thread = worker_thread;
 
   mmb_record rec;
   mmb_cell_execute(&spec, &rec);

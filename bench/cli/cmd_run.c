@@ -38,6 +38,9 @@ static void usage(void) {
          "      --floor MODE       auto (default: measure the harness floor of every workload\n"
          "                         that has one, under allocator `floor`) | on (every selected\n"
          "                         workload must have one) | off\n"
+         "      --t1 WHERE         main (default: a 1-thread cell works on the process's main\n"
+         "                         thread, no other thread alive, as a single-threaded program)\n"
+         "                         | thread (on a worker thread beside the timing thread)\n"
          "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
          "      --warmup N         unrecorded repetitions per cell first\n"
          "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
@@ -226,6 +229,7 @@ int mmb_cmd_run(int argc, char **argv) {
                                        {"dry-run", no_argument, 0, 'n'},
                                        {"touch", required_argument, 0, 'U'},
                                        {"floor", required_argument, 0, 'F'},
+                                       {"t1", required_argument, 0, 1008},
                                        {"shard", required_argument, 0, 1001},
                                        {"slurm", no_argument, 0, 1002},
                                        {"shards", required_argument, 0, 1003},
@@ -290,6 +294,15 @@ int mmb_cmd_run(int argc, char **argv) {
         return mmb_usage_error("run", msg);
       }
       rc = copy_opt(o.floor, sizeof o.floor, "--floor", optarg);
+      break;
+    case 1008:
+      if (strcmp(optarg, "main") != 0 && strcmp(optarg, "thread") != 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "--t1 must be main or thread, not '%.100s'", optarg);
+        return mmb_usage_error("run", msg);
+      }
+      explicit = 1;
+      rc = copy_opt(o.t1, sizeof o.t1, "--t1", optarg);
       break;
     case 'r': rc = number("-r/--reps", optarg, 1, 1000000, &v), o.reps = (int)v; break;
     case 'W': rc = number("--warmup", optarg, 0, 1000, &v), o.warmup = (int)v; break;

@@ -337,6 +337,7 @@ static int run_one(run_state *st, int cell, int rep) {
                         counters,
                         NULL};
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
+  if (c->threads == 1 && strcmp(plan->opts.t1, "thread") == 0) argv[n++] = "--worker-thread";
   argv[n] = NULL;
 
   mmb_timeline tl = {0};
@@ -409,9 +410,12 @@ static int verify_cell(run_state *st, int cell) {
   char threads[16], seed[32];
   snprintf(threads, sizeof threads, "%d", c->threads);
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
-  const char *argv[] = {mmb_self_exe(), "cell",     "--workload", c->w->name, "--params", c->params,
-                        "--allocator",  spec->text, "--threads",  threads,    "--seed",   seed,
-                        "--fd",         "3",        "--counters", "off",      "--verify", NULL};
+  const char *argv[] = {mmb_self_exe(), "cell",        "--workload", c->w->name,  "--params",
+                        c->params,      "--allocator", spec->text,   "--threads", threads,
+                        "--seed",       seed,          "--fd",       "3",         "--counters",
+                        "off",          "--verify",    NULL,         NULL};
+  if (c->threads == 1 && strcmp(plan->opts.t1, "thread") == 0)
+    argv[sizeof argv / sizeof *argv - 2] = "--worker-thread";
   mmb_child_io io;
   int timed_out;
   int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, NULL,
