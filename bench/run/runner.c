@@ -120,6 +120,7 @@ typedef struct run_state {
   int ncols;
   unsigned char *done; /* [cell * reps + rep] */
   char (*sum)[24];     /* reference checksum per work group ("" = none yet) */
+  int *sum_cell;       /* per work group: the cell whose run gave the reference */
   int *group;          /* per cell: the cell whose sum its work group uses */
   mmb_cellmap cells;   /* (workload, params, allocator, threads) -> cell */
   int total, finished;
@@ -164,7 +165,7 @@ static const char *group_sum(const run_state *st, int cell) { return st->sum[st-
 
 static void remember_checksum(run_state *st, int cell, const char *sum) {
   char *ref = st->sum[st->group[cell]];
-  if (!ref[0]) snprintf(ref, sizeof st->sum[0], "%s", sum);
+  if (!ref[0]) snprintf(ref, sizeof st->sum[0], "%s", sum), st->sum_cell[st->group[cell]] = cell;
 }
 
 /* Read rows already present (resume); truncate a row cut short. A path
@@ -290,10 +291,15 @@ static void child_record(int status, int timed_out, const mmb_child_io *io, doub
 static void check_checksum(run_state *st, int cell, mmb_record *rec) {
   if (strcmp(rec->status, "ok") != 0) return;
   const char *sum = mmb_record_get(rec, "checksum");
-  if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
-    mmb_record_fail(rec, "corrupt",
-                    "checksum %s differs from %s of the same work under another allocator", sum,
-                    group_sum(st, cell));
+  int from = st->sum_cell[st->group[cell]];
+  const mmb_cell_plan *c = &st->plan->cells[cell];
+  if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0 && from == cell)
+    mmb_record_fail(rec, "corrupt", "checksum %s differs from %s, its %s repetition's", sum,
+                    group_sum(st, cell),
+                    mmb_workload_param_index(c->w, "touch") >= 0 ? "verification" : "first");
+  else if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
+    mmb_record_fail(rec, "corrupt", "checksum %s differs from %s of the same work under %s", sum,
+                    group_sum(st, cell), st->plan->allocs[st->plan->cells[from].alloc].text);
   else if (sum)
     remember_checksum(st, cell, sum);
 }
@@ -483,18 +489,19 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   st.ncols = mmb_runner_columns(plan, st.cols, MAX_COLS);
   st.done = calloc((size_t)plan->ncells * (size_t)plan->reps, 1);
   st.sum = calloc((size_t)plan->ncells + 1, sizeof *st.sum);
+  st.sum_cell = calloc((size_t)plan->ncells + 1, sizeof *st.sum_cell);
   st.tty = isatty(2);
   st.quiet = quiet;
   char err[512];
   int bad = 0;
-  if (!st.done || !st.sum || index_cells(&st) != 0)
+  if (!st.done || !st.sum || !st.sum_cell || index_cells(&st) != 0)
     bad = 1, snprintf(err, sizeof err, "out of memory for a plan of %d cells", plan->ncells);
   if (!bad) bad = load_existing(&st, st.runs_path, err, sizeof err);
   for (int i = 0; !bad && done_elsewhere && done_elsewhere[i]; i++)
     bad = load_existing(&st, done_elsewhere[i], err, sizeof err);
   if (bad) {
     fprintf(stderr, "mmbench run: %s\n", err);
-    free(st.done), free(st.sum), free(st.group);
+    free(st.done), free(st.sum), free(st.sum_cell), free(st.group);
     mmb_cellmap_free(&st.cells);
     return 2;
   }
@@ -542,6 +549,7 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   if (st.tty && !quiet) fprintf(stderr, "\n");
   free(st.done);
   free(st.sum);
+  free(st.sum_cell);
   free(st.group);
   mmb_cellmap_free(&st.cells);
   if (mmb_interrupted) return 130;
