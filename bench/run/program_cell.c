@@ -247,7 +247,8 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
                              .stdout_path = out_path,
                              .hold = 1,
                              .search_path = 1,
-                             .cgroup = s->cgroup};
+                             .cgroup = s->cgroup,
+                             .own_peak = 1};
   mmb_child_io io, sio;
   struct rusage ru;
   int timed_out = 0, status, rc;
@@ -353,6 +354,11 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   mmb_record_set_u64(rec, "ops", 1);
   mmb_record_set_f(rec, "ns_per_op", (double)wall);
   set_usage(rec, &ru);
+  /* the peak of its own address spaces, read at each exit (own_peak.h); else
+   * wait4's, which carries mmbench's image from before the exec */
+  long own = p->server[0] ? server.own_peak_kb : proc.own_peak_kb;
+  if (own > 0) mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)own);
+  mmb_record_set_u64(rec, "peak_rss_own", own > 0);
   if (p->checksum) {
     char sum[24];
     snprintf(sum, sizeof sum, "%016llx", (unsigned long long)scan.hash);
@@ -403,6 +409,9 @@ const char *mmb_program_preload(const mmb_alloc_spec *spec) {
 int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char **cols, int max) {
   int n = 0;
   if (nw > 0 && max > 0) cols[n++] = "injected"; /* 1: the preloaded library was mapped in it */
+  /* 1: peak_rss_kb is the largest VmHWM of its processes at their exits; 0:
+   * wait4's ru_maxrss (tracing not permitted) */
+  if (nw > 0 && n < max) cols[n++] = "peak_rss_own";
   for (int i = 0; i < nw; i++) {
     const mmb_program *p = ws[i]->program;
     for (int k = 0; p && k < p->nmetrics && n < max; k++) {
