@@ -348,7 +348,7 @@ static int run_one(run_state *st, int cell, int rep) {
 
   mmb_timeline tl = {0};
   char key[2048];
-  if (rep == 0) {
+  if (rep >= 0) { /* every timed repetition alike (warm-ups: not) */
     size_t u = 0;
     mmb_csv_field(key, sizeof key, &u, c->w->name, 1);
     mmb_csv_field(key, sizeof key, &u, c->params, 0);
