@@ -1,6 +1,7 @@
 /* mmbench — the libc entry points every PRELOAD adapter calls. Under
  * LD_PRELOAD these resolve to the injected malloc, so glibc, jemalloc,
- * mimalloc, tcmalloc and preload:LIB all run the same code path. */
+ * mimalloc, tcmalloc, scudo, tbbmalloc and preload:LIB all run the same
+ * code path. */
 #include <errno.h>
 #include <stdlib.h>
 

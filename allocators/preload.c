@@ -1,5 +1,6 @@
 /* mmbench — general-purpose mallocs injected with LD_PRELOAD: glibc (nothing
- * injected), jemalloc, mimalloc, tcmalloc, and preload:/path/lib.so. */
+ * injected), jemalloc, mimalloc, tcmalloc, scudo, tbbmalloc, and
+ * preload:/path/lib.so. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,8 @@ static const char *tcmalloc_version(void) {
   return fn ? fn(&major, &minor, &patch) : NULL;
 }
 
+/* Scudo and oneTBB's allocator have no call that gives their version: the
+ * run records the version of the Debian package that holds the library. */
 static const char *generic_version(void) { return NULL; }
 
 #define MMB_PRELOAD_ADAPTER(sym, nm, desc, lib, why, ver)                                          \
@@ -75,6 +78,14 @@ MMB_PRELOAD_ADAPTER(mmb_alloc_tcmalloc, "tcmalloc", "tcmalloc (gperftools), prel
                     MMB_HAVE_TCMALLOC ? NULL
                                       : "not found at build time: install libgoogle-perftools-dev",
                     tcmalloc_version);
+MMB_PRELOAD_ADAPTER(mmb_alloc_scudo, "scudo", "LLVM Scudo (standalone, hardened), preloaded",
+                    MMB_SCUDO_LIB,
+                    MMB_HAVE_SCUDO ? NULL : "not found at build time: install libclang-rt-14-dev",
+                    generic_version);
+MMB_PRELOAD_ADAPTER(mmb_alloc_tbbmalloc, "tbbmalloc",
+                    "oneTBB scalable allocator (libtbbmalloc_proxy), preloaded", MMB_TBBMALLOC_LIB,
+                    MMB_HAVE_TBBMALLOC ? NULL : "not found at build time: install libtbbmalloc2",
+                    generic_version);
 
 /* ---------------------------------------------------------------------------
  * preload:/path/lib.so — a descriptor made at run time

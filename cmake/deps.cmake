@@ -14,7 +14,7 @@ if(NOT TARGET cjson)
 endif()
 list(APPEND MMB_HARNESS_LIBS cjson)
 
-# mmb_optional(NAME PACKAGE LIBNAMES...) -> MMB_HAVE_<NAME>, MMB_<NAME>_LIB
+# mmb_optional(NAME PACKAGE LIBNAMES... [PATHS DIRS...]) -> MMB_HAVE_<NAME>, MMB_<NAME>_LIB
 macro(mmb_optional NAME DEBPKG)
   set(MMB_WITH_${NAME} AUTO CACHE STRING "Use ${NAME}: AUTO, ON or OFF")
   set_property(CACHE MMB_WITH_${NAME} PROPERTY STRINGS AUTO ON OFF)
@@ -41,6 +41,17 @@ endmacro()
 mmb_optional(JEMALLOC libjemalloc-dev jemalloc)
 mmb_optional(MIMALLOC libmimalloc-dev mimalloc)
 mmb_optional(TCMALLOC libgoogle-perftools-dev tcmalloc_minimal tcmalloc)
+# LLVM's Scudo (standalone), in compiler-rt's per-version folder: the newest
+# installed clang's first.
+file(GLOB MMB_CLANG_RT_DIRS /usr/lib/llvm-*/lib/clang/*/lib/linux)
+if(MMB_CLANG_RT_DIRS)
+  list(SORT MMB_CLANG_RT_DIRS COMPARE NATURAL ORDER DESCENDING)
+endif()
+mmb_optional(SCUDO libclang-rt-14-dev libclang_rt.scudo_standalone-${CMAKE_SYSTEM_PROCESSOR}.so
+             PATHS ${MMB_CLANG_RT_DIRS})
+# oneTBB's scalable allocator: the proxy that replaces malloc (it loads
+# libtbbmalloc.so.2 itself); the runtime package has no unversioned name.
+mmb_optional(TBBMALLOC libtbbmalloc2 libtbbmalloc_proxy.so.2 tbbmalloc_proxy)
 # Linked in-process.
 mmb_optional(BOEHM libgc-dev gc)
 if(MMB_HAVE_BOEHM)

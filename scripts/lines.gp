@@ -9,6 +9,9 @@
 #   style     'linespoints' or 'steps';  errors  1 to draw the intervals
 #   xticsdef  explicit x tics in gnuplot syntax, or '' for automatic ones
 #   refline   y of a dashed reference line (NaN: none)
+#   marks     (optional) vertical marks "x:label x:label" (the machine's
+#             socket, core and CPU boundaries on a thread axis)
+#   ideal     (optional) 1: a dotted y = x diagonal (ideal speedup)
 load scripts.'/common.gp'
 
 dash(i) = int(word(dashes, i))
@@ -28,7 +31,20 @@ if (refline == refline) {
   set arrow 1 from graph 0, first refline to graph 1, first refline nohead dt 2 lc rgb '#555555'
 }
 
+if (exists("marks") && strlen(marks) > 0) {
+  do for [i=1:words(marks)] {
+    mw = word(marks, i)
+    mp = strstrt(mw, ':')
+    mx = real(mw[1:mp - 1])
+    set arrow from first mx, graph 0 to first mx, graph 1 nohead dt 3 lc rgb '#888888'
+    set label mw[mp + 1:] at first mx, graph 1 offset 0.3, -0.8 left font ',9' tc rgb '#666666'
+  }
+}
+
 cmd = 'plot '
+if (exists("ideal") && ideal) {
+  cmd = cmd . "x with lines dt 3 lw 1 lc rgb '#888888' title 'ideal', "
+}
 do for [i=1:n] {
   if (style eq 'steps') {
     cmd = cmd . sprintf("data index %d using 1:2 with steps lw 2 dt %d lc rgb '%s' title '%s', ", \

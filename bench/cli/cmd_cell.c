@@ -2,7 +2,7 @@
  * the runner in a fresh child; the record goes to --fd (cell.c). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,63 +11,72 @@
 #include "cell.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 
 /* ---------------------------------------------------------------------------
  * `mmbench cell` — internal: the runner's child
  * ------------------------------------------------------------------------- */
+typedef struct cell_args {
+  const char *workload, *params, *allocator, *counters, *cpus;
+  int threads, fd, notify, verify, worker_thread;
+  unsigned long long seed;
+} cell_args;
+
+/* --seed: any 64-bit seed the runner derived. */
+static int set_seed(void *args, const char *arg, char *err, size_t errlen) {
+  char *end;
+  errno = 0;
+  ((cell_args *)args)->seed = strtoull(arg, &end, 10);
+  if (end != arg && !*end && !errno) return 0;
+  snprintf(err, errlen, "--seed needs a number in 0..%llu, not '%s'", ULLONG_MAX, arg);
+  return -1;
+}
+
+/* No letters: the runner passes long options, and the letters belong to run. */
+static const mmb_option rows[] = {
+    {"workload", 0, MMB_OPT_STRING, MMB_OPT_PTR(cell_args, workload), .value = "WORKLOAD",
+     .help = "the workload"},
+    {"params", 0, MMB_OPT_STRING, MMB_OPT_PTR(cell_args, params), .value = "K=V;K=V",
+     .help = "its parameters"},
+    {"allocator", 0, MMB_OPT_STRING, MMB_OPT_PTR(cell_args, allocator), .value = "ALLOCATOR",
+     .help = "the allocator"},
+    {"threads", 0, MMB_OPT_INT, MMB_OPT_VAR(cell_args, threads), INT_MIN, INT_MAX, .value = "N",
+     .help = "threads (default 1)"},
+    {"seed", 0, MMB_OPT_STRING, .value = "N", .help = "workload seed (default 1)",
+     .apply = set_seed},
+    {"fd", 0, MMB_OPT_INT, MMB_OPT_VAR(cell_args, fd), INT_MIN, INT_MAX, .value = "FD",
+     .help = "where the record goes (default 1)"},
+    {"counters", 0, MMB_OPT_STRING, MMB_OPT_PTR(cell_args, counters), .value = "SPEC",
+     .help = "counters, as the runner encodes them (default off)"},
+    {"notify", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, notify),
+     .help = "write start and end of the timed region to FD"},
+    {"cpus", 0, MMB_OPT_STRING, MMB_OPT_PTR(cell_args, cpus), .value = "LIST",
+     .help = "worker i runs on the i-th CPU of the comma list"},
+    {"verify", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, verify),
+     .help = "the verification repetition (full pattern fill and check of every block)"},
+    {"worker-thread", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, worker_thread),
+     .help = "a 1-thread cell works on a thread beside the main one (default: on the main "
+             "thread, no other thread alive)"},
+    {NULL}};
+const mmb_optspec mmb_cell_options = {
+    .command = "cell",
+    .usage = "--workload W --allocator A [--params k=v;k=v] [--threads N] [--seed N] [--fd FD] "
+             "[--verify] [--cpus LIST] [--worker-thread]",
+    .about = "Internal: runs one repetition of one cell and writes its record to FD.\n",
+    .rows = rows,
+    .hidden = 1,
+};
+
 int mmb_cmd_cell(int argc, char **argv) {
-  static const struct option opts[] = {{"workload", required_argument, 0, 'w'},
-                                       {"params", required_argument, 0, 'p'},
-                                       {"allocator", required_argument, 0, 'a'},
-                                       {"threads", required_argument, 0, 't'},
-                                       {"seed", required_argument, 0, 's'},
-                                       {"fd", required_argument, 0, 'f'},
-                                       {"counters", required_argument, 0, 'c'},
-                                       {"notify", no_argument, 0, 'n'},
-                                       {"verify", no_argument, 0, 'v'},
-                                       {"worker-thread", no_argument, 0, 'W'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  const char *wname = NULL, *params = "", *aname = NULL, *counters = "off";
-  long long threads = 1, fd = 1;
-  unsigned long long seed = 1;
-  int want_notify = 0, verify = 0, worker_thread = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "w:p:a:t:s:f:c:nvh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'w': wname = optarg; break;
-    case 'p': params = optarg; break;
-    case 'a': aname = optarg; break;
-    case 't':
-      if (mmb_parse_int(optarg, &threads))
-        return mmb_usage_error("cell", "--threads needs a number");
-      break;
-    case 's': {
-      char *end;
-      errno = 0;
-      seed = strtoull(optarg, &end, 10);
-      if (*end || errno) return mmb_usage_error("cell", "--seed needs a number");
-      break;
-    }
-    case 'f':
-      if (mmb_parse_int(optarg, &fd)) return mmb_usage_error("cell", "--fd needs a number");
-      break;
-    case 'c': counters = optarg; break;
-    case 'n': want_notify = 1; break;
-    case 'v': verify = 1; break;
-    case 'W': worker_thread = 1; break;
-    case 'h':
-      printf(
-          "usage: mmbench cell -w WORKLOAD -a ALLOCATOR [-p k=v;k=v] [-t N] [--seed N] [--fd FD] "
-          "[--verify] [--worker-thread]\n"
-          "Internal: runs one repetition of one cell and writes its record to FD.\n"
-          "--verify: the verification repetition (full pattern fill and check of every block).\n"
-          "--worker-thread: a 1-thread cell works on a thread beside the main one (default: on\n"
-          "the main thread, no other thread alive).\n");
-      return 0;
-    default: return mmb_usage_error("cell", NULL);
-    }
-  }
+  cell_args a = {.params = "", .counters = "off", .threads = 1, .fd = 1, .seed = 1};
+  int next;
+  int rc = mmb_opts_parse(&mmb_cell_options, &a, argc, argv, &next, NULL);
+  if (rc >= 0) return rc;
+  const char *wname = a.workload, *params = a.params, *aname = a.allocator, *counters = a.counters;
+  long long threads = a.threads, fd = a.fd;
+  unsigned long long seed = a.seed;
+  int want_notify = a.notify, verify = a.verify;
+  const char *cpus = a.cpus;
   mmb_cell_spec spec;
   memset(&spec, 0, sizeof spec);
   char err[512];
@@ -87,7 +96,8 @@ int mmb_cmd_cell(int argc, char **argv) {
   spec.seed = (uint64_t)seed;
   spec.notify_fd = want_notify ? (int)fd : -1;
   spec.verify = verify;
-  spec.worker_thread = worker_thread;
+  spec.cpus = cpus;
+  spec.worker_thread = a.worker_thread;
 
   mmb_record rec;
   mmb_cell_execute(&spec, &rec);

@@ -8,7 +8,6 @@
  * (meta.json) differ. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 #include "files.h"
 #include "metrics.h"
 #include "report.h"
@@ -62,7 +62,7 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   int cs = mmb_table_col(t, "status"), cn = mmb_table_col(t, MMB_METRIC_TIME),
       crss = mmb_table_col(t, MMB_METRIC_PEAK_RSS);
   memset(s, 0, sizeof *s);
-  snprintf(s->status, sizeof s->status, "%s", c->status);
+  snprintf(s->status, sizeof s->status, "%s", mmb_status_name(c->status));
   s->reason = c->reason;
   s->nrows = (int)c->nrows;
   s->t = mmb_xcalloc(c->nrows + 1, sizeof *s->t, "the comparison");
@@ -514,51 +514,39 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
 /* ------------------------------------------------------------------------
  * The command
  * ---------------------------------------------------------------------- */
-static void usage(FILE *out) {
-  fputs("usage: mmbench compare [-o OUTDIR] A B\n\n"
-        "Compares two results folders cell by cell (a cell = workload, parameters,\n"
-        "allocator, threads): for every cell both have, the ratio B/A of the medians of\n"
-        "ns/op and of peak RSS, a 95 % bootstrap interval of the ratio, and whether the\n"
-        "change is significant (Mann-Whitney U p, Benjamini-Hochberg-adjusted over all\n"
-        "cells compared, < 0.05: false discovery rate 5 %). Prints a table sorted by\n"
-        "change and writes to OUTDIR (default B/compare-vs-<name of A>):\n"
-        "  compare.html (overview first: B/A of every cell, sorted, significant ones\n"
-        "  coloured; then the figures and the full table), compare.txt, compare.csv,\n"
-        "  compare-time.svg/.png, compare-rss.svg/.png\n\n"
-        "options:\n"
-        "  -o, --out OUTDIR   where to write the outputs\n"
-        "  -h, --help         this help\n",
-        out);
-}
+typedef struct compare_args {
+  const char *out;
+} compare_args;
+
+static const mmb_option rows[] = {{"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(compare_args, out),
+                                   .value = "OUTDIR", .help = "where to write the outputs"},
+                                  {NULL}};
+const mmb_optspec mmb_compare_options = {
+    .command = "compare",
+    .usage = "[-o OUTDIR] A B",
+    .about = "\nCompares two results folders cell by cell (a cell = workload, parameters,\n"
+             "allocator, threads): for every cell both have, the ratio B/A of the medians of\n"
+             "ns/op and of peak RSS, a 95 % bootstrap interval of the ratio, and whether the\n"
+             "change is significant (Mann-Whitney U p, Benjamini-Hochberg-adjusted over all\n"
+             "cells compared, < 0.05: false discovery rate 5 %). Prints a table sorted by\n"
+             "change and writes to OUTDIR (default B/compare-vs-<name of A>):\n"
+             "  compare.html (overview first: B/A of every cell, sorted, significant ones\n"
+             "  coloured; then the figures and the full table), compare.txt, compare.csv,\n"
+             "  compare-time.svg/.png, compare-rss.svg/.png\n",
+    .rows = rows,
+    .stop_at_argument = 1,
+};
 
 int mmb_cmd_compare(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"out", required_argument, NULL, 'o'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0},
-  };
-  const char *outdir = NULL;
-  int c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'o': outdir = optarg; break;
-    case 'h': usage(stdout); return 0;
-    case ':': return mmb_usage_error("compare", "-o needs a folder: mmbench compare -o OUTDIR A B");
-    default: {
-      char msg[160];
-      if (optopt == 'o')
-        return mmb_usage_error("compare", "-o needs a folder: mmbench compare -o OUTDIR A B");
-      snprintf(msg, sizeof msg, "unknown option '%s' (valid: -o/--out, --help)", argv[optind - 1]);
-      return mmb_usage_error("compare", msg);
-    }
-    }
-  }
+  compare_args o = {0};
+  int next;
+  int prc = mmb_opts_parse(&mmb_compare_options, &o, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  const char *outdir = o.out;
   /* Options may also follow the folders. */
   const char *dirs[2];
   int nd = 0;
-  for (int i = optind; i < argc; i++) {
+  for (int i = next; i < argc; i++) {
     if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) && i + 1 < argc) {
       outdir = argv[++i];
       continue;

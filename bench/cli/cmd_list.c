@@ -1,12 +1,12 @@
 /* mmbench list — workloads with their parameters, allocators with their
  * availability, presets. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli_util.h"
 #include "commands.h"
 #include "counters.h"
+#include "options.h"
 #include "presets.h"
 #include "program.h"
 #include "workload.h"
@@ -83,19 +83,19 @@ static void list_presets(void) {
     printf("  %-8s %s\n", p->name, p->description);
 }
 
+static const mmb_option rows[] = {{NULL}};
+const mmb_optspec mmb_list_options = {
+    .command = "list",
+    .usage = "[workloads|allocators|presets|programs|events|WORKLOAD...]",
+    .about = "Lists what can be run. With a workload name: its parameters in full.\n",
+    .rows = rows,
+};
+
 int mmb_cmd_list(int argc, char **argv) {
-  static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'h') {
-      printf("usage: mmbench list [workloads|allocators|presets|programs|events|WORKLOAD...]\n"
-             "Lists what can be run. With a workload name: its parameters in full.\n");
-      return 0;
-    }
-    return mmb_usage_error("list", NULL);
-  }
-  if (optind == argc) {
+  int next;
+  int rc = mmb_opts_parse(&mmb_list_options, NULL, argc, argv, &next, NULL);
+  if (rc >= 0) return rc;
+  if (next == argc) {
     list_workloads(1);
     printf("\n");
     list_allocators();
@@ -103,7 +103,7 @@ int mmb_cmd_list(int argc, char **argv) {
     list_presets();
     return 0;
   }
-  for (int i = optind; i < argc; i++) {
+  for (int i = next; i < argc; i++) {
     const char *what = argv[i];
     if (strcmp(what, "workloads") == 0)
       list_workloads(1);

@@ -1,7 +1,6 @@
 /* mmbench merge — the shard folders of a sharded run (DIR/shards/<K>-<host>/)
  * into DIR/runs.csv, summary.csv, meta.json, timeline.csv and the report.
  * Safe to run at any time: it merges what is there and says what is not. */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,55 +9,48 @@
 #include "commands.h"
 #include "merge.h"
 #include "merge_hosts.h"
+#include "options.h"
 
-static void usage(void) {
-  printf("usage: mmbench merge [--pool] [--no-report] [-q] DIR\n"
-         "Merges the shards of DIR (written by run --shard K/N or run --slurm) into DIR:\n"
-         "runs.csv with every (cell, repetition) once and host, host_kind columns;\n"
-         "summary.csv with one row per cell and machine; meta.json listing every shard\n"
-         "and kind of machine; timeline.csv; plots/ and report.html.\n\n"
-         "      --pool       pool repetitions of a cell measured on different hosts when\n"
-         "                   their facts match (CPU, cores, kernel, glibc, allocator\n"
-         "                   versions); without it the summary is per host\n"
-         "      --no-report  only the result files, no figures\n"
-         "  -q, --quiet      no report text\n"
-         "  -h, --help       this text\n"
-         "Refuses (exit 2, nothing written) shards of another plan, a damaged shard row\n"
-         "and a repetition found in two folders.\n");
-}
+typedef struct merge_args {
+  int pool, no_report, quiet;
+} merge_args;
+
+static const mmb_option rows[] = {
+    {"pool", 0, MMB_OPT_FLAG, MMB_OPT_VAR(merge_args, pool),
+     .help = "pool repetitions of a cell measured on different hosts when\n"
+             "their facts match (CPU, cores, kernel, glibc, allocator\n"
+             "versions); without it the summary is per host"},
+    {"no-report", 0, MMB_OPT_FLAG, MMB_OPT_VAR(merge_args, no_report),
+     .help = "only the result files, no figures"},
+    {"quiet", 'q', MMB_OPT_FLAG, MMB_OPT_VAR(merge_args, quiet), .help = "no report text"},
+    {NULL}};
+const mmb_optspec mmb_merge_options = {
+    .command = "merge",
+    .usage = "[--pool] [--no-report] [-q] DIR",
+    .about = "Merges the shards of DIR (written by run --shard K/N or run --slurm) into DIR:\n"
+             "runs.csv with every (cell, repetition) once and host, host_kind columns;\n"
+             "summary.csv with one row per cell and machine; meta.json listing every shard\n"
+             "and kind of machine; timeline.csv; plots/ and report.html.\n",
+    .after = "Refuses (exit 2, nothing written) shards of another plan, a damaged shard row\n"
+             "and a repetition found in two folders.\n",
+    .rows = rows,
+    .stop_at_argument = 1,
+};
 
 int mmb_cmd_merge(int argc, char **argv) {
-  static const struct option opts[] = {{"pool", no_argument, 0, 'p'},
-                                       {"no-report", no_argument, 0, 'n'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  mmb_merge_opts o = {.write = 1, .report = 1};
-  int c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'p': o.pool = 1; break;
-    case 'n': o.report = 0; break;
-    case 'q': o.quiet = 1; break;
-    case 'h': usage(); return 0;
-    default: {
-      char msg[200];
-      snprintf(msg, sizeof msg, "unknown option '%s' (valid: --pool, --no-report, --quiet, --help)",
-               argv[optind - 1]);
-      return mmb_usage_error("merge", msg);
-    }
-    }
-  }
-  if (optind != argc - 1)
-    return mmb_usage_error("merge", optind >= argc
+  merge_args a = {0};
+  int next;
+  int rc = mmb_opts_parse(&mmb_merge_options, &a, argc, argv, &next, NULL);
+  if (rc >= 0) return rc;
+  mmb_merge_opts o = {.write = 1, .report = !a.no_report, .pool = a.pool, .quiet = a.quiet};
+  if (next != argc - 1)
+    return mmb_usage_error("merge", next >= argc
                                         ? "needs the sharded run's folder: mmbench merge DIR"
                                         : "takes one folder: mmbench merge DIR");
-  const char *dir = argv[optind];
+  const char *dir = argv[next];
   char err[2048] = "";
   mmb_merge_result res;
-  int rc = mmb_merge(dir, &o, &res, err, sizeof err);
+  rc = mmb_merge(dir, &o, &res, err, sizeof err);
   if (rc != 0) {
     fprintf(stderr, "mmbench merge: %s\n", err);
     return rc;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli_util.h"
+#include "status.h"
 #include "commands.h"
 #include "conformance.h"
 #include "record.h"
@@ -27,7 +28,7 @@ static void check_preload(const mmb_allocator *a, mmb_record *rec) {
     /* not loaded by LD_PRELOAD: find out why with a real dlopen */
     h = dlopen(a->library, RTLD_NOW | RTLD_LOCAL);
     const char *why = h ? "it loads, but LD_PRELOAD did not inject it" : dlerror();
-    mmb_record_fail(rec, "invalid", "%s could not be preloaded: %s", a->library,
+    mmb_record_fail(rec, MMB_ST_INVALID, "%s could not be preloaded: %s", a->library,
                     why ? why : "unknown");
     return;
   }
@@ -35,8 +36,8 @@ static void check_preload(const mmb_allocator *a, mmb_record *rec) {
   Dl_info info;
   void *sym = dlsym(RTLD_DEFAULT, "malloc");
   if (!sym || !dladdr(sym, &info) || !info.dli_fname || !same_file(info.dli_fname, a->library)) {
-    mmb_record_fail(rec, "invalid", "%s does not define malloc (malloc resolves to %s)", a->library,
-                    sym && info.dli_fname ? info.dli_fname : "nothing");
+    mmb_record_fail(rec, MMB_ST_INVALID, "%s does not define malloc (malloc resolves to %s)",
+                    a->library, sym && info.dli_fname ? info.dli_fname : "nothing");
     return;
   }
   mmb_record_set(rec, "library", info.dli_fname);
@@ -59,7 +60,7 @@ static void conformance(const mmb_allocator *a, FILE *out, mmb_record *rec) {
     broken |= checks[i].caps;
   }
   if (core) {
-    mmb_record_fail(rec, "nonconforming", "fails %s: %s (%d of %d checks failed)", core->name,
+    mmb_record_fail(rec, MMB_ST_NONCONFORMING, "fails %s: %s (%d of %d checks failed)", core->name,
                     core->detail, failed, n);
   } else if (cap) {
     /* usable, but not for workloads that need the broken capability */
@@ -86,21 +87,21 @@ int mmb_cmd_probe(int argc, char **argv) {
   FILE *out = fcntl(3, F_GETFD) != -1 ? fdopen(3, "w") : stdout;
   if (!out) out = stdout;
   mmb_record rec;
-  mmb_record_init(&rec, "ok");
-  if (a->unavailable) mmb_record_fail(&rec, "skipped", "%s", a->unavailable);
-  if (strcmp(rec.status, "ok") == 0 && (spec.base || a->kind == MMB_KIND_PRELOAD))
+  mmb_record_init(&rec, MMB_ST_OK);
+  if (a->unavailable) mmb_record_fail(&rec, MMB_ST_SKIPPED, "%s", a->unavailable);
+  if (rec.status == MMB_ST_OK && (spec.base || a->kind == MMB_KIND_PRELOAD))
     check_preload(spec.base ? spec.base : a, &rec);
-  if (strcmp(rec.status, "ok") == 0) {
+  if (rec.status == MMB_ST_OK) {
     int rc = a->init ? a->init() : 0;
     if (rc != 0) {
-      mmb_record_fail(&rec, "invalid", "%s failed to initialise (%s)", a->name, strerror(-rc));
+      mmb_record_fail(&rec, MMB_ST_INVALID, "%s failed to initialise (%s)", a->name, strerror(-rc));
     } else {
       if (a->thread_attach) a->thread_attach();
       void *p = a->malloc ? a->malloc(100) : NULL;
       if (a->malloc && !p)
-        mmb_record_fail(&rec, "invalid", "%s: malloc(100) returned NULL", a->name);
+        mmb_record_fail(&rec, MMB_ST_INVALID, "%s: malloc(100) returned NULL", a->name);
       if (p) a->free(p, 100);
-      if (check && strcmp(rec.status, "ok") == 0) conformance(a, out, &rec);
+      if (check && rec.status == MMB_ST_OK) conformance(a, out, &rec);
       const char *v = a->version ? a->version() : NULL;
       mmb_record_set(&rec, "version", v ? v : "");
       if (a->thread_detach) a->thread_detach();

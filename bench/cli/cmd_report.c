@@ -2,62 +2,51 @@
  * in DIR/plots/), DIR/report.html and a one-screen summary on stdout for one
  * results folder (--text: the full table instead). Without gnuplot the data files and the page are
  * still written and the exit status is 0: results are never lost for a plot. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 #include "report.h"
 
-static void usage(FILE *out) {
-  fputs("usage: mmbench report [--quiet | --text] DIR\n\n"
-        "Plots and report page for a results folder written by mmbench run:\n"
-        "  DIR/plots/*.svg, *.png   figures (gnuplot scripts in scripts/*.gp)\n"
-        "  DIR/plots/data/          the numbers behind every figure\n"
-        "  DIR/report.html          overview (heat maps, best allocator per family,\n"
-        "                           warnings), figures by family, full table, environment\n"
-        "and a one-screen summary on stdout.\n\n"
-        "options:\n"
-        "  -q, --quiet   no summary on stdout\n"
-        "  -t, --text    print the full table of every cell instead of the summary\n"
-        "  -h, --help    this help\n\n"
-        "environment: MMB_SCRIPTS_DIR overrides where the .gp scripts are.\n"
-        "Without gnuplot (Debian package gnuplot-nox) the data files and report.html are\n"
-        "still written.\n",
-        out);
-}
+typedef struct report_args {
+  int quiet, text;
+} report_args;
+
+static const mmb_option rows[] = {
+    {"quiet", 'q', MMB_OPT_FLAG, MMB_OPT_VAR(report_args, quiet), .help = "no summary on stdout"},
+    {"text", 0, MMB_OPT_FLAG, MMB_OPT_VAR(report_args, text),
+     .help = "print the full table of every cell instead of the summary"},
+    {NULL}};
+const mmb_optspec mmb_report_options = {
+    .command = "report",
+    .usage = "[--quiet | --text] DIR",
+    .about = "\nPlots and report page for a results folder written by mmbench run:\n"
+             "  DIR/plots/*.svg, *.png   figures (gnuplot scripts in scripts/*.gp)\n"
+             "  DIR/plots/data/          the numbers behind every figure\n"
+             "  DIR/report.html          overview (heat maps, best allocator per family,\n"
+             "                           warnings), figures by family, full table, environment\n"
+             "and a one-screen summary on stdout.\n",
+    .after = "environment: MMB_SCRIPTS_DIR overrides where the .gp scripts are.\n"
+             "Without gnuplot (Debian package gnuplot-nox) the data files and report.html are\n"
+             "still written.\n",
+    .rows = rows,
+    .stop_at_argument = 1,
+};
 
 int mmb_cmd_report(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"quiet", no_argument, NULL, 'q'},
-      {"text", no_argument, NULL, 't'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0},
-  };
-  int quiet = 0, text = 0, c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+qth", opts, NULL)) != -1) {
-    switch (c) {
-    case 'q': quiet = 1; break;
-    case 't': text = 1; break;
-    case 'h': usage(stdout); return 0;
-    default: {
-      char msg[160];
-      snprintf(msg, sizeof msg, "unknown option '%s' (valid: --quiet, --text, --help)",
-               argv[optind - 1]);
-      return mmb_usage_error("report", msg);
-    }
-    }
-  }
+  report_args a = {0};
+  int next;
+  int rc = mmb_opts_parse(&mmb_report_options, &a, argc, argv, &next, NULL);
+  if (rc >= 0) return rc;
+  int quiet = a.quiet, text = a.text;
   if (quiet && text)
     return mmb_usage_error("report", "--quiet and --text contradict each other: give one");
-  if (optind != argc - 1)
-    return mmb_usage_error("report", optind >= argc
-                                         ? "needs the results folder: mmbench report DIR"
-                                         : "takes one results folder: mmbench report DIR");
-  const char *dir = argv[optind];
+  if (next != argc - 1)
+    return mmb_usage_error("report", next >= argc ? "needs the results folder: mmbench report DIR"
+                                                  : "takes one results folder: mmbench report DIR");
+  const char *dir = argv[next];
 
   char err[1024];
   mmb_rmodel m;
@@ -93,7 +82,7 @@ int mmb_cmd_report(int argc, char **argv) {
     fprintf(stderr, "mmbench report: no plots: %s; data files and report.html written\n", gp.why);
   printf("report: %s/report.html (%zu of %zu figures drawn in %s/plots)\n", m.dir, drawn, figs.n,
          m.dir);
-  int rc = figs.failed ? 1 : 0;
+  rc = figs.failed ? 1 : 0;
   mmb_rep_figs_free(&figs);
   mmb_rep_free(&m);
   return rc;

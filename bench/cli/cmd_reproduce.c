@@ -4,14 +4,14 @@
  * OUT/<recipe>/bN) while a check straddles its threshold and the budget
  * lasts; the figures of the last batch through `mmbench report`; then
  * OUT/verdicts.csv and OUT/reproduce.html (reproduce_out.c).
- * Exit status: 0 every recipe ran and none failed (INCONCLUSIVE is not a
- * failure), 1 a claim FAILed or a matrix could not be run, 2 bad input
- * (an option, a recipe file, an unknown name), 130 interrupted. */
+ * Exit status: 0 every check got a verdict and none failed, 1 a claim
+ * FAILed, 3 no FAIL but some check got no verdict (INCONCLUSIVE, or a
+ * matrix could not run), 2 bad input (an option, a recipe file, an unknown
+ * name), 130 interrupted. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -28,44 +28,14 @@
 #include "commands.h"
 #include "mmb_config.h"
 #include "files.h"
+#include "options.h"
 #include "recipe.h"
 #include "reproduce.h"
 #include "results.h"
 
 #define MAX_RECIPES 256
+#define EXIT_UNDECIDED 3 /* no FAIL, but some check got no verdict */
 
-static void usage(FILE *out) {
-  fputs("usage: mmbench reproduce [OPTIONS] [NAME...]\n\n"
-        "Runs the recipes (published claims, scripts/recipes/*.recipe). For each: a\n"
-        "calibration (two batches of rounds; a round is every cell of its matrix once,\n"
-        "interleaved), then more batches while a check's interval straddles its\n"
-        "threshold, within the recipe's budget; figures through mmbench report; then\n"
-        "claim, published result, measured figure and verdict per check:\n"
-        "  PASS          the whole 95 % interval (block bootstrap over rounds, widened by\n"
-        "                the drift between batches) meets the expectation\n"
-        "  FAIL          none of it does\n"
-        "  INCONCLUSIVE  the budget was spent with the interval across the threshold, the\n"
-        "                effect is below what this machine resolves, a precondition or\n"
-        "                control does not hold here, or a cell failed\n\n"
-        "options:\n"
-        "  NAME...            recipes to run (default: all)\n"
-        "      --recipes DIR  recipe folder (default: $MMB_RECIPES_DIR, else scripts/recipes)\n"
-        "  -o, --out DIR      output folder (default: results/reproduce-<UTC stamp>-<host>)\n"
-        "      --scale F      multiply each recipe's work by F (e.g. 0.1 for a quick look)\n"
-        "      --reps N       at most N rounds per recipe (smoke tests; fewer verdicts)\n"
-        "      --no-report    skip the figures (mmbench report)\n"
-        "  -l, --list         list the recipes and stop\n"
-        "  -h, --help         this text\n\n"
-        "OUT holds <recipe>/bN/ (batch N; <recipe>/bN/runK/ for recipes with several\n"
-        "run: lines), <recipe>.log, verdicts.csv and reproduce.html.\n"
-        "Exit status: 0 all ran and none failed, 1 a claim failed or a matrix could not\n"
-        "run, 2 bad input, 130 interrupted.\n",
-        out);
-}
-
-/* ---------------------------------------------------------------------------
- * Files and folders
- * ------------------------------------------------------------------------- */
 static int is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -217,7 +187,7 @@ static int run_batch(mmb_outcome *oc, const char *out_abs, double scale, int b, 
 
 /* Load every batch so far and decide each check; checks already decided
  * as below the machine's resolution keep that verdict. */
-static int evaluate(mmb_outcome *oc, const char *out_abs, int max_rounds) {
+static int evaluate(mmb_outcome *oc, const char *out_abs, int max_rounds, int looks) {
   mmb_recipe_results rs;
   char dir[PATH_MAX * 2], err[1024];
   snprintf(dir, sizeof dir, "%s/%s", out_abs, oc->r->name);
@@ -228,7 +198,7 @@ static int evaluate(mmb_outcome *oc, const char *out_abs, int max_rounds) {
   int fail = 0, pass = 0;
   for (int k = 0; k < oc->r->nchecks; k++) {
     if (oc->res[k].kind == MMB_WHY_RESOLUTION) continue;
-    mmb_recipe_eval_check(oc->r, k, &rs, max_rounds, &oc->res[k]);
+    mmb_recipe_eval_check(oc->r, k, &rs, max_rounds, looks, &oc->res[k]);
   }
   for (int k = 0; k < oc->r->nchecks; k++) {
     fail += oc->res[k].verdict == MMB_FAIL;
@@ -269,6 +239,8 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
   int cal = r->budget.calibration < budget ? r->budget.calibration : budget;
   if (cal < 2 && budget >= 2) cal = 2;
   oc->budget = budget;
+  /* the looks at the data, fixed by the budget before any round runs */
+  int looks = mmb_recipe_looks(cal, budget);
   char why[512];
   if (!mmb_recipe_requires_met(r, host, why, sizeof why)) {
     snprintf(oc->why, sizeof oc->why, "precondition: %s", why);
@@ -283,7 +255,7 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
     done += sizes[i];
   }
   double t_cal = mmb_mono_s() - t0;
-  if (!rc) rc = evaluate(oc, out_abs, budget);
+  if (!rc) rc = evaluate(oc, out_abs, budget, looks);
   if (!rc)
     printf("  calibration: %d round%s in %d batch%s, %.0f s; %d check%s still straddle%s\n", done,
            done == 1 ? "" : "s", b, b == 1 ? "" : "es", t_cal, straddling(oc),
@@ -297,7 +269,7 @@ static void run_recipe(mmb_outcome *oc, const char *out_abs, double scale, int r
     if (k < 1) break;
     rc = run_batch(oc, out_abs, scale, ++b, k);
     done += k;
-    if (!rc) rc = evaluate(oc, out_abs, 0);
+    if (!rc) rc = evaluate(oc, out_abs, 0, looks);
     if (!rc)
       printf("  batch %d: %d rounds (%d in all, %.0f s); %d check%s still straddle%s\n", b, k, done,
              mmb_mono_s() - t0, straddling(oc), straddling(oc) == 1 ? "" : "s",
@@ -348,6 +320,8 @@ static void print_outcome(const mmb_outcome *oc) {
     printf("  %-12s %s\n               measured %s", mmb_verdict_name(res->verdict), exp,
            res->measured);
     if (res->why[0] && strcmp(res->why, oc->why) != 0) printf("; %s", res->why);
+    if (res->verdict != MMB_PASS)
+      printf("\n               condition: %s", res->condition[0] ? res->condition : "not measured");
     printf("\n");
   }
   printf("  => %s", mmb_verdict_name(oc->verdict));
@@ -381,63 +355,56 @@ static const char *stem_of(const char *path, char *buf, size_t len) {
   return buf;
 }
 
-int mmb_cmd_reproduce(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"recipes", required_argument, NULL, 'R'}, {"out", required_argument, NULL, 'o'},
-      {"scale", required_argument, NULL, 'S'},   {"reps", required_argument, NULL, 'r'},
-      {"no-report", no_argument, NULL, 'N'},     {"list", no_argument, NULL, 'l'},
-      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-  const char *recipes_dir = NULL, *out = NULL;
-  double scale = 1;
-  int reps = 0, list = 0, figures = 1, c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":o:lh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'R': recipes_dir = optarg; break;
-    case 'o': out = optarg; break;
-    case 'S': {
-      char *end;
-      scale = strtod(optarg, &end);
-      if (*end || end == optarg || !(scale > 0 && scale <= 100))
-        return mmb_usage_error("reproduce", "--scale needs a number in (0, 100], e.g. 0.1");
-      break;
-    }
-    case 'r': {
-      char *end;
-      long v = strtol(optarg, &end, 10);
-      if (*end || end == optarg || v < 1 || v > 1000)
-        return mmb_usage_error("reproduce", "--reps needs a whole number in 1..1000, e.g. 3");
-      reps = (int)v;
-      break;
-    }
-    case 'N': figures = 0; break;
-    case 'l': list = 1; break;
-    case 'h': usage(stdout); return 0;
-    case ':': {
-      char msg[160];
-      snprintf(msg, sizeof msg, "option %s needs a value", argv[optind - 1]);
-      return mmb_usage_error("reproduce", msg);
-    }
-    default: {
-      char msg[200];
-      snprintf(msg, sizeof msg,
-               "unknown option '%s' (valid: --recipes, --out, --scale, --reps, "
-               "--no-report, --list, --help)",
-               argv[optind - 1]);
-      return mmb_usage_error("reproduce", msg);
-    }
-    }
-  }
+typedef struct reproduce_args {
+  const char *recipes, *out;
+  double scale;
+  int reps, no_report, list;
+} reproduce_args;
 
-  /* every recipe of the folder is read, so a broken one is found at once */
-  char rdir[PATH_MAX];
-  if (recipes_dir)
-    snprintf(rdir, sizeof rdir, "%s", recipes_dir);
-  else
-    find_recipes_dir(rdir, sizeof rdir);
+static const mmb_option rows[] = {
+    {"recipes", 0, MMB_OPT_STRING, MMB_OPT_PTR(reproduce_args, recipes), .value = "DIR",
+     .help = "recipe folder (default: $MMB_RECIPES_DIR, else scripts/recipes)"},
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(reproduce_args, out), .value = "DIR",
+     .help = "output folder (default: results/reproduce-<UTC stamp>-<host>)"},
+    {"scale", 0, MMB_OPT_DOUBLE, MMB_OPT_VAR(reproduce_args, scale), 0, 100, .value = "F",
+     .help = "multiply each recipe's work by F (e.g. 0.1 for a quick look)"},
+    {"reps", 0, MMB_OPT_INT, MMB_OPT_VAR(reproduce_args, reps), 1, 1000, .value = "N",
+     .help = "at most N rounds per recipe (smoke tests; fewer verdicts)"},
+    {"no-report", 0, MMB_OPT_FLAG, MMB_OPT_VAR(reproduce_args, no_report),
+     .help = "skip the figures (mmbench report)"},
+    {"list", 'l', MMB_OPT_FLAG, MMB_OPT_VAR(reproduce_args, list),
+     .help = "list the recipes and stop"},
+    {NULL}};
+const mmb_optspec mmb_reproduce_options = {
+    .command = "reproduce",
+    .usage = "[OPTIONS] [NAME...]",
+    .about = "\nRuns the recipes (published claims, scripts/recipes/*.recipe). For each: a\n"
+             "calibration (two batches of rounds; a round is every cell of its matrix once,\n"
+             "interleaved), then more batches while a check's interval straddles its\n"
+             "threshold, within the recipe's budget; figures through mmbench report; then\n"
+             "claim, published result, measured figure and verdict per check:\n"
+             "  PASS          the whole interval (order statistics of the rounds' median at\n"
+             "                1 - 5 %/looks, widened by the drift between batches) meets it\n"
+             "  FAIL          none of it does\n"
+             "  INCONCLUSIVE  the budget was spent with the interval across the threshold, the\n"
+             "                effect is below what this machine resolves, a precondition or\n"
+             "                control does not hold here, or a cell failed\n\n"
+             "NAME...: recipes to run (default: all)\n",
+    .after = "OUT holds <recipe>/bN/ (batch N; <recipe>/bN/runK/ for recipes with several\n"
+             "run: lines), <recipe>.log, verdicts.csv and reproduce.html.\n"
+             "Exit status: 0 every check decided and none failed, 1 a claim failed, 3 no\n"
+             "failure but some check got no verdict (INCONCLUSIVE or a matrix that could not\n"
+             "run), 2 bad input, 130 interrupted.\n",
+    .rows = rows,
+};
+
+/* Every recipe of the folder, so that a broken one is found at once.
+ * 0, or 2 after a one-line error (all[0..*nall) are loaded either way). */
+static int load_recipes(const char *rdir, mmb_recipe **all, int *nall) {
   char *files[MAX_RECIPES];
-  int nfiles = list_recipe_files(rdir, files, MAX_RECIPES);
+  int nfiles = list_recipe_files(rdir, files, MAX_RECIPES), status = 0;
+  char err[2048];
+  *nall = 0;
   if (nfiles <= 0) {
     fprintf(stderr,
             "mmbench reproduce: %s: %s (point --recipes or MMB_RECIPES_DIR at a folder of "
@@ -445,154 +412,126 @@ int mmb_cmd_reproduce(int argc, char **argv) {
             rdir, nfiles < 0 ? strerror(errno) : "no *.recipe files");
     return MMB_EXIT_USAGE;
   }
-  mmb_recipe *all[MAX_RECIPES];
-  int nall = 0, status = 0;
-  char err[2048];
   for (int i = 0; i < nfiles; i++) {
     if (status == 0) {
-      if (mmb_recipe_load(files[i], &all[nall], err, sizeof err) != 0) {
+      if (mmb_recipe_load(files[i], &all[*nall], err, sizeof err) != 0) {
         fprintf(stderr, "mmbench reproduce: %s\n", err);
         status = MMB_EXIT_USAGE;
       } else {
-        for (int j = 0; j < nall && !status; j++)
-          if (strcmp(all[j]->name, all[nall]->name) == 0) {
+        for (int j = 0; j < *nall && !status; j++)
+          if (strcmp(all[j]->name, all[*nall]->name) == 0) {
             fprintf(stderr,
                     "mmbench reproduce: %s: name '%s' is already used by %s (names are unique)\n",
-                    files[i], all[nall]->name, all[j]->file);
+                    files[i], all[*nall]->name, all[j]->file);
             status = MMB_EXIT_USAGE;
           }
-        nall++;
+        (*nall)++;
       }
     }
     free(files[i]);
   }
-  mmb_recipe *sel[MAX_RECIPES];
-  int nsel = 0;
-  if (status == 0 && optind < argc) {
-    for (int i = optind; i < argc && !status; i++) {
-      int found = -1;
-      char stem[256];
-      for (int j = 0; j < nall; j++)
-        if (strcmp(all[j]->name, argv[i]) == 0 ||
-            strcmp(stem_of(all[j]->file, stem, sizeof stem), argv[i]) == 0)
-          found = j;
-      if (found < 0) {
-        const char *best = NULL;
-        int bestd = 4;
-        for (int j = 0; j < nall; j++) {
-          int d = mmb_edit_distance(argv[i], all[j]->name);
-          if (d < bestd) bestd = d, best = all[j]->name;
-        }
-        char names[1024] = "";
-        for (int j = 0; j < nall; j++) {
-          size_t u = strlen(names);
-          snprintf(names + u, sizeof names - u, "%s%s", j ? ", " : "", all[j]->name);
-        }
-        if (best)
-          fprintf(stderr,
-                  "mmbench reproduce: unknown recipe '%s' (did you mean '%s'? recipes: %s)\n",
-                  argv[i], best, names);
-        else
-          fprintf(stderr, "mmbench reproduce: unknown recipe '%s' (recipes: %s)\n", argv[i], names);
-        status = MMB_EXIT_USAGE;
-        break;
-      }
-      int dup = 0;
-      for (int j = 0; j < nsel; j++) dup |= sel[j] == all[found];
-      if (!dup) sel[nsel++] = all[found];
-    }
-  } else if (status == 0) {
-    for (int j = 0; j < nall; j++) sel[nsel++] = all[j];
+  return status;
+}
+
+/* The recipe called name (or by its file's stem), or -1 after a one-line
+ * error naming the nearest one. */
+static int find_recipe(mmb_recipe *const *all, int nall, const char *name) {
+  char stem[256], names[1024] = "";
+  int found = -1;
+  for (int j = 0; j < nall; j++)
+    if (strcmp(all[j]->name, name) == 0 ||
+        strcmp(stem_of(all[j]->file, stem, sizeof stem), name) == 0)
+      found = j;
+  if (found >= 0) return found;
+  const char *best = NULL;
+  int bestd = 4;
+  for (int j = 0; j < nall; j++) {
+    int d = mmb_edit_distance(name, all[j]->name);
+    if (d < bestd) bestd = d, best = all[j]->name;
+    size_t u = strlen(names);
+    snprintf(names + u, sizeof names - u, "%s%s", j ? ", " : "", all[j]->name);
   }
-  for (int i = 0; i < nsel && !status; i++)
+  if (best)
+    fprintf(stderr, "mmbench reproduce: unknown recipe '%s' (did you mean '%s'? recipes: %s)\n",
+            name, best, names);
+  else
+    fprintf(stderr, "mmbench reproduce: unknown recipe '%s' (recipes: %s)\n", name, names);
+  return -1;
+}
+
+/* The recipes named (each once), or all of them; each validated at scale.
+ * The count, or -1 after a one-line error. */
+static int select_recipes(mmb_recipe *const *all, int nall, char **names, int nnames, double scale,
+                          mmb_recipe **sel) {
+  int nsel = 0;
+  char err[2048];
+  for (int i = 0; i < nnames; i++) {
+    int found = find_recipe(all, nall, names[i]);
+    if (found < 0) return -1;
+    int dup = 0;
+    for (int j = 0; j < nsel; j++) dup |= sel[j] == all[found];
+    if (!dup) sel[nsel++] = all[found];
+  }
+  if (nnames == 0)
+    for (int j = 0; j < nall; j++) sel[nsel++] = all[j];
+  for (int i = 0; i < nsel; i++)
     if (mmb_recipe_validate(sel[i], scale, err, sizeof err) != 0) {
       fprintf(stderr, "mmbench reproduce: %s\n", err);
-      status = MMB_EXIT_USAGE;
+      return -1;
     }
-  if (status) goto done;
+  return nsel;
+}
 
-  if (list) {
-    for (int i = 0; i < nsel; i++) {
-      const mmb_recipe *r = sel[i];
-      printf("%-24s %s\n%-24s source: %s\n%-24s published: %s\n", r->name, r->claim, "", r->source,
-             "", r->published);
-      printf("%-24s budget: rounds=%d seconds=%g calibration=%d\n", "", r->budget.rounds,
-             r->budget.seconds, r->budget.calibration);
-      for (int k = 0; k < r->nrequires; k++) printf("%-24s require: %s\n", "", r->requires[k].text);
-      for (int k = 0; k < r->nruns; k++) printf("%-24s run: %s\n", "", r->runs[k].text);
-      for (int k = 0; k < r->ncontrols; k++) {
-        char exp[700];
-        mmb_recipe_check_text(&r->controls[k], exp, sizeof exp);
-        printf("%-24s control: %s\n", "", exp);
-      }
-      for (int k = 0; k < r->nchecks; k++) {
-        char exp[700];
-        mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
-        printf("%-24s expect: %s\n", "", exp);
-      }
+static void list_recipes(mmb_recipe *const *sel, int nsel, const char *rdir) {
+  char exp[700];
+  for (int i = 0; i < nsel; i++) {
+    const mmb_recipe *r = sel[i];
+    printf("%-24s %s\n%-24s source: %s\n%-24s published: %s\n", r->name, r->claim, "", r->source,
+           "", r->published);
+    printf("%-24s budget: rounds=%d seconds=%g calibration=%d\n", "", r->budget.rounds,
+           r->budget.seconds, r->budget.calibration);
+    for (int k = 0; k < r->nrequires; k++) printf("%-24s require: %s\n", "", r->requires[k].text);
+    for (int k = 0; k < r->nruns; k++) printf("%-24s run: %s\n", "", r->runs[k].text);
+    for (int k = 0; k < r->ncontrols; k++) {
+      mmb_recipe_check_text(&r->controls[k], exp, sizeof exp);
+      printf("%-24s control: %s\n", "", exp);
     }
-    printf("%d recipes in %s\n", nsel, rdir);
-    goto done;
+    for (int k = 0; k < r->nconditions; k++) {
+      mmb_recipe_check_text(&r->conditions[k], exp, sizeof exp);
+      printf("%-24s condition: %s\n", "", exp);
+    }
+    for (int k = 0; k < r->nchecks; k++) {
+      mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
+      printf("%-24s expect: %s\n", "", exp);
+    }
   }
+  printf("%d recipes in %s\n", nsel, rdir);
+}
 
-  char outdir[PATH_MAX];
+/* The output folder: new or empty, created; its absolute path in out_abs.
+ * 0, or the exit status after a one-line error. */
+static int make_out(const char *out, char *outdir, char *out_abs) {
   if (out)
-    snprintf(outdir, sizeof outdir, "%s", out);
+    snprintf(outdir, PATH_MAX, "%s", out);
   else
-    mmb_results_default_dir(outdir, sizeof outdir, "reproduce-");
+    mmb_results_default_dir(outdir, PATH_MAX, "reproduce-");
   if (is_dir(outdir) && !dir_empty(outdir)) {
     fprintf(stderr, "mmbench reproduce: %s is not empty; give another --out DIR\n", outdir);
-    status = MMB_EXIT_USAGE;
-    goto done;
+    return MMB_EXIT_USAGE;
   }
   int mk = mmb_mkdirs(outdir);
-  char out_abs[PATH_MAX];
   if (mk != 0 || !realpath(outdir, out_abs)) {
     fprintf(stderr, "mmbench reproduce: cannot create %s: %s\n", outdir,
             strerror(mk ? -mk : errno));
-    status = 1;
-    goto done;
+    return 1;
   }
+  return 0;
+}
 
-  mmb_host_facts host;
-  mmb_env_host_facts(&host);
-  mmb_child_catch_signals();
-  char started[64];
-  {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  }
-  printf("mmbench reproduce: %d recipe%s into %s (host: %d CPUs, %d cores not SMT siblings, PMU "
-         "%s%s)\n\n",
-         nsel, nsel == 1 ? "" : "s", outdir, host.cpus, host.cores, host.pmu ? "yes" : "no",
-         scale != 1 ? "; work scaled" : "");
-  mmb_outcome *oc = calloc((size_t)nsel, sizeof *oc);
-  if (!oc) {
-    status = 1;
-    goto done;
-  }
-  int done_n = 0;
-  for (int i = 0; i < nsel && !mmb_interrupted; i++) {
-    oc[i].r = sel[i];
-    copy_recipe(out_abs, sel[i]);
-    printf("[%d/%d] %s: %s\n  source: %s\n  published: %s\n", i + 1, nsel, sel[i]->name,
-           sel[i]->claim, sel[i]->source, sel[i]->published);
-    run_recipe(&oc[i], out_abs, scale, reps, figures, &host);
-    if (mmb_interrupted) break;
-    done_n++;
-    print_outcome(&oc[i]);
-  }
-  /* the outcome files cover the recipes that finished */
-  if (done_n > 0) {
-    if (mmb_reproduce_write_csv(out_abs, oc, done_n) != 0 ||
-        mmb_reproduce_write_html(out_abs, oc, done_n, &host, started, scale) != 0)
-      fprintf(stderr, "mmbench reproduce: cannot write verdicts.csv / reproduce.html in %s\n",
-              outdir);
-  }
+/* The closing table and line; the exit status. */
+static int summarise(const mmb_outcome *oc, int done_n, int nsel, const char *outdir) {
   int cnt[3] = {0, 0, 0}, run_errors = 0;
-  printf("%-24s %-13s %-28s %s\n", "recipe", "verdict", "measured [95% interval]", "expectation");
+  printf("%-24s %-13s %-28s %s\n", "recipe", "verdict", "measured [interval] level", "expectation");
   for (int i = 0; i < done_n; i++) {
     cnt[oc[i].verdict]++;
     run_errors += oc[i].run_error;
@@ -601,6 +540,9 @@ int mmb_cmd_reproduce(int argc, char **argv) {
       mmb_recipe_check_text(&oc[i].r->checks[k], exp, sizeof exp);
       printf("%-24s %-13s %-28s %s\n", k == 0 ? oc[i].r->name : "",
              mmb_verdict_name(oc[i].res[k].verdict), oc[i].res[k].measured, exp);
+      if (oc[i].res[k].verdict != MMB_PASS)
+        printf("%-24s %-13s condition: %s\n", "", "",
+               oc[i].res[k].condition[0] ? oc[i].res[k].condition : oc[i].why);
     }
   }
   printf("\n%d PASS, %d FAIL, %d INCONCLUSIVE%s; report: %s/reproduce.html\n", cnt[MMB_PASS],
@@ -609,12 +551,74 @@ int mmb_cmd_reproduce(int argc, char **argv) {
   if (mmb_interrupted) {
     fprintf(stderr, "mmbench reproduce: interrupted after %d of %d recipes; what ran is in %s\n",
             done_n, nsel, outdir);
-    status = 130;
-  } else {
-    status = cnt[MMB_FAIL] || run_errors ? 1 : 0;
+    return 130;
   }
+  int status = cnt[MMB_FAIL] ? 1 : cnt[MMB_INCONCLUSIVE] || run_errors ? EXIT_UNDECIDED : 0;
+  if (status == EXIT_UNDECIDED)
+    printf("exit status %d: no claim failed, but %d recipe%s got no verdict on every check\n",
+           EXIT_UNDECIDED, cnt[MMB_INCONCLUSIVE], cnt[MMB_INCONCLUSIVE] == 1 ? "" : "s");
+  return status;
+}
+
+/* Run the selected recipes into out (a new folder); the exit status. */
+static int run_recipes(mmb_recipe *const *sel, int nsel, const reproduce_args *a) {
+  char outdir[PATH_MAX], out_abs[PATH_MAX];
+  int status = make_out(a->out, outdir, out_abs);
+  if (status) return status;
+  mmb_host_facts host;
+  mmb_env_host_facts(&host);
+  mmb_child_catch_signals();
+  char started[64];
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  printf("mmbench reproduce: %d recipe%s into %s (host: %d CPUs, %d cores not SMT siblings, PMU "
+         "%s%s)\n\n",
+         nsel, nsel == 1 ? "" : "s", outdir, host.cpus, host.cores, host.pmu ? "yes" : "no",
+         a->scale != 1 ? "; work scaled" : "");
+  mmb_outcome *oc = calloc((size_t)nsel, sizeof *oc);
+  if (!oc) return 1;
+  int done_n = 0;
+  for (int i = 0; i < nsel && !mmb_interrupted; i++) {
+    oc[i].r = sel[i];
+    copy_recipe(out_abs, sel[i]);
+    printf("[%d/%d] %s: %s\n  source: %s\n  published: %s\n", i + 1, nsel, sel[i]->name,
+           sel[i]->claim, sel[i]->source, sel[i]->published);
+    run_recipe(&oc[i], out_abs, a->scale, a->reps, !a->no_report, &host);
+    if (mmb_interrupted) break;
+    done_n++;
+    print_outcome(&oc[i]);
+  }
+  /* the outcome files cover the recipes that finished */
+  if (done_n > 0) {
+    if (mmb_reproduce_write_csv(out_abs, oc, done_n) != 0 ||
+        mmb_reproduce_write_html(out_abs, oc, done_n, &host, started, a->scale) != 0)
+      fprintf(stderr, "mmbench reproduce: cannot write verdicts.csv / reproduce.html in %s\n",
+              outdir);
+  }
+  status = summarise(oc, done_n, nsel, outdir);
   free(oc);
-done:
+  return status;
+}
+
+int mmb_cmd_reproduce(int argc, char **argv) {
+  reproduce_args a = {.scale = 1};
+  int next;
+  int status = mmb_opts_parse(&mmb_reproduce_options, &a, argc, argv, &next, NULL);
+  if (status >= 0) return status;
+  char rdir[PATH_MAX];
+  if (a.recipes)
+    snprintf(rdir, sizeof rdir, "%s", a.recipes);
+  else
+    find_recipes_dir(rdir, sizeof rdir);
+  mmb_recipe *all[MAX_RECIPES], *sel[MAX_RECIPES];
+  int nall = 0, nsel = 0;
+  status = load_recipes(rdir, all, &nall);
+  if (status == 0) nsel = select_recipes(all, nall, argv + next, argc - next, a.scale, sel);
+  if (status == 0 && nsel < 0) status = MMB_EXIT_USAGE;
+  if (status == 0 && a.list) list_recipes(sel, nsel, rdir);
+  if (status == 0 && !a.list) status = run_recipes(sel, nsel, &a);
   for (int i = 0; i < nall; i++) mmb_recipe_free(all[i]);
   return status;
 }

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,90 +17,179 @@
 #include "env.h"
 #include "files.h"
 #include "params.h"
+#include "options.h"
+#include "place.h"
 #include "plan.h"
 #include "results.h"
 #include "run_shard.h"
 #include "shard.h"
 #include "runner.h"
 
-static void usage(void) {
-  printf("usage: mmbench run [OPTIONS]\n"
-         "Runs workloads x allocators x threads, each repetition in a fresh process,\n"
-         "into a results folder (runs.csv, summary.csv, meta.json, timeline.csv).\n\n"
-         "  -w, --workloads LIST   workloads or families, comma-separated (default: all)\n"
-         "  -a, --allocators LIST  allocators (default: every available one); also\n"
-         "                         NAME[KEY=VALUE;...] and preload:/path/lib.so\n"
-         "  -t, --threads LIST     thread counts, e.g. 1,2,4 (default: the preset's)\n"
-         "  -p, --param K=V        set a workload parameter; K=V1,V2 sweeps (repeatable)\n"
-         "      --touch LIST       word (default) | full | none, or a list to sweep: what the\n"
-         "                         region does with each block (same as -p touch=LIST)\n"
-         "      --floor MODE       auto (default: measure the harness floor of every workload\n"
-         "                         that has one, under allocator `floor`) | on (every selected\n"
-         "                         workload must have one) | off\n"
-         "      --t1 WHERE         main (default: a 1-thread cell works on the process's main\n"
-         "                         thread, no other thread alive, as a single-threaded program)\n"
-         "                         | thread (on a worker thread beside the timing thread)\n"
-         "  -r, --reps N           measured repetitions per cell (default: the preset's)\n"
-         "      --warmup N         unrecorded repetitions per cell first\n"
-         "      --scale F          multiply every work parameter (quick 0.05, default 0.25)\n"
-         "      --preset NAME      quick | default | full (default: default)\n"
-         "      --timeout SECONDS  per repetition; a child past it is killed (timeout)\n"
-         "  -o, --out DIR          results folder (default: results/<UTC stamp>-<host>)\n"
-         "      --resume DIR       run what is missing from DIR's plan\n"
-         "      --seed N           workload seed (default 42)\n"
-         "      --pin CPUS         pin every child to these CPUs, e.g. 0 or 0-1\n"
-         "      --counters MODE    hw (default) | sim (valgrind: deterministic counts, 1/50 of\n"
-         "                         the work unless --scale) | off\n"
-         "      --events LIST      counter events by libpfm4 name, or a set: default, software,\n"
-         "                         cache, tlb, branch (see: mmbench list events)\n"
-         "      --latency K|on     time every K-th allocator call (on = every 100th)\n"
-         "      --keep-going       record an allocator that fails its probe as invalid\n"
-         "                         instead of stopping\n"
-         "      --shard K/N        run only the K-th of N cost-balanced parts of the plan,\n"
-         "                         into DIR/shards/K-<host>/ (-o DIR or --resume DIR)\n"
-         "      --slurm            submit the plan as a Slurm job array, one task per shard\n"
-         "                         (with --resume DIR: only the shards not done)\n"
-         "      --shards N         shards for --slurm (default: 8, at most the cells)\n"
-         "      --partition P      --time LIMIT  --nodes-per-shard N (default 1): sbatch options\n"
-         "      --share-nodes      let shards share a node (default: --exclusive)\n"
-         "  -n, --dry-run          print the plan (cells, skipped ones and why) and stop\n"
-         "  -q, --quiet            no progress lines\n"
-         "  -h, --help             this text\n");
-}
+/* ---------------------------------------------------------------------------
+ * Options
+ * ------------------------------------------------------------------------- */
+typedef struct run_args {
+  mmb_run_opts o;
+  const char *out, *resume;
+  int quiet, dry;
+  int shard_k, shard_n; /* --shard K/N (N = 0: not given) */
+  int slurm, nshards, share_nodes;
+  mmb_slurm_opts so;
+} run_args;
 
-static int number(const char *opt, const char *text, long long min, long long max, long long *out) {
-  char msg[256];
-  if (mmb_parse_int(text, out) != 0 || *out < min || *out > max) {
-    snprintf(msg, sizeof msg, "%s needs a whole number in %lld..%lld, not '%s'", opt, min, max,
-             text);
-    return mmb_usage_error("run", msg);
+enum {
+  RUN_PLAN = 1,  /* the options that define the plan (a --resume must match them) */
+  RUN_SLURM = 2, /* the options that go with --slurm */
+};
+
+/* -p K=V (and --touch): at most 16, each one row of o.params. */
+static int add_param(run_args *a, const char *opt, const char *kv, char *err, size_t errlen) {
+  if (a->o.nparams == 16) {
+    snprintf(err, errlen, "at most 16 -p options");
+    return -1;
   }
+  if (strlen(kv) >= sizeof a->o.params[0]) {
+    snprintf(err, errlen, "%s is too long (at most %zu characters)", opt,
+             sizeof a->o.params[0] - 1);
+    return -1;
+  }
+  snprintf(a->o.params[a->o.nparams++], sizeof a->o.params[0], "%s", kv);
   return 0;
 }
 
-static int copy_opt(char *dst, size_t len, const char *opt, const char *text) {
-  if (strlen(text) >= len) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "%s is too long (at most %zu characters)", opt, len - 1);
-    return mmb_usage_error("run", msg);
-  }
-  snprintf(dst, len, "%s", text);
-  return 0;
+static int set_param(void *args, const char *arg, char *err, size_t errlen) {
+  return add_param(args, "-p", arg, err, errlen);
 }
 
-/* -w, -a, -t: an empty list would silently mean "the default matrix". */
-static int copy_list(char *dst, size_t len, const char *opt, const char *what, const char *text) {
-  if (!*text) {
-    char msg[200];
-    snprintf(msg, sizeof msg, "%s is empty: give %s (e.g. %s), or leave %s out for the default",
-             opt, what,
-             strcmp(opt, "-t") == 0   ? "-t 1,2"
-             : strcmp(opt, "-a") == 0 ? "-a glibc,jemalloc"
-                                      : "-w malloc-free",
-             opt);
+static int set_touch(void *args, const char *arg, char *err, size_t errlen) {
+  char kv[512];
+  snprintf(kv, sizeof kv, "touch=%.400s", arg);
+  return add_param(args, "--touch", kv, err, errlen);
+}
+
+static int set_shard(void *args, const char *arg, char *err, size_t errlen) {
+  run_args *a = args;
+  if (mmb_shard_parse(arg, &a->shard_k, &a->shard_n) == 0) return 0;
+  snprintf(err, errlen, "--shard needs K/N with 1 <= K <= N <= 100000, e.g. 2/4, not '%s'", arg);
+  return -1;
+}
+
+static const char *const floor_modes[] = {"auto", "on", "off", NULL};
+static const char *const t1_modes[] = {"main", "thread", NULL};
+#define RUN_OPT(field) MMB_OPT_VAR(run_args, field)
+
+static const mmb_option rows[] = {
+    {"workloads", 'w', MMB_OPT_LIST, RUN_OPT(o.workloads), .value = "LIST", .group = RUN_PLAN,
+     .help = "workloads or families, comma-separated (default: all)",
+     .example = "workload or family names (e.g. -w malloc-free; see: mmbench list)"},
+    {"allocators", 'a', MMB_OPT_LIST, RUN_OPT(o.allocators), .value = "LIST", .group = RUN_PLAN,
+     .help = "allocators (default: every available one); also\n"
+             "NAME[KEY=VALUE;...] and preload:/path/lib.so",
+     .example = "allocator names (e.g. -a glibc,jemalloc; see: mmbench list)"},
+    {"threads", 't', MMB_OPT_LIST, RUN_OPT(o.threads), .value = "LIST", .group = RUN_PLAN,
+     .help = "thread counts, e.g. 1,2,4, or auto: 1,2,4,... up to the CPUs\n"
+             "the run may use (affinity, --pin, cgroup quota) and that\n"
+             "count (default: the preset's)",
+     .example = "thread counts (e.g. -t 1,2)"},
+    {"place", 0, MMB_OPT_CHOICE, RUN_OPT(o.place), .value = "P", .group = RUN_PLAN,
+     .choices = mmb_place_names,
+     .help = "none (default: the scheduler's choice) | compact (fill SMT\n"
+             "siblings and one socket first) | spread (one thread per core,\n"
+             "across sockets and NUMA nodes first): each worker's CPU"},
+    {"param", 'p', MMB_OPT_STRING, .value = "K=V", .group = RUN_PLAN, .apply = set_param,
+     .help = "set a workload parameter; K=V1,V2 sweeps (repeatable)"},
+    {"touch", 0, MMB_OPT_LIST, .value = "LIST", .group = RUN_PLAN, .choices = mmb_touch_names,
+     .apply = set_touch,
+     .help = "word (default) | full | none, or a list to sweep: what the\n"
+             "region does with each block (same as -p touch=LIST)"},
+    {"floor", 0, MMB_OPT_CHOICE, RUN_OPT(o.floor), .value = "MODE", .group = RUN_PLAN,
+     .choices = floor_modes,
+     .help = "auto (default: measure the harness floor of every workload\n"
+             "that has one, under allocator `floor`) | on (every selected\n"
+             "workload must have one) | off"},
+    {"t1", 0, MMB_OPT_CHOICE, RUN_OPT(o.t1), .value = "WHERE", .group = RUN_PLAN,
+     .choices = t1_modes,
+     .help = "main (default: a 1-thread cell works on the process's main\n"
+             "thread, no other thread alive, as a single-threaded program)\n"
+             "| thread (on a worker thread beside the timing thread)"},
+    {"reps", 'r', MMB_OPT_INT, RUN_OPT(o.reps), 1, 1000000, .value = "N", .group = RUN_PLAN,
+     .help = "measured repetitions per cell (default: the preset's)"},
+    {"warmup", 0, MMB_OPT_INT, RUN_OPT(o.warmup), 0, 1000, .value = "N", .group = RUN_PLAN,
+     .help = "unrecorded repetitions per cell first"},
+    {"scale", 0, MMB_OPT_DOUBLE, RUN_OPT(o.scale), 0, 1000, .value = "F", .group = RUN_PLAN,
+     .help = "multiply every work parameter (quick 0.05, default 0.25)"},
+    {"preset", 0, MMB_OPT_STRING, RUN_OPT(o.preset), .value = "NAME", .group = RUN_PLAN,
+     .help = "quick | default | full (default: default)"},
+    {"timeout", 0, MMB_OPT_DOUBLE, RUN_OPT(o.timeout), 0, 86400, .value = "SECONDS",
+     .group = RUN_PLAN, .help = "per repetition; a child past it is killed (timeout)"},
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(run_args, out), .value = "DIR",
+     .help = "results folder (default: results/<UTC stamp>-<host>)"},
+    {"resume", 0, MMB_OPT_STRING, MMB_OPT_PTR(run_args, resume), .value = "DIR",
+     .help = "run what is missing from DIR's plan"},
+    {"seed", 0, MMB_OPT_INT, RUN_OPT(o.seed), 0, LLONG_MAX, .value = "N", .group = RUN_PLAN,
+     .help = "workload seed (default 42)"},
+    {"pin", 0, MMB_OPT_STRING, RUN_OPT(o.pin), .value = "CPUS", .group = RUN_PLAN,
+     .check = mmb_cpu_list_check, .help = "pin every child to these CPUs, e.g. 0 or 0-1"},
+    {"counters", 0, MMB_OPT_STRING, RUN_OPT(o.counters), .value = "MODE", .group = RUN_PLAN,
+     .help = "hw (default) | sim (valgrind: deterministic counts, 1/50 of\n"
+             "the work unless --scale) | off"},
+    {"events", 0, MMB_OPT_STRING, RUN_OPT(o.events), .value = "LIST", .group = RUN_PLAN,
+     .help = "counter events by libpfm4 name, or a set: default, software,\n"
+             "cache, tlb, branch (see: mmbench list events)"},
+    {"latency", 0, MMB_OPT_STRING, RUN_OPT(o.latency), .value = "K|on", .group = RUN_PLAN,
+     .help = "time every K-th allocator call (on = every 100th)"},
+    {"keep-going", 0, MMB_OPT_FLAG, RUN_OPT(o.keep_going), .group = RUN_PLAN,
+     .help = "record an allocator that fails its probe as invalid\ninstead of stopping"},
+    {"shard", 0, MMB_OPT_STRING, .value = "K/N", .apply = set_shard,
+     .help = "run only the K-th of N cost-balanced parts of the plan,\n"
+             "into DIR/shards/K-<host>/ (-o DIR or --resume DIR)"},
+    {"slurm", 0, MMB_OPT_FLAG, RUN_OPT(slurm),
+     .help = "submit the plan as a Slurm job array, one task per shard\n"
+             "(with --resume DIR: only the shards not done)"},
+    {"shards", 0, MMB_OPT_INT, RUN_OPT(nshards), 1, 100000, .value = "N", .group = RUN_SLURM,
+     .help = "shards for --slurm (default: 8, at most the cells)"},
+    {"partition", 0, MMB_OPT_STRING, RUN_OPT(so.partition), .value = "P", .group = RUN_SLURM,
+     .help = "sbatch --partition"},
+    {"time", 0, MMB_OPT_STRING, RUN_OPT(so.time), .value = "LIMIT", .group = RUN_SLURM,
+     .help = "sbatch --time, per shard"},
+    {"nodes-per-shard", 0, MMB_OPT_INT, RUN_OPT(so.nodes_per_shard), 1, 100000, .value = "N",
+     .group = RUN_SLURM, .help = "sbatch --nodes (default 1)"},
+    {"share-nodes", 0, MMB_OPT_FLAG, RUN_OPT(share_nodes), .group = RUN_SLURM,
+     .help = "let shards share a node (default: --exclusive)"},
+    {"dry-run", 'n', MMB_OPT_FLAG, RUN_OPT(dry),
+     .help = "print the plan (cells, skipped ones and why) and stop"},
+    {"quiet", 'q', MMB_OPT_FLAG, RUN_OPT(quiet), .help = "no progress lines"},
+    {NULL}};
+
+const mmb_optspec mmb_run_options = {
+    .command = "run",
+    .usage = "[OPTIONS]",
+    .about = "Runs workloads x allocators x threads, each repetition in a fresh process,\n"
+             "into a results folder (runs.csv, summary.csv, meta.json, timeline.csv).\n",
+    .rows = rows,
+};
+
+/* Arguments and combinations. -1 to go on, or 2 after a one-line error. */
+static int check_args(const run_args *a, unsigned given, int argc, char **argv, int next) {
+  char msg[200];
+  if (next < argc) {
+    snprintf(msg, sizeof msg, "unexpected argument '%s' (lists are comma-separated: -w a,b)",
+             argv[next]);
     return mmb_usage_error("run", msg);
   }
-  return copy_opt(dst, len, opt, text);
+  if (a->out && a->resume)
+    return mmb_usage_error("run", "use either -o DIR (a new run) or --resume DIR, not both");
+  if ((given & RUN_SLURM) && !a->slurm)
+    return mmb_usage_error(
+        "run",
+        "--shards, --partition, --time, --nodes-per-shard and --share-nodes go with --slurm");
+  if (a->slurm && a->shard_n)
+    return mmb_usage_error("run",
+                           "use --slurm (submits every shard) or --shard K/N (runs one), not both");
+  if (a->shard_n && !a->out && !a->resume)
+    return mmb_usage_error(
+        "run", "--shard K/N needs the sharded run's folder: -o DIR (new) or --resume DIR");
+  return -1;
 }
 
 /* A results folder that does not exist yet (or is empty). 0 or 2. */
@@ -134,40 +222,8 @@ static int dir_has_results(const char *dir) {
   return access(path, F_OK) == 0;
 }
 
-/* meta.json: command, preset, plan, environment, allocators, counters. */
-static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_result *probes,
-                      const char *command, const char *counters_json, const char *started,
-                      int finished) {
-  cJSON *m = mmb_env_capture();
-  cJSON_AddStringToObject(m, "command", command);
-  cJSON_AddStringToObject(m, "preset", plan->preset_name);
-  cJSON_AddStringToObject(m, "started", started);
-  char now[64] = "";
-  if (finished) mmb_env_utc_now(now, sizeof now);
-  cJSON_AddStringToObject(m, "finished", now);
-  cJSON *host = cJSON_GetObjectItem(m, "host");
-  if (finished) cJSON_AddItemToObject(host, "loadavg_end", mmb_env_loadavg());
-  cJSON *allocs = cJSON_AddObjectToObject(m, "allocators");
-  for (int i = 0; i < plan->nallocs; i++) {
-    cJSON *a = cJSON_AddObjectToObject(allocs, plan->allocs[i].text);
-    const mmb_allocator *d = plan->allocs[i].alloc;
-    cJSON_AddStringToObject(a, "kind",
-                            d->kind == MMB_KIND_PRELOAD  ? "preload"
-                            : d->kind == MMB_KIND_INPROC ? "inproc"
-                                                         : "managed");
-    cJSON_AddStringToObject(
-        a, "library", probes[i].library[0] ? probes[i].library : (d->library ? d->library : ""));
-    cJSON_AddStringToObject(a, "version", probes[i].version);
-    cJSON_AddStringToObject(a, "status", probes[i].status);
-    cJSON_AddStringToObject(a, "reason", probes[i].reason);
-    cJSON *set = cJSON_AddArrayToObject(a, "settings");
-    for (int k = 0; k < plan->allocs[i].nsettings; k++)
-      cJSON_AddItemToArray(set, cJSON_CreateString(plan->allocs[i].settings[k]));
-  }
-  cJSON_AddItemToObject(m, "cgroup", mmb_cgroup_json(mmb_runner_cgroup()));
-  cJSON *cj = cJSON_Parse(counters_json);
-  cJSON_AddItemToObject(m, "counters", cj ? cj : cJSON_CreateObject());
-  cJSON *pl = cJSON_AddObjectToObject(m, "plan");
+/* meta.json's "plan": distinct workloads, allocators, threads; sizes. */
+static void meta_plan(cJSON *pl, const mmb_plan *plan) {
   /* the distinct workloads and thread counts, in plan order: each cell is
    * compared with the few distinct values so far, not with every cell */
   cJSON *ws = cJSON_AddArrayToObject(pl, "workloads");
@@ -200,6 +256,58 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
   char seed[32];
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)plan->opts.seed);
   cJSON_AddStringToObject(pl, "seed", seed);
+}
+
+/* meta.json: command, preset, plan, environment, allocators, counters. */
+static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_result *probes,
+                      const char *command, const char *counters_json, const char *started,
+                      int finished) {
+  cJSON *m = mmb_env_capture();
+  cJSON_AddStringToObject(m, "command", command);
+  cJSON_AddStringToObject(m, "preset", plan->preset_name);
+  cJSON_AddStringToObject(m, "started", started);
+  char now[64] = "";
+  if (finished) mmb_env_utc_now(now, sizeof now);
+  cJSON_AddStringToObject(m, "finished", now);
+  cJSON *host = cJSON_GetObjectItem(m, "host");
+  if (finished) cJSON_AddItemToObject(host, "loadavg_end", mmb_env_loadavg());
+  cJSON *allocs = cJSON_AddObjectToObject(m, "allocators");
+  for (int i = 0; i < plan->nallocs; i++) {
+    cJSON *a = cJSON_AddObjectToObject(allocs, plan->allocs[i].text);
+    const mmb_allocator *d = plan->allocs[i].alloc;
+    cJSON_AddStringToObject(a, "kind",
+                            d->kind == MMB_KIND_PRELOAD  ? "preload"
+                            : d->kind == MMB_KIND_INPROC ? "inproc"
+                                                         : "managed");
+    cJSON_AddStringToObject(
+        a, "library", probes[i].library[0] ? probes[i].library : (d->library ? d->library : ""));
+    /* the Debian package of the library; its version stands in for a
+     * library that does not report one (scudo, tbbmalloc) */
+    char pkg[128] = "", pver[128] = "";
+    const char *lib = probes[i].library[0] ? probes[i].library : (d->library ? d->library : "");
+    if (d->kind == MMB_KIND_PRELOAD) mmb_env_package(lib, pkg, sizeof pkg, pver, sizeof pver);
+    cJSON_AddStringToObject(a, "version", probes[i].version[0] ? probes[i].version : pver);
+    cJSON_AddStringToObject(a, "package", pkg);
+    cJSON_AddStringToObject(a, "package_version", pver);
+    cJSON_AddStringToObject(a, "status", mmb_status_name(probes[i].status));
+    cJSON_AddStringToObject(a, "reason", probes[i].reason);
+    cJSON *set = cJSON_AddArrayToObject(a, "settings");
+    for (int k = 0; k < plan->allocs[i].nsettings; k++)
+      cJSON_AddItemToArray(set, cJSON_CreateString(plan->allocs[i].settings[k]));
+  }
+  cJSON_AddItemToObject(m, "cgroup", mmb_cgroup_json(mmb_runner_cgroup()));
+  cJSON *cj = cJSON_Parse(counters_json);
+  cJSON_AddItemToObject(m, "counters", cj ? cj : cJSON_CreateObject());
+  meta_plan(cJSON_AddObjectToObject(m, "plan"), plan);
+  /* the run's CPUs and each thread count's placement */
+  int tseen[MMB_MAX_THREADS + 1] = {0}, tl[MMB_MAX_THREADS + 1], ntl = 0;
+  for (int i = 0; i < plan->ncells; i++)
+    if (plan->cells[i].threads >= 0 && plan->cells[i].threads <= MMB_MAX_THREADS)
+      tseen[plan->cells[i].threads] = 1;
+  for (int t = 0; t <= MMB_MAX_THREADS; t++)
+    if (tseen[t]) tl[ntl++] = t;
+  cJSON_ReplaceItemInObject(host, "topology", mmb_topology_json(&plan->topo));
+  cJSON_AddItemToObject(m, "placement", mmb_place_json(&plan->topo, plan->place, tl, ntl));
   char *text = cJSON_Print(m);
   cJSON_Delete(m);
   int rc = mmb_write_atomic(dir, "meta.json", text);
@@ -207,397 +315,265 @@ static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_res
   return rc;
 }
 
-int mmb_cmd_run(int argc, char **argv) {
-  static const struct option opts[] = {{"workloads", required_argument, 0, 'w'},
-                                       {"allocators", required_argument, 0, 'a'},
-                                       {"threads", required_argument, 0, 't'},
-                                       {"param", required_argument, 0, 'p'},
-                                       {"reps", required_argument, 0, 'r'},
-                                       {"warmup", required_argument, 0, 'W'},
-                                       {"scale", required_argument, 0, 'S'},
-                                       {"preset", required_argument, 0, 'P'},
-                                       {"timeout", required_argument, 0, 'T'},
-                                       {"out", required_argument, 0, 'o'},
-                                       {"resume", required_argument, 0, 'R'},
-                                       {"seed", required_argument, 0, 's'},
-                                       {"pin", required_argument, 0, 'c'},
-                                       {"counters", required_argument, 0, 'C'},
-                                       {"events", required_argument, 0, 'e'},
-                                       {"latency", required_argument, 0, 'L'},
-                                       {"keep-going", no_argument, 0, 'k'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {"dry-run", no_argument, 0, 'n'},
-                                       {"touch", required_argument, 0, 'U'},
-                                       {"floor", required_argument, 0, 'F'},
-                                       {"t1", required_argument, 0, 1008},
-                                       {"shard", required_argument, 0, 1001},
-                                       {"slurm", no_argument, 0, 1002},
-                                       {"shards", required_argument, 0, 1003},
-                                       {"partition", required_argument, 0, 1004},
-                                       {"time", required_argument, 0, 1005},
-                                       {"nodes-per-shard", required_argument, 0, 1006},
-                                       {"share-nodes", no_argument, 0, 1007},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  mmb_run_opts o;
-  mmb_run_opts_init(&o);
-  const char *out = NULL, *resume = NULL;
-  int c, explicit = 0, quiet = 0, dry = 0;
-  int shard_k = 0, shard_n = 0, slurm = 0, nshards = 0, slurm_opt = 0;
-  mmb_slurm_opts so = {.nodes_per_shard = 1, .exclusive = 1};
-  long long v;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":w:a:t:p:r:o:qnh", opts, NULL)) != -1) {
-    int rc = 0;
-    if (c != 'o' && c != 'R' && c != 'q' && c != 'h' && c != 'n' && c < 1000) explicit = 1;
-    switch (c) {
-    case 'w':
-      rc = copy_list(o.workloads, sizeof o.workloads, "-w",
-                     "workload or family names (mmbench list)", optarg);
-      break;
-    case 'a':
-      rc = copy_list(o.allocators, sizeof o.allocators, "-a", "allocator names (mmbench list)",
-                     optarg);
-      break;
-    case 't': rc = copy_list(o.threads, sizeof o.threads, "-t", "thread counts", optarg); break;
-    case 'p':
-      if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
-      rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "-p", optarg);
-      break;
-    case 'U': {
-      if (o.nparams == 16) return mmb_usage_error("run", "at most 16 -p options");
-      for (const char *q = optarg; *q; q++) {
-        size_t l = strcspn(q, ",");
-        int known = 0;
-        for (int i = 0; mmb_touch_names[i]; i++)
-          known |= strlen(mmb_touch_names[i]) == l && strncmp(q, mmb_touch_names[i], l) == 0;
-        if (!known) {
-          char msg[256];
-          snprintf(msg, sizeof msg,
-                   "--touch must be word, full or none (or a comma list of them), not '%.*s'",
-                   (int)l, q);
-          return mmb_usage_error("run", msg);
-        }
-        q += l;
-        if (!*q) break;
-      }
-      char kv[512];
-      snprintf(kv, sizeof kv, "touch=%.400s", optarg);
-      rc = copy_opt(o.params[o.nparams++], sizeof o.params[0], "--touch", kv);
-      break;
-    }
-    case 'F':
-      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "--floor must be auto, on or off, not '%.100s'", optarg);
-        return mmb_usage_error("run", msg);
-      }
-      rc = copy_opt(o.floor, sizeof o.floor, "--floor", optarg);
-      break;
-    case 1008:
-      if (strcmp(optarg, "main") != 0 && strcmp(optarg, "thread") != 0) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "--t1 must be main or thread, not '%.100s'", optarg);
-        return mmb_usage_error("run", msg);
-      }
-      explicit = 1;
-      rc = copy_opt(o.t1, sizeof o.t1, "--t1", optarg);
-      break;
-    case 'r': rc = number("-r/--reps", optarg, 1, 1000000, &v), o.reps = (int)v; break;
-    case 'W': rc = number("--warmup", optarg, 0, 1000, &v), o.warmup = (int)v; break;
-    case 'S': {
-      char *end;
-      o.scale = strtod(optarg, &end);
-      if (*end || !(o.scale > 0 && o.scale <= 1000))
-        return mmb_usage_error("run", "--scale needs a number in (0, 1000], e.g. 0.1");
-      break;
-    }
-    case 'P': rc = copy_opt(o.preset, sizeof o.preset, "--preset", optarg); break;
-    case 'T': {
-      char *end;
-      o.timeout = strtod(optarg, &end);
-      if (*end || !(o.timeout > 0 && o.timeout <= 86400))
-        return mmb_usage_error("run", "--timeout needs seconds in (0, 86400], e.g. 60");
-      break;
-    }
-    case 'o': out = optarg; break;
-    case 'R': resume = optarg; break;
-    case 's': rc = number("--seed", optarg, 0, LLONG_MAX, &v), o.seed = (uint64_t)v; break;
-    case 'c': {
-      char perr[512];
-      if (mmb_cpu_list_check(optarg, perr, sizeof perr)) return mmb_usage_error("run", perr);
-      rc = copy_opt(o.pin, sizeof o.pin, "--pin", optarg);
-      break;
-    }
-    case 'C': rc = copy_opt(o.counters, sizeof o.counters, "--counters", optarg); break;
-    case 'e': rc = copy_opt(o.events, sizeof o.events, "--events", optarg); break;
-    case 'L': rc = copy_opt(o.latency, sizeof o.latency, "--latency", optarg); break;
-    case 'k': o.keep_going = 1; break;
-    case 'q': quiet = 1; break;
-    case 'n': dry = 1; break;
-    case 'h': usage(); return 0;
-    case 1001:
-      if (mmb_shard_parse(optarg, &shard_k, &shard_n) != 0) {
-        char msg[200];
-        snprintf(msg, sizeof msg,
-                 "--shard needs K/N with 1 <= K <= N <= 100000, e.g. 2/4, not '%s'", optarg);
-        return mmb_usage_error("run", msg);
-      }
-      break;
-    case 1002: slurm = 1; break;
-    case 1003:
-      rc = number("--shards", optarg, 1, 100000, &v), nshards = (int)v, slurm_opt = 1;
-      break;
-    case 1004:
-      rc = copy_opt(so.partition, sizeof so.partition, "--partition", optarg), slurm_opt = 1;
-      break;
-    case 1005: rc = copy_opt(so.time, sizeof so.time, "--time", optarg), slurm_opt = 1; break;
-    case 1006:
-      rc = number("--nodes-per-shard", optarg, 1, 100000, &v), so.nodes_per_shard = (int)v,
-      slurm_opt = 1;
-      break;
-    case 1007: so.exclusive = 0, slurm_opt = 1; break;
-    case ':': {
-      char msg[128];
-      snprintf(msg, sizeof msg, "option %s needs a value", argv[optind - 1]);
-      return mmb_usage_error("run", msg);
-    }
-    default: {
-      char msg[160];
-      snprintf(msg, sizeof msg, "unknown option '%s' (see: mmbench run --help)", argv[optind - 1]);
-      return mmb_usage_error("run", msg);
-    }
-    }
-    if (rc) return rc;
-  }
-  if (optind < argc) {
-    char msg[200];
-    snprintf(msg, sizeof msg, "unexpected argument '%s' (lists are comma-separated: -w a,b)",
-             argv[optind]);
-    return mmb_usage_error("run", msg);
-  }
-  if (out && resume)
-    return mmb_usage_error("run", "use either -o DIR (a new run) or --resume DIR, not both");
-  if (slurm_opt && !slurm)
-    return mmb_usage_error(
-        "run",
-        "--shards, --partition, --time, --nodes-per-shard and --share-nodes go with --slurm");
-  if (slurm && shard_n)
-    return mmb_usage_error("run",
-                           "use --slurm (submits every shard) or --shard K/N (runs one), not both");
-  if (shard_n && !out && !resume)
-    return mmb_usage_error(
-        "run", "--shard K/N needs the sharded run's folder: -o DIR (new) or --resume DIR");
-  if (slurm && resume) {
-    if (!mmb_run_is_sharded(resume)) {
+/* ---------------------------------------------------------------------------
+ * The command, step by step. Each step returns -1 to go on, or the exit
+ * status; run_free is the one cleanup.
+ * ------------------------------------------------------------------------- */
+typedef struct run_ctx {
+  run_args a;
+  const char *out, *resume; /* as given, then as the shard task says */
+  char dir[PATH_MAX];       /* the results folder */
+  char resume_top[PATH_MAX];
+  mmb_plan plan;
+  int have_plan;
+  mmb_shard_task task;
+  mmb_probe_result *probes;
+  int remove_dir; /* 1: the folder was made here and a probe refused the run */
+  char counters_json[16384];
+} run_ctx;
+
+static void run_free(run_ctx *x) {
+  if (x->remove_dir) rmdir(x->dir);
+  free(x->probes);
+  if (x->have_plan) mmb_plan_free(&x->plan);
+  mmb_run_shard_free(&x->task);
+}
+
+/* The folder -o names, else results/<stamp>-<host>. */
+static void out_dir(const char *out, char *dir, size_t len) {
+  if (out)
+    snprintf(dir, len, "%s", out);
+  else
+    mmb_results_default_dir(dir, len, "");
+}
+
+static int slurm_shards(const run_ctx *x) {
+  if (x->a.nshards) return x->a.nshards;
+  return x->plan.ncells < 8 ? x->plan.ncells : 8;
+}
+
+/* --resume DIR: a sharded run, one of its shards, or a plain folder whose
+ * plan.json replaces the options (which must agree with it if given). */
+static int load_resume(run_ctx *x, int explicit) {
+  if (x->a.slurm) {
+    if (!mmb_run_is_sharded(x->resume)) {
       fprintf(stderr,
               "mmbench run: %s is not a sharded run (no shards.json); resume it without --slurm\n",
-              resume);
+              x->resume);
       return 2;
     }
-    return mmb_run_slurm_resume(resume, &so);
+    return mmb_run_slurm_resume(x->resume, &x->a.so);
   }
-  char shard_top[PATH_MAX];
-  if (resume && !shard_n &&
-      mmb_run_shard_of(resume, shard_top, sizeof shard_top, &shard_k, &shard_n))
-    resume = shard_top; /* a shard folder: continue that shard of its run */
-  if (resume && !shard_n && mmb_run_is_sharded(resume)) {
+  if (!x->a.shard_n && mmb_run_shard_of(x->resume, x->resume_top, sizeof x->resume_top,
+                                        &x->a.shard_k, &x->a.shard_n))
+    x->resume = x->resume_top; /* a shard folder: continue that shard of its run */
+  if (!x->a.shard_n && mmb_run_is_sharded(x->resume)) {
     fprintf(
         stderr,
         "mmbench run: %s is a sharded run: resume it with --resume %s --slurm, or one shard with "
         "--resume %s --shard K/N\n",
-        resume, resume, resume);
+        x->resume, x->resume, x->resume);
     return 2;
   }
-
-  char err[1024], dir[PATH_MAX];
-  if (resume) {
-    snprintf(dir, sizeof dir, "%s", resume);
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/plan.json", dir);
-    char *text = mmb_read_file(path, NULL);
-    if (!text) {
-      fprintf(
-          stderr,
-          "mmbench run: cannot resume %s: no plan.json there (%s); start a new run with -o DIR\n",
-          dir, strerror(errno));
-      return MMB_EXIT_USAGE;
-    }
-    mmb_run_opts stored;
-    int rc = mmb_run_opts_from_json(text, &stored, err, sizeof err);
-    free(text);
-    if (rc != 0) {
-      fprintf(stderr, "mmbench run: cannot resume %s: %s\n", dir, err);
-      return MMB_EXIT_USAGE;
-    }
-    if (explicit) {
-      o.keep_going = o.keep_going || stored.keep_going;
-      if (!mmb_run_opts_same(&o, &stored)) {
-        fprintf(stderr,
-                "mmbench run: %s holds another plan than these options; run --resume %s alone "
-                "to continue it, or -o NEWDIR for this plan\n",
-                dir, dir);
-        return MMB_EXIT_USAGE;
-      }
-    }
-    o = stored;
+  char path[PATH_MAX + 16], err[1024];
+  snprintf(path, sizeof path, "%s/plan.json", x->resume);
+  char *text = mmb_read_file(path, NULL);
+  if (!text) {
+    fprintf(stderr,
+            "mmbench run: cannot resume %s: no plan.json there (%s); start a new run with -o DIR\n",
+            x->resume, strerror(errno));
+    return MMB_EXIT_USAGE;
   }
+  mmb_run_opts stored;
+  int rc = mmb_run_opts_from_json(text, &stored, err, sizeof err);
+  free(text);
+  if (rc != 0) {
+    fprintf(stderr, "mmbench run: cannot resume %s: %s\n", x->resume, err);
+    return MMB_EXIT_USAGE;
+  }
+  if (explicit) {
+    x->a.o.keep_going = x->a.o.keep_going || stored.keep_going;
+    if (!mmb_run_opts_same(&x->a.o, &stored)) {
+      fprintf(stderr,
+              "mmbench run: %s holds another plan than these options; run --resume %s alone "
+              "to continue it, or -o NEWDIR for this plan\n",
+              x->resume, x->resume);
+      return MMB_EXIT_USAGE;
+    }
+  }
+  x->a.o = stored;
+  return -1;
+}
 
-  mmb_plan plan;
-  if (mmb_plan_build(&o, &plan, err, sizeof err) != 0) {
+static int build_plan(run_ctx *x) {
+  char err[1024];
+  if (mmb_plan_build(&x->a.o, &x->plan, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
     return MMB_EXIT_USAGE;
   }
-  if (dry) {
-    int skipped = 0;
-    for (int i = 0; i < plan.ncells; i++) {
-      const mmb_cell_plan *cp = &plan.cells[i];
-      printf("%-18s %-40s %-22s t=%-3d %s\n", cp->w->name, cp->params, plan.allocs[cp->alloc].text,
-             cp->threads, cp->skip[0] ? cp->skip : "run");
-      skipped += cp->skip[0] != 0;
-    }
-    printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan.ncells, skipped,
-           plan.reps, mmb_plan_runs(&plan), plan.timeout);
-    int rc = slurm || shard_n
-                 ? mmb_run_shard_preview(
-                       &plan,
-                       slurm ? (nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8)) : shard_n)
-                 : 0;
-    mmb_plan_free(&plan);
-    return rc;
+  x->have_plan = 1;
+  return -1;
+}
+
+/* -n: the plan, and the shards it would make. */
+static int dry_run(const run_ctx *x) {
+  const mmb_plan *plan = &x->plan;
+  int skipped = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    const mmb_cell_plan *cp = &plan->cells[i];
+    printf("%-18s %-40s %-22s t=%-3d %s\n", cp->w->name, cp->params, plan->allocs[cp->alloc].text,
+           cp->threads, cp->skip[0] ? cp->skip : "run");
+    skipped += cp->skip[0] != 0;
   }
-  if (slurm) { /* a new sharded run, submitted as a job array */
-    if (out)
-      snprintf(dir, sizeof dir, "%s", out);
-    else
-      mmb_results_default_dir(dir, sizeof dir, "");
-    int rc = mmb_run_slurm_new(dir, &o, &plan,
-                               nshards ? nshards : (plan.ncells < 8 ? plan.ncells : 8), &so);
-    mmb_plan_free(&plan);
-    return rc;
-  }
-  mmb_shard_task task = {0};
-  if (shard_n) { /* one shard: the plan narrowed, its own folder */
-    if (mmb_run_shard_prepare(resume ? resume : out, &o, shard_k, shard_n, &plan, &task, err,
-                              sizeof err) != 0) {
+  printf("%s\n", plan->threads_note);
+  printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan->ncells, skipped,
+         plan->reps, mmb_plan_runs(plan), plan->timeout);
+  if (!x->a.slurm && !x->a.shard_n) return 0;
+  return mmb_run_shard_preview(plan, x->a.slurm ? slurm_shards(x) : x->a.shard_n);
+}
+
+/* The results folder: a shard's own, the resumed one, or a new one that
+ * holds no results yet (made and checked writable here). */
+static int choose_dir(run_ctx *x) {
+  char err[1024];
+  if (x->a.shard_n) { /* one shard: the plan narrowed, its own folder */
+    if (mmb_run_shard_prepare(x->resume ? x->resume : x->out, &x->a.o, x->a.shard_k, x->a.shard_n,
+                              &x->plan, &x->task, err, sizeof err) != 0) {
       fprintf(stderr, "mmbench run: %s\n", err);
-      mmb_run_shard_free(&task);
-      mmb_plan_free(&plan);
       return 2;
     }
-    snprintf(dir, sizeof dir, "%s", task.dir);
-    resume = task.exists ? task.dir : NULL;
-    out = task.exists ? NULL : task.dir;
+    snprintf(x->dir, sizeof x->dir, "%s", x->task.dir);
+    x->resume = x->task.exists ? x->task.dir : NULL;
+    x->out = x->task.exists ? NULL : x->task.dir;
   }
-  if (!resume) {
-    if (out)
-      snprintf(dir, sizeof dir, "%s", out);
-    else
-      mmb_results_default_dir(dir, sizeof dir, "");
-    if (dir_has_results(dir)) {
-      fprintf(stderr,
-              "mmbench run: %s already holds results; use --resume %s to continue it, or another "
-              "-o DIR\n",
-              dir, dir);
-      mmb_plan_free(&plan), mmb_run_shard_free(&task);
-      return MMB_EXIT_USAGE;
-    }
+  if (x->resume) {
+    snprintf(x->dir, sizeof x->dir, "%s", x->resume);
+    return -1;
   }
+  out_dir(x->out, x->dir, sizeof x->dir);
+  if (dir_has_results(x->dir)) {
+    fprintf(stderr,
+            "mmbench run: %s already holds results; use --resume %s to continue it, or another "
+            "-o DIR\n",
+            x->dir, x->dir);
+    return MMB_EXIT_USAGE;
+  }
+  /* created (and checked writable) before the probes, removed again if a
+   * probe refuses the run, so bad input leaves nothing behind */
+  int rc = make_dir(x->dir);
+  return rc ? rc : -1;
+}
 
-  /* The folder: created (and checked writable) before the probes, removed
-   * again if a probe refuses the run, so bad input leaves nothing behind. */
-  if (!resume) {
-    int rc = make_dir(dir);
-    if (rc) {
-      mmb_plan_free(&plan), mmb_run_shard_free(&task);
-      return rc;
-    }
-  }
-  /* Probe allocators before anything is written. */
-  mmb_probe_result *probes = calloc((size_t)plan.nallocs, sizeof *probes);
-  mmb_runner_probe(&plan, probes);
-  for (int i = 0; i < plan.nallocs; i++) {
-    if (strcmp(probes[i].status, "invalid") != 0) continue;
-    if (!o.keep_going) {
+/* Probe allocators and counters before anything is written. */
+static int probe(run_ctx *x) {
+  const mmb_plan *plan = &x->plan;
+  x->probes = calloc((size_t)plan->nallocs, sizeof *x->probes);
+  mmb_runner_probe(plan, x->probes);
+  for (int i = 0; i < plan->nallocs; i++) {
+    if (x->probes[i].status != MMB_ST_INVALID) continue;
+    if (!x->a.o.keep_going) {
       fprintf(stderr,
               "mmbench run: allocator %s is unusable: %s (fix it, drop it from -a, or pass "
               "--keep-going to record it as invalid)\n",
-              plan.allocs[i].text, probes[i].reason);
-      free(probes);
-      mmb_plan_free(&plan), mmb_run_shard_free(&task);
-      if (!resume) rmdir(dir);
+              plan->allocs[i].text, x->probes[i].reason);
+      x->remove_dir = !x->resume;
       return MMB_EXIT_USAGE;
     }
-    fprintf(stderr, "mmbench run: allocator %s recorded as invalid: %s\n", plan.allocs[i].text,
-            probes[i].reason);
+    fprintf(stderr, "mmbench run: allocator %s recorded as invalid: %s\n", plan->allocs[i].text,
+            x->probes[i].reason);
   }
-  char counters_json[16384];
-  mmb_counters_probe(&plan.counters, counters_json, sizeof counters_json, quiet);
+  mmb_counters_probe(&x->plan.counters, x->counters_json, sizeof x->counters_json, x->a.quiet);
+  return -1;
+}
 
-  /* The folder. */
-  if (!resume) {
-    int rc;
-    char *pj = mmb_run_opts_to_json(&o);
-    char header[8192];
-    size_t used = 0;
-    const char *cols[128];
-    int ncols = mmb_runner_columns(&plan, cols, 128);
-    for (int i = 0; i < ncols; i++)
-      mmb_csv_field(header, sizeof header - 1, &used, cols[i], i == 0);
-    header[used++] = '\n';
-    header[used] = 0;
-    rc = mmb_write_atomic(dir, "plan.json", pj);
-    if (rc == 0) rc = mmb_write_atomic(dir, "runs.csv", header);
-    if (rc == 0)
-      rc = mmb_write_atomic(dir, "timeline.csv",
-                            "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
-    free(pj);
-    if (rc == 0 && shard_n) rc = mmb_run_shard_mark(&task);
-    if (rc != 0) {
-      fprintf(stderr, "mmbench run: cannot write into %s: %s\n", dir, strerror(-rc));
-      free(probes);
-      mmb_plan_free(&plan), mmb_run_shard_free(&task);
-      return MMB_EXIT_USAGE;
-    }
+/* A new folder's plan.json, runs.csv header and timeline.csv header. */
+static int start_files(run_ctx *x) {
+  if (x->resume) return -1;
+  char *pj = mmb_run_opts_to_json(&x->a.o);
+  char header[8192];
+  size_t used = 0;
+  const char *cols[128];
+  int ncols = mmb_runner_columns(&x->plan, cols, 128);
+  for (int i = 0; i < ncols; i++) mmb_csv_field(header, sizeof header - 1, &used, cols[i], i == 0);
+  header[used++] = '\n';
+  header[used] = 0;
+  int rc = mmb_write_atomic(x->dir, "plan.json", pj);
+  if (rc == 0) rc = mmb_write_atomic(x->dir, "runs.csv", header);
+  if (rc == 0)
+    rc = mmb_write_atomic(x->dir, "timeline.csv",
+                          "workload,params,allocator,threads,rep,t_ms,rss_kb\n");
+  free(pj);
+  if (rc == 0 && x->a.shard_n) rc = mmb_run_shard_mark(&x->task);
+  if (rc != 0) {
+    fprintf(stderr, "mmbench run: cannot write into %s: %s\n", x->dir, strerror(-rc));
+    return MMB_EXIT_USAGE;
   }
-  char command[4096] = "mmbench";
+  return -1;
+}
+
+/* The runs, meta.json before and after, the summary; the exit status. */
+static int execute(run_ctx *x, int argc, char **argv) {
+  const int quiet = x->a.quiet;
+  char command[4096] = "mmbench", started[64], err[1024];
   for (int i = 0; i < argc; i++) {
     size_t u = strlen(command);
     snprintf(command + u, sizeof command - u, " %s", argv[i]);
   }
-  char started[64];
   mmb_env_utc_now(started, sizeof started);
-  write_meta(dir, &plan, probes, command, counters_json, started, 0);
+  write_meta(x->dir, &x->plan, x->probes, command, x->counters_json, started, 0);
   if (!quiet && mmb_runner_cgroup()->kind == 0)
     fprintf(stderr,
             "mmbench: note: cells get no memory cgroup of their own (%s): cgroup_peak_kb stays "
             "empty; see \"cgroup\" in meta.json\n",
             mmb_runner_cgroup()->reason);
   if (!quiet)
-    fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", plan.ncells, plan.reps,
-            mmb_plan_runs(&plan), dir);
-  int rc = mmb_runner_run_except(&plan, probes, dir, task.others, quiet);
-  write_meta(dir, &plan, probes, command, counters_json, started, 1);
-  if (mmb_write_summary(dir, !quiet && rc != 130, err, sizeof err) != 0) {
+    fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", x->plan.ncells,
+            x->plan.reps, mmb_plan_runs(&x->plan), x->dir);
+  int rc = mmb_runner_run_except(&x->plan, x->probes, x->dir, x->task.others, quiet);
+  write_meta(x->dir, &x->plan, x->probes, command, x->counters_json, started, 1);
+  if (mmb_write_summary(x->dir, !quiet && rc != 130, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
     rc = rc ? rc : 1;
   }
   if (rc == 130) {
     fprintf(stderr,
             "mmbench run: interrupted; what ran is in %s. Continue with: mmbench run --resume %s\n",
-            dir, dir);
+            x->dir, x->dir);
   } else if (rc == 0) {
-    if (strncmp(dir, "results/", 8) == 0) {
+    if (strncmp(x->dir, "results/", 8) == 0) {
       unlink("results/latest");
-      if (symlink(dir + 8, "results/latest") != 0) { /* a convenience only */
+      if (symlink(x->dir + 8, "results/latest") != 0) { /* a convenience only */
       }
     }
-    printf("\nresults: %s\n", dir);
-    if (shard_n) mmb_run_shard_finish(&task, quiet);
+    printf("\nresults: %s\n", x->dir);
+    if (x->a.shard_n) mmb_run_shard_finish(&x->task, quiet);
   }
-  mmb_run_shard_free(&task);
-  free(probes);
-  mmb_plan_free(&plan);
+  return rc;
+}
+
+int mmb_cmd_run(int argc, char **argv) {
+  run_ctx *x = calloc(1, sizeof *x);
+  if (!x) return 1;
+  mmb_run_opts_init(&x->a.o);
+  x->a.so = (mmb_slurm_opts){.nodes_per_shard = 1, .exclusive = 1};
+  int next;
+  unsigned given;
+  int rc = mmb_opts_parse(&mmb_run_options, &x->a, argc, argv, &next, &given);
+  if (rc < 0) rc = check_args(&x->a, given, argc, argv, next);
+  if (x->a.share_nodes) x->a.so.exclusive = 0;
+  x->out = x->a.out, x->resume = x->a.resume;
+  if (rc < 0 && x->resume) rc = load_resume(x, (given & RUN_PLAN) != 0);
+  if (rc < 0) rc = build_plan(x);
+  if (rc < 0 && x->a.dry) rc = dry_run(x);
+  if (rc < 0 && x->a.slurm) { /* a new sharded run, submitted as a job array */
+    out_dir(x->out, x->dir, sizeof x->dir);
+    rc = mmb_run_slurm_new(x->dir, &x->a.o, &x->plan, slurm_shards(x), &x->a.so);
+  }
+  if (rc < 0) rc = choose_dir(x);
+  if (rc < 0) rc = probe(x);
+  if (rc < 0) rc = start_files(x);
+  if (rc < 0) rc = execute(x, argc, argv);
+  run_free(x);
+  free(x);
   return rc;
 }

@@ -1,7 +1,6 @@
 /* mmbench status — which shards of a sharded run are done, running, failed
  * or missing: the rows in DIR/shards/ against the shard list, and what
  * Slurm (squeue, sacct) says about the jobs submitted for it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,39 +8,34 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "merge.h"
+#include "options.h"
 #include "slurm.h"
 
-static void usage(void) {
-  printf("usage: mmbench status DIR\n"
-         "One line per shard of a sharded run: done (every repetition of its cells),\n"
-         "running or pending (Slurm says so), failed (its job ended without every\n"
-         "repetition: the Slurm state says why), partial (some rows, no job) or missing.\n"
-         "Exit status 0 when every shard is done, 1 when not, 2 for bad input.\n");
-}
+static const mmb_option rows[] = {{NULL}};
+const mmb_optspec mmb_status_options = {
+    .command = "status",
+    .usage = "DIR",
+    .about = "One line per shard of a sharded run: done (every repetition of its cells),\n"
+             "running or pending (Slurm says so), failed (its job ended without every\n"
+             "repetition: the Slurm state says why), partial (some rows, no job) or missing.\n",
+    .after = "Exit status 0 when every shard is done, 1 when not, 2 for bad input.\n",
+    .rows = rows,
+    .stop_at_argument = 1,
+};
 
 int mmb_cmd_status(int argc, char **argv) {
-  static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  int c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-    if (c == 'h') {
-      usage();
-      return 0;
-    }
-    char msg[160];
-    snprintf(msg, sizeof msg, "unknown option '%s' (valid: --help)", argv[optind - 1]);
-    return mmb_usage_error("status", msg);
-  }
-  if (optind != argc - 1)
-    return mmb_usage_error("status", optind >= argc
+  int next;
+  int rc = mmb_opts_parse(&mmb_status_options, NULL, argc, argv, &next, NULL);
+  if (rc >= 0) return rc;
+  if (next != argc - 1)
+    return mmb_usage_error("status", next >= argc
                                          ? "needs the sharded run's folder: mmbench status DIR"
                                          : "takes one folder: mmbench status DIR");
-  const char *dir = argv[optind];
+  const char *dir = argv[next];
   char err[2048] = "";
   mmb_merge_opts o = {0};
   mmb_merge_result res;
-  int rc = mmb_merge(dir, &o, &res, err, sizeof err);
+  rc = mmb_merge(dir, &o, &res, err, sizeof err);
   if (rc != 0) {
     fprintf(stderr, "mmbench status: %s\n", err);
     return rc;

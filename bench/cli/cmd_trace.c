@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,27 +22,17 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 #include "trace_format.h"
+#include "model.h"
 #include "trace_info.h"
 
 #define RECORDER_LIB "libmmbtrace.so"
 
-static void record_usage(FILE *out) {
-  fprintf(out,
-          "usage: mmbench trace record -o FILE [--under ALLOC] [--children own|none] -- COMMAND "
-          "[ARGS...]\n"
-          "Runs COMMAND with the recording library preloaded and writes every malloc, calloc,\n"
-          "realloc, free, posix_memalign, aligned_alloc, memalign, valloc, pvalloc and\n"
-          "malloc_usable_size call, with its thread and a global order, to FILE.\n"
-          "  -o, --output FILE     the trace (a fork child writes FILE.<pid>, see --children)\n"
-          "      --under ALLOC     record over this preloaded malloc (default: glibc)\n"
-          "      --children MODE   own: fork children record to FILE.<pid>; none: not at all\n"
-          "Exits with COMMAND's exit status (128+N when killed by signal N); 2 on bad input.\n");
-}
-
 static void usage(FILE *out) {
   fprintf(out, "usage: mmbench trace record -o FILE [OPTIONS] -- COMMAND [ARGS...]\n"
                "       mmbench trace info [--json] FILE\n"
+               "       mmbench trace model TRACE -o MODEL | --check MODEL\n"
                "Record a program's allocator calls; describe a trace. Replay one with\n"
                "  mmbench run -w trace-replay -p file=FILE -a ALLOCATORS\n");
 }
@@ -194,35 +185,44 @@ static double now_s(void) {
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+typedef struct record_args {
+  const char *out, *under, *children;
+} record_args;
+
+static const char *const children_modes[] = {"own", "none", NULL};
+static const mmb_option record_rows[] = {
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(record_args, out), .value = "FILE", .alias = "output",
+     .help = "the trace (a fork child writes FILE.<pid>, see --children)"},
+    {"under", 0, MMB_OPT_STRING, MMB_OPT_PTR(record_args, under), .value = "ALLOC",
+     .help = "record over this preloaded malloc (default: glibc)"},
+    {"children", 0, MMB_OPT_CHOICE, MMB_OPT_PTR(record_args, children), .value = "MODE",
+     .choices = children_modes,
+     .help = "own: fork children record to FILE.<pid>; none: not at all"},
+    {NULL}};
+const mmb_optspec mmb_trace_record_options = {
+    .command = "trace record",
+    .usage = "-o FILE [--under ALLOC] [--children own|none] -- COMMAND [ARGS...]",
+    .about = "Runs COMMAND with the recording library preloaded and writes every malloc, calloc,\n"
+             "realloc, free, posix_memalign, aligned_alloc, memalign, valloc, pvalloc and\n"
+             "malloc_usable_size call, with its thread and a global order, to FILE.\n",
+    .after = "Exits with COMMAND's exit status (128+N when killed by signal N); 2 on bad input.\n",
+    .rows = record_rows,
+    .stop_at_argument = 1,
+};
+
 static int cmd_record(int argc, char **argv) {
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-                                       {"under", required_argument, 0, 'u'},
-                                       {"children", required_argument, 0, 'c'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  const char *out = NULL, *under = "glibc", *children = "own";
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'o': out = optarg; break;
-    case 'u': under = optarg; break;
-    case 'c': children = optarg; break;
-    case 'h': record_usage(stdout); return 0;
-    default: return mmb_usage_error("trace record", NULL);
-    }
-  }
+  record_args a = {.under = "glibc", .children = "own"};
+  int next;
+  int prc = mmb_opts_parse(&mmb_trace_record_options, &a, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  const char *out = a.out, *under = a.under, *children = a.children;
   char msg[PATH_MAX + 300];
   if (!out || !*out)
     return mmb_usage_error("trace record", "missing -o FILE (where the trace goes)");
-  if (optind >= argc)
+  if (next >= argc)
     return mmb_usage_error(
         "trace record",
         "missing the command to record (mmbench trace record -o FILE -- COMMAND ARGS...)");
-  if (strcmp(children, "own") != 0 && strcmp(children, "none") != 0) {
-    snprintf(msg, sizeof msg, "--children must be own or none, not '%s'", children);
-    return mmb_usage_error("trace record", msg);
-  }
   mmb_alloc_spec spec;
   char err[512];
   if (mmb_alloc_spec_parse(under, &spec, err, sizeof err) != 0) {
@@ -240,7 +240,7 @@ static int cmd_record(int argc, char **argv) {
     snprintf(msg, sizeof msg, "--under %s: unavailable: %s", under, spec.alloc->unavailable);
     return mmb_usage_error("trace record", msg);
   }
-  const char *cmd = argv[optind];
+  const char *cmd = argv[next];
   if (executable(cmd) != 0) {
     snprintf(msg, sizeof msg, "%s: cannot execute (not an executable file%s)", cmd,
              strchr(cmd, '/') ? "" : " on PATH");
@@ -285,7 +285,7 @@ static int cmd_record(int argc, char **argv) {
     setenv("MMB_TRACE_CHILDREN", children, 1);
     for (int i = 0; i < spec.nsettings; i++) putenv(strdup(spec.settings[i]));
     setenv("LD_PRELOAD", preload, 1);
-    execvp(cmd, argv + optind);
+    execvp(cmd, argv + next);
     int e = errno;
     if (write(sync[1], &e, sizeof e) < 0) _exit(127);
     _exit(127);
@@ -332,41 +332,175 @@ static int cmd_record(int argc, char **argv) {
 /* ---------------------------------------------------------------------------
  * info
  * ------------------------------------------------------------------------- */
+typedef struct info_args {
+  int json;
+} info_args;
+
+static const mmb_option info_rows[] = {
+    {"json", 0, MMB_OPT_FLAG, MMB_OPT_VAR(info_args, json), .help = "the description as JSON"},
+    {NULL}};
+const mmb_optspec mmb_trace_info_options = {
+    .command = "trace info",
+    .usage = "[--json] FILE",
+    .about = "Calls per function, threads, sizes, peak live bytes and blocks, lifetimes, frees by\n"
+             "another thread, and what would keep the trace from replaying.\n",
+    .rows = info_rows,
+};
+
 static int cmd_info(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  int c, json = 0;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'j': json = 1; break;
-    case 'h':
-      printf("usage: mmbench trace info [--json] FILE\n"
-             "Calls per function, threads, sizes, peak live bytes and blocks, lifetimes, frees by\n"
-             "another thread, and what would keep the trace from replaying.\n");
-      return 0;
-    default: return mmb_usage_error("trace info", NULL);
-    }
-  }
-  if (optind != argc - 1) return mmb_usage_error("trace info", "needs exactly one trace FILE");
+  info_args a = {0};
+  int next;
+  int prc = mmb_opts_parse(&mmb_trace_info_options, &a, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  int json = a.json;
+  if (next != argc - 1) return mmb_usage_error("trace info", "needs exactly one trace FILE");
   mmb_trace t;
   char err[600];
-  if (mmb_trace_load(argv[optind], &t, err, sizeof err) != 0)
+  if (mmb_trace_load(argv[next], &t, err, sizeof err) != 0)
     return mmb_usage_error("trace info", err);
-  int rc = mmb_trace_info_print(&t, argv[optind], json, stdout);
+  int rc = mmb_trace_info_print(&t, argv[next], json, stdout);
   mmb_trace_free(&t);
   return rc;
 }
 
+/* ---------------------------------------------------------------------------
+ * model
+ * ------------------------------------------------------------------------- */
+static void model_usage(FILE *out) {
+  fprintf(out,
+          "usage: mmbench trace model TRACE -o MODEL\n"
+          "       mmbench trace model --check MODEL [--seed N]\n"
+          "Writes a small text model of TRACE: per size class the births, the commonest sizes,\n"
+          "calloc / aligned / realloc shares and lifetime quantiles (in births and in bytes\n"
+          "allocated meanwhile); the live-heap profile, alignments and per-thread counts. The\n"
+          "empirical workload turns it into a stream (mmbench run -w empirical -p model=MODEL).\n"
+          "--check generates MODEL's stream (its own length, one thread), models it again and\n"
+          "prints how the two agree: peak live bytes, the size-class histogram's total\n"
+          "variation distance, lifetime medians per class. Exit 2 on bad input.\n");
+}
+
+static void print_fit(const mmb_model *m, const mmb_model_fit *f, FILE *out) {
+  fprintf(out, "%s: stream vs trace (%llu births, 1 thread)\n", m->source,
+          (unsigned long long)m->allocations);
+  fprintf(out, "  peak live bytes: stream / trace %.3f (trace %llu)\n", f->peak_ratio,
+          (unsigned long long)m->peak_live_bytes);
+  fprintf(out, "  size-class histogram: total variation distance %.4f\n", f->tvd);
+  fprintf(out, "  lifetime medians (births), %d classes with >= 1%% of births and >= 20 ends:\n",
+          f->classes_compared);
+  for (int c = 0; c < m->nclasses; c++)
+    if (!isnan(f->gap[c]))
+      fprintf(out, "    %8llu..%-8llu trace %10.1f  stream differs by %5.1f%%\n",
+              (unsigned long long)m->cls[c].lo, (unsigned long long)m->cls[c].hi,
+              m->cls[c].median_allocs, 100 * f->gap[c]);
+  fprintf(out,
+          "  shares of births (trace / stream): realloc %.4f / %.4f, calloc %.4f / %.4f, "
+          "aligned %.4f / %.4f\n",
+          f->realloc_share[0], f->realloc_share[1], f->calloc_share[0], f->calloc_share[1],
+          f->aligned_share[0], f->aligned_share[1]);
+}
+
+static int cmd_model(int argc, char **argv) {
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"check", required_argument, 0, 'c'},
+                                       {"seed", required_argument, 0, 's'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  const char *out = NULL, *check = NULL;
+  unsigned long long seed = 42;
+  int c;
+  char msg[PATH_MAX + 800], err[PATH_MAX + 600];
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': out = optarg; break;
+    case 'c': check = optarg; break;
+    case 's': {
+      char *end;
+      seed = strtoull(optarg, &end, 10);
+      if (*end || !*optarg) {
+        snprintf(msg, sizeof msg, "--seed must be a whole number, not '%s'", optarg);
+        return mmb_usage_error("trace model", msg);
+      }
+      break;
+    }
+    case 'h': model_usage(stdout); return 0;
+    default: return mmb_usage_error("trace model", NULL);
+    }
+  }
+  if (check) {
+    if (optind != argc) return mmb_usage_error("trace model", "--check takes only the MODEL");
+    mmb_model *m = malloc(sizeof *m);
+    if (!m) return 1;
+    mmb_model_fit f;
+    if (mmb_model_load(check, m, err, sizeof err) != 0) {
+      free(m);
+      return mmb_usage_error("trace model", err);
+    }
+    int rc = mmb_model_fit_check(m, seed, &f, err, sizeof err);
+    if (rc == 0)
+      print_fit(m, &f, stdout);
+    else
+      fprintf(stderr, "mmbench trace model: %s\n", err);
+    free(m);
+    return rc ? 1 : 0;
+  }
+  if (optind != argc - 1)
+    return mmb_usage_error("trace model", "needs exactly one TRACE (and -o MODEL)");
+  if (!out || !*out)
+    return mmb_usage_error("trace model", "missing -o MODEL (where the model goes)");
+  const char *path = argv[optind];
+  mmb_trace t;
+  if (mmb_trace_load(path, &t, err, sizeof err) != 0) return mmb_usage_error("trace model", err);
+  mmb_model *m = malloc(sizeof *m);
+  if (!m) {
+    mmb_trace_free(&t);
+    return 1;
+  }
+  char base[PATH_MAX];
+  snprintf(base, sizeof base, "%s", path);
+  int rc = mmb_model_build(&t, basename(base), m, err, sizeof err);
+  char damage[sizeof t.damage];
+  snprintf(damage, sizeof damage, "%s", t.damage);
+  mmb_trace_free(&t);
+  if (rc != 0) {
+    free(m);
+    if (rc > 0) return mmb_usage_error("trace model", err);
+    fprintf(stderr, "mmbench trace model: %s\n", err);
+    return 1;
+  }
+  if (damage[0])
+    fprintf(stderr, "mmbench trace model: note: %s: %s; modelled up to the damage\n", path, damage);
+  /* all or nothing: a temporary file renamed into place */
+  char tmp[PATH_MAX + 16];
+  snprintf(tmp, sizeof tmp, "%s.part", out);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    free(m);
+    snprintf(msg, sizeof msg, "%s: cannot write the model: %s", out, strerror(errno));
+    return mmb_usage_error("trace model", msg);
+  }
+  int ok = mmb_model_write(m, f) == 0;
+  ok &= fclose(f) == 0;
+  free(m);
+  if (!ok || rename(tmp, out) != 0) {
+    unlink(tmp);
+    snprintf(msg, sizeof msg, "%s: cannot write the model", out);
+    fprintf(stderr, "mmbench trace model: %s\n", msg);
+    return 1;
+  }
+  return 0;
+}
+
 int mmb_cmd_trace(int argc, char **argv) {
-  if (argc < 2) return mmb_usage_error("trace", "missing subcommand: record or info");
+  if (argc < 2) return mmb_usage_error("trace", "missing subcommand: record, info or model");
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     usage(stdout);
     return 0;
   }
   if (strcmp(argv[1], "record") == 0) return cmd_record(argc - 1, argv + 1);
   if (strcmp(argv[1], "info") == 0) return cmd_info(argc - 1, argv + 1);
+  if (strcmp(argv[1], "model") == 0) return cmd_model(argc - 1, argv + 1);
   char msg[300];
-  snprintf(msg, sizeof msg, "unknown subcommand '%s' (valid: record, info)", argv[1]);
+  snprintf(msg, sizeof msg, "unknown subcommand '%s' (valid: record, info, model)", argv[1]);
   return mmb_usage_error("trace", msg);
 }

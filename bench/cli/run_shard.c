@@ -217,6 +217,32 @@ static int same_plan(const char *top, const mmb_run_opts *o, char *err, size_t e
   return 0;
 }
 
+/* Thread counts that follow the machine (-t auto, the presets' scaling
+ * sweeps) are resolved on the node a shard lands on; the shard list was
+ * made where the run was submitted. A node that resolves them otherwise
+ * stops with both sweeps named. 1 when they differ (err set). */
+static int sweep_differs(const mmb_plan *plan, const mmb_shard_map *m, char *err, size_t errlen) {
+  unsigned char here[MMB_MAX_THREADS + 1] = {0}, listed[MMB_MAX_THREADS + 1] = {0};
+  for (int i = 0; i < plan->ncells; i++)
+    if (plan->cells[i].threads >= 0 && plan->cells[i].threads <= MMB_MAX_THREADS)
+      here[plan->cells[i].threads] = 1;
+  for (size_t i = 0; i < m->keys.n; i++)
+    if (m->keys.threads[i] >= 0 && m->keys.threads[i] <= MMB_MAX_THREADS)
+      listed[m->keys.threads[i]] = 1;
+  if (memcmp(here, listed, sizeof here) == 0) return 0;
+  char a[256] = "", b[256] = "";
+  for (int t = 0; t <= MMB_MAX_THREADS; t++) {
+    size_t ua = strlen(a), ub = strlen(b);
+    if (here[t]) snprintf(a + ua, sizeof a - ua, "%s%d", ua ? "," : "", t);
+    if (listed[t]) snprintf(b + ub, sizeof b - ub, "%s%d", ub ? "," : "", t);
+  }
+  snprintf(err, errlen,
+           "this node's CPUs give thread counts %s, the shard list was made for %s: submit "
+           "from a node of the shards' kind, or give -t a fixed list",
+           a, b);
+  return 1;
+}
+
 int mmb_run_shard_prepare(const char *top, const mmb_run_opts *o, int k, int n, mmb_plan *plan,
                           mmb_shard_task *t, char *err, size_t errlen) {
   memset(t, 0, sizeof *t);
@@ -252,6 +278,10 @@ int mmb_run_shard_prepare(const char *top, const mmb_run_opts *o, int k, int n, 
     return 2;
   }
   memcpy(t->plan_hash, map.plan_hash, sizeof t->plan_hash);
+  if (sweep_differs(plan, &map, err, errlen)) {
+    mmb_shard_map_free(&map);
+    return 2;
+  }
   int rc = mmb_shard_filter_plan(plan, &map, k, err, errlen);
   mmb_shard_map_free(&map);
   if (rc != 0) return 2;

@@ -10,6 +10,8 @@
  * runs.csv at a time (then the merged runs.csv once, for the summary). */
 #define _GNU_SOURCE
 #include "merge.h"
+#include "runs.h"
+#include "status.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -27,6 +29,7 @@
 #include "files.h"
 #include "results.h"
 #include "shard.h"
+#include "text.h"
 #include "table.h"
 #include "xalloc.h"
 
@@ -51,6 +54,7 @@ typedef struct merge_state {
   FILE *runs, *timeline;
   cJSON *meta, *shards_j, *kinds_j;
   char stage[PATH_MAX];
+  char topo[256], topo_from[300]; /* the first shard's topology signature, and whose */
 } merge_state;
 
 static int by_folder(const void *pa, const void *pb) {
@@ -184,11 +188,6 @@ static int gather_columns(merge_state *st, char *err, size_t errlen) {
   return 0;
 }
 
-static int is_unrunnable(const char *status) {
-  return strcmp(status, "skipped") == 0 || strcmp(status, "invalid") == 0 ||
-         strcmp(status, "nonconforming") == 0;
-}
-
 /* One folder: check every row, count, and stream it out. 0, 1 or 2. */
 static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err, size_t errlen) {
   const folder *fo = &st->folders[f];
@@ -223,32 +222,46 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
   char kind[16] = "unknown", label[512] = "host facts not recorded (no meta.json)";
   if (meta) host_kind(meta, kind, sizeof kind, label, sizeof label);
 
+  /* rows measured on machines of another shape are not pooled: a sweep
+   * that follows the machine means something else there */
+  const char *sig = meta ? jstr(cJSON_GetObjectItem(meta, "host"), "topology", "signature") : "";
+  if (*sig && !st->topo[0]) {
+    snprintf(st->topo, sizeof st->topo, "%s", sig);
+    snprintf(st->topo_from, sizeof st->topo_from, "shards/%s", fo->name);
+  } else if (*sig && strcmp(sig, st->topo) != 0) {
+    snprintf(err, errlen,
+             "shards/%s ran on another topology (%s) than %s (%s): rows of different machines "
+             "are not pooled; rerun that shard on a node like the others",
+             fo->name, sig, st->topo_from, st->topo);
+    cJSON_Delete(meta);
+    return 2;
+  }
+
   mmb_merge_shard *ms = &res->shard[fo->k - 1];
   ms->folders++;
   size_t hl = strlen(ms->hosts);
-  if (!strstr(ms->hosts, host) && hl + strlen(host) + 2 < sizeof ms->hosts)
+  if (!mmb_list_has(ms->hosts, ",", host) && hl + strlen(host) + 2 < sizeof ms->hosts)
     snprintf(ms->hosts + hl, sizeof ms->hosts - hl, "%s%s", hl ? "," : "", host);
 
   snprintf(path, sizeof path, "%s/runs.csv", base);
+  mmb_runs rs = {0};
   mmb_table *t = NULL;
   size_t rows = 0;
   if (access(path, F_OK) == 0) {
-    if (mmb_table_read(path, &t, err, errlen) != 0) {
+    if (mmb_runs_read(path, &rs, err, errlen) != 0) {
       size_t l = strlen(err);
       snprintf(err + l, errlen - l,
                " (a damaged shard row: repair or remove %s, then rerun the shard)", base);
       cJSON_Delete(meta);
       return 2;
     }
-    rows = mmb_table_rows(t);
+    t = rs.table;
+    rows = rs.nrows;
   }
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
-      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
-      cr = mmb_table_col(t, "rep"), cs = mmb_table_col(t, "status");
-  if (t && (cw < 0 || cp < 0 || ca < 0 || ct < 0 || cr < 0 || cs < 0)) {
+  if (t && rs.col_rep < 0) {
     snprintf(err, errlen, "%s lacks the key columns workload,params,allocator,threads,rep,status",
              path);
-    mmb_table_free(t), cJSON_Delete(meta);
+    mmb_runs_free(&rs), cJSON_Delete(meta);
     return 2;
   }
   int map[MAX_COLS];
@@ -257,27 +270,26 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
   char *line = NULL;
   size_t cap = 0;
   for (size_t r = 0; r < rows; r++) {
-    double th, rep;
-    const char *status = mmb_table_get(t, r, cs);
-    long cell = -1;
-    if (mmb_table_num(t, r, ct, &th) == 1)
-      cell = mmb_shard_find(&st->map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
-                            mmb_table_get(t, r, ca), (int)th);
+    const mmb_run_row *row = &rs.rows[r];
+    int rep = row->rep;
+    size_t kc = row->cell;
+    long cell = mmb_shard_find(&st->map, rs.cells.workload[kc], rs.cells.params[kc],
+                               rs.cells.allocator[kc], rs.cells.threads[kc]);
     const char *why = NULL;
     if (cell < 0)
       why = "its cell is not in this plan";
     else if (st->map.owner[cell] != fo->k)
       why = "its cell belongs to another shard";
-    else if (mmb_table_num(t, r, cr, &rep) != 1 || rep < 0 || rep >= reps || rep != (int)rep)
+    else if (rep < 0 || rep >= reps)
       why = "its repetition is not in 0..reps-1";
-    else if (!status[0])
+    else if (!mmb_table_get(t, r, rs.col_status)[0])
       why = "it has no status";
     if (why) {
       snprintf(err, errlen,
                "%s line %zu is a damaged shard row: %s (repair or remove the shard folder, then "
                "rerun the shard)",
                path, mmb_table_line(t, r), why);
-      free(line), mmb_table_free(t), cJSON_Delete(meta);
+      free(line), mmb_runs_free(&rs), cJSON_Delete(meta);
       return 2;
     }
     size_t bit = (size_t)cell * (size_t)reps + (size_t)rep;
@@ -288,11 +300,11 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
                path, mmb_table_line(t, r), (int)rep, st->map.keys.workload[cell],
                st->map.keys.params[cell], st->map.keys.allocator[cell], st->map.keys.threads[cell],
                st->folders[st->seen_folder[bit] - 1].name);
-      free(line), mmb_table_free(t), cJSON_Delete(meta);
+      free(line), mmb_runs_free(&rs), cJSON_Delete(meta);
       return 2;
     }
     st->seen_folder[bit] = f + 1;
-    if (rep == 0 && is_unrunnable(status)) st->unrunnable[cell] = 1;
+    if (rep == 0 && mmb_status_unrunnable(row->status)) st->unrunnable[cell] = 1;
     res->rows++;
     ms->rows++;
     if (!st->runs) continue;
@@ -312,7 +324,7 @@ static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err
     fwrite(line, 1, used, st->runs);
   }
   free(line);
-  mmb_table_free(t);
+  mmb_runs_free(&rs);
 
   if (st->timeline) { /* rep-0 RSS samples: copied as they are, header dropped */
     snprintf(path, sizeof path, "%s/timeline.csv", base);
@@ -440,7 +452,7 @@ static int stage_meta(merge_state *st, const mmb_merge_result *res) {
     size_t u = 0;
     cJSON_ArrayForEach(s, st->shards_j) {
       const char *h = jstr(s, "host", NULL);
-      if (!strstr(names, h) && u + strlen(h) + 3 < sizeof names)
+      if (!mmb_list_has(names, ",", h) && u + strlen(h) + 3 < sizeof names)
         u += (size_t)snprintf(names + u, sizeof names - u, "%s%s", u ? ", " : "", h);
     }
     cJSON_DeleteItemFromObject(host, "hostname");

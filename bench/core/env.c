@@ -2,7 +2,9 @@
 #define _GNU_SOURCE
 #include "env.h"
 
+#include <dlfcn.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/perf_event.h>
 #include <gnu/libc-version.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "mmb_config.h"
+#include "topology.h"
 
 /* First line of a file, trimmed, or "" (unreadable files are facts too). */
 static void read_line(const char *path, char *buf, size_t len) {
@@ -171,6 +174,60 @@ static void git_facts(cJSON *root) {
   cJSON_AddBoolToObject(git, "dirty", dirty);
 }
 
+/* ---------------------------------------------------------------------------
+ * Debian packages of the allocators' libraries
+ * ------------------------------------------------------------------------- */
+/* First line of a command's output into out; 0 when there was one. */
+static int command_line(const char *cmd, char *out, size_t len) {
+  out[0] = 0;
+  FILE *p = popen(cmd, "r");
+  if (!p) return -1;
+  if (!fgets(out, (int)len, p)) out[0] = 0;
+  int st = pclose(p);
+  out[strcspn(out, "\n")] = 0;
+  return st == 0 && out[0] ? 0 : -1;
+}
+
+/* The package dpkg lists for file, into pkg (with its ":arch"). */
+static int owner_of(const char *file, char *pkg, size_t len) {
+  if (strchr(file, '\'') || strpbrk(file, "*?[")) return -1; /* not a plain path for the shell */
+  char cmd[PATH_MAX + 64], line[PATH_MAX + 128];
+  snprintf(cmd, sizeof cmd, "dpkg-query -S '%s' 2>/dev/null", file);
+  if (command_line(cmd, line, sizeof line) != 0) return -1;
+  char *colon = strstr(line, ": "); /* "libtbbmalloc2:amd64: /usr/lib/..." */
+  const char *comma = strchr(line, ',');
+  if (!colon || (comma && comma < colon)) return -1; /* a path two packages share */
+  snprintf(pkg, len, "%.*s", (int)(colon - line), line);
+  return 0;
+}
+
+int mmb_env_package(const char *path, char *pkg, size_t plen, char *ver, size_t vlen) {
+  pkg[0] = ver[0] = 0;
+  char file[PATH_MAX], real[PATH_MAX], alt[PATH_MAX], owner[256];
+  Dl_info info;
+  if (!path || !*path)
+    path = dladdr((void *)gnu_get_libc_version, &info) && info.dli_fname ? info.dli_fname : "";
+  snprintf(file, sizeof file, "%s", path);
+  if (!*file) return -1;
+  /* dpkg knows a file by the path its package ships it at: as named, as
+   * resolved, and across the merged /usr (/lib/... and /usr/lib/...) */
+  const char *tries[3] = {file, realpath(file, real) ? real : file, alt};
+  const char *base = tries[1];
+  if (strncmp(base, "/usr/", 5) == 0)
+    snprintf(alt, sizeof alt, "%s", base + 4);
+  else
+    snprintf(alt, sizeof alt, "/usr%s", base);
+  int found = -1;
+  for (int i = 0; i < 3 && found != 0; i++) found = owner_of(tries[i], owner, sizeof owner);
+  if (found != 0) return -1;
+  char cmd[400];
+  snprintf(cmd, sizeof cmd, "dpkg-query -W -f='${Version}' '%s' 2>/dev/null", owner);
+  if (command_line(cmd, ver, vlen) != 0) return -1;
+  owner[strcspn(owner, ":")] = 0; /* the architecture is the host's */
+  snprintf(pkg, plen, "%s", owner);
+  return 0;
+}
+
 cJSON *mmb_env_capture(void) {
   cJSON *root = cJSON_CreateObject();
   git_facts(root);
@@ -192,6 +249,15 @@ cJSON *mmb_env_capture(void) {
     cJSON_AddStringToObject(host, "kernel", buf);
   }
   cpu_facts(host);
+  mmb_topology topo;
+  char why[512];
+  if (mmb_topology_read(NULL, NULL, &topo, why, sizeof why) == 0) {
+    cJSON_AddItemToObject(host, "topology", mmb_topology_json(&topo));
+    mmb_topology_free(&topo);
+  } else {
+    cJSON *tj = cJSON_AddObjectToObject(host, "topology");
+    cJSON_AddStringToObject(tj, "unreadable", why);
+  }
   read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof buf);
   cJSON_AddStringToObject(host, "governor", buf[0] ? buf : "unavailable (no cpufreq)");
   bracketed("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof buf);

@@ -22,6 +22,11 @@ void mmb_env_host_facts(mmb_host_facts *h);
 cJSON *mmb_env_capture(void);
 /* "1.23 0.45 0.10" style load averages into a JSON array. */
 cJSON *mmb_env_loadavg(void);
+/* The Debian package that holds the library at path ("" = the C library
+ * this process runs on) and that package's version, asked of dpkg-query.
+ * Returns 0 with pkg ("libtbbmalloc2") and ver set, -1 when dpkg does not
+ * know the file or is not there (both then ""). */
+int mmb_env_package(const char *path, char *pkg, size_t plen, char *ver, size_t vlen);
 /* Current UTC time as ISO-8601 into buf. */
 void mmb_env_utc_now(char *buf, size_t len);
 

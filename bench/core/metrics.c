@@ -36,6 +36,7 @@ const mmb_metric mmb_metrics[] = {
     {"cgroup_peak_kb", "kB", "peak of the cell's memory cgroup in the region", -1, MEAS, 8},
     {"cpu_other_ns", "ns", "CPU time of threads other than the workers", 0, MEAS, 0},
     {"oversubscribed", "", "more threads than CPUs", 0, RUN, 0},
+    {"place", "", "worker placement: none, compact or spread", 0, RUN, 0},
     /* Figures workloads report about their own run (workload.h MMB_FIG_*). */
     {"remote_free_frac", "x", "share of frees of blocks another thread allocated", 0, MEAS, 0},
     {"shared_line", "", "handed-over objects shared a cache line (1) or never (0)", 0, MEAS, 0},
@@ -102,4 +103,13 @@ double mmb_metric_derive(const char *name, double (*get)(const char *col, void *
     return wall > 0 && !isnan(ops) ? ops / wall * 1e9 : NAN;
   }
   return NAN;
+}
+
+int mmb_metric_is_timing(const char *name) {
+  static const char *const clocks[] = {"task-clock", "cycles", "cycles_per_op", NULL};
+  const mmb_metric *m = mmb_metric_find(name);
+  if (m) return strcmp(m->unit, "ns") == 0 || strcmp(m->unit, "op/s") == 0;
+  for (int i = 0; clocks[i]; i++)
+    if (strcmp(name, clocks[i]) == 0) return 1;
+  return strncmp(name, "lat_", 4) == 0;
 }

@@ -65,4 +65,8 @@ const char *mmb_metric_label(const char *name);
  * name is not derived or an input is missing. */
 double mmb_metric_derive(const char *name, double (*get)(const char *col, void *ctx), void *ctx);
 
+/* 1 when name is measured with a clock (its unit is ns or op/s, or it is a
+ * cycle or task-clock counter): such figures drift between runs. */
+int mmb_metric_is_timing(const char *name);
+
 #endif

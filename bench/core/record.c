@@ -15,20 +15,20 @@ static void copy_clean(char *dst, size_t len, const char *src) {
   dst[i] = 0;
 }
 
-void mmb_record_init(mmb_record *r, const char *status) {
+void mmb_record_init(mmb_record *r, mmb_status status) {
   memset(r, 0, sizeof *r);
-  copy_clean(r->status, sizeof r->status, status);
+  r->status = status;
 }
 
 void mmb_record_clear_values(mmb_record *r) { r->n = 0; }
 
-void mmb_record_fail(mmb_record *r, const char *status, const char *fmt, ...) {
+void mmb_record_fail(mmb_record *r, mmb_status status, const char *fmt, ...) {
   char buf[sizeof r->reason];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  copy_clean(r->status, sizeof r->status, status);
+  r->status = status;
   copy_clean(r->reason, sizeof r->reason, buf);
 }
 
@@ -73,13 +73,13 @@ int mmb_record_num(const mmb_record *r, const char *name, double *v) {
 }
 
 void mmb_record_encode(const mmb_record *r, char *buf, size_t len) {
-  int used = snprintf(buf, len, "status=%s\treason=%s", r->status, r->reason);
+  int used = snprintf(buf, len, "status=%s\treason=%s", mmb_status_name(r->status), r->reason);
   for (int i = 0; i < r->n && used > 0 && (size_t)used < len; i++)
     used += snprintf(buf + used, len - (size_t)used, "\t%s=%s", r->f[i].name, r->f[i].value);
 }
 
 int mmb_record_decode(mmb_record *r, const char *line) {
-  mmb_record_init(r, "");
+  mmb_record_init(r, MMB_ST_OK);
   char *copy = strdup(line), *save = NULL;
   int seen_status = 0;
   for (char *item = strtok_r(copy, "\t\n", &save); item; item = strtok_r(NULL, "\t\n", &save)) {
@@ -87,8 +87,7 @@ int mmb_record_decode(mmb_record *r, const char *line) {
     if (!eq) continue;
     *eq = 0;
     if (strcmp(item, "status") == 0) {
-      copy_clean(r->status, sizeof r->status, eq + 1);
-      seen_status = 1;
+      seen_status = mmb_status_parse(eq + 1, &r->status) == 0;
     } else if (strcmp(item, "reason") == 0) {
       copy_clean(r->reason, sizeof r->reason, eq + 1);
     } else {
@@ -96,5 +95,5 @@ int mmb_record_decode(mmb_record *r, const char *line) {
     }
   }
   free(copy);
-  return seen_status && r->status[0] ? 0 : -1;
+  return seen_status ? 0 : -1;
 }

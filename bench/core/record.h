@@ -7,13 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MMB_REC_MAX 96
+#include "status.h"
+
+#define MMB_REC_MAX 160
 #define MMB_REC_NAME 48
 #define MMB_REC_VALUE 256
 
 typedef struct mmb_record {
-  char status[16];  /* ok | crash | error | timeout | corrupt | skipped | ... */
-  char reason[256]; /* one line; empty when ok */
+  mmb_status status; /* status.h: ok, crash, error, ... */
+  char reason[256];  /* one line; empty when ok */
   int n;
   struct {
     char name[MMB_REC_NAME];
@@ -21,8 +23,8 @@ typedef struct mmb_record {
   } f[MMB_REC_MAX];
 } mmb_record;
 
-void mmb_record_init(mmb_record *r, const char *status);
-void mmb_record_fail(mmb_record *r, const char *status, const char *fmt, ...)
+void mmb_record_init(mmb_record *r, mmb_status status);
+void mmb_record_fail(mmb_record *r, mmb_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Set (or replace) a value. Integers, doubles and text. */
 void mmb_record_set(mmb_record *r, const char *name, const char *value);
@@ -37,7 +39,7 @@ void mmb_record_clear_values(mmb_record *r);
 
 /* Wire format: one line, no newline inside. len >= 4096 recommended. */
 void mmb_record_encode(const mmb_record *r, char *buf, size_t len);
-/* 0, or -1 when line is not a record. */
+/* 0, or -1 when line is not a record (no status, or not a status word). */
 int mmb_record_decode(mmb_record *r, const char *line);
 
 #endif

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "metrics.h"
+#include "runs.h"
 #include "stats.h"
 #include "table.h"
 
@@ -73,47 +75,11 @@ int mmb_append_line(const char *path, const char *line) {
 /* ---------------------------------------------------------------------------
  * summary.csv
  * ------------------------------------------------------------------------- */
-typedef struct sumctx {
-  const mmb_table *t;
-  int key[5]; /* workload, params, allocator, threads; the group column or -1 */
-} sumctx;
-
-static const sumctx *sort_ctx; /* qsort has no context argument */
-
-static int cmp_key_rows(const sumctx *x, size_t a, size_t b) {
-  for (int i = 0; i < 5; i++) {
-    int c = strcmp(mmb_table_get(x->t, a, x->key[i]), mmb_table_get(x->t, b, x->key[i]));
-    if (c) return c;
-  }
-  return 0;
-}
-
-static int cmp_rows(const void *a, const void *b) {
-  size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  int c = cmp_key_rows(sort_ctx, x, y);
-  return c ? c : (x > y) - (x < y);
-}
-
 typedef struct cellrows {
   size_t *rows; /* runs.csv rows of the cell, in file order */
   size_t n;
   double floor; /* floor_ns_per_op: see floor_medians */
 } cellrows;
-
-static int cmp_cells_first(const void *a, const void *b) {
-  const cellrows *x = a, *y = b;
-  return (x->rows[0] > y->rows[0]) - (x->rows[0] < y->rows[0]);
-}
-
-typedef struct rowctx {
-  const mmb_table *t;
-  size_t row;
-} rowctx;
-
-static double row_col(const char *col, void *p) {
-  const rowctx *r = p;
-  return mmb_table_numv(r->t, r->row, mmb_table_col(r->t, col));
-}
 
 /* Summary metrics of t: metrics.h's list, then the columns that are not
  * fixed ones (counters). Returns how many. */
@@ -160,61 +126,74 @@ static void sb_add(strbuf *b, const char *text, size_t n) {
   b->s[b->len] = 0;
 }
 
+/* The cells of the summary: runs' cells, split by the value of column
+ * group (>= 0) when asked; key[] holds the group's cell map. Each row's
+ * cell into cellof. 0 or -ENOMEM. */
+static int group_cells(const mmb_runs *r, int group, mmb_cellmap *key, size_t *cellof) {
+  for (size_t i = 0; i < r->nrows; i++) {
+    size_t c = r->rows[i].cell;
+    const char *g = group >= 0 ? mmb_table_get(r->table, i, group) : "";
+    long k = mmb_cellmap_intern(key, r->cells.workload[c], r->cells.params[c], g,
+                                (int)c); /* (cell, group) */
+    if (k < 0) return (int)k;
+    cellof[i] = (size_t)k;
+  }
+  return 0;
+}
+
 /* floor_ns_per_op of every cell: the median ns/op over the ok repetitions of
- * the `floor` cell with the same workload, params and threads (the harness
- * floor of that point, measured once for all allocators); NAN if none. */
-static void floor_medians(const mmb_table *t, cellrows *cells, size_t ncells, double *vals,
-                          int group) {
-  int ca = mmb_table_col(t, "allocator"), cst = mmb_table_col(t, "status");
-  int cn = mmb_table_col(t, "ns_per_op");
-  int key[4] = {mmb_table_col(t, "workload"), mmb_table_col(t, "params"),
-                mmb_table_col(t, "threads"), group}; /* group: host, or -1 */
+ * the floor allocator's cell with the same workload, params, threads and
+ * group (the harness floor of that point, measured once for all
+ * allocators); NAN if none. */
+static void floor_medians(const mmb_runs *r, const mmb_cellmap *key, cellrows *cells, size_t ncells,
+                          double *vals) {
   for (size_t c = 0; c < ncells; c++) cells[c].floor = NAN;
-  for (size_t f = 0; ca >= 0 && cn >= 0 && f < ncells; f++) {
-    if (strcmp(mmb_table_get(t, cells[f].rows[0], ca), "floor") != 0) continue;
+  if (mmb_runs_col(r, MMB_METRIC_TIME) < 0) return;
+  for (size_t f = 0; f < ncells; f++) {
+    size_t fc = r->rows[cells[f].rows[0]].cell;
+    if (!mmb_is_floor(r->cells.allocator[fc])) continue;
     size_t nv = 0;
     for (size_t i = 0; i < cells[f].n; i++) {
-      double v = mmb_table_numv(t, cells[f].rows[i], cn);
-      if (strcmp(mmb_table_get(t, cells[f].rows[i], cst), "ok") == 0 && !isnan(v)) vals[nv++] = v;
+      size_t row = cells[f].rows[i];
+      double v = mmb_runs_value(r, row, MMB_METRIC_TIME);
+      if (r->rows[row].status == MMB_ST_OK && !isnan(v)) vals[nv++] = v;
     }
     if (nv == 0) continue;
     mmb_summary s;
     mmb_summarize(vals, nv, &s);
     for (size_t c = 0; c < ncells; c++) {
-      int same = 1;
-      for (int q = 0; q < 4 && same; q++)
-        same = key[q] < 0 || strcmp(mmb_table_get(t, cells[c].rows[0], key[q]),
-                                    mmb_table_get(t, cells[f].rows[0], key[q])) == 0;
-      if (same) cells[c].floor = s.median;
+      size_t cc = r->rows[cells[c].rows[0]].cell;
+      if (strcmp(r->cells.workload[cc], r->cells.workload[fc]) == 0 &&
+          strcmp(r->cells.params[cc], r->cells.params[fc]) == 0 &&
+          r->cells.threads[cc] == r->cells.threads[fc] &&
+          strcmp(key->allocator[c], key->allocator[f]) == 0) /* the group */
+        cells[c].floor = s.median;
     }
   }
 }
 
-char *mmb_summary_csv(const mmb_table *t, mmb_cell_counts *counts) {
-  return mmb_summary_csv_by(t, NULL, counts);
+char *mmb_summary_csv(const mmb_runs *r, mmb_cell_counts *counts) {
+  return mmb_summary_csv_by(r, NULL, counts);
 }
 
-char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_counts *counts) {
-  static const char *const keys[] = {"workload", "params", "allocator", "threads"};
-  sumctx x = {.t = t};
-  for (int i = 0; i < 4; i++) x.key[i] = mmb_table_col(t, keys[i]);
-  x.key[4] = group_col ? mmb_table_col(t, group_col) : -1;
-  size_t nrows = mmb_table_rows(t);
+char *mmb_summary_csv_by(const mmb_runs *r, const char *group_col, mmb_cell_counts *counts) {
+  const mmb_table *t = r->table;
+  int group = group_col ? mmb_table_col(t, group_col) : -1;
+  size_t nrows = r->nrows;
+  size_t *cellof = malloc((nrows + 1) * sizeof *cellof);
   size_t *order = malloc((nrows + 1) * sizeof *order);
   cellrows *cells = calloc(nrows + 1, sizeof *cells);
   double *vals = malloc((nrows + 1) * sizeof *vals);
+  mmb_cellmap key = {0};
   strbuf out = {0};
-  if (!order || !cells || !vals) goto fail;
-  for (size_t r = 0; r < nrows; r++) order[r] = r;
-  sort_ctx = &x;
-  qsort(order, nrows, sizeof *order, cmp_rows);
-  size_t ncells = 0;
-  for (size_t i = 0; i < nrows; i++) {
-    if (i == 0 || cmp_key_rows(&x, order[i - 1], order[i]) != 0) cells[ncells++].rows = &order[i];
-    cells[ncells - 1].n++;
-  }
-  qsort(cells, ncells, sizeof *cells, cmp_cells_first); /* first-seen order */
-  floor_medians(t, cells, ncells, vals, x.key[4]);
+  if (!cellof || !order || !cells || !vals || group_cells(r, group, &key, cellof) != 0) goto fail;
+  size_t ncells = key.n;
+  /* rows grouped by cell (first-seen order), file order within a cell */
+  for (size_t i = 0; i < nrows; i++) cells[cellof[i]].n++;
+  for (size_t c = 0, at = 0; c < ncells; at += cells[c].n, c++) cells[c].rows = &order[at];
+  for (size_t c = 0; c < ncells; c++) cells[c].n = 0;
+  for (size_t i = 0; i < nrows; i++) cells[cellof[i]].rows[cells[cellof[i]].n++] = i;
+  floor_medians(r, &key, cells, ncells, vals);
 
   const char *metrics[128];
   int nm = metric_list(t, metrics, 128);
@@ -222,18 +201,15 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       "workload,params,allocator,threads,metric,n,n_runs,status,median,"
       "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed\n";
   sb_add(&out, header, sizeof header - 2);
-  if (x.key[4] >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
+  if (group >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
   sb_add(&out, "\n", 1);
-  int cst = mmb_table_col(t, "status"), cov = mmb_table_col(t, "oversubscribed");
+  int cov = mmb_table_col(t, "oversubscribed");
+  int keycol[4] = {r->col_workload, r->col_params, r->col_allocator, r->col_threads};
   mmb_cell_counts cnt = {0};
   for (size_t c = 0; c < ncells; c++) {
     cellrows *k = &cells[c];
-    const char *status = "ok";
-    for (size_t i = 0; i < k->n; i++) {
-      const char *s = mmb_table_get(t, k->rows[i], cst);
-      if (strcmp(s, "ok") != 0 && (strcmp(status, "ok") == 0 || strcmp(s, "skipped") == 0))
-        status = s[0] ? s : "invalid";
-    }
+    mmb_status status = MMB_ST_OK;
+    for (size_t i = 0; i < k->n; i++) status = mmb_status_merge(status, r->rows[k->rows[i]].status);
     /* oversubscribed: any repetition ran more threads than CPUs; empty
      * when runs.csv predates the column (unknown, not 0) */
     int over = 0;
@@ -243,30 +219,25 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
     int cell_noisy = 0;
     for (int m = 0; m < nm; m++) {
       size_t nv = 0;
-      int col = mmb_table_col(t, metrics[m]);
-      const mmb_metric *md = mmb_metric_find(metrics[m]);
-      int derived = md && (md->flags & MMB_COL_DERIVED);
       for (size_t i = 0; i < k->n; i++) {
-        if (strcmp(mmb_table_get(t, k->rows[i], cst), "ok") != 0) continue;
-        rowctx rc = {t, k->rows[i]};
-        double v = derived ? mmb_metric_derive(metrics[m], row_col, &rc)
-                           : mmb_table_numv(t, k->rows[i], col);
+        if (r->rows[k->rows[i]].status != MMB_ST_OK) continue;
+        double v = mmb_runs_value(r, k->rows[i], metrics[m]);
         if (!isnan(v)) vals[nv++] = v;
       }
-      if (nv == 0 && strcmp(status, "ok") == 0) continue; /* not measured */
-      if (nv == 0 && m > 0) continue;                     /* a failed cell: one row is enough */
+      if (nv == 0 && status == MMB_ST_OK) continue; /* not measured */
+      if (nv == 0 && m > 0) continue;               /* a failed cell: one row is enough */
       mmb_summary s;
       mmb_summarize(vals, nv, &s);
       char line[4096], num[64];
       size_t lu = 0;
       for (int q = 0; q < 4; q++)
-        mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[q]), q == 0);
+        mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], keycol[q]), q == 0);
       mmb_csv_field(line, sizeof line, &lu, metrics[m], 0);
       snprintf(num, sizeof num, "%zu", nv);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       snprintf(num, sizeof num, "%zu", k->n);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
-      mmb_csv_field(line, sizeof line, &lu, status, 0);
+      mmb_csv_field(line, sizeof line, &lu, mmb_status_name(status), 0);
       double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi, s.ci_level};
       for (int q = 0; q < 9; q++) {
         fmt_num(num, sizeof num, f[q]);
@@ -277,29 +248,32 @@ char *mmb_summary_csv_by(const mmb_table *t, const char *group_col, mmb_cell_cou
       fmt_num(num, sizeof num, k->floor);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_csv_field(line, sizeof line, &lu, cov < 0 ? "" : over ? "1" : "0", 0);
-      if (x.key[4] >= 0)
-        mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x.key[4]), 0);
+      if (group >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], group), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
       if (m == 0) cell_noisy = noisy;
     }
-    if (strcmp(status, "ok") == 0)
+    if (status == MMB_ST_OK)
       cnt.ok++, cnt.noisy += cell_noisy, cnt.over += over;
-    else if (strcmp(status, "skipped") == 0)
-      cnt.skipped++;
-    else
+    else if (mmb_status_failed(status))
       cnt.failed++;
+    else
+      cnt.skipped++;
   }
   if (counts) *counts = cnt;
   if (out.oom) goto fail;
+  free(cellof);
   free(order);
   free(cells);
   free(vals);
+  mmb_cellmap_free(&key);
   return out.s ? out.s : strdup("");
 fail:
+  free(cellof);
   free(order);
   free(cells);
   free(vals);
+  mmb_cellmap_free(&key);
   free(out.s);
   return NULL;
 }
@@ -312,11 +286,11 @@ int mmb_write_summary_by(const char *dir, const char *group_col, int print, char
                          size_t errlen) {
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
-  mmb_table *t;
-  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
+  mmb_runs r;
+  if (mmb_runs_read(path, &r, err, errlen) != 0) return -1;
   mmb_cell_counts cnt;
-  char *text = mmb_summary_csv_by(t, group_col, &cnt);
-  mmb_table_free(t);
+  char *text = mmb_summary_csv_by(&r, group_col, &cnt);
+  mmb_runs_free(&r);
   if (!text) {
     snprintf(err, errlen, "out of memory summarising %s", path);
     return -1;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "runs.h"
 #include "table.h"
 
 /* Write text to dir/name through a temporary file and rename. 0 or -errno. */
@@ -18,7 +19,7 @@ int mmb_append_line(const char *path, const char *line);
 /* "results/<prefix><UTC stamp>-<host>" into buf: a new results folder name. */
 void mmb_results_default_dir(char *buf, size_t len, const char *prefix);
 
-/* The text of summary.csv for a runs.csv table: one row per cell and
+/* The text of summary.csv for a runs.csv read by mmb_runs_read: one row per cell and
  * metric (metrics.h lists which, counter columns follow), statistics over
  * the ok repetitions. Malloc'd; NULL only when out of memory. The cell
  * counts go to the optional counts (ok, noisy, failed, skipped). */
@@ -27,11 +28,11 @@ typedef struct mmb_cell_counts {
   int over;      /* ok cells that ran more threads than CPUs */
   size_t most_n; /* the most repetitions of a cell */
 } mmb_cell_counts;
-char *mmb_summary_csv(const mmb_table *runs, mmb_cell_counts *counts);
+char *mmb_summary_csv(const mmb_runs *runs, mmb_cell_counts *counts);
 /* The same with the rows of a cell split by the value of group_col (a
  * merged folder's `host` or `host_kind`: machines are never pooled unless
  * asked), which then ends each row. group_col NULL or absent: as above. */
-char *mmb_summary_csv_by(const mmb_table *runs, const char *group_col, mmb_cell_counts *counts);
+char *mmb_summary_csv_by(const mmb_runs *runs, const char *group_col, mmb_cell_counts *counts);
 
 /* Read runs.csv in dir and write summary.csv (atomically). Prints one line
  * of cell counts to stdout when print is set. 0, or -1 with err. */

@@ -195,3 +195,47 @@ int mmb_p_adjust(const double *p, size_t n, mmb_p_adjust_method m, double *out) 
   free(idx);
   return 0;
 }
+
+/* ---------------------------------------------------------------------------
+ * Order-statistic intervals at a chosen level, sorting and medians for
+ * callers that keep their own arrays (the recipes' rounds)
+ * ------------------------------------------------------------------------- */
+void mmb_sort_doubles(double *v, size_t n) {
+  if (n > 1) qsort(v, n, sizeof *v, cmp_double);
+}
+
+double mmb_median_of(const double *v, size_t n, double *tmp) {
+  if (n == 0) return NAN;
+  memcpy(tmp, v, n * sizeof *v);
+  mmb_sort_doubles(tmp, n);
+  return mmb_median_sorted(tmp, n);
+}
+
+/* The rank k of [v(k), v(n+1-k)] for a coverage of at least level: the
+ * largest k with 2 P(X <= k-1) <= 1 - level, at least 1 ([min, max]). */
+static size_t ci_rank_at(size_t n, double level) {
+  size_t k = 1;
+  while (k + 1 <= n / 2 && 2.0 * binom_cdf_half(k, n) <= 1.0 - level) k++;
+  return k;
+}
+
+void mmb_median_ci_at(const double *sorted, size_t n, double level, double *lo, double *hi) {
+  if (n < 2) {
+    *lo = *hi = NAN;
+    return;
+  }
+  size_t k = ci_rank_at(n, level);
+  *lo = sorted[k - 1];
+  *hi = sorted[n - k];
+}
+
+double mmb_median_ci_level_at(size_t n, double level) {
+  if (n < 2) return NAN;
+  return 1.0 - 2.0 * binom_cdf_half(ci_rank_at(n, level) - 1, n);
+}
+
+size_t mmb_median_ci_min_n(double level) {
+  size_t n = 2;
+  while (n < 1000 && 1.0 - pow(0.5, (double)n - 1) < level) n++;
+  return n;
+}

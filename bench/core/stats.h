@@ -43,6 +43,19 @@ typedef enum mmb_p_adjust_method { MMB_ADJ_NONE, MMB_ADJ_HOLM, MMB_ADJ_BH } mmb_
 int mmb_p_adjust(const double *p, size_t n, mmb_p_adjust_method m, double *out);
 const char *mmb_p_adjust_name(mmb_p_adjust_method m);
 
+/* Sorts v[0..n) ascending. */
+void mmb_sort_doubles(double *v, size_t n);
+/* Median of v[0..n) (unsorted; tmp holds n values); NaN for n = 0. */
+double mmb_median_of(const double *v, size_t n, double *tmp);
+/* Order-statistic interval of the median of sorted v at a chosen level:
+ * the narrowest [v(k), v(n+1-k)] whose coverage is at least level, or
+ * [min, max] when none is (NaN for n < 2). Its exact coverage for n values
+ * (binomial, exchangeable values) is mmb_median_ci_level_at(n, level). */
+void mmb_median_ci_at(const double *sorted, size_t n, double level, double *lo, double *hi);
+double mmb_median_ci_level_at(size_t n, double level);
+/* The fewest values whose range covers the median with at least level. */
+size_t mmb_median_ci_min_n(double level);
+
 /* A cell is flagged noisy when its CV exceeds this. */
 #define MMB_NOISY_CV 0.05
 

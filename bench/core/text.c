@@ -1,6 +1,8 @@
-/* mmbench — small text helpers: nearest-name distance, bracket-aware lists. */
+/* mmbench — small text helpers: nearest-name distance, bracket-aware lists,
+ * exact membership in separated lists. */
 #include "text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,4 +44,26 @@ int mmb_split_list(const char *text, char **items, int max) {
 
 void mmb_free_list(char **items, int n) {
   for (int i = 0; i < n; i++) free(items[i]);
+}
+
+int mmb_list_has(const char *list, const char *seps, const char *word) {
+  size_t wl = strlen(word);
+  for (const char *p = list; p && *p;) {
+    size_t n = strcspn(p, seps);
+    const char *a = p, *b = p + n;
+    while (a < b && *a == ' ') a++;
+    while (b > a && b[-1] == ' ') b--;
+    if ((size_t)(b - a) == wl && strncmp(a, word, wl) == 0) return 1;
+    p += n;
+    if (*p) p++;
+  }
+  return 0;
+}
+
+int mmb_list_add(char *buf, size_t len, const char *word) {
+  if (mmb_list_has(buf, ",", word)) return 0;
+  size_t n = strlen(buf), need = n + (n ? 2 : 0) + strlen(word);
+  if (need + 1 > len) return 0;
+  snprintf(buf + n, len - n, "%s%s", n ? ", " : "", word);
+  return 1;
 }

@@ -322,7 +322,7 @@ static const char *const lat_cols[] = {
     "lat_free_p999_ns",  "lat_free_max_ns",   "lat_samples"};
 
 int mmb_counters_columns(const mmb_counter_opts *o, const char **cols, int max) {
-  static char pool[2 * MMB_CNT_MAX][MMB_REC_NAME];
+  static char pool[3 * MMB_CNT_MAX][MMB_REC_NAME];
   int n = 0;
 #define ADD(s)                                                                                     \
   do {                                                                                             \
@@ -344,6 +344,12 @@ int mmb_counters_columns(const mmb_counter_opts *o, const char **cols, int max) 
     for (int i = 0; i < ne; i++) {
       if (flags[i] & MMB_PE_SOFTWARE) continue;
       column_of(names[i], "_per_op", pool[np], MMB_REC_NAME);
+      ADD(pool[np]);
+      np++;
+    }
+    for (int i = 0; i < ne; i++) {
+      if (flags[i] & MMB_PE_SOFTWARE) continue;
+      column_of(names[i], MMB_CNT_RUNNING, pool[np], MMB_REC_NAME);
       ADD(pool[np]);
       np++;
     }
@@ -469,11 +475,13 @@ void mmb_counters_region_stop(mmb_counters *c) {
 }
 
 void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double *val,
-                 const int *have, int n, double frac_min, uint64_t ops, mmb_record *rec) {
+                 const double *frac, const int *have, int n, uint64_t ops, mmb_record *rec) {
   int any = 0, ic = -1, ii = -1;
+  double frac_min = 1.0;
   for (int i = 0; i < n; i++) {
     if (!have[i]) continue;
     any = 1;
+    if (frac[i] < frac_min) frac_min = frac[i];
     if ((flags[i] & MMB_PE_CYCLES) && ic < 0) ic = i;
     if ((flags[i] & MMB_PE_INSNS) && ii < 0) ii = i;
     char col[MMB_REC_NAME];
@@ -483,6 +491,10 @@ void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double
       column_of(names[i], "_per_op", col, sizeof col);
       mmb_record_set_f(rec, col, val[i] / (double)ops);
     }
+    if (!(flags[i] & MMB_PE_SOFTWARE)) {
+      column_of(names[i], MMB_CNT_RUNNING, col, sizeof col);
+      mmb_record_set_f(rec, col, frac[i]);
+    }
   }
   if (ic >= 0 && ii >= 0 && val[ic] > 0) mmb_record_set_f(rec, "ipc", val[ii] / val[ic]);
   if (any) mmb_record_set_f(rec, "counters_running_frac", frac_min);
@@ -490,11 +502,11 @@ void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double
 
 void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec) {
   if (!c || !c->pe) return;
-  double val[MMB_CNT_MAX], frac_min = 1.0;
+  double val[MMB_CNT_MAX], frac[MMB_CNT_MAX];
   int have[MMB_CNT_MAX];
   for (int i = 0; i < c->n; i++) {
-    double f = 1.0;
-    int r = mmb_pe_result(c->pe, i, &val[i], &f);
+    frac[i] = 1.0;
+    int r = mmb_pe_result(c->pe, i, &val[i], &frac[i]);
     have[i] = r == 1;
     if (r < 0) /* opened in the plan, yet no full count: say why once */
       fprintf(stderr, "mmbench cell: %s left empty: %s\n", c->names[i], mmb_pe_why(c->pe, i));
@@ -504,9 +516,8 @@ void mmb_counters_cell_report(mmb_counters *c, uint64_t ops, mmb_record *rec) {
               c->names[i]);
       have[i] = 0;
     }
-    if (have[i] && f < frac_min) frac_min = f;
   }
-  mmb_cnt_put(c->names, c->flags, val, have, c->n, frac_min, ops, rec);
+  mmb_cnt_put(c->names, c->flags, val, frac, have, c->n, ops, rec);
 }
 
 void mmb_counters_cell_close(mmb_counters *c) {

@@ -6,6 +6,7 @@
 #define MMB_COUNTERS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "allocator.h"
@@ -87,5 +88,10 @@ void mmb_counters_proc_close(mmb_counters_proc *c);
  * into a per-thread histogram, and its report into rec. */
 const mmb_allocator *mmb_latency_wrap(const mmb_allocator *a, unsigned every);
 void mmb_latency_report(mmb_record *rec);
+
+/* `mmbench env --counters`: the PMU, its counters, perf_event_paranoid, the
+ * NMI watchdog, each default event opened alone, and what to change when
+ * hardware events do not open. 0 when every hardware event opens, else 1. */
+int mmb_counters_diagnose(FILE *out);
 
 #endif

@@ -11,18 +11,20 @@
 
 #include "counters.h"
 
-#define MMB_CNT_MAX 24  /* events per selection */
-#define MMB_CNT_NAME 41 /* event name + NUL; leaves room for "_per_op" */
+#define MMB_CNT_MAX 24             /* events per selection */
+#define MMB_CNT_NAME 41            /* event name + NUL; leaves room for "_per_op" */
+#define MMB_CNT_RUNNING "_running" /* suffix of an event's share-of-region column */
 
 /* ---------------------------------------------------------------------------
  * Event selection (counters.c)
  * ------------------------------------------------------------------------- */
 /* The columns of n counts (counters.c): each counted event (have[i]) by its
- * name, per operation for hardware events, ipc when cycles and instructions
- * both counted, and the smallest running fraction. Cells and program cells
- * write the same columns through it. */
+ * name, per operation and with the share of the region it ran (frac[i],
+ * `<event>_running`) for hardware events, ipc when cycles and instructions
+ * both counted (one group: one scaling), and the smallest running fraction.
+ * Cells and program cells write the same columns through it. */
 void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double *val,
-                 const int *have, int n, double frac_min, uint64_t ops, mmb_record *rec);
+                 const double *frac, const int *have, int n, uint64_t ops, mmb_record *rec);
 
 /* Split a canonical comma list into names. Returns the count. */
 int mmb_cnt_split(const char *list, char names[][MMB_CNT_NAME], int max);
@@ -64,6 +66,9 @@ int mmb_pe_hw_visible(void);
 int mmb_pe_paranoid(void);
 /* Names of present PMUs into out (comma list). */
 void mmb_pe_pmus(char *out, size_t len);
+/* General-purpose and fixed counters of the core PMU libpfm4 knows; -1 when
+ * it knows none. */
+void mmb_pe_pmu_counters(int *gp, int *fixed);
 /* Iterate generic perf events libpfm4 (or the builtin table) knows:
  * calls fn(name, equivalent, description) for each alias. */
 void mmb_pe_each_generic(void (*fn)(const char *name, const char *equiv, const char *desc,

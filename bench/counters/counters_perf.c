@@ -248,6 +248,24 @@ void mmb_pe_pmus(char *out, size_t len) {
 #endif
 }
 
+void mmb_pe_pmu_counters(int *gp, int *fixed) {
+  *gp = *fixed = -1;
+#if MMB_HAVE_PFM
+  pthread_once(&pfm_once, pfm_init_once);
+  if (!pfm_ready) return;
+  pfm_pmu_t p;
+  pfm_for_all_pmus(p) {
+    pfm_pmu_info_t in;
+    memset(&in, 0, sizeof in);
+    in.size = sizeof in;
+    if (pfm_get_pmu_info(p, &in) != PFM_SUCCESS || !in.is_present) continue;
+    if (in.type != PFM_PMU_TYPE_CORE && !in.is_dfl) continue;
+    *gp = in.num_cntrs, *fixed = in.num_fixed_cntrs;
+    if (in.type == PFM_PMU_TYPE_CORE) return;
+  }
+#endif
+}
+
 int mmb_pe_hw_visible(void) {
   static const char *const dirs[] = {"/sys/bus/event_source/devices/cpu",
                                      "/sys/bus/event_source/devices/cpu_core",

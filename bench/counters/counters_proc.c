@@ -33,15 +33,14 @@ mmb_counters_proc *mmb_counters_proc_open(const mmb_counter_opts *o, int pid) {
 
 void mmb_counters_proc_report(mmb_counters_proc *c, uint64_t ops, mmb_record *rec) {
   if (!c) return;
-  double frac_min = 1.0, val[MMB_CNT_MAX];
+  double val[MMB_CNT_MAX], frac[MMB_CNT_MAX];
   int have[MMB_CNT_MAX];
   for (int i = 0; i < c->n; i++) {
-    double f = 1.0;
-    have[i] = c->fd[i] >= 0 && mmb_pe_read_process(c->fd[i], &val[i], &f);
+    frac[i] = 1.0;
+    have[i] = c->fd[i] >= 0 && mmb_pe_read_process(c->fd[i], &val[i], &frac[i]);
     if (have[i] && (c->flags[i] & MMB_PE_NONZERO) && val[i] < 0.5) have[i] = 0; /* suspect */
-    if (have[i] && f < frac_min) frac_min = f;
   }
-  mmb_cnt_put(c->names, c->flags, val, have, c->n, frac_min, ops, rec);
+  mmb_cnt_put(c->names, c->flags, val, frac, have, c->n, ops, rec);
 }
 
 void mmb_counters_proc_close(mmb_counters_proc *c) {

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "runs.h"
+#include "status.h"
 #include "table.h"
 
 struct cJSON;
@@ -28,10 +30,10 @@ typedef struct mmb_rstat {
 typedef struct mmb_rcell {
   char *workload, *params, *allocator; /* owned */
   int threads;
-  int wl, alloc;   /* index into model works[] / allocs[] */
-  int pidx;        /* first-seen index of params within its workload */
-  char status[24]; /* ok, or the failing status (crash, skipped, ...) */
-  char *reason;    /* owned; "" when none */
+  int wl, alloc;     /* index into model works[] / allocs[] */
+  int pidx;          /* first-seen index of params within its workload */
+  mmb_status status; /* ok, or the failing status (mmb_status_merge of its rows) */
+  char *reason;      /* owned; "" when none */
   int n, n_runs;
   mmb_rstat *stat; /* [model nmetrics] */
   size_t *rows;    /* runs.csv rows of this cell */
@@ -55,7 +57,9 @@ typedef struct mmb_rwork {
 
 typedef struct mmb_rmodel {
   char *dir;                            /* the results folder as given */
-  mmb_table *runs, *summary, *timeline; /* summary/timeline may be NULL */
+  mmb_runs loaded;                      /* runs.csv, typed (core/runs.h) */
+  mmb_sumrows sum;                      /* summary.csv, typed */
+  mmb_table *runs, *summary, *timeline; /* loaded.table, sum.table (may be NULL), timeline */
   struct cJSON *meta;                   /* NULL when meta.json is absent or unreadable */
   char **metrics;                       /* metric names (summary.csv `metric` values) */
   size_t nmetrics;
@@ -85,8 +89,6 @@ const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const c
  * allocator's cell with the same workload, params and threads (summary.csv's
  * floor_ns_per_op), or NAN when there is none. */
 double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c);
-/* 1 when allocator name is the `floor` pseudo-allocator (not a contender). */
-int mmb_rep_is_floor(const char *allocator);
 
 /* Index of metric name, or -1. */
 int mmb_rep_metric(const mmb_rmodel *m, const char *name);

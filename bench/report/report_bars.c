@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "report_fig.h"
 #include "stats.h"
+#include "text.h"
 
 /* ------------------------------------------------------------------------
  * Bars (time, memory, counters panels)
@@ -70,8 +71,8 @@ static int write_bars(const mmb_rmodel *m, const mmb_rwork *w, const barlayout *
       double x = gi * (S + 1) + s;
       mmb_rstat st;
       if (!mmb_fig_metric(m, c, b->metric, &st)) {
-        if (fails && strcmp(c->status, "ok") != 0) {
-          fprintf(fails, "%g \"%s\"\n", x, c->status);
+        if (fails && c->status != MMB_ST_OK) {
+          fprintf(fails, "%g \"%s\"\n", x, mmb_status_name(c->status));
           (*nfail)++;
         }
         continue;
@@ -224,11 +225,12 @@ void mmb_fig_counters_note(const mmb_rmodel *m, char *buf, size_t len) {
   if (cJSON_IsObject(events)) {
     cJSON_ArrayForEach(e, events) {
       const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
-      if (cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0) continue;
+      if (cJSON_IsString(st) && mmb_status_word_ok(st->valuestring)) continue;
       const cJSON *why = cJSON_GetObjectItemCaseSensitive(e, "reason");
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", nn++ ? ", " : "",
                e->string);
-      if (cJSON_IsString(why) && why->valuestring[0] && !strstr(reasons, why->valuestring))
+      if (cJSON_IsString(why) && why->valuestring[0] &&
+          !mmb_list_has(reasons, ";", why->valuestring))
         snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s",
                  reasons[0] ? "; " : "", why->valuestring);
     }
@@ -266,10 +268,7 @@ static void multiplexed_note(const mmb_rmodel *m, const mmb_rwork *w, char *buf,
       if (mmb_table_num(m->runs, c->rows[r], col, &v) == 1 && v < low) low = v;
     if (low >= 0.999) continue;
     if (low < lo) lo = low;
-    char word[80];
-    snprintf(word, sizeof word, "%s%s", names[0] ? ", " : "", c->allocator);
-    if (!strstr(names, c->allocator) && strlen(names) + strlen(word) + 1 < sizeof names)
-      strcat(names, word);
+    mmb_list_add(names, sizeof names, c->allocator);
   }
   buf[0] = 0;
   if (names[0])

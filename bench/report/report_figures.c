@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "report_fig.h"
 #include "stats.h"
@@ -180,33 +181,42 @@ mmb_faset mmb_fig_allocs_of(const mmb_rmodel *m, const mmb_rwork *w) {
   return as;
 }
 
-/* Baseline allocator of a workload: glibc, else manual, else the first. */
+/* Baseline allocator of a workload (baseline.h's policy over its cells
+ * with a value of metric). */
+typedef struct basectx {
+  const mmb_rmodel *m;
+  const mmb_rwork *w;
+  const char *metric;
+} basectx;
+
+static const char *base_name(size_t i, void *p) {
+  const basectx *x = p;
+  return x->m->cells[x->w->cells[i]].allocator;
+}
+
+static int base_usable(size_t i, void *p) {
+  const basectx *x = p;
+  return mmb_rep_stat(x->m, &x->m->cells[x->w->cells[i]], x->metric) != NULL;
+}
+
 int mmb_fig_baseline(const mmb_rmodel *m, const mmb_rwork *w, const char *metric) {
-  static const char *const pref[] = {"glibc", "manual", NULL};
-  for (int p = 0; pref[p]; p++) {
-    for (size_t i = 0; i < w->ncells; i++) {
-      const mmb_rcell *c = &m->cells[w->cells[i]];
-      if (strcmp(c->allocator, pref[p]) == 0 && mmb_rep_stat(m, c, metric)) return c->alloc;
-    }
-  }
-  for (size_t i = 0; i < w->ncells; i++)
-    if (mmb_rep_stat(m, &m->cells[w->cells[i]], metric)) return m->cells[w->cells[i]].alloc;
-  return -1;
+  basectx x = {m, w, metric};
+  long i = mmb_baseline_pick(w->ncells, base_name, base_usable, &x, 1);
+  return i < 0 ? -1 : m->cells[w->cells[i]].alloc;
 }
 
 /* Statistics of num/den over the ok repetitions of a cell (from runs.csv). */
 static int ratio_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *num, const char *den,
                       mmb_rstat *s) {
   memset(s, 0, sizeof *s);
-  int cn = mmb_table_col(m->runs, num), cd = mmb_table_col(m->runs, den),
-      cs = mmb_table_col(m->runs, "status");
+  int cn = mmb_table_col(m->runs, num), cd = mmb_table_col(m->runs, den);
   if (cn < 0 || cd < 0 || c->nrows == 0) return 0;
   double *v = mmb_xcalloc(c->nrows, sizeof *v, "the figures");
   size_t n = 0;
   for (size_t r = 0; r < c->nrows; r++) {
     size_t row = c->rows[r];
     double a, b;
-    if (strcmp(mmb_table_get(m->runs, row, cs), "ok") != 0) continue;
+    if (m->loaded.rows[row].status != MMB_ST_OK) continue;
     if (mmb_table_num(m->runs, row, cn, &a) != 1 || mmb_table_num(m->runs, row, cd, &b) != 1 ||
         b == 0)
       continue;

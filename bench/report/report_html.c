@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "html.h"
 #include "report.h"
@@ -101,15 +102,24 @@ static void environment(FILE *f, const mmb_rmodel *m) {
   const cJSON *allocs = cJSON_GetObjectItemCaseSensitive(m->meta, "allocators");
   if (cJSON_IsObject(allocs)) {
     fputs("<h4>Allocators</h4><table><tr><th>name</th><th>kind</th><th>version</th>"
-          "<th>library</th><th>status</th></tr>\n",
+          "<th>Debian package</th><th>library</th><th>status</th></tr>\n",
           f);
     const cJSON *e;
     cJSON_ArrayForEach(e, allocs) {
       fputs("<tr><td>", f);
       H(e->string);
-      static const char *const keys[] = {"kind", "version", "library", NULL};
+      static const char *const keys[] = {"kind", "version", "package", "library", NULL};
       for (int k = 0; keys[k]; k++) {
         fputs("</td><td>", f);
+        const cJSON *pn = cJSON_GetObjectItemCaseSensitive(e, "package"),
+                    *pv = cJSON_GetObjectItemCaseSensitive(e, "package_version");
+        if (strcmp(keys[k], "package") == 0 && cJSON_IsString(pn) && cJSON_IsString(pv) &&
+            pn->valuestring[0]) {
+          char pkg[300]; /* "libtbbmalloc2 2021.8.0-2+deb12u1" */
+          snprintf(pkg, sizeof pkg, "%s %s", pn->valuestring, pv->valuestring);
+          H(pkg);
+          continue;
+        }
         /* allocator names may hold dots: look the key up directly */
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
         H(cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "—");
@@ -137,7 +147,7 @@ static void num_cell(FILE *f, const char *text, const char *cls) {
 
 static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   int floor = 0;
-  for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_rep_is_floor(m->allocs[k]);
+  for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_is_floor(m->allocs[k]);
   int levels = mmb_table_col(m->summary, "ci_level") >= 0;
   int base = mmb_rep_metric(m, MMB_METRIC_BASE_RSS) >= 0; /* the region's starting RSS */
   fprintf(f,
@@ -174,19 +184,16 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
           floor ? "<th>floor</th>" : "", base ? "<th>RSS at start</th>" : "");
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
-    int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
+    int ok = c->status == MMB_ST_OK;
+    const char *css = mmb_status_css(c->status);
     const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
                     *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
                     *rss = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS),
                     *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE);
     double fl = floor ? mmb_rep_floor(m, c) : NAN;
     int noisy = ok && t && t->noisy;
-    fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k,
-            ok        ? "ok"
-            : skipped ? "skipped"
-                      : "bad",
-            noisy);
-    H(c->status);
+    fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k, css, noisy);
+    H(mmb_status_name(c->status));
     fputs("\" data-workload=\"", f);
     H(c->workload);
     fputs("\" data-allocator=\"", f);
@@ -202,11 +209,8 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     fputs("</code></td><td class=\"nw\">", f);
     H(c->allocator);
     fprintf(f, "</td><td class=\"num\">%d%s</td><td class=\"st st-%s\">", c->threads,
-            ov->cmp[k].oversub ? " ‡" : "",
-            ok        ? "ok"
-            : skipped ? "skipped"
-                      : "bad");
-    H(c->status);
+            ov->cmp[k].oversub ? " ‡" : "", css);
+    H(mmb_status_name(c->status));
     fprintf(f, "</td><td class=\"num\">%d/%d</td>", c->n, c->n_runs);
     char buf[64], lo[64], hi[64], ci[160];
     if (t) {
@@ -222,7 +226,7 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     }
     num_cell(f, buf, noisy ? "noisy" : NULL);
     if (floor) {
-      if (!isnan(fl) && !mmb_rep_is_floor(c->allocator))
+      if (!isnan(fl) && !mmb_is_floor(c->allocator))
         mmb_rep_fmt_si(fl, "ns", lo, sizeof lo);
       else
         snprintf(lo, sizeof lo, "—");

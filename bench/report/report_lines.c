@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "report_fig.h"
 #include "stats.h"
@@ -19,7 +20,8 @@
  * ---------------------------------------------------------------------- */
 typedef struct linefig {
   const char *kind, *xlabel, *ylabel, *style, *xticsdef;
-  int logx, logy, errors;
+  const char *marks; /* vertical marks "x:label ..." (machine boundaries), or NULL */
+  int logx, logy, errors, ideal;
   double refline;
   int width, height;
 } linefig;
@@ -43,12 +45,96 @@ static void lines_draw(mmb_fctx *f, mmb_rfig *g, const mmb_faset *as, const char
   mmb_gp_str(&v, "xticsdef", lf->xticsdef ? lf->xticsdef : "");
   mmb_gp_num(&v, "bmargin", 4.5);
   mmb_gp_num(&v, "refline", lf->refline);
+  mmb_gp_str(&v, "marks", lf->marks ? lf->marks : "");
+  mmb_gp_num(&v, "ideal", lf->ideal);
   mmb_fig_draw(f, g, "lines.gp", &v);
 }
 
 static void ones(char *buf, size_t len, int n) {
   buf[0] = 0;
   for (int i = 0; i < n; i++) snprintf(buf + strlen(buf), len - strlen(buf), "%s1", i ? " " : "");
+}
+
+/* The machine's boundaries on a thread axis, from meta.json's topology:
+ * the cores of one socket (when there are several), all cores (when SMT
+ * doubles them), the usable CPUs. "" when unrecorded. */
+static void machine_marks(const mmb_rmodel *m, char *buf, size_t len, char *place, size_t plen) {
+  char a[64], b[64], c[64], d[64];
+  const char *so = mmb_rep_meta_str(m->meta, "host.topology.sockets", a, sizeof a);
+  const char *co = mmb_rep_meta_str(m->meta, "host.topology.cores", b, sizeof b);
+  const char *us = mmb_rep_meta_str(m->meta, "host.topology.usable_cpus", c, sizeof c);
+  const char *pl = mmb_rep_meta_str(m->meta, "placement.place", d, sizeof d);
+  snprintf(place, plen, "%s", pl ? pl : "");
+  buf[0] = 0;
+  int sockets = so ? atoi(so) : 0, cores = co ? atoi(co) : 0, usable = us ? atoi(us) : 0;
+  size_t u = 0;
+  if (sockets > 1 && cores > 0)
+    u += (size_t)snprintf(buf + u, len - u, "%d:socket ", cores / sockets);
+  if (cores > 0 && u < len) u += (size_t)snprintf(buf + u, len - u, "%d:cores ", cores);
+  if (usable > 0 && usable != cores && u < len)
+    u += (size_t)snprintf(buf + u, len - u, "%d:CPUs ", usable);
+  if (u && u <= len) buf[u - 1] = 0;
+}
+
+/* Speedup over one thread (and efficiency, speedup / threads) of the cells
+ * of one scaling figure; the figure speedup-<workload>[-point], drawn with
+ * the ideal diagonal and the machine's boundaries. */
+static void fig_speedup(mmb_fctx *f, int wl, int p, const mmb_faset *as, const int *threads, int nt,
+                        const char *stem, const char *label, const char *tics, const char *marks,
+                        const char *place) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  char name[320];
+  snprintf(name, sizeof name, "speedup%s", stem + strlen("scaling"));
+  mmb_rfig *g = mmb_fig_new(f, wl, "speedup", name);
+  snprintf(g->title, sizeof g->title, "%s: speedup over 1 thread%s%s%s%s", w->name,
+           w->nvary ? ", " : "", w->nvary ? label : "", place[0] ? ", place " : "", place);
+  FILE *out = mmb_fig_data_open(f, g->name, ".dat");
+  if (!out) {
+    f->figs->n--;
+    return;
+  }
+  fprintf(out,
+          "# mmbench speedup of %s (%s) over its 1-thread throughput: one block per allocator; "
+          "columns: threads speedup NaN NaN efficiency\n",
+          w->name, label);
+  int points = 0;
+  for (int s = 0; s < as->n; s++) {
+    fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as->idx[s]]);
+    const mmb_rcell *c1 = mmb_fig_cell_in(m, w, p, 1, as->idx[s]);
+    const mmb_rstat *s1 = c1 ? mmb_rep_stat(m, c1, MMB_METRIC_THROUGHPUT) : NULL;
+    int rows = 0;
+    for (int k = 0; s1 && s1->median > 0 && k < nt; k++) {
+      const mmb_rcell *c = mmb_fig_cell_in(m, w, p, threads[k], as->idx[s]);
+      const mmb_rstat *st = c ? mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT) : NULL;
+      if (!st) continue;
+      double sp = st->median / s1->median;
+      fprintf(out, "%d %.6g NaN NaN %.4f\n", threads[k], sp, sp / threads[k]);
+      rows++, points++;
+    }
+    if (!rows) fprintf(out, "NaN NaN NaN NaN NaN\n");
+  }
+  fclose(out);
+  if (!points) {
+    f->figs->n--;
+    return;
+  }
+  char dashes[256];
+  ones(dashes, sizeof dashes, as->n);
+  snprintf(g->note, sizeof g->note,
+           "Speedup: throughput at N threads over the same allocator's at 1 thread (medians); "
+           "the dotted diagonal is ideal scaling, efficiency = speedup / threads (the .dat "
+           "file's last column). Vertical marks: cores of one socket, all cores, usable CPUs.");
+  linefig lf = {.kind = "speedup",
+                .xlabel = "threads",
+                .ylabel = "speedup over 1 thread",
+                .style = "linespoints",
+                .xticsdef = tics,
+                .marks = marks,
+                .logx = 1,
+                .ideal = 1,
+                .refline = 1};
+  lines_draw(f, g, as, dashes, NULL, &lf);
 }
 
 /* Thread scaling: throughput against threads, one figure per parameter
@@ -79,8 +165,10 @@ void mmb_fig_scaling(mmb_fctx *f, int wl) {
     snprintf(stem, sizeof stem, "scaling-%s%s%s", w->name, w->nvary ? "-" : "",
              w->nvary ? label : "");
     mmb_rfig *g = mmb_fig_new(f, wl, "scaling", stem);
-    snprintf(g->title, sizeof g->title, "%s: thread scaling%s%s", w->name, w->nvary ? ", " : "",
-             w->nvary ? label : "");
+    char marks[256], place[32];
+    machine_marks(m, marks, sizeof marks, place, sizeof place);
+    snprintf(g->title, sizeof g->title, "%s: thread scaling%s%s%s%s", w->name, w->nvary ? ", " : "",
+             w->nvary ? label : "", place[0] ? ", place " : "", place);
     FILE *out = mmb_fig_data_open(f, g->name, ".dat");
     if (!out) {
       f->figs->n--;
@@ -131,10 +219,12 @@ void mmb_fig_scaling(mmb_fctx *f, int wl) {
                   .ylabel = "throughput (Mop/s)",
                   .style = "linespoints",
                   .xticsdef = tics,
+                  .marks = marks,
                   .logx = 1,
                   .errors = 1,
                   .refline = NAN};
     lines_draw(f, g, &as, dashes, NULL, &lf);
+    if (threads[0] == 1) fig_speedup(f, wl, p, &as, threads, nt, stem, label, tics, marks, place);
   }
 }
 
@@ -540,7 +630,7 @@ void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
       if (c->threads != threads[ti] || !mmb_rep_stat(m, c, MMB_METRIC_TIME))
         continue; /* measured only */
       mmb_fig_aset_add(&as, c->alloc);
-      if (strcmp(c->allocator, "manual") == 0) mi = c->alloc;
+      if (mmb_is_explicit_graph(c->allocator)) mi = c->alloc;
     }
     /* The baseline: the median over manual's cells of their medians. */
     double bt = NAN, br = NAN;

@@ -12,8 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "baseline.h"
 #include "files.h"
 #include "results.h"
+#include "runs.h"
 #include "metrics.h"
 #include "report.h"
 #include "stats.h"
@@ -49,74 +51,32 @@ static int path_join(char *buf, size_t len, const char *dir, const char *name) {
 }
 
 /* ------------------------------------------------------------------------
- * Cell lookup: open addressing over "workload\x1fparams\x1fallocator\x1fthreads"
+ * Cell lookup while loading: the core cell map, whose indices are those of
+ * m->cells until organise() sorts them
  * ---------------------------------------------------------------------- */
-typedef struct cellmap {
-  size_t *slot; /* cell index + 1, 0 = empty */
-  size_t cap;
-} cellmap;
-
-static uint64_t hash_key(const char *w, const char *p, const char *a, int t) {
-  uint64_t h = 1469598103934665603ull;
-  const char *parts[3] = {w, p, a};
-  for (int i = 0; i < 3; i++) {
-    for (const char *s = parts[i]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    h = (h ^ 0x1f) * 1099511628211ull;
-  }
-  return (h ^ (uint64_t)(unsigned)t) * 1099511628211ull;
-}
-
 static int cell_is(const mmb_rcell *c, const char *w, const char *p, const char *a, int t) {
   return c->threads == t && strcmp(c->workload, w) == 0 && strcmp(c->params, p) == 0 &&
          strcmp(c->allocator, a) == 0;
 }
 
-static void map_rehash(cellmap *map, const mmb_rmodel *m);
-
-/* Index of the cell, or SIZE_MAX; *slot = where it would go. */
-static size_t cell_find(const mmb_rmodel *m, const cellmap *map, const char *w, const char *p,
-                        const char *a, int t, size_t *slot) {
-  size_t i = map->cap ? hash_key(w, p, a, t) & (map->cap - 1) : 0;
-  while (map->cap && map->slot[i]) {
-    if (cell_is(&m->cells[map->slot[i] - 1], w, p, a, t)) return map->slot[i] - 1;
-    i = (i + 1) & (map->cap - 1);
-  }
-  *slot = i;
-  return SIZE_MAX;
-}
-
-/* Index of the cell, created when absent. */
-static size_t cell_get(mmb_rmodel *m, cellmap *map, const char *w, const char *p, const char *a,
-                       int t) {
-  if ((m->ncells + 1) * 2 > map->cap) map_rehash(map, m);
-  size_t i, k = cell_find(m, map, w, p, a, t, &i);
-  if (k != SIZE_MAX) return k;
+/* Index of the cell of key k of map (a runs or summary map), created when
+ * absent. */
+static size_t cell_get(mmb_rmodel *m, mmb_cellmap *map, const mmb_cellmap *from, size_t k) {
+  long i = mmb_cellmap_intern(map, from->workload[k], from->params[k], from->allocator[k],
+                              from->threads[k]);
+  if (i < 0) mmb_out_of_memory(0, "the report");
+  if ((size_t)i < m->ncells) return (size_t)i;
   if ((m->ncells & (m->ncells - 1)) == 0)
     m->cells = xrealloc(m->cells, (m->ncells ? m->ncells * 2 : 4) * sizeof *m->cells);
   mmb_rcell *c = &m->cells[m->ncells];
   memset(c, 0, sizeof *c);
-  c->workload = xstrdup(w);
-  c->params = xstrdup(p);
-  c->allocator = xstrdup(a);
-  c->threads = t;
+  c->workload = xstrdup(from->workload[k]);
+  c->params = xstrdup(from->params[k]);
+  c->allocator = xstrdup(from->allocator[k]);
+  c->threads = from->threads[k];
   c->reason = xstrdup("");
-  snprintf(c->status, sizeof c->status, "ok");
-  map->slot[i] = ++m->ncells;
-  return m->ncells - 1;
-}
-
-static void map_rehash(cellmap *map, const mmb_rmodel *m) {
-  size_t cap = map->cap ? map->cap * 2 : 256;
-  while (cap < (m->ncells + 1) * 2) cap *= 2;
-  free(map->slot);
-  map->slot = xcalloc(cap, sizeof *map->slot);
-  map->cap = cap;
-  for (size_t k = 0; k < m->ncells; k++) {
-    const mmb_rcell *c = &m->cells[k];
-    size_t i = hash_key(c->workload, c->params, c->allocator, c->threads) & (cap - 1);
-    while (map->slot[i]) i = (i + 1) & (cap - 1);
-    map->slot[i] = k + 1;
-  }
+  c->status = MMB_ST_OK;
+  return m->ncells++;
 }
 
 /* ------------------------------------------------------------------------
@@ -148,12 +108,10 @@ const mmb_rcell *mmb_rep_find(const mmb_rmodel *m, const char *workload, const c
   return NULL;
 }
 
-int mmb_rep_is_floor(const char *allocator) { return strcmp(allocator, "floor") == 0; }
-
 double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c) {
   const mmb_rstat *own = mmb_rep_stat(m, c, MMB_METRIC_FLOOR); /* summary.csv's column */
   if (own) return own->median;
-  const mmb_rcell *f = mmb_rep_find(m, c->workload, c->params, "floor", c->threads);
+  const mmb_rcell *f = mmb_rep_find(m, c->workload, c->params, mmb_floor_name(), c->threads);
   const mmb_rstat *t = f ? mmb_rep_stat(m, f, MMB_METRIC_TIME) : NULL;
   return t ? t->median : NAN;
 }
@@ -164,70 +122,45 @@ const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const cha
   return &c->stat[k];
 }
 
-/* Statistics from summary.csv. 0, or -1 with err. */
-static int load_summary(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
-  const mmb_table *t = m->summary;
-  static const char *const need[] = {"workload", "params", "allocator", "threads",
-                                     "metric",   "median", NULL};
-  for (int i = 0; need[i]; i++) {
-    if (mmb_table_col(t, need[i]) < 0) {
-      snprintf(err, errlen,
-               "%s/summary.csv has no column '%s' (see formats: workload, params, "
-               "allocator, threads, metric, n, ..., median, ...)",
-               m->dir, need[i]);
-      return -1;
-    }
-  }
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
-      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
-      cm = mmb_table_col(t, "metric"), cn = mmb_table_col(t, "n"), cnr = mmb_table_col(t, "n_runs"),
-      cmed = mmb_table_col(t, "median"), cmin = mmb_table_col(t, "min"),
-      cmax = mmb_table_col(t, "max"), cmean = mmb_table_col(t, "mean"),
-      csd = mmb_table_col(t, "stddev"), ccv = mmb_table_col(t, "cv"),
-      clo = mmb_table_col(t, "ci_lo"), chi = mmb_table_col(t, "ci_hi"),
-      clevel = mmb_table_col(t, "ci_level"), cnoisy = mmb_table_col(t, "noisy"),
-      cst = mmb_table_col(t, "status");
+/* Statistics from summary.csv (the file's table taken over). 0, or -1 with
+ * err. */
+static int load_summary(mmb_rmodel *m, mmb_cellmap *map, mmb_table *table, char *err,
+                        size_t errlen) {
+  char what[4200];
+  snprintf(what, sizeof what, "%s/summary.csv", m->dir);
+  if (mmb_sumrows_from_table(table, what, &m->sum, err, errlen) != 0) return -1;
+  m->summary = m->sum.table;
+  const mmb_sumrows *t = &m->sum;
   /* floor_ns_per_op is a column (the same on every row of a cell): it
    * becomes the cell's floor metric, read from its ns_per_op row */
-  int cfl = mmb_table_col(t, MMB_METRIC_FLOOR);
-  size_t rows = mmb_table_rows(t);
-  for (size_t r = 0; r < rows; r++) add_metric(m, mmb_table_get(t, r, cm));
-  if (cfl >= 0) add_metric(m, MMB_METRIC_FLOOR);
+  for (size_t r = 0; r < t->nrows; r++) add_metric(m, t->rows[r].metric);
+  if (t->has_floor) add_metric(m, MMB_METRIC_FLOOR);
   for (size_t k = 0; k < m->ncells; k++) m->cells[k].stat = xcalloc(m->nmetrics, sizeof(mmb_rstat));
-  for (size_t r = 0; r < rows; r++) {
-    double th = mmb_table_numv(t, r, ct);
-    if (isnan(th)) {
-      snprintf(err, errlen, "%s/summary.csv line %zu: threads '%s' is not a number", m->dir,
-               mmb_table_line(t, r), mmb_table_get(t, r, ct));
-      return -1;
-    }
+  for (size_t r = 0; r < t->nrows; r++) {
+    const mmb_sum_row *row = &t->rows[r];
     size_t before = m->ncells;
-    size_t k = cell_get(m, map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
-                        mmb_table_get(t, r, ca), (int)th);
+    size_t k = cell_get(m, map, &t->cells, row->cell);
     if (m->ncells != before) { /* a cell only summary.csv has */
       m->cells[k].stat = xcalloc(m->nmetrics, sizeof(mmb_rstat));
-      if (mmb_table_get(t, r, cst)[0])
-        snprintf(m->cells[k].status, sizeof m->cells[k].status, "%s", mmb_table_get(t, r, cst));
+      if (row->has_status) m->cells[k].status = row->status;
     }
-    mmb_rstat *s = &m->cells[k].stat[mmb_rep_metric(m, mmb_table_get(t, r, cm))];
-    double x;
-    s->n = mmb_table_num(t, r, cn, &x) == 1 ? (int)x : 0;
-    s->n_runs = mmb_table_num(t, r, cnr, &x) == 1 ? (int)x : 0;
-    s->median = mmb_table_numv(t, r, cmed);
+    mmb_rstat *s = &m->cells[k].stat[mmb_rep_metric(m, row->metric)];
+    s->n = row->n;
+    s->n_runs = row->n_runs;
+    s->median = row->median;
     s->have = !isnan(s->median);
-    s->min = mmb_table_numv(t, r, cmin);
-    s->max = mmb_table_numv(t, r, cmax);
-    s->mean = mmb_table_numv(t, r, cmean);
-    s->stddev = mmb_table_numv(t, r, csd);
-    s->cv = mmb_table_numv(t, r, ccv);
-    s->ci_lo = mmb_table_numv(t, r, clo);
-    s->ci_hi = mmb_table_numv(t, r, chi);
-    s->ci_level = mmb_table_numv(t, r, clevel);
-    s->noisy = cnoisy >= 0 ? mmb_table_numv(t, r, cnoisy) == 1 : s->cv > MMB_NOISY_CV;
-    double fl = cfl >= 0 ? mmb_table_numv(t, r, cfl) : NAN;
-    if (!isnan(fl) && strcmp(mmb_table_get(t, r, cm), MMB_METRIC_TIME) == 0) {
+    s->min = row->min;
+    s->max = row->max;
+    s->mean = row->mean;
+    s->stddev = row->stddev;
+    s->cv = row->cv;
+    s->ci_lo = row->ci_lo;
+    s->ci_hi = row->ci_hi;
+    s->ci_level = row->ci_level;
+    s->noisy = row->noisy;
+    if (!isnan(row->floor) && strcmp(row->metric, MMB_METRIC_TIME) == 0) {
       mmb_rstat *f = &m->cells[k].stat[mmb_rep_metric(m, MMB_METRIC_FLOOR)];
-      f->median = f->min = f->max = f->mean = f->ci_lo = f->ci_hi = fl;
+      f->median = f->min = f->max = f->mean = f->ci_lo = f->ci_hi = row->floor;
       f->stddev = f->cv = NAN;
       f->have = 1;
       f->n = f->n_runs = s->n;
@@ -530,51 +463,29 @@ static void organise(mmb_rmodel *m) {
 /* ------------------------------------------------------------------------
  * Loading
  * ---------------------------------------------------------------------- */
-static int load_runs(mmb_rmodel *m, cellmap *map, char *err, size_t errlen) {
-  const mmb_table *t = m->runs;
-  static const char *const need[] = {"workload", "params", "allocator", "threads", "status", NULL};
-  for (int i = 0; need[i]; i++) {
-    if (mmb_table_col(t, need[i]) < 0) {
-      snprintf(err, errlen,
-               "%s/runs.csv has no column '%s' (a runs.csv starts with workload, "
-               "params, allocator, threads, rep, status, reason, ...)",
-               m->dir, need[i]);
-      return -1;
-    }
-  }
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
-      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
-      cs = mmb_table_col(t, "status"), cr = mmb_table_col(t, "reason");
-  for (size_t r = 0; r < mmb_table_rows(t); r++) {
-    double th = mmb_table_numv(t, r, ct);
-    if (isnan(th) || th < 0) {
-      snprintf(err, errlen, "%s/runs.csv line %zu: threads '%s' is not a number", m->dir,
-               mmb_table_line(t, r), mmb_table_get(t, r, ct));
-      return -1;
-    }
-    size_t k = cell_get(m, map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
-                        mmb_table_get(t, r, ca), (int)th);
+static int load_runs(mmb_rmodel *m, mmb_cellmap *map) {
+  const mmb_runs *t = &m->loaded;
+  for (size_t r = 0; r < t->nrows; r++) {
+    const mmb_run_row *row = &t->rows[r];
+    size_t k = cell_get(m, map, &t->cells, row->cell); /* may move m->cells */
     mmb_rcell *c = &m->cells[k];
     push_size(&c->rows, &c->nrows, r);
     c->n_runs++;
-    const char *st = mmb_table_get(t, r, cs);
-    if (strcmp(st, "ok") == 0) {
+    if (row->status == MMB_ST_OK) {
       c->n++;
       continue;
     }
-    /* The first failure names the cell's status; skipped wins over all. */
-    if (strcmp(c->status, "ok") == 0 || strcmp(st, "skipped") == 0)
-      snprintf(c->status, sizeof c->status, "%s", st[0] ? st : "invalid");
-    if (!c->reason[0] && mmb_table_get(t, r, cr)[0]) {
+    c->status = mmb_status_merge(c->status, row->status);
+    if (!c->reason[0] && row->reason[0]) {
       free(c->reason);
-      c->reason = xstrdup(mmb_table_get(t, r, cr));
+      c->reason = xstrdup(row->reason);
     }
   }
   return 0;
 }
 
 /* timeline.csv (optional): RSS samples of repetition 0 of each cell. */
-static void load_timeline(mmb_rmodel *m, cellmap *map) {
+static void load_timeline(mmb_rmodel *m, const mmb_cellmap *map) {
   char path[4096], msg[512];
   if (path_join(path, sizeof path, m->dir, "timeline.csv")) return;
   struct stat st;
@@ -598,10 +509,10 @@ static void load_timeline(mmb_rmodel *m, cellmap *map) {
   for (size_t r = 0; r < mmb_table_rows(t); r++) {
     double th = mmb_table_numv(t, r, ct), rep = crep >= 0 ? mmb_table_numv(t, r, crep) : 0;
     if (isnan(th) || (crep >= 0 && rep != 0)) continue;
-    size_t slot, k = cell_find(m, map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
-                               mmb_table_get(t, r, ca), (int)th, &slot);
-    if (k == SIZE_MAX) continue; /* a timeline of a cell runs.csv does not have */
-    push_size(&m->cells[k].trows, &m->cells[k].ntrows, r);
+    long k = mmb_cellmap_find(map, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
+                              mmb_table_get(t, r, ca), (int)th);
+    if (k < 0) continue; /* a timeline of a cell runs.csv does not have */
+    push_size(&m->cells[k].trows, &m->cells[k].ntrows, (size_t)r);
   }
 }
 
@@ -609,7 +520,7 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
   memset(m, 0, sizeof *m);
   char path[4096], msg[512];
   struct stat st;
-  cellmap map = {0};
+  mmb_cellmap map = {0};
   int rc = -1;
   m->dir = xstrdup(dir);
   size_t dl = strlen(m->dir);
@@ -638,24 +549,25 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
              dir);
     goto out;
   }
-  if (mmb_table_read(path, &m->runs, msg, sizeof msg)) {
+  if (mmb_runs_read(path, &m->loaded, msg, sizeof msg)) {
     snprintf(err, errlen, "cannot use runs.csv: %s", msg);
     goto out;
   }
+  m->runs = m->loaded.table;
   if (mmb_table_dropped_tail(m->runs)) {
     m->dropped_tail = 1;
     warn(m, "runs.csv ends with a row cut short (the run was killed): that row is left out");
   }
-  if (load_runs(m, &map, err, errlen)) goto out;
+  load_runs(m, &map);
 
   load_meta(m);
   path_join(path, sizeof path, m->dir, "summary.csv");
   if (stat(path, &st) == 0) {
-    if (mmb_table_read(path, &m->summary, msg, sizeof msg)) {
+    mmb_table *st_table;
+    if (mmb_table_read(path, &st_table, msg, sizeof msg)) {
       warn(m, "summary.csv unusable (%s): statistics computed from runs.csv", msg);
-    } else if (load_summary(m, &map, msg, sizeof msg)) {
+    } else if (load_summary(m, &map, st_table, msg, sizeof msg)) {
       warn(m, "%s: statistics computed from runs.csv", msg);
-      mmb_table_free(m->summary);
       m->summary = NULL;
       for (size_t k = 0; k < m->ncells; k++) {
         free(m->cells[k].stat);
@@ -673,11 +585,12 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
               "runs.csv");
     m->summary_computed = 1;
     /* The same computation the runner writes summary.csv with. */
-    char *text = mmb_summary_csv(m->runs, NULL);
+    char *text = mmb_summary_csv(&m->loaded, NULL);
     if (!text) mmb_out_of_memory(0, "the summary"); /* NULL only when out of memory */
-    int prc = mmb_table_parse(text, strlen(text), &m->summary, msg, sizeof msg);
+    mmb_table *st_table;
+    int prc = mmb_table_parse(text, strlen(text), &st_table, msg, sizeof msg);
     free(text);
-    if (prc || load_summary(m, &map, msg, sizeof msg)) {
+    if (prc || load_summary(m, &map, st_table, msg, sizeof msg)) {
       snprintf(err, errlen, "cannot summarise %s/runs.csv: %s", m->dir, msg);
       goto out;
     }
@@ -694,7 +607,7 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
   make_caption(m);
   rc = 0;
 out:
-  free(map.slot);
+  mmb_cellmap_free(&map);
   if (rc) mmb_rep_free(m);
   return rc;
 }
@@ -722,8 +635,8 @@ void mmb_rep_free(mmb_rmodel *m) {
     free(m->works[w].vary);
   }
   free(m->works);
-  mmb_table_free(m->runs);
-  mmb_table_free(m->summary);
+  mmb_runs_free(&m->loaded);
+  mmb_sumrows_free(&m->sum);
   mmb_table_free(m->timeline);
   cJSON_Delete(m->meta);
   free(m->dir);

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "report.h"
 #include "stats.h"
+#include "text.h"
 #include "xalloc.h"
 
 static void *xcalloc(size_t n, size_t size) { return mmb_xcalloc(n, size, "the overview"); }
@@ -20,11 +22,11 @@ static void *xcalloc(size_t n, size_t size) { return mmb_xcalloc(n, size, "the o
 /* The ok values of metric in cell c's runs.csv rows into v (room for
  * c->nrows); returns how many. */
 static size_t ok_values(const mmb_rmodel *m, const mmb_rcell *c, const char *metric, double *v) {
-  int cs = mmb_table_col(m->runs, "status"), cm = mmb_table_col(m->runs, metric);
+  int cm = mmb_table_col(m->runs, metric);
   size_t n = 0;
   for (size_t r = 0; r < c->nrows; r++) {
     double x;
-    if (strcmp(mmb_table_get(m->runs, c->rows[r], cs), "ok") != 0) continue;
+    if (m->loaded.rows[c->rows[r]].status != MMB_ST_OK) continue;
     if (mmb_table_num(m->runs, c->rows[r], cm, &x) == 1) v[n++] = x;
   }
   return n;
@@ -34,7 +36,7 @@ static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b
                      const char *metric, mmb_rratio *out) {
   memset(out, 0, sizeof *out);
   const mmb_rstat *sc = mmb_rep_stat(m, c, metric), *sb = mmb_rep_stat(m, b, metric);
-  if (!sc || !sb || !(sb->median > 0) || strcmp(c->status, "ok") != 0) return;
+  if (!sc || !sb || !(sb->median > 0) || c->status != MMB_ST_OK) return;
   double *vc = xcalloc(c->nrows + 1, sizeof *vc), *vb = xcalloc(b->nrows + 1, sizeof *vb);
   size_t nc = ok_values(m, c, metric, vc), nb = ok_values(m, b, metric, vb);
   out->have = 1;
@@ -51,24 +53,25 @@ static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b
   free(vb);
 }
 
-/* Baseline allocator of the cells of family fam: glibc, else manual, else
- * the first allocator with a time value. */
+/* Baseline allocator of the cells of family fam (baseline.h's policy over
+ * the cells with a time value). */
+typedef struct famctx {
+  const mmb_rmodel *m;
+  const char *fam;
+} famctx;
+
+static const char *cell_alloc(size_t k, void *p) { return ((famctx *)p)->m->cells[k].allocator; }
+
+static int cell_timed(size_t k, void *p) {
+  const famctx *x = p;
+  const mmb_rcell *c = &x->m->cells[k];
+  return strcmp(x->m->works[c->wl].family, x->fam) == 0 && mmb_rep_stat(x->m, c, MMB_METRIC_TIME);
+}
+
 static int family_base(const mmb_rmodel *m, const char *fam) {
-  static const char *const pref[] = {"glibc", "manual", NULL};
-  for (int p = 0; pref[p]; p++)
-    for (size_t k = 0; k < m->ncells; k++) {
-      const mmb_rcell *c = &m->cells[k];
-      if (strcmp(m->works[c->wl].family, fam) == 0 && strcmp(c->allocator, pref[p]) == 0 &&
-          mmb_rep_stat(m, c, MMB_METRIC_TIME))
-        return c->alloc;
-    }
-  for (size_t k = 0; k < m->ncells; k++) {
-    const mmb_rcell *c = &m->cells[k];
-    if (strcmp(m->works[c->wl].family, fam) == 0 && mmb_rep_stat(m, c, MMB_METRIC_TIME) &&
-        !mmb_rep_is_floor(c->allocator))
-      return c->alloc;
-  }
-  return -1;
+  famctx x = {m, fam};
+  long k = mmb_baseline_pick(m->ncells, cell_alloc, cell_timed, &x, 1);
+  return k < 0 ? -1 : m->cells[k].alloc;
 }
 
 /* The best allocator of family f by the ratios sel (0 time, 1 rss): the
@@ -78,7 +81,7 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
                     mmb_rbest *best) {
   best->alloc = -1;
   for (size_t a = 0; a < m->nallocs; a++) {
-    if (mmb_rep_is_floor(m->allocs[a])) continue; /* the harness, not a contender */
+    if (mmb_is_floor(m->allocs[a])) continue; /* the harness, not a contender */
     double sum = 0, var = 0;
     int k = 0;
     for (size_t i = 0; i < m->ncells; i++) {
@@ -110,11 +113,7 @@ static int meta_int(const mmb_rmodel *m, const char *path) {
   return s ? atoi(s) : 0;
 }
 
-static void add_word(char *buf, size_t len, const char *word) {
-  if (strstr(buf, word)) return;
-  size_t n = strlen(buf);
-  snprintf(buf + n, len - n, "%s%s", n ? ", " : "", word);
-}
+static void add_word(char *buf, size_t len, const char *word) { mmb_list_add(buf, len, word); }
 
 void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
   memset(ov, 0, sizeof *ov);
@@ -144,7 +143,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     mmb_rfamily *f = NULL;
     for (size_t k = 0; k < ov->nfams; k++)
       if (strcmp(ov->fams[k].name, m->works[c->wl].family) == 0) f = &ov->fams[k];
-    int ok = strcmp(c->status, "ok") == 0, skipped = strcmp(c->status, "skipped") == 0;
+    int ok = c->status == MMB_ST_OK, skipped = c->status == MMB_ST_SKIPPED;
     const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
     int noisy = ok && t && t->noisy;
     ov->cells++, f->cells++;
@@ -155,8 +154,8 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
     else
       ov->failed++, f->failed++;
     if (noisy) ov->noisy++, f->noisy++;
-    if (ok && t && !mmb_rep_is_floor(c->allocator)) measured[c->alloc] = 1;
-    if (strcmp(c->status, "corrupt") == 0 || strcmp(c->status, "nonconforming") == 0)
+    if (ok && t && !mmb_is_floor(c->allocator)) measured[c->alloc] = 1;
+    if (mmb_status_info_of(c->status)->wrong)
       add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
 
     /* Oversubscription: the runner's own column when it has one. */
@@ -203,7 +202,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
   if (cJSON_IsObject(allocs)) {
     cJSON_ArrayForEach(e, allocs) {
       const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
-      if (cJSON_IsString(st) && strcmp(st->valuestring, "invalid") == 0)
+      if (cJSON_IsString(st) && mmb_status_of(st->valuestring) == MMB_ST_INVALID)
         add_word(ov->bad_allocs, sizeof ov->bad_allocs, e->string);
     }
   }

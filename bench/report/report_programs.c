@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "metrics.h"
 #include "report_fig.h"
 
@@ -46,11 +47,11 @@ static const mmb_rcell *cell_of(const mmb_rmodel *m, const pgroup *g, int alloc)
   return mmb_fig_cell_in(m, &m->works[g->wl], g->pidx, 1, alloc);
 }
 
+static const char *alloc_name(size_t i, void *p) { return ((const mmb_rmodel *)p)->allocs[i]; }
+
 static void overview(mmb_fctx *f, const char *metric, const char *kind, const char *what, int fmt) {
   const mmb_rmodel *m = f->m;
-  int base = -1;
-  for (size_t a = 0; a < m->nallocs; a++)
-    if (strcmp(m->allocs[a], "glibc") == 0) base = (int)a;
+  int base = (int)mmb_baseline_pick(m->nallocs, alloc_name, NULL, (void *)m, 0);
   pgroup g[MAX_GROUPS];
   int ng = base < 0 ? 0 : collect(m, metric, base, g, MAX_GROUPS);
   if (ng < 2) return; /* one program: its own figure says it all */
@@ -91,7 +92,7 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
       mmb_rstat st, bs;
       if (!c) continue;
       if (!mmb_fig_metric(m, c, metric, &st)) {
-        fprintf(fails, "%g \"%s\"\n", x, c->status);
+        fprintf(fails, "%g \"%s\"\n", x, mmb_status_name(c->status));
         nfail++;
         continue;
       }

@@ -31,6 +31,8 @@
 #define TOL_INDIGO "#332288"
 #define TOL_TEAL "#44AA99"
 #define TOL_WINE "#882255"
+#define TOL_ROSE "#CC6677"
+#define TOL_OLIVE "#999933"
 
 /* Registry names: every one has a colour of its own (Okabe–Ito, then Tol's
  * muted set), plus a fill pattern and a point type. */
@@ -40,6 +42,7 @@ static const struct {
 } fixed[] = {
     {"glibc", {GREY, 0, 5}},           {"jemalloc", {OI_ORANGE, 0, 7}},
     {"mimalloc", {OI_SKY, 0, 9}},      {"tcmalloc", {OI_GREEN, 0, 11}},
+    {"scudo", {TOL_ROSE, 0, 14}},      {"tbbmalloc", {TOL_OLIVE, 0, 3}},
     {"arena", {OI_VERMILLION, 0, 13}}, {"arena-pool", {OI_BLUE, 0, 15}},
     {"manual", {TOL_INDIGO, 4, 4}},    {"rc", {OI_PURPLE, 0, 6}},
     {"rc+cc", {TOL_TEAL, 0, 8}},       {"gc", {OI_BLACK, 0, 10}},

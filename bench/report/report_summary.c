@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "html.h"
 #include "metrics.h"
 #include "report.h"
@@ -51,9 +52,7 @@ typedef struct hcol {
   int wl, pidx, threads;
 } hcol;
 
-static int is_failed(const mmb_rcell *c) {
-  return strcmp(c->status, "ok") != 0 && strcmp(c->status, "skipped") != 0;
-}
+static int is_failed(const mmb_rcell *c) { return mmb_status_failed(c->status); }
 
 static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss, const char *id,
                     int *single) {
@@ -63,7 +62,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
   int nc = 0, nr = 0;
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
-    if (strcmp(c->status, "skipped") == 0) continue;
+    if (c->status == MMB_ST_SKIPPED) continue;
     if (nc && cols[nc - 1].wl == c->wl && cols[nc - 1].pidx == c->pidx &&
         cols[nc - 1].threads == c->threads)
       continue;
@@ -76,7 +75,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     for (size_t q = 0; q < m->ncells; q++) {
       const mmb_rcell *o = &m->cells[q];
       ran += o->wl == c->wl && o->pidx == c->pidx && o->threads == c->threads &&
-             strcmp(o->status, "skipped") != 0 && !mmb_rep_is_floor(o->allocator);
+             o->status != MMB_ST_SKIPPED && !mmb_is_floor(o->allocator);
     }
     if (!seen && ran >= 2)
       cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
@@ -84,10 +83,10 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
       (*single)++;
   }
   for (size_t a = 0; a < m->nallocs; a++) {
-    if (mmb_rep_is_floor(m->allocs[a])) continue; /* shown in each cell's tip instead */
+    if (mmb_is_floor(m->allocs[a])) continue; /* shown in each cell's tip instead */
     int any = 0;
     for (size_t k = 0; k < m->ncells && !any; k++)
-      any = m->cells[k].alloc == (int)a && strcmp(m->cells[k].status, "skipped") != 0;
+      any = m->cells[k].alloc == (int)a && m->cells[k].status != MMB_ST_SKIPPED;
     if (any) rows[nr++] = (int)a;
   }
   /* Geometry: left labels, family band on top, workload names below. */
@@ -169,7 +168,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
   /* Cells. */
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
-    if (strcmp(c->status, "skipped") == 0) continue;
+    if (c->status == MMB_ST_SKIPPED) continue;
     int col = -1, row = -1;
     for (int j = 0; j < nc && col < 0; j++)
       if (cols[j].wl == c->wl && cols[j].pidx == c->pidx && cols[j].threads == c->threads) col = j;
@@ -184,8 +183,8 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     int is_base = x->base == (int)k;
     if (is_failed(c)) {
       snprintf(fill, sizeof fill, "#333333");
-      snprintf(tip, sizeof tip, "%s %s · %s: %s%s%s", c->workload, label, c->allocator, c->status,
-               c->reason[0] ? ": " : "", c->reason);
+      snprintf(tip, sizeof tip, "%s %s · %s: %s%s%s", c->workload, label, c->allocator,
+               mmb_status_name(c->status), c->reason[0] ? ": " : "", c->reason);
     } else if (rr->have && !is_base) {
       if (rr->differs) ratio_colour(rr->ratio, fill, sizeof fill);
       fmt_ratio(rr->ratio, r1, sizeof r1);
@@ -313,8 +312,7 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, cons
   int n = 0;
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
-    measured +=
-        strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
+    measured += m->cells[k].status == MMB_ST_OK && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
   if (ov->noisy) {
     fprintf(f,
             "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: the "
@@ -371,7 +369,7 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, cons
       }
       H(c->allocator);
       fputs(": ", f);
-      H(c->status);
+      H(mmb_status_name(c->status));
       fputs("</a>", f);
       shown++;
     }
@@ -430,7 +428,7 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
   } else if (ov->nmeasured_allocs < 2) {
     const char *only = "";
     for (size_t k = 0; k < m->ncells; k++)
-      if (strcmp(m->cells[k].status, "ok") == 0) {
+      if (m->cells[k].status == MMB_ST_OK) {
         only = m->cells[k].allocator;
         break;
       }

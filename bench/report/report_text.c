@@ -47,7 +47,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     char label[256], med[32], lo[32], hi[32], ci[80], cv[32], thr[32], rss[32];
-    if (strcmp(c->status, "skipped") == 0) {
+    if (c->status == MMB_ST_SKIPPED) {
       skipped++; /* impossible combinations: listed with reasons in report.html */
       continue;
     }
@@ -57,7 +57,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     last = c->workload;
     pad(out, label, wp + 2);
     pad(out, c->allocator, wa + 2);
-    fprintf(out, "%3d  %-8s ", c->threads, c->status);
+    fprintf(out, "%3d  %-8s ", c->threads, mmb_status_name(c->status));
     const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
     if (!t) {
       fprintf(out, "%s\n", c->reason[0] ? c->reason : "no measurement");
@@ -95,7 +95,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     rpad(out, thr, 12);
     fputs("  ", out);
     rpad(out, rss, 10);
-    if (strcmp(c->status, "ok") != 0) fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
+    if (c->status != MMB_ST_OK) fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
     fputc('\n', out);
   }
   fputs(
@@ -161,8 +161,7 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
   }
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
-    measured +=
-        strcmp(m->cells[k].status, "ok") == 0 && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
+    measured += m->cells[k].status == MMB_ST_OK && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
   if (ov->noisy)
     fprintf(out, "! %d of %d measured cells are noisy (CV above 5 %%)\n", ov->noisy, measured);
   if (ov->oversub_cells)
@@ -175,11 +174,11 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
     int shown = 0;
     for (size_t k = 0; k < m->ncells && shown < 4; k++) {
       const mmb_rcell *c = &m->cells[k];
-      if (strcmp(c->status, "ok") == 0 || strcmp(c->status, "skipped") == 0) continue;
+      if (!mmb_status_failed(c->status)) continue;
       char label[256];
       mmb_rep_cell_label(m, c, 1, label, sizeof label);
       fprintf(out, "%s %s %s %s: %s", shown ? "," : "", c->workload,
-              strcmp(label, "default") ? label : "", c->allocator, c->status);
+              strcmp(label, "default") ? label : "", c->allocator, mmb_status_name(c->status));
       shown++;
     }
     fprintf(out, "%s\n", ov->failed > shown ? ", ..." : "");

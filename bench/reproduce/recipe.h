@@ -8,8 +8,10 @@
  *   claim:     the claim in one sentence
  *   source:    where it was published (authors, title, venue, year)
  *   published: the source's own result: where it is (Table, Figure, Section,
- *              abstract, page, readme) and its number with the conditions;
- *              or `unconfirmed: WHY` when no number could be found
+ *              abstract, page, readme) and its number with its unit (17%,
+ *              2.5x, 40 ns, ...) and the conditions; `qualitative: WHERE:
+ *              ...` for a result stated without a number; or
+ *              `unconfirmed: WHY` when no source could be quoted
  *   differs:   how the suite's workload differs from the paper's and how the
  *              expectation was derived from the published number
  *   figure:    KIND [WORKLOAD] of an `mmbench report` figure, or none
@@ -23,9 +25,16 @@
  *   where:     selector terms added to every selector that lacks that key
  *   note:      free text shown with the verdict (optional)
  *   control:   [LABEL:] CHECK (repeatable): a condition of the measurement
- *              itself (e.g. that the 2-thread cells really ran on 2 cores);
- *              while a control does not PASS, no check gets a verdict
- *   expect:    [LABEL:] CHECK (repeatable)
+ *              itself (e.g. that 2 threads really ran on 2 cores), measured
+ *              on a reference cell that no expect: reads; while a control
+ *              does not PASS, no check gets a verdict
+ *   condition: heap=Nx: ratio(peak_rss_kb, COLLECTOR / EXPLICIT) == N +- T
+ *              (repeatable): the published condition a threshold holds at,
+ *              measured in every round (here: the collector cell's peak
+ *              memory over explicit management's on the same work). The
+ *              checks that read the collector cell cite it (`at heap=Nx`)
+ *              and get no verdict while it does not PASS.
+ *   expect:    [LABEL:] CHECK [at CONDITION[,CONDITION]] (repeatable)
  * Checks:
  *   CHECK  := ratio(METRIC, SEL / SEL) OP NUMBER
  *           | median(METRIC, SEL) OP NUMBER
@@ -54,6 +63,8 @@
 #define MMB_RECIPE_MAX_ARGS 40
 #define MMB_RECIPE_MAX_CHECKS 24
 #define MMB_RECIPE_MAX_CONTROLS 4
+#define MMB_RECIPE_MAX_CONDITIONS 8
+#define MMB_RECIPE_MAX_AT 4 /* conditions one check cites */
 #define MMB_RECIPE_MAX_REQUIRES 8
 #define MMB_RECIPE_MAX_TERMS 10
 #define MMB_RECIPE_MAX_FACTORS 6
@@ -97,6 +108,9 @@ typedef struct mmb_recipe_check {
   double value;
   double tol; /* == only: absolute tolerance (tol_pct: percent of value) */
   int tol_pct;
+  int nat;                   /* conditions cited (`at NAME`) */
+  int at[MMB_RECIPE_MAX_AT]; /* their indexes in mmb_recipe.conditions */
+  char at_text[128];         /* as written after `at` */
 } mmb_recipe_check;
 
 typedef enum mmb_recipe_req_kind {
@@ -134,6 +148,14 @@ typedef struct mmb_recipe_budget {
 #define MMB_RECIPE_DEFAULT_SECONDS 60
 #define MMB_RECIPE_DEFAULT_CALIBRATION 6
 
+/* What published: holds: a number with its unit, a result stated without a
+ * number (qualitative:), or nothing that could be quoted (unconfirmed:). */
+typedef enum mmb_recipe_pub {
+  MMB_PUB_NUMBER,
+  MMB_PUB_QUALITATIVE,
+  MMB_PUB_UNCONFIRMED
+} mmb_recipe_pub;
+
 typedef struct mmb_recipe {
   char file[512];
   char name[64];
@@ -145,11 +167,13 @@ typedef struct mmb_recipe {
   char figure[16];          /* figure kind, or "none" */
   char figure_workload[64]; /* "" = every figure of that kind */
   int corrupt_fails;        /* on-corrupt: fail */
+  mmb_recipe_pub pub;       /* what published: holds */
   mmb_recipe_budget budget;
-  int nruns, nchecks, nrequires, ncontrols;
+  int nruns, nchecks, nrequires, ncontrols, nconditions;
   mmb_recipe_run runs[MMB_RECIPE_MAX_RUNS];
   mmb_recipe_check checks[MMB_RECIPE_MAX_CHECKS];
   mmb_recipe_check controls[MMB_RECIPE_MAX_CONTROLS];
+  mmb_recipe_check conditions[MMB_RECIPE_MAX_CONDITIONS]; /* label = "heap=Nx" */
   mmb_recipe_require requires[MMB_RECIPE_MAX_REQUIRES];
 } mmb_recipe;
 
@@ -182,7 +206,11 @@ int mmb_recipe_run_args(const mmb_recipe *r, int k, double scale_mul, int reps, 
                         int max, char *err, size_t errlen);
 
 /* Expand every run line (as mmb_recipe_run_opts) and check that each
- * selector of each check matches exactly one cell. 0, or -1 with
+ * selector of each check matches exactly one cell, that no control reads a
+ * cell an expect: reads, that each condition can be created by its cells
+ * (a heap multiple needs a collector with a heap-growth setting on a
+ * workload with a heap-growth parameter, against an explicit manager), and
+ * that every check reading a condition's cell cites it. 0, or -1 with
  * "FILE:LINE: ..." in err. */
 int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t errlen);
 
@@ -202,7 +230,8 @@ typedef enum mmb_recipe_why {
   MMB_WHY_STRADDLE,   /* the interval straddles the threshold: more rounds may help */
   MMB_WHY_RESOLUTION, /* the effect is below what this machine resolves in the budget */
   MMB_WHY_CELL,       /* a cell failed, is missing or its metric is unmeasured */
-  MMB_WHY_HOST        /* a precondition does not hold, or the matrix did not run */
+  MMB_WHY_HOST,       /* a precondition or control does not hold, or the matrix did not run */
+  MMB_WHY_CONDITION   /* the run did not create the published condition the check cites */
 } mmb_recipe_why;
 
 /* The runs.csv of every results folder of one recipe: folder i holds run
@@ -229,34 +258,47 @@ void mmb_recipe_results_free(mmb_recipe_results *rs);
 typedef struct mmb_recipe_result {
   mmb_verdict verdict;
   mmb_recipe_why kind;  /* why INCONCLUSIVE */
-  double value, lo, hi; /* estimate and its 95 % interval, drift included (NaN: none) */
-  double ci_level;      /* the interval's coverage: 0.95 (bootstrap), 1 - 2^(1-n) (range) */
+  double value, lo, hi; /* estimate and its interval, drift included (NaN: none) */
+  double ci_level;      /* the interval's exact coverage for exchangeable rounds */
+  double ci_target;     /* the level each look needs: 1 - 0.05 / looks */
   double spread;        /* one round's noise: 1.4826 x MAD within batches (log, or absolute) */
   double drift;         /* between batches beyond that noise (log, or absolute) */
   int rounds;           /* rounds behind the figure */
   int batches;
-  char measured[160]; /* "1.43 [1.31, 1.52] 12 rounds" */
-  char why[400];      /* what decided a FAIL or an INCONCLUSIVE */
+  char measured[160];  /* "1.43 [1.31, 1.52] 12 rounds" */
+  char why[400];       /* what decided a FAIL or an INCONCLUSIVE */
+  char condition[600]; /* the condition as measured: cited conditions, controls, cores used */
 } mmb_recipe_result;
 
-/* Decide check k on the rounds of rs. The figure of a round is the check's
- * metric on its cell (median) or the quotient of its two cells measured in
- * the same round (ratio); the estimate is the median of the round figures;
- * the interval a moving-block bootstrap over the rounds in time order,
- * widened by the drift between batches. PASS when the whole interval meets
- * the expectation, FAIL when none of it does, INCONCLUSIVE otherwise (or a
- * cell is missing, failed or unmeasured; a corrupt cell FAILs with
- * on-corrupt: fail). With max_rounds > 0 (the calibration), a check whose
- * distance to its threshold is below what max_rounds rounds can resolve
- * is INCONCLUSIVE (MMB_WHY_RESOLUTION). The recipe's controls are decided
- * first: one that FAILs makes the check INCONCLUSIVE (MMB_WHY_HOST), one
- * still open makes it INCONCLUSIVE (MMB_WHY_STRADDLE: more rounds). */
+/* The looks at the data a budget allows, fixed in advance: one after the
+ * calibration, then one after each batch that doubles the rounds (at most
+ * budget rounds in all). Each look judges at level 1 - 0.05 / looks
+ * (Bonferroni), so that the chance that any look errs stays below 5 %. */
+int mmb_recipe_looks(int calibration, int budget);
+
+/* Decide check k on the rounds of rs, the data looked at for one of looks
+ * planned looks (>= 1). The figure of a round is the check's metric on its
+ * cell (median) or the quotient of its two cells measured in the same
+ * round (ratio); the estimate is the median of the round figures; the
+ * interval the order-statistic interval of that median whose exact
+ * coverage for exchangeable rounds is at least 1 - 0.05 / looks (ci_level
+ * says how much), widened by the drift between batches. PASS when the
+ * whole interval meets the expectation, FAIL when none of it does,
+ * INCONCLUSIVE otherwise (or a cell is missing, failed or unmeasured; a
+ * corrupt cell FAILs with on-corrupt: fail). With max_rounds > 0 (the
+ * calibration), a check whose distance to its threshold is below what
+ * max_rounds rounds can resolve is INCONCLUSIVE (MMB_WHY_RESOLUTION). The
+ * conditions the check cites and the recipe's controls are decided first:
+ * a condition that FAILs makes the check INCONCLUSIVE (MMB_WHY_CONDITION),
+ * a control that FAILs too (MMB_WHY_HOST), one still open makes it
+ * INCONCLUSIVE (MMB_WHY_STRADDLE: more rounds). out->condition holds what
+ * was measured of them either way. */
 mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_results *rs,
-                                  int max_rounds, mmb_recipe_result *out);
+                                  int max_rounds, int looks, mmb_recipe_result *out);
 /* Every check into out[r->nchecks]; the recipe's verdict: FAIL when any
  * check fails, PASS when all pass, else INCONCLUSIVE. */
 mmb_verdict mmb_recipe_eval(const mmb_recipe *r, const mmb_recipe_results *rs, int max_rounds,
-                            mmb_recipe_result *out);
+                            int looks, mmb_recipe_result *out);
 
 /* Decide "value in [lo, hi] OP threshold" as the checks do (exposed for
  * tests). */
@@ -265,9 +307,8 @@ mmb_verdict mmb_recipe_decide(const mmb_recipe_check *c, double lo, double hi);
 /* The expectation as one line of text ("LABEL: CHECK" or "CHECK"). */
 void mmb_recipe_check_text(const mmb_recipe_check *c, char *buf, size_t len);
 
-/* 95 % moving-block bootstrap interval of the median of v[0..n) (values in
- * time order, blocks of block consecutive values); deterministic. n < 3
- * gives [min, max]. Exposed for tests. */
-void mmb_recipe_block_ci(const double *v, size_t n, size_t block, double *lo, double *hi);
+/* The text of a why (verdicts.csv): "", "straddles", "resolution", "cell",
+ * "host", "condition". */
+const char *mmb_recipe_why_name(mmb_recipe_why w);
 
 #endif

@@ -1,9 +1,11 @@
 /* mmbench — deciding a recipe's checks (see recipe.h) on the rounds of its
  * results: each round (one repetition of one batch, every cell of the
  * matrix measured once, interleaved) gives one figure per check; the
- * estimate is their median, the interval a moving-block bootstrap over the
- * rounds in time order widened by the drift between batches, and a check
- * whose effect is below what the machine resolves is INCONCLUSIVE. */
+ * estimate is their median, the interval the order-statistic interval of
+ * that median at the level the planned looks need (core/stats.c), widened
+ * by the drift between batches, and a check whose effect is below what the
+ * machine resolves is INCONCLUSIVE. The conditions a check cites and the
+ * recipe's controls are measured alongside and shown with the verdict. */
 #define _GNU_SOURCE
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,11 +18,24 @@
  * round of a single run sees (frequency, placement, neighbours): the drift
  * allowance of a time figure is at least this much (log scale). */
 #define TIME_DRIFT_FLOOR 0.02
-#define BOOT_ROUNDS 2000
-#define MIN_BOOT_N 6 /* below: the interval is the range of the rounds */
+#define FAMILY_ERROR 0.05 /* the chance that any look of a recipe's check errs */
 
 const char *mmb_verdict_name(mmb_verdict v) {
   return v == MMB_PASS ? "PASS" : v == MMB_FAIL ? "FAIL" : "INCONCLUSIVE";
+}
+
+const char *mmb_recipe_why_name(mmb_recipe_why w) {
+  static const char *const names[] = {"", "straddles", "resolution", "cell", "host", "condition"};
+  return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "";
+}
+
+int mmb_recipe_looks(int calibration, int budget) {
+  int done = calibration < budget ? calibration : budget, looks = 1;
+  while (done < budget) {
+    done += done < budget - done ? done : budget - done;
+    looks++;
+  }
+  return looks;
 }
 
 /* ---------------------------------------------------------------------------
@@ -95,53 +110,6 @@ fail:
 }
 
 /* ---------------------------------------------------------------------------
- * Statistics over rounds
- * ------------------------------------------------------------------------- */
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median_of(const double *v, size_t n, double *tmp) {
-  memcpy(tmp, v, n * sizeof *v);
-  qsort(tmp, n, sizeof *tmp, cmp_double);
-  return mmb_median_sorted(tmp, n);
-}
-
-void mmb_recipe_block_ci(const double *v, size_t n, size_t block, double *lo, double *hi) {
-  *lo = *hi = NAN;
-  if (n == 0) return;
-  double *tmp = malloc(n * sizeof *tmp), *meds = malloc(BOOT_ROUNDS * sizeof *meds);
-  if (!tmp || !meds) goto out;
-  if (n < 3) {
-    memcpy(tmp, v, n * sizeof *v);
-    qsort(tmp, n, sizeof *tmp, cmp_double);
-    *lo = tmp[0], *hi = tmp[n - 1];
-    goto out;
-  }
-  if (block < 1) block = 1;
-  if (block > n) block = n;
-  size_t starts = n - block + 1;
-  uint64_t x = 0x9e3779b97f4a7c15ull; /* fixed seed: the same rounds give the same interval */
-  for (int b = 0; b < BOOT_ROUNDS; b++) {
-    size_t k = 0;
-    while (k < n) {
-      x = x * 6364136223846793005ull + 1442695040888963407ull;
-      size_t s = (size_t)((x >> 33) % starts);
-      for (size_t j = 0; j < block && k < n; j++) tmp[k++] = v[s + j];
-    }
-    qsort(tmp, n, sizeof *tmp, cmp_double);
-    meds[b] = mmb_median_sorted(tmp, n);
-  }
-  qsort(meds, BOOT_ROUNDS, sizeof *meds, cmp_double);
-  *lo = meds[(size_t)(0.025 * (BOOT_ROUNDS - 1))];
-  *hi = meds[(size_t)(0.975 * (BOOT_ROUNDS - 1) + 0.5)];
-out:
-  free(tmp);
-  free(meds);
-}
-
-/* ---------------------------------------------------------------------------
  * One side of a check: a cell's value in every round
  * ------------------------------------------------------------------------- */
 typedef struct rowref {
@@ -187,10 +155,8 @@ static double metric_eval(const mmb_recipe_metric *m, const mmb_table *t, size_t
 
 /* A metric measured with a clock (its figures drift between runs). */
 static int is_timing(const mmb_recipe_metric *m) {
-  static const char *const t[] = {"ns_per_op",  "wall_ns", "cpu_ns",        "ops_per_s",
-                                  "task-clock", "cycles",  "cycles_per_op", NULL};
   for (int i = 0; i < m->n; i++)
-    if (m->name[i][0] && in_list(t, m->name[i])) return 1;
+    if (m->name[i][0] && mmb_metric_is_timing(m->name[i])) return 1;
   return 0;
 }
 
@@ -368,7 +334,8 @@ static double margin(const mmb_recipe_check *c, double est, int logs) {
 }
 
 static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
-                            const mmb_recipe_results *rs, int max_rounds, mmb_recipe_result *out) {
+                            const mmb_recipe_results *rs, int max_rounds, int looks,
+                            mmb_recipe_result *out) {
   memset(out, 0, sizeof *out);
   out->value = out->lo = out->hi = NAN;
   out->verdict = MMB_INCONCLUSIVE;
@@ -415,7 +382,7 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
   out->rounds = n;
   int logs = 1;
   for (int i = 0; i < n; i++) logs &= f[i] > 0;
-  double est = median_of(f, (size_t)n, tmp), lo, hi;
+  double est = mmb_median_of(f, (size_t)n, tmp), lo, hi;
   /* batches: their own figures (the median of their rounds) */
   int nb = 0, mmin = n;
   int *start = malloc(((size_t)n + 1) * sizeof *start);
@@ -424,7 +391,7 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
     int j = i;
     while (j < n && fk[j] / 1000000L == fk[i] / 1000000L) j++;
     start[nb] = i;
-    bm[nb++] = median_of(f + i, (size_t)(j - i), tmp);
+    bm[nb++] = mmb_median_of(f + i, (size_t)(j - i), tmp);
     if (j - i < mmin) mmin = j - i;
     i = j;
   }
@@ -440,17 +407,20 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
   for (int b = 0; b < nb; b++)
     for (int i = start[b]; i < start[b + 1]; i++)
       dev[i] = fabs(logs ? log(f[i] / bm[b]) : f[i] - bm[b]);
-  double sd = 1.4826 * median_of(dev, (size_t)n, tmp);
+  double sd = 1.4826 * mmb_median_of(dev, (size_t)n, tmp);
   free(dev);
   free(start);
-  if (n < MIN_BOOT_N) {
-    memcpy(tmp, f, (size_t)n * sizeof *f);
-    qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
-    lo = tmp[0], hi = tmp[n - 1];
-  } else {
-    size_t block = (size_t)lround(cbrt((double)n));
-    mmb_recipe_block_ci(f, (size_t)n, block, &lo, &hi);
-  }
+  /* the order-statistic interval of the median at the level this look
+   * needs (exact for exchangeable rounds; [min, max] below it) */
+  double target = 1 - FAMILY_ERROR / (looks > 0 ? looks : 1);
+  int min_n = (int)mmb_median_ci_min_n(target);
+  memcpy(tmp, f, (size_t)n * sizeof *f);
+  mmb_sort_doubles(tmp, (size_t)n);
+  if (n < 2)
+    lo = hi = tmp[0];
+  else
+    mmb_median_ci_at(tmp, (size_t)n, target, &lo, &hi);
+  double level = n < 2 ? 0 : mmb_median_ci_level_at((size_t)n, target);
   /* drift: half the spread of the batches' figures, less what the noise of
    * a batch median of m rounds explains (1.25 sd / sqrt(m)) */
   out->batches = nb;
@@ -471,31 +441,32 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
   if (lo > est) lo = est;
   if (hi < est) hi = est;
   out->value = est, out->lo = lo, out->hi = hi, out->drift = drift, out->spread = sd;
-  out->ci_level = n < MIN_BOOT_N ? 1 - pow(2, 1 - n) : 0.95;
+  out->ci_level = level;
+  out->ci_target = target;
   char sv[32], slo[32], shi[32], st[32];
   fmt_val(est, sv, sizeof sv);
   fmt_val(lo, slo, sizeof slo);
   fmt_val(hi, shi, sizeof shi);
   fmt_val(c->value, st, sizeof st);
-  snprintf(out->measured, sizeof out->measured, "%s [%s, %s] %d round%s%s", sv, slo, shi, n,
-           n == 1 ? "" : "s", n < MIN_BOOT_N ? " (range)" : "");
+  snprintf(out->measured, sizeof out->measured, "%s [%s, %s] %.1f%% %d round%s", sv, slo, shi,
+           100 * level, n, n == 1 ? "" : "s");
   out->verdict = mmb_recipe_decide(c, lo, hi);
   out->kind = MMB_WHY_NONE;
-  if (n < MIN_BOOT_N && lo < hi) {
+  if (level < target && lo < hi) {
     /* the range of n rounds covers the median with 1 - 2^(1-n) only */
     out->verdict = MMB_INCONCLUSIVE;
     out->kind = MMB_WHY_STRADDLE;
     snprintf(out->why, sizeof out->why,
              "%d rounds: their range [%s, %s] covers the median with only %.1f%%; a verdict "
-             "needs %d rounds",
-             n, slo, shi, 100 * (1 - pow(2, 1 - n)), MIN_BOOT_N);
+             "at %.1f%% (%d look%s planned) needs %d rounds",
+             n, slo, shi, 100 * level, 100 * target, looks, looks == 1 ? "" : "s", min_n);
   } else if (out->verdict == MMB_FAIL) {
     snprintf(out->why, sizeof out->why, "no value of the interval [%s, %s] meets %s %s%s", slo, shi,
              mmb_recipe_op_text[c->op], st, c->tol > 0 ? " (with its tolerance)" : "");
   }
   if (out->verdict == MMB_INCONCLUSIVE) {
     out->kind = MMB_WHY_STRADDLE;
-    if (n >= MIN_BOOT_N || lo == hi)
+    if (level >= target || lo == hi)
       snprintf(out->why, sizeof out->why, "the interval [%s, %s] straddles %s %s after %d rounds",
                slo, shi, mmb_recipe_op_text[c->op], st, n);
     if (max_rounds > 0) {
@@ -531,41 +502,106 @@ done:
   return out->verdict;
 }
 
+/* The cores a check's cells kept busy (median CPU time / wall time), as
+ * "allocator t=2 1.93 cores"; "" when unmeasured. */
+static void cores_used(const mmb_recipe *r, const mmb_recipe_check *c, const mmb_recipe_results *rs,
+                       char *buf, size_t len) {
+  buf[0] = 0;
+  mmb_recipe_check u = *c;
+  memset(&u.metric, 0, sizeof u.metric);
+  u.metric.n = 2;
+  snprintf(u.metric.name[0], sizeof u.metric.name[0], "cpu_ns");
+  snprintf(u.metric.name[1], sizeof u.metric.name[1], "wall_ns");
+  u.metric.op[0] = '*', u.metric.op[1] = '/';
+  size_t used = 0;
+  for (int s = 0; s < (c->func == MMB_RECIPE_RATIO ? 2 : 1); s++) {
+    side v;
+    char why[400];
+    int g = gather(r, &u, s, rs, &v, why, sizeof why);
+    if ((g != 0 || v.n == 0) && v.desc[0])
+      used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
+                               "%s%s: CPU and wall time not recorded", used ? "; " : "", v.desc);
+    else if (g == 0 && v.n > 0) {
+      double *tmp = malloc((size_t)v.n * sizeof *tmp);
+      if (tmp) {
+        double m = mmb_median_of(v.v, (size_t)v.n, tmp);
+        used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s: %.2f cores",
+                                 used ? "; " : "", v.desc, m);
+        free(tmp);
+      }
+    }
+    side_free(&v);
+    if (used >= len) break;
+  }
+}
+
+static void append(char *buf, size_t len, const char *fmt, const char *a, const char *b) {
+  size_t u = strlen(buf);
+  if (u + 1 < len) snprintf(buf + u, len - u, fmt, a, b);
+}
+
 mmb_verdict mmb_recipe_eval_check(const mmb_recipe *r, int k, const mmb_recipe_results *rs,
-                                  int max_rounds, mmb_recipe_result *out) {
-  /* the figure is measured and shown even when a control withholds the verdict */
-  mmb_verdict own = eval_one(r, &r->checks[k], rs, max_rounds, out);
-  for (int i = 0; i < r->ncontrols; i++) {
-    const mmb_recipe_check *c = &r->controls[i];
+                                  int max_rounds, int looks, mmb_recipe_result *out) {
+  /* the figure is measured and shown even when a condition or a control
+   * withholds the verdict */
+  const mmb_recipe_check *chk = &r->checks[k];
+  mmb_verdict own = eval_one(r, chk, rs, max_rounds, looks, out);
+  char cond[sizeof out->condition] = "";
+  const mmb_recipe_check *held = NULL; /* the first condition or control that withholds */
+  mmb_recipe_result held_res;
+  mmb_verdict held_v = MMB_PASS;
+  int held_is_cond = 0;
+  int nlines = chk->nat + r->ncontrols;
+  for (int i = 0; i < nlines; i++) {
+    int is_cond = i < chk->nat;
+    const mmb_recipe_check *c = is_cond ? &r->conditions[chk->at[i]] : &r->controls[i - chk->nat];
     mmb_recipe_result cr;
-    mmb_verdict v = eval_one(r, c, rs, 0, &cr);
-    if (v == MMB_PASS) continue;
+    mmb_verdict v = eval_one(r, c, rs, 0, looks, &cr);
     char text[700];
     mmb_recipe_check_text(c, text, sizeof text);
-    out->verdict = MMB_INCONCLUSIVE;
-    out->kind = v == MMB_FAIL             ? MMB_WHY_HOST
-                : cr.kind == MMB_WHY_CELL ? MMB_WHY_CELL
-                                          : MMB_WHY_STRADDLE;
-    if (own != MMB_INCONCLUSIVE || out->kind == MMB_WHY_HOST) {
-      size_t u = strlen(out->measured);
-      snprintf(out->measured + u, sizeof out->measured - u, " (not judged)");
+    append(cond, sizeof cond, "%s%s", cond[0] ? "; " : "", is_cond ? "at " : "control ");
+    append(cond, sizeof cond, "%s: measured %s", c->label[0] ? c->label : c->text, cr.measured);
+    if (v != MMB_PASS)
+      append(cond, sizeof cond, " (%s%s)", v == MMB_FAIL ? "not met" : "not settled", "");
+    if (v != MMB_PASS && !held) {
+      held = c, held_res = cr, held_v = v, held_is_cond = is_cond;
     }
-    if (cr.kind == MMB_WHY_CELL)
-      snprintf(out->why, sizeof out->why, "control '%s' cannot be judged: %s", text, cr.why);
-    else
-      snprintf(out->why, sizeof out->why, "control '%s' %s: measured %s%s%s", text,
-               v == MMB_FAIL ? "does not hold" : "is not settled", cr.measured,
-               cr.why[0] ? "; " : "", cr.why);
-    return out->verdict;
   }
-  return own;
+  char cores[400];
+  cores_used(r, chk, rs, cores, sizeof cores);
+  if (cores[0]) append(cond, sizeof cond, "%s%s", cond[0] ? "; " : "", cores);
+  snprintf(out->condition, sizeof out->condition, "%s", cond);
+  if (!held) return own;
+  char text[700];
+  mmb_recipe_check_text(held, text, sizeof text);
+  out->verdict = MMB_INCONCLUSIVE;
+  out->kind = held_v == MMB_FAIL              ? (held_is_cond ? MMB_WHY_CONDITION : MMB_WHY_HOST)
+              : held_res.kind == MMB_WHY_CELL ? MMB_WHY_CELL
+                                              : MMB_WHY_STRADDLE;
+  if (own != MMB_INCONCLUSIVE || out->kind == MMB_WHY_HOST || out->kind == MMB_WHY_CONDITION) {
+    size_t u = strlen(out->measured);
+    snprintf(out->measured + u, sizeof out->measured - u, " (not judged)");
+  }
+  const char *what = held_is_cond ? "condition" : "control";
+  if (held_res.kind == MMB_WHY_CELL)
+    snprintf(out->why, sizeof out->why, "%s '%s' cannot be judged: %s", what, text, held_res.why);
+  else if (held_is_cond && held_v == MMB_FAIL)
+    snprintf(out->why, sizeof out->why,
+             "the run did not create %s, the condition the threshold holds at: measured %s "
+             "(%s); the figure is shown, not judged",
+             held->label, held_res.measured, held->text);
+  else
+    snprintf(out->why, sizeof out->why, "%s '%s' %s: measured %s%s%s", what, text,
+             held_v == MMB_FAIL ? "does not hold" : "is not settled", held_res.measured,
+             held_res.why[0] ? "; " : "", held_res.why);
+  return out->verdict;
 }
 
 mmb_verdict mmb_recipe_eval(const mmb_recipe *r, const mmb_recipe_results *rs, int max_rounds,
-                            mmb_recipe_result *out) {
+                            int looks, mmb_recipe_result *out) {
   int fail = 0, pass = 0;
   for (int k = 0; k < r->nchecks; k++) {
-    mmb_verdict v = mmb_recipe_eval_check(r, k, rs, max_rounds, &out[k]);
+    mmb_verdict v = mmb_recipe_eval_check(r, k, rs, max_rounds, looks, &out[k]);
     fail += v == MMB_FAIL;
     pass += v == MMB_PASS;
   }

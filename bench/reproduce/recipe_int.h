@@ -95,6 +95,10 @@ static inline int in_list(const char *const *list, const char *s) {
 int mmb_recipe_parse_terms(const pctx *p, int line, char *text, mmb_recipe_sel *s);
 /* One expect: value into c (where: terms are merged by the parser). */
 int mmb_recipe_parse_check(const pctx *p, int line, const char *value, mmb_recipe_check *c);
+/* One condition: value (NAME: CHECK) into r->conditions[i]. */
+int mmb_recipe_parse_condition(const pctx *p, int line, const char *value, mmb_recipe *r, int i);
+/* c->at_text's names into c->at[] (each a condition of r). */
+int mmb_recipe_resolve_at(const pctx *p, const mmb_recipe *r, mmb_recipe_check *c);
 int mmb_recipe_parse_require(const pctx *p, int line, const char *value, mmb_recipe_require *q);
 int mmb_recipe_parse_run(const pctx *p, int line, const char *value, mmb_recipe_run *run);
 /* Every metric name of c is known: a runs.csv column or an event of --events. */

@@ -15,20 +15,61 @@ static const char *const figure_kinds[] = {"time",      "rss",   "rsslive",  "co
 /* ---------------------------------------------------------------------------
  * The parser
  * ------------------------------------------------------------------------- */
-static const char *const keys[] = {"name",   "claim",   "source", "published",  "differs",
-                                   "figure", "require", "budget", "on-corrupt", "run",
-                                   "where",  "note",    "expect", "control",    NULL};
+static const char *const keys[] = {
+    "name",       "claim", "source", "published", "differs", "figure",  "require",   "budget",
+    "on-corrupt", "run",   "where",  "note",      "expect",  "control", "condition", NULL};
 #define KEY_LIST                                                                                   \
   "name, claim, source, published, differs, figure, require, budget, on-corrupt, run, where, "     \
-  "note, expect, control"
+  "note, expect, control, condition"
 
 /* ---------------------------------------------------------------------------
  * published: and budget:
  * ------------------------------------------------------------------------- */
-/* A published result names where it is and holds a number, or says that no
- * number could be confirmed and why. */
-static int check_published(const pctx *p, int line, const char *text) {
+/* A number with its unit at s (s at a digit, not inside a word): "17%",
+ * "2.5x", "2.5 times", "40 ns", "4 MiB". Names such as "197.parser", years
+ * and figure numbers carry no unit and do not count. */
+static int number_with_unit(const char *text, const char *s) {
+  if (s > text && (isalnum((unsigned char)s[-1]) || s[-1] == '.' || s[-1] == '_')) return 0;
+  while (isdigit((unsigned char)*s) || *s == ',') s++;
+  if (*s == '.' && isdigit((unsigned char)s[1])) {
+    s++;
+    while (isdigit((unsigned char)*s)) s++;
+  }
+  if (isalpha((unsigned char)*s) && *s != 'x') {
+    /* a unit glued to the number: 40ns, 4MiB */
+  } else if (*s == 'x' || *s == '%') {
+    return !isalnum((unsigned char)s[1]);
+  } else if (strncmp(s, "\xc3\x97", 2) == 0) { /* × */
+    return 1;
+  }
+  while (*s == ' ' || *s == '-') s++;
+  static const char *const units[] = {"%",      "x",    "times", "fold", "percent", "ns",
+                                      "us",     "ms",   "s",     "B",    "KB",      "KiB",
+                                      "kB",     "MB",   "MiB",   "GB",   "GiB",     "bytes",
+                                      "cycles", "op/s", "ops/s", "MB/s", NULL};
+  for (int i = 0; units[i]; i++) {
+    size_t n = strlen(units[i]);
+    if (strncmp(s, units[i], n) == 0 && !isalnum((unsigned char)s[n])) return 1;
+  }
+  return 0;
+}
+
+static const char *const pub_where[] = {"Table",    "Figure",   "Fig.",         "Section",
+                                        "abstract", "Abstract", "page",         "p. ",
+                                        "readme",   "README",   "Introduction", NULL};
+
+static int located(const char *text) {
+  for (int i = 0; pub_where[i]; i++)
+    if (strstr(text, pub_where[i])) return 1;
+  return 0;
+}
+
+/* A published result names where it is and holds a number with its unit,
+ * or says it is qualitative (where, and what it states), or that no
+ * source could be quoted and why. */
+static int check_published(const pctx *p, int line, const char *text, mmb_recipe_pub *kind) {
   if (strncmp(text, "unconfirmed:", 12) == 0) {
+    *kind = MMB_PUB_UNCONFIRMED;
     const char *why = text + 12;
     while (*why == ' ') why++;
     if (strlen(why) >= 10) return 0;
@@ -37,21 +78,28 @@ static int check_published(const pctx *p, int line, const char *text) {
                 "e.g. 'unconfirmed: the abstract gives no number and the full text was not "
                 "available'");
   }
-  static const char *const where[] = {"Table",    "Figure",   "Fig.", "Section",
-                                      "abstract", "Abstract", "page", "p. ",
-                                      "readme",   "README",   NULL};
-  int located = 0;
-  for (int i = 0; where[i]; i++) located |= strstr(text, where[i]) != NULL;
-  int number = 0;
-  for (const char *s = text; *s; s++) number |= isdigit((unsigned char)*s) != 0;
-  if (located && number) return 0;
+  if (strncmp(text, "qualitative:", 12) == 0) {
+    *kind = MMB_PUB_QUALITATIVE;
+    if (located(text + 12)) return 0;
+    return perr(p, line,
+                "published: qualitative: names no table, figure, section or page (write where "
+                "the result is stated, e.g. 'qualitative: abstract: \"...\"')");
+  }
+  *kind = MMB_PUB_NUMBER;
+  int loc = located(text), number = 0;
+  for (const char *s = text; *s && !number; s++)
+    number = isdigit((unsigned char)*s) && number_with_unit(text, s);
+  if (loc && number) return 0;
   char ex[80];
   excerpt(text, ex, sizeof ex);
   return perr(p, line,
-              "published: '%s' %s (write where the result is and its number, e.g. 'abstract: "
-              "with three times as much memory the collector runs 17%% slower', or "
+              "published: '%s' %s (write where the result is and its number with its unit, e.g. "
+              "'abstract: with three times as much memory the collector runs 17%% slower'; "
+              "'qualitative: WHERE: ...' for a result stated without a number; or "
               "'unconfirmed: WHY')",
-              ex, located ? "holds no number" : "names no table, figure, section or page");
+              ex,
+              loc ? "holds no number with a unit (%, x, times, ns, MiB, ...)"
+                  : "names no table, figure, section or page");
 }
 
 /* budget: rounds=N [seconds=S] [calibration=C] */
@@ -260,7 +308,7 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
       rc = set_once(&p, &seen_source, e, r->source, sizeof r->source);
     } else if (strcmp(e->key, "published") == 0) {
       rc = set_once(&p, &seen_published, e, r->published, sizeof r->published);
-      if (!rc) rc = check_published(&p, e->line, r->published);
+      if (!rc) rc = check_published(&p, e->line, r->published, &r->pub);
     } else if (strcmp(e->key, "differs") == 0) {
       rc = set_once(&p, &seen_differs, e, r->differs, sizeof r->differs);
     } else if (strcmp(e->key, "budget") == 0) {
@@ -334,6 +382,11 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
         rc = perr(&p, e->line, "more than %d control: lines", MMB_RECIPE_MAX_CONTROLS);
       else
         rc = mmb_recipe_parse_check(&p, e->line, e->value, &r->controls[r->ncontrols++]);
+    } else if (strcmp(e->key, "condition") == 0) {
+      if (r->nconditions == MMB_RECIPE_MAX_CONDITIONS)
+        rc = perr(&p, e->line, "more than %d condition: lines", MMB_RECIPE_MAX_CONDITIONS);
+      else
+        rc = mmb_recipe_parse_condition(&p, e->line, e->value, r, r->nconditions++);
     } else if (strcmp(e->key, "expect") == 0) {
       if (r->nchecks == MMB_RECIPE_MAX_CHECKS)
         rc = perr(&p, e->line, "more than %d expect: lines", MMB_RECIPE_MAX_CHECKS);
@@ -367,8 +420,12 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
                 "allocator=jemalloc) >= 1.2)");
   }
   /* where terms, run= range, metric names (checks, then controls) */
-  for (int k = 0; !rc && k < r->nchecks + r->ncontrols; k++) {
-    mmb_recipe_check *c = k < r->nchecks ? &r->checks[k] : &r->controls[k - r->nchecks];
+  int nall = r->nchecks + r->ncontrols + r->nconditions;
+  for (int k = 0; !rc && k < nall; k++) {
+    mmb_recipe_check *c = k < r->nchecks ? &r->checks[k]
+                          : k < r->nchecks + r->ncontrols
+                              ? &r->controls[k - r->nchecks]
+                              : &r->conditions[k - r->nchecks - r->ncontrols];
     int sides = c->func == MMB_RECIPE_RATIO ? 2 : 1;
     for (int s = 0; !rc && s < sides; s++) {
       mmb_recipe_sel *sel = &c->sel[s];
@@ -389,6 +446,21 @@ int mmb_recipe_parse(const char *text, size_t len, const char *file, mmb_recipe 
     }
     if (!rc) rc = mmb_recipe_check_metric_names(&p, r, c);
     if (!rc) rc = mmb_recipe_check_metric_produced(&p, r, c);
+  }
+  /* at NAME: the conditions a check cites exist; each is cited */
+  for (int k = 0; !rc && k < r->nchecks + r->ncontrols; k++) {
+    mmb_recipe_check *c = k < r->nchecks ? &r->checks[k] : &r->controls[k - r->nchecks];
+    if (c->at_text[0]) rc = mmb_recipe_resolve_at(&p, r, c);
+  }
+  for (int i = 0; !rc && i < r->nconditions; i++) {
+    int used = 0;
+    for (int k = 0; k < r->nchecks; k++)
+      for (int j = 0; j < r->checks[k].nat; j++) used |= r->checks[k].at[j] == i;
+    if (!used)
+      rc = perr(&p, r->conditions[i].line,
+                "condition %s is cited by no expect: line (add 'at %s' after the threshold of "
+                "the checks that hold at it, or drop the condition)",
+                r->conditions[i].label, r->conditions[i].label);
   }
   if (rc) {
     free(r);

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include <unistd.h>
 
+#include "objgraph.h"
+#include "metrics.h"
 #include "params.h"
 #include "presets.h"
 #include "recipe_int.h"
@@ -144,6 +146,9 @@ int mmb_recipe_run_args(const mmb_recipe *r, int k, double scale_mul, int reps, 
 typedef struct pcell {
   char workload[64], params[512], allocator[512];
   int threads, run;
+  int heap_growth; /* the allocator sets a heap size and the workload has a growth parameter */
+  int collector;   /* the allocator sets a heap size (a collector) */
+  const char *growth_param;
 } pcell;
 
 static const char *differing_key(const pcell *a, const pcell *b) {
@@ -165,6 +170,103 @@ static const char *differing_key(const pcell *a, const pcell *b) {
     s = end + 1;
   }
   return "threads";
+}
+
+static void cell_text(const pcell *c, char *buf, size_t len) {
+  snprintf(buf, len, "%s %s %s t=%d", c->workload, c->params, c->allocator, c->threads);
+}
+
+/* What each kind of line may read: a control never a cell an expect reads
+ * (it would turn a failure of the allocator under test into no verdict); a
+ * heap condition a collector's cell against an explicit manager's on the
+ * same workload; a check that reads a condition's collector cell cites it,
+ * and a check that cites one reads its cell. hit[k][s]: the cell of side s
+ * of check k (expects, controls, conditions in that order; -1: none). */
+static int check_roles(const pctx *p, const mmb_recipe *r, const pcell *cells, int (*hit)[2]) {
+  int nc = r->nchecks, nk = r->ncontrols;
+  char ct[700];
+  for (int k = 0; k < nk; k++) {
+    const mmb_recipe_check *c = &r->controls[k];
+    for (int s = 0; s < 2; s++) {
+      int ci = hit[nc + k][s];
+      if (ci < 0) continue;
+      for (int e = 0; e < nc; e++)
+        if (hit[e][0] == ci || hit[e][1] == ci) {
+          cell_text(&cells[ci], ct, sizeof ct);
+          return perr(p, c->line,
+                      "control reads %s, a cell the expect: on line %d judges: a control on the "
+                      "allocator under test turns its failure into no verdict; measure the "
+                      "condition on a reference cell no expect: reads (e.g. add a run: line "
+                      "-w null -a glibc with the same -t and control on workload=null)",
+                      ct, r->checks[e].line);
+        }
+    }
+  }
+  for (int i = 0; i < r->nconditions; i++) {
+    const mmb_recipe_check *c = &r->conditions[i];
+    const pcell *col = &cells[hit[nc + nk + i][0]], *ex = &cells[hit[nc + nk + i][1]];
+    cell_text(col, ct, sizeof ct);
+    if (!col->collector)
+      return perr(p, c->line,
+                  "condition %s on %s: allocator %s sets no heap size, so the run cannot create "
+                  "a heap multiple with it; the collector cell comes first (gc or boehm, e.g. "
+                  "allocator=gc growth=400)",
+                  c->label, ct, col->allocator);
+    if (!col->growth_param)
+      return perr(p, c->line,
+                  "condition %s on %s: workload %s has no heap-growth parameter, so every cell "
+                  "runs at the collector's default heap; use a workload that sweeps it (e.g. "
+                  "heap-sweep with -p growth=...)",
+                  c->label, ct, col->workload);
+    if (ex->collector || strcmp(ex->workload, col->workload) != 0) {
+      char et[700];
+      cell_text(ex, et, sizeof et);
+      return perr(p, c->line,
+                  "condition %s: the reference %s is not explicit management of the same "
+                  "workload; the second cell is manual (or a malloc) on %s",
+                  c->label, et, col->workload);
+    }
+  }
+  for (int e = 0; e < nc; e++) {
+    const mmb_recipe_check *c = &r->checks[e];
+    for (int j = 0; j < c->nat; j++) {
+      int want = hit[nc + nk + c->at[j]][0];
+      if (hit[e][0] != want && hit[e][1] != want) {
+        cell_text(&cells[want], ct, sizeof ct);
+        return perr(p, c->line,
+                    "the threshold cites %s, which is measured on %s (condition on line %d), a "
+                    "cell this check does not read; cite the condition of the cell it reads",
+                    r->conditions[c->at[j]].label, ct, r->conditions[c->at[j]].line);
+      }
+    }
+    for (int i = 0; i < r->nconditions; i++) {
+      int want = hit[nc + nk + i][0], cited = 0;
+      for (int j = 0; j < c->nat; j++) cited |= c->at[j] == i;
+      if (!cited && (hit[e][0] == want || hit[e][1] == want)) {
+        cell_text(&cells[want], ct, sizeof ct);
+        return perr(p, c->line,
+                    "this check reads %s, the cell of condition %s (line %d), but its threshold "
+                    "does not cite it; add 'at %s' after the threshold",
+                    ct, r->conditions[i].label, r->conditions[i].line, r->conditions[i].label);
+      }
+    }
+    /* a collector's cell at a swept heap size is judged at a measured heap multiple */
+    for (int s = 0; s < 2; s++) {
+      int ci = hit[e][s];
+      if (ci < 0 || !cells[ci].heap_growth) continue;
+      int covered = 0;
+      for (int i = 0; i < r->nconditions; i++) covered |= hit[nc + nk + i][0] == ci;
+      if (!covered) {
+        cell_text(&cells[ci], ct, sizeof ct);
+        return perr(p, c->line,
+                    "this check reads %s, a collector at a heap size set by %s, without a "
+                    "measured heap multiple; add 'condition: heap=Nx: ratio(peak_rss_kb, "
+                    "COLLECTOR CELL / EXPLICIT CELL) == N +- T%%' and cite it with 'at heap=Nx'",
+                    ct, cells[ci].growth_param);
+      }
+    }
+  }
+  return 0;
 }
 
 int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t errlen) {
@@ -200,12 +302,23 @@ int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t
       snprintf(c->allocator, sizeof c->allocator, "%s", plan.allocs[plan.cells[i].alloc].text);
       c->threads = plan.cells[i].threads;
       c->run = k + 1;
+      const mmb_allocator *a = plan.allocs[plan.cells[i].alloc].alloc;
+      c->collector = a && (a->caps & MMB_CAP_GRAPH) && a->graph && a->graph->set_heap_growth;
+      c->growth_param = plan.cells[i].w->heap_growth_param;
+      c->heap_growth = c->collector && c->growth_param;
     }
     mmb_plan_free(&plan);
   }
-  for (int k = 0; k < r->nchecks + r->ncontrols && !rc; k++) {
-    const mmb_recipe_check *c = k < r->nchecks ? &r->checks[k] : &r->controls[k - r->nchecks];
+  int nall = r->nchecks + r->ncontrols + r->nconditions;
+  int(*hit)[2] = calloc((size_t)nall + 1, sizeof *hit); /* the cell of each side */
+  if (!hit) rc = -ENOMEM;
+  for (int k = 0; k < nall && !rc; k++) {
+    const mmb_recipe_check *c = k < r->nchecks ? &r->checks[k]
+                                : k < r->nchecks + r->ncontrols
+                                    ? &r->controls[k - r->nchecks]
+                                    : &r->conditions[k - r->nchecks - r->ncontrols];
     int sides = c->func == MMB_RECIPE_RATIO ? 2 : 1;
+    hit[k][1] = -1;
     for (int s = 0; s < sides && !rc; s++) {
       int first = -1, second = -1, count = 0;
       for (int i = 0; i < n; i++) {
@@ -232,8 +345,11 @@ int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t
                   st, count, cells[first].allocator, cells[first].params, cells[first].threads,
                   cells[second].allocator, cells[second].params, cells[second].threads,
                   differing_key(&cells[first], &cells[second]));
+      hit[k][s] = first;
     }
   }
+  if (!rc) rc = check_roles(&p, r, cells, hit);
+  free(hit);
   free(cells);
   return rc ? -1 : 0;
 }

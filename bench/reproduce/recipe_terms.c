@@ -418,6 +418,15 @@ int mmb_recipe_parse_check(const pctx *p, int line, const char *value, mmb_recip
   }
   c->op = (mmb_recipe_op)op;
   s = trim(s);
+  /* `at NAME[,NAME]`: the published conditions the threshold holds at */
+  char *at = strstr(s, " at ");
+  if (at) {
+    *at = 0;
+    char *names = trim(at + 4);
+    if (!*names) return perr(p, line, "'at' needs the name of a condition: line (e.g. at heap=5x)");
+    if (copy(c->at_text, sizeof c->at_text, names) != 0)
+      return perr(p, line, "'at %s': too long", names);
+  }
   char *pm = strstr(s, "+-");
   char *pm2 = strstr(s, "\xc2\xb1"); /* ± */
   char *tol = NULL;
@@ -708,6 +717,80 @@ int mmb_recipe_check_metric_produced(const pctx *p, const mmb_recipe *r,
                 "metric '%s' is not produced by the run: lines (they run with --counters off; "
                 "use --counters hw or sim)",
                 name);
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Published conditions
+ * ------------------------------------------------------------------------- */
+/* heap=Nx: N into *mult; 0, or -1 when name is not of that form. */
+static int heap_multiple(const char *name, double *mult) {
+  if (strncmp(name, "heap=", 5) != 0) return -1;
+  char buf[32];
+  size_t n = strlen(name + 5);
+  if (n < 2 || n >= sizeof buf || name[5 + n - 1] != 'x') return -1;
+  memcpy(buf, name + 5, n - 1);
+  buf[n - 1] = 0;
+  return parse_number(buf, mult);
+}
+
+int mmb_recipe_parse_condition(const pctx *p, int line, const char *value, mmb_recipe *r, int i) {
+  mmb_recipe_check *c = &r->conditions[i];
+  int rc = mmb_recipe_parse_check(p, line, value, c);
+  if (rc) return rc;
+  const char *form = "write condition: heap=Nx: ratio(peak_rss_kb, COLLECTOR CELL / EXPLICIT "
+                     "CELL) == N +- T%, e.g. condition: heap=5x: ratio(peak_rss_kb, "
+                     "allocator=gc growth=1200 / allocator=manual growth=1200) == 5 +- 20%";
+  double mult;
+  if (!c->label[0] || heap_multiple(c->label, &mult) != 0)
+    return perr(p, line, "condition '%s' is not a known condition (%s)",
+                c->label[0] ? c->label : c->text, form);
+  if (!(mult > 1))
+    return perr(p, line,
+                "condition %s: a collector cannot run in %g times the memory explicit management "
+                "needs (a heap multiple is above 1, e.g. heap=2x)",
+                c->label, mult);
+  if (c->at_text[0]) return perr(p, line, "condition %s: a condition cites no condition", c->label);
+  if (c->func != MMB_RECIPE_RATIO || c->metric.n != 1 ||
+      strcmp(c->metric.name[0], MMB_METRIC_PEAK_RSS) != 0 || c->op != MMB_RECIPE_EQ ||
+      c->value != mult || c->tol <= 0)
+    return perr(p, line,
+                "condition %s: measured as the peak RSS of the collector cell over that "
+                "of explicit management with a stated tolerance (%s)",
+                c->label, form);
+  for (int j = 0; j < i; j++)
+    if (strcmp(r->conditions[j].label, c->label) == 0)
+      return perr(p, line, "second condition %s (the first is on line %d)", c->label,
+                  r->conditions[j].line);
+  return 0;
+}
+
+int mmb_recipe_resolve_at(const pctx *p, const mmb_recipe *r, mmb_recipe_check *c) {
+  char buf[128];
+  snprintf(buf, sizeof buf, "%s", c->at_text);
+  char *save = NULL;
+  c->nat = 0;
+  for (char *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+    int found = -1;
+    for (int i = 0; i < r->nconditions; i++)
+      if (strcmp(r->conditions[i].label, tok) == 0) found = i;
+    if (found < 0) {
+      double mult;
+      if (heap_multiple(tok, &mult) == 0)
+        return perr(p, c->line,
+                    "the threshold cites %s but no condition: line creates it (add 'condition: "
+                    "%s: ratio(peak_rss_kb, COLLECTOR CELL / EXPLICIT CELL) == %g +- 20%%' "
+                    "measured on a cell of the run)",
+                    tok, tok, mult);
+      return perr(p, c->line,
+                  "the threshold cites '%s', which is not a condition (conditions are "
+                  "heap=Nx, defined by condition: lines)",
+                  tok);
+    }
+    if (c->nat == MMB_RECIPE_MAX_AT)
+      return perr(p, c->line, "a check cites at most %d conditions", MMB_RECIPE_MAX_AT);
+    c->at[c->nat++] = found;
   }
   return 0;
 }

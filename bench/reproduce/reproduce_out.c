@@ -21,11 +21,6 @@ static int name_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static const char *why_name(mmb_recipe_why k) {
-  static const char *const names[] = {"", "straddles", "resolution", "cell", "host"};
-  return k >= MMB_WHY_NONE && k <= MMB_WHY_HOST ? names[k] : "";
-}
-
 /* ---------------------------------------------------------------------------
  * verdicts.csv and reproduce.html
  * ------------------------------------------------------------------------- */
@@ -43,7 +38,7 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
   used = (size_t)snprintf(
       text, cap,
       "recipe,claim,source,published,check,expectation,value,ci_lo,ci_hi,ci_level,spread,drift,"
-      "rounds,batches,measured,verdict,recipe_verdict,why,reason\n");
+      "rounds,batches,measured,verdict,recipe_verdict,why,reason,condition\n");
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
     for (int k = 0; k < r->nchecks; k++) {
@@ -71,8 +66,9 @@ int mmb_reproduce_write_csv(const char *out, const mmb_outcome *oc, int n) {
       mmb_csv_field(line, sizeof line, &lu, res->measured, 0);
       mmb_csv_field(line, sizeof line, &lu, mmb_verdict_name(res->verdict), 0);
       mmb_csv_field(line, sizeof line, &lu, mmb_verdict_name(oc[i].verdict), 0);
-      mmb_csv_field(line, sizeof line, &lu, why_name(res->kind), 0);
+      mmb_csv_field(line, sizeof line, &lu, mmb_recipe_why_name(res->kind), 0);
       mmb_csv_field(line, sizeof line, &lu, res->why, 0);
+      mmb_csv_field(line, sizeof line, &lu, res->condition[0] ? res->condition : oc[i].why, 0);
       if (used + lu + 2 > cap) {
         cap = (cap + lu) * 2;
         char *nt = realloc(text, cap);
@@ -157,16 +153,18 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
   fprintf(f,
           "<p><span class=\"pass\">%d PASS</span>, <span class=\"fail\">%d FAIL</span>, "
           "<span class=\"inc\">%d INCONCLUSIVE</span> of %d recipes. Each figure is the median of "
-          "its rounds (one round: every cell of the matrix once, interleaved); the interval is a "
-          "95&nbsp;%% moving-block bootstrap over the rounds in time order, widened by the drift "
-          "between batches (at least 2&nbsp;%% for timings). PASS: the whole interval meets the "
+          "its rounds (one round: every cell of the matrix once, interleaved); the interval is the "
+          "order-statistic interval of that median whose exact coverage (for exchangeable "
+          "rounds, shown beside it) is at least 1&nbsp;&minus;&nbsp;5&nbsp;%% divided by the "
+          "looks the budget plans, widened by the drift between batches (at least 2&nbsp;%% for "
+          "timings). PASS: the whole interval meets the "
           "expectation; FAIL: none of it does; INCONCLUSIVE: it straddles the threshold when the "
           "round budget is spent, the effect is below what this machine resolves, a precondition "
           "does not hold here, or a cell failed. "
           "Numbers are <a href=\"verdicts.csv\">in verdicts.csv</a>.</p>\n",
           cnt[MMB_PASS], cnt[MMB_FAIL], cnt[MMB_INCONCLUSIVE], n);
   fputs("<table>\n<tr><th>recipe</th><th>claim</th><th>published</th><th>expectation</th>"
-        "<th>measured here [95% interval] rounds</th><th>verdict</th></tr>\n",
+        "<th>measured here [interval] coverage rounds</th><th>verdict</th></tr>\n",
         f);
   for (int i = 0; i < n; i++) {
     const mmb_recipe *r = oc[i].r;
@@ -196,6 +194,11 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
       if (res->why[0]) {
         fputs("<div class=\"why\">", f);
         mmb_html_text(f, res->why);
+        fputs("</div>", f);
+      }
+      if (res->verdict != MMB_PASS && (res->condition[0] || oc[i].why[0])) {
+        fputs("<div class=\"why\">condition: ", f);
+        mmb_html_text(f, res->condition[0] ? res->condition : oc[i].why);
         fputs("</div>", f);
       }
       fputs("</td></tr>\n", f);

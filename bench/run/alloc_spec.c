@@ -95,7 +95,7 @@ int mmb_alloc_spec_parse(const char *text, mmb_alloc_spec *out, char *err, size_
     if (out->base->kind != MMB_KIND_PRELOAD) {
       snprintf(err, errlen,
                "allocator '%s': after '@' comes a malloc to layer over (glibc, jemalloc, mimalloc, "
-               "tcmalloc, preload:PATH), not '%s'",
+               "tcmalloc, scudo, tbbmalloc, preload:PATH), not '%s'",
                text, at + 1);
       return -1;
     }

@@ -140,64 +140,164 @@ static void notify(int fd, const char *what) {
 /* ---------------------------------------------------------------------------
  * The cell
  * ------------------------------------------------------------------------- */
+/* The workers' CPUs from "3,7,..." (each one this process may run on). The
+ * count, or -1 with the record failed (status error, and why). */
+static int worker_cpus(const char *list, int *cpus, mmb_record *rec) {
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  if (sched_getaffinity(0, sizeof mine, &mine) != 0) CPU_ZERO(&mine);
+  int n = 0;
+  for (const char *s = list; *s && n < MMB_MAX_THREADS;) {
+    char *end;
+    long c = strtol(s, &end, 10);
+    if (end == s || c < 0 || c >= CPU_SETSIZE || (*end && *end != ',')) {
+      mmb_record_fail(rec, MMB_ST_ERROR, "worker CPUs '%s' are not a comma list of CPU numbers",
+                      list);
+      return -1;
+    }
+    if (!CPU_ISSET((int)c, &mine)) {
+      mmb_record_fail(rec, MMB_ST_ERROR,
+                      "worker CPU %ld is not one this process may run on (placement from another "
+                      "machine's topology?)",
+                      c);
+      return -1;
+    }
+    cpus[n++] = (int)c;
+    s = *end ? end + 1 : end;
+  }
+  return n;
+}
+
 static void set_ru(mmb_record *rec, const char *name, long after, long before) {
   mmb_record_set_u64(rec, name, (uint64_t)(after - before));
 }
 
-int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
+/* Threads and allocator usable for this workload. 0, or -1 with the
+ * record failed. */
+static int cell_check(const mmb_cell_spec *spec, mmb_record *rec) {
   const mmb_workload *w = spec->workload;
   const mmb_allocator *a = spec->alloc;
   int threads = spec->threads;
-  mmb_record_init(rec, "ok");
   if (threads < 1 || threads > MMB_MAX_THREADS) {
-    mmb_record_fail(rec, "error", "threads must be 1..%d", MMB_MAX_THREADS);
+    mmb_record_fail(rec, MMB_ST_ERROR, "threads must be 1..%d", MMB_MAX_THREADS);
     return -1;
   }
   if (threads < w->min_threads || (w->max_threads && threads > w->max_threads)) {
-    mmb_record_fail(rec, "error", "%s runs with %d..%d threads, not %d", w->name, w->min_threads,
-                    w->max_threads ? w->max_threads : MMB_MAX_THREADS, threads);
+    mmb_record_fail(rec, MMB_ST_ERROR, "%s runs with %d..%d threads, not %d", w->name,
+                    w->min_threads, w->max_threads ? w->max_threads : MMB_MAX_THREADS, threads);
     return -1;
   }
   if (a->unavailable) {
-    mmb_record_fail(rec, "error", "allocator %s unavailable: %s", a->name, a->unavailable);
+    mmb_record_fail(rec, MMB_ST_ERROR, "allocator %s unavailable: %s", a->name, a->unavailable);
     return -1;
   }
-  if (spec->counters.latency_every) a = mmb_latency_wrap(a, spec->counters.latency_every);
+  return 0;
+}
 
-  mmb_ctx ctx;
-  memset(&ctx, 0, sizeof ctx);
-  ctx.alloc = a;
+/* The workload's context: allocator, parameters, threads, seed, touch. */
+static void ctx_init(mmb_ctx *ctx, const mmb_cell_spec *spec, const mmb_allocator *a) {
+  const mmb_workload *w = spec->workload;
+  memset(ctx, 0, sizeof *ctx);
+  ctx->alloc = a;
   for (int i = 0; i < MMB_MAX_PARAMS; i++) {
-    ctx.p[i] = spec->params.v[i];
-    ctx.str[i] = spec->params.s[i];
+    ctx->p[i] = spec->params.v[i];
+    ctx->str[i] = spec->params.s[i];
   }
-  ctx.threads = threads;
-  ctx.seed = spec->seed;
+  ctx->threads = spec->threads;
+  ctx->seed = spec->seed;
   int touch_idx = mmb_workload_param_index(w, "touch");
-  ctx.touch = spec->verify     ? MMB_TOUCH_VERIFY
-              : touch_idx >= 0 ? (int)spec->params.v[touch_idx]
-                               : MMB_TOUCH_WORD;
-  ctx.thread_barrier = workers_barrier;
-  for (int i = 0; i < MMB_NFIGS; i++) ctx.fig[i] = NAN;
+  ctx->touch = spec->verify     ? MMB_TOUCH_VERIFY
+               : touch_idx >= 0 ? (int)spec->params.v[touch_idx]
+                                : MMB_TOUCH_WORD;
+  ctx->thread_barrier = workers_barrier;
+  for (int i = 0; i < MMB_NFIGS; i++) ctx->fig[i] = NAN;
+}
 
+/* What the region measured, as mmb_cell_execute took it. */
+typedef struct region_figures {
+  uint64_t wall, cpu, other, ops;
+  long peak_rss, base_rss, cg_peak, final_rss; /* kB, -1: not known */
+  struct rusage ru0, ru1;                      /* before and after the region */
+} region_figures;
+
+/* The record of a region: time, memory, faults, checksum, figures. */
+static void record_region(mmb_record *rec, const region_figures *f, const mmb_ctx *ctx,
+                          const mmb_allocator *a, int threads) {
+  mmb_record_set_u64(rec, "wall_ns", f->wall);
+  mmb_record_set_u64(rec, "cpu_ns", f->cpu + f->other);
+  mmb_record_set_u64(rec, "cpu_other_ns", f->other);
+  mmb_record_set_u64(rec, "ops", f->ops);
+  mmb_record_set_f(rec, "ns_per_op", f->ops ? (double)f->wall / (double)f->ops : 0.0);
+  mmb_record_set_u64(rec, "oversubscribed", threads > usable_cpus());
+  /* Memory of the region: the high-water mark since the region started (or,
+   * where clear_refs is unavailable, the process's lifetime peak, which
+   * leaves base_rss_kb and rss_per_live empty) */
+  if (f->peak_rss >= 0 && f->base_rss >= 0) {
+    mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)f->peak_rss);
+    mmb_record_set_u64(rec, "base_rss_kb", (uint64_t)f->base_rss);
+    if (ctx->live_bytes > 0)
+      mmb_record_set_f(rec, "rss_per_live",
+                       (double)(f->peak_rss > f->base_rss ? f->peak_rss - f->base_rss : 0) *
+                           1024.0 / (double)ctx->live_bytes);
+  } else {
+    mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)f->ru1.ru_maxrss);
+  }
+  if (f->cg_peak >= 0) mmb_record_set_u64(rec, "cgroup_peak_kb", (uint64_t)f->cg_peak);
+  set_ru(rec, "minflt", f->ru1.ru_minflt, f->ru0.ru_minflt);
+  set_ru(rec, "majflt", f->ru1.ru_majflt, f->ru0.ru_majflt);
+  set_ru(rec, "nvcsw", f->ru1.ru_nvcsw, f->ru0.ru_nvcsw);
+  set_ru(rec, "nivcsw", f->ru1.ru_nivcsw, f->ru0.ru_nivcsw);
+  mmb_record_set_u64(rec, "live_bytes", ctx->live_bytes);
+  if (f->final_rss >= 0) mmb_record_set_u64(rec, "final_rss_kb", (uint64_t)f->final_rss);
+  char sum[24];
+  snprintf(sum, sizeof sum, "%016llx", (unsigned long long)ctx->checksum);
+  mmb_record_set(rec, "checksum", sum);
+  mmb_alloc_stats st;
+  memset(&st, 0, sizeof st);
+  if (a->stats && a->stats(&st) == 0 && (a->caps & MMB_CAP_GRAPH))
+    mmb_record_set_u64(rec, "reclaimed", st.reclaimed);
+  for (int i = 0; i < MMB_NFIGS; i++)
+    if (!isnan(ctx->fig[i])) mmb_record_set_f(rec, mmb_fig_names[i], ctx->fig[i]);
+}
+
+/* The allocator set up for the cell, attached to this thread (setup and
+ * verify run on it). 0, or -1 with the record failed. */
+static int alloc_start(const mmb_allocator *a, int threads, mmb_record *rec) {
   /* An allocator that runs threads of its own (Boehm's parallel markers)
    * may size them to the cell; the others ignore the key. */
   if (a->tune) (void)a->tune("threads", (double)threads);
   if (a->init) {
     int rc = a->init();
     if (rc != 0) {
-      mmb_record_fail(rec, "error", "allocator %s failed to initialise: %s", a->name,
+      mmb_record_fail(rec, MMB_ST_ERROR, "allocator %s failed to initialise: %s", a->name,
                       strerror(-rc));
-      return 0;
+      return -1;
     }
   }
-  if (a->thread_attach) a->thread_attach(); /* setup and verify run on this thread */
+  if (a->thread_attach) a->thread_attach();
+  return 0;
+}
+
+int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
+  const mmb_workload *w = spec->workload;
+  const mmb_allocator *a = spec->alloc;
+  int threads = spec->threads;
+  mmb_record_init(rec, MMB_ST_OK);
+  if (cell_check(spec, rec) != 0) return -1;
+  int cpus[MMB_MAX_THREADS], ncpus = 0;
+  if (spec->cpus && *spec->cpus && (ncpus = worker_cpus(spec->cpus, cpus, rec)) < 0) return 0;
+  if (spec->counters.latency_every) a = mmb_latency_wrap(a, spec->counters.latency_every);
+
+  mmb_ctx ctx;
+  ctx_init(&ctx, spec, a);
+
+  if (alloc_start(a, threads, rec) != 0) return 0;
 
   cell_run *run = calloc(1, sizeof *run);
   worker_arg *args = calloc((size_t)threads, sizeof *args);
   pthread_t *tids = calloc((size_t)threads, sizeof *tids);
   if (!run || !args || !tids) {
-    mmb_record_fail(rec, "error", "out of memory preparing the cell");
+    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory preparing the cell");
     free(run), free(args), free(tids);
     return -1;
   }
@@ -206,7 +306,8 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   ctx.harness = run;
 
   if (w->setup && w->setup(&ctx) != 0) {
-    mmb_record_fail(rec, "error", "setup failed: %s", ctx.reason[0] ? ctx.reason : "no reason");
+    mmb_record_fail(rec, MMB_ST_ERROR, "setup failed: %s",
+                    ctx.reason[0] ? ctx.reason : "no reason");
     goto out;
   }
   run->counters = mmb_counters_cell_open(&spec->counters);
@@ -221,14 +322,32 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
    * threads running on other CPUs). */
   uint64_t p0 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
   int on_main = threads == 1 && !spec->worker_thread, started = on_main ? threads : 0;
+  if (on_main && ncpus > 0) { /* placed: the main thread works on its CPU */
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpus[0], &one);
+    sched_setaffinity(0, sizeof one, &one);
+  }
   mmb_thread_counters *main_tc = on_main ? mmb_counters_thread_open(run->counters) : NULL;
   for (; started < threads; started++) {
     args[started] = (worker_arg){run, started};
-    if (pthread_create(&tids[started], NULL, worker_main, &args[started]) != 0) break;
+    /* placed workers start on their CPU: the affinity is set before the
+     * thread exists, far from the region */
+    pthread_attr_t attr, *ap = NULL;
+    if (ncpus > 0 && pthread_attr_init(&attr) == 0) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpus[started % ncpus], &one);
+      pthread_attr_setaffinity_np(&attr, sizeof one, &one);
+      ap = &attr;
+    }
+    int prc = pthread_create(&tids[started], ap, worker_main, &args[started]);
+    if (ap) pthread_attr_destroy(ap);
+    if (prc != 0) break;
   }
   if (started < threads) {
     /* Cannot release a partial barrier safely: report and leave. */
-    mmb_record_fail(rec, "error", "could not create %d threads (made %d)", threads, started);
+    mmb_record_fail(rec, MMB_ST_ERROR, "could not create %d threads (made %d)", threads, started);
     fflush(stdout);
     _exit(3);
   }
@@ -273,45 +392,21 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   uint64_t other = spent > mine + lives ? spent - mine - lives : 0;
   int bad = w->verify ? w->verify(&ctx) : 0;
 
-  mmb_record_set_u64(rec, "wall_ns", t1 - t0);
-  mmb_record_set_u64(rec, "cpu_ns", cpu + other);
-  mmb_record_set_u64(rec, "cpu_other_ns", other);
-  mmb_record_set_u64(rec, "ops", ops);
-  mmb_record_set_f(rec, "ns_per_op", ops ? (double)(t1 - t0) / (double)ops : 0.0);
-  mmb_record_set_u64(rec, "oversubscribed", threads > usable_cpus());
-  /* Memory of the region: the high-water mark since the region started (or,
-   * where clear_refs is unavailable, the process's lifetime peak, which
-   * leaves base_rss_kb and rss_per_live empty) */
-  if (peak_rss >= 0 && base_rss >= 0) {
-    mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)peak_rss);
-    mmb_record_set_u64(rec, "base_rss_kb", (uint64_t)base_rss);
-    if (ctx.live_bytes > 0)
-      mmb_record_set_f(rec, "rss_per_live",
-                       (double)(peak_rss > base_rss ? peak_rss - base_rss : 0) * 1024.0 /
-                           (double)ctx.live_bytes);
-  } else {
-    mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)ru1.ru_maxrss);
-  }
-  if (cg_peak >= 0) mmb_record_set_u64(rec, "cgroup_peak_kb", (uint64_t)cg_peak);
-  set_ru(rec, "minflt", ru1.ru_minflt, ru0.ru_minflt);
-  set_ru(rec, "majflt", ru1.ru_majflt, ru0.ru_majflt);
-  set_ru(rec, "nvcsw", ru1.ru_nvcsw, ru0.ru_nvcsw);
-  set_ru(rec, "nivcsw", ru1.ru_nivcsw, ru0.ru_nivcsw);
-  mmb_record_set_u64(rec, "live_bytes", ctx.live_bytes);
-  if (final_rss >= 0) mmb_record_set_u64(rec, "final_rss_kb", (uint64_t)final_rss);
-  char sum[24];
-  snprintf(sum, sizeof sum, "%016llx", (unsigned long long)ctx.checksum);
-  mmb_record_set(rec, "checksum", sum);
-  mmb_alloc_stats st;
-  memset(&st, 0, sizeof st);
-  if (a->stats && a->stats(&st) == 0 && (a->caps & MMB_CAP_GRAPH))
-    mmb_record_set_u64(rec, "reclaimed", st.reclaimed);
-  for (int i = 0; i < MMB_NFIGS; i++)
-    if (!isnan(ctx.fig[i])) mmb_record_set_f(rec, mmb_fig_names[i], ctx.fig[i]);
+  region_figures f = {.wall = t1 - t0,
+                      .cpu = cpu,
+                      .other = other,
+                      .ops = ops,
+                      .peak_rss = peak_rss,
+                      .base_rss = base_rss,
+                      .cg_peak = cg_peak,
+                      .final_rss = final_rss,
+                      .ru0 = ru0,
+                      .ru1 = ru1};
+  record_region(rec, &f, &ctx, a, threads);
   mmb_counters_cell_report(run->counters, ops, rec);
   if (spec->counters.latency_every) mmb_latency_report(rec);
   if (bad)
-    mmb_record_fail(rec, "corrupt", "%s", ctx.reason[0] ? ctx.reason : "verification failed");
+    mmb_record_fail(rec, MMB_ST_CORRUPT, "%s", ctx.reason[0] ? ctx.reason : "verification failed");
 
   mmb_cgroup_cell_close(&cg);
   mmb_counters_cell_close(run->counters);

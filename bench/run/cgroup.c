@@ -8,6 +8,7 @@
  * later), whose later reads give the peak since that reset. */
 #define _GNU_SOURCE
 #include "cgroup.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -210,7 +211,8 @@ int mmb_cgroup_probe(mmb_cgroup_info *ci) {
     ci->kind = 1;
     snprintf(ci->parent, sizeof ci->parent, "%s", dir);
   } else if (own_dir(1, dir, sizeof dir) == 0) {
-    if (read_file(dir, "cgroup.subtree_control", buf, sizeof buf) != 0 || !strstr(buf, "memory")) {
+    if (read_file(dir, "cgroup.subtree_control", buf, sizeof buf) != 0 ||
+        !mmb_list_has(buf, " \n", "memory")) {
       /* Enabling it here fails where this cgroup holds processes (v2's
        * no-internal-processes rule) or we are not root: say so. */
       int rc = write_file(dir, "cgroup.subtree_control", "+memory");

@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "metrics.h"
+#include "place.h"
 #include "presets.h"
 #include "program.h"
 #include "program_cell.h"
+#include "sweep.h"
 
 #define MAX_POINTS 64 /* values one parameter may sweep */
 /* A matrix larger than this is refused: a cell takes about 0.5 KB while
@@ -29,6 +32,7 @@ void mmb_run_opts_init(mmb_run_opts *o) {
   snprintf(o->counters, sizeof o->counters, "hw");
   snprintf(o->floor, sizeof o->floor, "auto");
   snprintf(o->t1, sizeof o->t1, "main");
+  snprintf(o->place, sizeof o->place, "none");
 }
 
 /* ---------------------------------------------------------------------------
@@ -140,28 +144,6 @@ static int select_allocators(const char *list, mmb_plan *plan, char *err, size_t
   return 0;
 }
 
-static int parse_threads(const char *list, int *out, int max, char *err, size_t errlen) {
-  char *items[32];
-  int k = mmb_split_list(list, items, 32);
-  if (k < 0 || k > max) {
-    snprintf(err, errlen,
-             "-t needs a comma-separated list of thread counts such as 1,2,4, not '%s'", list);
-    return -1;
-  }
-  for (int i = 0; i < k; i++) {
-    long long v;
-    if (mmb_parse_int(items[i], &v) != 0 || v < 1 || v > MMB_MAX_THREADS) {
-      snprintf(err, errlen, "thread count must be a whole number in 1..%d, not '%s'",
-               MMB_MAX_THREADS, items[i]);
-      mmb_free_list(items, k);
-      return -1;
-    }
-    out[i] = (int)v;
-  }
-  mmb_free_list(items, k);
-  return k;
-}
-
 /* ---------------------------------------------------------------------------
  * Parameter grids
  * ------------------------------------------------------------------------- */
@@ -258,7 +240,7 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
     snprintf(out, len, "%s needs at least %d threads", w->name, w->min_threads);
   } else if (w->max_threads && threads > w->max_threads) {
     snprintf(out, len, "%s runs at most %d threads", w->name, w->max_threads);
-  } else if (strcmp(a->name, "floor") == 0 && !(w->flags & MMB_WF_FLOOR)) {
+  } else if (mmb_is_floor(a->name) && !(w->flags & MMB_WF_FLOOR)) {
     snprintf(out, len, "%s has no floor (the floor allocator serves only workloads with one)",
              w->name);
   } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
@@ -298,7 +280,7 @@ static int add_floor(const mmb_run_opts *o, mmb_plan *plan, const mmb_workload *
   plan->floor = -1;
   if (strcmp(o->floor, "off") == 0) return 0;
   for (int i = 0; i < plan->nallocs; i++)
-    if (strcmp(plan->allocs[i].alloc->name, "floor") == 0) return 0;
+    if (mmb_is_floor(plan->allocs[i].alloc->name)) return 0;
   int any = 0;
   for (int j = 0; j < nw; j++) {
     if (ws[j]->flags & MMB_WF_FLOOR) {
@@ -325,7 +307,8 @@ static int add_floor(const mmb_run_opts *o, mmb_plan *plan, const mmb_workload *
     return -1;
   }
   plan->allocs = grown;
-  if (mmb_alloc_spec_parse("floor", &plan->allocs[plan->nallocs], err, errlen) != 0) return -1;
+  if (mmb_alloc_spec_parse(mmb_floor_name(), &plan->allocs[plan->nallocs], err, errlen) != 0)
+    return -1;
   plan->floor = plan->nallocs++;
   return 0;
 }
@@ -389,48 +372,124 @@ static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_p
   return 0;
 }
 
-int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errlen) {
-  memset(plan, 0, sizeof *plan);
-  plan->opts = *o;
-  const mmb_preset *pre = mmb_preset_find(o->preset);
-  if (!pre) {
-    snprintf(err, errlen, "unknown preset '%s' (valid: quick, default, full)", o->preset);
-    return -1;
-  }
-  plan->preset_name = pre->name;
-  plan->reps = o->reps >= 0 ? o->reps : pre->reps;
-  plan->warmup = o->warmup >= 0 ? o->warmup : pre->warmup;
-  plan->scale = o->scale > 0 ? o->scale : pre->scale;
-  plan->timeout = o->timeout > 0 ? o->timeout : pre->timeout;
-  if (plan->reps < 1) {
-    snprintf(err, errlen, "-r/--reps must be at least 1");
-    return -1;
-  }
-  if (mmb_counters_parse(&plan->counters, o->counters, o->events, o->latency, err, errlen) != 0)
-    return -1;
-  /* valgrind runs the region 85-150x slower: less work, more time */
-  if (plan->counters.mode == MMB_COUNTERS_SIM) {
-    if (o->scale <= 0) plan->scale *= MMB_SIM_SCALE;
-    if (o->timeout <= 0) plan->timeout *= 10;
-  }
+/* The thread counts: the user's (-t), the preset's, the preset's for
+ * scaling workloads. */
+typedef struct thread_sets {
+  int user[32], nuser, pre[32], npre, mt[32], nmt;
+} thread_sets;
 
-  const mmb_workload *ws[256];
-  int nw = select_workloads(o->workloads, ws, 256, err, errlen);
-  if (nw < 0) return -1;
-  if (select_allocators(o->allocators, plan, err, errlen) != 0) return -1;
-  if (plan->nallocs == 0) {
-    snprintf(err, errlen, "no allocator available to run (see: mmbench list allocators)");
+/* The cells of one parameter point of w (work parameters already scaled):
+ * one per thread count and allocator, skipped ones with their reason.
+ * 0, or -1 with err. */
+static int add_point(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_pvals *scaled,
+                     const thread_sets *ts, char *err, size_t errlen) {
+  static const int one[] = {1};
+  const int *ths = ts->nuser                     ? ts->user
+                   : w->program                  ? one
+                   : (w->flags & MMB_WF_SCALING) ? ts->mt
+                                                 : ts->pre;
+  int nth = ts->nuser                     ? ts->nuser
+            : w->program                  ? 1
+            : (w->flags & MMB_WF_SCALING) ? ts->nmt
+                                          : ts->npre;
+  int indep = w->uses_allocator && !w->uses_allocator(scaled->v);
+  char why[512] = "";
+  int chk = w->check ? w->check(scaled->v, scaled->s, why, sizeof why) : 0;
+  if (chk == 2) {
+    fprintf(stderr, "mmbench: note: %s: %s\n", w->name, why);
+    chk = 0;
+  }
+  if (chk < 0) {
+    snprintf(err, errlen, "%s: %s", w->name, why);
     return -1;
   }
-  if (add_floor(o, plan, ws, nw, err, errlen) != 0) return -1;
-  int th_user[32], nth_user = 0;
-  if (*o->threads && (nth_user = parse_threads(o->threads, th_user, 32, err, errlen)) < 0)
-    return -1;
-  int th_pre[32], th_mt[32];
-  int nth_pre = parse_threads(pre->threads, th_pre, 32, err, errlen);
-  int nth_mt = parse_threads(pre->threads_mt, th_mt, 32, err, errlen);
+  int natural[1];
+  if (!ts->nuser && chk == 0 && w->threads_for &&
+      (natural[0] = w->threads_for(scaled->v, scaled->s)) > 0)
+    ths = natural, nth = 1;
+  for (int t = 0; t < nth; t++) {
+    const char *measured_under = NULL;
+    for (int a = 0; a < plan->nallocs; a++) {
+      if (a == plan->floor && !(w->flags & MMB_WF_FLOOR)) continue;
+      int added = add_cell(plan, cap, w, scaled, a, ths[t]);
+      if (added != 0) {
+        if (added == -1)
+          snprintf(err, errlen,
+                   "the matrix has more than %d cells (the limit): narrow -w, -a, -t or -p",
+                   MAX_CELLS);
+        else
+          snprintf(err, errlen,
+                   "out of memory expanding the matrix at %d cells: narrow -w, -a, -t or -p",
+                   plan->ncells);
+        return -1;
+      }
+      mmb_cell_plan *c = &plan->cells[plan->ncells - 1];
+      if (chk > 0 && !c->skip[0]) set_skip(c, why);
+      if (!indep || c->skip[0]) continue;
+      if (measured_under) {
+        char once[256];
+        snprintf(once, sizeof once,
+                 "%s makes no allocator call in its measured region at these parameters: "
+                 "measured once, under %s",
+                 w->name, measured_under);
+        set_skip(c, once);
+      } else
+        measured_under = plan->allocs[a].text;
+    }
+  }
+  return 0;
+}
 
-  /* every -p must name a parameter of some selected workload */
+/* Every parameter point of w's grid, its work parameters scaled (those the
+ * user did not set), as cells. 0, or -1 with err. */
+static int expand_workload(mmb_plan *plan, int *cap, const mmb_workload *w, int sweeps,
+                           const thread_sets *ts, char *err, size_t errlen) {
+  const mmb_run_opts *o = &plan->opts;
+  grid g;
+  int rc = grid_build(&g, w, plan, sweeps, err, errlen);
+  int np = mmb_workload_nparams(w);
+  int idx[MMB_MAX_PARAMS] = {0};
+  while (rc == 0) {
+    mmb_pvals pv;
+    mmb_pvals_defaults(w, &pv);
+    char text[2048] = "";
+    for (int i = 0; i < np; i++) {
+      if (!g.n[i]) continue;
+      size_t u = strlen(text);
+      snprintf(text + u, sizeof text - u, "%s%s=%s", u ? ";" : "", w->params[i].name,
+               g.text[i][idx[i]]);
+    }
+    if (mmb_params_parse(w, text, &pv, err, errlen) != 0) {
+      mmb_pvals_free(w, &pv);
+      rc = -1;
+      break;
+    }
+    mmb_pvals scaled;
+    mmb_pvals_copy(w, &scaled, &pv);
+    mmb_pvals_scale(w, &scaled, plan->scale);
+    for (int i = 0; i < np; i++)
+      for (int k = 0; k < o->nparams; k++) {
+        size_t l = strlen(w->params[i].name);
+        if (strncmp(o->params[k], w->params[i].name, l) == 0 && o->params[k][l] == '=')
+          scaled.v[i] = pv.v[i];
+      }
+    rc = add_point(plan, cap, w, &scaled, ts, err, errlen);
+    mmb_pvals_free(w, &pv);
+    mmb_pvals_free(w, &scaled);
+    int i = 0;
+    for (; i < np; i++) {
+      if (g.n[i] && ++idx[i] < g.n[i]) break;
+      idx[i] = 0;
+    }
+    if (i == np) break;
+  }
+  grid_free(&g);
+  return rc;
+}
+
+/* Every -p must name a parameter of some selected workload. 0, or -1. */
+static int check_params(const mmb_run_opts *o, const mmb_workload *const *ws, int nw, char *err,
+                        size_t errlen) {
   for (int i = 0; i < o->nparams; i++) {
     const char *eq = strchr(o->params[i], '=');
     if (!eq || eq == o->params[i]) {
@@ -448,113 +507,116 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
       return -1;
     }
   }
+  return 0;
+}
 
-  int cap = 0;
-  for (int j = 0; j < nw; j++) {
-    const mmb_workload *w = ws[j];
-    grid g;
-    if (grid_build(&g, w, plan, pre->sweeps, err, errlen) != 0) {
-      grid_free(&g);
-      return -1;
-    }
-    int np = mmb_workload_nparams(w);
-    int idx[MMB_MAX_PARAMS] = {0};
-    for (;;) {
-      mmb_pvals pv;
-      mmb_pvals_defaults(w, &pv);
-      char text[2048] = "";
-      for (int i = 0; i < np; i++) {
-        if (!g.n[i]) continue;
-        size_t u = strlen(text);
-        snprintf(text + u, sizeof text - u, "%s%s=%s", u ? ";" : "", w->params[i].name,
-                 g.text[i][idx[i]]);
-      }
-      if (mmb_params_parse(w, text, &pv, err, errlen) != 0) {
-        mmb_pvals_free(w, &pv);
-        grid_free(&g);
-        return -1;
-      }
-      /* scale work parameters the user did not set */
-      mmb_pvals scaled;
-      mmb_pvals_copy(w, &scaled, &pv);
-      mmb_pvals_scale(w, &scaled, plan->scale);
-      for (int i = 0; i < np; i++)
-        for (int k = 0; k < o->nparams; k++) {
-          size_t l = strlen(w->params[i].name);
-          if (strncmp(o->params[k], w->params[i].name, l) == 0 && o->params[k][l] == '=')
-            scaled.v[i] = pv.v[i];
-        }
-      static const int one[] = {1};
-      const int *ths = nth_user                      ? th_user
-                       : w->program                  ? one
-                       : (w->flags & MMB_WF_SCALING) ? th_mt
-                                                     : th_pre;
-      int nth = nth_user                      ? nth_user
-                : w->program                  ? 1
-                : (w->flags & MMB_WF_SCALING) ? nth_mt
-                                              : nth_pre;
-      int indep = w->uses_allocator && !w->uses_allocator(scaled.v);
-      char why[512] = "";
-      int chk = w->check ? w->check(scaled.v, scaled.s, why, sizeof why) : 0;
-      if (chk == 2) {
-        fprintf(stderr, "mmbench: note: %s: %s\n", w->name, why);
-        chk = 0;
-      }
-      if (chk < 0) {
-        snprintf(err, errlen, "%s: %s", w->name, why);
-        mmb_pvals_free(w, &pv);
-        mmb_pvals_free(w, &scaled);
-        grid_free(&g);
-        return -1;
-      }
-      int natural[1];
-      if (!nth_user && chk == 0 && w->threads_for &&
-          (natural[0] = w->threads_for(scaled.v, scaled.s)) > 0)
-        ths = natural, nth = 1;
-      for (int t = 0; t < nth; t++) {
-        const char *measured_under = NULL;
-        for (int a = 0; a < plan->nallocs; a++) {
-          if (a == plan->floor && !(w->flags & MMB_WF_FLOOR)) continue;
-          int added = add_cell(plan, &cap, w, &scaled, a, ths[t]);
-          if (added != 0) {
-            if (added == -1)
-              snprintf(err, errlen,
-                       "the matrix has more than %d cells (the limit): narrow -w, -a, -t or -p",
-                       MAX_CELLS);
-            else
-              snprintf(err, errlen,
-                       "out of memory expanding the matrix at %d cells: narrow -w, -a, -t or -p",
-                       plan->ncells);
-            mmb_pvals_free(w, &pv);
-            mmb_pvals_free(w, &scaled);
-            grid_free(&g);
-            return -1;
-          }
-          mmb_cell_plan *c = &plan->cells[plan->ncells - 1];
-          if (chk > 0 && !c->skip[0]) set_skip(c, why);
-          if (!indep || c->skip[0]) continue;
-          if (measured_under) {
-            char once[256];
-            snprintf(once, sizeof once,
-                     "%s makes no allocator call in its measured region at these parameters: "
-                     "measured once, under %s",
-                     w->name, measured_under);
-            set_skip(c, once);
-          } else
-            measured_under = plan->allocs[a].text;
-        }
-      }
-      mmb_pvals_free(w, &pv);
-      mmb_pvals_free(w, &scaled);
-      int i = 0;
-      for (; i < np; i++) {
-        if (g.n[i] && ++idx[i] < g.n[i]) break;
-        idx[i] = 0;
-      }
-      if (i == np) break;
-    }
-    grid_free(&g);
+/* Repetitions, scale, timeout and counters: the options', else the
+ * preset's. The preset, or NULL with err. */
+static const mmb_preset *plan_settings(const mmb_run_opts *o, mmb_plan *plan, char *err,
+                                       size_t errlen) {
+  const mmb_preset *pre = mmb_preset_find(o->preset);
+  if (!pre) {
+    snprintf(err, errlen, "unknown preset '%s' (valid: quick, default, full)", o->preset);
+    return NULL;
   }
+  plan->preset_name = pre->name;
+  plan->reps = o->reps >= 0 ? o->reps : pre->reps;
+  plan->warmup = o->warmup >= 0 ? o->warmup : pre->warmup;
+  plan->scale = o->scale > 0 ? o->scale : pre->scale;
+  plan->timeout = o->timeout > 0 ? o->timeout : pre->timeout;
+  if (plan->reps < 1) {
+    snprintf(err, errlen, "-r/--reps must be at least 1");
+    return NULL;
+  }
+  if (mmb_counters_parse(&plan->counters, o->counters, o->events, o->latency, err, errlen) != 0)
+    return NULL;
+  /* valgrind runs the region 85-150x slower: less work, more time */
+  if (plan->counters.mode == MMB_COUNTERS_SIM) {
+    if (o->scale <= 0) plan->scale *= MMB_SIM_SCALE;
+    if (o->timeout <= 0) plan->timeout *= 10;
+  }
+  return pre;
+}
+
+/* The machine the threads follow: the topology (the sysfs root of
+ * $MMB_SYSFS_ROOT in tests), narrowed by --pin, and the placement. */
+static int thread_setup(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errlen) {
+  plan->place = mmb_place_parse(o->place);
+  if (plan->place < 0) {
+    snprintf(err, errlen, "--place must be none, compact or spread, not '%s'", o->place);
+    return -1;
+  }
+  char why[900];
+  if (mmb_topology_read(NULL, NULL, &plan->topo, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s", why);
+    return -1;
+  }
+  if (*o->pin && mmb_topology_restrict(&plan->topo, o->pin, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s", why);
+    return -1;
+  }
+  return 0;
+}
+
+static void list_text(const int *v, int n, char *buf, size_t len) {
+  size_t u = 0;
+  buf[0] = 0;
+  for (int i = 0; i < n && u < len; i++)
+    u += (size_t)snprintf(buf + u, len - u, "%s%d", i ? "," : "", v[i]);
+}
+
+/* What -n prints about the thread counts: which, and why. */
+static void threads_note(mmb_plan *plan, const mmb_preset *pre, const thread_sets *ts) {
+  char why[600], a[160], b[160];
+  mmb_sweep_explain(&plan->topo, why, sizeof why);
+  size_t u = 0, len = sizeof plan->threads_note;
+  char *out = plan->threads_note;
+  if (ts->nuser) {
+    list_text(ts->user, ts->nuser, a, sizeof a);
+    u += (size_t)snprintf(out + u, len - u, "threads: %s (-t %s)", a, plan->opts.threads);
+  } else {
+    list_text(ts->pre, ts->npre, a, sizeof a);
+    list_text(ts->mt, ts->nmt, b, sizeof b);
+    u += (size_t)snprintf(out + u, len - u, "threads: %s; scaling workloads %s (preset %s: %s)", a,
+                          b, pre->name, pre->threads_mt);
+  }
+  int over = 0;
+  for (int i = 0; i < (ts->nuser ? ts->nuser : ts->nmt); i++)
+    over |= (ts->nuser ? ts->user : ts->mt)[i] > plan->topo.usable;
+  if (u < len)
+    u += (size_t)snprintf(out + u, len - u, "%s; auto = %s; placement %s",
+                          over ? ", counts above the usable CPUs run oversubscribed" : "", why,
+                          mmb_place_names[plan->place]);
+}
+
+int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errlen) {
+  memset(plan, 0, sizeof *plan);
+  plan->opts = *o;
+  const mmb_preset *pre = plan_settings(o, plan, err, errlen);
+  if (!pre) return -1;
+  const mmb_workload *ws[256];
+  int nw = select_workloads(o->workloads, ws, 256, err, errlen);
+  if (nw < 0) return -1;
+  if (select_allocators(o->allocators, plan, err, errlen) != 0) return -1;
+  if (plan->nallocs == 0) {
+    snprintf(err, errlen, "no allocator available to run (see: mmbench list allocators)");
+    return -1;
+  }
+  if (add_floor(o, plan, ws, nw, err, errlen) != 0) return -1;
+  if (thread_setup(o, plan, err, errlen) != 0) return -1;
+  thread_sets ts = {.nuser = 0};
+  if (*o->threads && (ts.nuser = mmb_sweep_threads(o->threads, 1, &plan->topo, pre->oversubscribe,
+                                                   ts.user, 32, err, errlen)) < 0)
+    return -1;
+  ts.npre = mmb_sweep_threads(pre->threads, 0, &plan->topo, 0, ts.pre, 32, err, errlen);
+  ts.nmt = mmb_sweep_threads(pre->threads_mt, 0, &plan->topo, pre->oversubscribe, ts.mt, 32, err,
+                             errlen);
+  if (ts.npre < 0 || ts.nmt < 0) return -1;
+  threads_note(plan, pre, &ts);
+  if (check_params(o, ws, nw, err, errlen) != 0) return -1;
+  int cap = 0;
+  for (int j = 0; j < nw; j++)
+    if (expand_workload(plan, &cap, ws[j], pre->sweeps, &ts, err, errlen) != 0) return -1;
   if (plan->ncells == 0) {
     snprintf(err, errlen, "the matrix is empty");
     return -1;
@@ -563,6 +625,7 @@ int mmb_plan_build(const mmb_run_opts *o, mmb_plan *plan, char *err, size_t errl
 }
 
 void mmb_plan_free(mmb_plan *plan) {
+  mmb_topology_free(&plan->topo);
   for (int i = 0; i < plan->ncells; i++) mmb_plan_cell_free(&plan->cells[i]);
   free(plan->cells);
   free(plan->allocs);
@@ -600,6 +663,7 @@ char *mmb_run_opts_to_json(const mmb_run_opts *o) {
   cJSON_AddBoolToObject(j, "keep_going", o->keep_going);
   cJSON_AddStringToObject(j, "floor", o->floor);
   cJSON_AddStringToObject(j, "t1", o->t1);
+  cJSON_AddStringToObject(j, "place", o->place);
   char *text = cJSON_Print(j);
   cJSON_Delete(j);
   return text;
@@ -651,6 +715,8 @@ int mmb_run_opts_from_json(const char *text, mmb_run_opts *o, char *err, size_t 
     snprintf(o->floor, sizeof o->floor, "auto");
   if (get_str(j, "t1", o->t1, sizeof o->t1) != 0) /* older plans ran 1-thread cells beside */
     snprintf(o->t1, sizeof o->t1, "thread");
+  if (get_str(j, "place", o->place, sizeof o->place) != 0) /* older plans: the scheduler's */
+    snprintf(o->place, sizeof o->place, "none");
   cJSON *it;
   cJSON_ArrayForEach(it, ps) {
     if (!cJSON_IsString(it)) continue;

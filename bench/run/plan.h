@@ -10,6 +10,7 @@
 #include "alloc_spec.h"
 #include "counters.h"
 #include "params.h"
+#include "topology.h"
 #include "workload.h"
 
 /* --counters sim: the preset's scale is multiplied by this (unless --scale
@@ -33,6 +34,7 @@ typedef struct mmb_run_opts {
   int keep_going; /* an allocator that fails its probe is recorded, not fatal */
   char floor[8];  /* auto | on | off: cells under `floor` (see mmb_plan.floor) */
   char t1[8];     /* main | thread: where a 1-thread cell works (mmb_cell_spec.worker_thread) */
+  char place[16]; /* none | compact | spread: worker placement (place.h) */
 } mmb_run_opts;
 
 typedef struct mmb_cell_plan {
@@ -59,6 +61,12 @@ typedef struct mmb_plan {
    * It gets one cell per (workload, params, threads) point of a workload
    * with MMB_WF_FLOOR, not one per allocator. */
   int floor;
+  /* The CPUs the run may use (the process's affinity and --pin, the cgroup
+   * quota): -t auto and the scaling sweeps follow them, placement picks
+   * from them. threads_note says what was chosen and why (-n prints it). */
+  mmb_topology topo;
+  int place; /* MMB_PLACE_* */
+  char threads_note[1024];
 } mmb_plan;
 
 void mmb_run_opts_init(mmb_run_opts *o);

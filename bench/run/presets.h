@@ -10,7 +10,8 @@ typedef struct mmb_preset {
   int warmup;             /* unrecorded repetitions per cell, first */
   double scale;           /* multiplies every work parameter */
   const char *threads;    /* thread counts for most workloads */
-  const char *threads_mt; /* thread counts for the threads family */
+  const char *threads_mt; /* for scaling workloads; `auto` adds 1, 2, 4, ... the usable CPUs */
+  int oversubscribe;      /* auto also adds 2 x the usable CPUs (marked oversubscribed) */
   int sweeps;             /* use each workload's sweep */
   double timeout;         /* seconds per cell */
 } mmb_preset;

@@ -157,15 +157,15 @@ static int classify_exit(mmb_record *rec, const char *who, int status, int timed
     /* the program says a process of its tree died of a signal */
     const char *b = crashed, *e = crashed + strcspn(crashed, "\n");
     while (b > io->err && b[-1] != '\n') b--;
-    mmb_record_fail(rec, "crash", "%sexit status %d after a crash in its process tree: %.*s", who,
-                    WEXITSTATUS(status), (int)(e - b > 160 ? 160 : e - b), b);
+    mmb_record_fail(rec, MMB_ST_CRASH, "%sexit status %d after a crash in its process tree: %.*s",
+                    who, WEXITSTATUS(status), (int)(e - b > 160 ? 160 : e - b), b);
   } else if (timed_out) {
-    mmb_record_fail(rec, "timeout", "%sno exit within %.0f s (killed)", who, timeout);
+    mmb_record_fail(rec, MMB_ST_TIMEOUT, "%sno exit within %.0f s (killed)", who, timeout);
   } else if (WIFSIGNALED(status)) {
-    mmb_record_fail(rec, "crash", "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
+    mmb_record_fail(rec, MMB_ST_CRASH, "%skilled by signal %d (%s)%s%s", who, WTERMSIG(status),
                     strsignal(WTERMSIG(status)), sep, tail);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) != want_exit) {
-    mmb_record_fail(rec, "error", "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status),
+    mmb_record_fail(rec, MMB_ST_ERROR, "%sexit status %d, not %d%s%s", who, WEXITSTATUS(status),
                     want_exit, sep, tail);
   } else {
     return 0;
@@ -185,217 +185,262 @@ static int expand_list(const mmb_program *p, const char *tmp, long long size, ch
   return n;
 }
 
-int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
-  const mmb_program *p = s->prog;
-  mmb_record_init(rec, "ok");
+/* One run of a program cell: what the steps share, freed by run_free. */
+typedef struct prog_run {
+  const mmb_program_cell_spec *s;
+  const mmb_program *p;
+  mmb_record *rec;
   char tmp[PATH_MAX];
-  const char *tmpdir = getenv("TMPDIR");
-  snprintf(tmp, sizeof tmp, "%s/mmbench-prog-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-  if (!mkdtemp(tmp)) {
-    mmb_record_fail(rec, "error", "cannot make a folder for the run: %s", strerror(errno));
-    return 0;
-  }
-  char *argv[MAX_ARGS] = {0}, *sargv[MAX_ARGS] = {0}, why[300];
+  char *argv[MAX_ARGS], *sargv[MAX_ARGS]; /* the program (the client, for a pair); the server */
   char env[MMB_PROG_LIST][300], *envp[MMB_PROG_LIST + 1];
-  char in[PATH_MAX] = "", cwd[PATH_MAX];
-  expand_list(p, tmp, s->size, env, envp);
-  if (p->stdin_path[0]) mmb_program_expand(p, p->stdin_path, tmp, s->size, in, sizeof in);
-  mmb_program_expand(p, p->cwd[0] ? p->cwd : tmp, tmp, s->size, cwd, sizeof cwd);
-  out_scan scan;
-  scan_init(&scan, p);
-  int interrupted = 0;
-  mmb_counters_proc *cnt = NULL;
-  if (mmb_program_argv(p, p->command, tmp, s->size, argv, MAX_ARGS, why, sizeof why) < 0 ||
-      (p->server[0] &&
-       mmb_program_argv(p, p->server, tmp, s->size, sargv, MAX_ARGS, why, sizeof why) < 0)) {
-    mmb_record_fail(rec, "error", "%s", why);
-    goto out;
-  }
-  /* --counters sim: the measured program (or server) runs under callgrind */
+  char in[PATH_MAX], cwd[PATH_MAX], out_path[PATH_MAX + 16];
   char simdir[PATH_MAX + 8];
-  snprintf(simdir, sizeof simdir, "%s/.sim", tmp);
-  const char *pre[32];
-  int npre = mmb_counters_program_prefix(s->counters, simdir, pre, 32);
-  if (npre > 0) {
-    mkdir(simdir, 0700);
-    char **target = p->server[0] ? sargv : argv;
-    int nt = 0;
-    while (target[nt]) nt++;
-    if (nt + npre >= MAX_ARGS) {
-      mmb_record_fail(rec, "error", "too many words with the valgrind prefix");
-      goto out;
-    }
-    memmove(target + npre, target, (size_t)(nt + 1) * sizeof *target);
-    for (int i = 0; i < npre; i++) target[i] = strdup(pre[i]);
-  }
-  const char *lib = s->preload;
-  if (!lib && s->spec) {
-    const mmb_allocator *a = s->spec->base ? s->spec->base : s->spec->alloc;
-    if (a->kind == MMB_KIND_PRELOAD && a->library && *a->library) lib = a->library;
-  }
-  int injected = -2; /* -2: nothing to check (nothing preloaded, or under valgrind) */
-  /* stdout goes to a file, read after the exit: no pipe for the program to
-   * wait on while it runs, as when it writes its output anywhere */
-  char out_path[PATH_MAX + 16];
-  snprintf(out_path, sizeof out_path, "%s/.stdout", tmp);
-  mmb_spawn_opts measured = {.spec = s->spec,
-                             .preload = s->preload,
-                             .env = envp,
-                             .pin = s->pin,
-                             .cwd = cwd,
-                             .stdin_path = in[0] ? in : NULL,
-                             .stdout_path = out_path,
-                             .hold = 1,
-                             .search_path = 1,
-                             .cgroup = s->cgroup,
-                             .own_peak = 1};
+  int npre;        /* words of the --counters sim prefix (0: none) */
+  const char *lib; /* the library whose injection is checked, or NULL */
+  int injected;    /* -2: nothing to check (nothing preloaded, or under valgrind) */
+  out_scan scan;
+  mmb_counters_proc *cnt;
+  mmb_spawn_opts measured; /* how the measured process is started */
   mmb_child_io io, sio;
   struct rusage ru;
-  int timed_out = 0, status, rc;
   mmb_proc proc, server;
-  memset(&sio, 0, sizeof sio);
+  int interrupted;
+} prog_run;
 
-  if (p->server[0]) {
-    /* The server gets the allocator; its client is the fixed work. */
-    mmb_spawn_opts so = measured;
-    so.stdin_path = NULL;
-    so.stdout_path = NULL; /* the server's output: /dev/null */
-    if ((rc = mmb_spawn(sargv, &so, &server)) != 0) {
-      mmb_record_fail(rec, "error", "cannot start the server %s: %s", sargv[0], strerror(-rc));
-      goto out;
-    }
-    cnt = mmb_counters_proc_open(s->counters, server.pid);
-    mmb_proc_release(&server);
-    if (lib && npre == 0) injected = mmb_inject_check(server.pid, lib);
-    char ready[PATH_MAX + 8];
-    mmb_program_expand(p, p->ready, tmp, s->size, ready, sizeof ready);
-    double give_up = mmb_mono_s() + p->ready_timeout;
-    int up = 0;
-    while (!up && mmb_mono_s() < give_up && !mmb_interrupted && mmb_proc_alive(&server)) {
-      up = can_connect(ready);
-      if (!up) usleep(5000);
-    }
-    if (!up) {
-      int alive = mmb_proc_alive(&server);
-      int st = mmb_proc_stop(&server, 1, &sio, &ru);
-      char tail[200];
-      mmb_last_line(sio.err, tail, sizeof tail);
-      if (mmb_interrupted)
-        interrupted = 1;
-      else if (!alive && WIFSIGNALED(st))
-        mmb_record_fail(rec, "crash",
-                        "the server was killed by signal %d (%s) before it was ready%s%s",
-                        WTERMSIG(st), strsignal(WTERMSIG(st)), tail[0] ? ": " : "", tail);
-      else if (!alive)
-        mmb_record_fail(rec, "error", "the server exited (status %d) before it was ready at %s%s%s",
-                        WIFEXITED(st) ? WEXITSTATUS(st) : -1, ready, tail[0] ? ": " : "", tail);
-      else
-        mmb_record_fail(rec, "error", "the server was not ready at %s within %.0f s (killed)",
-                        ready, p->ready_timeout);
-      goto out;
-    }
-    mmb_spawn_opts co = measured;
-    co.spec = NULL, co.preload = NULL, co.hold = 0,
-    co.cgroup = NULL; /* the client: glibc's malloc, no cgroup */
-    if ((rc = mmb_spawn(argv, &co, &proc)) != 0) {
-      mmb_proc_stop(&server, 1, &sio, &ru);
-      mmb_record_fail(rec, "error", "cannot start the client %s: %s", argv[0], strerror(-rc));
-      goto out;
-    }
-    if (s->tl) s->tl->watch = server.pid;
-    struct rusage cru;
-    status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &cru,
-                           &timed_out);
-    if (s->tl) s->tl->watch = 0;
-    int server_alive = mmb_proc_alive(&server);
-    int sst = mmb_proc_stop(&server, 5, &sio, &ru);
-    if (mmb_interrupted) {
-      interrupted = 1;
-      goto out;
-    }
-    if (!server_alive && classify_exit(rec, "the server: ", sst, 0, 0, 0, p->crash_stderr, &sio))
-      goto out;
-    if (!server_alive) {
-      mmb_record_fail(rec, "error", "the server exited during the run");
-      goto out;
-    }
-    if (classify_exit(rec, "the client: ", status, timed_out, s->timeout, p->expect_exit, NULL,
-                      &io))
-      goto out;
-  } else {
-    if ((rc = mmb_spawn(argv, &measured, &proc)) != 0) {
-      mmb_record_fail(rec, "error", "cannot start %s: %s", argv[0], strerror(-rc));
-      goto out;
-    }
-    cnt = mmb_counters_proc_open(s->counters, proc.pid);
-    mmb_proc_release(&proc);
-    if (lib && npre == 0) injected = mmb_inject_check(proc.pid, lib);
-    status = mmb_proc_wait(&proc, s->timeout, &io, on_stdout, &scan, s->tl, MMB_SAMPLE_ALWAYS, &ru,
-                           &timed_out);
-    if (mmb_interrupted) {
-      interrupted = 1;
-      goto out;
-    }
-    if (classify_exit(rec, "", status, timed_out, s->timeout, p->expect_exit, p->crash_stderr, &io))
-      goto out;
+/* The folder, environment, argument lists (with the valgrind prefix for
+ * --counters sim) and spawn options. 0, or -1 with the record failed. */
+static int run_prepare(prog_run *r) {
+  const mmb_program *p = r->p;
+  const mmb_program_cell_spec *s = r->s;
+  char why[300];
+  const char *tmpdir = getenv("TMPDIR");
+  snprintf(r->tmp, sizeof r->tmp, "%s/mmbench-prog-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+  if (!mkdtemp(r->tmp)) {
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "cannot make a folder for the run: %s", strerror(errno));
+    r->tmp[0] = 0;
+    return -1;
   }
-  FILE *outf = fopen(out_path, "r"); /* the output, checked after the exit */
+  expand_list(p, r->tmp, s->size, r->env, r->envp);
+  if (p->stdin_path[0]) mmb_program_expand(p, p->stdin_path, r->tmp, s->size, r->in, sizeof r->in);
+  mmb_program_expand(p, p->cwd[0] ? p->cwd : r->tmp, r->tmp, s->size, r->cwd, sizeof r->cwd);
+  if (mmb_program_argv(p, p->command, r->tmp, s->size, r->argv, MAX_ARGS, why, sizeof why) < 0 ||
+      (p->server[0] &&
+       mmb_program_argv(p, p->server, r->tmp, s->size, r->sargv, MAX_ARGS, why, sizeof why) < 0)) {
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "%s", why);
+    return -1;
+  }
+  /* --counters sim: the measured program (or server) runs under callgrind */
+  snprintf(r->simdir, sizeof r->simdir, "%s/.sim", r->tmp);
+  const char *pre[32];
+  r->npre = mmb_counters_program_prefix(s->counters, r->simdir, pre, 32);
+  if (r->npre > 0) {
+    mkdir(r->simdir, 0700);
+    char **target = p->server[0] ? r->sargv : r->argv;
+    int nt = 0;
+    while (target[nt]) nt++;
+    if (nt + r->npre >= MAX_ARGS) {
+      mmb_record_fail(r->rec, MMB_ST_ERROR, "too many words with the valgrind prefix");
+      return -1;
+    }
+    memmove(target + r->npre, target, (size_t)(nt + 1) * sizeof *target);
+    for (int i = 0; i < r->npre; i++) target[i] = strdup(pre[i]);
+  }
+  r->lib = s->preload;
+  if (!r->lib && s->spec) {
+    const mmb_allocator *a = s->spec->base ? s->spec->base : s->spec->alloc;
+    if (a->kind == MMB_KIND_PRELOAD && a->library && *a->library) r->lib = a->library;
+  }
+  /* stdout goes to a file, read after the exit: no pipe for the program to
+   * wait on while it runs, as when it writes its output anywhere */
+  snprintf(r->out_path, sizeof r->out_path, "%s/.stdout", r->tmp);
+  r->measured = (mmb_spawn_opts){.spec = s->spec,
+                                 .preload = s->preload,
+                                 .env = r->envp,
+                                 .pin = s->pin,
+                                 .cwd = r->cwd,
+                                 .stdin_path = r->in[0] ? r->in : NULL,
+                                 .stdout_path = r->out_path,
+                                 .hold = 1,
+                                 .search_path = 1,
+                                 .cgroup = s->cgroup,
+                                 .own_peak = 1};
+  return 0;
+}
+
+/* Start the measured process (held until its counters are open), then
+ * check that the preloaded library reached it. 0, or -1 with the record
+ * failed. */
+static int start_measured(prog_run *r, char **av, const mmb_spawn_opts *o, mmb_proc *pr,
+                          const char *what) {
+  int rc = mmb_spawn(av, o, pr);
+  if (rc != 0) {
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "cannot start %s%s: %s", what, av[0], strerror(-rc));
+    return -1;
+  }
+  r->cnt = mmb_counters_proc_open(r->s->counters, pr->pid);
+  mmb_proc_release(pr);
+  if (r->lib && r->npre == 0) r->injected = mmb_inject_check(pr->pid, r->lib);
+  return 0;
+}
+
+/* Wait until the server accepts connections. 0, or -1 with the record
+ * failed (or r->interrupted). */
+static int wait_ready(prog_run *r) {
+  char ready[PATH_MAX + 8];
+  mmb_program_expand(r->p, r->p->ready, r->tmp, r->s->size, ready, sizeof ready);
+  double give_up = mmb_mono_s() + r->p->ready_timeout;
+  int up = 0;
+  while (!up && mmb_mono_s() < give_up && !mmb_interrupted && mmb_proc_alive(&r->server)) {
+    up = can_connect(ready);
+    if (!up) usleep(5000);
+  }
+  if (up) return 0;
+  int alive = mmb_proc_alive(&r->server);
+  int st = mmb_proc_stop(&r->server, 1, &r->sio, &r->ru);
+  char tail[200];
+  mmb_last_line(r->sio.err, tail, sizeof tail);
+  if (mmb_interrupted)
+    r->interrupted = 1;
+  else if (!alive && WIFSIGNALED(st))
+    mmb_record_fail(r->rec, MMB_ST_CRASH,
+                    "the server was killed by signal %d (%s) before it was ready%s%s", WTERMSIG(st),
+                    strsignal(WTERMSIG(st)), tail[0] ? ": " : "", tail);
+  else if (!alive)
+    mmb_record_fail(r->rec, MMB_ST_ERROR,
+                    "the server exited (status %d) before it was ready at %s%s%s",
+                    WIFEXITED(st) ? WEXITSTATUS(st) : -1, ready, tail[0] ? ": " : "", tail);
+  else
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "the server was not ready at %s within %.0f s (killed)",
+                    ready, r->p->ready_timeout);
+  return -1;
+}
+
+/* A server (given the allocator) and its client (the fixed work, on
+ * glibc's malloc, no cgroup). 0 when both ended well, else -1. */
+static int run_pair(prog_run *r) {
+  mmb_spawn_opts so = r->measured;
+  so.stdin_path = NULL;
+  so.stdout_path = NULL; /* the server's output: /dev/null */
+  if (start_measured(r, r->sargv, &so, &r->server, "the server ") != 0 || wait_ready(r) != 0)
+    return -1;
+  mmb_spawn_opts co = r->measured;
+  co.spec = NULL, co.preload = NULL, co.hold = 0, co.cgroup = NULL;
+  int rc = mmb_spawn(r->argv, &co, &r->proc), timed_out = 0;
+  if (rc != 0) {
+    mmb_proc_stop(&r->server, 1, &r->sio, &r->ru);
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "cannot start the client %s: %s", r->argv[0],
+                    strerror(-rc));
+    return -1;
+  }
+  if (r->s->tl) r->s->tl->watch = r->server.pid;
+  struct rusage cru;
+  int status = mmb_proc_wait(&r->proc, r->s->timeout, &r->io, on_stdout, &r->scan, r->s->tl,
+                             MMB_SAMPLE_ALWAYS, &cru, &timed_out);
+  if (r->s->tl) r->s->tl->watch = 0;
+  int server_alive = mmb_proc_alive(&r->server);
+  int sst = mmb_proc_stop(&r->server, 5, &r->sio, &r->ru);
+  if (mmb_interrupted) return r->interrupted = 1, -1;
+  if (!server_alive &&
+      classify_exit(r->rec, "the server: ", sst, 0, 0, 0, r->p->crash_stderr, &r->sio))
+    return -1;
+  if (!server_alive) {
+    mmb_record_fail(r->rec, MMB_ST_ERROR, "the server exited during the run");
+    return -1;
+  }
+  return classify_exit(r->rec, "the client: ", status, timed_out, r->s->timeout, r->p->expect_exit,
+                       NULL, &r->io)
+             ? -1
+             : 0;
+}
+
+/* The program alone, given the allocator. 0 when it ended well, else -1. */
+static int run_single(prog_run *r) {
+  int timed_out = 0;
+  if (start_measured(r, r->argv, &r->measured, &r->proc, "") != 0) return -1;
+  int status = mmb_proc_wait(&r->proc, r->s->timeout, &r->io, on_stdout, &r->scan, r->s->tl,
+                             MMB_SAMPLE_ALWAYS, &r->ru, &timed_out);
+  if (mmb_interrupted) return r->interrupted = 1, -1;
+  return classify_exit(r->rec, "", status, timed_out, r->s->timeout, r->p->expect_exit,
+                       r->p->crash_stderr, &r->io)
+             ? -1
+             : 0;
+}
+
+/* After a good exit: the output, the measured values (the program's, the
+ * server's for a pair), then the injection and the expected output. */
+static void run_record(prog_run *r) {
+  const mmb_program *p = r->p;
+  mmb_record *rec = r->rec;
+  FILE *outf = fopen(r->out_path, "r"); /* the output, checked after the exit */
   if (outf) {
     char buf[65536];
     size_t got;
-    while ((got = fread(buf, 1, sizeof buf, outf)) > 0) on_stdout(&scan, buf, got);
+    while ((got = fread(buf, 1, sizeof buf, outf)) > 0) on_stdout(&r->scan, buf, got);
     fclose(outf);
   }
-  if (scan.line_len) scan_line(&scan);
-
-  /* measured values: the program's (the server's, for a pair) */
-  uint64_t wall = (uint64_t)((proc.t_end - proc.t_start) * 1e9);
+  if (r->scan.line_len) scan_line(&r->scan);
+  uint64_t wall = (uint64_t)((r->proc.t_end - r->proc.t_start) * 1e9);
   mmb_record_set_u64(rec, "wall_ns", wall);
   mmb_record_set_u64(rec, "ops", 1);
   mmb_record_set_f(rec, "ns_per_op", (double)wall);
-  set_usage(rec, &ru);
+  set_usage(rec, &r->ru);
   /* the peak of its own address spaces, read at each exit (own_peak.h); else
    * wait4's, which carries mmbench's image from before the exec */
-  long own = p->server[0] ? server.own_peak_kb : proc.own_peak_kb;
+  long own = r->p->server[0] ? r->server.own_peak_kb : r->proc.own_peak_kb;
   if (own > 0) mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)own);
   mmb_record_set_u64(rec, "peak_rss_own", own > 0);
   if (p->checksum) {
     char sum[24];
-    snprintf(sum, sizeof sum, "%016llx", (unsigned long long)scan.hash);
+    snprintf(sum, sizeof sum, "%016llx", (unsigned long long)r->scan.hash);
     mmb_record_set(rec, "checksum", sum);
   }
   for (int i = 0; i < p->nmetrics; i++)
-    if (scan.have_metric[i]) mmb_record_set_f(rec, p->metrics[i].name, scan.metric[i]);
-  mmb_counters_proc_report(cnt, 1, rec);
-  long cg_peak = cgroup_peak_kb(s->cgroup);
+    if (r->scan.have_metric[i]) mmb_record_set_f(rec, p->metrics[i].name, r->scan.metric[i]);
+  mmb_counters_proc_report(r->cnt, 1, rec);
+  long cg_peak = cgroup_peak_kb(r->s->cgroup);
   if (cg_peak >= 0) mmb_record_set_u64(rec, "cgroup_peak_kb", (uint64_t)cg_peak);
-  if (npre > 0) mmb_counters_after_program(s->counters, simdir, 1, rec);
-
-  /* injection, then the output */
-  if (injected >= 0) mmb_record_set_u64(rec, "injected", (uint64_t)injected);
-  if (injected == 0) {
-    mmb_record_fail(rec, "invalid", "%s was not mapped in the program: LD_PRELOAD did not reach it",
-                    lib);
-    goto out;
+  if (r->npre > 0) mmb_counters_after_program(r->s->counters, r->simdir, 1, rec);
+  if (r->injected >= 0) mmb_record_set_u64(rec, "injected", (uint64_t)r->injected);
+  if (r->injected == 0) {
+    mmb_record_fail(rec, MMB_ST_INVALID,
+                    "%s was not mapped in the program: LD_PRELOAD did not reach it", r->lib);
+    return;
   }
   for (int i = 0; i < p->nexpect; i++)
-    if (!scan.found[i]) {
-      mmb_record_fail(rec, "corrupt", "no output line contains '%s' (last line: '%.80s')",
-                      p->expect[i], scan.tail);
-      goto out;
+    if (!r->scan.found[i]) {
+      mmb_record_fail(rec, MMB_ST_CORRUPT, "no output line contains '%s' (last line: '%.80s')",
+                      p->expect[i], r->scan.tail);
+      return;
     }
   for (int i = 0; i < p->nmetrics; i++)
-    if (!scan.have_metric[i]) {
-      mmb_record_fail(rec, "corrupt", "metric %s: no output line matches /%s/", p->metrics[i].name,
-                      p->metrics[i].regex);
-      goto out;
+    if (!r->scan.have_metric[i]) {
+      mmb_record_fail(rec, MMB_ST_CORRUPT, "metric %s: no output line matches /%s/",
+                      p->metrics[i].name, p->metrics[i].regex);
+      return;
     }
-out:
-  mmb_counters_proc_close(cnt);
-  scan_free(&scan);
-  mmb_program_argv_free(argv);
-  mmb_program_argv_free(sargv);
-  rm_tree(tmp);
+}
+
+static void run_free(prog_run *r) {
+  mmb_counters_proc_close(r->cnt);
+  scan_free(&r->scan);
+  mmb_program_argv_free(r->argv);
+  mmb_program_argv_free(r->sargv);
+  if (r->tmp[0]) rm_tree(r->tmp);
+}
+
+int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
+  prog_run *r = calloc(1, sizeof *r);
+  mmb_record_init(rec, MMB_ST_OK);
+  if (!r) {
+    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory for the run");
+    return 0;
+  }
+  r->s = s, r->p = s->prog, r->rec = rec, r->injected = -2;
+  scan_init(&r->scan, r->p);
+  if (run_prepare(r) == 0 && (r->p->server[0] ? run_pair(r) : run_single(r)) == 0) run_record(r);
+  int interrupted = r->interrupted;
+  run_free(r);
+  free(r);
   return interrupted;
 }
 

@@ -15,12 +15,14 @@
 #include "cgroup.h"
 #include "child.h"
 #include "metrics.h"
+#include "place.h"
 #include "program_cell.h"
 #include "results.h"
+#include "runs.h"
 #include "cellmap.h"
 #include "table.h"
 
-#define MAX_COLS 128
+#define MAX_COLS 192
 
 int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
   int n = 0;
@@ -40,21 +42,21 @@ int mmb_runner_columns(const mmb_plan *plan, const char **cols, int max) {
 /* ---------------------------------------------------------------------------
  * Allocator probes
  * ------------------------------------------------------------------------- */
-static void probe_fail(mmb_probe_result *p, const char *status, const char *reason) {
-  snprintf(p->status, sizeof p->status, "%s", status);
+static void probe_fail(mmb_probe_result *p, mmb_status status, const char *reason) {
+  p->status = status;
   snprintf(p->reason, sizeof p->reason, "%s", reason);
 }
 
 void mmb_probe_allocator(const mmb_alloc_spec *spec, mmb_probe_result *p) {
   memset(p, 0, sizeof *p);
-  if (spec->alloc->unavailable) return probe_fail(p, "skipped", spec->alloc->unavailable);
+  if (spec->alloc->unavailable) return probe_fail(p, MMB_ST_SKIPPED, spec->alloc->unavailable);
   if (spec->base && spec->base->unavailable)
-    return probe_fail(p, "skipped", spec->base->unavailable);
+    return probe_fail(p, MMB_ST_SKIPPED, spec->base->unavailable);
   const char *lib = (spec->base ? spec->base : spec->alloc)->library;
   if (lib && *lib && access(lib, R_OK) != 0) {
     char why[300];
     snprintf(why, sizeof why, "%s: %s", lib, strerror(errno));
-    return probe_fail(p, "invalid", why);
+    return probe_fail(p, MMB_ST_INVALID, why);
   }
   char *argv[] = {(char *)mmb_self_exe(), "probe", "--conformance", (char *)spec->text, NULL};
   mmb_child_io io;
@@ -64,18 +66,18 @@ void mmb_probe_allocator(const mmb_alloc_spec *spec, mmb_probe_result *p) {
   char *line = strstr(io.out, "status=");
   char why[300];
   if (timed_out) {
-    probe_fail(p, "invalid", "the probe hung for 60 s");
+    probe_fail(p, MMB_ST_INVALID, "the probe hung for 60 s");
   } else if (WIFSIGNALED(st)) {
     char tail[200];
     mmb_last_line(io.err, tail, sizeof tail);
     snprintf(why, sizeof why, "the probe was killed by signal %d (%s)%s%s", WTERMSIG(st),
              strsignal(WTERMSIG(st)), tail[0] ? ": " : "", tail);
-    probe_fail(p, "invalid", why);
+    probe_fail(p, MMB_ST_INVALID, why);
   } else if (!line || mmb_record_decode(&rec, line) != 0) {
     char tail[200];
     mmb_last_line(io.err, tail, sizeof tail);
     snprintf(why, sizeof why, "the probe failed (%s)", tail[0] ? tail : "no output");
-    probe_fail(p, "invalid", why);
+    probe_fail(p, MMB_ST_INVALID, why);
   } else {
     probe_fail(p, rec.status, rec.reason);
     const char *v = mmb_record_get(&rec, "version");
@@ -171,38 +173,35 @@ static void remember_checksum(run_state *st, int cell, const char *sum) {
 /* Read rows already present (resume); truncate a row cut short. A path
  * other than our runs.csv (the same shard begun elsewhere) is only read. */
 static int load_existing(run_state *st, const char *path, char *err, size_t errlen) {
-  mmb_table *t;
+  mmb_runs t;
   int own = strcmp(path, st->runs_path) == 0;
-  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
-  size_t valid = mmb_table_valid_bytes(t);
+  if (mmb_runs_read(path, &t, err, errlen) != 0) return -1;
+  size_t valid = mmb_table_valid_bytes(t.table);
   struct stat sb;
   if (own && stat(st->runs_path, &sb) == 0 && (size_t)sb.st_size > valid) {
     if (truncate(st->runs_path, (off_t)valid) != 0) {
       snprintf(err, errlen, "cannot repair %s: %s", st->runs_path, strerror(errno));
-      mmb_table_free(t);
+      mmb_runs_free(&t);
       return -1;
     }
     fprintf(stderr, "mmbench: dropped a row cut short at the end of runs.csv\n");
   }
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
-      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
-      cr = mmb_table_col(t, "rep"), cs = mmb_table_col(t, "status"),
-      cc = mmb_table_col(t, "checksum");
-  for (size_t r = 0; r < mmb_table_rows(t); r++) {
-    int cell = key_cell(st, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
-                        mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)));
-    int rep = atoi(mmb_table_get(t, r, cr));
-    if (cell < 0 || rep < 0 || rep >= st->plan->reps) {
+  int cc = mmb_runs_col(&t, "checksum");
+  for (size_t r = 0; r < t.nrows; r++) {
+    const mmb_run_row *row = &t.rows[r];
+    size_t k = row->cell;
+    int cell = key_cell(st, t.cells.workload[k], t.cells.params[k], t.cells.allocator[k],
+                        t.cells.threads[k]);
+    if (cell < 0 || row->rep < 0 || row->rep >= st->plan->reps) {
       snprintf(err, errlen, "%s line %zu belongs to another plan: cannot resume", path,
-               mmb_table_line(t, r));
-      mmb_table_free(t);
+               mmb_table_line(t.table, r));
+      mmb_runs_free(&t);
       return -1;
     }
-    st->done[cell * st->plan->reps + rep] = 1;
-    if (strcmp(mmb_table_get(t, r, cs), "ok") == 0)
-      remember_checksum(st, cell, mmb_table_get(t, r, cc));
+    st->done[cell * st->plan->reps + row->rep] = 1;
+    if (row->status == MMB_ST_OK) remember_checksum(st, cell, mmb_table_get(t.table, r, cc));
   }
-  mmb_table_free(t);
+  mmb_runs_free(&t);
   return 0;
 }
 
@@ -211,7 +210,7 @@ static int write_row(run_state *st, const mmb_cell_plan *c, int rep, const mmb_r
   size_t used = 0;
   /* a failed row carries no measurement; injected (0 on an invalid row) is
    * what was checked, not measured */
-  int ok = strcmp(rec->status, "ok") == 0 || strcmp(rec->status, "corrupt") == 0;
+  int ok = mmb_status_measured(rec->status);
   for (int i = 0; i < st->ncols; i++) {
     const char *name = st->cols[i], *v = "";
     if (strcmp(name, "workload") == 0)
@@ -225,7 +224,7 @@ static int write_row(run_state *st, const mmb_cell_plan *c, int rep, const mmb_r
     else if (strcmp(name, "rep") == 0)
       snprintf(num, sizeof num, "%d", rep), v = num;
     else if (strcmp(name, "status") == 0)
-      v = rec->status;
+      v = mmb_status_name(rec->status);
     else if (strcmp(name, "reason") == 0)
       v = rec->reason;
     else if ((ok || strcmp(name, "injected") == 0) && mmb_record_get(rec, name))
@@ -239,17 +238,17 @@ static int write_row(run_state *st, const mmb_cell_plan *c, int rep, const mmb_r
   return rc;
 }
 
-static void progress(run_state *st, const mmb_cell_plan *c, const char *what) {
+static void progress(run_state *st, const mmb_cell_plan *c, mmb_status what) {
   double el = mmb_mono_s() - st->t0;
   double eta = st->finished ? el / st->finished * (st->total - st->finished) : 0;
   char line[512];
   if (st->quiet) return;
   snprintf(line, sizeof line, "[%d/%d] %s %s %s t=%d %s  elapsed %.0fs  eta %.0fs", st->finished,
-           st->total, c->w->name, c->params, st->plan->allocs[c->alloc].text, c->threads, what, el,
-           eta);
+           st->total, c->w->name, c->params, st->plan->allocs[c->alloc].text, c->threads,
+           mmb_status_name(what), el, eta);
   if (st->tty) {
     fprintf(stderr, "\r\033[K%.*s", 150, line);
-  } else if (strcmp(what, "ok") != 0 || el - st->last_print >= 10 || st->finished == st->total) {
+  } else if (what != MMB_ST_OK || el - st->last_print >= 10 || st->finished == st->total) {
     fprintf(stderr, "%s\n", line); /* plain lines: failures, and every 10 s */
     st->last_print = el;
   }
@@ -263,21 +262,21 @@ static void child_record(int status, int timed_out, const mmb_child_io *io, doub
   mmb_last_line(io->err, tail, sizeof tail);
   const char *line = strstr(io->out, "status=");
   if (status == -1) {
-    mmb_record_init(&rec, "error");
-    mmb_record_fail(&rec, "error", "could not start the child: %s", strerror(errno));
+    mmb_record_init(&rec, MMB_ST_ERROR);
+    mmb_record_fail(&rec, MMB_ST_ERROR, "could not start the child: %s", strerror(errno));
   } else if (timed_out) {
-    mmb_record_init(&rec, "timeout");
-    mmb_record_fail(&rec, "timeout", "no result within %.0f s (killed)", timeout);
+    mmb_record_init(&rec, MMB_ST_TIMEOUT);
+    mmb_record_fail(&rec, MMB_ST_TIMEOUT, "no result within %.0f s (killed)", timeout);
   } else if (WIFSIGNALED(status)) {
-    mmb_record_init(&rec, "crash");
-    mmb_record_fail(&rec, "crash", "killed by signal %d (%s)%s%s", WTERMSIG(status),
+    mmb_record_init(&rec, MMB_ST_CRASH);
+    mmb_record_fail(&rec, MMB_ST_CRASH, "killed by signal %d (%s)%s%s", WTERMSIG(status),
                     strsignal(WTERMSIG(status)), tail[0] ? ": " : "", tail);
   } else if (!line || mmb_record_decode(&rec, line) != 0) {
-    mmb_record_init(&rec, "error");
-    mmb_record_fail(&rec, "error", "exit status %d without a result%s%s", WEXITSTATUS(status),
+    mmb_record_init(&rec, MMB_ST_ERROR);
+    mmb_record_fail(&rec, MMB_ST_ERROR, "exit status %d without a result%s%s", WEXITSTATUS(status),
                     tail[0] ? ": " : "", tail);
   } else if (WEXITSTATUS(status) != 0) {
-    mmb_record_fail(&rec, "error", "exit status %d after its result%s%s", WEXITSTATUS(status),
+    mmb_record_fail(&rec, MMB_ST_ERROR, "exit status %d after its result%s%s", WEXITSTATUS(status),
                     tail[0] ? ": " : "", tail);
   }
   *out = rec;
@@ -289,17 +288,17 @@ static void child_record(int status, int timed_out, const mmb_child_io *io, doub
  * allocator (or its verification repetition): a difference makes the record
  * corrupt; the first checksum of the work becomes the reference. */
 static void check_checksum(run_state *st, int cell, mmb_record *rec) {
-  if (strcmp(rec->status, "ok") != 0) return;
+  if (rec->status != MMB_ST_OK) return;
   const char *sum = mmb_record_get(rec, "checksum");
   int from = st->sum_cell[st->group[cell]];
   const mmb_cell_plan *c = &st->plan->cells[cell];
   if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0 && from == cell)
-    mmb_record_fail(rec, "corrupt", "checksum %s differs from %s, its %s repetition's", sum,
+    mmb_record_fail(rec, MMB_ST_CORRUPT, "checksum %s differs from %s, its %s repetition's", sum,
                     group_sum(st, cell),
                     mmb_workload_param_index(c->w, "touch") >= 0 ? "verification" : "first");
   else if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
-    mmb_record_fail(rec, "corrupt", "checksum %s differs from %s of the same work under %s", sum,
-                    group_sum(st, cell), st->plan->allocs[st->plan->cells[from].alloc].text);
+    mmb_record_fail(rec, MMB_ST_CORRUPT, "checksum %s differs from %s of the same work under %s",
+                    sum, group_sum(st, cell), st->plan->allocs[st->plan->cells[from].alloc].text);
   else if (sum)
     remember_checksum(st, cell, sum);
 }
@@ -341,7 +340,13 @@ static int run_one(run_state *st, int cell, int rep) {
                         "--notify",
                         "--counters",
                         counters,
+                        NULL,
+                        NULL,
                         NULL};
+  char cpus[4096], cpuset[1024];
+  mmb_place_workers(&plan->topo, plan->place, c->threads, cpus, sizeof cpus);
+  mmb_place_set(&plan->topo, plan->place, c->threads, cpuset, sizeof cpuset);
+  if (cpus[0]) rest[17] = "--cpus", rest[18] = cpus; /* each worker on its CPU */
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   if (c->threads == 1 && strcmp(plan->opts.t1, "thread") == 0) argv[n++] = "--worker-thread";
   argv[n] = NULL;
@@ -369,7 +374,7 @@ static int run_one(run_state *st, int cell, int rep) {
         .size = prog->size ? c->pv.v[0] : 0,
         .spec = spec,
         .preload = mmb_program_preload(spec),
-        .pin = plan->opts.pin,
+        .pin = cpuset[0] ? cpuset : plan->opts.pin, /* the cell's CPU set */
         .timeout = prog->timeout > 0 && plan->opts.timeout <= 0 ? prog->timeout : plan->timeout,
         .counters = &plan->counters,
         .tl = &tl,
@@ -391,7 +396,8 @@ static int run_one(run_state *st, int cell, int rep) {
     if (mmb_interrupted) return 1;
     child_record(status, timed_out, &io, plan->timeout, &rec);
   }
-  if (strcmp(rec.status, "ok") == 0) mmb_counters_after_child(&plan->counters, sim_out, &rec);
+  if (rec.status == MMB_ST_OK) mmb_counters_after_child(&plan->counters, sim_out, &rec);
+  mmb_record_set(&rec, "place", mmb_place_names[plan->place]);
   if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM)
     unlink(sim_out); /* warm-ups leave nothing */
   check_checksum(st, cell, &rec);
@@ -430,7 +436,7 @@ static int verify_cell(run_state *st, int cell) {
   mmb_record rec;
   child_record(status, timed_out, &io, plan->timeout, &rec);
   check_checksum(st, cell, &rec);
-  if (strcmp(rec.status, "ok") == 0) return 0;
+  if (rec.status == MMB_ST_OK) return 0;
   char reason[sizeof rec.reason];
   snprintf(reason, sizeof reason, "%s", rec.reason);
   mmb_record_fail(&rec, rec.status, "%.200s (verification repetition)", reason);
@@ -453,7 +459,7 @@ static int all_done(const run_state *st, int cell) {
   return 1;
 }
 
-static int record_unrunnable(run_state *st, int cell, const char *status, const char *reason) {
+static int record_unrunnable(run_state *st, int cell, mmb_status status, const char *reason) {
   if (st->done[cell * st->plan->reps]) return 0;
   mmb_record rec;
   mmb_record_init(&rec, status);
@@ -469,7 +475,7 @@ static int cell_broken(const mmb_cell_plan *c, const mmb_probe_result *p) {
 }
 
 static int runnable(const mmb_cell_plan *c, const mmb_probe_result *p) {
-  return !c->skip[0] && strcmp(p->status, "ok") == 0 && !cell_broken(c, p);
+  return !c->skip[0] && p->status == MMB_ST_OK && !cell_broken(c, p);
 }
 
 int mmb_runner_run(const mmb_plan *plan, const mmb_probe_result *probes, const char *dir,
@@ -513,11 +519,11 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
     const mmb_cell_plan *c = &plan->cells[i];
     const mmb_probe_result *p = &probes[c->alloc];
     if (c->skip[0])
-      rc = record_unrunnable(&st, i, "skipped", c->skip);
-    else if (strcmp(p->status, "ok") != 0)
+      rc = record_unrunnable(&st, i, MMB_ST_SKIPPED, c->skip);
+    else if (p->status != MMB_ST_OK)
       rc = record_unrunnable(&st, i, p->status, p->reason);
     else if (cell_broken(c, p))
-      rc = record_unrunnable(&st, i, "nonconforming", p->broken_reason);
+      rc = record_unrunnable(&st, i, MMB_ST_NONCONFORMING, p->broken_reason);
   }
   for (int i = 0; i < plan->ncells; i++) {
     const mmb_cell_plan *c = &plan->cells[i];

@@ -6,9 +6,10 @@
 #define MMB_RUNNER_H
 
 #include "plan.h"
+#include "status.h"
 
 typedef struct mmb_probe_result {
-  char status[16]; /* ok | invalid | nonconforming | skipped */
+  mmb_status status; /* ok, invalid, nonconforming or skipped */
   char reason[256];
   char version[128];
   char library[512];

@@ -37,7 +37,7 @@ static int run_cell(const char *wname, const char *params, int threads, const mm
   spec.notify_fd = -1;
   int rc = mmb_cell_execute(&spec, rec);
   mmb_pvals_free(spec.workload, &spec.params);
-  return rc == 0 && strcmp(rec->status, "ok") == 0 ? 0 : -1;
+  return rc == 0 && rec->status == MMB_ST_OK ? 0 : -1;
 }
 
 static double num(const mmb_record *r, const char *name) {

@@ -110,7 +110,10 @@ static void test_columns(void) {
   CHECK(!has_col(&o, "task-clock_per_op")); /* per op for hardware events only */
   CHECK(has_col(&o, "ipc") && has_col(&o, "counters_running_frac"));
   CHECK(!has_col(&o, "lat_malloc_p50_ns") && !has_col(&o, "sim_Ir"));
-  CHECK(ncols(&o) == 11 + 7 + 2);
+  /* the share of the region each hardware event ran, as perf stat's % */
+  CHECK(has_col(&o, "cycles_running") && has_col(&o, "branch-misses_running"));
+  CHECK(!has_col(&o, "task-clock_running"));
+  CHECK(ncols(&o) == 11 + 7 + 7 + 2);
   /* a column list that is too short is filled, not overrun */
   const char *few[3] = {0, 0, 0};
   CHECK(mmb_counters_columns(&o, few, 2) == 2 && few[2] == NULL);
@@ -182,7 +185,7 @@ static void test_sim_files(void) {
              "0 1000 200 100 1 2 3 1 2 3\n\ntotals: 4000 900 500 7 11 13 5 6 8\n");
   fclose(f);
   mmb_record rec;
-  mmb_record_init(&rec, "ok");
+  mmb_record_init(&rec, MMB_ST_OK);
   mmb_record_set_u64(&rec, "ops", 100);
   CHECK(mmb_counters_after_child(&o, path, &rec) == 0);
   double v;
@@ -197,7 +200,7 @@ static void test_sim_files(void) {
   CHECK(mmb_record_get(&rec, "sim_I1mr") == NULL);
   unlink(path);
   mmb_record rec2;
-  mmb_record_init(&rec2, "ok");
+  mmb_record_init(&rec2, MMB_ST_OK);
   CHECK(mmb_counters_after_child(&o, "/nonexistent/mmb.cg", &rec2) < 0);
   CHECK(mmb_record_get(&rec2, "sim_Ir") == NULL); /* empty, never 0 */
 }

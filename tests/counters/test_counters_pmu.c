@@ -60,7 +60,7 @@ static int run_cell(const char *wname, const char *params, int threads, const mm
   if (logpath[0]) fclose(fopen(logpath, "w")); /* the log of this cell only */
   int rc = mmb_cell_execute(&spec, rec);
   mmb_pvals_free(spec.workload, &spec.params);
-  return rc == 0 && strcmp(rec->status, "ok") == 0 ? 0 : -1;
+  return rc == 0 && rec->status == MMB_ST_OK ? 0 : -1;
 }
 
 static double num(const mmb_record *r, const char *name) {
@@ -185,6 +185,17 @@ static void test_multiplex(void) {
   check_filled(&r, ev, 8, 1e-3);
   frac = num(&r, "counters_running_frac");
   CHECKF(fabs(frac - 0.25) < 1e-6, "running frac %g, expected 0.25 (the cycles group)", frac);
+  /* each event's own share (<event>_running), as perf stat prints it: both
+   * events of a group share their group's */
+  static const struct {
+    const char *col;
+    double want;
+  } share[] = {{"cycles_running", 0.25},           {"instructions_running", 0.25},
+               {"cache-references_running", 0.75}, {"cache-misses_running", 0.75},
+               {"L1-dcache-loads_running", 0.75},  {"LLC-load-misses_running", 0.75}};
+  for (size_t i = 0; i < sizeof share / sizeof share[0]; i++)
+    CHECKF(fabs(num(&r, share[i].col) - share[i].want) < 1e-6, "%s %g, expected %g", share[i].col,
+           num(&r, share[i].col), share[i].want);
   /* enough counters: nothing multiplexed */
   standin_env("8", NULL, NULL);
   CHECK(run_cell("malloc-free", "n=2000000", 1, &o, &r) == 0);

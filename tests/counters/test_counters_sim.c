@@ -27,8 +27,9 @@ static int sim_cell_w(const char *wl, const char *params, const char *threads, m
   const char *argv[48];
   int n = mmb_counters_exec_prefix(&o, out, argv, 32);
   if (n <= 0) return -1;
-  const char *rest[] = {mmbench, "cell", "-w",    wl,           "-a",     "glibc", "-p",
-                        params,  "-t",   threads, "--counters", counters, NULL};
+  const char *rest[] = {mmbench,      "cell",     "--workload", wl,          "--allocator",
+                        "glibc",      "--params", params,       "--threads", threads,
+                        "--counters", counters,   NULL};
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   argv[n] = NULL;
   int fds[2];
@@ -54,7 +55,7 @@ static int sim_cell_w(const char *wl, const char *params, const char *threads, m
   char *line = strstr(buf, "status=");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !line) return -1;
   line[strcspn(line, "\n")] = 0;
-  if (mmb_record_decode(rec, line) != 0 || strcmp(rec->status, "ok") != 0) return -1;
+  if (mmb_record_decode(rec, line) != 0 || rec->status != MMB_ST_OK) return -1;
   int rc = mmb_counters_after_child(&o, out, rec);
   unlink(out);
   return rc;

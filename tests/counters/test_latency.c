@@ -107,7 +107,7 @@ static void test_wrapper(void) {
   CHECK(n_malloc == 1100 && n_free == 1100); /* every call reached the allocator */
 
   mmb_record rec;
-  mmb_record_init(&rec, "ok");
+  mmb_record_init(&rec, MMB_ST_OK);
   mmb_counters_cell_report(c, 1000, &rec);
   mmb_latency_report(&rec);
   double v = 0, p50 = 0, p99 = 0, mx = 0;
@@ -126,7 +126,7 @@ static void test_wrapper(void) {
   c = mmb_counters_cell_open(&o);
   t = mmb_counters_thread_open(c);
   mmb_counters_thread_close(c, t);
-  mmb_record_init(&rec, "ok");
+  mmb_record_init(&rec, MMB_ST_OK);
   mmb_latency_report(&rec);
   CHECK(mmb_record_get(&rec, "lat_malloc_p50_ns") == NULL); /* empty, never 0 */
   CHECK(mmb_record_num(&rec, "lat_samples", &v) && v == 0);

@@ -23,7 +23,7 @@ expect "every ns/op and ratio positive" \
 expect "2 rounds: every interval at its exact level, 50 %" test "$(grep -c ' 50.0%]' <<<"$rows")" -eq "$(wc -l <<<"$rows")"
 expect "every other row has a verdict" \
   test -z "$(grep -v ' glibc ' <<<"$rows" | grep -v -e ' agrees' -e ' differs')"
-for a in jemalloc tcmalloc; do
+for a in jemalloc tcmalloc scudo tbbmalloc; do
   if "$MMBENCH" list allocators | grep -q "^  $a .* yes "; then
     expect "$a measured on both workloads" test "$(grep -c " $a " <<<"$rows")" -eq 2
   fi

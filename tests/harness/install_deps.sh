@@ -26,6 +26,12 @@ out=$(run_as_nobody); rc=$?
 check "optional missing: exit 0" '[[ $rc -eq 0 ]]'
 check "optional missing: names them" '[[ $out == *"skipping optional packages libjemalloc-dev valgrind"* ]]'
 
+# the allocators' packages are run dependencies (make bench), optional ones
+missing_as libtbbmalloc2 libclang-rt-14-dev
+out=$(run_as_nobody); rc=$?
+check "allocator packages missing: exit 0" '[[ $rc -eq 0 ]]'
+check "allocator packages missing: names them" '[[ $out == *"skipping optional packages libclang-rt-14-dev libtbbmalloc2"* ]]'
+
 missing_as cmake valgrind
 out=$(run_as_nobody); rc=$?
 check "required missing: exit 1" '[[ $rc -eq 1 ]]'

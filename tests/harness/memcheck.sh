@@ -10,7 +10,7 @@ vg=(valgrind -q --error-exitcode=9 --suppressions="$HERE/valgrind.supp" --leak-c
     --show-leak-kinds=definite,indirect)
 "${vg[@]}" "$MMBENCH" run -q -w null,malloc-free -a glibc,arena-pool -p n=1000 -r 2 -t 1,2 -o out >run.log 2>&1
 rc=$?; expect "runner clean under memcheck: $(grep -m3 '==' run.log)" test $rc -eq 0
-"${vg[@]}" "$MMBENCH" cell -w malloc-free -a glibc -p n=1000 -t 2 >cell.log 2>&1
+"${vg[@]}" "$MMBENCH" cell --workload malloc-free --allocator glibc --params n=1000 --threads 2 >cell.log 2>&1
 rc=$?; expect "cell clean under memcheck: $(grep -m3 '==' cell.log)" test $rc -eq 0
 "${vg[@]}" "$MMBENCH" report out >report.log 2>&1
 rc=$?; expect "report clean under memcheck: $(grep -m3 '==' report.log)" test $rc -eq 0

@@ -2,9 +2,11 @@
  * are consistent: names unique, parameter tables well formed (defaults in
  * range, enum defaults valid), a named heap-growth parameter exists, thread
  * ranges sane, every allocator's heap-growth hook refuses a factor out of
- * range and takes one in range. */
+ * range and takes one in range, every preloaded malloc the build found names
+ * a library that is there, one that it did not find says how to get it. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../check.h"
 #include "allocator.h"
@@ -49,6 +51,15 @@ static void test_allocators(void) {
     CHECKF(mmb_allocator_find(a->name) == a, "%s not found by its name", a->name);
     CHECKF(((a->caps & MMB_CAP_GRAPH) != 0) == (a->graph != NULL), "%s: graph cap and ops disagree",
            a->name);
+    if (a->kind == MMB_KIND_PRELOAD && strcmp(a->name, "glibc") != 0) {
+      if (!a->unavailable)
+        CHECKF(a->library && a->library[0] == '/' && access(a->library, R_OK) == 0,
+               "%s: library '%s' is not a readable absolute path", a->name,
+               a->library ? a->library : "(none)");
+      else
+        CHECKF(strstr(a->unavailable, "install "), "%s: unavailable without a package: %s", a->name,
+               a->unavailable);
+    }
     if (!a->graph || !a->graph->set_heap_growth || a->unavailable) continue;
     growth_hooks++;
     if (a->init && a->init() != 0) continue;

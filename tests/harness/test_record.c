@@ -8,7 +8,7 @@
 
 static void test_record(void) {
   mmb_record r, d;
-  mmb_record_init(&r, "ok");
+  mmb_record_init(&r, MMB_ST_OK);
   mmb_record_set_u64(&r, "ops", 12345);
   mmb_record_set_f(&r, "ns_per_op", 1.5);
   mmb_record_set(&r, "note", "tab\there");
@@ -17,16 +17,16 @@ static void test_record(void) {
   mmb_record_encode(&r, line, sizeof line);
   CHECK(strchr(line, '\n') == NULL);
   CHECK(mmb_record_decode(&d, line) == 0);
-  CHECK(strcmp(d.status, "ok") == 0);
+  CHECK(d.status == MMB_ST_OK);
   double v;
   CHECK(mmb_record_num(&d, "ops", &v) && v == 7);
   CHECK(mmb_record_num(&d, "ns_per_op", &v) && v == 1.5);
   CHECK(strcmp(mmb_record_get(&d, "note"), "tab here") == 0);
   CHECK(mmb_record_get(&d, "missing") == NULL);
   CHECK(mmb_record_decode(&d, "garbage") != 0);
-  mmb_record_fail(&r, "crash", "signal %d", 11);
+  mmb_record_fail(&r, MMB_ST_CRASH, "signal %d", 11);
   mmb_record_encode(&r, line, sizeof line);
-  CHECK(mmb_record_decode(&d, line) == 0 && strcmp(d.status, "crash") == 0 &&
+  CHECK(mmb_record_decode(&d, line) == 0 && d.status == MMB_ST_CRASH &&
         strcmp(d.reason, "signal 11") == 0);
 }
 

@@ -169,7 +169,7 @@ static int run_cell(const mmb_workload *w, int threads, const char *counters, mm
                          sizeof err) != 0)
     return -1;
   int rc = mmb_cell_execute(&spec, rec);
-  return rc == 0 && strcmp(rec->status, "ok") == 0 ? 0 : -1;
+  return rc == 0 && rec->status == MMB_ST_OK ? 0 : -1;
 }
 
 static double num(const mmb_record *r, const char *name) {
@@ -262,7 +262,7 @@ static void test_boehm_markers(void) {
   CHECK(mmb_params_parse(spec.workload, "depth=12;lived=12;iterations=2", &spec.params, err,
                          sizeof err) == 0);
   mmb_record r;
-  CHECK(mmb_cell_execute(&spec, &r) == 0 && strcmp(r.status, "ok") == 0);
+  CHECK(mmb_cell_execute(&spec, &r) == 0 && r.status == MMB_ST_OK);
   /* Left running: this thread and marker helpers; a 1-thread cell has none
    * (Boehm would start one per extra CPU). */
   int tasks = task_count();

@@ -35,6 +35,7 @@ declare -A expect=(
   [counters-larson]="page-faults/op task-clock/op context-switches/op mimalloc"
   [counters-heap-sweep]="page-faults/op boehm"
   [scaling-larson]="glibc jemalloc mimalloc tcmalloc threads Mop/s"
+  [speedup-larson]="glibc jemalloc mimalloc tcmalloc ideal speedup.over.1.thread"
   [sweep-malloc-free-size]="glibc jemalloc mimalloc tcmalloc arena size.in.bytes"
   [timeline-churn-random]="glibc jemalloc mimalloc arena-pool RSS"
   [timeline-heap-sweep-growth-200]="manual gc boehm"
@@ -96,7 +97,7 @@ check "stdout: the failed cell" grep -q '1 cell failed: churn-random.*tcmalloc: 
 check "stdout: oversubscription" grep -q '4 cells ran more threads than CPUs (threads 4 on 2 CPUs)' "$out"
 check "stdout: no per-cell table" bash -c "! grep -q 'Segmentation fault' '$out'"
 check "stdout: points at --text" grep -q 'full tables: mmbench report --text' "$out"
-check "stdout: report path" grep -q "report: $dir/report.html (27 of 27 figures" "$out"
+check "stdout: report path" grep -q "report: $dir/report.html (28 of 28 figures" "$out"
 
 # --text: the full table of every cell.
 "$MMBENCH" report --text "$dir" >"$WORK/plots/text.txt" 2>/dev/null

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # mmbench tests — `mmbench reproduce` end to end on the recipes of e2e/ (a
 # claim that holds, a false one, one whose precondition no machine meets):
-# verdicts PASS / FAIL / INCONCLUSIVE, exit status 1 with a FAIL and 0
-# without; bad input (each malformed recipe of bad/, an unknown recipe name,
+# verdicts PASS / FAIL / INCONCLUSIVE, exit status 1 with a FAIL, 3 with no
+# FAIL but a check without verdict, 0 when every check passed; bad input (each malformed recipe of bad/, an unknown recipe name,
 # a duplicate name, a non-empty --out, a bad option) exits 2 with one line.
 # usage: e2e.sh MMBENCH TESTS_REPRODUCE_DIR WORKDIR
 set -u
@@ -30,8 +30,14 @@ check "why INCONCLUSIVE: host" 'grep -q "^e2e-inconclusive,.*,INCONCLUSIVE,INCON
 
 "$mmbench" reproduce --recipes "$src/e2e" -o "$work/some" e2e-pass e2e-inconclusive >"$work/some.out" 2>&1
 rc=$?
-check "exit 0 without a FAIL (got $rc)" '[[ $rc -eq 0 ]]'
+check "exit 3 without a FAIL but with a check without verdict (got $rc)" '[[ $rc -eq 3 ]]'
+check "exit 3 is explained" 'grep -q "exit status 3: no claim failed, but 1 recipe got no verdict" "$work/some.out"'
 check "only the named recipes" '! grep -q "^e2e-fail," "$work/some/verdicts.csv"'
+check "the INCONCLUSIVE line carries its condition" 'grep -A1 "^e2e-inconclusive *INCONCLUSIVE" "$work/some.out" | grep -q "condition: precondition: require cpus>=4096"'
+
+"$mmbench" reproduce --recipes "$src/e2e" -o "$work/pass" e2e-pass >"$work/pass.out" 2>&1
+rc=$?
+check "exit 0 when every check is decided and passes (got $rc)" '[[ $rc -eq 0 ]]'
 
 "$mmbench" reproduce --recipes "$src/e2e" --list >"$work/list.out" 2>&1
 rc=$?

@@ -94,6 +94,15 @@ expect "shard out of range: exit 2" test $? -eq 2
 rmdir bad1/shards/7-x
 "$MMBENCH" merge -q --no-report bad1 >/dev/null 2>&1
 expect "repaired: merges again" test $? -eq 0
+f=$(ls -d bad1/shards/2-*)
+cp "$f/meta.json" savedmeta.json
+sed -i 's/"signature":[[:space:]]*"[^"]*"/"signature": "2 sockets, 64 cores, 2 threads per core, 8 NUMA nodes, 128 usable CPUs, L3 262144 KiB"/' "$f/meta.json"
+before=$(md5)
+"$MMBENCH" merge -q --no-report bad1 2> err.txt
+expect "another topology: exit 2" test $? -eq 2
+expect "another topology: named, one line" test "$(grep -c 'ran on another topology' err.txt)" -eq 1 -a "$(wc -l < err.txt)" -eq 1
+expect "another topology: nothing replaced" test "$(md5)" = "$before"
+cp savedmeta.json "$f/meta.json"
 "$MMBENCH" merge 2> err.txt
 expect "merge without DIR: exit 2" test $? -eq 2
 "$MMBENCH" merge local 2> err.txt

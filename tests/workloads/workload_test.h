@@ -69,7 +69,7 @@ static inline wt_result wt_cell(const mmb_allocator *a, const char *wname, const
   } else {
     mmb_record rec;
     mmb_cell_execute(&spec, &rec);
-    snprintf(r.status, sizeof r.status, "%s", rec.status);
+    snprintf(r.status, sizeof r.status, "%s", mmb_status_name(rec.status));
     snprintf(r.reason, sizeof r.reason, "%s", rec.reason);
     const char *sum = mmb_record_get(&rec, "checksum");
     snprintf(r.checksum, sizeof r.checksum, "%s", sum ? sum : "");
