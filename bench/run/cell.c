@@ -328,7 +328,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     CPU_SET(cpus[0], &one);
     sched_setaffinity(0, sizeof one, &one);
   }
-  mmb_thread_counters *main_tc = on_main ? mmb_counters_thread_open(run->counters) : NULL;
+  mmb_thread_counters *main_tc = on_main ? mmb_counters_thread_open_main(run->counters) : NULL;
   for (; started < threads; started++) {
     args[started] = (worker_arg){run, started};
     /* placed workers start on their CPU: the affinity is set before the
