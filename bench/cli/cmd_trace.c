@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
@@ -366,19 +365,6 @@ static int cmd_info(int argc, char **argv) {
 /* ---------------------------------------------------------------------------
  * model
  * ------------------------------------------------------------------------- */
-static void model_usage(FILE *out) {
-  fprintf(out,
-          "usage: mmbench trace model TRACE -o MODEL\n"
-          "       mmbench trace model --check MODEL [--seed N]\n"
-          "Writes a small text model of TRACE: per size class the births, the commonest sizes,\n"
-          "calloc / aligned / realloc shares and lifetime quantiles (in births and in bytes\n"
-          "allocated meanwhile); the live-heap profile, alignments and per-thread counts. The\n"
-          "empirical workload turns it into a stream (mmbench run -w empirical -p model=MODEL).\n"
-          "--check generates MODEL's stream (its own length, one thread), models it again and\n"
-          "prints how the two agree: peak live bytes, the size-class histogram's total\n"
-          "variation distance, lifetime medians per class. Exit 2 on bad input.\n");
-}
-
 static void print_fit(const mmb_model *m, const mmb_model_fit *f, FILE *out) {
   fprintf(out, "%s: stream vs trace (%llu births, 1 thread)\n", m->source,
           (unsigned long long)m->allocations);
@@ -399,36 +385,53 @@ static void print_fit(const mmb_model *m, const mmb_model_fit *f, FILE *out) {
           f->aligned_share[0], f->aligned_share[1]);
 }
 
+typedef struct model_args {
+  const char *out, *check;
+  unsigned long long seed;
+} model_args;
+
+/* --seed: any 64-bit seed. */
+static int set_model_seed(void *args, const char *arg, char *err, size_t errlen) {
+  char *end;
+  errno = 0;
+  ((model_args *)args)->seed = strtoull(arg, &end, 10);
+  if (end != arg && !*end && !errno) return 0;
+  snprintf(err, errlen, "--seed must be a whole number, not '%s'", arg);
+  return -1;
+}
+
+static const mmb_option model_rows[] = {
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(model_args, out), .value = "MODEL", .alias = "output",
+     .help = "where the model goes (written whole, or not at all)"},
+    {"check", 0, MMB_OPT_STRING, MMB_OPT_PTR(model_args, check), .value = "MODEL",
+     .help = "instead: generate MODEL's stream (its own length, one thread), model it\n"
+             "again and print how the two agree: peak live bytes, the size-class\n"
+             "histogram's total variation distance, lifetime medians per class"},
+    {"seed", 0, MMB_OPT_STRING, .value = "N", .apply = set_model_seed,
+     .help = "the stream's seed for --check (default 42)"},
+    {NULL}};
+const mmb_optspec mmb_trace_model_options = {
+    .command = "trace model",
+    .usage = "TRACE -o MODEL | --check MODEL [--seed N]",
+    .about = "Writes a small text model of TRACE: per size class the births, the commonest sizes,\n"
+             "calloc / aligned / realloc shares and lifetime quantiles (in births and in bytes\n"
+             "allocated meanwhile); the live-heap profile, alignments and per-thread counts. The\n"
+             "empirical workload turns it into a stream (mmbench run -w empirical -p "
+             "model=MODEL).\n",
+    .after = "Exit 2 on bad input.\n",
+    .rows = model_rows,
+};
+
 static int cmd_model(int argc, char **argv) {
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-                                       {"check", required_argument, 0, 'c'},
-                                       {"seed", required_argument, 0, 's'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
-  const char *out = NULL, *check = NULL;
-  unsigned long long seed = 42;
-  int c;
+  model_args a = {.seed = 42};
+  int next;
+  int prc = mmb_opts_parse(&mmb_trace_model_options, &a, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  const char *out = a.out, *check = a.check;
+  unsigned long long seed = a.seed;
   char msg[PATH_MAX + 800], err[PATH_MAX + 600];
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'o': out = optarg; break;
-    case 'c': check = optarg; break;
-    case 's': {
-      char *end;
-      seed = strtoull(optarg, &end, 10);
-      if (*end || !*optarg) {
-        snprintf(msg, sizeof msg, "--seed must be a whole number, not '%s'", optarg);
-        return mmb_usage_error("trace model", msg);
-      }
-      break;
-    }
-    case 'h': model_usage(stdout); return 0;
-    default: return mmb_usage_error("trace model", NULL);
-    }
-  }
   if (check) {
-    if (optind != argc) return mmb_usage_error("trace model", "--check takes only the MODEL");
+    if (next != argc) return mmb_usage_error("trace model", "--check takes only the MODEL");
     mmb_model *m = malloc(sizeof *m);
     if (!m) return 1;
     mmb_model_fit f;
@@ -444,11 +447,11 @@ static int cmd_model(int argc, char **argv) {
     free(m);
     return rc ? 1 : 0;
   }
-  if (optind != argc - 1)
+  if (next != argc - 1)
     return mmb_usage_error("trace model", "needs exactly one TRACE (and -o MODEL)");
   if (!out || !*out)
     return mmb_usage_error("trace model", "missing -o MODEL (where the model goes)");
-  const char *path = argv[optind];
+  const char *path = argv[next];
   mmb_trace t;
   if (mmb_trace_load(path, &t, err, sizeof err) != 0) return mmb_usage_error("trace model", err);
   mmb_model *m = malloc(sizeof *m);

@@ -1,5 +1,5 @@
 /* mmbench — `mmbench trace model`: from a trace, the statistics the
- * empirical workload needs (workloads/model_format.h). One pass over the
+ * empirical workload needs (workloads/recorded/model_format.h). One pass over the
  * events in their global order: a birth is an allocation that returned a
  * block (malloc, calloc, an aligned call, realloc(NULL, n), or a realloc
  * that moved or resized a live block), a death a free or a realloc of a

@@ -1,5 +1,5 @@
 /* mmbench — `mmbench trace model`: an allocation model made from a trace
- * (model.c; the format: workloads/model_format.h). */
+ * (model.c; the format: workloads/recorded/model_format.h). */
 #ifndef MMB_TRACE_MODEL_H
 #define MMB_TRACE_MODEL_H
 

@@ -7,8 +7,9 @@
 #   directories exactly when the design below has the arrow; so a link or an
 #   include directory the design does not have fails this test, and so does a
 #   missing one. The design (README, Layout):
-#     core      <- counters <- run <- cluster
-#     core      <- report
+#     core      <- counters <- plan <- run <- cluster
+#     host (machine facts) <- plan
+#     core, trace <- report
 #     run, report <- reproduce
 #     trace (workloads only);  cli on top of all
 set -u
@@ -18,17 +19,19 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 declare -A allowed=(
   [core]="core"
+  [host]="host"
   [counters]="core counters"
-  [run]="core counters run"
-  [report]="core report"
-  [reproduce]="core counters run report reproduce"
-  [cluster]="core counters run cluster"
+  [plan]="core counters plan host"
+  [run]="core counters plan run host"
+  [report]="core report trace"
+  [reproduce]="core counters plan run report reproduce trace host"
+  [cluster]="core counters plan run cluster host"
   [trace]="trace"
-  [cli]="core counters run report reproduce cluster trace cli"
+  [cli]="core counters plan run report reproduce cluster trace cli host"
 )
 # one header of each folder that includes only its own folder's or lower ones
 declare -A probe=(
-  [core]=stats.h [counters]=counters.h [run]=plan.h [report]=report.h
+  [core]=stats.h [host]=topology.h [counters]=counters.h [plan]=plan.h [run]=runner.h [report]=report.h
   [reproduce]=recipe.h [cluster]=merge.h [trace]=trace_info.h [cli]=options.h
 )
 fails=0 checks=0

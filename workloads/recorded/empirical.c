@@ -545,9 +545,12 @@ static void em_teardown(mmb_ctx *ctx);
  * per-thread births when the thread counts agree. 0, or -1 with err. */
 static int workers(estate *st, int threads, uint64_t n, char *err, size_t errlen) {
   st->threads = threads;
-  st->w = aligned_alloc(128, sizeof(eworker) * (size_t)threads);
+  /* C11 aligned_alloc wants a size that is a multiple of the alignment
+   * (Scudo enforces it) */
+  size_t wbytes = (sizeof(eworker) * (size_t)threads + 127) & ~(size_t)127;
+  st->w = aligned_alloc(128, wbytes);
   if (!st->w) goto nomem;
-  memset(st->w, 0, sizeof(eworker) * (size_t)threads);
+  memset(st->w, 0, wbytes);
   if (!n) n = st->m.allocations;
   uint64_t tot = 0;
   for (int t = 0; t < st->m.nthreads; t++) tot += st->m.th[t].allocs;
