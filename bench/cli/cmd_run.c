@@ -75,6 +75,7 @@ static int set_shard(void *args, const char *arg, char *err, size_t errlen) {
 }
 
 static const char *const floor_modes[] = {"auto", "on", "off", NULL};
+static const char *const t1_modes[] = {"main", "thread", NULL};
 #define RUN_OPT(field) MMB_OPT_VAR(run_args, field)
 
 static const mmb_option rows[] = {
@@ -106,6 +107,11 @@ static const mmb_option rows[] = {
      .help = "auto (default: measure the harness floor of every workload\n"
              "that has one, under allocator `floor`) | on (every selected\n"
              "workload must have one) | off"},
+    {"t1", 0, MMB_OPT_CHOICE, RUN_OPT(o.t1), .value = "WHERE", .group = RUN_PLAN,
+     .choices = t1_modes,
+     .help = "main (default: a 1-thread cell works on the process's main\n"
+             "thread, no other thread alive, as a single-threaded program)\n"
+             "| thread (on a worker thread beside the timing thread)"},
     {"reps", 'r', MMB_OPT_INT, RUN_OPT(o.reps), 1, 1000000, .value = "N", .group = RUN_PLAN,
      .help = "measured repetitions per cell (default: the preset's)"},
     {"warmup", 0, MMB_OPT_INT, RUN_OPT(o.warmup), 0, 1000, .value = "N", .group = RUN_PLAN,

@@ -30,6 +30,7 @@ void mmb_run_opts_init(mmb_run_opts *o) {
   o->seed = 42;
   snprintf(o->counters, sizeof o->counters, "hw");
   snprintf(o->floor, sizeof o->floor, "auto");
+  snprintf(o->t1, sizeof o->t1, "main");
   snprintf(o->place, sizeof o->place, "none");
 }
 
@@ -660,6 +661,7 @@ char *mmb_run_opts_to_json(const mmb_run_opts *o) {
   cJSON_AddStringToObject(j, "pin", o->pin);
   cJSON_AddBoolToObject(j, "keep_going", o->keep_going);
   cJSON_AddStringToObject(j, "floor", o->floor);
+  cJSON_AddStringToObject(j, "t1", o->t1);
   cJSON_AddStringToObject(j, "place", o->place);
   char *text = cJSON_Print(j);
   cJSON_Delete(j);
@@ -710,6 +712,8 @@ int mmb_run_opts_from_json(const char *text, mmb_run_opts *o, char *err, size_t 
   o->keep_going = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "keep_going"));
   if (get_str(j, "floor", o->floor, sizeof o->floor) != 0) /* older plans: auto */
     snprintf(o->floor, sizeof o->floor, "auto");
+  if (get_str(j, "t1", o->t1, sizeof o->t1) != 0) /* older plans ran 1-thread cells beside */
+    snprintf(o->t1, sizeof o->t1, "thread");
   if (get_str(j, "place", o->place, sizeof o->place) != 0) /* older plans: the scheduler's */
     snprintf(o->place, sizeof o->place, "none");
   cJSON *it;

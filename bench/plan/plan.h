@@ -33,6 +33,7 @@ typedef struct mmb_run_opts {
   char pin[64];   /* CPU list for sched_setaffinity, "" = none */
   int keep_going; /* an allocator that fails its probe is recorded, not fatal */
   char floor[8];  /* auto | on | off: cells under `floor` (see mmb_plan.floor) */
+  char t1[8];     /* main | thread: where a 1-thread cell works (mmb_cell_spec.worker_thread) */
   char place[16]; /* none | compact | spread: worker placement (place.h) */
 } mmb_run_opts;
 

@@ -42,6 +42,10 @@ expect "summary has ns_per_op of glibc null" grep -q '^null,n=20000,glibc,1,ns_p
 expect "meta.json well formed" "$JSONCHECK" out/meta.json command preset started finished git.commit host.cpu_model host.kernel glibc allocators.glibc.version plan.reps counters
 expect "plan.json well formed" "$JSONCHECK" out/plan.json workloads allocators reps seed
 expect "timeline has samples" test "$(wc -l < out/timeline.csv)" -ge 1
+# every timed repetition is sampled alike (not repetition 0 alone); warm-ups are not
+"$MMBENCH" run -q -w malloc-free -a glibc -t 1 -r 2 --warmup 1 --floor off -p n=4000000 -o tl >tl.log 2>&1
+expect "timeline: samples of repetitions 0 and 1, none of the warm-up ($(cut -d, -f5 tl/timeline.csv | sort -u | paste -sd' '))" \
+  test "$(tail -n +2 tl/timeline.csv | cut -d, -f5 | sort -u | paste -sd' ')" = "0 1"
 expect "no temporary files left" test -z "$(ls -A out | grep '^\.')"
 
 # The region's memory and marks: base_rss_kb <= peak_rss_kb on ok rows,
