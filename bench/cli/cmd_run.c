@@ -428,9 +428,17 @@ static int dry_run(const run_ctx *x) {
            cp->threads, cp->skip[0] ? cp->skip : "run");
     skipped += cp->skip[0] != 0;
   }
+  for (int i = 0; i < plan->nna; i++) {
+    const mmb_na_combo *x = &plan->na[i];
+    printf("%-18s %-40s %-22s t=%-3d n/a: %s\n", x->w->name, x->params, plan->allocs[x->alloc].text,
+           x->threads, x->reason);
+  }
   printf("%s\n", plan->threads_note);
   printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan->ncells, skipped,
          plan->reps, mmb_plan_runs(plan), plan->timeout);
+  printf("%d cells planned: %d to run, %d skipped for a reason; %d combinations that cannot "
+         "exist (n/a above) are not cells\n",
+         plan->ncells, plan->ncells - skipped, skipped, plan->nna);
   if (!x->a.slurm && !x->a.shard_n) return 0;
   return mmb_run_shard_preview(plan, x->a.slurm ? slurm_shards(x) : x->a.shard_n);
 }

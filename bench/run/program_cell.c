@@ -459,6 +459,11 @@ int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char
   return n;
 }
 
+int mmb_program_cannot_run(const mmb_program *p, const mmb_alloc_spec *spec) {
+  (void)p;
+  return spec->base || (spec->alloc->kind != MMB_KIND_PRELOAD && !mmb_program_preload(spec));
+}
+
 void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
                              size_t len) {
   const mmb_allocator *a = spec->alloc;
