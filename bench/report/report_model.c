@@ -603,7 +603,7 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
               "runs.csv");
     m->summary_computed = 1;
     /* The same computation the runner writes summary.csv with. */
-    char *text = mmb_summary_csv(&m->loaded, NULL);
+    char *text = mmb_summary_csv_noise(&m->loaded, NULL, mmb_meta_noise_cv(m->dir), NULL);
     if (!text) mmb_out_of_memory(0, "the summary"); /* NULL only when out of memory */
     mmb_table *st_table;
     int prc = mmb_table_parse(text, strlen(text), &st_table, msg, sizeof msg);

@@ -176,8 +176,13 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
     best->ncells = ncom;
     best->nranked = nc;
     best->callable = callable;
-    mmb_median_ci_at(lr, (size_t)ncom, 0.95, &best->lo, &best->hi);
-    best->level = mmb_median_ci_level_at((size_t)ncom, 0.95);
+    if (ncom == 1) { /* one cell: its own exact ratio interval */
+      const mmb_rratio *r = ratio_at(m, ov, f, sel, (size_t)cand[j], common[0]);
+      best->lo = r->lo, best->hi = r->hi, best->level = r->level;
+    } else {
+      mmb_median_ci_at(lr, (size_t)ncom, 0.95, &best->lo, &best->hi);
+      best->level = mmb_median_ci_level_at((size_t)ncom, 0.95);
+    }
   }
   free(lr);
   free(common);

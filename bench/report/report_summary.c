@@ -196,7 +196,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
                         : !rr->callable ? ": not called (fewer than 3 repetitions a side)"
                         : rr->too_small ? ": too small to matter (< 3 % or < 256 KiB)"
                                         : ": no difference";
-      snprintf(tip, sizeof tip, "%s %s · %s: %s %s's [%s – %s] (%.0f %% exact interval, %d vs %d "
+      snprintf(tip, sizeof tip, "%s %s · %s: %s %s's [%s – %s] (%.1f %% exact interval, %d vs %d "
                "repetitions)%s", c->workload, label, c->allocator, r1,
                m->cells[x->base].allocator, r2, r3, 100 * rr->level, rr->na, rr->nb, why);
     } else if (is_base) {
@@ -216,7 +216,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
       size_t n = strlen(tip);
       snprintf(tip + n, sizeof tip - n,
                "; the same loop under a minimal allocator (floor) takes %s/op, %.0f %% of this "
-               "cell: %s/op over it [%s – %s] (%.0f %%)%s",
+               "cell: %s/op over it [%s – %s] (%.1f %%)%s",
                fl, e->floor_pct, ex, el, eh, 100 * e->level,
                e->floor_pct > 100 ? " — this allocator is faster than the floor allocator here"
                                   : "");
@@ -306,7 +306,7 @@ static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, cons
     return;
   }
   fputs(r, f);
-  if (!isnan(b->level))
+  if (!isnan(b->level) && b->level > 0)
     fprintf(f, " <span class=\"ci\">[%s – %s] %.0f&nbsp;%%</span>", lo, hi, 100 * b->level);
   if (!b->callable)
     fputs(" <span class=\"tag\">not called: fewer than 3 repetitions a side</span>", f);

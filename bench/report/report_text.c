@@ -76,7 +76,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
       snprintf(ci, sizeof ci, "none (1 rep)");
     else
       snprintf(ci, sizeof ci, "[%s, %s] %.1f%%", lo, hi, 100 * lvl);
-    if (isnan(t->cv))
+    if (isnan(t->cv) || t->n < 2)
       snprintf(cv, sizeof cv, "-");
     else
       snprintf(cv, sizeof cv, "%.1f%%%s", t->cv * 100, t->noisy ? "!" : "");
@@ -135,13 +135,14 @@ static void best_text(const mmb_rmodel *m, const mmb_rfamily *fam, const mmb_rbe
   if (b->alloc < 0 || fam->base < 0) {
     snprintf(buf, len, "-");
   } else if (b->alloc == fam->base) {
-    snprintf(buf, len, "%s (the baseline, %d cells)", m->allocs[b->alloc], b->ncells);
-  } else if (isnan(b->level)) {
+    snprintf(buf, len, "%s (the baseline, %d cell%s)", m->allocs[b->alloc], b->ncells,
+             b->ncells == 1 ? "" : "s");
+  } else if (isnan(b->level) || !(b->level > 0)) {
     snprintf(buf, len, "%s %.2fx (%d cell%s, no interval)%s", m->allocs[b->alloc], b->ratio,
              b->ncells, b->ncells == 1 ? "" : "s", b->callable ? "" : " ~");
   } else {
-    snprintf(buf, len, "%s %.2fx [%.2f-%.2f] %.0f%% %d cells%s", m->allocs[b->alloc], b->ratio,
-             b->lo, b->hi, 100 * b->level, b->ncells,
+    snprintf(buf, len, "%s %.2fx [%.2f-%.2f] %.1f%% %d cell%s%s", m->allocs[b->alloc], b->ratio,
+             b->lo, b->hi, 100 * b->level, b->ncells, b->ncells == 1 ? "" : "s",
              !b->callable || (b->lo <= 1 && b->hi >= 1) ? " ~" : "");
   }
 }
@@ -189,12 +190,13 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
     measured += m->cells[k].status == MMB_ST_OK && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
-  if (ov->noisy && ov->machine_cv > 0)
+  if (ov->machine_cv > 0)
     fprintf(out,
-            "! %d of %d measured cells are noisy: CV above what the machine's own noise explains "
+            "%s %d of %d measured cells are noisy: CV above what the machine's own noise explains "
             "(machine: CV %.1f %% over %d processes of a fixed loop; with %d repetitions the "
             "limit is CV %.1f %%)\n",
-            ov->noisy, measured, 100 * ov->machine_cv, ov->noise_processes, ov->most_n,
+            ov->noisy ? "!" : " ", ov->noisy, measured, 100 * ov->machine_cv, ov->noise_processes,
+            ov->most_n,
             100 * mmb_noisy_limit((size_t)ov->most_n, ov->machine_cv));
   else if (ov->noisy)
     fprintf(out,
