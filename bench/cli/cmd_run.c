@@ -34,7 +34,7 @@ typedef struct run_args {
   mmb_run_opts o;
   const char *out, *resume;
   int quiet, dry;
-  int noise; /* --noise N: calibration processes before and after */
+  int noise;            /* --noise N: calibration processes before and after */
   int shard_k, shard_n; /* --shard K/N (N = 0: not given) */
   int slurm, nshards, share_nodes;
   mmb_slurm_opts so;
@@ -550,8 +550,9 @@ static cJSON *noise_json(const run_ctx *x) {
   cJSON_AddNumberToObject(o, "median_ns", s.median);
   cJSON_AddNumberToObject(o, "min_ns", s.min);
   cJSON_AddStringToObject(o, "loop", mmb_noise_loop_text());
-  cJSON_AddStringToObject(o, "when", e->processes ? "before and after the matrix"
-                                                  : "before the matrix (the run did not finish)");
+  cJSON_AddStringToObject(o, "when",
+                          e->processes ? "before and after the matrix"
+                                       : "before the matrix (the run did not finish)");
   cJSON_AddItemToObject(o, "before", noise_batch(b));
   if (e->processes) cJSON_AddItemToObject(o, "after", noise_batch(e));
   return o;
@@ -564,8 +565,10 @@ static void calibrate(const run_ctx *x, mmb_noise *b, int quiet) {
   if (rc != 0) {
     memset(b, 0, sizeof *b);
     if (!quiet)
-      fprintf(stderr, "mmbench run: note: the machine's noise could not be timed (%s): the noisy "
-                      "flag falls back to a CV above 5 %%\n", strerror(-rc));
+      fprintf(stderr,
+              "mmbench run: note: the machine's noise could not be timed (%s): the noisy "
+              "flag falls back to a CV above 5 %%\n",
+              strerror(-rc));
   }
 }
 

@@ -303,8 +303,8 @@ double mmb_meta_noise_cv(const char *dir) {
   if (!text) return NAN;
   cJSON *m = cJSON_Parse(text);
   free(text);
-  const cJSON *cv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "noise"),
-                                                     "cv");
+  const cJSON *cv =
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "noise"), "cv");
   double v = cJSON_IsNumber(cv) && cv->valuedouble > 0 ? cv->valuedouble : NAN;
   cJSON_Delete(m);
   return v;

@@ -25,7 +25,7 @@ void mmb_results_default_dir(char *buf, size_t len, const char *prefix);
  * counts go to the optional counts (ok, noisy, failed, skipped). */
 typedef struct mmb_cell_counts {
   int cells, ok, noisy, failed, skipped;
-  int over;      /* ok cells that ran more threads than CPUs */
+  int over;          /* ok cells that ran more threads than CPUs */
   size_t most_n;     /* the most repetitions of a cell */
   double machine_cv; /* the machine noise the flag was judged against (NAN: fixed 5 %) */
 } mmb_cell_counts;

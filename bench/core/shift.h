@@ -13,12 +13,12 @@
 #define MMB_MIN_REPS_CALL 3
 
 typedef struct mmb_shift {
-  int have;       /* both sides have values */
-  size_t na, nb;  /* values used */
-  double est;     /* Hodges–Lehmann estimate: the median of the differences */
-  double lo, hi;  /* the interval (equal to est when na or nb is 1: no interval) */
-  double level;   /* its exact coverage (0..1); 0 when na or nb is 1 */
-  int callable;   /* na and nb >= MMB_MIN_REPS_CALL: an interval may call a difference */
+  int have;      /* both sides have values */
+  size_t na, nb; /* values used */
+  double est;    /* Hodges–Lehmann estimate: the median of the differences */
+  double lo, hi; /* the interval (equal to est when na or nb is 1: no interval) */
+  double level;  /* its exact coverage (0..1); 0 when na or nb is 1 */
+  int callable;  /* na and nb >= MMB_MIN_REPS_CALL: an interval may call a difference */
 } mmb_shift;
 
 /* Interval of the shift from a to b (b - a), or with ratio set of the ratio

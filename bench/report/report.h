@@ -131,14 +131,14 @@ double mmb_rep_scaling_eff(const mmb_rmodel *m, const mmb_rcell *c);
 #define MMB_RSS_MIN_KB 256.0
 
 typedef struct mmb_rratio {
-  int have;       /* a ratio to the baseline cell exists */
-  double ratio;   /* median of the cell ÷ median of the baseline cell */
-  double lo, hi;  /* exact distribution-free interval of the ratio (core/shift.h) */
-  double level;   /* its exact coverage (0..1); 0 with one repetition a side */
-  int na, nb;     /* repetitions of the cell and of the baseline cell */
-  int callable;   /* at least MMB_MIN_REPS_CALL repetitions a side */
-  int too_small;  /* peak RSS: the difference is below MMB_RSS_MIN_REL / _KB */
-  int differs;    /* callable, the interval excludes 1, and not too_small */
+  int have;      /* a ratio to the baseline cell exists */
+  double ratio;  /* median of the cell ÷ median of the baseline cell */
+  double lo, hi; /* exact distribution-free interval of the ratio (core/shift.h) */
+  double level;  /* its exact coverage (0..1); 0 with one repetition a side */
+  int na, nb;    /* repetitions of the cell and of the baseline cell */
+  int callable;  /* at least MMB_MIN_REPS_CALL repetitions a side */
+  int too_small; /* peak RSS: the difference is below MMB_RSS_MIN_REL / _KB */
+  int differs;   /* callable, the interval excludes 1, and not too_small */
 } mmb_rratio;
 
 /* A cell's time over the floor: the same loop under a minimal allocator
@@ -191,11 +191,11 @@ typedef struct mmb_roverview {
   char oversub_threads[128];             /* "4, 8" */
   char pmu_note[256];                    /* why hardware counters are missing, or "" */
   char bad_allocs[512];                  /* allocators refused by the probe or with corrupt cells */
-  double machine_cv;    /* meta.json noise.cv: the machine's own noise, NAN not measured */
-  int noise_processes;  /* processes it was timed in */
-  int most_n;           /* the most ok repetitions of a cell */
-  double ratio_level;   /* the heat maps' interval level at most_n a side */
-  int uncallable;       /* fewer than MMB_MIN_REPS_CALL repetitions a side everywhere */
+  double machine_cv;   /* meta.json noise.cv: the machine's own noise, NAN not measured */
+  int noise_processes; /* processes it was timed in */
+  int most_n;          /* the most ok repetitions of a cell */
+  double ratio_level;  /* the heat maps' interval level at most_n a side */
+  int uncallable;      /* fewer than MMB_MIN_REPS_CALL repetitions a side everywhere */
 } mmb_roverview;
 
 /* Compute the overview of m. Never fails (aborts when out of memory). */

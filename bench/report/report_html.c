@@ -313,8 +313,10 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     H(c->reason);
     double run = mmb_rep_counters_running(m, c);
     if (run < MMB_COUNTERS_MIN_RUNNING)
-      fprintf(f, "%s<span class=\"tag lowcount\">counters ran %.0f %% of the region: estimates"
-                 "</span>", c->reason[0] ? " " : "", 100 * run);
+      fprintf(f,
+              "%s<span class=\"tag lowcount\">counters ran %.0f %% of the region: estimates"
+              "</span>",
+              c->reason[0] ? " " : "", 100 * run);
     fputs("</td></tr>\n", f);
   }
   fputs("</tbody></table></div></details></section>\n", f);

@@ -57,8 +57,8 @@ static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b
     }
   }
   if (rss) /* a difference too small to matter (report.h) */
-    out->too_small = fabs(out->ratio - 1) < MMB_RSS_MIN_REL ||
-                     fabs(sc->median - sb->median) < MMB_RSS_MIN_KB;
+    out->too_small =
+        fabs(out->ratio - 1) < MMB_RSS_MIN_REL || fabs(sc->median - sb->median) < MMB_RSS_MIN_KB;
   out->differs = c != b && out->callable && !out->too_small && (out->lo > 1 || out->hi < 1);
   free(vc);
   free(vb);
@@ -137,7 +137,8 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
     if (ov->cmp[i].base == (int)i && strcmp(m->works[m->cells[i].wl].family, f->name) == 0 &&
         m->cells[i].alloc == f->base)
       groups[ng++] = (int)i;
-  int *cand = xcalloc(m->nallocs + 1, sizeof *cand), *cover = xcalloc(m->nallocs + 1, sizeof *cover);
+  int *cand = xcalloc(m->nallocs + 1, sizeof *cand),
+      *cover = xcalloc(m->nallocs + 1, sizeof *cover);
   int nc = 0;
   for (size_t a = 0; a < m->nallocs; a++) {
     if (mmb_is_floor(m->allocs[a])) continue; /* a minimal allocator, not a contender */
@@ -150,7 +151,8 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
     ncom = 0;
     for (int g = 0; g < ng; g++) {
       int all = 1;
-      for (int j = 0; j < nc && all; j++) all = ratio_at(m, ov, f, sel, (size_t)cand[j], groups[g]) != NULL;
+      for (int j = 0; j < nc && all; j++)
+        all = ratio_at(m, ov, f, sel, (size_t)cand[j], groups[g]) != NULL;
       if (all) common[ncom++] = groups[g];
     }
     if (nc == 1 || 2 * ncom >= ng) break;

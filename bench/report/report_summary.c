@@ -196,9 +196,11 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
                         : !rr->callable ? ": not called (fewer than 3 repetitions a side)"
                         : rr->too_small ? ": too small to matter (< 3 % or < 256 KiB)"
                                         : ": no difference";
-      snprintf(tip, sizeof tip, "%s %s · %s: %s %s's [%s – %s] (%.1f %% exact interval, %d vs %d "
-               "repetitions)%s", c->workload, label, c->allocator, r1,
-               m->cells[x->base].allocator, r2, r3, 100 * rr->level, rr->na, rr->nb, why);
+      snprintf(tip, sizeof tip,
+               "%s %s · %s: %s %s's [%s – %s] (%.1f %% exact interval, %d vs %d "
+               "repetitions)%s",
+               c->workload, label, c->allocator, r1, m->cells[x->base].allocator, r2, r3,
+               100 * rr->level, rr->na, rr->nb, why);
     } else if (is_base) {
       snprintf(tip, sizeof tip, "%s %s · %s: the baseline", c->workload, label, c->allocator);
     } else {
@@ -274,8 +276,10 @@ static void legend(FILE *f, const mmb_roverview *ov) {
         "exact interval of the ratio holds 1 (level ",
         f);
   H(lv);
-  fprintf(f, "), fewer than %d repetitions a side, or a peak-RSS difference below %.0f&nbsp;%% or "
-          "%.0f&nbsp;KiB</span>", MMB_MIN_REPS_CALL, 100 * MMB_RSS_MIN_REL, MMB_RSS_MIN_KB);
+  fprintf(f,
+          "), fewer than %d repetitions a side, or a peak-RSS difference below %.0f&nbsp;%% or "
+          "%.0f&nbsp;KiB</span>",
+          MMB_MIN_REPS_CALL, 100 * MMB_RSS_MIN_REL, MMB_RSS_MIN_KB);
   fputs("<span><i style=\"background:#f2f2f2;text-align:center;line-height:12px\">•</i>"
         "baseline</span><span><i style=\"background:#333;color:#fff;text-align:center;"
         "line-height:12px\">×</i>failed</span><span><i class=\"hatch\"></i>not run "
@@ -300,9 +304,8 @@ static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, cons
   H(m->allocs[b->alloc]);
   fputs("</b> ", f);
   if (b->alloc == fam->base) {
-    fprintf(f,
-            "(the baseline: no allocator beats it over the %d common cell%s)</td>",
-            b->ncells, b->ncells == 1 ? "" : "s");
+    fprintf(f, "(the baseline: no allocator beats it over the %d common cell%s)</td>", b->ncells,
+            b->ncells == 1 ? "" : "s");
     return;
   }
   fputs(r, f);
@@ -321,7 +324,8 @@ static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, cons
 
 static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   fputs("<table id=\"families\"><tr><th>family</th><th>cells: ok / noisy / failed / "
-        "skipped for a reason</th><th>baseline</th><th>fastest (time ÷ baseline)</th><th>leanest (peak RSS "
+        "skipped for a reason</th><th>baseline</th><th>fastest (time ÷ baseline)</th><th>leanest "
+        "(peak RSS "
         "÷ baseline)</th></tr>\n",
         f);
   for (size_t k = 0; k < ov->nfams; k++) {
@@ -349,8 +353,7 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, cons
   for (size_t k = 0; k < m->ncells; k++)
     measured += m->cells[k].status == MMB_ST_OK && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
   if (ov->noisy) {
-    fprintf(f,
-            "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: ",
+    fprintf(f, "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: ",
             ov->noisy, measured, measured ? 100.0 * ov->noisy / measured : 0.0);
     if (ov->machine_cv > 0)
       fprintf(f,

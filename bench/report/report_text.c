@@ -196,8 +196,7 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
             "(machine: CV %.1f %% over %d processes of a fixed loop; with %d repetitions the "
             "limit is CV %.1f %%)\n",
             ov->noisy ? "!" : " ", ov->noisy, measured, 100 * ov->machine_cv, ov->noise_processes,
-            ov->most_n,
-            100 * mmb_noisy_limit((size_t)ov->most_n, ov->machine_cv));
+            ov->most_n, 100 * mmb_noisy_limit((size_t)ov->most_n, ov->machine_cv));
   else if (ov->noisy)
     fprintf(out,
             "! %d of %d measured cells are noisy (CV above the fixed 5 %%: the run has no "

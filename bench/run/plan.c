@@ -364,8 +364,8 @@ static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_p
   int na;
   mmb_params_format(w, pv, params, sizeof params);
   skip_reason(w, pv, &plan->allocs[alloc], threads,
-              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, why,
-              sizeof why, &na);
+              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, why, sizeof why,
+              &na);
   if (na) {
     if ((plan->nna & (plan->nna - 1)) == 0) {
       mmb_na_combo *g = realloc(plan->na, (size_t)(plan->nna ? plan->nna * 2 : 16) * sizeof *g);

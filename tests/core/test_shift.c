@@ -48,7 +48,8 @@ int main(void) {
   CHECK(mmb_shift_ci(a, 10, b, 10, 1, 0.95, &s) == 0 && s.lo < 2 && s.hi > 2 && s.lo > 1);
   /* a shift: b = a + 5 exactly -> a point interval at 5 */
   for (int i = 0; i < 10; i++) b[i] = a[i] + 5;
-  CHECK(mmb_shift_ci(a, 5, b, 5, 0, 0.95, &s) == 0 && s.lo <= 5 && s.hi >= 5 && NEAR(s.est, 5, 1e-9));
+  CHECK(mmb_shift_ci(a, 5, b, 5, 0, 0.95, &s) == 0 && s.lo <= 5 && s.hi >= 5 &&
+        NEAR(s.est, 5, 1e-9));
 
   /* chi-square quantiles (tables): 3.841 (1), 9.488 (4), 16.919 (9) */
   CHECK(NEAR(mmb_chi2_quantile(0.95, 1), 3.8415, 1e-3));
