@@ -165,6 +165,7 @@ extern const mmb_workload *const mmb_family_threads_sharing[]; /* threads_sharin
 extern const mmb_workload *const mmb_family_alignment[];
 extern const mmb_workload *const mmb_family_graph[];
 extern const mmb_workload *const mmb_family_trace[];
+extern const mmb_workload *const mmb_family_models[]; /* empirical.c */
 
 /* The i-th workload over all families (NULL past the end). */
 const mmb_workload *mmb_workload_at(int i);

@@ -65,7 +65,7 @@ static size_t shift_rank(size_t na, size_t nb, double level, double *cov) {
   return k;
 }
 
-double mmb_shift_ci_level(size_t na, size_t nb, double level) {
+double mmb_moses_level(size_t na, size_t nb, double level) {
   if (na == 0 || nb == 0) return NAN;
   if (na < 2 && nb < 2) return 0;
   double cov;
@@ -73,8 +73,8 @@ double mmb_shift_ci_level(size_t na, size_t nb, double level) {
   return cov;
 }
 
-int mmb_shift_ci(const double *a, size_t na, const double *b, size_t nb, int ratio, double level,
-                 mmb_shift *out) {
+int mmb_moses_ci(const double *a, size_t na, const double *b, size_t nb, int ratio, double level,
+                 mmb_moses *out) {
   memset(out, 0, sizeof *out);
   out->est = out->lo = out->hi = out->level = NAN;
   double *x = malloc((na + 1) * sizeof *x), *y = malloc((nb + 1) * sizeof *y);

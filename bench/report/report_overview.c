@@ -50,8 +50,8 @@ static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b
   if (c == b) {
     out->ratio = 1;
   } else if (nc && nb) {
-    mmb_shift sh;
-    if (mmb_shift_ci(vb, nb, vc, nc, 1, 0.95, &sh) == 0 && sh.have) {
+    mmb_moses sh;
+    if (mmb_moses_ci(vb, nb, vc, nc, 1, 0.95, &sh) == 0 && sh.have) {
       out->lo = sh.lo, out->hi = sh.hi, out->level = sh.level;
       out->callable = sh.callable;
     }
@@ -73,8 +73,8 @@ static void excess_of(const mmb_rmodel *m, const mmb_rcell *c, mmb_rexcess *out)
   if (!f || !t || !(t->median > 0)) return;
   double *vc = xcalloc(c->nrows + 1, sizeof *vc), *vf = xcalloc(f->nrows + 1, sizeof *vf);
   size_t nc = ok_values(m, c, MMB_METRIC_TIME, vc), nf = ok_values(m, f, MMB_METRIC_TIME, vf);
-  mmb_shift sh;
-  if (nc && nf && mmb_shift_ci(vf, nf, vc, nc, 0, 0.95, &sh) == 0 && sh.have) {
+  mmb_moses sh;
+  if (nc && nf && mmb_moses_ci(vf, nf, vc, nc, 0, 0.95, &sh) == 0 && sh.have) {
     double tmp[4096];
     double fm = nf <= 4096 ? mmb_median_of(vf, nf, tmp) : NAN;
     out->have = !isnan(fm);
@@ -281,7 +281,7 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
   const char *ncv = mmb_rep_meta_str(m->meta, "noise.cv", nb, sizeof nb);
   ov->machine_cv = ncv && atof(ncv) > 0 ? atof(ncv) : NAN;
   ov->noise_processes = meta_int(m, "noise.processes");
-  ov->ratio_level = mmb_shift_ci_level((size_t)ov->most_n, (size_t)ov->most_n, 0.95);
+  ov->ratio_level = mmb_moses_level((size_t)ov->most_n, (size_t)ov->most_n, 0.95);
   ov->uncallable = ov->most_n < MMB_MIN_REPS_CALL;
 
   for (size_t k = 0; k < ov->nfams; k++) {

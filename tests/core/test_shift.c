@@ -28,27 +28,27 @@ int main(void) {
   CHECK(NEAR(mmb_mw_cdf(4, 6, 11) + mmb_mw_cdf(4, 6, 12), 1.0, 1e-12));
 
   /* the level of the interval for n a side */
-  CHECK(mmb_shift_ci_level(1, 1, 0.95) == 0);
-  CHECK(NEAR(mmb_shift_ci_level(2, 2, 0.95), 2.0 / 3, 1e-12));
-  CHECK(NEAR(mmb_shift_ci_level(3, 3, 0.95), 0.9, 1e-12));
-  CHECK(NEAR(mmb_shift_ci_level(5, 5, 0.95), 1 - 8.0 / 252, 1e-12));
-  CHECK(NEAR(mmb_shift_ci_level(10, 10, 0.95), 1 - 2 * mmb_mw_cdf(10, 10, 23), 1e-12));
-  CHECK(mmb_shift_ci_level(10, 10, 0.95) >= 0.95 && mmb_shift_ci_level(10, 10, 0.95) < 0.96);
+  CHECK(mmb_moses_level(1, 1, 0.95) == 0);
+  CHECK(NEAR(mmb_moses_level(2, 2, 0.95), 2.0 / 3, 1e-12));
+  CHECK(NEAR(mmb_moses_level(3, 3, 0.95), 0.9, 1e-12));
+  CHECK(NEAR(mmb_moses_level(5, 5, 0.95), 1 - 8.0 / 252, 1e-12));
+  CHECK(NEAR(mmb_moses_level(10, 10, 0.95), 1 - 2 * mmb_mw_cdf(10, 10, 23), 1e-12));
+  CHECK(mmb_moses_level(10, 10, 0.95) >= 0.95 && mmb_moses_level(10, 10, 0.95) < 0.96);
 
   /* intervals: b is a twice a; the ratio interval holds 2, is callable
    * only from 3 a side, and is [min, max] of the ratios at 3 vs 3 */
   double a[10], b[10];
   for (int i = 0; i < 10; i++) a[i] = 10 + i, b[i] = 2 * (10 + i);
-  mmb_shift s;
-  CHECK(mmb_shift_ci(a, 3, b, 3, 1, 0.95, &s) == 0 && s.have && s.callable);
+  mmb_moses s;
+  CHECK(mmb_moses_ci(a, 3, b, 3, 1, 0.95, &s) == 0 && s.have && s.callable);
   CHECK(NEAR(s.lo, 20.0 / 12, 1e-9) && NEAR(s.hi, 24.0 / 10, 1e-9) && NEAR(s.est, 2, 1e-9));
   CHECK(NEAR(s.level, 0.9, 1e-12));
-  CHECK(mmb_shift_ci(a, 2, b, 2, 1, 0.95, &s) == 0 && !s.callable && s.lo < 2 && s.hi > 2);
-  CHECK(mmb_shift_ci(a, 1, b, 1, 1, 0.95, &s) == 0 && !s.callable && s.level == 0);
-  CHECK(mmb_shift_ci(a, 10, b, 10, 1, 0.95, &s) == 0 && s.lo < 2 && s.hi > 2 && s.lo > 1);
+  CHECK(mmb_moses_ci(a, 2, b, 2, 1, 0.95, &s) == 0 && !s.callable && s.lo < 2 && s.hi > 2);
+  CHECK(mmb_moses_ci(a, 1, b, 1, 1, 0.95, &s) == 0 && !s.callable && s.level == 0);
+  CHECK(mmb_moses_ci(a, 10, b, 10, 1, 0.95, &s) == 0 && s.lo < 2 && s.hi > 2 && s.lo > 1);
   /* a shift: b = a + 5 exactly -> a point interval at 5 */
   for (int i = 0; i < 10; i++) b[i] = a[i] + 5;
-  CHECK(mmb_shift_ci(a, 5, b, 5, 0, 0.95, &s) == 0 && s.lo <= 5 && s.hi >= 5 &&
+  CHECK(mmb_moses_ci(a, 5, b, 5, 0, 0.95, &s) == 0 && s.lo <= 5 && s.hi >= 5 &&
         NEAR(s.est, 5, 1e-9));
 
   /* chi-square quantiles (tables): 3.841 (1), 9.488 (4), 16.919 (9) */
