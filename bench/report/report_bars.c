@@ -151,7 +151,8 @@ void mmb_fig_bars(mmb_fctx *f, int wl, const char *kind, const mmb_barspec *b, c
   if (b->normalise && base >= 0)
     snprintf(g->note, sizeof g->note,
              "Bars: median of each cell divided by %s's median in the "
-             "same mmb_fgroup; error bars: 95 %% CI of the median (same scale); labels: absolute "
+             "same mmb_fgroup; error bars: order-statistic interval of the median, level in the "
+             "table (same scale); labels: absolute "
              "median.",
              m->allocs[base]);
   mmb_gpvars v = {.len = 0};
