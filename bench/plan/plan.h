@@ -47,6 +47,17 @@ typedef struct mmb_cell_plan {
   char *skip;    /* "" (shared), or owned: skipped, and why */
 } mmb_cell_plan;
 
+/* A combination that cannot exist (a workload that needs what the
+ * allocator has not: the object-graph API under a plain malloc, a program
+ * under an allocator with no preloadable build, ...): not a cell, never
+ * recorded; -n lists it with its reason. */
+typedef struct mmb_na_combo {
+  const mmb_workload *w;
+  char *params; /* owned */
+  int alloc, threads;
+  char *reason; /* owned */
+} mmb_na_combo;
+
 typedef struct mmb_plan {
   mmb_run_opts opts;
   const char *preset_name;
@@ -67,6 +78,8 @@ typedef struct mmb_plan {
   mmb_topology topo;
   int place; /* MMB_PLACE_* */
   char threads_note[1024];
+  mmb_na_combo *na; /* combinations that cannot exist, in plan order */
+  int nna;
 } mmb_plan;
 
 void mmb_run_opts_init(mmb_run_opts *o);
