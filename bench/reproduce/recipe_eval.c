@@ -414,6 +414,7 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
    * needs (exact for exchangeable rounds; [min, max] below it) */
   double target = 1 - FAMILY_ERROR / (looks > 0 ? looks : 1);
   int min_n = (int)mmb_median_ci_min_n(target);
+  if (n < 1) goto done;
   memcpy(tmp, f, (size_t)n * sizeof *f);
   mmb_sort_doubles(tmp, (size_t)n);
   if (n < 2)
