@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define CPU_DIR "sys/devices/system/cpu"
 #define NODE_DIR "sys/devices/system/node"
 #define ROOT(t) ((t)->root[0] ? (t)->root : "/")
@@ -244,11 +246,7 @@ static void read_caches(mmb_topology *t) {
         c->size_kb = size_kb(sz);
       }
       /* a new sharing list? (compared as whole words) */
-      char word[260];
-      snprintf(word, sizeof word, " %s ", shared);
-      char padded[sizeof c->shared + 2];
-      snprintf(padded, sizeof padded, " %s ", c->shared);
-      if (strstr(padded, word)) continue;
+      if (mmb_list_has(c->shared, " ", shared)) continue;
       c->instances++;
       size_t u = strlen(c->shared);
       if (u + strlen(shared) + 2 < sizeof c->shared)

@@ -18,6 +18,7 @@
 #include "html.h"
 #include "report.h"
 #include "stats.h"
+#include "workload.h"
 
 #define MAXA 32
 enum { WALL, CPU, NMETRIC };
@@ -102,9 +103,9 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   for (size_t i = 0; i < m->ncells && np < max; i++) {
     const mmb_rcell *r = &m->cells[i];
     char file[256], touch[16];
-    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 || mmb_is_floor(r->allocator))
-      continue;
-    if (!mmb_rep_param(r->params, "file", file, sizeof file)) continue;
+    if (r->threads != 1 || mmb_is_floor(r->allocator)) continue;
+    const mmb_workload *d = mmb_workload_find(r->workload);
+    if (!d || !d->replays || !mmb_rep_param(r->params, d->replays, file, sizeof file)) continue;
     if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0)
       continue;
     pair *p = NULL;
@@ -112,7 +113,8 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
       if (strcmp(out[k].name, file) == 0 && strcmp(out[k].replay_params, r->params) == 0)
         p = &out[k];
     if (!p) {
-      /* the program: the workload named like the trace, 1 thread, first params seen */
+      /* the program: the workload the replayed parameter names, 1 thread,
+       * first params seen */
       const mmb_rcell *pc = NULL;
       for (size_t j = 0; j < m->ncells && !pc; j++)
         if (strcmp(m->cells[j].workload, file) == 0 && m->cells[j].threads == 1) pc = &m->cells[j];
