@@ -71,6 +71,21 @@ void mmb_cpulist_format(const int *ids, int n, char *buf, size_t len) {
   }
 }
 
+int mmb_cpuinfo_flag(const char *path, const char *flag) {
+  FILE *f = fopen(path ? path : "/proc/cpuinfo", "r");
+  if (!f) return 0;
+  char line[8192];
+  int has = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "flags", 5) != 0) continue;
+    const char *colon = strchr(line, ':');
+    has = colon && mmb_list_has(colon + 1, " \t\n", flag);
+    break;
+  }
+  fclose(f);
+  return has;
+}
+
 /* ---------------------------------------------------------------------------
  * Files under the root
  * ------------------------------------------------------------------------- */

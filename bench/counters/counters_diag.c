@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "counters_int.h"
+#include "topology.h"
 
 /* An integer from a /proc file, or -99 when unreadable. */
 static int read_int(const char *path) {
@@ -20,16 +21,7 @@ static int read_int(const char *path) {
 }
 
 /* 1 when /proc/cpuinfo lists the hypervisor flag (running in a VM). */
-static int in_vm(void) {
-  FILE *f = fopen("/proc/cpuinfo", "r");
-  if (!f) return 0;
-  char line[4096];
-  int vm = 0;
-  while (!vm && fgets(line, sizeof line, f))
-    if (strncmp(line, "flags", 5) == 0 && strstr(line, " hypervisor")) vm = 1;
-  fclose(f);
-  return vm;
-}
+static int in_vm(void) { return mmb_cpuinfo_flag(NULL, "hypervisor"); }
 
 /* 1 when this process looks containerised (docker, podman, systemd-nspawn). */
 static int in_container(void) {
