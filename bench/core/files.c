@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +64,29 @@ int mmb_mkdirs(const char *path) {
     if (stat(buf, &st) != 0) return -errno;
     if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
     buf[i] = keep;
+  }
+  return 0;
+}
+
+int mmb_read_small(const char *path, char *buf, size_t len) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, len - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
+  return 0;
+}
+
+int mmb_write_all(int fd, const char *s, size_t len) {
+  size_t off = 0;
+  while (off < len) {
+    ssize_t n = write(fd, s + off, len - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    off += (size_t)n;
   }
   return 0;
 }

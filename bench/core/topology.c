@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "text.h"
 
 #define CPU_DIR "sys/devices/system/cpu"
@@ -93,13 +94,7 @@ int mmb_cpuinfo_flag(const char *path, const char *flag) {
 static int rd(const mmb_topology *t, const char *rel, char *buf, size_t len) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", t->root, rel);
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  size_t n = fread(buf, 1, len - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
-  return 0;
+  return mmb_read_small(path, buf, len);
 }
 
 static int rd_int(const mmb_topology *t, const char *rel, int *out) {
