@@ -33,7 +33,8 @@ bench-quick: build traces
 	$(MMBENCH) run --preset quick $(BENCH_ARGS)
 	scripts/plot results/latest
 
-# The programs' allocation traces trace-replay replays, recorded on first
+# The programs' allocation traces trace-replay replays and their models (the
+# empirical workload), recorded on first
 # use into ~/.cache/mmbench/traces (a program that is missing is noted and
 # its replay cells skipped, not fatal).
 traces: build

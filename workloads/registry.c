@@ -8,8 +8,9 @@
 const char *const mmb_touch_names[] = {"word", "full", "none", NULL};
 
 static const mmb_workload *const *const families[] = {
-    mmb_family_basic,           mmb_family_stack_heap, mmb_family_churn, mmb_family_threads,
-    mmb_family_threads_sharing, mmb_family_alignment,  mmb_family_graph, mmb_family_trace,
+    mmb_family_basic,   mmb_family_stack_heap,      mmb_family_churn,
+    mmb_family_threads, mmb_family_threads_sharing, mmb_family_alignment,
+    mmb_family_graph,   mmb_family_trace,           mmb_family_models,
 };
 
 const mmb_workload *mmb_workload_at(int i) {

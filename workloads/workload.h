@@ -126,6 +126,10 @@ typedef struct mmb_workload {
    * workload replays (the program's workload has that name), or NULL: the
    * report sets such cells beside the program's own. */
   const char *replays;
+  /* Name of the parameter that names the recorded program whose fitted
+   * model the workload draws from, or NULL: the report sets such cells
+   * beside the program's and its replay's. */
+  const char *models;
   /* What it reports about its own run besides the harness's figures
    * (terminated by an entry with name NULL; ctx->fig[i] is figures[i];
    * at most MMB_MAX_FIGS), or NULL. */
@@ -179,6 +183,7 @@ extern const mmb_workload *const mmb_family_threads_sharing[]; /* threads_sharin
 extern const mmb_workload *const mmb_family_alignment[];
 extern const mmb_workload *const mmb_family_graph[];
 extern const mmb_workload *const mmb_family_trace[];
+extern const mmb_workload *const mmb_family_models[]; /* empirical.c */
 
 /* The i-th workload over all families (NULL past the end). */
 const mmb_workload *mmb_workload_at(int i);

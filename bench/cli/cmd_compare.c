@@ -6,6 +6,7 @@
  * (also printed), a CSV, and bar plots of the ratios sorted by change;
  * refuses two runs with no cell in common; warns when the environments
  * (meta.json) differ. */
+#define _GNU_SOURCE
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -14,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli_util.h"
 #include "commands.h"
+#include "compare_judge.h"
+#include "compare_paired.h"
 #include "options.h"
 #include "files.h"
 #include "metrics.h"
@@ -24,10 +28,7 @@
 #include "stats.h"
 #include "xalloc.h"
 
-#define SIGNIFICANT_P 0.05
 #define PLOT_MAX_CELLS 60 /* bars in compare-time/-rss.svg */
-/* p-values of all cells of one metric form one family, adjusted together */
-#define ADJUST MMB_ADJ_BH
 
 /* ------------------------------------------------------------------------
  * One run: the results folder as the report loads it
@@ -36,7 +37,8 @@ typedef struct side {
   char status[24]; /* ok, or the first failing status (skipped wins) */
   const char *reason;
   int nrows;
-  double *t, *r; /* ok values of ns_per_op and peak_rss_kb */
+  double *t, *r;    /* ok values of ns_per_op and peak_rss_kb */
+  int *trep, *rrep; /* their repetitions (rounds) */
   size_t nt, nr;
 } side;
 
@@ -60,91 +62,72 @@ static void free_run(run *r) { mmb_rep_free(&r->m); }
 static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   const mmb_table *t = r->m.runs;
   int cs = mmb_table_col(t, "status"), cn = mmb_table_col(t, MMB_METRIC_TIME),
-      crss = mmb_table_col(t, MMB_METRIC_PEAK_RSS);
+      crss = mmb_table_col(t, MMB_METRIC_PEAK_RSS), crep = mmb_table_col(t, "rep");
   memset(s, 0, sizeof *s);
   snprintf(s->status, sizeof s->status, "%s", mmb_status_name(c->status));
   s->reason = c->reason;
   s->nrows = (int)c->nrows;
   s->t = mmb_xcalloc(c->nrows + 1, sizeof *s->t, "the comparison");
   s->r = mmb_xcalloc(c->nrows + 1, sizeof *s->r, "the comparison");
+  s->trep = mmb_xcalloc(c->nrows + 1, sizeof *s->trep, "the comparison");
+  s->rrep = mmb_xcalloc(c->nrows + 1, sizeof *s->rrep, "the comparison");
   for (size_t k = 0; k < c->nrows; k++) {
     size_t row = c->rows[k];
     if (strcmp(mmb_table_get(t, row, cs), "ok") != 0) continue;
+    int rep = crep >= 0 ? atoi(mmb_table_get(t, row, crep)) : (int)k;
     double v;
-    if (mmb_table_num(t, row, cn, &v) == 1) s->t[s->nt++] = v;
-    if (mmb_table_num(t, row, crss, &v) == 1) s->r[s->nr++] = v;
+    if (mmb_table_num(t, row, cn, &v) == 1) s->trep[s->nt] = rep, s->t[s->nt++] = v;
+    if (mmb_table_num(t, row, crss, &v) == 1) s->rrep[s->nr] = rep, s->r[s->nr++] = v;
   }
 }
+
+static void free_side(side *s) { free(s->t), free(s->r), free(s->trep), free(s->rrep); }
 
 /* ------------------------------------------------------------------------
  * The joined cells
  * ---------------------------------------------------------------------- */
-typedef struct ratio {
-  int have;
-  double ma, mb, ratio, lo, hi, p;
-  double p_adj; /* adjusted for the family of cells (ADJUST) */
-  int sig;      /* p_adj < SIGNIFICANT_P */
-} ratio;
-
 typedef struct jcell {
-  const char *workload, *params, *allocator; /* in A's table */
+  const char *workload, *params, *allocator; /* in A's table (paired: the -a name) */
   int threads;
   side a, b;
-  ratio t, r; /* ns_per_op, peak_rss_kb */
+  mmb_cmp_cell t, r; /* ns_per_op, peak_rss_kb */
   char label[400];
 } jcell;
 
-static double median_of(const double *v, size_t n) {
-  double *c = mmb_xmalloc((n ? n : 1) * sizeof *c, "the comparison");
-  memcpy(c, v, n * sizeof *c);
-  mmb_summary s;
-  mmb_summarize(c, n, &s);
-  free(c);
-  return s.median;
+/* The statistics of one metric: unpaired over all values, paired over
+ * the rounds both sides have. */
+static void cell_metric(const side *a, const side *b, int rss, const mmb_cmp_opts *o,
+                        mmb_cmp_cell *out) {
+  const double *va = rss ? a->r : a->t, *vb = rss ? b->r : b->t;
+  const int *ra = rss ? a->rrep : a->trep, *rb = rss ? b->rrep : b->trep;
+  size_t na = rss ? a->nr : a->nt, nb = rss ? b->nr : b->nt;
+  if (!o->paired) {
+    mmb_cmp_cell_stats(va, na, vb, nb, o, out);
+    return;
+  }
+  double *pa = mmb_xcalloc(na + 1, sizeof *pa, "the comparison"),
+         *pb = mmb_xcalloc(na + 1, sizeof *pb, "the comparison");
+  size_t k = 0;
+  for (size_t i = 0; i < na; i++)
+    for (size_t j = 0; j < nb; j++)
+      if (ra[i] == rb[j]) {
+        pa[k] = va[i], pb[k++] = vb[j];
+        break;
+      }
+  mmb_cmp_cell_stats(pa, k, pb, k, o, out);
+  free(pa);
+  free(pb);
 }
 
-static void compute_ratio(const double *a, size_t na, const double *b, size_t nb, ratio *out) {
-  memset(out, 0, sizeof *out);
-  if (!na || !nb) return;
-  out->ma = median_of(a, na);
-  out->mb = median_of(b, nb);
-  if (!(out->ma > 0)) return;
-  out->have = 1;
-  out->ratio = out->mb / out->ma;
-  mmb_ratio_ci(a, na, b, nb, &out->lo, &out->hi);
-  out->p = mmb_mann_whitney_p(a, na, b, nb);
-  out->p_adj = out->p;
-  out->sig = 0; /* set by adjust_family */
-}
-
-/* Adjust the p-values of one metric over every cell that has a ratio, and
- * mark the significant ones. Returns the size of the family. */
-static size_t adjust_family(jcell *c, size_t n, int rss) {
-  double *p = mmb_xcalloc(n, sizeof *p, "the comparison"),
-         *q = mmb_xcalloc(n, sizeof *q, "the comparison");
-  size_t m = 0;
-  for (size_t i = 0; i < n; i++) {
-    ratio *r = rss ? &c[i].r : &c[i].t;
-    p[i] = r->have ? r->p : NAN;
-    m += r->have != 0;
-  }
-  if (mmb_p_adjust(p, n, ADJUST, q) != 0)
-    mmb_out_of_memory(n * sizeof(size_t), "the p-value adjustment");
-  for (size_t i = 0; i < n; i++) {
-    ratio *r = rss ? &c[i].r : &c[i].t;
-    if (!r->have) continue;
-    r->p_adj = q[i];
-    r->sig = q[i] < SIGNIFICANT_P;
-  }
-  free(p);
-  free(q);
-  return m;
+static int has(const mmb_cmp_cell *r) { return !isnan(r->ratio); }
+static int called(const mmb_cmp_cell *r) {
+  return r->verdict == MMB_CMP_HIGHER || r->verdict == MMB_CMP_LOWER;
 }
 
 static int cmp_change(const void *x, const void *y) {
   const jcell *a = x, *b = y;
-  if (a->t.have != b->t.have) return a->t.have ? -1 : 1;
-  if (a->t.have && a->t.ratio != b->t.ratio) return a->t.ratio > b->t.ratio ? -1 : 1;
+  if (has(&a->t) != has(&b->t)) return has(&a->t) ? -1 : 1;
+  if (has(&a->t) && a->t.ratio != b->t.ratio) return a->t.ratio > b->t.ratio ? -1 : 1;
   int c = strcmp(a->workload, b->workload);
   if (c) return c;
   c = strcmp(a->params, b->params);
@@ -238,115 +221,181 @@ static void run_caption(const run *r, char *buf, size_t len) {
 /* ------------------------------------------------------------------------
  * Outputs
  * ---------------------------------------------------------------------- */
-static void fmt_ratio(const ratio *r, char *val, char *ci, char *p, size_t len) {
-  if (!r->have) {
-    snprintf(val, len, "-");
-    snprintf(ci, len, "-");
-    snprintf(p, len, "-");
-    return;
+static const char *verdict_text(mmb_cmp_verdict v) {
+  switch (v) {
+  case MMB_CMP_HIGHER: return "HIGHER";
+  case MMB_CMP_LOWER: return "LOWER";
+  case MMB_CMP_SAME: return "same";
+  case MMB_CMP_UNSURE: return "unsure";
+  case MMB_CMP_FEW: return "too few";
+  default: return "-";
   }
-  snprintf(val, len, "%.3f%s", r->ratio, r->sig ? "*" : "");
+}
+
+static void fmt_ratio(const mmb_cmp_cell *r, char *val, char *ci, char *sens, size_t len) {
+  snprintf(val, len, "-");
+  snprintf(ci, len, "-");
+  snprintf(sens, len, "-");
+  if (!has(r)) return;
+  snprintf(val, len, "%.3f", r->ratio);
+  if (!r->tested) return;
   snprintf(ci, len, "[%.3f, %.3f]", r->lo, r->hi);
-  snprintf(p, len, "%.2g/%.2g", r->p, r->p_adj);
+  snprintf(sens, len, "%.3f", r->sens);
+}
+
+static const char *design_name(const mmb_cmp_opts *o) {
+  return o->paired ? "interleaved rounds, paired t on the log ratio of each round"
+                   : "two separate runs, Welch t on log times";
+}
+
+/* How the variances were moderated, for the notes. */
+static void moderation_text(const mmb_cmp_family *ft, const mmb_cmp_opts *o, char *buf,
+                            size_t len) {
+  if (o->own_variance)
+    snprintf(buf, len, "each cell's own variance (--own-variance)");
+  else if (ft->prior_df > 0)
+    snprintf(buf, len,
+             "variances moderated across the cells (empirical Bayes: %.1f degrees of freedom "
+             "lent to each cell)",
+             ft->prior_df);
+  else
+    snprintf(buf, len,
+             "each cell's own variance (too few cells, or one without noise, to "
+             "moderate)");
+}
+
+/* The notes under the table: method, drift, too few repetitions. */
+static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
+  double thr = o->threshold * 100;
+  char mod[200];
+  moderation_text(ft, o, mod, sizeof mod);
+  fprintf(out,
+          "B/A = ratio of the geometric means of the repetitions (%s; %s); interval = its %.0f %% "
+          "t interval. Called (HIGHER/LOWER): the change exceeds the practical threshold of "
+          "%.0f %% (minimum-effect test) with a false discovery rate of %.0f %% "
+          "(Benjamini-Hochberg over the %zu cells tested; peak RSS its own family). same: the "
+          "interval lies within %.0f %%, no change that matters. unsure: not called, and the "
+          "interval reaches beyond %.0f %%: could not tell. sensitivity: the smallest B/A (or "
+          "its inverse) that cell could have called as the only change, at its noise and "
+          "repetitions",
+          design_name(o), mod, (1 - o->alpha) * 100, thr, o->alpha * 100, ft->tested, thr, thr);
+  if (!isnan(ft->sens_median)) fprintf(out, " (median over the cells: %.3f)", ft->sens_median);
+  fputs(".\n", out);
+  fprintf(out,
+          "time: %zu higher, %zu lower, %zu same, %zu could not tell, %zu with too few "
+          "repetitions\n",
+          ft->higher, ft->lower, ft->same, ft->unsure, ft->few);
+  if (ft->moved_together)
+    fprintf(out,
+            "note: most cells moved together: of the %zu cells tested, %zu moved (their interval "
+            "excludes 1), %zu moved the same way and %zu agree with a common B/A of %.3f. %s\n",
+            ft->tested, ft->consistent, ft->same_side, ft->holds, ft->shift,
+            o->paired ? "The rounds were interleaved, so this is not drift between runs: it is "
+                        "the change's effect on every cell."
+            : ft->allowance
+                ? "Two separate runs cannot tell a change that affects every cell from drift "
+                  "between the runs (load, frequency, placement): a cell is called only when it "
+                  "differs both from no change and from that common shift (drift allowance; "
+                  "--raw judges the raw ratio). --paired interleaves A and B and cancels drift."
+                : "Judged against the raw ratio (--raw): these calls may be drift between the "
+                  "runs.");
+  else if (!isnan(ft->shift))
+    fprintf(out, "common shift (median B/A over the cells tested): %.3f; not applied (%s)\n",
+            ft->shift,
+            ft->tested < MMB_CMP_DRIFT_MIN_CELLS ? "too few cells to tell drift from a change"
+            : fabs(log(ft->shift)) <= log1p(o->threshold)
+                ? "within the threshold"
+                : "fewer than two thirds of the cells moved with it: not a common move");
+  if (ft->few)
+    fprintf(out,
+            "note: %zu cell(s) have fewer than %d repetitions a side: no change can be called "
+            "there (the noise of a cell cannot be estimated from fewer values); run with -r %d or "
+            "more\n",
+            ft->few, MMB_CMP_MIN_REPS, MMB_CMP_MIN_REPS);
 }
 
 static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const run *b,
-                       const char *envdiff) {
+                       const char *envdiff, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
   char ca[300], cb[300];
   run_caption(a, ca, sizeof ca);
   run_caption(b, cb, sizeof cb);
-  fprintf(out,
-          "mmbench compare: ratio B/A of the medians per cell (below 1: B is lower)\n"
-          "  A = %s\n  B = %s\n",
-          ca, cb);
+  fprintf(out, "mmbench compare: B/A per cell (below 1: B is lower); %s\n  A = %s\n  B = %s\n",
+          design_name(o), ca, cb);
   if (envdiff[0]) fprintf(out, "  environments differ: %s\n", envdiff);
   int lw = 5;
   for (size_t i = 0; i < n; i++)
     if ((int)strlen(c[i].label) > lw) lw = (int)strlen(c[i].label);
   if (lw > 60) lw = 60;
-  fprintf(out, "%-*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s\n", lw, "cell", "A ns/op", "B ns/op",
-          "B/A", "95% CI", "p/adjusted p", "RSS B/A", "95% CI");
+  char lev[32];
+  snprintf(lev, sizeof lev, "%.0f%% interval", (1 - o->alpha) * 100);
+  fprintf(out, "%-*s  %10s %10s  %-7s %-16s %-8s %-8s %-7s  %-7s %-16s %-8s\n", lw, "cell",
+          "A ns/op", "B ns/op", "B/A", lev, "verdict", "adj. p", "sens.", "RSS B/A", lev,
+          "verdict");
   for (size_t i = 0; i < n; i++) {
-    char va[32], vb[32], r1[32], ci1[64], p1[32], r2[32], ci2[64], p2[32];
-    fmt_ratio(&c[i].t, r1, ci1, p1, 32);
-    fmt_ratio(&c[i].r, r2, ci2, p2, 32);
-    if (c[i].t.have) {
+    char va[32], vb[32], r1[32], ci1[64], s1[32], r2[32], ci2[64], s2[32], pa[32] = "-";
+    fmt_ratio(&c[i].t, r1, ci1, s1, 32);
+    fmt_ratio(&c[i].r, r2, ci2, s2, 32);
+    if (c[i].t.tested) snprintf(pa, sizeof pa, "%.2g", c[i].t.p_adj);
+    if (has(&c[i].t)) {
       mmb_rep_fmt_si(c[i].t.ma, "ns", va, sizeof va);
       mmb_rep_fmt_si(c[i].t.mb, "ns", vb, sizeof vb);
     } else {
       snprintf(va, sizeof va, "%s", c[i].a.status);
       snprintf(vb, sizeof vb, "%s", c[i].b.status);
     }
-    fprintf(out, "%-*.*s  %10s %10s  %-8s %-18s %-15s  %-8s %-18s", lw, lw, c[i].label, va, vb, r1,
-            ci1, p1, r2, ci2);
+    fprintf(out, "%-*.*s  %10s %10s  %-7s %-16s %-8s %-8s %-7s  %-7s %-16s %-8s", lw, lw,
+            c[i].label, va, vb, r1, ci1, verdict_text(c[i].t.verdict), pa, s1, r2, ci2,
+            verdict_text(c[i].r.verdict));
     if (strcmp(c[i].a.status, "ok") != 0 || strcmp(c[i].b.status, "ok") != 0)
       fprintf(out, "  A %s, B %s", c[i].a.status, c[i].b.status);
     fputc('\n', out);
   }
-  size_t fam = 0;
-  for (size_t i = 0; i < n; i++) fam += c[i].t.have != 0;
-  fprintf(out,
-          "* = significant: %s-adjusted p < %.2f over the %zu cells compared (false discovery "
-          "rate %.0f %%; RSS adjusted as its own family); p = Mann-Whitney U over the "
-          "repetitions of the cell alone; CI = 95 %% bootstrap interval of the ratio (nominal: "
-          "with few repetitions it covers less)\n",
-          mmb_p_adjust_name(ADJUST), SIGNIFICANT_P, fam, SIGNIFICANT_P * 100);
-  /* The smallest p the test gives at these repetition counts (every B
-   * above every A): when a lone change cannot reach the corrected level,
-   * say so rather than let "not significant" read as "no change". */
-  size_t na = 0, nb = 0;
-  for (size_t i = 0; i < n; i++)
-    if (c[i].t.have && (!na || c[i].a.nt + c[i].b.nt > na + nb)) na = c[i].a.nt, nb = c[i].b.nt;
-  if (fam > 1 && na && nb) {
-    double *x = mmb_xmalloc((na + nb) * sizeof *x, "the comparison");
-    for (size_t i = 0; i < na + nb; i++) x[i] = (double)i;
-    double pmin = mmb_mann_whitney_p(x, na, x + na, nb);
-    free(x);
-    if (pmin >= SIGNIFICANT_P / (double)fam)
-      fprintf(out,
-              "note: with %zu and %zu repetitions the smallest p is %.2g, above %.2g, the level a "
-              "change in a single cell needs among %zu: only changes shared by many cells can show "
-              "as significant; more repetitions (-r) lower that floor\n",
-              na, nb, pmin, SIGNIFICANT_P / (double)fam, fam);
-  }
+  notes(out, ft, o);
 }
 
-static void csv_num(FILE *f, int have, double v) {
-  if (have && !isnan(v))
+static void csv_num(FILE *f, double v) {
+  if (!isnan(v))
     fprintf(f, ",%.10g", v);
   else
     fputs(",", f);
 }
 
-static int write_csv(const char *path, const jcell *c, size_t n) {
+static int write_csv(const char *path, const jcell *c, size_t n, const mmb_cmp_opts *o) {
   FILE *f = fopen(path, "w");
   if (!f) return -1;
-  fputs("workload,params,allocator,threads,status_a,status_b,n_a,n_b,median_a,median_b,ratio,"
-        "ratio_lo,ratio_hi,p,significant,rss_median_a,rss_median_b,rss_ratio,rss_ratio_lo,"
-        "rss_ratio_hi,rss_p,rss_significant,p_adj,rss_p_adj\n",
-        f);
+  fputs("workload,params,allocator,threads,status_a,status_b,n_a,n_b", f);
+  static const char *const cols[] = {
+      "median_a", "median_b", "median_ratio", "ratio",       "ratio_lo",    "ratio_hi", "level",
+      "p",        "p_adj",    "verdict",      "significant", "sensitivity", "mw_p"};
+  for (int k = 0; k < 2; k++)
+    for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++)
+      fprintf(f, ",%s%s", k ? "rss_" : "", cols[j]);
+  fputc('\n', f);
   for (size_t i = 0; i < n; i++) {
     mmb_csv_fput(f, c[i].workload, 1);
     mmb_csv_fput(f, c[i].params, 0);
     mmb_csv_fput(f, c[i].allocator, 0);
-    fprintf(f, ",%d,%s,%s,%zu,%zu", c[i].threads, c[i].a.status, c[i].b.status, c[i].a.nt,
-            c[i].b.nt);
-    const ratio *rs[2] = {&c[i].t, &c[i].r};
+    fprintf(f, ",%d,%s,%s,%d,%d", c[i].threads, c[i].a.status, c[i].b.status, c[i].t.na, c[i].t.nb);
+    const mmb_cmp_cell *rs[2] = {&c[i].t, &c[i].r};
     for (int k = 0; k < 2; k++) {
-      const ratio *r = rs[k];
-      csv_num(f, r->have, r->ma);
-      csv_num(f, r->have, r->mb);
-      csv_num(f, r->have, r->ratio);
-      csv_num(f, r->have, r->lo);
-      csv_num(f, r->have, r->hi);
-      csv_num(f, r->have, r->p);
-      if (r->have)
-        fprintf(f, ",%d", r->sig);
+      const mmb_cmp_cell *r = rs[k];
+      csv_num(f, r->ma);
+      csv_num(f, r->mb);
+      csv_num(f, r->median_ratio);
+      csv_num(f, r->ratio);
+      csv_num(f, r->tested ? r->lo : NAN);
+      csv_num(f, r->tested ? r->hi : NAN);
+      csv_num(f, r->tested ? 1 - o->alpha : NAN);
+      csv_num(f, r->tested ? r->p : NAN);
+      csv_num(f, r->tested ? r->p_adj : NAN);
+      fprintf(f, ",%s", mmb_cmp_verdict_name(r->verdict));
+      if (r->tested)
+        fprintf(f, ",%d", called(r));
       else
         fputs(",", f);
+      csv_num(f, r->tested ? r->sens : NAN);
+      csv_num(f, r->mw_p);
     }
-    csv_num(f, c[i].t.have, c[i].t.p_adj);
-    csv_num(f, c[i].r.have, c[i].r.p_adj);
     fputc('\n', f);
   }
   return fclose(f);
@@ -359,7 +408,7 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
   /* Cells with this ratio, sorted by it (largest first). */
   size_t *idx = mmb_xcalloc(n, sizeof *idx, "the comparison"), m = 0;
   for (size_t i = 0; i < n; i++)
-    if ((rss ? c[i].r : c[i].t).have) idx[m++] = i;
+    if (has(rss ? &c[i].r : &c[i].t)) idx[m++] = i;
   for (size_t i = 1; i < m; i++)
     for (size_t j = i; j > 0; j--) {
       double x = (rss ? c[idx[j - 1]].r : c[idx[j - 1]].t).ratio,
@@ -389,8 +438,8 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
     return 0;
   }
   fprintf(f,
-          "# mmbench compare: %s; blocks: significant increase, significant decrease, not "
-          "significant; columns: y ratio ci_lo ci_hi \"label\" label_x\n",
+          "# mmbench compare: %s; blocks: called increase, called decrease, not "
+          "called; columns: y ratio ci_lo ci_hi \"label\" label_x\n",
           title);
   double xmin = 1, xmax = 1;
   char *tics = mmb_xcalloc(1, 64 + m * 440, "the comparison");
@@ -400,15 +449,15 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
     fprintf(f, "%s# %s\n", block ? "\n\n" : "",
             block == 0   ? "higher in B"
             : block == 1 ? "lower in B"
-                         : "not significant");
+                         : "not called");
     for (size_t k = 0; k < m; k++) {
-      const ratio *r = rss ? &c[idx[k]].r : &c[idx[k]].t;
-      int b = !r->sig ? 2 : r->ratio > 1 ? 0 : 1;
+      const mmb_cmp_cell *r = rss ? &c[idx[k]].r : &c[idx[k]].t;
+      int b = !called(r) ? 2 : r->ratio > 1 ? 0 : 1;
       if (b != block) continue;
       double lo = isnan(r->lo) ? r->ratio : r->lo, hi = isnan(r->hi) ? r->ratio : r->hi;
       double lx = hi > r->ratio ? hi : r->ratio;
       fprintf(f, "%zu %.6g %.6g %.6g \"%.3f×%s\" %.6g\n", k + 1, r->ratio, lo, hi, r->ratio,
-              r->sig ? " *" : "", lx);
+              called(r) ? " *" : "", lx);
       if (lo < xmin) xmin = lo;
       if (r->ratio < xmin) xmin = r->ratio;
       if (lx > xmax) xmax = lx;
@@ -467,8 +516,9 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
 }
 
 /* compare.html: the joined cells handed to report_compare.c. */
-static void copy_ratio(const ratio *r, mmb_cratio *out) {
-  out->have = r->have;
+static void copy_ratio(const mmb_cmp_cell *r, mmb_cratio *out) {
+  out->have = has(r);
+  out->tested = r->tested;
   out->ma = r->ma;
   out->mb = r->mb;
   out->ratio = r->ratio;
@@ -476,17 +526,16 @@ static void copy_ratio(const ratio *r, mmb_cratio *out) {
   out->hi = r->hi;
   out->p = r->p;
   out->p_adj = r->p_adj;
-  out->sig = r->sig;
-}
-
-static void copy_counts(const side *a, const side *b, int rss, mmb_cratio *out) {
-  out->na = (int)(rss ? a->nr : a->nt);
-  out->nb = (int)(rss ? b->nr : b->nt);
+  out->sig = called(r);
+  out->verdict = mmb_cmp_verdict_name(r->verdict);
+  out->sens = r->sens;
+  out->na = r->na;
+  out->nb = r->nb;
 }
 
 static int write_page(const char *outdir, const jcell *c, size_t n, const char *ca, const char *cb,
-                      const char *envdiff, int drawn_time, int drawn_rss, char *err,
-                      size_t errlen) {
+                      const char *envdiff, int drawn_time, int drawn_rss, const mmb_cmp_opts *o,
+                      const char *notes_text, const mmb_cmp_family *ft, char *err, size_t errlen) {
   mmb_ccell *v = mmb_xcalloc(n + 1, sizeof *v, "the comparison");
   for (size_t i = 0; i < n; i++) {
     v[i].label = c[i].label;
@@ -496,14 +545,16 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
     v[i].status_b = c[i].b.status;
     copy_ratio(&c[i].t, &v[i].t);
     copy_ratio(&c[i].r, &v[i].r);
-    copy_counts(&c[i].a, &c[i].b, 0, &v[i].t);
-    copy_counts(&c[i].a, &c[i].b, 1, &v[i].r);
   }
   mmb_cpage pg = {.caption_a = ca,
                   .caption_b = cb,
                   .envdiff = envdiff,
-                  .method = mmb_p_adjust_name(ADJUST),
-                  .alpha = SIGNIFICANT_P,
+                  .method = mmb_p_adjust_name(MMB_ADJ_BH),
+                  .alpha = o->alpha,
+                  .threshold = o->threshold,
+                  .design = design_name(o),
+                  .notes = notes_text,
+                  .moved_together = ft->moved_together,
                   .drawn_time = drawn_time,
                   .drawn_rss = drawn_rss};
   int rc = mmb_cmp_html_write(outdir, &pg, v, n, err, errlen);
@@ -515,115 +566,303 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
  * The command
  * ---------------------------------------------------------------------- */
 typedef struct compare_args {
-  const char *out;
+  const char *out, *allocators, *b_allocators;
+  double threshold; /* percent */
+  int raw, own_variance, paired;
+  char **a_env, **b_env, **pass; /* [argc] each */
+  int na, nb, np;
 } compare_args;
 
-static const mmb_option rows[] = {{"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(compare_args, out),
-                                   .value = "OUTDIR", .help = "where to write the outputs"},
-                                  {NULL}};
+static int add_env(char **list, int *n, const char *arg, char *err, size_t errlen) {
+  if (!strchr(arg, '=') || arg[0] == '=') {
+    snprintf(err, errlen, "'%s' is not KEY=VALUE (e.g. GLIBC_TUNABLES=glibc.malloc.tcache_count=0)",
+             arg);
+    return -1;
+  }
+  list[(*n)++] = (char *)arg;
+  return 0;
+}
+static int set_a_env(void *args, const char *arg, char *err, size_t errlen) {
+  compare_args *o = args;
+  return add_env(o->a_env, &o->na, arg, err, errlen);
+}
+static int set_b_env(void *args, const char *arg, char *err, size_t errlen) {
+  compare_args *o = args;
+  return add_env(o->b_env, &o->nb, arg, err, errlen);
+}
+
+/* The run options --paired hands to `mmbench run` (which checks them). */
+static int pass_on(void *args, const char *opt, const char *arg) {
+  compare_args *o = args;
+  o->pass[o->np++] = (char *)opt;
+  o->pass[o->np++] = (char *)arg;
+  return 0;
+}
+#define PASS(fn, opt)                                                                              \
+  static int fn(void *args, const char *arg, char *err, size_t errlen) {                           \
+    (void)err, (void)errlen;                                                                       \
+    return pass_on(args, opt, arg);                                                                \
+  }
+PASS(pass_workloads, "--workloads")
+PASS(pass_threads, "--threads")
+PASS(pass_reps, "--reps")
+PASS(pass_param, "--param")
+PASS(pass_scale, "--scale")
+PASS(pass_seed, "--seed")
+PASS(pass_warmup, "--warmup")
+PASS(pass_timeout, "--timeout")
+PASS(pass_pin, "--pin")
+PASS(pass_touch, "--touch")
+PASS(pass_preset, "--preset")
+#undef PASS
+
+#define RUNOPT(name, letter, val, fn, what)                                                        \
+  {                                                                                                \
+    name, letter, MMB_OPT_STRING, .value = val, .apply = fn, .group = 1,                           \
+                                  .help = "(--paired) as `mmbench run` " what                      \
+  }
+static const mmb_option rows[] = {
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(compare_args, out), .value = "OUTDIR",
+     .help = "where to write the outputs (default: B/compare-vs-<name of A>; --paired:\n"
+             "results/<UTC stamp>-paired, the run in OUTDIR/run)"},
+    {"threshold", 0, MMB_OPT_DOUBLE, MMB_OPT_VAR(compare_args, threshold), -1, 99, .value = "PCT",
+     .help = "practical threshold: changes within PCT % are never called (default 5)"},
+    {"raw", 0, MMB_OPT_FLAG, MMB_OPT_VAR(compare_args, raw),
+     .help = "judge the raw ratio even when most cells moved together"},
+    {"own-variance", 0, MMB_OPT_FLAG, MMB_OPT_VAR(compare_args, own_variance),
+     .help = "each cell's own variance only (default: moderated across the cells)"},
+    {"paired", 0, MMB_OPT_FLAG, MMB_OPT_VAR(compare_args, paired),
+     .help = "run A and B interleaved in one run, then compare round by round"},
+    {"allocators", 'a', MMB_OPT_STRING, MMB_OPT_PTR(compare_args, allocators), .value = "LIST",
+     .group = 1, .help = "(--paired) A's allocators"},
+    {"b-allocators", 0, MMB_OPT_STRING, MMB_OPT_PTR(compare_args, b_allocators), .value = "LIST",
+     .group = 1, .help = "(--paired) B's allocator for each -a item (default: the same)"},
+    {"a-env", 0, MMB_OPT_STRING, .value = "K=V", .apply = set_a_env, .group = 1,
+     .help = "(--paired) a setting exported to A's cells (repeatable)"},
+    {"b-env", 0, MMB_OPT_STRING, .value = "K=V", .apply = set_b_env, .group = 1,
+     .help = "(--paired) a setting exported to B's cells (repeatable)"},
+    RUNOPT("workloads", 'w', "LIST", pass_workloads, "-w"),
+    RUNOPT("threads", 't', "LIST", pass_threads, "-t"),
+    RUNOPT("reps", 'r', "N", pass_reps, "-r"),
+    RUNOPT("param", 'p', "K=V", pass_param, "-p (repeatable)"),
+    RUNOPT("scale", 0, "F", pass_scale, "--scale"),
+    RUNOPT("seed", 0, "N", pass_seed, "--seed"),
+    RUNOPT("warmup", 0, "N", pass_warmup, "--warmup"),
+    RUNOPT("timeout", 0, "SECONDS", pass_timeout, "--timeout"),
+    RUNOPT("pin", 0, "CPUS", pass_pin, "--pin"),
+    RUNOPT("touch", 0, "LIST", pass_touch, "--touch"),
+    RUNOPT("preset", 0, "NAME", pass_preset, "--preset"),
+    {NULL}};
+#undef RUNOPT
+
 const mmb_optspec mmb_compare_options = {
     .command = "compare",
-    .usage = "[-o OUTDIR] A B",
+    .usage = "[OPTIONS] A B\n"
+             "       mmbench compare --paired -a LIST [--a-env K=V] [--b-env K=V]\n"
+             "                       [--b-allocators LIST] [run options] [-o OUTDIR]",
     .about = "\nCompares two results folders cell by cell (a cell = workload, parameters,\n"
-             "allocator, threads): for every cell both have, the ratio B/A of the medians of\n"
-             "ns/op and of peak RSS, a 95 % bootstrap interval of the ratio, and whether the\n"
-             "change is significant (Mann-Whitney U p, Benjamini-Hochberg-adjusted over all\n"
-             "cells compared, < 0.05: false discovery rate 5 %). Prints a table sorted by\n"
-             "change and writes to OUTDIR (default B/compare-vs-<name of A>):\n"
-             "  compare.html (overview first: B/A of every cell, sorted, significant ones\n"
-             "  coloured; then the figures and the full table), compare.txt, compare.csv,\n"
-             "  compare-time.svg/.png, compare-rss.svg/.png\n",
+             "allocator, threads): per cell B/A of ns/op and of peak RSS (ratio of the\n"
+             "geometric means of the repetitions) with its 95 % t interval on log values, and\n"
+             "a verdict: HIGHER / LOWER (called: the change exceeds the threshold, false\n"
+             "discovery rate 5 % over the cells, Benjamini-Hochberg), same (the interval lies\n"
+             "within the threshold), unsure (could not tell), too few (under 3 repetitions a\n"
+             "side); and the cell's sensitivity, the smallest change it could have called.\n"
+             "When most cells moved together (drift between two runs), a cell is called\n"
+             "only when it also differs from that common shift. Writes compare.html,\n"
+             "compare.txt, compare.csv, compare-time.svg/.png, compare-rss.svg/.png.\n\n"
+             "--paired runs A and B itself, interleaved in one run (each round runs A's and\n"
+             "B's configuration of a cell back to back, so drift cancels), then compares the\n"
+             "rounds pairwise (paired t on log ratios). A = each -a allocator with the\n"
+             "--a-env settings, B = the same (or the --b-allocators item) with --b-env; the\n"
+             "settings are exported to the cell's process, e.g.\n"
+             "  mmbench compare --paired -w malloc-free -a glibc -r 5 \\\n"
+             "      --b-env GLIBC_TUNABLES=glibc.malloc.tcache_count=0\n",
     .rows = rows,
-    .stop_at_argument = 1,
 };
 
-int mmb_cmd_compare(int argc, char **argv) {
-  compare_args o = {0};
-  int next;
-  int prc = mmb_opts_parse(&mmb_compare_options, &o, argc, argv, &next, NULL);
-  if (prc >= 0) return prc;
-  const char *outdir = o.out;
-  /* Options may also follow the folders. */
-  const char *dirs[2];
-  int nd = 0;
-  for (int i = next; i < argc; i++) {
-    if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) && i + 1 < argc) {
-      outdir = argv[++i];
-      continue;
+/* seed and scale of the plans (meta.json): cells of runs that differ there
+ * measure different work. 0 same or unknown, -1 with err. */
+static int plan_diff(const run *a, const run *b, char *err, size_t errlen) {
+  static const char *const keys[] = {"plan.seed", "plan.scale", NULL};
+  for (int i = 0; keys[i]; i++) {
+    char x[128], y[128];
+    const char *sx = mmb_rep_meta_str(a->meta, keys[i], x, sizeof x),
+               *sy = mmb_rep_meta_str(b->meta, keys[i], y, sizeof y);
+    if (sx && sy && strcmp(sx, sy) != 0) {
+      snprintf(err, errlen,
+               "%s and %s come from different plans (%s %s vs %s): their cells measure "
+               "different work (compare runs with the same --seed and --scale)",
+               a->dir, b->dir, keys[i], sx, sy);
+      return -1;
     }
-    if (nd == 2)
-      return mmb_usage_error("compare", "takes two results folders: mmbench compare A B");
-    dirs[nd++] = argv[i];
   }
-  if (nd != 2) return mmb_usage_error("compare", "needs two results folders: mmbench compare A B");
+  return 0;
+}
 
+/* Judge both metrics and render the notes of the time family. */
+static int judge(jcell *cells, size_t n, const mmb_cmp_opts *o, mmb_cmp_family *ft,
+                 mmb_cmp_family *fr) {
+  mmb_cmp_cell *t = mmb_xcalloc(n + 1, sizeof *t, "the comparison"),
+               *r = mmb_xcalloc(n + 1, sizeof *r, "the comparison");
+  for (size_t i = 0; i < n; i++) {
+    cell_metric(&cells[i].a, &cells[i].b, 0, o, &t[i]);
+    cell_metric(&cells[i].a, &cells[i].b, 1, o, &r[i]);
+  }
+  int rc = mmb_cmp_judge(t, n, o, ft) || mmb_cmp_judge(r, n, o, fr);
+  for (size_t i = 0; i < n; i++) cells[i].t = t[i], cells[i].r = r[i];
+  free(t);
+  free(r);
+  return rc;
+}
+
+int mmb_cmd_compare(int argc, char **argv) {
+  compare_args ar = {.threshold = MMB_CMP_THRESHOLD * 100};
+  ar.a_env = mmb_xcalloc((size_t)argc + 1, sizeof *ar.a_env, "the comparison");
+  ar.b_env = mmb_xcalloc((size_t)argc + 1, sizeof *ar.b_env, "the comparison");
+  ar.pass = mmb_xcalloc(2 * (size_t)argc + 2, sizeof *ar.pass, "the comparison");
+  const char *dirs[2] = {NULL, NULL};
+  int rc = 0, next = argc, nd = 0;
+  unsigned given = 0;
+  mmb_cmp_opts o = {.alpha = MMB_CMP_ALPHA};
   char err[5200];
   run a, b;
-  if (load_run(dirs[0], &a, err, sizeof err)) return mmb_usage_error("compare", err);
-  if (load_run(dirs[1], &b, err, sizeof err)) {
-    free_run(&a);
-    return mmb_usage_error("compare", err);
-  }
-
-  /* Join: every cell of A (report order) that B has too. */
   jcell *cells = NULL;
   size_t n = 0;
-  cells = mmb_xcalloc(a.m.ncells + 1, sizeof *cells, "the comparison");
-  for (size_t i = 0; i < a.m.ncells; i++) {
-    const mmb_rcell *ca = &a.m.cells[i];
-    const mmb_rcell *cb = mmb_rep_find(&b.m, ca->workload, ca->params, ca->allocator, ca->threads);
-    if (!cb || ca->nrows == 0 || cb->nrows == 0) continue;
-    jcell *x = &cells[n++];
-    x->workload = ca->workload;
-    x->params = ca->params;
-    x->allocator = ca->allocator;
-    x->threads = ca->threads;
-    take_cell(&a, ca, &x->a);
-    take_cell(&b, cb, &x->b);
-    compute_ratio(x->a.t, x->a.nt, x->b.t, x->b.nt, &x->t);
-    compute_ratio(x->a.r, x->a.nr, x->b.r, x->b.nr, &x->r);
+  mmb_paired_spec *ps = NULL;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  int prc = mmb_opts_parse(&mmb_compare_options, &ar, argc, argv, &next, &given);
+  if (prc >= 0) {
+    rc = prc;
+    goto done;
   }
-  int rc = 0;
-  if (n == 0) {
-    snprintf(err, sizeof err,
-             "%s and %s share no cell (workload, params, allocator, threads): "
-             "nothing to compare (compare two runs of overlapping matrices)",
-             dirs[0], dirs[1]);
-    rc = mmb_usage_error("compare", err);
-    goto out;
+  if (!(ar.threshold >= 0)) {
+    rc = mmb_usage_error("compare", "--threshold: give a percentage from 0 to 99, e.g. 5");
+    goto done;
   }
-  adjust_family(cells, n, 0);
-  adjust_family(cells, n, 1);
-  qsort(cells, n, sizeof *cells, cmp_change);
-  make_labels(cells, n);
+  o.threshold = ar.threshold / 100;
+  o.raw = ar.raw;
+  o.own_variance = ar.own_variance;
+  o.paired = ar.paired;
+  const char *outdir = ar.out;
+  nd = argc - next;
+  for (int i = 0; i < nd && i < 2; i++) dirs[i] = argv[next + i];
+  if (!ar.paired) {
+    if (given & 1) {
+      rc = mmb_usage_error("compare", "-a, -w, -t, -r, -p, --a-env, --b-env and the other run "
+                                      "options need --paired (or compare two results folders)");
+      goto done;
+    }
+    if (nd != 2) {
+      rc = mmb_usage_error("compare", nd > 2 ? "takes two results folders: mmbench compare A B"
+                                             : "needs two results folders: mmbench compare A B");
+      goto done;
+    }
+    if (load_run(dirs[0], &a, err, sizeof err)) {
+      rc = mmb_usage_error("compare", err);
+      goto done;
+    }
+    if (load_run(dirs[1], &b, err, sizeof err) || plan_diff(&a, &b, err, sizeof err)) {
+      rc = mmb_usage_error("compare", err);
+      goto done;
+    }
+  } else {
+    if (nd) {
+      snprintf(err, sizeof err,
+               "--paired runs A and B itself: '%s' is not an option (results folders are "
+               "compared without --paired)",
+               dirs[0]);
+      rc = mmb_usage_error("compare", err);
+      goto done;
+    }
+    ps = mmb_xcalloc(1, sizeof *ps, "the comparison");
+    if (mmb_paired_build(ar.allocators, ar.b_allocators, ar.a_env, ar.na, ar.b_env, ar.nb, ps, err,
+                         sizeof err)) {
+      rc = mmb_usage_error("compare", err);
+      goto done;
+    }
+  }
 
-  char envdiff[4096];
-  env_diff(&a, &b, envdiff, sizeof envdiff);
-  if (envdiff[0])
-    fprintf(stderr,
-            "mmbench compare: warning: the environments differ (%s): the ratios mix "
-            "the change under test with these\n",
-            envdiff);
-
-  /* Output folder. */
-  char defdir[4400], path[4600], slug[200];
-  if (!outdir) {
+  /* Output folder (and, paired, the run inside it). */
+  char defdir[4400], path[4600], slug[200], rundir[4600];
+  if (!outdir && !ar.paired) {
     char base[256];
     mmb_rep_basename(a.dir, base, sizeof base);
     mmb_rep_slug(base, slug, sizeof slug);
     snprintf(defdir, sizeof defdir, "%s/compare-vs-%s", dirs[1], slug);
     outdir = defdir;
+  } else if (!outdir) {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(defdir, sizeof defdir, "results/%Y%m%dT%H%M%SZ-paired", &tm);
+    outdir = defdir;
   }
+  if (ar.paired) {
+    snprintf(rundir, sizeof rundir, "%s/run", outdir);
+    rc = mmb_paired_run(ps, rundir, ar.np, ar.pass);
+    if (rc) goto done;
+    if (load_run(rundir, &a, err, sizeof err) || load_run(rundir, &b, err, sizeof err)) {
+      rc = mmb_usage_error("compare", err);
+      goto done;
+    }
+  }
+
+  /* Join: every cell of A (report order) that B has too; paired: every
+   * A-configuration cell with its B-configuration cell. */
+  cells = mmb_xcalloc(a.m.ncells + 1, sizeof *cells, "the comparison");
+  for (size_t i = 0; i < a.m.ncells; i++) {
+    const mmb_rcell *ca = &a.m.cells[i], *cb = NULL;
+    const char *label = ca->allocator;
+    if (!ar.paired)
+      cb = mmb_rep_find(&b.m, ca->workload, ca->params, ca->allocator, ca->threads);
+    else
+      for (int k = 0; k < ps->n && !cb; k++)
+        if (strcmp(ca->allocator, ps->a[k]) == 0) {
+          cb = mmb_rep_find(&b.m, ca->workload, ca->params, ps->b[k], ca->threads);
+          label = ps->name[k];
+        }
+    if (!cb || ca->nrows == 0 || cb->nrows == 0) continue;
+    jcell *x = &cells[n++];
+    x->workload = ca->workload;
+    x->params = ca->params;
+    x->allocator = label;
+    x->threads = ca->threads;
+    take_cell(&a, ca, &x->a);
+    take_cell(&b, cb, &x->b);
+  }
+  if (n == 0) {
+    snprintf(err, sizeof err,
+             "%s and %s share no cell (workload, params, allocator, threads): "
+             "nothing to compare (compare two runs of overlapping matrices)",
+             a.dir, b.dir);
+    rc = mmb_usage_error("compare", err);
+    goto done;
+  }
+  mmb_cmp_family ft, fr;
+  if (judge(cells, n, &o, &ft, &fr)) mmb_out_of_memory(n * sizeof(double), "the comparison");
+  qsort(cells, n, sizeof *cells, cmp_change);
+  make_labels(cells, n);
+
+  char envdiff[4096];
+  env_diff(&a, &b, envdiff, sizeof envdiff);
+  if (envdiff[0] && !ar.paired)
+    fprintf(stderr,
+            "mmbench compare: warning: the environments differ (%s): the ratios mix "
+            "the change under test with these\n",
+            envdiff);
+  if (ar.paired) envdiff[0] = 0;
+
   snprintf(path, sizeof path, "%s/data", outdir);
   int mk = mmb_mkdirs(path);
   if (mk) {
     snprintf(err, sizeof err, "cannot create %s: %s (give a writable folder with -o)", path,
              strerror(-mk));
     rc = mmb_usage_error("compare", err);
-    goto out;
+    goto done;
   }
   char ra[PATH_MAX], rb[PATH_MAX];
-  if (realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
+  if (!ar.paired && realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
     fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n",
             ra);
   snprintf(path, sizeof path, "%s/compare.txt", outdir);
@@ -632,44 +871,63 @@ int mmb_cmd_compare(int argc, char **argv) {
     snprintf(err, sizeof err, "cannot write %s: %s (give a writable folder with -o)", path,
              strerror(errno));
     rc = mmb_usage_error("compare", err);
-    goto out;
+    goto done;
   }
-  text_table(txt, cells, n, &a, &b, envdiff);
+  text_table(txt, cells, n, &a, &b, envdiff, &ft, &o);
   fclose(txt);
   snprintf(path, sizeof path, "%s/compare.csv", outdir);
-  if (write_csv(path, cells, n)) {
+  if (write_csv(path, cells, n, &o)) {
     snprintf(err, sizeof err, "cannot write %s: %s", path, strerror(errno));
     rc = mmb_usage_error("compare", err);
-    goto out;
+    goto done;
   }
-  text_table(stdout, cells, n, &a, &b, envdiff);
+  text_table(stdout, cells, n, &a, &b, envdiff, &ft, &o);
+  char *notes_text = NULL;
+  size_t notes_len = 0;
+  FILE *nf = open_memstream(&notes_text, &notes_len);
+  if (!nf) mmb_out_of_memory(4096, "the comparison");
+  notes(nf, &ft, &o);
+  fclose(nf);
 
   mmb_gnuplot gp;
   mmb_gp_find(&gp);
   char ca[300], cb[300], caption[700];
   run_caption(&a, ca, sizeof ca);
   run_caption(&b, cb, sizeof cb);
+  if (ar.paired) {
+    snprintf(ca, sizeof ca, "%s", ps->a[0]);
+    snprintf(cb, sizeof cb, "%s", ps->b[0]);
+    for (int k = 1; k < ps->n; k++) {
+      snprintf(ca + strlen(ca), sizeof ca - strlen(ca), ", %s", ps->a[k]);
+      snprintf(cb + strlen(cb), sizeof cb - strlen(cb), ", %s", ps->b[k]);
+    }
+  }
   snprintf(caption, sizeof caption, "mmbench compare · A = %s · B = %s", ca, cb);
   int drawn_t = ratio_plot(
       &gp, outdir, "compare-time", cells, n, 0, "B/A: time per operation, cells sorted by change",
-      "median ns/op of B ÷ median of A (log scale; below 1: B is faster)", caption);
+      "B/A of ns/op, geometric means (log scale; below 1: B is faster)", caption);
   int drawn_r =
       ratio_plot(&gp, outdir, "compare-rss", cells, n, 1, "B/A: peak RSS, cells sorted by change",
-                 "median peak RSS of B ÷ median of A (log scale; below 1: B uses less)", caption);
+                 "B/A of peak RSS, geometric means (log scale; below 1: B uses less)", caption);
   int drawn = drawn_t + drawn_r;
-  if (write_page(outdir, cells, n, ca, cb, envdiff, drawn_t, drawn_r, err, sizeof err)) {
+  rc = write_page(outdir, cells, n, ca, cb, envdiff, drawn_t, drawn_r, &o, notes_text, &ft, err,
+                  sizeof err);
+  free(notes_text);
+  if (rc) {
     rc = mmb_usage_error("compare", err);
-    goto out;
+    goto done;
   }
   if (!gp.have) fprintf(stderr, "mmbench compare: no plots: %s\n", gp.why);
   printf("compare: %zu cells in common; report: %s/compare.html (table, CSV%s beside it)\n", n,
          outdir, drawn ? " and plots" : "");
-out:
-  for (size_t k = 0; k < n; k++) {
-    free(cells[k].a.t), free(cells[k].a.r), free(cells[k].b.t), free(cells[k].b.r);
-  }
+done:
+  for (size_t k = 0; k < n; k++) free_side(&cells[k].a), free_side(&cells[k].b);
   free(cells);
   free_run(&a);
   free_run(&b);
+  free(ps);
+  free(ar.a_env);
+  free(ar.b_env);
+  free(ar.pass);
   return rc;
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "commands.h"
 #include "options.h"
 #include "trace_format.h"
+#include "model.h"
 #include "trace_info.h"
 
 #define RECORDER_LIB "libmmbtrace.so"
@@ -29,6 +31,7 @@
 static void usage(FILE *out) {
   fprintf(out, "usage: mmbench trace record -o FILE [OPTIONS] -- COMMAND [ARGS...]\n"
                "       mmbench trace info [--json] FILE\n"
+               "       mmbench trace model TRACE -o MODEL | --check MODEL\n"
                "Record a program's allocator calls; describe a trace. Replay one with\n"
                "  mmbench run -w trace-replay -p file=FILE -a ALLOCATORS\n");
 }
@@ -359,15 +362,148 @@ static int cmd_info(int argc, char **argv) {
   return rc;
 }
 
+/* ---------------------------------------------------------------------------
+ * model
+ * ------------------------------------------------------------------------- */
+static void print_fit(const mmb_model *m, const mmb_model_fit *f, FILE *out) {
+  fprintf(out, "%s: stream vs trace (%llu births, 1 thread)\n", m->source,
+          (unsigned long long)m->allocations);
+  fprintf(out, "  peak live bytes: stream / trace %.3f (trace %llu)\n", f->peak_ratio,
+          (unsigned long long)m->peak_live_bytes);
+  fprintf(out, "  size-class histogram: total variation distance %.4f\n", f->tvd);
+  fprintf(out, "  lifetime medians (births), %d classes with >= 1%% of births and >= 20 ends:\n",
+          f->classes_compared);
+  for (int c = 0; c < m->nclasses; c++)
+    if (!isnan(f->gap[c]))
+      fprintf(out, "    %8llu..%-8llu trace %10.1f  stream differs by %5.1f%%\n",
+              (unsigned long long)m->cls[c].lo, (unsigned long long)m->cls[c].hi,
+              m->cls[c].median_allocs, 100 * f->gap[c]);
+  fprintf(out,
+          "  shares of births (trace / stream): realloc %.4f / %.4f, calloc %.4f / %.4f, "
+          "aligned %.4f / %.4f\n",
+          f->realloc_share[0], f->realloc_share[1], f->calloc_share[0], f->calloc_share[1],
+          f->aligned_share[0], f->aligned_share[1]);
+}
+
+typedef struct model_args {
+  const char *out, *check;
+  unsigned long long seed;
+} model_args;
+
+/* --seed: any 64-bit seed. */
+static int set_model_seed(void *args, const char *arg, char *err, size_t errlen) {
+  char *end;
+  errno = 0;
+  ((model_args *)args)->seed = strtoull(arg, &end, 10);
+  if (end != arg && !*end && !errno) return 0;
+  snprintf(err, errlen, "--seed must be a whole number, not '%s'", arg);
+  return -1;
+}
+
+static const mmb_option model_rows[] = {
+    {"out", 'o', MMB_OPT_STRING, MMB_OPT_PTR(model_args, out), .value = "MODEL", .alias = "output",
+     .help = "where the model goes (written whole, or not at all)"},
+    {"check", 0, MMB_OPT_STRING, MMB_OPT_PTR(model_args, check), .value = "MODEL",
+     .help = "instead: generate MODEL's stream (its own length, one thread), model it\n"
+             "again and print how the two agree: peak live bytes, the size-class\n"
+             "histogram's total variation distance, lifetime medians per class"},
+    {"seed", 0, MMB_OPT_STRING, .value = "N", .apply = set_model_seed,
+     .help = "the stream's seed for --check (default 42)"},
+    {NULL}};
+const mmb_optspec mmb_trace_model_options = {
+    .command = "trace model",
+    .usage = "TRACE -o MODEL | --check MODEL [--seed N]",
+    .about = "Writes a small text model of TRACE: per size class the births, the commonest sizes,\n"
+             "calloc / aligned / realloc shares and lifetime quantiles (in births and in bytes\n"
+             "allocated meanwhile); the live-heap profile, alignments and per-thread counts. The\n"
+             "empirical workload turns it into a stream (mmbench run -w empirical -p "
+             "model=MODEL).\n",
+    .after = "Exit 2 on bad input.\n",
+    .rows = model_rows,
+};
+
+static int cmd_model(int argc, char **argv) {
+  model_args a = {.seed = 42};
+  int next;
+  int prc = mmb_opts_parse(&mmb_trace_model_options, &a, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  const char *out = a.out, *check = a.check;
+  unsigned long long seed = a.seed;
+  char msg[PATH_MAX + 800], err[PATH_MAX + 600];
+  if (check) {
+    if (next != argc) return mmb_usage_error("trace model", "--check takes only the MODEL");
+    mmb_model *m = malloc(sizeof *m);
+    if (!m) return 1;
+    mmb_model_fit f;
+    if (mmb_model_load(check, m, err, sizeof err) != 0) {
+      free(m);
+      return mmb_usage_error("trace model", err);
+    }
+    int rc = mmb_model_fit_check(m, seed, &f, err, sizeof err);
+    if (rc == 0)
+      print_fit(m, &f, stdout);
+    else
+      fprintf(stderr, "mmbench trace model: %s\n", err);
+    free(m);
+    return rc ? 1 : 0;
+  }
+  if (next != argc - 1)
+    return mmb_usage_error("trace model", "needs exactly one TRACE (and -o MODEL)");
+  if (!out || !*out)
+    return mmb_usage_error("trace model", "missing -o MODEL (where the model goes)");
+  const char *path = argv[next];
+  mmb_trace t;
+  if (mmb_trace_load(path, &t, err, sizeof err) != 0) return mmb_usage_error("trace model", err);
+  mmb_model *m = malloc(sizeof *m);
+  if (!m) {
+    mmb_trace_free(&t);
+    return 1;
+  }
+  char base[PATH_MAX];
+  snprintf(base, sizeof base, "%s", path);
+  int rc = mmb_model_build(&t, basename(base), m, err, sizeof err);
+  char damage[sizeof t.damage];
+  snprintf(damage, sizeof damage, "%s", t.damage);
+  mmb_trace_free(&t);
+  if (rc != 0) {
+    free(m);
+    if (rc > 0) return mmb_usage_error("trace model", err);
+    fprintf(stderr, "mmbench trace model: %s\n", err);
+    return 1;
+  }
+  if (damage[0])
+    fprintf(stderr, "mmbench trace model: note: %s: %s; modelled up to the damage\n", path, damage);
+  /* all or nothing: a temporary file renamed into place */
+  char tmp[PATH_MAX + 16];
+  snprintf(tmp, sizeof tmp, "%s.part", out);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    free(m);
+    snprintf(msg, sizeof msg, "%s: cannot write the model: %s", out, strerror(errno));
+    return mmb_usage_error("trace model", msg);
+  }
+  int ok = mmb_model_write(m, f) == 0;
+  ok &= fclose(f) == 0;
+  free(m);
+  if (!ok || rename(tmp, out) != 0) {
+    unlink(tmp);
+    snprintf(msg, sizeof msg, "%s: cannot write the model", out);
+    fprintf(stderr, "mmbench trace model: %s\n", msg);
+    return 1;
+  }
+  return 0;
+}
+
 int mmb_cmd_trace(int argc, char **argv) {
-  if (argc < 2) return mmb_usage_error("trace", "missing subcommand: record or info");
+  if (argc < 2) return mmb_usage_error("trace", "missing subcommand: record, info or model");
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     usage(stdout);
     return 0;
   }
   if (strcmp(argv[1], "record") == 0) return cmd_record(argc - 1, argv + 1);
   if (strcmp(argv[1], "info") == 0) return cmd_info(argc - 1, argv + 1);
+  if (strcmp(argv[1], "model") == 0) return cmd_model(argc - 1, argv + 1);
   char msg[300];
-  snprintf(msg, sizeof msg, "unknown subcommand '%s' (valid: record, info)", argv[1]);
+  snprintf(msg, sizeof msg, "unknown subcommand '%s' (valid: record, info, model)", argv[1]);
   return mmb_usage_error("trace", msg);
 }

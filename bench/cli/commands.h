@@ -21,6 +21,7 @@ int mmb_cmd_trace(int argc, char **argv);     /* bench/cmd_trace.c */
 /* Each command's option table (in its file). */
 extern const mmb_optspec mmb_run_options, mmb_list_options, mmb_env_options, mmb_cell_options,
     mmb_check_options, mmb_report_options, mmb_compare_options, mmb_reproduce_options,
-    mmb_merge_options, mmb_status_options, mmb_trace_record_options, mmb_trace_info_options;
+    mmb_merge_options, mmb_status_options, mmb_trace_record_options, mmb_trace_info_options,
+    mmb_trace_model_options;
 
 #endif

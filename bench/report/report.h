@@ -262,10 +262,13 @@ extern const char mmb_rep_summary_css[];
  * ------------------------------------------------------------------------- */
 typedef struct mmb_cratio {
   int have;             /* both sides have values */
+  int tested;           /* enough repetitions for an interval and a call */
   double ma, mb;        /* medians of A and B */
-  double ratio, lo, hi; /* B/A and its bootstrap interval */
-  double p, p_adj;      /* Mann-Whitney p of the cell, and adjusted over all cells */
-  int sig;              /* significant after the correction */
+  double ratio, lo, hi; /* B/A (geometric means) and its interval (compare_judge.h) */
+  double p, p_adj;      /* minimum-effect p of the cell, and adjusted over all cells */
+  int sig;              /* called (higher or lower) after the correction */
+  const char *verdict;  /* higher, lower, same, unsure, too-few, none */
+  double sens;          /* the smallest B/A the cell could have called alone */
   int na, nb;           /* repetitions with a value in A and in B */
 } mmb_cratio;
 
@@ -281,6 +284,10 @@ typedef struct mmb_cpage {
   const char *envdiff;               /* how the environments differ, "" same */
   const char *method;                /* the correction, e.g. "Benjamini-Hochberg" */
   double alpha;                      /* level of the adjusted p-values */
+  double threshold;                  /* practical threshold (0.05: 5 %) */
+  const char *design;                /* how A and B were run and tested */
+  const char *notes;                 /* the notes of the text table (method, drift, reps) */
+  int moved_together;                /* most cells moved together (drift note) */
   int drawn_time, drawn_rss;         /* compare-time/-rss.svg were drawn */
 } mmb_cpage;
 

@@ -1,10 +1,11 @@
 /* mmbench — OUTDIR/compare.html for `mmbench compare A B`, read top down:
- * the overview (section#summary: counts of cells that got faster or slower
- * after the multiple-comparison correction, a figure per metric of B/A of
- * every cell sorted, with its interval, significant cells coloured, and the
- * list of significant changes), then the gnuplot figures with their labels,
- * then the full table (collapsed, with filters). The figures of the
- * overview are inline SVG: they need no gnuplot and no network. */
+ * the overview (section#summary: counts of cells called higher or lower,
+ * the same, or that could not tell, the notes on method, drift and
+ * repetitions, a figure per metric of B/A of every cell sorted, with its
+ * interval, called cells coloured, and the list of called changes with
+ * their sensitivity), then the gnuplot figures with their labels, then the
+ * full table (collapsed, with filters). The figures of the overview are
+ * inline SVG: they need no gnuplot and no network. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,7 @@ static const char css[] =
 
 static const char *change_of(const mmb_cratio *r) {
   if (!r->have) return "no ratio";
-  if (!r->sig) return "same";
-  return r->ratio > 1 ? "higher" : "lower";
+  return r->verdict;
 }
 
 static const mmb_cratio *pick(const mmb_ccell *c, int rss) { return rss ? &c->r : &c->t; }
@@ -99,8 +99,8 @@ static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id
   }
   fprintf(f,
           "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu cells sorted by B/A (largest "
-          "increase left); bars: 95 %% interval</text>\n",
-          left + (int)(pw / 2), Hh - 8, m);
+          "increase left); bars: %.0f %% interval</text>\n",
+          left + (int)(pw / 2), Hh - 8, m, (1 - pg->alpha) * 100);
   double r0 = step >= 6 ? 3 : step >= 3 ? 2 : 1.4;
   for (size_t k = 0; k < m; k++) {
     const mmb_ccell *x = &c[idx[k]];
@@ -116,94 +116,101 @@ static void curve(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *id
             idx[k], cx, cx, Y(lo < ymin ? ymin : lo), Y(hi > ymax ? ymax : hi), col,
             step >= 4 ? 1.5 : 1.0, cx, vy, r->sig ? r0 + 0.6 : r0, col);
     char tip[700];
-    snprintf(tip, sizeof tip, "%s: B/A %.3f [%.3f – %.3f], p %.2g, adjusted %.2g%s", x->label,
-             r->ratio, lo, hi, r->p, r->p_adj, r->sig ? " (significant)" : "");
+    if (r->tested)
+      snprintf(tip, sizeof tip, "%s: B/A %.3f [%.3f – %.3f], %s, adjusted p %.2g, sensitivity %.3f",
+               x->label, r->ratio, lo, hi, r->verdict, r->p_adj, r->sens);
+    else
+      snprintf(tip, sizeof tip, "%s: B/A %.3f (medians), too few repetitions to call", x->label,
+               r->ratio);
     H(tip);
     fputs("</title></circle></a>\n", f);
   }
 #undef Y
   fputs("</svg>\n", f);
   fprintf(f,
-          "<p class=\"legend\"><b class=\"up\">●</b> significantly higher in B &nbsp; <b "
-          "class=\"down\">●</b> significantly lower in B &nbsp; <b style=\"color:#9a9a9a\">●"
-          "</b> not significant (%s-adjusted p ≥ %.2g)</p>\n",
-          pg->method, pg->alpha);
+          "<p class=\"legend\"><b class=\"up\">●</b> called higher in B &nbsp; <b "
+          "class=\"down\">●</b> called lower in B &nbsp; <b style=\"color:#9a9a9a\">●"
+          "</b> not called (a change under %.0f %%, or %s-adjusted p ≥ %.2g)</p>\n",
+          pg->threshold * 100, pg->method, pg->alpha);
   free(idx);
 }
 
 static void counts(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *what) {
-  int up = 0, down = 0, same = 0, k = 0;
+  int up = 0, down = 0, same = 0, unsure = 0, few = 0, k = 0;
   double logsum = 0;
   for (size_t i = 0; i < n; i++) {
     const mmb_cratio *r = pick(&c[i], rss);
     if (!r->have || !(r->ratio > 0)) continue;
     logsum += log(r->ratio);
     k++;
-    if (!r->sig)
+    if (!r->tested)
+      few++;
+    else if (r->sig)
+      up += r->ratio > 1, down += r->ratio <= 1;
+    else if (strcmp(r->verdict, "same") == 0)
       same++;
-    else if (r->ratio > 1)
-      up++;
     else
-      down++;
+      unsure++;
   }
   fprintf(f,
           "<li><b>%s</b>: <span class=\"up\">%d higher</span>, <span class=\"down\">%d lower"
-          "</span>, %d without a significant change",
-          what, up, down, same);
+          "</span>, %d the same (within the threshold), %d could not tell",
+          what, up, down, same, unsure);
+  if (few) fprintf(f, ", %d with too few repetitions to call", few);
   if (k)
     fprintf(f, "; over the %d cells B/A has a geometric mean of <b>%.3f×</b>", k, exp(logsum / k));
   fputs("</li>\n", f);
 }
 
-/* When no single cell can reach the corrected level at these repetition
- * counts (every B above every A still gives p above alpha / cells), say so:
- * "not significant" must not read as "no change". */
-static void reach_note(FILE *f, const mmb_ccell *c, size_t n, const mmb_cpage *pg) {
-  size_t fam = 0;
-  int na = 0, nb = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!c[i].t.have) continue;
-    fam++;
-    if (c[i].t.na + c[i].t.nb > na + nb) na = c[i].t.na, nb = c[i].t.nb;
+/* The notes of the text table (method, drift, repetitions), a paragraph
+ * each. */
+static void notes(FILE *f, const mmb_cpage *pg) {
+  const char *p = pg->notes ? pg->notes : "";
+  while (*p) {
+    const char *end = strchr(p, '\n');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    char *line = mmb_xmalloc(len + 1, "the comparison page");
+    memcpy(line, p, len);
+    line[len] = 0;
+    const char *id = strncmp(line, "note: most cells", 16) == 0 ? "drift"
+                     : strstr(line, "fewer than")               ? "few"
+                     : strncmp(line, "B/A = ", 6) == 0          ? "method"
+                                                                : NULL;
+    if (id)
+      fprintf(f, "<p class=\"note\" id=\"%s\">", id);
+    else
+      fputs("<p class=\"note\">", f);
+    H(line);
+    fputs("</p>\n", f);
+    free(line);
+    p = end ? end + 1 : p + len;
   }
-  if (fam < 2 || !na || !nb) return;
-  double *x = mmb_xmalloc((size_t)(na + nb) * sizeof *x, "the comparison page");
-  for (int i = 0; i < na + nb; i++) x[i] = i;
-  double pmin = mmb_mann_whitney_p(x, (size_t)na, x + na, (size_t)nb);
-  free(x);
-  if (pmin < pg->alpha / (double)fam) return;
-  fprintf(f,
-          "<p class=\"note\" id=\"reach\">With %d and %d repetitions the smallest p a cell can "
-          "have is %.2g, above %.2g, the level a change in a single cell needs among %zu: only "
-          "changes shared by many cells can show as significant. Read the sorted ratios and "
-          "their intervals; more repetitions (-r) lower that floor.</p>\n",
-          na, nb, pmin, pg->alpha / (double)fam, fam);
 }
 
-/* The significant changes of one metric, largest first. */
+/* The called changes of one metric, largest first. */
 static void changes(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *what) {
   size_t *idx = mmb_xcalloc(n + 1, sizeof *idx, "the comparison page");
   size_t m = sorted(c, n, rss, idx), shown = 0;
-  fprintf(f, "<h4>Significant changes of %s</h4>\n", what);
+  fprintf(f, "<h4>Called changes of %s</h4>\n", what);
   for (size_t k = 0; k < m; k++) {
     const mmb_cratio *r = pick(&c[idx[k]], rss);
     if (!r->sig) continue;
     if (!shown)
-      fputs("<table class=\"changes\"><tr><th>cell</th><th>B/A</th><th>95&nbsp;% "
-            "interval</th><th>adjusted p</th></tr>\n",
+      fputs("<table class=\"changes\"><tr><th>cell</th><th>B/A</th><th>interval</th>"
+            "<th>adjusted p</th><th>sensitivity</th></tr>\n",
             f);
     fprintf(f, "<tr><td><a href=\"#k%zu\">", idx[k]);
     H(c[idx[k]].label);
     fprintf(f,
             "</a></td><td class=\"num %s\">%.3f×</td><td class=\"num\">%.3f – %.3f</td>"
-            "<td class=\"num\">%.2g</td></tr>\n",
-            r->ratio > 1 ? "up" : "down", r->ratio, r->lo, r->hi, r->p_adj);
+            "<td class=\"num\">%.2g</td><td class=\"num\">%.3f×</td></tr>\n",
+            r->ratio > 1 ? "up" : "down", r->ratio, r->lo, r->hi, r->p_adj, r->sens);
     shown++;
   }
   if (shown)
     fputs("</table>\n", f);
   else
-    fputs("<p>None after the correction.</p>\n", f);
+    fputs("<p>None called (see the verdicts and sensitivities in the table).</p>\n", f);
   free(idx);
 }
 
@@ -219,9 +226,9 @@ static void table(FILE *f, const mmb_ccell *c, size_t n) {
         "</span></div>\n",
         f);
   fputs("<div class=\"tablewrap\"><table id=\"ratios\"><thead><tr><th>cell</th><th>status A / B"
-        "</th><th>A ns/op</th><th>B ns/op</th><th>B/A</th><th>95&nbsp;% interval</th><th>p</th>"
-        "<th>adjusted p</th><th>RSS B/A</th><th>95&nbsp;% interval</th><th>adjusted p</th></tr>"
-        "</thead><tbody>\n",
+        "</th><th>A ns/op</th><th>B ns/op</th><th>B/A</th><th>interval</th><th>verdict</th>"
+        "<th>adjusted p</th><th>sensitivity</th><th>RSS B/A</th><th>interval</th><th>verdict</th>"
+        "</tr></thead><tbody>\n",
         f);
   for (size_t i = 0; i < n; i++) {
     const mmb_ccell *x = &c[i];
@@ -253,15 +260,21 @@ static void table(FILE *f, const mmb_ccell *c, size_t n) {
         fprintf(f, "<td class=\"num\">%s</td><td class=\"num\">%s</td>", a, b);
       }
       if (!r->have) {
-        fputs(k == 0 ? "<td>—</td><td>—</td><td>—</td><td>—</td>"
+        fputs(k == 0 ? "<td>—</td><td>—</td><td>—</td><td>—</td><td>—</td>"
                      : "<td>—</td><td>—</td><td>—</td>",
               f);
         continue;
       }
-      fprintf(f, "<td class=\"num r\">%.3f%s</td><td class=\"num\">%.3f – %.3f</td>", r->ratio,
-              r->sig ? "*" : "", r->lo, r->hi);
-      if (k == 0) fprintf(f, "<td class=\"num\">%.2g</td>", r->p);
-      fprintf(f, "<td class=\"num\">%.2g</td>", r->p_adj);
+      if (r->tested)
+        fprintf(f, "<td class=\"num r\">%.3f%s</td><td class=\"num\">%.3f – %.3f</td>", r->ratio,
+                r->sig ? "*" : "", r->lo, r->hi);
+      else
+        fprintf(f, "<td class=\"num r\">%.3f</td><td>—</td>", r->ratio);
+      fprintf(f, "<td>%s</td>", r->verdict);
+      if (k == 0 && r->tested)
+        fprintf(f, "<td class=\"num\">%.2g</td><td class=\"num\">%.3f×</td>", r->p_adj, r->sens);
+      else if (k == 0)
+        fputs("<td>—</td><td>—</td>", f);
     }
     fputs("</tr>\n", f);
   }
@@ -288,12 +301,13 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
   fprintf(
       f,
       "<ul class=\"counts\"><li>%zu cells in common (failed or skipped ones on either side have no "
-      "ratio); a change is significant when its "
-      "%s-adjusted p-value over all of them is below %.2g.</li>\n",
-      n, pg->method, pg->alpha);
+      "ratio); %s; a change is called when it exceeds %.0f %% with a %s-adjusted p-value over "
+      "the cells below %.2g.</li>\n",
+      n, pg->design, pg->threshold * 100, pg->method, pg->alpha);
   counts(f, c, n, 0, "time per operation");
   counts(f, c, n, 1, "peak RSS");
   fputs("</ul>\n", f);
+  notes(f, pg);
   if (!any) {
     fputs("<p class=\"warn\" id=\"no-ratio\">No cell has values on both sides (every shared "
           "cell failed or was skipped in A or B): there is no ratio to draw.</p>\n",
@@ -303,7 +317,6 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
     curve(f, c, n, 0, "curve-time", pg);
     fputs("<h4>Peak RSS: B ÷ A, every cell</h4>\n", f);
     curve(f, c, n, 1, "curve-rss", pg);
-    reach_note(f, c, n, pg);
     changes(f, c, n, 0, "time per operation");
     changes(f, c, n, 1, "peak RSS");
   }

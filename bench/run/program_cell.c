@@ -438,13 +438,6 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
   return interrupted;
 }
 
-const char *mmb_program_preload(const mmb_alloc_spec *spec) {
-  const mmb_allocator *a = spec->alloc;
-  if (spec->base || a->kind == MMB_KIND_PRELOAD || !a->preload_library || !*a->preload_library)
-    return NULL;
-  return access(a->preload_library, R_OK) == 0 ? a->preload_library : NULL;
-}
-
 int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char **cols, int max) {
   int n = 0;
   if (nw > 0 && max > 0) cols[n++] = "injected"; /* 1: the preloaded library was mapped in it */
@@ -457,27 +450,4 @@ int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char
     }
   }
   return n;
-}
-
-void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
-                             size_t len) {
-  const mmb_allocator *a = spec->alloc;
-  const char *lib = mmb_program_preload(spec);
-  why[0] = 0;
-  if (!mmb_program_installed(p)) {
-    if (p->package[0])
-      snprintf(why, len, "%s is not installed: apt-get install %s", p->name, p->package);
-    else
-      snprintf(why, len, "%s: its command is not found", p->name);
-    return;
-  }
-  if (spec->base || (a->kind != MMB_KIND_PRELOAD && !lib)) {
-    snprintf(why, len,
-             "%s works inside mmbench only; a program gets its malloc by LD_PRELOAD, which %s has "
-             "no build for",
-             spec->text, spec->base ? spec->text : a->name);
-    return;
-  }
-  if (!lib) lib = a->library;
-  mmb_program_tie(p, a->name, lib, why, len);
 }

@@ -26,16 +26,6 @@ typedef struct mmb_program_cell_spec {
  * reason. Returns 0, or 1 when interrupted (rec not meaningful). */
 int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec);
 
-/* The library to preload for spec in a program cell instead of its own
- * (an in-process allocator's preloadable build), or NULL. */
-const char *mmb_program_preload(const mmb_alloc_spec *spec);
-
-/* Why a program cannot run under spec ("" when it can): an allocator that
- * cannot be preloaded, a program not installed (with its package), a
- * program tied to another malloc's extended API. */
-void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
-                             size_t len);
-
 /* The runs.csv columns of the program metrics in the workloads (static
  * strings, each once). */
 int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char **cols, int max);

@@ -76,5 +76,10 @@ bad "floor on for a workload without one" run -w churn-random,binary-trees --flo
 # A resumable folder with another plan.
 "$MMBENCH" run -q -w null -a glibc -p n=1000 -r 1 -o plan1 >/dev/null 2>&1 || fail "setup run"
 bad "resume other plan" run --resume plan1 -w malloc-free
+bad "trace model: no trace" trace model /nonexistent.mmbt -o out
+bad "trace model: no -o" trace model /nonexistent.mmbt
+bad "trace model: typo" trace model --chek x
+bad "trace model: malformed model" trace model --check empty.csv
+bad "env: typo" env --countres
 chmod 755 ro
 finish

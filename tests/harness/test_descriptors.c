@@ -47,12 +47,19 @@ static void test_workloads(void) {
              "%s: replayed parameter '%s' is not a text parameter", w->name, w->replays);
       replayers++;
     }
-    CHECKF(!w->program || !w->replays, "%s: a program that replays", w->name);
+    if (w->models) {
+      int i = mmb_workload_param_index(w, w->models);
+      CHECKF(i >= 0 && w->params[i].type == MMB_P_STR,
+             "%s: model parameter '%s' is not a text parameter", w->name, w->models);
+    }
+    CHECKF(!w->program || (!w->replays && !w->models), "%s: a program that replays", w->name);
   }
   /* the report pairs a replay with its program by these facts (report_traces.c) */
   const mmb_workload *tr = mmb_workload_find("trace-replay");
   CHECK(tr && tr->replays && strcmp(tr->replays, "file") == 0 && !tr->program);
   CHECKF(replayers == 1, "%d workloads replay a program's trace, expected trace-replay", replayers);
+  const mmb_workload *em = mmb_workload_find("empirical");
+  CHECK(em && em->models && strcmp(em->models, "model") == 0 && !em->replays);
   CHECKF(n >= 20, "only %d workloads registered: a family is missing from the registry", n);
 }
 

@@ -2,7 +2,7 @@
  * (LD_PRELOAD, ahead of the malloc it records) that writes every malloc,
  * calloc, realloc, reallocarray, free, posix_memalign, aligned_alloc,
  * memalign, valloc, pvalloc and malloc_usable_size call, thread start, exit
- * and creation, and fork, to a trace file (format: workloads/trace_format.h).
+ * and creation, and fork, to a trace file (format: workloads/recorded/trace_format.h).
  *
  * Set by `mmbench trace record` in the environment:
  *   MMB_TRACE_FILE      the trace file (fork children: FILE.<pid>)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "allocator.h"
+#include "program.h"
 
 #define MMB_MAX_SETTINGS 16
 typedef struct mmb_alloc_spec {
@@ -24,5 +25,15 @@ int mmb_alloc_spec_parse(const char *text, mmb_alloc_spec *out, char *err, size_
 /* The descriptor for a spec text, ignoring its settings (used in the child,
  * where the settings are already in the environment). NULL and err. */
 const mmb_allocator *mmb_allocator_resolve(const char *text, char *err, size_t errlen);
+
+/* The library to preload for spec in a program cell instead of its own
+ * (an in-process allocator's preloadable build), or NULL. */
+const char *mmb_program_preload(const mmb_alloc_spec *spec);
+
+/* Why a program cannot run under spec ("" when it can): an allocator that
+ * cannot be preloaded, a program not installed (with its package), a
+ * program tied to another malloc's extended API. */
+void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
+                             size_t len);
 
 #endif

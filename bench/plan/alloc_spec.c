@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "program.h"
 #include "text.h"
 
 static void allocator_names(char *buf, size_t len) {
@@ -114,4 +116,37 @@ const mmb_allocator *mmb_allocator_resolve(const char *text, char *err, size_t e
   mmb_alloc_spec spec;
   if (mmb_alloc_spec_parse(text, &spec, err, errlen) != 0) return NULL;
   return spec.alloc;
+}
+
+/* ---------------------------------------------------------------------------
+ * An allocator spec applied to a real program
+ * ------------------------------------------------------------------------- */
+const char *mmb_program_preload(const mmb_alloc_spec *spec) {
+  const mmb_allocator *a = spec->alloc;
+  if (spec->base || a->kind == MMB_KIND_PRELOAD || !a->preload_library || !*a->preload_library)
+    return NULL;
+  return access(a->preload_library, R_OK) == 0 ? a->preload_library : NULL;
+}
+
+void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
+                             size_t len) {
+  const mmb_allocator *a = spec->alloc;
+  const char *lib = mmb_program_preload(spec);
+  why[0] = 0;
+  if (!mmb_program_installed(p)) {
+    if (p->package[0])
+      snprintf(why, len, "%s is not installed: apt-get install %s", p->name, p->package);
+    else
+      snprintf(why, len, "%s: its command is not found", p->name);
+    return;
+  }
+  if (spec->base || (a->kind != MMB_KIND_PRELOAD && !lib)) {
+    snprintf(why, len,
+             "%s works inside mmbench only; a program gets its malloc by LD_PRELOAD, which %s has "
+             "no build for",
+             spec->text, spec->base ? spec->text : a->name);
+    return;
+  }
+  if (!lib) lib = a->library;
+  mmb_program_tie(p, a->name, lib, why, len);
 }

@@ -13,7 +13,6 @@
 #include "place.h"
 #include "presets.h"
 #include "program.h"
-#include "program_cell.h"
 #include "sweep.h"
 
 #define MAX_POINTS 64 /* values one parameter may sweep */

@@ -1,0 +1,327 @@
+/* mmbench — `mmbench trace model`: from a trace, the statistics the
+ * empirical workload needs (workloads/recorded/model_format.h). One pass over the
+ * events in their global order: a birth is an allocation that returned a
+ * block (malloc, calloc, an aligned call, realloc(NULL, n), or a realloc
+ * that moved or resized a live block), a death a free or a realloc of a
+ * live block. Time is counted in births: a block born as birth k and
+ * released after birth j lived j - k births (0 = released before the next
+ * birth); "bytes meanwhile" are the bytes requested by the births between.
+ * A block freed after the last birth (a program's frees at exit) counts in
+ * its phase's `end` share, not in the lifetime quantiles. */
+#include "model.h"
+
+#include "empirical.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct life {
+  uint64_t births; /* lifetime in births */
+  uint64_t bytes;  /* bytes allocated meanwhile */
+  uint8_t cls, phase;
+} life;
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static int cmp_life(const void *a, const void *b) {
+  const life *x = a, *y = b;
+  if (x->cls != y->cls) return x->cls - y->cls;
+  if (x->phase != y->phase) return x->phase - y->phase;
+  return (x->births > y->births) - (x->births < y->births);
+}
+
+/* Quantile table of v[0..n) (sorted), interpolated between ranks. */
+static void qtable(const uint64_t *v, size_t n, double *q) {
+  for (int i = 0; i < MMB_MODEL_NQ; i++) {
+    if (!n) {
+      q[i] = 0;
+      continue;
+    }
+    double x = mmb_model_q[i] * (double)(n - 1);
+    size_t lo = (size_t)x;
+    size_t hi = lo + 1 < n ? lo + 1 : lo;
+    q[i] = (double)v[lo] + (x - (double)lo) * ((double)v[hi] - (double)v[lo]);
+  }
+}
+
+static double median(const uint64_t *v, size_t n) {
+  if (!n) return 0;
+  return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+}
+
+typedef struct blockinfo {
+  uint64_t idx, bytes, size; /* birth number, bytes allocated after the birth, size */
+  uint32_t thread;
+  uint8_t live, phase;
+} blockinfo;
+
+/* The commonest exact sizes of every class, from the sorted birth sizes. */
+static void top_sizes(mmb_model *m, const uint64_t *sz, size_t n, const int *map) {
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && sz[j] == sz[i]) j++;
+    uint64_t cnt = j - i;
+    mmb_model_class *k = &m->cls[map[mmb_model_class_of(sz[i])]];
+    /* keep the NSIZES largest counts: replace the smallest kept when bigger */
+    if (k->nsizes < MMB_MODEL_NSIZES) {
+      k->size[k->nsizes] = sz[i];
+      k->size_n[k->nsizes++] = cnt;
+    } else {
+      int low = 0;
+      for (int s = 1; s < k->nsizes; s++)
+        if (k->size_n[s] < k->size_n[low]) low = s;
+      if (cnt > k->size_n[low]) k->size[low] = sz[i], k->size_n[low] = cnt;
+    }
+    i = j;
+  }
+  for (int c = 0; c < m->nclasses; c++) {
+    mmb_model_class *k = &m->cls[c];
+    uint64_t kept = 0;
+    for (int s = 0; s < k->nsizes; s++) kept += k->size_n[s];
+    k->other_n = k->allocs - kept;
+    for (int a = 1; a < k->nsizes; a++) /* by size, for the reader */
+      for (int b = a; b > 0 && k->size[b] < k->size[b - 1]; b--) {
+        uint64_t t = k->size[b];
+        k->size[b] = k->size[b - 1], k->size[b - 1] = t;
+        t = k->size_n[b];
+        k->size_n[b] = k->size_n[b - 1], k->size_n[b - 1] = t;
+      }
+  }
+}
+
+static int is_birth(const mmb_trace_ev *e) {
+  return e->born != MMB_TB_NONE && (e->op == MMB_TOP_MALLOC || e->op == MMB_TOP_CALLOC ||
+                                    e->op == MMB_TOP_ALIGNED || e->op == MMB_TOP_REALLOC);
+}
+
+int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *err,
+                    size_t errlen) {
+  memset(m, 0, sizeof *m);
+  m->version = MMB_MODEL_VERSION;
+  snprintf(m->source, sizeof m->source, "%s", source);
+  uint64_t total = 0;
+  for (size_t i = 0; i < t->nev; i++) total += is_birth(&t->ev[i]);
+  if (!total) {
+    snprintf(err, errlen,
+             "%s: no allocation to model (%zu records, %u thread(s)): the program made no "
+             "allocator call the recorder saw",
+             source, t->nev, t->nthreads);
+    return 1;
+  }
+  size_t nb = t->nblocks ? t->nblocks : 1;
+  blockinfo *b = calloc(nb, sizeof *b);
+  life *lv = malloc((size_t)total * sizeof *lv);
+  uint64_t *sz = malloc((size_t)total * sizeof *sz), *tmp = malloc((size_t)total * sizeof *tmp);
+  uint32_t *thmap = malloc(((size_t)t->nthreads + 1) * sizeof *thmap);
+  int map[MMB_MODEL_MAX_CLASSES];
+  uint64_t never[MMB_MODEL_MAX_CLASSES][MMB_MODEL_PHASES],
+      atend[MMB_MODEL_MAX_CLASSES][MMB_MODEL_PHASES];
+  memset(never, 0, sizeof never);
+  memset(atend, 0, sizeof atend);
+  int rc = -1;
+  if (!b || !lv || !sz || !tmp || !thmap) {
+    snprintf(err, errlen, "%s: out of memory building the model", source);
+    goto out;
+  }
+  /* classes in use, in size order; threads with calls, in order of first call */
+  int used[MMB_MODEL_MAX_CLASSES] = {0};
+  for (size_t i = 0; i < t->nev; i++)
+    if (is_birth(&t->ev[i])) used[mmb_model_class_of(t->ev[i].size ? t->ev[i].size : 1)] = 1;
+  for (int c = 0; c < MMB_MODEL_MAX_CLASSES; c++) {
+    map[c] = -1;
+    if (!used[c]) continue;
+    mmb_model_class *k = &m->cls[m->nclasses];
+    k->lo = c ? 1ull << (c - 1) : 0;
+    k->hi = c ? (1ull << c) - 1 : 0;
+    if (k->hi > MMB_MODEL_MAX_SIZE) k->hi = MMB_MODEL_MAX_SIZE;
+    map[c] = m->nclasses++;
+  }
+  for (uint32_t i = 0; i < t->nthreads; i++) thmap[i] = UINT32_MAX;
+  uint64_t births = 0, bytes = 0, live = 0, nlive = 0, nlife = 0;
+  int seg = 0;
+  uint64_t seg_peak = 0, seg_peak_blocks = 0;
+  for (size_t i = 0; i < t->nev; i++) {
+    const mmb_trace_ev *e = &t->ev[i];
+    if (!mmb_trace_is_call(e) || e->op == MMB_TOP_USABLE) continue;
+    uint32_t th = e->thread;
+    if (thmap[th] == UINT32_MAX && m->nthreads < MMB_MODEL_MAX_THREADS)
+      thmap[th] = (uint32_t)m->nthreads++;
+    mmb_model_thread *mt = thmap[th] == UINT32_MAX ? NULL : &m->th[thmap[th]];
+    int born = is_birth(e);
+    /* the release first: a realloc ends the old block, then the new one is born */
+    if (e->rel != MMB_TB_NONE && b[e->rel].live) {
+      blockinfo *x = &b[e->rel];
+      int c = map[mmb_model_class_of(x->size ? x->size : 1)];
+      mmb_model_class *k = &m->cls[c];
+      int by_realloc = e->op == MMB_TOP_REALLOC && born;
+      if (births == total) /* after the last birth: the program's final frees */
+        atend[mmb_model_class_of(x->size)][x->phase]++;
+      else
+        lv[nlife++] = (life){births - 1 - x->idx, bytes - x->bytes, (uint8_t)c, x->phase};
+      if (by_realloc) {
+        k->realloc_out++;
+      } else {
+        k->frees++;
+        m->frees++;
+        if (mt) mt->frees++;
+        if (x->thread != th) {
+          k->remote++;
+          m->remote++;
+          if (mt) mt->remote++;
+        }
+      }
+      x->live = 0;
+      live -= x->size;
+      nlive--;
+    }
+    if (!born) continue;
+    blockinfo *x = &b[e->born];
+    if (x->live) { /* handed out again while live: its free was not recorded */
+      live -= x->size;
+      nlive--;
+    }
+    uint64_t size = e->size ? e->size : 1;
+    int c = map[mmb_model_class_of(size)];
+    mmb_model_class *k = &m->cls[c];
+    int phase = (int)(births * MMB_MODEL_PHASES / total);
+    sz[births] = size;
+    *x = (blockinfo){.idx = births, .size = size, .thread = th, .live = 1, .phase = (uint8_t)phase};
+    births++;
+    bytes += size;
+    x->bytes = bytes;
+    live += size;
+    nlive++;
+    k->allocs++;
+    k->bytes += size;
+    k->ph[phase].allocs++;
+    if (mt) mt->allocs++;
+    if (e->op == MMB_TOP_CALLOC) k->calloc_n++, m->calloc_n++;
+    if (e->op == MMB_TOP_REALLOC && e->rel != MMB_TB_NONE) k->realloc_n++, m->realloc_n++;
+    if (e->op == MMB_TOP_ALIGNED) {
+      k->aligned_n++, m->aligned_n++;
+      uint64_t a = e->arg < 1 ? 1 : e->arg;
+      if (e->variant == MMB_TAL_VALLOC || e->variant == MMB_TAL_PVALLOC) a = 4096;
+      int j = 0;
+      while (j < m->naligns && m->align[j] != a) j++;
+      if (j == m->naligns && m->naligns < MMB_MODEL_MAX_ALIGNS) m->align[m->naligns++] = a;
+      if (j < m->naligns) m->align_n[j]++;
+    }
+    if (live > m->peak_live_bytes) m->peak_live_bytes = live, m->peak_live_blocks = nlive;
+    if (live > seg_peak) seg_peak = live, seg_peak_blocks = nlive;
+    if (births * MMB_MODEL_NPROFILE >= total * (uint64_t)(seg + 1)) {
+      m->prof_at[seg] = births;
+      m->prof_bytes[seg] = seg_peak;
+      m->prof_blocks[seg] = seg_peak_blocks;
+      seg++;
+      seg_peak = live, seg_peak_blocks = nlive;
+    }
+  }
+  m->nprofile = seg;
+  m->allocations = births;
+  m->allocated_bytes = bytes;
+  for (size_t i = 0; i < nb; i++)
+    if (b[i].live) {
+      never[mmb_model_class_of(b[i].size)][b[i].phase]++;
+      m->live_at_end++;
+    }
+  /* lifetimes: per class and phase in births; per class in bytes */
+  qsort(lv, nlife, sizeof *lv, cmp_life);
+  for (size_t i = 0; i < nlife;) {
+    size_t j = i;
+    while (j < nlife && lv[j].cls == lv[i].cls) j++;
+    mmb_model_class *k = &m->cls[lv[i].cls];
+    for (size_t x = i; x < j; x++) tmp[x - i] = lv[x].births;
+    qsort(tmp, j - i, sizeof *tmp, cmp_u64);
+    k->median_allocs = median(tmp, j - i);
+    for (size_t x = i; x < j; x++) tmp[x - i] = lv[x].bytes;
+    qsort(tmp, j - i, sizeof *tmp, cmp_u64);
+    k->median_bytes = median(tmp, j - i);
+    qtable(tmp, j - i, k->life_bytes);
+    for (size_t p = i; p < j;) {
+      size_t q = p;
+      while (q < j && lv[q].phase == lv[p].phase) q++;
+      for (size_t x = p; x < q; x++) tmp[x - p] = lv[x].births; /* sorted already */
+      qtable(tmp, q - p, k->ph[lv[p].phase].life);
+      p = q;
+    }
+    i = j;
+  }
+  for (int c = 0; c < MMB_MODEL_MAX_CLASSES; c++)
+    for (int p = 0; c >= 0 && map[c] >= 0 && p < MMB_MODEL_PHASES; p++) {
+      mmb_model_phase *ph = &m->cls[map[c]].ph[p];
+      ph->never = ph->allocs ? (double)never[c][p] / (double)ph->allocs : 0;
+      ph->end = ph->allocs ? (double)atend[c][p] / (double)ph->allocs : 0;
+    }
+  qsort(sz, (size_t)births, sizeof *sz, cmp_u64);
+  top_sizes(m, sz, (size_t)births, map);
+  rc = 0;
+out:
+  free(b);
+  free(lv);
+  free(sz);
+  free(tmp);
+  free(thmap);
+  return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Fidelity: a model against the model of its stream
+ * ------------------------------------------------------------------------- */
+static const mmb_model_class *class_at(const mmb_model *m, uint64_t lo) {
+  for (int c = 0; c < m->nclasses; c++)
+    if (m->cls[c].lo == lo) return &m->cls[c];
+  return NULL;
+}
+
+static double share(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0; }
+
+void mmb_model_compare(const mmb_model *ref, const mmb_model *got, mmb_model_fit *f) {
+  memset(f, 0, sizeof *f);
+  f->peak_ratio =
+      ref->peak_live_bytes ? (double)got->peak_live_bytes / (double)ref->peak_live_bytes : NAN;
+  double tv = 0;
+  for (int c = 0; c < ref->nclasses; c++) {
+    const mmb_model_class *k = &ref->cls[c], *g = class_at(got, k->lo);
+    tv += fabs(share(k->allocs, ref->allocations) - share(g ? g->allocs : 0, got->allocations));
+  }
+  for (int c = 0; c < got->nclasses; c++)
+    if (!class_at(ref, got->cls[c].lo)) tv += share(got->cls[c].allocs, got->allocations);
+  f->tvd = tv / 2;
+  for (int c = 0; c < ref->nclasses; c++) {
+    const mmb_model_class *k = &ref->cls[c], *g = class_at(got, k->lo);
+    f->gap[c] = NAN;
+    if (!g || (double)k->allocs < 0.01 * (double)ref->allocations || k->frees + k->realloc_out < 20)
+      continue;
+    double a = k->median_allocs, b = g->median_allocs;
+    double gap = a > 0 ? fabs(b / a - 1) : fabs(b - a); /* a median of 0: the difference */
+    f->gap[c] = gap;
+    f->classes_compared++;
+    if (gap >= f->median_gap) f->median_gap = gap, f->median_gap_lo = k->lo;
+  }
+  f->realloc_share[0] = share(ref->realloc_n, ref->allocations);
+  f->realloc_share[1] = share(got->realloc_n, got->allocations);
+  f->calloc_share[0] = share(ref->calloc_n, ref->allocations);
+  f->calloc_share[1] = share(got->calloc_n, got->allocations);
+  f->aligned_share[0] = share(ref->aligned_n, ref->allocations);
+  f->aligned_share[1] = share(got->aligned_n, got->allocations);
+}
+
+int mmb_model_fit_check(const mmb_model *ref, uint64_t seed, mmb_model_fit *f, char *err,
+                        size_t errlen) {
+  mmb_trace t;
+  if (mmb_empirical_trace(ref, 0, seed, &t, err, errlen) != 0) return -1;
+  mmb_model *got = malloc(sizeof *got);
+  int rc = -1;
+  if (!got)
+    snprintf(err, errlen, "out of memory");
+  else if (mmb_model_build(&t, "stream", got, err, errlen) == 0)
+    mmb_model_compare(ref, got, f), rc = 0;
+  free(got);
+  mmb_trace_free(&t);
+  return rc;
+}

@@ -1,0 +1,290 @@
+/* mmbench tests — allocation models and the empirical workload: a synthetic
+ * trace made into a model, written and read back; the model's stream
+ * (mmb_empirical_trace) made into a model again and compared within
+ * tolerances (fidelity); the workload verified under glibc, the floor, an
+ * allocator at other addresses and broken ones, at 1 and 2 threads; the
+ * model reader's one-line errors with their line numbers; an empty trace
+ * refused. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "empirical.h"
+#include "model.h"
+#include "workload_test.h"
+
+/* ---------------------------------------------------------------------------
+ * A synthetic trace: three size classes with known lifetimes, reallocs,
+ * callocs and aligned calls
+ * ------------------------------------------------------------------------- */
+#define NB 40000
+
+static uint64_t rng_state = 12345;
+static uint64_t rnd(void) {
+  rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+  return rng_state >> 17;
+}
+
+typedef struct pend {
+  uint64_t at;
+  uint32_t block;
+} pend;
+
+static void ev(mmb_trace *t, uint8_t op, uint64_t size, uint64_t arg, uint32_t rel, uint32_t born) {
+  mmb_trace_ev *e = &t->ev[t->nev];
+  memset(e, 0, sizeof *e);
+  e->key = e->key2 = t->nev;
+  e->op = op;
+  e->size = size;
+  e->arg = arg;
+  e->rel = rel;
+  e->born = born;
+  e->ptr = born == MMB_TB_NONE ? 0 : 16 + 16ull * born;
+  t->nev++;
+}
+
+/* Births: 60 % 24 bytes living ~10 births, 30 % 48 bytes living ~1000, 10 %
+ * 4000 bytes living ~200 or till the end; every 20th a calloc, every 50th
+ * aligned to 64, every 10th death a realloc. */
+static void make_trace(mmb_trace *t) {
+  memset(t, 0, sizeof *t);
+  t->ev = calloc(4 * NB, sizeof *t->ev);
+  t->th = calloc(1, sizeof *t->th);
+  t->nthreads = 1;
+  t->version = MMB_TRACE_VERSION;
+  uint64_t *death = calloc(NB * 2, sizeof *death);
+  uint32_t *free_ids = calloc(NB * 2, sizeof *free_ids), nfree = 0, nextid = 0;
+  uint64_t *sizes = calloc(NB * 2, sizeof *sizes);
+  int *live = calloc(NB * 2, sizeof *live);
+  uint32_t pending = MMB_TB_NONE;
+  for (uint64_t i = 0; i < NB; i++) {
+    uint64_t u = rnd() % 100, size, life;
+    if (u < 60)
+      size = 24, life = rnd() % 21;
+    else if (u < 90)
+      size = 48, life = 500 + rnd() % 1001;
+    else
+      size = 4000, life = rnd() % 4 == 0 ? UINT64_MAX : 100 + rnd() % 201;
+    uint32_t id;
+    if (pending != MMB_TB_NONE) {
+      id = pending;
+      ev(t, MMB_TOP_REALLOC, size, 0, pending, pending);
+      pending = MMB_TB_NONE;
+    } else {
+      id = nfree ? free_ids[--nfree] : nextid++;
+      if (i % 50 == 7)
+        ev(t, MMB_TOP_ALIGNED, size, 64, MMB_TB_NONE, id);
+      else
+        ev(t, i % 20 == 3 ? MMB_TOP_CALLOC : MMB_TOP_MALLOC, size, 0, MMB_TB_NONE, id);
+    }
+    live[id] = 1;
+    sizes[id] = size;
+    death[id] = life == UINT64_MAX ? UINT64_MAX : i + life;
+    for (uint32_t b = 0; b < nextid; b++) { /* deaths due now (quadratic: the test is small) */
+      if (!live[b] || death[b] != i) continue;
+      if (pending == MMB_TB_NONE && rnd() % 10 == 0) {
+        pending = b;
+        continue;
+      }
+      ev(t, MMB_TOP_FREE, 0, 0, b, MMB_TB_NONE);
+      live[b] = 0;
+      free_ids[nfree++] = b;
+    }
+  }
+  t->nblocks = nextid;
+  t->th[0].calls = t->nev;
+  free(death);
+  free(free_ids);
+  free(sizes);
+  free(live);
+}
+
+static const mmb_model_class *cls(const mmb_model *m, uint64_t lo) {
+  for (int c = 0; c < m->nclasses; c++)
+    if (m->cls[c].lo == lo) return &m->cls[c];
+  return NULL;
+}
+
+static char model_path[256];
+
+static void test_build_and_roundtrip(mmb_model *m) {
+  mmb_trace t;
+  make_trace(&t);
+  char err[600];
+  CHECKF(mmb_model_build(&t, "synthetic", m, err, sizeof err) == 0, "%s", err);
+  mmb_trace_free(&t);
+  CHECK(m->allocations == NB);
+  CHECK(m->nclasses == 3);
+  const mmb_model_class *small = cls(m, 16), *mid = cls(m, 32), *big = cls(m, 2048);
+  CHECK(small && mid && big);
+  if (!small || !mid || !big) return;
+  CHECKF(fabs((double)small->allocs / NB - 0.6) < 0.02, "small share %g",
+         (double)small->allocs / NB);
+  CHECK(small->nsizes == 1 && small->size[0] == 24 && small->other_n == 0);
+  CHECKF(small->median_allocs >= 8 && small->median_allocs <= 12, "small median %g",
+         small->median_allocs);
+  CHECKF(mid->median_allocs >= 900 && mid->median_allocs <= 1100, "mid median %g",
+         mid->median_allocs);
+  CHECK(m->calloc_n > 0 && m->aligned_n > 0 && m->realloc_n > 0);
+  CHECK(m->naligns == 1 && m->align[0] == 64);
+  CHECK(m->live_at_end > 0);
+  /* written and read back: the same figures */
+  snprintf(model_path, sizeof model_path, "/tmp/mmb_test_empirical_%d.model", (int)getpid());
+  FILE *f = fopen(model_path, "w");
+  CHECK(f && mmb_model_write(m, f) == 0);
+  if (f) fclose(f);
+  mmb_model *back = malloc(sizeof *back);
+  CHECKF(mmb_model_load(model_path, back, err, sizeof err) == 0, "%s", err);
+  CHECK(back->allocations == m->allocations && back->nclasses == m->nclasses);
+  CHECK(back->peak_live_bytes == m->peak_live_bytes);
+  CHECK(fabs(back->cls[0].ph[3].life[7] - m->cls[0].ph[3].life[7]) <=
+        1e-5 * (1 + m->cls[0].ph[3].life[7]));
+  free(back);
+}
+
+/* Fidelity: the stream of the model, modelled again, agrees with it. */
+static void test_fidelity(const mmb_model *m) {
+  mmb_model_fit f;
+  char err[600];
+  CHECKF(mmb_model_fit_check(m, 7, &f, err, sizeof err) == 0, "%s", err);
+  CHECKF(f.tvd < 0.02, "size-class histogram: total variation distance %g", f.tvd);
+  CHECKF(fabs(f.peak_ratio - 1) < 0.15, "peak live bytes: stream / trace %g", f.peak_ratio);
+  CHECKF(f.classes_compared == 3 && f.median_gap < 0.2,
+         "lifetime medians: %d classes, largest gap %g (class from %llu)", f.classes_compared,
+         f.median_gap, (unsigned long long)f.median_gap_lo);
+  CHECKF(fabs(f.realloc_share[1] - f.realloc_share[0]) < 0.01, "realloc share %g vs %g",
+         f.realloc_share[1], f.realloc_share[0]);
+  CHECKF(fabs(f.calloc_share[1] - f.calloc_share[0]) < 0.01, "calloc share %g vs %g",
+         f.calloc_share[1], f.calloc_share[0]);
+  CHECKF(fabs(f.aligned_share[1] - f.aligned_share[0]) < 0.01, "aligned share %g vs %g",
+         f.aligned_share[1], f.aligned_share[0]);
+  /* another length: n births, the same shape */
+  mmb_trace t;
+  CHECKF(mmb_empirical_trace(m, 2 * NB, 7, &t, err, sizeof err) == 0, "%s", err);
+  mmb_model *got = malloc(sizeof *got);
+  CHECK(mmb_model_build(&t, "stream", got, err, sizeof err) == 0);
+  CHECK(got->allocations == 2 * NB);
+  mmb_model_compare(m, got, &f);
+  CHECKF(f.tvd < 0.02, "2x: total variation distance %g", f.tvd);
+  CHECKF(f.peak_ratio > 1.6 && f.peak_ratio < 2.4, "2x: peak ratio %g (lifetimes stretch)",
+         f.peak_ratio);
+  free(got);
+  mmb_trace_free(&t);
+}
+
+/* The workload: ok and one checksum under correct allocators, corrupt under
+ * broken ones. */
+static void test_workload(void) {
+  char p[400];
+  snprintf(p, sizeof p, "model=%s", model_path);
+  char first[3][32] = {"", "", ""};
+  const mmb_allocator *good[] = {&mmb_alloc_glibc, &mmb_alloc_floor, &wt_alloc_offset};
+  for (int t = 1; t <= 2; t++)
+    for (int v = 0; v < 2; v++)
+      for (size_t a = 0; a < 3; a++) {
+        wt_verify = v;
+        wt_result r = wt_cell(good[a], "empirical", p, t);
+        CHECKF(strcmp(r.status, "ok") == 0, "%s t=%d verify=%d: %s %s", good[a]->name, t, v,
+               r.status, r.reason);
+        CHECKF(r.ops == NB, "%s: ops %g, expected %d", good[a]->name, r.ops, NB);
+        CHECK(r.live > 0);
+        if (!first[t][0]) snprintf(first[t], sizeof first[t], "%s", r.checksum);
+        CHECKF(strcmp(first[t], r.checksum) == 0, "%s t=%d verify=%d: checksum %s, expected %s",
+               good[a]->name, t, v, r.checksum, first[t]);
+      }
+  wt_verify = 0;
+  wt_expect_status(&wt_alloc_misaligned, "empirical", p, "corrupt", "misaligned");
+  wt_verify = 1;
+  wt_expect_status(&wt_alloc_dup, "empirical", p, "corrupt", NULL);
+  wt_verify = 0;
+  wt_expect_status(&wt_alloc_null, "empirical", p, "corrupt", "NULL");
+}
+
+/* ---------------------------------------------------------------------------
+ * Bad input
+ * ------------------------------------------------------------------------- */
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  char *s = calloc(1, 1 << 20);
+  size_t n = fread(s, 1, (1 << 20) - 1, f);
+  s[n] = 0;
+  fclose(f);
+  return s;
+}
+
+/* The model text with the first line starting with key replaced by repl
+ * (NULL: removed); parse it and check the error names line and want. */
+static void bad(const char *text, const char *key, const char *repl, int line, const char *want) {
+  char *s = malloc(strlen(text) + 4096), *o = s;
+  const char *p = text;
+  int done = 0;
+  while (*p) {
+    const char *e = strchr(p, '\n');
+    size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+    if (!done && strncmp(p, key, strlen(key)) == 0) {
+      done = 1;
+      if (repl) o += sprintf(o, "%s\n", repl);
+    } else {
+      memcpy(o, p, n);
+      o += n;
+    }
+    p += n;
+  }
+  *o = 0;
+  mmb_model *m = malloc(sizeof *m);
+  char err[700], at[32];
+  CHECKF(mmb_model_parse(s, "m", m, err, sizeof err) == -1, "[%s -> %s] accepted", key,
+         repl ? repl : "(removed)");
+  snprintf(at, sizeof at, line > 0 ? "m:%d: " : "m:", line); /* 0: a class's line, any */
+  CHECKF(strncmp(err, at, strlen(at)) == 0, "[%s] error '%s' does not start with '%s'", key, err,
+         at);
+  CHECKF(strstr(err, want) != NULL, "[%s] error '%s' lacks '%s'", key, err, want);
+  CHECKF(!strchr(err, '\n'), "[%s] error is not one line", key);
+  free(m);
+  free(s);
+}
+
+static void test_bad_models(void) {
+  char *text = slurp(model_path);
+  CHECK(text != NULL);
+  if (!text) return;
+  /* line numbers of the writer's layout: 1 comment, 2 mmbench-model, 3 source, 4 allocations */
+  bad(text, "mmbench-model", "mmbench-model 9", 2, "reads format 1");
+  bad(text, "allocations", "allocations many", 4, "whole number");
+  bad(text, "allocations", NULL, 4, "expected 'allocations'");
+  bad(text, "peak_live_bytes", "peak_live_bytes -5", 6, "whole number >= 0");
+  bad(text, "align 64", "align 48 10", 13, "power of two");
+  bad(text, "align 64", "align 1048576 10", 13, "power of two from 1 to 65536");
+  bad(text, "births", "births calloc 1 aligned", 9, "missing aligned");
+  bad(text, "class 2048", "class 2048 4095 allocs 3 bytes", 0, "missing bytes");
+  bad(text, "class 16", "class 16 4294967296 allocs 1 bytes 1", 0, "the largest block");
+  bad(text, "phase 0", "phase 0 allocs 1 never 1.5 end 0 life", 0, "never (a share)");
+  bad(text, "end\n", "ending", 0, "expected 'end");
+  free(text);
+  /* truncated: the model ends early */
+  mmb_model *m = malloc(sizeof *m);
+  char err[700];
+  CHECK(mmb_model_parse("mmbench-model 1\nsource x\n", "m", m, err, sizeof err) == -1);
+  CHECKF(strstr(err, "m:3: the model ends early: expected 'allocations'") != NULL, "%s", err);
+  CHECK(mmb_model_load("/nonexistent/x.model", m, err, sizeof err) == -1);
+  CHECKF(strstr(err, "cannot read the model") != NULL, "%s", err);
+  /* an empty trace is refused with the reason */
+  mmb_trace t;
+  memset(&t, 0, sizeof t);
+  CHECK(mmb_model_build(&t, "empty.mmbt", m, err, sizeof err) == 1);
+  CHECKF(strstr(err, "no allocation to model") != NULL, "%s", err);
+  free(m);
+}
+
+int main(void) {
+  mmb_model *m = malloc(sizeof *m);
+  test_build_and_roundtrip(m);
+  test_fidelity(m);
+  test_workload();
+  test_bad_models();
+  free(m);
+  unlink(model_path);
+  return mmb_test_exit();
+}

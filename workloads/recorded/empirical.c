@@ -1,0 +1,770 @@
+/* mmbench — family 'models': empirical, a seeded stream of allocator calls
+ * with the statistics of a model (mmbench trace model; model_format.h).
+ *
+ * Every worker runs its share of n births. Birth i of a worker (in phase
+ * p of its run) draws a size class with the class shares of phase p (a sixteenth of the run), a
+ * size (one of the class's commonest sizes, or uniform in the class), how
+ * it is born (calloc, an aligned call with an alignment drawn from the
+ * model's, or malloc; a realloc when a block that was to end by realloc is
+ * waiting), and its lifetime from the class's quantiles for phase p (or
+ * never freed, or freed after the last birth, with the shares the trace had), stretched by n / the
+ * model's births. After the birth, every block whose lifetime ends there is freed (or handed to the
+ * next worker to free, with the share of frees the trace made from another thread, when there are
+ * several workers), or queued to be reallocated by the next birth. Deaths sit in a two-level timing
+ * wheel (65 536 slots of one birth, 65 536 of 65 536 births, a list beyond), so the harness's own
+ * cost per operation is O(1).
+ *
+ * Verification is that of every block workload (wl_blocks.h): blocks are
+ * touched by the touch policy, fully patterned and checked in the
+ * verification repetition, a realloc must keep a block's first bytes, a
+ * calloc give zeros, an aligned call an aligned pointer; every block adds
+ * its tag and size to an order-free checksum when it dies or, live at the
+ * end, in verify, so the checksum depends only on the model, n, the seed
+ * and the thread count. Under the floor allocator the figure is the
+ * generator's own cost. The same generator writes trace events instead of
+ * calling an allocator for mmb_empirical_trace (empirical.h). */
+#define _GNU_SOURCE
+#include "empirical.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mmb_config.h"
+#include "sizedist.h"
+#include "wl_blocks.h"
+
+/* ---------------------------------------------------------------------------
+ * Parameters
+ * ------------------------------------------------------------------------- */
+enum { P_MODEL, P_N, P_TOUCH };
+
+static const mmb_param em_params[] = {
+    {.name = "model",
+     .type = MMB_P_STR,
+     .def_str = "sqlite",
+     .flags = MMB_PF_LIST,
+     .help = "model file (mmbench trace model), or NAME: TRACE_DIR/NAME.model as make bench makes "
+             "them (lua-trees, sqlite, python, gcc); a,b sweeps"},
+    {.name = "n",
+     .def = 0,
+     .min = 0,
+     .max = 1LL << 40,
+     .help = "births (allocations) in all, split over the threads; 0 = the model's own count "
+             "(as its trace's replay; --scale leaves it)"},
+    MMB_PARAM_TOUCH,
+    {0},
+};
+
+/* ---------------------------------------------------------------------------
+ * Generator state
+ * ------------------------------------------------------------------------- */
+#define W0_BITS 16
+#define W0 (1u << W0_BITS)
+#define NONE32 0xffffffffu
+#define NEVER UINT64_MAX
+#define RING 8192 /* handoff ring entries */
+
+enum { K_MALLOC = 0, K_CALLOC, K_ALIGNED };
+enum { END_FREE = 0, END_REALLOC = 1, END_REMOTE = 2 };
+
+typedef struct eslot {
+  unsigned char *p; /* the block (NULL: slot unused) */
+  uint64_t tag, size, death;
+  uint32_t next; /* wheel / pending / free list */
+  uint32_t off;  /* p - base (aligned by hand) */
+  uint8_t end;   /* END_* */
+} eslot;
+
+typedef struct hand {
+  unsigned char *p;
+  uint64_t tag, size;
+  uint32_t off, pad;
+} hand;
+
+/* Per class: size table, born/ended probabilities (2^64 scale), lifetimes by phase. */
+typedef struct eclass {
+  mmb_sizedist sizes; /* entry k+1: size[k]; entry NSIZES+1: other (uniform) */
+  uint64_t lo, span;
+  uint64_t p_calloc, p_aligned; /* of the births that are not reallocs */
+  uint64_t p_realloc_end, p_remote;
+  double never[MMB_MODEL_PHASES], end[MMB_MODEL_PHASES];
+  double life[MMB_MODEL_PHASES][MMB_MODEL_NQ];
+  uint64_t exact[MMB_MODEL_NSIZES];
+} eclass;
+
+typedef struct eworker {
+  eslot *s;
+  size_t ns, cap, s_bytes; /* slots used (high water), capacity, mapping */
+  uint32_t freelist;
+  uint32_t *w0, *w1; /* wheel buckets (slot lists) */
+  uint32_t far;      /* beyond the wheel */
+  uint32_t pend_head, pend_tail;
+  uint64_t done, n, sum, live, peak;
+  uint64_t handed, misaligned_align;
+  hand *ring; /* inbox: from worker tid - 1 */
+  _Atomic uint64_t ring_head, ring_tail;
+  fault f;
+  mmb_trace_ev *ev; /* record mode */
+  size_t nev, evcap;
+  char pad[64];
+} eworker;
+
+typedef struct estate {
+  mmb_model m;
+  eclass cls[MMB_MODEL_MAX_CLASSES];
+  mmb_sizedist phase_cls[MMB_MODEL_PHASES]; /* entry c+1: class c */
+  mmb_sizedist aligns;                      /* entry k+1: align[k] */
+  int threads;
+  int corrupt;
+  double stretch; /* n_thread / model births, per worker below */
+  eworker *w;
+} estate;
+
+static inline uint64_t prob64(uint64_t num, uint64_t den) {
+  if (!den || !num) return 0;
+  if (num >= den) return UINT64_MAX;
+  return (uint64_t)((double)num / (double)den * 18446744073709551615.0);
+}
+
+/* ---------------------------------------------------------------------------
+ * Building the tables from the model
+ * ------------------------------------------------------------------------- */
+static void estate_free(estate *st) {
+  for (int c = 0; c < st->m.nclasses; c++) mmb_sizedist_free(&st->cls[c].sizes);
+  for (int p = 0; p < MMB_MODEL_PHASES; p++) mmb_sizedist_free(&st->phase_cls[p]);
+  mmb_sizedist_free(&st->aligns);
+}
+
+static int tables(estate *st, char *err, size_t errlen) {
+  const mmb_model *m = &st->m;
+  uint32_t ids[MMB_MODEL_MAX_CLASSES + MMB_MODEL_NSIZES + 2];
+  double wt[MMB_MODEL_MAX_CLASSES + MMB_MODEL_NSIZES + 2];
+  for (int c = 0; c < m->nclasses; c++) {
+    const mmb_model_class *k = &m->cls[c];
+    eclass *e = &st->cls[c];
+    int n = 0;
+    for (int i = 0; i < k->nsizes; i++) {
+      ids[n] = (uint32_t)i + 1;
+      wt[n++] = (double)k->size_n[i];
+      e->exact[i] = k->size[i] ? k->size[i] : 1;
+    }
+    ids[n] = MMB_MODEL_NSIZES + 1;
+    wt[n++] = (double)k->other_n + (k->allocs ? 0 : 1);
+    if (mmb_sizedist_build(&e->sizes, ids, wt, (size_t)n, err, errlen) != 0) return -1;
+    e->lo = k->lo ? k->lo : 1;
+    e->span = (k->hi >= e->lo ? k->hi - e->lo : 0) + 1;
+    uint64_t fresh = k->allocs - k->realloc_n;
+    e->p_calloc = prob64(k->calloc_n, fresh);
+    e->p_aligned = prob64(k->aligned_n, fresh);
+    if (e->p_calloc > UINT64_MAX - e->p_aligned) e->p_aligned = UINT64_MAX - e->p_calloc;
+    e->p_realloc_end = prob64(k->realloc_out, k->frees + k->realloc_out);
+    e->p_remote = prob64(k->remote, k->frees);
+    for (int p = 0; p < MMB_MODEL_PHASES; p++) {
+      const mmb_model_phase *ph = &k->ph[p];
+      /* a phase without births of the class: its nearest phase that has some */
+      int q = p;
+      for (int d = 1; !k->ph[q].allocs && d < MMB_MODEL_PHASES; d++) {
+        if (p - d >= 0 && k->ph[p - d].allocs)
+          q = p - d;
+        else if (p + d < MMB_MODEL_PHASES && k->ph[p + d].allocs)
+          q = p + d;
+      }
+      ph = &k->ph[q];
+      e->never[p] = ph->never;
+      e->end[p] = ph->end;
+      memcpy(e->life[p], ph->life, sizeof e->life[p]);
+    }
+  }
+  for (int p = 0; p < MMB_MODEL_PHASES; p++) {
+    double any = 0;
+    for (int c = 0; c < m->nclasses; c++) {
+      ids[c] = (uint32_t)c + 1;
+      wt[c] = (double)m->cls[c].ph[p].allocs;
+      any += wt[c];
+    }
+    if (!any) /* no birth in this phase: the run's shares */
+      for (int c = 0; c < m->nclasses; c++) wt[c] = (double)m->cls[c].allocs;
+    if (mmb_sizedist_build(&st->phase_cls[p], ids, wt, (size_t)m->nclasses, err, errlen) != 0)
+      return -1;
+  }
+  int na = m->naligns;
+  for (int i = 0; i < na; i++) ids[i] = (uint32_t)i + 1, wt[i] = (double)m->align_n[i] + 1e-9;
+  if (!na) ids[0] = 1, wt[0] = 1, na = 1;
+  return mmb_sizedist_build(&st->aligns, ids, wt, (size_t)na, err, errlen);
+}
+
+/* ---------------------------------------------------------------------------
+ * Slots and the timing wheel
+ * ------------------------------------------------------------------------- */
+static int slots_grow(eworker *w) {
+  size_t cap = w->cap ? w->cap * 2 : 4096, bytes = cap * sizeof(eslot);
+  eslot *g = book_map(bytes);
+  if (!g) return -1;
+  if (w->s) {
+    memcpy(g, w->s, w->ns * sizeof(eslot));
+    book_unmap(w->s, w->s_bytes);
+  }
+  w->s = g;
+  w->cap = cap;
+  w->s_bytes = bytes;
+  return 0;
+}
+
+static inline uint32_t slot_new(eworker *w) {
+  if (w->freelist != NONE32) {
+    uint32_t i = w->freelist;
+    w->freelist = w->s[i].next;
+    return i;
+  }
+  if (w->ns == w->cap && slots_grow(w) != 0) return NONE32;
+  return (uint32_t)w->ns++;
+}
+
+static inline void slot_release(eworker *w, uint32_t i) {
+  w->s[i].p = NULL;
+  w->s[i].next = w->freelist;
+  w->freelist = i;
+}
+
+/* File slot i (death > now) in the wheel. */
+static inline void wheel_put(eworker *w, uint32_t i, uint64_t now) {
+  uint64_t d = w->s[i].death;
+  uint32_t *head;
+  if (d - now < W0)
+    head = &w->w0[d & (W0 - 1)];
+  else if ((d >> W0_BITS) - (now >> W0_BITS) < W0)
+    head = &w->w1[(d >> W0_BITS) & (W0 - 1)];
+  else
+    head = &w->far;
+  w->s[i].next = *head;
+  *head = i;
+}
+
+/* At now, a multiple of W0: bring level 1's bucket (and, every W0 of
+ * those, the far list) down. */
+static void wheel_cascade(eworker *w, uint64_t now) {
+  if (((now >> W0_BITS) & (W0 - 1)) == 0) {
+    uint32_t i = w->far;
+    w->far = NONE32;
+    while (i != NONE32) {
+      uint32_t nx = w->s[i].next;
+      wheel_put(w, i, now);
+      i = nx;
+    }
+  }
+  uint32_t *b = &w->w1[(now >> W0_BITS) & (W0 - 1)];
+  uint32_t i = *b;
+  *b = NONE32;
+  while (i != NONE32) {
+    uint32_t nx = w->s[i].next;
+    wheel_put(w, i, now);
+    i = nx;
+  }
+}
+
+/* ---------------------------------------------------------------------------
+ * Record mode: the stream as trace events
+ * ------------------------------------------------------------------------- */
+static int ev_add(eworker *w, uint8_t op, uint64_t size, uint64_t arg, uint32_t rel,
+                  uint32_t born) {
+  if (w->nev == w->evcap) {
+    size_t cap = w->evcap ? w->evcap * 2 : 1 << 16;
+    mmb_trace_ev *g = realloc(w->ev, cap * sizeof *g);
+    if (!g) return -1;
+    w->ev = g;
+    w->evcap = cap;
+  }
+  w->ev[w->nev] = (mmb_trace_ev){.key = w->nev,
+                                 .key2 = w->nev,
+                                 .size = size,
+                                 .arg = arg,
+                                 .op = op,
+                                 .rel = rel,
+                                 .born = born,
+                                 .ptr = born == NONE32 ? 0 : (uint64_t)born * 16 + 16};
+  w->nev++;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * The generator (rec: record events instead of calling the allocator)
+ * ------------------------------------------------------------------------- */
+static inline unsigned char *aligned_by_hand(unsigned char *base, uint64_t align) {
+  return (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1));
+}
+
+/* Check and free block i of w (its tag into *sum). 0, or -1 on a fault. */
+static inline int block_free(const mmb_allocator *a, int touch, eworker *w, unsigned char *p,
+                             uint64_t size, uint64_t tag, uint32_t off, uint64_t *sum) {
+  if (!off) return blk_free(touch, a, 0, &w->f, sum, p, size, tag);
+  if (!blk_intact(touch, p, size, tag)) {
+    fault_set(&w->f, F_PATTERN, tag, size);
+    return -1;
+  }
+  *sum = blk_sum(*sum, tag, size);
+  a->free(p - off, size + off);
+  return 0;
+}
+
+/* Free what the inbox holds. */
+static inline int drain(const mmb_allocator *a, int touch, eworker *w, uint64_t *sum) {
+  uint64_t h = atomic_load_explicit(&w->ring_head, memory_order_relaxed),
+           t = atomic_load_explicit(&w->ring_tail, memory_order_acquire);
+  for (; h != t; h++) {
+    hand *x = &w->ring[h & (RING - 1)];
+    if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, sum) != 0) return -1;
+  }
+  atomic_store_explicit(&w->ring_head, h, memory_order_release);
+  return 0;
+}
+
+static inline __attribute__((always_inline)) uint64_t
+gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, const int rec) {
+  eworker *w = &st->w[tid];
+  eworker *next = &st->w[(tid + 1) % st->threads];
+  const int handoff = st->threads > 1;
+  const uint64_t n = w->n;
+  const double stretch = (double)n / (double)st->m.allocations;
+  const int aligned_ok = a && a->aligned_alloc && (a->caps & MMB_CAP_ALIGNED);
+  const int realloc_ok = a && a->realloc && (a->caps & MMB_CAP_REALLOC);
+  uint64_t sum = 0, live = 0, peak = 0, i;
+  mmb_rng r;
+  mmb_rng_seed(&r, seed, (uint64_t)tid + 0x5eed);
+  for (i = 0; i < n; i++) {
+    if (i && (i & (W0 - 1)) == 0) wheel_cascade(w, i);
+    if (!rec && handoff && drain(a, touch, w, &sum) != 0) break;
+    /* the birth */
+    int phase = (int)(i * MMB_MODEL_PHASES / n);
+    int c = (int)mmb_sizedist_draw(&st->phase_cls[phase], &r) - 1;
+    const eclass *e = &st->cls[c];
+    size_t si = mmb_sizedist_draw(&e->sizes, &r);
+    uint64_t size = si <= MMB_MODEL_NSIZES ? e->exact[si - 1] : e->lo + mmb_rng_below(&r, e->span);
+    uint64_t tag = TAG(tid, i);
+    uint32_t old = w->pend_head, id;
+    int kind = K_MALLOC;
+    uint64_t align = 1;
+    unsigned char *p = NULL;
+    uint32_t off = 0;
+    if (old != NONE32) { /* a realloc of the block waiting for one */
+      w->pend_head = w->s[old].next;
+      if (w->pend_head == NONE32) w->pend_tail = NONE32;
+      eslot *o = &w->s[old];
+      id = old;
+      live -= o->size;
+      if (rec) {
+        if (ev_add(w, MMB_TOP_REALLOC, size, 0, old, old) != 0) break;
+        p = (unsigned char *)1;
+      } else {
+        if (!blk_intact(touch, o->p, o->size, o->tag)) {
+          fault_set(&w->f, F_PATTERN, o->tag, o->size);
+          break;
+        }
+        sum = blk_sum(sum, o->tag, o->size);
+        uint64_t keep = o->size < size ? o->size : size, head = 0;
+        memcpy(&head, o->p, keep < 8 ? (size_t)keep : 8);
+        if (!realloc_ok || o->off) {
+          p = a->malloc(size);
+          if (p) {
+            memcpy(p, o->p, keep < 8 ? (size_t)keep : 8);
+            a->free(o->p - o->off, o->size + o->off);
+          }
+        } else {
+          p = a->realloc(o->p, o->size, size);
+        }
+        if (!p) {
+          fault_set(&w->f, F_REALLOC_NULL, tag, size);
+          o->p = NULL;
+          break;
+        }
+        uint64_t now = 0;
+        memcpy(&now, p, keep < 8 ? (size_t)keep : 8);
+        if (touch != MMB_TOUCH_NONE && now != head) {
+          fault_set(&w->f, F_PATTERN, o->tag, o->size);
+          o->p = NULL;
+          break;
+        }
+      }
+    } else {
+      uint64_t u = mmb_rng_next(&r);
+      kind = u < e->p_calloc ? K_CALLOC : u - e->p_calloc < e->p_aligned ? K_ALIGNED : K_MALLOC;
+      if (kind == K_ALIGNED)
+        align = st->m.naligns ? st->m.align[mmb_sizedist_draw(&st->aligns, &r) - 1] : 16;
+      id = slot_new(w);
+      if (id == NONE32) {
+        fault_set(&w->f, F_NULL, tag, 0);
+        break;
+      }
+      if (rec) {
+        uint8_t op = kind == K_CALLOC    ? MMB_TOP_CALLOC
+                     : kind == K_ALIGNED ? MMB_TOP_ALIGNED
+                                         : MMB_TOP_MALLOC;
+        if (ev_add(w, op, size, align, NONE32, id) != 0) break;
+        p = (unsigned char *)1;
+      } else if (kind == K_CALLOC) {
+        p = a->calloc ? a->calloc(1, size) : a->malloc(size);
+        if (p && !a->calloc) memset(p, 0, size);
+        if (p && touch != MMB_TOUCH_NONE) {
+          uint64_t z = 0;
+          memcpy(&z, p, size < 8 ? (size_t)size : 8);
+          if (z) {
+            fault_set(&w->f, F_PATTERN, tag, size);
+            break;
+          }
+        }
+      } else if (kind == K_ALIGNED && align > 8) {
+        if (aligned_ok) {
+          p = a->aligned_alloc(align, size);
+        } else {
+          unsigned char *base = a->malloc(size + align); /* off >= 1: freed with its size */
+          p = base ? aligned_by_hand(base + 1, align) : NULL;
+          off = (uint32_t)(p - base);
+        }
+        if (p && ((uintptr_t)p & (align - 1))) {
+          w->misaligned_align = align;
+          break;
+        }
+      } else {
+        p = a->malloc(size);
+      }
+      if (!p) {
+        fault_set(&w->f, F_NULL, tag, size);
+        slot_release(w, id);
+        break;
+      }
+    }
+    if (!rec) blk_touch(touch, p, size, tag);
+    live += size;
+    if (live > peak) peak = live;
+    /* its lifetime and its end */
+    eslot *s = &w->s[id];
+    *s = (eslot){.p = p, .tag = tag, .size = size, .off = off, .next = NONE32};
+    double u = (double)(mmb_rng_next(&r) >> 11) * 0x1.0p-53;
+    if (u < e->never[phase]) {
+      s->death = NEVER;
+    } else if (u < e->never[phase] + e->end[phase]) {
+      s->death = n; /* freed after the last birth */
+    } else {
+      double l = mmb_model_quantile(e->life[phase], (double)(mmb_rng_next(&r) >> 11) * 0x1.0p-53);
+      s->death = i + (uint64_t)(l * stretch + 0.5);
+    }
+    uint64_t v = mmb_rng_next(&r);
+    s->end = v < e->p_realloc_end                                   ? END_REALLOC
+             : handoff && (v * 0x9e3779b97f4a7c15ull) < e->p_remote ? END_REMOTE
+                                                                    : END_FREE;
+    if (s->death == i) { /* dies right away: the wheel's bucket for now is below */
+      s->next = w->w0[i & (W0 - 1)];
+      w->w0[i & (W0 - 1)] = id;
+    } else if (s->death < n) {
+      wheel_put(w, id, i);
+    }
+    /* the deaths due now */
+    uint32_t *bucket = &w->w0[i & (W0 - 1)];
+    uint32_t d = *bucket;
+    *bucket = NONE32;
+    while (d != NONE32) {
+      eslot *x = &w->s[d];
+      uint32_t nx = x->next;
+      if (x->end == END_REALLOC) {
+        x->next = NONE32;
+        if (w->pend_tail == NONE32)
+          w->pend_head = d;
+        else
+          w->s[w->pend_tail].next = d;
+        w->pend_tail = d;
+      } else {
+        live -= x->size;
+        if (rec) {
+          if (ev_add(w, MMB_TOP_FREE, 0, 0, d, NONE32) != 0) goto out;
+        } else if (x->end == END_REMOTE) {
+          uint64_t h = atomic_load_explicit(&next->ring_head, memory_order_acquire),
+                   t = atomic_load_explicit(&next->ring_tail, memory_order_relaxed);
+          if (t - h < RING) {
+            next->ring[t & (RING - 1)] = (hand){x->p, x->tag, x->size, x->off, 0};
+            atomic_store_explicit(&next->ring_tail, t + 1, memory_order_release);
+            w->handed++;
+          } else if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, &sum) != 0) {
+            goto out;
+          }
+        } else if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, &sum) != 0) {
+          goto out;
+        }
+        slot_release(w, d);
+      }
+      d = nx;
+    }
+  }
+  /* after the last birth: every block that is to be freed (a program's frees at exit) */
+  for (size_t k = 0; i == n && k < w->ns; k++) {
+    eslot *x = &w->s[k];
+    if (!x->p || x->death == NEVER) continue;
+    live -= x->size;
+    if (rec) {
+      if (ev_add(w, MMB_TOP_FREE, 0, 0, (uint32_t)k, NONE32) != 0) break;
+    } else if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, &sum) != 0) {
+      break;
+    }
+    x->p = NULL;
+  }
+out:
+  if (!rec && handoff) drain(a, touch, w, &sum);
+  w->sum = sum;
+  w->live = live;
+  w->peak = peak;
+  w->done = i;
+  return i;
+}
+
+/* ---------------------------------------------------------------------------
+ * Setup, run, verify, teardown
+ * ------------------------------------------------------------------------- */
+int mmb_empirical_model_path(const char *name, char *out, size_t len) {
+  if (strchr(name, '/') || strstr(name, ".model")) {
+    snprintf(out, len, "%s", name);
+    return 0;
+  }
+  const char *dir = getenv("MMB_TRACE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
+             *home = getenv("HOME");
+  if (dir && *dir)
+    snprintf(out, len, "%s/%s.model", dir, name);
+  else if (xdg && *xdg)
+    snprintf(out, len, "%s/mmbench/traces/%s.model", xdg, name);
+  else
+    snprintf(out, len, "%s/.cache/mmbench/traces/%s.model", home ? home : ".", name);
+  char shipped[4096];
+  snprintf(shipped, sizeof shipped, "%s/workloads/data/%s.model", MMB_SOURCE_DIR, name);
+  if (access(out, F_OK) != 0 && access(shipped, R_OK) == 0) snprintf(out, len, "%s", shipped);
+  return 1;
+}
+
+static void em_teardown(mmb_ctx *ctx);
+
+/* Workers, their slots, wheels and inboxes; shares of n by the model's
+ * per-thread births when the thread counts agree. 0, or -1 with err. */
+static int workers(estate *st, int threads, uint64_t n, char *err, size_t errlen) {
+  st->threads = threads;
+  /* C11 aligned_alloc wants a size that is a multiple of the alignment
+   * (Scudo enforces it) */
+  size_t wbytes = (sizeof(eworker) * (size_t)threads + 127) & ~(size_t)127;
+  st->w = aligned_alloc(128, wbytes);
+  if (!st->w) goto nomem;
+  memset(st->w, 0, wbytes);
+  if (!n) n = st->m.allocations;
+  uint64_t tot = 0;
+  for (int t = 0; t < st->m.nthreads; t++) tot += st->m.th[t].allocs;
+  uint64_t given = 0;
+  for (int t = 0; t < threads; t++) {
+    eworker *w = &st->w[t];
+    if (threads == st->m.nthreads && tot)
+      w->n = t == threads - 1 ? n - given
+                              : (uint64_t)((double)n * (double)st->m.th[t].allocs / (double)tot);
+    else
+      w->n = share(n, threads, t);
+    given += w->n;
+    w->freelist = w->far = w->pend_head = w->pend_tail = NONE32;
+    w->w0 = book_map(W0 * sizeof *w->w0);
+    w->w1 = book_map(W0 * sizeof *w->w1);
+    w->ring = book_map(RING * sizeof *w->ring);
+    if (!w->w0 || !w->w1 || !w->ring) goto nomem;
+    memset(w->w0, 0xff, W0 * sizeof *w->w0);
+    memset(w->w1, 0xff, W0 * sizeof *w->w1);
+    /* room for the live blocks the model expects, so the run seldom grows it */
+    double want = (double)st->m.peak_live_blocks * (double)w->n / (double)st->m.allocations;
+    while (w->cap < (size_t)(want * 1.25) + 1024)
+      if (slots_grow(w) != 0) goto nomem;
+  }
+  return 0;
+nomem:
+  snprintf(err, errlen, "cannot map the generator's bookkeeping");
+  return -1;
+}
+
+static void workers_free(estate *st) {
+  for (int t = 0; st->w && t < st->threads; t++) {
+    eworker *w = &st->w[t];
+    book_unmap(w->s, w->s_bytes);
+    book_unmap(w->w0, W0 * sizeof *w->w0);
+    book_unmap(w->w1, W0 * sizeof *w->w1);
+    book_unmap(w->ring, RING * sizeof *w->ring);
+    free(w->ev);
+  }
+  free(st->w);
+  st->w = NULL;
+}
+
+static int load_named(const char *name, mmb_model *m, int *missing, char *err, size_t errlen) {
+  char path[4096];
+  int named = mmb_empirical_model_path(name, path, sizeof path);
+  *missing = named && access(path, F_OK) != 0;
+  if (*missing) {
+    snprintf(err, errlen,
+             "model '%s' is not made yet (%s): scripts/record-traces makes it, make bench runs "
+             "that",
+             name, path);
+    return -1;
+  }
+  return mmb_model_load(path, m, err, errlen);
+}
+
+static int em_check(const long long *p, char *const *s, char *msg, size_t len) {
+  (void)p;
+  if (!s[P_MODEL] || !*s[P_MODEL]) {
+    snprintf(msg, len, "needs -p model=MODEL (make one: mmbench trace model TRACE -o MODEL)");
+    return -1;
+  }
+  estate *st = calloc(1, sizeof *st);
+  if (!st) return 0;
+  int missing, rc = 0;
+  if (load_named(s[P_MODEL], &st->m, &missing, msg, len) != 0)
+    rc = missing ? 1 : -1;
+  else if (tables(st, msg, len) != 0)
+    rc = -1;
+  estate_free(st);
+  free(st);
+  return rc;
+}
+
+static int em_threads(const long long *p, char *const *s) {
+  (void)p;
+  estate *st = calloc(1, sizeof *st);
+  char err[600];
+  int missing, n = 0;
+  if (st && s[P_MODEL] && load_named(s[P_MODEL], &st->m, &missing, err, sizeof err) == 0)
+    n = st->m.nthreads > MMB_MAX_THREADS ? MMB_MAX_THREADS : st->m.nthreads;
+  free(st);
+  return n;
+}
+
+static int em_setup(mmb_ctx *ctx) {
+  estate *st = calloc(1, sizeof *st);
+  if (!st) return -1;
+  ctx->state = st;
+  int missing;
+  const char *name = ctx->str[P_MODEL] ? ctx->str[P_MODEL] : "";
+  if (load_named(name, &st->m, &missing, ctx->reason, sizeof ctx->reason) != 0 ||
+      tables(st, ctx->reason, sizeof ctx->reason) != 0 ||
+      workers(st, ctx->threads, (uint64_t)ctx->p[P_N], ctx->reason, sizeof ctx->reason) != 0)
+    return -1;
+  return 0;
+}
+
+static uint64_t em_run(mmb_ctx *ctx, int tid) {
+  return gen_run(ctx->state, ctx->alloc, ctx->touch, ctx->seed, tid, 0);
+}
+
+static int em_verify(mmb_ctx *ctx) {
+  estate *st = ctx->state;
+  uint64_t h = 0, live = 0;
+  for (int t = 0; t < st->threads; t++) {
+    eworker *w = &st->w[t];
+    if (w->misaligned_align) {
+      snprintf(ctx->reason, sizeof ctx->reason,
+               "worker %d: an allocation aligned to %llu bytes returned a misaligned pointer", t,
+               (unsigned long long)w->misaligned_align);
+      st->corrupt = 1;
+      return -1;
+    }
+    if (fault_reason(&w->f, "worker", t, ctx->reason, sizeof ctx->reason)) {
+      st->corrupt = 1;
+      return -1;
+    }
+  }
+  for (int t = 0; t < st->threads; t++) {
+    eworker *w = &st->w[t];
+    uint64_t sum = w->sum;
+    if (drain(ctx->alloc, ctx->touch, w, &sum) != 0) { /* handed over after its worker ended */
+      fault_reason(&w->f, "worker", t, ctx->reason, sizeof ctx->reason);
+      st->corrupt = 1;
+      return -1;
+    }
+    for (size_t i = 0; i < w->ns; i++) { /* live at the end */
+      eslot *s = &w->s[i];
+      if (!s->p) continue;
+      if (!blk_intact(ctx->touch, s->p, s->size, s->tag)) {
+        fault_set(&w->f, F_PATTERN, s->tag, s->size);
+        fault_reason(&w->f, "worker", t, ctx->reason, sizeof ctx->reason);
+        st->corrupt = 1;
+        return -1;
+      }
+      sum = blk_sum(sum, s->tag, s->size);
+    }
+    h += sum;
+    live += w->peak;
+  }
+  ctx->checksum = h;
+  ctx->live_bytes = live;
+  return 0;
+}
+
+static void em_teardown(mmb_ctx *ctx) {
+  estate *st = ctx->state;
+  if (!st) return;
+  for (int t = 0; st->w && t < st->threads && !st->corrupt; t++) {
+    eworker *w = &st->w[t];
+    for (size_t i = 0; i < w->ns; i++)
+      if (w->s[i].p) ctx->alloc->free(w->s[i].p - w->s[i].off, w->s[i].size + w->s[i].off);
+  }
+  workers_free(st);
+  estate_free(st);
+  free(st);
+  ctx->state = NULL;
+}
+
+int mmb_empirical_trace(const mmb_model *m, uint64_t n, uint64_t seed, mmb_trace *t, char *err,
+                        size_t errlen) {
+  memset(t, 0, sizeof *t);
+  estate *st = calloc(1, sizeof *st);
+  if (!st) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  st->m = *m;
+  int rc = -1;
+  if (tables(st, err, errlen) != 0 || workers(st, 1, n, err, errlen) != 0) goto out;
+  eworker *w = &st->w[0];
+  gen_run(st, NULL, MMB_TOUCH_NONE, seed, 0, 1);
+  if (w->done != w->n) {
+    snprintf(err, errlen, "out of memory recording the stream");
+    goto out;
+  }
+  t->th = calloc(1, sizeof *t->th);
+  if (!t->th) goto out;
+  t->nthreads = 1;
+  t->th[0].calls = w->nev;
+  t->ev = w->ev;
+  t->nev = w->nev;
+  w->ev = NULL;
+  t->nblocks = (uint32_t)w->ns;
+  t->version = MMB_TRACE_VERSION;
+  t->images = 1;
+  rc = 0;
+out:
+  workers_free(st);
+  estate_free(st);
+  free(st);
+  return rc;
+}
+
+static const mmb_workload wl_empirical = {
+    .name = "empirical",
+    .family = "models",
+    .description = "a seeded stream with a recorded program's size, lifetime, realloc, calloc, "
+                   "alignment and cross-thread statistics (mmbench trace model)",
+    .follows = "fleetbench's empirical driver (size and lifetime distributions)",
+    .params = em_params,
+    .needs = MMB_CAP_FREE,
+    .min_threads = 1,
+    .sweep = "model=lua-trees,sqlite,python,gcc",
+    .flags = MMB_WF_FLOOR,
+    .models = "model", /* a model is named after the program it was fitted to */
+    .check = em_check,
+    .threads_for = em_threads,
+    .setup = em_setup,
+    .run = em_run,
+    .verify = em_verify,
+    .teardown = em_teardown,
+};
+
+const mmb_workload *const mmb_family_models[] = {&wl_empirical, NULL};
