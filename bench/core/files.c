@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,16 +64,6 @@ int mmb_mkdirs(const char *path) {
     if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
     buf[i] = keep;
   }
-  return 0;
-}
-
-int mmb_read_small(const char *path, char *buf, size_t len) {
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  size_t n = fread(buf, 1, len - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
   return 0;
 }
 

@@ -12,10 +12,6 @@ char *mmb_read_file(const char *path, size_t *len);
  * when a part exists and is not a folder). */
 int mmb_mkdirs(const char *path);
 
-/* The start of a small file (a sysfs or procfs value) into buf (len bytes),
- * trailing newlines and spaces removed. 0, or -1 when unreadable. */
-int mmb_read_small(const char *path, char *buf, size_t len);
-
 /* Write all of s (len bytes) to fd, retrying short writes and EINTR. 0, or
  * -errno (fd left open). */
 int mmb_write_all(int fd, const char *s, size_t len);

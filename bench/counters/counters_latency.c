@@ -27,7 +27,6 @@
 #include <time.h>
 
 #include "counters_int.h"
-#include "topology.h"
 #include "workload.h" /* MMB_MAX_THREADS */
 
 #if defined(__x86_64__)

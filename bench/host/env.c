@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "files.h"
 #include "mmb_config.h"
 #include "topology.h"
 

@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "files.h"
-#include "text.h"
-
 #define CPU_DIR "sys/devices/system/cpu"
 #define NODE_DIR "sys/devices/system/node"
 #define ROOT(t) ((t)->root[0] ? (t)->root : "/")
@@ -72,21 +69,6 @@ void mmb_cpulist_format(const int *ids, int n, char *buf, size_t len) {
   }
 }
 
-int mmb_cpuinfo_flag(const char *path, const char *flag) {
-  FILE *f = fopen(path ? path : "/proc/cpuinfo", "r");
-  if (!f) return 0;
-  char line[8192];
-  int has = 0;
-  while (fgets(line, sizeof line, f)) {
-    if (strncmp(line, "flags", 5) != 0) continue;
-    const char *colon = strchr(line, ':');
-    has = colon && mmb_list_has(colon + 1, " \t\n", flag);
-    break;
-  }
-  fclose(f);
-  return has;
-}
-
 /* ---------------------------------------------------------------------------
  * Files under the root
  * ------------------------------------------------------------------------- */
@@ -95,6 +77,16 @@ static int rd(const mmb_topology *t, const char *rel, char *buf, size_t len) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", t->root, rel);
   return mmb_read_small(path, buf, len);
+}
+
+int mmb_read_small(const char *path, char *buf, size_t len) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, len - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
+  return 0;
 }
 
 static int rd_int(const mmb_topology *t, const char *rel, int *out) {
@@ -256,7 +248,11 @@ static void read_caches(mmb_topology *t) {
         c->size_kb = size_kb(sz);
       }
       /* a new sharing list? (compared as whole words) */
-      if (mmb_list_has(c->shared, " ", shared)) continue;
+      char word[260];
+      snprintf(word, sizeof word, " %s ", shared);
+      char padded[sizeof c->shared + 2];
+      snprintf(padded, sizeof padded, " %s ", c->shared);
+      if (strstr(padded, word)) continue;
       c->instances++;
       size_t u = strlen(c->shared);
       if (u + strlen(shared) + 2 < sizeof c->shared)

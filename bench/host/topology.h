@@ -68,10 +68,9 @@ cJSON *mmb_topology_json(const mmb_topology *t);
  * (sockets, cores, SMT, nodes, usable CPUs, last-level cache). */
 void mmb_topology_signature(const mmb_topology *t, char *buf, size_t len);
 
-/* 1 when the first flags line of a cpuinfo file (path; NULL =
- * /proc/cpuinfo) lists flag as a whole word ("constant_tsc" is not in
- * "constant_tsc_x"); 0 otherwise or when the file is unreadable. */
-int mmb_cpuinfo_flag(const char *path, const char *flag);
+/* The start of a small file (a sysfs or procfs value) into buf (len bytes),
+ * trailing newlines and spaces removed. 0, or -1 when unreadable. */
+int mmb_read_small(const char *path, char *buf, size_t len);
 
 /* Parse a cpulist ("0-3,8,10-11") into ids (sorted as written). The count,
  * or -1 when malformed or more than max. */

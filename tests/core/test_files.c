@@ -1,7 +1,6 @@
-/* Unit tests of the small file helpers (bench/core/files.c) the results
- * writer, the environment and the topology reader share: a small value
- * read trimmed of trailing newlines and spaces (an unreadable file is -1),
- * and a write of everything through short writes. */
+/* Unit tests of the write-all helper (bench/core/files.c) that runs.csv's
+ * appends and the atomic writes share: everything written, a bad fd an
+ * error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,16 +26,7 @@ int main(void) {
   CHECK(back && len == big && memcmp(back, text, big) == 0);
   free(back);
   CHECK(mmb_write_all(-1, "a", 1) < 0);
-  /* a small value: trimmed, cut to the buffer */
-  FILE *f = fopen(path, "w");
-  fputs("0-3 \n\n", f);
-  fclose(f);
-  char buf[16];
-  CHECK(mmb_read_small(path, buf, sizeof buf) == 0 && strcmp(buf, "0-3") == 0);
-  char small[3];
-  CHECK(mmb_read_small(path, small, sizeof small) == 0 && strcmp(small, "0-") == 0);
   unlink(path);
-  CHECK(mmb_read_small(path, buf, sizeof buf) == -1);
   free(text);
   return mmb_test_exit();
 }

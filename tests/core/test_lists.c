@@ -1,8 +1,7 @@
 /* Unit tests of exact list handling (bench/core/text.c mmb_list_has) where
  * the harness used substring searches: a family name in a -w list
- * (plan.c), a cache's CPU list among the sharing lists seen (topology.c),
- * and a flag in /proc/cpuinfo (mmb_cpuinfo_flag: the latency counters'
- * invariant TSC, the diagnosis's hypervisor) — a word that is only part of
+ * (plan.c) and a flag in /proc/cpuinfo (counters: mmb_cpuinfo_flag, the
+ * latency counters' invariant TSC, the diagnosis's hypervisor) — a word that is only part of
  * an item is not in the list. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +9,15 @@
 #include <unistd.h>
 
 #include "../check.h"
+#include "counters_int.h"
 #include "text.h"
-#include "topology.h"
 
 static void test_lists(void) {
   /* -w lists: the programs family, not a workload whose name holds it */
   CHECK(mmb_list_has("larson,programs", ",", "programs"));
   CHECK(!mmb_list_has("my-programs,larson", ",", "programs"));
   CHECK(!mmb_list_has("prog:/bin/programs", ",", "programs"));
-  /* sharing lists, space-separated */
+  /* space-separated lists */
   CHECK(mmb_list_has("0-1 2-3", " ", "2-3"));
   CHECK(!mmb_list_has("0-1 12-3", " ", "2-3"));
   CHECK(!mmb_list_has("0,2", " ", "0"));
