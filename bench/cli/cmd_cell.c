@@ -18,7 +18,7 @@
  * ------------------------------------------------------------------------- */
 typedef struct cell_args {
   const char *workload, *params, *allocator, *counters, *cpus;
-  int threads, fd, notify, verify;
+  int threads, fd, notify, verify, worker_thread;
   unsigned long long seed;
 } cell_args;
 
@@ -54,11 +54,14 @@ static const mmb_option rows[] = {
      .help = "worker i runs on the i-th CPU of the comma list"},
     {"verify", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, verify),
      .help = "the verification repetition (full pattern fill and check of every block)"},
-    {NULL}};
+    {"worker-thread", 0, MMB_OPT_FLAG, MMB_OPT_VAR(cell_args, worker_thread),
+     .help = "a 1-thread cell works on a thread beside the main one (default: on the main "
+             "thread, no other thread alive)"},
+    {.name = NULL}};
 const mmb_optspec mmb_cell_options = {
     .command = "cell",
     .usage = "--workload W --allocator A [--params k=v;k=v] [--threads N] [--seed N] [--fd FD] "
-             "[--verify] [--cpus LIST]",
+             "[--verify] [--cpus LIST] [--worker-thread]",
     .about = "Internal: runs one repetition of one cell and writes its record to FD.\n",
     .rows = rows,
     .hidden = 1,
@@ -94,6 +97,7 @@ int mmb_cmd_cell(int argc, char **argv) {
   spec.notify_fd = want_notify ? (int)fd : -1;
   spec.verify = verify;
   spec.cpus = cpus;
+  spec.worker_thread = a.worker_thread;
 
   mmb_record rec;
   mmb_cell_execute(&spec, &rec);

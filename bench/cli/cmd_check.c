@@ -40,7 +40,7 @@ static void print_table(const mmb_alloc_spec *spec, const mmb_probe_result *p) {
            p->reason);
 }
 
-static const mmb_option rows[] = {{NULL}};
+static const mmb_option rows[] = {{.name = NULL}};
 const mmb_optspec mmb_check_options = {
     .command = "check-allocator",
     .usage = "[ALLOCATOR...]",

@@ -652,7 +652,7 @@ static const mmb_option rows[] = {
     RUNOPT("pin", 0, "CPUS", pass_pin, "--pin"),
     RUNOPT("touch", 0, "LIST", pass_touch, "--touch"),
     RUNOPT("preset", 0, "NAME", pass_preset, "--preset"),
-    {NULL}};
+    {.name = NULL}};
 #undef RUNOPT
 
 const mmb_optspec mmb_compare_options = {

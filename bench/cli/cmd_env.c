@@ -18,7 +18,7 @@ static const mmb_option rows[] = {
      .help = "instead: the PMU libpfm4 sees, its counters, perf_event_paranoid, the NMI\n"
              "watchdog, which default events open, and what to change when hardware\n"
              "events do not (exit 1 then)"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_env_options = {
     .command = "env",
     .usage = "[--counters]",

@@ -83,7 +83,7 @@ static void list_presets(void) {
     printf("  %-8s %s\n", p->name, p->description);
 }
 
-static const mmb_option rows[] = {{NULL}};
+static const mmb_option rows[] = {{.name = NULL}};
 const mmb_optspec mmb_list_options = {
     .command = "list",
     .usage = "[workloads|allocators|presets|programs|events|WORKLOAD...]",

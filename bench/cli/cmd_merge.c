@@ -23,7 +23,7 @@ static const mmb_option rows[] = {
     {"no-report", 0, MMB_OPT_FLAG, MMB_OPT_VAR(merge_args, no_report),
      .help = "only the result files, no figures"},
     {"quiet", 'q', MMB_OPT_FLAG, MMB_OPT_VAR(merge_args, quiet), .help = "no report text"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_merge_options = {
     .command = "merge",
     .usage = "[--pool] [--no-report] [-q] DIR",

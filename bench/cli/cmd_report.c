@@ -18,7 +18,7 @@ static const mmb_option rows[] = {
     {"quiet", 'q', MMB_OPT_FLAG, MMB_OPT_VAR(report_args, quiet), .help = "no summary on stdout"},
     {"text", 0, MMB_OPT_FLAG, MMB_OPT_VAR(report_args, text),
      .help = "print the full table of every cell instead of the summary"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_report_options = {
     .command = "report",
     .usage = "[--quiet | --text] DIR",

@@ -374,7 +374,7 @@ static const mmb_option rows[] = {
      .help = "skip the figures (mmbench report)"},
     {"list", 'l', MMB_OPT_FLAG, MMB_OPT_VAR(reproduce_args, list),
      .help = "list the recipes and stop"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_reproduce_options = {
     .command = "reproduce",
     .usage = "[OPTIONS] [NAME...]",

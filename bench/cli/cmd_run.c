@@ -16,11 +16,13 @@
 #include "commands.h"
 #include "env.h"
 #include "files.h"
+#include "noise.h"
 #include "params.h"
 #include "options.h"
 #include "place.h"
 #include "plan.h"
 #include "results.h"
+#include "stats.h"
 #include "run_shard.h"
 #include "shard.h"
 #include "runner.h"
@@ -32,6 +34,7 @@ typedef struct run_args {
   mmb_run_opts o;
   const char *out, *resume;
   int quiet, dry;
+  int noise;            /* --noise N: calibration processes before and after */
   int shard_k, shard_n; /* --shard K/N (N = 0: not given) */
   int slurm, nshards, share_nodes;
   mmb_slurm_opts so;
@@ -75,6 +78,7 @@ static int set_shard(void *args, const char *arg, char *err, size_t errlen) {
 }
 
 static const char *const floor_modes[] = {"auto", "on", "off", NULL};
+static const char *const t1_modes[] = {"main", "thread", NULL};
 #define RUN_OPT(field) MMB_OPT_VAR(run_args, field)
 
 static const mmb_option rows[] = {
@@ -106,6 +110,11 @@ static const mmb_option rows[] = {
      .help = "auto (default: measure the harness floor of every workload\n"
              "that has one, under allocator `floor`) | on (every selected\n"
              "workload must have one) | off"},
+    {"t1", 0, MMB_OPT_CHOICE, RUN_OPT(o.t1), .value = "WHERE", .group = RUN_PLAN,
+     .choices = t1_modes,
+     .help = "main (default: a 1-thread cell works on the process's main\n"
+             "thread, no other thread alive, as a single-threaded program)\n"
+             "| thread (on a worker thread beside the timing thread)"},
     {"reps", 'r', MMB_OPT_INT, RUN_OPT(o.reps), 1, 1000000, .value = "N", .group = RUN_PLAN,
      .help = "measured repetitions per cell (default: the preset's)"},
     {"warmup", 0, MMB_OPT_INT, RUN_OPT(o.warmup), 0, 1000, .value = "N", .group = RUN_PLAN,
@@ -150,10 +159,14 @@ static const mmb_option rows[] = {
      .group = RUN_SLURM, .help = "sbatch --nodes (default 1)"},
     {"share-nodes", 0, MMB_OPT_FLAG, RUN_OPT(share_nodes), .group = RUN_SLURM,
      .help = "let shards share a node (default: --exclusive)"},
+    {"noise", 0, MMB_OPT_INT, RUN_OPT(noise), 0, MMB_NOISE_MAX / 2, .value = "N",
+     .help = "time a fixed loop in N fresh processes before the matrix and\n"
+             "N after it: the machine's own noise, which the noisy flag is\n"
+             "judged against (default 12; 0 = not measured: fixed 5 % CV)"},
     {"dry-run", 'n', MMB_OPT_FLAG, RUN_OPT(dry),
      .help = "print the plan (cells, skipped ones and why) and stop"},
     {"quiet", 'q', MMB_OPT_FLAG, RUN_OPT(quiet), .help = "no progress lines"},
-    {NULL}};
+    {.name = NULL}};
 
 const mmb_optspec mmb_run_options = {
     .command = "run",
@@ -255,8 +268,9 @@ static void meta_plan(cJSON *pl, const mmb_plan *plan) {
 /* meta.json: command, preset, plan, environment, allocators, counters. */
 static int write_meta(const char *dir, const mmb_plan *plan, const mmb_probe_result *probes,
                       const char *command, const char *counters_json, const char *started,
-                      int finished) {
+                      int finished, cJSON *noise) {
   cJSON *m = mmb_env_capture();
+  if (noise) cJSON_AddItemReferenceToObject(m, "noise", noise);
   cJSON_AddStringToObject(m, "command", command);
   cJSON_AddStringToObject(m, "preset", plan->preset_name);
   cJSON_AddStringToObject(m, "started", started);
@@ -324,6 +338,7 @@ typedef struct run_ctx {
   mmb_probe_result *probes;
   int remove_dir; /* 1: the folder was made here and a probe refused the run */
   char counters_json[16384];
+  mmb_noise before, after; /* the calibration (processes = 0: not measured) */
 } run_ctx;
 
 static void run_free(run_ctx *x) {
@@ -419,9 +434,17 @@ static int dry_run(const run_ctx *x) {
            cp->threads, cp->skip[0] ? cp->skip : "run");
     skipped += cp->skip[0] != 0;
   }
+  for (int i = 0; i < plan->nna; i++) {
+    const mmb_na_combo *x = &plan->na[i];
+    printf("%-18s %-40s %-22s t=%-3d n/a: %s\n", x->w->name, x->params, plan->allocs[x->alloc].text,
+           x->threads, x->reason);
+  }
   printf("%s\n", plan->threads_note);
   printf("%d cells (%d skipped) x %d reps = %d runs; timeout %.0f s each\n", plan->ncells, skipped,
          plan->reps, mmb_plan_runs(plan), plan->timeout);
+  printf("%d cells planned: %d to run, %d skipped for a reason; %d combinations that cannot "
+         "exist (n/a above) are not cells\n",
+         plan->ncells, plan->ncells - skipped, skipped, plan->nna);
   if (!x->a.slurm && !x->a.shard_n) return 0;
   return mmb_run_shard_preview(plan, x->a.slurm ? slurm_shards(x) : x->a.shard_n);
 }
@@ -505,6 +528,56 @@ static int start_files(run_ctx *x) {
   return -1;
 }
 
+/* One calibration batch as JSON. */
+static cJSON *noise_batch(const mmb_noise *b) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "cv", b->cv);
+  cJSON_AddNumberToObject(o, "median_ns", b->median_ns);
+  cJSON *ns = cJSON_AddArrayToObject(o, "ns");
+  for (int i = 0; i < b->processes; i++) cJSON_AddItemToArray(ns, cJSON_CreateNumber(b->ns[i]));
+  return o;
+}
+
+/* meta.json's "noise": the machine's process-to-process noise, the CV over
+ * every calibration process before and after the matrix (drift between the
+ * two is noise the interleaved cells see too); NULL when none was timed. */
+static cJSON *noise_json(const run_ctx *x) {
+  const mmb_noise *b = &x->before, *e = &x->after;
+  if (b->processes < 2) return NULL;
+  double v[2 * MMB_NOISE_MAX];
+  size_t n = 0;
+  for (int i = 0; i < b->processes; i++) v[n++] = b->ns[i];
+  for (int i = 0; i < e->processes; i++) v[n++] = e->ns[i];
+  mmb_summary s;
+  mmb_summarize(v, n, &s);
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "cv", s.cv);
+  cJSON_AddNumberToObject(o, "processes", (double)n);
+  cJSON_AddNumberToObject(o, "median_ns", s.median);
+  cJSON_AddNumberToObject(o, "min_ns", s.min);
+  cJSON_AddStringToObject(o, "loop", mmb_noise_loop_text());
+  cJSON_AddStringToObject(o, "when",
+                          e->processes ? "before and after the matrix"
+                                       : "before the matrix (the run did not finish)");
+  cJSON_AddItemToObject(o, "before", noise_batch(b));
+  if (e->processes) cJSON_AddItemToObject(o, "after", noise_batch(e));
+  return o;
+}
+
+/* A calibration batch into *b (left empty, with a note, when it fails). */
+static void calibrate(const run_ctx *x, mmb_noise *b, int quiet) {
+  if (x->a.noise < 2) return;
+  int rc = mmb_noise_measure((int)x->a.noise, 1.0, b);
+  if (rc != 0) {
+    memset(b, 0, sizeof *b);
+    if (!quiet)
+      fprintf(stderr,
+              "mmbench run: note: the machine's noise could not be timed (%s): the noisy "
+              "flag falls back to a CV above 5 %%\n",
+              strerror(-rc));
+  }
+}
+
 /* The runs, meta.json before and after, the summary; the exit status. */
 static int execute(run_ctx *x, int argc, char **argv) {
   const int quiet = x->a.quiet;
@@ -514,7 +587,10 @@ static int execute(run_ctx *x, int argc, char **argv) {
     snprintf(command + u, sizeof command - u, " %s", argv[i]);
   }
   mmb_env_utc_now(started, sizeof started);
-  write_meta(x->dir, &x->plan, x->probes, command, x->counters_json, started, 0);
+  calibrate(x, &x->before, quiet);
+  cJSON *noise = noise_json(x);
+  write_meta(x->dir, &x->plan, x->probes, command, x->counters_json, started, 0, noise);
+  cJSON_Delete(noise);
   if (!quiet && mmb_runner_cgroup()->kind == 0)
     fprintf(stderr,
             "mmbench: note: cells get no memory cgroup of their own (%s): cgroup_peak_kb stays "
@@ -524,7 +600,10 @@ static int execute(run_ctx *x, int argc, char **argv) {
     fprintf(stderr, "mmbench run: %d cells x %d reps (%d runs) into %s\n", x->plan.ncells,
             x->plan.reps, mmb_plan_runs(&x->plan), x->dir);
   int rc = mmb_runner_run_except(&x->plan, x->probes, x->dir, x->task.others, quiet);
-  write_meta(x->dir, &x->plan, x->probes, command, x->counters_json, started, 1);
+  if (rc != 130 && x->before.processes) calibrate(x, &x->after, quiet);
+  noise = noise_json(x);
+  write_meta(x->dir, &x->plan, x->probes, command, x->counters_json, started, 1, noise);
+  cJSON_Delete(noise);
   if (mmb_write_summary(x->dir, !quiet && rc != 130, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench run: %s\n", err);
     rc = rc ? rc : 1;
@@ -549,6 +628,7 @@ int mmb_cmd_run(int argc, char **argv) {
   run_ctx *x = calloc(1, sizeof *x);
   if (!x) return 1;
   mmb_run_opts_init(&x->a.o);
+  x->a.noise = 12;
   x->a.so = (mmb_slurm_opts){.nodes_per_shard = 1, .exclusive = 1};
   int next;
   unsigned given;

@@ -11,7 +11,7 @@
 #include "options.h"
 #include "slurm.h"
 
-static const mmb_option rows[] = {{NULL}};
+static const mmb_option rows[] = {{.name = NULL}};
 const mmb_optspec mmb_status_options = {
     .command = "status",
     .usage = "DIR",

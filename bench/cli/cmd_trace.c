@@ -197,7 +197,7 @@ static const mmb_option record_rows[] = {
     {"children", 0, MMB_OPT_CHOICE, MMB_OPT_PTR(record_args, children), .value = "MODE",
      .choices = children_modes,
      .help = "own: fork children record to FILE.<pid>; none: not at all"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_trace_record_options = {
     .command = "trace record",
     .usage = "-o FILE [--under ALLOC] [--children own|none] -- COMMAND [ARGS...]",
@@ -337,7 +337,7 @@ typedef struct info_args {
 
 static const mmb_option info_rows[] = {
     {"json", 0, MMB_OPT_FLAG, MMB_OPT_VAR(info_args, json), .help = "the description as JSON"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_trace_info_options = {
     .command = "trace info",
     .usage = "[--json] FILE",
@@ -409,7 +409,7 @@ static const mmb_option model_rows[] = {
              "histogram's total variation distance, lifetime medians per class"},
     {"seed", 0, MMB_OPT_STRING, .value = "N", .apply = set_model_seed,
      .help = "the stream's seed for --check (default 42)"},
-    {NULL}};
+    {.name = NULL}};
 const mmb_optspec mmb_trace_model_options = {
     .command = "trace model",
     .usage = "TRACE -o MODEL | --check MODEL [--seed N]",

@@ -11,9 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "baseline.h"
 #include "files.h"
 #include "metrics.h"
+#include "noisy.h"
 #include "runs.h"
 #include "stats.h"
 #include "table.h"
@@ -166,6 +169,11 @@ char *mmb_summary_csv(const mmb_runs *r, mmb_cell_counts *counts) {
 }
 
 char *mmb_summary_csv_by(const mmb_runs *r, const char *group_col, mmb_cell_counts *counts) {
+  return mmb_summary_csv_noise(r, group_col, NAN, counts);
+}
+
+char *mmb_summary_csv_noise(const mmb_runs *r, const char *group_col, double machine_cv,
+                            mmb_cell_counts *counts) {
   const mmb_table *t = r->table;
   int group = group_col ? mmb_table_col(t, group_col) : -1;
   size_t nrows = r->nrows;
@@ -188,13 +196,15 @@ char *mmb_summary_csv_by(const mmb_runs *r, const char *group_col, mmb_cell_coun
   int nm = metric_list(t, metrics, 128);
   static const char header[] =
       "workload,params,allocator,threads,metric,n,n_runs,status,median,"
-      "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed\n";
+      "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed,"
+      "noisy_limit\n";
   sb_add(&out, header, sizeof header - 2);
   if (group >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
   sb_add(&out, "\n", 1);
   int cov = mmb_table_col(t, "oversubscribed");
   int keycol[4] = {r->col_workload, r->col_params, r->col_allocator, r->col_threads};
   mmb_cell_counts cnt = {0};
+  cnt.machine_cv = machine_cv;
   for (size_t c = 0; c < ncells; c++) {
     cellrows *k = &cells[c];
     mmb_status status = MMB_ST_OK;
@@ -232,11 +242,14 @@ char *mmb_summary_csv_by(const mmb_runs *r, const char *group_col, mmb_cell_coun
         fmt_num(num, sizeof num, f[q]);
         mmb_csv_field(line, sizeof line, &lu, num, 0);
       }
-      int noisy = nv > 1 && s.cv > MMB_NOISY_CV;
+      double limit = mmb_noisy_limit(nv, machine_cv);
+      int noisy = mmb_noisy_test(vals, nv, machine_cv);
       mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
       fmt_num(num, sizeof num, k->floor);
       mmb_csv_field(line, sizeof line, &lu, num, 0);
       mmb_csv_field(line, sizeof line, &lu, cov < 0 ? "" : over ? "1" : "0", 0);
+      fmt_num(num, sizeof num, limit);
+      mmb_csv_field(line, sizeof line, &lu, num, 0);
       if (group >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], group), 0);
       sb_add(&out, line, lu);
       sb_add(&out, "\n", 1);
@@ -271,6 +284,20 @@ int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {
   return mmb_write_summary_by(dir, NULL, print, err, errlen);
 }
 
+double mmb_meta_noise_cv(const char *dir) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/meta.json", dir);
+  char *text = mmb_read_file(path, NULL);
+  if (!text) return NAN;
+  cJSON *m = cJSON_Parse(text);
+  free(text);
+  const cJSON *cv =
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "noise"), "cv");
+  double v = cJSON_IsNumber(cv) && cv->valuedouble > 0 ? cv->valuedouble : NAN;
+  cJSON_Delete(m);
+  return v;
+}
+
 int mmb_write_summary_by(const char *dir, const char *group_col, int print, char *err,
                          size_t errlen) {
   char path[4096];
@@ -278,15 +305,24 @@ int mmb_write_summary_by(const char *dir, const char *group_col, int print, char
   mmb_runs r;
   if (mmb_runs_read(path, &r, err, errlen) != 0) return -1;
   mmb_cell_counts cnt;
-  char *text = mmb_summary_csv_by(&r, group_col, &cnt);
+  char *text = mmb_summary_csv_noise(&r, group_col, mmb_meta_noise_cv(dir), &cnt);
   mmb_runs_free(&r);
   if (!text) {
     snprintf(err, errlen, "out of memory summarising %s", path);
     return -1;
   }
   if (print) {
-    printf("\n%d cells: %d ok (%d noisy, %d oversubscribed), %d failed, %d skipped\n", cnt.cells,
-           cnt.ok, cnt.noisy, cnt.over, cnt.failed, cnt.skipped);
+    printf("\n%d cells: %d ok (%d noisy, %d oversubscribed), %d failed, %d skipped for a reason\n",
+           cnt.cells, cnt.ok, cnt.noisy, cnt.over, cnt.failed, cnt.skipped);
+    if (cnt.machine_cv > 0)
+      printf("noisy: time varies more than the machine's own noise (CV %.1f %% between processes "
+             "of a fixed loop, meta.json \"noise\") explains: one-sided chi-square test of the "
+             "log-times at %.0f %%; with %zu repetitions a cell is flagged above CV %.1f %%\n",
+             100 * cnt.machine_cv, 100 * MMB_NOISY_LEVEL, cnt.most_n,
+             100 * mmb_noisy_limit(cnt.most_n, cnt.machine_cv));
+    else if (cnt.ok)
+      printf("noisy: CV above the fixed %.0f %% (the machine's own noise was not measured)\n",
+             100 * MMB_NOISY_CV);
     double lvl = mmb_median_ci_level(cnt.most_n);
     if (cnt.most_n >= 2)
       printf("intervals (summary.csv ci_lo, ci_hi): order statistics of the median; with %zu "

@@ -25,14 +25,24 @@ void mmb_results_default_dir(char *buf, size_t len, const char *prefix);
  * counts go to the optional counts (ok, noisy, failed, skipped). */
 typedef struct mmb_cell_counts {
   int cells, ok, noisy, failed, skipped;
-  int over;      /* ok cells that ran more threads than CPUs */
-  size_t most_n; /* the most repetitions of a cell */
+  int over;          /* ok cells that ran more threads than CPUs */
+  size_t most_n;     /* the most repetitions of a cell */
+  double machine_cv; /* the machine noise the flag was judged against (NAN: fixed 5 %) */
 } mmb_cell_counts;
 char *mmb_summary_csv(const mmb_runs *runs, mmb_cell_counts *counts);
 /* The same with the rows of a cell split by the value of group_col (a
  * merged folder's `host` or `host_kind`: machines are never pooled unless
  * asked), which then ends each row. group_col NULL or absent: as above. */
 char *mmb_summary_csv_by(const mmb_runs *runs, const char *group_col, mmb_cell_counts *counts);
+
+/* The same with the noisy flag judged against the machine's own noise
+ * machine_cv (meta.json "noise"; NAN: the fixed MMB_NOISY_CV), see noisy.h. */
+char *mmb_summary_csv_noise(const mmb_runs *runs, const char *group_col, double machine_cv,
+                            mmb_cell_counts *counts);
+
+/* The machine's noise CV recorded in dir/meta.json ("noise": {"cv"}), or
+ * NAN when absent (older folders). */
+double mmb_meta_noise_cv(const char *dir);
 
 /* Read runs.csv in dir and write summary.csv (atomically). Prints one line
  * of cell counts to stdout when print is set. 0, or -1 with err. */

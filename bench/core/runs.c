@@ -151,7 +151,7 @@ int mmb_sumrows_from_table(mmb_table *t, const char *what, mmb_sumrows *s, char 
                 mmb_table_col(t, "allocator"), mmb_table_col(t, "threads")};
   int cm = mmb_table_col(t, "metric"), cn = mmb_table_col(t, "n"), cnr = mmb_table_col(t, "n_runs"),
       cst = mmb_table_col(t, "status"), cnoisy = mmb_table_col(t, "noisy"),
-      cfl = mmb_table_col(t, "floor_ns_per_op");
+      cfl = mmb_table_col(t, "floor_ns_per_op"), clim = mmb_table_col(t, "noisy_limit");
   static const char *const stat_cols[] = {"median", "min",   "max",   "mean",    "stddev",
                                           "cv",     "ci_lo", "ci_hi", "ci_level"};
   int cs[9];
@@ -183,6 +183,7 @@ int mmb_sumrows_from_table(mmb_table *t, const char *what, mmb_sumrows *s, char 
     for (int q = 0; q < 9; q++) *f[q] = mmb_table_numv(t, i, cs[q]);
     row->noisy = cnoisy >= 0 ? mmb_table_numv(t, i, cnoisy) == 1 : row->cv > MMB_NOISY_CV;
     row->floor = cfl >= 0 ? mmb_table_numv(t, i, cfl) : NAN;
+    row->noisy_limit = clim >= 0 ? mmb_table_numv(t, i, clim) : NAN;
   }
   return 0;
 fail:

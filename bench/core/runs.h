@@ -74,8 +74,9 @@ typedef struct mmb_sum_row {
   int has_status;     /* the status column has a word on this row */
   mmb_status status;
   double median, min, max, mean, stddev, cv, ci_lo, ci_hi, ci_level; /* NAN when empty */
-  int noisy;    /* the noisy column, or cv > MMB_NOISY_CV when it is absent */
-  double floor; /* floor_ns_per_op, NAN when empty or absent */
+  int noisy;          /* the noisy column, or cv > MMB_NOISY_CV when it is absent */
+  double floor;       /* floor_ns_per_op, NAN when empty or absent */
+  double noisy_limit; /* the CV above which the row was flagged; NAN when absent */
 } mmb_sum_row;
 
 typedef struct mmb_sumrows {

@@ -446,6 +446,12 @@ mmb_thread_counters *mmb_counters_thread_open(mmb_counters *c) {
   return t;
 }
 
+mmb_thread_counters *mmb_counters_thread_open_main(mmb_counters *c) {
+  mmb_thread_counters *t = mmb_counters_thread_open(c);
+  if (t && t->mode == MMB_COUNTERS_SIM) mmb_sim_thread_quiet(); /* back off, as since cell open */
+  return t;
+}
+
 void mmb_counters_thread_start(mmb_thread_counters *t) {
   if (!t) return;
   if (t->lat) mmb_lat_thread_arm(t->lat);

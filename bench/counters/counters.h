@@ -56,6 +56,9 @@ typedef struct mmb_thread_counters mmb_thread_counters; /* per worker thread */
 mmb_counters *mmb_counters_cell_open(const mmb_counter_opts *o);
 /* In the worker thread, before the start barrier. May return NULL. */
 mmb_thread_counters *mmb_counters_thread_open(mmb_counters *c);
+/* The same for the timing thread itself, when a 1-thread cell works on it
+ * (its --counters sim collection stays off until the region starts). */
+mmb_thread_counters *mmb_counters_thread_open_main(mmb_counters *c);
 /* Around the measured region, in the worker thread. Not allocating. */
 void mmb_counters_thread_start(mmb_thread_counters *t);
 void mmb_counters_thread_stop(mmb_thread_counters *t);

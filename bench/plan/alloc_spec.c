@@ -128,6 +128,11 @@ const char *mmb_program_preload(const mmb_alloc_spec *spec) {
   return access(a->preload_library, R_OK) == 0 ? a->preload_library : NULL;
 }
 
+int mmb_program_cannot_run(const mmb_program *p, const mmb_alloc_spec *spec) {
+  (void)p;
+  return spec->base || (spec->alloc->kind != MMB_KIND_PRELOAD && !mmb_program_preload(spec));
+}
+
 void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
                              size_t len) {
   const mmb_allocator *a = spec->alloc;

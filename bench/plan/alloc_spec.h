@@ -36,4 +36,9 @@ const char *mmb_program_preload(const mmb_alloc_spec *spec);
 void mmb_program_skip_reason(const mmb_program *p, const mmb_alloc_spec *spec, char *why,
                              size_t len);
 
+/* 1 when program p can never run under spec (an allocator that works
+ * inside mmbench only and has no preloadable build): a combination that
+ * cannot exist, not a cell. */
+int mmb_program_cannot_run(const mmb_program *p, const mmb_alloc_spec *spec);
+
 #endif

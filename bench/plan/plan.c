@@ -30,6 +30,7 @@ void mmb_run_opts_init(mmb_run_opts *o) {
   o->seed = 42;
   snprintf(o->counters, sizeof o->counters, "hw");
   snprintf(o->floor, sizeof o->floor, "auto");
+  snprintf(o->t1, sizeof o->t1, "main");
   snprintf(o->place, sizeof o->place, "none");
 }
 
@@ -224,26 +225,35 @@ static uint64_t deferred_limit(const mmb_alloc_spec *spec) {
   return MMB_DEFERRED_LIMIT;
 }
 
+/* Why the cell cannot run, or "" when it can. *na is set when the
+ * combination cannot exist at all (not a cell: see mmb_na_combo) rather
+ * than being skipped for a reason of this machine or this run. */
 static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_alloc_spec *spec,
-                        int threads, int all_allocators, char *out, size_t len) {
+                        int threads, int all_allocators, char *out, size_t len, int *na) {
   const mmb_allocator *a = spec->alloc;
   out[0] = 0;
+  *na = 0;
   if (w->program && !a->unavailable && threads <= 1) {
     mmb_program_skip_reason(w->program, spec, out, len);
+    *na = out[0] && mmb_program_cannot_run(w->program, spec);
     return;
   }
   if (a->unavailable) {
     snprintf(out, len, "allocator %s unavailable: %s", a->name, a->unavailable);
   } else if (threads < w->min_threads) {
     snprintf(out, len, "%s needs at least %d threads", w->name, w->min_threads);
+    *na = 1;
   } else if (w->max_threads && threads > w->max_threads) {
     snprintf(out, len, "%s runs at most %d threads", w->name, w->max_threads);
+    *na = 1;
   } else if (mmb_is_floor(a->name) && !(w->flags & MMB_WF_FLOOR)) {
     snprintf(out, len, "%s has no floor (the floor allocator serves only workloads with one)",
              w->name);
+    *na = 1;
   } else if ((w->needs & MMB_CAP_GRAPH) && !(a->caps & MMB_CAP_GRAPH)) {
     snprintf(out, len, "%s needs the object-graph API (manual, rc, rc+cc, gc, boehm); %s has none",
              w->name, a->name);
+    *na = 1;
   } else if (!(w->needs & MMB_CAP_GRAPH) && (a->caps & MMB_CAP_BASE_MALLOC) && all_allocators) {
     snprintf(out, len,
              "%s passes malloc-level calls straight to the base malloc (the same as glibc here); "
@@ -252,15 +262,19 @@ static void skip_reason(const mmb_workload *w, const mmb_pvals *pv, const mmb_al
   } else if (!(w->needs & MMB_CAP_GRAPH) && (!a->malloc || !a->free)) {
     snprintf(out, len, "%s offers only the object-graph API; %s needs malloc/free", a->name,
              w->name);
+    *na = 1;
   } else if ((w->needs & ~a->caps) & ~(unsigned)MMB_CAP_FREE) {
     snprintf(out, len, "%s needs capabilities %s lacks (0x%x)", w->name, a->name,
              (w->needs & ~a->caps));
+    *na = 1;
   } else if (threads > 1 && !(a->caps & MMB_CAP_THREADS)) {
     snprintf(out, len, "%s is single-threaded", a->name);
+    *na = 1;
   } else if (!(a->caps & MMB_CAP_FREE) && !(w->needs & MMB_CAP_GRAPH)) {
     if (!w->deferred_bytes) {
       snprintf(out, len, "%s needs individual frees; %s frees only at a phase end", w->name,
                a->name);
+      *na = 1;
     } else {
       uint64_t bytes = w->deferred_bytes(pv->v, threads), limit = deferred_limit(spec);
       if (bytes > limit)
@@ -340,20 +354,40 @@ void mmb_plan_cell_free(mmb_cell_plan *c) {
   c->skip = no_skip;
 }
 
+/* Add the cell (w, pv, alloc, threads): 0 added, 1 a combination that
+ * cannot exist (kept in plan->na, not a cell), -1 too many cells, -2 out
+ * of memory. */
 static int add_cell(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_pvals *pv, int alloc,
                     int threads) {
   if (plan->ncells == MAX_CELLS) return -1;
+  char params[512], why[256];
+  int na;
+  mmb_params_format(w, pv, params, sizeof params);
+  skip_reason(w, pv, &plan->allocs[alloc], threads,
+              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, why, sizeof why,
+              &na);
+  if (na) {
+    if ((plan->nna & (plan->nna - 1)) == 0) {
+      mmb_na_combo *g = realloc(plan->na, (size_t)(plan->nna ? plan->nna * 2 : 16) * sizeof *g);
+      if (!g) return -2;
+      plan->na = g;
+    }
+    mmb_na_combo *x = &plan->na[plan->nna];
+    x->w = w, x->alloc = alloc, x->threads = threads;
+    x->params = strdup(params), x->reason = strdup(why);
+    if (!x->params || !x->reason) {
+      free(x->params), free(x->reason);
+      return -2;
+    }
+    plan->nna++;
+    return 1;
+  }
   if (plan->ncells == *cap) {
     *cap = *cap ? *cap * 2 : 64;
     mmb_cell_plan *grown = realloc(plan->cells, (size_t)*cap * sizeof *plan->cells);
     if (!grown) return -2;
     plan->cells = grown;
   }
-  char params[512], why[256];
-  mmb_params_format(w, pv, params, sizeof params);
-  skip_reason(w, pv, &plan->allocs[alloc], threads,
-              !*plan->opts.allocators || strcmp(plan->opts.allocators, "all") == 0, why,
-              sizeof why);
   mmb_cell_plan *c = &plan->cells[plan->ncells];
   memset(c, 0, sizeof *c);
   c->w = w;
@@ -410,6 +444,7 @@ static int add_point(mmb_plan *plan, int *cap, const mmb_workload *w, const mmb_
     for (int a = 0; a < plan->nallocs; a++) {
       if (a == plan->floor && !(w->flags & MMB_WF_FLOOR)) continue;
       int added = add_cell(plan, cap, w, scaled, a, ths[t]);
+      if (added == 1) continue; /* cannot exist: not a cell */
       if (added != 0) {
         if (added == -1)
           snprintf(err, errlen,
@@ -626,6 +661,8 @@ void mmb_plan_free(mmb_plan *plan) {
   mmb_topology_free(&plan->topo);
   for (int i = 0; i < plan->ncells; i++) mmb_plan_cell_free(&plan->cells[i]);
   free(plan->cells);
+  for (int i = 0; i < plan->nna; i++) free(plan->na[i].params), free(plan->na[i].reason);
+  free(plan->na);
   free(plan->allocs);
   memset(plan, 0, sizeof *plan);
 }
@@ -660,6 +697,7 @@ char *mmb_run_opts_to_json(const mmb_run_opts *o) {
   cJSON_AddStringToObject(j, "pin", o->pin);
   cJSON_AddBoolToObject(j, "keep_going", o->keep_going);
   cJSON_AddStringToObject(j, "floor", o->floor);
+  cJSON_AddStringToObject(j, "t1", o->t1);
   cJSON_AddStringToObject(j, "place", o->place);
   char *text = cJSON_Print(j);
   cJSON_Delete(j);
@@ -710,6 +748,8 @@ int mmb_run_opts_from_json(const char *text, mmb_run_opts *o, char *err, size_t 
   o->keep_going = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "keep_going"));
   if (get_str(j, "floor", o->floor, sizeof o->floor) != 0) /* older plans: auto */
     snprintf(o->floor, sizeof o->floor, "auto");
+  if (get_str(j, "t1", o->t1, sizeof o->t1) != 0) /* older plans ran 1-thread cells beside */
+    snprintf(o->t1, sizeof o->t1, "thread");
   if (get_str(j, "place", o->place, sizeof o->place) != 0) /* older plans: the scheduler's */
     snprintf(o->place, sizeof o->place, "none");
   cJSON *it;

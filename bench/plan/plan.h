@@ -33,6 +33,7 @@ typedef struct mmb_run_opts {
   char pin[64];   /* CPU list for sched_setaffinity, "" = none */
   int keep_going; /* an allocator that fails its probe is recorded, not fatal */
   char floor[8];  /* auto | on | off: cells under `floor` (see mmb_plan.floor) */
+  char t1[8];     /* main | thread: where a 1-thread cell works (mmb_cell_spec.worker_thread) */
   char place[16]; /* none | compact | spread: worker placement (place.h) */
 } mmb_run_opts;
 
@@ -45,6 +46,17 @@ typedef struct mmb_cell_plan {
   uint64_t seed; /* same for every allocator */
   char *skip;    /* "" (shared), or owned: skipped, and why */
 } mmb_cell_plan;
+
+/* A combination that cannot exist (a workload that needs what the
+ * allocator has not: the object-graph API under a plain malloc, a program
+ * under an allocator with no preloadable build, ...): not a cell, never
+ * recorded; -n lists it with its reason. */
+typedef struct mmb_na_combo {
+  const mmb_workload *w;
+  char *params; /* owned */
+  int alloc, threads;
+  char *reason; /* owned */
+} mmb_na_combo;
 
 typedef struct mmb_plan {
   mmb_run_opts opts;
@@ -66,6 +78,8 @@ typedef struct mmb_plan {
   mmb_topology topo;
   int place; /* MMB_PLACE_* */
   char threads_note[1024];
+  mmb_na_combo *na; /* combinations that cannot exist, in plan order */
+  int nna;
 } mmb_plan;
 
 void mmb_run_opts_init(mmb_run_opts *o);

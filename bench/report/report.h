@@ -47,6 +47,7 @@ typedef struct mmb_rwork {
   const char *family;       /* from the workload registry, or "other" */
   int order;                /* registry position (unknown ones after) */
   int throughput;           /* the descriptor's MMB_WF_THROUGHPUT: bars show ops/s */
+  int scaling;              /* the descriptor's MMB_WF_SCALING: swept over threads */
   const char *growth_param; /* the descriptor's heap-growth parameter, or NULL */
   size_t *cells;            /* indices into model cells[], in display order */
   size_t ncells;
@@ -110,24 +111,65 @@ const char *mmb_rep_meta_str(const struct cJSON *meta, const char *path, char *b
  * best allocator per family, and what went wrong, for the top of
  * report.html and the terminal summary.
  * ------------------------------------------------------------------------- */
+/* A peak-RSS difference smaller than either of these is too small to
+ * matter and is never coloured or called different: two idle runs of the
+ * same matrix here differ by up to 2 % on the same cell (ratios 1.00 and
+ * 1.02), and one more mapping of a malloc's (glibc's 128 KiB mmap
+ * threshold, its heap trimming) moves a peak by 128-256 KiB. */
+#define MMB_RSS_MIN_REL 0.03
+/* A cell whose hardware events ran less than this share of its region
+ * (counters_running_frac: multiplexed) is marked: its counts are mostly
+ * scaled estimates. */
+#define MMB_COUNTERS_MIN_RUNNING 0.5
+/* The smallest counters_running_frac over c's repetitions (1 when the
+ * column is absent or empty). */
+double mmb_rep_counters_running(const mmb_rmodel *m, const mmb_rcell *c);
+/* Scaling efficiency of c (speedup over the same allocator's 1-thread
+ * cell at the same parameters, divided by the threads), from throughput
+ * medians; NAN when c's workload is not a scaling one or a side is missing. */
+double mmb_rep_scaling_eff(const mmb_rmodel *m, const mmb_rcell *c);
+#define MMB_RSS_MIN_KB 256.0
+
 typedef struct mmb_rratio {
   int have;      /* a ratio to the baseline cell exists */
   double ratio;  /* median of the cell ÷ median of the baseline cell */
-  double lo, hi; /* 95 % bootstrap interval of the ratio */
-  int differs;   /* the interval excludes 1 */
+  double lo, hi; /* exact distribution-free interval of the ratio (core/shift.h) */
+  double level;  /* its exact coverage (0..1); 0 with one repetition a side */
+  int na, nb;    /* repetitions of the cell and of the baseline cell */
+  int callable;  /* at least MMB_MIN_REPS_CALL repetitions a side */
+  int too_small; /* peak RSS: the difference is below MMB_RSS_MIN_REL / _KB */
+  int differs;   /* callable, the interval excludes 1, and not too_small */
 } mmb_rratio;
 
+/* A cell's time over the floor: the same loop under a minimal allocator
+ * (`floor`), so ns/op - floor is what this allocator costs beyond the
+ * cheapest one, with its exact interval (a shift of the two samples). */
+typedef struct mmb_rexcess {
+  int have;         /* the point has a floor cell with values */
+  double floor;     /* median ns/op of the floor cell */
+  double excess;    /* Hodges–Lehmann estimate of ns/op - floor */
+  double lo, hi;    /* its interval */
+  double level;     /* its exact coverage */
+  double floor_pct; /* floor ÷ this cell's median, in % (may exceed 100) */
+} mmb_rexcess;
+
 typedef struct mmb_rcmp {
-  int base;        /* model cell index of the baseline cell, or -1 */
-  mmb_rratio time; /* ns per operation (throughput workloads: its inverse) */
-  mmb_rratio rss;  /* peak RSS */
-  int oversub;     /* more threads than the machine's CPUs */
+  int base;          /* model cell index of the baseline cell, or -1 */
+  mmb_rratio time;   /* ns per operation (throughput workloads: its inverse) */
+  mmb_rratio rss;    /* peak RSS */
+  mmb_rexcess extra; /* ns/op over the floor */
+  int oversub;       /* more threads than the machine's CPUs */
 } mmb_rcmp;
 
 typedef struct mmb_rbest {
   int alloc;            /* model allocator index, or -1 (none comparable) */
-  double ratio, lo, hi; /* geometric mean of its ratios and its 95 % interval */
-  int ncells;           /* cells it was compared on */
+  double ratio, lo, hi; /* median of its ratios over the common cells and its interval */
+  double level;         /* exact coverage of [lo, hi] (order statistics over the cells);
+                           NAN below two cells */
+  int ncells;           /* common cells: those every ranked allocator ran */
+  int ngroups;          /* the family's cells with a baseline value */
+  int nranked;          /* allocators ranked over them */
+  int callable;         /* every ratio used had MMB_MIN_REPS_CALL repetitions a side */
 } mmb_rbest;
 
 typedef struct mmb_rfamily {
@@ -149,6 +191,11 @@ typedef struct mmb_roverview {
   char oversub_threads[128];             /* "4, 8" */
   char pmu_note[256];                    /* why hardware counters are missing, or "" */
   char bad_allocs[512];                  /* allocators refused by the probe or with corrupt cells */
+  double machine_cv;   /* meta.json noise.cv: the machine's own noise, NAN not measured */
+  int noise_processes; /* processes it was timed in */
+  int most_n;          /* the most ok repetitions of a cell */
+  double ratio_level;  /* the heat maps' interval level at most_n a side */
+  int uncallable;      /* fewer than MMB_MIN_REPS_CALL repetitions a side everywhere */
 } mmb_roverview;
 
 /* Compute the overview of m. Never fails (aborts when out of memory). */

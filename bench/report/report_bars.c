@@ -151,7 +151,8 @@ void mmb_fig_bars(mmb_fctx *f, int wl, const char *kind, const mmb_barspec *b, c
   if (b->normalise && base >= 0)
     snprintf(g->note, sizeof g->note,
              "Bars: median of each cell divided by %s's median in the "
-             "same mmb_fgroup; error bars: 95 %% CI of the median (same scale); labels: absolute "
+             "same mmb_fgroup; error bars: order-statistic interval of the median, level in the "
+             "table (same scale); labels: absolute "
              "median.",
              m->allocs[base]);
   mmb_gpvars v = {.len = 0};
@@ -258,24 +259,25 @@ void mmb_fig_counters_note(const mmb_rmodel *m, char *buf, size_t len) {
  * cells whose events shared the PMU (counters_running_frac < 1), scaled by
  * time enabled / running; "" when every count is whole. */
 static void multiplexed_note(const mmb_rmodel *m, const mmb_rwork *w, char *buf, size_t len) {
-  char names[256] = "";
+  char names[256] = "", low_names[256] = "";
   double lo = 1.0;
-  int col = mmb_table_col(m->runs, "counters_running_frac");
-  for (size_t i = 0; col >= 0 && i < w->ncells; i++) {
+  for (size_t i = 0; i < w->ncells; i++) {
     const mmb_rcell *c = &m->cells[w->cells[i]];
-    double low = 1.0, v;
-    for (size_t r = 0; r < c->nrows; r++)
-      if (mmb_table_num(m->runs, c->rows[r], col, &v) == 1 && v < low) low = v;
+    double low = mmb_rep_counters_running(m, c);
     if (low >= 0.999) continue;
     if (low < lo) lo = low;
     mmb_list_add(names, sizeof names, c->allocator);
+    if (low < MMB_COUNTERS_MIN_RUNNING) mmb_list_add(low_names, sizeof low_names, c->allocator);
   }
   buf[0] = 0;
-  if (names[0])
-    snprintf(buf, len,
-             "Estimated (multiplexed: events ran %.0f%%+ of the region, counts scaled by time "
-             "enabled/running): %s",
-             100.0 * lo, names);
+  if (!names[0]) return;
+  int n = snprintf(buf, len,
+                   "Estimated (multiplexed: events ran %.0f%%+ of the region, counts scaled by "
+                   "time enabled/running): %s",
+                   100.0 * lo, names);
+  if (low_names[0] && n > 0 && (size_t)n < len)
+    snprintf(buf + n, len - (size_t)n, ". Below %.0f%% of the region (mostly estimate): %s",
+             100.0 * MMB_COUNTERS_MIN_RUNNING, low_names);
 }
 
 void mmb_fig_counters(mmb_fctx *f, int wl) {

@@ -150,24 +150,47 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_is_floor(m->allocs[k]);
   int levels = mmb_table_col(m->summary, "ci_level") >= 0;
   int base = mmb_rep_metric(m, MMB_METRIC_BASE_RSS) >= 0; /* the region's starting RSS */
+  int scaling = 0;
+  for (size_t w = 0; w < m->nworks; w++) scaling |= m->works[w].scaling;
+  char noisy_rule[400];
+  if (ov->machine_cv > 0)
+    snprintf(noisy_rule, sizeof noisy_rule,
+             "a cell whose time varies more than the machine's own noise explains (CV %.1f&nbsp;%% "
+             "between processes of a fixed loop; one-sided chi-square test at 95&nbsp;%%) is "
+             "marked",
+             100 * ov->machine_cv);
+  else
+    snprintf(noisy_rule, sizeof noisy_rule,
+             "a cell whose CV exceeds the fixed 5&nbsp;%% (no machine noise in meta.json) is "
+             "marked");
   fprintf(f,
           "<section id=\"results\"><h2>Full table</h2>\n<p>Median over the repetitions of "
           "each cell with its confidence interval (%s) and coefficient of variation "
-          "(CV); a cell whose CV exceeds 5&nbsp;%% is marked <span class=\"tag\">noisy</span>, "
+          "(CV); %s <span class=\"tag\">noisy</span>, "
           "one with more threads than CPUs ‡. Cells that did not run cleanly show their "
-          "status and the reason.%s</p>\n",
-          levels ? "its real coverage in brackets: with few repetitions the order-statistic "
-                   "interval covers more or less than 95&nbsp;%"
-                 : "95&nbsp;%",
-          floor ? " <i>floor</i> is the harness's own time per operation with the cheapest "
-                  "possible allocator: the rest of ns/op is the allocator's."
-                : "");
+          "status and the reason.%s%s Counts of a cell whose hardware events ran less than "
+          "%.0f&nbsp;%% of its region are mostly scaled estimates: marked in its notes.</p>\n",
+          levels ? "order statistics of the median, its exact coverage in brackets: with few "
+                   "repetitions it is below 95&nbsp;%"
+                 : "order statistics of the median, its exact coverage for its repetitions in "
+                   "brackets",
+          noisy_rule,
+          floor ? " <i>floor</i> is the same loop under a minimal allocator (the cheapest "
+                  "possible: a stack of freed blocks); <i>over floor</i> is ns/op − floor with "
+                  "its exact interval: what this allocator costs beyond the minimal one (negative "
+                  "where it is faster than it)."
+                : "",
+          scaling ? " <i>efficiency</i> is the speedup over the same allocator's 1-thread "
+                    "throughput divided by the threads (1 = linear scaling)."
+                  : "",
+          100 * MMB_COUNTERS_MIN_RUNNING);
   if (m->summary_computed)
     fputs("<p class=\"note\">summary.csv is missing: these statistics were computed from "
           "runs.csv.</p>\n",
           f);
   fprintf(f,
-          "<details id=\"table\"><summary>%d cells: %d ok (%d noisy), %d failed, %d skipped"
+          "<details id=\"table\"><summary>%d cells: %d ok (%d noisy), %d failed, %d skipped "
+          "for a reason"
           " — open the table</summary>\n",
           ov->cells, ov->ok, ov->noisy, ov->failed, ov->skipped);
   fputs("<div id=\"filters\" hidden><label>workload <select data-key=\"workload\"><option "
@@ -179,9 +202,10 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   fprintf(f,
           "<div class=\"tablewrap\"><table id=\"medians\"><thead><tr><th>workload</th>"
           "<th>parameters</th><th>allocator</th><th>threads</th><th>status</th><th>ok reps</th>"
-          "<th>ns/op</th>%s<th>CI</th><th>CV</th><th>throughput</th><th>peak RSS</th>%s"
-          "<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
-          floor ? "<th>floor</th>" : "", base ? "<th>RSS at start</th>" : "");
+          "<th>ns/op</th>%s<th>CI of median (level)</th><th>CV</th><th>throughput</th>%s"
+          "<th>peak RSS</th>%s<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
+          floor ? "<th>floor</th><th>over floor</th>" : "", scaling ? "<th>efficiency</th>" : "",
+          base ? "<th>RSS at start</th>" : "");
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     int ok = c->status == MMB_ST_OK;
@@ -217,9 +241,11 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
       mmb_rep_fmt_si(t->median, "ns", buf, sizeof buf);
       mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
       mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
-      snprintf(ci, sizeof ci, "%s – %s", lo, hi);
-      if (!isnan(t->ci_level))
-        snprintf(ci + strlen(ci), sizeof ci - strlen(ci), " (%.0f %%)", t->ci_level * 100);
+      double lvl = !isnan(t->ci_level) ? t->ci_level : mmb_median_ci_level((size_t)t->n);
+      if (t->n < 2 || isnan(t->ci_lo))
+        snprintf(ci, sizeof ci, "— (one repetition: no interval)");
+      else
+        snprintf(ci, sizeof ci, "%s – %s (%.1f %%)", lo, hi, lvl * 100);
     } else {
       snprintf(buf, sizeof buf, "—");
       snprintf(ci, sizeof ci, "—");
@@ -231,6 +257,16 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
       else
         snprintf(lo, sizeof lo, "—");
       num_cell(f, lo, NULL);
+      const mmb_rexcess *e = &ov->cmp[k].extra;
+      char ex[160] = "—", el[32], eh[32];
+      if (e->have) {
+        mmb_rep_fmt_si(e->excess, "ns", buf, sizeof buf);
+        mmb_rep_fmt_si(e->lo, "ns", el, sizeof el);
+        mmb_rep_fmt_si(e->hi, "ns", eh, sizeof eh);
+        snprintf(ex, sizeof ex, "%s [%s – %s] (%.1f %%)%s", buf, el, eh, 100 * e->level,
+                 e->floor_pct > 100 ? " faster than the floor" : "");
+      }
+      num_cell(f, ex, NULL);
     }
     num_cell(f, ci, noisy ? "noisy" : NULL);
     if (t && !isnan(t->cv))
@@ -246,6 +282,14 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     else
       snprintf(buf, sizeof buf, "—");
     num_cell(f, buf, NULL);
+    if (scaling) {
+      double eff = mmb_rep_scaling_eff(m, c);
+      if (isnan(eff))
+        snprintf(buf, sizeof buf, "—");
+      else
+        snprintf(buf, sizeof buf, "%.2f", eff);
+      num_cell(f, buf, NULL);
+    }
     if (rss)
       mmb_rep_fmt_kb(rss->median, buf, sizeof buf);
     else
@@ -267,6 +311,12 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
     fputs("<td class=\"notes\">", f);
     if (!ok && c->n > 0) fprintf(f, "%d of %d repetitions not ok: ", c->n_runs - c->n, c->n_runs);
     H(c->reason);
+    double run = mmb_rep_counters_running(m, c);
+    if (run < MMB_COUNTERS_MIN_RUNNING)
+      fprintf(f,
+              "%s<span class=\"tag lowcount\">counters ran %.0f %% of the region: estimates"
+              "</span>",
+              c->reason[0] ? " " : "", 100 * run);
     fputs("</td></tr>\n", f);
   }
   fputs("</tbody></table></div></details></section>\n", f);

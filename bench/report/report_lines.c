@@ -213,7 +213,8 @@ void mmb_fig_scaling(mmb_fctx *f, int wl) {
     ones(dashes, sizeof dashes, as.n);
     snprintf(g->note, sizeof g->note,
              "Throughput: operations of all threads per second of "
-             "wall time (median, 95 %% CI); flat lines mean no scaling.");
+             "wall time (median, order-statistic interval, level in the table); flat lines mean no "
+             "scaling.");
     linefig lf = {.kind = "scaling",
                   .xlabel = "threads",
                   .ylabel = "throughput (Mop/s)",
@@ -347,7 +348,7 @@ void mmb_fig_sweeps(mmb_fctx *f, int wl, const char *skip_key) {
       snprintf(xl, sizeof xl, "%s%s (log scale)", key, bytes ? " in bytes" : "");
       ones(dashes, sizeof dashes, as.n);
       snprintf(g->note, sizeof g->note,
-               "Median ns per operation (95 %% CI) at each %s; "
+               "Median ns per operation (interval of the median, level in the table) at each %s; "
                "both axes logarithmic.",
                key);
       linefig lf = {.kind = "sweep",

@@ -116,6 +116,23 @@ double mmb_rep_floor(const mmb_rmodel *m, const mmb_rcell *c) {
   return t ? t->median : NAN;
 }
 
+double mmb_rep_counters_running(const mmb_rmodel *m, const mmb_rcell *c) {
+  int col = mmb_table_col(m->runs, "counters_running_frac");
+  double low = 1, v;
+  for (size_t r = 0; col >= 0 && r < c->nrows; r++)
+    if (mmb_table_num(m->runs, c->rows[r], col, &v) == 1 && v < low) low = v;
+  return low;
+}
+
+double mmb_rep_scaling_eff(const mmb_rmodel *m, const mmb_rcell *c) {
+  if (!m->works[c->wl].scaling || c->threads < 1) return NAN;
+  const mmb_rcell *one = mmb_rep_find(m, c->workload, c->params, c->allocator, 1);
+  const mmb_rstat *s1 = one ? mmb_rep_stat(m, one, MMB_METRIC_THROUGHPUT) : NULL,
+                  *st = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT);
+  if (!s1 || !st || !(s1->median > 0)) return NAN;
+  return st->median / s1->median / c->threads;
+}
+
 const mmb_rstat *mmb_rep_stat(const mmb_rmodel *m, const mmb_rcell *c, const char *name) {
   int k = mmb_rep_metric(m, name);
   if (k < 0 || !c->stat || !c->stat[k].have) return NULL;
@@ -374,6 +391,7 @@ static void organise(mmb_rmodel *m) {
         if (x == d) nw->order = fam_first * 1000 + i;
       }
       nw->throughput = d && (d->flags & MMB_WF_THROUGHPUT);
+      nw->scaling = d && (d->flags & MMB_WF_SCALING);
       nw->growth_param = d ? d->heap_growth_param : NULL;
     }
     c->wl = (int)w;
@@ -585,7 +603,7 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
               "runs.csv");
     m->summary_computed = 1;
     /* The same computation the runner writes summary.csv with. */
-    char *text = mmb_summary_csv(&m->loaded, NULL);
+    char *text = mmb_summary_csv_noise(&m->loaded, NULL, mmb_meta_noise_cv(m->dir), NULL);
     if (!text) mmb_out_of_memory(0, "the summary"); /* NULL only when out of memory */
     mmb_table *st_table;
     int prc = mmb_table_parse(text, strlen(text), &st_table, msg, sizeof msg);

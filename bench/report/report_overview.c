@@ -1,9 +1,11 @@
 /* mmbench — the overview of a results folder (see report.h): each cell's
  * time and peak RSS relative to the baseline cell of the same workload,
- * parameters and thread count, with a bootstrap interval over the
- * repetitions; per family the fastest and the leanest allocator (geometric
- * mean of its ratios, interval by the delta method over the cells'
- * intervals); and the run's counts and warnings. report_summary.c draws it
+ * parameters and thread count, with the exact distribution-free interval of
+ * the ratio (core/shift.h) and its level; its time over the floor; per
+ * family the fastest and the leanest allocator (the median of its ratios
+ * over the cells every ranked allocator ran, with the order-statistic
+ * interval of that median and its exact level); and the run's counts and
+ * warnings. report_summary.c draws it
  * in report.html, report_text.c prints it on the terminal. */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -12,6 +14,7 @@
 
 #include "baseline.h"
 #include "metrics.h"
+#include "shift.h"
 #include "report.h"
 #include "stats.h"
 #include "text.h"
@@ -33,7 +36,7 @@ static size_t ok_values(const mmb_rmodel *m, const mmb_rcell *c, const char *met
 }
 
 static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b,
-                     const char *metric, mmb_rratio *out) {
+                     const char *metric, int rss, mmb_rratio *out) {
   memset(out, 0, sizeof *out);
   const mmb_rstat *sc = mmb_rep_stat(m, c, metric), *sb = mmb_rep_stat(m, b, metric);
   if (!sc || !sb || !(sb->median > 0) || c->status != MMB_ST_OK) return;
@@ -42,15 +45,46 @@ static void ratio_of(const mmb_rmodel *m, const mmb_rcell *c, const mmb_rcell *b
   out->have = 1;
   out->ratio = sc->median / sb->median;
   out->lo = out->hi = out->ratio;
+  out->level = 0;
+  out->na = (int)nc, out->nb = (int)nb;
   if (c == b) {
     out->ratio = 1;
   } else if (nc && nb) {
-    mmb_ratio_ci(vb, nb, vc, nc, &out->lo, &out->hi);
-    if (isnan(out->lo) || isnan(out->hi)) out->lo = out->hi = out->ratio;
+    mmb_moses sh;
+    if (mmb_moses_ci(vb, nb, vc, nc, 1, 0.95, &sh) == 0 && sh.have) {
+      out->lo = sh.lo, out->hi = sh.hi, out->level = sh.level;
+      out->callable = sh.callable;
+    }
   }
-  out->differs = c != b && (out->lo > 1 || out->hi < 1);
+  if (rss) /* a difference too small to matter (report.h) */
+    out->too_small =
+        fabs(out->ratio - 1) < MMB_RSS_MIN_REL || fabs(sc->median - sb->median) < MMB_RSS_MIN_KB;
+  out->differs = c != b && out->callable && !out->too_small && (out->lo > 1 || out->hi < 1);
   free(vc);
   free(vb);
+}
+
+/* c's time over the floor cell of its point (report.h's mmb_rexcess). */
+static void excess_of(const mmb_rmodel *m, const mmb_rcell *c, mmb_rexcess *out) {
+  memset(out, 0, sizeof *out);
+  if (c->status != MMB_ST_OK || mmb_is_floor(c->allocator)) return;
+  const mmb_rcell *f = mmb_rep_find(m, c->workload, c->params, mmb_floor_name(), c->threads);
+  const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+  if (!f || !t || !(t->median > 0)) return;
+  double *vc = xcalloc(c->nrows + 1, sizeof *vc), *vf = xcalloc(f->nrows + 1, sizeof *vf);
+  size_t nc = ok_values(m, c, MMB_METRIC_TIME, vc), nf = ok_values(m, f, MMB_METRIC_TIME, vf);
+  mmb_moses sh;
+  if (nc && nf && mmb_moses_ci(vf, nf, vc, nc, 0, 0.95, &sh) == 0 && sh.have) {
+    double tmp[4096];
+    double fm = nf <= 4096 ? mmb_median_of(vf, nf, tmp) : NAN;
+    out->have = !isnan(fm);
+    out->floor = fm;
+    out->excess = sh.est;
+    out->lo = sh.lo, out->hi = sh.hi, out->level = sh.level;
+    out->floor_pct = 100 * fm / t->median;
+  }
+  free(vc);
+  free(vf);
 }
 
 /* Baseline allocator of the cells of family fam (baseline.h's policy over
@@ -74,37 +108,89 @@ static int family_base(const mmb_rmodel *m, const char *fam) {
   return k < 0 ? -1 : m->cells[k].alloc;
 }
 
-/* The best allocator of family f by the ratios sel (0 time, 1 rss): the
- * lowest geometric mean over the cells it has, among those compared on at
- * least half of the family's groups. */
+/* The ratio of allocator a at the family's group g (the baseline cell's
+ * index), or NULL. */
+static const mmb_rratio *ratio_at(const mmb_rmodel *m, const mmb_roverview *ov,
+                                  const mmb_rfamily *f, int sel, size_t a, int g) {
+  for (size_t i = 0; i < m->ncells; i++) {
+    const mmb_rcell *c = &m->cells[i];
+    if (c->alloc != (int)a || ov->cmp[i].base != g || strcmp(m->works[c->wl].family, f->name))
+      continue;
+    const mmb_rratio *r = sel ? &ov->cmp[i].rss : &ov->cmp[i].time;
+    return r->have && r->ratio > 0 ? r : NULL;
+  }
+  return NULL;
+}
+
+/* The best allocator of family f by the ratios sel (0 time, 1 rss), over
+ * common cells only: the allocators compared on at least half of the
+ * family's groups are ranked over the groups every one of them ran (the
+ * one with the fewest groups is dropped while that leaves fewer than half),
+ * by the median of their ratios there; its interval is the order-statistic
+ * interval of that median over the cells, with its exact level. */
 static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfamily *f, int sel,
                     mmb_rbest *best) {
   best->alloc = -1;
+  best->ngroups = f->ngroups;
+  int *groups = xcalloc(m->ncells + 1, sizeof *groups), ng = 0;
+  for (size_t i = 0; i < m->ncells; i++)
+    if (ov->cmp[i].base == (int)i && strcmp(m->works[m->cells[i].wl].family, f->name) == 0 &&
+        m->cells[i].alloc == f->base)
+      groups[ng++] = (int)i;
+  int *cand = xcalloc(m->nallocs + 1, sizeof *cand),
+      *cover = xcalloc(m->nallocs + 1, sizeof *cover);
+  int nc = 0;
   for (size_t a = 0; a < m->nallocs; a++) {
-    if (mmb_is_floor(m->allocs[a])) continue; /* the harness, not a contender */
-    double sum = 0, var = 0;
+    if (mmb_is_floor(m->allocs[a])) continue; /* a minimal allocator, not a contender */
     int k = 0;
-    for (size_t i = 0; i < m->ncells; i++) {
-      const mmb_rcell *c = &m->cells[i];
-      if (c->alloc != (int)a || strcmp(m->works[c->wl].family, f->name) != 0) continue;
-      if (ov->cmp[i].base < 0 || m->cells[ov->cmp[i].base].alloc != f->base) continue;
-      const mmb_rratio *r = sel ? &ov->cmp[i].rss : &ov->cmp[i].time;
-      if (!r->have || !(r->ratio > 0)) continue;
-      sum += log(r->ratio);
-      double se = r->lo > 0 && r->hi > 0 ? (log(r->hi) - log(r->lo)) / (2 * 1.96) : 0;
-      var += se * se;
-      k++;
+    for (int g = 0; g < ng; g++) k += ratio_at(m, ov, f, sel, a, groups[g]) != NULL;
+    if (k > 0 && 2 * k >= ng) cand[nc] = (int)a, cover[nc++] = k;
+  }
+  int *common = xcalloc((size_t)ng + 1, sizeof *common), ncom = 0;
+  while (nc > 0) {
+    ncom = 0;
+    for (int g = 0; g < ng; g++) {
+      int all = 1;
+      for (int j = 0; j < nc && all; j++)
+        all = ratio_at(m, ov, f, sel, (size_t)cand[j], groups[g]) != NULL;
+      if (all) common[ncom++] = groups[g];
     }
-    if (k == 0 || 2 * k < f->ngroups) continue;
-    double mean = sum / k, half = 1.96 * sqrt(var) / k;
-    if (best->alloc < 0 || mean < log(best->ratio)) {
-      best->alloc = (int)a;
-      best->ratio = exp(mean);
-      best->lo = exp(mean - half);
-      best->hi = exp(mean + half);
-      best->ncells = k;
+    if (nc == 1 || 2 * ncom >= ng) break;
+    int worst = 0;
+    for (int j = 1; j < nc; j++)
+      if (cover[j] < cover[worst]) worst = j;
+    cand[worst] = cand[nc - 1], cover[worst] = cover[nc - 1];
+    nc--;
+  }
+  double *lr = xcalloc((size_t)ng + 1, sizeof *lr);
+  for (int j = 0; j < nc && ncom > 0; j++) {
+    int callable = 1;
+    for (int g = 0; g < ncom; g++) {
+      const mmb_rratio *r = ratio_at(m, ov, f, sel, (size_t)cand[j], common[g]);
+      lr[g] = r->ratio;
+      callable &= r->callable || r == &ov->cmp[common[g]].time || r == &ov->cmp[common[g]].rss;
+    }
+    mmb_sort_doubles(lr, (size_t)ncom);
+    double med = mmb_median_sorted(lr, (size_t)ncom);
+    if (best->alloc >= 0 && !(med < best->ratio)) continue;
+    best->alloc = cand[j];
+    best->ratio = med;
+    best->ncells = ncom;
+    best->nranked = nc;
+    best->callable = callable;
+    if (ncom == 1) { /* one cell: its own exact ratio interval */
+      const mmb_rratio *r = ratio_at(m, ov, f, sel, (size_t)cand[j], common[0]);
+      best->lo = r->lo, best->hi = r->hi, best->level = r->level;
+    } else {
+      mmb_median_ci_at(lr, (size_t)ncom, 0.95, &best->lo, &best->hi);
+      best->level = mmb_median_ci_level_at((size_t)ncom, 0.95);
     }
   }
+  free(lr);
+  free(common);
+  free(cand);
+  free(cover);
+  free(groups);
 }
 
 static int meta_int(const mmb_rmodel *m, const char *path) {
@@ -174,19 +260,29 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
       add_word(threads_seen, sizeof threads_seen, tw);
     }
 
+    if (ok && t && t->n > ov->most_n) ov->most_n = t->n;
+    excess_of(m, c, &x->extra);
     /* The baseline cell: same workload, parameters and threads. */
     x->base = -1;
     if (f->base < 0) continue;
     const mmb_rcell *b = mmb_rep_find(m, c->workload, c->params, m->allocs[f->base], c->threads);
     if (!b || !mmb_rep_stat(m, b, MMB_METRIC_TIME)) continue;
     x->base = (int)(b - m->cells);
-    ratio_of(m, c, b, MMB_METRIC_TIME, &x->time);
-    ratio_of(m, c, b, MMB_METRIC_PEAK_RSS, &x->rss);
+    ratio_of(m, c, b, MMB_METRIC_TIME, 0, &x->time);
+    ratio_of(m, c, b, MMB_METRIC_PEAK_RSS, 1, &x->rss);
     if (c == b) f->ngroups++;
   }
   snprintf(ov->oversub_threads, sizeof ov->oversub_threads, "%s", threads_seen);
   for (size_t a = 0; a < m->nallocs; a++) ov->nmeasured_allocs += measured[a];
   free(measured);
+
+  /* The machine's noise and the level of the maps' intervals. */
+  char nb[64];
+  const char *ncv = mmb_rep_meta_str(m->meta, "noise.cv", nb, sizeof nb);
+  ov->machine_cv = ncv && atof(ncv) > 0 ? atof(ncv) : NAN;
+  ov->noise_processes = meta_int(m, "noise.processes");
+  ov->ratio_level = mmb_moses_level((size_t)ov->most_n, (size_t)ov->most_n, 0.95);
+  ov->uncallable = ov->most_n < MMB_MIN_REPS_CALL;
 
   for (size_t k = 0; k < ov->nfams; k++) {
     mmb_rfamily *f = &ov->fams[k];

@@ -1,6 +1,6 @@
 /* mmbench — the report's figure across the programs family: for every
  * program (one group each) the median wall time and the median peak RSS of
- * each allocator divided by glibc's in the same program, with the 95 % CI
+ * each allocator divided by glibc's in the same program, with the order-statistic interval
  * of the median on the same scale (bars.gp) — the view mimalloc-bench
  * gives, with statistics. */
 #include <math.h>
@@ -115,7 +115,8 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
   snprintf(
       fig->note, sizeof fig->note,
       "Bars: each allocator's median %s divided by glibc's median in the same program; error bars: "
-      "its 95 %% CI of the median on the same scale (glibc's own spread is in its bar); labels: "
+      "its order-statistic interval of the median (level in the table) on the same scale (glibc's "
+      "own spread is in its bar); labels: "
       "the ratio. "
       "Missing bars are skipped or failed cells (see the table).",
       what);

@@ -12,6 +12,8 @@
 #include "baseline.h"
 #include "html.h"
 #include "metrics.h"
+#include "noisy.h"
+#include "shift.h"
 #include "report.h"
 #include "xalloc.h"
 
@@ -178,7 +180,7 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
     const mmb_rcmp *x = &ov->cmp[k];
     const mmb_rratio *rr = rss ? &x->rss : &x->time;
     double px = left + col * cw, py = top + row * ch;
-    char fill[16] = "#f2f2f2", label[256], tip[700], r1[32], r2[32], r3[32];
+    char fill[16] = "#f2f2f2", label[256], tip[1200], r1[32], r2[32], r3[32];
     mmb_rep_cell_label(m, c, 1, label, sizeof label);
     int is_base = x->base == (int)k;
     if (is_failed(c)) {
@@ -190,8 +192,15 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
       fmt_ratio(rr->ratio, r1, sizeof r1);
       fmt_ratio(rr->lo, r2, sizeof r2);
       fmt_ratio(rr->hi, r3, sizeof r3);
-      snprintf(tip, sizeof tip, "%s %s · %s: %s %s's [%s – %s]%s", c->workload, label, c->allocator,
-               r1, m->cells[x->base].allocator, r2, r3, rr->differs ? "" : ": no difference");
+      const char *why = rr->differs     ? ""
+                        : !rr->callable ? ": not called (fewer than 3 repetitions a side)"
+                        : rr->too_small ? ": too small to matter (< 3 % or < 256 KiB)"
+                                        : ": no difference";
+      snprintf(tip, sizeof tip,
+               "%s %s · %s: %s %s's [%s – %s] (%.1f %% exact interval, %d vs %d "
+               "repetitions)%s",
+               c->workload, label, c->allocator, r1, m->cells[x->base].allocator, r2, r3,
+               100 * rr->level, rr->na, rr->nb, why);
     } else if (is_base) {
       snprintf(tip, sizeof tip, "%s %s · %s: the baseline", c->workload, label, c->allocator);
     } else {
@@ -199,14 +208,20 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
       snprintf(tip, sizeof tip, "%s %s · %s: no ratio (%s)", c->workload, label, c->allocator,
                x->base < 0 ? "the baseline has no value here" : "no value");
     }
-    if (!rss && rr->have && !is_failed(c)) {
-      const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
-      double fl = mmb_rep_floor(m, c);
-      if (!isnan(fl) && t && t->median > 0) {
-        size_t n = strlen(tip);
-        snprintf(tip + n, sizeof tip - n, "; the harness floor is %.0f %% of its time",
-                 100 * fl / t->median);
-      }
+    if (!rss && x->extra.have && !is_failed(c)) {
+      const mmb_rexcess *e = &x->extra;
+      char fl[32], ex[32], el[32], eh[32];
+      mmb_rep_fmt_si(e->floor, "ns", fl, sizeof fl);
+      mmb_rep_fmt_si(e->excess, "ns", ex, sizeof ex);
+      mmb_rep_fmt_si(e->lo, "ns", el, sizeof el);
+      mmb_rep_fmt_si(e->hi, "ns", eh, sizeof eh);
+      size_t n = strlen(tip);
+      snprintf(tip + n, sizeof tip - n,
+               "; the same loop under a minimal allocator (floor) takes %s/op, %.0f %% of this "
+               "cell: %s/op over it [%s – %s] (%.1f %%)%s",
+               fl, e->floor_pct, ex, el, eh, 100 * e->level,
+               e->floor_pct > 100 ? " — this allocator is faster than the floor allocator here"
+                                  : "");
     }
     fprintf(f,
             "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
@@ -231,8 +246,18 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
   free(rows);
 }
 
+/* The level of the maps' intervals, in words: "97 %", or "90 %" with a
+ * note when below 95 % (most_n repetitions a side). */
+static void level_words(const mmb_roverview *ov, char *buf, size_t len) {
+  if (ov->uncallable)
+    snprintf(buf, len, "%s", "none: fewer than 3 repetitions a side, no difference is called");
+  else
+    snprintf(buf, len, "%.1f %% at %d repetitions a side%s", 100 * ov->ratio_level, ov->most_n,
+             ov->ratio_level < 0.95 ? " (below 95 %: more repetitions give 95 %)" : "");
+}
+
 /* The legend under both heat maps (HTML, so it wraps). */
-static void legend(FILE *f, int level) {
+static void legend(FILE *f, const mmb_roverview *ov) {
   static const double ticks[] = {0.5, 0.71, 0.84, 1.19, 1.41, 2};
   fputs("<div class=\"legend\">", f);
   for (size_t i = 0; i < sizeof ticks / sizeof ticks[0]; i++) {
@@ -245,10 +270,16 @@ static void legend(FILE *f, int level) {
                      : "",
             r);
   }
+  char lv[160];
+  level_words(ov, lv, sizeof lv);
+  fputs("<span id=\"legend-level\"><i style=\"background:#f2f2f2\"></i>no difference called: the "
+        "exact interval of the ratio holds 1 (level ",
+        f);
+  H(lv);
   fprintf(f,
-          "<span><i style=\"background:#f2f2f2\"></i>no difference (the %d&nbsp;%% interval "
-          "holds 1)</span>",
-          level);
+          "), fewer than %d repetitions a side, or a peak-RSS difference below %.0f&nbsp;%% or "
+          "%.0f&nbsp;KiB</span>",
+          MMB_MIN_REPS_CALL, 100 * MMB_RSS_MIN_REL, MMB_RSS_MIN_KB);
   fputs("<span><i style=\"background:#f2f2f2;text-align:center;line-height:12px\">•</i>"
         "baseline</span><span><i style=\"background:#333;color:#fff;text-align:center;"
         "line-height:12px\">×</i>failed</span><span><i class=\"hatch\"></i>not run "
@@ -259,8 +290,7 @@ static void legend(FILE *f, int level) {
 /* ------------------------------------------------------------------------
  * Family table and warnings
  * ---------------------------------------------------------------------- */
-static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, const mmb_rbest *b,
-                      int level) {
+static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, const mmb_rbest *b) {
   fputs("<td>", f);
   if (b->alloc < 0 || fam->base < 0) {
     fputs("—</td>", f);
@@ -274,19 +304,28 @@ static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, cons
   H(m->allocs[b->alloc]);
   fputs("</b> ", f);
   if (b->alloc == fam->base) {
-    fputs("(the baseline: no allocator beats it on average)</td>", f);
+    fprintf(f, "(the baseline: no allocator beats it over the %d common cell%s)</td>", b->ncells,
+            b->ncells == 1 ? "" : "s");
     return;
   }
-  fprintf(f, "%s <span class=\"ci\">[%s – %s]</span>", r, lo, hi);
-  if (b->lo <= 1 && b->hi >= 1) fputs(" <span class=\"tag\">not different</span>", f);
-  fprintf(f, "<br><span class=\"sub\">geometric mean over %d cell%s, %d&nbsp;%% interval</span>",
-          b->ncells, b->ncells == 1 ? "" : "s", level);
+  fputs(r, f);
+  if (!isnan(b->level) && b->level > 0)
+    fprintf(f, " <span class=\"ci\">[%s – %s] %.0f&nbsp;%%</span>", lo, hi, 100 * b->level);
+  if (!b->callable)
+    fputs(" <span class=\"tag\">not called: fewer than 3 repetitions a side</span>", f);
+  else if (isnan(b->level) || (b->lo <= 1 && b->hi >= 1))
+    fputs(" <span class=\"tag\">not different</span>", f);
+  fprintf(f,
+          "<br><span class=\"sub\">median of the ratios over %d common cell%s (of %d) that all "
+          "%d ranked allocators ran; interval: order statistics of that median, exact level</span>",
+          b->ncells, b->ncells == 1 ? "" : "s", b->ngroups, b->nranked);
   fputs("</td>", f);
 }
 
 static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
   fputs("<table id=\"families\"><tr><th>family</th><th>cells: ok / noisy / failed / "
-        "skipped</th><th>baseline</th><th>fastest (time ÷ baseline)</th><th>leanest (peak RSS "
+        "skipped for a reason</th><th>baseline</th><th>fastest (time ÷ baseline)</th><th>leanest "
+        "(peak RSS "
         "÷ baseline)</th></tr>\n",
         f);
   for (size_t k = 0; k < ov->nfams; k++) {
@@ -299,8 +338,8 @@ static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) 
             fam->failed, fam->skipped);
     H(fam->base >= 0 ? m->allocs[fam->base] : "— (nothing measured)");
     fputs("</td>", f);
-    best_cell(f, m, fam, &fam->fastest, 95);
-    best_cell(f, m, fam, &fam->leanest, 95);
+    best_cell(f, m, fam, &fam->fastest);
+    best_cell(f, m, fam, &fam->leanest);
     fputs("</tr>\n", f);
   }
   fputs("</table>\n", f);
@@ -314,11 +353,21 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, cons
   for (size_t k = 0; k < m->ncells; k++)
     measured += m->cells[k].status == MMB_ST_OK && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
   if (ov->noisy) {
-    fprintf(f,
-            "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: the "
-            "coefficient of variation of their time exceeds 5&nbsp;%%. "
-            "<a href=\"?status=noisy#table\">Show them</a>.</li>\n",
+    fprintf(f, "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: ",
             ov->noisy, measured, measured ? 100.0 * ov->noisy / measured : 0.0);
+    if (ov->machine_cv > 0)
+      fprintf(f,
+              "their time varies more than the machine's own noise explains (the machine: CV "
+              "<b id=\"machine-cv\">%.1f&nbsp;%%</b> between %d processes of a fixed loop, "
+              "meta.json <code>noise</code>; one-sided chi-square test at %.0f&nbsp;%%: with %d "
+              "repetitions a cell is flagged above CV %.1f&nbsp;%%). ",
+              100 * ov->machine_cv, ov->noise_processes, 100 * MMB_NOISY_LEVEL, ov->most_n,
+              100 * mmb_noisy_limit((size_t)ov->most_n, ov->machine_cv));
+    else
+      fputs("the coefficient of variation of their time exceeds the fixed 5&nbsp;%% (this run "
+            "has no measurement of the machine's own noise in meta.json). ",
+            f);
+    fputs("<a href=\"?status=noisy#table\">Show them</a>.</li>\n", f);
     n++;
   }
   if (ov->oversub_cells) {
@@ -438,22 +487,32 @@ void mmb_rep_summary_html(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov,
           "run more allocators (-a) to compare.</p>\n",
           f);
   } else {
+    char lv[160];
+    level_words(ov, lv, sizeof lv);
+    if (ov->uncallable)
+      fprintf(f,
+              "<p class=\"warn\" id=\"uncallable\">Fewer than %d repetitions a side: no "
+              "difference can be called, nothing is coloured (run with -r %d or more).</p>\n",
+              MMB_MIN_REPS_CALL, MMB_MIN_REPS_CALL);
     fprintf(f,
             "<p>Each square is one cell (workload, parameters, threads) of one allocator, "
             "coloured by its median relative to the baseline allocator of that cell "
             "(glibc, or manual where glibc does not run): <b style=\"color:#2166ac\">blue "
             "is lower</b> (faster, leaner), <b style=\"color:#b2182b\">red is higher</b>; "
-            "grey where the %d&nbsp;%% interval of the ratio holds 1. Throughput workloads are "
+            "grey where no difference is called: the exact distribution-free interval of "
+            "the ratio (from all pairs of repetitions, level <span id=\"map-level\">%s</span>) "
+            "holds 1, a side has fewer than %d repetitions, or a peak-RSS difference is too small "
+            "to matter (below %.0f&nbsp;%% or %.0f&nbsp;KiB). Throughput workloads are "
             "compared by time per operation too (the inverse of their throughput ratio). "
             "Hover for the numbers, click for the row.</p>\n",
-            95);
+            lv, MMB_MIN_REPS_CALL, 100 * MMB_RSS_MIN_REL, MMB_RSS_MIN_KB);
     fputs("<div class=\"maps\"><div><h4>Time per operation ÷ baseline</h4>\n", f);
     int single = 0, dummy = 0;
     heatmap(f, m, ov, 0, "heat-time", &single);
     fputs("</div><div><h4>Peak RSS ÷ baseline</h4>\n", f);
     heatmap(f, m, ov, 1, "heat-rss", &dummy);
     fputs("</div></div>\n", f);
-    legend(f, 95);
+    legend(f, ov);
     if (single)
       fprintf(f,
               "<p class=\"sub\" id=\"single\">%d parameter point%s measured under one "

@@ -1,13 +1,18 @@
 /* mmbench — the plain-text summary `mmbench report` prints: one line per
- * cell with its median ns/op, the harness floor of its point (floor_ns_per_op),
- * the 95 % CI, CV (noisy marked), throughput and
- * peak RSS, or its status and reason when it did not run cleanly. */
+ * cell with its median ns/op, the floor of its point (the same loop under a
+ * minimal allocator, floor_ns_per_op), the order-statistic interval of the
+ * median with its exact level, CV (noisy marked), throughput and peak RSS,
+ * or its status and reason when it did not run cleanly. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "metrics.h"
+#include "noisy.h"
 #include "report.h"
+#include "shift.h"
+#include "stats.h"
 
 static int width_of(const char *s) {
   int n = 0; /* display columns: count UTF-8 lead bytes only */
@@ -40,8 +45,8 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   pad(out, "workload", ww + 2);
   pad(out, "parameters", wp + 2);
   pad(out, "allocator", wa + 2);
-  fprintf(out, "thr  %-8s %10s %8s  %-23s %7s  %12s  %10s\n", "status", "ns/op", "floor", "95% CI",
-          "CV", "throughput", "peak RSS");
+  fprintf(out, "thr  %-8s %10s %8s  %-29s %7s  %12s  %10s\n", "status", "ns/op", "floor",
+          "CI of median (level)", "CV", "throughput", "peak RSS");
   const char *last = NULL;
   int skipped = 0;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -66,8 +71,12 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     mmb_rep_fmt_si(t->median, "ns", med, sizeof med);
     mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
     mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
-    snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-    if (isnan(t->cv))
+    double lvl = !isnan(t->ci_level) ? t->ci_level : mmb_median_ci_level((size_t)t->n);
+    if (t->n < 2 || isnan(t->ci_lo))
+      snprintf(ci, sizeof ci, "none (1 rep)");
+    else
+      snprintf(ci, sizeof ci, "[%s, %s] %.1f%%", lo, hi, 100 * lvl);
+    if (isnan(t->cv) || t->n < 2)
       snprintf(cv, sizeof cv, "-");
     else
       snprintf(cv, sizeof cv, "%.1f%%%s", t->cv * 100, t->noisy ? "!" : "");
@@ -88,7 +97,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     fputc(' ', out);
     rpad(out, fl, 8);
     fputs("  ", out);
-    pad(out, ci, 23);
+    pad(out, ci, 29);
     fputc(' ', out);
     rpad(out, cv, 7);
     fputs("  ", out);
@@ -98,10 +107,21 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     if (c->status != MMB_ST_OK) fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
     fputc('\n', out);
   }
-  fputs(
-      "(CV marked ! is above 5 %: noisy; floor: the same operations under the `floor` allocator,\n"
-      " the harness's share of ns/op, summary.csv's floor_ns_per_op)\n",
-      out);
+  double mcv = NAN;
+  char nb[64];
+  const char *ncv = mmb_rep_meta_str(m->meta, "noise.cv", nb, sizeof nb);
+  if (ncv && atof(ncv) > 0) mcv = atof(ncv);
+  if (mcv > 0)
+    fprintf(out,
+            "(CV marked ! is noisy: above what the machine's own noise (CV %.1f %%, meta.json "
+            "noise) explains, one-sided chi-square test at 95 %%;\n",
+            100 * mcv);
+  else
+    fputs("(CV marked ! is noisy: above the fixed 5 % (no machine noise in meta.json);\n", out);
+  fputs(" CI: order-statistic interval of the median, its exact level beside it;\n"
+        " floor: the same loop under a minimal allocator (summary.csv's floor_ns_per_op): what\n"
+        " an allocator costs beyond the cheapest one is ns/op - floor, which can be negative)\n",
+        out);
   if (skipped)
     fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n",
             skipped);
@@ -115,18 +135,26 @@ static void best_text(const mmb_rmodel *m, const mmb_rfamily *fam, const mmb_rbe
   if (b->alloc < 0 || fam->base < 0) {
     snprintf(buf, len, "-");
   } else if (b->alloc == fam->base) {
-    snprintf(buf, len, "%s (the baseline)", m->allocs[b->alloc]);
+    snprintf(buf, len, "%s (the baseline, %d cell%s)", m->allocs[b->alloc], b->ncells,
+             b->ncells == 1 ? "" : "s");
+  } else if (isnan(b->level) || !(b->level > 0)) {
+    snprintf(buf, len, "%s %.2fx (%d cell%s, no interval)%s", m->allocs[b->alloc], b->ratio,
+             b->ncells, b->ncells == 1 ? "" : "s", b->callable ? "" : " ~");
   } else {
-    snprintf(buf, len, "%s %.2fx [%.2f-%.2f]%s", m->allocs[b->alloc], b->ratio, b->lo, b->hi,
-             b->lo <= 1 && b->hi >= 1 ? " ~" : "");
+    snprintf(buf, len, "%s %.2fx [%.2f-%.2f] %.1f%% %d cell%s%s", m->allocs[b->alloc], b->ratio,
+             b->lo, b->hi, 100 * b->level, b->ncells, b->ncells == 1 ? "" : "s",
+             !b->callable || (b->lo <= 1 && b->hi >= 1) ? " ~" : "");
   }
 }
 
 void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
   char base[256];
   mmb_rep_basename(m->dir, base, sizeof base);
-  fprintf(out, "\n%s: %d cells: %d ok (%d noisy), %d failed, %d skipped\n", base, ov->cells, ov->ok,
-          ov->noisy, ov->failed, ov->skipped);
+  fprintf(out, "\n%s: %d cells planned: %d ok (%d noisy), %d failed, %d skipped for a reason\n",
+          base, ov->cells, ov->ok, ov->noisy, ov->failed, ov->skipped);
+  if (ov->ok && ov->uncallable)
+    fprintf(out, "! fewer than %d repetitions a side: no difference can be called\n",
+            MMB_MIN_REPS_CALL);
   if (ov->ok == 0) {
     fputs("No cell ran cleanly: nothing to compare.\n", out);
   } else if (ov->nmeasured_allocs < 2) {
@@ -154,16 +182,26 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
       best_text(m, f, &f->leanest, t, sizeof t);
       fprintf(out, "%s\n", t);
     }
-    fprintf(out,
-            "(geometric mean of the ratios over the family's cells, %d %% interval; ~ = "
-            "not different from the baseline)\n",
-            95);
+    fputs("(median of the ratios over the cells every ranked allocator ran, with the\n"
+          " order-statistic interval of that median and its exact level; ~ = not called\n"
+          " different from the baseline)\n",
+          out);
   }
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
     measured += m->cells[k].status == MMB_ST_OK && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
-  if (ov->noisy)
-    fprintf(out, "! %d of %d measured cells are noisy (CV above 5 %%)\n", ov->noisy, measured);
+  if (ov->machine_cv > 0)
+    fprintf(out,
+            "%s %d of %d measured cells are noisy: CV above what the machine's own noise explains "
+            "(machine: CV %.1f %% over %d processes of a fixed loop; with %d repetitions the "
+            "limit is CV %.1f %%)\n",
+            ov->noisy ? "!" : " ", ov->noisy, measured, 100 * ov->machine_cv, ov->noise_processes,
+            ov->most_n, 100 * mmb_noisy_limit((size_t)ov->most_n, ov->machine_cv));
+  else if (ov->noisy)
+    fprintf(out,
+            "! %d of %d measured cells are noisy (CV above the fixed 5 %%: the run has no "
+            "measurement of the machine's own noise)\n",
+            ov->noisy, measured);
   if (ov->oversub_cells)
     fprintf(out, "! %d cells ran more threads than CPUs (threads %s on %d CPUs)\n",
             ov->oversub_cells, ov->oversub_threads, ov->cpus);

@@ -118,6 +118,19 @@ static void *worker_main(void *p) {
   return NULL;
 }
 
+/* A 1-thread cell on the main thread: the same protocol as a worker's (its
+ * counters opened before, started and stopped around the work, its own CPU
+ * clock), with no barrier to pass: the clock holds only the work. */
+static void main_region(cell_run *run, mmb_thread_counters *tc, uint64_t *t0, uint64_t *t1) {
+  mmb_counters_thread_start(tc);
+  uint64_t c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+  *t0 = now_ns(CLOCK_MONOTONIC);
+  run->ops[0] = run->spec->workload->run(run->ctx, 0);
+  *t1 = now_ns(CLOCK_MONOTONIC);
+  run->cpu_ns[0] = now_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+  mmb_counters_thread_stop(tc);
+}
+
 static void notify(int fd, const char *what) {
   if (fd < 0) return;
   ssize_t rc = write(fd, what, strlen(what));
@@ -312,7 +325,14 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
    * this thread running, the process clock is exact (it lags only for
    * threads running on other CPUs). */
   uint64_t p0 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
-  int started = 0;
+  int on_main = threads == 1 && !spec->worker_thread, started = on_main ? threads : 0;
+  if (on_main && ncpus > 0) { /* placed: the main thread works on its CPU */
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpus[0], &one);
+    sched_setaffinity(0, sizeof one, &one);
+  }
+  mmb_thread_counters *main_tc = on_main ? mmb_counters_thread_open_main(run->counters) : NULL;
   for (; started < threads; started++) {
     args[started] = (worker_arg){run, started};
     /* placed workers start on their CPU: the affinity is set before the
@@ -336,7 +356,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     _exit(3);
   }
 
-  pthread_barrier_wait(&run->ready); /* every worker attached, counters open */
+  if (!on_main) pthread_barrier_wait(&run->ready); /* every worker attached, counters open */
   int hwm_rc = mmb_reset_hwm();
   long base_rss = mmb_rss_kb();
   mmb_cgroup_cell_reset(&cg);
@@ -344,24 +364,31 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   getrusage(RUSAGE_SELF, &ru0);
   notify(spec->notify_fd, "start\n");
   mmb_counters_region_start(run->counters);
-  uint64_t t0 = now_ns(CLOCK_MONOTONIC);
-  pthread_barrier_wait(&run->start);
-  pthread_barrier_wait(&run->stop);
-  uint64_t t1 = now_ns(CLOCK_MONOTONIC);
+  uint64_t t0, t1;
+  if (on_main) {
+    main_region(run, main_tc, &t0, &t1);
+  } else {
+    t0 = now_ns(CLOCK_MONOTONIC);
+    pthread_barrier_wait(&run->start);
+    pthread_barrier_wait(&run->stop);
+    t1 = now_ns(CLOCK_MONOTONIC);
+  }
   mmb_counters_region_stop(run->counters);
+  if (on_main) mmb_counters_thread_close(run->counters, main_tc);
   long peak_rss = hwm_rc == 0 ? mmb_region_peak_kb() : -1;
   long cg_peak = mmb_cgroup_cell_peak_kb(&cg);
   notify(spec->notify_fd, "end\n");
   getrusage(RUSAGE_SELF, &ru1);
   long final_rss = mmb_rss_kb();
-  for (int i = 0; i < threads; i++) pthread_join(tids[i], NULL);
+  for (int i = 0; i < threads && !on_main; i++) pthread_join(tids[i], NULL);
   uint64_t p1 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 
   /* CPU time of the region: each worker's own clock over its run(), plus
    * the CPU of every other thread of the process meanwhile (threads a
    * workload starts inside the region, a collector's helper threads): the
    * process's total between p0 and p1 (exact: all workers have exited)
-   * less this thread's and the workers' whole lives. */
+   * less this thread's and the workers' whole lives (on the main thread:
+   * less this thread's, which holds the work; no worker lives). */
   uint64_t ops = 0, cpu = 0, lives = 0;
   for (int i = 0; i < threads; i++)
     ops += run->ops[i], cpu += run->cpu_ns[i], lives += run->life_ns[i];

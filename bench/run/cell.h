@@ -19,6 +19,11 @@ typedef struct mmb_cell_spec {
   int threads;
   uint64_t seed;
   mmb_counter_opts counters;
+  /* 0 (default): a 1-thread cell runs its work on this thread, the process's
+   * main thread, with no other thread ever created (glibc's main arena and
+   * single-thread paths, as a single-threaded program gets); 1: on a worker
+   * thread beside this one, as cells with more threads do. */
+  int worker_thread;
   int notify_fd;    /* >= 0: write "start\n" / "end\n" around the region */
   int verify;       /* the verification repetition: ctx->touch = MMB_TOUCH_VERIFY */
   const char *cpus; /* worker i runs on CPU item i of this comma list (place.h); NULL = any */

@@ -3,6 +3,7 @@
 #include "child.h"
 
 #include "cgroup.h"
+#include "own_peak.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -215,6 +216,8 @@ int mmb_spawn(char *const argv[], const mmb_spawn_opts *o, mmb_proc *p) {
   setpgid(pid, pid);
   p->t_start = mmb_mono_s();
   p->pid = pid;
+  p->own_peak_kb = -1;
+  if (o->own_peak && o->hold) p->traced = mmb_own_peak_seize(pid) == 0;
   for (int i = 0; i < 3; i++) {
     if (pipes[i][1] >= 0) close(pipes[i][1]);
     p->fd[i] = pipes[i][0];
@@ -234,18 +237,24 @@ void mmb_proc_release(mmb_proc *p) {
 }
 
 int mmb_proc_alive(mmb_proc *p) {
+  mmb_own_peak_service(); /* traced processes' stops: they may go on, or end here */
   siginfo_t si;
   memset(&si, 0, sizeof si);
   if (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0) return 0;
-  return si.si_pid == 0;
+  /* a tracee's stop is reported too: only an exit ends it */
+  return si.si_pid == 0 ||
+         (si.si_code != CLD_EXITED && si.si_code != CLD_KILLED && si.si_code != CLD_DUMPED);
 }
 
 static int reap(mmb_proc *p, struct rusage *ru) {
   int status = 0;
   struct rusage r;
   memset(&r, 0, sizeof r);
-  while (wait4(p->pid, &status, 0, &r) < 0 && errno == EINTR) {
-  }
+  if (p->traced)
+    status = mmb_own_peak_reap(p->pid, &r, &p->own_peak_kb, &p->own_nproc);
+  else
+    while (wait4(p->pid, &status, 0, &r) < 0 && errno == EINTR) {
+    }
   p->t_end = mmb_mono_s();
   if (ru) *ru = r;
   kill(-p->pid, SIGKILL); /* anything the child left behind in its group */
@@ -261,12 +270,13 @@ int mmb_proc_wait(mmb_proc *p, double timeout, mmb_child_io *io, mmb_out_fn on_o
   if (!tl) tl = &none;
   memset(io, 0, sizeof *io);
   *timed_out = 0;
-  struct pollfd fds[3];
+  struct pollfd fds[4];
   int open_fds = 0;
   for (int i = 0; i < 3; i++) {
     fds[i] = (struct pollfd){p->fd[i], POLLIN, 0};
     open_fds += p->fd[i] >= 0;
   }
+  fds[3] = (struct pollfd){mmb_own_peak_wakeup_fd(), POLLIN, 0}; /* -1: nothing traced */
   double deadline = mmb_mono_s() + timeout;
   double t_sample = sample == MMB_SAMPLE_ALWAYS ? p->t_start : -1;
   while (open_fds > 0) {
@@ -277,8 +287,9 @@ int mmb_proc_wait(mmb_proc *p, double timeout, mmb_child_io *io, mmb_out_fn on_o
       break;
     }
     int wait_ms = tl->f && t_sample >= 0 ? 10 : (int)fmin(left * 1000 + 1, 200);
-    int n = poll(fds, 3, wait_ms);
+    int n = poll(fds, 4, wait_ms);
     if (n < 0 && errno != EINTR) break;
+    mmb_own_peak_service(); /* traced trees' stops (its own, or a server's), so they go on */
     if (mmb_interrupted) {
       kill(-p->pid, SIGKILL);
       break;
@@ -320,6 +331,7 @@ int mmb_proc_stop(mmb_proc *p, double grace, mmb_child_io *io, struct rusage *ru
   kill(p->pid, SIGTERM);
   double deadline = mmb_mono_s() + grace;
   while (mmb_proc_alive(p) && mmb_mono_s() < deadline) {
+    mmb_own_peak_service();       /* the signal passes through the tracer */
     for (int i = 1; i < 3; i++) { /* drain what it still writes */
       if (p->fd[i] < 0) continue;
       struct pollfd pf = {p->fd[i], POLLIN, 0};

@@ -68,14 +68,18 @@ typedef struct mmb_spawn_opts {
   int hold;                   /* 1: the child waits for mmb_proc_release to exec */
   int search_path;            /* 1: argv[0] is looked up in PATH */
   const char *cgroup;         /* memory cgroup to join before exec (NULL = none) */
+  int own_peak;               /* 1 (with hold): trace its tree for its own peak (own_peak.h) */
 } mmb_spawn_opts;
 
 typedef struct mmb_proc {
   pid_t pid;
-  int fd[3];      /* read ends: descriptor 3, stdout, stderr (-1 = none) */
-  int go;         /* hold: the write end the child waits on */
-  double t_start; /* monotonic seconds at fork (or release) */
-  double t_end;   /* when it was reaped */
+  int fd[3];        /* read ends: descriptor 3, stdout, stderr (-1 = none) */
+  int go;           /* hold: the write end the child waits on */
+  double t_start;   /* monotonic seconds at fork (or release) */
+  double t_end;     /* when it was reaped */
+  int traced;       /* own_peak: its tree is traced */
+  long own_peak_kb; /* after reaping, traced: the largest VmHWM of its processes at exit (-1) */
+  int own_nproc;    /* ... and how many processes exited */
 } mmb_proc;
 
 /* Start argv in its own process group. 0, or -errno. */

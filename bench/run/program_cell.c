@@ -262,7 +262,8 @@ static int run_prepare(prog_run *r) {
                                  .stdout_path = r->out_path,
                                  .hold = 1,
                                  .search_path = 1,
-                                 .cgroup = s->cgroup};
+                                 .cgroup = s->cgroup,
+                                 .own_peak = 1};
   return 0;
 }
 
@@ -383,6 +384,11 @@ static void run_record(prog_run *r) {
   mmb_record_set_u64(rec, "ops", 1);
   mmb_record_set_f(rec, "ns_per_op", (double)wall);
   set_usage(rec, &r->ru);
+  /* the peak of its own address spaces, read at each exit (own_peak.h); else
+   * wait4's, which carries mmbench's image from before the exec */
+  long own = r->p->server[0] ? r->server.own_peak_kb : r->proc.own_peak_kb;
+  if (own > 0) mmb_record_set_u64(rec, "peak_rss_kb", (uint64_t)own);
+  mmb_record_set_u64(rec, "peak_rss_own", own > 0);
   if (p->checksum) {
     char sum[24];
     snprintf(sum, sizeof sum, "%016llx", (unsigned long long)r->scan.hash);
@@ -441,6 +447,9 @@ int mmb_program_cell_run(const mmb_program_cell_spec *s, mmb_record *rec) {
 int mmb_program_metric_columns(const mmb_workload *const *ws, int nw, const char **cols, int max) {
   int n = 0;
   if (nw > 0 && max > 0) cols[n++] = "injected"; /* 1: the preloaded library was mapped in it */
+  /* 1: peak_rss_kb is the largest VmHWM of its processes at their exits; 0:
+   * wait4's ru_maxrss (tracing not permitted) */
+  if (nw > 0 && n < max) cols[n++] = "peak_rss_own";
   for (int i = 0; i < nw; i++) {
     const mmb_program *p = ws[i]->program;
     for (int k = 0; p && k < p->nmetrics && n < max; k++) {

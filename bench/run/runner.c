@@ -122,6 +122,7 @@ typedef struct run_state {
   int ncols;
   unsigned char *done; /* [cell * reps + rep] */
   char (*sum)[24];     /* reference checksum per work group ("" = none yet) */
+  int *sum_cell;       /* per work group: the cell whose run gave the reference */
   int *group;          /* per cell: the cell whose sum its work group uses */
   mmb_cellmap cells;   /* (workload, params, allocator, threads) -> cell */
   int total, finished;
@@ -166,7 +167,7 @@ static const char *group_sum(const run_state *st, int cell) { return st->sum[st-
 
 static void remember_checksum(run_state *st, int cell, const char *sum) {
   char *ref = st->sum[st->group[cell]];
-  if (!ref[0]) snprintf(ref, sizeof st->sum[0], "%s", sum);
+  if (!ref[0]) snprintf(ref, sizeof st->sum[0], "%s", sum), st->sum_cell[st->group[cell]] = cell;
 }
 
 /* Read rows already present (resume); truncate a row cut short. A path
@@ -289,10 +290,15 @@ static void child_record(int status, int timed_out, const mmb_child_io *io, doub
 static void check_checksum(run_state *st, int cell, mmb_record *rec) {
   if (rec->status != MMB_ST_OK) return;
   const char *sum = mmb_record_get(rec, "checksum");
-  if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
-    mmb_record_fail(rec, MMB_ST_CORRUPT,
-                    "checksum %s differs from %s of the same work under another allocator", sum,
-                    group_sum(st, cell));
+  int from = st->sum_cell[st->group[cell]];
+  const mmb_cell_plan *c = &st->plan->cells[cell];
+  if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0 && from == cell)
+    mmb_record_fail(rec, MMB_ST_CORRUPT, "checksum %s differs from %s, its %s repetition's", sum,
+                    group_sum(st, cell),
+                    mmb_workload_param_index(c->w, "touch") >= 0 ? "verification" : "first");
+  else if (sum && group_sum(st, cell)[0] && strcmp(sum, group_sum(st, cell)) != 0)
+    mmb_record_fail(rec, MMB_ST_CORRUPT, "checksum %s differs from %s of the same work under %s",
+                    sum, group_sum(st, cell), st->plan->allocs[st->plan->cells[from].alloc].text);
   else if (sum)
     remember_checksum(st, cell, sum);
 }
@@ -342,11 +348,12 @@ static int run_one(run_state *st, int cell, int rep) {
   mmb_place_set(&plan->topo, plan->place, c->threads, cpuset, sizeof cpuset);
   if (cpus[0]) rest[17] = "--cpus", rest[18] = cpus; /* each worker on its CPU */
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
+  if (c->threads == 1 && strcmp(plan->opts.t1, "thread") == 0) argv[n++] = "--worker-thread";
   argv[n] = NULL;
 
   mmb_timeline tl = {0};
   char key[2048];
-  if (rep == 0) {
+  if (rep >= 0) { /* every timed repetition alike (warm-ups: not) */
     size_t u = 0;
     mmb_csv_field(key, sizeof key, &u, c->w->name, 1);
     mmb_csv_field(key, sizeof key, &u, c->params, 0);
@@ -415,9 +422,12 @@ static int verify_cell(run_state *st, int cell) {
   char threads[16], seed[32];
   snprintf(threads, sizeof threads, "%d", c->threads);
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
-  const char *argv[] = {mmb_self_exe(), "cell",     "--workload", c->w->name, "--params", c->params,
-                        "--allocator",  spec->text, "--threads",  threads,    "--seed",   seed,
-                        "--fd",         "3",        "--counters", "off",      "--verify", NULL};
+  const char *argv[] = {mmb_self_exe(), "cell",        "--workload", c->w->name,  "--params",
+                        c->params,      "--allocator", spec->text,   "--threads", threads,
+                        "--seed",       seed,          "--fd",       "3",         "--counters",
+                        "off",          "--verify",    NULL,         NULL};
+  if (c->threads == 1 && strcmp(plan->opts.t1, "thread") == 0)
+    argv[sizeof argv / sizeof *argv - 2] = "--worker-thread";
   mmb_child_io io;
   int timed_out;
   int status = mmb_child_run((char *const *)argv, spec, plan->opts.pin, plan->timeout, &io, NULL,
@@ -485,18 +495,19 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   st.ncols = mmb_runner_columns(plan, st.cols, MAX_COLS);
   st.done = calloc((size_t)plan->ncells * (size_t)plan->reps, 1);
   st.sum = calloc((size_t)plan->ncells + 1, sizeof *st.sum);
+  st.sum_cell = calloc((size_t)plan->ncells + 1, sizeof *st.sum_cell);
   st.tty = isatty(2);
   st.quiet = quiet;
   char err[512];
   int bad = 0;
-  if (!st.done || !st.sum || index_cells(&st) != 0)
+  if (!st.done || !st.sum || !st.sum_cell || index_cells(&st) != 0)
     bad = 1, snprintf(err, sizeof err, "out of memory for a plan of %d cells", plan->ncells);
   if (!bad) bad = load_existing(&st, st.runs_path, err, sizeof err);
   for (int i = 0; !bad && done_elsewhere && done_elsewhere[i]; i++)
     bad = load_existing(&st, done_elsewhere[i], err, sizeof err);
   if (bad) {
     fprintf(stderr, "mmbench run: %s\n", err);
-    free(st.done), free(st.sum), free(st.group);
+    free(st.done), free(st.sum), free(st.sum_cell), free(st.group);
     mmb_cellmap_free(&st.cells);
     return 2;
   }
@@ -544,6 +555,7 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   if (st.tty && !quiet) fprintf(stderr, "\n");
   free(st.done);
   free(st.sum);
+  free(st.sum_cell);
   free(st.group);
   mmb_cellmap_free(&st.cells);
   if (mmb_interrupted) return 130;

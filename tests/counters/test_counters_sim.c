@@ -3,7 +3,9 @@
  * Two runs of the same cell give identical instruction, read and write
  * counts; twice the operations give twice the instructions (so process
  * start, setup and verification are excluded); two threads sharing the
- * same work give the same total (every worker is collected); larson's work,
+ * same work give the same total as one worker thread (every worker is
+ * collected), and a 1-thread cell on the main thread (the default: glibc's
+ * single-thread paths) no more than on a worker thread; larson's work,
  * done on threads started inside the region, is collected too.
  * Usage: test_counters_sim PATH-TO-MMBENCH */
 #define _GNU_SOURCE
@@ -27,9 +29,22 @@ static int sim_cell_w(const char *wl, const char *params, const char *threads, m
   const char *argv[48];
   int n = mmb_counters_exec_prefix(&o, out, argv, 32);
   if (n <= 0) return -1;
-  const char *rest[] = {mmbench,      "cell",     "--workload", wl,          "--allocator",
-                        "glibc",      "--params", params,       "--threads", threads,
-                        "--counters", counters,   NULL};
+  /* threads "1w": one worker thread beside the timing thread */
+  int beside = strcmp(threads, "1w") == 0;
+  const char *rest[] = {mmbench,
+                        "cell",
+                        "--workload",
+                        wl,
+                        "--allocator",
+                        "glibc",
+                        "--params",
+                        params,
+                        "--threads",
+                        beside ? "1" : threads,
+                        "--counters",
+                        counters,
+                        beside ? "--worker-thread" : NULL,
+                        NULL};
   for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
   argv[n] = NULL;
   int fds[2];
@@ -76,15 +91,17 @@ int main(int argc, char **argv) {
     return 2;
   }
   mmbench = argv[1];
-  mmb_record a, b, c, t2;
+  mmb_record a, b, c, t2, w1;
   CHECK(sim_cell("n=20000", "1", &a) == 0);
   CHECK(sim_cell("n=20000", "1", &b) == 0);
   CHECK(sim_cell("n=40000", "1", &c) == 0);
   CHECK(sim_cell("n=20000", "2", &t2) == 0);
+  CHECK(sim_cell("n=20000", "1w", &w1) == 0);
   double ia = num(&a, "sim_Ir"), ib = num(&b, "sim_Ir"), ic = num(&c, "sim_Ir"),
-         it = num(&t2, "sim_Ir");
-  printf("sim_Ir: %.0f, %.0f (same cell), %.0f (twice the work), %.0f (2 threads)\n", ia, ib, ic,
-         it);
+         it = num(&t2, "sim_Ir"), iw = num(&w1, "sim_Ir");
+  printf("sim_Ir: %.0f, %.0f (same cell), %.0f (twice the work), %.0f (2 threads), %.0f (1 "
+         "worker thread)\n",
+         ia, ib, ic, it, iw);
   CHECKF(ia > 20000 * 10, "sim_Ir %.0f is too small for 20000 malloc/free pairs", ia);
   CHECK(ia == ib);
   CHECK(num(&a, "sim_Dr") == num(&b, "sim_Dr") && num(&a, "sim_Dw") == num(&b, "sim_Dw"));
@@ -92,7 +109,8 @@ int main(int argc, char **argv) {
   /* setup, process start and verification excluded: the fixed part is tiny */
   CHECKF(ic / ia > 1.99 && ic / ia < 2.01, "ratio %.4f", ic / ia);
   CHECKF(ic - 2 * ia < 0.005 * ia && 2 * ia - ic < 0.005 * ia, "offset %.0f", ic - 2 * ia);
-  CHECKF(it / ia > 0.99 && it / ia < 1.02, "2 threads: %.0f vs %.0f", it, ia);
+  CHECKF(it / iw > 0.99 && it / iw < 1.02, "2 threads: %.0f vs %.0f", it, iw);
+  CHECKF(ia <= iw && ia > 0.8 * iw, "main thread %.0f vs worker thread %.0f", ia, iw);
   double per = num(&a, "sim_Ir_per_op");
   CHECKF(per > 10 && per < 5000 && per > 0.999 * ia / 20000 && per < 1.001 * ia / 20000, "Ir/op %g",
          per);

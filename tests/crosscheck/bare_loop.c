@@ -1,8 +1,8 @@
 /* mmbench cross-check — the plain operation sequences of two workloads,
  * written without any of mmbench's code, to check its figures against.
  *
- * usage: bare_loop churn-random N WINDOW   (uniform 16..256 B)
- *        bare_loop malloc-free N SIZE
+ * usage: bare_loop churn-random N WINDOW [main|thread]   (uniform 16..256 B)
+ *        bare_loop malloc-free N SIZE [main|thread]
  * Prints one line: `<workload> ns_per_op <wall> cpu_ns_per_op <cpu> ops <count> sum <s>`.
  *
  * churn-random: WINDOW slots filled with blocks of a uniform size in
@@ -16,9 +16,11 @@
  * It calls plain malloc and free, so the allocator is whatever the dynamic
  * linker gives (LD_PRELOAD=libjemalloc.so.2 ...). Its random numbers come
  * from its own generator (a 64-bit xorshift-multiply), not from mmbench's.
- * The loop runs on a thread of its own, as mmbench's worker does (glibc
- * serves a second thread from another arena than the main thread's), and
- * its CPU time is that thread's clock. The timed part is the function
+ * The loop runs where mmbench's 1-thread cell runs it: on the main thread
+ * with no other thread ever made (`main`, the default, as mmbench's `--t1
+ * main`), or on a thread of its own (`thread`, as `--t1 thread`: glibc then
+ * serves it from another arena than the main thread's, in its
+ * multi-threaded mode); its CPU time is that thread's clock. The timed part is the function
  * `timed` (callgrind --toggle-collect=timed counts exactly it). */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -108,8 +110,11 @@ static void *run(void *p) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4 || (strcmp(argv[1], "churn-random") != 0 && strcmp(argv[1], "malloc-free") != 0)) {
-    fprintf(stderr, "usage: bare_loop churn-random N WINDOW | bare_loop malloc-free N SIZE\n");
+  if ((argc != 4 && argc != 5) ||
+      (strcmp(argv[1], "churn-random") != 0 && strcmp(argv[1], "malloc-free") != 0) ||
+      (argc == 5 && strcmp(argv[4], "main") != 0 && strcmp(argv[4], "thread") != 0)) {
+    fprintf(stderr, "usage: bare_loop churn-random N WINDOW [main|thread] | bare_loop malloc-free "
+                    "N SIZE [main|thread]\n");
     return 2;
   }
   job j = {.churning = strcmp(argv[1], "churn-random") == 0,
@@ -120,7 +125,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   pthread_t th;
-  if (pthread_create(&th, NULL, run, &j) != 0 || pthread_join(th, NULL) != 0) {
+  if (argc == 4 || strcmp(argv[4], "main") == 0)
+    run(&j);
+  else if (pthread_create(&th, NULL, run, &j) != 0 || pthread_join(th, NULL) != 0) {
     fprintf(stderr, "bare_loop: cannot run a thread\n");
     return 1;
   }

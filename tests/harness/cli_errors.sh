@@ -73,6 +73,7 @@ bad "touch param unknown" run -w malloc-free -p touch=half -o out
 bad "touch on a workload without it" run -w binary-trees -p touch=full -o out
 bad "floor mode unknown" run -w churn-random --floor maybe -o out
 bad "floor on for a workload without one" run -w churn-random,binary-trees --floor on -o out
+bad "t1 place unknown" run -w malloc-free --t1 beside -o out
 # A resumable folder with another plan.
 "$MMBENCH" run -q -w null -a glibc -p n=1000 -r 1 -o plan1 >/dev/null 2>&1 || fail "setup run"
 bad "resume other plan" run --resume plan1 -w malloc-free

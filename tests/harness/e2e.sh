@@ -7,6 +7,7 @@ JSONCHECK=$(dirname "$MMBENCH")/tests/json_check
 [ -x "$JSONCHECK" ] || JSONCHECK=$(dirname "$MMBENCH")/json_check
 allocs=$("$MMBENCH" list allocators | awk '$3=="yes"{print $1}' | paste -sd, -)
 expect "some allocators available" test -n "$allocs"
+"$MMBENCH" run -n -w null,malloc-free -a "$allocs" -t 1,2 -r 2 -p n=20000 -p size=64 >dry 2>&1
 "$MMBENCH" run -w null,malloc-free -a "$allocs" -t 1,2 -r 2 -p n=20000 -p size=64 -o out >log 2>&1
 rc=$?
 expect "run exits 0 (log: $(tail -3 log))" test "$rc" -eq 0
@@ -18,7 +19,8 @@ expect "runs.csv header" test "$(head -1 out/runs.csv | cut -d, -f1-21)" = \
 ncols=$(head -1 out/runs.csv | awk -F, '{print NF}')
 expect "every runs.csv row has $ncols fields" test -z "$(awk -F, -v n="$ncols" 'NF!=n' out/runs.csv)"
 nalloc=$(echo "$allocs" | tr , '\n' | wc -l)
-# each cell: ok rows = reps, or one skipped/nonconforming row
+# each cell: ok rows = reps, or one skipped/nonconforming row; a combination
+# that cannot exist has no row and is listed n/a by -n
 for a in $(echo "$allocs" | tr , ' '); do
   for w in null malloc-free; do
     for t in 1 2; do
@@ -28,6 +30,8 @@ for a in $(echo "$allocs" | tr , ' '); do
       case "$st" in
         ok) expect "$w/$a/t$t has 2 ok rows" test "$n" -eq 2 ;;
         skipped|nonconforming) expect "$w/$a/t$t has one $st row" test "$n" -eq 1 ;;
+        "") expect "$w/$a/t$t has no row: n/a in the plan" \
+              grep -Eq "^$w +[^ ]+ +$a +t=$t +n/a: " dry ;;
         *) fail "$w/$a/t$t status $st: $(printf '%s\n' "$rows" | cut -d, -f7 | head -1)" ;;
       esac
     done
@@ -37,11 +41,15 @@ done
 expect "ok rows have ns_per_op > 0" test -z "$(awk -F, 'NR>1 && $6=="ok" && !($11>0)' out/runs.csv)"
 expect "malloc-free ops = 20000" test -z "$(awk -F, 'NR>1 && $6=="ok" && $1=="malloc-free" && $10!=20000' out/runs.csv)"
 expect "summary.csv header" test "$(head -1 out/summary.csv)" = \
-  "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed"
+  "workload,params,allocator,threads,metric,n,n_runs,status,median,min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed,noisy_limit"
 expect "summary has ns_per_op of glibc null" grep -q '^null,n=20000,glibc,1,ns_per_op,2,2,ok,' out/summary.csv
 expect "meta.json well formed" "$JSONCHECK" out/meta.json command preset started finished git.commit host.cpu_model host.kernel glibc allocators.glibc.version plan.reps counters
 expect "plan.json well formed" "$JSONCHECK" out/plan.json workloads allocators reps seed
 expect "timeline has samples" test "$(wc -l < out/timeline.csv)" -ge 1
+# every timed repetition is sampled alike (not repetition 0 alone); warm-ups are not
+"$MMBENCH" run -q -w malloc-free -a glibc -t 1 -r 2 --warmup 1 --floor off -p n=4000000 -o tl >tl.log 2>&1
+expect "timeline: samples of repetitions 0 and 1, none of the warm-up ($(cut -d, -f5 tl/timeline.csv | sort -u | paste -sd' '))" \
+  test "$(tail -n +2 tl/timeline.csv | cut -d, -f5 | sort -u | paste -sd' ')" = "0 1"
 expect "no temporary files left" test -z "$(ls -A out | grep '^\.')"
 
 # The region's memory and marks: base_rss_kb <= peak_rss_kb on ok rows,

@@ -34,7 +34,7 @@ static const mmb_option t_rows[] = {
      .choices = modes},
     {"mode", 0, MMB_OPT_CHOICE, MMB_OPT_VAR(t_args, mode), .value = "M", .help = "on|off",
      .choices = modes},
-    {NULL}};
+    {.name = NULL}};
 static const mmb_optspec t_spec = {.command = "t", .usage = "[OPTIONS] ARG", .rows = t_rows};
 
 /* Parse a NULL-ended argument list; the status (-1 = go on). */
@@ -88,16 +88,16 @@ static void test_tables(void) {
   while (mmb_optspecs[n]) n++;
   CHECK(n == 13); /* every command, trace as record, info and model */
   /* the checker refuses what breaks a rule */
-  static const mmb_option nohelp[] = {{"a", 'a', MMB_OPT_FLAG, .off = 0}, {NULL}};
+  static const mmb_option nohelp[] = {{"a", 'a', MMB_OPT_FLAG, .off = 0}, {.name = NULL}};
   static const mmb_option twice[] = {
-      {"a", 'a', MMB_OPT_FLAG, .help = "x"}, {"b", 'a', MMB_OPT_FLAG, .help = "y"}, {NULL}};
+      {"a", 'a', MMB_OPT_FLAG, .help = "x"}, {"b", 'a', MMB_OPT_FLAG, .help = "y"}, {.name = NULL}};
   static const mmb_option twice_name[] = {{"a", 0, MMB_OPT_FLAG, .help = "x"},
                                           {"b", 0, MMB_OPT_FLAG, .help = "y", .alias = "a"},
-                                          {NULL}};
-  static const mmb_option helps[] = {{"help", 0, MMB_OPT_FLAG, .help = "x"}, {NULL}};
-  static const mmb_option novalue[] = {{"n", 0, MMB_OPT_INT, .help = "x"}, {NULL}};
-  static const mmb_option w1[] = {{"workloads", 'w', MMB_OPT_FLAG, .help = "x"}, {NULL}};
-  static const mmb_option w2[] = {{"width", 'w', MMB_OPT_FLAG, .help = "x"}, {NULL}};
+                                          {.name = NULL}};
+  static const mmb_option helps[] = {{"help", 0, MMB_OPT_FLAG, .help = "x"}, {.name = NULL}};
+  static const mmb_option novalue[] = {{"n", 0, MMB_OPT_INT, .help = "x"}, {.name = NULL}};
+  static const mmb_option w1[] = {{"workloads", 'w', MMB_OPT_FLAG, .help = "x"}, {.name = NULL}};
+  static const mmb_option w2[] = {{"width", 'w', MMB_OPT_FLAG, .help = "x"}, {.name = NULL}};
   const mmb_optspec s_nohelp = {.command = "x", .usage = "", .rows = nohelp},
                     s_twice = {.command = "x", .usage = "", .rows = twice},
                     s_twice_name = {.command = "x", .usage = "", .rows = twice_name},

@@ -7,7 +7,10 @@
  *     (VmHWM reset at the region's start), the baseline is recorded, and
  *     the region's own growth is seen;
  *   - the oversubscribed mark follows threads vs usable CPUs;
- *   - Boehm's parallel markers are limited to the cell's thread count. */
+ *   - Boehm's parallel markers are limited to the cell's thread count;
+ *   - a 1-thread cell works on the main thread with no other thread ever
+ *     created (glibc's single-thread state), unless worker_thread asks for
+ *     a thread beside it; its CPU time and region are still the work's. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -16,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/single_threaded.h>
+#include <unistd.h>
 #include <dirent.h>
 #include <time.h>
 
@@ -127,6 +133,27 @@ static const mmb_workload wl_mem = {.name = "test-mem",
                                     .run = mem_run,
                                     .teardown = mem_teardown};
 
+/* ---- where the work runs: on the main thread, single-threaded? ---- */
+static int seen_main, seen_single;
+static uint64_t where_run(mmb_ctx *ctx, int tid) {
+  (void)ctx, (void)tid;
+  seen_main = (pid_t)syscall(SYS_gettid) == getpid();
+  seen_single = __libc_single_threaded;
+  burn(20 * MS);
+  return 1;
+}
+static const mmb_workload wl_where = {.name = "test-where",
+                                      .family = "test",
+                                      .description = "which thread works",
+                                      .params = no_params,
+                                      .min_threads = 1,
+                                      .setup = busy_setup,
+                                      .run = where_run,
+                                      .verify = busy_verify};
+
+static int worker_thread; /* run_cell: spec.worker_thread */
+static int task_count(void);
+
 static int run_cell(const mmb_workload *w, int threads, const char *counters, mmb_record *rec) {
   mmb_cell_spec spec;
   char err[512];
@@ -137,6 +164,7 @@ static int run_cell(const mmb_workload *w, int threads, const char *counters, mm
   spec.threads = threads;
   spec.seed = 1;
   spec.notify_fd = -1;
+  spec.worker_thread = worker_thread;
   if (mmb_counters_parse(&spec.counters, counters, counters[0] == 'h' ? "task-clock" : "", "", err,
                          sizeof err) != 0)
     return -1;
@@ -244,7 +272,29 @@ static void test_boehm_markers(void) {
   mmb_pvals_free(spec.workload, &spec.params);
 }
 
+/* First of all: glibc's single-thread state ends at the first thread made. */
+static void test_main_thread(void) {
+  mmb_record r;
+  CHECK(__libc_single_threaded); /* nothing made a thread yet */
+  CHECK(run_cell(&wl_where, 1, "hw", &r) == 0);
+  double cpu = num(&r, "cpu_ns"), wall = num(&r, "wall_ns"), tc = num(&r, "task-clock");
+  printf("t=1 on the main thread: main %d, single-threaded %d, cpu_ns %.0f, wall_ns %.0f, "
+         "task-clock %.0f (20 ms of work, 150 ms in setup and in verify)\n",
+         seen_main, seen_single, cpu, wall, tc);
+  CHECK(seen_main == 1 && seen_single == 1);
+  CHECK(task_count() == 1);
+  CHECKF(cpu >= 19 * MS && cpu < 60 * MS, "cpu_ns %.0f for 20 ms of work", cpu);
+  CHECKF(wall >= 19 * MS && wall < 1000 * MS, "wall_ns %.0f for 20 ms of work", wall);
+  if (tc >= 0) CHECKF(tc >= 19 * MS && tc < 60 * MS, "task-clock %.0f for 20 ms", tc);
+  worker_thread = 1;
+  CHECK(run_cell(&wl_where, 1, "off", &r) == 0);
+  worker_thread = 0;
+  printf("t=1 on a worker thread: main %d, single-threaded %d\n", seen_main, seen_single);
+  CHECK(seen_main == 0 && seen_single == 0);
+}
+
 int main(void) {
+  test_main_thread();
   test_cpu();
   test_memory();
   test_oversubscribed();

@@ -60,6 +60,20 @@ awk -F, -v OFS=, 'NR == 1 { print $0, "ci_level"; next } { print $0, "0.9375" }'
 h="$base/cols/report.html"
 n_mf=$(awk -F, 'NR > 1 && $1 == "malloc-free" { print $2 FS $3 FS $4 }' "$FIXTURES/run-a/runs.csv" | sort -u | wc -l)
 check "oversubscribed column: $n_mf malloc-free cells" grep -q "<li id=\"w-oversub\">$n_mf cells ran <b>more threads than CPUs</b> (threads 1 on 2 CPUs)" "$h"
-check "ci_level: each interval carries its coverage" grep -q '18.9 ns – 19.2 ns (94 %)' "$h"
-check "ci_level: the ratio intervals stay 95 % bootstrap" grep -q '95&nbsp;% interval of the ratio' "$h"
+check "ci_level: each interval carries its coverage" grep -q '18.9 ns – 19.2 ns (93.8 %)' "$h"
+check "the ratio intervals carry their exact level at 5 a side" grep -q 'map-level">96.8 % at 5 repetitions a side' "$h"
+check "no interval is labelled 95 % whatever it is" bash -c "! grep -q '95&nbsp;% interval' '$h'"
+
+# The machine's own noise (meta.json "noise"): the flag is judged against
+# it and shown beside it; without it, against the fixed 5 %.
+fixture run-a "$base/noise"
+rm "$base/noise/summary.csv"
+"$MMBENCH" report "$base/noise" >"$base/noise0.out" 2>/dev/null
+n0=$(grep -o '[0-9]* of [0-9]* measured cells are noisy' "$base/noise0.out" | cut -d' ' -f1)
+check "no machine noise: the fixed 5 % is said" grep -q 'CV above the fixed 5 %' "$base/noise0.out"
+sed -i 's/^{/{"noise": {"cv": 0.2, "processes": 24, "median_ns": 2e7},/' "$base/noise/meta.json"
+"$MMBENCH" report "$base/noise" >"$base/noise1.out" 2>/dev/null
+check "machine noise 20 %: shown beside the flag" grep -q "machine: CV 20.0 % over 24 processes" "$base/noise1.out"
+check "machine noise 20 %: nothing noisy that the machine explains (was ${n0:-0})" grep -q '^  0 of 52 measured cells are noisy' "$base/noise1.out"
+check "machine noise: the limit at 5 repetitions is the chi-square one (31.2 %)" grep -q 'with 5 repetitions the limit is CV 31.2 %' "$base/noise1.out"
 finish

@@ -18,7 +18,7 @@ expect "three shard folders" test "$(ls sh/shards | wc -l)" -eq 3
 expect "the last shard merged on its own" test -s sh/runs.csv
 expect "merged rows = local rows" cmp -s <(keys local/runs.csv) <(keys sh/runs.csv)
 expect "merged runs.csv has host and host_kind" test "$(cols sh/runs.csv host host_kind | sort -u | wc -l)" -eq 1
-expect "summary.csv ends with host" grep -q ',noisy,floor_ns_per_op,oversubscribed,host$' <(head -1 sh/summary.csv)
+expect "summary.csv ends with host" grep -q ',noisy,floor_ns_per_op,oversubscribed,noisy_limit,host$' <(head -1 sh/summary.csv)
 expect "meta.json says complete" grep -q '"complete":[[:space:]]*true' sh/meta.json
 # shards are disjoint and cover the plan
 n_local=$(cols local/runs.csv workload params allocator threads | sort -u | wc -l)

@@ -189,7 +189,7 @@ static int one_u64(rd *r, const char *key, uint64_t *v) {
 }
 
 static int count_line(rd *r, const char *key, int max, int *n) {
-  uint64_t v;
+  uint64_t v = 0;
   if (one_u64(r, key, &v) != 0) return -1;
   if (v > (uint64_t)max)
     return fail(r, "%s: at most %d, not %llu", key, max, (unsigned long long)v);
