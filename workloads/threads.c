@@ -320,11 +320,19 @@ static uint64_t la_run(mmb_ctx *ctx, int tid) {
   return done;
 }
 
+/* What larson reports about its run: runs.csv remote_free_frac. */
+enum { LA_FIG_REMOTE };
+static const mmb_figure la_figures[] = {
+    [LA_FIG_REMOTE] = {"remote_free_frac", "x", 0,
+                       "share of frees of blocks another thread allocated"},
+    {NULL, NULL, 0, NULL},
+};
+
 static int la_verify(mmb_ctx *ctx) {
   la_state *s = ctx->state;
   uint64_t h = 0, live = 0, frees = 0, remote = 0;
   for (int t = 0; t < ctx->threads; t++) frees += s->l[t].frees, remote += s->l[t].remote;
-  if (frees) ctx->fig[MMB_FIG_REMOTE_FREES] = (double)remote / (double)frees;
+  if (frees) ctx->fig[LA_FIG_REMOTE] = (double)remote / (double)frees;
   for (int t = 0; t < ctx->threads; t++) {
     lane *l = &s->l[t];
     uint64_t sum = l->res.sum;
@@ -371,6 +379,7 @@ static const mmb_workload wl_larson = {
     .run = la_run,
     .verify = la_verify,
     .teardown = la_teardown,
+    .figures = la_figures,
 };
 
 /* ===========================================================================

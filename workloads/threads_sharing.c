@@ -47,7 +47,8 @@ typedef struct ct_state {
   int corrupt;
 } ct_state;
 
-#define CT_SEARCH 4096 /* objects setup may allocate to find adjacent ones */
+#define CT_SEARCH 4096       /* objects setup may allocate to find adjacent ones */
+enum { CT_FIG_SHARED_LINE }; /* cache-scratch's figures[] (below) */
 
 #define CT_FIRST_TAG(t) TAG(1, (uint64_t)(t)) /* outside 0 .. n-1 (n < 2^40) */
 #define CT_SPARE_TAG(i) TAG(2, (uint64_t)(i))
@@ -95,7 +96,7 @@ static int ct_setup_common(mmb_ctx *ctx, int scratch) {
     n++;
     placed = n >= (size_t)T && ct_lines_shared(got + n - (size_t)T, T);
   }
-  if (T >= 2) ctx->fig[MMB_FIG_SHARED_LINE] = placed;
+  if (T >= 2) ctx->fig[CT_FIG_SHARED_LINE] = placed;
   for (int t = 0; t < T; t++) {
     s->first[t] = got[n - (size_t)T + (size_t)t];
     blk_fill(s->first[t], size, CT_FIRST_TAG(t));
@@ -209,6 +210,13 @@ static const mmb_workload wl_cache_thrash = {
     .teardown = ct_teardown,
 };
 
+/* What cache-scratch reports about its run: runs.csv shared_line. */
+static const mmb_figure scratch_figures[] = {
+    [CT_FIG_SHARED_LINE] = {"shared_line", "", 0,
+                            "handed-over objects shared a cache line (1) or never (0)"},
+    {NULL, NULL, 0, NULL},
+};
+
 static const mmb_workload wl_cache_scratch = {
     .name = "cache-scratch",
     .family = "threads",
@@ -224,6 +232,7 @@ static const mmb_workload wl_cache_scratch = {
     .run = ct_run,
     .verify = ct_verify,
     .teardown = ct_teardown,
+    .figures = scratch_figures,
 };
 
 const mmb_workload *const mmb_family_threads_sharing[] = {&wl_cache_thrash, &wl_cache_scratch,

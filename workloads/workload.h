@@ -61,14 +61,19 @@ extern const char *const mmb_touch_names[]; /* "word", "full", "none", NULL */
             "written), none"                                                                       \
   }
 
-/* Figures a workload reports about its own run (runs.csv columns of the
- * same names, empty where a workload does not report them). */
-enum {
-  MMB_FIG_REMOTE_FREES = 0, /* share of frees of blocks another thread allocated */
-  MMB_FIG_SHARED_LINE = 1,  /* 1: the handed-over objects shared a cache line, 0: never */
-  MMB_NFIGS = 2,
-};
-extern const char *const mmb_fig_names[]; /* "remote_free_frac", "shared_line" */
+/* A figure a workload reports about its own run (the share of remote frees
+ * it caused, whether its objects shared a cache line): the workload lists
+ * them in its descriptor (mmb_workload.figures) and sets ctx->fig[i] for
+ * figures[i]. Each becomes a runs.csv column of that name (empty on rows of
+ * workloads that do not report it) and a row of the harness's metric table
+ * (unit, direction, label): declaring it here is all it takes. */
+typedef struct mmb_figure {
+  const char *name; /* runs.csv column: "remote_free_frac" (not a fixed column's name) */
+  const char *unit; /* "x" (a ratio), "" (a count or a 0/1 flag), "ns", "B", "kB" */
+  int better;       /* -1 lower is better, +1 higher is better, 0 neither */
+  const char *help; /* for people: "share of frees of blocks another thread allocated" */
+} mmb_figure;
+#define MMB_MAX_FIGS 4 /* figures one workload reports at most */
 
 #define MMB_MAX_PARAMS 16
 #define MMB_MAX_THREADS 256
@@ -87,10 +92,11 @@ typedef struct mmb_ctx {
   void *state;                     /* owned by the workload */
 
   /* Filled by the workload (verify at the latest). */
-  uint64_t checksum;     /* identical under every correct allocator */
-  uint64_t live_bytes;   /* requested bytes it keeps live at the peak */
-  char reason[200];      /* why verify failed / setup refused */
-  double fig[MMB_NFIGS]; /* MMB_FIG_*: NAN (as the harness sets them) = not reported */
+  uint64_t checksum;        /* identical under every correct allocator */
+  uint64_t live_bytes;      /* requested bytes it keeps live at the peak */
+  char reason[200];         /* why verify failed / setup refused */
+  double fig[MMB_MAX_FIGS]; /* fig[i]: the descriptor's figures[i]; NAN (as the harness
+                             * sets them) = not reported */
 
   /* Filled by the harness, usable by workloads that phase their work. */
   void (*thread_barrier)(struct mmb_ctx *ctx); /* all workers meet here */
@@ -116,6 +122,18 @@ typedef struct mmb_workload {
   /* Name of the parameter that sets a managed heap's growth factor (the
    * report draws time against peak RSS over its values), or NULL. */
   const char *heap_growth_param;
+  /* Name of the parameter that names the recorded program whose trace the
+   * workload replays (the program's workload has that name), or NULL: the
+   * report sets such cells beside the program's own. */
+  const char *replays;
+  /* Name of the parameter that names the recorded program whose fitted
+   * model the workload draws from, or NULL: the report sets such cells
+   * beside the program's and its replay's. */
+  const char *models;
+  /* What it reports about its own run besides the harness's figures
+   * (terminated by an entry with name NULL; ctx->fig[i] is figures[i];
+   * at most MMB_MAX_FIGS), or NULL. */
+  const mmb_figure *figures;
 
   /* Bytes it allocates in all when frees never return memory (an allocator
    * without MMB_CAP_FREE, such as the bump arena): the plan runs it there
@@ -173,5 +191,12 @@ const mmb_workload *mmb_workload_find(const char *name);
 /* Index of parameter name in w->params, or -1. */
 int mmb_workload_param_index(const mmb_workload *w, const char *name);
 int mmb_workload_nparams(const mmb_workload *w);
+/* Figures w declares (0 when figures is NULL). */
+int mmb_workload_nfigs(const mmb_workload *w);
+/* The i-th distinct figure (by name, first declaration) over the built-in
+ * families in registry order, or NULL past the end: the runs.csv columns
+ * after the harness's fixed ones. Programs report their own metrics
+ * (program.h) and declare none. */
+const mmb_figure *mmb_figure_at(int i);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include "files.h"
 #include "results.h"
-#include "shard.h"
+#include "runs.h"
 #include "table.h"
 
 #define MAX_GROUPS 256
@@ -108,39 +108,35 @@ int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][
   char path[PATH_MAX], hosts[PATH_MAX];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
   snprintf(hosts, sizeof hosts, "%s/hosts", dir);
-  mmb_table *t;
-  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
+  mmb_runs runs;
+  if (mmb_runs_read(path, &runs, err, errlen) != 0) return -1;
+  const mmb_table *t = runs.table;
   int cg = mmb_table_col(t, group_col);
   int ng = 0;
-  size_t rows = mmb_table_rows(t);
+  size_t rows = runs.nrows;
   int *gof = malloc((rows + 1) * sizeof *gof);
+  /* timeline rows (repetition 0) go with the group of their cell's rep-0 row */
+  int *cell_group = malloc((runs.cells.n + 1) * sizeof *cell_group);
+  for (size_t c = 0; c < runs.cells.n; c++) cell_group[c] = -1;
   for (size_t r = 0; r < rows && cg >= 0; r++) {
     const char *g = mmb_table_get(t, r, cg);
     int i = 0;
     while (i < ng && strcmp(groups[i], g) != 0) i++;
     if (i == ng && ng < max) snprintf(groups[ng++], 64, "%s", g);
     gof[r] = i < ng ? i : -1;
+    if (runs.rows[r].rep == 0 && gof[r] >= 0) cell_group[runs.rows[r].cell] = gof[r];
   }
   rm_tree(hosts); /* an earlier split is replaced */
   if (ng < 2) {
     free(gof);
-    mmb_table_free(t);
+    free(cell_group);
+    mmb_runs_free(&runs);
     return ng;
   }
   mkdir(hosts, 0755);
-  /* timeline rows (repetition 0) go with the group of their cell's rep-0 row */
   mmb_table *tl = NULL;
   snprintf(path, sizeof path, "%s/timeline.csv", dir);
   if (access(path, R_OK) == 0 && mmb_table_read(path, &tl, NULL, 0) != 0) tl = NULL;
-  mmb_shard_map rep0;
-  memset(&rep0, 0, sizeof rep0);
-  int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params"),
-      ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads"),
-      cr = mmb_table_col(t, "rep");
-  for (size_t r = 0; tl && r < rows; r++)
-    if (strcmp(mmb_table_get(t, r, cr), "0") == 0 && gof[r] >= 0)
-      mmb_shard_map_add(&rep0, mmb_table_get(t, r, cw), mmb_table_get(t, r, cp),
-                        mmb_table_get(t, r, ca), atoi(mmb_table_get(t, r, ct)), gof[r]);
   int rc = 0;
   for (int g = 0; g < ng && rc == 0; g++) {
     char name[80], sub[PATH_MAX];
@@ -170,9 +166,9 @@ int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][
         int tw = mmb_table_col(tl, "workload"), tp = mmb_table_col(tl, "params"),
             ta = mmb_table_col(tl, "allocator"), tt = mmb_table_col(tl, "threads");
         for (size_t r = 0; r < mmb_table_rows(tl); r++) {
-          long c = mmb_shard_find(&rep0, mmb_table_get(tl, r, tw), mmb_table_get(tl, r, tp),
-                                  mmb_table_get(tl, r, ta), atoi(mmb_table_get(tl, r, tt)));
-          if (c >= 0 && (int)rep0.cost[c] == g) put_row(f, tl, r);
+          long c = mmb_cellmap_find(&runs.cells, mmb_table_get(tl, r, tw), mmb_table_get(tl, r, tp),
+                                    mmb_table_get(tl, r, ta), atoi(mmb_table_get(tl, r, tt)));
+          if (c >= 0 && cell_group[c] == g) put_row(f, tl, r);
         }
         fclose(f);
       }
@@ -181,9 +177,9 @@ int mmb_merge_split_hosts(const char *dir, const char *group_col, char groups[][
     if (rc == 0) group_meta(dir, sub, groups[g], strcmp(group_col, "host_kind") == 0);
   }
   free(gof);
-  mmb_shard_map_free(&rep0);
+  free(cell_group);
   mmb_table_free(tl);
-  mmb_table_free(t);
+  mmb_runs_free(&runs);
   if (rc != 0) rm_tree(hosts);
   return rc == 0 ? ng : -1;
 }
@@ -215,9 +211,9 @@ int mmb_merge_host_index(const char *dir, const char *group_col, char groups[][6
     cJSON *h = cJSON_GetObjectItem(m, "host");
     cJSON *cpu = cJSON_GetObjectItem(h, "cpu_model"), *cores = cJSON_GetObjectItem(h, "cores");
     snprintf(sub, sizeof sub, "%s/hosts/%s/runs.csv", dir, name);
-    mmb_table *t = NULL;
-    size_t rows = mmb_table_read(sub, &t, NULL, 0) == 0 ? mmb_table_rows(t) : 0;
-    mmb_table_free(t);
+    mmb_runs runs;
+    size_t rows = mmb_runs_read(sub, &runs, NULL, 0) == 0 ? runs.nrows : 0;
+    mmb_runs_free(&runs);
     fprintf(f, "<tr><td><a href=\"hosts/%s/report.html\">%s</a></td><td>", name, name);
     const char *s = cJSON_IsString(cpu) ? cpu->valuestring : "unknown";
     for (; *s; s++) { /* HTML-escape the CPU name */

@@ -66,3 +66,16 @@ int mmb_mkdirs(const char *path) {
   }
   return 0;
 }
+
+int mmb_write_all(int fd, const char *s, size_t len) {
+  size_t off = 0;
+  while (off < len) {
+    ssize_t n = write(fd, s + off, len - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    off += (size_t)n;
+  }
+  return 0;
+}

@@ -12,4 +12,8 @@ char *mmb_read_file(const char *path, size_t *len);
  * when a part exists and is not a folder). */
 int mmb_mkdirs(const char *path);
 
+/* Write all of s (len bytes) to fd, retrying short writes and EINTR. 0, or
+ * -errno (fd left open). */
+int mmb_write_all(int fd, const char *s, size_t len);
+
 #endif

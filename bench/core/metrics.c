@@ -1,16 +1,21 @@
-/* mmbench — the table of result columns and metrics (see metrics.h). The
- * order of the MMB_COL_RUNS entries is the order of runs.csv's columns. */
+/* mmbench — the table of result columns and metrics (see metrics.h): the
+ * harness's own rows, then one row per figure a workload declares in its
+ * descriptor (workload.h mmb_figure). The order of the MMB_COL_RUNS rows is
+ * the order of runs.csv's columns. */
 #include "metrics.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
+
+#include "workload.h"
 
 #define KEY (MMB_COL_KEY | MMB_COL_RUNS)
 #define RUN MMB_COL_RUNS
 #define MEAS (MMB_COL_RUNS | MMB_COL_MEASURE)
 
 /* name, unit, label, better, flags, summary position */
-const mmb_metric mmb_metrics[] = {
+static const mmb_metric own[] = {
     {"workload", "", "workload", 0, KEY, 0},
     {"params", "", "parameters", 0, KEY, 0},
     {"allocator", "", "allocator", 0, KEY, 0},
@@ -37,9 +42,8 @@ const mmb_metric mmb_metrics[] = {
     {"cpu_other_ns", "ns", "CPU time of threads other than the workers", 0, MEAS, 0},
     {"oversubscribed", "", "more threads than CPUs", 0, RUN, 0},
     {"place", "", "worker placement: none, compact or spread", 0, RUN, 0},
-    /* Figures workloads report about their own run (workload.h MMB_FIG_*). */
-    {"remote_free_frac", "x", "share of frees of blocks another thread allocated", 0, MEAS, 0},
-    {"shared_line", "", "handed-over objects shared a cache line (1) or never (0)", 0, MEAS, 0},
+    /* Here come the figures workloads report about their own run (their
+     * descriptors' figures[], see figure_rows): the last fixed columns. */
     /* Derived: not in runs.csv. */
     {MMB_METRIC_THROUGHPUT, "op/s", "throughput", +1, MMB_COL_MEASURE | MMB_COL_DERIVED, 2},
     /* Known names that are not fixed runs.csv columns (yet): the harness's
@@ -53,15 +57,39 @@ const mmb_metric mmb_metrics[] = {
     {NULL, NULL, NULL, 0, 0, 0},
 };
 
+#define NOWN (sizeof own / sizeof own[0] - 1)
+
+/* The figures the workloads declare, as rows (built once). */
+#define MAX_FIGURES 32
+static mmb_metric fig_rows[MAX_FIGURES];
+static int nfig_rows;
+static pthread_once_t fig_once = PTHREAD_ONCE_INIT;
+
+static void fig_build(void) {
+  const mmb_figure *f;
+  for (int i = 0; (f = mmb_figure_at(i)) && nfig_rows < MAX_FIGURES; i++)
+    fig_rows[nfig_rows++] = (mmb_metric){f->name, f->unit, f->help, f->better, MEAS, 0};
+}
+
+const mmb_metric *mmb_metric_at(int i) {
+  if (i < 0) return NULL;
+  if ((size_t)i < NOWN) return &own[i];
+  pthread_once(&fig_once, fig_build);
+  i -= (int)NOWN;
+  return i < nfig_rows ? &fig_rows[i] : NULL;
+}
+
 const mmb_metric *mmb_metric_find(const char *name) {
-  for (const mmb_metric *m = mmb_metrics; m->name; m++)
+  const mmb_metric *m;
+  for (int i = 0; (m = mmb_metric_at(i)); i++)
     if (strcmp(m->name, name) == 0) return m;
   return NULL;
 }
 
 int mmb_metric_run_columns(const char **cols, int max) {
   int n = 0;
-  for (const mmb_metric *m = mmb_metrics; m->name && n < max; m++)
+  const mmb_metric *m;
+  for (int i = 0; (m = mmb_metric_at(i)) && n < max; i++)
     if (m->flags & MMB_COL_RUNS) cols[n++] = m->name;
   return n;
 }
@@ -70,7 +98,7 @@ int mmb_metric_summary_list(const char **names, int max) {
   int n = 0;
   for (int pos = 1;; pos++) {
     const mmb_metric *hit = NULL;
-    for (const mmb_metric *m = mmb_metrics; m->name; m++)
+    for (const mmb_metric *m = own; m->name; m++)
       if (m->summary == pos) hit = m;
     if (!hit || n >= max) return n;
     names[n++] = hit->name;

@@ -1,5 +1,6 @@
 /* mmbench — the one table of result columns and metrics: every fixed
- * runs.csv column in order, the derived metrics, which of them summary.csv
+ * runs.csv column in order (the figures workloads declare in their
+ * descriptors last), the derived metrics, which of them summary.csv
  * summarises, their units, labels and which direction is better. The
  * runner, results.c, the report, compare and recipes look names up here
  * instead of spelling them again. Counter columns (cycles, ipc, sim_*,
@@ -36,8 +37,10 @@ typedef struct mmb_metric {
   int summary;       /* position among the summary.csv metrics (1, 2, ...), 0 = not summarised */
 } mmb_metric;
 
-/* The table, terminated by an entry with name NULL. */
-extern const mmb_metric mmb_metrics[];
+/* The i-th row of the table, or NULL past the end: the harness's own rows,
+ * then one per figure the workloads declare (workload.h mmb_figure: a
+ * fixed runs.csv column, measured, not summarised). */
+const mmb_metric *mmb_metric_at(int i);
 
 /* The entry of name, or NULL (a counter column or an unknown name). */
 const mmb_metric *mmb_metric_find(const char *name);

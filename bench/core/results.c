@@ -38,17 +38,11 @@ int mmb_write_atomic(const char *dir, const char *name, const char *text) {
   snprintf(path, sizeof path, "%s/%s", dir, name);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return -errno;
-  size_t len = strlen(text), off = 0;
-  while (off < len) {
-    ssize_t n = write(fd, text + off, len - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      close(fd);
-      unlink(tmp);
-      return -e;
-    }
-    off += (size_t)n;
+  int rc = mmb_write_all(fd, text, strlen(text));
+  if (rc != 0) {
+    close(fd);
+    unlink(tmp);
+    return rc;
   }
   if (fsync(fd) != 0 || close(fd) != 0) {
     int e = errno;
@@ -61,16 +55,10 @@ int mmb_write_atomic(const char *dir, const char *name, const char *text) {
 int mmb_append_line(const char *path, const char *line) {
   int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return -errno;
-  size_t len = strlen(line), off = 0;
-  while (off < len) {
-    ssize_t n = write(fd, line + off, len - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      close(fd);
-      return -e;
-    }
-    off += (size_t)n;
+  int rc = mmb_write_all(fd, line, strlen(line));
+  if (rc != 0) {
+    close(fd);
+    return rc;
   }
   fdatasync(fd);
   return close(fd) == 0 ? 0 : -errno;

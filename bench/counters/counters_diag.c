@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "counters_int.h"
+#include "text.h"
 
 /* An integer from a /proc file, or -99 when unreadable. */
 static int read_int(const char *path) {
@@ -20,15 +21,21 @@ static int read_int(const char *path) {
 }
 
 /* 1 when /proc/cpuinfo lists the hypervisor flag (running in a VM). */
-static int in_vm(void) {
-  FILE *f = fopen("/proc/cpuinfo", "r");
+static int in_vm(void) { return mmb_cpuinfo_flag(NULL, "hypervisor"); }
+
+int mmb_cpuinfo_flag(const char *path, const char *flag) {
+  FILE *f = fopen(path ? path : "/proc/cpuinfo", "r");
   if (!f) return 0;
-  char line[4096];
-  int vm = 0;
-  while (!vm && fgets(line, sizeof line, f))
-    if (strncmp(line, "flags", 5) == 0 && strstr(line, " hypervisor")) vm = 1;
+  char line[8192];
+  int has = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "flags", 5) != 0) continue;
+    const char *colon = strchr(line, ':');
+    has = colon && mmb_list_has(colon + 1, " \t\n", flag);
+    break;
+  }
   fclose(f);
-  return vm;
+  return has;
 }
 
 /* 1 when this process looks containerised (docker, podman, systemd-nspawn). */

@@ -28,6 +28,12 @@ void mmb_cnt_put(char names[][MMB_CNT_NAME], const unsigned *flags, const double
 
 /* Split a canonical comma list into names. Returns the count. */
 int mmb_cnt_split(const char *list, char names[][MMB_CNT_NAME], int max);
+
+/* 1 when the first flags line of a cpuinfo file (path; NULL =
+ * /proc/cpuinfo) lists flag as a whole word ("constant_tsc" is not in
+ * "constant_tsc_x"); 0 otherwise or when the file is unreadable
+ * (counters_diag.c). */
+int mmb_cpuinfo_flag(const char *path, const char *flag);
 /* The events of a named set ("default", "software", ...), or NULL; the i-th
  * set's name (NULL past the end). */
 const char *mmb_counters_set_events(const char *set);

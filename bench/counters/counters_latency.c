@@ -137,17 +137,8 @@ static inline uint64_t to_ns(uint64_t d) {
 
 static int invariant_tsc(void) {
 #if defined(__x86_64__)
-  FILE *f = fopen("/proc/cpuinfo", "r");
-  if (!f) return 0;
-  char line[4096];
-  int ok = 0;
-  while (fgets(line, sizeof line, f)) {
-    if (strncmp(line, "flags", 5) != 0) continue;
-    ok = strstr(line, " constant_tsc") && strstr(line, " nonstop_tsc") && strstr(line, " rdtscp");
-    break;
-  }
-  fclose(f);
-  return ok;
+  return mmb_cpuinfo_flag(NULL, "constant_tsc") && mmb_cpuinfo_flag(NULL, "nonstop_tsc") &&
+         mmb_cpuinfo_flag(NULL, "rdtscp");
 #else
   return 0;
 #endif

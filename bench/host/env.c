@@ -41,17 +41,6 @@ static void bracketed(const char *path, char *buf, size_t len) {
 /* ---------------------------------------------------------------------------
  * CPU topology and counters: the one place that says what "cores" means
  * ------------------------------------------------------------------------- */
-/* First line of a small sysfs file, trimmed; 0, or -1 when unreadable. */
-static int read_small(const char *path, char *buf, size_t len) {
-  FILE *f = fopen(path, "r");
-  if (!f) return -1;
-  size_t n = fread(buf, 1, len - 1, f);
-  fclose(f);
-  buf[n] = 0;
-  while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
-  return 0;
-}
-
 /* CPUs in a list such as "0-1,4". */
 static int list_count(const char *s) {
   int n = 0;
@@ -81,9 +70,9 @@ void mmb_env_host_facts(mmb_host_facts *h) {
   for (int cpu = 0; cpu < 4096 && nsets < 256; cpu++) {
     char path[128], buf[64];
     snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/online", cpu);
-    if (read_small(path, buf, sizeof buf) == 0 && strcmp(buf, "0") == 0) continue;
+    if (mmb_read_small(path, buf, sizeof buf) == 0 && strcmp(buf, "0") == 0) continue;
     snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", cpu);
-    if (read_small(path, buf, sizeof buf) != 0) {
+    if (mmb_read_small(path, buf, sizeof buf) != 0) {
       snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d", cpu);
       if (access(path, F_OK) != 0) break;
       continue;

@@ -76,6 +76,10 @@ void mmb_cpulist_format(const int *ids, int n, char *buf, size_t len) {
 static int rd(const mmb_topology *t, const char *rel, char *buf, size_t len) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", t->root, rel);
+  return mmb_read_small(path, buf, len);
+}
+
+int mmb_read_small(const char *path, char *buf, size_t len) {
   FILE *f = fopen(path, "r");
   if (!f) return -1;
   size_t n = fread(buf, 1, len - 1, f);

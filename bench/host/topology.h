@@ -68,6 +68,10 @@ cJSON *mmb_topology_json(const mmb_topology *t);
  * (sockets, cores, SMT, nodes, usable CPUs, last-level cache). */
 void mmb_topology_signature(const mmb_topology *t, char *buf, size_t len);
 
+/* The start of a small file (a sysfs or procfs value) into buf (len bytes),
+ * trailing newlines and spaces removed. 0, or -1 when unreadable. */
+int mmb_read_small(const char *path, char *buf, size_t len);
+
 /* Parse a cpulist ("0-3,8,10-11") into ids (sorted as written). The count,
  * or -1 when malformed or more than max. */
 int mmb_cpulist_parse(const char *text, int *ids, int max);

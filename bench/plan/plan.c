@@ -58,7 +58,7 @@ static int select_workloads(const char *list, const mmb_workload **out, int max,
   int n = 0;
   const mmb_workload *w;
   /* a malformed shipped program descriptor stops a run that would include it */
-  if ((!*list || strcmp(list, "all") == 0 || strstr(list, "programs")) &&
+  if ((!*list || strcmp(list, "all") == 0 || mmb_list_has(list, ",", "programs")) &&
       mmb_programs_load(err, errlen) != 0)
     return -1;
   if (!*list || strcmp(list, "all") == 0) {

@@ -11,6 +11,7 @@
 #include "baseline.h"
 #include "metrics.h"
 #include "report_fig.h"
+#include "workload.h"
 
 #define MAX_GROUPS 64
 
@@ -19,8 +20,10 @@ typedef struct pgroup {
   char label[200];
 } pgroup;
 
+/* A real program (its descriptor runs a program: workload.h `program`). */
 static int is_program(const mmb_rwork *w) {
-  return w->family && strcmp(w->family, "programs") == 0;
+  const mmb_workload *d = mmb_workload_find(w->name);
+  return d && d->program;
 }
 
 /* One glibc cell with the metric per (program, parameter point). */

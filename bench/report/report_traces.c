@@ -1,6 +1,7 @@
 /* mmbench — the report's "programs and their replays" section: for every
- * program of the programs family that the same run also replayed from its
- * trace (trace-replay file=NAME), each allocator's time relative to glibc
+ * program that the same run also replayed from its trace (a workload whose
+ * descriptor names the parameter it replays, `replays`: trace-replay
+ * file=NAME), each allocator's time relative to glibc
  * measured both ways, side by side, and how far the two agree: the ranking
  * (Spearman's rank correlation, 1 = same order) and the largest gap between
  * the ratios. Both wall time and CPU time are compared (CPU time is the
@@ -8,8 +9,8 @@
  * (and the touches), so its ratios are sharper than the program's;
  * "predicts" is what the replay says the program's ratio should be if only
  * those calls changed: (program_base - replay_base + replay_X) / program_base.
- * Where the same run also ran the empirical workload on the program's model
- * (model=NAME), its ratios stand beside them, with the rank correlation of
+ * Where the same run also ran a workload on the program's model (descriptor
+ * `models`: empirical model=NAME), its ratios stand beside them, with the rank correlation of
  * program and model, and how the model's stream agrees with the trace
  * (peak live bytes, size-class histogram, lifetime medians).
  * A cell counts when it has a median, even if some repetitions failed.
@@ -24,6 +25,7 @@
 #include "model.h"
 #include "report.h"
 #include "stats.h"
+#include "workload.h"
 
 #define MAXA 32
 enum { WALL, CPU, NMETRIC };
@@ -110,13 +112,15 @@ static double model_ratio(const pair *p, int i, int mt) {
   return p->rows[i].model[mt] / p->rows[p->base].model[mt];
 }
 
-/* The empirical cell of model name under alloc (1 thread, touch=word). */
+/* The cell of a workload drawing from program name's model (descriptor
+ * `models`: empirical model=NAME) under alloc (1 thread, touch=word). */
 static const mmb_rcell *model_cell(const mmb_rmodel *m, const char *name, const char *alloc) {
   for (size_t i = 0; i < m->ncells; i++) {
     const mmb_rcell *r = &m->cells[i];
     char v[256], touch[16];
-    if (strcmp(r->workload, "empirical") != 0 || r->threads != 1 ||
-        strcmp(r->allocator, alloc) != 0 || !mmb_rep_param(r->params, "model", v, sizeof v) ||
+    if (r->threads != 1 || strcmp(r->allocator, alloc) != 0) continue;
+    const mmb_workload *d = mmb_workload_find(r->workload);
+    if (!d || !d->models || !mmb_rep_param(r->params, d->models, v, sizeof v) ||
         strcmp(v, name) != 0)
       continue;
     if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0)
@@ -139,9 +143,9 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
   for (size_t i = 0; i < m->ncells && np < max; i++) {
     const mmb_rcell *r = &m->cells[i];
     char file[256], touch[16];
-    if (strcmp(r->workload, "trace-replay") != 0 || r->threads != 1 || mmb_is_floor(r->allocator))
-      continue;
-    if (!mmb_rep_param(r->params, "file", file, sizeof file)) continue;
+    if (r->threads != 1 || mmb_is_floor(r->allocator)) continue;
+    const mmb_workload *d = mmb_workload_find(r->workload);
+    if (!d || !d->replays || !mmb_rep_param(r->params, d->replays, file, sizeof file)) continue;
     if (mmb_rep_param(r->params, "touch", touch, sizeof touch) && strcmp(touch, "word") != 0)
       continue;
     pair *p = NULL;
@@ -149,7 +153,8 @@ static int find_pairs(const mmb_rmodel *m, pair *out, int max) {
       if (strcmp(out[k].name, file) == 0 && strcmp(out[k].replay_params, r->params) == 0)
         p = &out[k];
     if (!p) {
-      /* the program: the workload named like the trace, 1 thread, first params seen */
+      /* the program: the workload the replayed parameter names, 1 thread,
+       * first params seen */
       const mmb_rcell *pc = NULL;
       for (size_t j = 0; j < m->ncells && !pc; j++)
         if (strcmp(m->cells[j].workload, file) == 0 && m->cells[j].threads == 1) pc = &m->cells[j];

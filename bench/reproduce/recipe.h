@@ -57,6 +57,7 @@
 
 #include "env.h"
 #include "plan.h"
+#include "runs.h"
 #include "table.h"
 
 #define MMB_RECIPE_MAX_RUNS 8
@@ -241,7 +242,7 @@ typedef struct mmb_recipe_results {
   int n;
   int run[MMB_RECIPE_MAX_FOLDERS];
   int batch[MMB_RECIPE_MAX_FOLDERS];
-  mmb_table *runs[MMB_RECIPE_MAX_FOLDERS];
+  mmb_runs runs[MMB_RECIPE_MAX_FOLDERS]; /* read by the core reader (core/runs.h) */
 } mmb_recipe_results;
 
 void mmb_recipe_results_init(mmb_recipe_results *rs);

@@ -12,6 +12,7 @@
 
 #include "metrics.h"
 #include "recipe_int.h"
+#include "runs.h"
 #include "stats.h"
 
 /* Timings move by a few percent between runs of one machine in ways no
@@ -44,7 +45,7 @@ int mmb_recipe_looks(int calibration, int budget) {
 void mmb_recipe_results_init(mmb_recipe_results *rs) { memset(rs, 0, sizeof *rs); }
 
 void mmb_recipe_results_free(mmb_recipe_results *rs) {
-  for (int i = 0; i < rs->n; i++) mmb_table_free(rs->runs[i]);
+  for (int i = 0; i < rs->n; i++) mmb_runs_free(&rs->runs[i]);
   memset(rs, 0, sizeof *rs);
 }
 
@@ -56,18 +57,16 @@ int mmb_recipe_results_add(mmb_recipe_results *rs, const char *dir, int run, int
   }
   char path[4096];
   snprintf(path, sizeof path, "%s/runs.csv", dir);
-  mmb_table *t = NULL;
-  if (mmb_table_read(path, &t, err, errlen) != 0) return -1;
-  static const char *const need[] = {"workload", "params", "allocator", "threads",
-                                     "rep",      "status", "reason",    NULL};
-  for (int k = 0; need[k]; k++)
-    if (mmb_table_col(t, need[k]) < 0) {
-      snprintf(err, errlen, "%s has no '%s' column (not a runs.csv written by mmbench run)", path,
-               need[k]);
-      mmb_table_free(t);
-      return -1;
-    }
-  rs->runs[rs->n] = t;
+  mmb_runs *runs = &rs->runs[rs->n];
+  if (mmb_runs_read(path, runs, err, errlen) != 0) return -1;
+  /* the rounds are (batch, rep) and a failed cell shows its reason */
+  const char *missing = runs->col_rep < 0 ? "rep" : runs->col_reason < 0 ? "reason" : NULL;
+  if (missing) {
+    snprintf(err, errlen, "%s has no '%s' column (not a runs.csv written by mmbench run)", path,
+             missing);
+    mmb_runs_free(runs);
+    return -1;
+  }
   rs->run[rs->n] = run;
   rs->batch[rs->n] = batch;
   rs->n++;
@@ -112,29 +111,11 @@ fail:
 /* ---------------------------------------------------------------------------
  * One side of a check: a cell's value in every round
  * ------------------------------------------------------------------------- */
-typedef struct rowref {
-  const mmb_table *t;
-  size_t row;
-} rowref;
-
-static double row_get(const char *col, void *ctx) {
-  const rowref *r = ctx;
-  return mmb_table_numv(r->t, r->row, mmb_table_col(r->t, col));
-}
-
-static double row_metric(const mmb_table *t, size_t row, const char *name) {
-  rowref r = {t, row};
-  const mmb_metric *m = mmb_metric_find(name);
-  if (m && (m->flags & MMB_COL_DERIVED) && mmb_table_col(t, name) < 0)
-    return mmb_metric_derive(name, row_get, &r);
-  return row_get(name, &r);
-}
-
 /* Terms separated by '+' / '-', each a product of factors. */
-static double metric_eval(const mmb_recipe_metric *m, const mmb_table *t, size_t row) {
+static double metric_eval(const mmb_recipe_metric *m, const mmb_runs *runs, size_t row) {
   double sum = 0, term = 1, sign = 1;
   for (int i = 0; i < m->n; i++) {
-    double f = m->name[i][0] ? row_metric(t, row, m->name[i]) : m->num[i];
+    double f = m->name[i][0] ? mmb_runs_value(runs, row, m->name[i]) : m->num[i];
     if (isnan(f)) return NAN;
     switch (m->op[i]) {
     case '/':
@@ -173,13 +154,36 @@ static void side_free(side *s) {
   memset(s, 0, sizeof *s);
 }
 
-static int same_cell(const mmb_table *t, size_t a, const mmb_table *u, size_t b) {
-  static const char *const k[] = {"workload", "params", "allocator", "threads"};
-  for (int i = 0; i < 4; i++)
-    if (strcmp(mmb_table_get(t, a, mmb_table_col(t, k[i])),
-               mmb_table_get(u, b, mmb_table_col(u, k[i]))) != 0)
-      return 0;
-  return 1;
+/* The one cell of the results selector s of check c picks: the folder and
+ * the cell's index in its cell map. 0, or INCONCLUSIVE with why (no cell,
+ * or more than one). */
+static int find_cell(const mmb_recipe_check *c, int s, const mmb_recipe_results *rs, int *fi,
+                     size_t *fc, char *why, size_t len) {
+  char st[512];
+  mmb_recipe_sel_text(&c->sel[s], st, sizeof st);
+  *fi = -1;
+  for (int i = 0; i < rs->n; i++) {
+    const mmb_cellmap *m = &rs->runs[i].cells;
+    for (size_t k = 0; k < m->n; k++) {
+      mmb_recipe_cellkey key = {m->workload[k], m->params[k], m->allocator[k], m->threads[k],
+                                rs->run[i]};
+      if (!mmb_recipe_sel_match(&c->sel[s], &key)) continue;
+      if (*fi < 0) {
+        *fi = i, *fc = k;
+        continue;
+      }
+      const mmb_cellmap *f = &rs->runs[*fi].cells;
+      if (rs->run[*fi] != rs->run[i] ||
+          mmb_cellmap_find(f, m->workload[k], m->params[k], m->allocator[k], m->threads[k]) !=
+              (long)*fc) {
+        snprintf(why, len, "selector '%s' matches more than one cell of the results", st);
+        return MMB_INCONCLUSIVE;
+      }
+    }
+  }
+  if (*fi >= 0) return 0;
+  snprintf(why, len, "no cell of the results matches '%s'", st);
+  return MMB_INCONCLUSIVE;
 }
 
 /* The values of check c's metric on selector s's cell. 0 with *out, or a
@@ -188,39 +192,15 @@ static int same_cell(const mmb_table *t, size_t a, const mmb_table *u, size_t b)
 static int gather(const mmb_recipe *r, const mmb_recipe_check *c, int s,
                   const mmb_recipe_results *rs, side *out, char *why, size_t len) {
   memset(out, 0, sizeof *out);
-  char st[512];
-  mmb_recipe_sel_text(&c->sel[s], st, sizeof st);
-  int fi = -1, frun = 0;
-  size_t frow = 0;
-  size_t total = 0;
-  for (int i = 0; i < rs->n; i++) total += mmb_table_rows(rs->runs[i]);
-  for (int i = 0; i < rs->n; i++) {
-    const mmb_table *t = rs->runs[i];
-    int cw = mmb_table_col(t, "workload"), cp = mmb_table_col(t, "params");
-    int ca = mmb_table_col(t, "allocator"), ct = mmb_table_col(t, "threads");
-    for (size_t row = 0; row < mmb_table_rows(t); row++) {
-      mmb_recipe_cellkey k = {mmb_table_get(t, row, cw), mmb_table_get(t, row, cp),
-                              mmb_table_get(t, row, ca), atoi(mmb_table_get(t, row, ct)),
-                              rs->run[i]};
-      if (!mmb_recipe_sel_match(&c->sel[s], &k)) continue;
-      if (fi < 0) {
-        fi = i, frow = row, frun = rs->run[i];
-      } else if (frun != rs->run[i] || !same_cell(rs->runs[fi], frow, t, row)) {
-        snprintf(why, len, "selector '%s' matches more than one cell of the results", st);
-        return MMB_INCONCLUSIVE;
-      }
-    }
-  }
-  if (fi < 0) {
-    snprintf(why, len, "no cell of the results matches '%s'", st);
-    return MMB_INCONCLUSIVE;
-  }
-  const mmb_table *ft = rs->runs[fi];
-  snprintf(out->desc, sizeof out->desc, "%s %s %s t=%s",
-           mmb_table_get(ft, frow, mmb_table_col(ft, "workload")),
-           mmb_table_get(ft, frow, mmb_table_col(ft, "params")),
-           mmb_table_get(ft, frow, mmb_table_col(ft, "allocator")),
-           mmb_table_get(ft, frow, mmb_table_col(ft, "threads")));
+  int fi;
+  size_t fc, total = 0;
+  int v = find_cell(c, s, rs, &fi, &fc, why, len);
+  if (v) return v;
+  const mmb_cellmap *fm = &rs->runs[fi].cells;
+  const char *w = fm->workload[fc], *p = fm->params[fc], *a = fm->allocator[fc];
+  int th = fm->threads[fc], frun = rs->run[fi];
+  snprintf(out->desc, sizeof out->desc, "%s %s %s t=%d", w, p, a, th);
+  for (int i = 0; i < rs->n; i++) total += rs->runs[i].nrows;
   out->key = malloc((total + 1) * sizeof *out->key);
   out->v = malloc((total + 1) * sizeof *out->v);
   if (!out->key || !out->v) {
@@ -230,27 +210,29 @@ static int gather(const mmb_recipe *r, const mmb_recipe_check *c, int s,
   int bad = 0, rows = 0, corrupt = 0;
   char bad_status[32] = "", bad_reason[256] = "";
   for (int i = 0; i < rs->n; i++) {
-    const mmb_table *t = rs->runs[i];
-    if (rs->run[i] != frun) continue;
-    int cs = mmb_table_col(t, "status"), cr = mmb_table_col(t, "reason");
-    int crep = mmb_table_col(t, "rep");
-    for (size_t row = 0; row < mmb_table_rows(t); row++) {
-      if (!same_cell(ft, frow, t, row)) continue;
+    const mmb_runs *runs = &rs->runs[i];
+    long cell = rs->run[i] == frun ? mmb_cellmap_find(&runs->cells, w, p, a, th) : -1;
+    for (size_t row = 0; cell >= 0 && row < runs->nrows; row++) {
+      const mmb_run_row *rw = &runs->rows[row];
+      if (rw->cell != (size_t)cell) continue;
       rows++;
-      const char *status = mmb_table_get(t, row, cs);
-      if (strcmp(status, "ok") != 0) {
-        if (!bad || (strcmp(status, "corrupt") == 0 && !corrupt)) {
-          snprintf(bad_status, sizeof bad_status, "%s", status[0] ? status : "not ok");
-          snprintf(bad_reason, sizeof bad_reason, "%s", mmb_table_get(t, row, cr));
+      if (!mmb_status_is_ok(rw->status)) {
+        int is_corrupt = rw->status == MMB_ST_CORRUPT;
+        if (!bad || (is_corrupt && !corrupt)) {
+          /* an empty status word is no status at all */
+          int worded = mmb_table_get(runs->table, row, runs->col_status)[0] != 0;
+          snprintf(bad_status, sizeof bad_status, "%s",
+                   worded ? mmb_status_name(rw->status) : "not ok");
+          snprintf(bad_reason, sizeof bad_reason, "%s", rw->reason);
         }
-        corrupt |= strcmp(status, "corrupt") == 0;
+        corrupt |= is_corrupt;
         bad++;
         continue;
       }
-      double v = metric_eval(&c->metric, t, row);
-      if (isnan(v)) continue;
-      out->key[out->n] = (long)rs->batch[i] * 1000000L + atol(mmb_table_get(t, row, crep));
-      out->v[out->n++] = v;
+      double x = metric_eval(&c->metric, runs, row);
+      if (isnan(x)) continue;
+      out->key[out->n] = (long)rs->batch[i] * 1000000L + rw->rep;
+      out->v[out->n++] = x;
     }
   }
   if (corrupt && r->corrupt_fails) {

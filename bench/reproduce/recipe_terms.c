@@ -279,7 +279,8 @@ int mmb_recipe_check_metric_names(const pctx *p, const mmb_recipe *r, const mmb_
     if (!name[0] || metric_known(r, name)) continue;
     const char *best = NULL;
     int bestd = 4;
-    for (const mmb_metric *mt = mmb_metrics; mt->name; mt++) {
+    const mmb_metric *mt;
+    for (int k = 0; (mt = mmb_metric_at(k)); k++) {
       if (!(mt->flags & MMB_COL_MEASURE)) continue;
       int d = mmb_edit_distance(name, mt->name);
       if (d < bestd) bestd = d, best = mt->name;

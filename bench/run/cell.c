@@ -210,7 +210,7 @@ static void ctx_init(mmb_ctx *ctx, const mmb_cell_spec *spec, const mmb_allocato
                : touch_idx >= 0 ? (int)spec->params.v[touch_idx]
                                 : MMB_TOUCH_WORD;
   ctx->thread_barrier = workers_barrier;
-  for (int i = 0; i < MMB_NFIGS; i++) ctx->fig[i] = NAN;
+  for (int i = 0; i < MMB_MAX_FIGS; i++) ctx->fig[i] = NAN;
 }
 
 /* What the region measured, as mmb_cell_execute took it. */
@@ -220,7 +220,7 @@ typedef struct region_figures {
   struct rusage ru0, ru1;                      /* before and after the region */
 } region_figures;
 
-/* The record of a region: time, memory, faults, checksum, figures. */
+/* The record of a region: time, memory, faults, checksum. */
 static void record_region(mmb_record *rec, const region_figures *f, const mmb_ctx *ctx,
                           const mmb_allocator *a, int threads) {
   mmb_record_set_u64(rec, "wall_ns", f->wall);
@@ -256,8 +256,12 @@ static void record_region(mmb_record *rec, const region_figures *f, const mmb_ct
   memset(&st, 0, sizeof st);
   if (a->stats && a->stats(&st) == 0 && (a->caps & MMB_CAP_GRAPH))
     mmb_record_set_u64(rec, "reclaimed", st.reclaimed);
-  for (int i = 0; i < MMB_NFIGS; i++)
-    if (!isnan(ctx->fig[i])) mmb_record_set_f(rec, mmb_fig_names[i], ctx->fig[i]);
+}
+
+/* The figures the workload declares and reported (workload.h). */
+static void record_figures(mmb_record *rec, const mmb_workload *w, const mmb_ctx *ctx) {
+  for (int i = 0; i < mmb_workload_nfigs(w) && i < MMB_MAX_FIGS; i++)
+    if (!isnan(ctx->fig[i])) mmb_record_set_f(rec, w->figures[i].name, ctx->fig[i]);
 }
 
 /* The allocator set up for the cell, attached to this thread (setup and
@@ -403,6 +407,7 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
                       .ru0 = ru0,
                       .ru1 = ru1};
   record_region(rec, &f, &ctx, a, threads);
+  record_figures(rec, w, &ctx);
   mmb_counters_cell_report(run->counters, ops, rec);
   if (spec->counters.latency_every) mmb_latency_report(rec);
   if (bad)

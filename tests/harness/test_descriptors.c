@@ -1,7 +1,8 @@
 /* mmbench tests — the facts workloads and allocators state about themselves
  * are consistent: names unique, parameter tables well formed (defaults in
  * range, enum defaults valid), a named heap-growth parameter exists, thread
- * ranges sane, every allocator's heap-growth hook refuses a factor out of
+ * ranges sane, a replayed parameter is a text parameter (trace-replay's
+ * file), every allocator's heap-growth hook refuses a factor out of
  * range and takes one in range, every preloaded malloc the build found names
  * a library that is there, one that it did not find says how to get it. */
 #include <errno.h>
@@ -14,7 +15,7 @@
 #include "workload.h"
 
 static void test_workloads(void) {
-  int n = 0;
+  int n = 0, replayers = 0;
   for (const mmb_workload *w; (w = mmb_workload_at(n)) != NULL; n++) {
     CHECKF(w->name && w->family && w->description && w->params, "workload %d lacks a field", n);
     for (int j = 0; j < n; j++)
@@ -40,7 +41,25 @@ static void test_workloads(void) {
              w->heap_growth_param);
       CHECKF(w->needs & MMB_CAP_GRAPH, "%s: a heap-growth parameter needs the graph API", w->name);
     }
+    if (w->replays) {
+      int i = mmb_workload_param_index(w, w->replays);
+      CHECKF(i >= 0 && w->params[i].type == MMB_P_STR,
+             "%s: replayed parameter '%s' is not a text parameter", w->name, w->replays);
+      replayers++;
+    }
+    if (w->models) {
+      int i = mmb_workload_param_index(w, w->models);
+      CHECKF(i >= 0 && w->params[i].type == MMB_P_STR,
+             "%s: model parameter '%s' is not a text parameter", w->name, w->models);
+    }
+    CHECKF(!w->program || (!w->replays && !w->models), "%s: a program that replays", w->name);
   }
+  /* the report pairs a replay with its program by these facts (report_traces.c) */
+  const mmb_workload *tr = mmb_workload_find("trace-replay");
+  CHECK(tr && tr->replays && strcmp(tr->replays, "file") == 0 && !tr->program);
+  CHECKF(replayers == 1, "%d workloads replay a program's trace, expected trace-replay", replayers);
+  const mmb_workload *em = mmb_workload_find("empirical");
+  CHECK(em && em->models && strcmp(em->models, "model") == 0 && !em->replays);
   CHECKF(n >= 20, "only %d workloads registered: a family is missing from the registry", n);
 }
 

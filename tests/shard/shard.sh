@@ -139,6 +139,11 @@ expect "meta.json lists two kinds of host" test "$(grep -c '"facts"' pool/meta.j
 expect "two machines: a report per machine" test -s pool/hosts/othernode/report.html -a -s "pool/hosts/$(basename "$src" | cut -d- -f2-)/report.html"
 expect "two machines: each folder has only its rows" test "$(($(wc -l < pool/hosts/othernode/runs.csv) - 1))" -eq "$moved"
 expect "two machines: report.html indexes both" test "$(grep -c 'hosts/.*/report.html' pool/report.html)" -eq 2
+# timeline rows go with their cell's repetition 0, which stayed on the first host
+h=$(basename "$src" | cut -d- -f2-)
+tl_all=$(($(wc -l < pool/timeline.csv) - 1))
+expect "two machines: timeline rows with their cell's repetition 0 ($tl_all)" test "$tl_all" -ge 1 -a "$(($(wc -l < "pool/hosts/$h/timeline.csv") - 1))" -eq "$tl_all" -a "$(wc -l < pool/hosts/othernode/timeline.csv)" -eq 1
+expect "two machines: the index counts each machine's rows" grep -q "othernode</a></td><td>.*</td><td>$moved</td></tr>" pool/report.html
 expect "two machines: each folder's meta names its CPU" grep -q '"cpu_model":[[:space:]]*"Another CPU"' <(head -40 pool/hosts/othernode/meta.json)
 
 # --- bad --shard / --slurm input: exit 2, one line, nothing written ------

@@ -758,6 +758,7 @@ static const mmb_workload wl_empirical = {
     .min_threads = 1,
     .sweep = "model=lua-trees,sqlite,python,gcc",
     .flags = MMB_WF_FLOOR,
+    .models = "model", /* a model is named after the program it was fitted to */
     .check = em_check,
     .threads_for = em_threads,
     .setup = em_setup,

@@ -534,6 +534,7 @@ static const mmb_workload wl_trace_replay = {
     .min_threads = 1,
     .sweep = "file=lua-trees,sqlite",
     .flags = MMB_WF_FLOOR,
+    .replays = "file", /* a trace is named after the program it was recorded from */
     .check = tr_check,
     .threads_for = tr_threads,
     .setup = tr_setup,
