@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cli_util.h"
 #include "commands.h"
@@ -401,49 +400,48 @@ static int write_csv(const char *path, const jcell *c, size_t n, const mmb_cmp_o
   return fclose(f);
 }
 
-/* Bar plot of one ratio, cells sorted by that ratio. Returns 1 drawn. */
-static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *name, jcell *c,
-                      size_t n, int rss, const char *title, const char *xlabel,
-                      const char *caption) {
-  /* Cells with this ratio, sorted by it (largest first). */
-  size_t *idx = mmb_xcalloc(n, sizeof *idx, "the comparison"), m = 0;
+/* The ratio a plot draws: peak RSS or time. */
+static const mmb_cmp_cell *metric_of(const jcell *c, int rss) { return rss ? &c->r : &c->t; }
+
+/* The cells with this ratio, largest first (stable), into idx; how many. */
+static size_t sort_by_ratio(const jcell *c, size_t n, int rss, size_t *idx) {
+  size_t m = 0;
   for (size_t i = 0; i < n; i++)
-    if (has(rss ? &c[i].r : &c[i].t)) idx[m++] = i;
+    if (has(metric_of(&c[i], rss))) idx[m++] = i;
   for (size_t i = 1; i < m; i++)
     for (size_t j = i; j > 0; j--) {
-      double x = (rss ? c[idx[j - 1]].r : c[idx[j - 1]].t).ratio,
-             y = (rss ? c[idx[j]].r : c[idx[j]].t).ratio;
+      double x = metric_of(&c[idx[j - 1]], rss)->ratio, y = metric_of(&c[idx[j]], rss)->ratio;
       if (x >= y) break;
       size_t t = idx[j];
       idx[j] = idx[j - 1];
       idx[j - 1] = t;
     }
-  /* A labelled bar per cell stays readable up to a few dozen cells: beyond,
-   * the largest increases and decreases (compare.html draws every cell). */
-  char full_title[300];
-  snprintf(full_title, sizeof full_title, "%s", title);
-  if (m > PLOT_MAX_CELLS) {
-    size_t half = PLOT_MAX_CELLS / 2;
-    memmove(idx + half, idx + m - half, half * sizeof *idx);
-    snprintf(full_title, sizeof full_title, "%s: the %d largest changes of %zu", title,
-             PLOT_MAX_CELLS, m);
-    m = PLOT_MAX_CELLS;
-  }
-  title = full_title;
-  char path[4400];
-  snprintf(path, sizeof path, "%s/data/%s.dat", outdir, name);
+  return m;
+}
+
+/* A labelled bar per cell stays readable up to a few dozen cells: beyond,
+ * the largest increases and decreases (compare.html draws every cell).
+ * The title says so; the cells kept. */
+static size_t keep_largest(size_t *idx, size_t m, const char *title, char *full, size_t len) {
+  snprintf(full, len, "%s", title);
+  if (m <= PLOT_MAX_CELLS) return m;
+  size_t half = PLOT_MAX_CELLS / 2;
+  memmove(idx + half, idx + m - half, half * sizeof *idx);
+  snprintf(full, len, "%s: the %d largest changes of %zu", title, PLOT_MAX_CELLS, m);
+  return PLOT_MAX_CELLS;
+}
+
+/* The plot's data file: blocks called increase, called decrease, not
+ * called; the ratio range drawn into *xmin, *xmax. 0, or -1 unwritable. */
+static int write_plot_data(const char *path, const char *title, const jcell *c, const size_t *idx,
+                           size_t m, int rss, double *xmin, double *xmax) {
   FILE *f = fopen(path, "w");
-  if (!f) {
-    free(idx);
-    return 0;
-  }
+  if (!f) return -1;
   fprintf(f,
           "# mmbench compare: %s; blocks: called increase, called decrease, not "
           "called; columns: y ratio ci_lo ci_hi \"label\" label_x\n",
           title);
-  double xmin = 1, xmax = 1;
-  char *tics = mmb_xcalloc(1, 64 + m * 440, "the comparison");
-  strcat(tics, "(");
+  *xmin = 1, *xmax = 1;
   for (int block = 0; block < 3; block++) {
     int rows = 0;
     fprintf(f, "%s# %s\n", block ? "\n\n" : "",
@@ -451,21 +449,28 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
             : block == 1 ? "lower in B"
                          : "not called");
     for (size_t k = 0; k < m; k++) {
-      const mmb_cmp_cell *r = rss ? &c[idx[k]].r : &c[idx[k]].t;
+      const mmb_cmp_cell *r = metric_of(&c[idx[k]], rss);
       int b = !called(r) ? 2 : r->ratio > 1 ? 0 : 1;
       if (b != block) continue;
       double lo = isnan(r->lo) ? r->ratio : r->lo, hi = isnan(r->hi) ? r->ratio : r->hi;
       double lx = hi > r->ratio ? hi : r->ratio;
       fprintf(f, "%zu %.6g %.6g %.6g \"%.3f×%s\" %.6g\n", k + 1, r->ratio, lo, hi, r->ratio,
               called(r) ? " *" : "", lx);
-      if (lo < xmin) xmin = lo;
-      if (r->ratio < xmin) xmin = r->ratio;
-      if (lx > xmax) xmax = lx;
+      if (lo < *xmin) *xmin = lo;
+      if (r->ratio < *xmin) *xmin = r->ratio;
+      if (lx > *xmax) *xmax = lx;
       rows++;
     }
     if (!rows) fprintf(f, "NaN NaN NaN NaN \"\" NaN\n");
   }
   fclose(f);
+  return 0;
+}
+
+/* gnuplot's ytics: the cells' labels at 1..m (allocated). */
+static char *label_tics(const jcell *c, const size_t *idx, size_t m) {
+  char *tics = mmb_xcalloc(1, 64 + m * 440, "the comparison");
+  strcat(tics, "(");
   for (size_t k = 0; k < m; k++) {
     char lab[440];
     snprintf(lab, sizeof lab, "%s", c[idx[k]].label);
@@ -474,43 +479,80 @@ static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *nam
     sprintf(tics + strlen(tics), "%s\"%s\" %zu", k ? ", " : "", lab, k + 1);
   }
   strcat(tics, ")");
+  return tics;
+}
+
+/* Readable tics on the log axis: the usual ratios within the range, or
+ * "autofreq" when none is. */
+static void ratio_tics(double xmin, double xmax, char *xt, size_t len) {
+  static const double nice[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.67, 0.8, 0.9, 1,
+                                1.1,  1.25, 1.5,  2,   3,   4,    5,   10,   20,  50,  100};
+  int nt = 0;
+  snprintf(xt, len, "(");
+  for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
+    if (nice[k] >= xmin && nice[k] <= xmax)
+      snprintf(xt + strlen(xt), len - strlen(xt), "%s%g", nt++ ? ", " : "", nice[k]);
+  strncat(xt, ")", len - strlen(xt) - 1);
+  if (!nt) snprintf(xt, len, "autofreq");
+}
+
+/* What one bar plot shows. */
+typedef struct plot_job {
+  const char *outdir, *name, *title, *xlabel, *caption;
+  const char *data, *tics; /* the data file, the ytics */
+  size_t m;                /* cells drawn */
+  double xmin, xmax;       /* the ratio range of the data */
+} plot_job;
+
+/* Draws OUTDIR/NAME.svg/.png with ratios.gp. Returns 1 drawn. */
+static int draw_plot(const mmb_gnuplot *gp, const plot_job *p) {
+  mmb_gpvars v = {.len = 0};
+  char out[4400], log[4400], xt[512];
+  snprintf(out, sizeof out, "%s/%s", p->outdir, p->name);
+  snprintf(log, sizeof log, "%s/data/%s.log", p->outdir, p->name);
+  mmb_gp_str(&v, "out", out);
+  mmb_gp_str(&v, "title", p->title);
+  mmb_gp_str(&v, "caption", p->caption);
+  mmb_gp_num(&v, "width", 960);
+  mmb_gp_num(&v, "height", 150 + 22 * (double)p->m);
+  mmb_gp_num(&v, "bmargin", 4.5);
+  mmb_gp_str(&v, "data", p->data);
+  mmb_gp_str(&v, "yticsdef", p->tics);
+  mmb_gp_num(&v, "ncells", (double)p->m);
+  mmb_gp_str(&v, "xlabel", p->xlabel);
+  double xmin = p->xmin / 1.25, xmax = p->xmax * 1.6;
+  mmb_gp_num(&v, "xmin", xmin);
+  mmb_gp_num(&v, "xmax", xmax);
+  ratio_tics(xmin, xmax, xt, sizeof xt);
+  mmb_gp_str(&v, "xticsdef", xt);
+  if (mmb_gp_run(gp, "ratios.gp", &v, out, log) == 0) return 1;
+  fprintf(stderr, "mmbench compare: gnuplot failed on %s.svg; its messages are in %s\n", p->name,
+          log);
+  return 0;
+}
+
+/* Bar plot of one ratio, cells sorted by that ratio. Returns 1 drawn. */
+static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *name, jcell *c,
+                      size_t n, int rss, const char *title, const char *xlabel,
+                      const char *caption) {
+  size_t *idx = mmb_xcalloc(n, sizeof *idx, "the comparison");
+  char full_title[300], path[4400];
+  size_t m = keep_largest(idx, sort_by_ratio(c, n, rss, idx), title, full_title, sizeof full_title);
+  snprintf(path, sizeof path, "%s/data/%s.dat", outdir, name);
+  plot_job p = {.outdir = outdir,
+                .name = name,
+                .title = full_title,
+                .xlabel = xlabel,
+                .caption = caption,
+                .data = path,
+                .m = m};
   int drawn = 0;
-  if (gp->have && m > 0) {
-    mmb_gpvars v = {.len = 0};
-    char out[4400], log[4400];
-    snprintf(out, sizeof out, "%s/%s", outdir, name);
-    snprintf(log, sizeof log, "%s/data/%s.log", outdir, name);
-    mmb_gp_str(&v, "out", out);
-    mmb_gp_str(&v, "title", title);
-    mmb_gp_str(&v, "caption", caption);
-    mmb_gp_num(&v, "width", 960);
-    mmb_gp_num(&v, "height", 150 + 22 * (double)m);
-    mmb_gp_num(&v, "bmargin", 4.5);
-    mmb_gp_str(&v, "data", path);
-    mmb_gp_str(&v, "yticsdef", tics);
-    mmb_gp_num(&v, "ncells", (double)m);
-    mmb_gp_str(&v, "xlabel", xlabel);
-    xmin /= 1.25;
-    xmax *= 1.6;
-    mmb_gp_num(&v, "xmin", xmin);
-    mmb_gp_num(&v, "xmax", xmax);
-    /* Readable tics on the log axis: the usual ratios within the range. */
-    static const double nice[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.67, 0.8, 0.9, 1,
-                                  1.1,  1.25, 1.5,  2,   3,   4,    5,   10,   20,  50,  100};
-    char xt[512] = "(";
-    int nt = 0;
-    for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
-      if (nice[k] >= xmin && nice[k] <= xmax)
-        snprintf(xt + strlen(xt), sizeof xt - strlen(xt), "%s%g", nt++ ? ", " : "", nice[k]);
-    strncat(xt, ")", sizeof xt - strlen(xt) - 1);
-    mmb_gp_str(&v, "xticsdef", nt ? xt : "autofreq");
-    if (mmb_gp_run(gp, "ratios.gp", &v, out, log) == 0)
-      drawn = 1;
-    else
-      fprintf(stderr, "mmbench compare: gnuplot failed on %s.svg; its messages are in %s\n", name,
-              log);
+  if (write_plot_data(path, full_title, c, idx, m, rss, &p.xmin, &p.xmax) == 0) {
+    char *tics = label_tics(c, idx, m);
+    p.tics = tics;
+    if (gp->have && m > 0) drawn = draw_plot(gp, &p);
+    free(tics);
   }
-  free(tics);
   free(idx);
   return drawn;
 }
@@ -715,219 +757,253 @@ static int judge(jcell *cells, size_t n, const mmb_cmp_opts *o, mmb_cmp_family *
   return rc;
 }
 
-int mmb_cmd_compare(int argc, char **argv) {
-  compare_args ar = {.threshold = MMB_CMP_THRESHOLD * 100};
-  ar.a_env = mmb_xcalloc((size_t)argc + 1, sizeof *ar.a_env, "the comparison");
-  ar.b_env = mmb_xcalloc((size_t)argc + 1, sizeof *ar.b_env, "the comparison");
-  ar.pass = mmb_xcalloc(2 * (size_t)argc + 2, sizeof *ar.pass, "the comparison");
-  const char *dirs[2] = {NULL, NULL};
-  int rc = 0, next = argc, nd = 0;
-  unsigned given = 0;
-  mmb_cmp_opts o = {.alpha = MMB_CMP_ALPHA};
-  char err[5200];
+/* Everything one comparison holds; job_free releases it. */
+typedef struct compare_job {
+  compare_args ar;
+  mmb_cmp_opts o;
+  const char *dirs[2]; /* the folders given (argv) */
+  int nd;              /* how many were given */
+  unsigned given;      /* option groups given */
+  const char *outdir;
+  char defdir[4400], rundir[4600]; /* the default output folder; paired: its run */
   run a, b;
-  jcell *cells = NULL;
-  size_t n = 0;
-  mmb_paired_spec *ps = NULL;
-  memset(&a, 0, sizeof a);
-  memset(&b, 0, sizeof b);
-  int prc = mmb_opts_parse(&mmb_compare_options, &ar, argc, argv, &next, &given);
-  if (prc >= 0) {
-    rc = prc;
-    goto done;
-  }
-  if (!(ar.threshold >= 0)) {
-    rc = mmb_usage_error("compare", "--threshold: give a percentage from 0 to 99, e.g. 5");
-    goto done;
-  }
-  o.threshold = ar.threshold / 100;
-  o.raw = ar.raw;
-  o.own_variance = ar.own_variance;
-  o.paired = ar.paired;
-  const char *outdir = ar.out;
-  nd = argc - next;
-  for (int i = 0; i < nd && i < 2; i++) dirs[i] = argv[next + i];
-  if (!ar.paired) {
-    if (given & 1) {
-      rc = mmb_usage_error("compare", "-a, -w, -t, -r, -p, --a-env, --b-env and the other run "
+  mmb_paired_spec *ps; /* paired: A's and B's specs */
+  jcell *cells;        /* the joined cells */
+  size_t n;
+  mmb_cmp_family ft, fr; /* the time and RSS families */
+  char envdiff[4096];
+  char err[5200];
+} compare_job;
+
+static void job_free(compare_job *j) {
+  for (size_t k = 0; k < j->n; k++) free_side(&j->cells[k].a), free_side(&j->cells[k].b);
+  free(j->cells);
+  free_run(&j->a);
+  free_run(&j->b);
+  free(j->ps);
+  free(j->ar.a_env);
+  free(j->ar.b_env);
+  free(j->ar.pass);
+}
+
+/* The usage error in j->err: its exit status. */
+static int fail(const compare_job *j) { return mmb_usage_error("compare", j->err); }
+
+/* The options into j->ar and j->o, the folders into j->dirs. -1 to go on,
+ * else the exit status. */
+static int parse_args(compare_job *j, int argc, char **argv) {
+  int next = argc;
+  int prc = mmb_opts_parse(&mmb_compare_options, &j->ar, argc, argv, &next, &j->given);
+  if (prc >= 0) return prc;
+  if (!(j->ar.threshold >= 0))
+    return mmb_usage_error("compare", "--threshold: give a percentage from 0 to 99, e.g. 5");
+  j->o.threshold = j->ar.threshold / 100;
+  j->o.raw = j->ar.raw;
+  j->o.own_variance = j->ar.own_variance;
+  j->o.paired = j->ar.paired;
+  j->outdir = j->ar.out;
+  j->nd = argc - next;
+  for (int i = 0; i < j->nd && i < 2; i++) j->dirs[i] = argv[next + i];
+  return -1;
+}
+
+/* Two results folders, loaded, of one plan. 0, or the exit status. */
+static int load_folders(compare_job *j) {
+  if (j->given & 1)
+    return mmb_usage_error("compare", "-a, -w, -t, -r, -p, --a-env, --b-env and the other run "
                                       "options need --paired (or compare two results folders)");
-      goto done;
-    }
-    if (nd != 2) {
-      rc = mmb_usage_error("compare", nd > 2 ? "takes two results folders: mmbench compare A B"
-                                             : "needs two results folders: mmbench compare A B");
-      goto done;
-    }
-    if (load_run(dirs[0], &a, err, sizeof err)) {
-      rc = mmb_usage_error("compare", err);
-      goto done;
-    }
-    if (load_run(dirs[1], &b, err, sizeof err) || plan_diff(&a, &b, err, sizeof err)) {
-      rc = mmb_usage_error("compare", err);
-      goto done;
-    }
-  } else {
-    if (nd) {
-      snprintf(err, sizeof err,
-               "--paired runs A and B itself: '%s' is not an option (results folders are "
-               "compared without --paired)",
-               dirs[0]);
-      rc = mmb_usage_error("compare", err);
-      goto done;
-    }
-    ps = mmb_xcalloc(1, sizeof *ps, "the comparison");
-    if (mmb_paired_build(ar.allocators, ar.b_allocators, ar.a_env, ar.na, ar.b_env, ar.nb, ps, err,
-                         sizeof err)) {
-      rc = mmb_usage_error("compare", err);
-      goto done;
-    }
-  }
+  if (j->nd != 2)
+    return mmb_usage_error("compare", j->nd > 2 ? "takes two results folders: mmbench compare A B"
+                                                : "needs two results folders: mmbench compare A B");
+  if (load_run(j->dirs[0], &j->a, j->err, sizeof j->err)) return fail(j);
+  if (load_run(j->dirs[1], &j->b, j->err, sizeof j->err) ||
+      plan_diff(&j->a, &j->b, j->err, sizeof j->err))
+    return fail(j);
+  return 0;
+}
 
-  /* Output folder (and, paired, the run inside it). */
-  char defdir[4400], path[4600], slug[200], rundir[4600];
-  if (!outdir && !ar.paired) {
-    char base[256];
-    mmb_rep_basename(a.dir, base, sizeof base);
+/* --paired: no folder given, A's and B's specs built and checked. 0, or
+ * the exit status. */
+static int build_paired(compare_job *j) {
+  if (j->nd) {
+    snprintf(j->err, sizeof j->err,
+             "--paired runs A and B itself: '%s' is not an option (results folders are "
+             "compared without --paired)",
+             j->dirs[0]);
+    return fail(j);
+  }
+  j->ps = mmb_xcalloc(1, sizeof *j->ps, "the comparison");
+  if (mmb_paired_build(j->ar.allocators, j->ar.b_allocators, j->ar.a_env, j->ar.na, j->ar.b_env,
+                       j->ar.nb, j->ps, j->err, sizeof j->err))
+    return fail(j);
+  return 0;
+}
+
+/* The output folder: -o, else B/compare-vs-<name of A>, else (paired)
+ * results/<UTC stamp>-paired. */
+static void choose_outdir(compare_job *j) {
+  if (j->outdir) return;
+  if (!j->ar.paired) {
+    char base[256], slug[200];
+    mmb_rep_basename(j->a.dir, base, sizeof base);
     mmb_rep_slug(base, slug, sizeof slug);
-    snprintf(defdir, sizeof defdir, "%s/compare-vs-%s", dirs[1], slug);
-    outdir = defdir;
-  } else if (!outdir) {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(defdir, sizeof defdir, "results/%Y%m%dT%H%M%SZ-paired", &tm);
-    outdir = defdir;
+    snprintf(j->defdir, sizeof j->defdir, "%s/compare-vs-%s", j->dirs[1], slug);
+  } else {
+    mmb_paired_default_out(j->defdir, sizeof j->defdir);
   }
-  if (ar.paired) {
-    snprintf(rundir, sizeof rundir, "%s/run", outdir);
-    rc = mmb_paired_run(ps, rundir, ar.np, ar.pass);
-    if (rc) goto done;
-    if (load_run(rundir, &a, err, sizeof err) || load_run(rundir, &b, err, sizeof err)) {
-      rc = mmb_usage_error("compare", err);
-      goto done;
-    }
-  }
+  j->outdir = j->defdir;
+}
 
-  /* Join: every cell of A (report order) that B has too; paired: every
-   * A-configuration cell with its B-configuration cell. */
-  cells = mmb_xcalloc(a.m.ncells + 1, sizeof *cells, "the comparison");
-  for (size_t i = 0; i < a.m.ncells; i++) {
-    const mmb_rcell *ca = &a.m.cells[i], *cb = NULL;
+/* --paired: run A and B interleaved into OUTDIR/run, loaded as both sides.
+ * 0, or the exit status. */
+static int run_paired(compare_job *j) {
+  snprintf(j->rundir, sizeof j->rundir, "%s/run", j->outdir);
+  int rc = mmb_paired_run(j->ps, j->rundir, j->ar.np, j->ar.pass);
+  if (rc) return rc;
+  if (load_run(j->rundir, &j->a, j->err, sizeof j->err) ||
+      load_run(j->rundir, &j->b, j->err, sizeof j->err))
+    return fail(j);
+  return 0;
+}
+
+/* Join: every cell of A (report order) that B has too; paired: every
+ * A-configuration cell with its B-configuration cell. 0, or the exit
+ * status when they share none. */
+static int join_cells(compare_job *j) {
+  const run *a = &j->a, *b = &j->b;
+  j->cells = mmb_xcalloc(a->m.ncells + 1, sizeof *j->cells, "the comparison");
+  for (size_t i = 0; i < a->m.ncells; i++) {
+    const mmb_rcell *ca = &a->m.cells[i], *cb = NULL;
     const char *label = ca->allocator;
-    if (!ar.paired)
-      cb = mmb_rep_find(&b.m, ca->workload, ca->params, ca->allocator, ca->threads);
-    else
-      for (int k = 0; k < ps->n && !cb; k++)
-        if (strcmp(ca->allocator, ps->a[k]) == 0) {
-          cb = mmb_rep_find(&b.m, ca->workload, ca->params, ps->b[k], ca->threads);
-          label = ps->name[k];
-        }
+    int k = j->ar.paired ? mmb_paired_partner(j->ps, ca->allocator) : -1;
+    if (!j->ar.paired)
+      cb = mmb_rep_find(&b->m, ca->workload, ca->params, ca->allocator, ca->threads);
+    else if (k >= 0) {
+      cb = mmb_rep_find(&b->m, ca->workload, ca->params, j->ps->b[k], ca->threads);
+      label = j->ps->name[k];
+    }
     if (!cb || ca->nrows == 0 || cb->nrows == 0) continue;
-    jcell *x = &cells[n++];
+    jcell *x = &j->cells[j->n++];
     x->workload = ca->workload;
     x->params = ca->params;
     x->allocator = label;
     x->threads = ca->threads;
-    take_cell(&a, ca, &x->a);
-    take_cell(&b, cb, &x->b);
+    take_cell(a, ca, &x->a);
+    take_cell(b, cb, &x->b);
   }
-  if (n == 0) {
-    snprintf(err, sizeof err,
-             "%s and %s share no cell (workload, params, allocator, threads): "
-             "nothing to compare (compare two runs of overlapping matrices)",
-             a.dir, b.dir);
-    rc = mmb_usage_error("compare", err);
-    goto done;
-  }
-  mmb_cmp_family ft, fr;
-  if (judge(cells, n, &o, &ft, &fr)) mmb_out_of_memory(n * sizeof(double), "the comparison");
-  qsort(cells, n, sizeof *cells, cmp_change);
-  make_labels(cells, n);
+  if (j->n > 0) return 0;
+  snprintf(j->err, sizeof j->err,
+           "%s and %s share no cell (workload, params, allocator, threads): "
+           "nothing to compare (compare two runs of overlapping matrices)",
+           a->dir, b->dir);
+  return fail(j);
+}
 
-  char envdiff[4096];
-  env_diff(&a, &b, envdiff, sizeof envdiff);
-  if (envdiff[0] && !ar.paired)
+/* Judge both metrics, sort the cells by change, label them; the
+ * environment differences (a warning between two separate runs). */
+static void analyse(compare_job *j) {
+  if (judge(j->cells, j->n, &j->o, &j->ft, &j->fr))
+    mmb_out_of_memory(j->n * sizeof(double), "the comparison");
+  qsort(j->cells, j->n, sizeof *j->cells, cmp_change);
+  make_labels(j->cells, j->n);
+  env_diff(&j->a, &j->b, j->envdiff, sizeof j->envdiff);
+  if (j->envdiff[0] && !j->ar.paired)
     fprintf(stderr,
             "mmbench compare: warning: the environments differ (%s): the ratios mix "
             "the change under test with these\n",
-            envdiff);
-  if (ar.paired) envdiff[0] = 0;
+            j->envdiff);
+  if (j->ar.paired) j->envdiff[0] = 0;
+}
 
-  snprintf(path, sizeof path, "%s/data", outdir);
+/* OUTDIR/data/, compare.txt, compare.csv, and the table on stdout. 0, or
+ * the exit status. */
+static int write_tables(compare_job *j) {
+  char path[4600];
+  snprintf(path, sizeof path, "%s/data", j->outdir);
   int mk = mmb_mkdirs(path);
   if (mk) {
-    snprintf(err, sizeof err, "cannot create %s: %s (give a writable folder with -o)", path,
+    snprintf(j->err, sizeof j->err, "cannot create %s: %s (give a writable folder with -o)", path,
              strerror(-mk));
-    rc = mmb_usage_error("compare", err);
-    goto done;
+    return fail(j);
   }
   char ra[PATH_MAX], rb[PATH_MAX];
-  if (!ar.paired && realpath(dirs[0], ra) && realpath(dirs[1], rb) && strcmp(ra, rb) == 0)
+  if (!j->ar.paired && realpath(j->dirs[0], ra) && realpath(j->dirs[1], rb) && strcmp(ra, rb) == 0)
     fprintf(stderr, "mmbench compare: note: A and B are the same folder (%s): every ratio is 1\n",
             ra);
-  snprintf(path, sizeof path, "%s/compare.txt", outdir);
+  snprintf(path, sizeof path, "%s/compare.txt", j->outdir);
   FILE *txt = fopen(path, "w");
   if (!txt) {
-    snprintf(err, sizeof err, "cannot write %s: %s (give a writable folder with -o)", path,
+    snprintf(j->err, sizeof j->err, "cannot write %s: %s (give a writable folder with -o)", path,
              strerror(errno));
-    rc = mmb_usage_error("compare", err);
-    goto done;
+    return fail(j);
   }
-  text_table(txt, cells, n, &a, &b, envdiff, &ft, &o);
+  text_table(txt, j->cells, j->n, &j->a, &j->b, j->envdiff, &j->ft, &j->o);
   fclose(txt);
-  snprintf(path, sizeof path, "%s/compare.csv", outdir);
-  if (write_csv(path, cells, n, &o)) {
-    snprintf(err, sizeof err, "cannot write %s: %s", path, strerror(errno));
-    rc = mmb_usage_error("compare", err);
-    goto done;
+  snprintf(path, sizeof path, "%s/compare.csv", j->outdir);
+  if (write_csv(path, j->cells, j->n, &j->o)) {
+    snprintf(j->err, sizeof j->err, "cannot write %s: %s", path, strerror(errno));
+    return fail(j);
   }
-  text_table(stdout, cells, n, &a, &b, envdiff, &ft, &o);
+  text_table(stdout, j->cells, j->n, &j->a, &j->b, j->envdiff, &j->ft, &j->o);
+  return 0;
+}
+
+/* The plots and compare.html, then the closing line. 0, or the exit
+ * status. */
+static int write_report(compare_job *j) {
   char *notes_text = NULL;
   size_t notes_len = 0;
   FILE *nf = open_memstream(&notes_text, &notes_len);
   if (!nf) mmb_out_of_memory(4096, "the comparison");
-  notes(nf, &ft, &o);
+  notes(nf, &j->ft, &j->o);
   fclose(nf);
 
   mmb_gnuplot gp;
   mmb_gp_find(&gp);
   char ca[300], cb[300], caption[700];
-  run_caption(&a, ca, sizeof ca);
-  run_caption(&b, cb, sizeof cb);
-  if (ar.paired) {
-    snprintf(ca, sizeof ca, "%s", ps->a[0]);
-    snprintf(cb, sizeof cb, "%s", ps->b[0]);
-    for (int k = 1; k < ps->n; k++) {
-      snprintf(ca + strlen(ca), sizeof ca - strlen(ca), ", %s", ps->a[k]);
-      snprintf(cb + strlen(cb), sizeof cb - strlen(cb), ", %s", ps->b[k]);
-    }
+  if (j->ar.paired) {
+    mmb_paired_captions(j->ps, ca, cb, sizeof ca);
+  } else {
+    run_caption(&j->a, ca, sizeof ca);
+    run_caption(&j->b, cb, sizeof cb);
   }
   snprintf(caption, sizeof caption, "mmbench compare · A = %s · B = %s", ca, cb);
-  int drawn_t = ratio_plot(
-      &gp, outdir, "compare-time", cells, n, 0, "B/A: time per operation, cells sorted by change",
-      "B/A of ns/op, geometric means (log scale; below 1: B is faster)", caption);
-  int drawn_r =
-      ratio_plot(&gp, outdir, "compare-rss", cells, n, 1, "B/A: peak RSS, cells sorted by change",
-                 "B/A of peak RSS, geometric means (log scale; below 1: B uses less)", caption);
-  int drawn = drawn_t + drawn_r;
-  rc = write_page(outdir, cells, n, ca, cb, envdiff, drawn_t, drawn_r, &o, notes_text, &ft, err,
-                  sizeof err);
+  int drawn_t =
+      ratio_plot(&gp, j->outdir, "compare-time", j->cells, j->n, 0,
+                 "B/A: time per operation, cells sorted by change",
+                 "B/A of ns/op, geometric means (log scale; below 1: B is faster)", caption);
+  int drawn_r = ratio_plot(
+      &gp, j->outdir, "compare-rss", j->cells, j->n, 1, "B/A: peak RSS, cells sorted by change",
+      "B/A of peak RSS, geometric means (log scale; below 1: B uses less)", caption);
+  int rc = write_page(j->outdir, j->cells, j->n, ca, cb, j->envdiff, drawn_t, drawn_r, &j->o,
+                      notes_text, &j->ft, j->err, sizeof j->err);
   free(notes_text);
-  if (rc) {
-    rc = mmb_usage_error("compare", err);
-    goto done;
-  }
+  if (rc) return fail(j);
   if (!gp.have) fprintf(stderr, "mmbench compare: no plots: %s\n", gp.why);
-  printf("compare: %zu cells in common; report: %s/compare.html (table, CSV%s beside it)\n", n,
-         outdir, drawn ? " and plots" : "");
-done:
-  for (size_t k = 0; k < n; k++) free_side(&cells[k].a), free_side(&cells[k].b);
-  free(cells);
-  free_run(&a);
-  free_run(&b);
-  free(ps);
-  free(ar.a_env);
-  free(ar.b_env);
-  free(ar.pass);
+  printf("compare: %zu cells in common; report: %s/compare.html (table, CSV%s beside it)\n", j->n,
+         j->outdir, drawn_t + drawn_r ? " and plots" : "");
+  return 0;
+}
+
+/* The steps in order; the exit status. */
+static int compare(compare_job *j, int argc, char **argv) {
+  int rc = parse_args(j, argc, argv);
+  if (rc >= 0) return rc;
+  if ((rc = j->ar.paired ? build_paired(j) : load_folders(j)) != 0) return rc;
+  choose_outdir(j);
+  if (j->ar.paired && (rc = run_paired(j)) != 0) return rc;
+  if ((rc = join_cells(j)) != 0) return rc;
+  analyse(j);
+  if ((rc = write_tables(j)) != 0) return rc;
+  return write_report(j);
+}
+
+int mmb_cmd_compare(int argc, char **argv) {
+  compare_job j = {.ar = {.threshold = MMB_CMP_THRESHOLD * 100}, .o = {.alpha = MMB_CMP_ALPHA}};
+  j.ar.a_env = mmb_xcalloc((size_t)argc + 1, sizeof *j.ar.a_env, "the comparison");
+  j.ar.b_env = mmb_xcalloc((size_t)argc + 1, sizeof *j.ar.b_env, "the comparison");
+  j.ar.pass = mmb_xcalloc(2 * (size_t)argc + 2, sizeof *j.ar.pass, "the comparison");
+  int rc = compare(&j, argc, argv);
+  job_free(&j);
   return rc;
 }

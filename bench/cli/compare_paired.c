@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli_util.h"
 #include "commands.h"
@@ -170,4 +171,26 @@ int mmb_paired_run(const mmb_paired_spec *s, const char *rundir, int nargs, char
   free(list);
   free(argv);
   return rc;
+}
+
+void mmb_paired_default_out(char *buf, size_t len) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(buf, len, "results/%Y%m%dT%H%M%SZ-paired", &tm);
+}
+
+int mmb_paired_partner(const mmb_paired_spec *s, const char *allocator) {
+  for (int k = 0; k < s->n; k++)
+    if (strcmp(allocator, s->a[k]) == 0) return k;
+  return -1;
+}
+
+void mmb_paired_captions(const mmb_paired_spec *s, char *ca, char *cb, size_t len) {
+  snprintf(ca, len, "%s", s->a[0]);
+  snprintf(cb, len, "%s", s->b[0]);
+  for (int k = 1; k < s->n; k++) {
+    snprintf(ca + strlen(ca), len - strlen(ca), ", %s", s->a[k]);
+    snprintf(cb + strlen(cb), len - strlen(cb), ", %s", s->b[k]);
+  }
 }

@@ -28,4 +28,14 @@ int mmb_paired_build(const char *allocs, const char *b_allocs, char *const *a_en
  * run's exit status (2: bad input, nothing written). */
 int mmb_paired_run(const mmb_paired_spec *s, const char *rundir, int nargs, char *const *args);
 
+/* The default output folder: results/<UTC stamp>-paired. */
+void mmb_paired_default_out(char *buf, size_t len);
+
+/* The pair whose A spec is allocator (a cell's allocator column in the
+ * run): its index, or -1 when none. */
+int mmb_paired_partner(const mmb_paired_spec *s, const char *allocator);
+
+/* The captions of the two sides: A's specs, and B's, comma-separated. */
+void mmb_paired_captions(const mmb_paired_spec *s, char *ca, char *cb, size_t len);
+
 #endif
