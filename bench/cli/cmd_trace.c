@@ -209,123 +209,178 @@ const mmb_optspec mmb_trace_record_options = {
     .stop_at_argument = 1,
 };
 
-static int cmd_record(int argc, char **argv) {
-  record_args a = {.under = "glibc", .children = "own"};
-  int next;
-  int prc = mmb_opts_parse(&mmb_trace_record_options, &a, argc, argv, &next, NULL);
-  if (prc >= 0) return prc;
-  const char *out = a.out, *under = a.under, *children = a.children;
-  char msg[PATH_MAX + 300];
-  if (!out || !*out)
-    return mmb_usage_error("trace record", "missing -o FILE (where the trace goes)");
-  if (next >= argc)
-    return mmb_usage_error(
-        "trace record",
-        "missing the command to record (mmbench trace record -o FILE -- COMMAND ARGS...)");
-  mmb_alloc_spec spec;
+/* One recording: the command, the trace file, what is preloaded. */
+typedef struct recording {
+  const char *out, *children; /* -o FILE, --children MODE */
+  char **argv;                /* the command and its arguments */
+  mmb_alloc_spec spec;        /* --under */
+  char abs[PATH_MAX];         /* the trace file, absolute (the program may chdir) */
+  char preload[2 * PATH_MAX + 2];
+} recording;
+
+/* --under ALLOC: an available preloaded malloc, parsed into spec. 0, or -1
+ * with msg. */
+static int check_under(const char *under, mmb_alloc_spec *spec, char *msg, size_t len) {
   char err[512];
-  if (mmb_alloc_spec_parse(under, &spec, err, sizeof err) != 0) {
-    snprintf(msg, sizeof msg, "--under: %s", err);
-    return mmb_usage_error("trace record", msg);
+  if (mmb_alloc_spec_parse(under, spec, err, sizeof err) != 0) {
+    snprintf(msg, len, "--under: %s", err);
+    return -1;
   }
-  if (spec.alloc->kind != MMB_KIND_PRELOAD || spec.base) {
-    snprintf(msg, sizeof msg,
+  if (spec->alloc->kind != MMB_KIND_PRELOAD || spec->base) {
+    snprintf(msg, len,
              "--under %s: only a preloaded malloc can be recorded under (glibc, jemalloc, "
              "mimalloc, tcmalloc, preload:PATH)",
              under);
-    return mmb_usage_error("trace record", msg);
+    return -1;
   }
-  if (spec.alloc->unavailable) {
-    snprintf(msg, sizeof msg, "--under %s: unavailable: %s", under, spec.alloc->unavailable);
-    return mmb_usage_error("trace record", msg);
+  if (spec->alloc->unavailable) {
+    snprintf(msg, len, "--under %s: unavailable: %s", under, spec->alloc->unavailable);
+    return -1;
   }
-  const char *cmd = argv[next];
+  return 0;
+}
+
+/* Checks the arguments, finds the recording library and creates the
+ * (empty) trace file. 0, or -1 with msg. */
+static int record_prepare(const record_args *a, int argc, char **argv, int next, recording *r,
+                          char *msg, size_t len) {
+  r->out = a->out;
+  r->children = a->children;
+  if (!a->out || !*a->out) {
+    snprintf(msg, len, "missing -o FILE (where the trace goes)");
+    return -1;
+  }
+  if (next >= argc) {
+    snprintf(msg, len,
+             "missing the command to record (mmbench trace record -o FILE -- COMMAND ARGS...)");
+    return -1;
+  }
+  if (check_under(a->under, &r->spec, msg, len)) return -1;
+  r->argv = argv + next;
+  const char *cmd = r->argv[0];
   if (executable(cmd) != 0) {
-    snprintf(msg, sizeof msg, "%s: cannot execute (not an executable file%s)", cmd,
+    snprintf(msg, len, "%s: cannot execute (not an executable file%s)", cmd,
              strchr(cmd, '/') ? "" : " on PATH");
-    return mmb_usage_error("trace record", msg);
+    return -1;
   }
   char lib[PATH_MAX];
   if (recorder_path(lib, sizeof lib) != 0) {
-    snprintf(msg, sizeof msg,
+    snprintf(msg, len,
              "the recording library %s is missing (build it: make build; or set MMB_TRACE_LIB)",
              lib);
-    return mmb_usage_error("trace record", msg);
+    return -1;
   }
-  /* the output: must be writable; an absolute path (the program may chdir) */
-  int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open(r->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    snprintf(msg, sizeof msg, "%s: cannot write the trace: %s", out, strerror(errno));
-    return mmb_usage_error("trace record", msg);
+    snprintf(msg, len, "%s: cannot write the trace: %s", r->out, strerror(errno));
+    return -1;
   }
   close(fd);
-  char abs[PATH_MAX];
-  if (!realpath(out, abs)) snprintf(abs, sizeof abs, "%s", out);
+  if (!realpath(r->out, r->abs)) snprintf(r->abs, sizeof r->abs, "%s", r->out);
+  const char *ul = r->spec.alloc->library;
+  snprintf(r->preload, sizeof r->preload, "%s%s%s", lib, ul && *ul ? ":" : "", ul && *ul ? ul : "");
+  return 0;
+}
 
-  char preload[2 * PATH_MAX + 2];
-  const char *ul = spec.alloc->library;
-  snprintf(preload, sizeof preload, "%s%s%s", lib, ul && *ul ? ":" : "", ul && *ul ? ul : "");
+/* In the fork child: the recorder's environment, then the command; on
+ * failure its errno goes up the pipe. */
+_Noreturn static void exec_recorded(const recording *r, int sync_fd) {
+  char num[32];
+  snprintf(num, sizeof num, "%ld", (long)getpid());
+  setenv("MMB_TRACE_FILE", r->abs, 1);
+  setenv("MMB_TRACE_PID", num, 1);
+  setenv("MMB_TRACE_CHILDREN", r->children, 1);
+  for (int i = 0; i < r->spec.nsettings; i++) putenv(strdup(r->spec.settings[i]));
+  setenv("LD_PRELOAD", r->preload, 1);
+  execvp(r->argv[0], r->argv);
+  int e = errno;
+  if (write(sync_fd, &e, sizeof e) < 0) _exit(127);
+  _exit(127);
+}
+
+/* Runs the command under the recorder and waits for it (^C goes to the
+ * program; this process stays to tidy the trace): its wait status, its
+ * wall-clock start and its duration. 0, or -1 with msg (the trace file
+ * removed once it could have been started). */
+static int record_run(const recording *r, int *status, time_t *wall0, double *secs, char *msg,
+                      size_t len) {
   int sync[2];
-  if (pipe2(sync, O_CLOEXEC) != 0) return mmb_usage_error("trace record", "cannot create a pipe");
+  if (pipe2(sync, O_CLOEXEC) != 0) {
+    snprintf(msg, len, "cannot create a pipe");
+    return -1;
+  }
   double t0 = now_s();
-  time_t wall0 = time(NULL);
+  *wall0 = time(NULL);
   fflush(NULL);
   pid_t pid = fork();
   if (pid < 0) {
-    unlink(out);
-    return mmb_usage_error("trace record", "cannot fork");
+    unlink(r->out);
+    snprintf(msg, len, "cannot fork");
+    return -1;
   }
   if (pid == 0) {
     close(sync[0]);
-    char num[32];
-    snprintf(num, sizeof num, "%ld", (long)getpid());
-    setenv("MMB_TRACE_FILE", abs, 1);
-    setenv("MMB_TRACE_PID", num, 1);
-    setenv("MMB_TRACE_CHILDREN", children, 1);
-    for (int i = 0; i < spec.nsettings; i++) putenv(strdup(spec.settings[i]));
-    setenv("LD_PRELOAD", preload, 1);
-    execvp(cmd, argv + next);
-    int e = errno;
-    if (write(sync[1], &e, sizeof e) < 0) _exit(127);
-    _exit(127);
+    exec_recorded(r, sync[1]);
   }
   close(sync[1]);
   int exec_errno = 0;
   ssize_t got = read(sync[0], &exec_errno, sizeof exec_errno);
   close(sync[0]);
-  /* the program gets ^C; this process stays to tidy the trace */
   struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_term;
   sigaction(SIGINT, &ign, &old_int);
   sigaction(SIGTERM, &ign, &old_term);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  *status = 0;
+  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
   }
-  double secs = now_s() - t0;
+  *secs = now_s() - t0;
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   if (got == (ssize_t)sizeof exec_errno) {
-    unlink(out);
-    snprintf(msg, sizeof msg, "%s: cannot execute: %s", cmd, strerror(exec_errno));
-    return mmb_usage_error("trace record", msg);
+    unlink(r->out);
+    snprintf(msg, len, "%s: cannot execute: %s", r->argv[0], strerror(exec_errno));
+    return -1;
   }
+  return 0;
+}
+
+/* Compacts the traces written and says what was recorded. The program's
+ * exit status (128+N killed by signal N), or 1 when the trace is bad. */
+static int record_finish(const recording *r, int status, time_t wall0, double secs) {
   int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  int nchildren = strcmp(children, "own") == 0 ? compact_children(abs, wall0) : 0;
+  int nchildren = strcmp(r->children, "own") == 0 ? compact_children(r->abs, wall0) : 0;
   compact_stats cs;
-  if (compact(out, &cs, err, sizeof err) != 0) {
+  char err[512];
+  if (compact(r->out, &cs, err, sizeof err) != 0) {
     fprintf(stderr, "mmbench trace record: %s\n", err);
     return rc ? rc : 1;
   }
   fprintf(stderr,
           "mmbench trace record: %s: %llu records in %llu bytes (%.1f bytes per record), %.2f s; "
           "%s %d\n",
-          out, (unsigned long long)cs.records, (unsigned long long)cs.bytes,
+          r->out, (unsigned long long)cs.records, (unsigned long long)cs.bytes,
           cs.records ? (double)(cs.bytes - MMB_TRACE_HEADER_BYTES) / (double)cs.records : 0.0, secs,
           WIFEXITED(status) ? "program exited with status" : "program killed by signal",
           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
   if (nchildren)
     fprintf(stderr, "mmbench trace record: %d fork child(ren) recorded to %s.<pid>\n", nchildren,
-            out);
+            r->out);
   return rc;
+}
+
+static int cmd_record(int argc, char **argv) {
+  record_args a = {.under = "glibc", .children = "own"};
+  int next;
+  int prc = mmb_opts_parse(&mmb_trace_record_options, &a, argc, argv, &next, NULL);
+  if (prc >= 0) return prc;
+  recording r = {.out = NULL};
+  char msg[PATH_MAX + 300];
+  int status;
+  time_t wall0;
+  double secs;
+  if (record_prepare(&a, argc, argv, next, &r, msg, sizeof msg) != 0 ||
+      record_run(&r, &status, &wall0, &secs, msg, sizeof msg) != 0)
+    return mmb_usage_error("trace record", msg);
+  return record_finish(&r, status, wall0, secs);
 }
 
 /* ---------------------------------------------------------------------------
