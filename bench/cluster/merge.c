@@ -188,188 +188,248 @@ static int gather_columns(merge_state *st, char *err, size_t errlen) {
   return 0;
 }
 
-/* One folder: check every row, count, and stream it out. 0, 1 or 2. */
-static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err, size_t errlen) {
-  const folder *fo = &st->folders[f];
-  char base[PATH_MAX], path[PATH_MAX];
-  snprintf(base, sizeof base, "%s/shards/%s", st->dir, fo->name);
-  snprintf(path, sizeof path, "%s/shard.json", base);
-  cJSON *sj = read_json(path);
+/* One shard folder as it is read. */
+typedef struct shard_in {
+  const folder *fo;
+  int f;                     /* its index in st->folders */
+  char base[PATH_MAX];       /* DIR/shards/<name> */
+  char path[PATH_MAX];       /* the file being read */
+  char host[128];            /* shard.json's host, else the folder name's */
+  char kind[16], label[512]; /* its host kind, and the facts behind it */
+  cJSON *meta;               /* its meta.json, or NULL */
+  mmb_runs rs;               /* its runs.csv (zeroed when it has none) */
+  size_t rows;               /* rows in it */
+} shard_in;
+
+/* shard.json: a shard of this plan, the one the folder name says; its
+ * host. 0, or 2 with err. */
+static int check_shard_json(const merge_state *st, shard_in *in, char *err, size_t errlen) {
+  snprintf(in->path, sizeof in->path, "%s/shard.json", in->base);
+  cJSON *sj = read_json(in->path);
   cJSON *sk = cJSON_GetObjectItem(sj, "shard"), *sn = cJSON_GetObjectItem(sj, "shards");
   const char *hash = jstr(sj, "plan", NULL);
-  if (!sj || !cJSON_IsNumber(sk) || !cJSON_IsNumber(sn)) {
-    snprintf(err, errlen, "%s is missing or damaged: %s is not a shard folder of this run", path,
-             base);
-    cJSON_Delete(sj);
-    return 2;
-  }
-  if (strcmp(hash, st->map.plan_hash) != 0 || sn->valueint != st->map.nshards ||
-      sk->valueint != fo->k) {
+  int rc = 2;
+  if (!sj || !cJSON_IsNumber(sk) || !cJSON_IsNumber(sn))
+    snprintf(err, errlen, "%s is missing or damaged: %s is not a shard folder of this run",
+             in->path, in->base);
+  else if (strcmp(hash, st->map.plan_hash) != 0 || sn->valueint != st->map.nshards ||
+           sk->valueint != in->fo->k)
     snprintf(err, errlen,
              "%s holds shard %d/%d of another plan (plan %s, this run's is %s/%d shards): "
              "merge only shards of one plan",
-             base, sk->valueint, sn->valueint, hash, st->map.plan_hash, st->map.nshards);
-    cJSON_Delete(sj);
-    return 2;
+             in->base, sk->valueint, sn->valueint, hash, st->map.plan_hash, st->map.nshards);
+  else {
+    snprintf(in->host, sizeof in->host, "%s",
+             *jstr(sj, "host", NULL) ? jstr(sj, "host", NULL) : strchr(in->fo->name, '-') + 1);
+    rc = 0;
   }
-  char host[128];
-  snprintf(host, sizeof host, "%s",
-           *jstr(sj, "host", NULL) ? jstr(sj, "host", NULL) : strchr(fo->name, '-') + 1);
   cJSON_Delete(sj);
+  return rc;
+}
 
-  snprintf(path, sizeof path, "%s/meta.json", base);
-  cJSON *meta = read_json(path);
-  char kind[16] = "unknown", label[512] = "host facts not recorded (no meta.json)";
-  if (meta) host_kind(meta, kind, sizeof kind, label, sizeof label);
-
-  /* rows measured on machines of another shape are not pooled: a sweep
-   * that follows the machine means something else there */
-  const char *sig = meta ? jstr(cJSON_GetObjectItem(meta, "host"), "topology", "signature") : "";
+/* meta.json: the host kind, and the topology, which must be the first
+ * shard's: rows measured on machines of another shape are not pooled (a
+ * sweep that follows the machine means something else there). 0, or 2
+ * with err. */
+static int read_facts(merge_state *st, shard_in *in, char *err, size_t errlen) {
+  snprintf(in->path, sizeof in->path, "%s/meta.json", in->base);
+  in->meta = read_json(in->path);
+  snprintf(in->kind, sizeof in->kind, "unknown");
+  snprintf(in->label, sizeof in->label, "host facts not recorded (no meta.json)");
+  if (in->meta) host_kind(in->meta, in->kind, sizeof in->kind, in->label, sizeof in->label);
+  const char *sig =
+      in->meta ? jstr(cJSON_GetObjectItem(in->meta, "host"), "topology", "signature") : "";
   if (*sig && !st->topo[0]) {
     snprintf(st->topo, sizeof st->topo, "%s", sig);
-    snprintf(st->topo_from, sizeof st->topo_from, "shards/%s", fo->name);
+    snprintf(st->topo_from, sizeof st->topo_from, "shards/%s", in->fo->name);
   } else if (*sig && strcmp(sig, st->topo) != 0) {
     snprintf(err, errlen,
              "shards/%s ran on another topology (%s) than %s (%s): rows of different machines "
              "are not pooled; rerun that shard on a node like the others",
-             fo->name, sig, st->topo_from, st->topo);
-    cJSON_Delete(meta);
+             in->fo->name, sig, st->topo_from, st->topo);
     return 2;
   }
+  return 0;
+}
 
-  mmb_merge_shard *ms = &res->shard[fo->k - 1];
-  ms->folders++;
+/* runs.csv, when the folder has one (a shard may not have started). 0, or
+ * 2 with err. */
+static int read_rows(shard_in *in, char *err, size_t errlen) {
+  snprintf(in->path, sizeof in->path, "%s/runs.csv", in->base);
+  if (access(in->path, F_OK) != 0) return 0;
+  if (mmb_runs_read(in->path, &in->rs, err, errlen) != 0) {
+    size_t l = strlen(err);
+    snprintf(err + l, errlen - l,
+             " (a damaged shard row: repair or remove %s, then rerun the shard)", in->base);
+    return 2;
+  }
+  if (in->rs.col_rep < 0) {
+    snprintf(err, errlen, "%s lacks the key columns workload,params,allocator,threads,rep,status",
+             in->path);
+    return 2;
+  }
+  in->rows = in->rs.nrows;
+  return 0;
+}
+
+/* Row r: a cell of this shard, a repetition in range seen in no other
+ * folder, a status; its plan cell into *cell. 0, or 2 with err. */
+static int check_row(const merge_state *st, const shard_in *in, size_t r, long *cell, char *err,
+                     size_t errlen) {
+  const mmb_runs *rs = &in->rs;
+  const mmb_run_row *row = &rs->rows[r];
+  size_t kc = row->cell;
+  int reps = st->map.reps;
+  *cell = mmb_shard_find(&st->map, rs->cells.workload[kc], rs->cells.params[kc],
+                         rs->cells.allocator[kc], rs->cells.threads[kc]);
+  const char *why = NULL;
+  if (*cell < 0)
+    why = "its cell is not in this plan";
+  else if (st->map.owner[*cell] != in->fo->k)
+    why = "its cell belongs to another shard";
+  else if (row->rep < 0 || row->rep >= reps)
+    why = "its repetition is not in 0..reps-1";
+  else if (!mmb_table_get(rs->table, r, rs->col_status)[0])
+    why = "it has no status";
+  if (why) {
+    snprintf(err, errlen,
+             "%s line %zu is a damaged shard row: %s (repair or remove the shard folder, then "
+             "rerun the shard)",
+             in->path, mmb_table_line(rs->table, r), why);
+    return 2;
+  }
+  size_t bit = (size_t)*cell * (size_t)reps + (size_t)row->rep;
+  if (st->seen_folder[bit]) {
+    snprintf(err, errlen,
+             "%s line %zu: repetition %d of %s %s %s t=%d is also in shards/%s: keep one "
+             "of the two folders",
+             in->path, mmb_table_line(rs->table, r), (int)row->rep, st->map.keys.workload[*cell],
+             st->map.keys.params[*cell], st->map.keys.allocator[*cell], st->map.keys.threads[*cell],
+             st->folders[st->seen_folder[bit] - 1].name);
+    return 2;
+  }
+  return 0;
+}
+
+/* Row r into the staged runs.csv, in the merged columns (map: each one's
+ * column in the shard's table), with the host and host kind. *line
+ * (capacity *cap) is the row's buffer, grown as needed. */
+static void write_row(merge_state *st, const shard_in *in, size_t r, const int *map, char **line,
+                      size_t *cap) {
+  size_t used = 0;
+  for (int c = 0; c < st->ncols; c++) {
+    const char *v = strcmp(st->cols[c], "host") == 0 ? in->host
+                    : strcmp(st->cols[c], "host_kind") == 0
+                        ? in->kind
+                        : mmb_table_get(in->rs.table, r, map[c]);
+    size_t need = used + strlen(v) * 2 + 8;
+    if (need > *cap) {
+      *line = mmb_xrealloc(*line, need * 2, "a merged row"); /* nothing is published */
+      *cap = need * 2;
+    }
+    mmb_csv_field(*line, *cap, &used, v, c == 0);
+  }
+  (*line)[used++] = '\n';
+  fwrite(*line, 1, used, st->runs);
+}
+
+/* Every row: checked, counted, marked seen, and (merging) written. 0, or
+ * 2 with err. */
+static int merge_rows(merge_state *st, shard_in *in, mmb_merge_result *res, mmb_merge_shard *ms,
+                      char *err, size_t errlen) {
+  const mmb_table *t = in->rs.table;
+  int map[MAX_COLS];
+  for (int c = 0; c < st->ncols; c++) map[c] = t ? mmb_table_col(t, st->cols[c]) : -1;
+  char *line = NULL;
+  size_t cap = 0;
+  int rc = 0;
+  for (size_t r = 0; r < in->rows; r++) {
+    long cell;
+    if ((rc = check_row(st, in, r, &cell, err, errlen)) != 0) break;
+    const mmb_run_row *row = &in->rs.rows[r];
+    st->seen_folder[(size_t)cell * (size_t)st->map.reps + (size_t)row->rep] = in->f + 1;
+    if (row->rep == 0 && mmb_status_unrunnable(row->status)) st->unrunnable[cell] = 1;
+    res->rows++;
+    ms->rows++;
+    if (st->runs) write_row(st, in, r, map, &line, &cap);
+  }
+  free(line);
+  return rc;
+}
+
+/* The rep-0 RSS samples: copied as they are, header dropped. */
+static void copy_timeline(merge_state *st, const shard_in *in) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/timeline.csv", in->base);
+  FILE *f = fopen(path, "r");
+  char *l = NULL;
+  size_t lc = 0;
+  ssize_t n;
+  for (int first = 1; f && (n = getline(&l, &lc, f)) > 0; first = 0)
+    if (!first && l[n - 1] == '\n') fwrite(l, 1, (size_t)n, st->timeline);
+  if (f) fclose(f);
+  free(l);
+}
+
+/* The folder in the merged meta.json: its entry, its host kind's facts
+ * (first of that kind), and the first shard's facts as the base. */
+static void add_shard_meta(merge_state *st, const shard_in *in) {
+  cJSON *meta = in->meta, *s = cJSON_CreateObject();
+  cJSON_AddNumberToObject(s, "shard", in->fo->k);
+  char rel[300];
+  snprintf(rel, sizeof rel, "shards/%s", in->fo->name);
+  cJSON_AddStringToObject(s, "folder", rel);
+  cJSON_AddStringToObject(s, "host", in->host);
+  cJSON_AddStringToObject(s, "host_kind", in->kind);
+  cJSON_AddNumberToObject(s, "rows", (double)in->rows);
+  cJSON_AddStringToObject(s, "started", jstr(meta, "started", NULL));
+  cJSON_AddStringToObject(s, "finished", jstr(meta, "finished", NULL));
+  cJSON_AddItemToArray(st->shards_j, s);
+  if (!cJSON_GetObjectItem(st->kinds_j, in->kind)) {
+    cJSON *kj = cJSON_AddObjectToObject(st->kinds_j, in->kind);
+    cJSON_AddStringToObject(kj, "facts", in->label);
+    cJSON_AddItemToObject(kj, "host",
+                          meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "host"), 1)
+                               : cJSON_CreateObject());
+    cJSON_AddStringToObject(kj, "glibc", jstr(meta, "glibc", NULL));
+    cJSON_AddItemToObject(kj, "allocators",
+                          meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "allocators"), 1)
+                               : cJSON_CreateObject());
+  }
+  if (meta && !cJSON_GetObjectItem(st->meta, "host")) {
+    cJSON *it;
+    cJSON_ArrayForEach(it, meta) {
+      if (!cJSON_GetObjectItem(st->meta, it->string))
+        cJSON_AddItemToObject(st->meta, it->string, cJSON_Duplicate(it, 1));
+    }
+  }
+}
+
+/* The shard's host into its comma-separated list, once. */
+static void add_host(mmb_merge_shard *ms, const char *host) {
   size_t hl = strlen(ms->hosts);
   if (!mmb_list_has(ms->hosts, ",", host) && hl + strlen(host) + 2 < sizeof ms->hosts)
     snprintf(ms->hosts + hl, sizeof ms->hosts - hl, "%s%s", hl ? "," : "", host);
+}
 
-  snprintf(path, sizeof path, "%s/runs.csv", base);
-  mmb_runs rs = {0};
-  mmb_table *t = NULL;
-  size_t rows = 0;
-  if (access(path, F_OK) == 0) {
-    if (mmb_runs_read(path, &rs, err, errlen) != 0) {
-      size_t l = strlen(err);
-      snprintf(err + l, errlen - l,
-               " (a damaged shard row: repair or remove %s, then rerun the shard)", base);
-      cJSON_Delete(meta);
-      return 2;
-    }
-    t = rs.table;
-    rows = rs.nrows;
+/* One folder: check every row, count, and stream it out. 0, 1 or 2. */
+static int merge_folder(merge_state *st, int f, mmb_merge_result *res, char *err, size_t errlen) {
+  shard_in sh = {.fo = &st->folders[f], .f = f}, *in = &sh;
+  snprintf(in->base, sizeof in->base, "%s/shards/%s", st->dir, in->fo->name);
+  mmb_merge_shard *ms = &res->shard[in->fo->k - 1];
+  int rc = check_shard_json(st, in, err, errlen);
+  if (rc == 0) rc = read_facts(st, in, err, errlen);
+  if (rc == 0) {
+    ms->folders++;
+    add_host(ms, in->host);
+    rc = read_rows(in, err, errlen);
   }
-  if (t && rs.col_rep < 0) {
-    snprintf(err, errlen, "%s lacks the key columns workload,params,allocator,threads,rep,status",
-             path);
-    mmb_runs_free(&rs), cJSON_Delete(meta);
-    return 2;
-  }
-  int map[MAX_COLS];
-  for (int c = 0; c < st->ncols; c++) map[c] = t ? mmb_table_col(t, st->cols[c]) : -1;
-  int reps = st->map.reps;
-  char *line = NULL;
-  size_t cap = 0;
-  for (size_t r = 0; r < rows; r++) {
-    const mmb_run_row *row = &rs.rows[r];
-    int rep = row->rep;
-    size_t kc = row->cell;
-    long cell = mmb_shard_find(&st->map, rs.cells.workload[kc], rs.cells.params[kc],
-                               rs.cells.allocator[kc], rs.cells.threads[kc]);
-    const char *why = NULL;
-    if (cell < 0)
-      why = "its cell is not in this plan";
-    else if (st->map.owner[cell] != fo->k)
-      why = "its cell belongs to another shard";
-    else if (rep < 0 || rep >= reps)
-      why = "its repetition is not in 0..reps-1";
-    else if (!mmb_table_get(t, r, rs.col_status)[0])
-      why = "it has no status";
-    if (why) {
-      snprintf(err, errlen,
-               "%s line %zu is a damaged shard row: %s (repair or remove the shard folder, then "
-               "rerun the shard)",
-               path, mmb_table_line(t, r), why);
-      free(line), mmb_runs_free(&rs), cJSON_Delete(meta);
-      return 2;
-    }
-    size_t bit = (size_t)cell * (size_t)reps + (size_t)rep;
-    if (st->seen_folder[bit]) {
-      snprintf(err, errlen,
-               "%s line %zu: repetition %d of %s %s %s t=%d is also in shards/%s: keep one "
-               "of the two folders",
-               path, mmb_table_line(t, r), (int)rep, st->map.keys.workload[cell],
-               st->map.keys.params[cell], st->map.keys.allocator[cell], st->map.keys.threads[cell],
-               st->folders[st->seen_folder[bit] - 1].name);
-      free(line), mmb_runs_free(&rs), cJSON_Delete(meta);
-      return 2;
-    }
-    st->seen_folder[bit] = f + 1;
-    if (rep == 0 && mmb_status_unrunnable(row->status)) st->unrunnable[cell] = 1;
-    res->rows++;
-    ms->rows++;
-    if (!st->runs) continue;
-    size_t used = 0;
-    for (int c = 0; c < st->ncols; c++) {
-      const char *v = strcmp(st->cols[c], "host") == 0        ? host
-                      : strcmp(st->cols[c], "host_kind") == 0 ? kind
-                                                              : mmb_table_get(t, r, map[c]);
-      size_t need = used + strlen(v) * 2 + 8;
-      if (need > cap) {
-        line = mmb_xrealloc(line, need * 2, "a merged row"); /* nothing is published */
-        cap = need * 2;
-      }
-      mmb_csv_field(line, cap, &used, v, c == 0);
-    }
-    line[used++] = '\n';
-    fwrite(line, 1, used, st->runs);
-  }
-  free(line);
-  mmb_runs_free(&rs);
-
-  if (st->timeline) { /* rep-0 RSS samples: copied as they are, header dropped */
-    snprintf(path, sizeof path, "%s/timeline.csv", base);
-    FILE *in = fopen(path, "r");
-    char *l = NULL;
-    size_t lc = 0;
-    ssize_t n;
-    for (int first = 1; in && (n = getline(&l, &lc, in)) > 0; first = 0)
-      if (!first && l[n - 1] == '\n') fwrite(l, 1, (size_t)n, st->timeline);
-    if (in) fclose(in);
-    free(l);
-  }
-  if (st->meta) {
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddNumberToObject(s, "shard", fo->k);
-    char rel[300];
-    snprintf(rel, sizeof rel, "shards/%s", fo->name);
-    cJSON_AddStringToObject(s, "folder", rel);
-    cJSON_AddStringToObject(s, "host", host);
-    cJSON_AddStringToObject(s, "host_kind", kind);
-    cJSON_AddNumberToObject(s, "rows", (double)rows);
-    cJSON_AddStringToObject(s, "started", jstr(meta, "started", NULL));
-    cJSON_AddStringToObject(s, "finished", jstr(meta, "finished", NULL));
-    cJSON_AddItemToArray(st->shards_j, s);
-    if (!cJSON_GetObjectItem(st->kinds_j, kind)) {
-      cJSON *kj = cJSON_AddObjectToObject(st->kinds_j, kind);
-      cJSON_AddStringToObject(kj, "facts", label);
-      cJSON_AddItemToObject(kj, "host",
-                            meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "host"), 1)
-                                 : cJSON_CreateObject());
-      cJSON_AddStringToObject(kj, "glibc", jstr(meta, "glibc", NULL));
-      cJSON_AddItemToObject(kj, "allocators",
-                            meta ? cJSON_Duplicate(cJSON_GetObjectItem(meta, "allocators"), 1)
-                                 : cJSON_CreateObject());
-    }
-    if (meta && !cJSON_GetObjectItem(st->meta, "host")) { /* the first shard's facts as the base */
-      cJSON *it;
-      cJSON_ArrayForEach(it, meta) {
-        if (!cJSON_GetObjectItem(st->meta, it->string))
-          cJSON_AddItemToObject(st->meta, it->string, cJSON_Duplicate(it, 1));
-      }
-    }
-  }
-  cJSON_Delete(meta);
-  return 0;
+  if (rc == 0) rc = merge_rows(st, in, res, ms, err, errlen);
+  if (rc == 0 && st->timeline) copy_timeline(st, in);
+  if (rc == 0 && st->meta) add_shard_meta(st, in);
+  mmb_runs_free(&in->rs);
+  cJSON_Delete(in->meta);
+  return rc;
 }
 
 /* ---------------------------------------------------------------------------
