@@ -1,11 +1,11 @@
-/* mmbench — `mmbench compare A B [-o OUTDIR]`: the cells two results
- * folders share, each with the ratio B/A of its medians (ns/op and peak
- * RSS), a 95 % bootstrap CI of the ratio and a Mann–Whitney significance
- * mark, its p-value adjusted (Benjamini–Hochberg) over every cell compared,
- * from the per-repetition values in runs.csv. Writes a text table
- * (also printed), a CSV, and bar plots of the ratios sorted by change;
- * refuses two runs with no cell in common; warns when the environments
- * (meta.json) differ. */
+/* mmbench — `mmbench compare A B [-o OUTDIR]` (or `--paired`: A and B run
+ * interleaved in one run): the cells two results folders share, each with
+ * B/A of ns/op and peak RSS, its interval and verdict from compare_judge.c
+ * (Welch on log times with shared variances, a practical threshold, the
+ * drift allowance), and the smallest change it could have called. Writes a
+ * text table (also printed), a CSV, compare.html and bar plots of the
+ * ratios (compare_plot.c); refuses two runs with no cell in common or from
+ * different plans; warns when the environments (meta.json) differ. */
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -18,6 +18,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "compare_cells.h"
 #include "compare_judge.h"
 #include "compare_paired.h"
 #include "options.h"
@@ -27,19 +28,9 @@
 #include "stats.h"
 #include "xalloc.h"
 
-#define PLOT_MAX_CELLS 60 /* bars in compare-time/-rss.svg */
-
 /* ------------------------------------------------------------------------
  * One run: the results folder as the report loads it
  * ---------------------------------------------------------------------- */
-typedef struct side {
-  char status[24]; /* ok, or the first failing status (skipped wins) */
-  const char *reason;
-  int nrows;
-  double *t, *r;    /* ok values of ns_per_op and peak_rss_kb */
-  int *trep, *rrep; /* their repetitions (rounds) */
-  size_t nt, nr;
-} side;
 
 typedef struct run {
   const char *dir;
@@ -63,7 +54,7 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   int cs = mmb_table_col(t, "status"), cn = mmb_table_col(t, MMB_METRIC_TIME),
       crss = mmb_table_col(t, MMB_METRIC_PEAK_RSS), crep = mmb_table_col(t, "rep");
   memset(s, 0, sizeof *s);
-  snprintf(s->status, sizeof s->status, "%s", mmb_status_name(c->status));
+  s->status = c->status;
   s->reason = c->reason;
   s->nrows = (int)c->nrows;
   s->t = mmb_xcalloc(c->nrows + 1, sizeof *s->t, "the comparison");
@@ -72,7 +63,7 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
   s->rrep = mmb_xcalloc(c->nrows + 1, sizeof *s->rrep, "the comparison");
   for (size_t k = 0; k < c->nrows; k++) {
     size_t row = c->rows[k];
-    if (strcmp(mmb_table_get(t, row, cs), "ok") != 0) continue;
+    if (mmb_status_of(mmb_table_get(t, row, cs)) != MMB_ST_OK) continue;
     int rep = crep >= 0 ? atoi(mmb_table_get(t, row, crep)) : (int)k;
     double v;
     if (mmb_table_num(t, row, cn, &v) == 1) s->trep[s->nt] = rep, s->t[s->nt++] = v;
@@ -83,15 +74,8 @@ static void take_cell(const run *r, const mmb_rcell *c, side *s) {
 static void free_side(side *s) { free(s->t), free(s->r), free(s->trep), free(s->rrep); }
 
 /* ------------------------------------------------------------------------
- * The joined cells
+ * The joined cells (compare_cells.h)
  * ---------------------------------------------------------------------- */
-typedef struct jcell {
-  const char *workload, *params, *allocator; /* in A's table (paired: the -a name) */
-  int threads;
-  side a, b;
-  mmb_cmp_cell t, r; /* ns_per_op, peak_rss_kb */
-  char label[400];
-} jcell;
 
 /* The statistics of one metric: unpaired over all values, paired over
  * the rounds both sides have. */
@@ -116,11 +100,6 @@ static void cell_metric(const side *a, const side *b, int rss, const mmb_cmp_opt
   mmb_cmp_cell_stats(pa, k, pb, k, o, out);
   free(pa);
   free(pb);
-}
-
-static int has(const mmb_cmp_cell *r) { return !isnan(r->ratio); }
-static int called(const mmb_cmp_cell *r) {
-  return r->verdict == MMB_CMP_HIGHER || r->verdict == MMB_CMP_LOWER;
 }
 
 static int cmp_change(const void *x, const void *y) {
@@ -339,14 +318,14 @@ static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const 
       mmb_rep_fmt_si(c[i].t.ma, "ns", va, sizeof va);
       mmb_rep_fmt_si(c[i].t.mb, "ns", vb, sizeof vb);
     } else {
-      snprintf(va, sizeof va, "%s", c[i].a.status);
-      snprintf(vb, sizeof vb, "%s", c[i].b.status);
+      snprintf(va, sizeof va, "%s", mmb_status_name(c[i].a.status));
+      snprintf(vb, sizeof vb, "%s", mmb_status_name(c[i].b.status));
     }
     fprintf(out, "%-*.*s  %10s %10s  %-7s %-16s %-8s %-8s %-7s  %-7s %-16s %-8s", lw, lw,
             c[i].label, va, vb, r1, ci1, verdict_text(c[i].t.verdict), pa, s1, r2, ci2,
             verdict_text(c[i].r.verdict));
-    if (strcmp(c[i].a.status, "ok") != 0 || strcmp(c[i].b.status, "ok") != 0)
-      fprintf(out, "  A %s, B %s", c[i].a.status, c[i].b.status);
+    if (c[i].a.status != MMB_ST_OK || c[i].b.status != MMB_ST_OK)
+      fprintf(out, "  A %s, B %s", mmb_status_name(c[i].a.status), mmb_status_name(c[i].b.status));
     fputc('\n', out);
   }
   notes(out, ft, o);
@@ -374,7 +353,8 @@ static int write_csv(const char *path, const jcell *c, size_t n, const mmb_cmp_o
     mmb_csv_fput(f, c[i].workload, 1);
     mmb_csv_fput(f, c[i].params, 0);
     mmb_csv_fput(f, c[i].allocator, 0);
-    fprintf(f, ",%d,%s,%s,%d,%d", c[i].threads, c[i].a.status, c[i].b.status, c[i].t.na, c[i].t.nb);
+    fprintf(f, ",%d,%s,%s,%d,%d", c[i].threads, mmb_status_name(c[i].a.status),
+            mmb_status_name(c[i].b.status), c[i].t.na, c[i].t.nb);
     const mmb_cmp_cell *rs[2] = {&c[i].t, &c[i].r};
     for (int k = 0; k < 2; k++) {
       const mmb_cmp_cell *r = rs[k];
@@ -398,163 +378,6 @@ static int write_csv(const char *path, const jcell *c, size_t n, const mmb_cmp_o
     fputc('\n', f);
   }
   return fclose(f);
-}
-
-/* The ratio a plot draws: peak RSS or time. */
-static const mmb_cmp_cell *metric_of(const jcell *c, int rss) { return rss ? &c->r : &c->t; }
-
-/* The cells with this ratio, largest first (stable), into idx; how many. */
-static size_t sort_by_ratio(const jcell *c, size_t n, int rss, size_t *idx) {
-  size_t m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (has(metric_of(&c[i], rss))) idx[m++] = i;
-  for (size_t i = 1; i < m; i++)
-    for (size_t j = i; j > 0; j--) {
-      double x = metric_of(&c[idx[j - 1]], rss)->ratio, y = metric_of(&c[idx[j]], rss)->ratio;
-      if (x >= y) break;
-      size_t t = idx[j];
-      idx[j] = idx[j - 1];
-      idx[j - 1] = t;
-    }
-  return m;
-}
-
-/* A labelled bar per cell stays readable up to a few dozen cells: beyond,
- * the largest increases and decreases (compare.html draws every cell).
- * The title says so; the cells kept. */
-static size_t keep_largest(size_t *idx, size_t m, const char *title, char *full, size_t len) {
-  snprintf(full, len, "%s", title);
-  if (m <= PLOT_MAX_CELLS) return m;
-  size_t half = PLOT_MAX_CELLS / 2;
-  memmove(idx + half, idx + m - half, half * sizeof *idx);
-  snprintf(full, len, "%s: the %d largest changes of %zu", title, PLOT_MAX_CELLS, m);
-  return PLOT_MAX_CELLS;
-}
-
-/* The plot's data file: blocks called increase, called decrease, not
- * called; the ratio range drawn into *xmin, *xmax. 0, or -1 unwritable. */
-static int write_plot_data(const char *path, const char *title, const jcell *c, const size_t *idx,
-                           size_t m, int rss, double *xmin, double *xmax) {
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
-  fprintf(f,
-          "# mmbench compare: %s; blocks: called increase, called decrease, not "
-          "called; columns: y ratio ci_lo ci_hi \"label\" label_x\n",
-          title);
-  *xmin = 1, *xmax = 1;
-  for (int block = 0; block < 3; block++) {
-    int rows = 0;
-    fprintf(f, "%s# %s\n", block ? "\n\n" : "",
-            block == 0   ? "higher in B"
-            : block == 1 ? "lower in B"
-                         : "not called");
-    for (size_t k = 0; k < m; k++) {
-      const mmb_cmp_cell *r = metric_of(&c[idx[k]], rss);
-      int b = !called(r) ? 2 : r->ratio > 1 ? 0 : 1;
-      if (b != block) continue;
-      double lo = isnan(r->lo) ? r->ratio : r->lo, hi = isnan(r->hi) ? r->ratio : r->hi;
-      double lx = hi > r->ratio ? hi : r->ratio;
-      fprintf(f, "%zu %.6g %.6g %.6g \"%.3f×%s\" %.6g\n", k + 1, r->ratio, lo, hi, r->ratio,
-              called(r) ? " *" : "", lx);
-      if (lo < *xmin) *xmin = lo;
-      if (r->ratio < *xmin) *xmin = r->ratio;
-      if (lx > *xmax) *xmax = lx;
-      rows++;
-    }
-    if (!rows) fprintf(f, "NaN NaN NaN NaN \"\" NaN\n");
-  }
-  fclose(f);
-  return 0;
-}
-
-/* gnuplot's ytics: the cells' labels at 1..m (allocated). */
-static char *label_tics(const jcell *c, const size_t *idx, size_t m) {
-  char *tics = mmb_xcalloc(1, 64 + m * 440, "the comparison");
-  strcat(tics, "(");
-  for (size_t k = 0; k < m; k++) {
-    char lab[440];
-    snprintf(lab, sizeof lab, "%s", c[idx[k]].label);
-    for (char *p = lab; *p; p++)
-      if (*p == '"' || *p == '\\') *p = '\'';
-    sprintf(tics + strlen(tics), "%s\"%s\" %zu", k ? ", " : "", lab, k + 1);
-  }
-  strcat(tics, ")");
-  return tics;
-}
-
-/* Readable tics on the log axis: the usual ratios within the range, or
- * "autofreq" when none is. */
-static void ratio_tics(double xmin, double xmax, char *xt, size_t len) {
-  static const double nice[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.67, 0.8, 0.9, 1,
-                                1.1,  1.25, 1.5,  2,   3,   4,    5,   10,   20,  50,  100};
-  int nt = 0;
-  snprintf(xt, len, "(");
-  for (size_t k = 0; k < sizeof nice / sizeof nice[0]; k++)
-    if (nice[k] >= xmin && nice[k] <= xmax)
-      snprintf(xt + strlen(xt), len - strlen(xt), "%s%g", nt++ ? ", " : "", nice[k]);
-  strncat(xt, ")", len - strlen(xt) - 1);
-  if (!nt) snprintf(xt, len, "autofreq");
-}
-
-/* What one bar plot shows. */
-typedef struct plot_job {
-  const char *outdir, *name, *title, *xlabel, *caption;
-  const char *data, *tics; /* the data file, the ytics */
-  size_t m;                /* cells drawn */
-  double xmin, xmax;       /* the ratio range of the data */
-} plot_job;
-
-/* Draws OUTDIR/NAME.svg/.png with ratios.gp. Returns 1 drawn. */
-static int draw_plot(const mmb_gnuplot *gp, const plot_job *p) {
-  mmb_gpvars v = {.len = 0};
-  char out[4400], log[4400], xt[512];
-  snprintf(out, sizeof out, "%s/%s", p->outdir, p->name);
-  snprintf(log, sizeof log, "%s/data/%s.log", p->outdir, p->name);
-  mmb_gp_str(&v, "out", out);
-  mmb_gp_str(&v, "title", p->title);
-  mmb_gp_str(&v, "caption", p->caption);
-  mmb_gp_num(&v, "width", 960);
-  mmb_gp_num(&v, "height", 150 + 22 * (double)p->m);
-  mmb_gp_num(&v, "bmargin", 4.5);
-  mmb_gp_str(&v, "data", p->data);
-  mmb_gp_str(&v, "yticsdef", p->tics);
-  mmb_gp_num(&v, "ncells", (double)p->m);
-  mmb_gp_str(&v, "xlabel", p->xlabel);
-  double xmin = p->xmin / 1.25, xmax = p->xmax * 1.6;
-  mmb_gp_num(&v, "xmin", xmin);
-  mmb_gp_num(&v, "xmax", xmax);
-  ratio_tics(xmin, xmax, xt, sizeof xt);
-  mmb_gp_str(&v, "xticsdef", xt);
-  if (mmb_gp_run(gp, "ratios.gp", &v, out, log) == 0) return 1;
-  fprintf(stderr, "mmbench compare: gnuplot failed on %s.svg; its messages are in %s\n", p->name,
-          log);
-  return 0;
-}
-
-/* Bar plot of one ratio, cells sorted by that ratio. Returns 1 drawn. */
-static int ratio_plot(const mmb_gnuplot *gp, const char *outdir, const char *name, jcell *c,
-                      size_t n, int rss, const char *title, const char *xlabel,
-                      const char *caption) {
-  size_t *idx = mmb_xcalloc(n, sizeof *idx, "the comparison");
-  char full_title[300], path[4400];
-  size_t m = keep_largest(idx, sort_by_ratio(c, n, rss, idx), title, full_title, sizeof full_title);
-  snprintf(path, sizeof path, "%s/data/%s.dat", outdir, name);
-  plot_job p = {.outdir = outdir,
-                .name = name,
-                .title = full_title,
-                .xlabel = xlabel,
-                .caption = caption,
-                .data = path,
-                .m = m};
-  int drawn = 0;
-  if (write_plot_data(path, full_title, c, idx, m, rss, &p.xmin, &p.xmax) == 0) {
-    char *tics = label_tics(c, idx, m);
-    p.tics = tics;
-    if (gp->have && m > 0) drawn = draw_plot(gp, &p);
-    free(tics);
-  }
-  free(idx);
-  return drawn;
 }
 
 /* compare.html: the joined cells handed to report_compare.c. */
@@ -583,8 +406,8 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
     v[i].label = c[i].label;
     v[i].workload = c[i].workload;
     v[i].allocator = c[i].allocator;
-    v[i].status_a = c[i].a.status;
-    v[i].status_b = c[i].b.status;
+    v[i].status_a = mmb_status_name(c[i].a.status);
+    v[i].status_b = mmb_status_name(c[i].b.status);
     copy_ratio(&c[i].t, &v[i].t);
     copy_ratio(&c[i].r, &v[i].r);
   }
@@ -968,11 +791,11 @@ static int write_report(compare_job *j) {
     run_caption(&j->b, cb, sizeof cb);
   }
   snprintf(caption, sizeof caption, "mmbench compare · A = %s · B = %s", ca, cb);
-  int drawn_t =
-      ratio_plot(&gp, j->outdir, "compare-time", j->cells, j->n, 0,
-                 "B/A: time per operation, cells sorted by change",
-                 "B/A of ns/op, geometric means (log scale; below 1: B is faster)", caption);
-  int drawn_r = ratio_plot(
+  int drawn_t = mmb_compare_ratio_plot(
+      &gp, j->outdir, "compare-time", j->cells, j->n, 0,
+      "B/A: time per operation, cells sorted by change",
+      "B/A of ns/op, geometric means (log scale; below 1: B is faster)", caption);
+  int drawn_r = mmb_compare_ratio_plot(
       &gp, j->outdir, "compare-rss", j->cells, j->n, 1, "B/A: peak RSS, cells sorted by change",
       "B/A of peak RSS, geometric means (log scale; below 1: B uses less)", caption);
   int rc = write_page(j->outdir, j->cells, j->n, ca, cb, j->envdiff, drawn_t, drawn_r, &j->o,
