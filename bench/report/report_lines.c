@@ -55,6 +55,46 @@ static void ones(char *buf, size_t len, int n) {
   for (int i = 0; i < n; i++) snprintf(buf + strlen(buf), len - strlen(buf), "%s1", i ? " " : "");
 }
 
+/* A new figure whose data file is open in *out; NULL (the figure dropped)
+ * when that file cannot be written. */
+static mmb_rfig *fig_open(mmb_fctx *f, int wl, const char *kind, const char *stem, FILE **out) {
+  mmb_rfig *g = mmb_fig_new(f, wl, kind, stem);
+  *out = mmb_fig_data_open(f, g->name, ".dat");
+  if (*out) return g;
+  f->figs->n--;
+  return NULL;
+}
+
+/* Closes a figure's data file and drops the figure when it has no point.
+ * Returns 1 when the figure stays, 0 when dropped. */
+static int fig_close(mmb_fctx *f, FILE *out, int points) {
+  fclose(out);
+  if (!points) f->figs->n--;
+  return points > 0;
+}
+
+/* The comment that opens block s (an allocator's series) of a data file. */
+static void block_head(FILE *out, int s, const char *name) {
+  fprintf(out, "%s# %s\n", s ? "\n\n" : "", name);
+}
+
+/* A figure of one group (parameter point and thread count) of workload
+ * wl: "<kind>-<workload>[-<group>]", titled "<workload>: <what>[, <group>]",
+ * its data file open in *out. NULL when that file cannot be written. */
+static mmb_rfig *group_fig(mmb_fctx *f, int wl, const char *kind, const char *what,
+                           const mmb_fgroup *grp, FILE **out) {
+  const mmb_rwork *w = &f->m->works[wl];
+  int labelled = w->nvary || w->threads_vary;
+  char stem[400];
+  snprintf(stem, sizeof stem, "%s-%s%s%s", kind, w->name, labelled ? "-" : "",
+           labelled ? grp->label : "");
+  mmb_rfig *g = fig_open(f, wl, kind, stem, out);
+  if (g)
+    snprintf(g->title, sizeof g->title, "%s: %s%s%s", w->name, what, labelled ? ", " : "",
+             labelled ? grp->label : "");
+  return g;
+}
+
 /* The machine's boundaries on a thread axis, from meta.json's topology:
  * the cores of one socket (when there are several), all cores (when SMT
  * doubles them), the usable CPUs. "" when unrecorded. */
@@ -86,21 +126,18 @@ static void fig_speedup(mmb_fctx *f, int wl, int p, const mmb_faset *as, const i
   const mmb_rwork *w = &m->works[wl];
   char name[320];
   snprintf(name, sizeof name, "speedup%s", stem + strlen("scaling"));
-  mmb_rfig *g = mmb_fig_new(f, wl, "speedup", name);
+  FILE *out;
+  mmb_rfig *g = fig_open(f, wl, "speedup", name, &out);
+  if (!g) return;
   snprintf(g->title, sizeof g->title, "%s: speedup over 1 thread%s%s%s%s", w->name,
            w->nvary ? ", " : "", w->nvary ? label : "", place[0] ? ", place " : "", place);
-  FILE *out = mmb_fig_data_open(f, g->name, ".dat");
-  if (!out) {
-    f->figs->n--;
-    return;
-  }
   fprintf(out,
           "# mmbench speedup of %s (%s) over its 1-thread throughput: one block per allocator; "
           "columns: threads speedup NaN NaN efficiency\n",
           w->name, label);
   int points = 0;
   for (int s = 0; s < as->n; s++) {
-    fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as->idx[s]]);
+    block_head(out, s, m->allocs[as->idx[s]]);
     const mmb_rcell *c1 = mmb_fig_cell_in(m, w, p, 1, as->idx[s]);
     const mmb_rstat *s1 = c1 ? mmb_rep_stat(m, c1, MMB_METRIC_THROUGHPUT) : NULL;
     int rows = 0;
@@ -114,11 +151,7 @@ static void fig_speedup(mmb_fctx *f, int wl, int p, const mmb_faset *as, const i
     }
     if (!rows) fprintf(out, "NaN NaN NaN NaN NaN\n");
   }
-  fclose(out);
-  if (!points) {
-    f->figs->n--;
-    return;
-  }
+  if (!fig_close(f, out, points)) return;
   char dashes[256];
   ones(dashes, sizeof dashes, as->n);
   snprintf(g->note, sizeof g->note,
@@ -164,23 +197,20 @@ void mmb_fig_scaling(mmb_fctx *f, int wl) {
     mmb_rep_cell_label(m, first, 0, label, sizeof label);
     snprintf(stem, sizeof stem, "scaling-%s%s%s", w->name, w->nvary ? "-" : "",
              w->nvary ? label : "");
-    mmb_rfig *g = mmb_fig_new(f, wl, "scaling", stem);
+    FILE *out;
+    mmb_rfig *g = fig_open(f, wl, "scaling", stem, &out);
+    if (!g) continue;
     char marks[256], place[32];
     machine_marks(m, marks, sizeof marks, place, sizeof place);
     snprintf(g->title, sizeof g->title, "%s: thread scaling%s%s%s%s", w->name, w->nvary ? ", " : "",
              w->nvary ? label : "", place[0] ? ", place " : "", place);
-    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
-    if (!out) {
-      f->figs->n--;
-      continue;
-    }
     fprintf(out,
             "# mmbench thread scaling of %s (%s): one block per allocator; columns: "
             "threads Mop/s ci_lo ci_hi\n",
             w->name, label);
     int points = 0;
     for (int s = 0; s < as.n; s++) {
-      fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
+      block_head(out, s, m->allocs[as.idx[s]]);
       int rows = 0;
       for (int k = 0; k < nt; k++) {
         const mmb_rcell *c = mmb_fig_cell_in(m, w, p, threads[k], as.idx[s]);
@@ -193,11 +223,7 @@ void mmb_fig_scaling(mmb_fctx *f, int wl) {
       }
       if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
     }
-    fclose(out);
-    if (!points) {
-      f->figs->n--;
-      continue;
-    }
+    if (!fig_close(f, out, points)) continue;
     /* threads in ascending order for the tics */
     for (int a = 1; a < nt; a++)
       for (int b = a; b > 0 && threads[b - 1] > threads[b]; b--) {
@@ -386,25 +412,16 @@ void mmb_fig_timelines(mmb_fctx *f, int wl) {
       }
     }
     if (as.n == 0 || most < 3) continue;
-    int labelled = w->nvary || w->threads_vary;
-    char stem[400];
-    snprintf(stem, sizeof stem, "timeline-%s%s%s", w->name, labelled ? "-" : "",
-             labelled ? gs[gi].label : "");
-    mmb_rfig *g = mmb_fig_new(f, wl, "timeline", stem);
-    snprintf(g->title, sizeof g->title, "%s: RSS over time%s%s", w->name, labelled ? ", " : "",
-             labelled ? gs[gi].label : "");
-    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
-    if (!out) {
-      f->figs->n--;
-      continue;
-    }
+    FILE *out;
+    mmb_rfig *g = group_fig(f, wl, "timeline", "RSS over time", &gs[gi], &out);
+    if (!g) continue;
     fprintf(out,
             "# mmbench RSS over time of %s (%s), repetition 0: one block per allocator; "
             "columns: t_ms rss_MiB NaN NaN\n",
             w->name, gs[gi].label);
     for (int s = 0; s < as.n; s++) {
       const mmb_rcell *c = mmb_fig_cell_in(m, w, gs[gi].pidx, gs[gi].threads, as.idx[s]);
-      fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
+      block_head(out, s, m->allocs[as.idx[s]]);
       int rows = 0;
       for (size_t i = 0; c && i < c->ntrows; i++) {
         double t = mmb_table_numv(m->timeline, c->trows[i], ct),
