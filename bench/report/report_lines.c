@@ -273,120 +273,131 @@ static void sweep_rest(const mmb_rwork *w, int k, const mmb_rcell *c, char *rest
     snprintf(rest + strlen(rest), len - strlen(rest), "%st=%d", rest[0] ? " " : "", c->threads);
 }
 
-void mmb_fig_sweeps(mmb_fctx *f, int wl, const char *skip_key) {
+/* Whether key is numeric and positive in every cell of w, with at least
+ * three values. Returns 1 when it is, 0 when not. */
+static int sweep_numeric(const mmb_rmodel *m, const mmb_rwork *w, const char *key) {
+  double vals[256];
+  int nv = 0;
+  for (size_t i = 0; i < w->ncells; i++) {
+    char v[128];
+    double x;
+    mmb_rep_param(m->cells[w->cells[i]].params, key, v, sizeof v);
+    if (!mmb_fig_is_number(v, &x) || x <= 0) return 0;
+    int seen = 0;
+    for (int j = 0; j < nv; j++) seen |= vals[j] == x;
+    if (!seen && nv < 256) vals[nv++] = x;
+  }
+  return nv >= 3;
+}
+
+/* The sweep figures of varying parameter k: the distinct "rest" (other
+ * params + threads) in *rests. Returns how many. */
+static int sweep_rests(const mmb_rmodel *m, const mmb_rwork *w, int k, char ***rests) {
+  int nrest = 0;
+  *rests = NULL;
+  for (size_t i = 0; i < w->ncells; i++) {
+    const mmb_rcell *c = &m->cells[w->cells[i]];
+    char rest[512];
+    sweep_rest(w, k, c, rest, sizeof rest);
+    int seen = 0;
+    for (int j = 0; j < nrest; j++) seen |= strcmp((*rests)[j], rest) == 0;
+    if (!seen) {
+      char **more = mmb_xrealloc(*rests, (size_t)(nrest + 1) * sizeof **rests, "the figures");
+      more[nrest] = mmb_xstrdup(rest, "the figures");
+      *rests = more;
+      nrest++;
+    }
+  }
+  return nrest;
+}
+
+/* One allocator's block of a sweep figure: its cells of that rest, by the
+ * swept value (parameter k). Returns the rows written. */
+static int sweep_block(FILE *out, const mmb_rmodel *m, const mmb_rwork *w, int k, const char *rest,
+                       int alloc) {
+  int rows = 0;
+  double xs[256];
+  const mmb_rstat *sts[256];
+  for (size_t i = 0; i < w->ncells; i++) {
+    const mmb_rcell *c = &m->cells[w->cells[i]];
+    if (c->alloc != alloc) continue;
+    char r[512];
+    sweep_rest(w, k, c, r, sizeof r);
+    if (strcmp(r, rest) != 0) continue;
+    const mmb_rstat *st = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+    char v[128];
+    mmb_rep_param(c->params, w->vary[k], v, sizeof v);
+    double x;
+    if (!st || !mmb_fig_is_number(v, &x) || rows >= 256) continue;
+    int at = rows++;
+    while (at > 0 && xs[at - 1] > x) { /* insertion by x */
+      xs[at] = xs[at - 1];
+      sts[at] = sts[at - 1];
+      at--;
+    }
+    xs[at] = x;
+    sts[at] = st;
+  }
+  for (int i = 0; i < rows; i++)
+    fprintf(out, "%.10g %.6g %.6g %.6g\n", xs[i], sts[i]->median, sts[i]->ci_lo, sts[i]->ci_hi);
+  if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
+  return rows;
+}
+
+/* One sweep figure: ns/op against parameter k at one rest. */
+static void sweep_fig(mmb_fctx *f, int wl, int k, const char *rest) {
   const mmb_rmodel *m = f->m;
   const mmb_rwork *w = &m->works[wl];
+  const char *key = w->vary[k];
+  char stem[700];
+  snprintf(stem, sizeof stem, "sweep-%s-%s%s%s", w->name, key, rest[0] ? "-" : "", rest);
+  FILE *out;
+  mmb_rfig *g = fig_open(f, wl, "sweep", stem, &out);
+  if (!g) return;
+  snprintf(g->title, sizeof g->title, "%s: time per operation vs %s%s%s", w->name, key,
+           rest[0] ? ", " : "", rest);
+  fprintf(out,
+          "# mmbench sweep of %s over %s (%s): one block per allocator; columns: %s "
+          "ns/op ci_lo ci_hi\n",
+          w->name, key, rest, key);
+  mmb_faset as = {.n = 0}; /* the allocators with a value somewhere in the sweep */
+  for (size_t i = 0; i < w->ncells; i++)
+    if (mmb_rep_stat(m, &m->cells[w->cells[i]], MMB_METRIC_TIME))
+      mmb_fig_aset_add(&as, m->cells[w->cells[i]].alloc);
+  int points = 0;
+  for (int s = 0; s < as.n; s++) {
+    block_head(out, s, m->allocs[as.idx[s]]);
+    points += sweep_block(out, m, w, k, rest, as.idx[s]);
+  }
+  if (!fig_close(f, out, points)) return;
+  char xl[200], dashes[256];
+  int bytes = strstr(key, "size") || strstr(key, "align") || strstr(key, "bytes");
+  snprintf(xl, sizeof xl, "%s%s (log scale)", key, bytes ? " in bytes" : "");
+  ones(dashes, sizeof dashes, as.n);
+  snprintf(g->note, sizeof g->note,
+           "Median ns per operation (interval of the median, level in the table) at each %s; "
+           "both axes logarithmic.",
+           key);
+  linefig lf = {.kind = "sweep",
+                .xlabel = xl,
+                .ylabel = "time per operation (ns, log scale)",
+                .style = "linespoints",
+                .logx = 1,
+                .logy = 1,
+                .errors = 1,
+                .refline = NAN};
+  lines_draw(f, g, &as, dashes, NULL, &lf);
+}
+
+void mmb_fig_sweeps(mmb_fctx *f, int wl, const char *skip_key) {
+  const mmb_rwork *w = &f->m->works[wl];
   for (int k = 0; k < w->nvary; k++) {
     const char *key = w->vary[k];
     if (skip_key && strcmp(key, skip_key) == 0) continue;
-    /* Numeric in every cell, with at least three values. */
-    double vals[256];
-    int nv = 0, numeric = 1;
-    for (size_t i = 0; i < w->ncells && numeric; i++) {
-      char v[128];
-      double x;
-      mmb_rep_param(m->cells[w->cells[i]].params, key, v, sizeof v);
-      if (!mmb_fig_is_number(v, &x) || x <= 0) {
-        numeric = 0;
-        break;
-      }
-      int seen = 0;
-      for (int j = 0; j < nv; j++) seen |= vals[j] == x;
-      if (!seen && nv < 256) vals[nv++] = x;
-    }
-    if (!numeric || nv < 3) continue;
-    /* Figures: the distinct "rest" = other params + threads. */
-    char **rests = NULL;
-    int nrest = 0;
-    for (size_t i = 0; i < w->ncells; i++) {
-      const mmb_rcell *c = &m->cells[w->cells[i]];
-      char rest[512];
-      sweep_rest(w, k, c, rest, sizeof rest);
-      int seen = 0;
-      for (int j = 0; j < nrest; j++) seen |= strcmp(rests[j], rest) == 0;
-      if (!seen) {
-        char **more = mmb_xrealloc(rests, (size_t)(nrest + 1) * sizeof *rests, "the figures");
-        more[nrest] = mmb_xstrdup(rest, "the figures");
-        rests = more;
-        nrest++;
-      }
-    }
-    for (int r = 0; r < nrest; r++) {
-      char stem[700];
-      snprintf(stem, sizeof stem, "sweep-%s-%s%s%s", w->name, key, rests[r][0] ? "-" : "",
-               rests[r]);
-      mmb_rfig *g = mmb_fig_new(f, wl, "sweep", stem);
-      snprintf(g->title, sizeof g->title, "%s: time per operation vs %s%s%s", w->name, key,
-               rests[r][0] ? ", " : "", rests[r]);
-      FILE *out = mmb_fig_data_open(f, g->name, ".dat");
-      if (!out) {
-        f->figs->n--;
-        continue;
-      }
-      fprintf(out,
-              "# mmbench sweep of %s over %s (%s): one block per allocator; columns: %s "
-              "ns/op ci_lo ci_hi\n",
-              w->name, key, rests[r], key);
-      mmb_faset as = {.n = 0}; /* the allocators with a value somewhere in the sweep */
-      for (size_t i = 0; i < w->ncells; i++)
-        if (mmb_rep_stat(m, &m->cells[w->cells[i]], MMB_METRIC_TIME))
-          mmb_fig_aset_add(&as, m->cells[w->cells[i]].alloc);
-      int points = 0;
-      for (int s = 0; s < as.n; s++) {
-        fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
-        /* Cells of this allocator in the sweep, by the swept value. */
-        int rows = 0;
-        double xs[256];
-        const mmb_rstat *sts[256];
-        for (size_t i = 0; i < w->ncells; i++) {
-          const mmb_rcell *c = &m->cells[w->cells[i]];
-          if (c->alloc != as.idx[s]) continue;
-          char rest[512];
-          sweep_rest(w, k, c, rest, sizeof rest);
-          if (strcmp(rest, rests[r]) != 0) continue;
-          const mmb_rstat *st = mmb_rep_stat(m, c, MMB_METRIC_TIME);
-          char v[128];
-          mmb_rep_param(c->params, key, v, sizeof v);
-          double x;
-          if (!st || !mmb_fig_is_number(v, &x) || rows >= 256) continue;
-          int at = rows++;
-          while (at > 0 && xs[at - 1] > x) { /* insertion by x */
-            xs[at] = xs[at - 1];
-            sts[at] = sts[at - 1];
-            at--;
-          }
-          xs[at] = x;
-          sts[at] = st;
-        }
-        for (int i = 0; i < rows; i++)
-          fprintf(out, "%.10g %.6g %.6g %.6g\n", xs[i], sts[i]->median, sts[i]->ci_lo,
-                  sts[i]->ci_hi);
-        if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
-        points += rows;
-      }
-      fclose(out);
-      if (!points) {
-        f->figs->n--;
-        continue;
-      }
-      char xl[200], dashes[256];
-      int bytes = strstr(key, "size") || strstr(key, "align") || strstr(key, "bytes");
-      snprintf(xl, sizeof xl, "%s%s (log scale)", key, bytes ? " in bytes" : "");
-      ones(dashes, sizeof dashes, as.n);
-      snprintf(g->note, sizeof g->note,
-               "Median ns per operation (interval of the median, level in the table) at each %s; "
-               "both axes logarithmic.",
-               key);
-      linefig lf = {.kind = "sweep",
-                    .xlabel = xl,
-                    .ylabel = "time per operation (ns, log scale)",
-                    .style = "linespoints",
-                    .logx = 1,
-                    .logy = 1,
-                    .errors = 1,
-                    .refline = NAN};
-      lines_draw(f, g, &as, dashes, NULL, &lf);
-    }
+    if (!sweep_numeric(f->m, w, key)) continue;
+    char **rests;
+    int nrest = sweep_rests(f->m, w, k, &rests);
+    for (int r = 0; r < nrest; r++) sweep_fig(f, wl, k, rests[r]);
     for (int r = 0; r < nrest; r++) free(rests[r]);
     free(rests);
   }
