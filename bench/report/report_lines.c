@@ -512,122 +512,144 @@ static int parse_lat(const char *name, latcol *lc) {
 
 static double lat_x(double pct, double maxx) { return pct >= 100 ? maxx : -log10(1 - pct / 100.0); }
 
-void mmb_fig_latency(mmb_fctx *f, int wl) {
-  const mmb_rmodel *m = f->m;
-  const mmb_rwork *w = &m->works[wl];
-  latcol cols[64];
-  int nc = 0;
-  for (size_t i = 0; i < m->nmetrics && nc < 64; i++)
-    if (parse_lat(m->metrics[i], &cols[nc]) && mmb_fig_measured_in(m, w, m->metrics[i])) nc++;
-  if (nc == 0) return;
-  /* ops in first-seen order; percentiles sorted */
-  char ops[8][32];
-  int nops = 0;
-  double pcts[32];
-  int np = 0;
-  for (int i = 0; i < nc; i++) {
+/* A workload's latency columns and the axis they share. */
+typedef struct latset {
+  latcol cols[64]; /* the measured latency metrics */
+  int nc;
+  char ops[8][32]; /* the calls, in first-seen order */
+  int nops;
+  double pcts[32]; /* the percentiles, sorted (100 = max) */
+  int np;
+  double maxx;     /* where max sits on the axis */
+  char tics[1024]; /* the axis' tics, gnuplot's "(...)" */
+} latset;
+
+/* The latency metrics measured in workload w, their calls and sorted
+ * percentiles. Returns how many metrics (0: no figure). */
+static int lat_columns(const mmb_rmodel *m, const mmb_rwork *w, latset *ls) {
+  for (size_t i = 0; i < m->nmetrics && ls->nc < 64; i++)
+    if (parse_lat(m->metrics[i], &ls->cols[ls->nc]) && mmb_fig_measured_in(m, w, m->metrics[i]))
+      ls->nc++;
+  for (int i = 0; i < ls->nc; i++) {
     int seen = 0;
-    for (int k = 0; k < nops; k++) seen |= strcmp(ops[k], cols[i].op) == 0;
-    if (!seen && nops < 8) memcpy(ops[nops++], cols[i].op, sizeof ops[0]);
+    for (int k = 0; k < ls->nops; k++) seen |= strcmp(ls->ops[k], ls->cols[i].op) == 0;
+    if (!seen && ls->nops < 8) memcpy(ls->ops[ls->nops++], ls->cols[i].op, sizeof ls->ops[0]);
     seen = 0;
-    for (int k = 0; k < np; k++) seen |= pcts[k] == cols[i].pct;
-    if (!seen && np < 32) pcts[np++] = cols[i].pct;
+    for (int k = 0; k < ls->np; k++) seen |= ls->pcts[k] == ls->cols[i].pct;
+    if (!seen && ls->np < 32) ls->pcts[ls->np++] = ls->cols[i].pct;
   }
-  for (int a = 1; a < np; a++)
+  double *pcts = ls->pcts;
+  for (int a = 1; a < ls->np; a++)
     for (int b = a; b > 0 && pcts[b - 1] > pcts[b]; b--) {
       double t = pcts[b];
       pcts[b] = pcts[b - 1];
       pcts[b - 1] = t;
     }
-  double maxx = 0;
-  for (int k = 0; k < np; k++)
-    if (pcts[k] < 100 && lat_x(pcts[k], 0) > maxx) maxx = lat_x(pcts[k], 0);
-  maxx += 1;
-  char tics[1024] = "(";
-  for (int k = 0; k < np; k++) {
+  return ls->nc;
+}
+
+/* The percentile axis: max one past the highest percentile, and a tic
+ * per percentile. */
+static void lat_axis(latset *ls) {
+  ls->maxx = 0;
+  for (int k = 0; k < ls->np; k++)
+    if (ls->pcts[k] < 100 && lat_x(ls->pcts[k], 0) > ls->maxx) ls->maxx = lat_x(ls->pcts[k], 0);
+  ls->maxx += 1;
+  char *tics = ls->tics;
+  snprintf(tics, sizeof ls->tics, "(");
+  for (int k = 0; k < ls->np; k++) {
     char lab[32];
-    if (pcts[k] >= 100)
+    if (ls->pcts[k] >= 100)
       snprintf(lab, sizeof lab, "max");
     else
-      snprintf(lab, sizeof lab, "p%g", pcts[k]);
-    snprintf(tics + strlen(tics), sizeof tics - strlen(tics), "%s\"%s\" %.6g", k ? ", " : "", lab,
-             lat_x(pcts[k], maxx));
+      snprintf(lab, sizeof lab, "p%g", ls->pcts[k]);
+    snprintf(tics + strlen(tics), sizeof ls->tics - strlen(tics), "%s\"%s\" %.6g", k ? ", " : "",
+             lab, lat_x(ls->pcts[k], ls->maxx));
   }
-  strncat(tics, ")", sizeof tics - strlen(tics) - 1);
+  strncat(tics, ")", sizeof ls->tics - strlen(tics) - 1);
+}
 
-  mmb_fgroup *gs;
-  int ng = mmb_fig_groups(m, w, &gs);
-  for (int gi = 0; gi < ng; gi++) {
-    mmb_faset as = {.n = 0};
-    for (size_t i = 0; i < w->ncells; i++) {
-      const mmb_rcell *c = &m->cells[w->cells[i]];
-      if (c->pidx != gs[gi].pidx || c->threads != gs[gi].threads) continue;
-      for (int k = 0; k < nc; k++)
-        if (mmb_rep_stat(m, c, cols[k].metric)) {
-          mmb_fig_aset_add(&as, c->alloc);
-          break;
-        }
+/* The rows of call op's series of cell c (NULL: none), by percentile.
+ * Returns the rows written. */
+static int lat_series(FILE *out, const mmb_rmodel *m, const mmb_rcell *c, const latset *ls,
+                      const char *op) {
+  int rows = 0;
+  for (int k = 0; k < ls->np; k++) {
+    for (int q = 0; q < ls->nc; q++) {
+      if (ls->cols[q].pct != ls->pcts[k] || strcmp(ls->cols[q].op, op) != 0) continue;
+      const mmb_rstat *st = c ? mmb_rep_stat(m, c, ls->cols[q].metric) : NULL;
+      if (!st) continue;
+      fprintf(out, "%.6g %.6g NaN NaN\n", lat_x(ls->pcts[k], ls->maxx), st->median);
+      rows++;
     }
-    if (as.n == 0) continue;
-    int labelled = w->nvary || w->threads_vary;
-    char stem[400];
-    snprintf(stem, sizeof stem, "latency-%s%s%s", w->name, labelled ? "-" : "",
-             labelled ? gs[gi].label : "");
-    mmb_rfig *g = mmb_fig_new(f, wl, "latency", stem);
-    snprintf(g->title, sizeof g->title, "%s: latency percentiles%s%s", w->name,
-             labelled ? ", " : "", labelled ? gs[gi].label : "");
-    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
-    if (!out) {
-      f->figs->n--;
-      continue;
-    }
-    fprintf(out,
-            "# mmbench sampled call latency of %s (%s): one block per allocator and call; "
-            "columns: percentile_position ns NaN NaN (median over repetitions)\n",
-            w->name, gs[gi].label);
-    /* series = allocator x op; styles from the allocator, dash from the op */
-    mmb_faset sas = {.n = 0};
-    char names[4096] = "", dashes[512] = "";
-    int ns = 0;
-    for (int s = 0; s < as.n; s++) {
-      const mmb_rcell *c = mmb_fig_cell_in(m, w, gs[gi].pidx, gs[gi].threads, as.idx[s]);
-      for (int o = 0; o < nops; o++) {
-        fprintf(out, "%s# %s %s\n", ns ? "\n\n" : "", m->allocs[as.idx[s]], ops[o]);
-        int rows = 0;
-        for (int k = 0; k < np; k++) {
-          for (int q = 0; q < nc; q++) {
-            if (cols[q].pct != pcts[k] || strcmp(cols[q].op, ops[o]) != 0) continue;
-            const mmb_rstat *st = c ? mmb_rep_stat(m, c, cols[q].metric) : NULL;
-            if (!st) continue;
-            fprintf(out, "%.6g %.6g NaN NaN\n", lat_x(pcts[k], maxx), st->median);
-            rows++;
-          }
-        }
-        if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
-        char wd[256];
-        mmb_rep_gp_word(m->allocs[as.idx[s]], wd, sizeof wd);
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s:%s", ns ? " " : "", wd,
-                 ops[o]);
-        snprintf(dashes + strlen(dashes), sizeof dashes - strlen(dashes), "%s%d", ns ? " " : "",
-                 o + 1);
-        if (sas.n < 64) sas.idx[sas.n++] = as.idx[s];
-        ns++;
-      }
-    }
-    fclose(out);
-    snprintf(g->note, sizeof g->note,
-             "Sampled latency of single calls (median over "
-             "repetitions of each percentile); solid: %s, dashed: %s.",
-             ops[0], nops > 1 ? ops[1] : "-");
-    linefig lf = {.kind = "latency",
-                  .xlabel = "percentile",
-                  .ylabel = "latency (ns, log scale)",
-                  .style = "linespoints",
-                  .xticsdef = tics,
-                  .logy = 1,
-                  .refline = NAN};
-    lines_draw(f, g, &sas, dashes, names, &lf);
   }
+  if (!rows) fprintf(out, "NaN NaN NaN NaN\n");
+  return rows;
+}
+
+/* One latency figure of group grp: a series per allocator and call
+ * (styles from the allocator, dash from the call). */
+static void lat_fig(mmb_fctx *f, int wl, const latset *ls, const mmb_fgroup *grp) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  mmb_faset as = {.n = 0};
+  for (size_t i = 0; i < w->ncells; i++) {
+    const mmb_rcell *c = &m->cells[w->cells[i]];
+    if (c->pidx != grp->pidx || c->threads != grp->threads) continue;
+    for (int k = 0; k < ls->nc; k++)
+      if (mmb_rep_stat(m, c, ls->cols[k].metric)) {
+        mmb_fig_aset_add(&as, c->alloc);
+        break;
+      }
+  }
+  if (as.n == 0) return;
+  FILE *out;
+  mmb_rfig *g = group_fig(f, wl, "latency", "latency percentiles", grp, &out);
+  if (!g) return;
+  fprintf(out,
+          "# mmbench sampled call latency of %s (%s): one block per allocator and call; "
+          "columns: percentile_position ns NaN NaN (median over repetitions)\n",
+          w->name, grp->label);
+  mmb_faset sas = {.n = 0};
+  char names[4096] = "", dashes[512] = "";
+  int ns = 0;
+  for (int s = 0; s < as.n; s++) {
+    const mmb_rcell *c = mmb_fig_cell_in(m, w, grp->pidx, grp->threads, as.idx[s]);
+    for (int o = 0; o < ls->nops; o++) {
+      fprintf(out, "%s# %s %s\n", ns ? "\n\n" : "", m->allocs[as.idx[s]], ls->ops[o]);
+      lat_series(out, m, c, ls, ls->ops[o]);
+      char wd[256];
+      mmb_rep_gp_word(m->allocs[as.idx[s]], wd, sizeof wd);
+      snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s:%s", ns ? " " : "", wd,
+               ls->ops[o]);
+      snprintf(dashes + strlen(dashes), sizeof dashes - strlen(dashes), "%s%d", ns ? " " : "",
+               o + 1);
+      if (sas.n < 64) sas.idx[sas.n++] = as.idx[s];
+      ns++;
+    }
+  }
+  fclose(out);
+  snprintf(g->note, sizeof g->note,
+           "Sampled latency of single calls (median over "
+           "repetitions of each percentile); solid: %s, dashed: %s.",
+           ls->ops[0], ls->nops > 1 ? ls->ops[1] : "-");
+  linefig lf = {.kind = "latency",
+                .xlabel = "percentile",
+                .ylabel = "latency (ns, log scale)",
+                .style = "linespoints",
+                .xticsdef = ls->tics,
+                .logy = 1,
+                .refline = NAN};
+  lines_draw(f, g, &sas, dashes, names, &lf);
+}
+
+void mmb_fig_latency(mmb_fctx *f, int wl) {
+  latset ls = {.nc = 0};
+  if (!lat_columns(f->m, &f->m->works[wl], &ls)) return;
+  lat_axis(&ls);
+  mmb_fgroup *gs;
+  int ng = mmb_fig_groups(f->m, &f->m->works[wl], &gs);
+  for (int gi = 0; gi < ng; gi++) lat_fig(f, wl, &ls, &gs[gi]);
   free(gs);
 }
 
