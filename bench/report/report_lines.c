@@ -663,124 +663,146 @@ const char *mmb_fig_growth_key(const mmb_rwork *w) {
   return NULL;
 }
 
+/* The baseline of a heap-growth figure at t threads: the median over
+ * allocator mi's cells of their median time (*bt) and peak RSS (*br), NaN
+ * when there is none. */
+static void trade_base(const mmb_rmodel *m, const mmb_rwork *w, int mi, int t, double *bt,
+                       double *br) {
+  *bt = *br = NAN;
+  if (mi < 0) return;
+  double vt[256], vr[256];
+  size_t n = 0;
+  for (size_t i = 0; i < w->ncells && n < 256; i++) {
+    const mmb_rcell *c = &m->cells[w->cells[i]];
+    const mmb_rstat *ts = mmb_rep_stat(m, c, MMB_METRIC_TIME),
+                    *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+    if (c->alloc != mi || c->threads != t || !ts || !r) continue;
+    vt[n] = ts->median;
+    vr[n++] = r->median;
+  }
+  if (!n) return;
+  mmb_summary s;
+  mmb_summarize(vt, n, &s);
+  *bt = s.median;
+  mmb_summarize(vr, n, &s);
+  *br = s.median;
+}
+
+/* A heap-growth figure's scale: relative to the baseline (rel), or absolute. */
+typedef struct tradescale {
+  int rel;       /* both axes relative to the baseline */
+  double bt, br; /* the baseline's time and peak RSS */
+  int base;      /* the baseline's allocator, or -1 */
+} tradescale;
+
+/* One allocator's block of a heap-growth figure at t threads: its points
+ * (peak RSS, time) by growth factor, labelled but the baseline's. Returns
+ * the rows written. */
+static int trade_block(FILE *out, const mmb_rmodel *m, const mmb_rwork *w, const char *key,
+                       int alloc, int t, const tradescale *sc) {
+  double xs[256], ys[256], gv[256];
+  int rows = 0;
+  for (size_t i = 0; i < w->ncells && rows < 256; i++) {
+    const mmb_rcell *c = &m->cells[w->cells[i]];
+    if (c->alloc != alloc || c->threads != t) continue;
+    const mmb_rstat *ts = mmb_rep_stat(m, c, MMB_METRIC_TIME),
+                    *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+    char v[64];
+    double gval;
+    mmb_rep_param(c->params, key, v, sizeof v);
+    if (!ts || !r || !mmb_fig_is_number(v, &gval)) continue;
+    int at = rows++;
+    while (at > 0 && gv[at - 1] > gval) {
+      xs[at] = xs[at - 1];
+      ys[at] = ys[at - 1];
+      gv[at] = gv[at - 1];
+      at--;
+    }
+    xs[at] = sc->rel ? r->median / sc->br : r->median / 1024.0;
+    ys[at] = sc->rel ? ts->median / sc->bt : ts->median;
+    gv[at] = gval;
+  }
+  int is_base = alloc == sc->base && sc->rel; /* its points sit at (1, 1): no labels */
+  for (int i = 0; i < rows; i++) {
+    if (is_base)
+      fprintf(out, "%.6g %.6g \"\"\n", xs[i], ys[i]);
+    else
+      fprintf(out, "%.6g %.6g \"%g\"\n", xs[i], ys[i], gv[i]);
+  }
+  if (!rows) fprintf(out, "NaN NaN \"\"\n");
+  return rows;
+}
+
+/* Draws a heap-growth figure with tradeoff.gp. */
+static void trade_draw(mmb_fctx *f, mmb_rfig *g, const mmb_faset *as, int rel) {
+  snprintf(g->note, sizeof g->note,
+           "Each point is one heap growth factor (its label); "
+           "%s Lower left is better.",
+           rel ? "both axes relative to manual (explicit frees), "
+                 "dashed lines at 1."
+               : "");
+  mmb_gpvars v = {.len = 0};
+  char path[4400];
+  mmb_fig_common_vars(f, &v, g, 760, 480);
+  mmb_fig_data_path(f, g->name, ".dat", path, sizeof path);
+  mmb_gp_str(&v, "data", path);
+  mmb_fig_series_vars(f->m, &v, as);
+  mmb_gp_str(&v, "xlabel", rel ? "peak RSS ÷ manual's" : "peak RSS (MiB)");
+  mmb_gp_str(&v, "ylabel", rel ? "time per operation ÷ manual's" : "time per operation (ns)");
+  mmb_gp_num(&v, "refx", rel ? 1 : NAN);
+  mmb_gp_num(&v, "refy", rel ? 1 : NAN);
+  mmb_gp_num(&v, "bmargin", 4.5);
+  mmb_fig_draw(f, g, "tradeoff.gp", &v);
+}
+
+/* One heap-growth figure at t threads (nt: how many thread counts). */
+static void trade_fig(mmb_fctx *f, int wl, const char *key, int t, int nt) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  mmb_faset as = {.n = 0};
+  tradescale sc = {.base = -1};
+  for (size_t i = 0; i < w->ncells; i++) {
+    const mmb_rcell *c = &m->cells[w->cells[i]];
+    if (c->threads != t || !mmb_rep_stat(m, c, MMB_METRIC_TIME)) continue; /* measured only */
+    mmb_fig_aset_add(&as, c->alloc);
+    if (mmb_is_explicit_graph(c->allocator)) sc.base = c->alloc;
+  }
+  /* The baseline: the median over manual's cells of their medians. */
+  trade_base(m, w, sc.base, t, &sc.bt, &sc.br);
+  sc.rel = !isnan(sc.bt) && sc.bt > 0 && sc.br > 0;
+  char stem[300];
+  snprintf(stem, sizeof stem, "heapsweep-%s%s", w->name, nt > 1 ? "-t" : "");
+  if (nt > 1) snprintf(stem + strlen(stem), sizeof stem - strlen(stem), "%d", t);
+  FILE *out;
+  mmb_rfig *g = fig_open(f, wl, "heapsweep", stem, &out);
+  if (!g) return;
+  snprintf(g->title, sizeof g->title, "%s: time vs peak RSS over the heap growth factor%s", w->name,
+           nt > 1 ? "" : "");
+  if (nt > 1)
+    snprintf(g->title + strlen(g->title), sizeof g->title - strlen(g->title), ", t=%d", t);
+  fprintf(out,
+          "# mmbench heap-growth sweep of %s: one block per allocator; columns: %s %s "
+          "\"%s\"\n",
+          w->name, sc.rel ? "peak_rss/manual" : "peak_rss_MiB",
+          sc.rel ? "ns_per_op/manual" : MMB_METRIC_TIME, key);
+  int points = 0;
+  for (int s = 0; s < as.n; s++) {
+    block_head(out, s, m->allocs[as.idx[s]]);
+    points += trade_block(out, m, w, key, as.idx[s], t, &sc);
+  }
+  if (fig_close(f, out, points)) trade_draw(f, g, &as, sc.rel);
+}
+
+/* Time vs peak RSS over the heap growth factor key: one figure per thread
+ * count (other parameters are expected fixed). */
 void mmb_fig_tradeoff(mmb_fctx *f, int wl, const char *key) {
   const mmb_rmodel *m = f->m;
   const mmb_rwork *w = &m->works[wl];
-  /* One figure per thread count (other parameters are expected fixed). */
   int threads[16], nt = 0;
   for (size_t i = 0; i < w->ncells; i++) {
     int t = m->cells[w->cells[i]].threads, seen = 0;
     for (int k = 0; k < nt; k++) seen |= threads[k] == t;
     if (!seen && nt < 16) threads[nt++] = t;
   }
-  for (int ti = 0; ti < nt; ti++) {
-    mmb_faset as = {.n = 0};
-    int mi = -1;
-    for (size_t i = 0; i < w->ncells; i++) {
-      const mmb_rcell *c = &m->cells[w->cells[i]];
-      if (c->threads != threads[ti] || !mmb_rep_stat(m, c, MMB_METRIC_TIME))
-        continue; /* measured only */
-      mmb_fig_aset_add(&as, c->alloc);
-      if (mmb_is_explicit_graph(c->allocator)) mi = c->alloc;
-    }
-    /* The baseline: the median over manual's cells of their medians. */
-    double bt = NAN, br = NAN;
-    if (mi >= 0) {
-      double vt[256], vr[256];
-      size_t n = 0;
-      for (size_t i = 0; i < w->ncells && n < 256; i++) {
-        const mmb_rcell *c = &m->cells[w->cells[i]];
-        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
-                        *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
-        if (c->alloc != mi || c->threads != threads[ti] || !t || !r) continue;
-        vt[n] = t->median;
-        vr[n++] = r->median;
-      }
-      if (n) {
-        mmb_summary s;
-        mmb_summarize(vt, n, &s);
-        bt = s.median;
-        mmb_summarize(vr, n, &s);
-        br = s.median;
-      }
-    }
-    int rel = !isnan(bt) && bt > 0 && br > 0;
-    char stem[300];
-    snprintf(stem, sizeof stem, "heapsweep-%s%s", w->name, nt > 1 ? "-t" : "");
-    if (nt > 1) snprintf(stem + strlen(stem), sizeof stem - strlen(stem), "%d", threads[ti]);
-    mmb_rfig *g = mmb_fig_new(f, wl, "heapsweep", stem);
-    snprintf(g->title, sizeof g->title, "%s: time vs peak RSS over the heap growth factor%s",
-             w->name, nt > 1 ? "" : "");
-    if (nt > 1)
-      snprintf(g->title + strlen(g->title), sizeof g->title - strlen(g->title), ", t=%d",
-               threads[ti]);
-    FILE *out = mmb_fig_data_open(f, g->name, ".dat");
-    if (!out) {
-      f->figs->n--;
-      continue;
-    }
-    fprintf(out,
-            "# mmbench heap-growth sweep of %s: one block per allocator; columns: %s %s "
-            "\"%s\"\n",
-            w->name, rel ? "peak_rss/manual" : "peak_rss_MiB",
-            rel ? "ns_per_op/manual" : MMB_METRIC_TIME, key);
-    int points = 0;
-    for (int s = 0; s < as.n; s++) {
-      fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[as.idx[s]]);
-      double xs[256], ys[256], gv[256];
-      int rows = 0;
-      for (size_t i = 0; i < w->ncells && rows < 256; i++) {
-        const mmb_rcell *c = &m->cells[w->cells[i]];
-        if (c->alloc != as.idx[s] || c->threads != threads[ti]) continue;
-        const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
-                        *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
-        char v[64];
-        double gval;
-        mmb_rep_param(c->params, key, v, sizeof v);
-        if (!t || !r || !mmb_fig_is_number(v, &gval)) continue;
-        int at = rows++;
-        while (at > 0 && gv[at - 1] > gval) {
-          xs[at] = xs[at - 1];
-          ys[at] = ys[at - 1];
-          gv[at] = gv[at - 1];
-          at--;
-        }
-        xs[at] = rel ? r->median / br : r->median / 1024.0;
-        ys[at] = rel ? t->median / bt : t->median;
-        gv[at] = gval;
-      }
-      int is_base = as.idx[s] == mi && rel; /* its points sit at (1, 1): no labels */
-      for (int i = 0; i < rows; i++) {
-        if (is_base)
-          fprintf(out, "%.6g %.6g \"\"\n", xs[i], ys[i]);
-        else
-          fprintf(out, "%.6g %.6g \"%g\"\n", xs[i], ys[i], gv[i]);
-      }
-      if (!rows) fprintf(out, "NaN NaN \"\"\n");
-      points += rows;
-    }
-    fclose(out);
-    if (!points) {
-      f->figs->n--;
-      continue;
-    }
-    snprintf(g->note, sizeof g->note,
-             "Each point is one heap growth factor (its label); "
-             "%s Lower left is better.",
-             rel ? "both axes relative to manual (explicit frees), "
-                   "dashed lines at 1."
-                 : "");
-    mmb_gpvars v = {.len = 0};
-    char path[4400];
-    mmb_fig_common_vars(f, &v, g, 760, 480);
-    mmb_fig_data_path(f, g->name, ".dat", path, sizeof path);
-    mmb_gp_str(&v, "data", path);
-    mmb_fig_series_vars(m, &v, &as);
-    mmb_gp_str(&v, "xlabel", rel ? "peak RSS ÷ manual's" : "peak RSS (MiB)");
-    mmb_gp_str(&v, "ylabel", rel ? "time per operation ÷ manual's" : "time per operation (ns)");
-    mmb_gp_num(&v, "refx", rel ? 1 : NAN);
-    mmb_gp_num(&v, "refy", rel ? 1 : NAN);
-    mmb_gp_num(&v, "bmargin", 4.5);
-    mmb_fig_draw(f, g, "tradeoff.gp", &v);
-  }
+  for (int ti = 0; ti < nt; ti++) trade_fig(f, wl, key, threads[ti], nt);
 }
