@@ -172,6 +172,111 @@ char *mmb_summary_csv_by(const mmb_runs *r, const char *group_col, mmb_cell_coun
   return mmb_summary_csv_noise(r, group_col, NAN, counts);
 }
 
+/* Rows grouped by cell (first-seen order), file order within a cell:
+ * each cell's rows point into order. */
+static void group_rows(const size_t *cellof, size_t nrows, size_t *order, cellrows *cells,
+                       size_t ncells) {
+  for (size_t i = 0; i < nrows; i++) cells[cellof[i]].n++;
+  for (size_t c = 0, at = 0; c < ncells; at += cells[c].n, c++) cells[c].rows = &order[at];
+  for (size_t c = 0; c < ncells; c++) cells[c].n = 0;
+  for (size_t i = 0; i < nrows; i++) cells[cellof[i]].rows[cells[cellof[i]].n++] = i;
+}
+
+/* What every line of summary.csv needs. */
+typedef struct sumctx {
+  const mmb_runs *r;
+  int group;         /* the grouping column, or -1 */
+  int cov;           /* the oversubscribed column, or -1 (runs.csv predates it) */
+  double machine_cv; /* the machine's own noise, NaN when unmeasured */
+  double *vals;      /* scratch: one metric's values of one cell */
+  strbuf *out;
+} sumctx;
+
+/* One cell's summary of one metric over its nv values: the cell's key,
+ * the metric, counts, status, statistics, noise test, floor, oversubscription.
+ * Returns 1 when the values are noisy, 0 when not. */
+static int summary_line(const sumctx *x, const cellrows *k, const char *metric, size_t nv,
+                        mmb_status status, int over) {
+  const mmb_table *t = x->r->table;
+  int keycol[4] = {x->r->col_workload, x->r->col_params, x->r->col_allocator, x->r->col_threads};
+  mmb_summary s;
+  mmb_summarize(x->vals, nv, &s);
+  char line[4096], num[64];
+  size_t lu = 0;
+  for (int q = 0; q < 4; q++)
+    mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], keycol[q]), q == 0);
+  mmb_csv_field(line, sizeof line, &lu, metric, 0);
+  snprintf(num, sizeof num, "%zu", nv);
+  mmb_csv_field(line, sizeof line, &lu, num, 0);
+  snprintf(num, sizeof num, "%zu", k->n);
+  mmb_csv_field(line, sizeof line, &lu, num, 0);
+  mmb_csv_field(line, sizeof line, &lu, mmb_status_name(status), 0);
+  double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi, s.ci_level};
+  for (int q = 0; q < 9; q++) {
+    fmt_num(num, sizeof num, f[q]);
+    mmb_csv_field(line, sizeof line, &lu, num, 0);
+  }
+  double limit = mmb_noisy_limit(nv, x->machine_cv);
+  int noisy = mmb_noisy_test(x->vals, nv, x->machine_cv);
+  mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
+  fmt_num(num, sizeof num, k->floor);
+  mmb_csv_field(line, sizeof line, &lu, num, 0);
+  mmb_csv_field(line, sizeof line, &lu, x->cov < 0 ? "" : over ? "1" : "0", 0);
+  fmt_num(num, sizeof num, limit);
+  mmb_csv_field(line, sizeof line, &lu, num, 0);
+  if (x->group >= 0)
+    mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], x->group), 0);
+  sb_add(x->out, line, lu);
+  sb_add(x->out, "\n", 1);
+  return noisy;
+}
+
+/* One cell's lines (a line per measured metric; one for a cell that did
+ * not run cleanly), counted in *cnt. */
+static void summary_cell(const sumctx *x, const cellrows *k, const char *const *metrics, int nm,
+                         mmb_cell_counts *cnt) {
+  const mmb_runs *r = x->r;
+  mmb_status status = MMB_ST_OK;
+  for (size_t i = 0; i < k->n; i++) status = mmb_status_merge(status, r->rows[k->rows[i]].status);
+  /* oversubscribed: any repetition ran more threads than CPUs; empty
+   * when runs.csv predates the column (unknown, not 0) */
+  int over = 0;
+  for (size_t i = 0; x->cov >= 0 && i < k->n; i++)
+    over |= mmb_table_numv(r->table, k->rows[i], x->cov) == 1;
+  if (k->n > cnt->most_n) cnt->most_n = k->n;
+  cnt->cells++;
+  int cell_noisy = 0;
+  for (int m = 0; m < nm; m++) {
+    size_t nv = 0;
+    for (size_t i = 0; i < k->n; i++) {
+      if (r->rows[k->rows[i]].status != MMB_ST_OK) continue;
+      double v = mmb_runs_value(r, k->rows[i], metrics[m]);
+      if (!isnan(v)) x->vals[nv++] = v;
+    }
+    if (nv == 0 && status == MMB_ST_OK) continue; /* not measured */
+    if (nv == 0 && m > 0) continue;               /* a failed cell: one row is enough */
+    int noisy = summary_line(x, k, metrics[m], nv, status, over);
+    if (m == 0) cell_noisy = noisy;
+  }
+  if (status == MMB_ST_OK)
+    cnt->ok++, cnt->noisy += cell_noisy, cnt->over += over;
+  else if (mmb_status_failed(status))
+    cnt->failed++;
+  else
+    cnt->skipped++;
+}
+
+/* summary.csv's header line, with the grouping column when there is one. */
+static void summary_header(strbuf *out, int group, const char *group_col) {
+  static const char header[] =
+      "workload,params,allocator,threads,metric,n,n_runs,status,median,"
+      "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed,"
+      "noisy_limit\n";
+  sb_add(out, header, sizeof header - 2);
+  if (group >= 0) sb_add(out, ",", 1), sb_add(out, group_col, strlen(group_col));
+  sb_add(out, "\n", 1);
+}
+
 char *mmb_summary_csv_noise(const mmb_runs *r, const char *group_col, double machine_cv,
                             mmb_cell_counts *counts) {
   const mmb_table *t = r->table;
@@ -183,101 +288,31 @@ char *mmb_summary_csv_noise(const mmb_runs *r, const char *group_col, double mac
   double *vals = malloc((nrows + 1) * sizeof *vals);
   mmb_cellmap key = {0};
   strbuf out = {0};
-  if (!cellof || !order || !cells || !vals || group_cells(r, group, &key, cellof) != 0) goto fail;
-  size_t ncells = key.n;
-  /* rows grouped by cell (first-seen order), file order within a cell */
-  for (size_t i = 0; i < nrows; i++) cells[cellof[i]].n++;
-  for (size_t c = 0, at = 0; c < ncells; at += cells[c].n, c++) cells[c].rows = &order[at];
-  for (size_t c = 0; c < ncells; c++) cells[c].n = 0;
-  for (size_t i = 0; i < nrows; i++) cells[cellof[i]].rows[cells[cellof[i]].n++] = i;
-  floor_medians(r, &key, cells, ncells, vals);
-
-  const char *metrics[128];
-  int nm = metric_list(t, metrics, 128);
-  static const char header[] =
-      "workload,params,allocator,threads,metric,n,n_runs,status,median,"
-      "min,max,mean,stddev,cv,ci_lo,ci_hi,ci_level,noisy,floor_ns_per_op,oversubscribed,"
-      "noisy_limit\n";
-  sb_add(&out, header, sizeof header - 2);
-  if (group >= 0) sb_add(&out, ",", 1), sb_add(&out, group_col, strlen(group_col));
-  sb_add(&out, "\n", 1);
-  int cov = mmb_table_col(t, "oversubscribed");
-  int keycol[4] = {r->col_workload, r->col_params, r->col_allocator, r->col_threads};
-  mmb_cell_counts cnt = {0};
-  cnt.machine_cv = machine_cv;
-  for (size_t c = 0; c < ncells; c++) {
-    cellrows *k = &cells[c];
-    mmb_status status = MMB_ST_OK;
-    for (size_t i = 0; i < k->n; i++) status = mmb_status_merge(status, r->rows[k->rows[i]].status);
-    /* oversubscribed: any repetition ran more threads than CPUs; empty
-     * when runs.csv predates the column (unknown, not 0) */
-    int over = 0;
-    for (size_t i = 0; cov >= 0 && i < k->n; i++) over |= mmb_table_numv(t, k->rows[i], cov) == 1;
-    if (k->n > cnt.most_n) cnt.most_n = k->n;
-    cnt.cells++;
-    int cell_noisy = 0;
-    for (int m = 0; m < nm; m++) {
-      size_t nv = 0;
-      for (size_t i = 0; i < k->n; i++) {
-        if (r->rows[k->rows[i]].status != MMB_ST_OK) continue;
-        double v = mmb_runs_value(r, k->rows[i], metrics[m]);
-        if (!isnan(v)) vals[nv++] = v;
-      }
-      if (nv == 0 && status == MMB_ST_OK) continue; /* not measured */
-      if (nv == 0 && m > 0) continue;               /* a failed cell: one row is enough */
-      mmb_summary s;
-      mmb_summarize(vals, nv, &s);
-      char line[4096], num[64];
-      size_t lu = 0;
-      for (int q = 0; q < 4; q++)
-        mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], keycol[q]), q == 0);
-      mmb_csv_field(line, sizeof line, &lu, metrics[m], 0);
-      snprintf(num, sizeof num, "%zu", nv);
-      mmb_csv_field(line, sizeof line, &lu, num, 0);
-      snprintf(num, sizeof num, "%zu", k->n);
-      mmb_csv_field(line, sizeof line, &lu, num, 0);
-      mmb_csv_field(line, sizeof line, &lu, mmb_status_name(status), 0);
-      double f[] = {s.median, s.min, s.max, s.mean, s.stddev, s.cv, s.ci_lo, s.ci_hi, s.ci_level};
-      for (int q = 0; q < 9; q++) {
-        fmt_num(num, sizeof num, f[q]);
-        mmb_csv_field(line, sizeof line, &lu, num, 0);
-      }
-      double limit = mmb_noisy_limit(nv, machine_cv);
-      int noisy = mmb_noisy_test(vals, nv, machine_cv);
-      mmb_csv_field(line, sizeof line, &lu, noisy ? "1" : "0", 0);
-      fmt_num(num, sizeof num, k->floor);
-      mmb_csv_field(line, sizeof line, &lu, num, 0);
-      mmb_csv_field(line, sizeof line, &lu, cov < 0 ? "" : over ? "1" : "0", 0);
-      fmt_num(num, sizeof num, limit);
-      mmb_csv_field(line, sizeof line, &lu, num, 0);
-      if (group >= 0) mmb_csv_field(line, sizeof line, &lu, mmb_table_get(t, k->rows[0], group), 0);
-      sb_add(&out, line, lu);
-      sb_add(&out, "\n", 1);
-      if (m == 0) cell_noisy = noisy;
-    }
-    if (status == MMB_ST_OK)
-      cnt.ok++, cnt.noisy += cell_noisy, cnt.over += over;
-    else if (mmb_status_failed(status))
-      cnt.failed++;
-    else
-      cnt.skipped++;
+  char *text = NULL;
+  if (cellof && order && cells && vals && group_cells(r, group, &key, cellof) == 0) {
+    group_rows(cellof, nrows, order, cells, key.n);
+    floor_medians(r, &key, cells, key.n, vals);
+    const char *metrics[128];
+    int nm = metric_list(t, metrics, 128);
+    summary_header(&out, group, group_col);
+    sumctx x = {.r = r,
+                .group = group,
+                .cov = mmb_table_col(t, "oversubscribed"),
+                .machine_cv = machine_cv,
+                .vals = vals,
+                .out = &out};
+    mmb_cell_counts cnt = {.machine_cv = machine_cv};
+    for (size_t c = 0; c < key.n; c++) summary_cell(&x, &cells[c], metrics, nm, &cnt);
+    if (counts) *counts = cnt;
+    if (!out.oom) text = out.s ? out.s : strdup("");
   }
-  if (counts) *counts = cnt;
-  if (out.oom) goto fail;
+  if (!text) free(out.s);
   free(cellof);
   free(order);
   free(cells);
   free(vals);
   mmb_cellmap_free(&key);
-  return out.s ? out.s : strdup("");
-fail:
-  free(cellof);
-  free(order);
-  free(cells);
-  free(vals);
-  mmb_cellmap_free(&key);
-  free(out.s);
-  return NULL;
+  return text;
 }
 
 int mmb_write_summary(const char *dir, int print, char *err, size_t errlen) {

@@ -80,131 +80,170 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...) {
 /* ------------------------------------------------------------------------
  * Parsing
  * ---------------------------------------------------------------------- */
-int mmb_table_parse(const char *text, size_t len, mmb_table **out, char *err, size_t errlen) {
-  builder b = {0};
-  size_t i = 0, line = 1, width = 0, rows = 0;
-  int rc = 0, dropped = 0;
-  size_t valid = 0;
-  *out = NULL;
-  if (err && errlen) err[0] = 0;
-  if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) i = 3;
+/* The input being parsed, where the parser is in it, and what it built. */
+typedef struct parser {
+  const char *text;
+  size_t len, i, line; /* input, its length, the next byte, its 1-based line */
+  builder b;           /* the fields so far */
+  char *err;           /* where a message goes */
+  size_t errlen;
+} parser;
 
-  while (i < len) {
-    /* One record: fields until an unquoted line end or the end of input. */
-    size_t rec_line = line, rec_first = b.noff, rec_buf = b.len, nf = 0;
-    int ended = 0, open_quote = 0;
-    if (text[i] == '\n' || (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
-      i += text[i] == '\r' ? 2 : 1; /* blank line */
-      line++;
-      valid = i;
-      continue;
-    }
-    for (;;) {
-      if ((rc = put_off(&b, b.len))) goto out;
-      nf++;
-      if (i < len && text[i] == '"') {
-        i++;
-        open_quote = 1;
-        while (i < len) {
-          char c = text[i++];
-          if (c == '"') {
-            if (i < len && text[i] == '"') {
-              i++;
-            } else {
-              open_quote = 0;
-              break;
-            }
-          }
-          if (c == '\n') line++;
-          if ((rc = put_char(&b, c))) goto out;
-        }
-        if (!open_quote && i < len && text[i] != ',' && text[i] != '\n' &&
-            !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
-          rc = fail(err, errlen, -EINVAL,
-                    "line %zu: text after a closing quote (a quote inside a quoted field "
-                    "must be doubled)",
-                    line);
-          goto out;
-        }
+/* One record as read: where it starts and how it ended. */
+typedef struct record {
+  size_t line;    /* its first line */
+  size_t first;   /* the index of its first field's offset */
+  size_t buf;     /* the buffer's length at its start */
+  size_t nf;      /* its fields */
+  int ended;      /* it ended with a line end (not the end of input) */
+  int open_quote; /* its last field's quote was never closed */
+} record;
+
+/* Whether the parser is at a line end (\n or \r\n); it must be in the input. */
+static int at_eol(const parser *p) {
+  return p->text[p->i] == '\n' ||
+         (p->text[p->i] == '\r' && p->i + 1 < p->len && p->text[p->i + 1] == '\n');
+}
+
+/* A quoted field from its opening quote: doubled quotes are one; a closing
+ * quote must end the field. Returns 0, -EINVAL or -ENOMEM. */
+static int read_quoted(parser *p, int *open_quote) {
+  p->i++;
+  *open_quote = 1;
+  while (p->i < p->len) {
+    char c = p->text[p->i++];
+    if (c == '"') {
+      if (p->i < p->len && p->text[p->i] == '"') {
+        p->i++;
       } else {
-        while (i < len && text[i] != ',' && text[i] != '\n' &&
-               !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
-          if ((rc = put_char(&b, text[i++]))) goto out;
-        }
+        *open_quote = 0;
+        break;
       }
-      if ((rc = put_char(&b, 0))) goto out;
-      if (i >= len) break;
-      if (text[i] == ',') {
-        i++;
-        continue;
-      }
-      i += text[i] == '\r' ? 2 : 1; /* line end */
-      line++;
-      ended = 1;
-      break;
     }
+    if (c == '\n') p->line++;
+    int rc = put_char(&p->b, c);
+    if (rc) return rc;
+  }
+  if (!*open_quote && p->i < p->len && p->text[p->i] != ',' && !at_eol(p))
+    return fail(p->err, p->errlen, -EINVAL,
+                "line %zu: text after a closing quote (a quote inside a quoted field "
+                "must be doubled)",
+                p->line);
+  return 0;
+}
 
-    if (rows == 0 && b.nline == 0 && width == 0) {
-      /* The header. */
-      if (open_quote) {
-        rc = fail(err, errlen, -EINVAL, "line %zu: unterminated quote in the header", rec_line);
-        goto out;
-      }
-      for (size_t f = 0; f < nf; f++) {
-        if (b.buf[b.off[rec_first + f]] == 0) {
-          rc = fail(err, errlen, -EINVAL, "line %zu: header column %zu has no name", rec_line,
-                    f + 1);
-          goto out;
-        }
-      }
-      width = nf;
-      valid = i;
+/* One field, quoted or not, up to its comma or line end, NUL-terminated in
+ * the buffer. Returns 0, -EINVAL or -ENOMEM. */
+static int read_field(parser *p, int *open_quote) {
+  int rc = put_off(&p->b, p->b.len);
+  if (rc) return rc;
+  if (p->i < p->len && p->text[p->i] == '"') {
+    if ((rc = read_quoted(p, open_quote))) return rc;
+  } else {
+    while (p->i < p->len && p->text[p->i] != ',' && !at_eol(p))
+      if ((rc = put_char(&p->b, p->text[p->i++]))) return rc;
+  }
+  return put_char(&p->b, 0);
+}
+
+/* One record: fields until an unquoted line end or the end of input.
+ * Returns 0, -EINVAL or -ENOMEM. */
+static int read_record(parser *p, record *r) {
+  *r = (record){.line = p->line, .first = p->b.noff, .buf = p->b.len};
+  for (;;) {
+    int rc = read_field(p, &r->open_quote);
+    if (rc) return rc;
+    r->nf++;
+    if (p->i >= p->len) return 0;
+    if (p->text[p->i] == ',') {
+      p->i++;
       continue;
     }
-    if (!ended && (open_quote || nf < width)) {
-      /* A last record cut short: drop it. */
-      b.noff = rec_first;
-      b.len = rec_buf;
-      dropped = 1;
-      break;
-    }
-    if (open_quote) {
-      rc = fail(err, errlen, -EINVAL, "line %zu: unterminated quote", rec_line);
-      goto out;
-    }
-    if (nf != width) {
-      rc = fail(err, errlen, -EINVAL, "line %zu: %zu fields where the header has %zu", rec_line, nf,
-                width);
-      goto out;
-    }
-    if ((rc = put_line(&b, rec_line))) goto out;
-    rows++;
-    valid = i;
+    p->i += p->text[p->i] == '\r' ? 2 : 1; /* line end */
+    p->line++;
+    r->ended = 1;
+    return 0;
   }
-  if (width == 0) {
-    rc = fail(err, errlen, -EINVAL, "no header line (the file is empty)");
-    goto out;
-  }
+}
 
+/* The header: closed quotes and a name for every column. Returns 0 or
+ * -EINVAL. */
+static int check_header(parser *p, const record *r) {
+  if (r->open_quote)
+    return fail(p->err, p->errlen, -EINVAL, "line %zu: unterminated quote in the header", r->line);
+  for (size_t f = 0; f < r->nf; f++)
+    if (p->b.buf[p->b.off[r->first + f]] == 0)
+      return fail(p->err, p->errlen, -EINVAL, "line %zu: header column %zu has no name", r->line,
+                  f + 1);
+  return 0;
+}
+
+/* A data row: closed quotes and as many fields as the header; records its
+ * line. Returns 0, -EINVAL or -ENOMEM. */
+static int check_row(parser *p, const record *r, size_t width) {
+  if (r->open_quote)
+    return fail(p->err, p->errlen, -EINVAL, "line %zu: unterminated quote", r->line);
+  if (r->nf != width)
+    return fail(p->err, p->errlen, -EINVAL, "line %zu: %zu fields where the header has %zu",
+                r->line, r->nf, width);
+  return put_line(&p->b, r->line);
+}
+
+/* The table that takes over the builder's arrays. Returns 0 or -ENOMEM. */
+static int make_table(builder *b, size_t rows, size_t width, int dropped, size_t valid,
+                      mmb_table **out) {
   mmb_table *t = calloc(1, sizeof *t);
-  if (!t) {
-    rc = -ENOMEM;
-    goto out;
-  }
-  t->buf = b.buf;
-  t->off = b.off;
-  t->line = b.line;
+  if (!t) return -ENOMEM;
+  t->buf = b->buf;
+  t->off = b->off;
+  t->line = b->line;
   t->rows = rows;
   t->cols = width;
   t->dropped_tail = dropped;
   t->valid_bytes = valid;
   *out = t;
   return 0;
-out:
+}
+
+int mmb_table_parse(const char *text, size_t len, mmb_table **out, char *err, size_t errlen) {
+  parser p = {.text = text, .len = len, .line = 1, .err = err, .errlen = errlen};
+  size_t width = 0, rows = 0, valid = 0;
+  int rc = 0, dropped = 0;
+  *out = NULL;
+  if (err && errlen) err[0] = 0;
+  if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) p.i = 3;
+  while (p.i < len) {
+    if (at_eol(&p)) { /* blank line */
+      p.i += text[p.i] == '\r' ? 2 : 1;
+      p.line++;
+      valid = p.i;
+      continue;
+    }
+    record r;
+    if ((rc = read_record(&p, &r))) break;
+    if (width == 0) { /* the header: a record has at least one field */
+      if ((rc = check_header(&p, &r))) break;
+      width = r.nf;
+      valid = p.i;
+      continue;
+    }
+    if (!r.ended && (r.open_quote || r.nf < width)) { /* a last record cut short: drop it */
+      p.b.noff = r.first;
+      p.b.len = r.buf;
+      dropped = 1;
+      break;
+    }
+    if ((rc = check_row(&p, &r, width))) break;
+    rows++;
+    valid = p.i;
+  }
+  if (!rc && width == 0) rc = fail(err, errlen, -EINVAL, "no header line (the file is empty)");
+  if (!rc) rc = make_table(&p.b, rows, width, dropped, valid, out);
+  if (!rc) return 0;
   if (rc == -ENOMEM) fail(err, errlen, rc, "out of memory");
-  free(b.buf);
-  free(b.off);
-  free(b.line);
+  free(p.b.buf);
+  free(p.b.off);
+  free(p.b.line);
   return rc;
 }
 

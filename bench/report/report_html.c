@@ -145,13 +145,24 @@ static void num_cell(FILE *f, const char *text, const char *cls) {
   fputs("</td>", f);
 }
 
-static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
-  int floor = 0;
-  for (size_t k = 0; k < m->nallocs && !floor; k++) floor = mmb_is_floor(m->allocs[k]);
-  int levels = mmb_table_col(m->summary, "ci_level") >= 0;
-  int base = mmb_rep_metric(m, MMB_METRIC_BASE_RSS) >= 0; /* the region's starting RSS */
-  int scaling = 0;
-  for (size_t w = 0; w < m->nworks; w++) scaling |= m->works[w].scaling;
+/* Which optional columns the full table has. */
+typedef struct tcols {
+  int floor;   /* floor and over floor: a floor allocator ran */
+  int levels;  /* summary.csv records the intervals' levels */
+  int base;    /* RSS at start: the region's starting RSS was measured */
+  int scaling; /* efficiency: some workload scales over threads */
+} tcols;
+
+static tcols table_cols(const mmb_rmodel *m) {
+  tcols t = {.levels = mmb_table_col(m->summary, "ci_level") >= 0,
+             .base = mmb_rep_metric(m, MMB_METRIC_BASE_RSS) >= 0};
+  for (size_t k = 0; k < m->nallocs && !t.floor; k++) t.floor = mmb_is_floor(m->allocs[k]);
+  for (size_t w = 0; w < m->nworks; w++) t.scaling |= m->works[w].scaling;
+  return t;
+}
+
+/* The paragraph that says what the table's columns and marks mean. */
+static void results_intro(FILE *f, const mmb_roverview *ov, const tcols *t) {
   char noisy_rule[400];
   if (ov->machine_cv > 0)
     snprintf(noisy_rule, sizeof noisy_rule,
@@ -170,20 +181,24 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
           "one with more threads than CPUs ‡. Cells that did not run cleanly show their "
           "status and the reason.%s%s Counts of a cell whose hardware events ran less than "
           "%.0f&nbsp;%% of its region are mostly scaled estimates: marked in its notes.</p>\n",
-          levels ? "order statistics of the median, its exact coverage in brackets: with few "
-                   "repetitions it is below 95&nbsp;%"
-                 : "order statistics of the median, its exact coverage for its repetitions in "
-                   "brackets",
+          t->levels ? "order statistics of the median, its exact coverage in brackets: with few "
+                      "repetitions it is below 95&nbsp;%"
+                    : "order statistics of the median, its exact coverage for its repetitions in "
+                      "brackets",
           noisy_rule,
-          floor ? " <i>floor</i> is the same loop under a minimal allocator (the cheapest "
-                  "possible: a stack of freed blocks); <i>over floor</i> is ns/op − floor with "
-                  "its exact interval: what this allocator costs beyond the minimal one (negative "
-                  "where it is faster than it)."
-                : "",
-          scaling ? " <i>efficiency</i> is the speedup over the same allocator's 1-thread "
-                    "throughput divided by the threads (1 = linear scaling)."
-                  : "",
+          t->floor ? " <i>floor</i> is the same loop under a minimal allocator (the cheapest "
+                     "possible: a stack of freed blocks); <i>over floor</i> is ns/op − floor with "
+                     "its exact interval: what this allocator costs beyond the minimal one "
+                     "(negative where it is faster than it)."
+                   : "",
+          t->scaling ? " <i>efficiency</i> is the speedup over the same allocator's 1-thread "
+                       "throughput divided by the threads (1 = linear scaling)."
+                     : "",
           100 * MMB_COUNTERS_MIN_RUNNING);
+}
+
+/* The collapsed table's summary line, its filters and its header row. */
+static void results_head(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, const tcols *t) {
   if (m->summary_computed)
     fputs("<p class=\"note\">summary.csv is missing: these statistics were computed from "
           "runs.csv.</p>\n",
@@ -204,120 +219,153 @@ static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
           "<th>parameters</th><th>allocator</th><th>threads</th><th>status</th><th>ok reps</th>"
           "<th>ns/op</th>%s<th>CI of median (level)</th><th>CV</th><th>throughput</th>%s"
           "<th>peak RSS</th>%s<th>RSS ÷ live</th><th>notes</th></tr></thead><tbody>\n",
-          floor ? "<th>floor</th><th>over floor</th>" : "", scaling ? "<th>efficiency</th>" : "",
-          base ? "<th>RSS at start</th>" : "");
+          t->floor ? "<th>floor</th><th>over floor</th>" : "",
+          t->scaling ? "<th>efficiency</th>" : "", t->base ? "<th>RSS at start</th>" : "");
+}
+
+/* A row's opening (its id and filter keys) and its first cells: workload,
+ * parameters, allocator, threads, status, ok repetitions. */
+static void row_ident(FILE *f, const mmb_roverview *ov, const mmb_rcell *c, size_t k, int noisy) {
+  const char *css = mmb_status_css(c->status);
+  fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k, css, noisy);
+  H(mmb_status_name(c->status));
+  fputs("\" data-workload=\"", f);
+  H(c->workload);
+  fputs("\" data-allocator=\"", f);
+  H(c->allocator);
+  fputs("\"><td class=\"nw\">", f);
+  H(c->workload);
+  fputs("</td><td class=\"params\"><code>", f);
+  for (const char *p = c->params; *p; p++) { /* let long parameter lists wrap */
+    char one[2] = {*p, 0};
+    H(one);
+    if (*p == ';') fputs("<wbr>", f);
+  }
+  fputs("</code></td><td class=\"nw\">", f);
+  H(c->allocator);
+  fprintf(f, "</td><td class=\"num\">%d%s</td><td class=\"st st-%s\">", c->threads,
+          ov->cmp[k].oversub ? " ‡" : "", css);
+  H(mmb_status_name(c->status));
+  fprintf(f, "</td><td class=\"num\">%d/%d</td>", c->n, c->n_runs);
+}
+
+/* The floor and over-floor cells of cell k. */
+static void row_floor(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, size_t k) {
+  const mmb_rcell *c = &m->cells[k];
+  double fl = mmb_rep_floor(m, c);
+  char buf[64], ex[160] = "—", el[32], eh[32];
+  if (!isnan(fl) && !mmb_is_floor(c->allocator))
+    mmb_rep_fmt_si(fl, "ns", buf, sizeof buf);
+  else
+    snprintf(buf, sizeof buf, "—");
+  num_cell(f, buf, NULL);
+  const mmb_rexcess *e = &ov->cmp[k].extra;
+  if (e->have) {
+    mmb_rep_fmt_si(e->excess, "ns", buf, sizeof buf);
+    mmb_rep_fmt_si(e->lo, "ns", el, sizeof el);
+    mmb_rep_fmt_si(e->hi, "ns", eh, sizeof eh);
+    snprintf(ex, sizeof ex, "%s [%s – %s] (%.1f %%)%s", buf, el, eh, 100 * e->level,
+             e->floor_pct > 100 ? " faster than the floor" : "");
+  }
+  num_cell(f, ex, NULL);
+}
+
+/* The time cells of cell k: ns/op, floor and over floor, its interval, CV. */
+static void row_time(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, const tcols *tc,
+                     size_t k, const mmb_rstat *t, int noisy) {
+  char buf[64], lo[64], hi[64], ci[160];
+  if (t) {
+    mmb_rep_fmt_si(t->median, "ns", buf, sizeof buf);
+    mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
+    mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
+    double lvl = !isnan(t->ci_level) ? t->ci_level : mmb_median_ci_level((size_t)t->n);
+    if (t->n < 2 || isnan(t->ci_lo))
+      snprintf(ci, sizeof ci, "— (one repetition: no interval)");
+    else
+      snprintf(ci, sizeof ci, "%s – %s (%.1f %%)", lo, hi, lvl * 100);
+  } else {
+    snprintf(buf, sizeof buf, "—");
+    snprintf(ci, sizeof ci, "—");
+  }
+  num_cell(f, buf, noisy ? "noisy" : NULL);
+  if (tc->floor) row_floor(f, m, ov, k);
+  num_cell(f, ci, noisy ? "noisy" : NULL);
+  if (t && !isnan(t->cv))
+    snprintf(buf, sizeof buf, "%.1f %%", t->cv * 100);
+  else
+    snprintf(buf, sizeof buf, "—");
+  fprintf(f, "<td class=\"num%s\">", noisy ? " noisy" : "");
+  H(buf);
+  if (noisy) fputs("<span class=\"tag\">noisy</span>", f);
+  fputs("</td>", f);
+}
+
+/* A cell of a size in KiB (the median of s), or a dash without one. */
+static void kb_cell(FILE *f, const mmb_rstat *s) {
+  char buf[64];
+  if (s)
+    mmb_rep_fmt_kb(s->median, buf, sizeof buf);
+  else
+    snprintf(buf, sizeof buf, "—");
+  num_cell(f, buf, NULL);
+}
+
+/* The throughput, efficiency and memory cells of cell c. */
+static void row_rest(FILE *f, const mmb_rmodel *m, const tcols *tc, const mmb_rcell *c) {
+  const mmb_rstat *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
+                  *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE);
+  char buf[64];
+  if (thr)
+    mmb_rep_fmt_si(thr->median, "op/s", buf, sizeof buf);
+  else
+    snprintf(buf, sizeof buf, "—");
+  num_cell(f, buf, NULL);
+  if (tc->scaling) {
+    double eff = mmb_rep_scaling_eff(m, c);
+    if (isnan(eff))
+      snprintf(buf, sizeof buf, "—");
+    else
+      snprintf(buf, sizeof buf, "%.2f", eff);
+    num_cell(f, buf, NULL);
+  }
+  kb_cell(f, mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS));
+  if (tc->base) kb_cell(f, mmb_rep_stat(m, c, MMB_METRIC_BASE_RSS));
+  if (rl)
+    snprintf(buf, sizeof buf, "%.2f×", rl->median);
+  else
+    snprintf(buf, sizeof buf, "—");
+  num_cell(f, buf, NULL);
+}
+
+/* The notes cell (repetitions not ok, the reason, counters' coverage) and
+ * the row's end. */
+static void row_notes(FILE *f, const mmb_rmodel *m, const mmb_rcell *c) {
+  fputs("<td class=\"notes\">", f);
+  if (c->status != MMB_ST_OK && c->n > 0)
+    fprintf(f, "%d of %d repetitions not ok: ", c->n_runs - c->n, c->n_runs);
+  H(c->reason);
+  double run = mmb_rep_counters_running(m, c);
+  if (run < MMB_COUNTERS_MIN_RUNNING)
+    fprintf(f,
+            "%s<span class=\"tag lowcount\">counters ran %.0f %% of the region: estimates"
+            "</span>",
+            c->reason[0] ? " " : "", 100 * run);
+  fputs("</td></tr>\n", f);
+}
+
+/* The full table: every cell's medians, intervals and notes, one row each. */
+static void results(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
+  tcols tc = table_cols(m);
+  results_intro(f, ov, &tc);
+  results_head(f, m, ov, &tc);
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
-    int ok = c->status == MMB_ST_OK;
-    const char *css = mmb_status_css(c->status);
-    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME),
-                    *thr = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
-                    *rss = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS),
-                    *rl = mmb_rep_stat(m, c, MMB_METRIC_RSS_LIVE);
-    double fl = floor ? mmb_rep_floor(m, c) : NAN;
-    int noisy = ok && t && t->noisy;
-    fprintf(f, "<tr id=\"c%zu\" class=\"%s\" data-noisy=\"%d\" data-status=\"", k, css, noisy);
-    H(mmb_status_name(c->status));
-    fputs("\" data-workload=\"", f);
-    H(c->workload);
-    fputs("\" data-allocator=\"", f);
-    H(c->allocator);
-    fputs("\"><td class=\"nw\">", f);
-    H(c->workload);
-    fputs("</td><td class=\"params\"><code>", f);
-    for (const char *p = c->params; *p; p++) { /* let long parameter lists wrap */
-      char one[2] = {*p, 0};
-      H(one);
-      if (*p == ';') fputs("<wbr>", f);
-    }
-    fputs("</code></td><td class=\"nw\">", f);
-    H(c->allocator);
-    fprintf(f, "</td><td class=\"num\">%d%s</td><td class=\"st st-%s\">", c->threads,
-            ov->cmp[k].oversub ? " ‡" : "", css);
-    H(mmb_status_name(c->status));
-    fprintf(f, "</td><td class=\"num\">%d/%d</td>", c->n, c->n_runs);
-    char buf[64], lo[64], hi[64], ci[160];
-    if (t) {
-      mmb_rep_fmt_si(t->median, "ns", buf, sizeof buf);
-      mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
-      mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
-      double lvl = !isnan(t->ci_level) ? t->ci_level : mmb_median_ci_level((size_t)t->n);
-      if (t->n < 2 || isnan(t->ci_lo))
-        snprintf(ci, sizeof ci, "— (one repetition: no interval)");
-      else
-        snprintf(ci, sizeof ci, "%s – %s (%.1f %%)", lo, hi, lvl * 100);
-    } else {
-      snprintf(buf, sizeof buf, "—");
-      snprintf(ci, sizeof ci, "—");
-    }
-    num_cell(f, buf, noisy ? "noisy" : NULL);
-    if (floor) {
-      if (!isnan(fl) && !mmb_is_floor(c->allocator))
-        mmb_rep_fmt_si(fl, "ns", lo, sizeof lo);
-      else
-        snprintf(lo, sizeof lo, "—");
-      num_cell(f, lo, NULL);
-      const mmb_rexcess *e = &ov->cmp[k].extra;
-      char ex[160] = "—", el[32], eh[32];
-      if (e->have) {
-        mmb_rep_fmt_si(e->excess, "ns", buf, sizeof buf);
-        mmb_rep_fmt_si(e->lo, "ns", el, sizeof el);
-        mmb_rep_fmt_si(e->hi, "ns", eh, sizeof eh);
-        snprintf(ex, sizeof ex, "%s [%s – %s] (%.1f %%)%s", buf, el, eh, 100 * e->level,
-                 e->floor_pct > 100 ? " faster than the floor" : "");
-      }
-      num_cell(f, ex, NULL);
-    }
-    num_cell(f, ci, noisy ? "noisy" : NULL);
-    if (t && !isnan(t->cv))
-      snprintf(buf, sizeof buf, "%.1f %%", t->cv * 100);
-    else
-      snprintf(buf, sizeof buf, "—");
-    fprintf(f, "<td class=\"num%s\">", noisy ? " noisy" : "");
-    H(buf);
-    if (noisy) fputs("<span class=\"tag\">noisy</span>", f);
-    fputs("</td>", f);
-    if (thr)
-      mmb_rep_fmt_si(thr->median, "op/s", buf, sizeof buf);
-    else
-      snprintf(buf, sizeof buf, "—");
-    num_cell(f, buf, NULL);
-    if (scaling) {
-      double eff = mmb_rep_scaling_eff(m, c);
-      if (isnan(eff))
-        snprintf(buf, sizeof buf, "—");
-      else
-        snprintf(buf, sizeof buf, "%.2f", eff);
-      num_cell(f, buf, NULL);
-    }
-    if (rss)
-      mmb_rep_fmt_kb(rss->median, buf, sizeof buf);
-    else
-      snprintf(buf, sizeof buf, "—");
-    num_cell(f, buf, NULL);
-    if (base) {
-      const mmb_rstat *b = mmb_rep_stat(m, c, MMB_METRIC_BASE_RSS);
-      if (b)
-        mmb_rep_fmt_kb(b->median, buf, sizeof buf);
-      else
-        snprintf(buf, sizeof buf, "—");
-      num_cell(f, buf, NULL);
-    }
-    if (rl)
-      snprintf(buf, sizeof buf, "%.2f×", rl->median);
-    else
-      snprintf(buf, sizeof buf, "—");
-    num_cell(f, buf, NULL);
-    fputs("<td class=\"notes\">", f);
-    if (!ok && c->n > 0) fprintf(f, "%d of %d repetitions not ok: ", c->n_runs - c->n, c->n_runs);
-    H(c->reason);
-    double run = mmb_rep_counters_running(m, c);
-    if (run < MMB_COUNTERS_MIN_RUNNING)
-      fprintf(f,
-              "%s<span class=\"tag lowcount\">counters ran %.0f %% of the region: estimates"
-              "</span>",
-              c->reason[0] ? " " : "", 100 * run);
-    fputs("</td></tr>\n", f);
+    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+    int noisy = c->status == MMB_ST_OK && t && t->noisy;
+    row_ident(f, ov, c, k, noisy);
+    row_time(f, m, ov, &tc, k, t, noisy);
+    row_rest(f, m, &tc, c);
+    row_notes(f, m, c);
   }
   fputs("</tbody></table></div></details></section>\n", f);
 }

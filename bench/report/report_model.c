@@ -348,11 +348,9 @@ static int add_alloc(mmb_rmodel *m, const char *name) {
   return (int)m->nallocs++;
 }
 
-/* Workloads with their family and registry order; allocators in plan
- * order; every cell's indices; cells sorted; per-workload cell lists and
- * varying parameters. */
-static void organise(mmb_rmodel *m) {
-  /* Allocators: the plan's order first, only those that have cells. */
+/* Allocators: the plan's order first, only those that have cells; then
+ * every cell's allocator index. */
+static void order_allocs(mmb_rmodel *m) {
   const cJSON *plan = m->meta ? meta_at(m->meta, "plan.allocators") : NULL;
   const cJSON *e;
   if (cJSON_IsArray(plan)) {
@@ -366,10 +364,34 @@ static void organise(mmb_rmodel *m) {
     }
   }
   for (size_t k = 0; k < m->ncells; k++) m->cells[k].alloc = add_alloc(m, m->cells[k].allocator);
+}
 
-  /* Workloads: registry order, which keeps a family together; a family's
-   * workloads stay together even when the registry lists them apart; those
-   * the registry does not know come last, first seen first. */
+/* A new workload of that name, with its family, order and flags from the
+ * registry of nreg workloads. Returns its index. */
+static size_t add_work(mmb_rmodel *m, const char *name, int nreg) {
+  size_t w = m->nworks;
+  m->works = xrealloc(m->works, (m->nworks + 1) * sizeof *m->works);
+  mmb_rwork *nw = &m->works[m->nworks++];
+  memset(nw, 0, sizeof *nw);
+  nw->name = xstrdup(name);
+  const mmb_workload *d = mmb_workload_find(name);
+  nw->family = d && d->family ? d->family : "other";
+  nw->order = (nreg + 1) * 1000 + (int)w;
+  for (int i = 0, fam_first = -1; d && i < nreg; i++) {
+    const mmb_workload *x = mmb_workload_at(i);
+    if (fam_first < 0 && x->family && strcmp(x->family, nw->family) == 0) fam_first = i;
+    if (x == d) nw->order = fam_first * 1000 + i;
+  }
+  nw->throughput = d && (d->flags & MMB_WF_THROUGHPUT);
+  nw->scaling = d && (d->flags & MMB_WF_SCALING);
+  nw->growth_param = d ? d->heap_growth_param : NULL;
+  return w;
+}
+
+/* Workloads: registry order, which keeps a family together; a family's
+ * workloads stay together even when the registry lists them apart; those
+ * the registry does not know come last, first seen first. Sets cell->wl. */
+static void index_works(mmb_rmodel *m) {
   int nreg = 0;
   while (mmb_workload_at(nreg)) nreg++;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -377,27 +399,13 @@ static void organise(mmb_rmodel *m) {
     size_t w;
     for (w = 0; w < m->nworks; w++)
       if (strcmp(m->works[w].name, c->workload) == 0) break;
-    if (w == m->nworks) {
-      m->works = xrealloc(m->works, (m->nworks + 1) * sizeof *m->works);
-      mmb_rwork *nw = &m->works[m->nworks++];
-      memset(nw, 0, sizeof *nw);
-      nw->name = xstrdup(c->workload);
-      const mmb_workload *d = mmb_workload_find(c->workload);
-      nw->family = d && d->family ? d->family : "other";
-      nw->order = (nreg + 1) * 1000 + (int)w;
-      for (int i = 0, fam_first = -1; d && i < nreg; i++) {
-        const mmb_workload *x = mmb_workload_at(i);
-        if (fam_first < 0 && x->family && strcmp(x->family, nw->family) == 0) fam_first = i;
-        if (x == d) nw->order = fam_first * 1000 + i;
-      }
-      nw->throughput = d && (d->flags & MMB_WF_THROUGHPUT);
-      nw->scaling = d && (d->flags & MMB_WF_SCALING);
-      nw->growth_param = d ? d->heap_growth_param : NULL;
-    }
+    if (w == m->nworks) w = add_work(m, c->workload, nreg);
     c->wl = (int)w;
   }
+}
 
-  /* Params first-seen index within the workload (runs.csv order). */
+/* Params first-seen index within the workload (runs.csv order). */
+static void index_params(mmb_rmodel *m) {
   for (size_t w = 0; w < m->nworks; w++) {
     const char **seen = NULL;
     int nseen = 0;
@@ -415,9 +423,10 @@ static void organise(mmb_rmodel *m) {
     }
     free(seen);
   }
+}
 
-  /* Sort the workloads, remapping cell->wl, then the cells (their row
-   * lists move with them). */
+/* Sort the workloads by order then name, remapping cell->wl. */
+static void sort_works(mmb_rmodel *m) {
   size_t *perm = xcalloc(m->nworks, sizeof *perm); /* new position -> old index */
   for (size_t i = 0; i < m->nworks; i++) perm[i] = i;
   for (size_t i = 1; i < m->nworks; i++) { /* insertion sort: a few dozen */
@@ -441,41 +450,57 @@ static void organise(mmb_rmodel *m) {
   for (size_t k = 0; k < m->ncells; k++) m->cells[k].wl = old2new[m->cells[k].wl];
   free(perm);
   free(old2new);
+}
+
+/* Sort the cells (their row lists move with them), then list each
+ * workload's cells. */
+static void sort_cells(mmb_rmodel *m) {
   sort_model = m;
   qsort(m->cells, m->ncells, sizeof *m->cells, cmp_cells);
-
   for (size_t k = 0; k < m->ncells; k++) {
     mmb_rwork *w = &m->works[m->cells[k].wl];
     push_size(&w->cells, &w->ncells, k);
   }
+}
 
-  /* Varying parameters and thread counts per workload. */
-  for (size_t w = 0; w < m->nworks; w++) {
-    mmb_rwork *x = &m->works[w];
-    char **keys = NULL;
-    int nkeys = 0;
-    for (size_t i = 0; i < x->ncells; i++) param_keys(m->cells[x->cells[i]].params, &keys, &nkeys);
-    for (int k = 0; k < nkeys; k++) {
-      char first[256], v[256];
-      int varies = 0;
-      for (size_t i = 0; i < x->ncells; i++) {
-        mmb_rep_param(m->cells[x->cells[i]].params, keys[k], v, sizeof v);
-        if (i == 0)
-          snprintf(first, sizeof first, "%s", v);
-        else if (strcmp(first, v) != 0)
-          varies = 1;
-      }
-      if (varies) {
-        x->vary = xrealloc(x->vary, (size_t)(x->nvary + 1) * sizeof *x->vary);
-        x->vary[x->nvary++] = keys[k];
-      } else {
-        free(keys[k]);
-      }
+/* The parameters that vary over workload x's cells, and whether its
+ * thread count does. */
+static void find_varying(const mmb_rmodel *m, mmb_rwork *x) {
+  char **keys = NULL;
+  int nkeys = 0;
+  for (size_t i = 0; i < x->ncells; i++) param_keys(m->cells[x->cells[i]].params, &keys, &nkeys);
+  for (int k = 0; k < nkeys; k++) {
+    char first[256], v[256];
+    int varies = 0;
+    for (size_t i = 0; i < x->ncells; i++) {
+      mmb_rep_param(m->cells[x->cells[i]].params, keys[k], v, sizeof v);
+      if (i == 0)
+        snprintf(first, sizeof first, "%s", v);
+      else if (strcmp(first, v) != 0)
+        varies = 1;
     }
-    free(keys);
-    for (size_t i = 1; i < x->ncells; i++)
-      if (m->cells[x->cells[i]].threads != m->cells[x->cells[0]].threads) x->threads_vary = 1;
+    if (varies) {
+      x->vary = xrealloc(x->vary, (size_t)(x->nvary + 1) * sizeof *x->vary);
+      x->vary[x->nvary++] = keys[k];
+    } else {
+      free(keys[k]);
+    }
   }
+  free(keys);
+  for (size_t i = 1; i < x->ncells; i++)
+    if (m->cells[x->cells[i]].threads != m->cells[x->cells[0]].threads) x->threads_vary = 1;
+}
+
+/* Workloads with their family and registry order; allocators in plan
+ * order; every cell's indices; cells sorted; per-workload cell lists and
+ * varying parameters. */
+static void organise(mmb_rmodel *m) {
+  order_allocs(m);
+  index_works(m);
+  index_params(m);
+  sort_works(m);
+  sort_cells(m);
+  for (size_t w = 0; w < m->nworks; w++) find_varying(m, &m->works[w]);
 }
 
 /* ------------------------------------------------------------------------

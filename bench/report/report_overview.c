@@ -201,14 +201,8 @@ static int meta_int(const mmb_rmodel *m, const char *path) {
 
 static void add_word(char *buf, size_t len, const char *word) { mmb_list_add(buf, len, word); }
 
-void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
-  memset(ov, 0, sizeof *ov);
-  ov->cmp = xcalloc(m->ncells, sizeof *ov->cmp);
-  ov->cpus = meta_int(m, "host.logical_cpus");
-  if (ov->cpus <= 0) ov->cpus = meta_int(m, "host.cores");
-  int cover = mmb_table_col(m->runs, "oversubscribed");
-
-  /* Families, in model order. */
+/* The families, in model order, each with its baseline allocator. */
+static void ov_families(const mmb_rmodel *m, mmb_roverview *ov) {
   ov->fams = xcalloc(m->nworks, sizeof *ov->fams);
   for (size_t w = 0; w < m->nworks; w++) {
     size_t f;
@@ -220,106 +214,142 @@ void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
       ov->nfams++;
     }
   }
+}
 
+/* Counts cell c in the run's and its family's totals; marks its allocator
+ * measured, or nonconforming when its results were wrong. */
+static void count_cell(const mmb_rmodel *m, mmb_roverview *ov, mmb_rfamily *f, const mmb_rcell *c,
+                       unsigned char *measured) {
+  int ok = c->status == MMB_ST_OK;
+  const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+  ov->cells++, f->cells++;
+  if (ok)
+    ov->ok++, f->ok++;
+  else if (c->status == MMB_ST_SKIPPED)
+    ov->skipped++, f->skipped++;
+  else
+    ov->failed++, f->failed++;
+  if (ok && t && t->noisy) ov->noisy++, f->noisy++;
+  if (ok && t && !mmb_is_floor(c->allocator)) measured[c->alloc] = 1;
+  if (mmb_status_info_of(c->status)->wrong)
+    add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
+  if (ok && t && t->n > ov->most_n) ov->most_n = t->n;
+}
+
+/* Oversubscription of cell i (the runner's own column cover when it has
+ * one, else threads against CPUs); adds its thread count to seen. */
+static void cell_oversub(const mmb_rmodel *m, mmb_roverview *ov, size_t i, int cover, char *seen,
+                         size_t len) {
+  const mmb_rcell *c = &m->cells[i];
+  int over = 0;
+  if (cover >= 0) {
+    for (size_t r = 0; r < c->nrows && !over; r++)
+      over = mmb_table_numv(m->runs, c->rows[r], cover) == 1;
+  } else if (ov->cpus > 0 && c->threads > ov->cpus) {
+    over = 1;
+  }
+  if (!over || c->status == MMB_ST_SKIPPED) return;
+  ov->cmp[i].oversub = 1;
+  ov->oversub_cells++;
+  char tw[16];
+  snprintf(tw, sizeof tw, "%d", c->threads);
+  add_word(seen, len, tw);
+}
+
+/* The baseline cell of cell c (same workload, parameters and threads under
+ * its family's baseline allocator) and c's ratios to it. */
+static void cell_base(const mmb_rmodel *m, mmb_rfamily *f, const mmb_rcell *c, mmb_rcmp *x) {
+  x->base = -1;
+  if (f->base < 0) return;
+  const mmb_rcell *b = mmb_rep_find(m, c->workload, c->params, m->allocs[f->base], c->threads);
+  if (!b || !mmb_rep_stat(m, b, MMB_METRIC_TIME)) return;
+  x->base = (int)(b - m->cells);
+  ratio_of(m, c, b, MMB_METRIC_TIME, 0, &x->time);
+  ratio_of(m, c, b, MMB_METRIC_PEAK_RSS, 1, &x->rss);
+  if (c == b) f->ngroups++;
+}
+
+/* Every cell: counted, its oversubscription, its floor excess, its
+ * comparison with the baseline; then the measured allocators. */
+static void ov_cells(const mmb_rmodel *m, mmb_roverview *ov) {
+  int cover = mmb_table_col(m->runs, "oversubscribed");
   unsigned char *measured = xcalloc(m->nallocs, 1);
   char threads_seen[128] = "";
   for (size_t i = 0; i < m->ncells; i++) {
     const mmb_rcell *c = &m->cells[i];
-    mmb_rcmp *x = &ov->cmp[i];
     mmb_rfamily *f = NULL;
     for (size_t k = 0; k < ov->nfams; k++)
       if (strcmp(ov->fams[k].name, m->works[c->wl].family) == 0) f = &ov->fams[k];
-    int ok = c->status == MMB_ST_OK, skipped = c->status == MMB_ST_SKIPPED;
-    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
-    int noisy = ok && t && t->noisy;
-    ov->cells++, f->cells++;
-    if (ok)
-      ov->ok++, f->ok++;
-    else if (skipped)
-      ov->skipped++, f->skipped++;
-    else
-      ov->failed++, f->failed++;
-    if (noisy) ov->noisy++, f->noisy++;
-    if (ok && t && !mmb_is_floor(c->allocator)) measured[c->alloc] = 1;
-    if (mmb_status_info_of(c->status)->wrong)
-      add_word(ov->bad_allocs, sizeof ov->bad_allocs, c->allocator);
-
-    /* Oversubscription: the runner's own column when it has one. */
-    int over = 0;
-    if (cover >= 0) {
-      for (size_t r = 0; r < c->nrows && !over; r++)
-        over = mmb_table_numv(m->runs, c->rows[r], cover) == 1;
-    } else if (ov->cpus > 0 && c->threads > ov->cpus) {
-      over = 1;
-    }
-    if (over && !skipped) {
-      x->oversub = 1;
-      ov->oversub_cells++;
-      char tw[16];
-      snprintf(tw, sizeof tw, "%d", c->threads);
-      add_word(threads_seen, sizeof threads_seen, tw);
-    }
-
-    if (ok && t && t->n > ov->most_n) ov->most_n = t->n;
-    excess_of(m, c, &x->extra);
-    /* The baseline cell: same workload, parameters and threads. */
-    x->base = -1;
-    if (f->base < 0) continue;
-    const mmb_rcell *b = mmb_rep_find(m, c->workload, c->params, m->allocs[f->base], c->threads);
-    if (!b || !mmb_rep_stat(m, b, MMB_METRIC_TIME)) continue;
-    x->base = (int)(b - m->cells);
-    ratio_of(m, c, b, MMB_METRIC_TIME, 0, &x->time);
-    ratio_of(m, c, b, MMB_METRIC_PEAK_RSS, 1, &x->rss);
-    if (c == b) f->ngroups++;
+    count_cell(m, ov, f, c, measured);
+    cell_oversub(m, ov, i, cover, threads_seen, sizeof threads_seen);
+    excess_of(m, c, &ov->cmp[i].extra);
+    cell_base(m, f, c, &ov->cmp[i]);
   }
   snprintf(ov->oversub_threads, sizeof ov->oversub_threads, "%s", threads_seen);
   for (size_t a = 0; a < m->nallocs; a++) ov->nmeasured_allocs += measured[a];
   free(measured);
+}
 
-  /* The machine's noise and the level of the maps' intervals. */
+/* The machine's noise and the level of the maps' intervals. */
+static void ov_noise(const mmb_rmodel *m, mmb_roverview *ov) {
   char nb[64];
   const char *ncv = mmb_rep_meta_str(m->meta, "noise.cv", nb, sizeof nb);
   ov->machine_cv = ncv && atof(ncv) > 0 ? atof(ncv) : NAN;
   ov->noise_processes = meta_int(m, "noise.processes");
   ov->ratio_level = mmb_moses_level((size_t)ov->most_n, (size_t)ov->most_n, 0.95);
   ov->uncallable = ov->most_n < MMB_MIN_REPS_CALL;
+}
 
-  for (size_t k = 0; k < ov->nfams; k++) {
+/* Allocators the probe refused (meta.json), added to the nonconforming. */
+static void ov_refused(const mmb_rmodel *m, mmb_roverview *ov) {
+  const cJSON *allocs = m->meta ? cJSON_GetObjectItemCaseSensitive(m->meta, "allocators") : NULL;
+  const cJSON *e;
+  if (!cJSON_IsObject(allocs)) return;
+  cJSON_ArrayForEach(e, allocs) {
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
+    if (cJSON_IsString(st) && mmb_status_of(st->valuestring) == MMB_ST_INVALID)
+      add_word(ov->bad_allocs, sizeof ov->bad_allocs, e->string);
+  }
+}
+
+/* Hardware counters: a note, with the first event's reason, when none
+ * could be opened. */
+static void ov_pmu(const mmb_rmodel *m, mmb_roverview *ov) {
+  char buf[256];
+  const char *hw = mmb_rep_meta_str(m->meta, "counters.hardware_opened", buf, sizeof buf);
+  if (!hw || strcmp(hw, "no") != 0) return;
+  const cJSON *ev = cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(m->meta, "counters"), "events");
+  const cJSON *e;
+  const char *why = NULL;
+  cJSON_ArrayForEach(e, ev) {
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(e, "reason");
+    if (cJSON_IsString(r) && r->valuestring[0]) {
+      why = r->valuestring;
+      break;
+    }
+  }
+  snprintf(ov->pmu_note, sizeof ov->pmu_note, "hardware counters were not available%s%s%s",
+           why ? " (" : "", why ? why : "", why ? ")" : "");
+}
+
+void mmb_rep_overview(const mmb_rmodel *m, mmb_roverview *ov) {
+  memset(ov, 0, sizeof *ov);
+  ov->cmp = xcalloc(m->ncells, sizeof *ov->cmp);
+  ov->cpus = meta_int(m, "host.logical_cpus");
+  if (ov->cpus <= 0) ov->cpus = meta_int(m, "host.cores");
+  ov_families(m, ov);
+  ov_cells(m, ov);
+  ov_noise(m, ov);
+  for (size_t k = 0; k < ov->nfams; k++) { /* the fastest and leanest per family */
     mmb_rfamily *f = &ov->fams[k];
     f->fastest.alloc = f->leanest.alloc = -1;
     if (f->base < 0) continue;
     best_of(m, ov, f, 0, &f->fastest);
     best_of(m, ov, f, 1, &f->leanest);
   }
-
-  /* Allocators the probe refused (meta.json). */
-  const cJSON *allocs = m->meta ? cJSON_GetObjectItemCaseSensitive(m->meta, "allocators") : NULL;
-  const cJSON *e;
-  if (cJSON_IsObject(allocs)) {
-    cJSON_ArrayForEach(e, allocs) {
-      const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
-      if (cJSON_IsString(st) && mmb_status_of(st->valuestring) == MMB_ST_INVALID)
-        add_word(ov->bad_allocs, sizeof ov->bad_allocs, e->string);
-    }
-  }
-
-  /* Hardware counters. */
-  char buf[256];
-  const char *hw = mmb_rep_meta_str(m->meta, "counters.hardware_opened", buf, sizeof buf);
-  if (hw && strcmp(hw, "no") == 0) {
-    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(m->meta, "counters"), "events");
-    const char *why = NULL;
-    cJSON_ArrayForEach(e, ev) {
-      const cJSON *r = cJSON_GetObjectItemCaseSensitive(e, "reason");
-      if (cJSON_IsString(r) && r->valuestring[0]) {
-        why = r->valuestring;
-        break;
-      }
-    }
-    snprintf(ov->pmu_note, sizeof ov->pmu_note, "hardware counters were not available%s%s%s",
-             why ? " (" : "", why ? why : "", why ? ")" : "");
-  }
+  ov_refused(m, ov);
+  ov_pmu(m, ov);
 }
 
 void mmb_rep_overview_free(mmb_roverview *ov) {

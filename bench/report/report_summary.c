@@ -56,21 +56,28 @@ typedef struct hcol {
 
 static int is_failed(const mmb_rcell *c) { return mmb_status_failed(c->status); }
 
-static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss, const char *id,
-                    int *single) {
-  /* Columns: groups with at least one cell that ran (ok or failed). */
-  hcol *cols = mmb_xcalloc(m->ncells + 1, sizeof *cols, "the overview");
-  int *rows = mmb_xcalloc(m->nallocs + 1, sizeof *rows, "the overview");
-  int nc = 0, nr = 0;
+/* A heat map's layout: its columns and rows and where they are drawn. */
+typedef struct hmap {
+  hcol *cols;        /* the columns, in cell order */
+  int *rows;         /* the allocator index of each row */
+  int nc, nr;        /* how many columns and rows */
+  int left, top, ch; /* label margin, band height, row height (px) */
+  double cw;         /* column width (px) */
+} hmap;
+
+static int same_point(const hcol *col, const mmb_rcell *c) {
+  return col->wl == c->wl && col->pidx == c->pidx && col->threads == c->threads;
+}
+
+/* Columns: groups with at least one cell that ran (ok or failed); counts
+ * in *single the points that ran under one allocator only. */
+static void heat_columns(const mmb_rmodel *m, hmap *h, int *single) {
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
     if (c->status == MMB_ST_SKIPPED) continue;
-    if (nc && cols[nc - 1].wl == c->wl && cols[nc - 1].pidx == c->pidx &&
-        cols[nc - 1].threads == c->threads)
-      continue;
+    if (h->nc && same_point(&h->cols[h->nc - 1], c)) continue;
     int seen = 0; /* cells are sorted, but be safe */
-    for (int j = 0; j < nc && !seen; j++)
-      seen = cols[j].wl == c->wl && cols[j].pidx == c->pidx && cols[j].threads == c->threads;
+    for (int j = 0; j < h->nc && !seen; j++) seen = same_point(&h->cols[j], c);
     /* A point that ran under one allocator only (its region calls none)
      * has nothing to compare: it would be a column of hatching. */
     int ran = 0;
@@ -80,27 +87,35 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
              o->status != MMB_ST_SKIPPED && !mmb_is_floor(o->allocator);
     }
     if (!seen && ran >= 2)
-      cols[nc++] = (hcol){c->wl, c->pidx, c->threads};
+      h->cols[h->nc++] = (hcol){c->wl, c->pidx, c->threads};
     else if (!seen)
       (*single)++;
   }
+}
+
+/* Rows: the allocators (but the floor) with a cell that ran. */
+static void heat_rows(const mmb_rmodel *m, hmap *h) {
   for (size_t a = 0; a < m->nallocs; a++) {
     if (mmb_is_floor(m->allocs[a])) continue; /* shown in each cell's tip instead */
     int any = 0;
     for (size_t k = 0; k < m->ncells && !any; k++)
       any = m->cells[k].alloc == (int)a && m->cells[k].status != MMB_ST_SKIPPED;
-    if (any) rows[nr++] = (int)a;
+    if (any) h->rows[h->nr++] = (int)a;
   }
-  /* Geometry: left labels, family band on top, workload names below. */
-  int left = 96, top = 34, ch = 16;
-  double cw = (1180.0 - left) / (nc ? nc : 1);
-  if (cw > 30) cw = 30;
-  if (cw < 5) cw = 5;
+}
+
+/* Geometry, the svg's opening, the hatching behind it and the allocator
+ * labels: left labels, family band on top, workload names below. */
+static void heat_open(FILE *f, const mmb_rmodel *m, hmap *h, int rss, const char *id) {
+  h->left = 96, h->top = 34, h->ch = 16;
+  h->cw = (1180.0 - h->left) / (h->nc ? h->nc : 1);
+  if (h->cw > 30) h->cw = 30;
+  if (h->cw < 5) h->cw = 5;
   int longest = 0;
   for (size_t w = 0; w < m->nworks; w++)
     if ((int)strlen(m->works[w].name) > longest) longest = (int)strlen(m->works[w].name);
   int bottom = 12 + longest * 6;
-  int width = left + (int)ceil(cw * nc) + 10, height = top + nr * ch + bottom;
+  int width = h->left + (int)ceil(h->cw * h->nc) + 10, height = h->top + h->nr * h->ch + bottom;
   fprintf(f,
           "<svg id=\"%s\" class=\"heat\" role=\"img\" width=\"%d\" height=\"%d\" "
           "viewBox=\"0 0 %d %d\" "
@@ -116,134 +131,166 @@ static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int r
         "</pattern></defs>\n",
         f);
   fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"url(#hatch-%s)\"/>\n",
-          left, top, cw * nc, nr * ch, id);
-  /* Allocator labels. */
-  for (int r = 0; r < nr; r++) {
-    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6, top + r * ch + 12);
-    H(m->allocs[rows[r]]);
+          h->left, h->top, h->cw * h->nc, h->nr * h->ch, id);
+  for (int r = 0; r < h->nr; r++) {
+    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", h->left - 6,
+            h->top + r * h->ch + 12);
+    H(m->allocs[h->rows[r]]);
     fputs("</text>\n", f);
   }
-  /* Family bands and workload names. */
-  for (int j = 0; j < nc;) {
-    const char *fam = m->works[cols[j].wl].family;
-    int k = j;
-    while (k < nc && strcmp(m->works[cols[k].wl].family, fam) == 0) k++;
-    double x0 = left + j * cw, x1 = left + k * cw;
+}
+
+/* The band and name of the family of columns j..k-1, and the names of
+ * their workloads under the map. */
+static void heat_family(FILE *f, const mmb_rmodel *m, const hmap *h, int j, int k) {
+  const char *fam = m->works[h->cols[j].wl].family;
+  double x0 = h->left + j * h->cw, x1 = h->left + k * h->cw;
+  int top = h->top;
+  fprintf(f,
+          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#0072B2\" "
+          "stroke-width=\"2\"/>",
+          x0 + 1, top - 4, x1 - 1, top - 4);
+  if (x1 - x0 >= 28)
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#0072B2\">", (x0 + x1) / 2,
+            top - 9);
+  else
     fprintf(f,
-            "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#0072B2\" "
-            "stroke-width=\"2\"/>",
-            x0 + 1, top - 4, x1 - 1, top - 4);
-    if (x1 - x0 >= 28) {
-      fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#0072B2\">",
-              (x0 + x1) / 2, top - 9);
-      H(fam);
-      fputs("</text>", f);
-    } else {
-      fprintf(f,
-              "<text x=\"%.1f\" y=\"%d\" fill=\"#0072B2\" font-size=\"9\" "
-              "transform=\"rotate(-30 %.1f %d)\">",
-              x0, top - 9, x0, top - 9);
-      H(fam);
-      fputs("</text>", f);
-    }
-    if (k < nc || j > 0)
-      fprintf(f,
-              "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#fff\" "
-              "stroke-width=\"2\"/>\n",
-              x1, top, x1, top + nr * ch);
-    for (int q = j; q < k;) {
-      int wl = cols[q].wl, e = q;
-      while (e < k && cols[e].wl == wl) e++;
-      double cx = left + (q + e) / 2.0 * cw;
-      int y = top + nr * ch + 6;
-      fprintf(f,
-              "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" "
-              "dominant-baseline=\"middle\" transform=\"rotate(-90 %.1f %d)\">",
-              cx, y, cx, y);
-      H(m->works[wl].name);
-      fputs("</text>", f);
-      q = e;
-    }
-    fputc('\n', f);
+            "<text x=\"%.1f\" y=\"%d\" fill=\"#0072B2\" font-size=\"9\" "
+            "transform=\"rotate(-30 %.1f %d)\">",
+            x0, top - 9, x0, top - 9);
+  H(fam);
+  fputs("</text>", f);
+  if (k < h->nc || j > 0)
+    fprintf(f,
+            "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#fff\" "
+            "stroke-width=\"2\"/>\n",
+            x1, top, x1, top + h->nr * h->ch);
+  for (int q = j; q < k;) {
+    int wl = h->cols[q].wl, e = q;
+    while (e < k && h->cols[e].wl == wl) e++;
+    double cx = h->left + (q + e) / 2.0 * h->cw;
+    int y = top + h->nr * h->ch + 6;
+    fprintf(f,
+            "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" "
+            "dominant-baseline=\"middle\" transform=\"rotate(-90 %.1f %d)\">",
+            cx, y, cx, y);
+    H(m->works[wl].name);
+    fputs("</text>", f);
+    q = e;
+  }
+  fputc('\n', f);
+}
+
+/* Family bands and workload names, one family of adjacent columns at a time. */
+static void heat_families(FILE *f, const mmb_rmodel *m, const hmap *h) {
+  for (int j = 0; j < h->nc;) {
+    const char *fam = m->works[h->cols[j].wl].family;
+    int k = j;
+    while (k < h->nc && strcmp(m->works[h->cols[k].wl].family, fam) == 0) k++;
+    heat_family(f, m, h, j, k);
     j = k;
   }
-  /* Cells. */
-  for (size_t k = 0; k < m->ncells; k++) {
-    const mmb_rcell *c = &m->cells[k];
-    if (c->status == MMB_ST_SKIPPED) continue;
-    int col = -1, row = -1;
-    for (int j = 0; j < nc && col < 0; j++)
-      if (cols[j].wl == c->wl && cols[j].pidx == c->pidx && cols[j].threads == c->threads) col = j;
-    for (int r = 0; r < nr && row < 0; r++)
-      if (rows[r] == c->alloc) row = r;
-    if (col < 0 || row < 0) continue;
-    const mmb_rcmp *x = &ov->cmp[k];
-    const mmb_rratio *rr = rss ? &x->rss : &x->time;
-    double px = left + col * cw, py = top + row * ch;
-    char fill[16] = "#f2f2f2", label[256], tip[1200], r1[32], r2[32], r3[32];
-    mmb_rep_cell_label(m, c, 1, label, sizeof label);
-    int is_base = x->base == (int)k;
-    if (is_failed(c)) {
-      snprintf(fill, sizeof fill, "#333333");
-      snprintf(tip, sizeof tip, "%s %s · %s: %s%s%s", c->workload, label, c->allocator,
-               mmb_status_name(c->status), c->reason[0] ? ": " : "", c->reason);
-    } else if (rr->have && !is_base) {
-      if (rr->differs) ratio_colour(rr->ratio, fill, sizeof fill);
-      fmt_ratio(rr->ratio, r1, sizeof r1);
-      fmt_ratio(rr->lo, r2, sizeof r2);
-      fmt_ratio(rr->hi, r3, sizeof r3);
-      const char *why = rr->differs     ? ""
-                        : !rr->callable ? ": not called (fewer than 3 repetitions a side)"
-                        : rr->too_small ? ": too small to matter (< 3 % or < 256 KiB)"
-                                        : ": no difference";
-      snprintf(tip, sizeof tip,
-               "%s %s · %s: %s %s's [%s – %s] (%.1f %% exact interval, %d vs %d "
-               "repetitions)%s",
-               c->workload, label, c->allocator, r1, m->cells[x->base].allocator, r2, r3,
-               100 * rr->level, rr->na, rr->nb, why);
-    } else if (is_base) {
-      snprintf(tip, sizeof tip, "%s %s · %s: the baseline", c->workload, label, c->allocator);
-    } else {
-      snprintf(fill, sizeof fill, "#ffffff");
-      snprintf(tip, sizeof tip, "%s %s · %s: no ratio (%s)", c->workload, label, c->allocator,
-               x->base < 0 ? "the baseline has no value here" : "no value");
-    }
-    if (!rss && x->extra.have && !is_failed(c)) {
-      const mmb_rexcess *e = &x->extra;
-      char fl[32], ex[32], el[32], eh[32];
-      mmb_rep_fmt_si(e->floor, "ns", fl, sizeof fl);
-      mmb_rep_fmt_si(e->excess, "ns", ex, sizeof ex);
-      mmb_rep_fmt_si(e->lo, "ns", el, sizeof el);
-      mmb_rep_fmt_si(e->hi, "ns", eh, sizeof eh);
-      size_t n = strlen(tip);
-      snprintf(tip + n, sizeof tip - n,
-               "; the same loop under a minimal allocator (floor) takes %s/op, %.0f %% of this "
-               "cell: %s/op over it [%s – %s] (%.1f %%)%s",
-               fl, e->floor_pct, ex, el, eh, 100 * e->level,
-               e->floor_pct > 100 ? " — this allocator is faster than the floor allocator here"
-                                  : "");
-    }
-    fprintf(f,
-            "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
-            "fill=\"%s\" stroke=\"#fff\" stroke-width=\"%s\"><title>",
-            k, px, py, cw, ch, fill, cw >= 8 ? "1" : "0.5");
-    H(tip);
-    fputs("</title></rect>", f);
-    if (is_failed(c))
-      fprintf(f,
-              "<text x=\"%.1f\" y=\"%.1f\" fill=\"#fff\" font-size=\"%d\" "
-              "text-anchor=\"middle\" pointer-events=\"none\">×</text>",
-              px + cw / 2, py + 12, cw >= 10 ? 12 : 9);
-    else if (is_base)
-      fprintf(f,
-              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"#666\" "
-              "pointer-events=\"none\"/>",
-              px + cw / 2, py + ch / 2.0, cw >= 8 ? 2.0 : 1.2);
-    fputs("</a>\n", f);
+}
+
+/* The colour and hover text of cell k (its ratio to the baseline, or why
+ * there is none). */
+static void heat_tip(const mmb_rmodel *m, const mmb_roverview *ov, size_t k, int rss, char *fill,
+                     size_t flen, char *tip, size_t tlen) {
+  const mmb_rcell *c = &m->cells[k];
+  const mmb_rcmp *x = &ov->cmp[k];
+  const mmb_rratio *rr = rss ? &x->rss : &x->time;
+  char label[256], r1[32], r2[32], r3[32];
+  mmb_rep_cell_label(m, c, 1, label, sizeof label);
+  int is_base = x->base == (int)k;
+  if (is_failed(c)) {
+    snprintf(fill, flen, "#333333");
+    snprintf(tip, tlen, "%s %s · %s: %s%s%s", c->workload, label, c->allocator,
+             mmb_status_name(c->status), c->reason[0] ? ": " : "", c->reason);
+  } else if (rr->have && !is_base) {
+    if (rr->differs) ratio_colour(rr->ratio, fill, flen);
+    fmt_ratio(rr->ratio, r1, sizeof r1);
+    fmt_ratio(rr->lo, r2, sizeof r2);
+    fmt_ratio(rr->hi, r3, sizeof r3);
+    const char *why = rr->differs     ? ""
+                      : !rr->callable ? ": not called (fewer than 3 repetitions a side)"
+                      : rr->too_small ? ": too small to matter (< 3 % or < 256 KiB)"
+                                      : ": no difference";
+    snprintf(tip, tlen,
+             "%s %s · %s: %s %s's [%s – %s] (%.1f %% exact interval, %d vs %d "
+             "repetitions)%s",
+             c->workload, label, c->allocator, r1, m->cells[x->base].allocator, r2, r3,
+             100 * rr->level, rr->na, rr->nb, why);
+  } else if (is_base) {
+    snprintf(tip, tlen, "%s %s · %s: the baseline", c->workload, label, c->allocator);
+  } else {
+    snprintf(fill, flen, "#ffffff");
+    snprintf(tip, tlen, "%s %s · %s: no ratio (%s)", c->workload, label, c->allocator,
+             x->base < 0 ? "the baseline has no value here" : "no value");
   }
+  if (!rss && x->extra.have && !is_failed(c)) {
+    const mmb_rexcess *e = &x->extra;
+    char fl[32], ex[32], el[32], eh[32];
+    mmb_rep_fmt_si(e->floor, "ns", fl, sizeof fl);
+    mmb_rep_fmt_si(e->excess, "ns", ex, sizeof ex);
+    mmb_rep_fmt_si(e->lo, "ns", el, sizeof el);
+    mmb_rep_fmt_si(e->hi, "ns", eh, sizeof eh);
+    size_t n = strlen(tip);
+    snprintf(tip + n, tlen - n,
+             "; the same loop under a minimal allocator (floor) takes %s/op, %.0f %% of this "
+             "cell: %s/op over it [%s – %s] (%.1f %%)%s",
+             fl, e->floor_pct, ex, el, eh, 100 * e->level,
+             e->floor_pct > 100 ? " — this allocator is faster than the floor allocator here" : "");
+  }
+}
+
+/* One cell's square (linked to its row of the table), with a cross when
+ * it failed and a dot on the baseline's. */
+static void heat_cell(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, const hmap *h,
+                      size_t k, int rss) {
+  const mmb_rcell *c = &m->cells[k];
+  int col = -1, row = -1;
+  for (int j = 0; j < h->nc && col < 0; j++)
+    if (same_point(&h->cols[j], c)) col = j;
+  for (int r = 0; r < h->nr && row < 0; r++)
+    if (h->rows[r] == c->alloc) row = r;
+  if (col < 0 || row < 0) return;
+  double cw = h->cw, px = h->left + col * cw, py = h->top + row * h->ch;
+  char fill[16] = "#f2f2f2", tip[1200];
+  heat_tip(m, ov, k, rss, fill, sizeof fill, tip, sizeof tip);
+  fprintf(f,
+          "<a href=\"#c%zu\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+          "fill=\"%s\" stroke=\"#fff\" stroke-width=\"%s\"><title>",
+          k, px, py, cw, h->ch, fill, cw >= 8 ? "1" : "0.5");
+  H(tip);
+  fputs("</title></rect>", f);
+  if (is_failed(c))
+    fprintf(f,
+            "<text x=\"%.1f\" y=\"%.1f\" fill=\"#fff\" font-size=\"%d\" "
+            "text-anchor=\"middle\" pointer-events=\"none\">×</text>",
+            px + cw / 2, py + 12, cw >= 10 ? 12 : 9);
+  else if (ov->cmp[k].base == (int)k)
+    fprintf(f,
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"#666\" "
+            "pointer-events=\"none\"/>",
+            px + cw / 2, py + h->ch / 2.0, cw >= 8 ? 2.0 : 1.2);
+  fputs("</a>\n", f);
+}
+
+/* One heat map (time, or peak RSS when rss) as an inline svg with the
+ * given id; *single counts the points left out (one allocator only). */
+static void heatmap(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, int rss, const char *id,
+                    int *single) {
+  hmap h = {.cols = mmb_xcalloc(m->ncells + 1, sizeof *h.cols, "the overview"),
+            .rows = mmb_xcalloc(m->nallocs + 1, sizeof *h.rows, "the overview")};
+  heat_columns(m, &h, single);
+  heat_rows(m, &h);
+  heat_open(f, m, &h, rss, id);
+  heat_families(f, m, &h);
+  for (size_t k = 0; k < m->ncells; k++)
+    if (m->cells[k].status != MMB_ST_SKIPPED) heat_cell(f, m, ov, &h, k, rss);
   fputs("</svg>\n", f);
-  free(cols);
-  free(rows);
+  free(h.cols);
+  free(h.rows);
 }
 
 /* The level of the maps' intervals, in words: "97 %", or "90 %" with a
@@ -345,31 +392,36 @@ static void family_table(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) 
   fputs("</table>\n", f);
 }
 
-static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, const mmb_gnuplot *gp,
-                     const mmb_rfigs *figs) {
-  fputs("<div id=\"warnings\" class=\"box\"><h3>What to keep in mind</h3><ul>\n", f);
-  int n = 0;
+/* The noisy cells, against the machine's own noise where meta.json has it.
+ * Returns 1 when it wrote an item, 0 when there is none. */
+static int warn_noisy(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
+  if (!ov->noisy) return 0;
   int measured = 0;
   for (size_t k = 0; k < m->ncells; k++)
     measured += m->cells[k].status == MMB_ST_OK && mmb_rep_stat(m, &m->cells[k], MMB_METRIC_TIME);
-  if (ov->noisy) {
-    fprintf(f, "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: ",
-            ov->noisy, measured, measured ? 100.0 * ov->noisy / measured : 0.0);
-    if (ov->machine_cv > 0)
-      fprintf(f,
-              "their time varies more than the machine's own noise explains (the machine: CV "
-              "<b id=\"machine-cv\">%.1f&nbsp;%%</b> between %d processes of a fixed loop, "
-              "meta.json <code>noise</code>; one-sided chi-square test at %.0f&nbsp;%%: with %d "
-              "repetitions a cell is flagged above CV %.1f&nbsp;%%). ",
-              100 * ov->machine_cv, ov->noise_processes, 100 * MMB_NOISY_LEVEL, ov->most_n,
-              100 * mmb_noisy_limit((size_t)ov->most_n, ov->machine_cv));
-    else
-      fputs("the coefficient of variation of their time exceeds the fixed 5&nbsp;%% (this run "
-            "has no measurement of the machine's own noise in meta.json). ",
-            f);
-    fputs("<a href=\"?status=noisy#table\">Show them</a>.</li>\n", f);
-    n++;
-  }
+  fprintf(f,
+          "<li id=\"w-noisy\">%d of %d measured cells (%.0f&nbsp;%%) are <b>noisy</b>: ", ov->noisy,
+          measured, measured ? 100.0 * ov->noisy / measured : 0.0);
+  if (ov->machine_cv > 0)
+    fprintf(f,
+            "their time varies more than the machine's own noise explains (the machine: CV "
+            "<b id=\"machine-cv\">%.1f&nbsp;%%</b> between %d processes of a fixed loop, "
+            "meta.json <code>noise</code>; one-sided chi-square test at %.0f&nbsp;%%: with %d "
+            "repetitions a cell is flagged above CV %.1f&nbsp;%%). ",
+            100 * ov->machine_cv, ov->noise_processes, 100 * MMB_NOISY_LEVEL, ov->most_n,
+            100 * mmb_noisy_limit((size_t)ov->most_n, ov->machine_cv));
+  else
+    fputs("the coefficient of variation of their time exceeds the fixed 5&nbsp;%% (this run "
+          "has no measurement of the machine's own noise in meta.json). ",
+          f);
+  fputs("<a href=\"?status=noisy#table\">Show them</a>.</li>\n", f);
+  return 1;
+}
+
+/* Oversubscribed cells, the missing PMU and nonconforming allocators.
+ * Returns how many items it wrote. */
+static int warn_machine(FILE *f, const mmb_roverview *ov) {
+  int n = 0;
   if (ov->oversub_cells) {
     fprintf(f,
             "<li id=\"w-oversub\">%d cells ran <b>more threads than CPUs</b> (threads %s on "
@@ -394,51 +446,71 @@ static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, cons
     fputs(".</li>\n", f);
     n++;
   }
-  if (ov->failed) {
-    fprintf(f,
-            "<li id=\"w-failed\"><b>%d cell%s failed</b> (crash, timeout, corrupt result, "
-            "error): ",
-            ov->failed, ov->failed == 1 ? "" : "s");
-    int shown = 0;
-    for (size_t k = 0; k < m->ncells; k++) {
-      const mmb_rcell *c = &m->cells[k];
-      if (!is_failed(c)) continue;
-      if (shown == 12) {
-        fprintf(f, " and %d more (<a href=\"?status=failed#table\">all</a>)", ov->failed - 12);
-        break;
-      }
-      char label[256];
-      mmb_rep_cell_label(m, c, 1, label, sizeof label);
-      fprintf(f, "%s<a href=\"#c%zu\">", shown ? ", " : "", k);
-      H(c->workload);
-      fputs(" ", f);
-      if (strcmp(label, "default") != 0) {
-        H(label);
-        fputs(" ", f);
-      }
-      H(c->allocator);
-      fputs(": ", f);
-      H(mmb_status_name(c->status));
-      fputs("</a>", f);
-      shown++;
+  return n;
+}
+
+/* The failed cells, the first 12 linked to their rows. Returns 1 when it
+ * wrote an item, 0 when none failed. */
+static int warn_failed(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov) {
+  if (!ov->failed) return 0;
+  fprintf(f,
+          "<li id=\"w-failed\"><b>%d cell%s failed</b> (crash, timeout, corrupt result, "
+          "error): ",
+          ov->failed, ov->failed == 1 ? "" : "s");
+  int shown = 0;
+  for (size_t k = 0; k < m->ncells; k++) {
+    const mmb_rcell *c = &m->cells[k];
+    if (!is_failed(c)) continue;
+    if (shown == 12) {
+      fprintf(f, " and %d more (<a href=\"?status=failed#table\">all</a>)", ov->failed - 12);
+      break;
     }
-    fputs(".</li>\n", f);
-    n++;
+    char label[256];
+    mmb_rep_cell_label(m, c, 1, label, sizeof label);
+    fprintf(f, "%s<a href=\"#c%zu\">", shown ? ", " : "", k);
+    H(c->workload);
+    fputs(" ", f);
+    if (strcmp(label, "default") != 0) {
+      H(label);
+      fputs(" ", f);
+    }
+    H(c->allocator);
+    fputs(": ", f);
+    H(mmb_status_name(c->status));
+    fputs("</a>", f);
+    shown++;
   }
+  fputs(".</li>\n", f);
+  return 1;
+}
+
+/* Figures that could not be drawn (no gnuplot, or gnuplot failed).
+ * Returns 1 when it wrote an item, 0 when all were drawn. */
+static int warn_figures(FILE *f, const mmb_gnuplot *gp, const mmb_rfigs *figs) {
   if (!gp->have) {
     fputs("<li id=\"noplots\">The figures could not be drawn: ", f);
     H(gp->why);
     fputs(". Their data is in <code>plots/data/</code>; the overview above needs no gnuplot."
           "</li>\n",
           f);
-    n++;
-  } else if (figs->failed) {
-    fprintf(f,
-            "<li id=\"w-figfailed\">%d of %zu figures could not be drawn (gnuplot failed; its "
-            "messages are in <code>plots/data/*.log</code>).</li>\n",
-            figs->failed, figs->n);
-    n++;
+    return 1;
   }
+  if (!figs->failed) return 0;
+  fprintf(f,
+          "<li id=\"w-figfailed\">%d of %zu figures could not be drawn (gnuplot failed; its "
+          "messages are in <code>plots/data/*.log</code>).</li>\n",
+          figs->failed, figs->n);
+  return 1;
+}
+
+/* The box of what went wrong (or that nothing did). */
+static void warnings(FILE *f, const mmb_rmodel *m, const mmb_roverview *ov, const mmb_gnuplot *gp,
+                     const mmb_rfigs *figs) {
+  fputs("<div id=\"warnings\" class=\"box\"><h3>What to keep in mind</h3><ul>\n", f);
+  int n = warn_noisy(f, m, ov);
+  n += warn_machine(f, ov);
+  n += warn_failed(f, m, ov);
+  n += warn_figures(f, gp, figs);
   for (int i = 0; i < m->nwarnings; i++) {
     fputs("<li>", f);
     H(m->warnings[i]);
