@@ -328,6 +328,7 @@ typedef struct figures {
   double sd;   /* one round's spread within its batch */
 } figures;
 
+/* The arrays of fs. */
 static void figures_free(figures *fs) {
   free(fs->f);
   free(fs->fk);

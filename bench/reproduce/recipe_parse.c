@@ -165,11 +165,13 @@ typedef struct entries { /* the text's entries, in order */
   int n, cap;
 } entries;
 
+/* The entries' values and the array. */
 static void entries_free(entries *es) {
   for (int i = 0; i < es->n; i++) free(es->v[i].value);
   free(es->v);
 }
 
+/* A once-only key's value into dst (len bytes); *seen: its line. */
 static int set_once(const pctx *p, int *seen, const entry *e, char *dst, size_t len) {
   if (*seen)
     return perr(p, e->line, "second '%s:' line (a recipe has one; the first is on line %d)", e->key,
