@@ -315,123 +315,159 @@ static double margin(const mmb_recipe_check *c, double est, int logs) {
   return best;
 }
 
-static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
-                            const mmb_recipe_results *rs, int max_rounds, int looks,
-                            mmb_recipe_result *out) {
-  memset(out, 0, sizeof *out);
-  out->value = out->lo = out->hi = NAN;
-  out->verdict = MMB_INCONCLUSIVE;
-  out->kind = MMB_WHY_CELL;
-  snprintf(out->measured, sizeof out->measured, "not measured");
-  side a, b;
-  memset(&a, 0, sizeof a);
-  memset(&b, 0, sizeof b);
-  double *f = NULL, *tmp = NULL, *bm = NULL;
-  long *fk = NULL;
-  int v = gather(r, c, 0, rs, &a, out->why, sizeof out->why);
-  if (!v && c->func == MMB_RECIPE_RATIO) v = gather(r, c, 1, rs, &b, out->why, sizeof out->why);
-  if (v) {
-    out->verdict = (mmb_verdict)v;
-    out->kind = v == MMB_FAIL ? MMB_WHY_NONE : MMB_WHY_CELL;
-    goto done;
-  }
-  /* the figure of every round, in time order */
-  f = malloc(((size_t)a.n + 1) * sizeof *f);
-  fk = malloc(((size_t)a.n + 1) * sizeof *fk);
-  tmp = malloc(((size_t)a.n + 1) * sizeof *tmp);
-  bm = malloc(((size_t)a.n + 1) * sizeof *bm);
-  if (!f || !fk || !tmp || !bm) goto done;
+/* The figures of one check's rounds (eval_one's work, freed together). */
+typedef struct figures {
+  double *f;   /* the figure of every round, in round order */
+  long *fk;    /* its round: batch * 1000000 + rep */
+  double *tmp; /* scratch for medians */
+  double *bm;  /* the figure of each batch: the median of its rounds */
+  int n;       /* rounds */
+  int nb;      /* batches */
+  int mmin;    /* rounds of the smallest batch */
+  int logs;    /* every figure is positive: spreads on the log scale */
+  double sd;   /* one round's spread within its batch */
+} figures;
+
+/* The arrays of fs. */
+static void figures_free(figures *fs) {
+  free(fs->f);
+  free(fs->fk);
+  free(fs->tmp);
+  free(fs->bm);
+}
+
+/* The figure of every round side a measured (for a ratio: over side b's
+ * value in the same round), in round order. 0, or -1 out of memory. */
+static int pair_rounds(const mmb_recipe_check *c, const side *a, const side *b, figures *fs) {
+  size_t cap = (size_t)a->n + 1;
+  fs->f = malloc(cap * sizeof *fs->f);
+  fs->fk = malloc(cap * sizeof *fs->fk);
+  fs->tmp = malloc(cap * sizeof *fs->tmp);
+  fs->bm = malloc(cap * sizeof *fs->bm);
+  if (!fs->f || !fs->fk || !fs->tmp || !fs->bm) return -1;
   int n = 0;
-  for (int i = 0; i < a.n; i++) {
-    double x = a.v[i];
+  for (int i = 0; i < a->n; i++) {
+    double x = a->v[i];
     if (c->func == MMB_RECIPE_RATIO) {
       int j = 0;
-      while (j < b.n && b.key[j] != a.key[i]) j++;
-      if (j == b.n || b.v[j] == 0) continue;
-      x /= b.v[j];
+      while (j < b->n && b->key[j] != a->key[i]) j++;
+      if (j == b->n || b->v[j] == 0) continue;
+      x /= b->v[j];
     }
     /* insertion in round order */
     int p = n++;
-    while (p > 0 && fk[p - 1] > a.key[i]) fk[p] = fk[p - 1], f[p] = f[p - 1], p--;
-    fk[p] = a.key[i], f[p] = x;
+    while (p > 0 && fs->fk[p - 1] > a->key[i])
+      fs->fk[p] = fs->fk[p - 1], fs->f[p] = fs->f[p - 1], p--;
+    fs->fk[p] = a->key[i], fs->f[p] = x;
   }
-  if (n == 0) {
-    snprintf(out->why, sizeof out->why,
-             "no round measured both %s and %s (the two cells never ran in the same round)", a.desc,
-             b.desc);
-    goto done;
-  }
-  out->rounds = n;
-  int logs = 1;
-  for (int i = 0; i < n; i++) logs &= f[i] > 0;
-  double est = mmb_median_of(f, (size_t)n, tmp), lo, hi;
-  /* batches: their own figures (the median of their rounds) */
-  int nb = 0, mmin = n;
+  fs->n = n;
+  return 0;
+}
+
+/* The batches' own figures (the median of their rounds) and the spread of
+ * one round's figure within its batch: 1.4826 x the median absolute
+ * deviation from the batch's figure (log scale when every figure is
+ * positive). 0, or -1 out of memory. */
+static int batch_spread(figures *fs) {
+  int n = fs->n, rc = -1;
   int *start = malloc(((size_t)n + 1) * sizeof *start);
-  if (!start) goto done;
+  double *dev = malloc(((size_t)n + 1) * sizeof *dev);
+  if (!start || !dev) goto done;
+  fs->nb = 0, fs->mmin = n;
   for (int i = 0; i < n;) {
     int j = i;
-    while (j < n && fk[j] / 1000000L == fk[i] / 1000000L) j++;
-    start[nb] = i;
-    bm[nb++] = mmb_median_of(f + i, (size_t)(j - i), tmp);
-    if (j - i < mmin) mmin = j - i;
+    while (j < n && fs->fk[j] / 1000000L == fs->fk[i] / 1000000L) j++;
+    start[fs->nb] = i;
+    fs->bm[fs->nb++] = mmb_median_of(fs->f + i, (size_t)(j - i), fs->tmp);
+    if (j - i < fs->mmin) fs->mmin = j - i;
     i = j;
   }
-  start[nb] = n;
-  /* the spread of one round's figure within its batch: 1.4826 x the median
-   * absolute deviation from the batch's figure (log scale when every
-   * figure is positive) */
-  double *dev = malloc(((size_t)n + 1) * sizeof *dev);
-  if (!dev) {
-    free(start);
-    goto done;
-  }
-  for (int b = 0; b < nb; b++)
+  start[fs->nb] = n;
+  for (int b = 0; b < fs->nb; b++)
     for (int i = start[b]; i < start[b + 1]; i++)
-      dev[i] = fabs(logs ? log(f[i] / bm[b]) : f[i] - bm[b]);
-  double sd = 1.4826 * mmb_median_of(dev, (size_t)n, tmp);
-  free(dev);
+      dev[i] = fabs(fs->logs ? log(fs->f[i] / fs->bm[b]) : fs->f[i] - fs->bm[b]);
+  fs->sd = 1.4826 * mmb_median_of(dev, (size_t)n, fs->tmp);
+  rc = 0;
+done:
   free(start);
-  /* the order-statistic interval of the median at the level this look
-   * needs (exact for exchangeable rounds; [min, max] below it) */
-  double target = 1 - FAMILY_ERROR / (looks > 0 ? looks : 1);
-  int min_n = (int)mmb_median_ci_min_n(target);
-  if (n < 1) goto done;
-  memcpy(tmp, f, (size_t)n * sizeof *f);
-  mmb_sort_doubles(tmp, (size_t)n);
+  free(dev);
+  return rc;
+}
+
+/* The order-statistic interval of the median at level target into *lo and
+ * *hi (exact for exchangeable rounds; [min, max] below it); returns its
+ * exact coverage. */
+static double median_interval(figures *fs, double target, double *lo, double *hi) {
+  size_t n = (size_t)fs->n;
+  memcpy(fs->tmp, fs->f, n * sizeof *fs->f);
+  mmb_sort_doubles(fs->tmp, n);
   if (n < 2)
-    lo = hi = tmp[0];
+    *lo = *hi = fs->tmp[0];
   else
-    mmb_median_ci_at(tmp, (size_t)n, target, &lo, &hi);
-  double level = n < 2 ? 0 : mmb_median_ci_level_at((size_t)n, target);
-  /* drift: half the spread of the batches' figures, less what the noise of
-   * a batch median of m rounds explains (1.25 sd / sqrt(m)) */
-  out->batches = nb;
+    mmb_median_ci_at(fs->tmp, n, target, lo, hi);
+  return n < 2 ? 0 : mmb_median_ci_level_at(n, target);
+}
+
+/* The drift: half the spread of the batches' figures, less what the noise
+ * of a batch median of m rounds explains (1.25 sd / sqrt(m)); at least
+ * TIME_DRIFT_FLOOR for a timing on the log scale. */
+static double batch_drift(const figures *fs, const mmb_recipe_metric *m) {
   double drift = 0;
-  if (nb >= 2) {
+  if (fs->nb >= 2) {
     double mn = INFINITY, mx = -INFINITY;
-    for (int i = 0; i < nb; i++) {
-      double x = logs ? log(bm[i]) : bm[i];
+    for (int i = 0; i < fs->nb; i++) {
+      double x = fs->logs ? log(fs->bm[i]) : fs->bm[i];
       mn = fmin(mn, x), mx = fmax(mx, x);
     }
-    drift = fmax(0, (mx - mn) / 2 - 1.25 * sd / sqrt((double)mmin));
+    drift = fmax(0, (mx - mn) / 2 - 1.25 * fs->sd / sqrt((double)fs->mmin));
   }
-  if (logs && is_timing(&c->metric) && drift < TIME_DRIFT_FLOOR) drift = TIME_DRIFT_FLOOR;
+  if (fs->logs && is_timing(m) && drift < TIME_DRIFT_FLOOR) drift = TIME_DRIFT_FLOOR;
+  return drift;
+}
+
+typedef struct shown { /* the figures of a result as messages show them */
+  char v[32], lo[32], hi[32], t[32];
+} shown;
+
+/* An INCONCLUSIVE check whose distance to its threshold is below what
+ * max_rounds rounds resolve (the half-width of the median of that many
+ * rounds, 1.96 x 1.25 sd / sqrt(rounds), plus the drift): why so. */
+static void resolution_why(const mmb_recipe_check *c, int logs, int max_rounds, const shown *t,
+                           mmb_recipe_result *out) {
+  if (max_rounds <= 0) return;
+  int nmax = max_rounds > out->rounds ? max_rounds : out->rounds;
+  double half = 1.96 * 1.25 * out->spread / sqrt((double)nmax), drift = out->drift;
+  double res = half + drift, m = margin(c, out->value, logs);
+  if (!(m < res)) return;
+  out->kind = MMB_WHY_RESOLUTION;
   if (logs)
-    lo *= exp(-drift), hi *= exp(drift);
+    snprintf(out->why, sizeof out->why,
+             "the estimate %s is %.1f%% from the threshold %s; within %d rounds this "
+             "machine resolves about %.1f%% on these cells (spread %.1f%%, drift "
+             "%.1f%%)",
+             t->v, 100 * (exp(m) - 1), t->t, max_rounds, 100 * (exp(res) - 1),
+             100 * (exp(half) - 1), 100 * (exp(drift) - 1));
   else
-    lo -= drift, hi += drift;
-  if (lo > est) lo = est;
-  if (hi < est) hi = est;
-  out->value = est, out->lo = lo, out->hi = hi, out->drift = drift, out->spread = sd;
-  out->ci_level = level;
-  out->ci_target = target;
-  char sv[32], slo[32], shi[32], st[32];
-  fmt_val(est, sv, sizeof sv);
-  fmt_val(lo, slo, sizeof slo);
-  fmt_val(hi, shi, sizeof shi);
-  fmt_val(c->value, st, sizeof st);
-  snprintf(out->measured, sizeof out->measured, "%s [%s, %s] %.1f%% %d round%s", sv, slo, shi,
+    snprintf(out->why, sizeof out->why,
+             "the estimate %s is %.3g from the threshold %s; within %d rounds this "
+             "machine resolves about %.3g on these cells",
+             t->v, m, t->t, max_rounds, res);
+}
+
+/* The verdict on the interval in out, its measured text, and why when it
+ * is not PASS: too few rounds for the level, no value meets the
+ * threshold, the interval straddles it, or the effect is below what
+ * max_rounds rounds resolve. */
+static void judge(const mmb_recipe_check *c, int logs, int max_rounds, int looks,
+                  mmb_recipe_result *out) {
+  double lo = out->lo, hi = out->hi, level = out->ci_level, target = out->ci_target;
+  int n = out->rounds, min_n = (int)mmb_median_ci_min_n(target);
+  shown t;
+  fmt_val(out->value, t.v, sizeof t.v);
+  fmt_val(lo, t.lo, sizeof t.lo);
+  fmt_val(hi, t.hi, sizeof t.hi);
+  fmt_val(c->value, t.t, sizeof t.t);
+  snprintf(out->measured, sizeof out->measured, "%s [%s, %s] %.1f%% %d round%s", t.v, t.lo, t.hi,
            100 * level, n, n == 1 ? "" : "s");
   out->verdict = mmb_recipe_decide(c, lo, hi);
   out->kind = MMB_WHY_NONE;
@@ -442,46 +478,78 @@ static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
     snprintf(out->why, sizeof out->why,
              "%d rounds: their range [%s, %s] covers the median with only %.1f%%; a verdict "
              "at %.1f%% (%d look%s planned) needs %d rounds",
-             n, slo, shi, 100 * level, 100 * target, looks, looks == 1 ? "" : "s", min_n);
+             n, t.lo, t.hi, 100 * level, 100 * target, looks, looks == 1 ? "" : "s", min_n);
   } else if (out->verdict == MMB_FAIL) {
-    snprintf(out->why, sizeof out->why, "no value of the interval [%s, %s] meets %s %s%s", slo, shi,
-             mmb_recipe_op_text[c->op], st, c->tol > 0 ? " (with its tolerance)" : "");
+    snprintf(out->why, sizeof out->why, "no value of the interval [%s, %s] meets %s %s%s", t.lo,
+             t.hi, mmb_recipe_op_text[c->op], t.t, c->tol > 0 ? " (with its tolerance)" : "");
   }
-  if (out->verdict == MMB_INCONCLUSIVE) {
-    out->kind = MMB_WHY_STRADDLE;
-    if (level >= target || lo == hi)
-      snprintf(out->why, sizeof out->why, "the interval [%s, %s] straddles %s %s after %d rounds",
-               slo, shi, mmb_recipe_op_text[c->op], st, n);
-    if (max_rounds > 0) {
-      /* what max_rounds rounds could resolve: the half-width of the median
-       * of that many rounds (1.96 x 1.25 sd / sqrt(rounds)), plus the drift */
-      int nmax = max_rounds > n ? max_rounds : n;
-      double half = 1.96 * 1.25 * sd / sqrt((double)nmax);
-      double res = half + drift, m = margin(c, est, logs);
-      if (m < res) {
-        out->kind = MMB_WHY_RESOLUTION;
-        if (logs)
-          snprintf(out->why, sizeof out->why,
-                   "the estimate %s is %.1f%% from the threshold %s; within %d rounds this "
-                   "machine resolves about %.1f%% on these cells (spread %.1f%%, drift "
-                   "%.1f%%)",
-                   sv, 100 * (exp(m) - 1), st, max_rounds, 100 * (exp(res) - 1),
-                   100 * (exp(half) - 1), 100 * (exp(drift) - 1));
-        else
-          snprintf(out->why, sizeof out->why,
-                   "the estimate %s is %.3g from the threshold %s; within %d rounds this "
-                   "machine resolves about %.3g on these cells",
-                   sv, m, st, max_rounds, res);
-      }
-    }
+  if (out->verdict != MMB_INCONCLUSIVE) return;
+  out->kind = MMB_WHY_STRADDLE;
+  if (level >= target || lo == hi)
+    snprintf(out->why, sizeof out->why, "the interval [%s, %s] straddles %s %s after %d rounds",
+             t.lo, t.hi, mmb_recipe_op_text[c->op], t.t, n);
+  resolution_why(c, logs, max_rounds, &t, out);
+}
+
+/* Check c's figure from its sides' rounds into out: the estimate (the
+ * median of the round figures), its interval at the level this look needs
+ * widened by the drift, and the verdict (out stays "not measured" when
+ * out of memory). */
+static void measure(const mmb_recipe_check *c, const side *a, const side *b, int max_rounds,
+                    int looks, figures *fs, mmb_recipe_result *out) {
+  if (pair_rounds(c, a, b, fs) != 0) return;
+  int n = fs->n;
+  if (n == 0) {
+    snprintf(out->why, sizeof out->why,
+             "no round measured both %s and %s (the two cells never ran in the same round)",
+             a->desc, b->desc);
+    return;
   }
-done:
+  out->rounds = n;
+  fs->logs = 1;
+  for (int i = 0; i < n; i++) fs->logs &= fs->f[i] > 0;
+  double est = mmb_median_of(fs->f, (size_t)n, fs->tmp), lo, hi;
+  if (batch_spread(fs) != 0) return;
+  double target = 1 - FAMILY_ERROR / (looks > 0 ? looks : 1);
+  double level = median_interval(fs, target, &lo, &hi);
+  out->batches = fs->nb;
+  double drift = batch_drift(fs, &c->metric);
+  if (fs->logs)
+    lo *= exp(-drift), hi *= exp(drift);
+  else
+    lo -= drift, hi += drift;
+  if (lo > est) lo = est;
+  if (hi < est) hi = est;
+  out->value = est, out->lo = lo, out->hi = hi, out->drift = drift, out->spread = fs->sd;
+  out->ci_level = level;
+  out->ci_target = target;
+  judge(c, fs->logs, max_rounds, looks, out);
+}
+
+/* Check c on the rounds of rs into out: its cells' values, then their
+ * figure and verdict (INCONCLUSIVE and why when a cell is missing, failed
+ * or unmeasured; FAIL for a corrupt cell under on-corrupt: fail). */
+static mmb_verdict eval_one(const mmb_recipe *r, const mmb_recipe_check *c,
+                            const mmb_recipe_results *rs, int max_rounds, int looks,
+                            mmb_recipe_result *out) {
+  memset(out, 0, sizeof *out);
+  out->value = out->lo = out->hi = NAN;
+  out->verdict = MMB_INCONCLUSIVE;
+  out->kind = MMB_WHY_CELL;
+  snprintf(out->measured, sizeof out->measured, "not measured");
+  side a = {.n = 0}, b = {.n = 0};
+  figures fs = {.n = 0};
+  int v = gather(r, c, 0, rs, &a, out->why, sizeof out->why);
+  if (!v && c->func == MMB_RECIPE_RATIO) v = gather(r, c, 1, rs, &b, out->why, sizeof out->why);
+  if (v) {
+    out->verdict = (mmb_verdict)v;
+    out->kind = v == MMB_FAIL ? MMB_WHY_NONE : MMB_WHY_CELL;
+  } else {
+    measure(c, &a, &b, max_rounds, looks, &fs, out);
+  }
   side_free(&a);
   side_free(&b);
-  free(f);
-  free(fk);
-  free(tmp);
-  free(bm);
+  figures_free(&fs);
   return out->verdict;
 }
 

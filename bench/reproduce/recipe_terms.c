@@ -320,65 +320,51 @@ static int starts_func(const char *s) {
   return 0;
 }
 
-int mmb_recipe_parse_check(const pctx *p, int line, const char *value, mmb_recipe_check *c) {
-  memset(c, 0, sizeof *c);
-  c->line = line;
-  char buf[MMB_RECIPE_MAX_LINE];
-  if (copy(buf, sizeof buf, value) != 0) return perr(p, line, "expect: line too long");
-  char *s = trim(buf);
-  if (!starts_func(s)) {
-    char *colon = strchr(s, ':');
-    if (!colon || !starts_func(colon + 1)) {
-      char ex[80];
-      excerpt(s, ex, sizeof ex);
-      return perr(p, line,
-                  "expect: '%s' is not a check (write ratio(METRIC, SEL / SEL) OP NUMBER or "
-                  "median(METRIC, SEL) OP NUMBER, optionally after 'LABEL:')",
-                  ex);
-    }
-    *colon = 0;
-    char *label = trim(s);
-    if (!*label)
-      return perr(p, line, "expect: empty label before ':' (drop the ':' or name the check)");
-    if (copy(c->label, sizeof c->label, label) != 0)
-      return perr(p, line, "expect: label longer than %zu characters", sizeof c->label - 1);
-    s = trim(colon + 1);
+/* An optional `LABEL:` before the check at *s into c->label, *s past it. */
+static int cut_label(const pctx *p, int line, char **s, mmb_recipe_check *c) {
+  if (starts_func(*s)) return 0;
+  char *colon = strchr(*s, ':');
+  if (!colon || !starts_func(colon + 1)) {
+    char ex[80];
+    excerpt(*s, ex, sizeof ex);
+    return perr(p, line,
+                "expect: '%s' is not a check (write ratio(METRIC, SEL / SEL) OP NUMBER or "
+                "median(METRIC, SEL) OP NUMBER, optionally after 'LABEL:')",
+                ex);
   }
-  if (copy(c->text, sizeof c->text, s) != 0)
-    return perr(p, line, "expect: check longer than %zu characters", sizeof c->text - 1);
-  if (strncmp(s, "ratio", 5) == 0)
-    c->func = MMB_RECIPE_RATIO, s += 5;
-  else
-    c->func = MMB_RECIPE_MEDIAN, s += 6;
-  while (*s == ' ') s++;
-  s++; /* '(' */
-  /* the argument list ends at the ')' outside brackets */
-  char *close = NULL;
+  *colon = 0;
+  char *label = trim(*s);
+  if (!*label)
+    return perr(p, line, "expect: empty label before ':' (drop the ':' or name the check)");
+  if (copy(c->label, sizeof c->label, label) != 0)
+    return perr(p, line, "expect: label longer than %zu characters", sizeof c->label - 1);
+  *s = trim(colon + 1);
+  return 0;
+}
+
+/* The ')' that ends the argument list at s (outside brackets), or NULL. */
+static char *closing_paren(char *s) {
   int depth = 0;
   for (char *q = s; *q; q++) {
     if (*q == '[')
       depth++;
     else if (*q == ']' && depth)
       depth--;
-    else if (*q == ')' && !depth) {
-      close = q;
-      break;
-    }
+    else if (*q == ')' && !depth)
+      return q;
   }
-  const char *fname = c->func == MMB_RECIPE_RATIO ? "ratio" : "median";
-  if (!close)
-    return perr(p, line, "%s(...): missing ')' (e.g. %s)", fname,
-                c->func == MMB_RECIPE_RATIO
-                    ? "ratio(ns_per_op, allocator=glibc / allocator=jemalloc) >= 1.2"
-                    : "median(reclaimed, allocator=rc) == 0");
-  *close = 0;
+  return NULL;
+}
+
+/* The arguments of c's function (s, cut at its ')'): METRIC, then the
+ * selectors, a lone '/' between the two of a ratio. */
+static int parse_args(const pctx *p, int line, const char *fname, char *s, mmb_recipe_check *c) {
   char *comma = strchr(s, ',');
   if (!comma)
     return perr(p, line, "%s(...): needs 'METRIC, SELECTOR' inside the parentheses", fname);
   *comma = 0;
   int rc = parse_metric(p, line, s, &c->metric);
   if (rc) return rc;
-  /* selectors: tokens, a lone '/' between two for a ratio */
   char *args = comma + 1, *save = NULL;
   int side = 0;
   for (char *tok = strtok_r(args, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
@@ -398,36 +384,42 @@ int mmb_recipe_parse_check(const pctx *p, int line, const char *value, mmb_recip
                 "ratio(...) needs two selectors separated by ' / ' (spaces around the '/')");
   if (c->func == MMB_RECIPE_RATIO && c->sel[1].n == 0)
     return perr(p, line, "ratio(...): empty selector after '/'");
-  /* comparison */
-  s = trim(close + 1);
-  int op = -1;
-  if (strncmp(s, ">=", 2) == 0)
-    op = MMB_RECIPE_GE, s += 2;
-  else if (strncmp(s, "<=", 2) == 0)
-    op = MMB_RECIPE_LE, s += 2;
-  else if (strncmp(s, "==", 2) == 0)
-    op = MMB_RECIPE_EQ, s += 2;
-  else if (*s == '>')
-    op = MMB_RECIPE_GT, s++;
-  else if (*s == '<')
-    op = MMB_RECIPE_LT, s++;
-  if (op < 0) {
-    char ex[80];
-    excerpt(s, ex, sizeof ex);
-    return perr(p, line, "expected a comparison (>=, >, <=, <, ==) after %s(...), got '%s'", fname,
-                ex);
+  return 0;
+}
+
+/* The comparison at *s into c->op, *s past it (two-character ones first). */
+static int parse_op(const pctx *p, int line, const char *fname, char **s, mmb_recipe_check *c) {
+  static const mmb_recipe_op order[] = {MMB_RECIPE_GE, MMB_RECIPE_LE, MMB_RECIPE_EQ, MMB_RECIPE_GT,
+                                        MMB_RECIPE_LT};
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+    const char *t = mmb_recipe_op_text[order[i]];
+    if (strncmp(*s, t, strlen(t)) == 0) {
+      c->op = order[i];
+      *s += strlen(t);
+      return 0;
+    }
   }
-  c->op = (mmb_recipe_op)op;
-  s = trim(s);
-  /* `at NAME[,NAME]`: the published conditions the threshold holds at */
+  char ex[80];
+  excerpt(*s, ex, sizeof ex);
+  return perr(p, line, "expected a comparison (>=, >, <=, <, ==) after %s(...), got '%s'", fname,
+              ex);
+}
+
+/* `at NAME[,NAME]` at the end of s (the published conditions the threshold
+ * holds at) into c->at_text, cut from s. */
+static int cut_at(const pctx *p, int line, char *s, mmb_recipe_check *c) {
   char *at = strstr(s, " at ");
-  if (at) {
-    *at = 0;
-    char *names = trim(at + 4);
-    if (!*names) return perr(p, line, "'at' needs the name of a condition: line (e.g. at heap=5x)");
-    if (copy(c->at_text, sizeof c->at_text, names) != 0)
-      return perr(p, line, "'at %s': too long", names);
-  }
+  if (!at) return 0;
+  *at = 0;
+  char *names = trim(at + 4);
+  if (!*names) return perr(p, line, "'at' needs the name of a condition: line (e.g. at heap=5x)");
+  if (copy(c->at_text, sizeof c->at_text, names) != 0)
+    return perr(p, line, "'at %s': too long", names);
+  return 0;
+}
+
+/* The threshold NUMBER [+- T[%]] (or ±) at s into c. */
+static int parse_threshold(const pctx *p, int line, char *s, mmb_recipe_check *c) {
   char *pm = strstr(s, "+-");
   char *pm2 = strstr(s, "\xc2\xb1"); /* ± */
   char *tol = NULL;
@@ -436,29 +428,59 @@ int mmb_recipe_parse_check(const pctx *p, int line, const char *value, mmb_recip
   else if (pm)
     *pm = 0, tol = pm + 2;
   char *num = trim(s);
+  char ex[80];
   if (parse_number(num, &c->value) != 0) {
-    char ex[80];
     excerpt(num, ex, sizeof ex);
     return perr(p, line, "threshold '%s' is not a number (e.g. >= 1.2)", ex);
   }
-  if (tol) {
-    if (c->op != MMB_RECIPE_EQ)
-      return perr(p, line, "a tolerance '+- T' goes with '==' only (e.g. == 1 +- 5%%)");
+  if (!tol) return 0;
+  if (c->op != MMB_RECIPE_EQ)
+    return perr(p, line, "a tolerance '+- T' goes with '==' only (e.g. == 1 +- 5%%)");
+  tol = trim(tol);
+  size_t n = strlen(tol);
+  if (n && tol[n - 1] == '%') {
+    c->tol_pct = 1;
+    tol[n - 1] = 0;
     tol = trim(tol);
-    size_t n = strlen(tol);
-    if (n && tol[n - 1] == '%') {
-      c->tol_pct = 1;
-      tol[n - 1] = 0;
-      tol = trim(tol);
-    }
-    if (parse_number(tol, &c->tol) != 0 || c->tol < 0) {
-      char ex[80];
-      excerpt(tol, ex, sizeof ex);
-      return perr(p, line, "tolerance '%s' is not a number >= 0 (e.g. == 1 +- 0.05 or == 1 +- 5%%)",
-                  ex);
-    }
   }
-  return 0;
+  if (parse_number(tol, &c->tol) == 0 && c->tol >= 0) return 0;
+  excerpt(tol, ex, sizeof ex);
+  return perr(p, line, "tolerance '%s' is not a number >= 0 (e.g. == 1 +- 0.05 or == 1 +- 5%%)",
+              ex);
+}
+
+int mmb_recipe_parse_check(const pctx *p, int line, const char *value, mmb_recipe_check *c) {
+  memset(c, 0, sizeof *c);
+  c->line = line;
+  char buf[MMB_RECIPE_MAX_LINE];
+  if (copy(buf, sizeof buf, value) != 0) return perr(p, line, "expect: line too long");
+  char *s = trim(buf);
+  int rc = cut_label(p, line, &s, c);
+  if (rc) return rc;
+  if (copy(c->text, sizeof c->text, s) != 0)
+    return perr(p, line, "expect: check longer than %zu characters", sizeof c->text - 1);
+  if (strncmp(s, "ratio", 5) == 0)
+    c->func = MMB_RECIPE_RATIO, s += 5;
+  else
+    c->func = MMB_RECIPE_MEDIAN, s += 6;
+  while (*s == ' ') s++;
+  s++; /* '(' */
+  char *close = closing_paren(s);
+  const char *fname = c->func == MMB_RECIPE_RATIO ? "ratio" : "median";
+  if (!close)
+    return perr(p, line, "%s(...): missing ')' (e.g. %s)", fname,
+                c->func == MMB_RECIPE_RATIO
+                    ? "ratio(ns_per_op, allocator=glibc / allocator=jemalloc) >= 1.2"
+                    : "median(reclaimed, allocator=rc) == 0");
+  *close = 0;
+  rc = parse_args(p, line, fname, s, c);
+  if (rc) return rc;
+  s = trim(close + 1);
+  rc = parse_op(p, line, fname, &s, c);
+  if (rc) return rc;
+  s = trim(s);
+  rc = cut_at(p, line, s, c);
+  return rc ? rc : parse_threshold(p, line, s, c);
 }
 
 /* ---------------------------------------------------------------------------

@@ -124,11 +124,17 @@ static int find_figures(const char *out, const char *dir, const mmb_recipe *r, c
   return k;
 }
 
-int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
-                             const mmb_host_facts *host, const char *started, double scale) {
-  char err[512];
-  FILE *f = mmb_html_open(out, "reproduce.html", err, sizeof err);
-  if (!f) return -EIO;
+/* open, text (escaped), close. */
+static void tagged(FILE *f, const char *open, const char *text, const char *close) {
+  fputs(open, f);
+  mmb_html_text(f, text);
+  fputs(close, f);
+}
+
+/* The page's head, the host and the count of each verdict with the rule
+ * that gives it. */
+static void write_intro(FILE *f, const mmb_outcome *oc, int n, const mmb_host_facts *host,
+                        const char *started, double scale) {
   char hostname[256] = "";
   gethostname(hostname, sizeof hostname - 1);
   struct utsname u;
@@ -141,8 +147,7 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
                 ".pass{color:#0a6b2d}.fail{color:#b00020}.inc{color:#8a6d00}\n"
                 "img{border:1px solid #ddd;margin:.5em 0}.why{color:#555;font-size:90%}\n");
   fputs("<h1>Reproducing published results</h1>\n", f);
-  fprintf(f, "<p>Host <b>");
-  mmb_html_text(f, hostname);
+  tagged(f, "<p>Host <b>", hostname, "");
   fprintf(f,
           "</b> (%s %s), %d CPUs, %d cores that are not SMT siblings, hardware PMU: %s, "
           "transparent huge pages: %s, governor: %s. Started ",
@@ -163,108 +168,111 @@ int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
           "does not hold here, or a cell failed. "
           "Numbers are <a href=\"verdicts.csv\">in verdicts.csv</a>.</p>\n",
           cnt[MMB_PASS], cnt[MMB_FAIL], cnt[MMB_INCONCLUSIVE], n);
+}
+
+/* One row of the verdict table: check k of o (the recipe's own cells,
+ * spanning its checks, on its first). */
+static void write_check_row(FILE *f, const mmb_outcome *o, int k) {
+  const mmb_recipe *r = o->r;
+  const mmb_recipe_result *res = &o->res[k];
+  fputs("<tr>", f);
+  if (k == 0) {
+    fprintf(f, "<td rowspan=\"%d\"><a href=\"#%s\">", r->nchecks, r->name);
+    mmb_html_text(f, r->name);
+    fprintf(f, "</a><br><span class=\"%s\">%s</span></td><td rowspan=\"%d\">",
+            verdict_class(o->verdict), mmb_verdict_name(o->verdict), r->nchecks);
+    mmb_html_text(f, r->claim);
+    fprintf(f, "</td><td rowspan=\"%d\">", r->nchecks);
+    mmb_html_text(f, r->published);
+    tagged(f, "<div class=\"why\">", r->source, "</div></td>");
+  }
+  char exp[700];
+  mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
+  tagged(f, "<td><code>", exp, "</code></td><td>");
+  mmb_html_text(f, res->measured);
+  fprintf(f, "</td><td class=\"v %s\"><b>%s</b>", verdict_class(res->verdict),
+          mmb_verdict_name(res->verdict));
+  if (res->why[0]) tagged(f, "<div class=\"why\">", res->why, "</div>");
+  if (res->verdict != MMB_PASS && (res->condition[0] || o->why[0]))
+    tagged(f, "<div class=\"why\">condition: ", res->condition[0] ? res->condition : o->why,
+           "</div>");
+  fputs("</td></tr>\n", f);
+}
+
+/* The verdict table: one row per check. */
+static void write_table(FILE *f, const mmb_outcome *oc, int n) {
   fputs("<table>\n<tr><th>recipe</th><th>claim</th><th>published</th><th>expectation</th>"
         "<th>measured here [interval] coverage rounds</th><th>verdict</th></tr>\n",
         f);
-  for (int i = 0; i < n; i++) {
-    const mmb_recipe *r = oc[i].r;
-    for (int k = 0; k < r->nchecks; k++) {
-      const mmb_recipe_result *res = &oc[i].res[k];
-      fputs("<tr>", f);
-      if (k == 0) {
-        fprintf(f, "<td rowspan=\"%d\"><a href=\"#%s\">", r->nchecks, r->name);
-        mmb_html_text(f, r->name);
-        fprintf(f, "</a><br><span class=\"%s\">%s</span></td><td rowspan=\"%d\">",
-                verdict_class(oc[i].verdict), mmb_verdict_name(oc[i].verdict), r->nchecks);
-        mmb_html_text(f, r->claim);
-        fprintf(f, "</td><td rowspan=\"%d\">", r->nchecks);
-        mmb_html_text(f, r->published);
-        fputs("<div class=\"why\">", f);
-        mmb_html_text(f, r->source);
-        fputs("</div></td>", f);
-      }
-      fputs("<td><code>", f);
-      char exp[700];
-      mmb_recipe_check_text(&r->checks[k], exp, sizeof exp);
-      mmb_html_text(f, exp);
-      fputs("</code></td><td>", f);
-      mmb_html_text(f, res->measured);
-      fprintf(f, "</td><td class=\"v %s\"><b>%s</b>", verdict_class(res->verdict),
-              mmb_verdict_name(res->verdict));
-      if (res->why[0]) {
-        fputs("<div class=\"why\">", f);
-        mmb_html_text(f, res->why);
-        fputs("</div>", f);
-      }
-      if (res->verdict != MMB_PASS && (res->condition[0] || oc[i].why[0])) {
-        fputs("<div class=\"why\">condition: ", f);
-        mmb_html_text(f, res->condition[0] ? res->condition : oc[i].why);
-        fputs("</div>", f);
-      }
-      fputs("</td></tr>\n", f);
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < oc[i].r->nchecks; k++) write_check_row(f, &oc[i], k);
+  fputs("</table>\n", f);
+}
+
+/* A recipe's heading, claim, the paper's number beside ours, its rounds,
+ * controls, note and recipe-level reason. */
+static void write_recipe_text(FILE *f, const mmb_outcome *o) {
+  const mmb_recipe *r = o->r;
+  fprintf(f, "<h2 id=\"%s\">", r->name);
+  mmb_html_text(f, r->name);
+  fprintf(f, " &mdash; <span class=\"%s\">%s</span></h2>\n<p>", verdict_class(o->verdict),
+          mmb_verdict_name(o->verdict));
+  mmb_html_text(f, r->claim);
+  tagged(f, "<br><i>", r->source, "</i></p>\n<p><b>Published:</b> ");
+  mmb_html_text(f, r->published);
+  tagged(f, "</p>\n<p><b>Here:</b> ", r->differs, "");
+  fprintf(f, "</p>\n<p>%d round%s in %d batch%s (budget: %d rounds, %.0f s), %.0f s.</p>\n",
+          o->rounds, o->rounds == 1 ? "" : "s", o->batches, o->batches == 1 ? "" : "es", o->budget,
+          r->budget.seconds, o->seconds);
+  for (int k = 0; k < r->ncontrols; k++) {
+    char text[700];
+    mmb_recipe_check_text(&r->controls[k], text, sizeof text);
+    tagged(f, k == 0 ? "<p><b>Controls</b> (no verdict unless they hold): <code>" : "; <code>",
+           text, "</code>");
+    if (k + 1 == r->ncontrols) fputs("</p>\n", f);
+  }
+  if (r->note[0]) tagged(f, "<p>", r->note, "</p>\n");
+  if (o->why[0]) tagged(f, "<p class=\"why\">", o->why, "</p>\n");
+}
+
+/* A recipe's run lines with links to their reports, its log and recipe,
+ * then its figures. */
+static void write_recipe_runs(FILE *f, const char *out, const mmb_outcome *o) {
+  const mmb_recipe *r = o->r;
+  fputs("<ul>\n", f);
+  for (int k = 0; k < r->nruns; k++) {
+    tagged(f, "<li><code>mmbench run ", r->runs[k].text, "</code>");
+    if (o->ran)
+      fprintf(f,
+              " &rarr; <a href=\"%s/report.html\">report</a>, <a "
+              "href=\"%s/summary.csv\">summary.csv</a>",
+              o->dirs[k], o->dirs[k]);
+    fputs("</li>\n", f);
+  }
+  fprintf(f,
+          "<li><a href=\"%s.log\">log</a>, <a href=\"recipes/%s.recipe\">recipe</a></li>\n</ul>\n",
+          r->name, r->name);
+  for (int k = 0; o->ran && k < r->nruns; k++) {
+    char names[16][256];
+    int nf = find_figures(out, o->dirs[k], r, names, 16);
+    for (int j = 0; j < nf; j++) {
+      fprintf(f, "<div><a href=\"%s/plots/%s\"><img src=\"%s/plots/%s\" alt=\"", o->dirs[k],
+              names[j], o->dirs[k], names[j]);
+      tagged(f, "", names[j], "\"></a></div>\n");
     }
   }
-  fputs("</table>\n", f);
+}
+
+int mmb_reproduce_write_html(const char *out, const mmb_outcome *oc, int n,
+                             const mmb_host_facts *host, const char *started, double scale) {
+  char err[512];
+  FILE *f = mmb_html_open(out, "reproduce.html", err, sizeof err);
+  if (!f) return -EIO;
+  write_intro(f, oc, n, host, started, scale);
+  write_table(f, oc, n);
   for (int i = 0; i < n; i++) {
-    const mmb_recipe *r = oc[i].r;
-    fprintf(f, "<h2 id=\"%s\">", r->name);
-    mmb_html_text(f, r->name);
-    fprintf(f, " &mdash; <span class=\"%s\">%s</span></h2>\n<p>", verdict_class(oc[i].verdict),
-            mmb_verdict_name(oc[i].verdict));
-    mmb_html_text(f, r->claim);
-    fputs("<br><i>", f);
-    mmb_html_text(f, r->source);
-    fputs("</i></p>\n<p><b>Published:</b> ", f);
-    mmb_html_text(f, r->published);
-    fputs("</p>\n<p><b>Here:</b> ", f);
-    mmb_html_text(f, r->differs);
-    fprintf(f, "</p>\n<p>%d round%s in %d batch%s (budget: %d rounds, %.0f s), %.0f s.</p>\n",
-            oc[i].rounds, oc[i].rounds == 1 ? "" : "s", oc[i].batches,
-            oc[i].batches == 1 ? "" : "es", oc[i].budget, r->budget.seconds, oc[i].seconds);
-    for (int k = 0; k < r->ncontrols; k++) {
-      char text[700];
-      mmb_recipe_check_text(&r->controls[k], text, sizeof text);
-      fputs(k == 0 ? "<p><b>Controls</b> (no verdict unless they hold): <code>" : "; <code>", f);
-      mmb_html_text(f, text);
-      fputs("</code>", f);
-      if (k + 1 == r->ncontrols) fputs("</p>\n", f);
-    }
-    if (r->note[0]) {
-      fputs("<p>", f);
-      mmb_html_text(f, r->note);
-      fputs("</p>\n", f);
-    }
-    if (oc[i].why[0]) {
-      fputs("<p class=\"why\">", f);
-      mmb_html_text(f, oc[i].why);
-      fputs("</p>\n", f);
-    }
-    fputs("<ul>\n", f);
-    for (int k = 0; k < r->nruns; k++) {
-      fputs("<li><code>mmbench run ", f);
-      mmb_html_text(f, r->runs[k].text);
-      fputs("</code>", f);
-      if (oc[i].ran) {
-        fprintf(f,
-                " &rarr; <a href=\"%s/report.html\">report</a>, <a "
-                "href=\"%s/summary.csv\">summary.csv</a>",
-                oc[i].dirs[k], oc[i].dirs[k]);
-      }
-      fputs("</li>\n", f);
-    }
-    fprintf(
-        f, "<li><a href=\"%s.log\">log</a>, <a href=\"recipes/%s.recipe\">recipe</a></li>\n</ul>\n",
-        r->name, r->name);
-    for (int k = 0; oc[i].ran && k < r->nruns; k++) {
-      char names[16][256];
-      int nf = find_figures(out, oc[i].dirs[k], r, names, 16);
-      for (int j = 0; j < nf; j++) {
-        fprintf(f, "<div><a href=\"%s/plots/%s\"><img src=\"%s/plots/%s\" alt=\"", oc[i].dirs[k],
-                names[j], oc[i].dirs[k], names[j]);
-        mmb_html_text(f, names[j]);
-        fputs("\"></a></div>\n", f);
-      }
-    }
+    write_recipe_text(f, &oc[i]);
+    write_recipe_runs(f, out, &oc[i]);
   }
   mmb_html_foot(f, NULL);
   return mmb_html_close(f, out, "reproduce.html", err, sizeof err) == 0 ? 0 : -EIO;
