@@ -142,6 +142,108 @@ static inline void publish(slot *s, unsigned char *p, void *base, uint64_t size,
   atomic_store_explicit(&s->ver, ver, memory_order_release);
 }
 
+/* Slot s (of block) still carries tag: 0, or -1 with a pattern fault. */
+static inline __attribute__((always_inline)) int slot_intact(worker *w, int touch, const slot *s,
+                                                             uint32_t block, uint64_t tag) {
+  if (blk_intact(touch, s->p, s->size, tag)) return 0;
+  fault_set(&w->f, F_PATTERN, block, s->size);
+  return -1;
+}
+
+/* A malloc, calloc or aligned call (aligned by hand without aligned_alloc)
+ * into slot s, checked, touched and published. 0, or -1 on a fault. */
+static inline __attribute__((always_inline)) int op_alloc(const mmb_allocator *a, int touch,
+                                                          worker *w, const rop *o, slot *s,
+                                                          uint64_t size, uint64_t *sum) {
+  uint64_t align = 1ull << o->align_log2;
+  unsigned char *p;
+  void *base;
+  if (o->kind == R_CALLOC) {
+    base = p = a->calloc ? a->calloc(1, size) : a->malloc(size);
+    if (p && !a->calloc) memset(p, 0, size);
+  } else if (o->kind == R_MALLOC) {
+    base = p = a->malloc(size);
+  } else if (a->aligned_alloc) {
+    base = p = a->aligned_alloc(align, size);
+  } else { /* no aligned_alloc: over-allocate and align by hand */
+    base = a->malloc(size + align);
+    p = base ? (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
+  }
+  if (!p) {
+    fault_set(&w->f, F_NULL, o->block, size);
+    return -1;
+  }
+  uint64_t tag = tag_of(o->block, o->wait + 1);
+  if (o->kind == R_CALLOC && touch != MMB_TOUCH_NONE) {
+    static const uint64_t zero = 0;
+    if (!head_equal(p, &zero, size)) {
+      fault_set(&w->f, F_PATTERN, o->block, size);
+      return -1;
+    }
+  }
+  blk_touch(touch, p, size, tag);
+  *sum += term(tag, size);
+  publish(s, p, base, size, o->wait + 1);
+  return 0;
+}
+
+/* A realloc of slot s's block (emulated without realloc, or when aligned
+ * by hand), its first bytes kept, touched and published. 0, or -1 on a
+ * fault. */
+static inline __attribute__((always_inline)) int op_realloc(const mmb_allocator *a, int touch,
+                                                            worker *w, const rop *o, slot *s,
+                                                            uint64_t size, uint64_t *sum) {
+  uint64_t tag = tag_of(o->block, o->wait + 1);
+  if (slot_intact(w, touch, s, o->block, tag_of(o->block, o->wait)) != 0) return -1;
+  uint64_t keep = s->size < size ? s->size : size, head = 0;
+  memcpy(&head, s->p, keep < 8 ? (size_t)keep : 8);
+  unsigned char *p;
+  void *base;
+  if (!a->realloc || s->base != s->p) { /* emulated: no realloc, or aligned by hand */
+    base = p = a->malloc(size);
+    if (p) {
+      memcpy(p, s->p, keep);
+      a->free(s->base, s->size);
+    }
+  } else {
+    base = p = a->realloc(s->p, s->size, size);
+  }
+  if (!p) {
+    fault_set(&w->f, F_REALLOC_NULL, o->block, size);
+    return -1;
+  }
+  if (touch != MMB_TOUCH_NONE && !head_equal(p, &head, keep)) { /* the content moves along */
+    fault_set(&w->f, F_PATTERN, o->block, size);
+    return -1;
+  }
+  blk_touch(touch, p, size, tag);
+  *sum += term(tag, size);
+  publish(s, p, base, size, o->wait + 1);
+  return 0;
+}
+
+/* A free of slot s's block, checked first. 0, or -1 on a fault. */
+static inline __attribute__((always_inline)) int
+op_free(const mmb_allocator *a, int touch, worker *w, const rop *o, slot *s, uint64_t *sum) {
+  uint64_t tag = tag_of(o->block, o->wait);
+  if (slot_intact(w, touch, s, o->block, tag) != 0) return -1;
+  a->free(s->base, s->size);
+  s->p = NULL;
+  s->base = NULL;
+  *sum += term(~tag, 0);
+  return 0;
+}
+
+/* A look at slot s's block (malloc_usable_size): it still carries its tag.
+ * 0, or -1 on a fault. */
+static inline __attribute__((always_inline)) int op_look(int touch, worker *w, const rop *o,
+                                                         const slot *s, uint64_t *sum) {
+  uint64_t tag = tag_of(o->block, o->wait);
+  if (slot_intact(w, touch, s, o->block, tag) != 0) return -1;
+  *sum += term(tag, 1);
+  return 0;
+}
+
 static uint64_t tr_run(mmb_ctx *ctx, int tid) {
   tstate *st = ctx->state;
   worker *w = &st->w[tid];
@@ -152,97 +254,19 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
     const rop *o = &w->ops[i];
     slot *s = &st->slots[o->block];
     if (o->cross) wait_for(s, o->wait, w);
-    uint64_t size = o->size ? o->size : 1, align = 1ull << o->align_log2;
-    unsigned char *p = NULL;
-    void *base = NULL;
+    uint64_t size = o->size ? o->size : 1;
+    int bad = 0;
     switch (o->kind) {
     case R_MALLOC:
     case R_CALLOC:
-    case R_ALIGNED: {
-      if (o->kind == R_CALLOC) {
-        base = p = a->calloc ? a->calloc(1, size) : a->malloc(size);
-        if (p && !a->calloc) memset(p, 0, size);
-      } else if (o->kind == R_MALLOC) {
-        base = p = a->malloc(size);
-      } else if (a->aligned_alloc) {
-        base = p = a->aligned_alloc(align, size);
-      } else { /* no aligned_alloc: over-allocate and align by hand */
-        base = a->malloc(size + align);
-        p = base ? (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1))
-                 : NULL;
-      }
-      if (!p) {
-        fault_set(&w->f, F_NULL, o->block, size);
-        goto out;
-      }
-      uint64_t tag = tag_of(o->block, o->wait + 1);
-      if (o->kind == R_CALLOC && touch != MMB_TOUCH_NONE) {
-        static const uint64_t zero = 0;
-        if (!head_equal(p, &zero, size)) {
-          fault_set(&w->f, F_PATTERN, o->block, size);
-          goto out;
-        }
-      }
-      blk_touch(touch, p, size, tag);
-      sum += term(tag, size);
-      publish(s, p, base, size, o->wait + 1);
-      break;
+    case R_ALIGNED: bad = op_alloc(a, touch, w, o, s, size, &sum); break;
+    case R_REALLOC: bad = op_realloc(a, touch, w, o, s, size, &sum); break;
+    case R_FREE: bad = op_free(a, touch, w, o, s, &sum); break;
+    case R_LOOK: bad = op_look(touch, w, o, s, &sum); break;
     }
-    case R_REALLOC: {
-      uint64_t old_tag = tag_of(o->block, o->wait), tag = tag_of(o->block, o->wait + 1);
-      if (!blk_intact(touch, s->p, s->size, old_tag)) {
-        fault_set(&w->f, F_PATTERN, o->block, s->size);
-        goto out;
-      }
-      uint64_t keep = s->size < size ? s->size : size, head = 0;
-      memcpy(&head, s->p, keep < 8 ? (size_t)keep : 8);
-      if (!a->realloc || s->base != s->p) { /* emulated: no realloc, or aligned by hand */
-        base = p = a->malloc(size);
-        if (p) {
-          memcpy(p, s->p, keep);
-          a->free(s->base, s->size);
-        }
-      } else {
-        base = p = a->realloc(s->p, s->size, size);
-      }
-      if (!p) {
-        fault_set(&w->f, F_REALLOC_NULL, o->block, size);
-        goto out;
-      }
-      if (touch != MMB_TOUCH_NONE && !head_equal(p, &head, keep)) { /* the content moves along */
-        fault_set(&w->f, F_PATTERN, o->block, size);
-        goto out;
-      }
-      blk_touch(touch, p, size, tag);
-      sum += term(tag, size);
-      publish(s, p, base, size, o->wait + 1);
-      break;
-    }
-    case R_FREE: {
-      uint64_t tag = tag_of(o->block, o->wait);
-      if (!blk_intact(touch, s->p, s->size, tag)) {
-        fault_set(&w->f, F_PATTERN, o->block, s->size);
-        goto out;
-      }
-      a->free(s->base, s->size);
-      s->p = NULL;
-      s->base = NULL;
-      sum += term(~tag, 0);
-      break;
-    }
-    case R_LOOK: {
-      uint64_t tag = tag_of(o->block, o->wait);
-      if (!blk_intact(touch, s->p, s->size, tag)) {
-        fault_set(&w->f, F_PATTERN, o->block, s->size);
-        goto out;
-      }
-      sum += term(tag, 1);
-      break;
-    }
-    }
+    if (bad) break;
     done++;
   }
-out:
   w->sum = sum;
   return done;
 }
