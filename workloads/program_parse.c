@@ -169,36 +169,122 @@ static int parse_count(const char *v, long long lo, long long hi, long long *out
     goto fail;                                                                                     \
   } while (0)
 
+/* name: letters, digits and - _ . + only. 0, or -1 with err. */
+static int set_name(mmb_program *p, const char *path, int line, char *v, char *err, size_t errlen) {
+  for (const char *c = v; *c; c++)
+    if (!isalnum((unsigned char)*c) && !strchr("-_.+", *c))
+      FAIL("name '%s' may hold only letters, digits and - _ . +", v);
+  if (put(p->name, sizeof p->name, v))
+    FAIL("name is longer than %zu characters", sizeof p->name - 1);
+  return 0;
+fail:
+  return -1;
+}
+
+/* command or server (key): given once, its words split. 0, or -1 with err. */
+static int set_command(mmb_program *p, const char *path, int line, const char *key, char *v,
+                       char *err, size_t errlen) {
+  char *dst = key[0] == 'c' ? p->command : p->server, *words[64];
+  if (*dst) FAIL("'%s' is given twice (one %s line per descriptor)", key, key);
+  if (put(dst, sizeof p->command, v))
+    FAIL("%s is longer than %zu characters", key, sizeof p->command - 1);
+  char why[200];
+  if (split_words(v, words, 64, why, sizeof why) < 0) FAIL("%s: %s", key, why);
+  mmb_program_argv_free(words);
+  return 0;
+fail:
+  return -1;
+}
+
+/* ready: 'unix PATH' or 'tcp PORT'. 0, or -1 with err. */
+static int set_ready(mmb_program *p, const char *path, int line, char *v, char *err,
+                     size_t errlen) {
+  long long port;
+  if (strncmp(v, "unix ", 5) == 0 && *trim(v + 5))
+    put(p->ready, sizeof p->ready, v);
+  else if (strncmp(v, "tcp ", 4) == 0 && parse_count(v + 4, 1, 65535, &port) == 0)
+    put(p->ready, sizeof p->ready, v);
+  else
+    FAIL("ready must be 'unix PATH' or 'tcp PORT', not '%s'", v);
+  return 0;
+fail:
+  return -1;
+}
+
+/* env: one more KEY=VALUE, never LD_PRELOAD. 0, or -1 with err. */
+static int set_env(mmb_program *p, const char *path, int line, char *v, char *err, size_t errlen) {
+  char *eq = strchr(v, '=');
+  if (!eq || eq == v) FAIL("env needs KEY=VALUE, not '%s'", v);
+  if (p->nenv == MMB_PROG_LIST) FAIL("at most %d env lines", MMB_PROG_LIST);
+  if (strncmp(v, "LD_PRELOAD=", 11) == 0)
+    FAIL("env may not set LD_PRELOAD: the allocator is injected by mmbench (-a preload:PATH)");
+  if (put(p->env[p->nenv++], sizeof p->env[0], v)) FAIL("env line too long");
+  return 0;
+fail:
+  return -1;
+}
+
+/* checksum: 'stdout' or 'none'. 0, or -1 with err. */
+static int set_checksum(mmb_program *p, const char *path, int line, char *v, char *err,
+                        size_t errlen) {
+  if (strcmp(v, "stdout") == 0)
+    p->checksum = 1;
+  else if (strcmp(v, "none") == 0)
+    p->checksum = 0;
+  else
+    FAIL("checksum must be 'stdout' (its output is the same under every allocator) or 'none', "
+         "not '%s'",
+         v);
+  return 0;
+fail:
+  return -1;
+}
+
+/* metric: one more NAME REGEX, the regex with a group around the number.
+ * 0, or -1 with err. */
+static int set_metric(mmb_program *p, const char *path, int line, char *v, char *err,
+                      size_t errlen) {
+  char *sp = v + strcspn(v, " \t");
+  if (!*sp) FAIL("metric needs NAME REGEX (the regex's first group is the number), not '%s'", v);
+  *sp++ = 0;
+  char *re = trim(sp);
+  if (p->nmetrics == MMB_PROG_METRICS) FAIL("at most %d metric lines", MMB_PROG_METRICS);
+  for (const char *c = v; *c; c++)
+    if (!isalnum((unsigned char)*c) && *c != '_')
+      FAIL("metric name '%s' may hold only letters, digits and _", v);
+  mmb_prog_metric *m = &p->metrics[p->nmetrics++];
+  if (put(m->name, sizeof m->name, v) || put(m->regex, sizeof m->regex, re))
+    FAIL("metric name or regex too long");
+  regex_t rx;
+  int rc = regcomp(&rx, re, REG_EXTENDED);
+  if (rc != 0) {
+    char why[160];
+    regerror(rc, &rx, why, sizeof why);
+    FAIL("metric %s: bad regular expression '%s': %s", m->name, re, why);
+  }
+  size_t groups = rx.re_nsub;
+  regfree(&rx);
+  if (groups < 1)
+    FAIL("metric %s: the regex needs a group around the number, e.g. ([0-9.]+)", m->name);
+  return 0;
+fail:
+  return -1;
+}
+
 /* One key = value line; 0, or -1 with err. */
 static int set_key(mmb_program *p, const char *path, int line, const char *key, char *v, char *err,
                    size_t errlen) {
   if (!*v) FAIL("'%s' needs a value after '='", key);
   if (strcmp(key, "name") == 0) {
-    for (const char *c = v; *c; c++)
-      if (!isalnum((unsigned char)*c) && !strchr("-_.+", *c))
-        FAIL("name '%s' may hold only letters, digits and - _ . +", v);
-    if (put(p->name, sizeof p->name, v))
-      FAIL("name is longer than %zu characters", sizeof p->name - 1);
+    return set_name(p, path, line, v, err, errlen);
   } else if (strcmp(key, "description") == 0) {
     put(p->description, sizeof p->description, v);
   } else if (strcmp(key, "package") == 0) {
     if (put(p->package, sizeof p->package, v)) FAIL("package name too long");
   } else if (strcmp(key, "command") == 0 || strcmp(key, "server") == 0) {
-    char *dst = key[0] == 'c' ? p->command : p->server, *words[64];
-    if (*dst) FAIL("'%s' is given twice (one %s line per descriptor)", key, key);
-    if (put(dst, sizeof p->command, v))
-      FAIL("%s is longer than %zu characters", key, sizeof p->command - 1);
-    char why[200];
-    if (split_words(v, words, 64, why, sizeof why) < 0) FAIL("%s: %s", key, why);
-    mmb_program_argv_free(words);
+    return set_command(p, path, line, key, v, err, errlen);
   } else if (strcmp(key, "ready") == 0) {
-    long long port;
-    if (strncmp(v, "unix ", 5) == 0 && *trim(v + 5))
-      put(p->ready, sizeof p->ready, v);
-    else if (strncmp(v, "tcp ", 4) == 0 && parse_count(v + 4, 1, 65535, &port) == 0)
-      put(p->ready, sizeof p->ready, v);
-    else
-      FAIL("ready must be 'unix PATH' or 'tcp PORT', not '%s'", v);
+    return set_ready(p, path, line, v, err, errlen);
   } else if (strcmp(key, "ready-timeout") == 0) {
     if (parse_seconds(v, &p->ready_timeout))
       FAIL("ready-timeout must be seconds in (0, 86400], not '%s'", v);
@@ -207,12 +293,7 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
   } else if (strcmp(key, "cwd") == 0) {
     if (put(p->cwd, sizeof p->cwd, v)) FAIL("cwd path too long");
   } else if (strcmp(key, "env") == 0) {
-    char *eq = strchr(v, '=');
-    if (!eq || eq == v) FAIL("env needs KEY=VALUE, not '%s'", v);
-    if (p->nenv == MMB_PROG_LIST) FAIL("at most %d env lines", MMB_PROG_LIST);
-    if (strncmp(v, "LD_PRELOAD=", 11) == 0)
-      FAIL("env may not set LD_PRELOAD: the allocator is injected by mmbench (-a preload:PATH)");
-    if (put(p->env[p->nenv++], sizeof p->env[0], v)) FAIL("env line too long");
+    return set_env(p, path, line, v, err, errlen);
   } else if (strcmp(key, "input") == 0) {
     if (p->ninputs == MMB_PROG_LIST) FAIL("at most %d input lines", MMB_PROG_LIST);
     if (put(p->inputs[p->ninputs++], sizeof p->inputs[0], v)) FAIL("input path too long");
@@ -226,37 +307,9 @@ static int set_key(mmb_program *p, const char *path, int line, const char *key, 
   } else if (strcmp(key, "crash-stderr") == 0) {
     if (put(p->crash_stderr, sizeof p->crash_stderr, v)) FAIL("crash-stderr text too long");
   } else if (strcmp(key, "checksum") == 0) {
-    if (strcmp(v, "stdout") == 0)
-      p->checksum = 1;
-    else if (strcmp(v, "none") == 0)
-      p->checksum = 0;
-    else
-      FAIL("checksum must be 'stdout' (its output is the same under every allocator) or 'none', "
-           "not '%s'",
-           v);
+    return set_checksum(p, path, line, v, err, errlen);
   } else if (strcmp(key, "metric") == 0) {
-    char *sp = v + strcspn(v, " \t");
-    if (!*sp) FAIL("metric needs NAME REGEX (the regex's first group is the number), not '%s'", v);
-    *sp++ = 0;
-    char *re = trim(sp);
-    if (p->nmetrics == MMB_PROG_METRICS) FAIL("at most %d metric lines", MMB_PROG_METRICS);
-    for (const char *c = v; *c; c++)
-      if (!isalnum((unsigned char)*c) && *c != '_')
-        FAIL("metric name '%s' may hold only letters, digits and _", v);
-    mmb_prog_metric *m = &p->metrics[p->nmetrics++];
-    if (put(m->name, sizeof m->name, v) || put(m->regex, sizeof m->regex, re))
-      FAIL("metric name or regex too long");
-    regex_t rx;
-    int rc = regcomp(&rx, re, REG_EXTENDED);
-    if (rc != 0) {
-      char why[160];
-      regerror(rc, &rx, why, sizeof why);
-      FAIL("metric %s: bad regular expression '%s': %s", m->name, re, why);
-    }
-    size_t groups = rx.re_nsub;
-    regfree(&rx);
-    if (groups < 1)
-      FAIL("metric %s: the regex needs a group around the number, e.g. ([0-9.]+)", m->name);
+    return set_metric(p, path, line, v, err, errlen);
   } else if (strcmp(key, "timeout") == 0) {
     if (parse_seconds(v, &p->timeout))
       FAIL("timeout must be seconds in (0, 86400], e.g. 60, not '%s'", v);

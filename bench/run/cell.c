@@ -282,57 +282,37 @@ static int alloc_start(const mmb_allocator *a, int threads, mmb_record *rec) {
   return 0;
 }
 
-int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
-  const mmb_workload *w = spec->workload;
-  const mmb_allocator *a = spec->alloc;
-  int threads = spec->threads;
-  mmb_record_init(rec, MMB_ST_OK);
-  if (cell_check(spec, rec) != 0) return -1;
-  int cpus[MMB_MAX_THREADS], ncpus = 0;
-  if (spec->cpus && *spec->cpus && (ncpus = worker_cpus(spec->cpus, cpus, rec)) < 0) return 0;
-  if (spec->counters.latency_every) a = mmb_latency_wrap(a, spec->counters.latency_every);
-
-  mmb_ctx ctx;
-  ctx_init(&ctx, spec, a);
-
-  if (alloc_start(a, threads, rec) != 0) return 0;
-
-  cell_run *run = calloc(1, sizeof *run);
-  worker_arg *args = calloc((size_t)threads, sizeof *args);
-  pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-  if (!run || !args || !tids) {
-    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory preparing the cell");
-    free(run), free(args), free(tids);
-    return -1;
-  }
-  run->spec = spec;
-  run->ctx = &ctx;
-  ctx.harness = run;
-
-  if (w->setup && w->setup(&ctx) != 0) {
-    mmb_record_fail(rec, MMB_ST_ERROR, "setup failed: %s",
-                    ctx.reason[0] ? ctx.reason : "no reason");
-    goto out;
-  }
-  run->counters = mmb_counters_cell_open(&spec->counters);
-  mmb_cgroup_cell cg;
-  mmb_cgroup_cell_open(&cg);
+/* The cell's barriers: workers and the timing thread meet at ready, start
+ * and stop; the workers alone at workers (ctx->thread_barrier). */
+static void barriers_init(cell_run *run, int threads) {
   pthread_barrier_init(&run->ready, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&run->start, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&run->stop, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&run->workers, NULL, (unsigned)threads);
-  /* Process CPU time and this thread's, before any worker exists: with only
-   * this thread running, the process clock is exact (it lags only for
-   * threads running on other CPUs). */
-  uint64_t p0 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
-  int on_main = threads == 1 && !spec->worker_thread, started = on_main ? threads : 0;
-  if (on_main && ncpus > 0) { /* placed: the main thread works on its CPU */
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpus[0], &one);
-    sched_setaffinity(0, sizeof one, &one);
-  }
-  mmb_thread_counters *main_tc = on_main ? mmb_counters_thread_open_main(run->counters) : NULL;
+}
+
+/* After the region: the cgroup's watch, the counters and the barriers go. */
+static void region_close(cell_run *run, mmb_cgroup_cell *cg) {
+  mmb_cgroup_cell_close(cg);
+  mmb_counters_cell_close(run->counters);
+  pthread_barrier_destroy(&run->ready);
+  pthread_barrier_destroy(&run->start);
+  pthread_barrier_destroy(&run->stop);
+  pthread_barrier_destroy(&run->workers);
+}
+
+/* This thread onto CPU cpu alone. */
+static void pin_self(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  sched_setaffinity(0, sizeof one, &one);
+}
+
+/* Workers started..threads-1 created (on cpus when placed). The count of
+ * workers there are (threads, unless a creation failed). */
+static int start_workers(cell_run *run, worker_arg *args, pthread_t *tids, int started, int threads,
+                         const int *cpus, int ncpus) {
   for (; started < threads; started++) {
     args[started] = (worker_arg){run, started};
     /* placed workers start on their CPU: the affinity is set before the
@@ -349,6 +329,88 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
     if (ap) pthread_attr_destroy(ap);
     if (prc != 0) break;
   }
+  return started;
+}
+
+/* Operations and CPU of the region into f, from the workers' counts and the
+ * process's and this thread's CPU clocks (p0, p1; m0, m1). */
+static void region_cpu(const cell_run *run, int threads, uint64_t p0, uint64_t p1, uint64_t m0,
+                       uint64_t m1, region_figures *f) {
+  /* CPU time of the region: each worker's own clock over its run(), plus
+   * the CPU of every other thread of the process meanwhile (threads a
+   * workload starts inside the region, a collector's helper threads): the
+   * process's total between p0 and p1 (exact: all workers have exited)
+   * less this thread's and the workers' whole lives (on the main thread:
+   * less this thread's, which holds the work; no worker lives). */
+  uint64_t ops = 0, cpu = 0, lives = 0;
+  for (int i = 0; i < threads; i++)
+    ops += run->ops[i], cpu += run->cpu_ns[i], lives += run->life_ns[i];
+  uint64_t spent = p1 - p0, mine = m1 - m0;
+  uint64_t other = spent > mine + lives ? spent - mine - lives : 0;
+  f->ops = ops;
+  f->cpu = cpu;
+  f->other = other;
+}
+
+/* The cell's record: the region's figures, the workload's, the counters'
+ * (and the latencies'), and a failed verification (bad). */
+static void record_cell(mmb_record *rec, const mmb_cell_spec *spec, const mmb_ctx *ctx,
+                        const mmb_allocator *a, mmb_counters *counters, const region_figures *f,
+                        int bad) {
+  record_region(rec, f, ctx, a, spec->threads);
+  record_figures(rec, spec->workload, ctx);
+  mmb_counters_cell_report(counters, f->ops, rec);
+  if (spec->counters.latency_every) mmb_latency_report(rec);
+  if (bad)
+    mmb_record_fail(rec, MMB_ST_CORRUPT, "%s",
+                    ctx->reason[0] ? ctx->reason : "verification failed");
+}
+
+int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
+  const mmb_workload *w = spec->workload;
+  const mmb_allocator *a = spec->alloc;
+  int threads = spec->threads;
+  mmb_record_init(rec, MMB_ST_OK);
+  if (cell_check(spec, rec) != 0) return -1;
+  int cpus[MMB_MAX_THREADS], ncpus = 0;
+  if (spec->cpus && *spec->cpus && (ncpus = worker_cpus(spec->cpus, cpus, rec)) < 0) return 0;
+  if (spec->counters.latency_every) a = mmb_latency_wrap(a, spec->counters.latency_every);
+
+  mmb_ctx ctx;
+  ctx_init(&ctx, spec, a);
+
+  if (alloc_start(a, threads, rec) != 0) return 0;
+
+  int rc = 0;
+  cell_run *run = calloc(1, sizeof *run);
+  worker_arg *args = calloc((size_t)threads, sizeof *args);
+  pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+  if (!run || !args || !tids) {
+    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory preparing the cell");
+    rc = -1;
+    goto freed;
+  }
+  run->spec = spec;
+  run->ctx = &ctx;
+  ctx.harness = run;
+
+  if (w->setup && w->setup(&ctx) != 0) {
+    mmb_record_fail(rec, MMB_ST_ERROR, "setup failed: %s",
+                    ctx.reason[0] ? ctx.reason : "no reason");
+    goto out;
+  }
+  run->counters = mmb_counters_cell_open(&spec->counters);
+  mmb_cgroup_cell cg;
+  mmb_cgroup_cell_open(&cg);
+  barriers_init(run, threads);
+  /* Process CPU time and this thread's, before any worker exists: with only
+   * this thread running, the process clock is exact (it lags only for
+   * threads running on other CPUs). */
+  uint64_t p0 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+  int on_main = threads == 1 && !spec->worker_thread, started = on_main ? threads : 0;
+  if (on_main && ncpus > 0) pin_self(cpus[0]); /* placed: the main thread works on its CPU */
+  mmb_thread_counters *main_tc = on_main ? mmb_counters_thread_open_main(run->counters) : NULL;
+  started = start_workers(run, args, tids, started, threads, cpus, ncpus);
   if (started < threads) {
     /* Cannot release a partial barrier safely: report and leave. */
     mmb_record_fail(rec, MMB_ST_ERROR, "could not create %d threads (made %d)", threads, started);
@@ -383,46 +445,22 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
   for (int i = 0; i < threads && !on_main; i++) pthread_join(tids[i], NULL);
   uint64_t p1 = now_ns(CLOCK_PROCESS_CPUTIME_ID), m1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 
-  /* CPU time of the region: each worker's own clock over its run(), plus
-   * the CPU of every other thread of the process meanwhile (threads a
-   * workload starts inside the region, a collector's helper threads): the
-   * process's total between p0 and p1 (exact: all workers have exited)
-   * less this thread's and the workers' whole lives (on the main thread:
-   * less this thread's, which holds the work; no worker lives). */
-  uint64_t ops = 0, cpu = 0, lives = 0;
-  for (int i = 0; i < threads; i++)
-    ops += run->ops[i], cpu += run->cpu_ns[i], lives += run->life_ns[i];
-  uint64_t spent = p1 - p0, mine = m1 - m0;
-  uint64_t other = spent > mine + lives ? spent - mine - lives : 0;
-  int bad = w->verify ? w->verify(&ctx) : 0;
-
   region_figures f = {.wall = t1 - t0,
-                      .cpu = cpu,
-                      .other = other,
-                      .ops = ops,
                       .peak_rss = peak_rss,
                       .base_rss = base_rss,
                       .cg_peak = cg_peak,
                       .final_rss = final_rss,
                       .ru0 = ru0,
                       .ru1 = ru1};
-  record_region(rec, &f, &ctx, a, threads);
-  record_figures(rec, w, &ctx);
-  mmb_counters_cell_report(run->counters, ops, rec);
-  if (spec->counters.latency_every) mmb_latency_report(rec);
-  if (bad)
-    mmb_record_fail(rec, MMB_ST_CORRUPT, "%s", ctx.reason[0] ? ctx.reason : "verification failed");
-
-  mmb_cgroup_cell_close(&cg);
-  mmb_counters_cell_close(run->counters);
-  pthread_barrier_destroy(&run->ready);
-  pthread_barrier_destroy(&run->start);
-  pthread_barrier_destroy(&run->stop);
-  pthread_barrier_destroy(&run->workers);
+  region_cpu(run, threads, p0, p1, m0, m1, &f);
+  int bad = w->verify ? w->verify(&ctx) : 0;
+  record_cell(rec, spec, &ctx, a, run->counters, &f, bad);
+  region_close(run, &cg);
 out:
   if (w->teardown) w->teardown(&ctx);
   if (a->thread_detach) a->thread_detach();
   if (a->fini) a->fini();
+freed:
   free(run), free(args), free(tids);
-  return 0;
+  return rc;
 }

@@ -99,36 +99,25 @@ static int is_birth(const mmb_trace_ev *e) {
                                     e->op == MMB_TOP_ALIGNED || e->op == MMB_TOP_REALLOC);
 }
 
-int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *err,
-                    size_t errlen) {
-  memset(m, 0, sizeof *m);
-  m->version = MMB_MODEL_VERSION;
-  snprintf(m->source, sizeof m->source, "%s", source);
-  uint64_t total = 0;
-  for (size_t i = 0; i < t->nev; i++) total += is_birth(&t->ev[i]);
-  if (!total) {
-    snprintf(err, errlen,
-             "%s: no allocation to model (%zu records, %u thread(s)): the program made no "
-             "allocator call the recorder saw",
-             source, t->nev, t->nthreads);
-    return 1;
-  }
-  size_t nb = t->nblocks ? t->nblocks : 1;
-  blockinfo *b = calloc(nb, sizeof *b);
-  life *lv = malloc((size_t)total * sizeof *lv);
-  uint64_t *sz = malloc((size_t)total * sizeof *sz), *tmp = malloc((size_t)total * sizeof *tmp);
-  uint32_t *thmap = malloc(((size_t)t->nthreads + 1) * sizeof *thmap);
-  int map[MMB_MODEL_MAX_CLASSES];
-  uint64_t never[MMB_MODEL_MAX_CLASSES][MMB_MODEL_PHASES],
-      atend[MMB_MODEL_MAX_CLASSES][MMB_MODEL_PHASES];
-  memset(never, 0, sizeof never);
-  memset(atend, 0, sizeof atend);
-  int rc = -1;
-  if (!b || !lv || !sz || !tmp || !thmap) {
-    snprintf(err, errlen, "%s: out of memory building the model", source);
-    goto out;
-  }
-  /* classes in use, in size order; threads with calls, in order of first call */
+/* The one pass over the events: what it reads and writes, what it has
+ * counted so far. */
+typedef struct pass {
+  mmb_model *m;
+  const int *map;                      /* size class -> the model's class */
+  blockinfo *b;                        /* per block */
+  life *lv;                            /* the lifetimes ended before the last birth */
+  uint64_t *sz;                        /* every birth's size */
+  uint64_t (*atend)[MMB_MODEL_PHASES]; /* per size class and phase: freed after the last birth */
+  uint64_t total;                      /* births in the trace */
+  uint64_t births, bytes, live, nlive; /* so far: births, their bytes, live bytes and blocks */
+  uint64_t nlife;                      /* entries of lv */
+  int seg;                             /* live-heap profile segment */
+  uint64_t seg_peak, seg_peak_blocks;  /* the segment's peak so far */
+} pass;
+
+/* The classes in use, in size order, into m (map: size class -> the
+ * model's class, -1 unused). */
+static void map_classes(const mmb_trace *t, mmb_model *m, int *map) {
   int used[MMB_MODEL_MAX_CLASSES] = {0};
   for (size_t i = 0; i < t->nev; i++)
     if (is_birth(&t->ev[i])) used[mmb_model_class_of(t->ev[i].size ? t->ev[i].size : 1)] = 1;
@@ -141,95 +130,108 @@ int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *
     if (k->hi > MMB_MODEL_MAX_SIZE) k->hi = MMB_MODEL_MAX_SIZE;
     map[c] = m->nclasses++;
   }
-  for (uint32_t i = 0; i < t->nthreads; i++) thmap[i] = UINT32_MAX;
-  uint64_t births = 0, bytes = 0, live = 0, nlive = 0, nlife = 0;
-  int seg = 0;
-  uint64_t seg_peak = 0, seg_peak_blocks = 0;
-  for (size_t i = 0; i < t->nev; i++) {
-    const mmb_trace_ev *e = &t->ev[i];
-    if (!mmb_trace_is_call(e) || e->op == MMB_TOP_USABLE) continue;
-    uint32_t th = e->thread;
-    if (thmap[th] == UINT32_MAX && m->nthreads < MMB_MODEL_MAX_THREADS)
-      thmap[th] = (uint32_t)m->nthreads++;
-    mmb_model_thread *mt = thmap[th] == UINT32_MAX ? NULL : &m->th[thmap[th]];
-    int born = is_birth(e);
-    /* the release first: a realloc ends the old block, then the new one is born */
-    if (e->rel != MMB_TB_NONE && b[e->rel].live) {
-      blockinfo *x = &b[e->rel];
-      int c = map[mmb_model_class_of(x->size ? x->size : 1)];
-      mmb_model_class *k = &m->cls[c];
-      int by_realloc = e->op == MMB_TOP_REALLOC && born;
-      if (births == total) /* after the last birth: the program's final frees */
-        atend[mmb_model_class_of(x->size)][x->phase]++;
-      else
-        lv[nlife++] = (life){births - 1 - x->idx, bytes - x->bytes, (uint8_t)c, x->phase};
-      if (by_realloc) {
-        k->realloc_out++;
-      } else {
-        k->frees++;
-        m->frees++;
-        if (mt) mt->frees++;
-        if (x->thread != th) {
-          k->remote++;
-          m->remote++;
-          if (mt) mt->remote++;
-        }
-      }
-      x->live = 0;
-      live -= x->size;
-      nlive--;
-    }
-    if (!born) continue;
-    blockinfo *x = &b[e->born];
-    if (x->live) { /* handed out again while live: its free was not recorded */
-      live -= x->size;
-      nlive--;
-    }
-    uint64_t size = e->size ? e->size : 1;
-    int c = map[mmb_model_class_of(size)];
-    mmb_model_class *k = &m->cls[c];
-    int phase = (int)(births * MMB_MODEL_PHASES / total);
-    sz[births] = size;
-    *x = (blockinfo){.idx = births, .size = size, .thread = th, .live = 1, .phase = (uint8_t)phase};
-    births++;
-    bytes += size;
-    x->bytes = bytes;
-    live += size;
-    nlive++;
-    k->allocs++;
-    k->bytes += size;
-    k->ph[phase].allocs++;
-    if (mt) mt->allocs++;
-    if (e->op == MMB_TOP_CALLOC) k->calloc_n++, m->calloc_n++;
-    if (e->op == MMB_TOP_REALLOC && e->rel != MMB_TB_NONE) k->realloc_n++, m->realloc_n++;
-    if (e->op == MMB_TOP_ALIGNED) {
-      k->aligned_n++, m->aligned_n++;
-      uint64_t a = e->arg < 1 ? 1 : e->arg;
-      if (e->variant == MMB_TAL_VALLOC || e->variant == MMB_TAL_PVALLOC) a = 4096;
-      int j = 0;
-      while (j < m->naligns && m->align[j] != a) j++;
-      if (j == m->naligns && m->naligns < MMB_MODEL_MAX_ALIGNS) m->align[m->naligns++] = a;
-      if (j < m->naligns) m->align_n[j]++;
-    }
-    if (live > m->peak_live_bytes) m->peak_live_bytes = live, m->peak_live_blocks = nlive;
-    if (live > seg_peak) seg_peak = live, seg_peak_blocks = nlive;
-    if (births * MMB_MODEL_NPROFILE >= total * (uint64_t)(seg + 1)) {
-      m->prof_at[seg] = births;
-      m->prof_bytes[seg] = seg_peak;
-      m->prof_blocks[seg] = seg_peak_blocks;
-      seg++;
-      seg_peak = live, seg_peak_blocks = nlive;
+}
+
+/* Trace thread th's counts, numbered in order of first call (thmap), or
+ * NULL past MMB_MODEL_MAX_THREADS. */
+static mmb_model_thread *thread_of(mmb_model *m, uint32_t *thmap, uint32_t th) {
+  if (thmap[th] == UINT32_MAX && m->nthreads < MMB_MODEL_MAX_THREADS)
+    thmap[th] = (uint32_t)m->nthreads++;
+  return thmap[th] == UINT32_MAX ? NULL : &m->th[thmap[th]];
+}
+
+/* Live block e->rel ends (freed, or by the realloc that makes e's block
+ * when born): its lifetime, or its end share after the last birth. */
+static void release(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt, int born) {
+  mmb_model *m = ps->m;
+  blockinfo *x = &ps->b[e->rel];
+  int c = ps->map[mmb_model_class_of(x->size ? x->size : 1)];
+  mmb_model_class *k = &m->cls[c];
+  int by_realloc = e->op == MMB_TOP_REALLOC && born;
+  if (ps->births == ps->total) /* after the last birth: the program's final frees */
+    ps->atend[mmb_model_class_of(x->size)][x->phase]++;
+  else
+    ps->lv[ps->nlife++] =
+        (life){ps->births - 1 - x->idx, ps->bytes - x->bytes, (uint8_t)c, x->phase};
+  if (by_realloc) {
+    k->realloc_out++;
+  } else {
+    k->frees++;
+    m->frees++;
+    if (mt) mt->frees++;
+    if (x->thread != e->thread) {
+      k->remote++;
+      m->remote++;
+      if (mt) mt->remote++;
     }
   }
-  m->nprofile = seg;
-  m->allocations = births;
-  m->allocated_bytes = bytes;
-  for (size_t i = 0; i < nb; i++)
-    if (b[i].live) {
-      never[mmb_model_class_of(b[i].size)][b[i].phase]++;
-      m->live_at_end++;
-    }
-  /* lifetimes: per class and phase in births; per class in bytes */
+  x->live = 0;
+  ps->live -= x->size;
+  ps->nlive--;
+}
+
+/* An aligned call's alignment (valloc, pvalloc: a page) among the model's. */
+static void note_align(mmb_model *m, const mmb_trace_ev *e) {
+  uint64_t a = e->arg < 1 ? 1 : e->arg;
+  if (e->variant == MMB_TAL_VALLOC || e->variant == MMB_TAL_PVALLOC) a = 4096;
+  int j = 0;
+  while (j < m->naligns && m->align[j] != a) j++;
+  if (j == m->naligns && m->naligns < MMB_MODEL_MAX_ALIGNS) m->align[m->naligns++] = a;
+  if (j < m->naligns) m->align_n[j]++;
+}
+
+/* The peaks after a birth: the run's, and the live-heap profile's segment
+ * (closed when the birth ends it). */
+static void note_peaks(pass *ps) {
+  mmb_model *m = ps->m;
+  if (ps->live > m->peak_live_bytes) m->peak_live_bytes = ps->live, m->peak_live_blocks = ps->nlive;
+  if (ps->live > ps->seg_peak) ps->seg_peak = ps->live, ps->seg_peak_blocks = ps->nlive;
+  if (ps->births * MMB_MODEL_NPROFILE >= ps->total * (uint64_t)(ps->seg + 1)) {
+    m->prof_at[ps->seg] = ps->births;
+    m->prof_bytes[ps->seg] = ps->seg_peak;
+    m->prof_blocks[ps->seg] = ps->seg_peak_blocks;
+    ps->seg++;
+    ps->seg_peak = ps->live, ps->seg_peak_blocks = ps->nlive;
+  }
+}
+
+/* Block e->born is born: its class's and thread's counts, how it was
+ * made, the peaks. */
+static void birth(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt) {
+  mmb_model *m = ps->m;
+  blockinfo *x = &ps->b[e->born];
+  if (x->live) { /* handed out again while live: its free was not recorded */
+    ps->live -= x->size;
+    ps->nlive--;
+  }
+  uint64_t size = e->size ? e->size : 1;
+  int c = ps->map[mmb_model_class_of(size)];
+  mmb_model_class *k = &m->cls[c];
+  int phase = (int)(ps->births * MMB_MODEL_PHASES / ps->total);
+  ps->sz[ps->births] = size;
+  *x = (blockinfo){
+      .idx = ps->births, .size = size, .thread = e->thread, .live = 1, .phase = (uint8_t)phase};
+  ps->births++;
+  ps->bytes += size;
+  x->bytes = ps->bytes;
+  ps->live += size;
+  ps->nlive++;
+  k->allocs++;
+  k->bytes += size;
+  k->ph[phase].allocs++;
+  if (mt) mt->allocs++;
+  if (e->op == MMB_TOP_CALLOC) k->calloc_n++, m->calloc_n++;
+  if (e->op == MMB_TOP_REALLOC && e->rel != MMB_TB_NONE) k->realloc_n++, m->realloc_n++;
+  if (e->op == MMB_TOP_ALIGNED) {
+    k->aligned_n++, m->aligned_n++;
+    note_align(m, e);
+  }
+  note_peaks(ps);
+}
+
+/* Lifetimes (lv, sorted here; tmp: room for them): per class and phase in
+ * births; per class in bytes. */
+static void lifetimes(mmb_model *m, life *lv, size_t nlife, uint64_t *tmp) {
   qsort(lv, nlife, sizeof *lv, cmp_life);
   for (size_t i = 0; i < nlife;) {
     size_t j = i;
@@ -251,14 +253,74 @@ int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *
     }
     i = j;
   }
+}
+
+/* The blocks live at the end (b[0..nb)) and those freed after the last
+ * birth (atend): per class and phase, shares of the phase's births. */
+static void end_shares(mmb_model *m, const int *map, const blockinfo *b, size_t nb,
+                       uint64_t (*atend)[MMB_MODEL_PHASES]) {
+  uint64_t never[MMB_MODEL_MAX_CLASSES][MMB_MODEL_PHASES];
+  memset(never, 0, sizeof never);
+  for (size_t i = 0; i < nb; i++)
+    if (b[i].live) {
+      never[mmb_model_class_of(b[i].size)][b[i].phase]++;
+      m->live_at_end++;
+    }
   for (int c = 0; c < MMB_MODEL_MAX_CLASSES; c++)
     for (int p = 0; c >= 0 && map[c] >= 0 && p < MMB_MODEL_PHASES; p++) {
       mmb_model_phase *ph = &m->cls[map[c]].ph[p];
       ph->never = ph->allocs ? (double)never[c][p] / (double)ph->allocs : 0;
       ph->end = ph->allocs ? (double)atend[c][p] / (double)ph->allocs : 0;
     }
-  qsort(sz, (size_t)births, sizeof *sz, cmp_u64);
-  top_sizes(m, sz, (size_t)births, map);
+}
+
+int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *err,
+                    size_t errlen) {
+  memset(m, 0, sizeof *m);
+  m->version = MMB_MODEL_VERSION;
+  snprintf(m->source, sizeof m->source, "%s", source);
+  uint64_t total = 0;
+  for (size_t i = 0; i < t->nev; i++) total += is_birth(&t->ev[i]);
+  if (!total) {
+    snprintf(err, errlen,
+             "%s: no allocation to model (%zu records, %u thread(s)): the program made no "
+             "allocator call the recorder saw",
+             source, t->nev, t->nthreads);
+    return 1;
+  }
+  size_t nb = t->nblocks ? t->nblocks : 1;
+  blockinfo *b = calloc(nb, sizeof *b);
+  life *lv = malloc((size_t)total * sizeof *lv);
+  uint64_t *sz = malloc((size_t)total * sizeof *sz), *tmp = malloc((size_t)total * sizeof *tmp);
+  uint32_t *thmap = malloc(((size_t)t->nthreads + 1) * sizeof *thmap);
+  int map[MMB_MODEL_MAX_CLASSES];
+  uint64_t atend[MMB_MODEL_MAX_CLASSES][MMB_MODEL_PHASES];
+  memset(atend, 0, sizeof atend);
+  int rc = -1;
+  if (!b || !lv || !sz || !tmp || !thmap) {
+    snprintf(err, errlen, "%s: out of memory building the model", source);
+    goto out;
+  }
+  /* classes in use, in size order; threads with calls, in order of first call */
+  map_classes(t, m, map);
+  for (uint32_t i = 0; i < t->nthreads; i++) thmap[i] = UINT32_MAX;
+  pass ps = {.m = m, .map = map, .b = b, .lv = lv, .sz = sz, .atend = atend, .total = total};
+  for (size_t i = 0; i < t->nev; i++) {
+    const mmb_trace_ev *e = &t->ev[i];
+    if (!mmb_trace_is_call(e) || e->op == MMB_TOP_USABLE) continue;
+    mmb_model_thread *mt = thread_of(m, thmap, e->thread);
+    int born = is_birth(e);
+    /* the release first: a realloc ends the old block, then the new one is born */
+    if (e->rel != MMB_TB_NONE && b[e->rel].live) release(&ps, e, mt, born);
+    if (born) birth(&ps, e, mt);
+  }
+  m->nprofile = ps.seg;
+  m->allocations = ps.births;
+  m->allocated_bytes = ps.bytes;
+  end_shares(m, map, b, nb, atend);
+  lifetimes(m, lv, ps.nlife, tmp);
+  qsort(sz, (size_t)ps.births, sizeof *sz, cmp_u64);
+  top_sizes(m, sz, (size_t)ps.births, map);
   rc = 0;
 out:
   free(b);

@@ -321,6 +321,246 @@ static inline int drain(const mmb_allocator *a, int touch, eworker *w, uint64_t 
   return 0;
 }
 
+/* Birth i's class, drawn with its phase's class shares (*e), and its size:
+ * one of the class's commonest sizes, or uniform in the class. */
+static inline __attribute__((always_inline)) uint64_t birth_size(const estate *st, mmb_rng *r,
+                                                                 int phase, const eclass **e) {
+  int c = (int)mmb_sizedist_draw(&st->phase_cls[phase], r) - 1;
+  const eclass *k = &st->cls[c];
+  *e = k;
+  size_t si = mmb_sizedist_draw(&k->sizes, r);
+  return si <= MMB_MODEL_NSIZES ? k->exact[si - 1] : k->lo + mmb_rng_below(r, k->span);
+}
+
+/* A birth by realloc of the block waiting for one (taken off the pending
+ * list; its slot becomes the new block's): *pp the new block. 0, or -1 on a
+ * fault (or a full event log). */
+static inline __attribute__((always_inline)) int
+birth_realloc(const mmb_allocator *a, int touch, eworker *w, int realloc_ok, uint64_t size,
+              uint64_t tag, uint64_t *sum, uint64_t *live, unsigned char **pp, const int rec) {
+  uint32_t old = w->pend_head;
+  w->pend_head = w->s[old].next;
+  if (w->pend_head == NONE32) w->pend_tail = NONE32;
+  eslot *o = &w->s[old];
+  *live -= o->size;
+  if (rec) {
+    if (ev_add(w, MMB_TOP_REALLOC, size, 0, old, old) != 0) return -1;
+    *pp = (unsigned char *)1;
+    return 0;
+  }
+  if (!blk_intact(touch, o->p, o->size, o->tag)) {
+    fault_set(&w->f, F_PATTERN, o->tag, o->size);
+    return -1;
+  }
+  *sum = blk_sum(*sum, o->tag, o->size);
+  uint64_t keep = o->size < size ? o->size : size, head = 0;
+  memcpy(&head, o->p, keep < 8 ? (size_t)keep : 8);
+  unsigned char *p;
+  if (!realloc_ok || o->off) {
+    p = a->malloc(size);
+    if (p) {
+      memcpy(p, o->p, keep < 8 ? (size_t)keep : 8);
+      a->free(o->p - o->off, o->size + o->off);
+    }
+  } else {
+    p = a->realloc(o->p, o->size, size);
+  }
+  if (!p) {
+    fault_set(&w->f, F_REALLOC_NULL, tag, size);
+    o->p = NULL;
+    return -1;
+  }
+  uint64_t now = 0;
+  memcpy(&now, p, keep < 8 ? (size_t)keep : 8);
+  if (touch != MMB_TOUCH_NONE && now != head) {
+    fault_set(&w->f, F_PATTERN, o->tag, o->size);
+    o->p = NULL;
+    return -1;
+  }
+  *pp = p;
+  return 0;
+}
+
+/* A fresh block of slot id from the allocator, born as kind: *pp the block,
+ * *offp its distance from what to free (aligned by hand). 0, or -1 on a
+ * fault (a refused or misaligned block leaves the slot free). */
+static inline __attribute__((always_inline)) int
+block_new(const mmb_allocator *a, int touch, eworker *w, int kind, uint64_t align, int aligned_ok,
+          uint64_t size, uint64_t tag, uint32_t id, unsigned char **pp, uint32_t *offp) {
+  unsigned char *p = NULL;
+  uint32_t off = 0;
+  if (kind == K_CALLOC) {
+    p = a->calloc ? a->calloc(1, size) : a->malloc(size);
+    if (p && !a->calloc) memset(p, 0, size);
+    if (p && touch != MMB_TOUCH_NONE) {
+      uint64_t z = 0;
+      memcpy(&z, p, size < 8 ? (size_t)size : 8);
+      if (z) {
+        fault_set(&w->f, F_PATTERN, tag, size);
+        return -1;
+      }
+    }
+  } else if (kind == K_ALIGNED && align > 8) {
+    if (aligned_ok) {
+      p = a->aligned_alloc(align, size);
+    } else {
+      unsigned char *base = a->malloc(size + align); /* off >= 1: freed with its size */
+      p = base ? aligned_by_hand(base + 1, align) : NULL;
+      off = (uint32_t)(p - base);
+    }
+    if (p && ((uintptr_t)p & (align - 1))) {
+      w->misaligned_align = align;
+      a->free(p - off, size + off); /* a valid block, only misplaced */
+      slot_release(w, id);
+      return -1;
+    }
+  } else {
+    p = a->malloc(size);
+  }
+  if (!p) {
+    fault_set(&w->f, F_NULL, tag, size);
+    slot_release(w, id);
+    return -1;
+  }
+  *pp = p;
+  *offp = off;
+  return 0;
+}
+
+/* A fresh birth: calloc, an aligned call (with an alignment drawn from the
+ * model's) or malloc, drawn with the class's shares, into a new slot *idp
+ * (*pp the block, *offp as block_new's). 0, or -1 on a fault (or a full
+ * event log). */
+static inline __attribute__((always_inline)) int
+birth_fresh(const estate *st, const mmb_allocator *a, int touch, eworker *w, const eclass *e,
+            mmb_rng *r, int aligned_ok, uint64_t size, uint64_t tag, uint32_t *idp,
+            unsigned char **pp, uint32_t *offp, const int rec) {
+  uint64_t u = mmb_rng_next(r);
+  int kind = u < e->p_calloc ? K_CALLOC : u - e->p_calloc < e->p_aligned ? K_ALIGNED : K_MALLOC;
+  uint64_t align = 1;
+  if (kind == K_ALIGNED)
+    align = st->m.naligns ? st->m.align[mmb_sizedist_draw(&st->aligns, r) - 1] : 16;
+  uint32_t id = slot_new(w);
+  if (id == NONE32) {
+    fault_set(&w->f, F_NULL, tag, 0);
+    return -1;
+  }
+  *idp = id;
+  if (rec) {
+    uint8_t op = kind == K_CALLOC    ? MMB_TOP_CALLOC
+                 : kind == K_ALIGNED ? MMB_TOP_ALIGNED
+                                     : MMB_TOP_MALLOC;
+    if (ev_add(w, op, size, align, NONE32, id) != 0) return -1;
+    *pp = (unsigned char *)1;
+    return 0;
+  }
+  return block_new(a, touch, w, kind, align, aligned_ok, size, tag, id, pp, offp);
+}
+
+/* When a block born at i dies: never, after the last birth (n), or after a
+ * lifetime drawn from its class's for the phase, stretched. */
+static inline __attribute__((always_inline)) uint64_t
+death_of(const eclass *e, mmb_rng *r, int phase, uint64_t i, uint64_t n, double stretch) {
+  double u = (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53;
+  if (u < e->never[phase]) return NEVER;
+  if (u < e->never[phase] + e->end[phase]) return n; /* freed after the last birth */
+  double l = mmb_model_quantile(e->life[phase], (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53);
+  return i + (uint64_t)(l * stretch + 0.5);
+}
+
+/* How a block ends (END_*): by a realloc, by the next worker's free (when
+ * there is one), or by a free. */
+static inline __attribute__((always_inline)) uint8_t end_of(const eclass *e, mmb_rng *r,
+                                                            int handoff) {
+  uint64_t v = mmb_rng_next(r);
+  return v < e->p_realloc_end                                   ? END_REALLOC
+         : handoff && (v * 0x9e3779b97f4a7c15ull) < e->p_remote ? END_REMOTE
+                                                                : END_FREE;
+}
+
+/* File slot id (s), born at i, by its death: in the bucket for i (the
+ * deaths due now), in the wheel, or nowhere (after the last birth, or
+ * never). */
+static inline __attribute__((always_inline)) void file_death(eworker *w, eslot *s, uint32_t id,
+                                                             uint64_t i, uint64_t n) {
+  if (s->death == i) { /* dies right away: the wheel's bucket for now is below */
+    s->next = w->w0[i & (W0 - 1)];
+    w->w0[i & (W0 - 1)] = id;
+  } else if (s->death < n) {
+    wheel_put(w, id, i);
+  }
+}
+
+/* Queue slot d to be reallocated by the coming births, in order. */
+static inline __attribute__((always_inline)) void pend_push(eworker *w, uint32_t d) {
+  w->s[d].next = NONE32;
+  if (w->pend_tail == NONE32)
+    w->pend_head = d;
+  else
+    w->s[w->pend_tail].next = d;
+  w->pend_tail = d;
+}
+
+/* Hand block x to worker next to free, when its inbox has room. 1 if handed. */
+static inline __attribute__((always_inline)) int hand_over(eworker *w, eworker *next,
+                                                           const eslot *x) {
+  uint64_t h = atomic_load_explicit(&next->ring_head, memory_order_acquire),
+           t = atomic_load_explicit(&next->ring_tail, memory_order_relaxed);
+  if (t - h >= RING) return 0;
+  next->ring[t & (RING - 1)] = (hand){x->p, x->tag, x->size, x->off, 0};
+  atomic_store_explicit(&next->ring_tail, t + 1, memory_order_release);
+  w->handed++;
+  return 1;
+}
+
+/* The deaths due at birth i: each block freed (or handed to the next
+ * worker, or queued for a realloc). 0, or -1 on a fault (or a full event
+ * log). */
+static inline __attribute__((always_inline)) int deaths_due(const mmb_allocator *a, int touch,
+                                                            eworker *w, eworker *next, uint64_t i,
+                                                            uint64_t *sum, uint64_t *live,
+                                                            const int rec) {
+  uint32_t *bucket = &w->w0[i & (W0 - 1)];
+  uint32_t d = *bucket;
+  *bucket = NONE32;
+  while (d != NONE32) {
+    eslot *x = &w->s[d];
+    uint32_t nx = x->next;
+    if (x->end == END_REALLOC) {
+      pend_push(w, d);
+    } else {
+      *live -= x->size;
+      if (rec) {
+        if (ev_add(w, MMB_TOP_FREE, 0, 0, d, NONE32) != 0) return -1;
+      } else if (!(x->end == END_REMOTE && hand_over(w, next, x)) &&
+                 block_free(a, touch, w, x->p, x->size, x->tag, x->off, sum) != 0) {
+        return -1;
+      }
+      slot_release(w, d);
+    }
+    d = nx;
+  }
+  return 0;
+}
+
+/* After the last birth: every block that is to be freed (a program's frees
+ * at exit). */
+static inline __attribute__((always_inline)) void frees_at_exit(const mmb_allocator *a, int touch,
+                                                                eworker *w, uint64_t *sum,
+                                                                uint64_t *live, const int rec) {
+  for (size_t k = 0; k < w->ns; k++) {
+    eslot *x = &w->s[k];
+    if (!x->p || x->death == NEVER) continue;
+    *live -= x->size;
+    if (rec) {
+      if (ev_add(w, MMB_TOP_FREE, 0, 0, (uint32_t)k, NONE32) != 0) return;
+    } else if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, sum) != 0) {
+      return;
+    }
+    x->p = NULL;
+  }
+}
+
 static inline __attribute__((always_inline)) uint64_t
 gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, const int rec) {
   eworker *w = &st->w[tid];
@@ -338,104 +578,16 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
     if (!rec && handoff && drain(a, touch, w, &sum) != 0) break;
     /* the birth */
     int phase = (int)(i * MMB_MODEL_PHASES / n);
-    int c = (int)mmb_sizedist_draw(&st->phase_cls[phase], &r) - 1;
-    const eclass *e = &st->cls[c];
-    size_t si = mmb_sizedist_draw(&e->sizes, &r);
-    uint64_t size = si <= MMB_MODEL_NSIZES ? e->exact[si - 1] : e->lo + mmb_rng_below(&r, e->span);
+    const eclass *e;
+    uint64_t size = birth_size(st, &r, phase, &e);
     uint64_t tag = TAG(tid, i);
-    uint32_t old = w->pend_head, id;
-    int kind = K_MALLOC;
-    uint64_t align = 1;
+    uint32_t id = w->pend_head, off = 0;
     unsigned char *p = NULL;
-    uint32_t off = 0;
-    if (old != NONE32) { /* a realloc of the block waiting for one */
-      w->pend_head = w->s[old].next;
-      if (w->pend_head == NONE32) w->pend_tail = NONE32;
-      eslot *o = &w->s[old];
-      id = old;
-      live -= o->size;
-      if (rec) {
-        if (ev_add(w, MMB_TOP_REALLOC, size, 0, old, old) != 0) break;
-        p = (unsigned char *)1;
-      } else {
-        if (!blk_intact(touch, o->p, o->size, o->tag)) {
-          fault_set(&w->f, F_PATTERN, o->tag, o->size);
-          break;
-        }
-        sum = blk_sum(sum, o->tag, o->size);
-        uint64_t keep = o->size < size ? o->size : size, head = 0;
-        memcpy(&head, o->p, keep < 8 ? (size_t)keep : 8);
-        if (!realloc_ok || o->off) {
-          p = a->malloc(size);
-          if (p) {
-            memcpy(p, o->p, keep < 8 ? (size_t)keep : 8);
-            a->free(o->p - o->off, o->size + o->off);
-          }
-        } else {
-          p = a->realloc(o->p, o->size, size);
-        }
-        if (!p) {
-          fault_set(&w->f, F_REALLOC_NULL, tag, size);
-          o->p = NULL;
-          break;
-        }
-        uint64_t now = 0;
-        memcpy(&now, p, keep < 8 ? (size_t)keep : 8);
-        if (touch != MMB_TOUCH_NONE && now != head) {
-          fault_set(&w->f, F_PATTERN, o->tag, o->size);
-          o->p = NULL;
-          break;
-        }
-      }
-    } else {
-      uint64_t u = mmb_rng_next(&r);
-      kind = u < e->p_calloc ? K_CALLOC : u - e->p_calloc < e->p_aligned ? K_ALIGNED : K_MALLOC;
-      if (kind == K_ALIGNED)
-        align = st->m.naligns ? st->m.align[mmb_sizedist_draw(&st->aligns, &r) - 1] : 16;
-      id = slot_new(w);
-      if (id == NONE32) {
-        fault_set(&w->f, F_NULL, tag, 0);
-        break;
-      }
-      if (rec) {
-        uint8_t op = kind == K_CALLOC    ? MMB_TOP_CALLOC
-                     : kind == K_ALIGNED ? MMB_TOP_ALIGNED
-                                         : MMB_TOP_MALLOC;
-        if (ev_add(w, op, size, align, NONE32, id) != 0) break;
-        p = (unsigned char *)1;
-      } else if (kind == K_CALLOC) {
-        p = a->calloc ? a->calloc(1, size) : a->malloc(size);
-        if (p && !a->calloc) memset(p, 0, size);
-        if (p && touch != MMB_TOUCH_NONE) {
-          uint64_t z = 0;
-          memcpy(&z, p, size < 8 ? (size_t)size : 8);
-          if (z) {
-            fault_set(&w->f, F_PATTERN, tag, size);
-            break;
-          }
-        }
-      } else if (kind == K_ALIGNED && align > 8) {
-        if (aligned_ok) {
-          p = a->aligned_alloc(align, size);
-        } else {
-          unsigned char *base = a->malloc(size + align); /* off >= 1: freed with its size */
-          p = base ? aligned_by_hand(base + 1, align) : NULL;
-          off = (uint32_t)(p - base);
-        }
-        if (p && ((uintptr_t)p & (align - 1))) {
-          w->misaligned_align = align;
-          a->free(p - off, size + off); /* a valid block, only misplaced */
-          slot_release(w, id);
-          break;
-        }
-      } else {
-        p = a->malloc(size);
-      }
-      if (!p) {
-        fault_set(&w->f, F_NULL, tag, size);
-        slot_release(w, id);
-        break;
-      }
+    if (id != NONE32) { /* a realloc of the block waiting for one */
+      if (birth_realloc(a, touch, w, realloc_ok, size, tag, &sum, &live, &p, rec) != 0) break;
+    } else if (birth_fresh(st, a, touch, w, e, &r, aligned_ok, size, tag, &id, &p, &off, rec) !=
+               0) {
+      break;
     }
     if (!rec) blk_touch(touch, p, size, tag);
     live += size;
@@ -443,74 +595,13 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
     /* its lifetime and its end */
     eslot *s = &w->s[id];
     *s = (eslot){.p = p, .tag = tag, .size = size, .off = off, .next = NONE32};
-    double u = (double)(mmb_rng_next(&r) >> 11) * 0x1.0p-53;
-    if (u < e->never[phase]) {
-      s->death = NEVER;
-    } else if (u < e->never[phase] + e->end[phase]) {
-      s->death = n; /* freed after the last birth */
-    } else {
-      double l = mmb_model_quantile(e->life[phase], (double)(mmb_rng_next(&r) >> 11) * 0x1.0p-53);
-      s->death = i + (uint64_t)(l * stretch + 0.5);
-    }
-    uint64_t v = mmb_rng_next(&r);
-    s->end = v < e->p_realloc_end                                   ? END_REALLOC
-             : handoff && (v * 0x9e3779b97f4a7c15ull) < e->p_remote ? END_REMOTE
-                                                                    : END_FREE;
-    if (s->death == i) { /* dies right away: the wheel's bucket for now is below */
-      s->next = w->w0[i & (W0 - 1)];
-      w->w0[i & (W0 - 1)] = id;
-    } else if (s->death < n) {
-      wheel_put(w, id, i);
-    }
-    /* the deaths due now */
-    uint32_t *bucket = &w->w0[i & (W0 - 1)];
-    uint32_t d = *bucket;
-    *bucket = NONE32;
-    while (d != NONE32) {
-      eslot *x = &w->s[d];
-      uint32_t nx = x->next;
-      if (x->end == END_REALLOC) {
-        x->next = NONE32;
-        if (w->pend_tail == NONE32)
-          w->pend_head = d;
-        else
-          w->s[w->pend_tail].next = d;
-        w->pend_tail = d;
-      } else {
-        live -= x->size;
-        if (rec) {
-          if (ev_add(w, MMB_TOP_FREE, 0, 0, d, NONE32) != 0) goto out;
-        } else if (x->end == END_REMOTE) {
-          uint64_t h = atomic_load_explicit(&next->ring_head, memory_order_acquire),
-                   t = atomic_load_explicit(&next->ring_tail, memory_order_relaxed);
-          if (t - h < RING) {
-            next->ring[t & (RING - 1)] = (hand){x->p, x->tag, x->size, x->off, 0};
-            atomic_store_explicit(&next->ring_tail, t + 1, memory_order_release);
-            w->handed++;
-          } else if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, &sum) != 0) {
-            goto out;
-          }
-        } else if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, &sum) != 0) {
-          goto out;
-        }
-        slot_release(w, d);
-      }
-      d = nx;
-    }
+    s->death = death_of(e, &r, phase, i, n, stretch);
+    s->end = end_of(e, &r, handoff);
+    file_death(w, s, id, i, n);
+    /* the deaths due now (a fault leaves i < n: no frees at exit) */
+    if (deaths_due(a, touch, w, next, i, &sum, &live, rec) != 0) break;
   }
-  /* after the last birth: every block that is to be freed (a program's frees at exit) */
-  for (size_t k = 0; i == n && k < w->ns; k++) {
-    eslot *x = &w->s[k];
-    if (!x->p || x->death == NEVER) continue;
-    live -= x->size;
-    if (rec) {
-      if (ev_add(w, MMB_TOP_FREE, 0, 0, (uint32_t)k, NONE32) != 0) break;
-    } else if (block_free(a, touch, w, x->p, x->size, x->tag, x->off, &sum) != 0) {
-      break;
-    }
-    x->p = NULL;
-  }
-out:
+  if (i == n) frees_at_exit(a, touch, w, &sum, &live, rec);
   if (!rec && handoff) drain(a, touch, w, &sum);
   w->sum = sum;
   w->live = live;

@@ -142,6 +142,108 @@ static inline void publish(slot *s, unsigned char *p, void *base, uint64_t size,
   atomic_store_explicit(&s->ver, ver, memory_order_release);
 }
 
+/* Slot s (of block) still carries tag: 0, or -1 with a pattern fault. */
+static inline __attribute__((always_inline)) int slot_intact(worker *w, int touch, const slot *s,
+                                                             uint32_t block, uint64_t tag) {
+  if (blk_intact(touch, s->p, s->size, tag)) return 0;
+  fault_set(&w->f, F_PATTERN, block, s->size);
+  return -1;
+}
+
+/* A malloc, calloc or aligned call (aligned by hand without aligned_alloc)
+ * into slot s, checked, touched and published. 0, or -1 on a fault. */
+static inline __attribute__((always_inline)) int op_alloc(const mmb_allocator *a, int touch,
+                                                          worker *w, const rop *o, slot *s,
+                                                          uint64_t size, uint64_t *sum) {
+  uint64_t align = 1ull << o->align_log2;
+  unsigned char *p;
+  void *base;
+  if (o->kind == R_CALLOC) {
+    base = p = a->calloc ? a->calloc(1, size) : a->malloc(size);
+    if (p && !a->calloc) memset(p, 0, size);
+  } else if (o->kind == R_MALLOC) {
+    base = p = a->malloc(size);
+  } else if (a->aligned_alloc) {
+    base = p = a->aligned_alloc(align, size);
+  } else { /* no aligned_alloc: over-allocate and align by hand */
+    base = a->malloc(size + align);
+    p = base ? (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
+  }
+  if (!p) {
+    fault_set(&w->f, F_NULL, o->block, size);
+    return -1;
+  }
+  uint64_t tag = tag_of(o->block, o->wait + 1);
+  if (o->kind == R_CALLOC && touch != MMB_TOUCH_NONE) {
+    static const uint64_t zero = 0;
+    if (!head_equal(p, &zero, size)) {
+      fault_set(&w->f, F_PATTERN, o->block, size);
+      return -1;
+    }
+  }
+  blk_touch(touch, p, size, tag);
+  *sum += term(tag, size);
+  publish(s, p, base, size, o->wait + 1);
+  return 0;
+}
+
+/* A realloc of slot s's block (emulated without realloc, or when aligned
+ * by hand), its first bytes kept, touched and published. 0, or -1 on a
+ * fault. */
+static inline __attribute__((always_inline)) int op_realloc(const mmb_allocator *a, int touch,
+                                                            worker *w, const rop *o, slot *s,
+                                                            uint64_t size, uint64_t *sum) {
+  uint64_t tag = tag_of(o->block, o->wait + 1);
+  if (slot_intact(w, touch, s, o->block, tag_of(o->block, o->wait)) != 0) return -1;
+  uint64_t keep = s->size < size ? s->size : size, head = 0;
+  memcpy(&head, s->p, keep < 8 ? (size_t)keep : 8);
+  unsigned char *p;
+  void *base;
+  if (!a->realloc || s->base != s->p) { /* emulated: no realloc, or aligned by hand */
+    base = p = a->malloc(size);
+    if (p) {
+      memcpy(p, s->p, keep);
+      a->free(s->base, s->size);
+    }
+  } else {
+    base = p = a->realloc(s->p, s->size, size);
+  }
+  if (!p) {
+    fault_set(&w->f, F_REALLOC_NULL, o->block, size);
+    return -1;
+  }
+  if (touch != MMB_TOUCH_NONE && !head_equal(p, &head, keep)) { /* the content moves along */
+    fault_set(&w->f, F_PATTERN, o->block, size);
+    return -1;
+  }
+  blk_touch(touch, p, size, tag);
+  *sum += term(tag, size);
+  publish(s, p, base, size, o->wait + 1);
+  return 0;
+}
+
+/* A free of slot s's block, checked first. 0, or -1 on a fault. */
+static inline __attribute__((always_inline)) int
+op_free(const mmb_allocator *a, int touch, worker *w, const rop *o, slot *s, uint64_t *sum) {
+  uint64_t tag = tag_of(o->block, o->wait);
+  if (slot_intact(w, touch, s, o->block, tag) != 0) return -1;
+  a->free(s->base, s->size);
+  s->p = NULL;
+  s->base = NULL;
+  *sum += term(~tag, 0);
+  return 0;
+}
+
+/* A look at slot s's block (malloc_usable_size): it still carries its tag.
+ * 0, or -1 on a fault. */
+static inline __attribute__((always_inline)) int op_look(int touch, worker *w, const rop *o,
+                                                         const slot *s, uint64_t *sum) {
+  uint64_t tag = tag_of(o->block, o->wait);
+  if (slot_intact(w, touch, s, o->block, tag) != 0) return -1;
+  *sum += term(tag, 1);
+  return 0;
+}
+
 static uint64_t tr_run(mmb_ctx *ctx, int tid) {
   tstate *st = ctx->state;
   worker *w = &st->w[tid];
@@ -152,97 +254,19 @@ static uint64_t tr_run(mmb_ctx *ctx, int tid) {
     const rop *o = &w->ops[i];
     slot *s = &st->slots[o->block];
     if (o->cross) wait_for(s, o->wait, w);
-    uint64_t size = o->size ? o->size : 1, align = 1ull << o->align_log2;
-    unsigned char *p = NULL;
-    void *base = NULL;
+    uint64_t size = o->size ? o->size : 1;
+    int bad = 0;
     switch (o->kind) {
     case R_MALLOC:
     case R_CALLOC:
-    case R_ALIGNED: {
-      if (o->kind == R_CALLOC) {
-        base = p = a->calloc ? a->calloc(1, size) : a->malloc(size);
-        if (p && !a->calloc) memset(p, 0, size);
-      } else if (o->kind == R_MALLOC) {
-        base = p = a->malloc(size);
-      } else if (a->aligned_alloc) {
-        base = p = a->aligned_alloc(align, size);
-      } else { /* no aligned_alloc: over-allocate and align by hand */
-        base = a->malloc(size + align);
-        p = base ? (unsigned char *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1))
-                 : NULL;
-      }
-      if (!p) {
-        fault_set(&w->f, F_NULL, o->block, size);
-        goto out;
-      }
-      uint64_t tag = tag_of(o->block, o->wait + 1);
-      if (o->kind == R_CALLOC && touch != MMB_TOUCH_NONE) {
-        static const uint64_t zero = 0;
-        if (!head_equal(p, &zero, size)) {
-          fault_set(&w->f, F_PATTERN, o->block, size);
-          goto out;
-        }
-      }
-      blk_touch(touch, p, size, tag);
-      sum += term(tag, size);
-      publish(s, p, base, size, o->wait + 1);
-      break;
+    case R_ALIGNED: bad = op_alloc(a, touch, w, o, s, size, &sum); break;
+    case R_REALLOC: bad = op_realloc(a, touch, w, o, s, size, &sum); break;
+    case R_FREE: bad = op_free(a, touch, w, o, s, &sum); break;
+    case R_LOOK: bad = op_look(touch, w, o, s, &sum); break;
     }
-    case R_REALLOC: {
-      uint64_t old_tag = tag_of(o->block, o->wait), tag = tag_of(o->block, o->wait + 1);
-      if (!blk_intact(touch, s->p, s->size, old_tag)) {
-        fault_set(&w->f, F_PATTERN, o->block, s->size);
-        goto out;
-      }
-      uint64_t keep = s->size < size ? s->size : size, head = 0;
-      memcpy(&head, s->p, keep < 8 ? (size_t)keep : 8);
-      if (!a->realloc || s->base != s->p) { /* emulated: no realloc, or aligned by hand */
-        base = p = a->malloc(size);
-        if (p) {
-          memcpy(p, s->p, keep);
-          a->free(s->base, s->size);
-        }
-      } else {
-        base = p = a->realloc(s->p, s->size, size);
-      }
-      if (!p) {
-        fault_set(&w->f, F_REALLOC_NULL, o->block, size);
-        goto out;
-      }
-      if (touch != MMB_TOUCH_NONE && !head_equal(p, &head, keep)) { /* the content moves along */
-        fault_set(&w->f, F_PATTERN, o->block, size);
-        goto out;
-      }
-      blk_touch(touch, p, size, tag);
-      sum += term(tag, size);
-      publish(s, p, base, size, o->wait + 1);
-      break;
-    }
-    case R_FREE: {
-      uint64_t tag = tag_of(o->block, o->wait);
-      if (!blk_intact(touch, s->p, s->size, tag)) {
-        fault_set(&w->f, F_PATTERN, o->block, s->size);
-        goto out;
-      }
-      a->free(s->base, s->size);
-      s->p = NULL;
-      s->base = NULL;
-      sum += term(~tag, 0);
-      break;
-    }
-    case R_LOOK: {
-      uint64_t tag = tag_of(o->block, o->wait);
-      if (!blk_intact(touch, s->p, s->size, tag)) {
-        fault_set(&w->f, F_PATTERN, o->block, s->size);
-        goto out;
-      }
-      sum += term(tag, 1);
-      break;
-    }
-    }
+    if (bad) break;
     done++;
   }
-out:
   w->sum = sum;
   return done;
 }
@@ -372,77 +396,73 @@ static int tr_check(const long long *p, char *const *s, char *msg, size_t len) {
   return rc;
 }
 
-static int tr_setup(mmb_ctx *ctx) {
-  const char *file = ctx->str[P_FILE];
-  if (!file || !*file) {
-    snprintf(
-        ctx->reason, sizeof ctx->reason,
-        "trace-replay needs -p file=TRACE (record one: mmbench trace record -o TRACE -- PROGRAM)");
-    return -1;
-  }
-  tstate *st = calloc(1, sizeof *st);
-  if (!st) return -1;
-  ctx->state = st;
-  char path[4096], err[600];
-  int named = trace_path(file, path, sizeof path);
-  mmb_trace t;
-  if (mmb_trace_load(path, &t, err, sizeof err) != 0) {
-    if (named && access(path, F_OK) != 0)
-      snprintf(ctx->reason, sizeof ctx->reason,
-               "%s: not recorded yet (scripts/record-traces records it; make bench runs it)", path);
-    else
-      snprintf(ctx->reason, sizeof ctx->reason, "%s", err);
-    return -1;
-  }
-  int rc = -1;
-  if (t.unknown && ctx->p[P_UNKNOWN] == UNK_REFUSE) {
-    unknown_reason(&t, path, ctx->reason, sizeof ctx->reason);
-    goto out;
-  }
-  if (t.damage[0])
-    fprintf(stderr, "trace-replay: %s: %s; replaying what precedes it\n", path, t.damage);
+/* Load the trace of file (path: where it is). 0, or -1 with reason: not
+ * recorded yet (a named trace), or why it does not load. */
+static int load_trace(const char *file, char *path, size_t len, mmb_trace *t, char *reason,
+                      size_t rlen) {
+  char err[600];
+  int named = trace_path(file, path, len);
+  if (mmb_trace_load(path, t, err, sizeof err) == 0) return 0;
+  if (named && access(path, F_OK) != 0)
+    snprintf(reason, rlen,
+             "%s: not recorded yet (scripts/record-traces records it; make bench runs it)", path);
+  else
+    snprintf(reason, rlen, "%s", err);
+  return -1;
+}
 
-  /* trace threads with calls, in order of first call, onto workers */
-  int W = ctx->threads;
-  uint32_t *worker_of = malloc((t.nthreads + 1) * sizeof *worker_of);
-  uint32_t *last = malloc(((size_t)t.nblocks + 1) * sizeof *last);
-  size_t caps[MMB_MAX_THREADS] = {0};
-  if (!worker_of || !last) goto out_free;
-  for (uint32_t i = 0; i < t.nthreads; i++) worker_of[i] = MMB_TB_NONE;
+/* Trace threads with calls, in order of first call, onto W workers
+ * (worker_of[thread]; MMB_TB_NONE: a thread without calls). */
+static void assign_workers(const mmb_trace *t, int W, uint32_t *worker_of) {
+  for (uint32_t i = 0; i < t->nthreads; i++) worker_of[i] = MMB_TB_NONE;
   uint32_t active = 0;
-  for (size_t i = 0; i < t.nev; i++) {
-    const mmb_trace_ev *e = &t.ev[i];
+  for (size_t i = 0; i < t->nev; i++) {
+    const mmb_trace_ev *e = &t->ev[i];
     if (mmb_trace_is_call(e) && worker_of[e->thread] == MMB_TB_NONE)
       worker_of[e->thread] = active++ % (uint32_t)W;
   }
-  st->nslots = t.nblocks;
-  st->slots = book_map(ws_bytes(st->nslots * sizeof *st->slots));
-  if (!st->slots) goto out_free;
+}
+
+/* The operation call e replays: its kind and size (an aligned call's
+ * alignment); no block yet. */
+static rop op_of(const mmb_trace_ev *e) {
+  rop o = {.size = e->size, .block = MMB_TB_NONE};
+  switch (e->op) {
+  case MMB_TOP_MALLOC: o.kind = R_MALLOC; break;
+  case MMB_TOP_CALLOC: o.kind = R_CALLOC; break;
+  case MMB_TOP_ALIGNED:
+    o.kind = R_ALIGNED;
+    o.align_log2 = (uint8_t)log2_of(e->arg < sizeof(void *) ? sizeof(void *) : e->arg);
+    break;
+  case MMB_TOP_REALLOC:
+    if (e->rel != MMB_TB_NONE)
+      o.kind = e->born != MMB_TB_NONE ? R_REALLOC : R_FREE;
+    else
+      o.kind = R_MALLOC; /* realloc(NULL, n), or of an unknown pointer (skip mode) */
+    break;
+  case MMB_TOP_FREE: o.kind = R_FREE; break;
+  case MMB_TOP_USABLE: o.kind = R_LOOK; break;
+  }
+  return o;
+}
+
+/* Every worker's operations from the trace's calls: each on its block,
+ * waiting when the block's last result came from another worker; *peak the
+ * most bytes live at once. 0, or -1 out of memory. */
+static int lay_out(tstate *st, const mmb_trace *t, const uint32_t *worker_of, int W,
+                   uint64_t *peak_out) {
+  uint32_t *last = malloc(((size_t)t->nblocks + 1) * sizeof *last);
+  uint64_t *bsize = calloc((size_t)t->nblocks + 1, sizeof *bsize);
+  size_t caps[MMB_MAX_THREADS] = {0};
   uint64_t live = 0, peak = 0;
-  uint64_t *bsize = calloc((size_t)t.nblocks + 1, sizeof *bsize);
-  if (!bsize) goto out_free;
-  for (size_t i = 0; i < t.nev; i++) {
-    const mmb_trace_ev *e = &t.ev[i];
+  int rc = -1;
+  if (!last || !bsize) goto out;
+  for (size_t i = 0; i < t->nev; i++) {
+    const mmb_trace_ev *e = &t->ev[i];
     if (!mmb_trace_is_call(e)) continue;
     uint32_t wk = worker_of[e->thread];
-    rop o = {.size = e->size, .block = MMB_TB_NONE};
-    switch (e->op) {
-    case MMB_TOP_MALLOC: o.kind = R_MALLOC; break;
-    case MMB_TOP_CALLOC: o.kind = R_CALLOC; break;
-    case MMB_TOP_ALIGNED:
-      o.kind = R_ALIGNED;
-      o.align_log2 = (uint8_t)log2_of(e->arg < sizeof(void *) ? sizeof(void *) : e->arg);
-      st->has_aligned = 1;
-      break;
-    case MMB_TOP_REALLOC:
-      if (e->rel != MMB_TB_NONE)
-        o.kind = e->born != MMB_TB_NONE ? R_REALLOC : R_FREE;
-      else
-        o.kind = R_MALLOC; /* realloc(NULL, n), or of an unknown pointer (skip mode) */
-      break;
-    case MMB_TOP_FREE: o.kind = R_FREE; break;
-    case MMB_TOP_USABLE: o.kind = R_LOOK; break;
-    }
+    rop o = op_of(e);
+    if (o.kind == R_ALIGNED) st->has_aligned = 1;
     if (o.kind == R_MALLOC || o.kind == R_CALLOC || o.kind == R_ALIGNED) {
       if (e->born == MMB_TB_NONE) continue; /* failed in the program */
       o.block = e->born;
@@ -462,27 +482,56 @@ static int tr_setup(mmb_ctx *ctx) {
     } else if (o.kind == R_LOOK) {
       live += bsize[o.block];
     }
-    if (add_op(&st->w[wk], &caps[wk], o) != 0) {
-      free(bsize);
-      goto out_free;
-    }
+    if (add_op(&st->w[wk], &caps[wk], o) != 0) goto out;
     st->calls++;
   }
-  free(bsize);
   for (int k = 0; k < W; k++) st->w[k].cap = caps[k];
-  ctx->live_bytes = peak;
+  *peak_out = peak;
+  rc = 0;
+out:
+  free(last);
+  free(bsize);
+  return rc;
+}
+
+static int tr_setup(mmb_ctx *ctx) {
+  const char *file = ctx->str[P_FILE];
+  if (!file || !*file) {
+    snprintf(
+        ctx->reason, sizeof ctx->reason,
+        "trace-replay needs -p file=TRACE (record one: mmbench trace record -o TRACE -- PROGRAM)");
+    return -1;
+  }
+  tstate *st = calloc(1, sizeof *st);
+  if (!st) return -1;
+  ctx->state = st;
+  char path[4096];
+  mmb_trace t;
+  if (load_trace(file, path, sizeof path, &t, ctx->reason, sizeof ctx->reason) != 0) return -1;
+  int rc = -1;
+  uint32_t *worker_of = NULL;
+  if (t.unknown && ctx->p[P_UNKNOWN] == UNK_REFUSE) {
+    unknown_reason(&t, path, ctx->reason, sizeof ctx->reason);
+    goto out;
+  }
+  if (t.damage[0])
+    fprintf(stderr, "trace-replay: %s: %s; replaying what precedes it\n", path, t.damage);
+  worker_of = malloc((t.nthreads + 1) * sizeof *worker_of);
+  if (!worker_of) goto out;
+  assign_workers(&t, ctx->threads, worker_of);
+  st->nslots = t.nblocks;
+  st->slots = book_map(ws_bytes(st->nslots * sizeof *st->slots));
+  if (!st->slots || lay_out(st, &t, worker_of, ctx->threads, &ctx->live_bytes) != 0) goto out;
   if (!st->calls) {
     snprintf(ctx->reason, sizeof ctx->reason, "%s: no allocator call to replay (%zu records)", path,
              t.nev);
-    goto out_free;
+    goto out;
   }
   rc = 0;
-out_free:
+out: /* the reason, when none is given: out of memory */
   free(worker_of);
-  free(last);
   if (rc != 0 && !ctx->reason[0])
     snprintf(ctx->reason, sizeof ctx->reason, "%s: out of memory laying out the replay", path);
-out:
   mmb_trace_free(&t);
   return rc;
 }
