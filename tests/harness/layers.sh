@@ -7,6 +7,7 @@
 #   directories exactly when the design below has the arrow; so a link or an
 #   include directory the design does not have fails this test, and so does a
 #   missing one. The design (README, Layout):
+#     stats (statistics) <- core
 #     core      <- counters <- plan <- run <- cluster
 #     host (machine facts) <- plan
 #     core, trace <- report
@@ -18,20 +19,21 @@ shift 2
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 declare -A allowed=(
-  [core]="core"
+  [stats]="stats"
+  [core]="core stats"
   [host]="host"
-  [counters]="core counters"
-  [plan]="core counters plan host"
-  [run]="core counters plan run host"
-  [report]="core report trace"
-  [reproduce]="core counters plan run report reproduce trace host"
-  [cluster]="core counters plan run cluster host"
+  [counters]="core counters stats"
+  [plan]="core counters plan host stats"
+  [run]="core counters plan run host stats"
+  [report]="core report trace stats"
+  [reproduce]="core counters plan run report reproduce trace host stats"
+  [cluster]="core counters plan run cluster host stats"
   [trace]="trace"
-  [cli]="core counters plan run report reproduce cluster trace cli host"
+  [cli]="core counters plan run report reproduce cluster trace cli host stats"
 )
 # one header of each folder that includes only its own folder's or lower ones
 declare -A probe=(
-  [core]=stats.h [host]=topology.h [counters]=counters.h [plan]=plan.h [run]=runner.h [report]=report.h
+  [stats]=stats.h [core]=status.h [host]=topology.h [counters]=counters.h [plan]=plan.h [run]=runner.h [report]=report.h
   [reproduce]=recipe.h [cluster]=merge.h [trace]=trace_info.h [cli]=options.h
 )
 fails=0 checks=0
