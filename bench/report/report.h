@@ -133,7 +133,7 @@ double mmb_rep_scaling_eff(const mmb_rmodel *m, const mmb_rcell *c);
 typedef struct mmb_rratio {
   int have;      /* a ratio to the baseline cell exists */
   double ratio;  /* median of the cell ÷ median of the baseline cell */
-  double lo, hi; /* exact distribution-free interval of the ratio (core/shift.h) */
+  double lo, hi; /* exact distribution-free interval of the ratio (stats/shift.h) */
   double level;  /* its exact coverage (0..1); 0 with one repetition a side */
   int na, nb;    /* repetitions of the cell and of the baseline cell */
   int callable;  /* at least MMB_MIN_REPS_CALL repetitions a side */

@@ -1,7 +1,7 @@
 /* mmbench — the overview of a results folder (see report.h): each cell's
  * time and peak RSS relative to the baseline cell of the same workload,
  * parameters and thread count, with the exact distribution-free interval of
- * the ratio (core/shift.h) and its level; its time over the floor; per
+ * the ratio (stats/shift.h) and its level; its time over the floor; per
  * family the fastest and the leanest allocator (the median of its ratios
  * over the cells every ranked allocator ran, with the order-statistic
  * interval of that median and its exact level); and the run's counts and

@@ -2,7 +2,7 @@
  * results: each round (one repetition of one batch, every cell of the
  * matrix measured once, interleaved) gives one figure per check; the
  * estimate is their median, the interval the order-statistic interval of
- * that median at the level the planned looks need (core/stats.c), widened
+ * that median at the level the planned looks need (stats/stats.c), widened
  * by the drift between batches, and a check whose effect is below what the
  * machine resolves is INCONCLUSIVE. The conditions a check cites and the
  * recipe's controls are measured alongside and shown with the verdict. */

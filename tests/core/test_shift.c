@@ -1,5 +1,5 @@
-/* Unit tests of the exact shift / ratio interval (bench/core/shift.c) and
- * the noisy test (bench/core/noisy.c): the Mann–Whitney null distribution
+/* Unit tests of the exact shift / ratio interval (bench/stats/shift.c) and
+ * the noisy test (bench/stats/noisy.c): the Mann–Whitney null distribution
  * against published critical values, the level of the interval for
  * n = 1, 2, 3, 5, 10 a side, a difference callable only from 3 a side,
  * chi-square quantiles against tables, and a cell flagged only when it is

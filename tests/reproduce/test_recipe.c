@@ -224,7 +224,7 @@ static void test_decide(void) {
  * Statistics over rounds
  * ------------------------------------------------------------------------- */
 static void test_rounds_stats(void) {
-  /* the order-statistic interval of core/stats.c at a chosen level */
+  /* the order-statistic interval of stats/stats.c at a chosen level */
   double v[20], lo, hi;
   for (int i = 0; i < 20; i++) v[i] = i + 1;
   mmb_median_ci_at(v, 20, 0.95, &lo, &hi);
