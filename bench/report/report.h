@@ -347,4 +347,7 @@ int mmb_cmp_html_write(const char *outdir, const mmb_cpage *pg, const mmb_ccell 
 void mmb_rep_traces_html(FILE *f, const mmb_rmodel *m);
 void mmb_rep_traces_text(const mmb_rmodel *m, FILE *out);
 
+/* The least level of its interval at which a family winner is called. */
+#define MMB_WIN_LEVEL 0.90
+
 #endif

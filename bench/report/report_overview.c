@@ -185,6 +185,9 @@ static void best_of(const mmb_rmodel *m, const mmb_roverview *ov, const mmb_rfam
       mmb_median_ci_at(lr, (size_t)ncom, 0.95, &best->lo, &best->hi);
       best->level = mmb_median_ci_level_at((size_t)ncom, 0.95);
     }
+    /* a winner over a handful of cells has an interval of low level (2
+     * cells: [min, max] at 50 %): never called below MMB_WIN_LEVEL */
+    if (!(best->level >= MMB_WIN_LEVEL)) best->callable = 0;
   }
   free(lr);
   free(common);

@@ -359,7 +359,11 @@ static void best_cell(FILE *f, const mmb_rmodel *m, const mmb_rfamily *fam, cons
   if (!isnan(b->level) && b->level > 0)
     fprintf(f, " <span class=\"ci\">[%s – %s] %.0f&nbsp;%%</span>", lo, hi, 100 * b->level);
   if (!b->callable)
-    fputs(" <span class=\"tag\">not called: fewer than 3 repetitions a side</span>", f);
+    fputs(b->level < MMB_WIN_LEVEL
+              ? " <span class=\"tag\">not called: too few common cells for a 90&nbsp;% "
+                "interval</span>"
+              : " <span class=\"tag\">not called: fewer than 3 repetitions a side</span>",
+          f);
   else if (isnan(b->level) || (b->lo <= 1 && b->hi >= 1))
     fputs(" <span class=\"tag\">not different</span>", f);
   fprintf(f,

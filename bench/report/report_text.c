@@ -184,7 +184,8 @@ void mmb_rep_brief(const mmb_rmodel *m, const mmb_roverview *ov, FILE *out) {
     }
     fputs("(median of the ratios over the cells every ranked allocator ran, with the\n"
           " order-statistic interval of that median and its exact level; ~ = not called\n"
-          " different from the baseline)\n",
+          " different from the baseline: the interval holds 1, its level is below 90 %,\n"
+          " or there are fewer than 3 repetitions a side)\n",
           out);
   }
   int measured = 0;
