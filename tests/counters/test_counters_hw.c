@@ -17,27 +17,14 @@
 #include "../check.h"
 #include "cell.h"
 #include "cli_util.h"
+#include "counter_cell.h"
 #include "counters_int.h"
 
 #define SKIP 77
 
 static int run_cell(const char *wname, const char *params, int threads, const mmb_counter_opts *co,
                     mmb_record *rec) {
-  mmb_cell_spec spec;
-  char err[512];
-  memset(&spec, 0, sizeof spec);
-  spec.workload = mmb_workload_find(wname);
-  spec.alloc = mmb_allocator_resolve("glibc", err, sizeof err);
-  if (!spec.workload || !spec.alloc) return -1;
-  mmb_pvals_defaults(spec.workload, &spec.params);
-  if (mmb_params_parse(spec.workload, params, &spec.params, err, sizeof err) != 0) return -1;
-  spec.threads = threads;
-  spec.seed = 1;
-  spec.counters = *co;
-  spec.notify_fd = -1;
-  int rc = mmb_cell_execute(&spec, rec);
-  mmb_pvals_free(spec.workload, &spec.params);
-  return rc == 0 && rec->status == MMB_ST_OK ? 0 : -1;
+  return counter_cell(wname, params, threads, co, rec);
 }
 
 static double num(const mmb_record *r, const char *name) {
