@@ -324,6 +324,8 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
   if (expect(r, "life_bytes", "life_bytes Q0 ... Q14") != 0 ||
       quantiles(r, 1, "life_bytes", k->life_bytes) != 0)
     return -1;
+  /* format 1: sixteenths, each read as its four 64ths (births shared out) */
+  const int nph = m->version == 1 ? 16 : MMB_MODEL_PHASES, per = MMB_MODEL_PHASES / nph;
   uint64_t births = 0;
   for (int p = 0;; p++) {
     /* the phases with births, in order: up to the first line that is not one */
@@ -335,11 +337,11 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
     }
     uint64_t idx;
     if (u64_at(r, 1, "phase number", &idx) != 0) return -1;
-    if (idx < (uint64_t)p || idx >= MMB_MODEL_PHASES)
+    if (idx < (uint64_t)p || idx >= (uint64_t)nph)
       return fail(r, "phase %llu: phases go up, from %d to %d", (unsigned long long)idx, p,
-                  MMB_MODEL_PHASES - 1);
+                  nph - 1);
     p = (int)idx;
-    mmb_model_phase *ph = &k->ph[p];
+    mmb_model_phase *ph = &k->ph[p * per];
     if (r->ntok < 9 || strcmp(r->tok[2], "allocs") != 0 || strcmp(r->tok[4], "never") != 0 ||
         strcmp(r->tok[6], "end") != 0 || strcmp(r->tok[8], "life") != 0)
       return fail(r, "expected 'phase %d allocs N never X end Y life Q0 ... Q14'", p);
@@ -351,11 +353,16 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
     if (ph->never + ph->end > 1 + 1e-6)
       return fail(r, "never + end must not exceed 1 (they are shares of the phase's births)");
     births += ph->allocs;
+    for (int j = per - 1; j >= 0; j--) { /* format 1: its 64ths */
+      k->ph[p * per + j] = *ph;
+      k->ph[p * per + j].allocs =
+          ph->allocs / (uint64_t)per + ((uint64_t)j < ph->allocs % (uint64_t)per);
+    }
   }
   if (births != k->allocs)
     return fail(r, "the phases' allocs add up to %llu, the class has allocs %llu",
                 (unsigned long long)births, (unsigned long long)k->allocs);
-  return parse_rare(r, m, k);
+  return m->version == 1 ? 0 : parse_rare(r, m, k); /* format 1 lists no births */
 }
 
 int mmb_model_parse(const char *text, const char *name, mmb_model *m, char *err, size_t errlen) {
@@ -365,9 +372,9 @@ int mmb_model_parse(const char *text, const char *name, mmb_model *m, char *err,
   if (expect(&r, "mmbench-model", "mmbench-model 2 (the first line of a model)") != 0 ||
       u64_at(&r, 1, "the format version", &v) != 0)
     return -1;
-  if (v != MMB_MODEL_VERSION)
+  if (v != MMB_MODEL_VERSION && v != 1)
     return fail(&r,
-                "model format %llu; this mmbench reads format %d (make the model again: "
+                "model format %llu; this mmbench reads formats 1 and %d (make the model again: "
                 "mmbench trace model)",
                 (unsigned long long)v, MMB_MODEL_VERSION);
   m->version = (int)v;
