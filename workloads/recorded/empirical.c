@@ -2,7 +2,7 @@
  * with the statistics of a model (mmbench trace model; model_format.h).
  *
  * Every worker runs its share of n births. Birth i of a worker (in phase
- * p of its run) draws a size class with the class shares of phase p (a sixteenth of the run), a
+ * p of its run) draws a size class with the class shares of phase p (a 64th of the run), a
  * size (one of the class's commonest sizes, or uniform in the class), how
  * it is born (calloc, an aligned call with an alignment drawn from the
  * model's, or malloc; a realloc when a block that was to end by realloc is
@@ -10,9 +10,11 @@
  * never freed, or freed after the last birth, with the shares the trace had), stretched by n / the
  * model's births. After the birth, every block whose lifetime ends there is freed (or handed to the
  * next worker to free, with the share of frees the trace made from another thread, when there are
- * several workers), or queued to be reallocated by the next birth. Deaths sit in a two-level timing
- * wheel (65 536 slots of one birth, 65 536 of 65 536 births, a list beyond), so the harness's own
- * cost per operation is O(1).
+ * several workers), or queued to be reallocated by the next birth. The births a model lists
+ * (classes of few births) are not drawn: each is replayed, by one worker, at its place and
+ * with its lifetime (both stretched), its class's sizes and lifetimes aside. Deaths sit in a
+ * two-level timing wheel (65 536 slots of one birth, 65 536 of 65 536 births, a list beyond), so
+ * the harness's own cost per operation is O(1).
  *
  * Verification is that of every block workload (wl_blocks.h): blocks are
  * touched by the touch policy, fully patterned and checked in the
