@@ -7,7 +7,9 @@
  * released after birth j lived j - k births (0 = released before the next
  * birth); "bytes meanwhile" are the bytes requested by the births between.
  * A block freed after the last birth (a program's frees at exit) counts in
- * its phase's `end` share, not in the lifetime quantiles. */
+ * its phase's `end` share, not in the lifetime quantiles. A class of at most
+ * MMB_MODEL_RARE births has each listed as well (when, its size, its
+ * lifetime), so the stream places them where the trace had them. */
 #include "model.h"
 
 #include "empirical.h"
@@ -57,7 +59,7 @@ static double median(const uint64_t *v, size_t n) {
 typedef struct blockinfo {
   uint64_t idx, bytes, size; /* birth number, bytes allocated after the birth, size */
   uint32_t thread;
-  uint8_t live, phase;
+  uint8_t live, phase, rare; /* rare: 0, or 1 + its entry in its class's rare list */
 } blockinfo;
 
 /* The commonest exact sizes of every class, from the sorted birth sizes. */
@@ -104,6 +106,7 @@ static int is_birth(const mmb_trace_ev *e) {
 typedef struct pass {
   mmb_model *m;
   const int *map;                      /* size class -> the model's class */
+  const uint8_t *listed;               /* per model class: births listed (rare) */
   blockinfo *b;                        /* per block */
   life *lv;                            /* the lifetimes ended before the last birth */
   uint64_t *sz;                        /* every birth's size */
@@ -116,11 +119,12 @@ typedef struct pass {
 } pass;
 
 /* The classes in use, in size order, into m (map: size class -> the
- * model's class, -1 unused). */
-static void map_classes(const mmb_trace *t, mmb_model *m, int *map) {
-  int used[MMB_MODEL_MAX_CLASSES] = {0};
+ * model's class, -1 unused; listed: the model's classes whose births are
+ * few enough to list). */
+static void map_classes(const mmb_trace *t, mmb_model *m, int *map, uint8_t *listed) {
+  uint64_t used[MMB_MODEL_MAX_CLASSES] = {0};
   for (size_t i = 0; i < t->nev; i++)
-    if (is_birth(&t->ev[i])) used[mmb_model_class_of(t->ev[i].size ? t->ev[i].size : 1)] = 1;
+    if (is_birth(&t->ev[i])) used[mmb_model_class_of(t->ev[i].size ? t->ev[i].size : 1)]++;
   for (int c = 0; c < MMB_MODEL_MAX_CLASSES; c++) {
     map[c] = -1;
     if (!used[c]) continue;
@@ -128,6 +132,7 @@ static void map_classes(const mmb_trace *t, mmb_model *m, int *map) {
     k->lo = c ? 1ull << (c - 1) : 0;
     k->hi = c ? (1ull << c) - 1 : 0;
     if (k->hi > MMB_MODEL_MAX_SIZE) k->hi = MMB_MODEL_MAX_SIZE;
+    listed[m->nclasses] = used[c] <= MMB_MODEL_RARE;
     map[c] = m->nclasses++;
   }
 }
@@ -148,6 +153,9 @@ static void release(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt, int b
   int c = ps->map[mmb_model_class_of(x->size ? x->size : 1)];
   mmb_model_class *k = &m->cls[c];
   int by_realloc = e->op == MMB_TOP_REALLOC && born;
+  if (x->rare)
+    k->rare[x->rare - 1].life =
+        ps->births == ps->total ? MMB_MODEL_LIFE_END : ps->births - 1 - x->idx;
   if (ps->births == ps->total) /* after the last birth: the program's final frees */
     ps->atend[mmb_model_class_of(x->size)][x->phase]++;
   else
@@ -211,6 +219,10 @@ static void birth(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt) {
   ps->sz[ps->births] = size;
   *x = (blockinfo){
       .idx = ps->births, .size = size, .thread = e->thread, .live = 1, .phase = (uint8_t)phase};
+  if (ps->listed[c] && k->nrare < MMB_MODEL_RARE) { /* a class of few births: listed */
+    k->rare[k->nrare] = (mmb_model_rare){ps->births, size, MMB_MODEL_LIFE_NEVER};
+    x->rare = (uint8_t)++k->nrare;
+  }
   ps->births++;
   ps->bytes += size;
   x->bytes = ps->bytes;
@@ -302,9 +314,17 @@ int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *
     goto out;
   }
   /* classes in use, in size order; threads with calls, in order of first call */
-  map_classes(t, m, map);
+  uint8_t listed[MMB_MODEL_MAX_CLASSES] = {0};
+  map_classes(t, m, map, listed);
   for (uint32_t i = 0; i < t->nthreads; i++) thmap[i] = UINT32_MAX;
-  pass ps = {.m = m, .map = map, .b = b, .lv = lv, .sz = sz, .atend = atend, .total = total};
+  pass ps = {.m = m,
+             .map = map,
+             .listed = listed,
+             .b = b,
+             .lv = lv,
+             .sz = sz,
+             .atend = atend,
+             .total = total};
   for (size_t i = 0; i < t->nev; i++) {
     const mmb_trace_ev *e = &t->ev[i];
     if (!mmb_trace_is_call(e) || e->op == MMB_TOP_USABLE) continue;

@@ -173,6 +173,91 @@ static void test_fidelity(const mmb_model *m) {
   mmb_trace_free(&t);
 }
 
+/* A class of few births (here two blocks of 1 MiB or more) is listed in the
+ * model and replayed in place: every stream has both, at their places
+ * (stretched with n), with their lifetimes; the stream's model lists them
+ * again. m gains the class (its text, to model_path, for the bad input). */
+static void test_rare(mmb_model *m) {
+  mmb_model_class *k = &m->cls[m->nclasses++];
+  memset(k, 0, sizeof *k);
+  k->lo = 1048576, k->hi = 2097151, k->allocs = 2, k->bytes = 1048576 + 1500000;
+  k->nsizes = 2, k->size[0] = 1048576, k->size[1] = 1500000, k->size_n[0] = k->size_n[1] = 1;
+  k->frees = 1;
+  k->ph[10000 * MMB_MODEL_PHASES / (NB + 2)].allocs++;
+  k->ph[30000 * MMB_MODEL_PHASES / (NB + 2)].allocs++;
+  k->nrare = 2;
+  k->rare[0] = (mmb_model_rare){10000, 1500000, 5000};
+  k->rare[1] = (mmb_model_rare){30000, 1048576, MMB_MODEL_LIFE_NEVER};
+  m->allocations += 2, m->allocated_bytes += k->bytes;
+  FILE *f = fopen(model_path, "w");
+  CHECK(f && mmb_model_write(m, f) == 0);
+  if (f) fclose(f);
+  mmb_model *back = malloc(sizeof *back), *got = malloc(sizeof *got);
+  char err[600];
+  CHECKF(mmb_model_load(model_path, back, err, sizeof err) == 0, "%s", err);
+  const mmb_model_class *bk = cls(back, 1048576);
+  CHECK(bk && bk->nrare == 2 && bk->rare[0].at == 10000 && bk->rare[0].size == 1500000 &&
+        bk->rare[0].life == 5000 && bk->rare[1].life == MMB_MODEL_LIFE_NEVER);
+  for (uint64_t mult = 1; mult <= 2; mult++)
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+      mmb_trace t;
+      uint64_t n = mult * back->allocations;
+      CHECKF(mmb_empirical_trace(back, n, seed, &t, err, sizeof err) == 0, "%s", err);
+      uint64_t births = 0, big = 0, at[2] = {0, 0};
+      for (size_t i = 0; i < t.nev; i++)
+        if (t.ev[i].born != MMB_TB_NONE) {
+          if (t.ev[i].size >= 1048576 && big < 2) at[big] = births;
+          big += t.ev[i].size >= 1048576;
+          births++;
+        }
+      CHECKF(big == 2, "x%llu seed %llu: %llu blocks of 1 MiB or more, expected 2",
+             (unsigned long long)mult, (unsigned long long)seed, (unsigned long long)big);
+      CHECKF(at[0] == 10000 * mult && at[1] == 30000 * mult, "places %llu %llu",
+             (unsigned long long)at[0], (unsigned long long)at[1]);
+      CHECK(mmb_model_build(&t, "stream", got, err, sizeof err) == 0);
+      const mmb_model_class *g = cls(got, 1048576);
+      CHECKF(g && g->nrare == 2 && g->rare[0].size == 1500000 && g->rare[0].life == 5000 * mult &&
+                 g->rare[1].size == 1048576 && g->rare[1].life == MMB_MODEL_LIFE_NEVER,
+             "x%llu seed %llu: the stream's listing differs", (unsigned long long)mult,
+             (unsigned long long)seed);
+      mmb_trace_free(&t);
+    }
+  free(back);
+  free(got);
+}
+
+/* A format 1 model (sixteenths, no listed births) is still read: each
+ * sixteenth as its four 64ths, the births shared out. */
+static void test_format1(void) {
+  char *s = malloc(1 << 16), *o = s;
+  o += sprintf(o, "mmbench-model 1\nsource old\nallocations 1600\nallocated_bytes 38400\n"
+                  "peak_live_bytes 2400\npeak_live_blocks 100\nlive_at_end 0\n"
+                  "births calloc 0 aligned 0 realloc 0\nfrees 1600 remote 0\naligns 0\n"
+                  "threads 1\nthread 0 allocs 1600 frees 1600 remote 0\nprofile 0\n"
+                  "quantiles 0 0.01 0.05 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 0.95 0.99 1\n"
+                  "classes 1\nclass 16 31 allocs 1600 bytes 38400\nsizes 24:1600 other:0\n"
+                  "born calloc 0 aligned 0 realloc 0\nended free 1600 realloc 0 remote 0\n"
+                  "median allocs 100 bytes 2400\n"
+                  "life_bytes 2400 2400 2400 2400 2400 2400 2400 2400 2400 2400 2400 2400 2400 "
+                  "2400 2400\n");
+  for (int p = 0; p < 16; p++)
+    o += sprintf(o,
+                 "phase %d allocs %d never 0 end 0 life 100 100 100 100 100 100 100 100 100 "
+                 "100 100 100 100 100 100\n",
+                 p, p == 15 ? 25 : 105);
+  sprintf(o, "end\n");
+  mmb_model *m = malloc(sizeof *m);
+  char err[700];
+  CHECKF(mmb_model_parse(s, "old", m, err, sizeof err) == 0, "%s", err);
+  CHECK(m->version == 1 && m->cls[0].nrare == 0);
+  CHECKF(m->cls[0].ph[0].allocs == 27 && m->cls[0].ph[3].allocs == 26 &&
+             m->cls[0].ph[63].allocs == 6 && m->cls[0].ph[61].life[7] == 100,
+         "64ths: %llu %llu %llu", (unsigned long long)m->cls[0].ph[0].allocs,
+         (unsigned long long)m->cls[0].ph[3].allocs, (unsigned long long)m->cls[0].ph[63].allocs);
+  free(m);
+  free(s);
+}
+
 /* The workload: ok and one checksum under correct allocators, corrupt under
  * broken ones. */
 static void test_workload(void) {
@@ -187,7 +272,7 @@ static void test_workload(void) {
         wt_result r = wt_cell(good[a], "empirical", p, t);
         CHECKF(strcmp(r.status, "ok") == 0, "%s t=%d verify=%d: %s %s", good[a]->name, t, v,
                r.status, r.reason);
-        CHECKF(r.ops == NB, "%s: ops %g, expected %d", good[a]->name, r.ops, NB);
+        CHECKF(r.ops == NB + 2, "%s: ops %g, expected %d", good[a]->name, r.ops, NB + 2);
         CHECK(r.live > 0);
         if (!first[t][0]) snprintf(first[t], sizeof first[t], "%s", r.checksum);
         CHECKF(strcmp(first[t], r.checksum) == 0, "%s t=%d verify=%d: checksum %s, expected %s",
@@ -251,7 +336,11 @@ static void test_bad_models(void) {
   CHECK(text != NULL);
   if (!text) return;
   /* line numbers of the writer's layout: 1 comment, 2 mmbench-model, 3 source, 4 allocations */
-  bad(text, "mmbench-model", "mmbench-model 9", 2, "reads format 1");
+  bad(text, "mmbench-model", "mmbench-model 9", 2, "reads formats 1 and 2");
+  bad(text, "birth 10000", "birth 10000 1500000 soon", 0, "birth LIFE (births, never or end)");
+  bad(text, "birth 10000", "birth 10000 5 7", 0, "outside its class");
+  bad(text, "birth 10000", "birth 50000 1500000 7", 0, "below allocations");
+  bad(text, "rare 2", "rare 1", 0, "0, or the class's allocs");
   bad(text, "allocations", "allocations many", 4, "whole number");
   bad(text, "allocations", NULL, 4, "expected 'allocations'");
   bad(text, "peak_live_bytes", "peak_live_bytes -5", 6, "whole number >= 0");
@@ -282,6 +371,8 @@ int main(void) {
   mmb_model *m = malloc(sizeof *m);
   test_build_and_roundtrip(m);
   test_fidelity(m);
+  test_rare(m);
+  test_format1();
   test_workload();
   test_bad_models();
   free(m);

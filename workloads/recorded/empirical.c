@@ -2,7 +2,7 @@
  * with the statistics of a model (mmbench trace model; model_format.h).
  *
  * Every worker runs its share of n births. Birth i of a worker (in phase
- * p of its run) draws a size class with the class shares of phase p (a sixteenth of the run), a
+ * p of its run) draws a size class with the class shares of phase p (a 64th of the run), a
  * size (one of the class's commonest sizes, or uniform in the class), how
  * it is born (calloc, an aligned call with an alignment drawn from the
  * model's, or malloc; a realloc when a block that was to end by realloc is
@@ -10,9 +10,11 @@
  * never freed, or freed after the last birth, with the shares the trace had), stretched by n / the
  * model's births. After the birth, every block whose lifetime ends there is freed (or handed to the
  * next worker to free, with the share of frees the trace made from another thread, when there are
- * several workers), or queued to be reallocated by the next birth. Deaths sit in a two-level timing
- * wheel (65 536 slots of one birth, 65 536 of 65 536 births, a list beyond), so the harness's own
- * cost per operation is O(1).
+ * several workers), or queued to be reallocated by the next birth. The births a model lists
+ * (classes of few births) are not drawn: each is replayed, by one worker, at its place and
+ * with its lifetime (both stretched), its class's sizes and lifetimes aside. Deaths sit in a
+ * two-level timing wheel (65 536 slots of one birth, 65 536 of 65 536 births, a list beyond), so
+ * the harness's own cost per operation is O(1).
  *
  * Verification is that of every block workload (wl_blocks.h): blocks are
  * touched by the touch policy, fully patterned and checked in the
@@ -95,6 +97,12 @@ typedef struct eclass {
   uint64_t exact[MMB_MODEL_NSIZES];
 } eclass;
 
+/* A listed birth of a rare class (mmb_model_rare), replayed at its place. */
+typedef struct esched {
+  uint64_t at, size, life;
+  int cls;
+} esched;
+
 typedef struct eworker {
   eslot *s;
   size_t ns, cap, s_bytes; /* slots used (high water), capacity, mapping */
@@ -103,6 +111,7 @@ typedef struct eworker {
   uint32_t far;      /* beyond the wheel */
   uint32_t pend_head, pend_tail;
   uint64_t done, n, sum, live, peak;
+  size_t sched; /* next listed birth of this worker (every threads-th from tid) */
   uint64_t handed, misaligned_align;
   hand *ring; /* inbox: from worker tid - 1 */
   _Atomic uint64_t ring_head, ring_tail;
@@ -115,8 +124,10 @@ typedef struct eworker {
 typedef struct estate {
   mmb_model m;
   eclass cls[MMB_MODEL_MAX_CLASSES];
-  mmb_sizedist phase_cls[MMB_MODEL_PHASES]; /* entry c+1: class c */
-  mmb_sizedist aligns;                      /* entry k+1: align[k] */
+  mmb_sizedist phase_cls[MMB_MODEL_PHASES];             /* entry c+1: class c */
+  mmb_sizedist aligns;                                  /* entry k+1: align[k] */
+  esched sched[MMB_MODEL_MAX_CLASSES * MMB_MODEL_RARE]; /* listed births, by place */
+  size_t nsched;
   int threads;
   int corrupt;
   double stretch; /* n_thread / model births, per worker below */
@@ -178,15 +189,31 @@ static int tables(estate *st, char *err, size_t errlen) {
       memcpy(e->life[p], ph->life, sizeof e->life[p]);
     }
   }
+  /* the listed births are replayed, not drawn: their classes draw only when
+   * every class is listed */
+  int drawn = 0;
+  st->nsched = 0;
+  for (int c = 0; c < m->nclasses; c++) {
+    const mmb_model_class *k = &m->cls[c];
+    drawn += !k->nrare;
+    for (int i = 0; i < k->nrare; i++)
+      st->sched[st->nsched++] = (esched){k->rare[i].at, k->rare[i].size, k->rare[i].life, c};
+  }
+  for (size_t a = 1; a < st->nsched; a++) /* by place */
+    for (size_t b = a; b > 0 && st->sched[b].at < st->sched[b - 1].at; b--) {
+      esched t = st->sched[b];
+      st->sched[b] = st->sched[b - 1], st->sched[b - 1] = t;
+    }
   for (int p = 0; p < MMB_MODEL_PHASES; p++) {
     double any = 0;
     for (int c = 0; c < m->nclasses; c++) {
       ids[c] = (uint32_t)c + 1;
-      wt[c] = (double)m->cls[c].ph[p].allocs;
+      wt[c] = drawn && m->cls[c].nrare ? 0 : (double)m->cls[c].ph[p].allocs;
       any += wt[c];
     }
-    if (!any) /* no birth in this phase: the run's shares */
-      for (int c = 0; c < m->nclasses; c++) wt[c] = (double)m->cls[c].allocs;
+    if (!any) /* no drawn birth in this phase: the run's shares */
+      for (int c = 0; c < m->nclasses; c++)
+        wt[c] = drawn && m->cls[c].nrare ? 0 : (double)m->cls[c].allocs;
     if (mmb_sizedist_build(&st->phase_cls[p], ids, wt, (size_t)m->nclasses, err, errlen) != 0)
       return -1;
   }
@@ -468,6 +495,15 @@ death_of(const eclass *e, mmb_rng *r, int phase, uint64_t i, uint64_t n, double 
   return i + (uint64_t)(l * stretch + 0.5);
 }
 
+/* When a listed birth replayed at i dies: never, after the last birth, or
+ * after its lifetime, stretched. */
+static inline uint64_t listed_death(const esched *x, uint64_t i, uint64_t n, double stretch) {
+  if (x->life == MMB_MODEL_LIFE_NEVER) return NEVER;
+  if (x->life == MMB_MODEL_LIFE_END) return n;
+  uint64_t d = i + (uint64_t)((double)x->life * stretch + 0.5);
+  return d < n ? d : n - 1;
+}
+
 /* How a block ends (END_*): by a realloc, by the next worker's free (when
  * there is one), or by a free. */
 static inline __attribute__((always_inline)) uint8_t end_of(const eclass *e, mmb_rng *r,
@@ -579,7 +615,13 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
     /* the birth */
     int phase = (int)(i * MMB_MODEL_PHASES / n);
     const eclass *e;
-    uint64_t size = birth_size(st, &r, phase, &e);
+    const esched *x = NULL; /* a listed birth due: replayed instead of drawn */
+    if (w->sched < st->nsched && (uint64_t)((double)st->sched[w->sched].at * stretch) <= i) {
+      x = &st->sched[w->sched];
+      w->sched += (size_t)st->threads;
+    }
+    uint64_t size = x ? x->size : birth_size(st, &r, phase, &e);
+    if (x) e = &st->cls[x->cls];
     uint64_t tag = TAG(tid, i);
     uint32_t id = w->pend_head, off = 0;
     unsigned char *p = NULL;
@@ -595,7 +637,7 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
     /* its lifetime and its end */
     eslot *s = &w->s[id];
     *s = (eslot){.p = p, .tag = tag, .size = size, .off = off, .next = NONE32};
-    s->death = death_of(e, &r, phase, i, n, stretch);
+    s->death = x ? listed_death(x, i, n, stretch) : death_of(e, &r, phase, i, n, stretch);
     s->end = end_of(e, &r, handoff);
     file_death(w, s, id, i, n);
     /* the deaths due now (a fault leaves i < n: no frees at exit) */
@@ -657,6 +699,7 @@ static int workers(estate *st, int threads, uint64_t n, char *err, size_t errlen
       w->n = share(n, threads, t);
     given += w->n;
     w->freelist = w->far = w->pend_head = w->pend_tail = NONE32;
+    w->sched = (size_t)t;
     w->w0 = book_map(W0 * sizeof *w->w0);
     w->w1 = book_map(W0 * sizeof *w->w1);
     w->ring = book_map(RING * sizeof *w->ring);

@@ -62,7 +62,10 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
     fprintf(o, "at %llu %llu %llu\n", (unsigned long long)m->prof_at[i],
             (unsigned long long)m->prof_bytes[i], (unsigned long long)m->prof_blocks[i]);
   fprintf(o,
-          "# lifetimes: quantiles at these points; phase P = births in sixteenth P of the run\n");
+          "# lifetimes: quantiles at these points; phase P = births in 64th P of the run (phases "
+          "without births left out); rare N: the N births of a class of at most %d listed, "
+          "birth AT SIZE LIFE\n",
+          MMB_MODEL_RARE);
   put_q(o, "quantiles", mmb_model_q);
   fprintf(o, "classes %d\n", m->nclasses);
   for (int c = 0; c < m->nclasses; c++) {
@@ -80,10 +83,22 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
     fprintf(o, "median allocs %.6g bytes %.6g\n", k->median_allocs, k->median_bytes);
     put_q(o, "life_bytes", k->life_bytes);
     for (int p = 0; p < MMB_MODEL_PHASES; p++) {
+      if (!k->ph[p].allocs) continue; /* a phase not listed has no birth of the class */
       fprintf(o, "phase %d allocs %llu never %.6g end %.6g life", p,
               (unsigned long long)k->ph[p].allocs, k->ph[p].never, k->ph[p].end);
       for (int i = 0; i < MMB_MODEL_NQ; i++) fprintf(o, " %.6g", k->ph[p].life[i]);
       fputc('\n', o);
+    }
+    fprintf(o, "rare %d\n", k->nrare);
+    for (int i = 0; i < k->nrare; i++) {
+      const mmb_model_rare *x = &k->rare[i];
+      fprintf(o, "birth %llu %llu ", (unsigned long long)x->at, (unsigned long long)x->size);
+      if (x->life == MMB_MODEL_LIFE_NEVER)
+        fprintf(o, "never\n");
+      else if (x->life == MMB_MODEL_LIFE_END)
+        fprintf(o, "end\n");
+      else
+        fprintf(o, "%llu\n", (unsigned long long)x->life);
     }
   }
   fprintf(o, "end\n");
@@ -210,6 +225,38 @@ static int quantiles(rd *r, int i, const char *field, double *q) {
   return 0;
 }
 
+/* "rare N" and its N lines "birth AT SIZE LIFE" (LIFE: births, never or end). */
+static int parse_rare(rd *r, const mmb_model *m, mmb_model_class *k) {
+  if (count_line(r, "rare", MMB_MODEL_RARE, &k->nrare) != 0) return -1;
+  if (k->nrare && (uint64_t)k->nrare != k->allocs)
+    return fail(r, "rare %d: 0, or the class's allocs (%llu) when at most %d", k->nrare,
+                (unsigned long long)k->allocs, MMB_MODEL_RARE);
+  for (int i = 0; i < k->nrare; i++) {
+    mmb_model_rare *x = &k->rare[i];
+    if (expect(r, "birth", "birth AT SIZE LIFE") != 0 || u64_at(r, 1, "birth AT", &x->at) != 0 ||
+        u64_at(r, 2, "birth SIZE", &x->size) != 0)
+      return -1;
+    if (r->ntok != 4) return fail(r, "expected 'birth AT SIZE LIFE' (LIFE: births, never or end)");
+    if (x->at >= m->allocations || (i && x->at <= k->rare[i - 1].at))
+      return fail(r, "birth %llu: AT goes up, below allocations (%llu)", (unsigned long long)x->at,
+                  (unsigned long long)m->allocations);
+    if (x->size < k->lo || x->size > k->hi)
+      return fail(r, "birth: size %llu lies outside its class [%llu, %llu]",
+                  (unsigned long long)x->size, (unsigned long long)k->lo,
+                  (unsigned long long)k->hi);
+    if (strcmp(r->tok[3], "never") == 0)
+      x->life = MMB_MODEL_LIFE_NEVER;
+    else if (strcmp(r->tok[3], "end") == 0)
+      x->life = MMB_MODEL_LIFE_END;
+    else if (u64_at(r, 3, "birth LIFE (births, never or end)", &x->life) != 0)
+      return -1;
+    else if (x->life >= m->allocations - x->at)
+      return fail(r, "birth: lifetime %llu reaches past the last birth (at most %llu, or end)",
+                  (unsigned long long)x->life, (unsigned long long)(m->allocations - x->at - 1));
+  }
+  return 0;
+}
+
 static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
   if (expect(r, "class", "class LO HI allocs N bytes N") != 0) return -1;
   static const char *const ck[] = {"allocs", "bytes"};
@@ -277,15 +324,24 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
   if (expect(r, "life_bytes", "life_bytes Q0 ... Q14") != 0 ||
       quantiles(r, 1, "life_bytes", k->life_bytes) != 0)
     return -1;
+  /* format 1: sixteenths, each read as its four 64ths (births shared out) */
+  const int nph = m->version == 1 ? 16 : MMB_MODEL_PHASES, per = MMB_MODEL_PHASES / nph;
   uint64_t births = 0;
-  for (int p = 0; p < MMB_MODEL_PHASES; p++) {
-    mmb_model_phase *ph = &k->ph[p];
+  for (int p = 0;; p++) {
+    /* the phases with births, in order: up to the first line that is not one */
+    const char *back = r->p;
+    int back_line = r->line;
+    if (next_line(r) != 0 || strcmp(r->tok[0], "phase") != 0) {
+      r->p = back, r->line = back_line;
+      break;
+    }
     uint64_t idx;
-    if (expect(r, "phase", "phase P allocs N never X end Y life Q0 ... Q14") != 0 ||
-        u64_at(r, 1, "phase number", &idx) != 0)
-      return -1;
-    if (idx != (uint64_t)p)
-      return fail(r, "expected phase %d, found phase %llu", p, (unsigned long long)idx);
+    if (u64_at(r, 1, "phase number", &idx) != 0) return -1;
+    if (idx < (uint64_t)p || idx >= (uint64_t)nph)
+      return fail(r, "phase %llu: phases go up, from %d to %d", (unsigned long long)idx, p,
+                  nph - 1);
+    p = (int)idx;
+    mmb_model_phase *ph = &k->ph[p * per];
     if (r->ntok < 9 || strcmp(r->tok[2], "allocs") != 0 || strcmp(r->tok[4], "never") != 0 ||
         strcmp(r->tok[6], "end") != 0 || strcmp(r->tok[8], "life") != 0)
       return fail(r, "expected 'phase %d allocs N never X end Y life Q0 ... Q14'", p);
@@ -297,23 +353,28 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
     if (ph->never + ph->end > 1 + 1e-6)
       return fail(r, "never + end must not exceed 1 (they are shares of the phase's births)");
     births += ph->allocs;
+    for (int j = per - 1; j >= 0; j--) { /* format 1: its 64ths */
+      k->ph[p * per + j] = *ph;
+      k->ph[p * per + j].allocs =
+          ph->allocs / (uint64_t)per + ((uint64_t)j < ph->allocs % (uint64_t)per);
+    }
   }
   if (births != k->allocs)
     return fail(r, "the phases' allocs add up to %llu, the class has allocs %llu",
                 (unsigned long long)births, (unsigned long long)k->allocs);
-  return 0;
+  return m->version == 1 ? 0 : parse_rare(r, m, k); /* format 1 lists no births */
 }
 
 int mmb_model_parse(const char *text, const char *name, mmb_model *m, char *err, size_t errlen) {
   rd r = {.p = text, .name = name, .err = err, .errlen = errlen};
   memset(m, 0, sizeof *m);
   uint64_t v;
-  if (expect(&r, "mmbench-model", "mmbench-model 1 (the first line of a model)") != 0 ||
+  if (expect(&r, "mmbench-model", "mmbench-model 2 (the first line of a model)") != 0 ||
       u64_at(&r, 1, "the format version", &v) != 0)
     return -1;
-  if (v != MMB_MODEL_VERSION)
+  if (v != MMB_MODEL_VERSION && v != 1)
     return fail(&r,
-                "model format %llu; this mmbench reads format %d (make the model again: "
+                "model format %llu; this mmbench reads formats 1 and %d (make the model again: "
                 "mmbench trace model)",
                 (unsigned long long)v, MMB_MODEL_VERSION);
   m->version = (int)v;

@@ -7,8 +7,10 @@
  * them): allocations and bytes, the commonest exact sizes, how the blocks
  * were born (calloc, aligned, realloc) and how they ended (free, realloc,
  * free by another thread), and the lifetime distribution as quantiles, in
- * allocations (per sixteenth of the run by birth, with the shares never
- * freed and freed after the last birth) and in bytes allocated meanwhile. For the run: totals, peak
+ * allocations (per 64th of the run by birth, with the shares never
+ * freed and freed after the last birth) and in bytes allocated meanwhile; for a class of at most
+ * MMB_MODEL_RARE births, every birth itself (when, its size, its lifetime), which the workload
+ * replays at its place instead of drawing. For the run: totals, peak
  * live bytes, alignments, per-thread counts, and a live-heap profile. The layout is documented in
  * results/README.md ("Model files"). */
 #ifndef MMB_MODEL_FORMAT_H
@@ -18,9 +20,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define MMB_MODEL_VERSION 1
+#define MMB_MODEL_VERSION 2
 #define MMB_MODEL_NQ 15                 /* lifetime quantile points (mmb_model_q) */
-#define MMB_MODEL_PHASES 16             /* lifetimes by sixteenth of the run (birth) */
+#define MMB_MODEL_PHASES 64             /* lifetimes by 64th of the run (birth) */
+#define MMB_MODEL_RARE 16               /* classes of at most this many births: each listed */
 #define MMB_MODEL_NPROFILE 32           /* live-heap profile points */
 #define MMB_MODEL_NSIZES 8              /* exact sizes kept per class */
 #define MMB_MODEL_MAX_CLASSES 48        /* size classes: [2^(k-1), 2^k - 1] */
@@ -38,6 +41,15 @@ typedef struct mmb_model_phase {
   double life[MMB_MODEL_NQ]; /* lifetime quantiles of the freed ones, in allocations */
 } mmb_model_phase;
 
+#define MMB_MODEL_LIFE_NEVER UINT64_MAX     /* a rare birth never freed */
+#define MMB_MODEL_LIFE_END (UINT64_MAX - 1) /* a rare birth freed after the last birth */
+
+typedef struct mmb_model_rare {
+  uint64_t at;   /* births before it in the run (0 .. allocations - 1) */
+  uint64_t size; /* bytes requested */
+  uint64_t life; /* lifetime in births, or MMB_MODEL_LIFE_NEVER / _END */
+} mmb_model_rare;
+
 typedef struct mmb_model_class {
   uint64_t lo, hi;                     /* sizes [lo, hi] bytes */
   uint64_t allocs, bytes;              /* births, bytes requested */
@@ -51,6 +63,8 @@ typedef struct mmb_model_class {
   double median_allocs, median_bytes;  /* lifetime medians (all phases) */
   double life_bytes[MMB_MODEL_NQ];     /* lifetime quantiles, bytes allocated meanwhile */
   mmb_model_phase ph[MMB_MODEL_PHASES];
+  int nrare;                           /* 0, or allocs (<= MMB_MODEL_RARE): births listed */
+  mmb_model_rare rare[MMB_MODEL_RARE]; /* in order of birth */
 } mmb_model_class;
 
 typedef struct mmb_model_thread {
