@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "mmb_config.h"
+#include "recorded_path.h"
 #include "sizedist.h"
 #include "wl_blocks.h"
 
@@ -656,22 +657,7 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
  * Setup, run, verify, teardown
  * ------------------------------------------------------------------------- */
 int mmb_empirical_model_path(const char *name, char *out, size_t len) {
-  if (strchr(name, '/') || strstr(name, ".model")) {
-    snprintf(out, len, "%s", name);
-    return 0;
-  }
-  const char *dir = getenv("MMB_TRACE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
-             *home = getenv("HOME");
-  if (dir && *dir)
-    snprintf(out, len, "%s/%s.model", dir, name);
-  else if (xdg && *xdg)
-    snprintf(out, len, "%s/mmbench/traces/%s.model", xdg, name);
-  else
-    snprintf(out, len, "%s/.cache/mmbench/traces/%s.model", home ? home : ".", name);
-  char shipped[4096];
-  snprintf(shipped, sizeof shipped, "%s/workloads/data/%s.model", MMB_SOURCE_DIR, name);
-  if (access(out, F_OK) != 0 && access(shipped, R_OK) == 0) snprintf(out, len, "%s", shipped);
-  return 1;
+  return mmb_recorded_path(name, ".model", out, len);
 }
 
 static void em_teardown(mmb_ctx *ctx);

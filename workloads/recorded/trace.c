@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "mmb_config.h"
+#include "recorded_path.h"
 #include "trace_format.h"
 #include "wl_blocks.h"
 
@@ -296,28 +297,9 @@ static int add_op(worker *w, size_t *cap, rop o) {
   return 0;
 }
 
-/* A name without '/' or ".mmbt" is a trace in the trace folder
- * ($MMB_TRACE_DIR, else $XDG_CACHE_HOME/mmbench/traces, else
- * ~/.cache/mmbench/traces: outside the source tree), or else one shipped in
- * workloads/data/. Returns 1 for such a name (out: where it is, or where it
- * would be recorded), 0 for a path. */
+/* A trace named after its program, or a path (recorded_path.h). */
 static int trace_path(const char *file, char *out, size_t len) {
-  if (strchr(file, '/') || strstr(file, ".mmbt")) {
-    snprintf(out, len, "%s", file);
-    return 0;
-  }
-  const char *dir = getenv("MMB_TRACE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
-             *home = getenv("HOME");
-  if (dir && *dir)
-    snprintf(out, len, "%s/%s.mmbt", dir, file);
-  else if (xdg && *xdg)
-    snprintf(out, len, "%s/mmbench/traces/%s.mmbt", xdg, file);
-  else
-    snprintf(out, len, "%s/.cache/mmbench/traces/%s.mmbt", home ? home : ".", file);
-  char shipped[4096];
-  snprintf(shipped, sizeof shipped, "%s/workloads/data/%s.mmbt", MMB_SOURCE_DIR, file);
-  if (access(out, F_OK) != 0 && access(shipped, R_OK) == 0) snprintf(out, len, "%s", shipped);
-  return 1;
+  return mmb_recorded_path(file, ".mmbt", out, len);
 }
 
 static void tr_teardown(mmb_ctx *ctx);
