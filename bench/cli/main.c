@@ -26,7 +26,8 @@ static const subcommand commands[] = {
     {"status", mmb_cmd_status,
      "which shards of a sharded run are done, running, failed or missing"},
     {"trace", mmb_cmd_trace,
-     "record a program's allocator calls (trace record), describe a trace (trace info)"},
+     "record a program's allocator calls (trace record), describe a trace (trace info),\n"
+     "                   model it (trace model)"},
     {"cell", mmb_cmd_cell, NULL},
     {"probe", mmb_cmd_probe, NULL},
 };
