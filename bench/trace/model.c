@@ -241,6 +241,52 @@ static void birth(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt) {
   note_peaks(ps);
 }
 
+/* A phase's freed lifetimes v[0..n) (sorted): when at most MMB_MODEL_NLIVES
+ * exact values, each of at least 1 % of them, hold at least half of them,
+ * those values and counts into ph, and the others' quantiles (v is
+ * compacted to them). A phase whose lifetimes spread keeps nlives 0. */
+static void exact_lives(mmb_model_phase *ph, uint64_t *v, size_t n) {
+  uint64_t val[MMB_MODEL_NLIVES] = {0}, cnt[MMB_MODEL_NLIVES] = {0};
+  int k = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && v[j] == v[i]) j++;
+    uint64_t c = j - i;
+    if (c * 100 >= n && c >= 2) {
+      if (k < MMB_MODEL_NLIVES) {
+        val[k] = v[i], cnt[k++] = c;
+      } else {
+        int low = 0;
+        for (int s = 1; s < k; s++)
+          if (cnt[s] < cnt[low]) low = s;
+        if (c > cnt[low]) val[low] = v[i], cnt[low] = c;
+      }
+    }
+    i = j;
+  }
+  uint64_t kept = 0;
+  for (int s = 0; s < k; s++) kept += cnt[s];
+  if (!k || kept * 2 < n) return;
+  for (int a = 1; a < k; a++) /* going up */
+    for (int b = a; b > 0 && val[b] < val[b - 1]; b--) {
+      uint64_t t = val[b];
+      val[b] = val[b - 1], val[b - 1] = t;
+      t = cnt[b];
+      cnt[b] = cnt[b - 1], cnt[b - 1] = t;
+    }
+  ph->nlives = k;
+  memcpy(ph->lives, val, sizeof val);
+  memcpy(ph->lives_n, cnt, sizeof cnt);
+  ph->lives_other = n - kept;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    int listed = 0;
+    for (int s = 0; s < k; s++) listed |= v[i] == val[s];
+    if (!listed) v[m++] = v[i];
+  }
+  qtable(v, m, ph->rest);
+}
+
 /* Lifetimes (lv, sorted here; tmp: room for them): per class and phase in
  * births; per class in bytes. */
 static void lifetimes(mmb_model *m, life *lv, size_t nlife, uint64_t *tmp) {
@@ -261,6 +307,7 @@ static void lifetimes(mmb_model *m, life *lv, size_t nlife, uint64_t *tmp) {
       while (q < j && lv[q].phase == lv[p].phase) q++;
       for (size_t x = p; x < q; x++) tmp[x - p] = lv[x].births; /* sorted already */
       qtable(tmp, q - p, k->ph[lv[p].phase].life);
+      exact_lives(&k->ph[lv[p].phase], tmp, q - p);
       p = q;
     }
     i = j;

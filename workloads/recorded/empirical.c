@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "even_draw.h"
 #include "mmb_config.h"
 #include "recorded_path.h"
 #include "sizedist.h"
@@ -78,6 +79,7 @@ typedef struct eslot {
   uint64_t tag, size, death;
   uint32_t next; /* wheel / pending / free list */
   uint32_t off;  /* p - base (aligned by hand) */
+  uint32_t life; /* death - birth (capped): the order of the realloc queue */
   uint8_t end;   /* END_* */
 } eslot;
 
@@ -95,8 +97,19 @@ typedef struct eclass {
   uint64_t p_realloc_end, p_remote;
   double never[MMB_MODEL_PHASES], end[MMB_MODEL_PHASES];
   double life[MMB_MODEL_PHASES][MMB_MODEL_NQ];
+  /* a phase whose lifetimes sit on a few exact values (nl > 0): the values,
+   * their shares of the freed ones (entry nl: the others, drawn from rest) */
+  int nl[MMB_MODEL_PHASES];
+  double lv[MMB_MODEL_PHASES][MMB_MODEL_NLIVES];
+  double lsh[MMB_MODEL_PHASES][MMB_MODEL_NLIVES + 1];
+  double rest[MMB_MODEL_PHASES][MMB_MODEL_NQ];
   uint64_t exact[MMB_MODEL_NSIZES];
 } eclass;
+
+/* A worker's even-draw counts per class and phase (mmb_even_pick): entries
+ * 0..NLIVES, then the draws so far. */
+#define EVEN_N (MMB_MODEL_NLIVES + 2)
+#define EVEN_BYTES (sizeof(uint32_t) * MMB_MODEL_MAX_CLASSES * MMB_MODEL_PHASES * EVEN_N)
 
 /* A listed birth of a rare class (mmb_model_rare), replayed at its place. */
 typedef struct esched {
@@ -108,11 +121,12 @@ typedef struct eworker {
   eslot *s;
   size_t ns, cap, s_bytes; /* slots used (high water), capacity, mapping */
   uint32_t freelist;
-  uint32_t *w0, *w1; /* wheel buckets (slot lists) */
-  uint32_t far;      /* beyond the wheel */
-  uint32_t pend_head, pend_tail;
+  uint32_t *w0, *w1;  /* wheel buckets (slot lists) */
+  uint32_t far;       /* beyond the wheel */
+  uint32_t pend_head; /* blocks waiting for a realloc (pend_push) */
   uint64_t done, n, sum, live, peak;
-  size_t sched; /* next listed birth of this worker (every threads-th from tid) */
+  size_t sched;   /* next listed birth of this worker (every threads-th from tid) */
+  uint32_t *even; /* even-draw counts, [class][phase][EVEN_N] */
   uint64_t handed, misaligned_align;
   hand *ring; /* inbox: from worker tid - 1 */
   _Atomic uint64_t ring_head, ring_tail;
@@ -188,6 +202,15 @@ static int tables(estate *st, char *err, size_t errlen) {
       e->never[p] = ph->never;
       e->end[p] = ph->end;
       memcpy(e->life[p], ph->life, sizeof e->life[p]);
+      uint64_t freed = ph->lives_other;
+      for (int j = 0; j < ph->nlives; j++) freed += ph->lives_n[j];
+      e->nl[p] = freed ? ph->nlives : 0;
+      for (int j = 0; j < e->nl[p]; j++) {
+        e->lv[p][j] = (double)ph->lives[j];
+        e->lsh[p][j] = (double)ph->lives_n[j] / (double)freed;
+      }
+      e->lsh[p][e->nl[p]] = freed ? (double)ph->lives_other / (double)freed : 0;
+      memcpy(e->rest[p], ph->rest, sizeof e->rest[p]);
     }
   }
   /* the listed births are replayed, not drawn: their classes draw only when
@@ -368,7 +391,6 @@ birth_realloc(const mmb_allocator *a, int touch, eworker *w, int realloc_ok, uin
               uint64_t tag, uint64_t *sum, uint64_t *live, unsigned char **pp, const int rec) {
   uint32_t old = w->pend_head;
   w->pend_head = w->s[old].next;
-  if (w->pend_head == NONE32) w->pend_tail = NONE32;
   eslot *o = &w->s[old];
   *live -= o->size;
   if (rec) {
@@ -487,12 +509,21 @@ birth_fresh(const estate *st, const mmb_allocator *a, int touch, eworker *w, con
 
 /* When a block born at i dies: never, after the last birth (n), or after a
  * lifetime drawn from its class's for the phase, stretched. */
-static inline __attribute__((always_inline)) uint64_t
-death_of(const eclass *e, mmb_rng *r, int phase, uint64_t i, uint64_t n, double stretch) {
+static inline __attribute__((always_inline)) uint64_t death_of(const eclass *e, mmb_rng *r,
+                                                               int phase, uint64_t i, uint64_t n,
+                                                               double stretch, uint32_t *even) {
   double u = (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53;
   if (u < e->never[phase]) return NEVER;
   if (u < e->never[phase] + e->end[phase]) return n; /* freed after the last birth */
-  double l = mmb_model_quantile(e->life[phase], (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53);
+  double l;
+  int nl = e->nl[phase];
+  if (nl) { /* exact lifetimes dealt out evenly; the others drawn */
+    int j = mmb_even_pick(e->lsh[phase], nl + 1, even, &even[EVEN_N - 1]);
+    l = j < nl ? e->lv[phase][j]
+               : mmb_model_quantile(e->rest[phase], (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53);
+  } else {
+    l = mmb_model_quantile(e->life[phase], (double)(mmb_rng_next(r) >> 11) * 0x1.0p-53);
+  }
   return i + (uint64_t)(l * stretch + 0.5);
 }
 
@@ -528,14 +559,15 @@ static inline __attribute__((always_inline)) void file_death(eworker *w, eslot *
   }
 }
 
-/* Queue slot d to be reallocated by the coming births, in order. */
+/* Queue slot d to be reallocated by the coming births (one each): the
+ * shortest lifetime first (then in order of death), so that when several
+ * blocks end by realloc at one birth the longest-lived are the ones whose
+ * realloc comes a birth or two late, and a short lifetime stays exact. */
 static inline __attribute__((always_inline)) void pend_push(eworker *w, uint32_t d) {
-  w->s[d].next = NONE32;
-  if (w->pend_tail == NONE32)
-    w->pend_head = d;
-  else
-    w->s[w->pend_tail].next = d;
-  w->pend_tail = d;
+  uint32_t life = w->s[d].life, *at = &w->pend_head;
+  while (*at != NONE32 && w->s[*at].life <= life) at = &w->s[*at].next;
+  w->s[d].next = *at;
+  *at = d;
 }
 
 /* Hand block x to worker next to free, when its inbox has room. 1 if handed. */
@@ -638,7 +670,11 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
     /* its lifetime and its end */
     eslot *s = &w->s[id];
     *s = (eslot){.p = p, .tag = tag, .size = size, .off = off, .next = NONE32};
-    s->death = x ? listed_death(x, i, n, stretch) : death_of(e, &r, phase, i, n, stretch);
+    s->death =
+        x ? listed_death(x, i, n, stretch)
+          : death_of(e, &r, phase, i, n, stretch,
+                     &w->even[((size_t)(e - st->cls) * MMB_MODEL_PHASES + (size_t)phase) * EVEN_N]);
+    s->life = s->death - i < UINT32_MAX ? (uint32_t)(s->death - i) : UINT32_MAX;
     s->end = end_of(e, &r, handoff);
     file_death(w, s, id, i, n);
     /* the deaths due now (a fault leaves i < n: no frees at exit) */
@@ -684,12 +720,13 @@ static int workers(estate *st, int threads, uint64_t n, char *err, size_t errlen
     else
       w->n = share(n, threads, t);
     given += w->n;
-    w->freelist = w->far = w->pend_head = w->pend_tail = NONE32;
+    w->freelist = w->far = w->pend_head = NONE32;
     w->sched = (size_t)t;
     w->w0 = book_map(W0 * sizeof *w->w0);
     w->w1 = book_map(W0 * sizeof *w->w1);
     w->ring = book_map(RING * sizeof *w->ring);
-    if (!w->w0 || !w->w1 || !w->ring) goto nomem;
+    w->even = book_map(EVEN_BYTES); /* zeros */
+    if (!w->w0 || !w->w1 || !w->ring || !w->even) goto nomem;
     memset(w->w0, 0xff, W0 * sizeof *w->w0);
     memset(w->w1, 0xff, W0 * sizeof *w->w1);
     /* room for the live blocks the model expects, so the run seldom grows it */
@@ -710,6 +747,7 @@ static void workers_free(estate *st) {
     book_unmap(w->w0, W0 * sizeof *w->w0);
     book_unmap(w->w1, W0 * sizeof *w->w1);
     book_unmap(w->ring, RING * sizeof *w->ring);
+    book_unmap(w->even, EVEN_BYTES);
     free(w->ev);
   }
   free(st->w);

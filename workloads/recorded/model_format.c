@@ -61,11 +61,13 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
   for (int i = 0; i < m->nprofile; i++)
     fprintf(o, "at %llu %llu %llu\n", (unsigned long long)m->prof_at[i],
             (unsigned long long)m->prof_bytes[i], (unsigned long long)m->prof_blocks[i]);
-  fprintf(o,
-          "# lifetimes: quantiles at these points; phase P = births in 64th P of the run (phases "
-          "without births left out); rare N: the N births of a class of at most %d listed, "
-          "birth AT SIZE LIFE\n",
-          MMB_MODEL_RARE);
+  fprintf(
+      o,
+      "# lifetimes: quantiles at these points; phase P = births in 64th P of the run (phases "
+      "without births left out); rare N: the N births of a class of at most %d listed, "
+      "birth AT SIZE LIFE; lives V:N ... other:N after a phase: its freed ones' commonest exact "
+      "lifetimes and how many had each, rest: the quantiles of the others\n",
+      MMB_MODEL_RARE);
   put_q(o, "quantiles", mmb_model_q);
   fprintf(o, "classes %d\n", m->nclasses);
   for (int c = 0; c < m->nclasses; c++) {
@@ -88,6 +90,13 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
               (unsigned long long)k->ph[p].allocs, k->ph[p].never, k->ph[p].end);
       for (int i = 0; i < MMB_MODEL_NQ; i++) fprintf(o, " %.6g", k->ph[p].life[i]);
       fputc('\n', o);
+      if (!k->ph[p].nlives) continue;
+      fprintf(o, "lives");
+      for (int i = 0; i < k->ph[p].nlives; i++)
+        fprintf(o, " %llu:%llu", (unsigned long long)k->ph[p].lives[i],
+                (unsigned long long)k->ph[p].lives_n[i]);
+      fprintf(o, " other:%llu\n", (unsigned long long)k->ph[p].lives_other);
+      if (k->ph[p].lives_other) put_q(o, "rest", k->ph[p].rest);
     }
     fprintf(o, "rare %d\n", k->nrare);
     for (int i = 0; i < k->nrare; i++) {
@@ -225,6 +234,59 @@ static int quantiles(rd *r, int i, const char *field, double *q) {
   return 0;
 }
 
+/* After phase p's line (format 3): "lives V:N ... other:N" and, when other
+ * is not 0, "rest Q0 ... Q14", if the next line is one; ph->nlives stays 0
+ * when it is not. */
+static int parse_lives(rd *r, int p, mmb_model_phase *ph, uint64_t allocations) {
+  const char *back = r->p;
+  int back_line = r->line;
+  if (next_line(r) != 0 || strcmp(r->tok[0], "lives") != 0) {
+    r->p = back, r->line = back_line;
+    return 0;
+  }
+  uint64_t sum = 0;
+  int other = 0;
+  for (int i = 1; i < r->ntok; i++) {
+    char *colon = strchr(r->tok[i], ':'), *end;
+    if (!colon) return fail(r, "lives: '%s' should be LIFETIME:COUNT or other:COUNT", r->tok[i]);
+    *colon = 0;
+    other = strcmp(r->tok[i], "other") == 0;
+    unsigned long long v = other ? 0 : strtoull(r->tok[i], &end, 10);
+    if (!other && (*end || !(r->tok[i][0] >= '0' && r->tok[i][0] <= '9')))
+      return fail(r, "lives: '%s' is not a lifetime in births (a whole number)", r->tok[i]);
+    unsigned long long n = strtoull(colon + 1, &end, 10);
+    if (*end || !(colon[1] >= '0' && colon[1] <= '9'))
+      return fail(r, "lives: '%s' is not a count (a whole number)", colon + 1);
+    if (other) {
+      if (i != r->ntok - 1) return fail(r, "lives: other:N must come last");
+      ph->lives_other = n;
+    } else {
+      if (ph->nlives == MMB_MODEL_NLIVES)
+        return fail(r, "lives: at most %d exact lifetimes a phase", MMB_MODEL_NLIVES);
+      if (ph->nlives && v <= ph->lives[ph->nlives - 1])
+        return fail(r, "lives: the lifetimes go up (%llu after %llu)", v,
+                    (unsigned long long)ph->lives[ph->nlives - 1]);
+      if (v >= allocations)
+        return fail(r, "lives: lifetime %llu reaches past the last birth (below allocations %llu)",
+                    v, (unsigned long long)allocations);
+      if (!n) return fail(r, "lives: %llu:0; a listed lifetime has a count of at least 1", v);
+      ph->lives[ph->nlives] = v;
+      ph->lives_n[ph->nlives++] = n;
+    }
+    sum += n;
+  }
+  if (!other || !ph->nlives)
+    return fail(r, "expected 'lives V:N ... other:N' (at least one lifetime, other:N last)");
+  if (sum > ph->allocs)
+    return fail(r, "lives: the counts add up to %llu, more than phase %d's allocs (%llu)",
+                (unsigned long long)sum, p, (unsigned long long)ph->allocs);
+  if (!ph->lives_other) return 0;
+  return expect(r, "rest", "rest Q0 ... Q14 (the other lifetimes' quantiles, after other:N > 0)") !=
+                 0
+             ? -1
+             : quantiles(r, 1, "rest", ph->rest);
+}
+
 /* "rare N" and its N lines "birth AT SIZE LIFE" (LIFE: births, never or end). */
 static int parse_rare(rd *r, const mmb_model *m, mmb_model_class *k) {
   if (count_line(r, "rare", MMB_MODEL_RARE, &k->nrare) != 0) return -1;
@@ -352,6 +414,7 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
       return -1;
     if (ph->never + ph->end > 1 + 1e-6)
       return fail(r, "never + end must not exceed 1 (they are shares of the phase's births)");
+    if (m->version >= 3 && parse_lives(r, p, ph, m->allocations) != 0) return -1;
     births += ph->allocs;
     for (int j = per - 1; j >= 0; j--) { /* format 1: its 64ths */
       k->ph[p * per + j] = *ph;
@@ -369,12 +432,12 @@ int mmb_model_parse(const char *text, const char *name, mmb_model *m, char *err,
   rd r = {.p = text, .name = name, .err = err, .errlen = errlen};
   memset(m, 0, sizeof *m);
   uint64_t v;
-  if (expect(&r, "mmbench-model", "mmbench-model 2 (the first line of a model)") != 0 ||
+  if (expect(&r, "mmbench-model", "mmbench-model 3 (the first line of a model)") != 0 ||
       u64_at(&r, 1, "the format version", &v) != 0)
     return -1;
-  if (v != MMB_MODEL_VERSION && v != 1)
+  if (v < 1 || v > MMB_MODEL_VERSION)
     return fail(&r,
-                "model format %llu; this mmbench reads formats 1 and %d (make the model again: "
+                "model format %llu; this mmbench reads formats 1 to %d (make the model again: "
                 "mmbench trace model)",
                 (unsigned long long)v, MMB_MODEL_VERSION);
   m->version = (int)v;

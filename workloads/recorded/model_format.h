@@ -10,7 +10,9 @@
  * allocations (per 64th of the run by birth, with the shares never
  * freed and freed after the last birth) and in bytes allocated meanwhile; for a class of at most
  * MMB_MODEL_RARE births, every birth itself (when, its size, its lifetime), which the workload
- * replays at its place instead of drawing. For the run: totals, peak
+ * replays at its place instead of drawing; per class and phase whose lifetimes sit mostly on a
+ * few exact values, those values and their counts (format 3), which the workload deals out
+ * evenly rather than at random. For the run: totals, peak
  * live bytes, alignments, per-thread counts, and a live-heap profile. The layout is documented in
  * results/README.md ("Model files"). */
 #ifndef MMB_MODEL_FORMAT_H
@@ -20,10 +22,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define MMB_MODEL_VERSION 2
+#define MMB_MODEL_VERSION 3
 #define MMB_MODEL_NQ 15                 /* lifetime quantile points (mmb_model_q) */
 #define MMB_MODEL_PHASES 64             /* lifetimes by 64th of the run (birth) */
 #define MMB_MODEL_RARE 16               /* classes of at most this many births: each listed */
+#define MMB_MODEL_NLIVES 8              /* exact lifetimes kept per class and phase */
 #define MMB_MODEL_NPROFILE 32           /* live-heap profile points */
 #define MMB_MODEL_NSIZES 8              /* exact sizes kept per class */
 #define MMB_MODEL_MAX_CLASSES 48        /* size classes: [2^(k-1), 2^k - 1] */
@@ -39,6 +42,13 @@ typedef struct mmb_model_phase {
   double never;              /* share of them never freed (live at the end) */
   double end;                /* share of them freed after the run's last birth */
   double life[MMB_MODEL_NQ]; /* lifetime quantiles of the freed ones, in allocations */
+  /* format 3: when the freed ones' lifetimes sit mostly on a few exact values
+   * (nlives > 0), those values and their counts, and the quantiles of the rest */
+  int nlives;                         /* 0: none listed (draw from life) */
+  uint64_t lives[MMB_MODEL_NLIVES];   /* exact lifetimes in births, going up */
+  uint64_t lives_n[MMB_MODEL_NLIVES]; /* freed ones with each */
+  uint64_t lives_other;               /* freed ones with another lifetime */
+  double rest[MMB_MODEL_NQ];          /* their lifetime quantiles (when lives_other > 0) */
 } mmb_model_phase;
 
 #define MMB_MODEL_LIFE_NEVER UINT64_MAX     /* a rare birth never freed */
