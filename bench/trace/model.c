@@ -242,7 +242,7 @@ static void birth(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt) {
 }
 
 /* A phase's freed lifetimes v[0..n) (sorted): when at most MMB_MODEL_NLIVES
- * exact values, each of at least 1 % of them, hold at least half of them,
+ * exact values, each of at least 1 % of them, hold two thirds of them or more,
  * those values and counts into ph, and the others' quantiles (v is
  * compacted to them). A phase whose lifetimes spread keeps nlives 0. */
 static void exact_lives(mmb_model_phase *ph, uint64_t *v, size_t n) {
@@ -266,7 +266,7 @@ static void exact_lives(mmb_model_phase *ph, uint64_t *v, size_t n) {
   }
   uint64_t kept = 0;
   for (int s = 0; s < k; s++) kept += cnt[s];
-  if (!k || kept * 2 < n) return;
+  if (!k || kept * 3 < n * 2) return;
   for (int a = 1; a < k; a++) /* going up */
     for (int b = a; b > 0 && val[b] < val[b - 1]; b--) {
       uint64_t t = val[b];

@@ -4,13 +4,16 @@
  * tolerances (fidelity); the workload verified under glibc, the floor, an
  * allocator at other addresses and broken ones, at 1 and 2 threads; the
  * model reader's one-line errors with their line numbers; an empty trace
- * refused. */
+ * refused; the even draw of exact lifetimes, and a class whose lifetime
+ * median sits on a knife edge (just over half of them one value) keeping
+ * it in every stream; formats 1 and 2 still read. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "empirical.h"
+#include "even_draw.h"
 #include "model.h"
 #include "workload_test.h"
 
@@ -106,7 +109,7 @@ static const mmb_model_class *cls(const mmb_model *m, uint64_t lo) {
   return NULL;
 }
 
-static char model_path[256];
+static char model_path[256], knife_path[256]; /* the models written (knife: test_knife_edge) */
 
 static void test_build_and_roundtrip(mmb_model *m) {
   mmb_trace t;
@@ -258,6 +261,148 @@ static void test_format1(void) {
   free(s);
 }
 
+/* A format 2 model (no 'lives' lines) is still read: the knife-edge model,
+ * its first line made format 2 and its 'lives'/'rest' lines left out. */
+static void test_format2(void) {
+  char *text = NULL;
+  FILE *f = fopen(knife_path, "r");
+  if (f) {
+    text = calloc(1, 1 << 20);
+    text[fread(text, 1, (1 << 20) - 1, f)] = 0;
+    fclose(f);
+  }
+  CHECK(text != NULL);
+  if (!text) return;
+  char *s = malloc(strlen(text) + 1), *o = s;
+  int dropped = 0;
+  for (const char *p = text; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+    if (strncmp(p, "mmbench-model 3", 15) == 0)
+      o += sprintf(o, "mmbench-model 2\n");
+    else if (strncmp(p, "lives ", 6) == 0 || strncmp(p, "rest ", 5) == 0)
+      dropped++;
+    else
+      memcpy(o, p, n), o += n;
+    p += n;
+  }
+  *o = 0;
+  CHECKF(dropped > 0, "the model written has no 'lives' line to leave out");
+  mmb_model *m = malloc(sizeof *m);
+  char err[700];
+  CHECKF(mmb_model_parse(s, "old", m, err, sizeof err) == 0, "%s", err);
+  CHECK(m->version == 2 && m->cls[0].ph[0].nlives == 0 && m->cls[0].allocs > 0 &&
+        m->cls[0].median_allocs == 2);
+  free(m);
+  free(s);
+  free(text);
+}
+
+/* The even draw: after every k draws each value's count is within 1 of
+ * k x its share (random draws stray by about sqrt(k)). */
+static void test_even_draw(void) {
+  static const double sh[][6] = {{0.5, 0.25, 0.125, 0.0625, 0.0625, 0},
+                                 {0.50002, 0.49998, 0, 0, 0, 0},
+                                 {0.49998, 0.50002, 0, 0, 0, 0},
+                                 {0.9, 0.05, 0.03, 0.01, 0.007, 0.003},
+                                 {0.3, 0.3, 0.2, 0.1, 0.05, 0.05}};
+  for (size_t c = 0; c < sizeof sh / sizeof sh[0]; c++) {
+    uint32_t cnt[6] = {0}, k = 0;
+    double worst = 0;
+    for (int d = 0; d < 400000; d++) {
+      mmb_even_pick(sh[c], 6, cnt, &k);
+      for (int j = 0; j < 6; j++) {
+        double off = fabs((double)cnt[j] - (double)k * sh[c][j]);
+        if (off > worst) worst = off;
+      }
+    }
+    CHECKF(k == 400000 && worst <= 1.0, "shares %zu: a count strays %g from k x share", c, worst);
+  }
+}
+
+/* A lua-like class: blocks of 24 bytes with lifetimes 2 (just over half:
+ * every second block, and one in 2000 more), 10, 26, 58, 122 in a ruler
+ * pattern, most ending by a realloc into a 48-byte block that lives 500
+ * births. The trace's median is 2 by a hair; every stream (4 seeds) of the
+ * model has median 2 too, which random lifetimes would miss about half the
+ * time. */
+static void test_knife_edge(void) {
+  enum { N = 120000 };
+  mmb_trace t;
+  memset(&t, 0, sizeof t);
+  t.ev = calloc(4 * N, sizeof *t.ev);
+  t.th = calloc(1, sizeof *t.th);
+  t.nthreads = 1;
+  t.version = MMB_TRACE_VERSION;
+  uint32_t *realloc_at = malloc(N * sizeof *realloc_at); /* block to realloc at birth b */
+  uint32_t *free_head = malloc(N * sizeof *free_head);   /* blocks to free after birth b */
+  uint32_t *free_next = malloc(N * sizeof *free_next);
+  for (uint32_t b = 0; b < N; b++) realloc_at[b] = free_head[b] = MMB_TB_NONE;
+  uint64_t a = 0, twos = 0, as = 0;
+  for (uint32_t b = 0; b < N; b++) {
+    uint32_t old = realloc_at[b];
+    if (old != MMB_TB_NONE) { /* a realloc into the 48-byte class */
+      ev(&t, MMB_TOP_REALLOC, 48, 0, old, b);
+      if (b + 500 < N) free_next[b] = free_head[b + 500], free_head[b + 500] = b;
+    } else {
+      ev(&t, MMB_TOP_MALLOC, 24, 0, MMB_TB_NONE, b);
+      uint64_t life = a % 2 == 0 || a % 2000 == 1999 ? 2
+                      : a % 4 == 1                   ? 10
+                      : a % 8 == 3                   ? 26
+                      : a % 16 == 7                  ? 58
+                                                     : 122;
+      a++;
+      if (b + life + 1 < N && realloc_at[b + life + 1] == MMB_TB_NONE)
+        realloc_at[b + life + 1] = b;
+      else if (b + life < N)
+        free_next[b] = free_head[b + life], free_head[b + life] = b;
+      else
+        continue;
+      as++, twos += life == 2;
+    }
+    for (uint32_t x = free_head[b]; x != MMB_TB_NONE; x = free_next[x])
+      ev(&t, MMB_TOP_FREE, 0, 0, x, MMB_TB_NONE);
+  }
+  t.nblocks = N;
+  t.th[0].calls = t.nev;
+  mmb_model *m = malloc(sizeof *m), *got = malloc(sizeof *got);
+  char err[600];
+  CHECKF(mmb_model_build(&t, "knife", m, err, sizeof err) == 0, "%s", err);
+  mmb_trace_free(&t);
+  free(realloc_at), free(free_head), free(free_next);
+  const mmb_model_class *k = cls(m, 16);
+  CHECK(k != NULL);
+  if (!k) return;
+  CHECKF(k->median_allocs == 2 && twos * 2 > as && twos * 2 < as + as / 500,
+         "the trace: median %g, %llu of %llu lifetimes 2", k->median_allocs,
+         (unsigned long long)twos, (unsigned long long)as);
+  CHECKF(k->ph[10].nlives >= 4 && k->ph[10].lives[0] == 2, "phase 10 lists %d exact lifetimes",
+         k->ph[10].nlives);
+  snprintf(knife_path, sizeof knife_path, "/tmp/mmb_test_knife_%d.model", (int)getpid());
+  FILE *o = fopen(knife_path, "w");
+  CHECK(o && mmb_model_write(m, o) == 0);
+  if (o) fclose(o);
+  for (uint64_t seed = 1; seed <= 4; seed++) {
+    CHECKF(mmb_empirical_trace(m, 0, seed, &t, err, sizeof err) == 0, "%s", err);
+    CHECK(mmb_model_build(&t, "stream", got, err, sizeof err) == 0);
+    const mmb_model_class *g = cls(got, 16);
+    CHECKF(g && g->median_allocs == k->median_allocs,
+           "seed %llu: the stream's median lifetime of 16..31 is %g, the model's %g",
+           (unsigned long long)seed, g ? g->median_allocs : -1, k->median_allocs);
+    mmb_model_fit f;
+    mmb_model_compare(m, got, &f);
+
+    /* the live heap mid-run (the run's peak is at its end, where the blocks
+     * never freed pile up over the last 64th) */
+    double mid = (double)got->prof_bytes[16] / (double)m->prof_bytes[16];
+    CHECKF(fabs(mid - 1) < 0.15 && f.tvd < 0.01, "seed %llu: live heap mid-run %g, tvd %g",
+           (unsigned long long)seed, mid, f.tvd);
+    mmb_trace_free(&t);
+  }
+  free(m);
+  free(got);
+}
+
 /* The workload: ok and one checksum under correct allocators, corrupt under
  * broken ones. */
 static void test_workload(void) {
@@ -336,11 +481,7 @@ static void test_bad_models(void) {
   CHECK(text != NULL);
   if (!text) return;
   /* line numbers of the writer's layout: 1 comment, 2 mmbench-model, 3 source, 4 allocations */
-  bad(text, "mmbench-model", "mmbench-model 9", 2, "reads formats 1 and 2");
-  bad(text, "birth 10000", "birth 10000 1500000 soon", 0, "birth LIFE (births, never or end)");
-  bad(text, "birth 10000", "birth 10000 5 7", 0, "outside its class");
-  bad(text, "birth 10000", "birth 50000 1500000 7", 0, "below allocations");
-  bad(text, "rare 2", "rare 1", 0, "0, or the class's allocs");
+  bad(text, "mmbench-model", "mmbench-model 9", 2, "reads formats 1 to 3");
   bad(text, "allocations", "allocations many", 4, "whole number");
   bad(text, "allocations", NULL, 4, "expected 'allocations'");
   bad(text, "peak_live_bytes", "peak_live_bytes -5", 6, "whole number >= 0");
@@ -351,6 +492,25 @@ static void test_bad_models(void) {
   bad(text, "class 16", "class 16 4294967296 allocs 1 bytes 1", 0, "the largest block");
   bad(text, "phase 0", "phase 0 allocs 1 never 1.5 end 0 life", 0, "never (a share)");
   bad(text, "end\n", "ending", 0, "expected 'end");
+  free(text);
+  /* format 3's exact lifetimes (the knife-edge model's first class lists
+   * some in phase 0, with other:0) */
+  text = slurp(knife_path);
+  CHECK(text != NULL);
+  if (!text) return;
+  bad(text, "lives", "lives 2:5 1:3 other:0", 0, "the lifetimes go up");
+  bad(text, "lives", "lives 2:5 10:3", 0, "other:N last");
+  bad(text, "lives", "lives 2:x other:0", 0, "is not a count");
+  bad(text, "lives", "lives two:5 other:0", 0, "is not a lifetime in births");
+  bad(text, "lives", "lives 2:0 other:1", 0, "a count of at least 1");
+  bad(text, "lives", "lives 2:100000000 other:0", 0, "more than phase 0's allocs");
+  bad(text, "lives", "lives 99999999 other:0", 0, "should be LIFETIME:COUNT");
+  bad(text, "lives", "lives 99999999:1 other:0", 0, "reaches past the last birth");
+  bad(text, "lives", "lives 1:1 2:1 3:1 4:1 5:1 6:1 7:1 8:1 9:1 other:0", 0, "at most 8");
+  bad(text, "lives", "lives 2:1 other:3", 0, "expected 'rest Q0");
+  bad(text, "lives", "lives 2:1 other:3\nrest 5 4 3 2 1 0 0 0 0 0 0 0 0 0 0", 0,
+      "rest must not decrease");
+  bad(text, "lives", "lives 2:1 other:3\nrest 1 2 3", 0, "rest needs 15 numbers");
   free(text);
   /* truncated: the model ends early */
   mmb_model *m = malloc(sizeof *m);
@@ -373,9 +533,13 @@ int main(void) {
   test_fidelity(m);
   test_rare(m);
   test_format1();
+  test_even_draw();
+  test_knife_edge();
+  test_format2();
   test_workload();
   test_bad_models();
   free(m);
   unlink(model_path);
+  unlink(knife_path);
   return mmb_test_exit();
 }
