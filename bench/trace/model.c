@@ -9,7 +9,9 @@
  * A block freed after the last birth (a program's frees at exit) counts in
  * its phase's `end` share, not in the lifetime quantiles. A class of at most
  * MMB_MODEL_RARE births has each listed as well (when, its size, its
- * lifetime), so the stream places them where the trace had them. */
+ * lifetime), so the stream places them where the trace had them. A phase
+ * whose lifetimes sit mostly on a few exact values has those listed with
+ * their counts (exact_lives). */
 #include "model.h"
 
 #include "empirical.h"

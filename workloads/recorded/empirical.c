@@ -8,13 +8,15 @@
  * model's, or malloc; a realloc when a block that was to end by realloc is
  * waiting), and its lifetime from the class's quantiles for phase p (or
  * never freed, or freed after the last birth, with the shares the trace had), stretched by n / the
- * model's births. After the birth, every block whose lifetime ends there is freed (or handed to the
- * next worker to free, with the share of frees the trace made from another thread, when there are
- * several workers), or queued to be reallocated by the next birth. The births a model lists
- * (classes of few births) are not drawn: each is replayed, by one worker, at its place and
- * with its lifetime (both stretched), its class's sizes and lifetimes aside. Deaths sit in a
- * two-level timing wheel (65 536 slots of one birth, 65 536 of 65 536 births, a list beyond), so
- * the harness's own cost per operation is O(1).
+ * model's births; where the phase lists exact lifetimes, those are dealt out evenly
+ * (even_draw.h: each value's count within 1 of its share) and only the others drawn. Blocks
+ * that end by realloc wait for the next births, the shortest lifetime first. After the birth, every
+ * block whose lifetime ends there is freed (or handed to the next worker to free, with the share of
+ * frees the trace made from another thread, when there are several workers), or queued to be
+ * reallocated by the next birth. The births a model lists (classes of few births) are not drawn:
+ * each is replayed, by one worker, at its place and with its lifetime (both stretched), its class's
+ * sizes and lifetimes aside. Deaths sit in a two-level timing wheel (65 536 slots of one birth, 65
+ * 536 of 65 536 births, a list beyond), so the harness's own cost per operation is O(1).
  *
  * Verification is that of every block workload (wl_blocks.h): blocks are
  * touched by the touch policy, fully patterned and checked in the
