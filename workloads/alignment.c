@@ -80,11 +80,13 @@ enum { AA_P_ALIGN, AA_P_LIVE, AA_P_N };
 
 static const mmb_param aa_params[] = {
     {.name = "align",
+     .flags = MMB_PF_BYTES,
      .def = 64,
      .min = 16,
      .max = 2 << 20,
      .help = "alignment in bytes (power of two, 16 ... 2M)"},
     {.name = "live",
+     .flags = MMB_PF_BYTES,
      .def = 16 << 20,
      .min = 1,
      .max = 1LL << 36,
@@ -517,6 +519,7 @@ static const mmb_param st_params[] = {
      .help = "blocks at stride 4096*k | 4096*k+64 | wherever malloc puts them"},
     {.name = "blocks", .def = 64, .min = 2, .max = 1 << 20, .help = "blocks per thread"},
     {.name = "size",
+     .flags = MMB_PF_BYTES,
      .def = 4096,
      .min = 64,
      .max = 1 << 20,

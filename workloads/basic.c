@@ -68,7 +68,12 @@ static const mmb_workload wl_null = {
  * touches compare the block and add what it should hold.
  * ------------------------------------------------------------------------- */
 static const mmb_param mf_params[] = {
-    {.name = "size", .def = 64, .min = 1, .max = 1LL << 30, .help = "bytes per block"},
+    {.name = "size",
+     .flags = MMB_PF_BYTES,
+     .def = 64,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "bytes per block"},
     {.name = "n",
      .def = 10000000,
      .min = 1,
@@ -183,6 +188,7 @@ static const mmb_param region_params[] = {
      .choices = region_variants,
      .help = "alloc: through the allocator | raw: bump through a preallocated buffer (the limit)"},
     {.name = "size",
+     .flags = MMB_PF_BYTES,
      .def = 32,
      .min = 8,
      .max = 1 << 20,

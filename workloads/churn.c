@@ -244,11 +244,13 @@ static const mmb_param cr_params[] = {
      .choices = dist_names,
      .help = "sizes: uniform [min,max], invsq (p~1/s^2), pow2, file (CSV)"},
     {.name = "min",
+     .flags = MMB_PF_BYTES,
      .def = 16,
      .min = 1,
      .max = 1LL << 30,
      .help = "smallest block (bytes; not dist=file)"},
     {.name = "max",
+     .flags = MMB_PF_BYTES,
      .def = 256,
      .min = 1,
      .max = 1LL << 30,
@@ -485,8 +487,14 @@ static const mmb_workload wl_churn_random = {
 enum { CB_MIN, CB_MAX, CB_BATCH, CB_N };
 
 static const mmb_param cb_params[] = {
-    {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
+    {.name = "min",
+     .flags = MMB_PF_BYTES,
+     .def = 16,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "smallest block (bytes)"},
     {.name = "max",
+     .flags = MMB_PF_BYTES,
      .def = 256,
      .min = 1,
      .max = 1LL << 30,
@@ -749,8 +757,18 @@ static const mmb_workload wl_realloc_grow = {
 enum { FR_MIN, FR_MAX, FR_KEEP, FR_BIG, FR_N };
 
 static const mmb_param fr_params[] = {
-    {.name = "min", .def = 16, .min = 1, .max = 1LL << 20, .help = "smallest small block (bytes)"},
-    {.name = "max", .def = 128, .min = 1, .max = 1LL << 20, .help = "largest small block (bytes)"},
+    {.name = "min",
+     .flags = MMB_PF_BYTES,
+     .def = 16,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "smallest small block (bytes)"},
+    {.name = "max",
+     .flags = MMB_PF_BYTES,
+     .def = 128,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "largest small block (bytes)"},
     {.name = "keep",
      .def = 8,
      .min = 1,
@@ -919,8 +937,14 @@ static const mmb_workload wl_fragmentation = {
 enum { LG_MIN, LG_MAX, LG_SLOTS, LG_N };
 
 static const mmb_param lg_params[] = {
-    {.name = "min", .def = 64 << 10, .min = 1, .max = 1LL << 34, .help = "smallest block (bytes)"},
+    {.name = "min",
+     .flags = MMB_PF_BYTES,
+     .def = 64 << 10,
+     .min = 1,
+     .max = 1LL << 34,
+     .help = "smallest block (bytes)"},
     {.name = "max",
+     .flags = MMB_PF_BYTES,
      .def = 32 << 20,
      .min = 1,
      .max = 1LL << 34,

@@ -329,7 +329,7 @@ static void bt_teardown(mmb_ctx *ctx) {
   {"array", MMB_P_INT, 500000, 0, 1 << 26, NULL, NULL, 0, "elements (8 bytes) of the long-lived array"}, \
   {"iterations", MMB_P_INT, 4, 1, 1 << 20, NULL, NULL, MMB_PF_WORK, \
    "trees per depth d are iterations x 2^(D-d) (half top-down, half bottom-up)"}, \
-  {"payload", MMB_P_INT, 8, 8, 4096, NULL, NULL, 0, "payload bytes per node (besides 2 slots)"}
+  {"payload", MMB_P_INT, 8, 8, 4096, NULL, NULL, MMB_PF_BYTES, "payload bytes per node (besides 2 slots)"}
 /* clang-format on */
 
 static const mmb_param bt_params[] = {
@@ -572,7 +572,8 @@ static void cy_teardown(mmb_ctx *ctx) {
 static const mmb_param cy_params[] = {
     {"rings", MMB_P_INT, 200000, 1, 1ll << 32, NULL, NULL, MMB_PF_WORK, "rings built and dropped"},
     {"ring", MMB_P_INT, 16, 1, 1 << 20, NULL, NULL, 0, "nodes per ring"},
-    {"payload", MMB_P_INT, 16, 8, 4096, NULL, NULL, 0, "payload bytes per node (besides 1 slot)"},
+    {"payload", MMB_P_INT, 16, 8, 4096, NULL, NULL, MMB_PF_BYTES,
+     "payload bytes per node (besides 1 slot)"},
     {"keep", MMB_P_INT, 8, 0, 1ll << 32, NULL, NULL, 0, "every keep-th ring stays live (0 = none)"},
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
 };
@@ -719,7 +720,8 @@ static const mmb_param lc_params[] = {
     {"length", MMB_P_INT, 10000, 1, 1 << 28, NULL, NULL, 0, "nodes in each thread's queue"},
     {"ops", MMB_P_INT, 10000000, 1, 1ll << 40, NULL, NULL, MMB_PF_WORK,
      "push+pop pairs in all (split over threads)"},
-    {"payload", MMB_P_INT, 32, 8, 4096, NULL, NULL, 0, "payload bytes per node (besides 1 slot)"},
+    {"payload", MMB_P_INT, 32, 8, 4096, NULL, NULL, MMB_PF_BYTES,
+     "payload bytes per node (besides 1 slot)"},
     {NULL, 0, 0, 0, 0, NULL, NULL, 0, NULL},
 };
 
@@ -889,7 +891,7 @@ static const mmb_param sg_params[] = {
      "random walks in all (split over threads)"},
     {"steps", MMB_P_INT, 16, 1, 1 << 20, NULL, NULL, 0,
      "nodes visited (retained, released) per walk"},
-    {"payload", MMB_P_INT, 32, 8, 4096, NULL, NULL, 0,
+    {"payload", MMB_P_INT, 32, 8, 4096, NULL, NULL, MMB_PF_BYTES,
      "payload bytes per node (first word: its index)"},
     {"record", MMB_P_INT, 4, 0, 1 << 20, NULL, NULL, 0,
      "every record-th step allocates a private record pointing at the node (0 = never)"},

@@ -51,7 +51,12 @@
 enum { TL_SIZE, TL_BATCH, TL_N };
 
 static const mmb_param tl_params[] = {
-    {.name = "size", .def = 64, .min = 1, .max = 1LL << 20, .help = "bytes per object"},
+    {.name = "size",
+     .flags = MMB_PF_BYTES,
+     .def = 64,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "bytes per object"},
     {.name = "batch",
      .def = 10000,
      .min = 1,
@@ -169,8 +174,14 @@ static const mmb_workload wl_thread_local = {
 enum { LA_MIN, LA_MAX, LA_SLOTS, LA_ROUND, LA_N };
 
 static const mmb_param la_params[] = {
-    {.name = "min", .def = 8, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
+    {.name = "min",
+     .flags = MMB_PF_BYTES,
+     .def = 8,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "smallest block (bytes)"},
     {.name = "max",
+     .flags = MMB_PF_BYTES,
      .def = 1000,
      .min = 1,
      .max = 1LL << 30,
@@ -392,8 +403,14 @@ static const mmb_workload wl_larson = {
 enum { PC_MIN, PC_MAX, PC_BATCH, PC_QUEUE, PC_N };
 
 static const mmb_param pc_params[] = {
-    {.name = "min", .def = 16, .min = 1, .max = 1LL << 30, .help = "smallest block (bytes)"},
+    {.name = "min",
+     .flags = MMB_PF_BYTES,
+     .def = 16,
+     .min = 1,
+     .max = 1LL << 30,
+     .help = "smallest block (bytes)"},
     {.name = "max",
+     .flags = MMB_PF_BYTES,
      .def = 256,
      .min = 1,
      .max = 1LL << 30,
@@ -617,8 +634,14 @@ enum { BU_MIN, BU_MAX, BU_KEEP, BU_ROUNDS, BU_N };
 #define BU_MAX_ROUNDS 64
 
 static const mmb_param bu_params[] = {
-    {.name = "min", .def = 16, .min = 1, .max = 1LL << 20, .help = "smallest block (bytes)"},
+    {.name = "min",
+     .flags = MMB_PF_BYTES,
+     .def = 16,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "smallest block (bytes)"},
     {.name = "max",
+     .flags = MMB_PF_BYTES,
      .def = 128,
      .min = 1,
      .max = 1LL << 20,

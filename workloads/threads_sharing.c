@@ -24,7 +24,12 @@
 enum { CT_SIZE, CT_REPS, CT_N };
 
 static const mmb_param ct_params[] = {
-    {.name = "size", .def = 8, .min = 1, .max = 1LL << 20, .help = "bytes per object"},
+    {.name = "size",
+     .flags = MMB_PF_BYTES,
+     .def = 8,
+     .min = 1,
+     .max = 1LL << 20,
+     .help = "bytes per object"},
     {.name = "reps",
      .def = 20000,
      .min = 1,

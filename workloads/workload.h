@@ -21,8 +21,9 @@ typedef enum mmb_param_type {
 } mmb_param_type;
 
 enum {
-  MMB_PF_WORK = 1u << 0, /* an amount of work: --scale multiplies it */
-  MMB_PF_LIST = 1u << 1, /* STR: "a,b" sweeps over a and b (no value holds a comma) */
+  MMB_PF_WORK = 1u << 0,  /* an amount of work: --scale multiplies it */
+  MMB_PF_LIST = 1u << 1,  /* STR: "a,b" sweeps over a and b (no value holds a comma) */
+  MMB_PF_BYTES = 1u << 2, /* INT: a size in bytes (figures label their axis so) */
 };
 
 /* Facts about a workload the harness, report and recipes read (flags). */

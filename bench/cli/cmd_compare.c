@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,54 +243,89 @@ static void moderation_text(const mmb_cmp_family *ft, const mmb_cmp_opts *o, cha
              "moderate)");
 }
 
-/* The notes under the table: method, drift, too few repetitions. */
-static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
+/* The notes under the table (method, counts, drift, too few repetitions),
+ * each with the id the page gives its paragraph ("" for none). */
+typedef struct notebuf {
+  mmb_cnote v[8];
+  size_t n;
+} notebuf;
+
+static void note_add(notebuf *nb, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void note_add(notebuf *nb, const char *id, const char *fmt, ...) {
+  if (nb->n >= sizeof nb->v / sizeof nb->v[0]) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int len = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *text = mmb_xmalloc((size_t)(len > 0 ? len : 0) + 1, "the comparison notes");
+  va_start(ap, fmt);
+  vsnprintf(text, (size_t)(len > 0 ? len : 0) + 1, fmt, ap);
+  va_end(ap);
+  nb->v[nb->n++] = (mmb_cnote){.id = id, .text = text};
+}
+
+static void notes_free(notebuf *nb) {
+  for (size_t i = 0; i < nb->n; i++) free(nb->v[i].text);
+  nb->n = 0;
+}
+
+static void notes_build(notebuf *nb, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
   double thr = o->threshold * 100;
-  char mod[200];
+  char mod[200], sens[64] = "";
   moderation_text(ft, o, mod, sizeof mod);
-  fprintf(out,
-          "B/A = ratio of the geometric means of the repetitions (%s; %s); interval = its %.0f %% "
-          "t interval. Called (HIGHER/LOWER): the change exceeds the practical threshold of "
-          "%.0f %% (minimum-effect test) with a false discovery rate of %.0f %% "
-          "(Benjamini-Hochberg over the %zu cells tested; peak RSS its own family). same: the "
-          "interval lies within %.0f %%, no change that matters. unsure: not called, and the "
-          "interval reaches beyond %.0f %%: could not tell. sensitivity: the smallest B/A (or "
-          "its inverse) that cell could have called as the only change, at its noise and "
-          "repetitions",
-          design_name(o), mod, (1 - o->alpha) * 100, thr, o->alpha * 100, ft->tested, thr, thr);
-  if (!isnan(ft->sens_median)) fprintf(out, " (median over the cells: %.3f)", ft->sens_median);
-  fputs(".\n", out);
-  fprintf(out,
-          "time: %zu higher, %zu lower, %zu same, %zu could not tell, %zu with too few "
-          "repetitions\n",
-          ft->higher, ft->lower, ft->same, ft->unsure, ft->few);
+  if (!isnan(ft->sens_median))
+    snprintf(sens, sizeof sens, " (median over the cells: %.3f)", ft->sens_median);
+  note_add(nb, "method",
+           "B/A = ratio of the geometric means of the repetitions (%s; %s); interval = its %.0f %% "
+           "t interval. Called (HIGHER/LOWER): the change exceeds the practical threshold of "
+           "%.0f %% (minimum-effect test) with a false discovery rate of %.0f %% "
+           "(Benjamini-Hochberg over the %zu cells tested; peak RSS its own family). same: the "
+           "interval lies within %.0f %%, no change that matters. unsure: not called, and the "
+           "interval reaches beyond %.0f %%: could not tell. sensitivity: the smallest B/A (or "
+           "its inverse) that cell could have called as the only change, at its noise and "
+           "repetitions%s.",
+           design_name(o), mod, (1 - o->alpha) * 100, thr, o->alpha * 100, ft->tested, thr, thr,
+           sens);
+  note_add(nb, "",
+           "time: %zu higher, %zu lower, %zu same, %zu could not tell, %zu with too few "
+           "repetitions",
+           ft->higher, ft->lower, ft->same, ft->unsure, ft->few);
   if (ft->moved_together)
-    fprintf(out,
-            "note: most cells moved together: of the %zu cells tested, %zu moved (their interval "
-            "excludes 1), %zu moved the same way and %zu agree with a common B/A of %.3f. %s\n",
-            ft->tested, ft->consistent, ft->same_side, ft->holds, ft->shift,
-            o->paired ? "The rounds were interleaved, so this is not drift between runs: it is "
-                        "the change's effect on every cell."
-            : ft->allowance
-                ? "Two separate runs cannot tell a change that affects every cell from drift "
-                  "between the runs (load, frequency, placement): a cell is called only when it "
-                  "differs both from no change and from that common shift (drift allowance; "
-                  "--raw judges the raw ratio). --paired interleaves A and B and cancels drift."
-                : "Judged against the raw ratio (--raw): these calls may be drift between the "
-                  "runs.");
+    note_add(nb, "drift",
+             "note: most cells moved together: of the %zu cells tested, %zu moved (their "
+             "interval excludes 1), %zu moved the same way and %zu agree with a common B/A of "
+             "%.3f. %s",
+             ft->tested, ft->consistent, ft->same_side, ft->holds, ft->shift,
+             o->paired ? "The rounds were interleaved, so this is not drift between runs: it is "
+                         "the change's effect on every cell."
+             : ft->allowance
+                 ? "Two separate runs cannot tell a change that affects every cell from drift "
+                   "between the runs (load, frequency, placement): a cell is called only when it "
+                   "differs both from no change and from that common shift (drift allowance; "
+                   "--raw judges the raw ratio). --paired interleaves A and B and cancels drift."
+                 : "Judged against the raw ratio (--raw): these calls may be drift between the "
+                   "runs.");
   else if (!isnan(ft->shift))
-    fprintf(out, "common shift (median B/A over the cells tested): %.3f; not applied (%s)\n",
-            ft->shift,
-            ft->tested < MMB_CMP_DRIFT_MIN_CELLS ? "too few cells to tell drift from a change"
-            : fabs(log(ft->shift)) <= log1p(o->threshold)
-                ? "within the threshold"
-                : "fewer than two thirds of the cells moved with it: not a common move");
+    note_add(nb, "", "common shift (median B/A over the cells tested): %.3f; not applied (%s)",
+             ft->shift,
+             ft->tested < MMB_CMP_DRIFT_MIN_CELLS ? "too few cells to tell drift from a change"
+             : fabs(log(ft->shift)) <= log1p(o->threshold)
+                 ? "within the threshold"
+                 : "fewer than two thirds of the cells moved with it: not a common move");
   if (ft->few)
-    fprintf(out,
-            "note: %zu cell(s) have fewer than %d repetitions a side: no change can be called "
-            "there (the noise of a cell cannot be estimated from fewer values); run with -r %d or "
-            "more\n",
-            ft->few, MMB_CMP_MIN_REPS, MMB_CMP_MIN_REPS);
+    note_add(nb, "few",
+             "note: %zu cell(s) have fewer than %d repetitions a side: no change can be called "
+             "there (the noise of a cell cannot be estimated from fewer values); run with -r %d "
+             "or more",
+             ft->few, MMB_CMP_MIN_REPS, MMB_CMP_MIN_REPS);
+}
+
+static void notes(FILE *out, const mmb_cmp_family *ft, const mmb_cmp_opts *o) {
+  notebuf nb = {.n = 0};
+  notes_build(&nb, ft, o);
+  for (size_t i = 0; i < nb.n; i++) fprintf(out, "%s\n", nb.v[i].text);
+  notes_free(&nb);
 }
 
 static void text_table(FILE *out, const jcell *c, size_t n, const run *a, const run *b,
@@ -400,7 +436,7 @@ static void copy_ratio(const mmb_cmp_cell *r, mmb_cratio *out) {
 
 static int write_page(const char *outdir, const jcell *c, size_t n, const char *ca, const char *cb,
                       const char *envdiff, int drawn_time, int drawn_rss, const mmb_cmp_opts *o,
-                      const char *notes_text, const mmb_cmp_family *ft, char *err, size_t errlen) {
+                      const notebuf *nb, const mmb_cmp_family *ft, char *err, size_t errlen) {
   mmb_ccell *v = mmb_xcalloc(n + 1, sizeof *v, "the comparison");
   for (size_t i = 0; i < n; i++) {
     v[i].label = c[i].label;
@@ -418,7 +454,8 @@ static int write_page(const char *outdir, const jcell *c, size_t n, const char *
                   .alpha = o->alpha,
                   .threshold = o->threshold,
                   .design = design_name(o),
-                  .notes = notes_text,
+                  .notes = nb->v,
+                  .nnotes = nb->n,
                   .moved_together = ft->moved_together,
                   .drawn_time = drawn_time,
                   .drawn_rss = drawn_rss};
@@ -774,12 +811,8 @@ static int write_tables(compare_job *j) {
 /* The plots and compare.html, then the closing line. 0, or the exit
  * status. */
 static int write_report(compare_job *j) {
-  char *notes_text = NULL;
-  size_t notes_len = 0;
-  FILE *nf = open_memstream(&notes_text, &notes_len);
-  if (!nf) mmb_out_of_memory(4096, "the comparison");
-  notes(nf, &j->ft, &j->o);
-  fclose(nf);
+  notebuf nb = {.n = 0};
+  notes_build(&nb, &j->ft, &j->o);
 
   mmb_gnuplot gp;
   mmb_gp_find(&gp);
@@ -798,9 +831,9 @@ static int write_report(compare_job *j) {
   int drawn_r = mmb_compare_ratio_plot(
       &gp, j->outdir, "compare-rss", j->cells, j->n, 1, "B/A: peak RSS, cells sorted by change",
       "B/A of peak RSS, geometric means (log scale; below 1: B uses less)", caption);
-  int rc = write_page(j->outdir, j->cells, j->n, ca, cb, j->envdiff, drawn_t, drawn_r, &j->o,
-                      notes_text, &j->ft, j->err, sizeof j->err);
-  free(notes_text);
+  int rc = write_page(j->outdir, j->cells, j->n, ca, cb, j->envdiff, drawn_t, drawn_r, &j->o, &nb,
+                      &j->ft, j->err, sizeof j->err);
+  notes_free(&nb);
   if (rc) return fail(j);
   if (!gp.have) fprintf(stderr, "mmbench compare: no plots: %s\n", gp.why);
   printf("compare: %zu cells in common; report: %s/compare.html (table, CSV%s beside it)\n", j->n,

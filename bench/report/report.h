@@ -326,6 +326,13 @@ typedef struct mmb_ccell {
   mmb_cratio t, r; /* ns per operation, peak RSS */
 } mmb_ccell;
 
+/* A note under the comparison (method, counts, drift, repetitions); id
+ * names its paragraph on the page ("" for none). */
+typedef struct mmb_cnote {
+  const char *id;
+  char *text;
+} mmb_cnote;
+
 typedef struct mmb_cpage {
   const char *caption_a, *caption_b; /* the two runs */
   const char *envdiff;               /* how the environments differ, "" same */
@@ -333,9 +340,10 @@ typedef struct mmb_cpage {
   double alpha;                      /* level of the adjusted p-values */
   double threshold;                  /* practical threshold (0.05: 5 %) */
   const char *design;                /* how A and B were run and tested */
-  const char *notes;                 /* the notes of the text table (method, drift, reps) */
-  int moved_together;                /* most cells moved together (drift note) */
-  int drawn_time, drawn_rss;         /* compare-time/-rss.svg were drawn */
+  const mmb_cnote *notes;            /* the notes of the text table (method, drift, reps) */
+  size_t nnotes;
+  int moved_together;        /* most cells moved together (drift note) */
+  int drawn_time, drawn_rss; /* compare-time/-rss.svg were drawn */
 } mmb_cpage;
 
 /* Write OUTDIR/compare.html. 0, or -1 with err. */

@@ -163,27 +163,16 @@ static void counts(FILE *f, const mmb_ccell *c, size_t n, int rss, const char *w
 }
 
 /* The notes of the text table (method, drift, repetitions), a paragraph
- * each. */
+ * each, with the id the note carries. */
 static void notes(FILE *f, const mmb_cpage *pg) {
-  const char *p = pg->notes ? pg->notes : "";
-  while (*p) {
-    const char *end = strchr(p, '\n');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    char *line = mmb_xmalloc(len + 1, "the comparison page");
-    memcpy(line, p, len);
-    line[len] = 0;
-    const char *id = strncmp(line, "note: most cells", 16) == 0 ? "drift"
-                     : strstr(line, "fewer than")               ? "few"
-                     : strncmp(line, "B/A = ", 6) == 0          ? "method"
-                                                                : NULL;
-    if (id)
-      fprintf(f, "<p class=\"note\" id=\"%s\">", id);
+  for (size_t i = 0; i < pg->nnotes; i++) {
+    const mmb_cnote *n = &pg->notes[i];
+    if (n->id && n->id[0])
+      fprintf(f, "<p class=\"note\" id=\"%s\">", n->id);
     else
       fputs("<p class=\"note\">", f);
-    H(line);
+    H(n->text);
     fputs("</p>\n", f);
-    free(line);
-    p = end ? end + 1 : p + len;
   }
 }
 

@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "report_fig.h"
 #include "stats.h"
+#include "workload.h"
 #include "xalloc.h"
 
 /* ------------------------------------------------------------------------
@@ -371,7 +372,9 @@ static void sweep_fig(mmb_fctx *f, int wl, int k, const char *rest) {
   }
   if (!fig_close(f, out, points)) return;
   char xl[200], dashes[256];
-  int bytes = strstr(key, "size") || strstr(key, "align") || strstr(key, "bytes");
+  const mmb_workload *d = mmb_workload_find(w->name);
+  int pi = d ? mmb_workload_param_index(d, key) : -1;
+  int bytes = pi >= 0 && (d->params[pi].flags & MMB_PF_BYTES);
   snprintf(xl, sizeof xl, "%s%s (log scale)", key, bytes ? " in bytes" : "");
   ones(dashes, sizeof dashes, as.n);
   snprintf(g->note, sizeof g->note,

@@ -56,14 +56,14 @@ typedef struct report {
   int n, failed;
 } report;
 
-static mmb_check *add(report *r, const char *name) {
+/* A new check, passing until it fails; caps: the capability it exercises
+ * (MMB_CAP_*, 0 for what every allocator must do), so that a failure can
+ * mark the allocator broken for the workloads that need that capability. */
+static mmb_check *add(report *r, const char *name, unsigned caps) {
   mmb_check *k = &r->out[r->n++];
   memset(k, 0, sizeof *k);
   k->name = name;
-  if (strncmp(name, "realloc", 7) == 0) k->caps = MMB_CAP_REALLOC;
-  if (strstr(name, "align") && strcmp(name, "malloc-alignment") != 0) k->caps = MMB_CAP_ALIGNED;
-  if (strcmp(name, "memalign") == 0) k->caps = MMB_CAP_ALIGNED;
-  if (strcmp(name, "concurrent-use") == 0) k->caps = MMB_CAP_THREADS;
+  k->caps = caps;
   k->result = MMB_CHECK_PASS;
   return k;
 }
@@ -84,7 +84,7 @@ static const size_t sizes[] = {
  * The checks
  * ------------------------------------------------------------------------- */
 static void check_alignment(const calls *c, report *r) {
-  mmb_check *k = add(r, "malloc-alignment");
+  mmb_check *k = add(r, "malloc-alignment", 0);
   for (size_t i = 0; i < NSIZES && k->result == MMB_CHECK_PASS; i++) {
     size_t n = sizes[i];
     if (n < alignof(max_align_t)) continue; /* smaller objects need less */
@@ -98,12 +98,12 @@ static void check_alignment(const calls *c, report *r) {
 }
 
 static void check_zero(const calls *c, report *r) {
-  mmb_check *k = add(r, "malloc-zero");
+  mmb_check *k = add(r, "malloc-zero", 0);
   void *p = c_malloc(c, 0), *q = c_malloc(c, 0);
   if (p && p == q) FAIL(k, "malloc(0) returned the same pointer twice");
   c_free(c, p, 0);
   c_free(c, q, 0);
-  k = add(r, "free-null");
+  k = add(r, "free-null", 0);
   c_free(c, NULL, 0); /* must not crash */
 }
 
@@ -111,7 +111,7 @@ static void check_zero(const calls *c, report *r) {
  * suppressions (tests/harness/valgrind.supp) name this frame, which a build
  * without debug information would not show once inlined. */
 __attribute__((noinline)) static void check_calloc(const calls *c, report *r) {
-  mmb_check *k = add(r, "calloc-zeroes");
+  mmb_check *k = add(r, "calloc-zeroes", 0);
   if (!has_calloc(c)) {
     NA(k, "no calloc");
   } else {
@@ -133,7 +133,7 @@ __attribute__((noinline)) static void check_calloc(const calls *c, report *r) {
       c_free(c, p, n);
     }
   }
-  k = add(r, "calloc-overflow");
+  k = add(r, "calloc-overflow", 0);
   if (!has_calloc(c)) {
     NA(k, "no calloc");
   } else {
@@ -157,7 +157,7 @@ static int intact(const unsigned char *p, size_t n, unsigned seed) {
 }
 
 static void check_realloc(const calls *c, report *r) {
-  mmb_check *k = add(r, "realloc-keeps-contents");
+  mmb_check *k = add(r, "realloc-keeps-contents", MMB_CAP_REALLOC);
   if (!has_realloc(c)) {
     NA(k, "no realloc");
   } else {
@@ -187,7 +187,7 @@ static void check_realloc(const calls *c, report *r) {
     }
     c_free(c, p, n);
   }
-  k = add(r, "realloc-null");
+  k = add(r, "realloc-null", MMB_CAP_REALLOC);
   if (!has_realloc(c)) {
     NA(k, "no realloc");
   } else {
@@ -198,7 +198,7 @@ static void check_realloc(const calls *c, report *r) {
 }
 
 static void check_aligned(const calls *c, report *r) {
-  mmb_check *k = add(r, "aligned-powers-of-two");
+  mmb_check *k = add(r, "aligned-powers-of-two", MMB_CAP_ALIGNED);
   if (!has_aligned(c)) {
     NA(k, "no aligned allocation");
     return;
@@ -216,27 +216,27 @@ static void check_aligned(const calls *c, report *r) {
     }
   }
   if (!c->libc) return;
-  k = add(r, "posix_memalign-invalid");
+  k = add(r, "posix_memalign-invalid", MMB_CAP_ALIGNED);
   void *p = (void *)1;
   volatile size_t bad_align = 24;
   int rc = posix_memalign(&p, bad_align, 64);
   if (rc != EINVAL) FAIL(k, "posix_memalign(alignment 24) returned %d, not EINVAL", rc);
   if (rc == 0) free(p);
-  k = add(r, "aligned_alloc");
+  k = add(r, "aligned_alloc", MMB_CAP_ALIGNED);
   p = aligned_alloc(64, 256);
   if (!p || (uintptr_t)p % 64) FAIL(k, "aligned_alloc(64, 256) = %p", p);
   free(p);
-  k = add(r, "aligned_alloc-invalid");
+  k = add(r, "aligned_alloc-invalid", MMB_CAP_ALIGNED);
   errno = 0;
   volatile size_t odd = 3; /* hidden from the compiler, which rejects it */
   p = aligned_alloc(odd, 24);
   if (p) WARN(k, "aligned_alloc(3, 24) returned a block (C17 allows NULL/EINVAL; accepted)");
   free(p);
-  k = add(r, "memalign");
+  k = add(r, "memalign", MMB_CAP_ALIGNED);
   p = memalign(256, 1000);
   if (!p || (uintptr_t)p % 256) FAIL(k, "memalign(256, 1000) = %p", p);
   free(p);
-  k = add(r, "malloc_usable_size");
+  k = add(r, "malloc_usable_size", 0);
   for (size_t i = 1; i < NSIZES && k->result == MMB_CHECK_PASS; i++) {
     void *q = malloc(sizes[i]);
     size_t u = q ? malloc_usable_size(q) : 0;
@@ -249,7 +249,7 @@ static void check_aligned(const calls *c, report *r) {
  * suppressions (tests/harness/valgrind.supp) name this frame, which a build
  * without debug information would not show once inlined. */
 __attribute__((noinline)) static void check_huge(const calls *c, report *r) {
-  mmb_check *k = add(r, "huge-returns-null");
+  mmb_check *k = add(r, "huge-returns-null", 0);
   static const volatile size_t huge[] = {SIZE_MAX, SIZE_MAX - 4096, SIZE_MAX / 2 + 1,
                                          (size_t)1 << 62};
   for (size_t i = 0; i < 4 && k->result == MMB_CHECK_PASS; i++) {
@@ -297,7 +297,7 @@ static int overlap_round(const calls *c, unsigned seed, char *why, size_t whylen
 }
 
 static void check_overlap(const calls *c, report *r) {
-  mmb_check *k = add(r, "no-overlap");
+  mmb_check *k = add(r, "no-overlap", 0);
   if (overlap_round(c, 11, k->detail, sizeof k->detail) != 0) k->result = MMB_CHECK_FAIL;
 }
 
@@ -319,7 +319,7 @@ static void *thread_main(void *p) {
 }
 
 static void check_threads(const calls *c, report *r) {
-  mmb_check *k = add(r, "concurrent-use");
+  mmb_check *k = add(r, "concurrent-use", MMB_CAP_THREADS);
   if (!c->libc && !(c->a->caps & MMB_CAP_THREADS)) {
     NA(k, "single-threaded allocator");
     return;
@@ -343,7 +343,7 @@ int mmb_conformance_run(const mmb_allocator *a, mmb_check *out, int *failed) {
   calls c = {a, a->kind == MMB_KIND_PRELOAD};
   report r = {out, 0, 0};
   if (!c.libc && (!a->malloc || !a->free)) {
-    mmb_check *k = add(&r, "malloc-interface");
+    mmb_check *k = add(&r, "malloc-interface", 0);
     NA(k, "%s offers no malloc-level calls (object-graph API only)", a->name);
     *failed = 0;
     return r.n;

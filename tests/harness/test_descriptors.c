@@ -1,10 +1,10 @@
 /* mmbench tests — the facts workloads and allocators state about themselves
  * are consistent: names unique, parameter tables well formed (defaults in
  * range, enum defaults valid), a named heap-growth parameter exists, thread
- * ranges sane, a replayed parameter is a text parameter (trace-replay's
- * file), every allocator's heap-growth hook refuses a factor out of
- * range and takes one in range, every preloaded malloc the build found names
- * a library that is there, one that it did not find says how to get it. */
+ * ranges sane, a size in bytes flagged as such, a replayed parameter is a text parameter
+ * (trace-replay's file), every allocator's heap-growth hook refuses a factor out of range and takes
+ * one in range, every preloaded malloc the build found names a library that is there, one that it
+ * did not find says how to get it. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +33,14 @@ static void test_workloads(void) {
                p->def, k);
       }
       CHECKF(p->help && *p->help, "%s: %s has no help", w->name, p->name);
+      /* a size in bytes says so (figures label their axis by the flag) */
+      CHECKF(!(p->flags & MMB_PF_BYTES) || p->type == MMB_P_INT, "%s: %s: bytes on a non-integer",
+             w->name, p->name);
+      static const char *const sized[] = {"size", "min", "max", "align", "payload", NULL};
+      for (int k = 0; sized[k] && !w->program; k++)
+        if (strcmp(p->name, sized[k]) == 0)
+          CHECKF(p->flags & MMB_PF_BYTES, "%s: %s is a size in bytes without MMB_PF_BYTES", w->name,
+                 p->name);
     }
     if (w->heap_growth_param) {
       int i = mmb_workload_param_index(w, w->heap_growth_param);
@@ -58,6 +66,10 @@ static void test_workloads(void) {
   const mmb_workload *tr = mmb_workload_find("trace-replay");
   CHECK(tr && tr->replays && strcmp(tr->replays, "file") == 0 && !tr->program);
   CHECKF(replayers == 1, "%d workloads replay a program's trace, expected trace-replay", replayers);
+  /* a program's size is its work, not bytes; malloc-free's is bytes */
+  const mmb_workload *lt = mmb_workload_find("lua-trees"), *mf = mmb_workload_find("malloc-free");
+  CHECK(lt && !(lt->params[mmb_workload_param_index(lt, "size")].flags & MMB_PF_BYTES));
+  CHECK(mf && (mf->params[mmb_workload_param_index(mf, "size")].flags & MMB_PF_BYTES));
   const mmb_workload *em = mmb_workload_find("empirical");
   CHECK(em && em->models && strcmp(em->models, "model") == 0 && !em->replays);
   CHECKF(n >= 20, "only %d workloads registered: a family is missing from the registry", n);
