@@ -11,7 +11,9 @@
  * MMB_MODEL_RARE births has each listed as well (when, its size, its
  * lifetime), so the stream places them where the trace had them. A phase
  * whose lifetimes sit mostly on a few exact values has those listed with
- * their counts (exact_lives). */
+ * their counts (exact_lives). A class whose blocks are reallocated has the
+ * commonest ratios new size / old size of those reallocs listed with their
+ * counts (resize_ratios). */
 #include "model.h"
 
 #include "empirical.h"
@@ -26,6 +28,17 @@ typedef struct life {
   uint64_t bytes;  /* bytes allocated meanwhile */
   uint8_t cls, phase;
 } life;
+
+typedef struct resize {
+  double ratio; /* new size / old size */
+  uint8_t cls;  /* the old block's class (the model's) */
+} resize;
+
+static int cmp_resize(const void *a, const void *b) {
+  const resize *x = a, *y = b;
+  if (x->cls != y->cls) return x->cls - y->cls;
+  return (x->ratio > y->ratio) - (x->ratio < y->ratio);
+}
 
 static int cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -111,11 +124,13 @@ typedef struct pass {
   const uint8_t *listed;               /* per model class: births listed (rare) */
   blockinfo *b;                        /* per block */
   life *lv;                            /* the lifetimes ended before the last birth */
+  resize *rs;                          /* the reallocs of live blocks */
   uint64_t *sz;                        /* every birth's size */
   uint64_t (*atend)[MMB_MODEL_PHASES]; /* per size class and phase: freed after the last birth */
   uint64_t total;                      /* births in the trace */
   uint64_t births, bytes, live, nlive; /* so far: births, their bytes, live bytes and blocks */
   uint64_t nlife;                      /* entries of lv */
+  uint64_t nresize;                    /* entries of rs */
   int seg;                             /* live-heap profile segment */
   uint64_t seg_peak, seg_peak_blocks;  /* the segment's peak so far */
 } pass;
@@ -165,6 +180,8 @@ static void release(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt, int b
         (life){ps->births - 1 - x->idx, ps->bytes - x->bytes, (uint8_t)c, x->phase};
   if (by_realloc) {
     k->realloc_out++;
+    ps->rs[ps->nresize++] =
+        (resize){(double)(e->size ? e->size : 1) / (double)(x->size ? x->size : 1), (uint8_t)c};
   } else {
     k->frees++;
     m->frees++;
@@ -289,6 +306,46 @@ static void exact_lives(mmb_model_phase *ph, uint64_t *v, size_t n) {
   qtable(v, m, ph->rest);
 }
 
+/* The reallocs rs[0..n) (sorted here): per class of the old block, the
+ * ratios new size / old size that each hold at least 1 % of the class's
+ * reallocs (and two), at most MMB_MODEL_NRATIOS of them (the commonest),
+ * going up, with their counts; the count of the others. */
+static void resize_ratios(mmb_model *m, resize *rs, size_t n) {
+  qsort(rs, n, sizeof *rs, cmp_resize);
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && rs[j].cls == rs[i].cls) j++;
+    mmb_model_class *k = &m->cls[rs[i].cls];
+    uint64_t all = j - i, kept = 0;
+    for (size_t a = i; a < j;) {
+      size_t b = a;
+      while (b < j && rs[b].ratio == rs[a].ratio) b++;
+      uint64_t c = b - a;
+      if (c * 100 >= all && c >= 2) {
+        if (k->nratios < MMB_MODEL_NRATIOS) {
+          k->ratio[k->nratios] = rs[a].ratio, k->ratio_n[k->nratios++] = c;
+        } else {
+          int low = 0;
+          for (int s = 1; s < k->nratios; s++)
+            if (k->ratio_n[s] < k->ratio_n[low]) low = s;
+          if (c > k->ratio_n[low]) k->ratio[low] = rs[a].ratio, k->ratio_n[low] = c;
+        }
+      }
+      a = b;
+    }
+    for (int a = 1; a < k->nratios; a++) /* going up */
+      for (int b = a; b > 0 && k->ratio[b] < k->ratio[b - 1]; b--) {
+        double t = k->ratio[b];
+        k->ratio[b] = k->ratio[b - 1], k->ratio[b - 1] = t;
+        uint64_t u = k->ratio_n[b];
+        k->ratio_n[b] = k->ratio_n[b - 1], k->ratio_n[b - 1] = u;
+      }
+    for (int s = 0; s < k->nratios; s++) kept += k->ratio_n[s];
+    k->ratio_other = all - kept;
+    i = j;
+  }
+}
+
 /* Lifetimes (lv, sorted here; tmp: room for them): per class and phase in
  * births; per class in bytes. */
 static void lifetimes(mmb_model *m, life *lv, size_t nlife, uint64_t *tmp) {
@@ -352,13 +409,14 @@ int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *
   size_t nb = t->nblocks ? t->nblocks : 1;
   blockinfo *b = calloc(nb, sizeof *b);
   life *lv = malloc((size_t)total * sizeof *lv);
+  resize *rs = malloc((size_t)total * sizeof *rs);
   uint64_t *sz = malloc((size_t)total * sizeof *sz), *tmp = malloc((size_t)total * sizeof *tmp);
   uint32_t *thmap = malloc(((size_t)t->nthreads + 1) * sizeof *thmap);
   int map[MMB_MODEL_MAX_CLASSES];
   uint64_t atend[MMB_MODEL_MAX_CLASSES][MMB_MODEL_PHASES];
   memset(atend, 0, sizeof atend);
   int rc = -1;
-  if (!b || !lv || !sz || !tmp || !thmap) {
+  if (!b || !lv || !rs || !sz || !tmp || !thmap) {
     snprintf(err, errlen, "%s: out of memory building the model", source);
     goto out;
   }
@@ -371,6 +429,7 @@ int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *
              .listed = listed,
              .b = b,
              .lv = lv,
+             .rs = rs,
              .sz = sz,
              .atend = atend,
              .total = total};
@@ -388,12 +447,14 @@ int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *
   m->allocated_bytes = ps.bytes;
   end_shares(m, map, b, nb, atend);
   lifetimes(m, lv, ps.nlife, tmp);
+  resize_ratios(m, rs, (size_t)ps.nresize);
   qsort(sz, (size_t)ps.births, sizeof *sz, cmp_u64);
   top_sizes(m, sz, (size_t)ps.births, map);
   rc = 0;
 out:
   free(b);
   free(lv);
+  free(rs);
   free(sz);
   free(tmp);
   free(thmap);

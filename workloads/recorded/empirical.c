@@ -6,7 +6,10 @@
  * size (one of the class's commonest sizes, or uniform in the class), how
  * it is born (calloc, an aligned call with an alignment drawn from the
  * model's, or malloc; a realloc when a block that was to end by realloc is
- * waiting), and its lifetime from the class's quantiles for phase p (or
+ * waiting: then, where the model lists the ratios new size / old size of its class's reallocs
+ * (format 4), its size is the old block's times one of them, dealt out evenly, and its class that
+ * of the new size; the other births draw from the class and size shares less the births those
+ * ratios make), and its lifetime from the class's quantiles for phase p (or
  * never freed, or freed after the last birth, with the shares the trace had), stretched by n / the
  * model's births; where the phase lists exact lifetimes, those are dealt out evenly
  * (even_draw.h: each value's count within 1 of its share) and only the others drawn. Blocks
@@ -106,12 +109,19 @@ typedef struct eclass {
   double lsh[MMB_MODEL_PHASES][MMB_MODEL_NLIVES + 1];
   double rest[MMB_MODEL_PHASES][MMB_MODEL_NQ];
   uint64_t exact[MMB_MODEL_NSIZES];
+  /* reallocs of its blocks: the listed ratios new / old size, their shares
+   * (entry nr: the others, whose size is drawn like a fresh birth's) */
+  int nr;
+  double ratio[MMB_MODEL_NRATIOS];
+  double rsh[MMB_MODEL_NRATIOS + 1];
 } eclass;
 
 /* A worker's even-draw counts per class and phase (mmb_even_pick): entries
  * 0..NLIVES, then the draws so far. */
 #define EVEN_N (MMB_MODEL_NLIVES + 2)
 #define EVEN_BYTES (sizeof(uint32_t) * MMB_MODEL_MAX_CLASSES * MMB_MODEL_PHASES * EVEN_N)
+/* the same for the realloc ratios, per class of the old block */
+#define EVEN_R (MMB_MODEL_NRATIOS + 2)
 
 /* A listed birth of a rare class (mmb_model_rare), replayed at its place. */
 typedef struct esched {
@@ -129,6 +139,7 @@ typedef struct eworker {
   uint64_t done, n, sum, live, peak;
   size_t sched;   /* next listed birth of this worker (every threads-th from tid) */
   uint32_t *even; /* even-draw counts, [class][phase][EVEN_N] */
+  uint32_t reven[MMB_MODEL_MAX_CLASSES][EVEN_R]; /* even-draw counts of the realloc ratios */
   uint64_t handed, misaligned_align;
   hand *ring; /* inbox: from worker tid - 1 */
   _Atomic uint64_t ring_head, ring_tail;
@@ -141,8 +152,10 @@ typedef struct eworker {
 typedef struct estate {
   mmb_model m;
   eclass cls[MMB_MODEL_MAX_CLASSES];
-  mmb_sizedist phase_cls[MMB_MODEL_PHASES];             /* entry c+1: class c */
-  mmb_sizedist aligns;                                  /* entry k+1: align[k] */
+  mmb_sizedist phase_cls[MMB_MODEL_PHASES]; /* entry c+1: class c */
+  mmb_sizedist aligns;                      /* entry k+1: align[k] */
+  int cmap[MMB_MODEL_MAX_CLASSES]; /* size class (mmb_model_class_of) -> the model's, -1 none */
+  int rcls[MMB_MODEL_MAX_CLASSES]; /* the same for the classes a ratio may make (drawn ones) */
   esched sched[MMB_MODEL_MAX_CLASSES * MMB_MODEL_RARE]; /* listed births, by place */
   size_t nsched;
   int threads;
@@ -166,22 +179,83 @@ static void estate_free(estate *st) {
   mmb_sizedist_free(&st->aligns);
 }
 
+/* The size a realloc of a block of old bytes makes with ratio: old × ratio,
+ * rounded (at least 1), or 0 past the largest block the workload serves. */
+static inline uint64_t resized_size(uint64_t old, double ratio) {
+  double s = (double)old * ratio + 0.5;
+  if (s < 1) return 1;
+  return s > (double)MMB_MODEL_MAX_SIZE ? 0 : (uint64_t)s;
+}
+
+/* The births the listed ratios make in the model's run, expected: per class
+ * (made_cls) and per its exact size (made_size, entry nsizes: its other
+ * sizes), from the old class's size shares (its other sizes at the middle of
+ * the class). The stream draws its other births from what remains. */
+static void made_by_ratios(const estate *st, double *made_cls,
+                           double (*made_size)[MMB_MODEL_NSIZES + 1]) {
+  const mmb_model *m = &st->m;
+  for (int c = 0; c < m->nclasses; c++) {
+    const mmb_model_class *k = &m->cls[c];
+    for (int j = 0; k->allocs && j < k->nratios; j++)
+      for (int i = 0; i <= k->nsizes; i++) {
+        double w = (double)(i < k->nsizes ? k->size_n[i] : k->other_n) / (double)k->allocs;
+        uint64_t old = i < k->nsizes ? k->size[i] : k->lo / 2 + k->hi / 2 + 1;
+        uint64_t s = resized_size(old ? old : 1, k->ratio[j]);
+        int t = s ? st->rcls[mmb_model_class_of(s)] : -1;
+        if (!w || t < 0) continue;
+        const mmb_model_class *g = &m->cls[t];
+        int at = g->nsizes;
+        for (int q = 0; q < g->nsizes; q++)
+          if (g->size[q] == s) at = q;
+        made_cls[t] += w * (double)k->ratio_n[j];
+        made_size[t][at] += w * (double)k->ratio_n[j];
+      }
+  }
+}
+
 static int tables(estate *st, char *err, size_t errlen) {
   const mmb_model *m = &st->m;
   uint32_t ids[MMB_MODEL_MAX_CLASSES + MMB_MODEL_NSIZES + 2];
   double wt[MMB_MODEL_MAX_CLASSES + MMB_MODEL_NSIZES + 2];
+  /* the listed births are replayed, not drawn: their classes draw only when
+   * every class is listed (and then no ratio makes a block of them) */
+  int drawn = 0;
+  for (int c = 0; c < m->nclasses; c++) drawn += !m->cls[c].nrare;
+  for (int b = 0; b < MMB_MODEL_MAX_CLASSES; b++) st->cmap[b] = st->rcls[b] = -1;
+  for (int c = 0; c < m->nclasses; c++) {
+    int b = mmb_model_class_of(m->cls[c].lo);
+    st->cmap[b] = c;
+    st->rcls[b] = drawn && m->cls[c].nrare ? -1 : c;
+  }
+  double made_cls[MMB_MODEL_MAX_CLASSES] = {0}, keep[MMB_MODEL_MAX_CLASSES];
+  double made_size[MMB_MODEL_MAX_CLASSES][MMB_MODEL_NSIZES + 1];
+  memset(made_size, 0, sizeof made_size);
+  made_by_ratios(st, made_cls, made_size);
   for (int c = 0; c < m->nclasses; c++) {
     const mmb_model_class *k = &m->cls[c];
     eclass *e = &st->cls[c];
+    keep[c] = k->allocs ? fmax(0, 1 - made_cls[c] / (double)k->allocs) : 1;
     int n = 0;
+    double left = 0;
     for (int i = 0; i < k->nsizes; i++) {
       ids[n] = (uint32_t)i + 1;
-      wt[n++] = (double)k->size_n[i];
+      wt[n] = fmax(0, (double)k->size_n[i] - made_size[c][i]);
+      left += wt[n++];
       e->exact[i] = k->size[i] ? k->size[i] : 1;
     }
     ids[n] = MMB_MODEL_NSIZES + 1;
-    wt[n++] = (double)k->other_n + (k->allocs ? 0 : 1);
+    wt[n] = fmax(0, (double)k->other_n - made_size[c][k->nsizes]) + (k->allocs ? 0 : 1);
+    left += wt[n++];
+    for (int i = 0; left < 0.5 && i < n; i++) /* all made by ratios (as far as told): all */
+      wt[i] = i < k->nsizes ? (double)k->size_n[i] : (double)k->other_n + (k->allocs ? 0 : 1);
     if (mmb_sizedist_build(&e->sizes, ids, wt, (size_t)n, err, errlen) != 0) return -1;
+    uint64_t reallocs = k->realloc_out;
+    e->nr = k->nratios;
+    for (int j = 0; j < e->nr; j++) {
+      e->ratio[j] = k->ratio[j];
+      e->rsh[j] = (double)k->ratio_n[j] / (double)reallocs;
+    }
+    e->rsh[e->nr] = e->nr ? (double)k->ratio_other / (double)reallocs : 1;
     e->lo = k->lo ? k->lo : 1;
     e->span = (k->hi >= e->lo ? k->hi - e->lo : 0) + 1;
     uint64_t fresh = k->allocs - k->realloc_n;
@@ -215,13 +289,9 @@ static int tables(estate *st, char *err, size_t errlen) {
       memcpy(e->rest[p], ph->rest, sizeof e->rest[p]);
     }
   }
-  /* the listed births are replayed, not drawn: their classes draw only when
-   * every class is listed */
-  int drawn = 0;
   st->nsched = 0;
   for (int c = 0; c < m->nclasses; c++) {
     const mmb_model_class *k = &m->cls[c];
-    drawn += !k->nrare;
     for (int i = 0; i < k->nrare; i++)
       st->sched[st->nsched++] = (esched){k->rare[i].at, k->rare[i].size, k->rare[i].life, c};
   }
@@ -231,15 +301,19 @@ static int tables(estate *st, char *err, size_t errlen) {
       st->sched[b] = st->sched[b - 1], st->sched[b - 1] = t;
     }
   for (int p = 0; p < MMB_MODEL_PHASES; p++) {
+    /* less the births the ratios make (keep); with none left, the run's
+     * shares (less them, or all) */
     double any = 0;
     for (int c = 0; c < m->nclasses; c++) {
       ids[c] = (uint32_t)c + 1;
-      wt[c] = drawn && m->cls[c].nrare ? 0 : (double)m->cls[c].ph[p].allocs;
+      wt[c] = drawn && m->cls[c].nrare ? 0 : (double)m->cls[c].ph[p].allocs * keep[c];
       any += wt[c];
     }
-    if (!any) /* no drawn birth in this phase: the run's shares */
-      for (int c = 0; c < m->nclasses; c++)
-        wt[c] = drawn && m->cls[c].nrare ? 0 : (double)m->cls[c].allocs;
+    for (int pass = 0; pass < 2 && !any; pass++)
+      for (int c = 0; c < m->nclasses; c++) {
+        wt[c] = drawn && m->cls[c].nrare ? 0 : (double)m->cls[c].allocs * (pass ? 1 : keep[c]);
+        any += wt[c];
+      }
     if (mmb_sizedist_build(&st->phase_cls[p], ids, wt, (size_t)m->nclasses, err, errlen) != 0)
       return -1;
   }
@@ -383,6 +457,24 @@ static inline __attribute__((always_inline)) uint64_t birth_size(const estate *s
   *e = k;
   size_t si = mmb_sizedist_draw(&k->sizes, r);
   return si <= MMB_MODEL_NSIZES ? k->exact[si - 1] : k->lo + mmb_rng_below(r, k->span);
+}
+
+/* A realloc of the block waiting for one, when its class lists ratios: one
+ * of them dealt out evenly (even_draw.h), its size the old block's times it
+ * and *e the class of that size. 0 when the ratio is none of those listed
+ * (or makes a block of no class the stream draws): the size is drawn. */
+static inline __attribute__((always_inline)) uint64_t resized(const estate *st, eworker *w,
+                                                              const eclass **e) {
+  uint64_t old = w->s[w->pend_head].size;
+  int c = st->cmap[mmb_model_class_of(old)];
+  const eclass *k = c >= 0 ? &st->cls[c] : NULL;
+  if (!k || !k->nr) return 0;
+  int j = mmb_even_pick(k->rsh, k->nr + 1, w->reven[c], &w->reven[c][EVEN_R - 1]);
+  uint64_t size = j < k->nr ? resized_size(old, k->ratio[j]) : 0;
+  int t = size ? st->rcls[mmb_model_class_of(size)] : -1;
+  if (t < 0) return 0;
+  *e = &st->cls[t];
+  return size;
 }
 
 /* A birth by realloc of the block waiting for one (taken off the pending
@@ -655,8 +747,11 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
       x = &st->sched[w->sched];
       w->sched += (size_t)st->threads;
     }
-    uint64_t size = x ? x->size : birth_size(st, &r, phase, &e);
-    if (x) e = &st->cls[x->cls];
+    uint64_t size = x ? x->size : w->pend_head != NONE32 ? resized(st, w, &e) : 0;
+    if (x)
+      e = &st->cls[x->cls];
+    else if (!size)
+      size = birth_size(st, &r, phase, &e);
     uint64_t tag = TAG(tid, i);
     uint32_t id = w->pend_head, off = 0;
     unsigned char *p = NULL;

@@ -66,7 +66,9 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
       "# lifetimes: quantiles at these points; phase P = births in 64th P of the run (phases "
       "without births left out); rare N: the N births of a class of at most %d listed, "
       "birth AT SIZE LIFE; lives V:N ... other:N after a phase: its freed ones' commonest exact "
-      "lifetimes and how many had each, rest: the quantiles of the others\n",
+      "lifetimes and how many had each, rest: the quantiles of the others; resized R:N ... other:N "
+      "after ended: the commonest ratios new size / old size of the class's reallocs, how many "
+      "had each, and the others\n",
       MMB_MODEL_RARE);
   put_q(o, "quantiles", mmb_model_q);
   fprintf(o, "classes %d\n", m->nclasses);
@@ -82,6 +84,12 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
             (unsigned long long)k->aligned_n, (unsigned long long)k->realloc_n);
     fprintf(o, "ended free %llu realloc %llu remote %llu\n", (unsigned long long)k->frees,
             (unsigned long long)k->realloc_out, (unsigned long long)k->remote);
+    if (k->nratios) {
+      fprintf(o, "resized");
+      for (int i = 0; i < k->nratios; i++)
+        fprintf(o, " %.17g:%llu", k->ratio[i], (unsigned long long)k->ratio_n[i]);
+      fprintf(o, " other:%llu\n", (unsigned long long)k->ratio_other);
+    }
     fprintf(o, "median allocs %.6g bytes %.6g\n", k->median_allocs, k->median_bytes);
     put_q(o, "life_bytes", k->life_bytes);
     for (int p = 0; p < MMB_MODEL_PHASES; p++) {
@@ -287,6 +295,59 @@ static int parse_lives(rd *r, int p, mmb_model_phase *ph, uint64_t allocations) 
              : quantiles(r, 1, "rest", ph->rest);
 }
 
+/* Format 4: "resized R:N ... other:N" after a class's "ended" line, if the
+ * next line is one; k->nratios stays 0 when it is not. */
+static int parse_resized(rd *r, mmb_model_class *k) {
+  const char *back = r->p;
+  int back_line = r->line;
+  if (next_line(r) != 0 || strcmp(r->tok[0], "resized") != 0) {
+    r->p = back, r->line = back_line;
+    return 0;
+  }
+  uint64_t sum = 0;
+  int other = 0;
+  for (int i = 1; i < r->ntok; i++) {
+    char *colon = strchr(r->tok[i], ':'), *end;
+    if (!colon) return fail(r, "resized: '%s' should be RATIO:COUNT or other:COUNT", r->tok[i]);
+    *colon = 0;
+    other = strcmp(r->tok[i], "other") == 0;
+    double v = 0;
+    if (!other) {
+      errno = 0;
+      v = strtod(r->tok[i], &end);
+      if (*end || errno || !(v > 0) || v > (double)MMB_MODEL_MAX_SIZE)
+        return fail(r,
+                    "resized: '%s' is not a ratio new size / old size (a number > 0, at most %llu)",
+                    r->tok[i], MMB_MODEL_MAX_SIZE);
+    }
+    unsigned long long n = strtoull(colon + 1, &end, 10);
+    if (*end || !(colon[1] >= '0' && colon[1] <= '9'))
+      return fail(r, "resized: '%s' is not a count (a whole number)", colon + 1);
+    if (other) {
+      if (i != r->ntok - 1) return fail(r, "resized: other:N must come last");
+      k->ratio_other = n;
+    } else {
+      if (k->nratios == MMB_MODEL_NRATIOS)
+        return fail(r, "resized: at most %d ratios a class", MMB_MODEL_NRATIOS);
+      if (k->nratios && v <= k->ratio[k->nratios - 1])
+        return fail(r, "resized: the ratios go up (%.17g after %.17g)", v,
+                    k->ratio[k->nratios - 1]);
+      if (!n) return fail(r, "resized: %.17g:0; a listed ratio has a count of at least 1", v);
+      k->ratio[k->nratios] = v;
+      k->ratio_n[k->nratios++] = n;
+    }
+    sum += n;
+  }
+  if (!other || !k->nratios)
+    return fail(r, "expected 'resized R:N ... other:N' (at least one ratio, other:N last)");
+  if (sum != k->realloc_out)
+    return fail(r,
+                "resized: the counts add up to %llu, the class's blocks ended by realloc %llu "
+                "times ('ended ... realloc N')",
+                (unsigned long long)sum, (unsigned long long)k->realloc_out);
+  return 0;
+}
+
 /* "rare N" and its N lines "birth AT SIZE LIFE" (LIFE: births, never or end). */
 static int parse_rare(rd *r, const mmb_model *m, mmb_model_class *k) {
   if (count_line(r, "rare", MMB_MODEL_RARE, &k->nrare) != 0) return -1;
@@ -377,6 +438,7 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
   if (expect(r, "ended", "ended free N realloc N remote N") != 0 || pairs(r, 1, ek, ev, 3) != 0)
     return -1;
   if (k->remote > k->frees) return fail(r, "ended: remote exceeds free");
+  if (m->version >= 4 && parse_resized(r, k) != 0) return -1;
   if (expect(r, "median", "median allocs X bytes Y") != 0) return -1;
   if (r->ntok != 5 || strcmp(r->tok[1], "allocs") != 0 || strcmp(r->tok[3], "bytes") != 0)
     return fail(r, "expected 'median allocs X bytes Y'");
@@ -432,7 +494,7 @@ int mmb_model_parse(const char *text, const char *name, mmb_model *m, char *err,
   rd r = {.p = text, .name = name, .err = err, .errlen = errlen};
   memset(m, 0, sizeof *m);
   uint64_t v;
-  if (expect(&r, "mmbench-model", "mmbench-model 3 (the first line of a model)") != 0 ||
+  if (expect(&r, "mmbench-model", "mmbench-model 4 (the first line of a model)") != 0 ||
       u64_at(&r, 1, "the format version", &v) != 0)
     return -1;
   if (v < 1 || v > MMB_MODEL_VERSION)

@@ -12,7 +12,9 @@
  * MMB_MODEL_RARE births, every birth itself (when, its size, its lifetime), which the workload
  * replays at its place instead of drawing; per class and phase whose lifetimes sit mostly on a
  * few exact values, those values and their counts (format 3), which the workload deals out
- * evenly rather than at random. For the run: totals, peak
+ * evenly rather than at random; per class whose blocks are reallocated, the commonest ratios of
+ * the new size to the old (format 4), which the workload applies to the block it reallocates. For
+ * the run: totals, peak
  * live bytes, alignments, per-thread counts, and a live-heap profile. The layout is documented in
  * results/README.md ("Model files"). */
 #ifndef MMB_MODEL_FORMAT_H
@@ -22,13 +24,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define MMB_MODEL_VERSION 3
+#define MMB_MODEL_VERSION 4
 #define MMB_MODEL_NQ 15                 /* lifetime quantile points (mmb_model_q) */
 #define MMB_MODEL_PHASES 64             /* lifetimes by 64th of the run (birth) */
 #define MMB_MODEL_RARE 16               /* classes of at most this many births: each listed */
 #define MMB_MODEL_NLIVES 8              /* exact lifetimes kept per class and phase */
 #define MMB_MODEL_NPROFILE 32           /* live-heap profile points */
 #define MMB_MODEL_NSIZES 8              /* exact sizes kept per class */
+#define MMB_MODEL_NRATIOS 8             /* realloc new/old ratios kept per class */
 #define MMB_MODEL_MAX_CLASSES 48        /* size classes: [2^(k-1), 2^k - 1] */
 #define MMB_MODEL_MAX_ALIGNS 24         /* distinct alignments */
 #define MMB_MODEL_MAX_THREADS 256       /* threads listed */
@@ -70,6 +73,12 @@ typedef struct mmb_model_class {
   uint64_t calloc_n, aligned_n;        /* births by calloc, by an aligned call */
   uint64_t realloc_n;                  /* births by realloc of a live block */
   uint64_t frees, realloc_out, remote; /* ends: free, realloc, free by another thread */
+  /* format 4: of the realloc_out, the commonest ratios new size / old size
+   * (nratios > 0), their counts, and the count of the others */
+  int nratios;
+  double ratio[MMB_MODEL_NRATIOS];     /* going up */
+  uint64_t ratio_n[MMB_MODEL_NRATIOS]; /* reallocs with each */
+  uint64_t ratio_other;                /* reallocs with another ratio */
   double median_allocs, median_bytes;  /* lifetime medians (all phases) */
   double life_bytes[MMB_MODEL_NQ];     /* lifetime quantiles, bytes allocated meanwhile */
   mmb_model_phase ph[MMB_MODEL_PHASES];
