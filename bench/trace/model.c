@@ -75,6 +75,7 @@ typedef struct blockinfo {
   uint64_t idx, bytes, size; /* birth number, bytes allocated after the birth, size */
   uint32_t thread;
   uint8_t live, phase, rare; /* rare: 0, or 1 + its entry in its class's rare list */
+  uint8_t reborn;            /* born by a realloc of a live block */
 } blockinfo;
 
 /* The commonest exact sizes of every class, from the sorted birth sizes. */
@@ -178,7 +179,9 @@ static void release(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt, int b
   else
     ps->lv[ps->nlife++] =
         (life){ps->births - 1 - x->idx, ps->bytes - x->bytes, (uint8_t)c, x->phase};
+  k->reborn_ends += x->reborn;
   if (by_realloc) {
+    k->chained += x->reborn;
     k->realloc_out++;
     ps->rs[ps->nresize++] =
         (resize){(double)(e->size ? e->size : 1) / (double)(x->size ? x->size : 1), (uint8_t)c};
@@ -252,7 +255,8 @@ static void birth(pass *ps, const mmb_trace_ev *e, mmb_model_thread *mt) {
   k->ph[phase].allocs++;
   if (mt) mt->allocs++;
   if (e->op == MMB_TOP_CALLOC) k->calloc_n++, m->calloc_n++;
-  if (e->op == MMB_TOP_REALLOC && e->rel != MMB_TB_NONE) k->realloc_n++, m->realloc_n++;
+  if (e->op == MMB_TOP_REALLOC && e->rel != MMB_TB_NONE)
+    k->realloc_n++, m->realloc_n++, x->reborn = 1;
   if (e->op == MMB_TOP_ALIGNED) {
     k->aligned_n++, m->aligned_n++;
     note_align(m, e);
@@ -448,6 +452,7 @@ int mmb_model_build(const mmb_trace *t, const char *source, mmb_model *m, char *
   end_shares(m, map, b, nb, atend);
   lifetimes(m, lv, ps.nlife, tmp);
   resize_ratios(m, rs, (size_t)ps.nresize);
+  for (int c = 0; c < m->nclasses; c++) m->cls[c].resized = m->cls[c].realloc_out > 0;
   qsort(sz, (size_t)ps.births, sizeof *sz, cmp_u64);
   top_sizes(m, sz, (size_t)ps.births, map);
   rc = 0;

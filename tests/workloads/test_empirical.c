@@ -6,7 +6,8 @@
  * model reader's one-line errors with their line numbers; an empty trace
  * refused; the even draw of exact lifetimes, and a class whose lifetime
  * median sits on a knife edge (just over half of them one value) keeping
- * it in every stream; formats 1 and 2 still read. */
+ * it in every stream; formats 1, 2 and 3 still read; reallocs that double
+ * their block doubling it in the stream too, not drawing a size. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,9 @@ static const mmb_model_class *cls(const mmb_model *m, uint64_t lo) {
     if (m->cls[c].lo == lo) return &m->cls[c];
   return NULL;
 }
+
+static char *slurp(const char *path);
+static void bad(const char *text, const char *key, const char *repl, int line, const char *want);
 
 static char model_path[256], knife_path[256]; /* the models written (knife: test_knife_edge) */
 
@@ -278,9 +282,10 @@ static void test_format2(void) {
   for (const char *p = text; *p;) {
     const char *e = strchr(p, '\n');
     size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
-    if (strncmp(p, "mmbench-model 3", 15) == 0)
+    if (strncmp(p, "mmbench-model 4", 15) == 0)
       o += sprintf(o, "mmbench-model 2\n");
-    else if (strncmp(p, "lives ", 6) == 0 || strncmp(p, "rest ", 5) == 0)
+    else if (strncmp(p, "lives ", 6) == 0 || strncmp(p, "rest ", 5) == 0 ||
+             strncmp(p, "resized ", 8) == 0)
       dropped++;
     else
       memcpy(o, p, n), o += n;
@@ -403,6 +408,134 @@ static void test_knife_edge(void) {
   free(got);
 }
 
+/* A trace whose reallocs all double their block, of sizes spread over four
+ * classes (a size drawn from the class histogram would double seldom):
+ * the model lists ratio 2 for every class that is reallocated; every
+ * stream's reallocs double the block (at least 95 %), its size classes
+ * agree, and the workload runs it verified. The same model as format 3 (no
+ * 'resized' lines) still reads, and its stream draws the sizes (doubling
+ * far less often). */
+static uint64_t doubling_share(const mmb_trace *t) {
+  uint64_t *size = calloc(t->nblocks + 1, sizeof *size), n = 0, twice = 0;
+  for (size_t i = 0; size && i < t->nev; i++) {
+    const mmb_trace_ev *e = &t->ev[i];
+    if (e->op == MMB_TOP_REALLOC && e->rel != MMB_TB_NONE)
+      n++, twice += e->size == 2 * size[e->rel];
+    if (e->born != MMB_TB_NONE) size[e->born] = e->size;
+  }
+  free(size);
+  return n ? twice * 1000 / n : 0; /* per mille */
+}
+
+static void test_doubling(void) {
+  enum { N = 60000 };
+  static const uint64_t sz[] = {20, 24, 28, 40, 56, 100, 200};
+  mmb_trace t;
+  memset(&t, 0, sizeof t);
+  t.ev = calloc(4 * N, sizeof *t.ev);
+  t.th = calloc(1, sizeof *t.th);
+  t.nthreads = 1;
+  t.version = MMB_TRACE_VERSION;
+  uint32_t *realloc_at = malloc(N * sizeof *realloc_at); /* block to realloc at birth b */
+  uint32_t *free_head = malloc(N * sizeof *free_head);   /* blocks to free after birth b */
+  uint32_t *free_next = malloc(N * sizeof *free_next);
+  uint64_t *size = malloc(N * sizeof *size), reallocs = 0;
+  for (uint32_t b = 0; b < N; b++) realloc_at[b] = free_head[b] = MMB_TB_NONE;
+  for (uint32_t b = 0; b < N; b++) {
+    uint32_t old = realloc_at[b];
+    uint64_t life = 1 + rnd() % 2000;
+    if (old != MMB_TB_NONE) { /* doubled, then freed */
+      size[b] = 2 * size[old];
+      ev(&t, MMB_TOP_REALLOC, size[b], 0, old, b);
+      reallocs++;
+    } else {
+      size[b] = sz[rnd() % 7];
+      ev(&t, MMB_TOP_MALLOC, size[b], 0, MMB_TB_NONE, b);
+      if (rnd() % 2 && b + life + 1 < N && realloc_at[b + life + 1] == MMB_TB_NONE) {
+        realloc_at[b + life + 1] = b;
+        life = 0;
+      }
+    }
+    if (life && b + life < N) free_next[b] = free_head[b + life], free_head[b + life] = b;
+    for (uint32_t x = free_head[b]; x != MMB_TB_NONE; x = free_next[x])
+      ev(&t, MMB_TOP_FREE, 0, 0, x, MMB_TB_NONE);
+  }
+  t.nblocks = N;
+  t.th[0].calls = t.nev;
+  CHECKF(doubling_share(&t) == 1000 && reallocs > N / 5, "the trace: %llu reallocs",
+         (unsigned long long)reallocs);
+  mmb_model *m = malloc(sizeof *m), *got = malloc(sizeof *got), *old = malloc(sizeof *old);
+  char err[600], path[256], p[400];
+  CHECKF(mmb_model_build(&t, "doubling", m, err, sizeof err) == 0, "%s", err);
+  mmb_trace_free(&t);
+  free(realloc_at), free(free_head), free(free_next), free(size);
+  int listed = 0;
+  for (int c = 0; c < m->nclasses; c++) {
+    const mmb_model_class *k = &m->cls[c];
+    if (!k->realloc_out) continue;
+    listed++;
+    CHECKF(
+        k->nratios == 1 && k->ratio[0] == 2 && k->ratio_n[0] == k->realloc_out && !k->ratio_other,
+        "class %llu: %d ratios, the first %g", (unsigned long long)k->lo, k->nratios, k->ratio[0]);
+  }
+  CHECKF(listed == 4, "%d classes reallocated, expected 4", listed);
+  snprintf(path, sizeof path, "/tmp/mmb_test_doubling_%d.model", (int)getpid());
+  FILE *f = fopen(path, "w");
+  CHECK(f && mmb_model_write(m, f) == 0);
+  if (f) fclose(f);
+  CHECKF(mmb_model_load(path, got, err, sizeof err) == 0 && got->cls[0].nratios == 1 &&
+             got->cls[0].ratio[0] == 2,
+         "read back: %s", err);
+  for (uint64_t seed = 1; seed <= 3; seed++) {
+    CHECKF(mmb_empirical_trace(m, 0, seed, &t, err, sizeof err) == 0, "%s", err);
+    uint64_t share = doubling_share(&t);
+    CHECKF(share >= 950, "seed %llu: %llu per mille of the stream's reallocs double the block",
+           (unsigned long long)seed, (unsigned long long)share);
+    CHECK(mmb_model_build(&t, "stream", got, err, sizeof err) == 0);
+    mmb_model_fit fit;
+    mmb_model_compare(m, got, &fit);
+    CHECKF(fit.tvd < 0.02 && fabs(fit.peak_ratio - 1) < 0.15 &&
+               fabs(fit.realloc_share[1] - fit.realloc_share[0]) < 0.01,
+           "seed %llu: tvd %g, peak ratio %g, realloc share %g vs %g", (unsigned long long)seed,
+           fit.tvd, fit.peak_ratio, fit.realloc_share[1], fit.realloc_share[0]);
+    mmb_trace_free(&t);
+  }
+  /* the workload, verified: a realloc keeps the block's first bytes */
+  snprintf(p, sizeof p, "model=%s", path);
+  wt_verify = 1;
+  wt_result r = wt_cell(&mmb_alloc_glibc, "empirical", p, 1);
+  CHECKF(strcmp(r.status, "ok") == 0 && r.ops == N, "glibc: %s %s, ops %g", r.status, r.reason,
+         r.ops);
+  wt_verify = 0;
+  /* format 3: the same text without its 'resized' lines */
+  char *text = slurp(path), *s = text ? malloc(strlen(text) + 1) : NULL, *o = s;
+  CHECK(s != NULL);
+  for (const char *q = text; s && *q;) {
+    const char *e = strchr(q, '\n');
+    size_t n = e ? (size_t)(e - q) + 1 : strlen(q);
+    if (strncmp(q, "mmbench-model 4", 15) == 0)
+      o += sprintf(o, "mmbench-model 3\n");
+    else if (strncmp(q, "resized ", 8) != 0)
+      memcpy(o, q, n), o += n;
+    q += n;
+  }
+  if (s) {
+    *o = 0;
+    CHECKF(mmb_model_parse(s, "old", old, err, sizeof err) == 0, "%s", err);
+    CHECK(old->version == 3 && old->cls[0].nratios == 0 && old->cls[0].realloc_out > 0);
+    CHECKF(mmb_empirical_trace(old, 0, 1, &t, err, sizeof err) == 0, "%s", err);
+    uint64_t share = doubling_share(&t);
+    CHECKF(share < 500, "format 3: %llu per mille double (sizes drawn)", (unsigned long long)share);
+    mmb_trace_free(&t);
+    /* a 'resized' line in format 3 is not read as one */
+    bad(text, "mmbench-model", "mmbench-model 3", 0, "expected 'median");
+  }
+  free(s);
+  free(text);
+  free(m), free(got), free(old);
+  unlink(path);
+}
+
 /* The workload: ok and one checksum under correct allocators, corrupt under
  * broken ones. */
 static void test_workload(void) {
@@ -481,7 +614,7 @@ static void test_bad_models(void) {
   CHECK(text != NULL);
   if (!text) return;
   /* line numbers of the writer's layout: 1 comment, 2 mmbench-model, 3 source, 4 allocations */
-  bad(text, "mmbench-model", "mmbench-model 9", 2, "reads formats 1 to 3");
+  bad(text, "mmbench-model", "mmbench-model 9", 2, "reads formats 1 to 4");
   bad(text, "allocations", "allocations many", 4, "whole number");
   bad(text, "allocations", NULL, 4, "expected 'allocations'");
   bad(text, "peak_live_bytes", "peak_live_bytes -5", 6, "whole number >= 0");
@@ -511,6 +644,37 @@ static void test_bad_models(void) {
   bad(text, "lives", "lives 2:1 other:3\nrest 5 4 3 2 1 0 0 0 0 0 0 0 0 0 0", 0,
       "rest must not decrease");
   bad(text, "lives", "lives 2:1 other:3\nrest 1 2 3", 0, "rest needs 15 numbers");
+  /* format 4's realloc ratios (the knife-edge model's first class: 'resized 2:N other:0
+   * chained 0 of 0', its blocks born fresh) */
+  char *r = strstr(text, "\nresized "), line[200];
+  CHECK(r != NULL);
+  if (r) {
+    int at = 1;
+    for (const char *c = text; c <= r; c++) at += *c == '\n';
+    unsigned long long n = 0;
+    CHECK(sscanf(r, "\nresized 2:%llu other:0 chained 0 of 0", &n) == 1 && n > 2);
+    bad(text, "resized", "resized 2:5 1.5:3 other:0 chained 0 of 0", at, "the ratios go up");
+    bad(text, "resized", "resized 2:5 3:3 chained 0 of 0", at, "other:N after the ratios");
+    bad(text, "resized", "resized other:1 2:5 chained 0 of 0", at, "must come after the ratios");
+    bad(text, "resized", "resized 2:x other:0 chained 0 of 0", at, "is not a count");
+    bad(text, "resized", "resized two:5 other:0 chained 0 of 0", at,
+        "is not a ratio new size / old size");
+    bad(text, "resized", "resized 0:5 other:0 chained 0 of 0", at, "a number > 0");
+    bad(text, "resized", "resized -2:5 other:0 chained 0 of 0", at, "a number > 0");
+    bad(text, "resized", "resized 2 other:0 chained 0 of 0", at, "should be RATIO:COUNT");
+    bad(text, "resized", "resized 2:0 other:1 chained 0 of 0", at, "a count of at least 1");
+    bad(text, "resized", "resized 1:1 2:1 3:1 4:1 5:1 6:1 7:1 8:1 9:1 other:0 chained 0 of 0", at,
+        "at most 8");
+    bad(text, "resized", "resized 2:5 other:0", at, "expected 'resized R:N ... other:N chained");
+    bad(text, "resized", "resized 2:5 other:0 chained 0 from 0", at, "chained M of E");
+    bad(text, "resized", "resized 2:5 other:0 chained x of 0", at,
+        "chained M must be a whole number");
+    bad(text, "resized", "resized 2:5 other:0 chained 3 of 2", at, "M <= E");
+    snprintf(line, sizeof line, "resized 2:%llu other:0 chained 0 of 0", n + 1);
+    bad(text, "resized", line, at, "ended by realloc");
+    snprintf(line, sizeof line, "resized 2:%llu other:2 chained 0 of 0", n - 1);
+    bad(text, "resized", line, at, "the counts add up to");
+  }
   free(text);
   /* truncated: the model ends early */
   mmb_model *m = malloc(sizeof *m);
@@ -536,6 +700,7 @@ int main(void) {
   test_even_draw();
   test_knife_edge();
   test_format2();
+  test_doubling();
   test_workload();
   test_bad_models();
   free(m);

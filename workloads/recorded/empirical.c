@@ -99,7 +99,8 @@ typedef struct eclass {
   mmb_sizedist sizes; /* entry k+1: size[k]; entry NSIZES+1: other (uniform) */
   uint64_t lo, span;
   uint64_t p_calloc, p_aligned; /* of the births that are not reallocs */
-  uint64_t p_realloc_end, p_remote;
+  uint64_t p_realloc_end[2];    /* of a block born fresh, of one born by a realloc */
+  uint64_t p_remote;
   double never[MMB_MODEL_PHASES], end[MMB_MODEL_PHASES];
   double life[MMB_MODEL_PHASES][MMB_MODEL_NQ];
   /* a phase whose lifetimes sit on a few exact values (nl > 0): the values,
@@ -262,7 +263,12 @@ static int tables(estate *st, char *err, size_t errlen) {
     e->p_calloc = prob64(k->calloc_n, fresh);
     e->p_aligned = prob64(k->aligned_n, fresh);
     if (e->p_calloc > UINT64_MAX - e->p_aligned) e->p_aligned = UINT64_MAX - e->p_calloc;
-    e->p_realloc_end = prob64(k->realloc_out, k->frees + k->realloc_out);
+    e->p_realloc_end[0] = e->p_realloc_end[1] = prob64(k->realloc_out, k->frees + k->realloc_out);
+    if (k->resized) { /* format 4: a chain of reallocs as long as the trace's */
+      e->p_realloc_end[0] =
+          prob64(k->realloc_out - k->chained, k->frees + k->realloc_out - k->reborn_ends);
+      e->p_realloc_end[1] = prob64(k->chained, k->reborn_ends);
+    }
     e->p_remote = prob64(k->remote, k->frees);
     for (int p = 0; p < MMB_MODEL_PHASES; p++) {
       const mmb_model_phase *ph = &k->ph[p];
@@ -630,12 +636,12 @@ static inline uint64_t listed_death(const esched *x, uint64_t i, uint64_t n, dou
   return d < n ? d : n - 1;
 }
 
-/* How a block ends (END_*): by a realloc, by the next worker's free (when
- * there is one), or by a free. */
+/* How a block (reborn: born by a realloc) ends (END_*): by a realloc, by
+ * the next worker's free (when there is one), or by a free. */
 static inline __attribute__((always_inline)) uint8_t end_of(const eclass *e, mmb_rng *r,
-                                                            int handoff) {
+                                                            int handoff, int reborn) {
   uint64_t v = mmb_rng_next(r);
-  return v < e->p_realloc_end                                   ? END_REALLOC
+  return v < e->p_realloc_end[reborn]                           ? END_REALLOC
          : handoff && (v * 0x9e3779b97f4a7c15ull) < e->p_remote ? END_REMOTE
                                                                 : END_FREE;
 }
@@ -755,7 +761,8 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
     uint64_t tag = TAG(tid, i);
     uint32_t id = w->pend_head, off = 0;
     unsigned char *p = NULL;
-    if (id != NONE32) { /* a realloc of the block waiting for one */
+    const int reborn = id != NONE32;
+    if (reborn) { /* a realloc of the block waiting for one */
       if (birth_realloc(a, touch, w, realloc_ok, size, tag, &sum, &live, &p, rec) != 0) break;
     } else if (birth_fresh(st, a, touch, w, e, &r, aligned_ok, size, tag, &id, &p, &off, rec) !=
                0) {
@@ -772,7 +779,7 @@ gen_run(estate *st, const mmb_allocator *a, int touch, uint64_t seed, int tid, c
           : death_of(e, &r, phase, i, n, stretch,
                      &w->even[((size_t)(e - st->cls) * MMB_MODEL_PHASES + (size_t)phase) * EVEN_N]);
     s->life = s->death - i < UINT32_MAX ? (uint32_t)(s->death - i) : UINT32_MAX;
-    s->end = end_of(e, &r, handoff);
+    s->end = end_of(e, &r, handoff, reborn);
     file_death(w, s, id, i, n);
     /* the deaths due now (a fault leaves i < n: no frees at exit) */
     if (deaths_due(a, touch, w, next, i, &sum, &live, rec) != 0) break;

@@ -67,8 +67,9 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
       "without births left out); rare N: the N births of a class of at most %d listed, "
       "birth AT SIZE LIFE; lives V:N ... other:N after a phase: its freed ones' commonest exact "
       "lifetimes and how many had each, rest: the quantiles of the others; resized R:N ... other:N "
-      "after ended: the commonest ratios new size / old size of the class's reallocs, how many "
-      "had each, and the others\n",
+      "chained M of E after ended: the commonest ratios new size / old size of the class's "
+      "reallocs, how many had each, and the others; of its blocks born by a realloc, E ended, M "
+      "of them by a realloc\n",
       MMB_MODEL_RARE);
   put_q(o, "quantiles", mmb_model_q);
   fprintf(o, "classes %d\n", m->nclasses);
@@ -84,11 +85,12 @@ int mmb_model_write(const mmb_model *m, FILE *o) {
             (unsigned long long)k->aligned_n, (unsigned long long)k->realloc_n);
     fprintf(o, "ended free %llu realloc %llu remote %llu\n", (unsigned long long)k->frees,
             (unsigned long long)k->realloc_out, (unsigned long long)k->remote);
-    if (k->nratios) {
+    if (k->resized) {
       fprintf(o, "resized");
       for (int i = 0; i < k->nratios; i++)
         fprintf(o, " %.17g:%llu", k->ratio[i], (unsigned long long)k->ratio_n[i]);
-      fprintf(o, " other:%llu\n", (unsigned long long)k->ratio_other);
+      fprintf(o, " other:%llu chained %llu of %llu\n", (unsigned long long)k->ratio_other,
+              (unsigned long long)k->chained, (unsigned long long)k->reborn_ends);
     }
     fprintf(o, "median allocs %.6g bytes %.6g\n", k->median_allocs, k->median_bytes);
     put_q(o, "life_bytes", k->life_bytes);
@@ -295,8 +297,8 @@ static int parse_lives(rd *r, int p, mmb_model_phase *ph, uint64_t allocations) 
              : quantiles(r, 1, "rest", ph->rest);
 }
 
-/* Format 4: "resized R:N ... other:N" after a class's "ended" line, if the
- * next line is one; k->nratios stays 0 when it is not. */
+/* Format 4: "resized R:N ... other:N chained M of E" after a class's "ended"
+ * line, if the next line is one; k->resized stays 0 when it is not. */
 static int parse_resized(rd *r, mmb_model_class *k) {
   const char *back = r->p;
   int back_line = r->line;
@@ -304,9 +306,28 @@ static int parse_resized(rd *r, mmb_model_class *k) {
     r->p = back, r->line = back_line;
     return 0;
   }
+  const char *form = "resized R:N ... other:N chained M of E";
+  int nt = r->ntok - 4; /* the ratios and other:N; then chained M of E */
+  if (nt < 2 || strcmp(r->tok[nt], "chained") != 0 || strcmp(r->tok[nt + 2], "of") != 0)
+    return fail(r,
+                "expected '%s' (the ratios may be none; chained: of the class's blocks born by "
+                "a realloc, how many ended, M of them by a realloc)",
+                form);
+  if (u64_at(r, nt + 1, "chained M", &k->chained) != 0 ||
+      u64_at(r, nt + 3, "chained ... of E", &k->reborn_ends) != 0)
+    return -1;
+  if (k->chained > k->reborn_ends || k->chained > k->realloc_out ||
+      k->reborn_ends > k->frees + k->realloc_out)
+    return fail(r,
+                "resized: chained %llu of %llu; M <= E, M <= the class's ends by realloc (%llu), "
+                "E <= its ends (%llu)",
+                (unsigned long long)k->chained, (unsigned long long)k->reborn_ends,
+                (unsigned long long)k->realloc_out,
+                (unsigned long long)(k->frees + k->realloc_out));
+  k->resized = 1;
   uint64_t sum = 0;
   int other = 0;
-  for (int i = 1; i < r->ntok; i++) {
+  for (int i = 1; i < nt; i++) {
     char *colon = strchr(r->tok[i], ':'), *end;
     if (!colon) return fail(r, "resized: '%s' should be RATIO:COUNT or other:COUNT", r->tok[i]);
     *colon = 0;
@@ -324,7 +345,7 @@ static int parse_resized(rd *r, mmb_model_class *k) {
     if (*end || !(colon[1] >= '0' && colon[1] <= '9'))
       return fail(r, "resized: '%s' is not a count (a whole number)", colon + 1);
     if (other) {
-      if (i != r->ntok - 1) return fail(r, "resized: other:N must come last");
+      if (i != nt - 1) return fail(r, "resized: other:N must come after the ratios");
       k->ratio_other = n;
     } else {
       if (k->nratios == MMB_MODEL_NRATIOS)
@@ -338,8 +359,7 @@ static int parse_resized(rd *r, mmb_model_class *k) {
     }
     sum += n;
   }
-  if (!other || !k->nratios)
-    return fail(r, "expected 'resized R:N ... other:N' (at least one ratio, other:N last)");
+  if (!other) return fail(r, "expected '%s' (other:N after the ratios)", form);
   if (sum != k->realloc_out)
     return fail(r,
                 "resized: the counts add up to %llu, the class's blocks ended by realloc %llu "

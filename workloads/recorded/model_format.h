@@ -74,11 +74,15 @@ typedef struct mmb_model_class {
   uint64_t realloc_n;                  /* births by realloc of a live block */
   uint64_t frees, realloc_out, remote; /* ends: free, realloc, free by another thread */
   /* format 4: of the realloc_out, the commonest ratios new size / old size
-   * (nratios > 0), their counts, and the count of the others */
+   * (nratios may be 0), their counts, and the count of the others; of the
+   * blocks born by a realloc, how many ended (freed or reallocated) and how
+   * many of those by a realloc (a chain of reallocs) */
+  int resized; /* 1: the above were in the model (format 4, a class with reallocs) */
   int nratios;
   double ratio[MMB_MODEL_NRATIOS];     /* going up */
   uint64_t ratio_n[MMB_MODEL_NRATIOS]; /* reallocs with each */
   uint64_t ratio_other;                /* reallocs with another ratio */
+  uint64_t reborn_ends, chained;       /* ends of blocks born by realloc; of them by realloc */
   double median_allocs, median_bytes;  /* lifetime medians (all phases) */
   double life_bytes[MMB_MODEL_NQ];     /* lifetime quantiles, bytes allocated meanwhile */
   mmb_model_phase ph[MMB_MODEL_PHASES];
