@@ -438,6 +438,10 @@ static void print_fit(const mmb_model *m, const mmb_model_fit *f, FILE *out) {
           "aligned %.4f / %.4f\n",
           f->realloc_share[0], f->realloc_share[1], f->calloc_share[0], f->calloc_share[1],
           f->aligned_share[0], f->aligned_share[1]);
+  if (m->version >= 4)
+    fprintf(out,
+            "  reallocs at a ratio new / old size the model lists (trace / stream): %.4f / %.4f\n",
+            f->ratio_share[0], f->ratio_share[1]);
 }
 
 typedef struct model_args {

@@ -506,6 +506,19 @@ void mmb_model_compare(const mmb_model *ref, const mmb_model *got, mmb_model_fit
   f->calloc_share[1] = share(got->calloc_n, got->allocations);
   f->aligned_share[0] = share(ref->aligned_n, ref->allocations);
   f->aligned_share[1] = share(got->aligned_n, got->allocations);
+  uint64_t at[2] = {0, 0}, all[2] = {0, 0};
+  for (int c = 0; c < ref->nclasses; c++) {
+    const mmb_model_class *k = &ref->cls[c], *g = class_at(got, k->lo);
+    all[0] += k->realloc_out;
+    for (int i = 0; i < k->nratios; i++) {
+      at[0] += k->ratio_n[i];
+      for (int j = 0; g && j < g->nratios; j++)
+        at[1] += g->ratio[j] == k->ratio[i] ? g->ratio_n[j] : 0;
+    }
+  }
+  for (int c = 0; c < got->nclasses; c++) all[1] += got->cls[c].realloc_out;
+  f->ratio_share[0] = share(at[0], all[0]);
+  f->ratio_share[1] = share(at[1], all[1]);
 }
 
 int mmb_model_fit_check(const mmb_model *ref, uint64_t seed, mmb_model_fit *f, char *err,

@@ -23,6 +23,8 @@ typedef struct mmb_model_fit {
   int classes_compared;              /* classes with >= 1 % of births and >= 20 frees */
   double gap[MMB_MODEL_MAX_CLASSES]; /* per class of the reference (NAN: not compared) */
   double realloc_share[2], calloc_share[2], aligned_share[2]; /* trace, stream */
+  double ratio_share[2]; /* reallocs at a ratio new / old size the trace's model lists for the
+                          * old block's class: trace, stream */
 } mmb_model_fit;
 
 /* Compare got (a model of the stream) with ref (the model it came from). */

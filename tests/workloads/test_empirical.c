@@ -498,6 +498,9 @@ static void test_doubling(void) {
                fabs(fit.realloc_share[1] - fit.realloc_share[0]) < 0.01,
            "seed %llu: tvd %g, peak ratio %g, realloc share %g vs %g", (unsigned long long)seed,
            fit.tvd, fit.peak_ratio, fit.realloc_share[1], fit.realloc_share[0]);
+    CHECKF(fit.ratio_share[0] == 1 && fit.ratio_share[1] >= 0.95,
+           "seed %llu: reallocs at the listed ratio: trace %g, stream %g", (unsigned long long)seed,
+           fit.ratio_share[0], fit.ratio_share[1]);
     mmb_trace_free(&t);
   }
   /* the workload, verified: a realloc keeps the block's first bytes */
