@@ -109,26 +109,12 @@ static double moderate(mmb_cmp_cell *c, size_t n, int paired) {
   return d0;
 }
 
-int mmb_cmp_judge(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, mmb_cmp_family *fam) {
-  memset(fam, 0, sizeof *fam);
-  fam->ncells = n;
-  fam->shift = fam->sens_median = NAN;
-  double *v = calloc(n + 1, sizeof *v), *q = calloc(n + 1, sizeof *q);
-  if (!v || !q) {
-    free(v);
-    free(q);
-    return -1;
-  }
-  double delta = log1p(o->threshold);
-  if (!o->own_variance) fam->prior_df = moderate(c, n, o->paired);
-  for (size_t i = 0; i < n; i++) {
-    if (!c[i].tested) continue;
-    double lo, hi;
-    mmb_shift_interval(&c[i].sh, o->alpha, &lo, &hi);
-    c[i].lo = exp(lo);
-    c[i].hi = exp(hi);
-  }
-  /* the common shift and how many cells agree with it */
+/* The common shift of the tested cells (the median of their log B/A, into
+ * fam->shift as a ratio), how many agree with it, and whether most cells
+ * moved together (fam->moved_together, fam->allowance). v: room for n.
+ * Returns the shift (log). */
+static double common_shift(const mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, double delta,
+                           double *v, mmb_cmp_family *fam) {
   size_t m = 0;
   for (size_t i = 0; i < n; i++)
     if (c[i].tested) v[m++] = c[i].sh.est;
@@ -157,10 +143,17 @@ int mmb_cmp_judge(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, mmb_cmp_fami
                          ((double)fam->same_side >= MMB_CMP_DRIFT_SIDE * dm &&
                           (double)fam->holds >= MMB_CMP_DRIFT_SHARE * dm));
   fam->allowance = fam->moved_together && !o->paired && !o->raw;
-  /* minimum-effect p-values; with the allowance a cell must differ from
-   * no change and from the common shift (intersection-union: the larger p) */
+  return shift;
+}
+
+/* Each tested cell's minimum-effect p-value into c[i].p and v[i] (NAN for
+ * the others), and its sensitivity. With the allowance a cell must differ
+ * from no change and from the common shift (intersection-union: the
+ * larger p). */
+static void cell_p_values(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, double delta,
+                          double shift, const mmb_cmp_family *fam, double *v) {
   for (size_t i = 0; i < n; i++) {
-    q[i] = v[i] = NAN;
+    v[i] = NAN;
     if (!c[i].tested) continue;
     int dir, dir2;
     double p = mmb_min_effect_p(&c[i].sh, 0, delta, &dir);
@@ -171,15 +164,17 @@ int mmb_cmp_judge(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, mmb_cmp_fami
     c[i].p = p;
     /* sensitivity: the lone change BH can call needs p < alpha / m, each
      * direction alpha / 2m */
-    double t = c[i].sh.se > 0 ? mmb_t_quantile(1 - o->alpha / (2.0 * (double)m), c[i].sh.df) : 0;
+    double t =
+        c[i].sh.se > 0 ? mmb_t_quantile(1 - o->alpha / (2.0 * (double)fam->tested), c[i].sh.df) : 0;
     c[i].sens = exp(delta + t * c[i].sh.se);
     v[i] = p;
   }
-  if (mmb_p_adjust(v, n, MMB_ADJ_BH, q) != 0) {
-    free(v);
-    free(q);
-    return -1;
-  }
+}
+
+/* Each cell's verdict from its adjusted p-value q and its interval, the
+ * family's counts, and the median sensitivity (v: room for n). */
+static void verdicts(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, double delta,
+                     const double *q, double *v, mmb_cmp_family *fam) {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     if (!c[i].tested) {
@@ -203,7 +198,32 @@ int mmb_cmp_judge(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, mmb_cmp_fami
     qsort(v, k, sizeof *v, cmp_double);
     fam->sens_median = mmb_median_sorted(v, k);
   }
+}
+
+int mmb_cmp_judge(mmb_cmp_cell *c, size_t n, const mmb_cmp_opts *o, mmb_cmp_family *fam) {
+  memset(fam, 0, sizeof *fam);
+  fam->ncells = n;
+  fam->shift = fam->sens_median = NAN;
+  double *v = calloc(n + 1, sizeof *v), *q = calloc(n + 1, sizeof *q);
+  int rc = -1;
+  if (!v || !q) goto out;
+  double delta = log1p(o->threshold);
+  if (!o->own_variance) fam->prior_df = moderate(c, n, o->paired);
+  for (size_t i = 0; i < n; i++) {
+    if (!c[i].tested) continue;
+    double lo, hi;
+    mmb_shift_interval(&c[i].sh, o->alpha, &lo, &hi);
+    c[i].lo = exp(lo);
+    c[i].hi = exp(hi);
+  }
+  double shift = common_shift(c, n, o, delta, v, fam);
+  cell_p_values(c, n, o, delta, shift, fam, v);
+  for (size_t i = 0; i < n; i++) q[i] = NAN;
+  if (mmb_p_adjust(v, n, MMB_ADJ_BH, q) != 0) goto out;
+  verdicts(c, n, o, delta, q, v, fam);
+  rc = 0;
+out:
   free(v);
   free(q);
-  return 0;
+  return rc;
 }

@@ -280,14 +280,12 @@ static void multiplexed_note(const mmb_rmodel *m, const mmb_rwork *w, char *buf,
              100.0 * MMB_COUNTERS_MIN_RUNNING, low_names);
 }
 
-void mmb_fig_counters(mmb_fctx *f, int wl) {
-  const mmb_rmodel *m = f->m;
-  const mmb_rwork *w = &m->works[wl];
-  /* Panels, each measured in this workload: IPC; then per event that
-   * meta.json lists, its <event>_per_op column or else its total divided by
-   * the operations; then other *_per_op columns; then the simulated
-   * (valgrind) counts per operation. */
-  char panels[32][96];
+/* The counter panels of workload w, each measured in it, into panels
+ * (room for 32): IPC; then per event that meta.json lists, its
+ * <event>_per_op column or else its total divided by the operations; then
+ * other *_per_op columns; then the simulated (valgrind) counts per
+ * operation. Returns how many. */
+static int counter_panels(const mmb_rmodel *m, const mmb_rwork *w, char panels[32][96]) {
   int np = 0;
 #define ADD_PANEL(name)                                                                            \
   do {                                                                                             \
@@ -323,6 +321,14 @@ void mmb_fig_counters(mmb_fctx *f, int wl) {
   for (size_t i = 0; i < m->nmetrics; i++)
     if (strncmp(m->metrics[i], "sim_", 4) == 0) ADD_PANEL(m->metrics[i]);
 #undef ADD_PANEL
+  return np;
+}
+
+void mmb_fig_counters(mmb_fctx *f, int wl) {
+  const mmb_rmodel *m = f->m;
+  const mmb_rwork *w = &m->works[wl];
+  char panels[32][96];
+  int np = counter_panels(m, w, panels);
   if (np == 0) return;
   barlayout L;
   bar_layout(m, w, &L);

@@ -46,6 +46,48 @@ static void env_row(FILE *f, const char *name, const char *value) {
   fputs("</td></tr>\n", f);
 }
 
+/* The allocators of meta.json, a row each (kind, version, Debian package,
+ * library, probe status). */
+static void allocator_table(FILE *f, const mmb_rmodel *m) {
+  const cJSON *allocs = cJSON_GetObjectItemCaseSensitive(m->meta, "allocators");
+  if (cJSON_IsObject(allocs)) {
+    fputs("<h4>Allocators</h4><table><tr><th>name</th><th>kind</th><th>version</th>"
+          "<th>Debian package</th><th>library</th><th>status</th></tr>\n",
+          f);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, allocs) {
+      fputs("<tr><td>", f);
+      H(e->string);
+      static const char *const keys[] = {"kind", "version", "package", "library", NULL};
+      for (int k = 0; keys[k]; k++) {
+        fputs("</td><td>", f);
+        const cJSON *pn = cJSON_GetObjectItemCaseSensitive(e, "package"),
+                    *pv = cJSON_GetObjectItemCaseSensitive(e, "package_version");
+        if (strcmp(keys[k], "package") == 0 && cJSON_IsString(pn) && cJSON_IsString(pv) &&
+            pn->valuestring[0]) {
+          char pkg[300]; /* "libtbbmalloc2 2021.8.0-2+deb12u1" */
+          snprintf(pkg, sizeof pkg, "%s %s", pn->valuestring, pv->valuestring);
+          H(pkg);
+          continue;
+        }
+        /* allocator names may hold dots: look the key up directly */
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
+        H(cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "—");
+      }
+      const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
+      const cJSON *why = cJSON_GetObjectItemCaseSensitive(e, "reason");
+      fputs("</td><td>", f);
+      H(cJSON_IsString(st) ? st->valuestring : "—");
+      if (cJSON_IsString(why) && why->valuestring[0]) {
+        fputs(": ", f);
+        H(why->valuestring);
+      }
+      fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+  }
+}
+
 static void environment(FILE *f, const mmb_rmodel *m) {
   char a[512], b[512], c[512], d[512], line[2200];
   fputs("<section id=\"env\"><h2>Environment</h2>\n", f);
@@ -99,43 +141,7 @@ static void environment(FILE *f, const mmb_rmodel *m) {
   env_row(f, "Plan", line);
   fputs("</table>\n", f);
 
-  const cJSON *allocs = cJSON_GetObjectItemCaseSensitive(m->meta, "allocators");
-  if (cJSON_IsObject(allocs)) {
-    fputs("<h4>Allocators</h4><table><tr><th>name</th><th>kind</th><th>version</th>"
-          "<th>Debian package</th><th>library</th><th>status</th></tr>\n",
-          f);
-    const cJSON *e;
-    cJSON_ArrayForEach(e, allocs) {
-      fputs("<tr><td>", f);
-      H(e->string);
-      static const char *const keys[] = {"kind", "version", "package", "library", NULL};
-      for (int k = 0; keys[k]; k++) {
-        fputs("</td><td>", f);
-        const cJSON *pn = cJSON_GetObjectItemCaseSensitive(e, "package"),
-                    *pv = cJSON_GetObjectItemCaseSensitive(e, "package_version");
-        if (strcmp(keys[k], "package") == 0 && cJSON_IsString(pn) && cJSON_IsString(pv) &&
-            pn->valuestring[0]) {
-          char pkg[300]; /* "libtbbmalloc2 2021.8.0-2+deb12u1" */
-          snprintf(pkg, sizeof pkg, "%s %s", pn->valuestring, pv->valuestring);
-          H(pkg);
-          continue;
-        }
-        /* allocator names may hold dots: look the key up directly */
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[k]);
-        H(cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : "—");
-      }
-      const cJSON *st = cJSON_GetObjectItemCaseSensitive(e, "status");
-      const cJSON *why = cJSON_GetObjectItemCaseSensitive(e, "reason");
-      fputs("</td><td>", f);
-      H(cJSON_IsString(st) ? st->valuestring : "—");
-      if (cJSON_IsString(why) && why->valuestring[0]) {
-        fputs(": ", f);
-        H(why->valuestring);
-      }
-      fputs("</td></tr>\n", f);
-    }
-    fputs("</table>\n", f);
-  }
+  allocator_table(f, m);
   fputs("</section>\n", f);
 }
 

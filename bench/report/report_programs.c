@@ -52,6 +52,51 @@ static const mmb_rcell *cell_of(const mmb_rmodel *m, const pgroup *g, int alloc)
 
 static const char *alloc_name(size_t i, void *p) { return ((const mmb_rmodel *)p)->allocs[i]; }
 
+/* Each allocator's ratio to the baseline's median per program, a block per
+ * allocator, into out; cells without a value into fails. Returns how many
+ * those are. */
+static int ratio_blocks(const mmb_rmodel *m, const char *metric, const pgroup *g, int ng,
+                        const mmb_faset *as, int base, FILE *out, FILE *fails) {
+  int S = as->n;
+  int nfail = 0;
+  for (int s = 0; s < S; s++) {
+    int a = as->idx[s], rows = 0;
+    fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[a]);
+    for (int i = 0; i < ng; i++) {
+      double x = i * (S + 1) + s;
+      const mmb_rcell *c = cell_of(m, &g[i], a), *bc = cell_of(m, &g[i], base);
+      mmb_rstat st, bs;
+      if (!c) continue;
+      if (!mmb_fig_metric(m, c, metric, &st)) {
+        fprintf(fails, "%g \"%s\"\n", x, mmb_status_name(c->status));
+        nfail++;
+        continue;
+      }
+      mmb_fig_metric(m, bc, metric, &bs);
+      double y = st.median / bs.median, lo = st.ci_lo / bs.median, hi = st.ci_hi / bs.median;
+      char lab[64];
+      snprintf(lab, sizeof lab, "%.2f", y);
+      fprintf(out, "%g %.6g %.6g %.6g \"%s\" %.6g\n", x, y, isnan(lo) ? y : lo, isnan(hi) ? y : hi,
+              lab, isnan(hi) || hi < y ? y : hi);
+      rows++;
+    }
+    if (!rows) fprintf(out, "NaN NaN NaN NaN \"\" NaN\n");
+  }
+  return nfail;
+}
+
+/* The x tics: each program's name under the middle of its group of S bars. */
+static void program_xtics(const pgroup *g, int ng, int S, char *xt, size_t len) {
+  size_t used = (size_t)snprintf(xt, len, "(");
+  for (int i = 0; i < ng && used < len; i++) {
+    char lab[256];
+    mmb_fig_gp_label(g[i].label, lab, sizeof lab);
+    used += (size_t)snprintf(xt + used, len - used, "%s\"%s\" %g", i ? ", " : "", lab,
+                             i * (S + 1) + (S - 1) / 2.0);
+  }
+  if (used + 2 < len) snprintf(xt + used, len - used, ")");
+}
+
 static void overview(mmb_fctx *f, const char *metric, const char *kind, const char *what, int fmt) {
   const mmb_rmodel *m = f->m;
   int base = (int)mmb_baseline_pick(m->nallocs, alloc_name, NULL, (void *)m, 0);
@@ -85,30 +130,7 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
           "# one block per allocator; columns: x value ci_lo ci_hi \"label\" label_y\n",
           what);
   fprintf(fails, "# program cells without a value: x \"status\"\n");
-  int nfail = 0;
-  for (int s = 0; s < S; s++) {
-    int a = as.idx[s], rows = 0;
-    fprintf(out, "%s# %s\n", s ? "\n\n" : "", m->allocs[a]);
-    for (int i = 0; i < ng; i++) {
-      double x = i * (S + 1) + s;
-      const mmb_rcell *c = cell_of(m, &g[i], a), *bc = cell_of(m, &g[i], base);
-      mmb_rstat st, bs;
-      if (!c) continue;
-      if (!mmb_fig_metric(m, c, metric, &st)) {
-        fprintf(fails, "%g \"%s\"\n", x, mmb_status_name(c->status));
-        nfail++;
-        continue;
-      }
-      mmb_fig_metric(m, bc, metric, &bs);
-      double y = st.median / bs.median, lo = st.ci_lo / bs.median, hi = st.ci_hi / bs.median;
-      char lab[64];
-      snprintf(lab, sizeof lab, "%.2f", y);
-      fprintf(out, "%g %.6g %.6g %.6g \"%s\" %.6g\n", x, y, isnan(lo) ? y : lo, isnan(hi) ? y : hi,
-              lab, isnan(hi) || hi < y ? y : hi);
-      rows++;
-    }
-    if (!rows) fprintf(out, "NaN NaN NaN NaN \"\" NaN\n");
-  }
+  int nfail = ratio_blocks(m, metric, g, ng, &as, base, out, fails);
   fclose(out);
   fclose(fails);
   (void)fmt;
@@ -121,14 +143,7 @@ static void overview(mmb_fctx *f, const char *metric, const char *kind, const ch
       "Missing bars are skipped or failed cells (see the table).",
       what);
   char xt[8192];
-  size_t used = (size_t)snprintf(xt, sizeof xt, "(");
-  for (int i = 0; i < ng && used < sizeof xt; i++) {
-    char lab[256];
-    mmb_fig_gp_label(g[i].label, lab, sizeof lab);
-    used += (size_t)snprintf(xt + used, sizeof xt - used, "%s\"%s\" %g", i ? ", " : "", lab,
-                             i * (S + 1) + (S - 1) / 2.0);
-  }
-  if (used + 2 < sizeof xt) snprintf(xt + used, sizeof xt - used, ")");
+  program_xtics(g, ng, S, xt, sizeof xt);
   mmb_gpvars v = {.len = 0};
   char path[4400], yl[128];
   int width = 260 + ng * (S + 1) * 18;

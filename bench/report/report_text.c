@@ -31,6 +31,77 @@ static void rpad(FILE *out, const char *s, int w) {
   fputs(s, out);
 }
 
+/* The figures of cell c's row of the full table (time, floor, interval,
+ * CV, throughput, peak RSS), or the reason there are none. Returns 0 when
+ * there were figures (the line goes on), 1 when the line is done. */
+static int text_row_figures(const mmb_rmodel *m, const mmb_rcell *c, FILE *out) {
+  char med[32], lo[32], hi[32], ci[80], cv[32], thr[32], rss[32];
+  const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
+  if (!t) {
+    fprintf(out, "%s\n", c->reason[0] ? c->reason : "no measurement");
+    return 1;
+  }
+  mmb_rep_fmt_si(t->median, "ns", med, sizeof med);
+  mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
+  mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
+  double lvl = !isnan(t->ci_level) ? t->ci_level : mmb_median_ci_level((size_t)t->n);
+  if (t->n < 2 || isnan(t->ci_lo))
+    snprintf(ci, sizeof ci, "none (1 rep)");
+  else
+    snprintf(ci, sizeof ci, "[%s, %s] %.1f%%", lo, hi, 100 * lvl);
+  if (isnan(t->cv) || t->n < 2)
+    snprintf(cv, sizeof cv, "-");
+  else
+    snprintf(cv, sizeof cv, "%.1f%%%s", t->cv * 100, t->noisy ? "!" : "");
+  const mmb_rstat *tp = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
+                  *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
+  if (tp)
+    mmb_rep_fmt_si(tp->median, "op/s", thr, sizeof thr);
+  else
+    snprintf(thr, sizeof thr, "-");
+  if (r)
+    mmb_rep_fmt_kb(r->median, rss, sizeof rss);
+  else
+    snprintf(rss, sizeof rss, "-");
+  rpad(out, med, 10);
+  char fl[32] = "-";
+  double fv = mmb_rep_floor(m, c);
+  if (!isnan(fv)) mmb_rep_fmt_si(fv, "ns", fl, sizeof fl);
+  fputc(' ', out);
+  rpad(out, fl, 8);
+  fputs("  ", out);
+  pad(out, ci, 29);
+  fputc(' ', out);
+  rpad(out, cv, 7);
+  fputs("  ", out);
+  rpad(out, thr, 12);
+  fputs("  ", out);
+  rpad(out, rss, 10);
+  return 0;
+}
+
+/* The legend under the full table. */
+static void text_legend(const mmb_rmodel *m, int skipped, FILE *out) {
+  double mcv = NAN;
+  char nb[64];
+  const char *ncv = mmb_rep_meta_str(m->meta, "noise.cv", nb, sizeof nb);
+  if (ncv && atof(ncv) > 0) mcv = atof(ncv);
+  if (mcv > 0)
+    fprintf(out,
+            "(CV marked ! is noisy: above what the machine's own noise (CV %.1f %%, meta.json "
+            "noise) explains, one-sided chi-square test at 95 %%;\n",
+            100 * mcv);
+  else
+    fputs("(CV marked ! is noisy: above the fixed 5 % (no machine noise in meta.json);\n", out);
+  fputs(" CI: order-statistic interval of the median, its exact level beside it;\n"
+        " floor: the same loop under a minimal allocator (summary.csv's floor_ns_per_op): what\n"
+        " an allocator costs beyond the cheapest one is ns/op - floor, which can be negative)\n",
+        out);
+  if (skipped)
+    fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n",
+            skipped);
+}
+
 void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   int ww = 8, wp = 10, wa = 9;
   for (size_t k = 0; k < m->ncells; k++) {
@@ -51,7 +122,7 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
   int skipped = 0;
   for (size_t k = 0; k < m->ncells; k++) {
     const mmb_rcell *c = &m->cells[k];
-    char label[256], med[32], lo[32], hi[32], ci[80], cv[32], thr[32], rss[32];
+    char label[256];
     if (c->status == MMB_ST_SKIPPED) {
       skipped++; /* impossible combinations: listed with reasons in report.html */
       continue;
@@ -63,68 +134,11 @@ void mmb_rep_text(const mmb_rmodel *m, FILE *out) {
     pad(out, label, wp + 2);
     pad(out, c->allocator, wa + 2);
     fprintf(out, "%3d  %-8s ", c->threads, mmb_status_name(c->status));
-    const mmb_rstat *t = mmb_rep_stat(m, c, MMB_METRIC_TIME);
-    if (!t) {
-      fprintf(out, "%s\n", c->reason[0] ? c->reason : "no measurement");
-      continue;
-    }
-    mmb_rep_fmt_si(t->median, "ns", med, sizeof med);
-    mmb_rep_fmt_si(t->ci_lo, "ns", lo, sizeof lo);
-    mmb_rep_fmt_si(t->ci_hi, "ns", hi, sizeof hi);
-    double lvl = !isnan(t->ci_level) ? t->ci_level : mmb_median_ci_level((size_t)t->n);
-    if (t->n < 2 || isnan(t->ci_lo))
-      snprintf(ci, sizeof ci, "none (1 rep)");
-    else
-      snprintf(ci, sizeof ci, "[%s, %s] %.1f%%", lo, hi, 100 * lvl);
-    if (isnan(t->cv) || t->n < 2)
-      snprintf(cv, sizeof cv, "-");
-    else
-      snprintf(cv, sizeof cv, "%.1f%%%s", t->cv * 100, t->noisy ? "!" : "");
-    const mmb_rstat *tp = mmb_rep_stat(m, c, MMB_METRIC_THROUGHPUT),
-                    *r = mmb_rep_stat(m, c, MMB_METRIC_PEAK_RSS);
-    if (tp)
-      mmb_rep_fmt_si(tp->median, "op/s", thr, sizeof thr);
-    else
-      snprintf(thr, sizeof thr, "-");
-    if (r)
-      mmb_rep_fmt_kb(r->median, rss, sizeof rss);
-    else
-      snprintf(rss, sizeof rss, "-");
-    rpad(out, med, 10);
-    char fl[32] = "-";
-    double fv = mmb_rep_floor(m, c);
-    if (!isnan(fv)) mmb_rep_fmt_si(fv, "ns", fl, sizeof fl);
-    fputc(' ', out);
-    rpad(out, fl, 8);
-    fputs("  ", out);
-    pad(out, ci, 29);
-    fputc(' ', out);
-    rpad(out, cv, 7);
-    fputs("  ", out);
-    rpad(out, thr, 12);
-    fputs("  ", out);
-    rpad(out, rss, 10);
+    if (text_row_figures(m, c, out)) continue;
     if (c->status != MMB_ST_OK) fprintf(out, "  (%d/%d ok: %s)", c->n, c->n_runs, c->reason);
     fputc('\n', out);
   }
-  double mcv = NAN;
-  char nb[64];
-  const char *ncv = mmb_rep_meta_str(m->meta, "noise.cv", nb, sizeof nb);
-  if (ncv && atof(ncv) > 0) mcv = atof(ncv);
-  if (mcv > 0)
-    fprintf(out,
-            "(CV marked ! is noisy: above what the machine's own noise (CV %.1f %%, meta.json "
-            "noise) explains, one-sided chi-square test at 95 %%;\n",
-            100 * mcv);
-  else
-    fputs("(CV marked ! is noisy: above the fixed 5 % (no machine noise in meta.json);\n", out);
-  fputs(" CI: order-statistic interval of the median, its exact level beside it;\n"
-        " floor: the same loop under a minimal allocator (summary.csv's floor_ns_per_op): what\n"
-        " an allocator costs beyond the cheapest one is ns/op - floor, which can be negative)\n",
-        out);
-  if (skipped)
-    fprintf(out, "(%d skipped cells not shown: their reasons are in runs.csv and report.html)\n",
-            skipped);
+  text_legend(m, skipped, out);
 }
 
 /* ------------------------------------------------------------------------

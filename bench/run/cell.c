@@ -403,40 +403,15 @@ static void record_cell(mmb_record *rec, const mmb_cell_spec *spec, const mmb_ct
                     ctx->reason[0] ? ctx->reason : "verification failed");
 }
 
-int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
+/* The measured region of a set-up cell and its record: counters and the
+ * memory watch opened, workers started (or the main thread), the region
+ * (release_workers .. stop), then the figures, the workload's verification
+ * and the record. */
+static void region(cell_run *run, const mmb_allocator *a, worker_arg *args, pthread_t *tids,
+                   const int *cpus, int ncpus, mmb_record *rec) {
+  const mmb_cell_spec *spec = run->spec;
   const mmb_workload *w = spec->workload;
-  const mmb_allocator *a = spec->alloc;
   int threads = spec->threads;
-  mmb_record_init(rec, MMB_ST_OK);
-  if (cell_check(spec, rec) != 0) return -1;
-  int cpus[MMB_MAX_THREADS], ncpus = 0;
-  if (spec->cpus && *spec->cpus && (ncpus = worker_cpus(spec->cpus, cpus, rec)) < 0) return 0;
-  if (spec->counters.latency_every) a = mmb_latency_wrap(a, spec->counters.latency_every);
-
-  mmb_ctx ctx;
-  ctx_init(&ctx, spec, a);
-
-  if (alloc_start(a, threads, rec) != 0) return 0;
-
-  int rc = 0;
-  cell_run *run = calloc(1, sizeof *run);
-  worker_arg *args = calloc((size_t)threads, sizeof *args);
-  pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-  if (!run || !args || !tids) {
-    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory preparing the cell");
-    rc = -1;
-    goto freed;
-  }
-  run->spec = spec;
-  run->ctx = &ctx;
-  run->spin = threads <= usable_cpus() && (ncpus == 0 || ncpus >= threads);
-  ctx.harness = run;
-
-  if (w->setup && w->setup(&ctx) != 0) {
-    mmb_record_fail(rec, MMB_ST_ERROR, "setup failed: %s",
-                    ctx.reason[0] ? ctx.reason : "no reason");
-    goto out;
-  }
   run->counters = mmb_counters_cell_open(&spec->counters);
   mmb_cgroup_cell cg;
   mmb_cgroup_cell_open(&cg);
@@ -490,9 +465,46 @@ int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
                       .ru0 = ru0,
                       .ru1 = ru1};
   region_cpu(run, threads, p0, p1, m0, m1, &f);
-  int bad = w->verify ? w->verify(&ctx) : 0;
-  record_cell(rec, spec, &ctx, a, run->counters, &f, bad);
+  int bad = w->verify ? w->verify(run->ctx) : 0;
+  record_cell(rec, spec, run->ctx, a, run->counters, &f, bad);
   region_close(run, &cg);
+}
+
+int mmb_cell_execute(const mmb_cell_spec *spec, mmb_record *rec) {
+  const mmb_workload *w = spec->workload;
+  const mmb_allocator *a = spec->alloc;
+  int threads = spec->threads;
+  mmb_record_init(rec, MMB_ST_OK);
+  if (cell_check(spec, rec) != 0) return -1;
+  int cpus[MMB_MAX_THREADS], ncpus = 0;
+  if (spec->cpus && *spec->cpus && (ncpus = worker_cpus(spec->cpus, cpus, rec)) < 0) return 0;
+  if (spec->counters.latency_every) a = mmb_latency_wrap(a, spec->counters.latency_every);
+
+  mmb_ctx ctx;
+  ctx_init(&ctx, spec, a);
+
+  if (alloc_start(a, threads, rec) != 0) return 0;
+
+  int rc = 0;
+  cell_run *run = calloc(1, sizeof *run);
+  worker_arg *args = calloc((size_t)threads, sizeof *args);
+  pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+  if (!run || !args || !tids) {
+    mmb_record_fail(rec, MMB_ST_ERROR, "out of memory preparing the cell");
+    rc = -1;
+    goto freed;
+  }
+  run->spec = spec;
+  run->ctx = &ctx;
+  run->spin = threads <= usable_cpus() && (ncpus == 0 || ncpus >= threads);
+  ctx.harness = run;
+
+  if (w->setup && w->setup(&ctx) != 0) {
+    mmb_record_fail(rec, MMB_ST_ERROR, "setup failed: %s",
+                    ctx.reason[0] ? ctx.reason : "no reason");
+    goto out;
+  }
+  region(run, a, args, tids, cpus, ncpus, rec);
 out:
   if (w->teardown) w->teardown(&ctx);
   if (a->thread_detach) a->thread_detach();

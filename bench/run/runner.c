@@ -303,26 +303,31 @@ static void check_checksum(run_state *st, int cell, mmb_record *rec) {
     remember_checksum(st, cell, sum);
 }
 
-static int run_one(run_state *st, int cell, int rep) {
+/* The command line of one repetition's child (`mmbench cell ...`, behind
+ * valgrind's under --counters sim), with the strings it points at. */
+typedef struct child_cmd {
+  char threads[16], seed[32], counters[1200], sim_out[PATH_MAX], cpus[4096], cpuset[1024];
+  const char *argv[64];
+} child_cmd;
+
+static void child_command(const run_state *st, int cell, int rep, child_cmd *k) {
   const mmb_plan *plan = st->plan;
   const mmb_cell_plan *c = &plan->cells[cell];
   const mmb_alloc_spec *spec = &plan->allocs[c->alloc];
-  char threads[16], seed[32], counters[1200], sim_out[PATH_MAX];
-  snprintf(threads, sizeof threads, "%d", c->threads);
-  snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
-  mmb_counters_to_arg(&plan->counters, counters, sizeof counters);
+  snprintf(k->threads, sizeof k->threads, "%d", c->threads);
+  snprintf(k->seed, sizeof k->seed, "%llu", (unsigned long long)c->seed);
+  mmb_counters_to_arg(&plan->counters, k->counters, sizeof k->counters);
   /* callgrind's output is kept (sim/) for callgrind_annotate */
-  snprintf(sim_out, sizeof sim_out, "%s/sim/%s-%d-%s-t%d-r%d.callgrind", st->dir, c->w->name, cell,
-           spec->text[0] == 'p' ? "preload" : spec->text, c->threads, rep);
-  for (char *q = sim_out + strlen(st->dir) + 5; *q; q++)
+  snprintf(k->sim_out, sizeof k->sim_out, "%s/sim/%s-%d-%s-t%d-r%d.callgrind", st->dir, c->w->name,
+           cell, spec->text[0] == 'p' ? "preload" : spec->text, c->threads, rep);
+  for (char *q = k->sim_out + strlen(st->dir) + 5; *q; q++)
     if (*q == '/' || *q == '[' || *q == ']' || *q == ';' || *q == '=' || *q == '@') *q = '_';
   if (plan->counters.mode == MMB_COUNTERS_SIM) {
     char simdir[PATH_MAX];
     snprintf(simdir, sizeof simdir, "%s/sim", st->dir);
     mkdir(simdir, 0755);
   }
-  const char *argv[64];
-  int n = mmb_counters_exec_prefix(&plan->counters, sim_out, argv, 32);
+  int n = mmb_counters_exec_prefix(&plan->counters, k->sim_out, k->argv, 32);
   const char *rest[] = {(char *)mmb_self_exe(),
                         "cell",
                         "--workload",
@@ -332,74 +337,93 @@ static int run_one(run_state *st, int cell, int rep) {
                         "--allocator",
                         spec->text,
                         "--threads",
-                        threads,
+                        k->threads,
                         "--seed",
-                        seed,
+                        k->seed,
                         "--fd",
                         "3",
                         "--notify",
                         "--counters",
-                        counters,
+                        k->counters,
                         NULL,
                         NULL,
                         NULL};
-  char cpus[4096], cpuset[1024];
-  mmb_place_workers(&plan->topo, plan->place, c->threads, cpus, sizeof cpus);
-  mmb_place_set(&plan->topo, plan->place, c->threads, cpuset, sizeof cpuset);
-  if (cpus[0]) rest[17] = "--cpus", rest[18] = cpus; /* each worker on its CPU */
-  for (int i = 0; rest[i]; i++) argv[n++] = rest[i];
-  if (c->threads == 1 && strcmp(plan->opts.t1, "thread") == 0) argv[n++] = "--worker-thread";
-  argv[n] = NULL;
+  mmb_place_workers(&plan->topo, plan->place, c->threads, k->cpus, sizeof k->cpus);
+  mmb_place_set(&plan->topo, plan->place, c->threads, k->cpuset, sizeof k->cpuset);
+  if (k->cpus[0]) rest[17] = "--cpus", rest[18] = k->cpus; /* each worker on its CPU */
+  for (int i = 0; rest[i]; i++) k->argv[n++] = rest[i];
+  if (c->threads == 1 && strcmp(plan->opts.t1, "thread") == 0) k->argv[n++] = "--worker-thread";
+  k->argv[n] = NULL;
+}
 
-  mmb_timeline tl = {0};
-  char key[2048];
-  if (rep >= 0) { /* every timed repetition alike (warm-ups: not) */
-    size_t u = 0;
-    mmb_csv_field(key, sizeof key, &u, c->w->name, 1);
-    mmb_csv_field(key, sizeof key, &u, c->params, 0);
-    mmb_csv_field(key, sizeof key, &u, spec->text, 0);
-    snprintf(key + u, sizeof key - u, ",%d,%d", c->threads, rep);
-    tl.key = key;
-    tl.f = fopen(st->timeline_path, "a");
-  }
-  /* its own memory cgroup where one can be made; else an empty column */
+/* The RSS-over-time samples of a timed repetition go to timeline.csv under
+ * its key (every timed repetition alike; warm-ups: none). */
+static void timeline_open(const run_state *st, const mmb_cell_plan *c, const char *alloc, int rep,
+                          mmb_timeline *tl, char *key, size_t keylen) {
+  memset(tl, 0, sizeof *tl);
+  if (rep < 0) return;
+  size_t u = 0;
+  mmb_csv_field(key, keylen, &u, c->w->name, 1);
+  mmb_csv_field(key, keylen, &u, c->params, 0);
+  mmb_csv_field(key, keylen, &u, alloc, 0);
+  snprintf(key + u, keylen - u, ",%d,%d", c->threads, rep);
+  tl->key = key;
+  tl->f = fopen(st->timeline_path, "a");
+}
+
+/* One repetition measured into rec, in its own memory cgroup where one can
+ * be made (else an empty column): a program by the program cell, from
+ * here; anything else by a child `mmbench cell`. 1 when the run must stop
+ * (interrupted, or the program cell says so), else 0. */
+static int measure(const run_state *st, const mmb_cell_plan *c, const child_cmd *k,
+                   mmb_timeline *tl, mmb_record *rec) {
+  const mmb_plan *plan = st->plan;
+  const mmb_alloc_spec *spec = &plan->allocs[c->alloc];
   char cg[PATH_MAX + 64], cg_why[300];
   int in_cg = mmb_cgroup_make(mmb_runner_cgroup(), cg, sizeof cg, cg_why, sizeof cg_why) == 0;
   mmb_cgroup_note_cell(in_cg, in_cg ? NULL : cg_why);
-  mmb_record rec;
-  if (c->w->program) { /* a real program: measured from here, not by a cell */
+  int stop = 0, status = 0, timed_out = 0;
+  mmb_child_io io;
+  if (c->w->program) {
     const mmb_program *prog = c->w->program;
     mmb_program_cell_spec ps = {
         .prog = prog,
         .size = prog->size ? c->pv.v[0] : 0,
         .spec = spec,
         .preload = mmb_program_preload(spec),
-        .pin = cpuset[0] ? cpuset : plan->opts.pin, /* the cell's CPU set */
+        .pin = k->cpuset[0] ? k->cpuset : plan->opts.pin, /* the cell's CPU set */
         .timeout = prog->timeout > 0 && plan->opts.timeout <= 0 ? prog->timeout : plan->timeout,
         .counters = &plan->counters,
-        .tl = &tl,
+        .tl = tl,
         .cgroup = in_cg ? cg : NULL,
     };
-    int stop = mmb_program_cell_run(&ps, &rec);
-    if (in_cg && mmb_cgroup_remove(cg) != 0)
-      fprintf(stderr, "mmbench: could not remove the memory cgroup %s\n", cg);
-    if (tl.f) fclose(tl.f);
-    if (stop || mmb_interrupted) return 1;
+    stop = mmb_program_cell_run(&ps, rec);
   } else {
-    mmb_child_io io;
-    int timed_out;
-    int status = mmb_child_run_cg((char *const *)argv, spec, plan->opts.pin, in_cg ? cg : NULL,
-                                  plan->timeout, &io, &tl, &timed_out);
-    if (in_cg && mmb_cgroup_remove(cg) != 0)
-      fprintf(stderr, "mmbench: could not remove the memory cgroup %s\n", cg);
-    if (tl.f) fclose(tl.f);
-    if (mmb_interrupted) return 1;
-    child_record(status, timed_out, &io, plan->timeout, &rec);
+    status = mmb_child_run_cg((char *const *)k->argv, spec, plan->opts.pin, in_cg ? cg : NULL,
+                              plan->timeout, &io, tl, &timed_out);
   }
-  if (rec.status == MMB_ST_OK) mmb_counters_after_child(&plan->counters, sim_out, &rec);
+  if (in_cg && mmb_cgroup_remove(cg) != 0)
+    fprintf(stderr, "mmbench: could not remove the memory cgroup %s\n", cg);
+  if (tl->f) fclose(tl->f);
+  if (stop || mmb_interrupted) return 1;
+  if (!c->w->program) child_record(status, timed_out, &io, plan->timeout, rec);
+  return 0;
+}
+
+static int run_one(run_state *st, int cell, int rep) {
+  const mmb_plan *plan = st->plan;
+  const mmb_cell_plan *c = &plan->cells[cell];
+  child_cmd k;
+  child_command(st, cell, rep, &k);
+  mmb_timeline tl;
+  char key[2048];
+  timeline_open(st, c, plan->allocs[c->alloc].text, rep, &tl, key, sizeof key);
+  mmb_record rec;
+  if (measure(st, c, &k, &tl, &rec)) return 1;
+  if (rec.status == MMB_ST_OK) mmb_counters_after_child(&plan->counters, k.sim_out, &rec);
   mmb_record_set(&rec, "place", mmb_place_names[plan->place]);
   if (rep < 0 && plan->counters.mode == MMB_COUNTERS_SIM)
-    unlink(sim_out); /* warm-ups leave nothing */
+    unlink(k.sim_out); /* warm-ups leave nothing */
   check_checksum(st, cell, &rec);
   if (rep < 0) return 0;
   st->done[cell * plan->reps + rep] = 1;
