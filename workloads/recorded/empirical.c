@@ -10,9 +10,9 @@
  * (format 4), its size is the old block's times one of them, dealt out evenly, and its class that
  * of the new size; the other births draw from the class and size shares less the births those
  * ratios make; a block born by a realloc ends by one with the share its class's had, so chains
- * of reallocs are as long as the trace's), and its lifetime from the class's quantiles for phase p (or
- * never freed, or freed after the last birth, with the shares the trace had), stretched by n / the
- * model's births; where the phase lists exact lifetimes, those are dealt out evenly
+ * of reallocs are as long as the trace's), and its lifetime from the class's quantiles for phase p
+ * (or never freed, or freed after the last birth, with the shares the trace had), stretched by n /
+ * the model's births; where the phase lists exact lifetimes, those are dealt out evenly
  * (even_draw.h: each value's count within 1 of its share) and only the others drawn. Blocks
  * that end by realloc wait for the next births, the shortest lifetime first. After the birth, every
  * block whose lifetime ends there is freed (or handed to the next worker to free, with the share of
