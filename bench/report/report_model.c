@@ -559,6 +559,49 @@ static void load_timeline(mmb_rmodel *m, const mmb_cellmap *map) {
   }
 }
 
+/* The cells' statistics: from summary.csv when it is there and usable,
+ * else computed from runs.csv as the runner writes summary.csv (with a
+ * warning). 0, or -1 with err when neither works. */
+static int summary_of(mmb_rmodel *m, mmb_cellmap *map, char *err, size_t errlen) {
+  char path[4096], msg[512];
+  struct stat st;
+  path_join(path, sizeof path, m->dir, "summary.csv");
+  if (stat(path, &st) == 0) {
+    mmb_table *st_table;
+    if (mmb_table_read(path, &st_table, msg, sizeof msg)) {
+      warn(m, "summary.csv unusable (%s): statistics computed from runs.csv", msg);
+    } else if (load_summary(m, map, st_table, msg, sizeof msg)) {
+      warn(m, "%s: statistics computed from runs.csv", msg);
+      m->summary = NULL;
+      for (size_t k = 0; k < m->ncells; k++) {
+        free(m->cells[k].stat);
+        m->cells[k].stat = NULL;
+      }
+      for (size_t i = 0; i < m->nmetrics; i++) free(m->metrics[i]);
+      free(m->metrics);
+      m->metrics = NULL;
+      m->nmetrics = 0;
+    }
+  }
+  if (!m->summary) {
+    if (!m->nwarnings || !strstr(m->warnings[m->nwarnings - 1], "computed from runs.csv"))
+      warn(m, "summary.csv is missing (the run did not finish?): statistics computed from "
+              "runs.csv");
+    m->summary_computed = 1;
+    /* The same computation the runner writes summary.csv with. */
+    char *text = mmb_summary_csv_noise(&m->loaded, NULL, mmb_meta_noise_cv(m->dir), NULL);
+    if (!text) mmb_out_of_memory(0, "the summary"); /* NULL only when out of memory */
+    mmb_table *st_table;
+    int prc = mmb_table_parse(text, strlen(text), &st_table, msg, sizeof msg);
+    free(text);
+    if (prc || load_summary(m, map, st_table, msg, sizeof msg)) {
+      snprintf(err, errlen, "cannot summarise %s/runs.csv: %s", m->dir, msg);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
   memset(m, 0, sizeof *m);
   char path[4096], msg[512];
@@ -604,40 +647,7 @@ int mmb_rep_load(const char *dir, mmb_rmodel *m, char *err, size_t errlen) {
   load_runs(m, &map);
 
   load_meta(m);
-  path_join(path, sizeof path, m->dir, "summary.csv");
-  if (stat(path, &st) == 0) {
-    mmb_table *st_table;
-    if (mmb_table_read(path, &st_table, msg, sizeof msg)) {
-      warn(m, "summary.csv unusable (%s): statistics computed from runs.csv", msg);
-    } else if (load_summary(m, &map, st_table, msg, sizeof msg)) {
-      warn(m, "%s: statistics computed from runs.csv", msg);
-      m->summary = NULL;
-      for (size_t k = 0; k < m->ncells; k++) {
-        free(m->cells[k].stat);
-        m->cells[k].stat = NULL;
-      }
-      for (size_t i = 0; i < m->nmetrics; i++) free(m->metrics[i]);
-      free(m->metrics);
-      m->metrics = NULL;
-      m->nmetrics = 0;
-    }
-  }
-  if (!m->summary) {
-    if (!m->nwarnings || !strstr(m->warnings[m->nwarnings - 1], "computed from runs.csv"))
-      warn(m, "summary.csv is missing (the run did not finish?): statistics computed from "
-              "runs.csv");
-    m->summary_computed = 1;
-    /* The same computation the runner writes summary.csv with. */
-    char *text = mmb_summary_csv_noise(&m->loaded, NULL, mmb_meta_noise_cv(m->dir), NULL);
-    if (!text) mmb_out_of_memory(0, "the summary"); /* NULL only when out of memory */
-    mmb_table *st_table;
-    int prc = mmb_table_parse(text, strlen(text), &st_table, msg, sizeof msg);
-    free(text);
-    if (prc || load_summary(m, &map, st_table, msg, sizeof msg)) {
-      snprintf(err, errlen, "cannot summarise %s/runs.csv: %s", m->dir, msg);
-      goto out;
-    }
-  }
+  if (summary_of(m, &map, err, errlen) != 0) goto out;
   load_timeline(m, &map);
   if (m->ncells == 0) {
     snprintf(err, errlen,

@@ -182,7 +182,9 @@ static void cell_text(const pcell *c, char *buf, size_t len) {
  * same workload; a check that reads a condition's collector cell cites it,
  * and a check that cites one reads its cell. hit[k][s]: the cell of side s
  * of check k (expects, controls, conditions in that order; -1: none). */
-static int check_roles(const pctx *p, const mmb_recipe *r, const pcell *cells, int (*hit)[2]) {
+/* No control reads a cell an expect: judges (a control on the allocator
+ * under test would turn its failure into no verdict). */
+static int controls_apart(const pctx *p, const mmb_recipe *r, const pcell *cells, int (*hit)[2]) {
   int nc = r->nchecks, nk = r->ncontrols;
   char ct[700];
   for (int k = 0; k < nk; k++) {
@@ -202,6 +204,14 @@ static int check_roles(const pctx *p, const mmb_recipe *r, const pcell *cells, i
         }
     }
   }
+  return 0;
+}
+
+/* Each condition's first cell is a collector at a swept heap size, its
+ * second explicit management of the same workload. */
+static int conditions_valid(const pctx *p, const mmb_recipe *r, const pcell *cells, int (*hit)[2]) {
+  int nc = r->nchecks, nk = r->ncontrols;
+  char ct[700];
   for (int i = 0; i < r->nconditions; i++) {
     const mmb_recipe_check *c = &r->conditions[i];
     const pcell *col = &cells[hit[nc + nk + i][0]], *ex = &cells[hit[nc + nk + i][1]];
@@ -227,6 +237,14 @@ static int check_roles(const pctx *p, const mmb_recipe *r, const pcell *cells, i
                   c->label, et, col->workload);
     }
   }
+  return 0;
+}
+
+/* A check cites exactly the conditions measured on the cells it reads, and
+ * a collector's cell at a swept heap size only at a measured heap multiple. */
+static int checks_cite(const pctx *p, const mmb_recipe *r, const pcell *cells, int (*hit)[2]) {
+  int nc = r->nchecks, nk = r->ncontrols;
+  char ct[700];
   for (int e = 0; e < nc; e++) {
     const mmb_recipe_check *c = &r->checks[e];
     for (int j = 0; j < c->nat; j++) {
@@ -267,6 +285,12 @@ static int check_roles(const pctx *p, const mmb_recipe *r, const pcell *cells, i
     }
   }
   return 0;
+}
+
+static int check_roles(const pctx *p, const mmb_recipe *r, const pcell *cells, int (*hit)[2]) {
+  if (controls_apart(p, r, cells, hit)) return -1;
+  if (conditions_valid(p, r, cells, hit)) return -1;
+  return checks_cite(p, r, cells, hit);
 }
 
 int mmb_recipe_validate(const mmb_recipe *r, double scale_mul, char *err, size_t errlen) {

@@ -419,9 +419,10 @@ static void note_damage(mmb_trace *t, const char *fmt, unsigned long long a, uns
   snprintf(t->damage, sizeof t->damage, fmt, a, b);
 }
 
-int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *err, size_t errlen) {
-  memset(t, 0, sizeof *t);
-  t->file_bytes = len;
+/* The file header into t. 0, or -1 with err (empty, not a trace, cut,
+ * newer or corrupt). */
+static int parse_header(const unsigned char *data, size_t len, mmb_trace *t, char *err,
+                        size_t errlen) {
   if (len == 0) {
     snprintf(err, errlen, "empty (a trace starts with a %u-byte header; did the program start?)",
              MMB_TRACE_HEADER_BYTES);
@@ -455,6 +456,14 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
   t->ppid = rd64(data + MMB_TH_PPID);
   t->start_ns = rd64(data + MMB_TH_START);
 
+  return 0;
+}
+
+/* The chunks after the header: their records into t, damage noted where
+ * the file is cut or malformed (the records before it are kept). 0, 1 when
+ * out of memory, or -1 with err for a corrupt first chunk. */
+static int parse_chunks(const unsigned char *data, size_t len, mmb_trace *t, char *err,
+                        size_t errlen) {
   size_t evcap = 0, thcap = 0, off = MMB_TRACE_HEADER_BYTES;
   while (off < len) {
     if (len - off < MMB_TRACE_CHUNK_HEADER_BYTES) {
@@ -476,7 +485,6 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
         image >= (1u << 15) || nrec > used) {
       if (t->nev == 0) {
         snprintf(err, errlen, "corrupt chunk header at byte %zu (no records before it)", off);
-        mmb_trace_free(t);
         return -1;
       }
       note_damage(t, "corrupt chunk header at byte %llu (of %llu): read up to it",
@@ -484,13 +492,13 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
       break;
     }
     uint32_t th;
-    if (thread_index(t, &thcap, image, rd32(c + MMB_TC_THREAD), &th) != 0) goto nomem;
+    if (thread_index(t, &thcap, image, rd32(c + MMB_TC_THREAD), &th) != 0) return 1;
     size_t avail = len - off - MMB_TRACE_CHUNK_HEADER_BYTES;
     const unsigned char *p = c + MMB_TRACE_CHUNK_HEADER_BYTES;
     int bad;
     size_t got =
         decode_chunk(t, &evcap, p, p + (used < avail ? used : avail), nrec, image, th, &bad);
-    if (bad == 2) goto nomem;
+    if (bad == 2) return 1;
     t->chunks++;
     if (avail < used)
       note_damage(
@@ -507,6 +515,12 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
     if (avail < cap) break;
     off += MMB_TRACE_CHUNK_HEADER_BYTES + (size_t)cap;
   }
+  return 0;
+}
+
+/* The events in order of their order numbers. 0, or -1 with err when two
+ * share one. */
+static int order_events(mmb_trace *t, char *err, size_t errlen) {
   int sorted = 1; /* one thread's chunks in file order are sorted already */
   for (size_t i = 1; i < t->nev && sorted; i++) sorted = t->ev[i - 1].key <= t->ev[i].key;
   if (t->nev && !sorted) qsort(t->ev, t->nev, sizeof *t->ev, cmp_key);
@@ -515,9 +529,21 @@ int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *e
       snprintf(err, errlen, "corrupt: two records share order number %llu (threads %u and %u)",
                (unsigned long long)(t->ev[i].key & ((1ull << 48) - 1)), t->ev[i - 1].thread,
                t->ev[i].thread);
-      mmb_trace_free(t);
       return -1;
     }
+  return 0;
+}
+
+int mmb_trace_parse(const unsigned char *data, size_t len, mmb_trace *t, char *err, size_t errlen) {
+  memset(t, 0, sizeof *t);
+  t->file_bytes = len;
+  if (parse_header(data, len, t, err, errlen) != 0) return -1;
+  int rc = parse_chunks(data, len, t, err, errlen);
+  if (rc == 1) goto nomem;
+  if (rc != 0 || order_events(t, err, errlen) != 0) {
+    mmb_trace_free(t);
+    return -1;
+  }
   if (resolve(t) != 0) goto nomem;
   return 0;
 nomem:
