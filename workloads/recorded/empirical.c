@@ -215,6 +215,51 @@ static void made_by_ratios(const estate *st, double *made_cls,
   }
 }
 
+/* Class k's lifetimes per phase into e: a phase without births of the
+ * class takes its nearest phase that has some. */
+static void class_phases(eclass *e, const mmb_model_class *k) {
+  for (int p = 0; p < MMB_MODEL_PHASES; p++) {
+    const mmb_model_phase *ph = &k->ph[p];
+    /* a phase without births of the class: its nearest phase that has some */
+    int q = p;
+    for (int d = 1; !k->ph[q].allocs && d < MMB_MODEL_PHASES; d++) {
+      if (p - d >= 0 && k->ph[p - d].allocs)
+        q = p - d;
+      else if (p + d < MMB_MODEL_PHASES && k->ph[p + d].allocs)
+        q = p + d;
+    }
+    ph = &k->ph[q];
+    e->never[p] = ph->never;
+    e->end[p] = ph->end;
+    memcpy(e->life[p], ph->life, sizeof e->life[p]);
+    uint64_t freed = ph->lives_other;
+    for (int j = 0; j < ph->nlives; j++) freed += ph->lives_n[j];
+    e->nl[p] = freed ? ph->nlives : 0;
+    for (int j = 0; j < e->nl[p]; j++) {
+      e->lv[p][j] = (double)ph->lives[j];
+      e->lsh[p][j] = (double)ph->lives_n[j] / (double)freed;
+    }
+    e->lsh[p][e->nl[p]] = freed ? (double)ph->lives_other / (double)freed : 0;
+    memcpy(e->rest[p], ph->rest, sizeof e->rest[p]);
+  }
+}
+
+/* The births the model lists (classes of few births), by place. */
+static void schedule_listed(estate *st) {
+  const mmb_model *m = &st->m;
+  st->nsched = 0;
+  for (int c = 0; c < m->nclasses; c++) {
+    const mmb_model_class *k = &m->cls[c];
+    for (int i = 0; i < k->nrare; i++)
+      st->sched[st->nsched++] = (esched){k->rare[i].at, k->rare[i].size, k->rare[i].life, c};
+  }
+  for (size_t a = 1; a < st->nsched; a++) /* by place */
+    for (size_t b = a; b > 0 && st->sched[b].at < st->sched[b - 1].at; b--) {
+      esched t = st->sched[b];
+      st->sched[b] = st->sched[b - 1], st->sched[b - 1] = t;
+    }
+}
+
 static int tables(estate *st, char *err, size_t errlen) {
   const mmb_model *m = &st->m;
   uint32_t ids[MMB_MODEL_MAX_CLASSES + MMB_MODEL_NSIZES + 2];
@@ -271,42 +316,9 @@ static int tables(estate *st, char *err, size_t errlen) {
       e->p_realloc_end[1] = prob64(k->chained, k->reborn_ends);
     }
     e->p_remote = prob64(k->remote, k->frees);
-    for (int p = 0; p < MMB_MODEL_PHASES; p++) {
-      const mmb_model_phase *ph = &k->ph[p];
-      /* a phase without births of the class: its nearest phase that has some */
-      int q = p;
-      for (int d = 1; !k->ph[q].allocs && d < MMB_MODEL_PHASES; d++) {
-        if (p - d >= 0 && k->ph[p - d].allocs)
-          q = p - d;
-        else if (p + d < MMB_MODEL_PHASES && k->ph[p + d].allocs)
-          q = p + d;
-      }
-      ph = &k->ph[q];
-      e->never[p] = ph->never;
-      e->end[p] = ph->end;
-      memcpy(e->life[p], ph->life, sizeof e->life[p]);
-      uint64_t freed = ph->lives_other;
-      for (int j = 0; j < ph->nlives; j++) freed += ph->lives_n[j];
-      e->nl[p] = freed ? ph->nlives : 0;
-      for (int j = 0; j < e->nl[p]; j++) {
-        e->lv[p][j] = (double)ph->lives[j];
-        e->lsh[p][j] = (double)ph->lives_n[j] / (double)freed;
-      }
-      e->lsh[p][e->nl[p]] = freed ? (double)ph->lives_other / (double)freed : 0;
-      memcpy(e->rest[p], ph->rest, sizeof e->rest[p]);
-    }
+    class_phases(e, k);
   }
-  st->nsched = 0;
-  for (int c = 0; c < m->nclasses; c++) {
-    const mmb_model_class *k = &m->cls[c];
-    for (int i = 0; i < k->nrare; i++)
-      st->sched[st->nsched++] = (esched){k->rare[i].at, k->rare[i].size, k->rare[i].life, c};
-  }
-  for (size_t a = 1; a < st->nsched; a++) /* by place */
-    for (size_t b = a; b > 0 && st->sched[b].at < st->sched[b - 1].at; b--) {
-      esched t = st->sched[b];
-      st->sched[b] = st->sched[b - 1], st->sched[b - 1] = t;
-    }
+  schedule_listed(st);
   for (int p = 0; p < MMB_MODEL_PHASES; p++) {
     /* less the births the ratios make (keep); with none left, the run's
      * shares (less them, or all) */

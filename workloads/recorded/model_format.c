@@ -400,18 +400,9 @@ static int parse_rare(rd *r, const mmb_model *m, mmb_model_class *k) {
   return 0;
 }
 
-static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
-  if (expect(r, "class", "class LO HI allocs N bytes N") != 0) return -1;
-  static const char *const ck[] = {"allocs", "bytes"};
-  uint64_t *const cv[] = {&k->allocs, &k->bytes};
-  if (u64_at(r, 1, "class LO", &k->lo) != 0 || u64_at(r, 2, "class HI", &k->hi) != 0 ||
-      pairs(r, 3, ck, cv, 2) != 0)
-    return -1;
-  if (k->lo > k->hi || k->hi > MMB_MODEL_MAX_SIZE)
-    return fail(r,
-                "size class [%llu, %llu]: LO <= HI <= %llu bytes (the largest block the "
-                "empirical workload serves)",
-                (unsigned long long)k->lo, (unsigned long long)k->hi, MMB_MODEL_MAX_SIZE);
+/* A class's `sizes` line: its exact sizes and the rest, adding up to its
+ * allocs. 0, or -1 with the line's error. */
+static int parse_sizes(rd *r, mmb_model_class *k) {
   if (expect(r, "sizes", "sizes S:N ... other:N") != 0) return -1;
   k->nsizes = 0;
   uint64_t sum = 0;
@@ -444,30 +435,13 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
   if (sum != k->allocs)
     return fail(r, "sizes: the counts add up to %llu, the class has allocs %llu",
                 (unsigned long long)sum, (unsigned long long)k->allocs);
-  static const char *const bk[] = {"calloc", "aligned", "realloc"};
-  uint64_t *const bv[] = {&k->calloc_n, &k->aligned_n, &k->realloc_n};
-  if (expect(r, "born", "born calloc N aligned N realloc N") != 0 || pairs(r, 1, bk, bv, 3) != 0)
-    return -1;
-  if (k->calloc_n + k->aligned_n + k->realloc_n > k->allocs)
-    return fail(r, "born: calloc + aligned + realloc exceed the class's allocs (%llu)",
-                (unsigned long long)k->allocs);
-  if (k->aligned_n && !m->naligns)
-    return fail(r, "born: aligned births but the model lists no alignment ('align A N' lines)");
-  static const char *const ek[] = {"free", "realloc", "remote"};
-  uint64_t *const ev[] = {&k->frees, &k->realloc_out, &k->remote};
-  if (expect(r, "ended", "ended free N realloc N remote N") != 0 || pairs(r, 1, ek, ev, 3) != 0)
-    return -1;
-  if (k->remote > k->frees) return fail(r, "ended: remote exceeds free");
-  if (m->version >= 4 && parse_resized(r, k) != 0) return -1;
-  if (expect(r, "median", "median allocs X bytes Y") != 0) return -1;
-  if (r->ntok != 5 || strcmp(r->tok[1], "allocs") != 0 || strcmp(r->tok[3], "bytes") != 0)
-    return fail(r, "expected 'median allocs X bytes Y'");
-  if (dbl_at(r, 2, "median allocs", 0, 1e300, &k->median_allocs) != 0 ||
-      dbl_at(r, 4, "median bytes", 0, 1e300, &k->median_bytes) != 0)
-    return -1;
-  if (expect(r, "life_bytes", "life_bytes Q0 ... Q14") != 0 ||
-      quantiles(r, 1, "life_bytes", k->life_bytes) != 0)
-    return -1;
+  return 0;
+}
+
+/* A class's `phase` lines (with their `lives`/`rest` lines from format 3),
+ * up to the first line that is not one; format 1's sixteenths are read as
+ * their four 64ths. 0, or -1 with the line's error. */
+static int parse_phases(rd *r, mmb_model *m, mmb_model_class *k) {
   /* format 1: sixteenths, each read as its four 64ths (births shared out) */
   const int nph = m->version == 1 ? 16 : MMB_MODEL_PHASES, per = MMB_MODEL_PHASES / nph;
   uint64_t births = 0;
@@ -507,6 +481,47 @@ static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
   if (births != k->allocs)
     return fail(r, "the phases' allocs add up to %llu, the class has allocs %llu",
                 (unsigned long long)births, (unsigned long long)k->allocs);
+  return 0;
+}
+
+static int parse_class(rd *r, mmb_model *m, mmb_model_class *k) {
+  if (expect(r, "class", "class LO HI allocs N bytes N") != 0) return -1;
+  static const char *const ck[] = {"allocs", "bytes"};
+  uint64_t *const cv[] = {&k->allocs, &k->bytes};
+  if (u64_at(r, 1, "class LO", &k->lo) != 0 || u64_at(r, 2, "class HI", &k->hi) != 0 ||
+      pairs(r, 3, ck, cv, 2) != 0)
+    return -1;
+  if (k->lo > k->hi || k->hi > MMB_MODEL_MAX_SIZE)
+    return fail(r,
+                "size class [%llu, %llu]: LO <= HI <= %llu bytes (the largest block the "
+                "empirical workload serves)",
+                (unsigned long long)k->lo, (unsigned long long)k->hi, MMB_MODEL_MAX_SIZE);
+  if (parse_sizes(r, k) != 0) return -1;
+  static const char *const bk[] = {"calloc", "aligned", "realloc"};
+  uint64_t *const bv[] = {&k->calloc_n, &k->aligned_n, &k->realloc_n};
+  if (expect(r, "born", "born calloc N aligned N realloc N") != 0 || pairs(r, 1, bk, bv, 3) != 0)
+    return -1;
+  if (k->calloc_n + k->aligned_n + k->realloc_n > k->allocs)
+    return fail(r, "born: calloc + aligned + realloc exceed the class's allocs (%llu)",
+                (unsigned long long)k->allocs);
+  if (k->aligned_n && !m->naligns)
+    return fail(r, "born: aligned births but the model lists no alignment ('align A N' lines)");
+  static const char *const ek[] = {"free", "realloc", "remote"};
+  uint64_t *const ev[] = {&k->frees, &k->realloc_out, &k->remote};
+  if (expect(r, "ended", "ended free N realloc N remote N") != 0 || pairs(r, 1, ek, ev, 3) != 0)
+    return -1;
+  if (k->remote > k->frees) return fail(r, "ended: remote exceeds free");
+  if (m->version >= 4 && parse_resized(r, k) != 0) return -1;
+  if (expect(r, "median", "median allocs X bytes Y") != 0) return -1;
+  if (r->ntok != 5 || strcmp(r->tok[1], "allocs") != 0 || strcmp(r->tok[3], "bytes") != 0)
+    return fail(r, "expected 'median allocs X bytes Y'");
+  if (dbl_at(r, 2, "median allocs", 0, 1e300, &k->median_allocs) != 0 ||
+      dbl_at(r, 4, "median bytes", 0, 1e300, &k->median_bytes) != 0)
+    return -1;
+  if (expect(r, "life_bytes", "life_bytes Q0 ... Q14") != 0 ||
+      quantiles(r, 1, "life_bytes", k->life_bytes) != 0)
+    return -1;
+  if (parse_phases(r, m, k) != 0) return -1;
   return m->version == 1 ? 0 : parse_rare(r, m, k); /* format 1 lists no births */
 }
 
