@@ -325,6 +325,45 @@ static void test_even_draw(void) {
   }
 }
 
+/* A synthetic one-thread trace being built birth by birth: each block's
+ * free or realloc is scheduled at a later birth (realloc_at: the block a
+ * birth reallocates; free_head/free_next: the blocks freed after it). */
+typedef struct synth {
+  mmb_trace t;
+  uint32_t n, *realloc_at, *free_head, *free_next;
+} synth;
+
+static void synth_init(synth *y, uint32_t n) {
+  memset(y, 0, sizeof *y);
+  y->n = n;
+  y->t.ev = calloc(4 * (size_t)n, sizeof *y->t.ev);
+  y->t.th = calloc(1, sizeof *y->t.th);
+  y->t.nthreads = 1;
+  y->t.version = MMB_TRACE_VERSION;
+  y->realloc_at = malloc(n * sizeof *y->realloc_at);
+  y->free_head = malloc(n * sizeof *y->free_head);
+  y->free_next = malloc(n * sizeof *y->free_next);
+  for (uint32_t b = 0; b < n; b++) y->realloc_at[b] = y->free_head[b] = MMB_TB_NONE;
+}
+
+/* Block b is freed after birth at. */
+static void synth_free_at(synth *y, uint32_t b, uint32_t at) {
+  y->free_next[b] = y->free_head[at], y->free_head[at] = b;
+}
+
+/* The frees due after birth b, as events. */
+static void synth_frees_due(synth *y, uint32_t b) {
+  for (uint32_t x = y->free_head[b]; x != MMB_TB_NONE; x = y->free_next[x])
+    ev(&y->t, MMB_TOP_FREE, 0, 0, x, MMB_TB_NONE);
+}
+
+/* The trace complete (its scratch freed; y->t stays). */
+static void synth_done(synth *y) {
+  y->t.nblocks = y->n;
+  y->t.th[0].calls = y->t.nev;
+  free(y->realloc_at), free(y->free_head), free(y->free_next);
+}
+
 /* A lua-like class: blocks of 24 bytes with lifetimes 2 (just over half:
  * every second block, and one in 2000 more), 10, 26, 58, 122 in a ruler
  * pattern, most ending by a realloc into a 48-byte block that lives 500
@@ -333,48 +372,38 @@ static void test_even_draw(void) {
  * time. */
 static void test_knife_edge(void) {
   enum { N = 120000 };
+  synth y;
+  synth_init(&y, N);
   mmb_trace t;
-  memset(&t, 0, sizeof t);
-  t.ev = calloc(4 * N, sizeof *t.ev);
-  t.th = calloc(1, sizeof *t.th);
-  t.nthreads = 1;
-  t.version = MMB_TRACE_VERSION;
-  uint32_t *realloc_at = malloc(N * sizeof *realloc_at); /* block to realloc at birth b */
-  uint32_t *free_head = malloc(N * sizeof *free_head);   /* blocks to free after birth b */
-  uint32_t *free_next = malloc(N * sizeof *free_next);
-  for (uint32_t b = 0; b < N; b++) realloc_at[b] = free_head[b] = MMB_TB_NONE;
   uint64_t a = 0, twos = 0, as = 0;
   for (uint32_t b = 0; b < N; b++) {
-    uint32_t old = realloc_at[b];
+    uint32_t old = y.realloc_at[b];
     if (old != MMB_TB_NONE) { /* a realloc into the 48-byte class */
-      ev(&t, MMB_TOP_REALLOC, 48, 0, old, b);
-      if (b + 500 < N) free_next[b] = free_head[b + 500], free_head[b + 500] = b;
+      ev(&y.t, MMB_TOP_REALLOC, 48, 0, old, b);
+      if (b + 500 < N) synth_free_at(&y, b, b + 500);
     } else {
-      ev(&t, MMB_TOP_MALLOC, 24, 0, MMB_TB_NONE, b);
+      ev(&y.t, MMB_TOP_MALLOC, 24, 0, MMB_TB_NONE, b);
       uint64_t life = a % 2 == 0 || a % 2000 == 1999 ? 2
                       : a % 4 == 1                   ? 10
                       : a % 8 == 3                   ? 26
                       : a % 16 == 7                  ? 58
                                                      : 122;
       a++;
-      if (b + life + 1 < N && realloc_at[b + life + 1] == MMB_TB_NONE)
-        realloc_at[b + life + 1] = b;
+      if (b + life + 1 < N && y.realloc_at[b + life + 1] == MMB_TB_NONE)
+        y.realloc_at[b + life + 1] = b;
       else if (b + life < N)
-        free_next[b] = free_head[b + life], free_head[b + life] = b;
+        synth_free_at(&y, b, (uint32_t)(b + life));
       else
         continue;
       as++, twos += life == 2;
     }
-    for (uint32_t x = free_head[b]; x != MMB_TB_NONE; x = free_next[x])
-      ev(&t, MMB_TOP_FREE, 0, 0, x, MMB_TB_NONE);
+    synth_frees_due(&y, b);
   }
-  t.nblocks = N;
-  t.th[0].calls = t.nev;
+  synth_done(&y);
   mmb_model *m = malloc(sizeof *m), *got = malloc(sizeof *got);
   char err[600];
-  CHECKF(mmb_model_build(&t, "knife", m, err, sizeof err) == 0, "%s", err);
-  mmb_trace_free(&t);
-  free(realloc_at), free(free_head), free(free_next);
+  CHECKF(mmb_model_build(&y.t, "knife", m, err, sizeof err) == 0, "%s", err);
+  mmb_trace_free(&y.t);
   const mmb_model_class *k = cls(m, 16);
   CHECK(k != NULL);
   if (!k) return;
@@ -430,45 +459,36 @@ static uint64_t doubling_share(const mmb_trace *t) {
 static void test_doubling(void) {
   enum { N = 60000 };
   static const uint64_t sz[] = {20, 24, 28, 40, 56, 100, 200};
+  synth y;
+  synth_init(&y, N);
   mmb_trace t;
-  memset(&t, 0, sizeof t);
-  t.ev = calloc(4 * N, sizeof *t.ev);
-  t.th = calloc(1, sizeof *t.th);
-  t.nthreads = 1;
-  t.version = MMB_TRACE_VERSION;
-  uint32_t *realloc_at = malloc(N * sizeof *realloc_at); /* block to realloc at birth b */
-  uint32_t *free_head = malloc(N * sizeof *free_head);   /* blocks to free after birth b */
-  uint32_t *free_next = malloc(N * sizeof *free_next);
   uint64_t *size = malloc(N * sizeof *size), reallocs = 0;
-  for (uint32_t b = 0; b < N; b++) realloc_at[b] = free_head[b] = MMB_TB_NONE;
   for (uint32_t b = 0; b < N; b++) {
-    uint32_t old = realloc_at[b];
+    uint32_t old = y.realloc_at[b];
     uint64_t life = 1 + rnd() % 2000;
     if (old != MMB_TB_NONE) { /* doubled, then freed */
       size[b] = 2 * size[old];
-      ev(&t, MMB_TOP_REALLOC, size[b], 0, old, b);
+      ev(&y.t, MMB_TOP_REALLOC, size[b], 0, old, b);
       reallocs++;
     } else {
       size[b] = sz[rnd() % 7];
-      ev(&t, MMB_TOP_MALLOC, size[b], 0, MMB_TB_NONE, b);
-      if (rnd() % 2 && b + life + 1 < N && realloc_at[b + life + 1] == MMB_TB_NONE) {
-        realloc_at[b + life + 1] = b;
+      ev(&y.t, MMB_TOP_MALLOC, size[b], 0, MMB_TB_NONE, b);
+      if (rnd() % 2 && b + life + 1 < N && y.realloc_at[b + life + 1] == MMB_TB_NONE) {
+        y.realloc_at[b + life + 1] = b;
         life = 0;
       }
     }
-    if (life && b + life < N) free_next[b] = free_head[b + life], free_head[b + life] = b;
-    for (uint32_t x = free_head[b]; x != MMB_TB_NONE; x = free_next[x])
-      ev(&t, MMB_TOP_FREE, 0, 0, x, MMB_TB_NONE);
+    if (life && b + life < N) synth_free_at(&y, b, (uint32_t)(b + life));
+    synth_frees_due(&y, b);
   }
-  t.nblocks = N;
-  t.th[0].calls = t.nev;
-  CHECKF(doubling_share(&t) == 1000 && reallocs > N / 5, "the trace: %llu reallocs",
+  synth_done(&y);
+  CHECKF(doubling_share(&y.t) == 1000 && reallocs > N / 5, "the trace: %llu reallocs",
          (unsigned long long)reallocs);
   mmb_model *m = malloc(sizeof *m), *got = malloc(sizeof *got), *old = malloc(sizeof *old);
   char err[600], path[256], p[400];
-  CHECKF(mmb_model_build(&t, "doubling", m, err, sizeof err) == 0, "%s", err);
-  mmb_trace_free(&t);
-  free(realloc_at), free(free_head), free(free_next), free(size);
+  CHECKF(mmb_model_build(&y.t, "doubling", m, err, sizeof err) == 0, "%s", err);
+  mmb_trace_free(&y.t);
+  free(size);
   int listed = 0;
   for (int c = 0; c < m->nclasses; c++) {
     const mmb_model_class *k = &m->cls[c];
