@@ -45,6 +45,18 @@ int mmb_counters_after_child(const mmb_counter_opts *o, const char *out_file, mm
  * when hardware events are unavailable. */
 void mmb_counters_probe(const mmb_counter_opts *o, char *json, size_t len, int quiet);
 
+/* HW mode: hold, on the runner itself for the whole run, one disabled
+ * task-bound event of every software type (up to max, into fds; returns
+ * how many opened) and release them with mmb_counters_release_hooks. The
+ * kernel switches its perf scheduling hooks and each software event's
+ * hook on when the first such event of the machine opens and off when the
+ * last closes, patching kernel text with interrupts to every CPU; with
+ * fresh processes opening and closing their events, that happened at
+ * random moments inside other cells' measured regions. Held, the hooks
+ * stay on. 0 when counters are off or SIM, or nothing opened. */
+int mmb_counters_hold_hooks(const mmb_counter_opts *o, int *fds, int max);
+void mmb_counters_release_hooks(const int *fds, int n);
+
 /* `mmbench list events`: what libpfm4 knows here and which events open.
  * Returns the exit status. */
 int mmb_list_events(void);

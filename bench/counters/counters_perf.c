@@ -331,6 +331,29 @@ int mmb_pe_each_core(void (*fn)(const char *, const char *, void *), void *arg) 
 #endif
 }
 
+int mmb_counters_hold_hooks(const mmb_counter_opts *o, int *fds, int max) {
+  int n = 0;
+  if (!o || o->mode != MMB_COUNTERS_HW) return 0;
+  for (unsigned long long sw = 0; sw <= PERF_COUNT_SW_DUMMY && n < max; sw++) {
+    struct perf_event_attr a;
+    memset(&a, 0, sizeof a);
+    a.type = PERF_TYPE_SOFTWARE;
+    a.size = sizeof a;
+    a.config = sw;
+    a.disabled = 1;
+    a.exclude_kernel = 1; /* allowed at perf_event_paranoid 2 */
+    a.exclude_hv = 1;
+    int fd =
+        (int)syscall(__NR_perf_event_open, &a, 0 /* the runner */, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd >= 0) fds[n++] = fd;
+  }
+  return n;
+}
+
+void mmb_counters_release_hooks(const int *fds, int n) {
+  for (int i = 0; i < n; i++) close(fds[i]);
+}
+
 /* ---------------------------------------------------------------------------
  * Opening, and why an event did not open
  * ------------------------------------------------------------------------- */

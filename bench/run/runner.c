@@ -536,6 +536,7 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
     return 2;
   }
   mmb_child_catch_signals();
+  int hooks[16], nhooks = mmb_counters_hold_hooks(&plan->counters, hooks, 16); /* counters.h */
 
   int rc = 0;
   /* cells that cannot run: one row each, with the reason */
@@ -582,6 +583,7 @@ int mmb_runner_run_except(const mmb_plan *plan, const mmb_probe_result *probes, 
   free(st.sum_cell);
   free(st.group);
   mmb_cellmap_free(&st.cells);
+  mmb_counters_release_hooks(hooks, nhooks);
   if (mmb_interrupted) return 130;
   return rc == 0 ? 0 : 1;
 }
