@@ -1,10 +1,12 @@
 /* mmbench tests — counter options: modes, event names and sets (bad names
  * rejected with a pointer to `mmbench list events`), latency values, the
  * columns each configuration adds, the child argument round trip, the
- * valgrind prefix and the parsing of a callgrind output file. */
+ * valgrind prefix and the parsing of a callgrind output file; the
+ * software events the runner holds for a whole run (none unless hw). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "../check.h"
@@ -205,7 +207,41 @@ static void test_sim_files(void) {
   CHECK(mmb_record_get(&rec2, "sim_Ir") == NULL); /* empty, never 0 */
 }
 
+/* The runner's held events: none for off and sim; for hw, where the kernel
+ * opens software events at all (it does whenever a task-clock opens), one
+ * of each type, every one a perf event descriptor, all closed on release. */
+static void test_hold_hooks(void) {
+  mmb_counter_opts o;
+  char err[512];
+  int fds[16];
+  CHECK(mmb_counters_parse(&o, "off", NULL, NULL, err, sizeof err) == 0);
+  CHECK(mmb_counters_hold_hooks(&o, fds, 16) == 0);
+  CHECK(mmb_counters_parse(&o, "sim", NULL, NULL, err, sizeof err) == 0);
+  CHECK(mmb_counters_hold_hooks(&o, fds, 16) == 0);
+  CHECK(mmb_counters_parse(&o, "hw", NULL, NULL, err, sizeof err) == 0);
+  int n = mmb_counters_hold_hooks(&o, fds, 16);
+  CHECK(n >= 0 && n <= 16);
+  int two[2], m = mmb_counters_hold_hooks(&o, two, 2); /* room respected */
+  CHECK(m <= 2);
+  mmb_counters_release_hooks(two, m);
+  if (n == 0) {
+    printf("# no software perf event opens here: nothing held\n");
+    return;
+  }
+  CHECKF(n >= 5, "only %d software event types held", n);
+  for (int i = 0; i < n; i++) {
+    char path[64], link[128] = "";
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
+    ssize_t l = readlink(path, link, sizeof link - 1);
+    if (l > 0) link[l] = 0;
+    CHECKF(strstr(link, "perf_event") != NULL, "fd %d is %s", fds[i], link);
+  }
+  mmb_counters_release_hooks(fds, n);
+  for (int i = 0; i < n; i++) CHECK(fcntl(fds[i], F_GETFD) == -1);
+}
+
 int main(void) {
+  test_hold_hooks();
   test_modes();
   test_events();
   test_latency();
